@@ -1,0 +1,304 @@
+/**
+ * Record batches: the unit a producer sends, a broker stores and a consumer fetches.
+ * Modelled on Kafka's v2 record batch, with one Sluice field (expireTimestamp) so a broker can drop
+ * wholly expired batches without decoding records.
+ *
+ *   offset size field
+ *    0     8   baseOffset          int64   stamped by the partition leader
+ *    8     4   batchLength         int32   bytes after this field
+ *   12     4   leaderEpoch         int32   Raft term of the leader that appended it (stamped)
+ *   16     1   magic               int8    = 2
+ *   17     4   crc                 uint32  CRC32C of bytes [21, end)
+ *   21     2   attributes          int16   bits 0-2 compression codec; bit 6 every record has a TTL
+ *   23     4   lastOffsetDelta     int32   = recordCount - 1
+ *   27     8   firstTimestamp      int64   ms since the epoch
+ *   35     8   maxTimestamp        int64   ms since the epoch
+ *   43     8   producerId          int64   -1 when not idempotent
+ *   51     2   producerEpoch       int16
+ *   53     4   baseSequence        int32   -1 when not idempotent
+ *   57     8   expireTimestamp     int64   latest expiry among records with a TTL, -1 if none has one
+ *   65     4   recordCount         int32
+ *   69     …   records             (compressed as a whole when the codec is not none)
+ *
+ *   record := length varint, attributes int8 (bit 0: has TTL), timestampDelta varint,
+ *             offsetDelta varint, [ttlMs varint], key (varint length, -1 = null), value (same),
+ *             headerCount varint, headers (key: varint length + utf8, value: varint length + bytes)
+ *
+ * baseOffset and leaderEpoch sit before the CRC'd range so a leader stamps them without rehashing.
+ */
+import { crc32c } from '@node-rs/crc32';
+import { codecFromId, codecId, compress, decompress, type CompressionCodec } from './compression.js';
+import { SluiceError } from './errors.js';
+import { Reader, varintSize, writeVarint } from './varint.js';
+
+export const BATCH_HEADER_BYTES = 69;
+export const MAGIC = 2;
+/** The length field does not count the 12 bytes before and including itself. */
+export const BATCH_LENGTH_PREFIX_BYTES = 12;
+const CRC_OFFSET = 17;
+const CRC_START = 21;
+const ATTR_COMPRESSION_MASK = 0x07;
+const ATTR_ALL_RECORDS_HAVE_TTL = 0x40;
+const RECORD_ATTR_HAS_TTL = 0x01;
+
+export interface RecordHeader {
+  key: string;
+  value: Buffer;
+}
+
+/** What an application hands the producer. */
+export interface RecordInput {
+  key?: Buffer | null;
+  value: Buffer | null;
+  headers?: RecordHeader[];
+  /** ms since the epoch; the producer's clock when omitted. */
+  timestamp?: number;
+  /** Time to live from `timestamp`, in ms; overrides the topic's `message.ttl.ms`. */
+  ttlMs?: number;
+}
+
+/** A record as a consumer sees it. */
+export interface DecodedRecord {
+  offset: number;
+  timestamp: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers: RecordHeader[];
+  /** Set when the producer gave the record its own TTL. */
+  ttlMs: number | undefined;
+}
+
+export interface BatchHeader {
+  baseOffset: number;
+  batchLength: number;
+  leaderEpoch: number;
+  magic: number;
+  crc: number;
+  attributes: number;
+  lastOffsetDelta: number;
+  firstTimestamp: number;
+  maxTimestamp: number;
+  producerId: number;
+  producerEpoch: number;
+  baseSequence: number;
+  expireTimestamp: number;
+  recordCount: number;
+}
+
+export interface EncodeOptions {
+  compression?: CompressionCodec;
+  producerId?: number;
+  producerEpoch?: number;
+  baseSequence?: number;
+  /** Timestamp for records that carry none, in ms since the epoch. */
+  nowMs?: number;
+}
+
+/** Total bytes of the batch that starts at `pos`, from its length field. */
+export function batchSize(buf: Buffer, pos = 0): number {
+  return BATCH_LENGTH_PREFIX_BYTES + buf.readInt32BE(pos + 8);
+}
+
+export function lastOffsetOf(header: Pick<BatchHeader, 'baseOffset' | 'lastOffsetDelta'>): number {
+  return header.baseOffset + header.lastOffsetDelta;
+}
+
+function encodedRecordSize(record: RecordInput, timestampDelta: number, offsetDelta: number): number {
+  let size = 1 + varintSize(timestampDelta) + varintSize(offsetDelta);
+  if (record.ttlMs !== undefined) size += varintSize(record.ttlMs);
+  size += record.key ? varintSize(record.key.length) + record.key.length : 1;
+  size += record.value ? varintSize(record.value.length) + record.value.length : 1;
+  const headers = record.headers ?? [];
+  size += varintSize(headers.length);
+  for (const header of headers) {
+    const keyLength = Buffer.byteLength(header.key);
+    size += varintSize(keyLength) + keyLength + varintSize(header.value.length) + header.value.length;
+  }
+  return size;
+}
+
+function writeNullable(buf: Buffer, pos: number, bytes: Buffer | null | undefined): number {
+  if (!bytes) return writeVarint(buf, pos, -1);
+  pos = writeVarint(buf, pos, bytes.length);
+  return pos + bytes.copy(buf, pos);
+}
+
+function encodeRecords(records: readonly RecordInput[], timestamps: readonly number[], firstTimestamp: number): Buffer {
+  const sizes = records.map((record, i) => encodedRecordSize(record, timestamps[i]! - firstTimestamp, i));
+  const total = sizes.reduce((sum, size) => sum + varintSize(size) + size, 0);
+  const buf = Buffer.allocUnsafe(total);
+  let pos = 0;
+  records.forEach((record, i) => {
+    pos = writeVarint(buf, pos, sizes[i]!);
+    buf[pos++] = record.ttlMs !== undefined ? RECORD_ATTR_HAS_TTL : 0;
+    pos = writeVarint(buf, pos, timestamps[i]! - firstTimestamp);
+    pos = writeVarint(buf, pos, i);
+    if (record.ttlMs !== undefined) pos = writeVarint(buf, pos, record.ttlMs);
+    pos = writeNullable(buf, pos, record.key);
+    pos = writeNullable(buf, pos, record.value);
+    const headers = record.headers ?? [];
+    pos = writeVarint(buf, pos, headers.length);
+    for (const header of headers) {
+      pos = writeNullable(buf, pos, Buffer.from(header.key, 'utf8'));
+      pos = writeNullable(buf, pos, header.value);
+    }
+  });
+  if (pos !== total) throw new Error(`record encoder wrote ${pos} bytes, sized ${total}`);
+  return buf;
+}
+
+/** Encodes records into one batch with base offset 0; the leader stamps the real one. */
+export function encodeBatch(records: readonly RecordInput[], options: EncodeOptions = {}): Buffer {
+  if (records.length === 0) throw new Error('a batch holds at least one record');
+  const nowMs = options.nowMs ?? Date.now();
+  const timestamps = records.map((record) => record.timestamp ?? nowMs);
+  const firstTimestamp = Math.min(...timestamps);
+  const maxTimestamp = Math.max(...timestamps);
+  let expireTimestamp = -1;
+  let allHaveTtl = true;
+  records.forEach((record, i) => {
+    if (record.ttlMs === undefined) allHaveTtl = false;
+    else expireTimestamp = Math.max(expireTimestamp, timestamps[i]! + record.ttlMs);
+  });
+  const codec = options.compression ?? 'none';
+  const body = compress(codec, encodeRecords(records, timestamps, firstTimestamp));
+  const buf = Buffer.allocUnsafe(BATCH_HEADER_BYTES + body.length);
+  buf.writeBigInt64BE(0n, 0);
+  buf.writeInt32BE(buf.length - BATCH_LENGTH_PREFIX_BYTES, 8);
+  buf.writeInt32BE(0, 12);
+  buf.writeInt8(MAGIC, 16);
+  buf.writeInt16BE(codecId(codec) | (allHaveTtl ? ATTR_ALL_RECORDS_HAVE_TTL : 0), 21);
+  buf.writeInt32BE(records.length - 1, 23);
+  buf.writeBigInt64BE(BigInt(firstTimestamp), 27);
+  buf.writeBigInt64BE(BigInt(maxTimestamp), 35);
+  buf.writeBigInt64BE(BigInt(options.producerId ?? -1), 43);
+  buf.writeInt16BE(options.producerEpoch ?? -1, 51);
+  buf.writeInt32BE(options.baseSequence ?? -1, 53);
+  buf.writeBigInt64BE(BigInt(expireTimestamp), 57);
+  buf.writeInt32BE(records.length, 65);
+  body.copy(buf, BATCH_HEADER_BYTES);
+  buf.writeUInt32BE(crc32c(buf.subarray(CRC_START)), CRC_OFFSET);
+  return buf;
+}
+
+export function readBatchHeader(buf: Buffer, pos = 0): BatchHeader {
+  if (buf.length - pos < BATCH_HEADER_BYTES) {
+    throw new SluiceError('CORRUPT_BATCH', `batch header needs ${BATCH_HEADER_BYTES} bytes, got ${buf.length - pos}`);
+  }
+  return {
+    baseOffset: Number(buf.readBigInt64BE(pos)),
+    batchLength: buf.readInt32BE(pos + 8),
+    leaderEpoch: buf.readInt32BE(pos + 12),
+    magic: buf.readInt8(pos + 16),
+    crc: buf.readUInt32BE(pos + 17),
+    attributes: buf.readInt16BE(pos + 21),
+    lastOffsetDelta: buf.readInt32BE(pos + 23),
+    firstTimestamp: Number(buf.readBigInt64BE(pos + 27)),
+    maxTimestamp: Number(buf.readBigInt64BE(pos + 35)),
+    producerId: Number(buf.readBigInt64BE(pos + 43)),
+    producerEpoch: buf.readInt16BE(pos + 51),
+    baseSequence: buf.readInt32BE(pos + 53),
+    expireTimestamp: Number(buf.readBigInt64BE(pos + 57)),
+    recordCount: buf.readInt32BE(pos + 65),
+  };
+}
+
+/**
+ * Checks that `buf` is exactly one well-formed batch: size, magic, record count and CRC.
+ * Records are not decoded. Throws CORRUPT_BATCH with what is wrong.
+ */
+export function validateBatch(buf: Buffer): BatchHeader {
+  const header = readBatchHeader(buf);
+  const corrupt = (why: string): never => {
+    throw new SluiceError('CORRUPT_BATCH', why);
+  };
+  if (header.magic !== MAGIC) corrupt(`unsupported batch magic ${header.magic}, expected ${MAGIC}`);
+  if (header.batchLength + BATCH_LENGTH_PREFIX_BYTES !== buf.length) {
+    corrupt(`batch length field says ${header.batchLength + BATCH_LENGTH_PREFIX_BYTES} bytes, got ${buf.length}`);
+  }
+  if (header.recordCount < 1) corrupt(`batch has ${header.recordCount} records`);
+  if (header.lastOffsetDelta !== header.recordCount - 1) {
+    corrupt(`lastOffsetDelta ${header.lastOffsetDelta} does not match ${header.recordCount} records`);
+  }
+  if (codecFromId(header.attributes & ATTR_COMPRESSION_MASK) === undefined) {
+    corrupt(`unknown compression codec ${header.attributes & ATTR_COMPRESSION_MASK}`);
+  }
+  if (header.maxTimestamp < header.firstTimestamp) corrupt('maxTimestamp is before firstTimestamp');
+  const actual = crc32c(buf.subarray(CRC_START));
+  if (actual !== header.crc) corrupt(`CRC32C mismatch: header says ${header.crc}, content hashes to ${actual}`);
+  return header;
+}
+
+/** Writes the leader-assigned base offset and leader epoch in place; the CRC stays valid. */
+export function stampBatch(buf: Buffer, baseOffset: number, leaderEpoch: number, pos = 0): void {
+  buf.writeBigInt64BE(BigInt(baseOffset), pos);
+  buf.writeInt32BE(leaderEpoch, pos + 12);
+}
+
+export function compressionOf(header: Pick<BatchHeader, 'attributes'>): CompressionCodec {
+  const codec = codecFromId(header.attributes & ATTR_COMPRESSION_MASK);
+  if (codec === undefined) throw new SluiceError('CORRUPT_BATCH', 'unknown compression codec');
+  return codec;
+}
+
+/**
+ * The time after which every record of the batch has expired, in ms since the epoch, or undefined
+ * if some record may live forever. `topicTtlMs` (0 = none) applies to records without their own TTL.
+ */
+export function batchExpiresAt(header: BatchHeader, topicTtlMs: number): number | undefined {
+  const allHaveTtl = (header.attributes & ATTR_ALL_RECORDS_HAVE_TTL) !== 0;
+  if (allHaveTtl) return header.expireTimestamp;
+  if (topicTtlMs <= 0) return undefined;
+  return Math.max(header.maxTimestamp + topicTtlMs, header.expireTimestamp);
+}
+
+/** Decodes every record of one batch (clients only: a broker never does this). */
+export function decodeBatch(buf: Buffer, pos = 0): { header: BatchHeader; records: DecodedRecord[] } {
+  const header = readBatchHeader(buf, pos);
+  const end = pos + BATCH_LENGTH_PREFIX_BYTES + header.batchLength;
+  if (end > buf.length) throw new SluiceError('CORRUPT_BATCH', 'batch runs past the end of the buffer');
+  const body = decompress(compressionOf(header), buf.subarray(pos + BATCH_HEADER_BYTES, end));
+  const reader = new Reader(body);
+  const records: DecodedRecord[] = [];
+  try {
+    for (let i = 0; i < header.recordCount; i++) {
+      const length = reader.varint();
+      const recordEnd = reader.pos + length;
+      const attributes = reader.int8();
+      const timestampDelta = reader.varint();
+      const offsetDelta = reader.varint();
+      const ttlMs = attributes & RECORD_ATTR_HAS_TTL ? reader.varint() : undefined;
+      const key = reader.nullableBytes();
+      const value = reader.nullableBytes();
+      const headerCount = reader.varint();
+      const headers: RecordHeader[] = [];
+      for (let h = 0; h < headerCount; h++) {
+        const headerKey = reader.nullableBytes();
+        const headerValue = reader.nullableBytes();
+        headers.push({ key: headerKey ? headerKey.toString('utf8') : '', value: headerValue ?? Buffer.alloc(0) });
+      }
+      if (reader.pos !== recordEnd) throw new RangeError(`record ${i} length says ${length}, read ${length + recordEnd - reader.pos}`);
+      records.push({ offset: header.baseOffset + offsetDelta, timestamp: header.firstTimestamp + timestampDelta, key, value, headers, ttlMs });
+    }
+  } catch (err) {
+    if (err instanceof RangeError) throw new SluiceError('CORRUPT_BATCH', `malformed record: ${err.message}`);
+    throw err;
+  }
+  return { header, records };
+}
+
+/**
+ * Splits a buffer of concatenated batches (as a fetch returns them) into views of whole batches.
+ * A trailing partial batch is ignored, as in Kafka, so a reader can cap by bytes without decoding.
+ */
+export function splitBatches(buf: Buffer): Buffer[] {
+  const batches: Buffer[] = [];
+  let pos = 0;
+  while (buf.length - pos >= BATCH_LENGTH_PREFIX_BYTES) {
+    const size = batchSize(buf, pos);
+    if (size < BATCH_HEADER_BYTES || pos + size > buf.length) break;
+    batches.push(buf.subarray(pos, pos + size));
+    pos += size;
+  }
+  return batches;
+}

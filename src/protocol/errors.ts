@@ -1,0 +1,123 @@
+/**
+ * The one error table of the wire protocol. Every error a broker returns carries a stable code
+ * (the contract in the design brief), a gRPC status, and whether a client may retry it.
+ */
+import { status as GrpcStatus, Metadata, type ServiceError } from '@grpc/grpc-js';
+
+export const ERROR_CODES = [
+  'UNKNOWN_TOPIC',
+  'UNKNOWN_PARTITION',
+  'NOT_LEADER',
+  'NOT_ENOUGH_REPLICAS',
+  'OFFSET_OUT_OF_RANGE',
+  'CORRUPT_BATCH',
+  'BATCH_TOO_LARGE',
+  'INVALID_CONFIG',
+  'INVALID_TOPIC',
+  'INVALID_REQUEST',
+  'STALE_MEMBER_EPOCH',
+  'UNKNOWN_MEMBER',
+  'DUPLICATE_SEQUENCE',
+  'OUT_OF_ORDER_SEQUENCE',
+  'TOPIC_EXISTS',
+  'UNAUTHORIZED',
+  'REQUEST_TIMED_OUT',
+  'SHUTTING_DOWN',
+  'BROKER_NOT_AVAILABLE',
+  'NOT_COORDINATOR',
+  'GROUP_NOT_EMPTY',
+  'UNKNOWN_GROUP',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+interface ErrorSpec {
+  readonly grpcStatus: GrpcStatus;
+  /** A client may send the same request again (after a metadata refresh and a backoff). */
+  readonly retriable: boolean;
+}
+
+export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorSpec>> = {
+  UNKNOWN_TOPIC: { grpcStatus: GrpcStatus.NOT_FOUND, retriable: false },
+  UNKNOWN_PARTITION: { grpcStatus: GrpcStatus.NOT_FOUND, retriable: false },
+  NOT_LEADER: { grpcStatus: GrpcStatus.FAILED_PRECONDITION, retriable: true },
+  NOT_ENOUGH_REPLICAS: { grpcStatus: GrpcStatus.UNAVAILABLE, retriable: true },
+  OFFSET_OUT_OF_RANGE: { grpcStatus: GrpcStatus.OUT_OF_RANGE, retriable: false },
+  CORRUPT_BATCH: { grpcStatus: GrpcStatus.INVALID_ARGUMENT, retriable: false },
+  BATCH_TOO_LARGE: { grpcStatus: GrpcStatus.INVALID_ARGUMENT, retriable: false },
+  INVALID_CONFIG: { grpcStatus: GrpcStatus.INVALID_ARGUMENT, retriable: false },
+  INVALID_TOPIC: { grpcStatus: GrpcStatus.INVALID_ARGUMENT, retriable: false },
+  INVALID_REQUEST: { grpcStatus: GrpcStatus.INVALID_ARGUMENT, retriable: false },
+  STALE_MEMBER_EPOCH: { grpcStatus: GrpcStatus.FAILED_PRECONDITION, retriable: false },
+  UNKNOWN_MEMBER: { grpcStatus: GrpcStatus.FAILED_PRECONDITION, retriable: false },
+  DUPLICATE_SEQUENCE: { grpcStatus: GrpcStatus.ALREADY_EXISTS, retriable: false },
+  OUT_OF_ORDER_SEQUENCE: { grpcStatus: GrpcStatus.FAILED_PRECONDITION, retriable: false },
+  TOPIC_EXISTS: { grpcStatus: GrpcStatus.ALREADY_EXISTS, retriable: false },
+  UNAUTHORIZED: { grpcStatus: GrpcStatus.PERMISSION_DENIED, retriable: false },
+  REQUEST_TIMED_OUT: { grpcStatus: GrpcStatus.DEADLINE_EXCEEDED, retriable: true },
+  SHUTTING_DOWN: { grpcStatus: GrpcStatus.UNAVAILABLE, retriable: true },
+  BROKER_NOT_AVAILABLE: { grpcStatus: GrpcStatus.UNAVAILABLE, retriable: true },
+  NOT_COORDINATOR: { grpcStatus: GrpcStatus.FAILED_PRECONDITION, retriable: true },
+  GROUP_NOT_EMPTY: { grpcStatus: GrpcStatus.FAILED_PRECONDITION, retriable: false },
+  UNKNOWN_GROUP: { grpcStatus: GrpcStatus.NOT_FOUND, retriable: false },
+  INTERNAL: { grpcStatus: GrpcStatus.INTERNAL, retriable: false },
+};
+
+/** Metadata keys that carry the error code and, for NOT_LEADER, where the leader is. */
+export const ERROR_CODE_KEY = 'sluice-error-code';
+export const LEADER_HINT_KEY = 'sluice-leader';
+
+export class SluiceError extends Error {
+  readonly code: ErrorCode;
+  /** For NOT_LEADER / NOT_COORDINATOR: `host:port` of the node to ask instead, when known. */
+  readonly leaderHint: string | undefined;
+
+  constructor(code: ErrorCode, message: string, leaderHint?: string) {
+    super(`${code}: ${message}`);
+    this.name = 'SluiceError';
+    this.code = code;
+    this.leaderHint = leaderHint;
+  }
+
+  get retriable(): boolean {
+    return ERROR_TABLE[this.code].retriable;
+  }
+
+  /** The gRPC error a server handler passes to its callback. */
+  toServiceError(): Partial<ServiceError> {
+    const metadata = new Metadata();
+    metadata.set(ERROR_CODE_KEY, this.code);
+    if (this.leaderHint !== undefined) metadata.set(LEADER_HINT_KEY, this.leaderHint);
+    return { code: ERROR_TABLE[this.code].grpcStatus, details: this.message, metadata };
+  }
+}
+
+export function isErrorCode(value: string): value is ErrorCode {
+  return (ERROR_CODES as readonly string[]).includes(value);
+}
+
+/** Maps whatever a gRPC call failed with to a SluiceError; transport failures become retriable. */
+export function fromServiceError(err: unknown): SluiceError {
+  if (err instanceof SluiceError) return err;
+  const serviceError = err as Partial<ServiceError> | undefined;
+  const metadata = serviceError?.metadata;
+  const codeValue = metadata?.get(ERROR_CODE_KEY)[0];
+  const details = serviceError?.details ?? (err instanceof Error ? err.message : String(err));
+  if (typeof codeValue === 'string' && isErrorCode(codeValue)) {
+    const hint = metadata?.get(LEADER_HINT_KEY)[0];
+    const prefix = `${codeValue}: `;
+    const message = details.startsWith(prefix) ? details.slice(prefix.length) : details;
+    return new SluiceError(codeValue, message, typeof hint === 'string' ? hint : undefined);
+  }
+  switch (serviceError?.code) {
+    case GrpcStatus.UNAVAILABLE:
+      return new SluiceError('BROKER_NOT_AVAILABLE', details);
+    case GrpcStatus.DEADLINE_EXCEEDED:
+      return new SluiceError('REQUEST_TIMED_OUT', details);
+    case GrpcStatus.INVALID_ARGUMENT:
+      return new SluiceError('INVALID_REQUEST', details);
+    default:
+      return new SluiceError('INTERNAL', details);
+  }
+}

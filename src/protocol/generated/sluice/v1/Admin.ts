@@ -1,0 +1,81 @@
+// Original file: proto/sluice/v1/broker.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AlterTopicConfigRequest as _sluice_v1_AlterTopicConfigRequest, AlterTopicConfigRequest__Output as _sluice_v1_AlterTopicConfigRequest__Output } from '../../sluice/v1/AlterTopicConfigRequest.js';
+import type { CreateTopicRequest as _sluice_v1_CreateTopicRequest, CreateTopicRequest__Output as _sluice_v1_CreateTopicRequest__Output } from '../../sluice/v1/CreateTopicRequest.js';
+import type { DeleteTopicRequest as _sluice_v1_DeleteTopicRequest, DeleteTopicRequest__Output as _sluice_v1_DeleteTopicRequest__Output } from '../../sluice/v1/DeleteTopicRequest.js';
+import type { DeleteTopicResponse as _sluice_v1_DeleteTopicResponse, DeleteTopicResponse__Output as _sluice_v1_DeleteTopicResponse__Output } from '../../sluice/v1/DeleteTopicResponse.js';
+import type { DescribeTopicRequest as _sluice_v1_DescribeTopicRequest, DescribeTopicRequest__Output as _sluice_v1_DescribeTopicRequest__Output } from '../../sluice/v1/DescribeTopicRequest.js';
+import type { ListTopicsRequest as _sluice_v1_ListTopicsRequest, ListTopicsRequest__Output as _sluice_v1_ListTopicsRequest__Output } from '../../sluice/v1/ListTopicsRequest.js';
+import type { ListTopicsResponse as _sluice_v1_ListTopicsResponse, ListTopicsResponse__Output as _sluice_v1_ListTopicsResponse__Output } from '../../sluice/v1/ListTopicsResponse.js';
+import type { TopicDescription as _sluice_v1_TopicDescription, TopicDescription__Output as _sluice_v1_TopicDescription__Output } from '../../sluice/v1/TopicDescription.js';
+
+export interface AdminClient extends grpc.Client {
+  AlterTopicConfig(argument: _sluice_v1_AlterTopicConfigRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  AlterTopicConfig(argument: _sluice_v1_AlterTopicConfigRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  AlterTopicConfig(argument: _sluice_v1_AlterTopicConfigRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  AlterTopicConfig(argument: _sluice_v1_AlterTopicConfigRequest, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  alterTopicConfig(argument: _sluice_v1_AlterTopicConfigRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  alterTopicConfig(argument: _sluice_v1_AlterTopicConfigRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  alterTopicConfig(argument: _sluice_v1_AlterTopicConfigRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  alterTopicConfig(argument: _sluice_v1_AlterTopicConfigRequest, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  
+  CreateTopic(argument: _sluice_v1_CreateTopicRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  CreateTopic(argument: _sluice_v1_CreateTopicRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  CreateTopic(argument: _sluice_v1_CreateTopicRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  CreateTopic(argument: _sluice_v1_CreateTopicRequest, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  createTopic(argument: _sluice_v1_CreateTopicRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  createTopic(argument: _sluice_v1_CreateTopicRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  createTopic(argument: _sluice_v1_CreateTopicRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  createTopic(argument: _sluice_v1_CreateTopicRequest, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  
+  DeleteTopic(argument: _sluice_v1_DeleteTopicRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_DeleteTopicResponse__Output>): grpc.ClientUnaryCall;
+  DeleteTopic(argument: _sluice_v1_DeleteTopicRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_DeleteTopicResponse__Output>): grpc.ClientUnaryCall;
+  DeleteTopic(argument: _sluice_v1_DeleteTopicRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_DeleteTopicResponse__Output>): grpc.ClientUnaryCall;
+  DeleteTopic(argument: _sluice_v1_DeleteTopicRequest, callback: grpc.requestCallback<_sluice_v1_DeleteTopicResponse__Output>): grpc.ClientUnaryCall;
+  deleteTopic(argument: _sluice_v1_DeleteTopicRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_DeleteTopicResponse__Output>): grpc.ClientUnaryCall;
+  deleteTopic(argument: _sluice_v1_DeleteTopicRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_DeleteTopicResponse__Output>): grpc.ClientUnaryCall;
+  deleteTopic(argument: _sluice_v1_DeleteTopicRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_DeleteTopicResponse__Output>): grpc.ClientUnaryCall;
+  deleteTopic(argument: _sluice_v1_DeleteTopicRequest, callback: grpc.requestCallback<_sluice_v1_DeleteTopicResponse__Output>): grpc.ClientUnaryCall;
+  
+  DescribeTopic(argument: _sluice_v1_DescribeTopicRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  DescribeTopic(argument: _sluice_v1_DescribeTopicRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  DescribeTopic(argument: _sluice_v1_DescribeTopicRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  DescribeTopic(argument: _sluice_v1_DescribeTopicRequest, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  describeTopic(argument: _sluice_v1_DescribeTopicRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  describeTopic(argument: _sluice_v1_DescribeTopicRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  describeTopic(argument: _sluice_v1_DescribeTopicRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  describeTopic(argument: _sluice_v1_DescribeTopicRequest, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  
+  ListTopics(argument: _sluice_v1_ListTopicsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ListTopicsResponse__Output>): grpc.ClientUnaryCall;
+  ListTopics(argument: _sluice_v1_ListTopicsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ListTopicsResponse__Output>): grpc.ClientUnaryCall;
+  ListTopics(argument: _sluice_v1_ListTopicsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ListTopicsResponse__Output>): grpc.ClientUnaryCall;
+  ListTopics(argument: _sluice_v1_ListTopicsRequest, callback: grpc.requestCallback<_sluice_v1_ListTopicsResponse__Output>): grpc.ClientUnaryCall;
+  listTopics(argument: _sluice_v1_ListTopicsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ListTopicsResponse__Output>): grpc.ClientUnaryCall;
+  listTopics(argument: _sluice_v1_ListTopicsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ListTopicsResponse__Output>): grpc.ClientUnaryCall;
+  listTopics(argument: _sluice_v1_ListTopicsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ListTopicsResponse__Output>): grpc.ClientUnaryCall;
+  listTopics(argument: _sluice_v1_ListTopicsRequest, callback: grpc.requestCallback<_sluice_v1_ListTopicsResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+export interface AdminHandlers extends grpc.UntypedServiceImplementation {
+  AlterTopicConfig: grpc.handleUnaryCall<_sluice_v1_AlterTopicConfigRequest__Output, _sluice_v1_TopicDescription>;
+  
+  CreateTopic: grpc.handleUnaryCall<_sluice_v1_CreateTopicRequest__Output, _sluice_v1_TopicDescription>;
+  
+  DeleteTopic: grpc.handleUnaryCall<_sluice_v1_DeleteTopicRequest__Output, _sluice_v1_DeleteTopicResponse>;
+  
+  DescribeTopic: grpc.handleUnaryCall<_sluice_v1_DescribeTopicRequest__Output, _sluice_v1_TopicDescription>;
+  
+  ListTopics: grpc.handleUnaryCall<_sluice_v1_ListTopicsRequest__Output, _sluice_v1_ListTopicsResponse>;
+  
+}
+
+export interface AdminDefinition extends grpc.ServiceDefinition {
+  AlterTopicConfig: MethodDefinition<_sluice_v1_AlterTopicConfigRequest, _sluice_v1_TopicDescription, _sluice_v1_AlterTopicConfigRequest__Output, _sluice_v1_TopicDescription__Output>
+  CreateTopic: MethodDefinition<_sluice_v1_CreateTopicRequest, _sluice_v1_TopicDescription, _sluice_v1_CreateTopicRequest__Output, _sluice_v1_TopicDescription__Output>
+  DeleteTopic: MethodDefinition<_sluice_v1_DeleteTopicRequest, _sluice_v1_DeleteTopicResponse, _sluice_v1_DeleteTopicRequest__Output, _sluice_v1_DeleteTopicResponse__Output>
+  DescribeTopic: MethodDefinition<_sluice_v1_DescribeTopicRequest, _sluice_v1_TopicDescription, _sluice_v1_DescribeTopicRequest__Output, _sluice_v1_TopicDescription__Output>
+  ListTopics: MethodDefinition<_sluice_v1_ListTopicsRequest, _sluice_v1_ListTopicsResponse, _sluice_v1_ListTopicsRequest__Output, _sluice_v1_ListTopicsResponse__Output>
+}

@@ -1,0 +1,49 @@
+/** Loads the .proto API once and exposes the typed gRPC service definitions of sluice.v1. */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import type { ProtoGrpcType as BrokerProto } from './generated/broker.js';
+
+/** The same options the generated types were made with (scripts/gen-proto.sh). */
+export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
+  keepCase: false,
+  longs: Number,
+  enums: String,
+  defaults: true,
+  oneofs: true,
+};
+
+/** Finds proto/ whether this module runs from src/ (tsx) or dist/src/ (compiled). */
+function protoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'proto');
+    if (existsSync(join(candidate, 'sluice', 'v1'))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('cannot find the proto/ directory of the sluice package');
+    dir = parent;
+  }
+}
+
+function load<T>(file: string): T {
+  const definition = protoLoader.loadSync(file, { ...PROTO_LOADER_OPTIONS, includeDirs: [protoRoot()] });
+  return grpc.loadPackageDefinition(definition) as unknown as T;
+}
+
+let brokerProto: BrokerProto | undefined;
+
+export function brokerApi(): BrokerProto['sluice']['v1'] {
+  brokerProto ??= load<BrokerProto>('sluice/v1/broker.proto');
+  return brokerProto.sluice.v1;
+}
+
+/** Channel options shared by clients and servers: large batches need more than gRPC's 4 MiB default. */
+export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+  'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+  'grpc.keepalive_time_ms': 30_000,
+  'grpc.keepalive_timeout_ms': 10_000,
+};

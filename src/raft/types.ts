@@ -1,0 +1,176 @@
+/**
+ * Plain data types shared by the Raft state machine, its storage and its
+ * drivers. Everything here is serializable (no classes, no functions) so a
+ * driver can ship messages over gRPC and persist entries/hard state as-is.
+ */
+
+/** Node ids are positive integers (Kafka broker ids). 0 means "none". */
+export type NodeId = number;
+export const NONE: NodeId = 0;
+
+/** One log entry. `data` is opaque; an empty array is a leader no-op. */
+export interface Entry {
+  index: number;
+  term: number;
+  data: Uint8Array;
+}
+
+/** The state that must be durable before any message depending on it is sent. */
+export interface HardState {
+  term: number;
+  /** Candidate voted for in `term`, or NONE. */
+  vote: NodeId;
+  /** Highest index known committed. Persisting it is an optimisation, not a safety need. */
+  commit: number;
+}
+
+/**
+ * A snapshot is the log-start marker: every entry up to and including
+ * `index` has been folded into `data`. For a partition `data` is empty (the
+ * snapshot only moves the log start forward); the controller will put its
+ * metadata image there.
+ */
+export interface Snapshot {
+  index: number;
+  term: number;
+  data: Uint8Array;
+}
+
+export type Role = 'follower' | 'preCandidate' | 'candidate' | 'leader';
+
+interface MsgBase {
+  from: NodeId;
+  to: NodeId;
+  /** Sender's term (for preVote: the term the sender would campaign at). */
+  term: number;
+}
+
+/** Request (pre-)vote. `transfer` bypasses followers' leader lease (TimeoutNow). */
+export interface VoteMsg extends MsgBase {
+  type: 'preVote' | 'vote';
+  lastLogIndex: number;
+  lastLogTerm: number;
+  transfer: boolean;
+}
+
+export interface VoteRespMsg extends MsgBase {
+  type: 'preVoteResp' | 'voteResp';
+  reject: boolean;
+}
+
+/** Append entries after (prevIndex, prevTerm); `commit` is the leader's commit index. */
+export interface AppendMsg extends MsgBase {
+  type: 'append';
+  prevIndex: number;
+  prevTerm: number;
+  entries: Entry[];
+  commit: number;
+}
+
+/**
+ * Reply to append/snapshot. On success `index` is the follower's last index
+ * known to match the leader. On reject `index` is the rejected prevIndex and
+ * (`hintIndex`, `hintTerm`) is the follower's largest entry with term <= the
+ * leader's prevTerm, so the leader can skip a whole term per round trip.
+ */
+export interface AppendRespMsg extends MsgBase {
+  type: 'appendResp';
+  reject: boolean;
+  index: number;
+  hintIndex: number;
+  hintTerm: number;
+}
+
+/** `commit` is min(leader commit, follower match) so a lagging follower never commits past its log. */
+export interface HeartbeatMsg extends MsgBase {
+  type: 'heartbeat';
+  commit: number;
+}
+
+export interface HeartbeatRespMsg extends MsgBase {
+  type: 'heartbeatResp';
+}
+
+/** Brings a follower whose next entry was compacted up to the leader's log start. */
+export interface SnapshotMsg extends MsgBase {
+  type: 'snapshot';
+  snapshot: Snapshot;
+}
+
+/** Tells an up-to-date follower to campaign now, skipping pre-vote (leadership transfer). */
+export interface TimeoutNowMsg extends MsgBase {
+  type: 'timeoutNow';
+}
+
+/** Discriminated union of every message exchanged between peers. */
+export type Message =
+  | VoteMsg
+  | VoteRespMsg
+  | AppendMsg
+  | AppendRespMsg
+  | HeartbeatMsg
+  | HeartbeatRespMsg
+  | SnapshotMsg
+  | TimeoutNowMsg;
+
+export type MessageType = Message['type'];
+
+/**
+ * Output of one round of the state machine.
+ *
+ * Ordering contract for the driver (violating it breaks safety):
+ *  1. Persist, in this order, `snapshot` (if set), `entries` (appending and
+ *     truncating any conflicting suffix already stored), and `hardState`
+ *     (if set). Fsync if `mustSync`.
+ *  2. Only then send `messages`: they may acknowledge or grant votes based on
+ *     the state persisted in step 1.
+ *  3. Apply `snapshot` (if set) to the state machine, then `committedEntries`
+ *     in order. They may include entries from this same Ready's `entries`,
+ *     which is why persisting comes first.
+ *  4. Call `advance()`. Until then `ready()` must not be called again.
+ */
+export interface Ready {
+  /** Present only when term, vote or commit changed since the last Ready. */
+  hardState?: HardState;
+  /** A snapshot received from the leader, to persist and apply. */
+  snapshot?: Snapshot;
+  /** Unstable entries to append to storage. */
+  entries: Entry[];
+  /** Entries newly known committed, to apply after persisting. */
+  committedEntries: Entry[];
+  /** Messages to send after persisting. */
+  messages: Message[];
+  /** True when term/vote changed or entries/snapshot must be written: fsync before sending. */
+  mustSync: boolean;
+}
+
+/** Read-only view of a node. */
+export interface Status {
+  id: NodeId;
+  term: number;
+  vote: NodeId;
+  role: Role;
+  leaderId: NodeId;
+  commitIndex: number;
+  appliedIndex: number;
+  firstIndex: number;
+  lastIndex: number;
+  /** Set while a leadership transfer is in progress. */
+  leadTransferee: NodeId;
+}
+
+export type ProposeResult =
+  | { ok: true; index: number; term: number }
+  | { ok: false; reason: 'notLeader' | 'transferring' | 'uncommittedBytesLimit'; leaderId: NodeId };
+
+/** Raised on programmer error / broken invariant. Never on bad network input. */
+export class RaftInvariantError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RaftInvariantError';
+  }
+}
+
+export function invariant(cond: boolean, message: string | (() => string)): asserts cond {
+  if (!cond) throw new RaftInvariantError(typeof message === 'string' ? message : message());
+}
