@@ -1,0 +1,759 @@
+/**
+ * The Raft consensus state machine: synchronous, deterministic, no I/O.
+ *
+ * A driver feeds it input (`step` for peer messages, `tick` for logical
+ * time, `propose` for client data, `transferLeadership`) and drains its output
+ * through `ready()` / `advance()` (see `Ready` for the ordering contract).
+ * Pre-vote and check-quorum are always on: a leader that hears from no
+ * quorum for `electionTicks` steps down, and a node that rejoins after a
+ * partition cannot disrupt a leader its peers still hear from.
+ *
+ * Membership: the voter set is fixed per group (`voters`). Single-server
+ * membership changes would be added as special log entries (add/remove one
+ * voter, or a learner that is promoted once caught up); a node switches to
+ * the new configuration as soon as the entry is appended (not committed),
+ * at most one change may be uncommitted at a time, and the voter set would be
+ * recorded in the snapshot so a restored follower knows it. See docs/RAFT.md.
+ */
+import { RaftLog } from './log.js';
+import { Progress } from './progress.js';
+import { Rng } from './rng.js';
+import { Storage } from './storage.js';
+import {
+  AppendMsg,
+  AppendRespMsg,
+  Entry,
+  HardState,
+  HeartbeatMsg,
+  Message,
+  NONE,
+  NodeId,
+  ProposeResult,
+  Ready,
+  Role,
+  Snapshot,
+  SnapshotMsg,
+  Status,
+  VoteMsg,
+  VoteRespMsg,
+  invariant,
+} from './types.js';
+
+/** Tunables. Every limit is bounded; units are in the names. */
+export interface RaftLimits {
+  /** Ticks without hearing from a leader before campaigning (randomized in [electionTicks, 2*electionTicks)). Also the check-quorum and transfer timeout. */
+  electionTicks: number;
+  /** Ticks between leader heartbeats. Must be < electionTicks. */
+  heartbeatTicks: number;
+  /** Max entries in one append message. */
+  maxEntriesPerMsg: number;
+  /** Max entry data bytes in one append message (at least one entry is always sent). */
+  maxBytesPerMsg: number;
+  /** Max unacknowledged append messages per follower while replicating (pipelining window). */
+  maxInflightMsgs: number;
+  /** Max data bytes of uncommitted entries at the leader; proposals beyond it are refused. */
+  maxUncommittedBytes: number;
+  /** Max data bytes of committed entries handed out in one Ready (at least one entry). */
+  maxCommittedBytesPerReady: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<RaftLimits> = {
+  electionTicks: 10,
+  heartbeatTicks: 1,
+  maxEntriesPerMsg: 256,
+  maxBytesPerMsg: 1 << 20,
+  maxInflightMsgs: 64,
+  maxUncommittedBytes: 64 << 20,
+  maxCommittedBytesPerReady: 4 << 20,
+};
+
+export interface RaftOptions extends Partial<RaftLimits> {
+  id: NodeId;
+  /** The fixed voter set of the group, including `id`. */
+  voters: readonly NodeId[];
+  /** Durable log; the node reads it, the driver writes it. */
+  storage: Storage;
+  /** Injected randomness in [0, 1), for election timeouts. Use `seededRng(seed)` in tests. */
+  random: Rng;
+  /** Index the application has already applied (if it persists its own state); defaults to the log start. */
+  appliedIndex?: number;
+}
+
+type PollResult = 'won' | 'lost' | 'pending';
+
+export class Raft {
+  readonly id: NodeId;
+  private readonly voters: readonly NodeId[];
+  private readonly voterSet: ReadonlySet<NodeId>;
+  private readonly limits: RaftLimits;
+  private readonly random: Rng;
+  private readonly log: RaftLog;
+
+  private _term = 0;
+  private _vote: NodeId = NONE;
+  private _role: Role = 'follower';
+  private _leaderId: NodeId = NONE;
+
+  /** Leader only: one entry per voter (including self). */
+  private prs = new Map<NodeId, Progress>();
+  /** (Pre-)candidate only: votes received. */
+  private votes = new Map<NodeId, boolean>();
+  private msgs: Message[] = [];
+
+  /** Follower/candidate: ticks since last heard from a leader. Leader: ticks since last check-quorum. */
+  private electionElapsed = 0;
+  private heartbeatElapsed = 0;
+  private randomizedElectionTicks = 0;
+  private leadTransferee: NodeId = NONE;
+  private uncommittedBytes = 0;
+
+  private prevHardState: HardState;
+  /** What the outstanding Ready handed out, for advance(). */
+  private pending: Ready | undefined;
+
+  constructor(opts: RaftOptions) {
+    this.limits = { ...DEFAULT_LIMITS };
+    for (const k of Object.keys(DEFAULT_LIMITS) as (keyof RaftLimits)[]) {
+      const v = opts[k];
+      if (v !== undefined) this.limits[k] = v;
+    }
+    const l = this.limits;
+    for (const k of Object.keys(l) as (keyof RaftLimits)[]) {
+      invariant(Number.isInteger(l[k]) && l[k] >= 1, () => `option ${k} must be a positive integer, got ${l[k]}`);
+    }
+    invariant(l.heartbeatTicks < l.electionTicks, 'heartbeatTicks must be < electionTicks');
+    invariant(opts.id !== NONE && Number.isInteger(opts.id) && opts.id > 0, 'id must be a positive integer');
+    invariant(new Set(opts.voters).size === opts.voters.length, 'duplicate voter');
+    invariant(opts.voters.includes(opts.id), 'voters must include id (learners are not supported yet)');
+
+    this.id = opts.id;
+    this.voters = [...opts.voters];
+    this.voterSet = new Set(this.voters);
+    this.random = opts.random;
+    this.log = new RaftLog(opts.storage);
+    if (opts.appliedIndex !== undefined) this.log.appliedTo(opts.appliedIndex);
+
+    const hs = opts.storage.hardState();
+    this._term = hs.term;
+    this._vote = hs.vote;
+    this.prevHardState = { term: hs.term, vote: hs.vote, commit: this.log.committed };
+    this.becomeFollower(this._term, NONE);
+  }
+
+  // ---------------------------------------------------------------- status
+
+  get term(): number {
+    return this._term;
+  }
+  get role(): Role {
+    return this._role;
+  }
+  get leaderId(): NodeId {
+    return this._leaderId;
+  }
+  get commitIndex(): number {
+    return this.log.committed;
+  }
+  get lastIndex(): number {
+    return this.log.lastIndex();
+  }
+  get firstIndex(): number {
+    return this.log.firstIndex();
+  }
+
+  status(): Status {
+    return {
+      id: this.id,
+      term: this._term,
+      vote: this._vote,
+      role: this._role,
+      leaderId: this._leaderId,
+      commitIndex: this.log.committed,
+      appliedIndex: this.log.applied,
+      firstIndex: this.log.firstIndex(),
+      lastIndex: this.log.lastIndex(),
+      leadTransferee: this.leadTransferee,
+    };
+  }
+
+  /** Leader only: replication state per follower (for metrics and tests). */
+  progress(): { id: NodeId; match: number; next: number; state: string; inflight: number }[] {
+    if (this._role !== 'leader') return [];
+    return [...this.prs.values()].map((p) => ({
+      id: p.id,
+      match: p.match,
+      next: p.next,
+      state: p.state,
+      inflight: p.inflights.count(),
+    }));
+  }
+
+  hardState(): HardState {
+    return { term: this._term, vote: this._vote, commit: this.log.committed };
+  }
+
+  // ---------------------------------------------------------------- inputs
+
+  /** Advances logical time by one tick. */
+  tick(): void {
+    if (this._role === 'leader') this.tickLeader();
+    else this.tickElection();
+  }
+
+  /** Starts an election now (pre-vote first), as if the election timeout fired. */
+  campaign(): void {
+    this.hup(false);
+  }
+
+  /**
+   * Appends `data` as a new entry if this node is leader. Refused (ok: false)
+   * when not leader, while a leadership transfer is in progress, or when the
+   * uncommitted data would exceed `maxUncommittedBytes` (a single proposal is
+   * always accepted when nothing is uncommitted, so big entries can't wedge).
+   */
+  propose(data: Uint8Array): ProposeResult {
+    if (this._role !== 'leader') return { ok: false, reason: 'notLeader', leaderId: this._leaderId };
+    if (this.leadTransferee !== NONE) return { ok: false, reason: 'transferring', leaderId: this._leaderId };
+    if (this.uncommittedBytes > 0 && this.uncommittedBytes + data.length > this.limits.maxUncommittedBytes) {
+      return { ok: false, reason: 'uncommittedBytesLimit', leaderId: this._leaderId };
+    }
+    this.uncommittedBytes += data.length;
+    const e = this.appendEntries([data]);
+    this.bcastAppend();
+    return { ok: true, index: e.index, term: e.term };
+  }
+
+  /**
+   * Leader only: hands leadership to `to` (graceful shutdown, balancing).
+   * New proposals are refused meanwhile; the leader catches `to` up, then
+   * sends it TimeoutNow so it campaigns immediately, bypassing pre-vote and
+   * followers' leader lease. Aborted after `electionTicks`. Returns false if
+   * not leader or `to` is not another voter.
+   */
+  transferLeadership(to: NodeId): boolean {
+    if (this._role !== 'leader' || to === this.id || !this.voterSet.has(to)) return false;
+    if (this.leadTransferee === to) return true;
+    this.leadTransferee = to;
+    // The transfer must finish within one election timeout.
+    this.electionElapsed = 0;
+    const pr = this.pr(to);
+    if (pr.match === this.log.lastIndex()) this.send({ type: 'timeoutNow', from: this.id, to, term: this._term });
+    else this.sendAppend(to, true);
+    return true;
+  }
+
+  /** Processes one message from a peer. Stale, duplicated and reordered messages are fine. */
+  step(m: Message): void {
+    invariant(m.to === this.id, () => `message for ${m.to} delivered to ${this.id}`);
+    if (m.from === this.id || !this.voterSet.has(m.from)) return;
+
+    if (m.term > this._term) {
+      if (m.type === 'vote' || m.type === 'preVote') {
+        // Leader lease (check-quorum): while we heard from a leader within
+        // the election timeout, ignore campaigns so a rejoining node can't
+        // disrupt a healthy leader. Transfers are deliberate, so they pass.
+        const inLease = this._leaderId !== NONE && this.electionElapsed < this.limits.electionTicks;
+        if (inLease && !m.transfer) return;
+      }
+      if (m.type === 'preVote' || (m.type === 'preVoteResp' && !m.reject)) {
+        // Pre-vote never changes terms: the request carries the term the
+        // sender would campaign at, and a grant echoes it.
+      } else {
+        const fromLeader = m.type === 'append' || m.type === 'heartbeat' || m.type === 'snapshot';
+        this.becomeFollower(m.term, fromLeader ? m.from : NONE);
+      }
+    } else if (m.term < this._term) {
+      if (m.type === 'append' || m.type === 'heartbeat') {
+        // A stale leader (e.g. healed after a partition) learns our term and steps down.
+        this.send(this.appendResp(m.from, false, 0));
+      } else if (m.type === 'preVote') {
+        this.send({ type: 'preVoteResp', from: this.id, to: m.from, term: this._term, reject: true });
+      }
+      return;
+    }
+
+    if (m.type === 'vote' || m.type === 'preVote') {
+      this.handleVote(m);
+      return;
+    }
+    switch (this._role) {
+      case 'leader':
+        this.stepLeader(m);
+        break;
+      case 'candidate':
+      case 'preCandidate':
+        this.stepCandidate(m);
+        break;
+      case 'follower':
+        this.stepFollower(m);
+        break;
+    }
+  }
+
+  // ---------------------------------------------------------------- Ready
+
+  /** True when ready() would return something to do. False while a Ready is outstanding. */
+  hasReady(): boolean {
+    if (this.pending) return false;
+    return (
+      this.msgs.length > 0 ||
+      this.log.unstableEntries().length > 0 ||
+      this.log.unstableSnapshot() !== undefined ||
+      this.log.hasNextCommittedEntries() ||
+      !sameHardState(this.hardState(), this.prevHardState)
+    );
+  }
+
+  /** Collects pending output. Must be followed by advance() before the next ready(). */
+  ready(): Ready {
+    invariant(!this.pending, 'ready() called again before advance()');
+    const hs = this.hardState();
+    const hsChanged = !sameHardState(hs, this.prevHardState);
+    const entries = this.log.unstableEntries();
+    const snapshot = this.log.unstableSnapshot();
+    const rd: Ready = {
+      entries,
+      committedEntries: this.log.nextCommittedEntries(this.limits.maxCommittedBytesPerReady),
+      messages: this.msgs,
+      mustSync:
+        entries.length > 0 ||
+        snapshot !== undefined ||
+        hs.term !== this.prevHardState.term ||
+        hs.vote !== this.prevHardState.vote,
+    };
+    if (hsChanged) rd.hardState = hs;
+    if (snapshot) rd.snapshot = snapshot;
+    this.msgs = [];
+    this.pending = rd;
+    return rd;
+  }
+
+  /** The driver has persisted, sent and applied the last Ready. */
+  advance(): void {
+    const rd = this.pending;
+    invariant(rd !== undefined, 'advance() without ready()');
+    this.pending = undefined;
+    if (rd.hardState) this.prevHardState = rd.hardState;
+    if (rd.snapshot) this.log.stableSnapTo(rd.snapshot.index);
+    const lastEnt = rd.entries[rd.entries.length - 1];
+    if (lastEnt) this.log.stableTo(lastEnt.index, lastEnt.term);
+    const lastApplied = rd.committedEntries[rd.committedEntries.length - 1];
+    if (lastApplied) {
+      this.log.appliedTo(lastApplied.index);
+      if (this._role === 'leader') {
+        let bytes = 0;
+        for (const e of rd.committedEntries) bytes += e.data.length;
+        this.uncommittedBytes = Math.max(0, this.uncommittedBytes - bytes);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- roles
+
+  private reset(term: number): void {
+    if (term !== this._term) {
+      invariant(term > this._term, () => `term going backwards ${this._term} -> ${term}`);
+      this._term = term;
+      this._vote = NONE;
+    }
+    this._leaderId = NONE;
+    this.electionElapsed = 0;
+    this.heartbeatElapsed = 0;
+    this.randomizedElectionTicks = this.limits.electionTicks + Math.floor(this.random() * this.limits.electionTicks);
+    this.leadTransferee = NONE;
+    this.votes.clear();
+    this.prs.clear();
+    this.uncommittedBytes = 0;
+  }
+
+  private becomeFollower(term: number, leader: NodeId): void {
+    this.reset(term);
+    this._role = 'follower';
+    this._leaderId = leader;
+  }
+
+  private becomePreCandidate(): void {
+    invariant(this._role !== 'leader', 'leader cannot become pre-candidate');
+    // Term and vote stay: pre-vote must not disturb anyone.
+    this.votes.clear();
+    this._leaderId = NONE;
+    this._role = 'preCandidate';
+  }
+
+  private becomeCandidate(): void {
+    invariant(this._role !== 'leader', 'leader cannot become candidate');
+    this.reset(this._term + 1);
+    this._vote = this.id;
+    this._role = 'candidate';
+  }
+
+  private becomeLeader(): void {
+    invariant(this._role === 'candidate', () => `becomeLeader from ${this._role}`);
+    this.reset(this._term);
+    this._role = 'leader';
+    this._leaderId = this.id;
+    const next = this.log.lastIndex() + 1;
+    for (const id of this.voters) {
+      const pr = new Progress(id, next, this.limits.maxInflightMsgs);
+      if (id === this.id) {
+        pr.match = next - 1;
+        pr.recentActive = true;
+        pr.becomeReplicate();
+      }
+      this.prs.set(id, pr);
+    }
+    // Entries of earlier terms can only be committed through an entry of
+    // this term (§5.4.2), so append one right away.
+    this.appendEntries([new Uint8Array(0)]);
+  }
+
+  private hup(transfer: boolean): void {
+    if (this._role === 'leader' || !this.voterSet.has(this.id)) return;
+    this.startCampaign(transfer ? 'vote' : 'preVote', transfer);
+  }
+
+  private startCampaign(kind: 'preVote' | 'vote', transfer: boolean): void {
+    let voteTerm: number;
+    if (kind === 'preVote') {
+      this.becomePreCandidate();
+      voteTerm = this._term + 1;
+    } else {
+      this.becomeCandidate();
+      voteTerm = this._term;
+    }
+    if (this.poll(this.id, true) === 'won') {
+      this.onElectionWon();
+      return;
+    }
+    const lastLogIndex = this.log.lastIndex();
+    const lastLogTerm = this.log.lastTerm();
+    for (const to of this.voters) {
+      if (to === this.id) continue;
+      this.send({ type: kind, from: this.id, to, term: voteTerm, lastLogIndex, lastLogTerm, transfer });
+    }
+  }
+
+  private onElectionWon(): void {
+    if (this._role === 'preCandidate') {
+      this.startCampaign('vote', false);
+    } else {
+      this.becomeLeader();
+      this.bcastAppend();
+    }
+  }
+
+  private poll(from: NodeId, granted: boolean): PollResult {
+    if (!this.votes.has(from)) this.votes.set(from, granted);
+    let yes = 0;
+    let no = 0;
+    for (const v of this.votes.values()) {
+      if (v) yes++;
+      else no++;
+    }
+    const q = this.quorum();
+    if (yes >= q) return 'won';
+    if (no > this.voters.length - q) return 'lost';
+    return 'pending';
+  }
+
+  private quorum(): number {
+    return Math.floor(this.voters.length / 2) + 1;
+  }
+
+  // ---------------------------------------------------------------- ticks
+
+  private tickElection(): void {
+    this.electionElapsed++;
+    if (this.electionElapsed >= this.randomizedElectionTicks) {
+      this.electionElapsed = 0;
+      this.hup(false);
+    }
+  }
+
+  private tickLeader(): void {
+    this.heartbeatElapsed++;
+    this.electionElapsed++;
+    for (const pr of this.prs.values()) {
+      // A lost snapshot would otherwise wedge the follower: retry as a probe.
+      if (pr.state === 'snapshot' && ++pr.snapshotTicks >= this.limits.electionTicks) pr.becomeProbe();
+    }
+    if (this.electionElapsed >= this.limits.electionTicks) {
+      this.electionElapsed = 0;
+      // Check-quorum: a leader cut off from a majority steps down so clients find the real one.
+      let active = 0;
+      for (const pr of this.prs.values()) if (pr.recentActive) active++;
+      if (active < this.quorum()) {
+        this.becomeFollower(this._term, NONE);
+        return;
+      }
+      for (const pr of this.prs.values()) pr.recentActive = pr.id === this.id;
+      this.leadTransferee = NONE; // transfer timed out
+    }
+    if (this.heartbeatElapsed >= this.limits.heartbeatTicks) {
+      this.heartbeatElapsed = 0;
+      this.bcastHeartbeat();
+    }
+  }
+
+  // ---------------------------------------------------------------- voting
+
+  private handleVote(m: VoteMsg): void {
+    const respType = m.type === 'vote' ? 'voteResp' : 'preVoteResp';
+    const canVote =
+      this._vote === m.from ||
+      (this._vote === NONE && this._leaderId === NONE) ||
+      (m.type === 'preVote' && m.term > this._term);
+    if (canVote && this.log.isUpToDate(m.lastLogIndex, m.lastLogTerm)) {
+      // Grant at the requested term (for pre-vote, a term we haven't entered).
+      this.send({ type: respType, from: this.id, to: m.from, term: m.term, reject: false });
+      if (m.type === 'vote') {
+        this.electionElapsed = 0;
+        this._vote = m.from;
+      }
+    } else {
+      this.send({ type: respType, from: this.id, to: m.from, term: this._term, reject: true });
+    }
+  }
+
+  private stepCandidate(m: Message): void {
+    switch (m.type) {
+      case 'append':
+      case 'heartbeat':
+      case 'snapshot':
+        // Someone won this term.
+        this.becomeFollower(this._term, m.from);
+        this.stepFollower(m);
+        return;
+      case 'preVoteResp':
+      case 'voteResp':
+        this.handleVoteResp(m);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private handleVoteResp(m: VoteRespMsg): void {
+    const want = this._role === 'preCandidate' ? 'preVoteResp' : 'voteResp';
+    if (m.type !== want) return;
+    const res = this.poll(m.from, !m.reject);
+    if (res === 'won') this.onElectionWon();
+    else if (res === 'lost') this.becomeFollower(this._term, NONE);
+  }
+
+  // ---------------------------------------------------------------- follower
+
+  private stepFollower(m: Message): void {
+    switch (m.type) {
+      case 'append':
+        this.electionElapsed = 0;
+        this._leaderId = m.from;
+        this.handleAppend(m);
+        return;
+      case 'heartbeat':
+        this.electionElapsed = 0;
+        this._leaderId = m.from;
+        this.handleHeartbeat(m);
+        return;
+      case 'snapshot':
+        this.electionElapsed = 0;
+        this._leaderId = m.from;
+        this.handleSnapshot(m);
+        return;
+      case 'timeoutNow':
+        this.hup(true);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private handleAppend(m: AppendMsg): void {
+    if (m.prevIndex < this.log.committed) {
+      this.send(this.appendResp(m.from, false, this.log.committed));
+      return;
+    }
+    const last = this.log.maybeAppend(m.prevIndex, m.prevTerm, m.commit, m.entries);
+    if (last !== undefined) {
+      this.send(this.appendResp(m.from, false, last));
+      return;
+    }
+    // Conflict hint: our last entry at or before prevIndex whose term is <= prevTerm.
+    const hint = this.log.findConflictByTerm(Math.min(m.prevIndex, this.log.lastIndex()), m.prevTerm);
+    const r = this.appendResp(m.from, true, m.prevIndex);
+    r.hintIndex = hint.index;
+    r.hintTerm = hint.term;
+    this.send(r);
+  }
+
+  private handleHeartbeat(m: HeartbeatMsg): void {
+    this.log.commitTo(m.commit);
+    this.send({ type: 'heartbeatResp', from: this.id, to: m.from, term: this._term });
+  }
+
+  private handleSnapshot(m: SnapshotMsg): void {
+    const s = m.snapshot;
+    if (s.index <= this.log.committed) {
+      // Stale: we already have all of it.
+    } else if (this.log.matchTerm(s.index, s.term)) {
+      // Our log already contains the snapshot's last entry: just fast-forward commit.
+      this.log.commitTo(s.index);
+    } else {
+      this.log.restore(s);
+    }
+    this.send(this.appendResp(m.from, false, this.log.committed));
+  }
+
+  // ---------------------------------------------------------------- leader
+
+  private stepLeader(m: Message): void {
+    switch (m.type) {
+      case 'appendResp':
+        this.handleAppendResp(m);
+        return;
+      case 'heartbeatResp': {
+        const pr = this.pr(m.from);
+        pr.recentActive = true;
+        pr.probeSent = false;
+        // All in-flight appends may have been lost: free a slot to probe again.
+        if (pr.state === 'replicate' && pr.inflights.full()) pr.inflights.freeFirstOne();
+        if (pr.match < this.log.lastIndex()) this.sendAppend(m.from, true);
+        return;
+      }
+      case 'append':
+      case 'heartbeat':
+      case 'snapshot':
+        invariant(false, () => `leader ${this.id} got ${m.type} from ${m.from} in its own term ${this._term}`);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private handleAppendResp(m: AppendRespMsg): void {
+    const pr = this.pr(m.from);
+    pr.recentActive = true;
+    if (m.reject) {
+      let nextProbe = m.hintIndex;
+      if (m.hintTerm > 0) nextProbe = this.log.findConflictByTerm(m.hintIndex, m.hintTerm).index;
+      if (pr.maybeDecrTo(m.index, nextProbe)) {
+        if (pr.state === 'replicate') pr.becomeProbe();
+        this.sendAppend(m.from, true);
+      }
+      return;
+    }
+    const wasPaused = pr.isPaused();
+    if (!pr.maybeUpdate(m.index)) return;
+    if (pr.state === 'probe') pr.becomeReplicate();
+    else if (pr.state === 'snapshot' && pr.match >= pr.pendingSnapshot) pr.becomeReplicate();
+    else if (pr.state === 'replicate') pr.inflights.freeTo(m.index);
+
+    if (this.maybeCommit()) this.bcastAppend();
+    else if (wasPaused) this.sendAppend(m.from, true);
+    // Fill the pipeline window.
+    while (this.sendAppend(m.from, false)) {
+      /* keep sending */
+    }
+    if (m.from === this.leadTransferee && pr.match === this.log.lastIndex()) {
+      this.send({ type: 'timeoutNow', from: this.id, to: m.from, term: this._term });
+    }
+  }
+
+  /** Commits the highest index replicated on a quorum, but only if it is from our term (§5.4.2, Figure 8). */
+  private maybeCommit(): boolean {
+    const matches = this.voters.map((id) => this.pr(id).match).sort((a, b) => b - a);
+    const mci = matches[this.quorum() - 1]!;
+    if (mci > this.log.committed && this.log.term(mci) === this._term) {
+      this.log.commitTo(mci);
+      return true;
+    }
+    return false;
+  }
+
+  private appendEntries(datas: Uint8Array[]): Entry {
+    const li = this.log.lastIndex();
+    const ents = datas.map((data, k) => ({ index: li + 1 + k, term: this._term, data }));
+    this.log.append(ents);
+    // The leader's own copy counts once the driver persists it, which the
+    // Ready contract guarantees happens before any follower can ack it.
+    this.pr(this.id).maybeUpdate(this.log.lastIndex());
+    this.maybeCommit();
+    return ents[ents.length - 1]!;
+  }
+
+  private bcastAppend(): void {
+    for (const id of this.voters) if (id !== this.id) this.sendAppend(id, true);
+  }
+
+  private bcastHeartbeat(): void {
+    for (const id of this.voters) {
+      if (id === this.id) continue;
+      const commit = Math.min(this.pr(id).match, this.log.committed);
+      this.send({ type: 'heartbeat', from: this.id, to: id, term: this._term, commit });
+    }
+  }
+
+  /** Sends the next append (or a snapshot) to `to`. Returns whether a message was sent. */
+  private sendAppend(to: NodeId, sendIfEmpty: boolean): boolean {
+    const pr = this.pr(to);
+    if (pr.isPaused()) return false;
+    const prevIndex = pr.next - 1;
+    const prevTerm = this.log.term(prevIndex);
+    const entries =
+      prevTerm === undefined
+        ? undefined
+        : this.log.slice(pr.next, this.log.lastIndex() + 1, this.limits.maxEntriesPerMsg, this.limits.maxBytesPerMsg);
+    if (prevTerm === undefined || entries === undefined) return this.sendSnapshot(pr);
+    if (entries.length === 0 && !sendIfEmpty) return false;
+    this.send({
+      type: 'append',
+      from: this.id,
+      to,
+      term: this._term,
+      prevIndex,
+      prevTerm,
+      entries,
+      commit: this.log.committed,
+    });
+    if (pr.state === 'replicate') {
+      if (entries.length > 0) {
+        const last = entries[entries.length - 1]!.index;
+        pr.next = last + 1;
+        pr.inflights.add(last);
+      }
+    } else {
+      pr.probeSent = true;
+    }
+    return true;
+  }
+
+  /** The follower needs entries before our log start: send the log-start marker instead. */
+  private sendSnapshot(pr: Progress): boolean {
+    // Don't ship snapshots to nodes that look dead.
+    if (!pr.recentActive) return false;
+    const snap: Snapshot = this.log.unstableSnapshot() ?? this.log.storage.snapshot();
+    pr.becomeSnapshot(snap.index);
+    this.send({ type: 'snapshot', from: this.id, to: pr.id, term: this._term, snapshot: snap });
+    return true;
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private pr(id: NodeId): Progress {
+    const pr = this.prs.get(id);
+    invariant(pr !== undefined, () => `no progress for ${id}`);
+    return pr;
+  }
+
+  private appendResp(to: NodeId, reject: boolean, index: number): AppendRespMsg {
+    return { type: 'appendResp', from: this.id, to, term: this._term, reject, index, hintIndex: 0, hintTerm: 0 };
+  }
+
+  private send(m: Message): void {
+    this.msgs.push(m);
+  }
+}
+
+function sameHardState(a: HardState, b: HardState): boolean {
+  return a.term === b.term && a.vote === b.vote && a.commit === b.commit;
+}
