@@ -1,0 +1,166 @@
+/**
+ * An in-memory LogStore with the LevelDB store's semantics (both delegate offsets to LogIndex and
+ * run the same contract tests), for fast tests of the broker, replication and groups.
+ * Nothing survives the process; reopening a log returns the same object.
+ */
+import { readBatchHeader, stampBatch } from '../protocol/batch.js';
+import { SluiceError } from '../protocol/errors.js';
+import { assertLeaderEpoch, assertWholeBatch, metaOfBatch } from './batch-meta.js';
+import { assertLogId } from './keys.js';
+import { LogIndex } from './log-index.js';
+import type { AppendResult, BatchMeta, LogStore, PartitionLog } from './types.js';
+
+export function openMemoryLogStore(): LogStore {
+  return new MemoryLogStore();
+}
+
+class MemoryLogStore implements LogStore {
+  private readonly logs = new Map<number, MemoryPartitionLog>();
+  private readonly meta = new Map<string, Buffer>();
+  private closed = false;
+
+  async openLog(logId: number): Promise<PartitionLog> {
+    this.assertOpen();
+    assertLogId(logId);
+    let log = this.logs.get(logId);
+    if (log === undefined) {
+      log = new MemoryPartitionLog(logId, () => this.assertOpen());
+      this.logs.set(logId, log);
+    }
+    return log;
+  }
+
+  async dropLog(logId: number): Promise<void> {
+    this.assertOpen();
+    assertLogId(logId);
+    this.logs.get(logId)?.drop();
+    this.logs.delete(logId);
+  }
+
+  async getMeta(key: string): Promise<Buffer | undefined> {
+    this.assertOpen();
+    const value = this.meta.get(key);
+    return value === undefined ? undefined : Buffer.from(value);
+  }
+
+  async putMeta(key: string, value: Buffer): Promise<void> {
+    this.assertOpen();
+    // Copied, as LevelDB would, so a caller reusing its buffer cannot change what is stored.
+    this.meta.set(key, Buffer.from(value));
+  }
+
+  async deleteMeta(key: string): Promise<void> {
+    this.assertOpen();
+    this.meta.delete(key);
+  }
+
+  async listMeta(prefix: string): Promise<Array<[string, Buffer]>> {
+    this.assertOpen();
+    // LevelDB orders keys by their UTF-8 bytes; compare the same way.
+    return [...this.meta.entries()]
+      .filter(([key]) => key.startsWith(prefix))
+      .sort(([a], [b]) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')))
+      .map(([key, value]) => [key, Buffer.from(value)]);
+  }
+
+  async sync(): Promise<void> {
+    this.assertOpen();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new SluiceError('SHUTTING_DOWN', 'the log store is closed');
+  }
+}
+
+class MemoryPartitionLog implements PartitionLog {
+  private readonly index = new LogIndex([], 0);
+  private readonly data = new Map<number, Buffer>();
+  private dropped = false;
+
+  constructor(
+    private readonly logId: number,
+    private readonly assertStoreOpen: () => void,
+  ) {}
+
+  logStartOffset(): number {
+    return this.index.logStartOffset();
+  }
+
+  logEndOffset(): number {
+    return this.index.logEndOffset();
+  }
+
+  sizeBytes(): number {
+    return this.index.sizeBytes();
+  }
+
+  batches(): readonly BatchMeta[] {
+    return this.index.batches();
+  }
+
+  append(batch: Buffer, leaderEpoch: number): Promise<AppendResult> {
+    try {
+      this.assertUsable();
+      assertLeaderEpoch(leaderEpoch);
+      assertWholeBatch(batch);
+      stampBatch(batch, this.index.logEndOffset(), leaderEpoch);
+      return Promise.resolve(this.store(batch));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  appendStamped(batch: Buffer): Promise<AppendResult> {
+    try {
+      this.assertUsable();
+      assertWholeBatch(batch);
+      const { baseOffset } = readBatchHeader(batch);
+      if (baseOffset !== this.index.logEndOffset()) {
+        throw new Error(`log ${this.logId}: stamped batch starts at ${baseOffset}, log ends at ${this.index.logEndOffset()}`);
+      }
+      return Promise.resolve(this.store(batch));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  async read(fromOffset: number, maxBytes: number, upToOffset?: number): Promise<Buffer[]> {
+    this.assertUsable();
+    return this.index.planRead(fromOffset, maxBytes, upToOffset).map((meta) => this.data.get(meta.baseOffset)!);
+  }
+
+  offsetForTimestamp(timestampMs: number): number {
+    return this.index.offsetForTimestamp(timestampMs);
+  }
+
+  async truncateSuffix(offset: number): Promise<void> {
+    this.assertUsable();
+    for (const meta of this.index.truncateSuffix(offset)) this.data.delete(meta.baseOffset);
+  }
+
+  async deletePrefix(offset: number): Promise<void> {
+    this.assertUsable();
+    for (const meta of this.index.deletePrefix(offset)) this.data.delete(meta.baseOffset);
+  }
+
+  drop(): void {
+    this.dropped = true;
+    this.data.clear();
+  }
+
+  private store(batch: Buffer): AppendResult {
+    const meta = metaOfBatch(batch);
+    this.index.push(meta);
+    this.data.set(meta.baseOffset, batch);
+    return { baseOffset: meta.baseOffset, lastOffset: meta.lastOffset };
+  }
+
+  private assertUsable(): void {
+    this.assertStoreOpen();
+    if (this.dropped) throw new Error(`log ${this.logId} was dropped`);
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * What the background retention job deletes from the head of a log. Pure: the caller passes the
+ * clock reading, so tests use plain numbers.
+ *
+ * Rules (whole batches only, oldest first, as Kafka deletes whole segments):
+ * - time (`retention.ms`, -1 = forever): leading batches whose maxTimestamp < nowMs - retention.ms;
+ * - size (`retention.bytes`, -1 = unlimited): the oldest batches while all of the log's batches
+ *   total more than retention.bytes, but never the log's newest batch (a batch larger than
+ *   the limit stays readable until newer data replaces it, as Kafka keeps its active segment);
+ * - ttl (`message.ttl.ms`, 0 = none, or the records' own TTLs): leading wholly expired batches.
+ * Only batches that end below `logEndOffset` are candidates (the job passes the high watermark, so
+ * uncommitted batches a follower may still need are never deleted). Time and TTL may empty the log:
+ * that data is past its lifetime.
+ */
+import { batchExpiresAt, MAGIC, BATCH_LENGTH_PREFIX_BYTES, type BatchHeader } from '../protocol/batch.js';
+import type { BatchMeta } from './types.js';
+
+export type RetentionReason = 'time' | 'size' | 'ttl';
+
+export interface RetentionInput {
+  /** The log's batches, oldest first (PartitionLog.batches()). */
+  batches: readonly BatchMeta[];
+  logStartOffset: number;
+  /** Only batches ending below this offset may be deleted (pass the high watermark). */
+  logEndOffset: number;
+  /** `retention.ms`; -1 keeps data forever. */
+  retentionMs: number;
+  /** `retention.bytes`; -1 means no size limit. */
+  retentionBytes: number;
+  /** `message.ttl.ms`; 0 means records without their own TTL never expire. */
+  messageTtlMs: number;
+  nowMs: number;
+}
+
+export interface RetentionPlan {
+  /** Pass to deletePrefix when greater than the current log start. */
+  newLogStartOffset: number;
+  batchesDeleted: number;
+  /** Records at or above the old log start in the deleted batches. */
+  recordsDeleted: number;
+  bytesDeleted: number;
+  /** The rule that deleted the most batches, or 'none'. */
+  reason: RetentionReason | 'none';
+  /** Each deleted batch counts for the first rule (time, size, ttl) that deletes it. */
+  recordsDeletedByReason: Record<RetentionReason, number>;
+}
+
+export function planRetention(input: RetentionInput): RetentionPlan {
+  const candidates = candidateCount(input.batches, input.logEndOffset);
+  const deletedBy: Record<RetentionReason, number> = {
+    time: leadingTimeExpired(input, candidates),
+    size: leadingOverSize(input, candidates),
+    ttl: leadingTtlExpired(input, candidates),
+  };
+  const deleted = Math.max(deletedBy.time, deletedBy.size, deletedBy.ttl);
+  const recordsDeletedByReason: Record<RetentionReason, number> = { time: 0, size: 0, ttl: 0 };
+  let recordsDeleted = 0;
+  let bytesDeleted = 0;
+  for (let i = 0; i < deleted; i++) {
+    const meta = input.batches[i]!;
+    const records = Math.max(0, meta.lastOffset + 1 - Math.max(meta.baseOffset, input.logStartOffset));
+    const reason: RetentionReason = i < deletedBy.time ? 'time' : i < deletedBy.size ? 'size' : 'ttl';
+    recordsDeletedByReason[reason] += records;
+    recordsDeleted += records;
+    bytesDeleted += meta.sizeBytes;
+  }
+  const next = input.batches[deleted];
+  const newLogStartOffset =
+    deleted === 0 ? input.logStartOffset : Math.max(input.logStartOffset, next?.baseOffset ?? input.batches[deleted - 1]!.lastOffset + 1);
+  const reason = deleted === 0 ? 'none' : (['time', 'size', 'ttl'] as const).find((rule) => deletedBy[rule] === deleted)!;
+  return { newLogStartOffset, batchesDeleted: deleted, recordsDeleted, bytesDeleted, reason, recordsDeletedByReason };
+}
+
+/** Whether every record of the batch has expired by `nowMs` (the fetch path skips such batches). */
+export function isBatchExpired(meta: BatchMeta, topicTtlMs: number, nowMs: number): boolean {
+  const expiresAt = batchExpiresAt(headerOf(meta), topicTtlMs);
+  return expiresAt !== undefined && expiresAt <= nowMs;
+}
+
+function candidateCount(batches: readonly BatchMeta[], logEndOffset: number): number {
+  let count = 0;
+  while (count < batches.length && batches[count]!.lastOffset < logEndOffset) count++;
+  return count;
+}
+
+function leadingTimeExpired(input: RetentionInput, candidates: number): number {
+  if (input.retentionMs < 0) return 0;
+  const cutoffMs = input.nowMs - input.retentionMs;
+  let count = 0;
+  while (count < candidates && input.batches[count]!.maxTimestamp < cutoffMs) count++;
+  return count;
+}
+
+function leadingOverSize(input: RetentionInput, candidates: number): number {
+  if (input.retentionBytes < 0) return 0;
+  let totalBytes = input.batches.reduce((sum, meta) => sum + meta.sizeBytes, 0);
+  const deletable = Math.min(candidates, input.batches.length - 1);
+  let count = 0;
+  while (count < deletable && totalBytes > input.retentionBytes) totalBytes -= input.batches[count++]!.sizeBytes;
+  return count;
+}
+
+function leadingTtlExpired(input: RetentionInput, candidates: number): number {
+  let count = 0;
+  while (count < candidates && isBatchExpired(input.batches[count]!, input.messageTtlMs, input.nowMs)) count++;
+  return count;
+}
+
+/**
+ * batchExpiresAt takes a whole header; the meta has every field it reads (attributes, maxTimestamp,
+ * expireTimestamp). The others are filled with what the meta knows or neutral values.
+ */
+function headerOf(meta: BatchMeta): BatchHeader {
+  return {
+    baseOffset: meta.baseOffset,
+    batchLength: meta.sizeBytes - BATCH_LENGTH_PREFIX_BYTES,
+    leaderEpoch: meta.leaderEpoch,
+    magic: MAGIC,
+    crc: 0,
+    attributes: meta.attributes,
+    lastOffsetDelta: meta.lastOffset - meta.baseOffset,
+    firstTimestamp: meta.maxTimestamp,
+    maxTimestamp: meta.maxTimestamp,
+    producerId: -1,
+    producerEpoch: -1,
+    baseSequence: -1,
+    expireTimestamp: meta.expireTimestamp,
+    recordCount: meta.recordCount,
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * A byte-bounded cache of the most recently appended batches of every log in a store, so consumers
+ * reading near the tail (the common case) are served without touching LevelDB. Eviction is oldest
+ * appended first: a tail reader wants the newest batches, and appends arrive in offset order.
+ */
+import assert from 'node:assert/strict';
+
+export const TAIL_CACHE_BYTES_MAX_DEFAULT = 64 * 1024 * 1024;
+
+export class TailCache {
+  /** Insertion-ordered, so the first entry is the oldest appended. */
+  private readonly entries = new Map<string, Buffer>();
+  private bytes = 0;
+
+  constructor(private readonly bytesMax: number) {
+    assert(Number.isInteger(bytesMax) && bytesMax >= 0, `tail cache size ${bytesMax} must be a non-negative integer`);
+  }
+
+  sizeBytes(): number {
+    return this.bytes;
+  }
+
+  get(logId: number, baseOffset: number): Buffer | undefined {
+    return this.entries.get(cacheKey(logId, baseOffset));
+  }
+
+  /** Caches `batch` unless it alone exceeds the bound, evicting the oldest entries to fit it. */
+  put(logId: number, baseOffset: number, batch: Buffer): void {
+    if (batch.length > this.bytesMax) return;
+    const key = cacheKey(logId, baseOffset);
+    this.remove(key);
+    this.entries.set(key, batch);
+    this.bytes += batch.length;
+    for (const [oldKey, oldBatch] of this.entries) {
+      if (this.bytes <= this.bytesMax) break;
+      this.entries.delete(oldKey);
+      this.bytes -= oldBatch.length;
+    }
+  }
+
+  /** Forgets the given batches of one log (after truncation, prefix deletion or a drop). */
+  evict(logId: number, baseOffsets: Iterable<number>): void {
+    for (const baseOffset of baseOffsets) this.remove(cacheKey(logId, baseOffset));
+  }
+
+  private remove(key: string): void {
+    const old = this.entries.get(key);
+    if (old === undefined) return;
+    this.entries.delete(key);
+    this.bytes -= old.length;
+  }
+}
+
+function cacheKey(logId: number, baseOffset: number): string {
+  return `${logId}:${baseOffset}`;
+}
