@@ -1,0 +1,107 @@
+/** Topic administration and cluster inspection. Admin requests go to the controller when known, else any broker. */
+import type * as grpc from '@grpc/grpc-js';
+import { fromServiceError } from '../../protocol/errors.js';
+import type { TopicDescription__Output } from '../../protocol/generated/sluice/v1/TopicDescription.js';
+import type { ListTopicsResponse__Output } from '../../protocol/generated/sluice/v1/ListTopicsResponse.js';
+import type { DeleteTopicResponse__Output } from '../../protocol/generated/sluice/v1/DeleteTopicResponse.js';
+import type { AdminClient } from '../../protocol/generated/sluice/v1/Admin.js';
+import { Cluster, unary } from '../cluster.js';
+import { listOffset, type ListedOffset } from '../offsets.js';
+import { withRetry } from '../retry.js';
+import type { ClusterMetadata, OffsetSpec } from '../types.js';
+import type { AlterTopicConfigRequest, CreateTopicRequest, TopicDescription, TopicSummary } from './types.js';
+
+export class Admin {
+  constructor(private readonly cluster: Cluster) {}
+
+  async createTopic(request: CreateTopicRequest): Promise<TopicDescription> {
+    const response = await this.call<TopicDescription__Output>((client, options, cb) =>
+      client.CreateTopic(
+        { name: request.name, partitions: request.partitions, replicationFactor: request.replicationFactor, configs: request.configs ?? {} },
+        options,
+        cb,
+      ),
+    );
+    this.cluster.invalidate(request.name);
+    return toTopicDescription(response);
+  }
+
+  async deleteTopic(name: string): Promise<void> {
+    await this.call<DeleteTopicResponse__Output>((client, options, cb) => client.DeleteTopic({ name }, options, cb));
+    this.cluster.invalidate(name);
+  }
+
+  async listTopics(options: { includeInternal?: boolean } = {}): Promise<TopicSummary[]> {
+    const response = await this.call<ListTopicsResponse__Output>((client, callOptions, cb) =>
+      client.ListTopics({ includeInternal: options.includeInternal ?? false }, callOptions, cb),
+    );
+    return response.topics
+      .map((topic) => ({ name: topic.name, partitions: topic.partitions, replicationFactor: topic.replicationFactor }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  async describeTopic(name: string): Promise<TopicDescription> {
+    return toTopicDescription(
+      await this.call<TopicDescription__Output>((client, options, cb) => client.DescribeTopic({ name }, options, cb)),
+    );
+  }
+
+  async alterTopicConfig(request: AlterTopicConfigRequest): Promise<TopicDescription> {
+    return toTopicDescription(
+      await this.call<TopicDescription__Output>((client, options, cb) =>
+        client.AlterTopicConfig({ name: request.name, set: request.set ?? {}, delete: request.delete ?? [] }, options, cb),
+      ),
+    );
+  }
+
+  /** Brokers, controller and topics (all when `topics` is empty). */
+  metadata(topics: string[] = []): Promise<ClusterMetadata> {
+    return withRetry(() => this.cluster.fetchMetadata(topics), this.cluster.options.retry);
+  }
+
+  /** The earliest offset, the latest (high watermark), or the first whose batch's max timestamp >= a time. */
+  listOffsets(topic: string, partition: number, spec: OffsetSpec | number): Promise<ListedOffset> {
+    return listOffset(this.cluster, topic, partition, spec);
+  }
+
+  async close(): Promise<void> {
+    this.cluster.close();
+  }
+
+  private call<T>(
+    invoke: (client: AdminClient, options: grpc.CallOptions, cb: grpc.requestCallback<T>) => grpc.ClientUnaryCall,
+  ): Promise<T> {
+    return withRetry(async () => {
+      const address = this.cluster.anyAddress();
+      try {
+        return await unary<T>((cb) => invoke(this.cluster.admin(address), this.cluster.deadline(), cb));
+      } catch (raw) {
+        const err = fromServiceError(raw);
+        if (err.code === 'BROKER_NOT_AVAILABLE' || err.code === 'NOT_COORDINATOR' || err.code === 'NOT_LEADER') {
+          this.cluster.markUnreachable(address);
+        }
+        throw err;
+      }
+    }, this.cluster.options.retry);
+  }
+}
+
+function toTopicDescription(response: TopicDescription__Output): TopicDescription {
+  return {
+    name: response.name,
+    partitions: response.partitions
+      .map((partition) => ({
+        partition: partition.partition,
+        leader: partition.leader,
+        replicas: [...partition.replicas],
+        isr: [...partition.isr],
+        logStartOffset: partition.logStartOffset,
+        logEndOffset: partition.logEndOffset,
+        highWatermark: partition.highWatermark,
+        sizeBytes: partition.sizeBytes,
+      }))
+      .sort((a, b) => a.partition - b.partition),
+    configs: { ...response.configs },
+    replicationFactor: response.replicationFactor,
+  };
+}

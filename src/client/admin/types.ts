@@ -1,0 +1,42 @@
+/** Shapes the admin client returns; plain objects, independent of the generated wire types. */
+
+export interface CreateTopicRequest {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  /** Topic config keys: retention.ms, retention.bytes, max.message.bytes, message.ttl.ms, cleanup.policy. */
+  configs?: Record<string, string>;
+}
+
+export interface PartitionDescription {
+  partition: number;
+  leader: number;
+  replicas: number[];
+  isr: number[];
+  logStartOffset: number;
+  logEndOffset: number;
+  highWatermark: number;
+  sizeBytes: number;
+}
+
+export interface TopicDescription {
+  name: string;
+  partitions: PartitionDescription[];
+  /** Every config key with its effective value. */
+  configs: Record<string, string>;
+  replicationFactor: number;
+}
+
+export interface TopicSummary {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+}
+
+export interface AlterTopicConfigRequest {
+  name: string;
+  /** Keys to set to these values. */
+  set?: Record<string, string>;
+  /** Keys to reset to the broker default. */
+  delete?: string[];
+}

@@ -1,0 +1,36 @@
+/**
+ * The entry point: `createClient({ bootstrap })` holds the shared settings and makes producers,
+ * consumers and admins. Each of those owns its connections and metadata cache and releases them
+ * on `close()` (as in KafkaJS: `kafka.producer()` … `producer.disconnect()`).
+ */
+import { Admin } from './admin/admin.js';
+import { Cluster, resolveClientOptions, type ResolvedClientOptions } from './cluster.js';
+import { Consumer, type ConsumerInternals } from './consumer/consumer.js';
+import type { ConsumerOptions } from './consumer/options.js';
+import { Producer, type ProducerInternals } from './producer/producer.js';
+import type { ProducerOptions } from './producer/options.js';
+import type { ClientOptions } from './types.js';
+
+export class Sluice {
+  readonly options: ResolvedClientOptions;
+
+  constructor(options: ClientOptions) {
+    this.options = resolveClientOptions(options);
+  }
+
+  producer(options: ProducerOptions = {}, internals: ProducerInternals = {}): Producer {
+    return new Producer(new Cluster(this.options), options, internals);
+  }
+
+  consumer(options: ConsumerOptions = {}, internals: ConsumerInternals = {}): Consumer {
+    return new Consumer(new Cluster(this.options), options, internals);
+  }
+
+  admin(): Admin {
+    return new Admin(new Cluster(this.options));
+  }
+}
+
+export function createClient(options: ClientOptions): Sluice {
+  return new Sluice(options);
+}

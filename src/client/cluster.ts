@@ -1,0 +1,253 @@
+/**
+ * Connections and the metadata cache shared by one client: one gRPC client per broker address,
+ * topic metadata refreshed on demand (age, NOT_LEADER, unreachable leader), and routing of each
+ * partition's requests to its leader. Nothing here assumes a single broker.
+ */
+import * as grpc from '@grpc/grpc-js';
+import { brokerApi, CHANNEL_OPTIONS } from '../protocol/grpc.js';
+import { SluiceError } from '../protocol/errors.js';
+import type { BrokerClient } from '../protocol/generated/sluice/v1/Broker.js';
+import type { AdminClient } from '../protocol/generated/sluice/v1/Admin.js';
+import type { MetadataResponse__Output } from '../protocol/generated/sluice/v1/MetadataResponse.js';
+import { resolveRetryOptions, type RetryOptions } from './retry.js';
+import type { BrokerInfo, ClientOptions, ClusterMetadata, TopicMetadata } from './types.js';
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+export const DEFAULT_METADATA_MAX_AGE_MS = 300_000;
+
+/** Codes after which cached routing for the topic is probably wrong. */
+const STALE_ROUTING_CODES: ReadonlySet<string> = new Set([
+  'NOT_LEADER',
+  'BROKER_NOT_AVAILABLE',
+  'SHUTTING_DOWN',
+  'UNKNOWN_PARTITION',
+  'REQUEST_TIMED_OUT',
+]);
+
+export function parseBootstrap(bootstrap: string[] | string): string[] {
+  const list = (Array.isArray(bootstrap) ? bootstrap : [bootstrap])
+    .flatMap((entry) => entry.split(','))
+    .map((entry) => entry.trim())
+    .filter((entry) => entry.length > 0);
+  if (list.length === 0) throw new RangeError('bootstrap needs at least one host:port');
+  for (const address of list) {
+    const match = /^(.+):(\d+)$/.exec(address);
+    const port = match ? Number(match[2]) : NaN;
+    if (!match || !(port > 0 && port < 65536)) throw new RangeError(`bootstrap address "${address}" is not host:port`);
+  }
+  return list;
+}
+
+/** Wraps a callback-style unary call; aborting `signal` cancels the call. */
+export function unary<T>(
+  invoke: (callback: grpc.requestCallback<T>) => grpc.ClientUnaryCall,
+  signal?: AbortSignal,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const call = invoke((err, value) => {
+      signal?.removeEventListener('abort', cancel);
+      if (err) reject(err);
+      else if (value === undefined) reject(new SluiceError('INTERNAL', 'empty response'));
+      else resolve(value);
+    });
+    function cancel(): void {
+      call.cancel();
+    }
+    if (signal?.aborted) cancel();
+    else signal?.addEventListener('abort', cancel, { once: true });
+  });
+}
+
+export interface ResolvedClientOptions {
+  bootstrap: string[];
+  clientId: string;
+  retry: RetryOptions;
+  requestTimeoutMs: number;
+  metadataMaxAgeMs: number;
+}
+
+export function resolveClientOptions(options: ClientOptions): ResolvedClientOptions {
+  return {
+    bootstrap: parseBootstrap(options.bootstrap),
+    clientId: options.clientId ?? 'sluice-client',
+    retry: resolveRetryOptions(options.retry),
+    requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    metadataMaxAgeMs: options.metadataMaxAgeMs ?? DEFAULT_METADATA_MAX_AGE_MS,
+  };
+}
+
+interface CachedTopic {
+  metadata: TopicMetadata;
+  fetchedAtMs: number;
+}
+
+export class Cluster {
+  readonly options: ResolvedClientOptions;
+  private readonly brokerClients = new Map<string, BrokerClient>();
+  private readonly adminClients = new Map<string, AdminClient>();
+  private readonly topics = new Map<string, CachedTopic>();
+  private readonly refreshing = new Map<string, Promise<TopicMetadata>>();
+  private brokers = new Map<number, BrokerInfo>();
+  private controller = -1;
+  /** Rotates through bootstrap and known brokers so one dead address does not block metadata. */
+  private addressCursor = 0;
+  private closed = false;
+
+  constructor(options: ResolvedClientOptions) {
+    this.options = options;
+  }
+
+  deadline(extraMs = 0): grpc.CallOptions {
+    return { deadline: Date.now() + this.options.requestTimeoutMs + extraMs };
+  }
+
+  broker(address: string): BrokerClient {
+    this.assertOpen();
+    let client = this.brokerClients.get(address);
+    if (!client) {
+      client = new (brokerApi().Broker)(address, grpc.credentials.createInsecure(), this.channelOptions());
+      this.brokerClients.set(address, client);
+    }
+    return client;
+  }
+
+  admin(address: string): AdminClient {
+    this.assertOpen();
+    let client = this.adminClients.get(address);
+    if (!client) {
+      client = new (brokerApi().Admin)(address, grpc.credentials.createInsecure(), this.channelOptions());
+      this.adminClients.set(address, client);
+    }
+    return client;
+  }
+
+  /** An address for requests any broker can answer (metadata, admin): the controller when known. */
+  anyAddress(): string {
+    const controller = this.brokers.get(this.controller);
+    if (controller?.alive) return controller.address;
+    return this.nextAddress();
+  }
+
+  /** Call after a request to `anyAddress()` failed so the next one goes elsewhere. */
+  markUnreachable(address: string): void {
+    const controller = this.brokers.get(this.controller);
+    if (controller?.address === address) this.controller = -1;
+    this.addressCursor++;
+  }
+
+  /** Fetches metadata for `topics` (all when empty) from some broker and updates the cache. */
+  async fetchMetadata(topics: string[] = []): Promise<ClusterMetadata> {
+    const address = this.nextAddress();
+    let response: MetadataResponse__Output;
+    try {
+      response = await unary<MetadataResponse__Output>((cb) =>
+        this.broker(address).Metadata({ topics }, this.deadline(), cb),
+      );
+    } catch (err) {
+      this.markUnreachable(address);
+      throw err;
+    }
+    const metadata = toClusterMetadata(response);
+    this.brokers = new Map(metadata.brokers.map((broker) => [broker.id, broker]));
+    this.controller = metadata.controller;
+    const nowMs = Date.now();
+    for (const topic of metadata.topics) this.topics.set(topic.name, { metadata: topic, fetchedAtMs: nowMs });
+    return metadata;
+  }
+
+  /** Cached metadata of one topic, refreshed when missing, stale or `force`d; concurrent callers share one request. */
+  async topic(name: string, force = false): Promise<TopicMetadata> {
+    const cached = this.topics.get(name);
+    if (!force && cached && Date.now() - cached.fetchedAtMs < this.options.metadataMaxAgeMs) return cached.metadata;
+    let pending = this.refreshing.get(name);
+    if (!pending) {
+      pending = this.fetchMetadata([name])
+        .then((metadata) => {
+          const topic = metadata.topics.find((candidate) => candidate.name === name);
+          if (!topic || topic.partitions.length === 0) throw new SluiceError('UNKNOWN_TOPIC', `topic ${name} does not exist`);
+          return topic;
+        })
+        .finally(() => this.refreshing.delete(name));
+      this.refreshing.set(name, pending);
+    }
+    return pending;
+  }
+
+  async partitionCount(topic: string): Promise<number> {
+    return (await this.topic(topic)).partitions.length;
+  }
+
+  /** `host:port` of the partition's leader; NOT_LEADER (retriable) when there is none right now. */
+  async leaderAddress(topic: string, partition: number): Promise<string> {
+    const metadata = await this.topic(topic);
+    const info = metadata.partitions.find((candidate) => candidate.partition === partition);
+    if (!info) throw new SluiceError('UNKNOWN_PARTITION', `topic ${topic} has no partition ${partition}`);
+    const leader = this.brokers.get(info.leader);
+    if (info.leader < 0 || !leader) {
+      this.invalidate(topic);
+      throw new SluiceError('NOT_LEADER', `partition ${topic}/${partition} has no known leader`);
+    }
+    return leader.address;
+  }
+
+  /** Forget cached routing for `topic` after `err` if the error suggests it moved. */
+  noteError(topic: string, err: SluiceError): void {
+    if (STALE_ROUTING_CODES.has(err.code)) this.invalidate(topic);
+  }
+
+  invalidate(topic: string): void {
+    this.topics.delete(topic);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const client of this.brokerClients.values()) client.close();
+    for (const client of this.adminClients.values()) client.close();
+    this.brokerClients.clear();
+    this.adminClients.clear();
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  private nextAddress(): string {
+    const known = [...this.brokers.values()].filter((broker) => broker.alive).map((broker) => broker.address);
+    const candidates = [...new Set([...this.options.bootstrap, ...known])];
+    return candidates[this.addressCursor % candidates.length]!;
+  }
+
+  private channelOptions(): grpc.ChannelOptions {
+    return { ...CHANNEL_OPTIONS, 'grpc.primary_user_agent': `sluice/${this.options.clientId}` };
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('client is closed');
+  }
+}
+
+function toClusterMetadata(response: MetadataResponse__Output): ClusterMetadata {
+  return {
+    brokers: response.brokers.map((broker) => ({
+      id: broker.id,
+      host: broker.host,
+      port: broker.port,
+      address: `${broker.host}:${broker.port}`,
+      alive: broker.alive,
+    })),
+    controller: response.controller,
+    topics: response.topics.map((topic) => ({
+      name: topic.name,
+      partitions: topic.partitions
+        .map((partition) => ({
+          partition: partition.partition,
+          leader: partition.leader,
+          replicas: [...partition.replicas],
+          isr: [...partition.isr],
+          leaderEpoch: partition.leaderEpoch,
+        }))
+        .sort((a, b) => a.partition - b.partition),
+    })),
+  };
+}

@@ -1,0 +1,351 @@
+/**
+ * A consumer of explicitly assigned partitions. Each assigned partition has at most one long-poll
+ * fetch in flight, and fetches again only once its buffered records were delivered, so memory stays
+ * bounded by one fetch's `maxBytes` per partition. Records come out in offset order per partition.
+ *
+ * Groups seam: a group coordinator (later issue) will drive `assign()` on rebalance and commit
+ * `position()`s; nothing else here needs to change for that.
+ */
+import { decodeBatch, splitBatches } from '../../protocol/batch.js';
+import { fromServiceError, SluiceError } from '../../protocol/errors.js';
+import type { FetchResponse__Output } from '../../protocol/generated/sluice/v1/FetchResponse.js';
+import { Cluster, unary } from '../cluster.js';
+import { listOffset } from '../offsets.js';
+import { backoffMs, sleepMs } from '../retry.js';
+import type { OffsetSpec, TopicPartition } from '../types.js';
+import { resolveConsumerOptions, type ConsumerOptions, type ResolvedConsumerOptions } from './options.js';
+import type { ConsumedRecord, ConsumerStats, PollOptions } from './types.js';
+
+/** Test seams. */
+export interface ConsumerInternals {
+  nowMs?: () => number;
+  random?: () => number;
+}
+
+interface PartitionState {
+  topic: string;
+  partition: number;
+  /** Next offset to fetch; undefined until a reset resolved it. */
+  fetchOffset: number | undefined;
+  /** Next offset the application has not seen yet (what a group would commit). */
+  consumedOffset: number | undefined;
+  /** A seek or reset waiting to be resolved into an offset before the next fetch. */
+  pendingReset: OffsetSpec | undefined;
+  buffer: ConsumedRecord[];
+  fetching: boolean;
+  /** Bumped by every seek and unassign so late fetch answers are dropped. */
+  epoch: number;
+  retryAttempt: number;
+  backoffUntilMs: number;
+  error: SluiceError | undefined;
+}
+
+function tpKey(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}
+
+/** True if the record's TTL (its own, else the topic's; 0 = none) has passed at `nowMs`. */
+export function isExpired(record: { timestamp: number; ttlMs: number | undefined }, topicTtlMs: number, nowMs: number): boolean {
+  const ttlMs = record.ttlMs ?? topicTtlMs;
+  return ttlMs > 0 && record.timestamp + ttlMs <= nowMs;
+}
+
+export class Consumer implements AsyncIterable<ConsumedRecord> {
+  private readonly options: ResolvedConsumerOptions;
+  private readonly partitions = new Map<string, PartitionState>();
+  private readonly abort = new AbortController();
+  private readonly nowMs: () => number;
+  private readonly random: () => number;
+  private wakeWaiters: Array<() => void> = [];
+  private roundRobin = 0;
+  private closed = false;
+  private readonly counters: ConsumerStats = { recordsDelivered: 0, expiredRecords: 0, fetchRequests: 0, fetchErrors: 0 };
+
+  constructor(
+    private readonly cluster: Cluster,
+    options: ConsumerOptions = {},
+    internals: ConsumerInternals = {},
+  ) {
+    this.options = resolveConsumerOptions(options);
+    this.nowMs = internals.nowMs ?? Date.now;
+    this.random = internals.random ?? Math.random;
+  }
+
+  /** Replaces the assignment. Partitions kept keep their position; new ones start per autoOffsetReset. */
+  assign(partitions: TopicPartition[]): void {
+    this.assertOpen();
+    const wanted = new Map(partitions.map((tp) => [tpKey(tp.topic, tp.partition), tp]));
+    for (const [key, state] of this.partitions) {
+      if (!wanted.has(key)) {
+        state.epoch++;
+        this.partitions.delete(key);
+      }
+    }
+    for (const [key, tp] of wanted) {
+      if (!Number.isInteger(tp.partition) || tp.partition < 0) throw new RangeError(`invalid partition ${tp.partition}`);
+      if (this.partitions.has(key)) continue;
+      this.partitions.set(key, {
+        topic: tp.topic,
+        partition: tp.partition,
+        fetchOffset: undefined,
+        consumedOffset: undefined,
+        pendingReset: undefined,
+        buffer: [],
+        fetching: false,
+        epoch: 0,
+        retryAttempt: 0,
+        backoffUntilMs: 0,
+        error: undefined,
+      });
+    }
+    this.schedule();
+  }
+
+  assignment(): TopicPartition[] {
+    return [...this.partitions.values()].map(({ topic, partition }) => ({ topic, partition }));
+  }
+
+  /** Moves the partition's position; buffered records of the old position are dropped. */
+  seek(tp: TopicPartition, target: number | OffsetSpec): void {
+    const state = this.state(tp);
+    state.epoch++;
+    state.buffer = [];
+    state.error = undefined;
+    state.retryAttempt = 0;
+    state.backoffUntilMs = 0;
+    if (typeof target === 'number') {
+      if (!(Number.isInteger(target) && target >= 0)) throw new RangeError(`offset must be an integer >= 0, got ${target}`);
+      state.fetchOffset = target;
+      state.consumedOffset = target;
+      state.pendingReset = undefined;
+    } else {
+      state.pendingReset = target;
+    }
+    this.schedule();
+  }
+
+  /** Next offset the application will see from the partition; undefined before the first reset resolved. */
+  position(tp: TopicPartition): number | undefined {
+    const state = this.state(tp);
+    return state.consumedOffset ?? state.fetchOffset;
+  }
+
+  stats(): ConsumerStats {
+    return { ...this.counters };
+  }
+
+  /**
+   * Buffered records (up to maxRecords, spread over partitions), waiting up to timeoutMs for some
+   * when none are buffered. Rejects with a partition's non-retriable error.
+   */
+  async poll(options: PollOptions = {}): Promise<ConsumedRecord[]> {
+    const maxRecords = options.maxRecords ?? this.options.maxPollRecords;
+    const deadlineMs = this.nowMs() + (options.timeoutMs ?? this.options.pollTimeoutMs);
+    for (;;) {
+      if (this.closed) return [];
+      this.throwPendingError();
+      const records = this.drain(maxRecords);
+      if (records.length > 0) {
+        for (const record of records) this.markConsumed(record);
+        return records;
+      }
+      const remainingMs = deadlineMs - this.nowMs();
+      if (remainingMs <= 0) return [];
+      this.schedule();
+      await this.waitForWake(remainingMs);
+    }
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<ConsumedRecord> {
+    while (!this.closed) {
+      this.throwPendingError();
+      const records = this.drain(this.options.maxPollRecords);
+      if (records.length === 0) {
+        this.schedule();
+        await this.waitForWake(this.options.pollTimeoutMs);
+        continue;
+      }
+      for (const record of records) {
+        // Marked only when handed out, so breaking out of the loop leaves the position right after it.
+        this.markConsumed(record);
+        yield record;
+        if (this.closed) return;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.abort.abort();
+    this.wake();
+    this.cluster.close();
+  }
+
+  private state(tp: TopicPartition): PartitionState {
+    const state = this.partitions.get(tpKey(tp.topic, tp.partition));
+    if (!state) throw new RangeError(`${tp.topic}/${tp.partition} is not assigned`);
+    return state;
+  }
+
+  private markConsumed(record: ConsumedRecord): void {
+    const state = this.partitions.get(tpKey(record.topic, record.partition));
+    if (state) state.consumedOffset = record.offset + 1;
+    this.counters.recordsDelivered++;
+  }
+
+  private throwPendingError(): void {
+    for (const state of this.partitions.values()) {
+      if (state.error) {
+        const err = state.error;
+        state.error = undefined;
+        throw err;
+      }
+    }
+  }
+
+  /** Takes records round robin over partitions so one busy partition cannot starve the rest. */
+  private drain(maxRecords: number): ConsumedRecord[] {
+    const states = [...this.partitions.values()];
+    const out: ConsumedRecord[] = [];
+    if (states.length === 0) return out;
+    const start = this.roundRobin++ % states.length;
+    for (let i = 0; i < states.length && out.length < maxRecords; i++) {
+      const state = states[(start + i) % states.length]!;
+      if (state.buffer.length === 0) continue;
+      const take = Math.min(state.buffer.length, maxRecords - out.length);
+      const taken = take === state.buffer.length ? state.buffer : state.buffer.slice(0, take);
+      state.buffer = take === state.buffer.length ? [] : state.buffer.slice(take);
+      for (const record of taken) out.push(record);
+    }
+    if (out.length > 0) this.schedule();
+    return out;
+  }
+
+  /** Starts a fetch for every partition that has nothing buffered and nothing in flight. */
+  private schedule(): void {
+    if (this.closed) return;
+    const nowMs = this.nowMs();
+    for (const state of this.partitions.values()) {
+      if (state.fetching || state.buffer.length > 0 || state.error) continue;
+      if (state.backoffUntilMs > nowMs) continue;
+      void this.fetch(state);
+    }
+  }
+
+  private async fetch(state: PartitionState): Promise<void> {
+    state.fetching = true;
+    const epoch = state.epoch;
+    try {
+      if (state.fetchOffset === undefined && state.pendingReset === undefined) {
+        if (this.options.autoOffsetReset === 'none') {
+          throw new SluiceError('OFFSET_OUT_OF_RANGE', `${state.topic}/${state.partition} has no position and autoOffsetReset is none`);
+        }
+        state.pendingReset = this.options.autoOffsetReset;
+      }
+      if (state.pendingReset !== undefined) {
+        const listed = await listOffset(this.cluster, state.topic, state.partition, state.pendingReset);
+        if (state.epoch !== epoch) return;
+        state.pendingReset = undefined;
+        state.fetchOffset = listed.offset;
+        state.consumedOffset = listed.offset;
+      }
+      const offset = state.fetchOffset!;
+      const address = await this.cluster.leaderAddress(state.topic, state.partition);
+      this.counters.fetchRequests++;
+      const response = await unary<FetchResponse__Output>(
+        (cb) =>
+          this.cluster.broker(address).Fetch(
+            {
+              topic: state.topic,
+              partition: state.partition,
+              offset,
+              maxBytes: this.options.maxBytes,
+              maxWaitMs: this.options.maxWaitMs,
+              minBytes: this.options.minBytes,
+            },
+            this.cluster.deadline(this.options.maxWaitMs),
+            cb,
+          ),
+        this.abort.signal,
+      );
+      if (state.epoch !== epoch || this.closed) return;
+      this.accept(state, offset, response);
+      state.retryAttempt = 0;
+    } catch (raw) {
+      if (this.closed || state.epoch !== epoch) return;
+      this.counters.fetchErrors++;
+      this.handleFetchError(state, fromServiceError(raw));
+    } finally {
+      state.fetching = false;
+      if (state.epoch === epoch) this.wake();
+    }
+  }
+
+  private accept(state: PartitionState, offset: number, response: FetchResponse__Output): void {
+    const nowMs = this.nowMs();
+    let nextOffset = offset;
+    let expired = response.expiredRecords;
+    for (const batch of splitBatches(response.records)) {
+      for (const record of decodeBatch(batch).records) {
+        if (record.offset < nextOffset) continue; // the first batch may begin before the position
+        nextOffset = record.offset + 1;
+        if (isExpired(record, response.messageTtlMs, nowMs)) {
+          expired++;
+          continue;
+        }
+        state.buffer.push({
+          topic: state.topic,
+          partition: state.partition,
+          offset: record.offset,
+          timestamp: record.timestamp,
+          key: record.key,
+          value: record.value,
+          headers: record.headers,
+        });
+      }
+    }
+    // Wholly expired batches the broker skipped leave no records behind; its next_offset steps past them.
+    if (nextOffset === offset && response.nextOffset > offset) nextOffset = response.nextOffset;
+    state.fetchOffset = nextOffset;
+    this.counters.expiredRecords += expired;
+  }
+
+  private handleFetchError(state: PartitionState, err: SluiceError): void {
+    if (err.code === 'OFFSET_OUT_OF_RANGE' && this.options.autoOffsetReset !== 'none') {
+      state.pendingReset = this.options.autoOffsetReset;
+      return;
+    }
+    if (err.retriable) {
+      // A consumer outlives broker restarts and leader moves: retriable errors back off forever.
+      this.cluster.noteError(state.topic, err);
+      const delayMs = backoffMs(Math.min(state.retryAttempt++, 30), this.cluster.options.retry, this.random);
+      state.backoffUntilMs = this.nowMs() + delayMs;
+      void sleepMs(delayMs, this.abort.signal).then(() => this.schedule());
+      return;
+    }
+    state.error = err;
+  }
+
+  private waitForWake(timeoutMs: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, Math.max(0, timeoutMs));
+      const waiter = (): void => done();
+      this.wakeWaiters.push(waiter);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+
+  private wake(): void {
+    const waiters = this.wakeWaiters;
+    this.wakeWaiters = [];
+    for (const waiter of waiters) waiter();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('consumer is closed');
+  }
+}

@@ -1,0 +1,42 @@
+/** The public API of the Sluice client (package export `sluice/client`). */
+export { createClient, Sluice } from './client.js';
+export { Producer, toRecordInput, type ProducerInternals } from './producer/producer.js';
+export {
+  parseAcks,
+  resolveProducerOptions,
+  DEFAULT_BATCH_BYTES_MAX,
+  DEFAULT_BUFFER_BYTES_MAX,
+  DEFAULT_LINGER_MS,
+  type ProducerOptions,
+  type ResolvedProducerOptions,
+} from './producer/options.js';
+export type { Acks, HeaderValue, ProducerRecord, RecordMetadata, SendRequest } from './producer/types.js';
+export { RecordAccumulator, estimateRecordBytes, type ProducerBatch, type Timers } from './producer/accumulator.js';
+export { Consumer, isExpired, type ConsumerInternals } from './consumer/consumer.js';
+export { resolveConsumerOptions, type AutoOffsetReset, type ConsumerOptions } from './consumer/options.js';
+export type { ConsumedRecord, ConsumerStats, PollOptions } from './consumer/types.js';
+export { Admin } from './admin/admin.js';
+export type {
+  AlterTopicConfigRequest,
+  CreateTopicRequest,
+  PartitionDescription,
+  TopicDescription,
+  TopicSummary,
+} from './admin/types.js';
+export { Cluster, parseBootstrap, resolveClientOptions, type ResolvedClientOptions } from './cluster.js';
+export type { ListedOffset } from './offsets.js';
+export { DefaultPartitioner, partitionForKey, type Partitioner, type PartitionerInput } from './partitioner.js';
+export { murmur2, toPositive } from './murmur2.js';
+export { backoffMs, DEFAULT_RETRY_OPTIONS, withRetry, type RetryHooks, type RetryOptions } from './retry.js';
+export type {
+  BrokerInfo,
+  ClientOptions,
+  ClusterMetadata,
+  OffsetSpec,
+  PartitionMetadata,
+  TopicMetadata,
+  TopicPartition,
+} from './types.js';
+export { SluiceError, ERROR_CODES, type ErrorCode } from '../protocol/errors.js';
+export type { RecordHeader } from '../protocol/batch.js';
+export type { CompressionCodec } from '../protocol/compression.js';

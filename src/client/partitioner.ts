@@ -1,0 +1,61 @@
+/**
+ * Chooses a partition for a record: the explicit one, else Kafka's murmur2 of the key, else a sticky
+ * partition that keyless records share until its batch is sent (fewer, fuller batches than round robin).
+ */
+import { murmur2, toPositive } from './murmur2.js';
+
+/** Kafka's default partitioner for keyed records: `toPositive(murmur2(key)) % numPartitions`. */
+export function partitionForKey(key: Uint8Array, numPartitions: number): number {
+  if (!(numPartitions > 0)) throw new RangeError(`numPartitions must be > 0, got ${numPartitions}`);
+  return toPositive(murmur2(key)) % numPartitions;
+}
+
+export interface PartitionerInput {
+  topic: string;
+  key: Buffer | null;
+  partition: number | undefined;
+  numPartitions: number;
+}
+
+export interface Partitioner {
+  partition(input: PartitionerInput): number;
+  /** The producer closed a batch of `topic`/`partition`; a sticky choice moves on. */
+  onBatchClosed(topic: string, partition: number): void;
+}
+
+export class DefaultPartitioner implements Partitioner {
+  /** Topic → the partition keyless records currently stick to. */
+  private readonly sticky = new Map<string, number>();
+  /** Topic → the partition whose batch closed last, avoided by the next pick so load spreads. */
+  private readonly previous = new Map<string, number>();
+
+  /** `random` returns [0, 1); injectable so tests are deterministic. */
+  constructor(private readonly random: () => number = Math.random) {}
+
+  partition(input: PartitionerInput): number {
+    if (input.partition !== undefined) {
+      if (!Number.isInteger(input.partition) || input.partition < 0 || input.partition >= input.numPartitions) {
+        throw new RangeError(`partition ${input.partition} is not in [0, ${input.numPartitions}) of ${input.topic}`);
+      }
+      return input.partition;
+    }
+    if (input.key !== null) return partitionForKey(input.key, input.numPartitions);
+    const current = this.sticky.get(input.topic);
+    if (current !== undefined && current < input.numPartitions) return current;
+    const chosen = this.pick(input.numPartitions, this.previous.get(input.topic));
+    this.sticky.set(input.topic, chosen);
+    return chosen;
+  }
+
+  onBatchClosed(topic: string, partition: number): void {
+    if (this.sticky.get(topic) !== partition) return;
+    this.sticky.delete(topic);
+    this.previous.set(topic, partition);
+  }
+
+  private pick(numPartitions: number, avoid: number | undefined): number {
+    if (numPartitions === 1) return 0;
+    const chosen = Math.min(numPartitions - 1, Math.floor(this.random() * numPartitions));
+    return chosen === avoid ? (chosen + 1) % numPartitions : chosen;
+  }
+}

@@ -1,0 +1,53 @@
+/** Types shared by the producer, consumer and admin clients. */
+import type { RetryOptions } from './retry.js';
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+/** Settings every client takes; `createClient` passes them on. */
+export interface ClientOptions {
+  /** `host:port` addresses to learn the cluster from; a comma-separated string is accepted. */
+  bootstrap: string[] | string;
+  /** Names this client in broker logs. */
+  clientId?: string;
+  retry?: Partial<RetryOptions>;
+  /** Deadline of one request, in ms (a fetch adds its own maxWaitMs on top). */
+  requestTimeoutMs?: number;
+  /** Cached topic metadata older than this is refreshed before use, in ms. */
+  metadataMaxAgeMs?: number;
+}
+
+export interface BrokerInfo {
+  id: number;
+  host: string;
+  port: number;
+  /** `host:port`. */
+  address: string;
+  alive: boolean;
+}
+
+export interface PartitionMetadata {
+  partition: number;
+  /** Broker id of the leader, -1 when there is none. */
+  leader: number;
+  replicas: number[];
+  isr: number[];
+  leaderEpoch: number;
+}
+
+export interface TopicMetadata {
+  name: string;
+  partitions: PartitionMetadata[];
+}
+
+export interface ClusterMetadata {
+  brokers: BrokerInfo[];
+  /** Broker id of the controller leader, -1 when unknown. */
+  controller: number;
+  topics: TopicMetadata[];
+}
+
+/** Where a consumer starts or an admin looks up an offset. */
+export type OffsetSpec = 'earliest' | 'latest' | { timestamp: number };
