@@ -19,10 +19,11 @@ export class RaftLog {
 
   constructor(readonly storage: Storage) {
     this.unstableOffset = storage.lastIndex() + 1;
-    this.committed = storage.hardState().commit;
     // The state machine is rebuilt from the snapshot, so replay starts after it.
     this.applied = storage.firstIndex() - 1;
-    invariant(this.committed >= this.applied, () => `persisted commit ${this.committed} below log start ${this.applied}`);
+    // A snapshot only holds committed entries, so it implies a commit index
+    // (a crash may land between persisting the snapshot and the hard state).
+    this.committed = Math.max(storage.hardState().commit, this.applied);
     invariant(this.committed <= storage.lastIndex(), () => `persisted commit ${this.committed} beyond last index ${storage.lastIndex()}`);
   }
 

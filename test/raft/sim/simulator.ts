@@ -1,0 +1,393 @@
+/**
+ * Deterministic simulation of one Raft group in a single process.
+ *
+ * Each simulated node is a Raft state machine plus a driver that handles
+ * Ready exactly as the contract says: persist to a "disk" (a MemoryStorage
+ * that survives crashes), send, apply, advance. A crash throws away the Raft
+ * object (everything not persisted); a restart rebuilds it from the disk.
+ * Every random choice comes from one seeded PRNG, so a seed replays exactly.
+ */
+import { MemoryStorage, Raft, RaftInvariantError, seededRng } from '../../../src/raft/index.js';
+import type { Message, NodeId, Ready, Rng, RaftLimits } from '../../../src/raft/index.js';
+import { Checker, SimViolation, entryKey } from './checker.js';
+import { Network } from './network.js';
+
+export interface SimConfig {
+  seed: number;
+  /** Group size; defaults to 3 for even seeds, 5 for odd. */
+  nodes?: number;
+  /** Ticks with faults on. */
+  faultTicks?: number;
+  /** Bound on ticks, after faults stop, to elect a leader and commit a new entry. */
+  livenessTicks?: number;
+}
+
+export interface SimStats {
+  ticks: number;
+  committed: number;
+  leaderTerms: number;
+  messages: number;
+  dropped: number;
+  crashes: number;
+  snapshotsSent: number;
+  transfers: number;
+  proposalsAccepted: number;
+  proposalsRefused: number;
+}
+
+export interface SimResult {
+  seed: number;
+  nodes: number;
+  ok: boolean;
+  violation?: string;
+  stats: SimStats;
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+class SimNode {
+  raft: Raft | undefined;
+  readonly disk = new MemoryStorage();
+  downUntil = 0;
+  pausedUntil = 0;
+  /** Last applied index in this lifetime. */
+  applied = 0;
+  /** Highest commit index observed in this lifetime. */
+  lastCommit = 0;
+  constructor(readonly id: NodeId) {}
+}
+
+export class Simulation {
+  private readonly rng: Rng;
+  private readonly net: Network;
+  private readonly checker = new Checker();
+  private readonly nodes: SimNode[] = [];
+  private readonly ids: NodeId[];
+  private readonly limits: Partial<RaftLimits>;
+  private now = 0;
+  private faultsOn = true;
+  private proposalSeq = 0;
+  private livenessData: string | undefined;
+  private livenessDone = false;
+  private readonly stats: SimStats = {
+    ticks: 0,
+    committed: 0,
+    leaderTerms: 0,
+    messages: 0,
+    dropped: 0,
+    crashes: 0,
+    snapshotsSent: 0,
+    transfers: 0,
+    proposalsAccepted: 0,
+    proposalsRefused: 0,
+  };
+  // Per-seed fault mix.
+  private readonly crashRate: number;
+  private readonly pauseRate: number;
+  private readonly partitionRate: number;
+  private readonly midReadyCrashRate: number;
+  private readonly proposeRate: number;
+  private readonly compactRate: number;
+  private readonly transferRate: number;
+
+  constructor(private readonly cfg: SimConfig) {
+    this.rng = seededRng(cfg.seed * 2654435761 + 1);
+    const n = cfg.nodes ?? (cfg.seed % 2 === 0 ? 3 : 5);
+    this.ids = Array.from({ length: n }, (_, i) => i + 1);
+    for (const id of this.ids) this.nodes.push(new SimNode(id));
+    this.net = new Network(this.rng);
+    const r = this.rng;
+    this.net.faults = {
+      dropRate: r() * 0.2,
+      dupRate: r() * 0.1,
+      maxDelayTicks: Math.floor(r() * 4),
+    };
+    this.limits = {
+      electionTicks: 10,
+      heartbeatTicks: 1 + Math.floor(r() * 3),
+      maxEntriesPerMsg: 1 + Math.floor(r() * 8),
+      maxBytesPerMsg: 16 + Math.floor(r() * 128),
+      maxInflightMsgs: 1 + Math.floor(r() * 4),
+      maxUncommittedBytes: 64 + Math.floor(r() * 512),
+      maxCommittedBytesPerReady: 32 + Math.floor(r() * 256),
+    };
+    this.crashRate = r() * 0.01;
+    this.pauseRate = r() * 0.01;
+    this.partitionRate = r() * 0.02;
+    this.midReadyCrashRate = r() * 0.002;
+    this.proposeRate = 0.1 + r() * 0.5;
+    this.compactRate = r() * 0.05;
+    this.transferRate = r() * 0.01;
+  }
+
+  run(): SimResult {
+    const faultTicks = this.cfg.faultTicks ?? 400;
+    const livenessTicks = this.cfg.livenessTicks ?? 300;
+    let violation: string | undefined;
+    try {
+      for (const node of this.nodes) this.start(node);
+      for (; this.now < faultTicks; this.now++) this.tickOnce();
+      this.stopFaults();
+      const deadline = this.now + livenessTicks;
+      for (; this.now < deadline && !this.livenessDone; this.now++) this.tickOnce();
+      if (!this.livenessDone) {
+        throw new SimViolation(`liveness: no leader committed a new entry within ${livenessTicks} ticks after faults stopped`);
+      }
+    } catch (err) {
+      if (err instanceof SimViolation || err instanceof RaftInvariantError) {
+        violation = `tick ${this.now}: ${err.name}: ${err.message}`;
+      } else {
+        throw err;
+      }
+    }
+    this.stats.ticks = this.now;
+    this.stats.committed = this.checker.maxCommitted;
+    this.stats.messages = this.net.sent;
+    this.stats.dropped = this.net.dropped;
+    const res: SimResult = { seed: this.cfg.seed, nodes: this.ids.length, ok: violation === undefined, stats: this.stats };
+    if (violation !== undefined) res.violation = violation;
+    return res;
+  }
+
+  // ------------------------------------------------------------ one tick
+
+  private tickOnce(): void {
+    if (this.faultsOn) this.injectFaults();
+    this.maybePropose();
+    for (const node of this.nodes) {
+      if (!node.raft || node.pausedUntil > this.now) continue;
+      node.raft.tick();
+      this.drive(node);
+    }
+    const due = this.net.takeDue(this.now, (id) => this.node(id).pausedUntil <= this.now);
+    for (const m of due) this.deliver(m);
+  }
+
+  private deliver(m: Message): void {
+    const node = this.node(m.to);
+    if (!node.raft || this.net.isBlocked(m.from, m.to)) return;
+    node.raft.step(m);
+    this.drive(node);
+  }
+
+  private injectFaults(): void {
+    const r = this.rng;
+    for (const node of this.nodes) {
+      if (!node.raft && node.downUntil <= this.now) this.start(node);
+    }
+    if (r() < this.crashRate) {
+      const node = this.pick();
+      if (node.raft) this.crash(node, 5 + Math.floor(r() * 60));
+    }
+    if (r() < this.pauseRate) {
+      const node = this.pick();
+      node.pausedUntil = this.now + 1 + Math.floor(r() * 30);
+    }
+    if (r() < this.partitionRate) {
+      this.net.heal();
+      const kind = r();
+      if (kind < 0.5) {
+        // Symmetric: a random minority (or even a majority) on one side.
+        const side = this.ids.filter(() => r() < 0.4);
+        const other = this.ids.filter((id) => !side.includes(id));
+        this.net.partition(side, other);
+      } else if (kind < 0.8) {
+        // Asymmetric: some one-way links down.
+        for (const a of this.ids) for (const b of this.ids) if (a !== b && r() < 0.25) this.net.block(a, b);
+      } else {
+        // Isolate the current leader (check-quorum must make it step down).
+        const leader = this.currentLeader();
+        if (leader) {
+          this.net.partition(
+            [leader.id],
+            this.ids.filter((id) => id !== leader.id),
+          );
+        }
+      }
+    } else if (r() < this.partitionRate * 1.5) {
+      this.net.heal();
+    }
+    if (r() < this.compactRate) {
+      const node = this.pick();
+      if (node.raft) {
+        const idx = Math.max(node.disk.firstIndex() - 1, node.applied - Math.floor(r() * 4));
+        if (idx >= node.disk.firstIndex()) node.disk.compact(idx, enc.encode(`snap@${idx}`));
+      }
+    }
+    if (r() < this.transferRate) {
+      const leader = this.currentLeader();
+      if (leader?.raft) {
+        const to = this.ids[Math.floor(r() * this.ids.length)]!;
+        if (leader.raft.transferLeadership(to)) this.stats.transfers++;
+        this.drive(leader);
+      }
+    }
+  }
+
+  private maybePropose(): void {
+    if (this.faultsOn) {
+      if (this.rng() >= this.proposeRate) return;
+      const target = this.rng() < 0.8 ? this.currentLeader() : this.pick();
+      if (!target?.raft || target.pausedUntil > this.now) return;
+      const pad = 'x'.repeat(Math.floor(this.rng() * 24));
+      const res = target.raft.propose(enc.encode(`p${this.proposalSeq++}${pad}`));
+      if (res.ok) this.stats.proposalsAccepted++;
+      else this.stats.proposalsRefused++;
+      this.drive(target);
+      return;
+    }
+    // Liveness phase: keep one proposal going at the current leader until it commits.
+    const leader = this.currentLeader();
+    if (!leader?.raft) return;
+    if (this.livenessData !== undefined && this.now % 20 !== 0) return;
+    const data = `live${this.proposalSeq++}`;
+    if (leader.raft.propose(enc.encode(data)).ok) this.livenessData = data;
+    this.drive(leader);
+  }
+
+  private stopFaults(): void {
+    this.faultsOn = false;
+    this.net.heal();
+    this.net.faults = { dropRate: 0, dupRate: 0, maxDelayTicks: 1 };
+    for (const node of this.nodes) {
+      node.pausedUntil = 0;
+      if (!node.raft) this.start(node);
+    }
+  }
+
+  // ------------------------------------------------------------ nodes
+
+  private start(node: SimNode): void {
+    const seed = Math.floor(this.rng() * 0x7fffffff);
+    node.raft = new Raft({
+      ...this.limits,
+      id: node.id,
+      voters: this.ids,
+      storage: node.disk,
+      random: seededRng(seed),
+    });
+    node.applied = node.disk.firstIndex() - 1;
+    node.lastCommit = node.disk.hardState().commit;
+    if (node.raft.commitIndex < node.lastCommit) {
+      throw new SimViolation(`node ${node.id} restarted with commit ${node.raft.commitIndex} below persisted ${node.lastCommit}`);
+    }
+  }
+
+  private crash(node: SimNode, downTicks: number): void {
+    node.raft = undefined;
+    node.downUntil = this.now + downTicks;
+    this.stats.crashes++;
+  }
+
+  /** The driver: handles every Ready per the ordering contract, then checks invariants. */
+  private drive(node: SimNode): void {
+    while (node.raft?.hasReady()) {
+      const raft = node.raft;
+      const rd = raft.ready();
+      const crashAt = this.faultsOn && this.rng() < this.midReadyCrashRate ? Math.floor(this.rng() * 3) : -1;
+      if (crashAt === 0) return this.crash(node, 5);
+      this.persist(node, rd, crashAt === 1);
+      if (crashAt >= 1) return this.crash(node, 5);
+      for (const m of rd.messages) {
+        if (m.type === 'snapshot') this.stats.snapshotsSent++;
+        this.net.send(m, this.now);
+      }
+      if (rd.snapshot) {
+        this.checker.onSnapshotApplied(node.id, rd.snapshot);
+        const want = rd.snapshot.index === 0 ? '' : `snap@${rd.snapshot.index}`;
+        if (dec.decode(rd.snapshot.data) !== want) {
+          throw new SimViolation(`node ${node.id} got snapshot data "${dec.decode(rd.snapshot.data)}" for index ${rd.snapshot.index}`);
+        }
+        node.applied = rd.snapshot.index;
+      }
+      for (const e of rd.committedEntries) {
+        if (e.index !== node.applied + 1) {
+          throw new SimViolation(`node ${node.id} applied index ${e.index} after ${node.applied}`);
+        }
+        node.applied = e.index;
+        this.checker.onCommitted(node.id, e.index, entryKey(e), 'applied');
+        if (this.livenessData !== undefined && dec.decode(e.data) === this.livenessData) this.livenessDone = true;
+      }
+      raft.advance();
+      this.checkNode(node);
+    }
+    if (node.raft) this.checkNode(node);
+  }
+
+  private persist(node: SimNode, rd: Ready, entriesOnly: boolean): void {
+    const disk = node.disk;
+    if (rd.snapshot) disk.applySnapshot(rd.snapshot);
+    if (rd.entries.length > 0) {
+      const first = rd.entries[0]!.index;
+      const floor = Math.max(disk.hardState().commit, node.lastCommit);
+      if (first <= disk.lastIndex() && first <= floor) {
+        throw new SimViolation(`node ${node.id} truncates its log at ${first}, at or below commit ${floor}`);
+      }
+      disk.append(rd.entries);
+      for (const e of rd.entries) {
+        if (e.index < disk.firstIndex()) continue;
+        this.checker.onPersist(node.id, e, e.index - 1 >= disk.firstIndex() - 1 ? disk.term(e.index - 1) : undefined);
+      }
+    }
+    if (entriesOnly || !rd.hardState) return;
+    const old = disk.hardState();
+    const hs = rd.hardState;
+    if (hs.commit < old.commit) throw new SimViolation(`node ${node.id} persisted commit ${hs.commit} < ${old.commit}`);
+    if (hs.term < old.term) throw new SimViolation(`node ${node.id} persisted term ${hs.term} < ${old.term}`);
+    disk.setHardState(hs);
+    if (hs.commit <= old.commit) return;
+    const commitTerm = disk.term(hs.commit);
+    for (let i = Math.max(old.commit + 1, disk.firstIndex()); i <= hs.commit; i++) {
+      const e = disk.entries(i, i + 1, Number.MAX_SAFE_INTEGER)[0]!;
+      this.checker.onCommitted(node.id, i, entryKey(e), 'persisted commit', commitTerm);
+    }
+  }
+
+  private checkNode(node: SimNode): void {
+    const raft = node.raft;
+    if (!raft) return;
+    if (raft.commitIndex < node.lastCommit) {
+      throw new SimViolation(`node ${node.id} commit went from ${node.lastCommit} to ${raft.commitIndex}`);
+    }
+    node.lastCommit = raft.commitIndex;
+    if (raft.role === 'leader' && this.checker.onLeader(node.id, raft.term)) {
+      this.stats.leaderTerms++;
+      // Leader completeness: a new leader holds every entry committed in an earlier term.
+      const disk = node.disk;
+      for (let i = Math.max(1, disk.firstIndex()); i <= this.checker.maxCommitted; i++) {
+        const want = this.checker.committedEntry(i);
+        if (want === undefined || want.commitTerm >= raft.term) continue;
+        const got = i <= disk.lastIndex() ? entryKey(disk.entries(i, i + 1, Number.MAX_SAFE_INTEGER)[0]!) : 'nothing';
+        if (got !== want.key) {
+          throw new SimViolation(
+            `leader ${node.id} term ${raft.term} has ${got} at index ${i}, committed ${want.key} by term ${want.commitTerm}`,
+          );
+        }
+      }
+    }
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  private node(id: NodeId): SimNode {
+    return this.nodes[id - 1]!;
+  }
+
+  private pick(): SimNode {
+    return this.nodes[Math.floor(this.rng() * this.nodes.length)]!;
+  }
+
+  /** The up node that believes it leads, at the highest term. */
+  private currentLeader(): SimNode | undefined {
+    let best: SimNode | undefined;
+    for (const n of this.nodes) {
+      if (n.raft?.role === 'leader' && (!best || n.raft.term > best.raft!.term)) best = n;
+    }
+    return best;
+  }
+}
+
+export function runSeed(seed: number, cfg: Omit<SimConfig, 'seed'> = {}): SimResult {
+  return new Simulation({ ...cfg, seed }).run();
+}
