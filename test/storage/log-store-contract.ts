@@ -1,0 +1,263 @@
+/**
+ * The behaviour every LogStore must have, run against each implementation (as nats-server runs one
+ * suite against its memory and file stores).
+ */
+import { expect } from 'chai';
+import { readBatchHeader, validateBatch } from '../../src/protocol/batch.js';
+import { SluiceError } from '../../src/protocol/errors.js';
+import type { LogStore, PartitionLog } from '../../src/storage/types.js';
+import { baseOffsets, makeBatch } from './helpers.js';
+
+export interface StoreFactory {
+  /** A fresh, empty store. */
+  open(): Promise<LogStore>;
+  /** Releases what open() created (called after every test, even a failed one). */
+  cleanup(): Promise<void>;
+}
+
+async function expectRejects(promise: Promise<unknown>, code?: string): Promise<Error> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).to.be.instanceOf(Error);
+    if (code !== undefined) {
+      expect(err).to.be.instanceOf(SluiceError);
+      expect((err as SluiceError).code).to.equal(code);
+    }
+    return err as Error;
+  }
+  expect.fail('expected a rejection');
+}
+
+/** Appends batches of the given record counts; returns their base offsets. */
+async function appendAll(log: PartitionLog, recordCounts: number[], options: { timestampMs?: number } = {}): Promise<number[]> {
+  const results = [];
+  for (const count of recordCounts) results.push(await log.append(makeBatch(count, options), 1));
+  return results.map((result) => result.baseOffset);
+}
+
+export function describeLogStoreContract(name: string, factory: StoreFactory): void {
+  describe(`LogStore contract: ${name}`, () => {
+    let store: LogStore;
+    let log: PartitionLog;
+
+    beforeEach(async () => {
+      store = await factory.open();
+      log = await store.openLog(7);
+    });
+
+    afterEach(async () => {
+      await store.close().catch(() => undefined);
+      await factory.cleanup();
+    });
+
+    it('starts empty', async () => {
+      expect(log.logStartOffset()).to.equal(0);
+      expect(log.logEndOffset()).to.equal(0);
+      expect(log.sizeBytes()).to.equal(0);
+      expect(log.batches()).to.deep.equal([]);
+      expect(await log.read(0, 1000)).to.deep.equal([]);
+    });
+
+    it('assigns gapless offsets and stamps base offset and leader epoch', async () => {
+      const first = await log.append(makeBatch(3), 4);
+      const second = await log.append(makeBatch(2), 5);
+      expect(first).to.deep.equal({ baseOffset: 0, lastOffset: 2 });
+      expect(second).to.deep.equal({ baseOffset: 3, lastOffset: 4 });
+      expect(log.logEndOffset()).to.equal(5);
+      const batches = await log.read(0, 1 << 20);
+      expect(batches.map((b) => readBatchHeader(b).leaderEpoch)).to.deep.equal([4, 5]);
+      for (const batch of batches) validateBatch(batch);
+      expect(log.batches().map((m) => [m.baseOffset, m.lastOffset, m.recordCount, m.leaderEpoch])).to.deep.equal([
+        [0, 2, 3, 4],
+        [3, 4, 2, 5],
+      ]);
+      expect(log.sizeBytes()).to.equal(batches.reduce((sum, b) => sum + b.length, 0));
+    });
+
+    it('keeps offsets gapless and resolves in call order across many un-awaited appends', async () => {
+      const resolvedOrder: number[] = [];
+      const pending = [];
+      for (let i = 0; i < 200; i++) {
+        const promise = log.append(makeBatch(1 + (i % 4)), 1);
+        pending.push(promise.then((result) => (resolvedOrder.push(result.baseOffset), result)));
+      }
+      const results = await Promise.all(pending);
+      let expected = 0;
+      for (const result of results) {
+        expect(result.baseOffset).to.equal(expected);
+        expected = result.lastOffset + 1;
+      }
+      expect(resolvedOrder).to.deep.equal(results.map((r) => r.baseOffset));
+      expect(log.logEndOffset()).to.equal(expected);
+      const all = await log.read(0, Number.MAX_SAFE_INTEGER);
+      expect(baseOffsets(all)).to.deep.equal(results.map((r) => r.baseOffset));
+    });
+
+    it('reads from an offset in the middle of a batch, returning that whole batch', async () => {
+      await appendAll(log, [5, 5, 5]);
+      expect(baseOffsets(await log.read(7, 1 << 20))).to.deep.equal([5, 10]);
+      expect(baseOffsets(await log.read(14, 1 << 20))).to.deep.equal([10]);
+      expect(await log.read(15, 1 << 20)).to.deep.equal([]);
+    });
+
+    it('limits a read by maxBytes but returns at least one batch', async () => {
+      await appendAll(log, [2, 2, 2, 2]);
+      const size = log.batches()[0]!.sizeBytes;
+      expect(baseOffsets(await log.read(0, 1))).to.deep.equal([0]);
+      expect(baseOffsets(await log.read(0, size * 2))).to.deep.equal([0, 2]);
+      expect(baseOffsets(await log.read(0, size * 2 + size - 1))).to.deep.equal([0, 2]);
+      expect(baseOffsets(await log.read(3, 0))).to.deep.equal([2]);
+    });
+
+    it('stops before batches starting at or after upToOffset', async () => {
+      await appendAll(log, [2, 2, 2]);
+      expect(baseOffsets(await log.read(0, 1 << 20, 4))).to.deep.equal([0, 2]);
+      expect(baseOffsets(await log.read(0, 1 << 20, 3))).to.deep.equal([0, 2]);
+      expect(baseOffsets(await log.read(2, 1 << 20, 2))).to.deep.equal([]);
+    });
+
+    it('rejects reads outside [logStartOffset, logEndOffset] with OFFSET_OUT_OF_RANGE', async () => {
+      await appendAll(log, [3]);
+      await expectRejects(log.read(4, 100), 'OFFSET_OUT_OF_RANGE');
+      await log.deletePrefix(2);
+      await expectRejects(log.read(1, 100), 'OFFSET_OUT_OF_RANGE');
+      expect(baseOffsets(await log.read(2, 100))).to.deep.equal([0]);
+    });
+
+    it('appendStamped stores a batch carrying the log end offset and rejects any other', async () => {
+      const leader = await store.openLog(8);
+      await leader.append(makeBatch(2), 3);
+      await leader.append(makeBatch(3), 3);
+      const copied = await leader.read(0, 1 << 20);
+      expect(await log.appendStamped(Buffer.from(copied[0]!))).to.deep.equal({ baseOffset: 0, lastOffset: 1 });
+      await expectRejects(log.appendStamped(Buffer.from(copied[0]!)));
+      expect(await log.appendStamped(Buffer.from(copied[1]!))).to.deep.equal({ baseOffset: 2, lastOffset: 4 });
+      expect(log.batches()).to.deep.equal(leader.batches());
+    });
+
+    it('rejects a buffer whose length does not match its length field', async () => {
+      const batch = makeBatch(2);
+      await expectRejects(log.append(Buffer.concat([batch, Buffer.alloc(1)]), 1), 'CORRUPT_BATCH');
+      await expectRejects(log.append(batch.subarray(0, 10), 1), 'CORRUPT_BATCH');
+      expect(log.logEndOffset()).to.equal(0);
+    });
+
+    it('offsetForTimestamp finds the first batch whose maxTimestamp reaches the time', async () => {
+      await appendAll(log, [2], { timestampMs: 100 });
+      await appendAll(log, [2], { timestampMs: 200 });
+      await appendAll(log, [2], { timestampMs: 300 });
+      expect(log.offsetForTimestamp(0)).to.equal(0);
+      expect(log.offsetForTimestamp(100)).to.equal(0);
+      expect(log.offsetForTimestamp(150)).to.equal(2);
+      expect(log.offsetForTimestamp(300)).to.equal(4);
+      expect(log.offsetForTimestamp(301)).to.equal(6);
+      await log.deletePrefix(1);
+      expect(log.offsetForTimestamp(0)).to.equal(1);
+    });
+
+    it('truncateSuffix removes whole batches from a boundary and appends continue there', async () => {
+      await appendAll(log, [2, 3, 4]);
+      await log.truncateSuffix(5);
+      expect(log.logEndOffset()).to.equal(5);
+      expect(baseOffsets(await log.read(0, 1 << 20))).to.deep.equal([0, 2]);
+      expect((await log.append(makeBatch(1), 2)).baseOffset).to.equal(5);
+      await log.truncateSuffix(6);
+      await log.truncateSuffix(2);
+      expect(log.logEndOffset()).to.equal(2);
+      expect(log.sizeBytes()).to.equal(log.batches()[0]!.sizeBytes);
+      await log.truncateSuffix(0);
+      expect(log.logEndOffset()).to.equal(0);
+      expect(log.sizeBytes()).to.equal(0);
+    });
+
+    it('truncateSuffix rejects an offset that is not a batch boundary', async () => {
+      await appendAll(log, [2, 3]);
+      await expectRejects(log.truncateSuffix(1));
+      await expectRejects(log.truncateSuffix(6));
+      expect(log.logEndOffset()).to.equal(5);
+    });
+
+    it('truncateSuffix waits for un-awaited appends and re-appends land after it', async () => {
+      const appends = [log.append(makeBatch(2), 1), log.append(makeBatch(2), 1), log.append(makeBatch(2), 1)];
+      const truncated = log.truncateSuffix(2);
+      const again = log.append(makeBatch(5), 2);
+      await Promise.all([...appends, truncated, again]);
+      expect(log.batches().map((m) => [m.baseOffset, m.lastOffset])).to.deep.equal([
+        [0, 1],
+        [2, 6],
+      ]);
+      const read = await log.read(0, 1 << 20);
+      expect(read.map((b) => readBatchHeader(b).recordCount)).to.deep.equal([2, 5]);
+    });
+
+    it('deletePrefix removes whole batches below the new start, which may fall inside a batch', async () => {
+      await appendAll(log, [3, 3, 3]);
+      await log.deletePrefix(4);
+      expect(log.logStartOffset()).to.equal(4);
+      expect(log.logEndOffset()).to.equal(9);
+      expect(log.batches().map((m) => m.baseOffset)).to.deep.equal([3, 6]);
+      expect(baseOffsets(await log.read(4, 1 << 20))).to.deep.equal([3, 6]);
+      await log.deletePrefix(6);
+      expect(log.batches().map((m) => m.baseOffset)).to.deep.equal([6]);
+      await expectRejects(log.deletePrefix(5));
+    });
+
+    it('deletePrefix beyond the end empties the log, which then starts and ends there', async () => {
+      await appendAll(log, [3]);
+      await log.deletePrefix(10);
+      expect(log.logStartOffset()).to.equal(10);
+      expect(log.logEndOffset()).to.equal(10);
+      expect(log.sizeBytes()).to.equal(0);
+      expect(await log.read(10, 100)).to.deep.equal([]);
+      expect((await log.append(makeBatch(2), 1)).baseOffset).to.equal(10);
+    });
+
+    it('keeps logs apart', async () => {
+      const other = await store.openLog(8);
+      await appendAll(log, [2]);
+      await appendAll(other, [5]);
+      expect(log.logEndOffset()).to.equal(2);
+      expect(other.logEndOffset()).to.equal(5);
+      expect(await store.openLog(7)).to.equal(log);
+    });
+
+    it('dropLog deletes the log; opening the id again gives an empty log', async () => {
+      await appendAll(log, [2, 2]);
+      const other = await store.openLog(8);
+      await appendAll(other, [1]);
+      await store.dropLog(7);
+      await expectRejects(log.read(0, 100));
+      const reopened = await store.openLog(7);
+      expect(reopened.logEndOffset()).to.equal(0);
+      expect(reopened.logStartOffset()).to.equal(0);
+      expect(await reopened.read(0, 100)).to.deep.equal([]);
+      expect(other.logEndOffset()).to.equal(1);
+    });
+
+    it('stores, lists and deletes metadata', async () => {
+      await store.putMeta('topic/a', Buffer.from('1'));
+      await store.putMeta('topic/b', Buffer.from('2'));
+      await store.putMeta('topix', Buffer.from('3'));
+      await store.putMeta('raft/hard', Buffer.from('4'));
+      expect((await store.getMeta('topic/a'))?.toString()).to.equal('1');
+      expect(await store.getMeta('missing')).to.equal(undefined);
+      const listed = await store.listMeta('topic/');
+      expect(listed.map(([k, v]) => [k, v.toString()])).to.deep.equal([
+        ['topic/a', '1'],
+        ['topic/b', '2'],
+      ]);
+      expect((await store.listMeta('')).map(([k]) => k)).to.deep.equal(['raft/hard', 'topic/a', 'topic/b', 'topix']);
+      await store.deleteMeta('topic/a');
+      expect(await store.getMeta('topic/a')).to.equal(undefined);
+      await store.sync();
+    });
+
+    it('rejects use after close with SHUTTING_DOWN', async () => {
+      await store.close();
+      await expectRejects(log.read(0, 1), 'SHUTTING_DOWN');
+      await expectRejects(log.append(makeBatch(1), 1), 'SHUTTING_DOWN');
+      await expectRejects(store.getMeta('x'), 'SHUTTING_DOWN');
+    });
+  });
+}
