@@ -1,0 +1,24 @@
+/** What every command action gets: process I/O and the root's global options. */
+import type { Command } from 'commander';
+import { createClient, parseBootstrap, type Sluice } from '../client/index.js';
+import { UsageError, type CliIo, type GlobalOptions } from './io.js';
+
+export interface CommandContext {
+  io: CliIo;
+}
+
+export function globalOptions(command: Command): GlobalOptions {
+  const options = command.optsWithGlobals<{ bootstrap: string; json?: boolean }>();
+  return { bootstrap: options.bootstrap, json: options.json === true };
+}
+
+/** The CLI is a short-lived process: a handful of quick retries, then a one-line error. */
+export function clientFor(globals: GlobalOptions): Sluice {
+  let bootstrap: string[];
+  try {
+    bootstrap = parseBootstrap(globals.bootstrap);
+  } catch (err) {
+    throw new UsageError(`--bootstrap: ${(err as Error).message}`);
+  }
+  return createClient({ bootstrap, clientId: 'sluice-cli', retry: { retries: 6, maxBackoffMs: 2_000 } });
+}

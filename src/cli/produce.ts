@@ -1,0 +1,108 @@
+/**
+ * `sluice produce TOPIC`: one record per stdin line, sent as lines arrive (the producer's lingerMs
+ * batches a fast pipe; a slow one sends each line after lingerMs). Exits 0 only when every record
+ * was acknowledged; stops reading at the first failure.
+ */
+import { createInterface } from 'node:readline';
+import type { Command } from 'commander';
+import type { Acks, ProducerRecord } from '../client/index.js';
+import { collectKeyValue, parseAcksOption, parseNonNegativeInt, parsePositiveInt } from './args.js';
+import { clientFor, globalOptions, type CommandContext } from './context.js';
+import { UsageError } from './io.js';
+
+export interface ProduceOptions {
+  key?: string;
+  keySeparator?: string;
+  acks: Acks;
+  header?: Array<[string, string]>;
+  ttlMs?: number;
+  partition?: number;
+}
+
+/** Records sent but not yet acknowledged before reading pauses; the producer's buffer bounds bytes too. */
+const OUTSTANDING_RECORDS_MAX = 50_000;
+
+export function validateProduceOptions(options: ProduceOptions): void {
+  if (options.key !== undefined && options.keySeparator !== undefined) {
+    throw new UsageError('--key and --key-separator cannot be used together');
+  }
+  if (options.keySeparator === '') throw new UsageError('--key-separator must not be empty');
+}
+
+/** Turns one input line into a record per the options. */
+export function lineToRecord(line: string, options: ProduceOptions): ProducerRecord {
+  let key: string | null = options.key ?? null;
+  let value = line;
+  if (options.keySeparator !== undefined) {
+    const at = line.indexOf(options.keySeparator);
+    if (at >= 0) {
+      key = line.slice(0, at);
+      value = line.slice(at + options.keySeparator.length);
+    }
+  }
+  const record: ProducerRecord = { key, value };
+  if (options.header?.length) record.headers = options.header.map(([headerKey, headerValue]) => ({ key: headerKey, value: headerValue }));
+  if (options.ttlMs !== undefined) record.ttlMs = options.ttlMs;
+  if (options.partition !== undefined) record.partition = options.partition;
+  return record;
+}
+
+export function registerProduceCommand(program: Command, context: CommandContext): void {
+  program
+    .command('produce')
+    .description('send one record per stdin line')
+    .argument('<topic>', 'topic to write to')
+    .option('--key <key>', 'key of every record')
+    .option('--key-separator <sep>', 'split each line at the first SEP into key and value')
+    .option('--acks <acks>', 'acknowledgement: 0, 1 or all', parseAcksOption, -1 as Acks)
+    .option('--header <key=value>', 'header on every record (repeatable)', collectKeyValue)
+    .option('--ttl-ms <ms>', 'time to live of every record, in ms', parsePositiveInt)
+    .option('--partition <p>', 'send every record to this partition', parseNonNegativeInt)
+    .action(async (topic: string, options: ProduceOptions, command: Command) => {
+      validateProduceOptions(options);
+      await produceLines(topic, options, command, context);
+    });
+}
+
+async function produceLines(topic: string, options: ProduceOptions, command: Command, { io }: CommandContext): Promise<void> {
+  const producer = clientFor(globalOptions(command)).producer({ acks: options.acks });
+  const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
+  const stop = (): void => lines.close();
+  io.signal.addEventListener('abort', stop, { once: true });
+  let firstError: unknown;
+  let outstanding = 0;
+  let onSettled: (() => void) | undefined;
+  const settled = (): void => {
+    outstanding--;
+    onSettled?.();
+  };
+  try {
+    for await (const line of lines) {
+      producer.send({ topic, records: [lineToRecord(line, options)] }).then(settled, (err: unknown) => {
+        firstError ??= err;
+        settled();
+      });
+      outstanding++;
+      if (outstanding >= OUTSTANDING_RECORDS_MAX) await waitUntil(() => outstanding < OUTSTANDING_RECORDS_MAX / 2 || firstError !== undefined);
+      if (firstError !== undefined) break;
+    }
+    await producer.flush();
+    await waitUntil(() => outstanding === 0);
+  } finally {
+    io.signal.removeEventListener('abort', stop);
+    lines.close();
+    await producer.close();
+  }
+  if (firstError !== undefined) throw firstError;
+
+  function waitUntil(condition: () => boolean): Promise<void> {
+    if (condition()) return Promise.resolve();
+    return new Promise((resolve) => {
+      onSettled = () => {
+        if (!condition()) return;
+        onSettled = undefined;
+        resolve();
+      };
+    });
+  }
+}

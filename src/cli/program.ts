@@ -1,0 +1,63 @@
+/**
+ * Builds the `sluice` command tree and runs it to an exit code (0 ok, 1 a request failed, 2 usage).
+ * One module per command group; later groups (`group`, `cluster status`, `bench`) register here.
+ */
+import { Command, CommanderError } from 'commander';
+import { SluiceError } from '../client/index.js';
+import { registerConsumeCommand } from './consume.js';
+import { DEFAULT_BOOTSTRAP, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
+import { registerProduceCommand } from './produce.js';
+import { registerTopicCommands } from './topic.js';
+
+export function buildProgram(io: CliIo): Command {
+  const program = new Command('sluice')
+    .description('Sluice: a partitioned, replicated log')
+    .option('--bootstrap <host:port[,host:port]>', 'brokers to connect to (env SLUICE_BOOTSTRAP)', io.env.SLUICE_BOOTSTRAP || DEFAULT_BOOTSTRAP)
+    .option('--json', 'machine-readable output')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    })
+    .showSuggestionAfterError(true);
+  const context = { io };
+  registerTopicCommands(program, context);
+  registerProduceCommand(program, context);
+  registerConsumeCommand(program, context);
+  // Subcommands created above inherited exitOverride and configureOutput from the root.
+  return program;
+}
+
+/** Parses `argv` (without node and script) and runs the command; never throws. */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return EXIT_OK;
+  } catch (err) {
+    return exitCodeFor(err, io);
+  }
+}
+
+function exitCodeFor(err: unknown, io: CliIo): number {
+  if (err instanceof CommanderError) {
+    // Commander already printed its message (or the help text).
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return EXIT_OK;
+    return EXIT_USAGE;
+  }
+  if (err instanceof UsageError) {
+    io.stderr.write(`sluice: ${err.message}\n`);
+    return EXIT_USAGE;
+  }
+  if (err instanceof SluiceError) {
+    io.stderr.write(`sluice: ${oneLine(err.message)}\n`);
+    return EXIT_FAILED;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  io.stderr.write(`sluice: ERROR: ${oneLine(message)}\n`);
+  return EXIT_FAILED;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}
