@@ -1,0 +1,182 @@
+import { expect } from 'chai';
+import { ClassicLevel } from 'classic-level';
+import { batchKey, stateKey } from '../../src/storage/keys.js';
+import { openLogStore } from '../../src/storage/leveldb-store.js';
+import { RECOVERY_VERIFY_BATCHES_MAX } from '../../src/storage/recovery.js';
+import type { LogStore, PartitionLog } from '../../src/storage/types.js';
+import { baseOffsets, makeBatch, makeTempDir, removeDir } from './helpers.js';
+
+const LOG_ID = 3;
+
+describe('LevelDB store recovery', () => {
+  let dir: string;
+  let store: LogStore | undefined;
+  let warnings: string[];
+
+  async function reopen(): Promise<PartitionLog> {
+    await store?.close();
+    store = await openLogStore({ dir, flush: { kind: 'never' }, warn: (line) => warnings.push(line) });
+    return store.openLog(LOG_ID);
+  }
+
+  /** Edits the database directly, as a disk fault or a torn write would. */
+  async function withRawDb(edit: (db: ClassicLevel<Buffer, Buffer>) => Promise<void>): Promise<void> {
+    await store?.close();
+    store = undefined;
+    const db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+    await db.open();
+    try {
+      await edit(db);
+    } finally {
+      await db.close();
+    }
+  }
+
+  async function appendBatches(log: PartitionLog, count: number): Promise<void> {
+    for (let i = 0; i < count; i++) await log.append(makeBatch(2, { timestampMs: 1_000 + i }), 1 + (i % 3));
+  }
+
+  beforeEach(() => {
+    dir = makeTempDir();
+    warnings = [];
+  });
+
+  afterEach(async () => {
+    await store?.close().catch(() => undefined);
+    store = undefined;
+    removeDir(dir);
+  });
+
+  it('reopens with identical state after close', async () => {
+    const log = await reopen();
+    await appendBatches(log, 10);
+    await log.deletePrefix(5);
+    await log.truncateSuffix(16);
+    const before = { start: log.logStartOffset(), end: log.logEndOffset(), size: log.sizeBytes(), batches: [...log.batches()] };
+    const data = await log.read(5, 1 << 20);
+    const again = await reopen();
+    expect({ start: again.logStartOffset(), end: again.logEndOffset(), size: again.sizeBytes(), batches: [...again.batches()] }).to.deep.equal(before);
+    expect(await again.read(5, 1 << 20)).to.deep.equal(data);
+    expect(warnings).to.deep.equal([]);
+  });
+
+  it('keeps a log emptied by deletePrefix beyond its end empty at the new start', async () => {
+    const log = await reopen();
+    await appendBatches(log, 2);
+    await log.deletePrefix(100);
+    const again = await reopen();
+    expect([again.logStartOffset(), again.logEndOffset(), again.batches().length]).to.deep.equal([100, 100, 0]);
+  });
+
+  it('keeps un-awaited appends that resolved before close', async () => {
+    const log = await reopen();
+    const results = await Promise.all(Array.from({ length: 50 }, () => log.append(makeBatch(3), 1)));
+    const again = await reopen();
+    expect(again.logEndOffset()).to.equal(results.at(-1)!.lastOffset + 1);
+  });
+
+  it('drops a corrupt tail batch and everything after it, keeping earlier batches', async () => {
+    const log = await reopen();
+    await appendBatches(log, 6);
+    const kept = (await log.read(0, 1 << 20)).slice(0, 3);
+    await withRawDb(async (db) => {
+      const key = batchKey('data', LOG_ID, 6);
+      const value = (await db.get(key))!;
+      value.fill(0x5a, 40, 60);
+      await db.put(key, value);
+    });
+    const again = await reopen();
+    expect(again.logEndOffset()).to.equal(6);
+    expect(await again.read(0, 1 << 20)).to.deep.equal(kept);
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.match(/offset 6 is corrupt.*dropped 3 batches/);
+    // The dropped keys are gone too: appending reuses offset 6 and a reopen agrees.
+    expect((await again.append(makeBatch(1), 2)).baseOffset).to.equal(6);
+    expect((await reopen()).logEndOffset()).to.equal(7);
+  });
+
+  it('drops a truncated (torn) tail batch', async () => {
+    const log = await reopen();
+    await appendBatches(log, 3);
+    await withRawDb(async (db) => {
+      const key = batchKey('data', LOG_ID, 4);
+      await db.put(key, (await db.get(key))!.subarray(0, 30));
+    });
+    const again = await reopen();
+    expect(again.logEndOffset()).to.equal(4);
+    expect(warnings.join('\n')).to.match(/offset 4 is corrupt/);
+  });
+
+  it('drops index entries whose data is missing', async () => {
+    const log = await reopen();
+    await appendBatches(log, 4);
+    await withRawDb((db) => db.del(batchKey('data', LOG_ID, 6)));
+    const again = await reopen();
+    expect(again.logEndOffset()).to.equal(6);
+    expect(warnings.join('\n')).to.match(/offset 6 has no data/);
+  });
+
+  it('drops everything after a gap in the index', async () => {
+    const log = await reopen();
+    await appendBatches(log, 5);
+    await withRawDb((db) => db.del(batchKey('index', LOG_ID, 4)));
+    const again = await reopen();
+    expect(again.logEndOffset()).to.equal(4);
+    expect(baseOffsets(await again.read(0, 1 << 20))).to.deep.equal([0, 2]);
+    expect(warnings.join('\n')).to.match(/gap after offset 3; dropped 2 batches/);
+  });
+
+  it('only verifies the newest batches on open (older corruption is left to reads)', async () => {
+    const log = await reopen();
+    await appendBatches(log, RECOVERY_VERIFY_BATCHES_MAX + 2);
+    await withRawDb(async (db) => {
+      const key = batchKey('data', LOG_ID, 0);
+      const value = (await db.get(key))!;
+      value[value.length - 1]! ^= 0xff;
+      await db.put(key, value);
+    });
+    const again = await reopen();
+    expect(again.logEndOffset()).to.equal(2 * (RECOVERY_VERIFY_BATCHES_MAX + 2));
+    expect(warnings).to.deep.equal([]);
+  });
+
+  it('clears orphaned data left by a drop interrupted after its index was deleted', async () => {
+    const log = await reopen();
+    await appendBatches(log, 3);
+    await withRawDb(async (db) => {
+      await db.batch([
+        { type: 'del', key: batchKey('index', LOG_ID, 0) },
+        { type: 'del', key: batchKey('index', LOG_ID, 2) },
+        { type: 'del', key: batchKey('index', LOG_ID, 4) },
+        { type: 'del', key: stateKey(LOG_ID) },
+      ]);
+    });
+    const again = await reopen();
+    expect(again.logEndOffset()).to.equal(0);
+    await withRawDb(async (db) => {
+      expect(await db.get(batchKey('data', LOG_ID, 2))).to.equal(undefined);
+    });
+  });
+
+  it('dropLog removes every key of the log from disk', async () => {
+    const log = await reopen();
+    await appendBatches(log, 3);
+    await log.deletePrefix(3);
+    await store!.dropLog(LOG_ID);
+    await withRawDb(async (db) => {
+      const keys = [];
+      for await (const key of db.keys()) keys.push(key);
+      expect(keys.filter((key) => key[0] !== 0x7a)).to.deep.equal([]);
+    });
+  });
+
+  it('serves reads of evicted batches from LevelDB when the tail cache is small', async () => {
+    await store?.close();
+    store = await openLogStore({ dir, flush: { kind: 'always' }, tailCacheBytesMax: 300 });
+    const log = await store.openLog(LOG_ID);
+    await appendBatches(log, 20);
+    const all = await log.read(0, 1 << 20);
+    expect(baseOffsets(all)).to.deep.equal(Array.from({ length: 20 }, (_, i) => 2 * i));
+    expect((await store.openLog(LOG_ID)).logEndOffset()).to.equal(40);
+  });
+});
