@@ -1,0 +1,272 @@
+/**
+ * Transcript ("datadriven") test harness: a script of commands, each
+ * followed by `----` and the expected output, blocks separated by blank
+ * lines; `#` lines are comments. The harness drives an in-memory group and
+ * prints what happened, so a transcript documents a scenario step by step.
+ */
+import { MemoryStorage, Raft, seededRng } from '../../src/raft/index.js';
+import type { Entry, Message, NodeId, RaftLimits } from '../../src/raft/index.js';
+
+const dec = new TextDecoder();
+const enc = new TextEncoder();
+
+export function fmtEntries(ents: Entry[]): string {
+  return ents.map((e) => `${e.index}/${e.term}${e.data.length ? `:${dec.decode(e.data)}` : ''}`).join(' ');
+}
+
+export function fmtMsg(m: Message): string {
+  const h = `${m.from}->${m.to} ${m.type} t${m.term}`;
+  switch (m.type) {
+    case 'preVote':
+    case 'vote':
+      return `${h} last=${m.lastLogIndex}/${m.lastLogTerm}${m.transfer ? ' transfer' : ''}`;
+    case 'preVoteResp':
+    case 'voteResp':
+      return `${h} ${m.reject ? 'rejected' : 'granted'}`;
+    case 'append':
+      return `${h} prev=${m.prevIndex}/${m.prevTerm} commit=${m.commit} [${fmtEntries(m.entries)}]`;
+    case 'appendResp':
+      return m.reject ? `${h} reject index=${m.index} hint=${m.hintIndex}/${m.hintTerm}` : `${h} index=${m.index}`;
+    case 'heartbeat':
+      return `${h} commit=${m.commit}`;
+    case 'heartbeatResp':
+    case 'timeoutNow':
+      return h;
+    case 'snapshot':
+      return `${h} index=${m.snapshot.index} term=${m.snapshot.term} data="${dec.decode(m.snapshot.data)}"`;
+  }
+}
+
+interface TNode {
+  raft: Raft;
+  disk: MemoryStorage;
+}
+
+export class TranscriptEnv {
+  private nodes = new Map<NodeId, TNode>();
+  private queue: Message[] = [];
+  private blocked = new Set<string>();
+  private out: string[] = [];
+
+  run(cmd: string, args: string[]): string {
+    this.out = [];
+    this.exec(cmd, args);
+    return this.out.length ? this.out.join('\n') : 'ok';
+  }
+
+  private say(s: string): void {
+    this.out.push(s);
+  }
+
+  private node(id: string | number): TNode {
+    const n = this.nodes.get(Number(id));
+    if (!n) throw new Error(`no node ${id}`);
+    return n;
+  }
+
+  private describe(id: NodeId): string {
+    const s = this.node(id).raft.status();
+    return `${s.role} t${s.term}${s.leaderId ? ` lead=${s.leaderId}` : ''}`;
+  }
+
+  /** Runs fn on node id and reports if its role/term/leader changed. */
+  private watch(id: NodeId, fn: () => void): void {
+    const before = this.describe(id);
+    fn();
+    const after = this.describe(id);
+    if (after !== before) this.say(`  ${id}: ${before} -> ${after}`);
+  }
+
+  private exec(cmd: string, args: string[]): void {
+    switch (cmd) {
+      case 'add-nodes': {
+        const n = Number(args[0]);
+        const limits: Partial<RaftLimits> = {};
+        for (const kv of args.slice(1)) {
+          const [k, v] = kv.split('=');
+          (limits as Record<string, number>)[k!] = Number(v);
+        }
+        const voters = Array.from({ length: n }, (_, i) => i + 1);
+        for (const id of voters) {
+          const disk = new MemoryStorage();
+          this.nodes.set(id, { disk, raft: new Raft({ ...limits, id, voters, storage: disk, random: seededRng(1000 + id) }) });
+        }
+        this.exec('status', []);
+        return;
+      }
+      case 'campaign':
+        this.watch(Number(args[0]), () => this.node(args[0]!).raft.campaign());
+        return;
+      case 'tick': {
+        const id = Number(args[0]);
+        const count = Number(args[1] ?? 1);
+        for (let i = 0; i < count; i++) this.watch(id, () => this.node(id).raft.tick());
+        return;
+      }
+      case 'tick-all': {
+        // tick-all N [IDs]: N ticks on each given node (default all), in lockstep.
+        const count = Number(args[0]);
+        const ids = args.length > 1 ? args.slice(1).map(Number) : [...this.nodes.keys()];
+        for (let i = 0; i < count; i++) for (const id of ids) this.watch(id, () => this.node(id).raft.tick());
+        return;
+      }
+      case 'tick-heartbeat': {
+        // One heartbeat interval on every node given (default: all).
+        const ids = args.length ? args.map(Number) : [...this.nodes.keys()];
+        for (const id of ids) this.watch(id, () => this.node(id).raft.tick());
+        return;
+      }
+      case 'propose': {
+        const r = this.node(args[0]!).raft.propose(enc.encode(args[1] ?? ''));
+        this.say(r.ok ? `ok index=${r.index} term=${r.term}` : `refused: ${r.reason} (leader ${r.leaderId})`);
+        return;
+      }
+      case 'transfer-leadership':
+        this.say(`${this.node(args[0]!).raft.transferLeadership(Number(args[1]))}`);
+        return;
+      case 'process-ready':
+        for (const a of args) this.processReady(Number(a));
+        return;
+      case 'deliver-msgs':
+        this.deliver(args.length ? new Set(args.map(Number)) : undefined);
+        return;
+      case 'drop-msgs': {
+        const to = args.length ? new Set(args.map(Number)) : undefined;
+        const dropped = this.queue.filter((m) => !to || to.has(m.to));
+        this.queue = this.queue.filter((m) => to && !to.has(m.to));
+        for (const m of dropped) this.say(`dropped: ${fmtMsg(m)}`);
+        return;
+      }
+      case 'stabilize':
+        this.stabilize();
+        return;
+      case 'partition': {
+        // partition 1 2 | 3 : no traffic between the two sides.
+        const bar = args.indexOf('|');
+        const a = args.slice(0, bar).map(Number);
+        const b = args.slice(bar + 1).map(Number);
+        for (const x of a) for (const y of b) {
+          this.blocked.add(`${x}>${y}`);
+          this.blocked.add(`${y}>${x}`);
+        }
+        return;
+      }
+      case 'block': // one-way: block FROM TO
+        this.blocked.add(`${args[0]}>${args[1]}`);
+        return;
+      case 'heal':
+        this.blocked.clear();
+        return;
+      case 'compact': {
+        const n = this.node(args[0]!);
+        n.disk.compact(Number(args[1]), enc.encode(args[2] ?? ''));
+        this.say(`${args[0]}: log ${n.disk.firstIndex()}..${n.disk.lastIndex()}`);
+        return;
+      }
+      case 'log': {
+        const n = this.node(args[0]!);
+        const d = n.disk;
+        const snap = d.snapshot();
+        this.say(`snapshot ${snap.index}/${snap.term}; entries [${fmtEntries(d.entries(d.firstIndex(), d.lastIndex() + 1, Infinity))}]`);
+        return;
+      }
+      case 'status': {
+        const ids = args.length ? args.map(Number) : [...this.nodes.keys()];
+        for (const id of ids) {
+          const s = this.node(id).raft.status();
+          this.say(
+            `${id}: ${s.role} term=${s.term} vote=${s.vote} lead=${s.leaderId} commit=${s.commitIndex} ` +
+              `applied=${s.appliedIndex} log=${s.firstIndex}..${s.lastIndex}`,
+          );
+        }
+        return;
+      }
+      default:
+        throw new Error(`unknown command ${cmd}`);
+    }
+  }
+
+  private processReady(id: NodeId): boolean {
+    const n = this.node(id);
+    if (!n.raft.hasReady()) return false;
+    const rd = n.raft.ready();
+    if (rd.snapshot) {
+      n.disk.applySnapshot(rd.snapshot);
+      this.say(`${id}: persist snapshot ${rd.snapshot.index}/${rd.snapshot.term}`);
+    }
+    n.disk.append(rd.entries);
+    if (rd.hardState) n.disk.setHardState(rd.hardState);
+    for (const m of rd.messages) {
+      if (this.blocked.has(`${m.from}>${m.to}`)) this.say(`${fmtMsg(m)} DROPPED (partition)`);
+      else this.queue.push(m);
+    }
+    if (rd.committedEntries.length) this.say(`${id}: apply [${fmtEntries(rd.committedEntries)}]`);
+    n.raft.advance();
+    return true;
+  }
+
+  private deliver(to?: Set<NodeId>): boolean {
+    const now = this.queue.filter((m) => !to || to.has(m.to));
+    this.queue = this.queue.filter((m) => to && !to.has(m.to));
+    for (const m of now) {
+      this.say(fmtMsg(m));
+      this.watch(m.to, () => this.node(m.to).raft.step(m));
+    }
+    return now.length > 0;
+  }
+
+  private stabilize(): void {
+    for (let round = 0; round < 100; round++) {
+      let any = false;
+      for (const id of this.nodes.keys()) any = this.processReady(id) || any;
+      any = this.deliver() || any;
+      if (!any) return;
+    }
+    throw new Error('stabilize did not converge');
+  }
+}
+
+export interface Block {
+  comments: string[];
+  cmd: string;
+  expected: string;
+}
+
+export function parseTranscript(text: string): { blocks: Block[]; trailing: string[] } {
+  const lines = text.split('\n');
+  const blocks: Block[] = [];
+  let comments: string[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i]!;
+    if (line.trim() === '' || line.startsWith('#')) {
+      comments.push(line);
+      i++;
+      continue;
+    }
+    const cmd = line;
+    i++;
+    if (lines[i] !== '----') throw new Error(`line ${i + 1}: expected ---- after "${cmd}"`);
+    i++;
+    const out: string[] = [];
+    while (i < lines.length && lines[i]!.trim() !== '') out.push(lines[i++]!);
+    blocks.push({ comments, cmd, expected: out.join('\n') });
+    comments = [];
+  }
+  return { blocks, trailing: comments };
+}
+
+/** Runs a transcript; returns the actual text (same commands, fresh output). */
+export function runTranscript(text: string): { actual: string; mismatches: string[] } {
+  const { blocks } = parseTranscript(text);
+  const env = new TranscriptEnv();
+  const parts: string[] = [];
+  const mismatches: string[] = [];
+  for (const b of blocks) {
+    const [cmd, ...args] = b.cmd.trim().split(/\s+/);
+    const got = env.run(cmd!, args);
+    if (got !== b.expected) mismatches.push(`${b.cmd}\n--- expected\n${b.expected}\n--- got\n${got}`);
+    parts.push(...b.comments.filter((c) => c.startsWith('#')), b.cmd, '----', got, '');
+  }
+  return { actual: parts.join('\n'), mismatches };
+}
