@@ -11,10 +11,19 @@ export function unzigzag(value: number): number {
   return value % 2 === 0 ? value / 2 : -(value + 1) / 2;
 }
 
+/**
+ * zigzag(value) = 2u + sign, with u = value for value >= 0 and -value - 1 below. For |value| above
+ * 2^52, 2u + 1 is an odd number beyond 2^53 that a double cannot hold, so the coders below never
+ * form it: the first byte carries the sign and u's low 6 bits, each later byte 7 more bits of u.
+ */
+function zigzagMagnitude(value: number): number {
+  return value >= 0 ? value : -value - 1;
+}
+
 export function varintSize(value: number): number {
-  let rest = zigzag(value);
+  let rest = Math.floor(zigzagMagnitude(value) / 64);
   let size = 1;
-  while (rest >= 0x80) {
+  while (rest > 0) {
     rest = Math.floor(rest / 128);
     size++;
   }
@@ -23,12 +32,15 @@ export function varintSize(value: number): number {
 
 /** Writes `value` at `pos`; returns the position after it. */
 export function writeVarint(buf: Buffer, pos: number, value: number): number {
-  let rest = zigzag(value);
-  while (rest >= 0x80) {
-    buf[pos++] = (rest % 128) | 0x80;
+  const magnitude = zigzagMagnitude(value);
+  let byte = (magnitude % 64) * 2 + (value < 0 ? 1 : 0);
+  let rest = Math.floor(magnitude / 64);
+  while (rest > 0) {
+    buf[pos++] = byte | 0x80;
+    byte = rest % 128;
     rest = Math.floor(rest / 128);
   }
-  buf[pos++] = rest;
+  buf[pos++] = byte;
   return pos;
 }
 
@@ -45,14 +57,22 @@ export class Reader {
   }
 
   varint(): number {
-    let result = 0;
+    let magnitude = 0;
+    let negative = false;
     let multiplier = 1;
     for (let shift = 0; shift < 64; shift += 7) {
       if (this.pos >= this.end) throw new RangeError('varint runs past the end of the buffer');
       const byte = this.buf[this.pos++]!;
-      result += (byte & 0x7f) * multiplier;
-      if ((byte & 0x80) === 0) return unzigzag(result);
-      multiplier *= 128;
+      if (shift === 0) {
+        // See zigzagMagnitude: the first byte holds the sign bit and 6 bits of the magnitude.
+        negative = (byte & 1) === 1;
+        magnitude = (byte & 0x7f) >>> 1;
+        multiplier = 64;
+      } else {
+        magnitude += (byte & 0x7f) * multiplier;
+        multiplier *= 128;
+      }
+      if ((byte & 0x80) === 0) return negative ? -magnitude - 1 : magnitude;
     }
     throw new RangeError('varint longer than 10 bytes');
   }

@@ -1,0 +1,177 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import {
+  BATCH_HEADER_BYTES,
+  batchExpiresAt,
+  decodeBatch,
+  encodeBatch,
+  readBatchHeader,
+  splitBatches,
+  stampBatch,
+  validateBatch,
+  type RecordInput,
+} from '../../src/protocol/batch.js';
+import { SluiceError } from '../../src/protocol/errors.js';
+
+const CRC_START = 21;
+const TIMESTAMP_MIN_MS = 0;
+const TIMESTAMP_MAX_MS = 4_102_444_800_000; // 2100-01-01
+
+const bytes = (maxLength: number) => fc.uint8Array({ maxLength }).map((array) => Buffer.from(array));
+
+const recordArb: fc.Arbitrary<RecordInput> = fc.record(
+  {
+    key: fc.option(bytes(32), { nil: null }),
+    value: fc.option(bytes(200), { nil: null }),
+    headers: fc.array(fc.record({ key: fc.string({ unit: 'grapheme', maxLength: 12 }), value: bytes(16) }), { maxLength: 4 }),
+    timestamp: fc.integer({ min: TIMESTAMP_MIN_MS, max: TIMESTAMP_MAX_MS }),
+    ttlMs: fc.integer({ min: 0, max: 10 * 365 * 24 * 3600 * 1000 }),
+  },
+  { requiredKeys: ['value'] },
+);
+
+const batchArb = fc.record({
+  records: fc.array(recordArb, { minLength: 1, maxLength: 20 }),
+  compression: fc.constantFrom('none' as const, 'gzip' as const),
+  nowMs: fc.integer({ min: TIMESTAMP_MIN_MS, max: TIMESTAMP_MAX_MS }),
+});
+
+function expectCorrupt(run: () => unknown): void {
+  let thrown: unknown;
+  try {
+    run();
+  } catch (err) {
+    thrown = err;
+  }
+  expect(thrown, 'expected CORRUPT_BATCH').to.be.instanceOf(SluiceError);
+  expect((thrown as SluiceError).code).to.equal('CORRUPT_BATCH');
+}
+
+describe('record batch codec', () => {
+  it('round-trips arbitrary records through encodeBatch/decodeBatch', () => {
+    fc.assert(
+      fc.property(batchArb, ({ records, compression, nowMs }) => {
+        const buf = encodeBatch(records, { compression, nowMs });
+        const { header, records: decoded } = decodeBatch(buf);
+        expect(header.recordCount).to.equal(records.length);
+        expect(decoded).to.have.length(records.length);
+        decoded.forEach((record, i) => {
+          const input = records[i]!;
+          expect(record.offset).to.equal(i);
+          expect(record.timestamp).to.equal(input.timestamp ?? nowMs);
+          expect(record.key).to.deep.equal(input.key ?? null);
+          expect(record.value).to.deep.equal(input.value);
+          expect(record.headers).to.deep.equal(input.headers ?? []);
+          expect(record.ttlMs).to.equal(input.ttlMs);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('validateBatch accepts every encoded batch and reports its header', () => {
+    fc.assert(
+      fc.property(batchArb, ({ records, compression, nowMs }) => {
+        const buf = encodeBatch(records, { compression, nowMs });
+        const header = validateBatch(buf);
+        expect(header.recordCount).to.equal(records.length);
+        expect(header.lastOffsetDelta).to.equal(records.length - 1);
+        expect(header.batchLength + 12).to.equal(buf.length);
+        const timestamps = records.map((r) => r.timestamp ?? nowMs);
+        expect(header.firstTimestamp).to.equal(Math.min(...timestamps));
+        expect(header.maxTimestamp).to.equal(Math.max(...timestamps));
+      }),
+    );
+  });
+
+  it('rejects every single-byte change in the CRC’d range with CORRUPT_BATCH', () => {
+    fc.assert(
+      fc.property(batchArb, fc.nat(), fc.integer({ min: 1, max: 255 }), ({ records, compression, nowMs }, at, xor) => {
+        const buf = encodeBatch(records, { compression, nowMs });
+        const pos = CRC_START + (at % (buf.length - CRC_START));
+        buf[pos]! ^= xor;
+        expectCorrupt(() => validateBatch(buf));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('rejects every truncation and any trailing bytes with CORRUPT_BATCH', () => {
+    fc.assert(
+      fc.property(batchArb, fc.nat(), ({ records, compression, nowMs }, cut) => {
+        const buf = encodeBatch(records, { compression, nowMs });
+        expectCorrupt(() => validateBatch(buf.subarray(0, cut % buf.length)));
+        expectCorrupt(() => validateBatch(Buffer.concat([buf, Buffer.alloc(1 + (cut % 8))])));
+      }),
+    );
+  });
+
+  it('stampBatch sets base offset and leader epoch and keeps the CRC valid', () => {
+    fc.assert(
+      fc.property(batchArb, fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: 0, max: 0x7fffffff }), ({ records, compression, nowMs }, baseOffset, leaderEpoch) => {
+        const buf = encodeBatch(records, { compression, nowMs });
+        stampBatch(buf, baseOffset, leaderEpoch);
+        const header = validateBatch(buf);
+        expect(header.baseOffset).to.equal(baseOffset);
+        expect(header.leaderEpoch).to.equal(leaderEpoch);
+        expect(decodeBatch(buf).records.map((r) => r.offset)).to.deep.equal(records.map((_, i) => baseOffset + i));
+      }),
+    );
+  });
+
+  it('splitBatches returns the whole batches of a concatenation and ignores a partial tail', () => {
+    fc.assert(
+      fc.property(fc.array(batchArb, { minLength: 1, maxLength: 5 }), fc.nat(), (specs, cut) => {
+        const batches = specs.map(({ records, compression, nowMs }) => encodeBatch(records, { compression, nowMs }));
+        const whole = Buffer.concat(batches);
+        expect(splitBatches(whole)).to.deep.equal(batches);
+        const last = batches.at(-1)!;
+        const partial = whole.subarray(0, whole.length - 1 - (cut % last.length));
+        expect(splitBatches(partial)).to.deep.equal(batches.slice(0, -1));
+      }),
+    );
+  });
+
+  it('splitBatches returns nothing for an empty buffer or a lone partial header', () => {
+    expect(splitBatches(Buffer.alloc(0))).to.deep.equal([]);
+    expect(splitBatches(Buffer.alloc(11))).to.deep.equal([]);
+  });
+
+  it('rejects a header shorter than BATCH_HEADER_BYTES', () => {
+    expectCorrupt(() => readBatchHeader(Buffer.alloc(BATCH_HEADER_BYTES - 1)));
+  });
+
+  it('refuses to encode an empty batch', () => {
+    expect(() => encodeBatch([])).to.throw(/at least one record/);
+  });
+});
+
+describe('batchExpiresAt', () => {
+  const at = (records: RecordInput[]) => validateBatch(encodeBatch(records, { nowMs: 1_000 }));
+
+  it('is undefined when some record has no TTL and the topic has none', () => {
+    expect(batchExpiresAt(at([{ value: null }, { value: null, ttlMs: 5 }]), 0)).to.equal(undefined);
+  });
+
+  it('is the latest record expiry when every record has a TTL, ignoring the topic TTL', () => {
+    const header = at([
+      { value: null, ttlMs: 50, timestamp: 1_000 },
+      { value: null, ttlMs: 10, timestamp: 2_000 },
+    ]);
+    expect(batchExpiresAt(header, 0)).to.equal(2_010);
+    expect(batchExpiresAt(header, 1_000_000)).to.equal(2_010);
+  });
+
+  it('is maxTimestamp + topic TTL for records without their own', () => {
+    expect(batchExpiresAt(at([{ value: null, timestamp: 3_000 }, { value: null, timestamp: 1_000 }]), 100)).to.equal(3_100);
+  });
+
+  it('waits for the later of the topic TTL and the records’ own TTLs when mixed', () => {
+    const header = at([
+      { value: null, timestamp: 1_000 },
+      { value: null, timestamp: 1_000, ttlMs: 10_000 },
+    ]);
+    expect(batchExpiresAt(header, 100)).to.equal(11_000);
+    expect(batchExpiresAt(header, 50_000)).to.equal(51_000);
+  });
+});
