@@ -1,0 +1,43 @@
+/**
+ * `node dist/src/broker/main.js [--config FILE] [--data-dir DIR] [--port P] ...`: runs one broker
+ * until SIGTERM or SIGINT, then shuts down gracefully. Prints one `listening` line when ready.
+ */
+import { mkdirSync } from 'node:fs';
+import { ConfigError, loadBrokerConfig } from '../config/broker-config.js';
+import { BrokerServer } from './server.js';
+
+async function main(): Promise<void> {
+  const config = loadBrokerConfig(process.argv.slice(2));
+  mkdirSync(config.dataDir, { recursive: true });
+  const server = await BrokerServer.start(config);
+  console.log(
+    `sluice broker ${config.brokerId} listening: gRPC ${config.host}:${server.port}, HTTP ${config.host}:${server.httpPort}, data ${config.dataDir}, flush ${config.flush}`,
+  );
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    server.stop().then(
+      () => {
+        console.log('stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        console.error('shutdown failed:', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) {
+    console.error(`sluice broker: invalid configuration: ${err.message}`);
+    process.exit(2);
+  }
+  console.error('sluice broker: failed to start:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,63 @@
+/**
+ * Background deletion of whole old batches: time and size retention and wholly expired TTL
+ * batches at the head of each partition. Runs every `intervalMs`, one pass at a time.
+ */
+import { planRetention } from '../storage/index.js';
+import type { Broker } from './broker.js';
+
+export type RetentionReason = 'time' | 'size' | 'ttl';
+
+export class RetentionJob {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly broker: Broker,
+    private readonly intervalMs: number,
+    private readonly onDeleted: (topic: string, reason: RetentionReason, records: number) => void,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.running = this.running.then(async () => void (await this.runOnce())).catch((err: unknown) => console.error('retention pass failed:', err));
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** Resolves when no pass is running. */
+  idle(): Promise<void> {
+    return this.running;
+  }
+
+  /** One pass over every partition; returns how many records were deleted. */
+  async runOnce(): Promise<number> {
+    let deleted = 0;
+    for (const partition of this.broker.allPartitions()) {
+      const config = this.broker.registry.get(partition.topic)?.config;
+      if (!config) continue;
+      const plan = planRetention({
+        batches: partition.log.batches(),
+        logStartOffset: partition.log.logStartOffset(),
+        // Only committed batches may go: a follower may still need what is past the high watermark.
+        logEndOffset: partition.hw,
+        retentionMs: config['retention.ms'],
+        retentionBytes: config['retention.bytes'],
+        messageTtlMs: config['message.ttl.ms'],
+        nowMs: this.now(),
+      });
+      if (plan.newLogStartOffset <= partition.log.logStartOffset()) continue;
+      await partition.log.deletePrefix(plan.newLogStartOffset);
+      partition.clampHighWatermark();
+      for (const [reason, records] of Object.entries(plan.recordsDeletedByReason) as Array<[RetentionReason, number]>) {
+        if (records > 0) this.onDeleted(partition.topic, reason, records);
+      }
+      deleted += plan.recordsDeleted;
+    }
+    return deleted;
+  }
+}

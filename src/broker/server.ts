@@ -1,0 +1,117 @@
+/**
+ * Starts and stops a whole broker process: storage, broker core, gRPC server, HTTP endpoint and
+ * background jobs. Shutdown finishes in-flight requests before closing storage.
+ */
+import * as grpc from '@grpc/grpc-js';
+import type { Server as HttpServer } from 'node:http';
+import { brokerApi, CHANNEL_OPTIONS } from '../protocol/grpc.js';
+import { openLogStore, parseFlushPolicy } from '../storage/index.js';
+import type { BrokerConfig } from '../config/broker-config.js';
+import { BrokerMetrics } from '../metrics/broker-metrics.js';
+import { startHttpEndpoint } from '../metrics/http.js';
+import { Broker } from './broker.js';
+import { InflightRequests } from './inflight.js';
+import { RetentionJob } from './retention-job.js';
+import { adminHandlers, brokerHandlers, type ServiceOptions } from './service.js';
+
+export class BrokerServer {
+  private shuttingDown = false;
+
+  private constructor(
+    readonly config: BrokerConfig,
+    readonly broker: Broker,
+    readonly metrics: BrokerMetrics,
+    private readonly grpcServer: grpc.Server,
+    private readonly httpServer: HttpServer,
+    private readonly retention: RetentionJob,
+    private readonly inflight: InflightRequests,
+    /** The bound ports (useful when 0 asked the OS to pick). */
+    readonly port: number,
+    readonly httpPort: number,
+  ) {}
+
+  static async start(config: BrokerConfig): Promise<BrokerServer> {
+    const store = await openLogStore({ dir: config.dataDir, flush: parseFlushPolicy(config.flush) });
+    let metrics: BrokerMetrics | undefined;
+    const broker = await Broker.open({ brokerId: config.brokerId, advertisedHost: config.advertisedHost, port: config.port }, store, (topic) => ({
+      onCommitted(header, bytes) {
+        metrics?.recordsIn.inc({ topic }, header.recordCount);
+        metrics?.bytesIn.inc({ topic }, bytes);
+      },
+      onServed(records, bytes) {
+        metrics?.recordsOut.inc({ topic }, records);
+        metrics?.bytesOut.inc({ topic }, bytes);
+      },
+      onExpiredSkipped(records) {
+        metrics?.expiredRecords.inc({ topic }, records);
+      },
+    }));
+    const inflight = new InflightRequests();
+    metrics = new BrokerMetrics(() =>
+      broker.allPartitions().map((p) => ({
+        topic: p.topic,
+        partition: p.index,
+        logStartOffset: p.log.logStartOffset(),
+        logEndOffset: p.log.logEndOffset(),
+        highWatermark: p.hw,
+      })),
+      () => inflight.entries(),
+    );
+    const brokerMetrics = metrics;
+    const serviceOptions: ServiceOptions = {
+      fetchMaxWaitMs: config.fetchMaxWaitMs,
+      inflight,
+      onRequest(method, durationMs, error) {
+        brokerMetrics.requestSeconds.observe({ method }, durationMs / 1000);
+        if (error) brokerMetrics.requestErrors.inc({ method, code: error.code });
+      },
+    };
+    const grpcServer = new grpc.Server(CHANNEL_OPTIONS);
+    const api = brokerApi();
+    grpcServer.addService(api.Broker.service, brokerHandlers(broker, serviceOptions));
+    grpcServer.addService(api.Admin.service, adminHandlers(broker, serviceOptions));
+    const port = await new Promise<number>((resolve, reject) => {
+      grpcServer.bindAsync(`${config.host}:${config.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
+        err ? reject(new Error(`cannot listen on ${config.host}:${config.port}: ${err.message}`)) : resolve(bound),
+      );
+    });
+    let server: BrokerServer | undefined;
+    const httpServer = await startHttpEndpoint({
+      host: config.host,
+      port: config.httpPort,
+      registry: metrics.registry,
+      isReady: () => server !== undefined && !server.shuttingDown,
+    });
+    const address = httpServer.address();
+    const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
+    const retention = new RetentionJob(broker, config.retentionCheckIntervalMs, (topic, reason, records) =>
+      brokerMetrics.retentionDeletedRecords.inc({ topic, reason }, records),
+    );
+    retention.start();
+    server = new BrokerServer(config, broker, metrics, grpcServer, httpServer, retention, inflight, port, httpPort);
+    return server;
+  }
+
+  /**
+   * Graceful stop: refuse new calls, answer waiting long-polls, wait (bounded) for in-flight
+   * requests and appends, then close storage.
+   */
+  async stop(): Promise<void> {
+    if (this.shuttingDown) return;
+    this.shuttingDown = true;
+    this.retention.stop();
+    const drained = new Promise<void>((resolve) => this.grpcServer.tryShutdown(() => resolve()));
+    this.broker.stopWaiting();
+    const timedOut = await Promise.race([
+      drained.then(() => false),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(true), this.config.shutdownTimeoutMs).unref()),
+    ]);
+    if (timedOut) {
+      console.error(`shutdown: ${this.inflight.count} request(s) still running after ${this.config.shutdownTimeoutMs} ms; forcing`);
+      this.grpcServer.forceShutdown();
+    }
+    await this.retention.idle();
+    await new Promise<void>((resolve) => this.httpServer.close(() => resolve()));
+    await this.broker.close();
+  }
+}

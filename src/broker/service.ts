@@ -1,0 +1,172 @@
+/**
+ * gRPC handlers: decode and check each request, call the broker core, and turn every failure into
+ * a gRPC status carrying a stable error code. A bad request never takes the broker down.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import { SluiceError } from '../protocol/errors.js';
+import type { AdminHandlers } from '../protocol/generated/sluice/v1/Admin.js';
+import type { BrokerHandlers } from '../protocol/generated/sluice/v1/Broker.js';
+import type { TopicDescription } from '../protocol/generated/sluice/v1/TopicDescription.js';
+import type { Broker, TopicView } from './broker.js';
+import type { Acks } from './partition.js';
+
+/** Fetch byte limits: the default when a client sends 0, and the most one response may carry. */
+export const FETCH_BYTES_DEFAULT = 1024 * 1024;
+export const FETCH_BYTES_MAX = 32 * 1024 * 1024;
+
+export interface ServiceOptions {
+  fetchMaxWaitMs: number;
+  /** Counts requests in flight so shutdown can wait for them. */
+  inflight: { enter(method: string): void; exit(method: string): void };
+  onRequest?(method: string, durationMs: number, error?: SluiceError): void;
+}
+
+function toSluiceError(err: unknown): SluiceError {
+  if (err instanceof SluiceError) return err;
+  console.error('internal error while serving a request:', err);
+  return new SluiceError('INTERNAL', err instanceof Error ? err.message : String(err));
+}
+
+function invalid(message: string): never {
+  throw new SluiceError('INVALID_REQUEST', message);
+}
+
+function requireName(value: string, what: string): string {
+  if (typeof value !== 'string' || value.length === 0) invalid(`${what} is required`);
+  return value;
+}
+
+function requireOffset(value: number, what: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) invalid(`${what} must be a non-negative integer, got ${value}`);
+  return value;
+}
+
+function toAcks(value: number): Acks {
+  if (value === 0 || value === 1 || value === -1) return value;
+  return invalid(`acks must be 0, 1 or -1 (all), got ${value}`);
+}
+
+function topicDescription(view: TopicView): TopicDescription {
+  return { name: view.name, replicationFactor: view.replicationFactor, configs: view.configs, partitions: view.partitions };
+}
+
+/** Wraps a unary handler: runs it, times it, and maps thrown errors to gRPC statuses. */
+function unary<Req, Res>(
+  method: string,
+  options: ServiceOptions,
+  handle: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res,
+): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    const startedAt = performance.now();
+    options.inflight.enter(method);
+    Promise.resolve()
+      .then(() => handle(call.request, call))
+      .then(
+        (response) => {
+          options.onRequest?.(method, performance.now() - startedAt);
+          callback(null, response);
+        },
+        (err: unknown) => {
+          const error = toSluiceError(err);
+          options.onRequest?.(method, performance.now() - startedAt, error);
+          callback(error.toServiceError());
+        },
+      )
+      .finally(() => options.inflight.exit(method));
+  };
+}
+
+export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerHandlers {
+  return {
+    Produce: unary('Produce', options, async (request) => {
+      const topic = requireName(request.topic, 'topic');
+      const acks = toAcks(request.acks);
+      if (!Buffer.isBuffer(request.batch) || request.batch.length === 0) invalid('batch is required');
+      const result = await broker.produce(topic, request.partition, request.batch, acks);
+      const partition = broker.partition(topic, request.partition);
+      return {
+        baseOffset: result?.baseOffset ?? -1,
+        lastOffset: result?.lastOffset ?? -1,
+        logAppendTimeMs: Date.now(),
+        logStartOffset: partition.log.logStartOffset(),
+      };
+    }),
+
+    Fetch: unary('Fetch', options, async (request, call) => {
+      const topic = requireName(request.topic, 'topic');
+      const offset = requireOffset(request.offset, 'offset');
+      const maxBytes = Math.min(request.maxBytes || FETCH_BYTES_DEFAULT, FETCH_BYTES_MAX);
+      const maxWaitMs = Math.min(request.maxWaitMs, options.fetchMaxWaitMs);
+      const cancelled = new AbortController();
+      call.on('cancelled', () => cancelled.abort());
+      const result = await broker.fetch(topic, request.partition, offset, maxBytes, maxWaitMs, request.minBytes, cancelled.signal);
+      return {
+        records: result.batches.length === 1 ? result.batches[0]! : Buffer.concat(result.batches, result.bytes),
+        highWatermark: result.highWatermark,
+        logStartOffset: result.logStartOffset,
+        logEndOffset: result.logEndOffset,
+        messageTtlMs: broker.registry.require(topic).config['message.ttl.ms'],
+        expiredRecords: result.expiredRecords,
+        nextOffset: result.nextOffset,
+      };
+    }),
+
+    ListOffsets: unary('ListOffsets', options, (request) => {
+      const partition = broker.partition(requireName(request.topic, 'topic'), request.partition);
+      return {
+        offset: partition.listOffset(request.timestamp),
+        highWatermark: partition.hw,
+        logStartOffset: partition.log.logStartOffset(),
+      };
+    }),
+
+    Metadata: unary('Metadata', options, (request) => {
+      const names = request.topics.length > 0 ? request.topics : broker.registry.list().map((topic) => topic.name);
+      const self = broker.identity.brokerId;
+      return {
+        brokers: [{ id: self, host: broker.identity.advertisedHost, port: broker.identity.port, alive: true }],
+        controller: self,
+        topics: names.map((name) => ({
+          name,
+          partitions: broker.describeTopic(name).partitions.map((partition) => ({
+            partition: partition.partition,
+            leader: partition.leader,
+            replicas: partition.replicas,
+            isr: partition.isr,
+            leaderEpoch: 1,
+          })),
+        })),
+        clusterIdHash: 0,
+      };
+    }),
+  };
+}
+
+export function adminHandlers(broker: Broker, options: ServiceOptions): AdminHandlers {
+  return {
+    CreateTopic: unary('CreateTopic', options, async (request) =>
+      topicDescription(
+        await broker.createTopic({
+          name: requireName(request.name, 'name'),
+          partitions: request.partitions,
+          replicationFactor: request.replicationFactor,
+          configs: request.configs,
+        }),
+      ),
+    ),
+    DeleteTopic: unary('DeleteTopic', options, async (request) => {
+      await broker.deleteTopic(requireName(request.name, 'name'));
+      return {};
+    }),
+    ListTopics: unary('ListTopics', options, (request) => ({
+      topics: broker.registry
+        .list()
+        .filter((topic) => request.includeInternal || !topic.internal)
+        .map((topic) => ({ name: topic.name, partitions: topic.logIds.length, replicationFactor: topic.replicationFactor })),
+    })),
+    DescribeTopic: unary('DescribeTopic', options, (request) => topicDescription(broker.describeTopic(requireName(request.name, 'name')))),
+    AlterTopicConfig: unary('AlterTopicConfig', options, async (request) =>
+      topicDescription(await broker.alterTopicConfig(requireName(request.name, 'name'), request.set, request.delete)),
+    ),
+  };
+}

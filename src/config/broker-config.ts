@@ -1,0 +1,140 @@
+/**
+ * Broker configuration from, in rising precedence: defaults, a properties file (`key=value` lines,
+ * `#` comments), environment variables (SLUICE_ + key upper-cased with _ for . and -), and flags
+ * (--key-with-dashes). Every value is validated; a bad one stops the broker with a clear message.
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+
+export interface BrokerConfig {
+  brokerId: number;
+  /** Address the gRPC and HTTP servers bind to. */
+  host: string;
+  /** Host name other brokers and clients use to reach this broker (defaults to host). */
+  advertisedHost: string;
+  port: number;
+  httpPort: number;
+  dataDir: string;
+  /** `always` | `interval:<ms>` | `never`; see docs/STORAGE.md for what each guarantees. */
+  flush: string;
+  retentionCheckIntervalMs: number;
+  /** Longest a produce with acks=all waits for replication before NOT_ENOUGH_REPLICAS. */
+  produceTimeoutMs: number;
+  /** Longest a fetch may long-poll, whatever the client asks. */
+  fetchMaxWaitMs: number;
+  /** Longest a graceful shutdown waits for in-flight requests. */
+  shutdownTimeoutMs: number;
+}
+
+type Kind = 'int' | 'port' | 'string';
+
+interface KeySpec {
+  field: keyof BrokerConfig;
+  kind: Kind;
+  doc: string;
+}
+
+/** Properties-file names of every setting; flags and env names derive from these. */
+export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
+  'broker.id': { field: 'brokerId', kind: 'int', doc: 'unique id of this broker in its cluster' },
+  host: { field: 'host', kind: 'string', doc: 'address to bind gRPC and HTTP to' },
+  'advertised.host': { field: 'advertisedHost', kind: 'string', doc: 'host clients and peers connect to (default: host)' },
+  port: { field: 'port', kind: 'port', doc: 'gRPC port' },
+  'http.port': { field: 'httpPort', kind: 'port', doc: 'HTTP port for /metrics, /healthz, /readyz' },
+  'data.dir': { field: 'dataDir', kind: 'string', doc: 'directory of the LevelDB store' },
+  flush: { field: 'flush', kind: 'string', doc: 'fsync policy: always | interval:<ms> | never' },
+  'retention.check.interval.ms': { field: 'retentionCheckIntervalMs', kind: 'int', doc: 'how often retention and TTL deletion run' },
+  'produce.timeout.ms': { field: 'produceTimeoutMs', kind: 'int', doc: 'default wait for acks=all replication' },
+  'fetch.max.wait.ms': { field: 'fetchMaxWaitMs', kind: 'int', doc: 'upper bound on a fetch long-poll' },
+  'shutdown.timeout.ms': { field: 'shutdownTimeoutMs', kind: 'int', doc: 'how long SIGTERM waits for in-flight requests' },
+};
+
+export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
+  brokerId: 1,
+  host: '127.0.0.1',
+  advertisedHost: '',
+  port: 7001,
+  httpPort: 8001,
+  dataDir: './data',
+  flush: 'never',
+  retentionCheckIntervalMs: 5_000,
+  produceTimeoutMs: 30_000,
+  fetchMaxWaitMs: 30_000,
+  shutdownTimeoutMs: 10_000,
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+function parseSetting(key: string, spec: KeySpec, text: string, source: string): number | string {
+  const trimmed = text.trim();
+  if (spec.kind === 'string') {
+    if (trimmed === '' && spec.field !== 'advertisedHost') throw new ConfigError(`${key} (${source}) must not be empty`);
+    return trimmed;
+  }
+  if (!/^\d+$/.test(trimmed)) throw new ConfigError(`${key} (${source}) must be a non-negative integer, got "${text}"`);
+  const value = Number(trimmed);
+  if (spec.kind === 'port' && value > 65535) throw new ConfigError(`${key} (${source}) must be a port 0-65535, got ${value}`);
+  return value;
+}
+
+function parseProperties(text: string, file: string): Map<string, string> {
+  const entries = new Map<string, string>();
+  text.split(/\r?\n/).forEach((rawLine, index) => {
+    const line = rawLine.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const eq = line.indexOf('=');
+    if (eq <= 0) throw new ConfigError(`${file}:${index + 1}: expected key=value, got "${line}"`);
+    entries.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
+  });
+  return entries;
+}
+
+function envName(key: string): string {
+  return `SLUICE_${key.toUpperCase().replace(/[.-]/g, '_')}`;
+}
+
+function flagName(key: string): string {
+  return key.replace(/\./g, '-');
+}
+
+/** Builds the config from argv (without node and script), the environment and an optional --config file. */
+export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): BrokerConfig {
+  const options: Record<string, { type: 'string' }> = { config: { type: 'string' } };
+  for (const key of Object.keys(BROKER_CONFIG_KEYS)) options[flagName(key)] = { type: 'string' };
+  let flags: Record<string, string | boolean | undefined>;
+  try {
+    flags = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  const config: BrokerConfig = { ...BROKER_CONFIG_DEFAULTS };
+  const assign = (key: string, text: string, source: string): void => {
+    const spec = BROKER_CONFIG_KEYS[key];
+    if (!spec) throw new ConfigError(`unknown setting "${key}" in ${source}; known: ${Object.keys(BROKER_CONFIG_KEYS).join(', ')}`);
+    (config as unknown as Record<string, number | string>)[spec.field] = parseSetting(key, spec, text, source);
+  };
+  const file = typeof flags.config === 'string' ? flags.config : env.SLUICE_CONFIG;
+  if (file) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
+    }
+    for (const [key, value] of parseProperties(text, file)) assign(key, value, file);
+  }
+  for (const key of Object.keys(BROKER_CONFIG_KEYS)) {
+    const value = env[envName(key)];
+    if (value !== undefined) assign(key, value, `env ${envName(key)}`);
+  }
+  for (const key of Object.keys(BROKER_CONFIG_KEYS)) {
+    const value = flags[flagName(key)];
+    if (typeof value === 'string') assign(key, value, `--${flagName(key)}`);
+  }
+  if (config.advertisedHost === '') config.advertisedHost = config.host;
+  if (config.brokerId < 1) throw new ConfigError(`broker.id must be >= 1, got ${config.brokerId}`);
+  if (config.fetchMaxWaitMs < 1) throw new ConfigError('fetch.max.wait.ms must be >= 1');
+  return config;
+}

@@ -1,0 +1,74 @@
+/**
+ * The broker's Prometheus metrics. Labels are bounded: topic and partition (one series per
+ * partition this broker holds), method (a fixed set of RPC names), code (the fixed error table).
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+export interface PartitionOffsets {
+  topic: string;
+  partition: number;
+  logStartOffset: number;
+  logEndOffset: number;
+  highWatermark: number;
+}
+
+export class BrokerMetrics {
+  readonly registry = new Registry();
+  readonly recordsIn: Counter<'topic'>;
+  readonly bytesIn: Counter<'topic'>;
+  readonly recordsOut: Counter<'topic'>;
+  readonly bytesOut: Counter<'topic'>;
+  readonly expiredRecords: Counter<'topic'>;
+  readonly retentionDeletedRecords: Counter<'topic' | 'reason'>;
+  readonly requestSeconds: Histogram<'method'>;
+  readonly requestErrors: Counter<'method' | 'code'>;
+
+  constructor(partitionOffsets: () => PartitionOffsets[], inflightRequests: () => Array<[string, number]>) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'sluice_' });
+    const registers = [this.registry];
+    this.recordsIn = new Counter({ name: 'sluice_records_in_total', help: 'Records appended, by topic', labelNames: ['topic'], registers });
+    this.bytesIn = new Counter({ name: 'sluice_bytes_in_total', help: 'Batch bytes appended, by topic', labelNames: ['topic'], registers });
+    this.recordsOut = new Counter({ name: 'sluice_records_out_total', help: 'Records served to fetches (whole batches), by topic', labelNames: ['topic'], registers });
+    this.bytesOut = new Counter({ name: 'sluice_bytes_out_total', help: 'Batch bytes served to fetches, by topic', labelNames: ['topic'], registers });
+    this.expiredRecords = new Counter({ name: 'sluice_expired_records_total', help: 'Records skipped by fetches because their TTL had passed', labelNames: ['topic'], registers });
+    this.retentionDeletedRecords = new Counter({
+      name: 'sluice_retention_deleted_records_total',
+      help: 'Records deleted by retention (time, size) or TTL expiry',
+      labelNames: ['topic', 'reason'],
+      registers,
+    });
+    this.requestSeconds = new Histogram({
+      name: 'sluice_request_duration_seconds',
+      help: 'gRPC request handling time, by method (Fetch includes its long-poll wait)',
+      labelNames: ['method'],
+      buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30],
+      registers,
+    });
+    this.requestErrors = new Counter({ name: 'sluice_request_errors_total', help: 'Failed requests, by method and error code', labelNames: ['method', 'code'], registers });
+    new Gauge({
+      name: 'sluice_requests_in_flight',
+      help: 'gRPC requests being served (parked fetches included), by method',
+      labelNames: ['method'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [method, count] of inflightRequests()) this.set({ method }, count);
+      },
+    });
+    const offsetGauge = (name: string, help: string, pick: (p: PartitionOffsets) => number): void => {
+      new Gauge({
+        name,
+        help,
+        labelNames: ['topic', 'partition'],
+        registers,
+        collect() {
+          this.reset();
+          for (const p of partitionOffsets()) this.set({ topic: p.topic, partition: String(p.partition) }, pick(p));
+        },
+      });
+    };
+    offsetGauge('sluice_partition_log_start_offset', 'First offset still stored', (p) => p.logStartOffset);
+    offsetGauge('sluice_partition_log_end_offset', 'Offset the next record gets', (p) => p.logEndOffset);
+    offsetGauge('sluice_partition_high_watermark', 'Offsets below this are committed and visible to consumers', (p) => p.highWatermark);
+  }
+}

@@ -1,0 +1,86 @@
+import { expect } from 'chai';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BROKER_CONFIG_DEFAULTS, ConfigError, loadBrokerConfig } from '../../src/config/broker-config.js';
+import { applyTopicConfig, TOPIC_CONFIG_DEFAULTS, topicConfigToStrings } from '../../src/config/topic-config.js';
+import { SluiceError } from '../../src/protocol/errors.js';
+
+describe('broker config', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'sluice-config-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('uses the documented defaults', () => {
+    const config = loadBrokerConfig([], {});
+    expect(config).to.deep.equal({ ...BROKER_CONFIG_DEFAULTS, advertisedHost: '127.0.0.1' });
+    expect(config.port).to.equal(7001);
+    expect(config.httpPort).to.equal(8001);
+  });
+
+  it('layers file < env < flags', () => {
+    const file = join(dir, 'broker.properties');
+    writeFileSync(file, '# a comment\nbroker.id=2\nport=7102\nhttp.port=8102\ndata.dir=/tmp/x\n');
+    const config = loadBrokerConfig(['--config', file, '--port', '7202'], { SLUICE_PORT: '7302', SLUICE_HTTP_PORT: '8302' });
+    expect(config.brokerId).to.equal(2);
+    expect(config.port).to.equal(7202);
+    expect(config.httpPort).to.equal(8302);
+    expect(config.dataDir).to.equal('/tmp/x');
+  });
+
+  const bad: Array<[string, string[], NodeJS.ProcessEnv, RegExp]> = [
+    ['a non-numeric port', ['--port', 'abc'], {}, /port .* must be a non-negative integer/],
+    ['a port above 65535', ['--port', '70000'], {}, /port .* 0-65535/],
+    ['an unknown flag', ['--colour', 'red'], {}, /colour/],
+    ['broker id 0', ['--broker-id', '0'], {}, /broker.id must be >= 1/],
+    ['a bad env value', [], { SLUICE_HTTP_PORT: 'x' }, /SLUICE_HTTP_PORT/],
+    ['a missing config file', ['--config', '/nonexistent/sluice.properties'], {}, /cannot read config file/],
+  ];
+  for (const [what, argv, env, message] of bad) {
+    it(`rejects ${what} with a clear message`, () => {
+      expect(() => loadBrokerConfig(argv, env)).to.throw(ConfigError, message);
+    });
+  }
+
+  it('rejects an unknown key and a malformed line in the file', () => {
+    const unknown = join(dir, 'unknown.properties');
+    writeFileSync(unknown, 'colour=red\n');
+    expect(() => loadBrokerConfig(['--config', unknown], {})).to.throw(ConfigError, /unknown setting "colour"/);
+    const malformed = join(dir, 'malformed.properties');
+    writeFileSync(malformed, 'port 7001\n');
+    expect(() => loadBrokerConfig(['--config', malformed], {})).to.throw(ConfigError, /:1: expected key=value/);
+  });
+});
+
+describe('topic config', () => {
+  it('applies valid overrides and resets keys to defaults', () => {
+    const config = applyTopicConfig(TOPIC_CONFIG_DEFAULTS, { 'retention.ms': '-1', 'message.ttl.ms': '5000' });
+    expect(config['retention.ms']).to.equal(-1);
+    expect(config['message.ttl.ms']).to.equal(5000);
+    const reset = applyTopicConfig(config, {}, ['message.ttl.ms']);
+    expect(reset['message.ttl.ms']).to.equal(0);
+    expect(topicConfigToStrings(reset)['retention.ms']).to.equal('-1');
+  });
+
+  const bad: Array<[Record<string, string>, RegExp]> = [
+    [{ 'retention.ms': '-2' }, /retention.ms must be between/],
+    [{ 'retention.bytes': '0' }, /retention.bytes must be between/],
+    [{ 'max.message.bytes': '10' }, /max.message.bytes must be between/],
+    [{ 'message.ttl.ms': '1.5' }, /must be an integer/],
+    [{ 'cleanup.policy': 'compact' }, /not supported yet/],
+    [{ 'cleanup.policy': 'shred' }, /must be delete/],
+    [{ 'segment.bytes': '1' }, /unknown topic config key/],
+  ];
+  for (const [set, message] of bad) {
+    it(`rejects ${JSON.stringify(set)} with INVALID_CONFIG`, () => {
+      try {
+        applyTopicConfig(TOPIC_CONFIG_DEFAULTS, set);
+        expect.fail('accepted');
+      } catch (err) {
+        expect(err).to.be.instanceOf(SluiceError);
+        expect((err as SluiceError).code).to.equal('INVALID_CONFIG');
+        expect((err as SluiceError).message).to.match(message);
+      }
+    });
+  }
+});

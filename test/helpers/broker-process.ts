@@ -1,0 +1,124 @@
+/**
+ * Runs a real broker process for integration tests: random ports (the OS picks), a temporary data
+ * directory, and a cleanup that kills the process and removes the directory even when a test fails.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const PROJECT_ROOT = resolve(process.cwd());
+const BROKER_MAIN = join(PROJECT_ROOT, 'dist/src/broker/main.js');
+const STARTUP_TIMEOUT_MS = 15_000;
+
+export interface BrokerProcessOptions {
+  /** Reuse a data directory (restart); a fresh temporary one otherwise. */
+  dataDir?: string;
+  /** Extra flags, e.g. ['--retention-check-interval-ms', '100']. */
+  args?: string[];
+  /** Fixed ports (a restart keeps its address); 0 lets the OS pick. */
+  port?: number;
+  httpPort?: number;
+  /** Whether cleanup() removes dataDir; defaults to true when this call made it. */
+  ownsDataDir?: boolean;
+}
+
+export class BrokerProcess {
+  private exited: Promise<number | null>;
+  output = '';
+
+  private constructor(
+    readonly child: ChildProcess,
+    readonly dataDir: string,
+    readonly ownsDataDir: boolean,
+    readonly port: number,
+    readonly httpPort: number,
+  ) {
+    this.exited = new Promise((resolveExit) => child.once('exit', (code) => resolveExit(code)));
+  }
+
+  get address(): string {
+    return `127.0.0.1:${this.port}`;
+  }
+
+  static async start(options: BrokerProcessOptions = {}): Promise<BrokerProcess> {
+    const ownsDataDir = options.ownsDataDir ?? options.dataDir === undefined;
+    const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'sluice-test-'));
+    const child = spawn(
+      process.execPath,
+      [
+        BROKER_MAIN,
+        '--data-dir', dataDir,
+        '--host', '127.0.0.1',
+        '--port', String(options.port ?? 0),
+        '--http-port', String(options.httpPort ?? 0),
+        ...(options.args ?? []),
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    const ready = new Promise<{ port: number; httpPort: number }>((resolveReady, reject) => {
+      const timer = setTimeout(() => reject(new Error(`broker did not start in ${STARTUP_TIMEOUT_MS} ms:\n${output}`)), STARTUP_TIMEOUT_MS);
+      const onData = (chunk: Buffer): void => {
+        output += chunk.toString();
+        const match = /listening: gRPC [^:]+:(\d+), HTTP [^:]+:(\d+)/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolveReady({ port: Number(match[1]), httpPort: Number(match[2]) });
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`broker exited with ${code} before listening:\n${output}`));
+      });
+    });
+    try {
+      const { port, httpPort } = await ready;
+      const broker = new BrokerProcess(child, dataDir, ownsDataDir, port, httpPort);
+      broker.output = output;
+      child.stdout!.on('data', (chunk: Buffer) => (broker.output += chunk.toString()));
+      child.stderr!.on('data', (chunk: Buffer) => (broker.output += chunk.toString()));
+      return broker;
+    } catch (err) {
+      child.kill('SIGKILL');
+      if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  /** Sends a signal and waits for the exit code. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+    return this.exited;
+  }
+
+  /** Restarts on the same data directory and ports. */
+  async restart(signal: NodeJS.Signals = 'SIGTERM', args?: string[]): Promise<BrokerProcess> {
+    await this.stop(signal);
+    return BrokerProcess.start({ dataDir: this.dataDir, port: this.port, httpPort: this.httpPort, args, ownsDataDir: this.ownsDataDir });
+  }
+
+  /** Kills the process (if alive) and removes its data directory when this process made it. */
+  async cleanup(): Promise<void> {
+    await this.stop('SIGKILL');
+    if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function waitFor<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,0 +1,72 @@
+/** Promise wrappers over the generated gRPC clients, for tests that speak the wire API directly. */
+import * as grpc from '@grpc/grpc-js';
+import { brokerApi, CHANNEL_OPTIONS } from '../../src/protocol/grpc.js';
+import { fromServiceError, type SluiceError } from '../../src/protocol/errors.js';
+import type { AdminClient } from '../../src/protocol/generated/sluice/v1/Admin.js';
+import type { BrokerClient } from '../../src/protocol/generated/sluice/v1/Broker.js';
+import type { CreateTopicRequest } from '../../src/protocol/generated/sluice/v1/CreateTopicRequest.js';
+import type { FetchRequest } from '../../src/protocol/generated/sluice/v1/FetchRequest.js';
+import type { FetchResponse__Output } from '../../src/protocol/generated/sluice/v1/FetchResponse.js';
+import type { ListOffsetsRequest } from '../../src/protocol/generated/sluice/v1/ListOffsetsRequest.js';
+import type { ListOffsetsResponse__Output } from '../../src/protocol/generated/sluice/v1/ListOffsetsResponse.js';
+import type { ProduceRequest } from '../../src/protocol/generated/sluice/v1/ProduceRequest.js';
+import type { ProduceResponse__Output } from '../../src/protocol/generated/sluice/v1/ProduceResponse.js';
+import type { TopicDescription__Output } from '../../src/protocol/generated/sluice/v1/TopicDescription.js';
+
+type Callback<Res> = (err: grpc.ServiceError | null, res?: Res) => void;
+
+function call<Res>(invoke: (callback: Callback<Res>) => unknown): Promise<Res> {
+  return new Promise((resolve, reject) => {
+    invoke((err, res) => (err ? reject(fromServiceError(err)) : resolve(res as Res)));
+  });
+}
+
+export class RawClient {
+  readonly broker: BrokerClient;
+  readonly admin: AdminClient;
+
+  constructor(address: string) {
+    const api = brokerApi();
+    this.broker = new api.Broker(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+    this.admin = new api.Admin(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+  }
+
+  produce(request: ProduceRequest): Promise<ProduceResponse__Output> {
+    return call((cb) => this.broker.Produce(request, cb));
+  }
+
+  fetch(request: FetchRequest): Promise<FetchResponse__Output> {
+    return call((cb) => this.broker.Fetch(request, cb));
+  }
+
+  listOffsets(request: ListOffsetsRequest): Promise<ListOffsetsResponse__Output> {
+    return call((cb) => this.broker.ListOffsets(request, cb));
+  }
+
+  createTopic(request: CreateTopicRequest): Promise<TopicDescription__Output> {
+    return call((cb) => this.admin.CreateTopic(request, cb));
+  }
+
+  describeTopic(name: string): Promise<TopicDescription__Output> {
+    return call((cb) => this.admin.DescribeTopic({ name }, cb));
+  }
+
+  deleteTopic(name: string): Promise<unknown> {
+    return call((cb) => this.admin.DeleteTopic({ name }, cb));
+  }
+
+  close(): void {
+    this.broker.close();
+    this.admin.close();
+  }
+}
+
+/** Runs `fn` expecting it to fail with a SluiceError; returns that error. */
+export async function expectError(fn: () => Promise<unknown>): Promise<SluiceError> {
+  try {
+    await fn();
+  } catch (err) {
+    return err as SluiceError;
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
