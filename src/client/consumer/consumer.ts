@@ -32,7 +32,8 @@ interface PartitionState {
   /** A seek or reset waiting to be resolved into an offset before the next fetch. */
   pendingReset: OffsetSpec | undefined;
   buffer: ConsumedRecord[];
-  fetching: boolean;
+  /** Cancels the one request in flight for this partition, if any. */
+  inFlight: AbortController | undefined;
   /** Bumped by every seek and unassign so late fetch answers are dropped. */
   epoch: number;
   retryAttempt: number;
@@ -78,6 +79,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     for (const [key, state] of this.partitions) {
       if (!wanted.has(key)) {
         state.epoch++;
+        state.inFlight?.abort();
         this.partitions.delete(key);
       }
     }
@@ -91,7 +93,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
         consumedOffset: undefined,
         pendingReset: undefined,
         buffer: [],
-        fetching: false,
+        inFlight: undefined,
         epoch: 0,
         retryAttempt: 0,
         backoffUntilMs: 0,
@@ -109,6 +111,9 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   seek(tp: TopicPartition, target: number | OffsetSpec): void {
     const state = this.state(tp);
     state.epoch++;
+    // The answer for the old position is useless; cancel it so the new position is fetched at once.
+    state.inFlight?.abort();
+    state.inFlight = undefined;
     state.buffer = [];
     state.error = undefined;
     state.retryAttempt = 0;
@@ -227,15 +232,18 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     if (this.closed) return;
     const nowMs = this.nowMs();
     for (const state of this.partitions.values()) {
-      if (state.fetching || state.buffer.length > 0 || state.error) continue;
+      if (state.inFlight || state.buffer.length > 0 || state.error) continue;
       if (state.backoffUntilMs > nowMs) continue;
       void this.fetch(state);
     }
   }
 
   private async fetch(state: PartitionState): Promise<void> {
-    state.fetching = true;
+    const inFlight = new AbortController();
+    state.inFlight = inFlight;
     const epoch = state.epoch;
+    const onClose = (): void => inFlight.abort();
+    this.abort.signal.addEventListener('abort', onClose, { once: true });
     try {
       if (state.fetchOffset === undefined && state.pendingReset === undefined) {
         if (this.options.autoOffsetReset === 'none') {
@@ -267,7 +275,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
             this.cluster.deadline(this.options.maxWaitMs),
             cb,
           ),
-        this.abort.signal,
+        inFlight.signal,
       );
       if (state.epoch !== epoch || this.closed) return;
       this.accept(state, offset, response);
@@ -277,8 +285,10 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
       this.counters.fetchErrors++;
       this.handleFetchError(state, fromServiceError(raw));
     } finally {
-      state.fetching = false;
-      if (state.epoch === epoch) this.wake();
+      this.abort.signal.removeEventListener('abort', onClose);
+      if (state.inFlight === inFlight) state.inFlight = undefined;
+      this.wake();
+      this.schedule();
     }
   }
 
