@@ -332,10 +332,19 @@ export class Raft {
   advance(): void {
     const rd = this.pending;
     invariant(rd !== undefined, 'advance() without ready()');
+    const lastEnt = rd.entries[rd.entries.length - 1];
+    if (lastEnt) {
+      // Cheap guard against a driver that forgot to persist: we are about to read these back from storage.
+      const st = this.log.storage;
+      invariant(
+        st.lastIndex() >= lastEnt.index &&
+          (lastEnt.index < st.firstIndex() - 1 || st.term(lastEnt.index) === lastEnt.term),
+        () => `advance(): Ready entries up to ${lastEnt.index}/${lastEnt.term} were not persisted to storage`,
+      );
+    }
     this.pending = undefined;
     if (rd.hardState) this.prevHardState = rd.hardState;
     if (rd.snapshot) this.log.stableSnapTo(rd.snapshot.index);
-    const lastEnt = rd.entries[rd.entries.length - 1];
     if (lastEnt) this.log.stableTo(lastEnt.index, lastEnt.term);
     const lastApplied = rd.committedEntries[rd.committedEntries.length - 1];
     if (lastApplied) {
