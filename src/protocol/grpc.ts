@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType as BrokerProto } from './generated/broker.js';
+import type { ProtoGrpcType as RaftProto } from './generated/raft.js';
 
 /** The same options the generated types were made with (scripts/gen-proto.sh). */
 export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
@@ -37,6 +38,14 @@ let brokerProto: BrokerProto | undefined;
 export function brokerApi(): BrokerProto['sluice']['v1'] {
   brokerProto ??= load<BrokerProto>('sluice/v1/broker.proto');
   return brokerProto.sluice.v1;
+}
+
+let raftProto: RaftProto | undefined;
+
+/** The inter-broker Raft service (proto/sluice/v1/raft.proto), used by src/replication/. */
+export function raftApi(): RaftProto['sluice']['v1'] {
+  raftProto ??= load<RaftProto>('sluice/v1/raft.proto');
+  return raftProto.sluice.v1;
 }
 
 /** Channel options shared by clients and servers: large batches need more than gRPC's 4 MiB default. */
