@@ -106,15 +106,20 @@ export class Simulation {
     this.limits = {
       electionTicks: 10,
       heartbeatTicks: 1 + Math.floor(r() * 3),
-      maxEntriesPerMsg: 1 + Math.floor(r() * 8),
+      // Often 1: a new leader's no-op then travels apart from older entries,
+      // so acks can cover an old-term entry alone (the Figure 8 window).
+      maxEntriesPerMsg: r() < 0.5 ? 1 : 1 + Math.floor(r() * 8),
       maxBytesPerMsg: 16 + Math.floor(r() * 128),
       maxInflightMsgs: 1 + Math.floor(r() * 4),
       maxUncommittedBytes: 64 + Math.floor(r() * 512),
       maxCommittedBytesPerReady: 32 + Math.floor(r() * 256),
     };
-    this.crashRate = r() * 0.01;
+    // One seed in three is a "churn" seed: frequent leader changes, which is
+    // where commit-rule and log-repair bugs (Figure 8) show up.
+    const churn = r() < 0.34 ? 4 : 1;
+    this.crashRate = r() * 0.01 * churn;
     this.pauseRate = r() * 0.01;
-    this.partitionRate = r() * 0.02;
+    this.partitionRate = r() * 0.02 * churn;
     this.midReadyCrashRate = r() * 0.002;
     this.proposeRate = 0.1 + r() * 0.5;
     this.compactRate = r() * 0.05;
@@ -177,7 +182,8 @@ export class Simulation {
       if (!node.raft && node.downUntil <= this.now) this.start(node);
     }
     if (r() < this.crashRate) {
-      const node = this.pick();
+      // Half the crashes hit the leader: short terms stress log repair and commit rules.
+      const node = (r() < 0.5 ? this.currentLeader() : undefined) ?? this.pick();
       if (node.raft) this.crash(node, 5 + Math.floor(r() * 60));
     }
     if (r() < this.pauseRate) {
