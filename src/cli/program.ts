@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { SluiceError } from '../client/index.js';
+import { registerBenchCommands } from './bench.js';
 import { registerConsumeCommand } from './consume.js';
 import { DEFAULT_BOOTSTRAP, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
 import { registerProduceCommand } from './produce.js';
@@ -24,6 +25,7 @@ export function buildProgram(io: CliIo): Command {
   registerTopicCommands(program, context);
   registerProduceCommand(program, context);
   registerConsumeCommand(program, context);
+  registerBenchCommands(program, context);
   // Subcommands created above inherited exitOverride and configureOutput from the root.
   return program;
 }
