@@ -9,8 +9,9 @@
  *   12     4   leaderEpoch         int32   Raft term of the leader that appended it (stamped)
  *   16     1   magic               int8    = 2
  *   17     4   crc                 uint32  CRC32C of bytes [21, end)
- *   21     2   attributes          int16   bits 0-2 compression codec; bit 6 every record has a TTL
- *   23     4   lastOffsetDelta     int32   = recordCount - 1
+ *   21     2   attributes          int16   bits 0-2 compression codec; bit 5 control batch;
+ *                                              bit 6 every record has a TTL
+ *   23     4   lastOffsetDelta     int32   = recordCount - 1 (-1 for a zero-record batch)
  *   27     8   firstTimestamp      int64   ms since the epoch
  *   35     8   maxTimestamp        int64   ms since the epoch
  *   43     8   producerId          int64   -1 when not idempotent
@@ -25,6 +26,11 @@
  *             headerCount varint, headers (key: varint length + utf8, value: varint length + bytes)
  *
  * baseOffset and leaderEpoch sit before the CRC'd range so a leader stamps them without rehashing.
+ *
+ * A control batch (encodeControlBatch) has zero records: recordCount 0, lastOffsetDelta -1, no
+ * body. It is the Raft no-op entry a new leader appends; it consumes no offset (its base offset is
+ * the log end offset, shared with the next batch). Producers never send one (validateBatch rejects
+ * it unless asked to allow it); decodeBatch yields no records for it.
  */
 import { crc32c } from '@node-rs/crc32';
 import { codecFromId, codecId, compress, decompress, type CompressionCodec } from './compression.js';
@@ -39,6 +45,8 @@ const CRC_OFFSET = 17;
 const CRC_START = 21;
 const ATTR_COMPRESSION_MASK = 0x07;
 const ATTR_ALL_RECORDS_HAVE_TTL = 0x40;
+/** Attribute bit 5, as in Kafka: a control batch (here: a zero-record Raft no-op entry). */
+export const ATTR_CONTROL = 0x20;
 const RECORD_ATTR_HAS_TTL = 0x01;
 
 export interface RecordHeader {
@@ -181,6 +189,34 @@ export function encodeBatch(records: readonly RecordInput[], options: EncodeOpti
   return buf;
 }
 
+/**
+ * A zero-record control batch (the Raft no-op entry a new leader appends): base offset 0 and leader
+ * epoch 0 until stamped, like encodeBatch's output, with a valid CRC.
+ */
+export function encodeControlBatch(options: { nowMs?: number } = {}): Buffer {
+  const nowMs = options.nowMs ?? Date.now();
+  const buf = Buffer.allocUnsafe(BATCH_HEADER_BYTES);
+  buf.writeBigInt64BE(0n, 0);
+  buf.writeInt32BE(buf.length - BATCH_LENGTH_PREFIX_BYTES, 8);
+  buf.writeInt32BE(0, 12);
+  buf.writeInt8(MAGIC, 16);
+  buf.writeInt16BE(ATTR_CONTROL, 21);
+  buf.writeInt32BE(-1, 23);
+  buf.writeBigInt64BE(BigInt(nowMs), 27);
+  buf.writeBigInt64BE(BigInt(nowMs), 35);
+  buf.writeBigInt64BE(-1n, 43);
+  buf.writeInt16BE(-1, 51);
+  buf.writeInt32BE(-1, 53);
+  buf.writeBigInt64BE(-1n, 57);
+  buf.writeInt32BE(0, 65);
+  buf.writeUInt32BE(crc32c(buf.subarray(CRC_START)), CRC_OFFSET);
+  return buf;
+}
+
+export function isControlBatch(header: Pick<BatchHeader, 'attributes'>): boolean {
+  return (header.attributes & ATTR_CONTROL) !== 0;
+}
+
 export function readBatchHeader(buf: Buffer, pos = 0): BatchHeader {
   if (buf.length - pos < BATCH_HEADER_BYTES) {
     throw new SluiceError('CORRUPT_BATCH', `batch header needs ${BATCH_HEADER_BYTES} bytes, got ${buf.length - pos}`);
@@ -205,9 +241,11 @@ export function readBatchHeader(buf: Buffer, pos = 0): BatchHeader {
 
 /**
  * Checks that `buf` is exactly one well-formed batch: size, magic, record count and CRC.
- * Records are not decoded. Throws CORRUPT_BATCH with what is wrong.
+ * Records are not decoded. Throws CORRUPT_BATCH with what is wrong. A zero-record batch is
+ * rejected (producers must not send one) unless `allowZeroRecords` (storage verifying what it
+ * stored, a follower checking copied entries).
  */
-export function validateBatch(buf: Buffer): BatchHeader {
+export function validateBatch(buf: Buffer, options: { allowZeroRecords?: boolean } = {}): BatchHeader {
   const header = readBatchHeader(buf);
   const corrupt = (why: string): never => {
     throw new SluiceError('CORRUPT_BATCH', why);
@@ -216,7 +254,7 @@ export function validateBatch(buf: Buffer): BatchHeader {
   if (header.batchLength + BATCH_LENGTH_PREFIX_BYTES !== buf.length) {
     corrupt(`batch length field says ${header.batchLength + BATCH_LENGTH_PREFIX_BYTES} bytes, got ${buf.length}`);
   }
-  if (header.recordCount < 1) corrupt(`batch has ${header.recordCount} records`);
+  if (header.recordCount < (options.allowZeroRecords ? 0 : 1)) corrupt(`batch has ${header.recordCount} records`);
   if (header.lastOffsetDelta !== header.recordCount - 1) {
     corrupt(`lastOffsetDelta ${header.lastOffsetDelta} does not match ${header.recordCount} records`);
   }

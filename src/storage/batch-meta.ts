@@ -2,18 +2,21 @@
 import assert from 'node:assert/strict';
 import { batchSize, readBatchHeader, type BatchHeader } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
+import type { LogIndex } from './log-index.js';
 import type { BatchMeta } from './types.js';
 
-const META_FORMAT_VERSION = 1;
+const META_FORMAT_VERSION = 2;
 /**
- *   0 u8 version, 1 i32 lastOffsetDelta, 5 u32 sizeBytes, 9 i32 recordCount,
- *   13 i64 maxTimestamp, 21 i32 leaderEpoch, 25 i16 attributes, 27 i64 expireTimestamp
- * (baseOffset lives in the key.)
+ *   0 u8 version, 1 i64 baseOffset, 9 i32 lastOffsetDelta, 13 u32 sizeBytes, 17 i32 recordCount,
+ *   21 i64 maxTimestamp, 29 i32 leaderEpoch, 33 i16 attributes, 35 i64 expireTimestamp,
+ *   43 i64 producerId, 51 i16 producerEpoch, 53 i32 baseSequence
+ * (entryIndex lives in the key.)
  */
-export const PACKED_META_BYTES = 35;
+export const PACKED_META_BYTES = 57;
 
-export function metaFromHeader(header: BatchHeader, sizeBytes: number): BatchMeta {
+export function metaFromHeader(header: BatchHeader, sizeBytes: number, entryIndex: number): BatchMeta {
   return {
+    entryIndex,
     baseOffset: header.baseOffset,
     lastOffset: header.baseOffset + header.lastOffsetDelta,
     sizeBytes,
@@ -22,44 +25,57 @@ export function metaFromHeader(header: BatchHeader, sizeBytes: number): BatchMet
     leaderEpoch: header.leaderEpoch,
     attributes: header.attributes,
     expireTimestamp: header.expireTimestamp,
+    producerId: header.producerId,
+    producerEpoch: header.producerEpoch,
+    baseSequence: header.baseSequence,
   };
 }
 
 /** The meta of a stored (stamped) batch, read from its own header. */
-export function metaOfBatch(batch: Buffer): BatchMeta {
-  return metaFromHeader(readBatchHeader(batch), batch.length);
+export function metaOfBatch(batch: Buffer, entryIndex: number): BatchMeta {
+  return metaFromHeader(readBatchHeader(batch), batch.length, entryIndex);
 }
 
 export function packMeta(meta: BatchMeta): Buffer {
   const value = Buffer.allocUnsafe(PACKED_META_BYTES);
   value.writeUInt8(META_FORMAT_VERSION, 0);
-  value.writeInt32BE(meta.lastOffset - meta.baseOffset, 1);
-  value.writeUInt32BE(meta.sizeBytes, 5);
-  value.writeInt32BE(meta.recordCount, 9);
-  value.writeBigInt64BE(BigInt(meta.maxTimestamp), 13);
-  value.writeInt32BE(meta.leaderEpoch, 21);
-  value.writeInt16BE(meta.attributes, 25);
-  value.writeBigInt64BE(BigInt(meta.expireTimestamp), 27);
+  value.writeBigInt64BE(BigInt(meta.baseOffset), 1);
+  value.writeInt32BE(meta.lastOffset - meta.baseOffset, 9);
+  value.writeUInt32BE(meta.sizeBytes, 13);
+  value.writeInt32BE(meta.recordCount, 17);
+  value.writeBigInt64BE(BigInt(meta.maxTimestamp), 21);
+  value.writeInt32BE(meta.leaderEpoch, 29);
+  value.writeInt16BE(meta.attributes, 33);
+  value.writeBigInt64BE(BigInt(meta.expireTimestamp), 35);
+  value.writeBigInt64BE(BigInt(meta.producerId), 43);
+  value.writeInt16BE(meta.producerEpoch, 51);
+  value.writeInt32BE(meta.baseSequence, 53);
   return value;
 }
 
-export function unpackMeta(baseOffset: number, value: Buffer): BatchMeta {
+export function unpackMeta(entryIndex: number, value: Buffer): BatchMeta {
   assert.equal(value.length, PACKED_META_BYTES, `index value must be ${PACKED_META_BYTES} bytes`);
   assert.equal(value.readUInt8(0), META_FORMAT_VERSION, 'unknown index value version');
+  const baseOffset = Number(value.readBigInt64BE(1));
   return {
+    entryIndex,
     baseOffset,
-    lastOffset: baseOffset + value.readInt32BE(1),
-    sizeBytes: value.readUInt32BE(5),
-    recordCount: value.readInt32BE(9),
-    maxTimestamp: Number(value.readBigInt64BE(13)),
-    leaderEpoch: value.readInt32BE(21),
-    attributes: value.readInt16BE(25),
-    expireTimestamp: Number(value.readBigInt64BE(27)),
+    lastOffset: baseOffset + value.readInt32BE(9),
+    sizeBytes: value.readUInt32BE(13),
+    recordCount: value.readInt32BE(17),
+    maxTimestamp: Number(value.readBigInt64BE(21)),
+    leaderEpoch: value.readInt32BE(29),
+    attributes: value.readInt16BE(33),
+    expireTimestamp: Number(value.readBigInt64BE(35)),
+    producerId: Number(value.readBigInt64BE(43)),
+    producerEpoch: value.readInt16BE(51),
+    baseSequence: value.readInt32BE(53),
   };
 }
 
 export function sameMeta(a: BatchMeta, b: BatchMeta): boolean {
   return (
+    a.entryIndex === b.entryIndex &&
     a.baseOffset === b.baseOffset &&
     a.lastOffset === b.lastOffset &&
     a.sizeBytes === b.sizeBytes &&
@@ -67,7 +83,10 @@ export function sameMeta(a: BatchMeta, b: BatchMeta): boolean {
     a.maxTimestamp === b.maxTimestamp &&
     a.leaderEpoch === b.leaderEpoch &&
     a.attributes === b.attributes &&
-    a.expireTimestamp === b.expireTimestamp
+    a.expireTimestamp === b.expireTimestamp &&
+    a.producerId === b.producerId &&
+    a.producerEpoch === b.producerEpoch &&
+    a.baseSequence === b.baseSequence
   );
 }
 
@@ -78,12 +97,28 @@ export function assertLeaderEpoch(leaderEpoch: number): void {
 }
 
 /**
- * The cheap checks an append makes (a whole header, a length field matching the buffer); the CRC
+ * The cheap checks an append makes (a whole header, a length field matching the buffer, a record
+ * count matching lastOffsetDelta); the CRC
  * is the caller's job (validateBatch), done once where the batch enters the broker.
  */
 export function assertWholeBatch(batch: Buffer): void {
-  readBatchHeader(batch);
+  const header = readBatchHeader(batch);
   if (batchSize(batch) !== batch.length) {
     throw new SluiceError('CORRUPT_BATCH', `batch length field says ${batchSize(batch)} bytes, buffer has ${batch.length}`);
+  }
+  // Zero-record batches (Raft no-ops) are allowed; the offsets they claim must still add up.
+  if (header.recordCount < 0 || header.lastOffsetDelta !== header.recordCount - 1) {
+    throw new SluiceError('CORRUPT_BATCH', `lastOffsetDelta ${header.lastOffsetDelta} does not match ${header.recordCount} records`);
+  }
+}
+
+/** appendStamped's precondition: the batch is the log's next entry, by index and by offset. */
+export function assertStampedFits(logId: number, index: LogIndex, batch: Buffer, entryIndex: number): void {
+  if (entryIndex !== index.nextEntryIndex()) {
+    throw new Error(`log ${logId}: stamped batch is entry ${entryIndex}, the next entry is ${index.nextEntryIndex()}`);
+  }
+  const { baseOffset } = readBatchHeader(batch);
+  if (baseOffset !== index.logEndOffset()) {
+    throw new Error(`log ${logId}: stamped batch starts at ${baseOffset}, log ends at ${index.logEndOffset()}`);
   }
 }

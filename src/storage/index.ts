@@ -1,4 +1,4 @@
-export type { AppendResult, BatchMeta, FlushPolicy, LogStore, PartitionLog } from './types.js';
+export type { AppendResult, BatchMeta, FlushPolicy, LogStore, PartitionLog, SnapshotMarker } from './types.js';
 export { openLogStore, type LevelLogStoreOptions } from './leveldb-store.js';
 export { openMemoryLogStore } from './memory-store.js';
 export { parseFlushPolicy, FLUSH_INTERVAL_MS_MAX } from './flush-policy.js';

@@ -1,10 +1,13 @@
 /**
  * LevelDB key layout. Every key starts with a one-byte keyspace tag so each keyspace is one
- * contiguous, ordered range; log ids and offsets are big-endian so byte order is numeric order.
+ * contiguous, ordered range; log ids, entry indices and offsets are big-endian so byte order is numeric order.
  *
- *   data   'd' logId:u32 baseOffset:u64  → the batch bytes, exactly as appended
- *   index  'i' logId:u32 baseOffset:u64  → packed BatchMeta (see batch-meta.ts)
- *   state  's' logId:u32                 → logStartOffset:u64
+ *   data   'd' logId:u32 entryIndex:u64  → the batch bytes, exactly as appended
+ *   index  'i' logId:u32 entryIndex:u64  → packed BatchMeta incl. baseOffset (see batch-meta.ts)
+ *   state  's' logId:u32                 → logStartOffset:u64 markerIndex:u64 markerTerm:u32
+ *
+ * Batch keys are by Raft entry index, not base offset: a zero-record batch (Raft no-op) shares its
+ * base offset with the batch after it, and entry indices are unique and consecutive.
  *   meta   'm' utf8 key                  → caller's bytes
  *   sync   'z'                           → empty; rewritten with sync to flush the WAL
  */
@@ -18,7 +21,7 @@ const TAG_SYNC = 0x7a; // 'z'
 
 export const BATCH_KEY_BYTES = 13;
 const LOG_ID_MAX = 0xffff_ffff;
-const OFFSET_MAX = Number.MAX_SAFE_INTEGER;
+const INDEX_MAX = Number.MAX_SAFE_INTEGER;
 
 export type BatchKeyspace = 'data' | 'index';
 
@@ -30,25 +33,25 @@ export function assertLogId(logId: number): void {
   assert(Number.isInteger(logId) && logId >= 0 && logId <= LOG_ID_MAX, `log id ${logId} is not a u32`);
 }
 
-export function batchKey(keyspace: BatchKeyspace, logId: number, baseOffset: number): Buffer {
-  assert(Number.isInteger(baseOffset) && baseOffset >= 0 && baseOffset <= OFFSET_MAX, `bad offset ${baseOffset}`);
+export function batchKey(keyspace: BatchKeyspace, logId: number, entryIndex: number): Buffer {
+  assert(Number.isInteger(entryIndex) && entryIndex >= 0 && entryIndex <= INDEX_MAX, `bad entry index ${entryIndex}`);
   const key = Buffer.allocUnsafe(BATCH_KEY_BYTES);
   key[0] = tagOf(keyspace);
   key.writeUInt32BE(logId, 1);
-  key.writeBigUInt64BE(BigInt(baseOffset), 5);
+  key.writeBigUInt64BE(BigInt(entryIndex), 5);
   return key;
 }
 
-export function baseOffsetOfKey(key: Buffer): number {
+export function entryIndexOfKey(key: Buffer): number {
   assert.equal(key.length, BATCH_KEY_BYTES, 'not a batch key');
   return Number(key.readBigUInt64BE(5));
 }
 
-/** Bounds (inclusive) of every key of one log in one keyspace from `fromOffset` on. */
-export function batchKeyRange(keyspace: BatchKeyspace, logId: number, fromOffset = 0): { gte: Buffer; lte: Buffer } {
+/** Bounds (inclusive) of every key of one log in one keyspace from entry `fromEntryIndex` on. */
+export function batchKeyRange(keyspace: BatchKeyspace, logId: number, fromEntryIndex = 0): { gte: Buffer; lte: Buffer } {
   const lte = batchKey(keyspace, logId, 0);
   lte.fill(0xff, 5);
-  return { gte: batchKey(keyspace, logId, fromOffset), lte };
+  return { gte: batchKey(keyspace, logId, fromEntryIndex), lte };
 }
 
 export function stateKey(logId: number): Buffer {
@@ -58,15 +61,30 @@ export function stateKey(logId: number): Buffer {
   return key;
 }
 
-export function encodeLogStartOffset(offset: number): Buffer {
-  const value = Buffer.allocUnsafe(8);
-  value.writeBigUInt64BE(BigInt(offset));
+/** The per-log state: where the log starts, by offset and by Raft index (the log-start marker). */
+export interface LogState {
+  logStartOffset: number;
+  markerIndex: number;
+  markerTerm: number;
+}
+
+const LOG_STATE_BYTES = 20;
+
+export function encodeLogState(state: LogState): Buffer {
+  const value = Buffer.allocUnsafe(LOG_STATE_BYTES);
+  value.writeBigUInt64BE(BigInt(state.logStartOffset), 0);
+  value.writeBigUInt64BE(BigInt(state.markerIndex), 8);
+  value.writeUInt32BE(state.markerTerm, 16);
   return value;
 }
 
-export function decodeLogStartOffset(value: Buffer): number {
-  assert.equal(value.length, 8, 'log state value must be 8 bytes');
-  return Number(value.readBigUInt64BE());
+export function decodeLogState(value: Buffer): LogState {
+  assert.equal(value.length, LOG_STATE_BYTES, `log state value must be ${LOG_STATE_BYTES} bytes`);
+  return {
+    logStartOffset: Number(value.readBigUInt64BE(0)),
+    markerIndex: Number(value.readBigUInt64BE(8)),
+    markerTerm: value.readUInt32BE(16),
+  };
 }
 
 export function metaKey(key: string): Buffer {

@@ -4,14 +4,14 @@
  */
 import assert from 'node:assert/strict';
 import { ClassicLevel } from 'classic-level';
-import { readBatchHeader, stampBatch } from '../protocol/batch.js';
+import { stampBatch } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
-import { assertLeaderEpoch, assertWholeBatch, metaOfBatch, packMeta } from './batch-meta.js';
-import { assertLogId, batchKey, batchKeyRange, encodeLogStartOffset, metaKey, metaKeyName, metaKeyRange, stateKey, SYNC_KEY } from './keys.js';
+import { assertLeaderEpoch, assertStampedFits, assertWholeBatch, metaOfBatch, packMeta } from './batch-meta.js';
+import { assertLogId, batchKey, batchKeyRange, encodeLogState, metaKey, metaKeyName, metaKeyRange, stateKey, SYNC_KEY } from './keys.js';
 import { LogIndex } from './log-index.js';
 import { recoverLog, type Db } from './recovery.js';
 import { TAIL_CACHE_BYTES_MAX_DEFAULT, TailCache } from './tail-cache.js';
-import type { AppendResult, BatchMeta, FlushPolicy, LogStore, PartitionLog } from './types.js';
+import type { AppendResult, BatchMeta, FlushPolicy, LogStore, PartitionLog, SnapshotMarker } from './types.js';
 import { WriteQueue } from './write-queue.js';
 
 export interface LevelLogStoreOptions {
@@ -66,11 +66,11 @@ class LevelLogStore implements LogStore {
     let log = this.logs.get(logId);
     if (log === undefined) {
       log = recoverLog(this.db, logId, this.warn).then(
-        ({ metas, logStartOffset }) =>
+        ({ metas, logStartOffset, marker }) =>
           new LevelPartitionLog({
             db: this.db,
             logId,
-            index: new LogIndex(metas, logStartOffset),
+            index: new LogIndex(metas, logStartOffset, marker),
             cache: this.cache,
             syncEveryWrite: this.syncEveryWrite,
             assertOpen: () => this.assertOpen(),
@@ -174,7 +174,7 @@ class LevelPartitionLog implements PartitionLog {
   private readonly syncEveryWrite: boolean;
   private readonly assertStoreOpen: () => void;
   private readonly writes = new WriteQueue();
-  /** Batches appended but not yet in LevelDB, so reads see every offset below logEndOffset. */
+  /** Batches appended but not yet in LevelDB, by entry index, so reads see every stored entry. */
   private readonly unwritten = new Map<number, Buffer>();
   /** Resolves with the last append's result; each append's promise chains on it. */
   private lastAck: Promise<unknown> = Promise.resolve();
@@ -206,27 +206,53 @@ class LevelPartitionLog implements PartitionLog {
     return this.index.batches();
   }
 
+  firstEntryIndex(): number {
+    return this.index.firstEntryIndex();
+  }
+
+  lastEntryIndex(): number {
+    return this.index.lastEntryIndex();
+  }
+
+  snapshotMarker(): SnapshotMarker {
+    return this.index.snapshotMarker();
+  }
+
+  entryTerm(entryIndex: number): number {
+    return this.index.entryTerm(entryIndex);
+  }
+
+  cachedBatch(entryIndex: number): Buffer | undefined {
+    if (this.unusable !== undefined || this.index.entry(entryIndex) === undefined) return undefined;
+    return this.unwritten.get(entryIndex) ?? this.cache.get(this.logId, entryIndex);
+  }
+
+  async readEntries(lo: number, hi: number, maxBytes: number): Promise<Buffer[]> {
+    this.assertUsable();
+    const planned = this.index.planEntries(lo, hi, maxBytes);
+    const batches = await this.fetch(planned);
+    if (batches.length === 0 && planned.length > 0) throw new RangeError(`entry ${lo} was removed while being read`);
+    return batches;
+  }
+
   append(batch: Buffer, leaderEpoch: number): Promise<AppendResult> {
     try {
       this.assertUsable();
       assertLeaderEpoch(leaderEpoch);
       assertWholeBatch(batch);
       stampBatch(batch, this.index.logEndOffset(), leaderEpoch);
-      return this.store(batch);
+      return this.store(batch, this.index.nextEntryIndex());
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  appendStamped(batch: Buffer): Promise<AppendResult> {
+  appendStamped(batch: Buffer, entryIndex: number): Promise<AppendResult> {
     try {
       this.assertUsable();
       assertWholeBatch(batch);
-      const { baseOffset } = readBatchHeader(batch);
-      if (baseOffset !== this.index.logEndOffset()) {
-        throw new Error(`log ${this.logId}: stamped batch starts at ${baseOffset}, log ends at ${this.index.logEndOffset()}`);
-      }
-      return this.store(batch);
+      assertStampedFits(this.logId, this.index, batch, entryIndex);
+      return this.store(batch, entryIndex);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -235,16 +261,7 @@ class LevelPartitionLog implements PartitionLog {
   async read(fromOffset: number, maxBytes: number, upToOffset?: number): Promise<Buffer[]> {
     this.assertUsable();
     const planned = this.index.planRead(fromOffset, maxBytes, upToOffset);
-    const found = planned.map((meta) => this.unwritten.get(meta.baseOffset) ?? this.cache.get(this.logId, meta.baseOffset));
-    const missing = planned.filter((_, i) => found[i] === undefined);
-    if (missing.length > 0) {
-      const values = await this.db.getMany(missing.map((meta) => batchKey('data', this.logId, meta.baseOffset)));
-      let next = 0;
-      for (let i = 0; i < found.length; i++) if (found[i] === undefined) found[i] = values[next++];
-    }
-    // A batch deleted by a prefix deletion or truncation while LevelDB was read ends the result.
-    const end = found.indexOf(undefined);
-    const batches = (end < 0 ? found : found.slice(0, end)) as Buffer[];
+    const batches = await this.fetch(planned);
     if (batches.length === 0 && planned.length > 0) {
       throw new SluiceError('OFFSET_OUT_OF_RANGE', `offset ${fromOffset} was deleted while being read`);
     }
@@ -255,17 +272,23 @@ class LevelPartitionLog implements PartitionLog {
     return this.index.offsetForTimestamp(timestampMs);
   }
 
-  async truncateSuffix(offset: number): Promise<void> {
+  async truncateSuffix(entryIndex: number): Promise<void> {
     this.assertUsable();
-    const removed = this.index.truncateSuffix(offset);
-    await this.remove(removed, []);
+    const removed = this.index.truncateSuffix(entryIndex);
+    await this.remove(removed, false);
   }
 
   async deletePrefix(offset: number): Promise<void> {
     this.assertUsable();
     const removed = this.index.deletePrefix(offset);
-    // The new start goes in the same atomic write as the deletes, so a restart sees both or neither.
-    await this.remove(removed, [{ type: 'put', key: stateKey(this.logId), value: encodeLogStartOffset(offset) }]);
+    // The new start and marker go in the same atomic write as the deletes: a restart sees all or none.
+    await this.remove(removed, true);
+  }
+
+  async installSnapshot(snapshot: { logStartOffset: number; index: number; term: number }): Promise<void> {
+    this.assertUsable();
+    const removed = this.index.installSnapshot(snapshot.logStartOffset, snapshot);
+    await this.remove(removed, true);
   }
 
   /** Waits for every write issued so far (never rejects). */
@@ -276,43 +299,67 @@ class LevelPartitionLog implements PartitionLog {
   /** Makes this object unusable and waits for its writes; the store then deletes its keys. */
   async drop(): Promise<void> {
     this.unusable ??= new Error(`log ${this.logId} was dropped`);
-    this.cache.evict(this.logId, this.index.batches().map((meta) => meta.baseOffset));
+    this.cache.evict(this.logId, this.index.batches().map((meta) => meta.entryIndex));
     this.unwritten.clear();
     await this.writes.settled();
   }
 
-  private store(batch: Buffer): Promise<AppendResult> {
-    const meta = metaOfBatch(batch);
+  private store(batch: Buffer, entryIndex: number): Promise<AppendResult> {
+    const meta = metaOfBatch(batch, entryIndex);
     this.index.push(meta);
-    this.unwritten.set(meta.baseOffset, batch);
-    this.cache.put(this.logId, meta.baseOffset, batch);
+    this.unwritten.set(entryIndex, batch);
+    this.cache.put(this.logId, entryIndex, batch);
     const operations = [
-      { type: 'put' as const, key: batchKey('data', this.logId, meta.baseOffset), value: batch },
-      { type: 'put' as const, key: batchKey('index', this.logId, meta.baseOffset), value: packMeta(meta) },
+      { type: 'put' as const, key: batchKey('data', this.logId, entryIndex), value: batch },
+      { type: 'put' as const, key: batchKey('index', this.logId, entryIndex), value: packMeta(meta) },
     ];
     const written = this.writes.shared(() => this.db.batch(operations, { sync: this.syncEveryWrite }));
     written.then(
       () => {
-        if (this.unwritten.get(meta.baseOffset) === batch) this.unwritten.delete(meta.baseOffset);
+        if (this.unwritten.get(entryIndex) === batch) this.unwritten.delete(entryIndex);
       },
       (err: unknown) => this.fail(err),
     );
-    const result: AppendResult = { baseOffset: meta.baseOffset, lastOffset: meta.lastOffset };
+    const result: AppendResult = { baseOffset: meta.baseOffset, lastOffset: meta.lastOffset, entryIndex };
     const ack = this.lastAck.then(() => written).then(() => result);
     this.lastAck = ack;
     return ack;
   }
 
-  private async remove(removed: readonly BatchMeta[], extra: Array<{ type: 'put'; key: Buffer; value: Buffer }>): Promise<void> {
-    const baseOffsets = removed.map((meta) => meta.baseOffset);
-    this.cache.evict(this.logId, baseOffsets);
-    for (const baseOffset of baseOffsets) this.unwritten.delete(baseOffset);
-    const dels = baseOffsets.flatMap((baseOffset) => [
-      { type: 'del' as const, key: batchKey('data', this.logId, baseOffset) },
-      { type: 'del' as const, key: batchKey('index', this.logId, baseOffset) },
-    ]);
-    if (dels.length === 0 && extra.length === 0) return;
-    const done = this.writes.exclusive(() => this.db.batch([...dels, ...extra], { sync: this.syncEveryWrite }));
+  /** The planned batches' bytes, in order; cut short at the first one removed while LevelDB was read. */
+  private async fetch(planned: readonly BatchMeta[]): Promise<Buffer[]> {
+    const found = planned.map((meta) => this.unwritten.get(meta.entryIndex) ?? this.cache.get(this.logId, meta.entryIndex));
+    const missing = planned.filter((_, i) => found[i] === undefined);
+    if (missing.length > 0) {
+      const values = await this.db.getMany(missing.map((meta) => batchKey('data', this.logId, meta.entryIndex)));
+      let next = 0;
+      for (let i = 0; i < found.length; i++) if (found[i] === undefined) found[i] = values[next++];
+    }
+    const end = found.indexOf(undefined);
+    return (end < 0 ? found : found.slice(0, end)) as Buffer[];
+  }
+
+  /**
+   * Deletes the removed entries in one atomic write, after every earlier write and before every
+   * later one; with `writeState`, the log's current start and marker go in the same write.
+   */
+  private async remove(removed: readonly BatchMeta[], writeState: boolean): Promise<void> {
+    const entryIndices = removed.map((meta) => meta.entryIndex);
+    this.cache.evict(this.logId, entryIndices);
+    for (const entryIndex of entryIndices) this.unwritten.delete(entryIndex);
+    const operations: Array<{ type: 'del'; key: Buffer } | { type: 'put'; key: Buffer; value: Buffer }> = entryIndices.flatMap(
+      (entryIndex) => [
+        { type: 'del' as const, key: batchKey('data', this.logId, entryIndex) },
+        { type: 'del' as const, key: batchKey('index', this.logId, entryIndex) },
+      ],
+    );
+    if (writeState) {
+      const marker = this.index.snapshotMarker();
+      const state = encodeLogState({ logStartOffset: this.index.logStartOffset(), markerIndex: marker.index, markerTerm: marker.term });
+      operations.push({ type: 'put', key: stateKey(this.logId), value: state });
+    }
+    if (operations.length === 0) return;
+    const done = this.writes.exclusive(() => this.db.batch(operations, { sync: this.syncEveryWrite }));
     done.catch((err: unknown) => this.fail(err));
     await done;
   }

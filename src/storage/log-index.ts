@@ -1,25 +1,32 @@
 /**
- * The in-memory index of one partition log: its batches' metadata in offset order, plus the log's
- * start and end offsets. Both store implementations keep one and delegate every offset decision to
- * it, so they cannot disagree on semantics. Pure: no I/O.
+ * The in-memory index of one partition log: its batches' metadata in entry-index (= offset) order,
+ * the log's start and end offsets, and the Raft log-start marker. Both store implementations keep
+ * one and delegate every offset and entry-index decision to it, so they cannot disagree on
+ * semantics. Pure: no I/O.
+ *
+ * metas[k] has entryIndex marker.index + 1 + k. Each batch starts where the previous one ended
+ * (baseOffset = previous lastOffset + 1); a zero-record batch has lastOffset = baseOffset - 1, so
+ * lastOffset never decreases along the log and a binary search on it finds offsets.
  */
 import assert from 'node:assert/strict';
 import { SluiceError } from '../protocol/errors.js';
-import type { BatchMeta } from './types.js';
+import type { BatchMeta, SnapshotMarker } from './types.js';
 
 export class LogIndex {
-  private readonly metas: BatchMeta[];
+  private metas: BatchMeta[];
   private startOffset: number;
   private endOffset: number;
   private bytes: number;
+  private marker: SnapshotMarker;
 
-  /** `metas` must be contiguous and cover `startOffset` (or be empty). */
-  constructor(metas: BatchMeta[], startOffset: number) {
+  /** `metas` must be contiguous, follow `marker` and cover `startOffset` (or be empty). */
+  constructor(metas: BatchMeta[], startOffset: number, marker: SnapshotMarker = { index: 0, term: 0 }) {
     this.metas = metas;
     this.startOffset = startOffset;
+    this.marker = { ...marker };
     const last = metas.at(-1);
     this.endOffset = last ? Math.max(last.lastOffset + 1, startOffset) : startOffset;
-    this.bytes = metas.reduce((sum, meta) => sum + meta.sizeBytes, 0);
+    this.bytes = sumBytes(metas);
     this.assertInvariants();
   }
 
@@ -39,18 +46,72 @@ export class LogIndex {
     return this.metas;
   }
 
-  /** Adds the next batch; it must start at logEndOffset. */
+  snapshotMarker(): SnapshotMarker {
+    return { ...this.marker };
+  }
+
+  firstEntryIndex(): number {
+    return this.marker.index + 1;
+  }
+
+  lastEntryIndex(): number {
+    return this.marker.index + this.metas.length;
+  }
+
+  /** The meta of entry `entryIndex`, or undefined when it is not stored. */
+  entry(entryIndex: number): BatchMeta | undefined {
+    if (!Number.isInteger(entryIndex) || entryIndex <= this.marker.index) return undefined;
+    return this.metas[entryIndex - this.marker.index - 1];
+  }
+
+  entryTerm(entryIndex: number): number {
+    if (entryIndex === this.marker.index) return this.marker.term;
+    const meta = this.entry(entryIndex);
+    if (meta === undefined) {
+      throw new RangeError(`entryTerm(${entryIndex}) outside [${this.marker.index}, ${this.lastEntryIndex()}]`);
+    }
+    return meta.leaderEpoch;
+  }
+
+  /** The metas of entries [lo, hi), capped by maxBytes but at least one when lo < hi. */
+  planEntries(lo: number, hi: number, maxBytes: number): BatchMeta[] {
+    if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < this.firstEntryIndex() || hi > this.lastEntryIndex() + 1 || lo > hi) {
+      throw new RangeError(`entries [${lo}, ${hi}) outside [${this.firstEntryIndex()}, ${this.lastEntryIndex() + 1})`);
+    }
+    const planned: BatchMeta[] = [];
+    let totalBytes = 0;
+    for (let i = lo; i < hi; i++) {
+      const meta = this.metas[i - this.marker.index - 1]!;
+      if (planned.length > 0 && totalBytes + meta.sizeBytes > maxBytes) break;
+      planned.push(meta);
+      totalBytes += meta.sizeBytes;
+    }
+    return planned;
+  }
+
+  /** The entry index the next push must carry. */
+  nextEntryIndex(): number {
+    return this.lastEntryIndex() + 1;
+  }
+
+  /** Adds the next batch; it must start at logEndOffset and carry entry index lastEntryIndex + 1. */
   push(meta: BatchMeta): void {
     if (meta.baseOffset !== this.endOffset) {
       throw new Error(`batch base offset ${meta.baseOffset} is not the log end offset ${this.endOffset}`);
     }
-    assert(meta.lastOffset >= meta.baseOffset && meta.sizeBytes > 0, 'malformed batch meta');
+    if (meta.entryIndex !== this.nextEntryIndex()) {
+      throw new Error(`batch entry index ${meta.entryIndex} is not the next entry index ${this.nextEntryIndex()}`);
+    }
+    assert(meta.lastOffset >= meta.baseOffset - 1 && meta.sizeBytes > 0, 'malformed batch meta');
     this.metas.push(meta);
     this.endOffset = meta.lastOffset + 1;
     this.bytes += meta.sizeBytes;
   }
 
-  /** Position in batches() of the batch holding `offset`, or -1 if none does. */
+  /**
+   * Position in batches() of the batch holding `offset`, or -1 if none does. Never a zero-record
+   * batch: its lastOffset (baseOffset - 1) equals that of the batch before it, which comes first.
+   */
   indexOf(offset: number): number {
     let lo = 0;
     let hi = this.metas.length;
@@ -86,38 +147,33 @@ export class LogIndex {
     return planned;
   }
 
-  /** First offset of the first batch whose maxTimestamp >= timestampMs, or logEndOffset. */
+  /** First offset of the first data batch whose maxTimestamp >= timestampMs, or logEndOffset. */
   offsetForTimestamp(timestampMs: number): number {
     // maxTimestamp is not monotonic across batches (producers' clocks differ), so scan.
-    const meta = this.metas.find((m) => m.maxTimestamp >= timestampMs);
+    const meta = this.metas.find((m) => m.recordCount > 0 && m.maxTimestamp >= timestampMs);
     return meta ? Math.max(meta.baseOffset, this.startOffset) : this.endOffset;
   }
 
   /**
-   * Removes the batches at or after `offset` and returns them. `offset` must be a batch's base
-   * offset, logEndOffset, or logStartOffset (which empties the log even inside a batch).
+   * Removes the entries at or after `entryIndex` (in [firstEntryIndex, lastEntryIndex + 1]) and
+   * returns them. The log then ends at the first removed batch's base offset (or the log start,
+   * if that lies inside it).
    */
-  truncateSuffix(offset: number): BatchMeta[] {
-    if (offset === this.endOffset) return [];
-    let cut: number;
-    if (offset === this.startOffset) {
-      cut = 0;
-    } else {
-      cut = this.indexOf(offset);
-      if (cut < 0 || this.metas[cut]!.baseOffset !== offset) {
-        throw new Error(`truncateSuffix(${offset}): not a batch boundary in [${this.startOffset}, ${this.endOffset}]`);
-      }
+  truncateSuffix(entryIndex: number): BatchMeta[] {
+    if (!Number.isInteger(entryIndex) || entryIndex < this.firstEntryIndex() || entryIndex > this.nextEntryIndex()) {
+      throw new Error(`truncateSuffix(${entryIndex}): outside the entries [${this.firstEntryIndex()}, ${this.nextEntryIndex()}]`);
     }
-    const removed = this.metas.splice(cut);
-    this.endOffset = offset;
+    const removed = this.metas.splice(entryIndex - this.firstEntryIndex());
+    if (removed.length === 0) return removed;
+    this.endOffset = Math.max(removed[0]!.baseOffset, this.startOffset);
     this.bytes -= sumBytes(removed);
     this.assertInvariants();
     return removed;
   }
 
   /**
-   * Makes `offset` the log start, removing and returning every batch whose last offset is below it.
-   * Moving the start backwards is a programmer error.
+   * Makes `offset` the log start, removing and returning every batch whose last offset is below it
+   * (the marker moves to the last removed one). Moving the start backwards is a programmer error.
    */
   deletePrefix(offset: number): BatchMeta[] {
     if (!Number.isInteger(offset) || offset < this.startOffset) {
@@ -126,9 +182,26 @@ export class LogIndex {
     let keep = 0;
     while (keep < this.metas.length && this.metas[keep]!.lastOffset < offset) keep++;
     const removed = this.metas.splice(0, keep);
+    const last = removed.at(-1);
+    if (last !== undefined) this.marker = { index: last.entryIndex, term: last.leaderEpoch };
     this.startOffset = offset;
     this.endOffset = Math.max(this.endOffset, offset);
     this.bytes -= sumBytes(removed);
+    this.assertInvariants();
+    return removed;
+  }
+
+  /** Empties the log, which then starts and ends at `logStartOffset` after `marker`; returns what it removed. */
+  installSnapshot(logStartOffset: number, marker: SnapshotMarker): BatchMeta[] {
+    assert(Number.isInteger(logStartOffset) && logStartOffset >= this.startOffset, `installSnapshot: log start ${logStartOffset} is before ${this.startOffset}`);
+    assert(Number.isInteger(marker.index) && marker.index >= this.marker.index, `installSnapshot: index ${marker.index} is before the marker ${this.marker.index}`);
+    assert(Number.isInteger(marker.term) && marker.term >= 0, `installSnapshot: bad term ${marker.term}`);
+    const removed = this.metas;
+    this.metas = [];
+    this.marker = { index: marker.index, term: marker.term };
+    this.startOffset = logStartOffset;
+    this.endOffset = logStartOffset;
+    this.bytes = 0;
     this.assertInvariants();
     return removed;
   }
@@ -139,9 +212,15 @@ export class LogIndex {
       assert.equal(this.endOffset, this.startOffset, 'an empty log ends where it starts');
       return;
     }
-    assert(first.baseOffset <= this.startOffset && this.startOffset <= first.lastOffset, 'first batch must hold the log start');
+    assert.equal(first.entryIndex, this.marker.index + 1, 'the first entry must follow the marker');
+    // A zero-record first batch holds no offset: the log must start at its base offset.
+    assert(
+      first.baseOffset <= this.startOffset && this.startOffset <= Math.max(first.lastOffset, first.baseOffset),
+      'first batch must hold the log start',
+    );
     for (let i = 1; i < this.metas.length; i++) {
       assert.equal(this.metas[i]!.baseOffset, this.metas[i - 1]!.lastOffset + 1, 'batches must be contiguous');
+      assert.equal(this.metas[i]!.entryIndex, this.metas[i - 1]!.entryIndex + 1, 'entry indices must be consecutive');
     }
     assert.equal(this.endOffset, this.metas.at(-1)!.lastOffset + 1, 'the log ends after its last batch');
   }

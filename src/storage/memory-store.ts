@@ -3,12 +3,12 @@
  * run the same contract tests), for fast tests of the broker, replication and groups.
  * Nothing survives the process; reopening a log returns the same object.
  */
-import { readBatchHeader, stampBatch } from '../protocol/batch.js';
+import { stampBatch } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
-import { assertLeaderEpoch, assertWholeBatch, metaOfBatch } from './batch-meta.js';
+import { assertLeaderEpoch, assertStampedFits, assertWholeBatch, metaOfBatch } from './batch-meta.js';
 import { assertLogId } from './keys.js';
 import { LogIndex } from './log-index.js';
-import type { AppendResult, BatchMeta, LogStore, PartitionLog } from './types.js';
+import type { AppendResult, BatchMeta, LogStore, PartitionLog, SnapshotMarker } from './types.js';
 
 export function openMemoryLogStore(): LogStore {
   return new MemoryLogStore();
@@ -78,6 +78,7 @@ class MemoryLogStore implements LogStore {
 
 class MemoryPartitionLog implements PartitionLog {
   private readonly index = new LogIndex([], 0);
+  /** Stored batches by entry index. */
   private readonly data = new Map<number, Buffer>();
   private dropped = false;
 
@@ -102,27 +103,49 @@ class MemoryPartitionLog implements PartitionLog {
     return this.index.batches();
   }
 
+  firstEntryIndex(): number {
+    return this.index.firstEntryIndex();
+  }
+
+  lastEntryIndex(): number {
+    return this.index.lastEntryIndex();
+  }
+
+  snapshotMarker(): SnapshotMarker {
+    return this.index.snapshotMarker();
+  }
+
+  entryTerm(entryIndex: number): number {
+    return this.index.entryTerm(entryIndex);
+  }
+
+  cachedBatch(entryIndex: number): Buffer | undefined {
+    return this.index.entry(entryIndex) === undefined ? undefined : this.data.get(entryIndex);
+  }
+
+  async readEntries(lo: number, hi: number, maxBytes: number): Promise<Buffer[]> {
+    this.assertUsable();
+    return this.index.planEntries(lo, hi, maxBytes).map((meta) => this.data.get(meta.entryIndex)!);
+  }
+
   append(batch: Buffer, leaderEpoch: number): Promise<AppendResult> {
     try {
       this.assertUsable();
       assertLeaderEpoch(leaderEpoch);
       assertWholeBatch(batch);
       stampBatch(batch, this.index.logEndOffset(), leaderEpoch);
-      return Promise.resolve(this.store(batch));
+      return Promise.resolve(this.store(batch, this.index.nextEntryIndex()));
     } catch (err) {
       return Promise.reject(err);
     }
   }
 
-  appendStamped(batch: Buffer): Promise<AppendResult> {
+  appendStamped(batch: Buffer, entryIndex: number): Promise<AppendResult> {
     try {
       this.assertUsable();
       assertWholeBatch(batch);
-      const { baseOffset } = readBatchHeader(batch);
-      if (baseOffset !== this.index.logEndOffset()) {
-        throw new Error(`log ${this.logId}: stamped batch starts at ${baseOffset}, log ends at ${this.index.logEndOffset()}`);
-      }
-      return Promise.resolve(this.store(batch));
+      assertStampedFits(this.logId, this.index, batch, entryIndex);
+      return Promise.resolve(this.store(batch, entryIndex));
     } catch (err) {
       return Promise.reject(err);
     }
@@ -130,21 +153,26 @@ class MemoryPartitionLog implements PartitionLog {
 
   async read(fromOffset: number, maxBytes: number, upToOffset?: number): Promise<Buffer[]> {
     this.assertUsable();
-    return this.index.planRead(fromOffset, maxBytes, upToOffset).map((meta) => this.data.get(meta.baseOffset)!);
+    return this.index.planRead(fromOffset, maxBytes, upToOffset).map((meta) => this.data.get(meta.entryIndex)!);
   }
 
   offsetForTimestamp(timestampMs: number): number {
     return this.index.offsetForTimestamp(timestampMs);
   }
 
-  async truncateSuffix(offset: number): Promise<void> {
+  async truncateSuffix(entryIndex: number): Promise<void> {
     this.assertUsable();
-    for (const meta of this.index.truncateSuffix(offset)) this.data.delete(meta.baseOffset);
+    for (const meta of this.index.truncateSuffix(entryIndex)) this.data.delete(meta.entryIndex);
   }
 
   async deletePrefix(offset: number): Promise<void> {
     this.assertUsable();
-    for (const meta of this.index.deletePrefix(offset)) this.data.delete(meta.baseOffset);
+    for (const meta of this.index.deletePrefix(offset)) this.data.delete(meta.entryIndex);
+  }
+
+  async installSnapshot(snapshot: { logStartOffset: number; index: number; term: number }): Promise<void> {
+    this.assertUsable();
+    for (const meta of this.index.installSnapshot(snapshot.logStartOffset, snapshot)) this.data.delete(meta.entryIndex);
   }
 
   drop(): void {
@@ -152,11 +180,11 @@ class MemoryPartitionLog implements PartitionLog {
     this.data.clear();
   }
 
-  private store(batch: Buffer): AppendResult {
-    const meta = metaOfBatch(batch);
+  private store(batch: Buffer, entryIndex: number): AppendResult {
+    const meta = metaOfBatch(batch, entryIndex);
     this.index.push(meta);
-    this.data.set(meta.baseOffset, batch);
-    return { baseOffset: meta.baseOffset, lastOffset: meta.lastOffset };
+    this.data.set(entryIndex, batch);
+    return { baseOffset: meta.baseOffset, lastOffset: meta.lastOffset, entryIndex };
   }
 
   private assertUsable(): void {

@@ -9,8 +9,8 @@
 import type { ClassicLevel } from 'classic-level';
 import { validateBatch } from '../protocol/batch.js';
 import { metaOfBatch, sameMeta, unpackMeta } from './batch-meta.js';
-import { baseOffsetOfKey, batchKey, batchKeyRange, decodeLogStartOffset, stateKey, encodeLogStartOffset } from './keys.js';
-import type { BatchMeta } from './types.js';
+import { batchKey, batchKeyRange, decodeLogState, encodeLogState, entryIndexOfKey, stateKey } from './keys.js';
+import type { BatchMeta, SnapshotMarker } from './types.js';
 
 /** Recovery re-checks the CRC of at most this many of the newest batches... */
 export const RECOVERY_VERIFY_BATCHES_MAX = 64;
@@ -22,55 +22,89 @@ export type Db = ClassicLevel<Buffer, Buffer>;
 export interface RecoveredLog {
   metas: BatchMeta[];
   logStartOffset: number;
+  marker: SnapshotMarker;
 }
 
 export async function recoverLog(db: Db, logId: number, warn: (line: string) => void): Promise<RecoveredLog> {
   const stateValue = await db.get(stateKey(logId));
-  const storedStart = stateValue === undefined ? 0 : decodeLogStartOffset(stateValue);
+  const stored = stateValue === undefined ? { logStartOffset: 0, markerIndex: 0, markerTerm: 0 } : decodeLogState(stateValue);
+  const storedMarker = { index: stored.markerIndex, term: stored.markerTerm };
   const indexed = await readIndex(db, logId);
-  const { metas, logStartOffset } = contiguousRun(indexed, storedStart, logId, warn);
+  const { metas, logStartOffset, marker } = contiguousRun(indexed, stored.logStartOffset, storedMarker, logId, warn);
   const verified = await verifyTail(db, logId, metas, warn);
 
-  // Whatever lies outside the kept range is garbage: stale or orphaned entries, a dropped tail.
-  const keptFrom = verified[0]?.baseOffset ?? logStartOffset;
-  const keptEnd = verified.length > 0 ? verified.at(-1)!.lastOffset + 1 : logStartOffset;
+  // Whatever lies outside the kept entries is garbage: stale or orphaned entries, a dropped tail.
+  const keptFrom = marker.index + 1;
+  const keptEnd = keptFrom + verified.length;
   for (const keyspace of ['data', 'index'] as const) {
     const all = batchKeyRange(keyspace, logId);
     await db.clear({ gte: all.gte, lt: batchKey(keyspace, logId, keptFrom) });
     await db.clear({ gte: batchKey(keyspace, logId, keptEnd), lte: all.lte });
   }
-  if (logStartOffset !== storedStart) {
-    await db.put(stateKey(logId), encodeLogStartOffset(logStartOffset), { sync: true });
+  if (logStartOffset !== stored.logStartOffset || marker.index !== storedMarker.index || marker.term !== storedMarker.term) {
+    const state = encodeLogState({ logStartOffset, markerIndex: marker.index, markerTerm: marker.term });
+    await db.put(stateKey(logId), state, { sync: true });
   }
-  return { metas: verified, logStartOffset };
+  return { metas: verified, logStartOffset, marker };
 }
 
 async function readIndex(db: Db, logId: number): Promise<BatchMeta[]> {
   const metas: BatchMeta[] = [];
   for await (const [key, value] of db.iterator(batchKeyRange('index', logId))) {
-    metas.push(unpackMeta(baseOffsetOfKey(key), value));
+    metas.push(unpackMeta(entryIndexOfKey(key), value));
   }
   return metas;
 }
 
-/** Drops entries below the log start and everything from the first gap on. */
-function contiguousRun(indexed: BatchMeta[], storedStart: number, logId: number, warn: (line: string) => void): RecoveredLog {
-  const live = indexed.filter((meta) => meta.lastOffset >= storedStart);
+/**
+ * Drops entries at or below the marker, folds a head that does not follow the marker (or lies
+ * wholly below the log start) into the marker, and drops everything from the first gap on.
+ */
+function contiguousRun(
+  indexed: BatchMeta[],
+  storedStart: number,
+  storedMarker: SnapshotMarker,
+  logId: number,
+  warn: (line: string) => void,
+): RecoveredLog {
+  const live = indexed.filter((meta) => meta.entryIndex > storedMarker.index);
   if (live.length < indexed.length) {
-    warn(`storage: log ${logId}: dropped ${indexed.length - live.length} stale index entries below log start ${storedStart}`);
+    warn(`storage: log ${logId}: dropped ${indexed.length - live.length} stale index entries at or below marker index ${storedMarker.index}`);
   }
   let logStartOffset = storedStart;
+  let marker = storedMarker;
+  // The marker's term must be exact for Raft, so a head entry that does not follow the marker
+  // becomes the marker itself (its term is known) rather than guessing the term before it.
+  let folded = 0;
+  while (live.length > 0) {
+    const first = live[0]!;
+    const indexGap = first.entryIndex !== marker.index + 1;
+    const belowStart = first.recordCount > 0 ? first.lastOffset < logStartOffset : first.baseOffset < logStartOffset;
+    if (!indexGap && !belowStart) break;
+    marker = { index: first.entryIndex, term: first.leaderEpoch };
+    logStartOffset = Math.max(logStartOffset, first.lastOffset + 1);
+    live.shift();
+    folded++;
+  }
+  if (folded > 0) {
+    warn(`storage: log ${logId}: the head does not follow the log start; dropped ${folded} batches, marker moves to index ${marker.index}`);
+  }
   const first = live[0];
-  if (first !== undefined && first.baseOffset > storedStart) {
-    warn(`storage: log ${logId}: offsets [${storedStart}, ${first.baseOffset}) are missing; log start moves to ${first.baseOffset}`);
+  if (first !== undefined && first.baseOffset > logStartOffset) {
+    warn(`storage: log ${logId}: offsets [${logStartOffset}, ${first.baseOffset}) are missing; log start moves to ${first.baseOffset}`);
     logStartOffset = first.baseOffset;
   }
   let end = 0;
-  while (end < live.length && (end === 0 || live[end]!.baseOffset === live[end - 1]!.lastOffset + 1)) end++;
-  if (end < live.length) {
-    warn(`storage: log ${logId}: gap after offset ${live[end - 1]!.lastOffset}; dropped ${live.length - end} batches from offset ${live[end]!.baseOffset}`);
+  while (
+    end < live.length &&
+    (end === 0 || (live[end]!.entryIndex === live[end - 1]!.entryIndex + 1 && live[end]!.baseOffset === live[end - 1]!.lastOffset + 1))
+  ) {
+    end++;
   }
-  return { metas: live.slice(0, end), logStartOffset };
+  if (end < live.length) {
+    warn(`storage: log ${logId}: gap after entry ${live[end - 1]!.entryIndex}; dropped ${live.length - end} batches from entry ${live[end]!.entryIndex}`);
+  }
+  return { metas: live.slice(0, end), logStartOffset, marker };
 }
 
 /** Checks the newest batches' bytes against their index entries; cuts the log at the first bad one. */
@@ -84,12 +118,14 @@ async function verifyTail(db: Db, logId: number, metas: BatchMeta[], warn: (line
     from--;
   }
   const tail = metas.slice(from);
-  const values = await db.getMany(tail.map((meta) => batchKey('data', logId, meta.baseOffset)));
+  const values = await db.getMany(tail.map((meta) => batchKey('data', logId, meta.entryIndex)));
   for (let i = 0; i < tail.length; i++) {
     const problem = checkBatch(tail[i]!, values[i]);
     if (problem !== undefined) {
       const cut = from + i;
-      warn(`storage: log ${logId}: batch at offset ${tail[i]!.baseOffset} ${problem}; dropped ${metas.length - cut} batches from there`);
+      warn(
+        `storage: log ${logId}: entry ${tail[i]!.entryIndex} (offset ${tail[i]!.baseOffset}) ${problem}; dropped ${metas.length - cut} batches from there`,
+      );
       return metas.slice(0, cut);
     }
   }
@@ -99,9 +135,9 @@ async function verifyTail(db: Db, logId: number, metas: BatchMeta[], warn: (line
 function checkBatch(meta: BatchMeta, data: Buffer | undefined): string | undefined {
   if (data === undefined) return 'has no data';
   try {
-    validateBatch(data);
+    validateBatch(data, { allowZeroRecords: true });
   } catch (err) {
     return `is corrupt (${err instanceof Error ? err.message : String(err)})`;
   }
-  return sameMeta(meta, metaOfBatch(data)) ? undefined : 'does not match its index entry';
+  return sameMeta(meta, metaOfBatch(data, meta.entryIndex)) ? undefined : 'does not match its index entry';
 }

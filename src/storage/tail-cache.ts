@@ -1,7 +1,8 @@
 /**
- * A byte-bounded cache of the most recently appended batches of every log in a store, so consumers
+ * A byte-bounded cache of the most recently appended batches of every log in a store, keyed by
+ * log id and Raft entry index, so consumers
  * reading near the tail (the common case) are served without touching LevelDB. Eviction is oldest
- * appended first: a tail reader wants the newest batches, and appends arrive in offset order.
+ * appended first: a tail reader wants the newest batches, and appends arrive in entry-index order.
  */
 import assert from 'node:assert/strict';
 
@@ -20,14 +21,14 @@ export class TailCache {
     return this.bytes;
   }
 
-  get(logId: number, baseOffset: number): Buffer | undefined {
-    return this.entries.get(cacheKey(logId, baseOffset));
+  get(logId: number, entryIndex: number): Buffer | undefined {
+    return this.entries.get(cacheKey(logId, entryIndex));
   }
 
   /** Caches `batch` unless it alone exceeds the bound, evicting the oldest entries to fit it. */
-  put(logId: number, baseOffset: number, batch: Buffer): void {
+  put(logId: number, entryIndex: number, batch: Buffer): void {
     if (batch.length > this.bytesMax) return;
-    const key = cacheKey(logId, baseOffset);
+    const key = cacheKey(logId, entryIndex);
     this.remove(key);
     this.entries.set(key, batch);
     this.bytes += batch.length;
@@ -39,8 +40,8 @@ export class TailCache {
   }
 
   /** Forgets the given batches of one log (after truncation, prefix deletion or a drop). */
-  evict(logId: number, baseOffsets: Iterable<number>): void {
-    for (const baseOffset of baseOffsets) this.remove(cacheKey(logId, baseOffset));
+  evict(logId: number, entryIndexs: Iterable<number>): void {
+    for (const entryIndex of entryIndexs) this.remove(cacheKey(logId, entryIndex));
   }
 
   private remove(key: string): void {
@@ -51,6 +52,6 @@ export class TailCache {
   }
 }
 
-function cacheKey(logId: number, baseOffset: number): string {
-  return `${logId}:${baseOffset}`;
+function cacheKey(logId: number, entryIndex: number): string {
+  return `${logId}:${entryIndex}`;
 }

@@ -4,6 +4,17 @@
  * record batches; offsets are record offsets, gapless, assigned by `append` in order.
  *
  * Ranges are half-open: a log holds offsets [logStartOffset, logEndOffset).
+ *
+ * A partition log is also a Raft log: one stored batch = one Raft entry, with a consecutive entry
+ * index (`entryIndex`) and term = the batch's leaderEpoch. Entries firstEntryIndex() ..
+ * lastEntryIndex() are stored; entry firstEntryIndex() - 1 is the log-start marker (the last entry
+ * deleted by deletePrefix or covered by installSnapshot): only its index and term are kept. A new
+ * log has the marker { index: 0, term: 0 }, so its first entry has index 1.
+ *
+ * A zero-record batch (recordCount 0, lastOffsetDelta -1, see encodeControlBatch) is a Raft no-op
+ * entry: its base offset is the log end offset when appended and it consumes no offset, so it
+ * shares its base offset with the batch after it (its lastOffset is baseOffset - 1). Offsets stay
+ * gapless and are never reused.
  */
 
 export type FlushPolicy =
@@ -16,8 +27,10 @@ export type FlushPolicy =
 
 /** What the in-memory index knows of each stored batch, without reading its bytes. */
 export interface BatchMeta {
+  /** Raft entry index: consecutive within a log, starting at snapshotMarker().index + 1. */
+  entryIndex: number;
   baseOffset: number;
-  /** Offset of the batch's last record. */
+  /** Offset of the batch's last record; baseOffset - 1 for a zero-record batch. */
   lastOffset: number;
   /** Stored size of the batch in bytes. */
   sizeBytes: number;
@@ -29,11 +42,24 @@ export interface BatchMeta {
   /** Batch header fields that decide TTL expiry (see batchExpiresAt in protocol/batch.ts). */
   attributes: number;
   expireTimestamp: number;
+  /** Idempotence header fields (-1 when the producer is not idempotent), for producer dedup state. */
+  producerId: number;
+  producerEpoch: number;
+  baseSequence: number;
 }
 
 export interface AppendResult {
   baseOffset: number;
+  /** baseOffset - 1 for a zero-record batch. */
   lastOffset: number;
+  /** The Raft entry index the batch got. */
+  entryIndex: number;
+}
+
+/** The Raft log-start marker: the index and term of the last entry no longer stored. */
+export interface SnapshotMarker {
+  index: number;
+  term: number;
 }
 
 export interface PartitionLog {
@@ -46,19 +72,43 @@ export interface PartitionLog {
   /** Index entries of stored batches, oldest first (a read-only view; do not mutate). */
   batches(): readonly BatchMeta[];
 
+  /** Raft index of the first stored entry (= snapshotMarker().index + 1). */
+  firstEntryIndex(): number;
+  /** Raft index of the last stored entry; snapshotMarker().index when the log is empty. */
+  lastEntryIndex(): number;
+  /** The log-start marker (index and term of the last entry before firstEntryIndex()). */
+  snapshotMarker(): SnapshotMarker;
   /**
-   * Stamps `batch` (already validated: see validateBatch) with base offset = logEndOffset() and
-   * `leaderEpoch`, and stores it. Offsets are assigned synchronously in call order; the promise
-   * resolves once LevelDB has the write (and, with flush `always`, synced it). Appends resolve in
-   * call order.
+   * Term (leaderEpoch) of entry `entryIndex`, for snapshotMarker().index <= entryIndex <=
+   * lastEntryIndex() (the marker's term for the marker's index). RangeError outside.
+   */
+  entryTerm(entryIndex: number): number;
+  /**
+   * The stored batch of entry `entryIndex` if it is in memory (not yet written, or in the tail
+   * cache), without I/O; undefined otherwise or outside the log.
+   */
+  cachedBatch(entryIndex: number): Buffer | undefined;
+  /**
+   * Stored batches of the entries [lo, hi), firstEntryIndex() <= lo <= hi <= lastEntryIndex() + 1
+   * (RangeError outside), stopping before their total size exceeds `maxBytes` but with at least one
+   * when lo < hi. Fewer if a truncation or prefix deletion removed entries during the read.
+   */
+  readEntries(lo: number, hi: number, maxBytes: number): Promise<Buffer[]>;
+
+  /**
+   * Stamps `batch` (already validated: see validateBatch; zero-record batches are accepted) with
+   * base offset = logEndOffset() and `leaderEpoch`, and stores it as entry lastEntryIndex() + 1.
+   * Offsets and entry indices are assigned synchronously in call order; the promise resolves once
+   * LevelDB has the write (and, with flush `always`, synced it). Appends resolve in call order.
    */
   append(batch: Buffer, leaderEpoch: number): Promise<AppendResult>;
 
   /**
-   * Stores a batch that already carries its base offset (a follower copying the leader's log).
-   * Throws unless batch.baseOffset === logEndOffset().
+   * Stores a batch that already carries its base offset and leader epoch (a follower copying the
+   * leader's entries) as entry `entryIndex`. Throws unless entryIndex === lastEntryIndex() + 1 and
+   * batch.baseOffset === logEndOffset().
    */
-  appendStamped(batch: Buffer): Promise<AppendResult>;
+  appendStamped(batch: Buffer, entryIndex: number): Promise<AppendResult>;
 
   /**
    * Whole stored batches from the one holding `fromOffset` on, up to `maxBytes` in total, but at
@@ -66,25 +116,38 @@ export interface PartitionLog {
    * Returns [] when fromOffset >= logEndOffset(). Throws OFFSET_OUT_OF_RANGE (SluiceError) when
    * fromOffset < logStartOffset() or > logEndOffset(). `upToOffset` (exclusive, default
    * logEndOffset()) stops before batches that start at or after it, e.g. the high watermark.
+   * The first batch returned always holds `fromOffset` (has records); zero-record batches between
+   * and after data batches are returned as stored (callers skip them); a zero-record batch at the
+   * log end is not returned until a data batch follows it.
    */
   read(fromOffset: number, maxBytes: number, upToOffset?: number): Promise<Buffer[]>;
 
-  /** First offset of the first batch whose maxTimestamp >= timestampMs, or logEndOffset(). */
+  /** First offset of the first data batch whose maxTimestamp >= timestampMs, or logEndOffset(). */
   offsetForTimestamp(timestampMs: number): number;
 
   /**
-   * Removes every batch at or after `offset`, which must be a batch boundary in
-   * [logStartOffset, logEndOffset]; logEndOffset becomes `offset`. (A follower discarding an
-   * uncommitted suffix after a leader change.)
+   * Removes every entry at or after Raft index `entryIndex`, firstEntryIndex() <= entryIndex <=
+   * lastEntryIndex() + 1 (Raft conflict resolution). logEndOffset becomes the base offset of the
+   * first removed batch (or logStartOffset, if that lies inside it). Waits for in-flight appends;
+   * appends issued after it land after it. The marker is unchanged.
    */
-  truncateSuffix(offset: number): Promise<void>;
+  truncateSuffix(entryIndex: number): Promise<void>;
 
   /**
-   * Removes every batch whose last offset is below `offset` and makes logStartOffset = `offset`
-   * (which may fall inside a batch, as in Kafka). `offset` may exceed logEndOffset (a follower
-   * jumping to a leader's log start): the log then becomes empty and starts and ends there.
+   * Retention: removes every batch whose last offset is below `offset` (including zero-record
+   * batches with base offset <= `offset`) and makes logStartOffset = `offset` (which may fall inside
+   * a batch, as in Kafka). `offset` may exceed logEndOffset: the log then becomes empty and starts
+   * and ends there. The marker becomes the entry index and leaderEpoch of the last removed batch
+   * (unchanged when none is removed), persisted atomically with the deletes.
    */
   deletePrefix(offset: number): Promise<void>;
+
+  /**
+   * Empties the log and makes it start (and end) at `logStartOffset` with the marker
+   * { index, term }, so the next append gets entry index `index` + 1 (a follower jumping to the
+   * leader's log start). Neither the offset nor the index may move backwards.
+   */
+  installSnapshot(snapshot: { logStartOffset: number; index: number; term: number }): Promise<void>;
 }
 
 export interface LogStore {

@@ -51,7 +51,7 @@ describe('LevelDB store recovery', () => {
     const log = await reopen();
     await appendBatches(log, 10);
     await log.deletePrefix(5);
-    await log.truncateSuffix(16);
+    await log.truncateSuffix(9);
     const before = { start: log.logStartOffset(), end: log.logEndOffset(), size: log.sizeBytes(), batches: [...log.batches()] };
     const data = await log.read(5, 1 << 20);
     const again = await reopen();
@@ -80,7 +80,7 @@ describe('LevelDB store recovery', () => {
     await appendBatches(log, 6);
     const kept = (await log.read(0, 1 << 20)).slice(0, 3);
     await withRawDb(async (db) => {
-      const key = batchKey('data', LOG_ID, 6);
+      const key = batchKey('data', LOG_ID, 4);
       const value = (await db.get(key))!;
       value.fill(0x5a, 40, 60);
       await db.put(key, value);
@@ -89,7 +89,7 @@ describe('LevelDB store recovery', () => {
     expect(again.logEndOffset()).to.equal(6);
     expect(await again.read(0, 1 << 20)).to.deep.equal(kept);
     expect(warnings).to.have.length(1);
-    expect(warnings[0]).to.match(/offset 6 is corrupt.*dropped 3 batches/);
+    expect(warnings[0]).to.match(/entry 4 \(offset 6\) is corrupt.*dropped 3 batches/);
     // The dropped keys are gone too: appending reuses offset 6 and a reopen agrees.
     expect((await again.append(makeBatch(1), 2)).baseOffset).to.equal(6);
     expect((await reopen()).logEndOffset()).to.equal(7);
@@ -99,38 +99,38 @@ describe('LevelDB store recovery', () => {
     const log = await reopen();
     await appendBatches(log, 3);
     await withRawDb(async (db) => {
-      const key = batchKey('data', LOG_ID, 4);
+      const key = batchKey('data', LOG_ID, 3);
       await db.put(key, (await db.get(key))!.subarray(0, 30));
     });
     const again = await reopen();
     expect(again.logEndOffset()).to.equal(4);
-    expect(warnings.join('\n')).to.match(/offset 4 is corrupt/);
+    expect(warnings.join('\n')).to.match(/entry 3 \(offset 4\) is corrupt/);
   });
 
   it('drops index entries whose data is missing', async () => {
     const log = await reopen();
     await appendBatches(log, 4);
-    await withRawDb((db) => db.del(batchKey('data', LOG_ID, 6)));
+    await withRawDb((db) => db.del(batchKey('data', LOG_ID, 4)));
     const again = await reopen();
     expect(again.logEndOffset()).to.equal(6);
-    expect(warnings.join('\n')).to.match(/offset 6 has no data/);
+    expect(warnings.join('\n')).to.match(/entry 4 \(offset 6\) has no data/);
   });
 
   it('drops everything after a gap in the index', async () => {
     const log = await reopen();
     await appendBatches(log, 5);
-    await withRawDb((db) => db.del(batchKey('index', LOG_ID, 4)));
+    await withRawDb((db) => db.del(batchKey('index', LOG_ID, 3)));
     const again = await reopen();
     expect(again.logEndOffset()).to.equal(4);
     expect(baseOffsets(await again.read(0, 1 << 20))).to.deep.equal([0, 2]);
-    expect(warnings.join('\n')).to.match(/gap after offset 3; dropped 2 batches/);
+    expect(warnings.join('\n')).to.match(/gap after entry 2; dropped 2 batches/);
   });
 
   it('only verifies the newest batches on open (older corruption is left to reads)', async () => {
     const log = await reopen();
     await appendBatches(log, RECOVERY_VERIFY_BATCHES_MAX + 2);
     await withRawDb(async (db) => {
-      const key = batchKey('data', LOG_ID, 0);
+      const key = batchKey('data', LOG_ID, 1);
       const value = (await db.get(key))!;
       value[value.length - 1]! ^= 0xff;
       await db.put(key, value);
@@ -145,9 +145,9 @@ describe('LevelDB store recovery', () => {
     await appendBatches(log, 3);
     await withRawDb(async (db) => {
       await db.batch([
-        { type: 'del', key: batchKey('index', LOG_ID, 0) },
+        { type: 'del', key: batchKey('index', LOG_ID, 1) },
         { type: 'del', key: batchKey('index', LOG_ID, 2) },
-        { type: 'del', key: batchKey('index', LOG_ID, 4) },
+        { type: 'del', key: batchKey('index', LOG_ID, 3) },
         { type: 'del', key: stateKey(LOG_ID) },
       ]);
     });

@@ -3,7 +3,7 @@
  * suite against its memory and file stores).
  */
 import { expect } from 'chai';
-import { readBatchHeader, validateBatch } from '../../src/protocol/batch.js';
+import { encodeControlBatch, readBatchHeader, stampBatch, validateBatch } from '../../src/protocol/batch.js';
 import { SluiceError } from '../../src/protocol/errors.js';
 import type { LogStore, PartitionLog } from '../../src/storage/types.js';
 import { baseOffsets, makeBatch } from './helpers.js';
@@ -62,8 +62,8 @@ export function describeLogStoreContract(name: string, factory: StoreFactory): v
     it('assigns gapless offsets and stamps base offset and leader epoch', async () => {
       const first = await log.append(makeBatch(3), 4);
       const second = await log.append(makeBatch(2), 5);
-      expect(first).to.deep.equal({ baseOffset: 0, lastOffset: 2 });
-      expect(second).to.deep.equal({ baseOffset: 3, lastOffset: 4 });
+      expect(first).to.deep.equal({ baseOffset: 0, lastOffset: 2, entryIndex: 1 });
+      expect(second).to.deep.equal({ baseOffset: 3, lastOffset: 4, entryIndex: 2 });
       expect(log.logEndOffset()).to.equal(5);
       const batches = await log.read(0, 1 << 20);
       expect(batches.map((b) => readBatchHeader(b).leaderEpoch)).to.deep.equal([4, 5]);
@@ -125,15 +125,25 @@ export function describeLogStoreContract(name: string, factory: StoreFactory): v
       expect(baseOffsets(await log.read(2, 100))).to.deep.equal([0]);
     });
 
-    it('appendStamped stores a batch carrying the log end offset and rejects any other', async () => {
+    it('appendStamped stores the next entry carrying the log end offset and rejects any other', async () => {
       const leader = await store.openLog(8);
       await leader.append(makeBatch(2), 3);
-      await leader.append(makeBatch(3), 3);
-      const copied = await leader.read(0, 1 << 20);
-      expect(await log.appendStamped(Buffer.from(copied[0]!))).to.deep.equal({ baseOffset: 0, lastOffset: 1 });
-      await expectRejects(log.appendStamped(Buffer.from(copied[0]!)));
-      expect(await log.appendStamped(Buffer.from(copied[1]!))).to.deep.equal({ baseOffset: 2, lastOffset: 4 });
+      await leader.append(encodeControlBatch({ nowMs: 5 }), 4);
+      await leader.append(makeBatch(3), 4);
+      const copied = await leader.readEntries(1, 4, 1 << 20);
+      expect(copied).to.have.length(3);
+      expect(await log.appendStamped(Buffer.from(copied[0]!), 1)).to.deep.equal({ baseOffset: 0, lastOffset: 1, entryIndex: 1 });
+      // Same offset but the wrong entry index, the right index but the wrong offset, a stale entry.
+      await expectRejects(log.appendStamped(Buffer.from(copied[1]!), 3));
+      const misplaced = Buffer.from(copied[2]!);
+      stampBatch(misplaced, 3, 4);
+      await expectRejects(log.appendStamped(misplaced, 2));
+      await expectRejects(log.appendStamped(Buffer.from(copied[0]!), 2));
+      expect(log.lastEntryIndex()).to.equal(1);
+      expect(await log.appendStamped(Buffer.from(copied[1]!), 2)).to.deep.equal({ baseOffset: 2, lastOffset: 1, entryIndex: 2 });
+      expect(await log.appendStamped(Buffer.from(copied[2]!), 3)).to.deep.equal({ baseOffset: 2, lastOffset: 4, entryIndex: 3 });
       expect(log.batches()).to.deep.equal(leader.batches());
+      expect([2, 3].map((i) => log.entryTerm(i))).to.deep.equal([4, 4]);
     });
 
     it('rejects a buffer whose length does not match its length field', async () => {
@@ -156,39 +166,47 @@ export function describeLogStoreContract(name: string, factory: StoreFactory): v
       expect(log.offsetForTimestamp(0)).to.equal(1);
     });
 
-    it('truncateSuffix removes whole batches from a boundary and appends continue there', async () => {
+    it('truncateSuffix removes every entry from an entry index on and appends continue there', async () => {
       await appendAll(log, [2, 3, 4]);
-      await log.truncateSuffix(5);
+      await log.truncateSuffix(3);
       expect(log.logEndOffset()).to.equal(5);
+      expect(log.lastEntryIndex()).to.equal(2);
       expect(baseOffsets(await log.read(0, 1 << 20))).to.deep.equal([0, 2]);
-      expect((await log.append(makeBatch(1), 2)).baseOffset).to.equal(5);
-      await log.truncateSuffix(6);
+      expect(await log.append(makeBatch(1), 2)).to.deep.equal({ baseOffset: 5, lastOffset: 5, entryIndex: 3 });
+      await log.truncateSuffix(4);
+      expect(log.lastEntryIndex()).to.equal(3);
       await log.truncateSuffix(2);
       expect(log.logEndOffset()).to.equal(2);
       expect(log.sizeBytes()).to.equal(log.batches()[0]!.sizeBytes);
-      await log.truncateSuffix(0);
+      await log.truncateSuffix(1);
       expect(log.logEndOffset()).to.equal(0);
+      expect(log.lastEntryIndex()).to.equal(0);
       expect(log.sizeBytes()).to.equal(0);
+      expect(await log.append(makeBatch(1), 3)).to.deep.equal({ baseOffset: 0, lastOffset: 0, entryIndex: 1 });
     });
 
-    it('truncateSuffix rejects an offset that is not a batch boundary', async () => {
+    it('truncateSuffix rejects an entry index outside [firstEntryIndex, lastEntryIndex + 1]', async () => {
       await appendAll(log, [2, 3]);
-      await expectRejects(log.truncateSuffix(1));
-      await expectRejects(log.truncateSuffix(6));
+      await expectRejects(log.truncateSuffix(0));
+      await expectRejects(log.truncateSuffix(4));
+      await expectRejects(log.truncateSuffix(1.5));
       expect(log.logEndOffset()).to.equal(5);
+      expect(log.lastEntryIndex()).to.equal(2);
     });
 
     it('truncateSuffix waits for un-awaited appends and re-appends land after it', async () => {
-      const appends = [log.append(makeBatch(2), 1), log.append(makeBatch(2), 1), log.append(makeBatch(2), 1)];
+      const appends = [log.append(makeBatch(2), 1), log.append(encodeControlBatch(), 1), log.append(makeBatch(2), 1), log.append(makeBatch(2), 1)];
       const truncated = log.truncateSuffix(2);
       const again = log.append(makeBatch(5), 2);
       await Promise.all([...appends, truncated, again]);
-      expect(log.batches().map((m) => [m.baseOffset, m.lastOffset])).to.deep.equal([
-        [0, 1],
-        [2, 6],
+      expect(await again).to.deep.equal({ baseOffset: 2, lastOffset: 6, entryIndex: 2 });
+      expect(log.batches().map((m) => [m.entryIndex, m.baseOffset, m.lastOffset])).to.deep.equal([
+        [1, 0, 1],
+        [2, 2, 6],
       ]);
       const read = await log.read(0, 1 << 20);
       expect(read.map((b) => readBatchHeader(b).recordCount)).to.deep.equal([2, 5]);
+      expect((await log.readEntries(1, 3, 1 << 20)).map((b) => readBatchHeader(b).recordCount)).to.deep.equal([2, 5]);
     });
 
     it('deletePrefix removes whole batches below the new start, which may fall inside a batch', async () => {

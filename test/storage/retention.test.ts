@@ -7,6 +7,7 @@ const ALL_RECORDS_HAVE_TTL = 0x40;
 /** Batches of `recordCount` records, 100 bytes each, the i-th with maxTimestamp timestampsMs[i]. */
 function metas(timestampsMs: number[], recordCount = 2): BatchMeta[] {
   return timestampsMs.map((maxTimestamp, i) => ({
+    entryIndex: i + 1,
     baseOffset: i * recordCount,
     lastOffset: i * recordCount + recordCount - 1,
     sizeBytes: 100,
@@ -15,6 +16,9 @@ function metas(timestampsMs: number[], recordCount = 2): BatchMeta[] {
     leaderEpoch: 1,
     attributes: 0,
     expireTimestamp: -1,
+    producerId: -1,
+    producerEpoch: -1,
+    baseSequence: -1,
   }));
 }
 
