@@ -4,7 +4,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { Server as HttpServer } from 'node:http';
-import { brokerApi, CHANNEL_OPTIONS } from '../protocol/grpc.js';
+import { brokerApi, CHANNEL_OPTIONS, groupsApi } from '../protocol/grpc.js';
 import { openLogStore, parseFlushPolicy } from '../storage/index.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
@@ -12,6 +12,8 @@ import { startHttpEndpoint } from '../metrics/http.js';
 import { Broker } from './broker.js';
 import { InflightRequests } from './inflight.js';
 import { RetentionJob } from './retention-job.js';
+import { GroupCoordinator } from '../groups/coordinator.js';
+import { groupsHandlers } from '../groups/service.js';
 import { adminHandlers, brokerHandlers, type ServiceOptions } from './service.js';
 
 export class BrokerServer {
@@ -28,6 +30,7 @@ export class BrokerServer {
     /** The bound ports (useful when 0 asked the OS to pick). */
     readonly port: number,
     readonly httpPort: number,
+    readonly groups: GroupCoordinator,
   ) {}
 
   static async start(config: BrokerConfig): Promise<BrokerServer> {
@@ -70,6 +73,13 @@ export class BrokerServer {
     const api = brokerApi();
     grpcServer.addService(api.Broker.service, brokerHandlers(broker, serviceOptions));
     grpcServer.addService(api.Admin.service, adminHandlers(broker, serviceOptions));
+    // Consumer groups (src/groups/): coordinates the groups whose __consumer_offsets partitions this broker leads.
+    const groups = await GroupCoordinator.open(broker, {
+      sessionTimeoutMinMs: config.groupMinSessionTimeoutMs,
+      sessionTimeoutMaxMs: config.groupMaxSessionTimeoutMs,
+      offsetsRetentionMs: config.offsetsRetentionMs,
+    });
+    grpcServer.addService(groupsApi().Groups.service, groupsHandlers(groups, serviceOptions));
     const port = await new Promise<number>((resolve, reject) => {
       grpcServer.bindAsync(`${config.host}:${config.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
         err ? reject(new Error(`cannot listen on ${config.host}:${config.port}: ${err.message}`)) : resolve(bound),
@@ -88,7 +98,8 @@ export class BrokerServer {
       brokerMetrics.retentionDeletedRecords.inc({ topic, reason }, records),
     );
     retention.start();
-    server = new BrokerServer(config, broker, metrics, grpcServer, httpServer, retention, inflight, port, httpPort);
+    groups.start();
+    server = new BrokerServer(config, broker, metrics, grpcServer, httpServer, retention, inflight, port, httpPort, groups);
     return server;
   }
 
@@ -111,6 +122,7 @@ export class BrokerServer {
       this.grpcServer.forceShutdown();
     }
     await this.retention.idle();
+    await this.groups.stop();
     await new Promise<void>((resolve) => this.httpServer.close(() => resolve()));
     await this.broker.close();
   }

@@ -51,7 +51,7 @@ function topicDescription(view: TopicView): TopicDescription {
 }
 
 /** Wraps a unary handler: runs it, times it, and maps thrown errors to gRPC statuses. */
-function unary<Req, Res>(
+export function unary<Req, Res>(
   method: string,
   options: ServiceOptions,
   handle: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res,

@@ -24,6 +24,11 @@ export interface BrokerConfig {
   fetchMaxWaitMs: number;
   /** Longest a graceful shutdown waits for in-flight requests. */
   shutdownTimeoutMs: number;
+  /** Bounds on the session timeout consumer-group members may ask for, in ms. */
+  groupMinSessionTimeoutMs: number;
+  groupMaxSessionTimeoutMs: number;
+  /** Offsets of a group without members are deleted this long after its last commit, in ms. */
+  offsetsRetentionMs: number;
 }
 
 type Kind = 'int' | 'port' | 'string';
@@ -47,6 +52,9 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   'produce.timeout.ms': { field: 'produceTimeoutMs', kind: 'int', doc: 'default wait for acks=all replication' },
   'fetch.max.wait.ms': { field: 'fetchMaxWaitMs', kind: 'int', doc: 'upper bound on a fetch long-poll' },
   'shutdown.timeout.ms': { field: 'shutdownTimeoutMs', kind: 'int', doc: 'how long SIGTERM waits for in-flight requests' },
+  'group.min.session.timeout.ms': { field: 'groupMinSessionTimeoutMs', kind: 'int', doc: 'smallest session timeout a group member may use' },
+  'group.max.session.timeout.ms': { field: 'groupMaxSessionTimeoutMs', kind: 'int', doc: 'largest session timeout a group member may use' },
+  'offsets.retention.ms': { field: 'offsetsRetentionMs', kind: 'int', doc: 'how long an empty group keeps its committed offsets' },
 };
 
 export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
@@ -61,6 +69,9 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   produceTimeoutMs: 30_000,
   fetchMaxWaitMs: 30_000,
   shutdownTimeoutMs: 10_000,
+  groupMinSessionTimeoutMs: 500,
+  groupMaxSessionTimeoutMs: 300_000,
+  offsetsRetentionMs: 7 * 24 * 60 * 60 * 1000,
 };
 
 export class ConfigError extends Error {
@@ -136,5 +147,8 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   if (config.advertisedHost === '') config.advertisedHost = config.host;
   if (config.brokerId < 1) throw new ConfigError(`broker.id must be >= 1, got ${config.brokerId}`);
   if (config.fetchMaxWaitMs < 1) throw new ConfigError('fetch.max.wait.ms must be >= 1');
+  if (config.groupMinSessionTimeoutMs < 1 || config.groupMaxSessionTimeoutMs < config.groupMinSessionTimeoutMs) {
+    throw new ConfigError('group.min.session.timeout.ms must be >= 1 and <= group.max.session.timeout.ms');
+  }
   return config;
 }

@@ -6,6 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType as BrokerProto } from './generated/broker.js';
 import type { ProtoGrpcType as RaftProto } from './generated/raft.js';
+import type { ProtoGrpcType as GroupsProto } from './generated/groups.js';
 
 /** The same options the generated types were made with (scripts/gen-proto.sh). */
 export const PROTO_LOADER_OPTIONS: protoLoader.Options = {
@@ -46,6 +47,14 @@ let raftProto: RaftProto | undefined;
 export function raftApi(): RaftProto['sluice']['v1'] {
   raftProto ??= load<RaftProto>('sluice/v1/raft.proto');
   return raftProto.sluice.v1;
+}
+
+let groupsProto: GroupsProto | undefined;
+
+/** The consumer-group service (proto/sluice/v1/groups.proto). */
+export function groupsApi(): GroupsProto['sluice']['v1'] {
+  groupsProto ??= load<GroupsProto>('sluice/v1/groups.proto');
+  return groupsProto.sluice.v1;
 }
 
 /** Channel options shared by clients and servers: large batches need more than gRPC's 4 MiB default. */

@@ -1,0 +1,370 @@
+/**
+ * The group coordinator of one broker: the groups whose __consumer_offsets partition this broker
+ * leads. It drives each group's membership state machine (membership.ts) with the wall clock,
+ * keeps committed offsets and attempt counts in __consumer_offsets (offset-partition.ts), and turns
+ * member failures into durable attempt counts:
+ *
+ * A member that dies (session timeout), hangs (max poll interval) or restarts without leaving
+ * (static membership) may have been killed by the record it was handling. The group resumes at the
+ * committed offset, so each such failure adds one attempt to the record at the committed offset of
+ * every partition the member owned (when that record exists). Consumers see the count in
+ * FetchOffsets, handle that record carefully (commit before each next record), and dead-letter it
+ * once it reaches maxAttempts instead of handing it to a handler that keeps crashing.
+ */
+import type { Broker } from '../broker/broker.js';
+import { decodeBatch, splitBatches } from '../protocol/batch.js';
+import { SluiceError } from '../protocol/errors.js';
+import { groupPartition, OFFSETS_TOPIC, OFFSETS_TOPIC_PARTITIONS } from './constants.js';
+import { GroupMembership, type GroupState, type HeartbeatInput, type HeartbeatOutput, type MemberFailure, type MemberView } from './membership.js';
+import { OffsetPartition } from './offset-partition.js';
+import { mergeCommit, type CommittedOffset, type OffsetEntry, type RecordAttempts } from './offset-store.js';
+import { parseTpKey, tpKey } from './topic-partition.js';
+
+export interface GroupCoordinatorOptions {
+  /** Bounds on the session timeout a member asks for, in ms. */
+  sessionTimeoutMinMs: number;
+  sessionTimeoutMaxMs: number;
+  /** Offsets of a group without members expire this long after its last commit (or after it emptied), in ms. */
+  offsetsRetentionMs: number;
+  /** See OffsetPartitionOptions. */
+  cleanAfterRecords?: number;
+  nowMs?: () => number;
+}
+
+export interface OffsetCommit {
+  topic: string;
+  partition: number;
+  offset: number;
+  metadata: string;
+  attempts: RecordAttempts | undefined;
+}
+
+export interface PartitionOffsetView extends CommittedOffset {
+  topic: string;
+  partition: number;
+}
+
+export interface PartitionLagView {
+  topic: string;
+  partition: number;
+  /** -1 when nothing was committed. */
+  committedOffset: number;
+  logEndOffset: number;
+  lag: number;
+  /** Age of the oldest unconsumed record, in ms; 0 when lag is 0, -1 when unknown here. */
+  lagMs: number;
+  /** Member id, or '' when unowned. */
+  owner: string;
+}
+
+export interface GroupDescription {
+  groupId: string;
+  state: GroupState;
+  groupEpoch: number;
+  members: MemberView[];
+  partitions: PartitionLagView[];
+}
+
+/** What the metrics endpoint exports as sluice_group_lag. */
+export interface GroupLag {
+  group: string;
+  topic: string;
+  partition: number;
+  committedOffset: number;
+  lag: number;
+}
+
+export interface CoordinatorAddress {
+  brokerId: number;
+  host: string;
+  port: number;
+  offsetsPartition: number;
+}
+
+/** How often sessions, poll intervals and offset expiry are checked, in ms. */
+export const GROUP_TICK_INTERVAL_MS = 100;
+/** Heartbeat interval bounds: a third of the session, at most this, in ms. */
+const HEARTBEAT_INTERVAL_MAX_MS = 1_000;
+/** While partitions move, members heartbeat this often so revocations and assignments flow quickly, in ms. */
+const RECONCILING_HEARTBEAT_INTERVAL_MS = 100;
+const CLEAN_AFTER_RECORDS_DEFAULT = 10_000;
+
+export class GroupCoordinator {
+  private readonly partitions = new Map<number, OffsetPartition>();
+  private readonly groups = new Map<string, GroupMembership>();
+  /** When each group without members became empty (or when this coordinator loaded it). */
+  private readonly emptySinceMs = new Map<string, number>();
+  private readonly nowMs: () => number;
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<void> = Promise.resolve();
+
+  private constructor(
+    private readonly broker: Broker,
+    private readonly options: GroupCoordinatorOptions,
+  ) {
+    this.nowMs = options.nowMs ?? Date.now;
+  }
+
+  /** Creates __consumer_offsets when missing and loads the partitions this broker leads. */
+  static async open(broker: Broker, options: GroupCoordinatorOptions): Promise<GroupCoordinator> {
+    if (!broker.registry.get(OFFSETS_TOPIC)) {
+      await broker.createTopic({
+        name: OFFSETS_TOPIC,
+        partitions: OFFSETS_TOPIC_PARTITIONS,
+        replicationFactor: 1,
+        // Cleaning is the coordinator's job (offset-partition.ts); retention must never drop offsets.
+        configs: { 'retention.ms': '-1', 'retention.bytes': '-1' },
+        internal: true,
+      });
+    }
+    const coordinator = new GroupCoordinator(broker, options);
+    const self = broker.identity.brokerId;
+    for (const view of broker.describeTopic(OFFSETS_TOPIC).partitions) {
+      if (view.leader !== self) continue;
+      const partition = new OffsetPartition(broker, view.partition, { cleanAfterRecords: options.cleanAfterRecords ?? CLEAN_AFTER_RECORDS_DEFAULT });
+      await partition.load();
+      coordinator.partitions.set(view.partition, partition);
+    }
+    const loadedAtMs = coordinator.nowMs();
+    for (const group of coordinator.offsetGroups()) coordinator.emptySinceMs.set(group, loadedAtMs);
+    return coordinator;
+  }
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.ticking = this.ticking.then(() => this.tick()).catch((err: unknown) => console.error('group coordinator tick failed:', err));
+    }, GROUP_TICK_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.ticking;
+    await Promise.all([...this.partitions.values()].map((partition) => partition.idle()));
+  }
+
+  findCoordinator(groupId: string): CoordinatorAddress {
+    requireGroupId(groupId);
+    const offsetsPartition = groupPartition(groupId);
+    const leader = this.broker.describeTopic(OFFSETS_TOPIC).partitions[offsetsPartition]!.leader;
+    if (leader !== this.broker.identity.brokerId) {
+      throw new SluiceError('BROKER_NOT_AVAILABLE', `the leader of ${OFFSETS_TOPIC}/${offsetsPartition} is broker ${leader}, not known here yet`);
+    }
+    return { brokerId: leader, host: this.broker.identity.advertisedHost, port: this.broker.identity.port, offsetsPartition };
+  }
+
+  async heartbeat(groupId: string, input: HeartbeatInput): Promise<HeartbeatOutput & { heartbeatIntervalMs: number; sessionTimeoutMs: number }> {
+    this.offsetsPartition(groupId);
+    const group = this.membership(groupId);
+    const sessionTimeoutMs = Math.min(Math.max(input.sessionTimeoutMs, this.options.sessionTimeoutMinMs), this.options.sessionTimeoutMaxMs);
+    if (!(input.maxPollIntervalMs > 0)) throw new SluiceError('INVALID_REQUEST', 'max_poll_interval_ms must be > 0');
+    const failures: MemberFailure[] = [];
+    try {
+      const output = group.heartbeat({ ...input, sessionTimeoutMs }, this.nowMs(), failures);
+      if (group.size > 0) this.emptySinceMs.delete(groupId);
+      const baseIntervalMs = Math.min(Math.floor(sessionTimeoutMs / 3), HEARTBEAT_INTERVAL_MAX_MS);
+      const heartbeatIntervalMs = group.state() === 'Reconciling' ? Math.min(baseIntervalMs, RECONCILING_HEARTBEAT_INTERVAL_MS) : baseIntervalMs;
+      return { ...output, heartbeatIntervalMs, sessionTimeoutMs };
+    } finally {
+      if (group.size === 0 && !this.emptySinceMs.has(groupId)) this.emptySinceMs.set(groupId, this.nowMs());
+      await this.recordFailures(groupId, failures);
+    }
+  }
+
+  async commit(groupId: string, memberId: string, memberEpoch: number, offsets: readonly OffsetCommit[]): Promise<void> {
+    const partition = this.offsetsPartition(groupId);
+    const group = this.groups.get(groupId);
+    if (!group) throw new SluiceError('UNKNOWN_MEMBER', `group ${groupId} has no member ${memberId}; join first`);
+    group.checkCommit(memberId, memberEpoch, offsets.map((offset) => tpKey(offset.topic, offset.partition)));
+    const nowMs = this.nowMs();
+    const entries = offsets.map((commit): OffsetEntry => {
+      requireOffset(commit.offset);
+      const next: CommittedOffset = { offset: commit.offset, metadata: commit.metadata, commitTimestampMs: nowMs, attempts: commit.attempts };
+      const previous = partition.store.get(groupId, tpKey(commit.topic, commit.partition));
+      return { group: groupId, topic: commit.topic, partition: commit.partition, value: mergeCommit(previous, next) };
+    });
+    await partition.write(entries);
+  }
+
+  /** Committed offsets of the group: the given partition keys, or all of them. */
+  fetchOffsets(groupId: string, keys?: readonly string[]): PartitionOffsetView[] {
+    const store = this.offsetsPartition(groupId).store;
+    const wanted = keys && keys.length > 0 ? keys : [...store.list(groupId).keys()].sort();
+    return wanted.flatMap((key) => {
+      const committed = store.get(groupId, key);
+      return committed ? [{ ...parseTpKey(key), ...committed }] : [];
+    });
+  }
+
+  /** Overwrites offsets (and clears attempt counts) of a group with no live members. */
+  async resetOffsets(groupId: string, offsets: ReadonlyArray<{ topic: string; partition: number; offset: number }>): Promise<void> {
+    const partition = this.offsetsPartition(groupId);
+    const group = this.groups.get(groupId);
+    if (group && group.size > 0) {
+      throw new SluiceError('GROUP_NOT_EMPTY', `group ${groupId} has ${group.size} live member(s); stop them before resetting offsets`);
+    }
+    const nowMs = this.nowMs();
+    await partition.write(
+      offsets.map((offset) => {
+        requireOffset(offset.offset);
+        return { group: groupId, topic: offset.topic, partition: offset.partition, value: { offset: offset.offset, metadata: '', commitTimestampMs: nowMs, attempts: undefined } };
+      }),
+    );
+  }
+
+  listGroups(): Array<{ groupId: string; state: GroupState; members: number }> {
+    const ids = new Set([...this.groups.keys(), ...this.offsetGroups()]);
+    return [...ids].sort().map((groupId) => {
+      const group = this.groups.get(groupId);
+      return { groupId, state: group?.state() ?? 'Empty', members: group?.size ?? 0 };
+    });
+  }
+
+  async describeGroup(groupId: string): Promise<GroupDescription> {
+    const store = this.offsetsPartition(groupId).store;
+    const group = this.groups.get(groupId);
+    const members = group?.describe() ?? [];
+    if (!group && store.list(groupId).size === 0) throw new SluiceError('UNKNOWN_GROUP', `group ${groupId} does not exist`);
+    const keys = new Set(store.list(groupId).keys());
+    for (const topic of new Set(members.flatMap((member) => member.subscribedTopics))) {
+      const count = this.partitionCount(topic);
+      for (let partition = 0; partition < count; partition++) keys.add(tpKey(topic, partition));
+    }
+    const partitions = await Promise.all(
+      [...keys].sort().map(async (key) => {
+        const { topic, partition } = parseTpKey(key);
+        const committed = store.get(groupId, key);
+        return { topic, partition, ...(await this.lagOf(topic, partition, committed?.offset)), owner: group?.ownerOf(key) ?? '' };
+      }),
+    );
+    partitions.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+    return { groupId, state: group?.state() ?? 'Empty', groupEpoch: group?.epoch ?? 0, members, partitions };
+  }
+
+  /** Committed offset and lag of every partition every group here committed (for sluice_group_lag). */
+  lagEntries(): GroupLag[] {
+    const entries: GroupLag[] = [];
+    for (const partition of this.partitions.values()) {
+      for (const group of partition.store.groupIds()) {
+        for (const [key, committed] of partition.store.list(group)) {
+          const { topic, partition: index } = parseTpKey(key);
+          const hw = this.localHighWatermark(topic, index);
+          if (hw === undefined) continue;
+          entries.push({ group, topic, partition: index, committedOffset: committed.offset, lag: Math.max(0, hw - committed.offset) });
+        }
+      }
+    }
+    return entries;
+  }
+
+  /** One pass of the background job: end silent sessions, expire offsets of long-empty groups. */
+  async tick(): Promise<void> {
+    const nowMs = this.nowMs();
+    for (const [groupId, group] of this.groups) {
+      const failures = group.tick(nowMs);
+      if (group.size === 0 && !this.emptySinceMs.has(groupId)) this.emptySinceMs.set(groupId, nowMs);
+      await this.recordFailures(groupId, failures);
+    }
+    await this.expireOffsets(nowMs);
+  }
+
+  private async expireOffsets(nowMs: number): Promise<void> {
+    for (const partition of this.partitions.values()) {
+      for (const groupId of partition.store.groupIds()) {
+        if ((this.groups.get(groupId)?.size ?? 0) > 0) continue;
+        const offsets = partition.store.list(groupId);
+        const lastCommitMs = Math.max(...[...offsets.values()].map((committed) => committed.commitTimestampMs));
+        const lastActivityMs = Math.max(lastCommitMs, this.emptySinceMs.get(groupId) ?? nowMs);
+        if (nowMs - lastActivityMs <= this.options.offsetsRetentionMs) continue;
+        await partition.write([...offsets.keys()].map((key) => ({ group: groupId, ...parseTpKey(key), value: undefined })));
+        this.groups.delete(groupId);
+        this.emptySinceMs.delete(groupId);
+      }
+    }
+  }
+
+  private async recordFailures(groupId: string, failures: readonly MemberFailure[]): Promise<void> {
+    if (failures.length === 0) return;
+    const partition = this.offsetsPartition(groupId);
+    const entries: OffsetEntry[] = [];
+    for (const failure of failures) {
+      for (const key of failure.partitions) {
+        const committed = partition.store.get(groupId, key);
+        const { topic, partition: index } = parseTpKey(key);
+        if (!committed) continue;
+        const hw = this.localHighWatermark(topic, index);
+        if (hw !== undefined && hw <= committed.offset) continue; // no record there to blame
+        const previous = committed.attempts?.offset === committed.offset ? committed.attempts.count : 0;
+        const attempts = { offset: committed.offset, count: previous + 1, lastError: `consumer failed while owning it (${failure.reason}, member ${failure.memberId})` };
+        entries.push({ group: groupId, topic, partition: index, value: { ...committed, attempts } });
+      }
+    }
+    await partition.write(entries);
+  }
+
+  private membership(groupId: string): GroupMembership {
+    let group = this.groups.get(groupId);
+    if (!group) {
+      group = new GroupMembership(groupId, (topic) => this.partitionCount(topic));
+      this.groups.set(groupId, group);
+    }
+    return group;
+  }
+
+  /** The group's offsets partition, or NOT_COORDINATOR when another broker leads it. */
+  private offsetsPartition(groupId: string): OffsetPartition {
+    requireGroupId(groupId);
+    const index = groupPartition(groupId);
+    const partition = this.partitions.get(index);
+    if (!partition) throw new SluiceError('NOT_COORDINATOR', `this broker does not lead ${OFFSETS_TOPIC}/${index}, which holds group ${groupId}`);
+    return partition;
+  }
+
+  private offsetGroups(): string[] {
+    return [...this.partitions.values()].flatMap((partition) => partition.store.groupIds());
+  }
+
+  private partitionCount(topic: string): number {
+    return this.broker.registry.get(topic)?.logIds.length ?? 0;
+  }
+
+  private localHighWatermark(topic: string, partition: number): number | undefined {
+    try {
+      return this.broker.partition(topic, partition).hw;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async lagOf(topic: string, index: number, committed: number | undefined): Promise<Omit<PartitionLagView, 'topic' | 'partition' | 'owner'>> {
+    let partition;
+    try {
+      partition = this.broker.partition(topic, index);
+    } catch {
+      return { committedOffset: committed ?? -1, logEndOffset: -1, lag: -1, lagMs: -1 };
+    }
+    const from = Math.max(committed ?? partition.log.logStartOffset(), partition.log.logStartOffset());
+    const lag = Math.max(0, partition.hw - from);
+    return { committedOffset: committed ?? -1, logEndOffset: partition.hw, lag, lagMs: lag > 0 ? await this.ageOfRecordAt(topic, index, from) : 0 };
+  }
+
+  /** How long ago the record at `offset` was written, in ms (-1 if it cannot be read). */
+  private async ageOfRecordAt(topic: string, index: number, offset: number): Promise<number> {
+    const partition = this.broker.partition(topic, index);
+    const [bytes] = await partition.log.read(offset, 1, partition.hw);
+    if (!bytes) return -1;
+    for (const batch of splitBatches(bytes)) {
+      const record = decodeBatch(batch).records.find((candidate) => candidate.offset >= offset);
+      if (record) return Math.max(0, this.nowMs() - record.timestamp);
+    }
+    return -1;
+  }
+}
+
+function requireGroupId(groupId: string): void {
+  if (typeof groupId !== 'string' || groupId.length === 0) throw new SluiceError('INVALID_REQUEST', 'group_id is required');
+}
+
+function requireOffset(offset: number): void {
+  if (!Number.isSafeInteger(offset) || offset < 0) throw new SluiceError('INVALID_REQUEST', `offset must be a non-negative integer, got ${offset}`);
+}

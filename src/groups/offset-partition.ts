@@ -1,0 +1,114 @@
+/**
+ * One __consumer_offsets partition led by this broker: its records replayed into an OffsetStore,
+ * and writes that go THROUGH the partition's produce path (acks=all), so once partitions are
+ * replicated the same code survives coordinator failover.
+ *
+ * Writes are queued and coalesced into one batch per round (group commit); a write resolves after
+ * it is committed and applied. Cleaning: with compaction not implemented, once the partition holds
+ * many more records than live entries, the live set is written afresh at the end of the log and
+ * everything before that copy is deleted (deletePrefix); records after it still win on replay.
+ */
+import { decodeBatch, encodeBatch, splitBatches, type RecordInput } from '../protocol/batch.js';
+import type { Broker } from '../broker/broker.js';
+import { OFFSETS_TOPIC } from './constants.js';
+import { decodeOffsetEntry, encodeOffsetEntry } from './offset-records.js';
+import { OffsetStore, type OffsetEntry } from './offset-store.js';
+
+/** Records per batch written (each is a few hundred bytes, far below max.message.bytes). */
+const RECORDS_PER_BATCH_MAX = 500;
+/** Bytes asked per read while loading. */
+const LOAD_READ_BYTES = 1024 * 1024;
+
+export interface OffsetPartitionOptions {
+  /** Rewrite the live set once the log holds this many records more than live entries (and twice as many). */
+  cleanAfterRecords: number;
+}
+
+interface PendingWrite {
+  entries: OffsetEntry[];
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+export class OffsetPartition {
+  readonly store = new OffsetStore();
+  private pending: PendingWrite[] = [];
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly broker: Broker,
+    readonly index: number,
+    private readonly options: OffsetPartitionOptions,
+  ) {}
+
+  /** Replays the committed records of the partition into the store. */
+  async load(): Promise<void> {
+    const partition = this.broker.partition(OFFSETS_TOPIC, this.index);
+    let offset = partition.log.logStartOffset();
+    while (offset < partition.hw) {
+      const batches = await partition.log.read(offset, LOAD_READ_BYTES, partition.hw);
+      if (batches.length === 0) break;
+      for (const bytes of batches) {
+        for (const batch of splitBatches(bytes)) {
+          for (const record of decodeBatch(batch).records) {
+            if (record.offset < offset) continue;
+            offset = record.offset + 1;
+            const entry = decodeOffsetEntry(record);
+            if (entry) this.store.apply(entry);
+          }
+        }
+      }
+    }
+  }
+
+  /** Persists the entries (acks=all), then applies them to the store. */
+  write(entries: OffsetEntry[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      this.pending.push({ entries, resolve, reject });
+      this.flushing ??= this.flushLoop().finally(() => (this.flushing = undefined));
+    });
+  }
+
+  /** Resolves once every queued write has settled. */
+  async idle(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (this.pending.length > 0) {
+      const round = this.pending;
+      this.pending = [];
+      const entries = round.flatMap((write) => write.entries);
+      try {
+        await this.append(entries.map(encodeOffsetEntry));
+        for (const entry of entries) this.store.apply(entry);
+        for (const write of round) write.resolve();
+      } catch (err) {
+        for (const write of round) write.reject(err);
+      }
+      await this.cleanIfDue().catch((err: unknown) => console.error(`cleaning ${OFFSETS_TOPIC}/${this.index} failed:`, err));
+    }
+  }
+
+  private async append(records: RecordInput[]): Promise<number> {
+    let firstOffset = -1;
+    for (let at = 0; at < records.length; at += RECORDS_PER_BATCH_MAX) {
+      const result = await this.broker.produce(OFFSETS_TOPIC, this.index, encodeBatch(records.slice(at, at + RECORDS_PER_BATCH_MAX)), -1);
+      if (firstOffset < 0 && result) firstOffset = result.baseOffset;
+    }
+    return firstOffset;
+  }
+
+  /** Runs between write rounds, so the store holds exactly what the log up to here says. */
+  private async cleanIfDue(): Promise<void> {
+    const partition = this.broker.partition(OFFSETS_TOPIC, this.index);
+    const records = partition.log.logEndOffset() - partition.log.logStartOffset();
+    const live = this.store.liveCount;
+    if (records < this.options.cleanAfterRecords + live || records < 2 * live) return;
+    const entries = this.store.liveEntries();
+    const copyStart = entries.length > 0 ? await this.append(entries.map(encodeOffsetEntry)) : partition.log.logEndOffset();
+    await partition.log.deletePrefix(copyStart);
+    partition.clampHighWatermark();
+  }
+}

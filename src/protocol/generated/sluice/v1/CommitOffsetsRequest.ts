@@ -1,0 +1,17 @@
+// Original file: proto/sluice/v1/groups.proto
+
+import type { PartitionOffset as _sluice_v1_PartitionOffset, PartitionOffset__Output as _sluice_v1_PartitionOffset__Output } from '../../sluice/v1/PartitionOffset.js';
+
+export interface CommitOffsetsRequest {
+  'groupId'?: (string);
+  'memberId'?: (string);
+  'memberEpoch'?: (number);
+  'offsets'?: (_sluice_v1_PartitionOffset)[];
+}
+
+export interface CommitOffsetsRequest__Output {
+  'groupId': (string);
+  'memberId': (string);
+  'memberEpoch': (number);
+  'offsets': (_sluice_v1_PartitionOffset__Output)[];
+}
