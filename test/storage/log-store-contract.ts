@@ -3,7 +3,7 @@
  * suite against its memory and file stores).
  */
 import { expect } from 'chai';
-import { encodeControlBatch, readBatchHeader, stampBatch, validateBatch } from '../../src/protocol/batch.js';
+import { encodeBatch, encodeControlBatch, readBatchHeader, stampBatch, validateBatch } from '../../src/protocol/batch.js';
 import { SluiceError } from '../../src/protocol/errors.js';
 import type { LogStore, PartitionLog } from '../../src/storage/types.js';
 import { baseOffsets, makeBatch } from './helpers.js';
@@ -229,6 +229,167 @@ export function describeLogStoreContract(name: string, factory: StoreFactory): v
       expect(log.sizeBytes()).to.equal(0);
       expect(await log.read(10, 100)).to.deep.equal([]);
       expect((await log.append(makeBatch(2), 1)).baseOffset).to.equal(10);
+    });
+
+    it('starts a new log at the marker { index: 0, term: 0 }, so the first entry is index 1', async () => {
+      expect(log.snapshotMarker()).to.deep.equal({ index: 0, term: 0 });
+      expect([log.firstEntryIndex(), log.lastEntryIndex()]).to.deep.equal([1, 0]);
+      expect(log.entryTerm(0)).to.equal(0);
+      expect(() => log.entryTerm(1)).to.throw(RangeError);
+      expect(await log.readEntries(1, 1, 100)).to.deep.equal([]);
+      expect(log.cachedBatch(1)).to.equal(undefined);
+    });
+
+    it('assigns consecutive entry indices across appends, with the leader epoch as term', async () => {
+      const results = await Promise.all([log.append(makeBatch(2), 1), log.append(makeBatch(1), 1), log.append(makeBatch(3), 2)]);
+      expect(results.map((r) => r.entryIndex)).to.deep.equal([1, 2, 3]);
+      expect(log.batches().map((m) => m.entryIndex)).to.deep.equal([1, 2, 3]);
+      expect([log.firstEntryIndex(), log.lastEntryIndex()]).to.deep.equal([1, 3]);
+      expect([0, 1, 2, 3].map((i) => log.entryTerm(i))).to.deep.equal([0, 1, 1, 2]);
+      expect(() => log.entryTerm(4)).to.throw(RangeError);
+      expect(() => log.entryTerm(-1)).to.throw(RangeError);
+    });
+
+    it('keeps the idempotence header fields in the index', async () => {
+      const batch = encodeBatch([{ value: Buffer.from('x') }, { value: Buffer.from('y') }], { producerId: 42, producerEpoch: 3, baseSequence: 17, nowMs: 5 });
+      await log.append(batch, 1);
+      await log.append(makeBatch(1), 1);
+      expect(log.batches().map((m) => [m.producerId, m.producerEpoch, m.baseSequence])).to.deep.equal([
+        [42, 3, 17],
+        [-1, -1, -1],
+      ]);
+    });
+
+    it('stores zero-record batches as entries that consume no offset', async () => {
+      const results = [
+        await log.append(makeBatch(3, { timestampMs: 100 }), 1),
+        await log.append(encodeControlBatch({ nowMs: 500 }), 2),
+        await log.append(encodeControlBatch({ nowMs: 500 }), 3),
+        await log.append(makeBatch(2, { timestampMs: 200 }), 3),
+        await log.append(encodeControlBatch({ nowMs: 500 }), 4),
+      ];
+      expect(results).to.deep.equal([
+        { baseOffset: 0, lastOffset: 2, entryIndex: 1 },
+        { baseOffset: 3, lastOffset: 2, entryIndex: 2 },
+        { baseOffset: 3, lastOffset: 2, entryIndex: 3 },
+        { baseOffset: 3, lastOffset: 4, entryIndex: 4 },
+        { baseOffset: 5, lastOffset: 4, entryIndex: 5 },
+      ]);
+      expect(log.logEndOffset()).to.equal(5);
+      expect(log.batches().map((m) => m.recordCount)).to.deep.equal([3, 0, 0, 2, 0]);
+      // The first batch returned holds the offset; zero-record batches after it come as stored; one
+      // at the log end is not returned before a data batch follows it.
+      const counts = (batches: Buffer[]) => batches.map((b) => readBatchHeader(b).recordCount);
+      expect(counts(await log.read(0, 1 << 20))).to.deep.equal([3, 0, 0, 2]);
+      expect(counts(await log.read(2, 1 << 20))).to.deep.equal([3, 0, 0, 2]);
+      expect(counts(await log.read(3, 1 << 20))).to.deep.equal([2]);
+      expect(counts(await log.read(4, 1 << 20))).to.deep.equal([2]);
+      expect(await log.read(5, 1 << 20)).to.deep.equal([]);
+      expect(counts(await log.read(0, 1 << 20, 3))).to.deep.equal([3]);
+      for (const batch of await log.read(0, 1 << 20)) validateBatch(batch, { allowZeroRecords: true });
+      expect(log.offsetForTimestamp(150)).to.equal(3);
+      expect(log.offsetForTimestamp(300)).to.equal(5);
+      expect(await log.append(makeBatch(1), 4)).to.deep.equal({ baseOffset: 5, lastOffset: 5, entryIndex: 6 });
+      expect(counts(await log.read(5, 1 << 20))).to.deep.equal([1]);
+      expect(counts(await log.read(4, 1 << 20))).to.deep.equal([2, 0, 1]);
+      expect(log.entryTerm(5)).to.equal(4);
+    });
+
+    it('a log can start with a zero-record batch', async () => {
+      await log.append(encodeControlBatch(), 1);
+      expect([log.logStartOffset(), log.logEndOffset(), log.lastEntryIndex()]).to.deep.equal([0, 0, 1]);
+      expect(await log.read(0, 100)).to.deep.equal([]);
+      await appendAll(log, [2]);
+      expect(baseOffsets(await log.read(0, 100))).to.deep.equal([0]);
+      expect(log.offsetForTimestamp(0)).to.equal(0);
+    });
+
+    it('truncateSuffix by entry index can cut at a zero-record batch', async () => {
+      await appendAll(log, [2]);
+      await log.append(encodeControlBatch(), 2);
+      await appendAll(log, [3]);
+      await log.truncateSuffix(3);
+      expect([log.logEndOffset(), log.lastEntryIndex()]).to.deep.equal([2, 2]);
+      await log.truncateSuffix(2);
+      expect([log.logEndOffset(), log.lastEntryIndex()]).to.deep.equal([2, 1]);
+      expect(await log.append(makeBatch(1), 3)).to.deep.equal({ baseOffset: 2, lastOffset: 2, entryIndex: 2 });
+    });
+
+    it('deletePrefix moves the marker to the last deleted entry', async () => {
+      await log.append(makeBatch(3), 1);
+      await log.append(encodeControlBatch(), 2);
+      await log.append(makeBatch(3), 2);
+      await log.append(makeBatch(3), 3);
+      await log.deletePrefix(1);
+      expect(log.snapshotMarker()).to.deep.equal({ index: 0, term: 0 });
+      // Offset 3: the batch [0, 2] and the zero-record batch at 3 go.
+      await log.deletePrefix(3);
+      expect(log.snapshotMarker()).to.deep.equal({ index: 2, term: 2 });
+      expect([log.firstEntryIndex(), log.lastEntryIndex()]).to.deep.equal([3, 4]);
+      expect(log.entryTerm(2)).to.equal(2);
+      expect(() => log.entryTerm(1)).to.throw(RangeError);
+      await expectRejects(log.readEntries(2, 3, 100).then(() => undefined));
+      expect(baseOffsets(await log.readEntries(3, 5, 1 << 20))).to.deep.equal([3, 6]);
+      await log.deletePrefix(20);
+      expect(log.snapshotMarker()).to.deep.equal({ index: 4, term: 3 });
+      expect([log.firstEntryIndex(), log.lastEntryIndex(), log.logEndOffset()]).to.deep.equal([5, 4, 20]);
+      expect(await log.append(makeBatch(1), 5)).to.deep.equal({ baseOffset: 20, lastOffset: 20, entryIndex: 5 });
+    });
+
+    it('installSnapshot empties the log and the next append follows the marker', async () => {
+      await appendAll(log, [2, 2]);
+      await log.installSnapshot({ logStartOffset: 50, index: 10, term: 4 });
+      expect([log.logStartOffset(), log.logEndOffset(), log.sizeBytes(), log.batches().length]).to.deep.equal([50, 50, 0, 0]);
+      expect(log.snapshotMarker()).to.deep.equal({ index: 10, term: 4 });
+      expect([log.firstEntryIndex(), log.lastEntryIndex(), log.entryTerm(10)]).to.deep.equal([11, 10, 4]);
+      expect(log.cachedBatch(1)).to.equal(undefined);
+      await expectRejects(log.read(0, 100), 'OFFSET_OUT_OF_RANGE');
+      expect(await log.append(makeBatch(2), 5)).to.deep.equal({ baseOffset: 50, lastOffset: 51, entryIndex: 11 });
+      expect(baseOffsets(await log.read(50, 100))).to.deep.equal([50]);
+      // Neither the offset nor the index moves backwards.
+      await expectRejects(log.installSnapshot({ logStartOffset: 40, index: 20, term: 5 }));
+      await expectRejects(log.installSnapshot({ logStartOffset: 60, index: 9, term: 5 }));
+      await log.installSnapshot({ logStartOffset: 52, index: 11, term: 5 });
+      expect(await log.append(encodeControlBatch(), 6)).to.deep.equal({ baseOffset: 52, lastOffset: 51, entryIndex: 12 });
+    });
+
+    it('installSnapshot waits for un-awaited appends', async () => {
+      const appends = [log.append(makeBatch(2), 1), log.append(makeBatch(2), 1)];
+      const installed = log.installSnapshot({ logStartOffset: 10, index: 5, term: 2 });
+      const again = log.append(makeBatch(3), 3);
+      await Promise.all([...appends, installed]);
+      expect(await again).to.deep.equal({ baseOffset: 10, lastOffset: 12, entryIndex: 6 });
+      expect(baseOffsets(await log.readEntries(6, 7, 0))).to.deep.equal([10]);
+    });
+
+    it('readEntries reads [lo, hi) by entry index, capped by bytes but at least one', async () => {
+      await appendAll(log, [2, 2, 2, 2]);
+      const size = log.batches()[0]!.sizeBytes;
+      expect(baseOffsets(await log.readEntries(1, 5, 1 << 20))).to.deep.equal([0, 2, 4, 6]);
+      expect(baseOffsets(await log.readEntries(2, 4, 1 << 20))).to.deep.equal([2, 4]);
+      expect(baseOffsets(await log.readEntries(2, 5, 0))).to.deep.equal([2]);
+      expect(baseOffsets(await log.readEntries(1, 5, size * 2 + 1))).to.deep.equal([0, 2]);
+      expect(await log.readEntries(3, 3, 100)).to.deep.equal([]);
+      for (const [lo, hi] of [[0, 2], [1, 6], [3, 2]] as const) {
+        await expectRejects(log.readEntries(lo, hi, 100).then(() => undefined));
+      }
+      const viaRead = await log.read(0, 1 << 20);
+      expect(await log.readEntries(1, 5, 1 << 20)).to.deep.equal(viaRead);
+    });
+
+    it('cachedBatch returns recently appended batches without I/O, undefined outside the log', async () => {
+      const batch = makeBatch(2);
+      const pending = log.append(batch, 1);
+      // Even before the write lands, the batch is in memory.
+      expect(log.cachedBatch(1)).to.equal(batch);
+      await pending;
+      await appendAll(log, [1]);
+      const second = log.cachedBatch(2);
+      if (second !== undefined) expect(readBatchHeader(second).baseOffset).to.equal(2);
+      expect(log.cachedBatch(0)).to.equal(undefined);
+      expect(log.cachedBatch(3)).to.equal(undefined);
+      await log.truncateSuffix(2);
+      expect(log.cachedBatch(2)).to.equal(undefined);
     });
 
     it('keeps logs apart', async () => {
