@@ -63,6 +63,13 @@ export class Network {
     return due;
   }
 
+  /** Removes and returns one due message for `to`, if any (used to interleave input with a Ready). */
+  takeOneFor(to: NodeId, now: number): Message | undefined {
+    const k = this.queue.findIndex((f) => f.at <= now && f.msg.to === to);
+    if (k < 0) return undefined;
+    return this.queue.splice(k, 1)[0]!.msg;
+  }
+
   isBlocked(from: NodeId, to: NodeId): boolean {
     return this.blocked.has(`${from}>${to}`);
   }

@@ -68,7 +68,8 @@ export class Simulation {
   private now = 0;
   private faultsOn = true;
   private proposalSeq = 0;
-  private livenessData: string | undefined;
+  /** Term of the leader that took the last liveness proposal. */
+  private livenessTerm = -1;
   private livenessDone = false;
   private readonly stats: SimStats = {
     ticks: 0,
@@ -90,6 +91,7 @@ export class Simulation {
   private readonly proposeRate: number;
   private readonly compactRate: number;
   private readonly transferRate: number;
+  private readonly interleaveRate: number;
 
   constructor(private readonly cfg: SimConfig) {
     this.rng = seededRng(cfg.seed * 2654435761 + 1);
@@ -124,6 +126,7 @@ export class Simulation {
     this.proposeRate = 0.1 + r() * 0.5;
     this.compactRate = r() * 0.05;
     this.transferRate = r() * 0.01;
+    this.interleaveRate = r() < 0.5 ? 0 : r() * 0.3;
   }
 
   run(): SimResult {
@@ -243,12 +246,10 @@ export class Simulation {
       this.drive(target);
       return;
     }
-    // Liveness phase: keep one proposal going at the current leader until it commits.
+    // Liveness phase: propose once at each new leader until one such entry commits.
     const leader = this.currentLeader();
-    if (!leader?.raft) return;
-    if (this.livenessData !== undefined && this.now % 20 !== 0) return;
-    const data = `live${this.proposalSeq++}`;
-    if (leader.raft.propose(enc.encode(data)).ok) this.livenessData = data;
+    if (!leader?.raft || leader.raft.term === this.livenessTerm) return;
+    if (leader.raft.propose(enc.encode(`live${this.proposalSeq++}`)).ok) this.livenessTerm = leader.raft.term;
     this.drive(leader);
   }
 
@@ -313,7 +314,17 @@ export class Simulation {
         }
         node.applied = e.index;
         this.checker.onCommitted(node.id, e.index, entryKey(e), 'applied');
-        if (this.livenessData !== undefined && dec.decode(e.data) === this.livenessData) this.livenessDone = true;
+        if (!this.faultsOn && dec.decode(e.data).startsWith('live')) this.livenessDone = true;
+      }
+      // Like an asynchronous driver, sometimes feed input between ready() and advance().
+      if (this.rng() < this.interleaveRate) {
+        const m = this.net.takeOneFor(node.id, this.now);
+        if (m && !this.net.isBlocked(m.from, m.to)) raft.step(m);
+        else if (this.rng() < 0.5) raft.tick();
+        if (this.faultsOn && this.rng() < 0.3) {
+          const res = raft.propose(enc.encode(`i${this.proposalSeq++}`));
+          if (res.ok) this.stats.proposalsAccepted++;
+        }
       }
       raft.advance();
       this.checkNode(node);
@@ -372,6 +383,13 @@ export class Simulation {
         }
       }
     }
+  }
+
+  /** Node states, for debugging a failing seed. */
+  describe(): string[] {
+    return this.nodes.map((n) =>
+      n.raft ? `${JSON.stringify(n.raft.status())} ${JSON.stringify(n.raft.progress())}` : `${n.id}: down`,
+    );
   }
 
   // ------------------------------------------------------------ helpers
