@@ -8,6 +8,7 @@ import { brokerApi, CHANNEL_OPTIONS, groupsApi } from '../protocol/grpc.js';
 import { openLogStore, parseFlushPolicy } from '../storage/index.js';
 import type { BrokerConfig } from '../config/broker-config.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
+import { DeliveryLatency } from '../metrics/delivery-latency.js';
 import { startHttpEndpoint } from '../metrics/http.js';
 import { Broker } from './broker.js';
 import { InflightRequests } from './inflight.js';
@@ -36,19 +37,24 @@ export class BrokerServer {
   static async start(config: BrokerConfig): Promise<BrokerServer> {
     const store = await openLogStore({ dir: config.dataDir, flush: parseFlushPolicy(config.flush) });
     let metrics: BrokerMetrics | undefined;
-    const broker = await Broker.open({ brokerId: config.brokerId, advertisedHost: config.advertisedHost, port: config.port }, store, (topic) => ({
-      onCommitted(header, bytes) {
-        metrics?.recordsIn.inc({ topic }, header.recordCount);
-        metrics?.bytesIn.inc({ topic }, bytes);
-      },
-      onServed(records, bytes) {
-        metrics?.recordsOut.inc({ topic }, records);
-        metrics?.bytesOut.inc({ topic }, bytes);
-      },
-      onExpiredSkipped(records) {
-        metrics?.expiredRecords.inc({ topic }, records);
-      },
-    }));
+    const broker = await Broker.open({ brokerId: config.brokerId, advertisedHost: config.advertisedHost, port: config.port }, store, (topic) => {
+      const delivery = new DeliveryLatency((latencyMs) => metrics?.deliveryLatencySeconds.observe(latencyMs / 1000));
+      return {
+        onCommitted(header, bytes, appendedAtMs, endOffset) {
+          metrics?.recordsIn.inc({ topic }, header.recordCount);
+          metrics?.bytesIn.inc({ topic }, bytes);
+          delivery.appended(endOffset, appendedAtMs);
+        },
+        onServed(records, bytes, endOffset) {
+          metrics?.recordsOut.inc({ topic }, records);
+          metrics?.bytesOut.inc({ topic }, bytes);
+          delivery.delivered(endOffset, Date.now());
+        },
+        onExpiredSkipped(records) {
+          metrics?.expiredRecords.inc({ topic }, records);
+        },
+      };
+    });
     const inflight = new InflightRequests();
     metrics = new BrokerMetrics(() =>
       broker.allPartitions().map((p) => ({

@@ -22,6 +22,7 @@ export class BrokerMetrics {
   readonly retentionDeletedRecords: Counter<'topic' | 'reason'>;
   readonly requestSeconds: Histogram<'method'>;
   readonly requestErrors: Counter<'method' | 'code'>;
+  readonly deliveryLatencySeconds: Histogram;
 
   constructor(partitionOffsets: () => PartitionOffsets[], inflightRequests: () => Array<[string, number]>) {
     collectDefaultMetrics({ register: this.registry, prefix: 'sluice_' });
@@ -42,6 +43,12 @@ export class BrokerMetrics {
       help: 'gRPC request handling time, by method (Fetch includes its long-poll wait)',
       labelNames: ['method'],
       buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30],
+      registers,
+    });
+    this.deliveryLatencySeconds = new Histogram({
+      name: 'sluice_delivery_latency_seconds',
+      help: 'End-to-end latency at the broker: batch append to the first fetch that serves it (ms resolution)',
+      buckets: [0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5, 30],
       registers,
     });
     this.requestErrors = new Counter({ name: 'sluice_request_errors_total', help: 'Failed requests, by method and error code', labelNames: ['method', 'code'], registers });
