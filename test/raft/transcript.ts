@@ -217,10 +217,10 @@ export class TranscriptEnv {
 
   private stabilize(): void {
     for (let round = 0; round < 100; round++) {
-      let any = false;
-      for (const id of this.nodes.keys()) any = this.processReady(id) || any;
-      any = this.deliver() || any;
-      if (!any) return;
+      let progressed = false;
+      for (const id of this.nodes.keys()) progressed = this.processReady(id) || progressed;
+      progressed = this.deliver() || progressed;
+      if (!progressed) return;
     }
     throw new Error('stabilize did not converge');
   }
