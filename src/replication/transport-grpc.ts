@@ -73,6 +73,8 @@ export interface GrpcRaftTransportStats {
   messagesDropped: number;
   /** Inbound messages that failed to decode, or arrived before a handler was registered. */
   messagesDiscarded: number;
+  /** Times a stream pushed back (write() returned false) and flushing waited for 'drain'. */
+  backpressureWaits: number;
 }
 
 type FrameStream =
@@ -153,6 +155,7 @@ export class GrpcRaftTransport implements RaftTransport {
     messagesReceived: 0,
     messagesDropped: 0,
     messagesDiscarded: 0,
+    backpressureWaits: 0,
   };
 
   constructor(options: GrpcRaftTransportOptions) {
@@ -165,7 +168,13 @@ export class GrpcRaftTransport implements RaftTransport {
     this.backoffInitialMs = options.reconnectBackoffInitialMs ?? RECONNECT_BACKOFF_INITIAL_MS_DEFAULT;
     this.backoffMaxMs = options.reconnectBackoffMaxMs ?? RECONNECT_BACKOFF_MAX_MS_DEFAULT;
     this.random = options.random ?? Math.random;
-    this.channelOptions = options.channelOptions ?? CHANNEL_OPTIONS;
+    // gRPC channels also back off between connection attempts (1 s growing to 120 s by default);
+    // capping theirs at ours keeps a returning peer from waiting minutes for the channel.
+    this.channelOptions = {
+      ...(options.channelOptions ?? CHANNEL_OPTIONS),
+      'grpc.initial_reconnect_backoff_ms': this.backoffInitialMs,
+      'grpc.max_reconnect_backoff_ms': this.backoffMaxMs,
+    };
     invariant(this.queueBytesMax > 0, 'queueBytesMax must be positive');
     invariant(this.frameBytesMax > 0, 'frameBytesMax must be positive');
     invariant(this.backoffInitialMs > 0 && this.backoffMaxMs >= this.backoffInitialMs, 'bad reconnect backoff');
@@ -448,6 +457,7 @@ export class GrpcRaftTransport implements RaftTransport {
       const more = this.write(stream, { fromBroker: this.selfId, fromBrokerEpoch: this.selfEpoch, messages });
       if (!more) {
         peer.waitingDrain = true;
+        this.counters.backpressureWaits++;
         stream.once('drain', () => {
           if (peer.stream !== stream) return;
           peer.waitingDrain = false;

@@ -129,6 +129,7 @@ describe('replication/transport-grpc', function () {
     const s = tr(a).stats();
     expect(s.framesSent).to.be.greaterThan(count / 8 - 1);
     expect(s.messagesDropped).to.equal(0);
+    expect(s.backpressureWaits).to.be.greaterThan(0);
     const last = b.inbox[count - 1].message;
     if (last.type !== 'append') throw new Error('unexpected type');
     expect(last.entries[0].data).to.deep.equal(new Uint8Array(entryBytes).fill(count & 0xff));
@@ -153,6 +154,18 @@ describe('replication/transport-grpc', function () {
     await waitFor('reply on the new stream', () => a.inbox.length === 1);
     expect(tr(b).stats().acceptedStreams).to.equal(1);
     expect(tr(a).stats().dialedStreams).to.be.at.least(2);
+  });
+
+  it('survives a peer dying mid-stream during a burst, on both sides', async () => {
+    const [a, b] = await cluster([1, 2], { frameBytesMax: 64 * 1024 });
+    await waitFor('connected', () => tr(a).connectedPeers().includes(2) && tr(b).connectedPeers().includes(1));
+    for (let i = 1; i <= 200; i++) tr(a).send(2, 'g', append(1, 2, i, 16 * 1024));
+    for (let i = 1; i <= 200; i++) tr(b).send(1, 'g', append(2, 1, i, 16 * 1024));
+    await waitFor('burst under way', () => b.inbox.length > 0 || a.inbox.length > 0);
+    b.server.forceShutdown(); // the process "dies": its streams are torn down without goodbye
+    await waitFor('disconnect noticed', () => tr(a).connectedPeers().length === 0);
+    for (let i = 201; i <= 300; i++) expect(() => tr(a).send(2, 'g', append(1, 2, i, 16 * 1024))).not.to.throw();
+    expect(tr(a).queuedBytes(2)).to.be.at.most(16 * 1024 * 1024);
   });
 
   it('accepts the new stream of a restarted dialler and drops the old one', async () => {
@@ -185,8 +198,20 @@ describe('replication/transport-grpc', function () {
     expect(tr(a).stats().messagesDropped).to.be.greaterThan(1_000);
     tr(a).send(2, 'g', append(1, 2, 1, queueBytesMax)); // larger than the whole bound: dropped alone
     expect(tr(a).queuedBytes(2)).to.be.greaterThan(0);
-    await waitFor('a few reconnect attempts', () => tr(a).stats().dialedStreams >= 3);
+    await waitFor('several reconnect attempts', () => tr(a).stats().dialedStreams >= 8);
     expect(tr(a).connectedPeers()).to.deep.equal([]);
+
+    // The peer comes up at last: the queued (newest) messages flow, within the backoff cap, not gRPC's
+    // own channel backoff (which grows to minutes).
+    const server = new grpc.Server();
+    const b: Node = { id: 2, server, port: await bind(server, deadPort), transport: undefined, inbox: [] };
+    nodes.push(b);
+    const upAtMs = Date.now();
+    start(b, new Map(), {});
+    await waitFor('queued messages after a long outage', () => b.inbox.length > 0, 3_000);
+    expect(Date.now() - upAtMs).to.be.below(3_000);
+    const first = b.inbox[0].message;
+    expect(first.type === 'append' && first.entries[0].index).to.be.greaterThan(1_000); // oldest were dropped
   });
 
   it('follows a peer to a new address with setPeers', async () => {
