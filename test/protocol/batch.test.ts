@@ -1,10 +1,14 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import {
+  ATTR_CONTROL,
   BATCH_HEADER_BYTES,
   batchExpiresAt,
   decodeBatch,
   encodeBatch,
+  encodeControlBatch,
+  isControlBatch,
+  lastOffsetOf,
   readBatchHeader,
   splitBatches,
   stampBatch,
@@ -143,6 +147,58 @@ describe('record batch codec', () => {
 
   it('refuses to encode an empty batch', () => {
     expect(() => encodeBatch([])).to.throw(/at least one record/);
+  });
+});
+
+describe('control (zero-record) batch', () => {
+  it('encodes a header-only batch with the control bit, no records and a valid CRC', () => {
+    const batch = encodeControlBatch({ nowMs: 1_234 });
+    expect(batch.length).to.equal(BATCH_HEADER_BYTES);
+    const header = validateBatch(batch, { allowZeroRecords: true });
+    expect(header).to.include({
+      baseOffset: 0,
+      leaderEpoch: 0,
+      magic: 2,
+      attributes: ATTR_CONTROL,
+      lastOffsetDelta: -1,
+      recordCount: 0,
+      firstTimestamp: 1_234,
+      maxTimestamp: 1_234,
+      producerId: -1,
+      producerEpoch: -1,
+      baseSequence: -1,
+      expireTimestamp: -1,
+    });
+    expect(ATTR_CONTROL).to.equal(0x20);
+    expect(isControlBatch(header)).to.equal(true);
+    expect(isControlBatch(readBatchHeader(encodeBatch([{ value: null }])))).to.equal(false);
+    expect(lastOffsetOf({ baseOffset: 7, lastOffsetDelta: header.lastOffsetDelta })).to.equal(6);
+  });
+
+  it('is rejected by validateBatch for producers unless zero records are allowed', () => {
+    expectCorrupt(() => validateBatch(encodeControlBatch()));
+  });
+
+  it('stays valid after stamping, decodes to no records and splits like any batch', () => {
+    const control = encodeControlBatch({ nowMs: 5 });
+    stampBatch(control, 42, 9);
+    validateBatch(control, { allowZeroRecords: true });
+    const decoded = decodeBatch(control);
+    expect(decoded.records).to.deep.equal([]);
+    expect([decoded.header.baseOffset, decoded.header.leaderEpoch]).to.deep.equal([42, 9]);
+    const data = encodeBatch([{ value: Buffer.from('a') }], { nowMs: 5 });
+    const parts = splitBatches(Buffer.concat([data, control, data]));
+    expect(parts.map((part) => readBatchHeader(part).recordCount)).to.deep.equal([1, 0, 1]);
+    expect(splitBatches(control.subarray(0, BATCH_HEADER_BYTES - 1))).to.deep.equal([]);
+  });
+
+  it('detects a corrupted control batch', () => {
+    const control = encodeControlBatch({ nowMs: 5 });
+    for (let i = CRC_START; i < control.length; i++) {
+      const copy = Buffer.from(control);
+      copy[i]! ^= 0x01;
+      expectCorrupt(() => validateBatch(copy, { allowZeroRecords: true }));
+    }
   });
 });
 
