@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { ClassicLevel } from 'classic-level';
+import { encodeBatch, encodeControlBatch } from '../../src/protocol/batch.js';
 import { batchKey, stateKey } from '../../src/storage/keys.js';
 import { openLogStore } from '../../src/storage/leveldb-store.js';
 import { RECOVERY_VERIFY_BATCHES_MAX } from '../../src/storage/recovery.js';
@@ -58,6 +59,99 @@ describe('LevelDB store recovery', () => {
     expect({ start: again.logStartOffset(), end: again.logEndOffset(), size: again.sizeBytes(), batches: [...again.batches()] }).to.deep.equal(before);
     expect(await again.read(5, 1 << 20)).to.deep.equal(data);
     expect(warnings).to.deep.equal([]);
+  });
+
+  it('recovers entry indices, zero-record batches, the marker and idempotence fields after reopen', async () => {
+    const log = await reopen();
+    await appendBatches(log, 4);
+    await log.append(encodeControlBatch({ nowMs: 7 }), 5);
+    await log.append(encodeBatch([{ value: Buffer.from('v') }], { producerId: 9, producerEpoch: 1, baseSequence: 4, nowMs: 8 }), 5);
+    await log.append(encodeControlBatch({ nowMs: 9 }), 6);
+    await log.deletePrefix(4);
+    await log.truncateSuffix(7);
+    const snapshot = () => ({
+      start: log.logStartOffset(),
+      end: log.logEndOffset(),
+      marker: log.snapshotMarker(),
+      first: log.firstEntryIndex(),
+      last: log.lastEntryIndex(),
+      batches: [...log.batches()],
+    });
+    const before = snapshot();
+    expect(before.marker).to.deep.equal({ index: 2, term: 2 });
+    expect(before.batches.map((m) => [m.entryIndex, m.recordCount])).to.deep.equal([
+      [3, 2],
+      [4, 2],
+      [5, 0],
+      [6, 1],
+    ]);
+    const entries = await log.readEntries(3, 7, 1 << 20);
+    const again = await reopen();
+    expect({
+      start: again.logStartOffset(),
+      end: again.logEndOffset(),
+      marker: again.snapshotMarker(),
+      first: again.firstEntryIndex(),
+      last: again.lastEntryIndex(),
+      batches: [...again.batches()],
+    }).to.deep.equal(before);
+    expect(again.batches().at(-1)).to.include({ producerId: 9, producerEpoch: 1, baseSequence: 4 });
+    expect(await again.readEntries(3, 7, 1 << 20)).to.deep.equal(entries);
+    expect(again.entryTerm(2)).to.equal(2);
+    expect((await again.append(makeBatch(1), 7)).entryIndex).to.equal(7);
+    expect(warnings).to.deep.equal([]);
+  });
+
+  it('recovers an installed snapshot and what was appended after it', async () => {
+    const log = await reopen();
+    await appendBatches(log, 3);
+    await log.installSnapshot({ logStartOffset: 100, index: 40, term: 6 });
+    let again = await reopen();
+    expect([again.logStartOffset(), again.logEndOffset(), again.lastEntryIndex()]).to.deep.equal([100, 100, 40]);
+    expect(again.snapshotMarker()).to.deep.equal({ index: 40, term: 6 });
+    await again.append(encodeControlBatch(), 7);
+    await again.append(makeBatch(2), 7);
+    again = await reopen();
+    expect(again.batches().map((m) => [m.entryIndex, m.baseOffset, m.lastOffset])).to.deep.equal([
+      [41, 100, 99],
+      [42, 100, 101],
+    ]);
+    expect(baseOffsets(await again.read(100, 1 << 20))).to.deep.equal([100]);
+    await withRawDb(async (db) => {
+      expect(await db.get(batchKey('data', LOG_ID, 1))).to.equal(undefined);
+    });
+    expect(warnings).to.deep.equal([]);
+  });
+
+  it('drops a torn zero-record tail batch by entry index', async () => {
+    const log = await reopen();
+    await appendBatches(log, 2);
+    await log.append(encodeControlBatch(), 3);
+    await withRawDb(async (db) => {
+      const key = batchKey('data', LOG_ID, 3);
+      await db.put(key, (await db.get(key))!.subarray(0, 30));
+    });
+    const again = await reopen();
+    expect([again.logEndOffset(), again.lastEntryIndex()]).to.deep.equal([4, 2]);
+    expect(warnings.join('\n')).to.match(/entry 3 \(offset 4\) is corrupt/);
+    expect(await again.append(makeBatch(1), 4)).to.deep.equal({ baseOffset: 4, lastOffset: 4, entryIndex: 3 });
+  });
+
+  it('folds a head entry that does not follow the marker into the marker', async () => {
+    const log = await reopen();
+    await appendBatches(log, 4);
+    await withRawDb(async (db) => {
+      await db.batch([
+        { type: 'del', key: batchKey('index', LOG_ID, 1) },
+        { type: 'del', key: batchKey('data', LOG_ID, 1) },
+      ]);
+    });
+    const again = await reopen();
+    // Entry 2's term is known, entry 1's is not: entry 2 becomes the marker.
+    expect(again.snapshotMarker()).to.deep.equal({ index: 2, term: 2 });
+    expect([again.logStartOffset(), again.firstEntryIndex(), again.lastEntryIndex()]).to.deep.equal([4, 3, 4]);
+    expect(warnings.join('\n')).to.match(/marker moves to index 2/);
+    expect((await reopen()).snapshotMarker()).to.deep.equal({ index: 2, term: 2 });
   });
 
   it('keeps a log emptied by deletePrefix beyond its end empty at the new start', async () => {
