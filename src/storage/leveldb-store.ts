@@ -1,6 +1,6 @@
 /**
- * The LevelDB LogStore: one database per broker holding every partition log (see keys.ts for the
- * key layout and docs/STORAGE.md for recovery and the flush policies' guarantees).
+ * The LevelDB LogStore: one database per broker holding every partition log, each also a Raft log
+ * (batches keyed by Raft entry index; see keys.ts for the key layout and docs/STORAGE.md for recovery and the flush policies' guarantees).
  */
 import assert from 'node:assert/strict';
 import { ClassicLevel } from 'classic-level';

@@ -1,7 +1,7 @@
 /**
- * A byte-bounded cache of the most recently appended batches of every log in a store, keyed by
- * log id and Raft entry index, so consumers
- * reading near the tail (the common case) are served without touching LevelDB. Eviction is oldest
+ * A byte-bounded cache of the most recently appended batches of every log in a store, keyed by log
+ * id and Raft entry index, so consumers and followers reading near the tail (the common case) are
+ * served without touching LevelDB. Eviction is oldest
  * appended first: a tail reader wants the newest batches, and appends arrive in entry-index order.
  */
 import assert from 'node:assert/strict';
