@@ -14,6 +14,7 @@ import { Broker } from './broker.js';
 import { InflightRequests } from './inflight.js';
 import { RetentionJob } from './retention-job.js';
 import { GroupCoordinator } from '../groups/coordinator.js';
+import { brokerGroupsHost } from '../groups/host.js';
 import { groupsHandlers } from '../groups/service.js';
 import { adminHandlers, brokerHandlers, type ServiceOptions } from './service.js';
 
@@ -80,7 +81,7 @@ export class BrokerServer {
     grpcServer.addService(api.Broker.service, brokerHandlers(broker, serviceOptions));
     grpcServer.addService(api.Admin.service, adminHandlers(broker, serviceOptions));
     // Consumer groups (src/groups/): coordinates the groups whose __consumer_offsets partitions this broker leads.
-    const groups = await GroupCoordinator.open(broker, {
+    const groups = await GroupCoordinator.open(brokerGroupsHost(broker), {
       sessionTimeoutMinMs: config.groupMinSessionTimeoutMs,
       sessionTimeoutMaxMs: config.groupMaxSessionTimeoutMs,
       offsetsRetentionMs: config.offsetsRetentionMs,

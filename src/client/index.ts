@@ -15,6 +15,10 @@ export { RecordAccumulator, estimateRecordBytes, type ProducerBatch, type Timers
 export { Consumer, isExpired, type ConsumerInternals } from './consumer/consumer.js';
 export { resolveConsumerOptions, type AutoOffsetReset, type ConsumerOptions } from './consumer/options.js';
 export type { ConsumedRecord, ConsumerStats, PollOptions } from './consumer/types.js';
+export { GroupConsumer } from './group/consumer.js';
+export { resolveGroupConsumerOptions, type GroupConsumerOptions, type ResolvedGroupConsumerOptions } from './group/options.js';
+export { DLQ_HEADERS, type EachBatchPayload, type GroupMessage, type NackOptions, type RunHandlers } from './group/types.js';
+export { GroupAdmin, type GroupDescription, type GroupMemberDescription, type GroupPartitionLag, type GroupSummary, type ResetTarget } from './group/admin.js';
 export { Admin } from './admin/admin.js';
 export type {
   AlterTopicConfigRequest,

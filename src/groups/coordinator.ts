@@ -11,10 +11,10 @@
  * FetchOffsets, handle that record carefully (commit before each next record), and dead-letter it
  * once it reaches maxAttempts instead of handing it to a handler that keeps crashing.
  */
-import type { Broker } from '../broker/broker.js';
 import { decodeBatch, splitBatches } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
-import { groupPartition, OFFSETS_TOPIC, OFFSETS_TOPIC_PARTITIONS } from './constants.js';
+import { groupPartition, OFFSETS_TOPIC } from './constants.js';
+import type { GroupsHost } from './host.js';
 import { GroupMembership, type GroupState, type HeartbeatInput, type HeartbeatOutput, type MemberFailure, type MemberView } from './membership.js';
 import { OffsetPartition } from './offset-partition.js';
 import { mergeCommit, type CommittedOffset, type OffsetEntry, type RecordAttempts } from './offset-store.js';
@@ -99,35 +99,44 @@ export class GroupCoordinator {
   private ticking: Promise<void> = Promise.resolve();
 
   private constructor(
-    private readonly broker: Broker,
+    private readonly host: GroupsHost,
     private readonly options: GroupCoordinatorOptions,
   ) {
     this.nowMs = options.nowMs ?? Date.now;
   }
 
   /** Creates __consumer_offsets when missing and loads the partitions this broker leads. */
-  static async open(broker: Broker, options: GroupCoordinatorOptions): Promise<GroupCoordinator> {
-    if (!broker.registry.get(OFFSETS_TOPIC)) {
-      await broker.createTopic({
-        name: OFFSETS_TOPIC,
-        partitions: OFFSETS_TOPIC_PARTITIONS,
-        replicationFactor: 1,
-        // Cleaning is the coordinator's job (offset-partition.ts); retention must never drop offsets.
-        configs: { 'retention.ms': '-1', 'retention.bytes': '-1' },
-        internal: true,
-      });
-    }
-    const coordinator = new GroupCoordinator(broker, options);
-    const self = broker.identity.brokerId;
-    for (const view of broker.describeTopic(OFFSETS_TOPIC).partitions) {
-      if (view.leader !== self) continue;
-      const partition = new OffsetPartition(broker, view.partition, { cleanAfterRecords: options.cleanAfterRecords ?? CLEAN_AFTER_RECORDS_DEFAULT });
-      await partition.load();
-      coordinator.partitions.set(view.partition, partition);
-    }
-    const loadedAtMs = coordinator.nowMs();
-    for (const group of coordinator.offsetGroups()) coordinator.emptySinceMs.set(group, loadedAtMs);
+  static async open(host: GroupsHost, options: GroupCoordinatorOptions): Promise<GroupCoordinator> {
+    await host.ensureOffsetsTopic();
+    const coordinator = new GroupCoordinator(host, options);
+    await coordinator.followLeadership();
     return coordinator;
+  }
+
+  /**
+   * Loads the offsets partitions this broker has become leader of and forgets the ones it lost, so
+   * a coordinator that takes over after a failover starts from the replicated records.
+   */
+  private async followLeadership(): Promise<void> {
+    const led = new Set(this.host.ledOffsetsPartitions());
+    for (const index of this.partitions.keys()) {
+      if (led.has(index)) continue;
+      this.partitions.delete(index);
+      for (const groupId of [...this.groups.keys()]) {
+        if (groupPartition(groupId) === index) {
+          this.groups.delete(groupId);
+          this.emptySinceMs.delete(groupId);
+        }
+      }
+    }
+    for (const index of led) {
+      if (this.partitions.has(index)) continue;
+      const partition = new OffsetPartition(this.host, index, { cleanAfterRecords: this.options.cleanAfterRecords ?? CLEAN_AFTER_RECORDS_DEFAULT });
+      await partition.load();
+      this.partitions.set(index, partition);
+      const loadedAtMs = this.nowMs();
+      for (const groupId of partition.store.groupIds()) this.emptySinceMs.set(groupId, loadedAtMs);
+    }
   }
 
   start(): void {
@@ -146,11 +155,9 @@ export class GroupCoordinator {
   findCoordinator(groupId: string): CoordinatorAddress {
     requireGroupId(groupId);
     const offsetsPartition = groupPartition(groupId);
-    const leader = this.broker.describeTopic(OFFSETS_TOPIC).partitions[offsetsPartition]!.leader;
-    if (leader !== this.broker.identity.brokerId) {
-      throw new SluiceError('BROKER_NOT_AVAILABLE', `the leader of ${OFFSETS_TOPIC}/${offsetsPartition} is broker ${leader}, not known here yet`);
-    }
-    return { brokerId: leader, host: this.broker.identity.advertisedHost, port: this.broker.identity.port, offsetsPartition };
+    const location = this.host.coordinatorOf(offsetsPartition);
+    if (!location) throw new SluiceError('NOT_COORDINATOR', `${OFFSETS_TOPIC}/${offsetsPartition} (group ${groupId}) has no known leader yet`);
+    return { ...location, offsetsPartition };
   }
 
   async heartbeat(groupId: string, input: HeartbeatInput): Promise<HeartbeatOutput & { heartbeatIntervalMs: number; sessionTimeoutMs: number }> {
@@ -259,6 +266,7 @@ export class GroupCoordinator {
 
   /** One pass of the background job: end silent sessions, expire offsets of long-empty groups. */
   async tick(): Promise<void> {
+    await this.followLeadership();
     const nowMs = this.nowMs();
     for (const [groupId, group] of this.groups) {
       const failures = group.tick(nowMs);
@@ -325,24 +333,16 @@ export class GroupCoordinator {
   }
 
   private partitionCount(topic: string): number {
-    return this.broker.registry.get(topic)?.logIds.length ?? 0;
+    return this.host.partitionCount(topic);
   }
 
   private localHighWatermark(topic: string, partition: number): number | undefined {
-    try {
-      return this.broker.partition(topic, partition).hw;
-    } catch {
-      return undefined;
-    }
+    return this.host.localPartition(topic, partition)?.hw;
   }
 
   private async lagOf(topic: string, index: number, committed: number | undefined): Promise<Omit<PartitionLagView, 'topic' | 'partition' | 'owner'>> {
-    let partition;
-    try {
-      partition = this.broker.partition(topic, index);
-    } catch {
-      return { committedOffset: committed ?? -1, logEndOffset: -1, lag: -1, lagMs: -1 };
-    }
+    const partition = this.host.localPartition(topic, index);
+    if (!partition) return { committedOffset: committed ?? -1, logEndOffset: -1, lag: -1, lagMs: -1 };
     const from = Math.max(committed ?? partition.log.logStartOffset(), partition.log.logStartOffset());
     const lag = Math.max(0, partition.hw - from);
     return { committedOffset: committed ?? -1, logEndOffset: partition.hw, lag, lagMs: lag > 0 ? await this.ageOfRecordAt(topic, index, from) : 0 };
@@ -350,7 +350,7 @@ export class GroupCoordinator {
 
   /** How long ago the record at `offset` was written, in ms (-1 if it cannot be read). */
   private async ageOfRecordAt(topic: string, index: number, offset: number): Promise<number> {
-    const partition = this.broker.partition(topic, index);
+    const partition = this.host.localPartition(topic, index)!;
     const [bytes] = await partition.log.read(offset, 1, partition.hw);
     if (!bytes) return -1;
     for (const batch of splitBatches(bytes)) {

@@ -9,8 +9,8 @@
  * everything before that copy is deleted (deletePrefix); records after it still win on replay.
  */
 import { decodeBatch, encodeBatch, splitBatches, type RecordInput } from '../protocol/batch.js';
-import type { Broker } from '../broker/broker.js';
 import { OFFSETS_TOPIC } from './constants.js';
+import type { GroupsHost } from './host.js';
 import { decodeOffsetEntry, encodeOffsetEntry } from './offset-records.js';
 import { OffsetStore, type OffsetEntry } from './offset-store.js';
 
@@ -36,14 +36,14 @@ export class OffsetPartition {
   private flushing: Promise<void> | undefined;
 
   constructor(
-    private readonly broker: Broker,
+    private readonly host: GroupsHost,
     readonly index: number,
     private readonly options: OffsetPartitionOptions,
   ) {}
 
   /** Replays the committed records of the partition into the store. */
   async load(): Promise<void> {
-    const partition = this.broker.partition(OFFSETS_TOPIC, this.index);
+    const partition = this.requirePartition();
     let offset = partition.log.logStartOffset();
     while (offset < partition.hw) {
       const batches = await partition.log.read(offset, LOAD_READ_BYTES, partition.hw);
@@ -94,21 +94,26 @@ export class OffsetPartition {
   private async append(records: RecordInput[]): Promise<number> {
     let firstOffset = -1;
     for (let at = 0; at < records.length; at += RECORDS_PER_BATCH_MAX) {
-      const result = await this.broker.produce(OFFSETS_TOPIC, this.index, encodeBatch(records.slice(at, at + RECORDS_PER_BATCH_MAX)), -1);
-      if (firstOffset < 0 && result) firstOffset = result.baseOffset;
+      const baseOffset = await this.host.produceOffsets(this.index, encodeBatch(records.slice(at, at + RECORDS_PER_BATCH_MAX)));
+      if (firstOffset < 0) firstOffset = baseOffset;
     }
     return firstOffset;
   }
 
   /** Runs between write rounds, so the store holds exactly what the log up to here says. */
   private async cleanIfDue(): Promise<void> {
-    const partition = this.broker.partition(OFFSETS_TOPIC, this.index);
+    const partition = this.requirePartition();
     const records = partition.log.logEndOffset() - partition.log.logStartOffset();
     const live = this.store.liveCount;
     if (records < this.options.cleanAfterRecords + live || records < 2 * live) return;
     const entries = this.store.liveEntries();
     const copyStart = entries.length > 0 ? await this.append(entries.map(encodeOffsetEntry)) : partition.log.logEndOffset();
-    await partition.log.deletePrefix(copyStart);
-    partition.clampHighWatermark();
+    await this.host.deleteOffsetsPrefix(this.index, copyStart);
+  }
+
+  private requirePartition(): NonNullable<ReturnType<GroupsHost['localPartition']>> {
+    const partition = this.host.localPartition(OFFSETS_TOPIC, this.index);
+    if (!partition) throw new Error(`${OFFSETS_TOPIC}/${this.index} has no replica on this broker`);
+    return partition;
   }
 }

@@ -1,0 +1,142 @@
+/**
+ * Group administration: list groups (every broker answers for the groups it coordinates), describe
+ * one, and reset its offsets. Reset targets are resolved here against each partition's leader
+ * (earliest, latest, by time, shifted), then written by the coordinator, which refuses while the
+ * group has live members.
+ */
+import type { DescribeGroupResponse__Output } from '../../protocol/generated/sluice/v1/DescribeGroupResponse.js';
+import type { FetchOffsetsResponse__Output } from '../../protocol/generated/sluice/v1/FetchOffsetsResponse.js';
+import type { ListGroupsResponse__Output } from '../../protocol/generated/sluice/v1/ListGroupsResponse.js';
+import type { ResetOffsetsResponse__Output } from '../../protocol/generated/sluice/v1/ResetOffsetsResponse.js';
+import { Cluster, type ResolvedClientOptions } from '../cluster.js';
+import { listOffset } from '../offsets.js';
+import { GroupsClient } from './groups-client.js';
+
+export interface GroupSummary {
+  groupId: string;
+  state: string;
+  members: number;
+}
+
+export interface GroupMemberDescription {
+  memberId: string;
+  groupInstanceId: string;
+  clientId: string;
+  memberEpoch: number;
+  subscribedTopics: string[];
+  assignment: Array<{ topic: string; partitions: number[] }>;
+}
+
+export interface GroupPartitionLag {
+  topic: string;
+  partition: number;
+  /** -1 when nothing was committed. */
+  committedOffset: number;
+  logEndOffset: number;
+  lag: number;
+  /** Age of the oldest unconsumed record, in ms (0 with no lag). */
+  lagMs: number;
+  /** Member id of the owner, '' when unowned. */
+  owner: string;
+}
+
+export interface GroupDescription {
+  group: string;
+  state: string;
+  groupEpoch: number;
+  members: GroupMemberDescription[];
+  partitions: GroupPartitionLag[];
+}
+
+export type ResetTarget =
+  | { kind: 'earliest' }
+  | { kind: 'latest' }
+  | { kind: 'offset'; offset: number }
+  | { kind: 'timestamp'; timestampMs: number }
+  | { kind: 'shift'; by: number };
+
+export class GroupAdmin {
+  private readonly groups: GroupsClient;
+
+  constructor(options: ResolvedClientOptions) {
+    this.groups = new GroupsClient(new Cluster(options));
+  }
+
+  async listGroups(): Promise<GroupSummary[]> {
+    const metadata = await this.groups.cluster.fetchMetadata([]);
+    const addresses = metadata.brokers.filter((broker) => broker.alive).map((broker) => broker.address);
+    const answers = await Promise.all(
+      addresses.map((address) => this.groups.toBroker<ListGroupsResponse__Output>(address, (stub, options, cb) => stub.ListGroups({}, options, cb))),
+    );
+    const byId = new Map<string, GroupSummary>();
+    for (const answer of answers) for (const group of answer.groups) byId.set(group.groupId, { groupId: group.groupId, state: group.state, members: group.members });
+    return [...byId.values()].sort((a, b) => a.groupId.localeCompare(b.groupId));
+  }
+
+  async describeGroup(groupId: string): Promise<GroupDescription> {
+    const response = await this.groups.toCoordinator<DescribeGroupResponse__Output>(groupId, (stub, options, cb) => stub.DescribeGroup({ groupId }, options, cb));
+    return {
+      group: response.groupId,
+      state: response.state,
+      groupEpoch: response.groupEpoch,
+      members: response.members.map((member) => ({
+        memberId: member.memberId,
+        groupInstanceId: member.groupInstanceId,
+        clientId: member.clientId,
+        memberEpoch: member.memberEpoch,
+        subscribedTopics: [...member.subscribedTopics],
+        assignment: member.assignment.map((entry) => ({ topic: entry.topic, partitions: [...entry.partitions] })),
+      })),
+      partitions: response.partitions.map((partition) => ({
+        topic: partition.topic,
+        partition: partition.partition,
+        committedOffset: partition.committedOffset,
+        logEndOffset: partition.logEndOffset,
+        lag: partition.lag,
+        lagMs: partition.lagMs,
+        owner: partition.owner,
+      })),
+    };
+  }
+
+  /** Sets every partition of `topic` to the target; returns the new offsets. GROUP_NOT_EMPTY while members are live. */
+  async resetOffsets(groupId: string, topic: string, target: ResetTarget): Promise<Array<{ topic: string; partition: number; offset: number }>> {
+    const count = await this.groups.cluster.partitionCount(topic);
+    const committed = await this.groups.toCoordinator<FetchOffsetsResponse__Output>(groupId, (stub, options, cb) =>
+      stub.FetchOffsets({ groupId, partitions: [{ topic, partitions: Array.from({ length: count }, (_, i) => i) }] }, options, cb),
+    );
+    const offsets = await Promise.all(
+      Array.from({ length: count }, async (_, partition) => {
+        const current = committed.offsets.find((offset) => offset.partition === partition)?.offset;
+        return { topic, partition, offset: await this.resolve(topic, partition, target, current) };
+      }),
+    );
+    await this.groups.toCoordinator<ResetOffsetsResponse__Output>(groupId, (stub, options, cb) =>
+      stub.ResetOffsets({ groupId, offsets: offsets.map((offset) => ({ ...offset, metadata: '', attempts: null })) }, options, cb),
+    );
+    return offsets;
+  }
+
+  async close(): Promise<void> {
+    this.groups.close();
+  }
+
+  /** The target offset, kept within [log start, high watermark]. */
+  private async resolve(topic: string, partition: number, target: ResetTarget, current: number | undefined): Promise<number> {
+    const cluster = this.groups.cluster;
+    const earliest = await listOffset(cluster, topic, partition, 'earliest');
+    const clamp = (offset: number): number => Math.min(Math.max(offset, earliest.logStartOffset), earliest.highWatermark);
+    switch (target.kind) {
+      case 'earliest':
+        return earliest.offset;
+      case 'latest':
+        return earliest.highWatermark;
+      case 'offset':
+        return clamp(target.offset);
+      case 'timestamp':
+        return (await listOffset(cluster, topic, partition, { timestamp: target.timestampMs })).offset;
+      case 'shift':
+        return clamp((current ?? earliest.logStartOffset) + target.by);
+    }
+  }
+}
