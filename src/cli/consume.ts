@@ -8,6 +8,7 @@ import { parseFormat, parseNonNegativeInt, parseOffsetOption, parsePositiveInt }
 import { clientFor, globalOptions, type CommandContext } from './context.js';
 import { UsageError } from './io.js';
 import { ChunkedWriter, recordJsonLine, recordValueLine } from './output.js';
+import { consumeWithGroup } from './group-consume.js';
 
 export interface ConsumeOptions {
   group?: string;
@@ -19,11 +20,8 @@ export interface ConsumeOptions {
   format: 'value' | 'json';
 }
 
-/** Seam for the consumer-groups issue: replace this check with a group-backed consumer. */
-export const GROUPS_NOT_AVAILABLE = 'consumer groups are not available yet';
-
 export function validateConsumeOptions(options: ConsumeOptions): void {
-  if (options.group !== undefined) throw new UsageError(GROUPS_NOT_AVAILABLE);
+  if (options.group !== undefined && options.partition !== undefined) throw new UsageError('--group and --partition cannot be used together');
   if (options.offset !== undefined && options.partition === undefined) throw new UsageError('--offset needs --partition');
   if (options.offset !== undefined && options.fromBeginning) throw new UsageError('--offset and --from-beginning cannot be used together');
 }
@@ -39,7 +37,7 @@ export function registerConsumeCommand(program: Command, context: CommandContext
     .command('consume')
     .description('print records of a topic, one per line')
     .argument('<topic>', 'topic to read')
-    .option('--group <group>', 'consumer group (not available yet)')
+    .option('--group <group>', 'consume as a member of this group (commits; resumes where the group left off)')
     .option('--from-beginning', 'start at the earliest offset instead of the latest')
     .option('--partition <p>', 'read only this partition', parseNonNegativeInt)
     .option('--offset <o>', 'start offset in --partition (or earliest/latest)', parseOffsetOption)
@@ -48,7 +46,8 @@ export function registerConsumeCommand(program: Command, context: CommandContext
     .option('--format <format>', 'value or json', parseFormat, 'value' as const)
     .action(async (topic: string, options: ConsumeOptions, command: Command) => {
       validateConsumeOptions(options);
-      await consume(topic, options, command, context);
+      if (options.group !== undefined) await consumeWithGroup(topic, options.group, options, command, context);
+      else await consume(topic, options, command, context);
     });
 }
 

@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { SluiceError } from '../client/index.js';
 import { registerBenchCommands } from './bench.js';
 import { registerConsumeCommand } from './consume.js';
+import { registerGroupCommands } from './group.js';
 import { DEFAULT_BOOTSTRAP, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
 import { registerProduceCommand } from './produce.js';
 import { registerTopicCommands } from './topic.js';
@@ -25,6 +26,7 @@ export function buildProgram(io: CliIo): Command {
   registerTopicCommands(program, context);
   registerProduceCommand(program, context);
   registerConsumeCommand(program, context);
+  registerGroupCommands(program, context);
   registerBenchCommands(program, context);
   // Subcommands created above inherited exitOverride and configureOutput from the root.
   return program;

@@ -24,7 +24,7 @@ describe('sluice argument parsing (exit 2 on usage errors, no broker)', () => {
     ['--offset without --partition', ['consume', 't', '--offset', '5'], /needs --partition/],
     ['--offset with --from-beginning', ['consume', 't', '--partition', '0', '--offset', '5', '--from-beginning'], /cannot be used together/],
     ['bad --format', ['consume', 't', '--format', 'xml'], /value or json/],
-    ['--group (groups not available yet)', ['consume', 't', '--group', 'g'], /consumer groups are not available yet/],
+    ['--group with --partition', ['consume', 't', '--group', 'g', '--partition', '0'], /cannot be used together/],
     ['malformed --bootstrap', ['--bootstrap', 'nope', 'topic', 'list'], /bootstrap/],
   ];
   for (const [name, argv, message] of usageCases) {

@@ -268,7 +268,7 @@ export class GroupConsumer {
       if (await this.deadLetterIfExhausted(state, record)) continue;
       const message = { ...record, attempt: this.attemptOf(state, record.offset) };
       await this.runHandler(partitionKey, () => handler(message), record.offset);
-      if (!(await this.settle(state, partitionKey, [record]))) return;
+      if (!(await this.settle(state, partitionKey, [record], true))) return;
     }
   }
 
@@ -283,7 +283,7 @@ export class GroupConsumer {
     const batch = state.position < state.carefulUntil ? fresh.slice(0, 1) : fresh;
     const messages = batch.map((record) => ({ ...record, attempt: this.attemptOf(state, record.offset) }));
     await this.runHandler(partitionKey, () => handler({ topic: state.topic, partition: state.partition, messages }), batch[0]!.offset);
-    await this.settle(state, partitionKey, batch);
+    await this.settle(state, partitionKey, batch, false);
   }
 
   /** Runs the handler; a throw becomes a failure of `offset` (the first record it was given). */
@@ -303,16 +303,17 @@ export class GroupConsumer {
   }
 
   /**
-   * After a handler: acknowledges the records not failed, or rewinds to the failed one (or
-   * dead-letters it). Returns false when the rest of the partition's records must be dropped.
+   * After a handler: acknowledges the records (eachMessage: returning acknowledges; eachBatch:
+   * only ack() does), or rewinds to the failed one (or dead-letters it). Returns false when the
+   * rest of the partition's records must be dropped.
    */
-  private async settle(state: OwnedPartition, partitionKey: string, records: ConsumedRecord[]): Promise<boolean> {
+  private async settle(state: OwnedPartition, partitionKey: string, records: ConsumedRecord[], autoAck: boolean): Promise<boolean> {
     const failure = this.failures.get(partitionKey);
     this.failures.delete(partitionKey);
     if (this.owned.get(partitionKey) !== state || state.revoking) return false;
     const last = records[records.length - 1]!;
     for (const record of records) {
-      if (failure && record.offset >= failure.offset) break;
+      if (!autoAck || (failure && record.offset >= failure.offset)) break;
       state.tracker.ack(record.offset);
     }
     if (!failure) {

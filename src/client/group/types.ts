@@ -9,7 +9,7 @@ export interface GroupMessage extends ConsumedRecord {
 export interface EachBatchPayload {
   topic: string;
   partition: number;
-  /** In offset order; acknowledge each (ack) or let the handler return to acknowledge all not nacked. */
+  /** In offset order; acknowledge each with ack() (returning does not acknowledge a batch; a throw rewinds to its first record). */
   messages: GroupMessage[];
 }
 
