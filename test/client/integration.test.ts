@@ -53,6 +53,8 @@ async function consumeUntil(consumer: Consumer, count: number, timeoutMs = 20_00
 describe('client and CLI against a broker process', function () {
   this.timeout(60_000);
   let broker: BrokerProcess | undefined;
+  /** SLUICE_TEST_BOOTSTRAP runs these tests against an already running broker instead of a fresh process. */
+  let address = process.env.SLUICE_TEST_BOOTSTRAP ?? '';
   let client: Sluice;
   let admin: Admin;
   const closers: Array<() => Promise<void>> = [];
@@ -60,8 +62,11 @@ describe('client and CLI against a broker process', function () {
   const uniqueTopic = (prefix: string): string => `${prefix}-${process.pid}-${Date.now()}-${topicSeq++}`;
 
   before(async () => {
-    broker = await BrokerProcess.start();
-    client = createClient({ bootstrap: broker.address, clientId: 'integration-test' });
+    if (!address) {
+      broker = await BrokerProcess.start();
+      address = broker.address;
+    }
+    client = createClient({ bootstrap: address, clientId: 'integration-test' });
     admin = client.admin();
     closers.push(() => admin.close());
   });
@@ -201,7 +206,6 @@ describe('client and CLI against a broker process', function () {
   });
 
   it('CLI: topic create/describe --json, produce from a pipe, consume --max-messages', async () => {
-    const address = broker!.address;
     const topic = uniqueTopic('cli');
     const created = await runCli(['--json', 'topic', 'create', topic, '--partitions', '2', '--replication', '1'], address);
     expect(created.code, created.stderr).to.equal(0);
@@ -251,7 +255,7 @@ describe('client and CLI against a broker process', function () {
   });
 
   it('CLI: exits 1 with one error line when produce fails', async () => {
-    const result = await runCli(['produce', uniqueTopic('missing')], broker!.address, (stdin) => void stdin.end('hello\n'));
+    const result = await runCli(['produce', uniqueTopic('missing')], address, (stdin) => void stdin.end('hello\n'));
     expect(result.code).to.equal(1);
     expect(result.stderr).to.match(/^sluice: UNKNOWN_TOPIC: [^\n]*\n$/);
   });
