@@ -17,6 +17,7 @@ export interface ConsumeOptions {
   offset?: number | 'earliest' | 'latest';
   maxMessages?: number;
   timeoutMs?: number;
+  sessionTimeoutMs?: number;
   format: 'value' | 'json';
 }
 
@@ -43,6 +44,7 @@ export function registerConsumeCommand(program: Command, context: CommandContext
     .option('--offset <o>', 'start offset in --partition (or earliest/latest)', parseOffsetOption)
     .option('--max-messages <n>', 'exit after this many records', parsePositiveInt)
     .option('--timeout-ms <ms>', 'exit after this long without a new record', parsePositiveInt)
+    .option('--session-timeout-ms <ms>', 'with --group: how soon the group moves this member\'s partitions if it dies', parsePositiveInt)
     .option('--format <format>', 'value or json', parseFormat, 'value' as const)
     .action(async (topic: string, options: ConsumeOptions, command: Command) => {
       validateConsumeOptions(options);

@@ -17,6 +17,7 @@ export async function consumeWithGroup(topic: string, group: string, options: Co
   const consumer = new GroupConsumer(client.options, {
     groupId: group,
     autoOffsetReset: options.fromBeginning ? 'earliest' : 'latest',
+    ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: options.sessionTimeoutMs }),
   }, (err) => io.stderr.write(`sluice: ${err instanceof Error ? err.message : String(err)}\n`));
   consumer.subscribe([topic]);
   const writer = new ChunkedWriter(io.stdout);

@@ -273,17 +273,18 @@ export class GroupConsumer {
   }
 
   private async deliverBatch(partitionKey: string, generation: number, records: ConsumedRecord[], handler: (batch: EachBatchPayload) => Promise<void> | void): Promise<void> {
-    const first = records[0];
-    if (!first || this.closing) return;
-    const state = this.deliverable(partitionKey, generation, first);
-    if (!state) return;
-    const fresh = records.filter((record) => record.offset >= state.position);
-    if (await this.deadLetterIfExhausted(state, fresh[0]!)) return;
-    // In careful mode a batch is one record, so a crash is pinned to it.
-    const batch = state.position < state.carefulUntil ? fresh.slice(0, 1) : fresh;
-    const messages = batch.map((record) => ({ ...record, attempt: this.attemptOf(state, record.offset) }));
-    await this.runHandler(partitionKey, () => handler({ topic: state.topic, partition: state.partition, messages }), batch[0]!.offset);
-    await this.settle(state, partitionKey, batch, false);
+    while (!this.closing) {
+      const position = this.owned.get(partitionKey)?.position ?? Number.POSITIVE_INFINITY;
+      const fresh = records.filter((record) => record.offset >= position);
+      const state = fresh[0] && this.deliverable(partitionKey, generation, fresh[0]);
+      if (!state) return;
+      if (await this.deadLetterIfExhausted(state, fresh[0]!)) continue;
+      // In careful mode a batch is one record, so a crash is pinned to it.
+      const batch = state.position < state.carefulUntil ? fresh.slice(0, 1) : fresh;
+      const messages = batch.map((record) => ({ ...record, attempt: this.attemptOf(state, record.offset) }));
+      await this.runHandler(partitionKey, () => handler({ topic: state.topic, partition: state.partition, messages }), batch[0]!.offset);
+      if (!(await this.settle(state, partitionKey, batch, false))) return;
+    }
   }
 
   /** Runs the handler; a throw becomes a failure of `offset` (the first record it was given). */

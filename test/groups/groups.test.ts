@@ -1,0 +1,270 @@
+import { expect } from 'chai';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Admin, Cluster, Consumer, createClient, GroupAdmin, GroupConsumer, Producer, resolveClientOptions, SluiceError, type GroupMessage } from '../../src/client/index.js';
+import { BrokerProcess, PROJECT_ROOT, waitFor } from '../helpers/broker-process.js';
+
+const SLUICE = join(PROJECT_ROOT, 'bin/sluice');
+const POISON_FIXTURE = join(PROJECT_ROOT, 'dist/test/groups/fixtures/poison-consumer.js');
+
+/** A port the OS says is free: the broker advertises its configured port, so 0 would not do. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+interface Proc {
+  child: ChildProcess;
+  stdout: string;
+  exited: Promise<number | null>;
+}
+
+function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
+  const child = spawn(process.execPath, [command, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const proc: Proc = { child, stdout: '', exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
+  child.stdout!.on('data', (chunk: Buffer) => (proc.stdout += chunk.toString()));
+  child.stderr!.on('data', () => undefined);
+  return proc;
+}
+
+describe('groups: consumer groups against a broker process', function () {
+  this.timeout(90_000);
+  let broker: BrokerProcess;
+  let bootstrap: string;
+  const started: Array<{ close(): Promise<void> }> = [];
+  const processes: Proc[] = [];
+
+  before(async () => {
+    const port = await freePort();
+    broker = await BrokerProcess.start({ port, args: ['--group-min-session-timeout-ms', '500'] });
+    bootstrap = broker.address;
+  });
+
+  afterEach(async () => {
+    for (const proc of processes.splice(0)) proc.child.kill('SIGKILL');
+    await Promise.all(started.splice(0).map((closable) => closable.close().catch(() => undefined)));
+  });
+
+  after(async () => {
+    await broker?.cleanup();
+  });
+
+  function options() {
+    return resolveClientOptions({ bootstrap, retry: { retries: 4, maxBackoffMs: 500 } });
+  }
+
+  async function createTopic(name: string, partitions: number): Promise<void> {
+    const admin = new Admin(new Cluster(options()));
+    await admin.createTopic({ name, partitions, replicationFactor: 1 });
+    await admin.close();
+  }
+
+  async function produce(topic: string, values: string[]): Promise<void> {
+    const producer = new Producer(new Cluster(options()), { lingerMs: 1 });
+    await producer.send({ topic, records: values.map((value, i) => ({ value, key: String(i) })) });
+    await producer.close();
+  }
+
+  function member(group: string, extra: Partial<ConstructorParameters<typeof GroupConsumer>[1]> = {}): GroupConsumer {
+    const consumer = new GroupConsumer(options(), { groupId: group, sessionTimeoutMs: 1_000, autoOffsetReset: 'earliest', autoCommitIntervalMs: 200, retryBackoffMs: 20, ...extra }, () => undefined);
+    started.push(consumer);
+    return consumer;
+  }
+
+  async function readAll(topic: string, partitions: number): Promise<GroupMessage[]> {
+    const consumer = new Consumer(new Cluster(options()), { autoOffsetReset: 'earliest' });
+    started.push(consumer);
+    consumer.assign(Array.from({ length: partitions }, (_, partition) => ({ topic, partition })));
+    const out: GroupMessage[] = [];
+    for (;;) {
+      const records = await consumer.poll({ timeoutMs: 500 });
+      if (records.length === 0) return out;
+      out.push(...records.map((record) => ({ ...record, attempt: 0 })));
+    }
+  }
+
+  it('three members of a group hold disjoint assignments covering all 6 partitions', async () => {
+    await createTopic('cover', 6);
+    const members = [member('cover-g'), member('cover-g'), member('cover-g')];
+    for (const consumer of members) {
+      consumer.subscribe(['cover']);
+      void consumer.run({ eachMessage: () => undefined });
+    }
+    const assignments = await waitFor('a stable, complete assignment', () => {
+      const lists = members.map((consumer) => consumer.assignment().map((tp) => tp.partition));
+      const flat = lists.flat().sort();
+      return flat.length === 6 && lists.every((list) => list.length === 2) ? lists : undefined;
+    }, 15_000);
+    expect(new Set(assignments.flat()).size).to.equal(6);
+  });
+
+  it('a SIGKILLed member\'s partitions move within the session timeout; nothing is lost, duplicates are bounded', async () => {
+    await createTopic('kill', 6);
+    const env = { SLUICE_BOOTSTRAP: bootstrap };
+    const consumers = [0, 1, 2].map(() =>
+      runProcess(SLUICE, ['consume', 'kill', '--group', 'kill-g', '--from-beginning', '--timeout-ms', '3000', '--session-timeout-ms', '1000'], env),
+    );
+    processes.push(...consumers);
+    const admin = new GroupAdmin(options());
+    started.push(admin);
+    await waitFor('three members with two partitions each', async () => {
+      const description = await admin.describeGroup('kill-g');
+      return description.members.length === 3 && description.members.every((m) => m.assignment[0]?.partitions.length === 2) ? true : undefined;
+    }, 20_000);
+    const values = Array.from({ length: 6_000 }, (_, i) => String(i + 1));
+    await produce('kill', values);
+    await waitFor('the victim to consume something', () => (consumers[0]!.stdout.split('\n').length > 10 ? true : undefined), 20_000);
+    consumers[0]!.child.kill('SIGKILL');
+    await Promise.all(consumers.map((proc) => proc.exited));
+    const lines = consumers.flatMap((proc) => proc.stdout.split('\n').filter((line) => line.length > 0));
+    expect(new Set(lines)).to.have.property('size', values.length);
+    const duplicates = lines.length - values.length;
+    // Only records after the victim's last commit come again: at most what it held uncommitted.
+    expect(duplicates).to.be.at.most(values.length / 3 + 1);
+  });
+
+  it('a zombie\'s commit is fenced with STALE_MEMBER_EPOCH', async () => {
+    await createTopic('zombie', 2);
+    await produce('zombie', ['a', 'b', 'c', 'd']);
+    const zombie = member('zombie-g', { maxPollIntervalMs: 500 });
+    zombie.subscribe(['zombie']);
+    let release: () => void = () => undefined;
+    const stuck = new Promise<void>((resolve) => (release = resolve));
+    let entered = false;
+    void zombie.run({
+      eachMessage: async () => {
+        entered = true;
+        await stuck; // a handler that hangs past maxPollIntervalMs
+      },
+    });
+    await waitFor('the handler to start', () => (entered ? true : undefined), 10_000);
+    const errors: unknown[] = [];
+    const healthy = new GroupConsumer(options(), { groupId: 'zombie-g', sessionTimeoutMs: 1_000, autoOffsetReset: 'earliest' }, (err) => errors.push(err));
+    started.push(healthy);
+    healthy.subscribe(['zombie']);
+    void healthy.run({ eachMessage: () => undefined });
+    await waitFor('the healthy member to take every partition', () => (healthy.assignment().length === 2 ? true : undefined), 15_000);
+    const groups = createClient({ bootstrap });
+    const admin = new GroupAdmin(groups.options);
+    started.push(admin);
+    const description = await admin.describeGroup('zombie-g');
+    expect(description.members.map((m) => m.memberId)).to.not.include(zombie.memberId);
+    release();
+    // The zombie's own commit: rejected, never stored.
+    const err = await zombieCommit(zombie);
+    expect(err).to.be.instanceOf(SluiceError);
+    expect(['STALE_MEMBER_EPOCH', 'UNKNOWN_MEMBER']).to.include((err as SluiceError).code);
+  });
+
+  /** Sends a commit with the zombie's old epoch straight to the coordinator. */
+  async function zombieCommit(zombie: GroupConsumer): Promise<unknown> {
+    const { GroupsClient } = await import('../../src/client/group/groups-client.js');
+    const client = new GroupsClient(new Cluster(options()));
+    try {
+      await client.toCoordinator('zombie-g', (stub, callOptions, cb) =>
+        stub.CommitOffsets({ groupId: 'zombie-g', memberId: zombie.memberId, memberEpoch: 1, offsets: [{ topic: 'zombie', partition: 0, offset: 4, metadata: '' }] }, callOptions, cb),
+      );
+      return undefined;
+    } catch (err) {
+      return err;
+    } finally {
+      client.close();
+    }
+  }
+
+  it('a handler failing twice then succeeding sees the record three times, and the group moves on', async () => {
+    await createTopic('retry', 1);
+    await produce('retry', ['ok-1', 'flaky', 'ok-2']);
+    const consumer = member('retry-g');
+    consumer.subscribe(['retry']);
+    const seen: Array<[string, number]> = [];
+    void consumer.run({
+      eachMessage: (message) => {
+        seen.push([message.value!.toString(), message.attempt]);
+        if (message.value!.toString() === 'flaky' && message.attempt < 3) throw new Error('not yet');
+      },
+    });
+    await waitFor('ok-2', () => (seen.some(([value]) => value === 'ok-2') ? true : undefined), 15_000);
+    expect(seen).to.deep.equal([['ok-1', 1], ['flaky', 1], ['flaky', 2], ['flaky', 3], ['ok-2', 1]]);
+  });
+
+  it('a handler that always fails sends the record to the dead-letter topic with its headers', async () => {
+    await createTopic('doomed', 1);
+    await produce('doomed', ['fine', 'bad', 'after']);
+    const consumer = member('doomed-g', { maxAttempts: 3 });
+    consumer.subscribe(['doomed']);
+    const handled: string[] = [];
+    void consumer.run({
+      eachMessage: (message) => {
+        if (message.value!.toString() === 'bad') throw new Error('cannot handle bad');
+        handled.push(message.value!.toString());
+      },
+    });
+    await waitFor('the record after the bad one', () => (handled.includes('after') ? true : undefined), 15_000);
+    const [dead] = await waitFor('the dead letter', async () => {
+      const records = await readAll('doomed.dlq', 1).catch(() => []);
+      return records.length > 0 ? records : undefined;
+    }, 10_000);
+    const headers = Object.fromEntries(dead!.headers.map((h) => [h.key, h.value.toString()]));
+    expect(dead!.value!.toString()).to.equal('bad');
+    expect(headers).to.include({ 'sluice-dlq-topic': 'doomed', 'sluice-dlq-partition': '0', 'sluice-dlq-offset': '1', 'sluice-dlq-attempts': '3' });
+    expect(headers['sluice-dlq-error']).to.match(/cannot handle bad/);
+    await consumer.close();
+    const admin = new GroupAdmin(options());
+    started.push(admin);
+    const description = await admin.describeGroup('doomed-g');
+    expect(description.partitions[0]).to.include({ committedOffset: 3, lag: 0 });
+  });
+
+  it('a consumer process that dies on one record every time ends with it dead-lettered and the rest processed', async () => {
+    await createTopic('poison', 1);
+    const values = Array.from({ length: 50 }, (_, i) => `v${i}`);
+    values[20] = 'POISON';
+    await produce('poison', values);
+    const processed = new Set<string>();
+    let crashes = 0;
+    for (let run = 0; run < 10; run++) {
+      const proc = runProcess(POISON_FIXTURE, [bootstrap, 'poison', 'poison-g', 'POISON', '3']);
+      processes.push(proc);
+      const code = await proc.exited;
+      for (const line of proc.stdout.split('\n')) if (line) processed.add(line);
+      if (code === 0) break;
+      expect(code).to.equal(3);
+      crashes++;
+    }
+    expect(crashes).to.be.within(3, 4); // the first crash may be blamed on the record at the last auto-commit
+    expect([...processed].sort()).to.deep.equal(values.filter((v) => v !== 'POISON').sort());
+    const dead = await readAll('poison.dlq', 1);
+    expect(dead.map((record) => record.value!.toString())).to.deep.equal(['POISON']);
+  });
+
+  it('reset-offsets rewinds a stopped group, its records are consumed again, and offsets survive a broker restart', async () => {
+    await createTopic('again', 3);
+    const values = Array.from({ length: 300 }, (_, i) => String(i));
+    await produce('again', values);
+    const env = { SLUICE_BOOTSTRAP: bootstrap };
+    const first = runProcess(SLUICE, ['consume', 'again', '--group', 'again-g', '--from-beginning', '--max-messages', '300'], env);
+    processes.push(first);
+    expect(await first.exited).to.equal(0);
+    expect(first.stdout.split('\n').filter(Boolean)).to.have.length(300);
+    broker = await broker.restart();
+    const describe = runProcess(SLUICE, ['group', 'describe', 'again-g', '--json'], env);
+    expect(await describe.exited).to.equal(0);
+    const description = JSON.parse(describe.stdout) as { partitions: Array<{ committedOffset: number; logEndOffset: number; lag: number }> };
+    expect(description.partitions.reduce((sum, p) => sum + p.committedOffset, 0)).to.equal(300);
+    for (const partition of description.partitions) expect(partition.lag).to.equal(0);
+    const reset = runProcess(SLUICE, ['group', 'reset-offsets', 'again-g', '--topic', 'again', '--to-earliest'], env);
+    expect(await reset.exited).to.equal(0);
+    const second = runProcess(SLUICE, ['consume', 'again', '--group', 'again-g', '--max-messages', '300'], env);
+    processes.push(second);
+    expect(await second.exited).to.equal(0);
+    expect(second.stdout.split('\n').filter(Boolean).sort()).to.deep.equal([...values].sort());
+  });
+});
