@@ -27,3 +27,18 @@ sim-soak: build
 
 clean:
 	rm -rf dist
+
+# Benchmarks (issue 6; docs/PERFORMANCE.md). bench-produce/-consume/-e2e run against a broker at
+# SLUICE_BOOTSTRAP (default 127.0.0.1:7001, e.g. `make run`); bench-compare starts its own.
+BENCH_ARGS ?=
+bench-produce: build
+	./bin/sluice bench produce --topic bench-100 --records 2000000 --record-size 100 --broker-metrics http://127.0.0.1:8001/metrics $(BENCH_ARGS)
+
+bench-consume: build
+	./bin/sluice bench consume --topic bench-100 $(BENCH_ARGS)
+
+bench-e2e: build
+	./bin/sluice bench e2e --topic bench-e2e --rate 10000 --records 100000 $(BENCH_ARGS)
+
+bench-compare: build
+	scripts/bench-compare.sh

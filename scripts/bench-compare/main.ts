@@ -1,0 +1,84 @@
+/**
+ * `node dist/scripts/bench-compare/main.js --sluice H:P --sluice-metrics URL --redis H:P --nats H:P`:
+ * runs the same workloads against Sluice, Redis Streams and NATS JetStream (already running; see
+ * scripts/bench-compare.sh, which starts and stops them) and prints one side-by-side table.
+ * Sizes can be scaled with RECORDS_100B, RECORDS_1KIB, E2E_RATE, E2E_SECONDS.
+ */
+import { parseArgs } from 'node:util';
+import type { BenchResult } from '../../src/bench/report.js';
+import { NatsWorkloads } from './nats.js';
+import type { Workloads } from './peer.js';
+import { RedisWorkloads } from './redis.js';
+import { SluiceWorkloads } from './sluice.js';
+
+const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
+const RECORDS_100B = env('RECORDS_100B', 1_000_000);
+const RECORDS_1KIB = env('RECORDS_1KIB', 300_000);
+const E2E_RATE = env('E2E_RATE', 10_000);
+const E2E_SECONDS = env('E2E_SECONDS', 10);
+
+interface Row {
+  workload: string;
+  metric: string;
+  /** Whether a larger value is better (throughput) or smaller (latency). */
+  higherIsBetter: boolean;
+  pick: (result: BenchResult) => number;
+  run: (system: Workloads) => Promise<BenchResult>;
+}
+
+const ROWS: Row[] = [
+  { workload: 'produce 100 B', metric: 'records/s', higherIsBetter: true, pick: (r) => r.recordsPerSec, run: (s) => s.produce(100, RECORDS_100B) },
+  { workload: 'produce 1 KiB', metric: 'MB/s', higherIsBetter: true, pick: (r) => r.mbPerSec, run: (s) => s.produce(1024, RECORDS_1KIB) },
+  { workload: 'consume 100 B backlog', metric: 'records/s', higherIsBetter: true, pick: (r) => r.recordsPerSec, run: (s) => s.consumeBacklog(RECORDS_100B) },
+  { workload: `e2e @ ${E2E_RATE}/s`, metric: 'p50 ms', higherIsBetter: false, pick: (r) => r.latencyMs.p50, run: (s) => s.endToEnd(E2E_RATE, E2E_RATE * E2E_SECONDS) },
+];
+
+async function measure(name: string, system: Workloads): Promise<BenchResult[]> {
+  const results: BenchResult[] = [];
+  try {
+    for (const row of ROWS) {
+      process.stderr.write(`${name}: ${row.workload} …\n`);
+      results.push(await row.run(system));
+    }
+  } finally {
+    await system.close();
+  }
+  return results;
+}
+
+function format(value: number): string {
+  return value >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(value >= 10 ? 1 : 2);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { sluice: { type: 'string' }, 'sluice-metrics': { type: 'string' }, redis: { type: 'string' }, nats: { type: 'string' } } });
+  if (!values.sluice || !values['sluice-metrics'] || !values.redis || !values.nats) {
+    throw new Error('usage: main.js --sluice H:P --sluice-metrics URL --redis H:P --nats H:P');
+  }
+  // One system at a time: they share two cores.
+  const sluice = await measure('sluice', new SluiceWorkloads(values.sluice, values['sluice-metrics']));
+  const redis = await measure('redis', new RedisWorkloads(values.redis));
+  const nats = await measure('nats', await NatsWorkloads.connect(values.nats));
+  const header = ['workload', 'metric', 'sluice', 'redis', 'nats', 'sluice/redis', 'sluice/nats'];
+  const rows: string[][] = [];
+  ROWS.forEach((row, i) => {
+    const [s, r, n] = [sluice[i]!, redis[i]!, nats[i]!].map(row.pick) as [number, number, number];
+    rows.push([row.workload, row.metric, format(s), format(r), format(n), `${(s / r).toFixed(2)}x`, `${(s / n).toFixed(2)}x`]);
+    if (!row.higherIsBetter) {
+      const p99 = [sluice[i]!, redis[i]!, nats[i]!].map((x) => x.latencyMs.p99) as [number, number, number];
+      rows.push([row.workload, 'p99 ms', format(p99[0]), format(p99[1]), format(p99[2]), `${(p99[0] / p99[1]).toFixed(2)}x`, `${(p99[0] / p99[2]).toFixed(2)}x`]);
+    }
+  });
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c]!.length)));
+  const line = (cells: string[]): string => cells.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}`);
+  console.log('(throughput: higher is better, ratio > 1 favours Sluice; latency: lower is better, ratio < 1 favours Sluice)');
+  const rss = sluice.map((r) => r.brokerRssMaxMb ?? 0);
+  console.log(`sluice broker peak RSS: ${Math.max(...rss).toFixed(1)} MiB`);
+  console.log(`\n${JSON.stringify({ sluice, redis, nats })}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
