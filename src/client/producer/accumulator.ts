@@ -1,7 +1,8 @@
 /**
  * Collects records into one open batch per partition and hands closed batches to the sender in order.
  * A batch closes when the next record would push it past `batchBytesMax`, when it has waited
- * `lingerMs`, when its acks differ from the next record's, or on `closeAll()` (flush).
+ * `lingerMs`, when its acks differ from the next record's, or on `closeAll()` (flush). A closed
+ * batch that fits into the partition's last unsent batch joins it.
  *
  * Memory is bounded by `bufferBytesMax`: `reserve` waits (FIFO, so callers keep their order) until
  * enough buffered bytes are `release`d by completed batches.
@@ -179,7 +180,20 @@ export class RecordAccumulator {
     const batch = queue.open;
     if (!batch) return;
     queue.open = undefined;
-    queue.ready.push(batch);
+    // A batch still waiting behind the partition's in-flight request absorbs the next one: when the
+    // round trip is slower than the linger time, fewer larger requests go out instead of a queue of
+    // small ones that grows without bound (measured: e2e latency at 10k records/s, docs/PERFORMANCE.md).
+    const waiting = queue.ready[queue.ready.length - 1];
+    if (waiting && waiting.acks === batch.acks && waiting.sizeBytes + batch.sizeBytes - BATCH_OVERHEAD_BYTES <= this.options.batchBytesMax) {
+      for (let i = 0; i < batch.records.length; i++) {
+        waiting.records.push(batch.records[i]!);
+        waiting.completions.push(batch.completions[i]!);
+      }
+      waiting.sizeBytes += batch.sizeBytes - BATCH_OVERHEAD_BYTES;
+      this.release(BATCH_OVERHEAD_BYTES);
+    } else {
+      queue.ready.push(batch);
+    }
     this.options.onReady(queue.topic, queue.partition);
   }
 
