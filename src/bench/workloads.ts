@@ -34,7 +34,7 @@ export interface WorkloadOptions {
 /** Records handed to one send() call: large enough to amortise the call, small enough to pace. */
 const SEND_CHUNK_RECORDS = 500;
 /** Records sent but not acknowledged per producer; the producer's own buffer bounds bytes as well. */
-const OUTSTANDING_RECORDS_MAX = 200_000;
+const OUTSTANDING_RECORDS_MAX = 50_000;
 const E2E_TIMESTAMP_BYTES = 8;
 const E2E_DRAIN_MS = 5_000;
 
