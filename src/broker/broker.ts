@@ -1,18 +1,36 @@
 /**
- * The broker's core, independent of gRPC: topics, their partitions on this broker, and the
- * operations the services expose. Handlers in service.ts translate wire messages to these calls.
+ * The broker's core, independent of gRPC: follows the cluster metadata, runs a Raft-replicated
+ * Partition for every replica assigned to this broker, and implements the operations the services
+ * expose. A single broker is a cluster of one: the same paths, with groups of one voter.
  */
 import { validateBatch } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
+import { topicConfigToStrings, type TopicConfig } from '../config/topic-config.js';
+import { Controller, METADATA_GROUP, PRODUCER_ID_BLOCK, type CreateTopicSpec, type PartitionReport } from '../controller/controller.js';
+import { ControllerLink } from '../controller/link.js';
+import type { MetadataImage, TopicMetadata } from '../controller/metadata-image.js';
+import { ReplicaManager } from '../replication/replica-manager.js';
+import type { RaftTransport } from '../replication/transport.js';
+import type { RaftLimits } from '../raft/index.js';
 import type { LogStore } from '../storage/types.js';
-import { topicConfigToStrings } from '../config/topic-config.js';
-import { Partition, type Acks, type FetchResult, type PartitionHooks } from './partition.js';
-import { TopicRegistry, type CreateTopicSpec, type TopicRecord } from './topic-registry.js';
+import { Partition, type Acks, type FetchResult, type PartitionHooks, type ProduceResult } from './partition.js';
 
 export interface BrokerIdentity {
   brokerId: number;
   advertisedHost: string;
   port: number;
+}
+
+export interface ClusterSettings {
+  /** Every broker's id and `host:port` (this one included). */
+  addresses: ReadonlyMap<number, string>;
+  controllerVoters: readonly number[];
+  tickMs: number;
+  raftLimits: Partial<RaftLimits>;
+  heartbeatIntervalMs: number;
+  sessionTimeoutMs: number;
+  requestTimeoutMs: number;
+  leaderBalanceIntervalMs: number;
 }
 
 export interface PartitionView {
@@ -24,6 +42,7 @@ export interface PartitionView {
   logEndOffset: number;
   highWatermark: number;
   sizeBytes: number;
+  leaderEpoch: number;
 }
 
 export interface TopicView {
@@ -31,62 +50,184 @@ export interface TopicView {
   replicationFactor: number;
   configs: Record<string, string>;
   partitions: PartitionView[];
+  internal: boolean;
 }
 
-/** The leader epoch a single-replica partition stamps; Raft terms replace it with replication. */
-const SINGLE_REPLICA_EPOCH = 1;
+export interface BrokerView {
+  id: number;
+  host: string;
+  port: number;
+  alive: boolean;
+}
+
+/** How often createTopic checks whether the new partitions have leaders. */
+const LEADER_POLL_MS = 20;
+
+/** Raft group name of a partition; the topic id keeps a re-created topic apart from the old one. */
+export function partitionGroup(topic: TopicMetadata, partition: number): string {
+  return `${topic.name}/${partition}@${topic.topicId}`;
+}
 
 export class Broker {
-  private readonly partitions = new Map<string, Partition[]>();
+  private readonly partitions = new Map<string, Partition>();
   private readonly fetchAborts = new AbortController();
+  private reconciling: Promise<void> = Promise.resolve();
+  private imageWaiters: Array<{ version: number; resolve(): void }> = [];
+  private balanceTimer: NodeJS.Timeout | undefined;
+  /** Unused producer ids of this broker's current block, [next, end). */
+  private producerIds: Promise<{ next: number; end: number }> = Promise.resolve({ next: 0, end: 0 });
+  readonly controller: Controller;
+  readonly replicas: ReplicaManager;
+  readonly link: ControllerLink;
 
   private constructor(
     readonly identity: BrokerIdentity,
     readonly store: LogStore,
-    readonly registry: TopicRegistry,
+    private readonly cluster: ClusterSettings,
+    transport: RaftTransport,
     private readonly hooks: (topic: string, partition: number) => PartitionHooks,
-  ) {}
+  ) {
+    const selfId = identity.brokerId;
+    this.controller = new Controller({ selfId, sessionTimeoutMs: cluster.sessionTimeoutMs });
+    this.replicas = new ReplicaManager({ selfId, store, transport, tickMs: cluster.tickMs, limits: cluster.raftLimits });
+    this.link = new ControllerLink({
+      selfId,
+      host: identity.advertisedHost,
+      port: identity.port,
+      controller: this.controller,
+      voters: cluster.controllerVoters,
+      addresses: cluster.addresses,
+      heartbeatIntervalMs: cluster.heartbeatIntervalMs,
+      requestTimeoutMs: cluster.requestTimeoutMs,
+      leaderships: () => this.leaderships(),
+    });
+  }
 
   static async open(
     identity: BrokerIdentity,
     store: LogStore,
+    cluster: ClusterSettings,
+    transport: RaftTransport,
     hooks: (topic: string, partition: number) => PartitionHooks = () => ({}),
   ): Promise<Broker> {
-    const broker = new Broker(identity, store, await TopicRegistry.open(store), hooks);
-    for (const topic of broker.registry.list()) await broker.openPartitions(topic);
+    const broker = new Broker(identity, store, cluster, transport, hooks);
+    broker.controller.onImage((image) => broker.onImage(image));
+    if (cluster.controllerVoters.includes(identity.brokerId)) {
+      const metadata = await broker.replicas.open(METADATA_GROUP, {
+        voters: cluster.controllerVoters,
+        apply: (entries) => broker.controller.applyEntries(entries),
+        onLeaderChange: () => broker.controller.noteLeadership(broker.controller.isLeader),
+      });
+      broker.controller.attach(metadata);
+    }
     return broker;
   }
 
-  private async openPartitions(topic: TopicRecord): Promise<void> {
-    const partitions = await Promise.all(
-      topic.logIds.map(async (logId, index) => {
-        const log = await this.store.openLog(logId);
-        const config = () => this.registry.require(topic.name).config;
-        return new Partition(topic.name, index, log, config, SINGLE_REPLICA_EPOCH, this.hooks(topic.name, index));
-      }),
-    );
-    this.partitions.set(topic.name, partitions);
+  /** Starts ticking Raft, registering and heartbeating, and balancing leaders. */
+  start(): void {
+    this.replicas.start();
+    this.link.start();
+    this.balanceTimer = setInterval(() => this.balanceLeaders(), this.cluster.leaderBalanceIntervalMs);
+    this.balanceTimer.unref();
   }
 
-  /** The partition, or UNKNOWN_TOPIC / UNKNOWN_PARTITION. */
-  partition(topic: string, index: number): Partition {
-    const partitions = this.partitions.get(topic);
-    if (!partitions) throw new SluiceError('UNKNOWN_TOPIC', `topic "${topic}" does not exist`);
-    const partition = partitions[index];
-    if (!partition) {
-      throw new SluiceError('UNKNOWN_PARTITION', `topic "${topic}" has partitions 0-${partitions.length - 1}, not ${index}`);
+  /** Registered with the controller and holding the metadata up to that registration. */
+  get ready(): boolean {
+    return this.link.registered && this.controller.metadata.version > this.link.brokerEpoch;
+  }
+
+  private requireReady(): void {
+    if (!this.ready) {
+      throw new SluiceError('BROKER_NOT_AVAILABLE', `broker ${this.identity.brokerId} is starting: waiting for the controller and cluster metadata`);
     }
+  }
+
+  private onImage(image: MetadataImage): void {
+    for (const waiter of this.imageWaiters.filter((w) => image.version >= w.version)) waiter.resolve();
+    this.imageWaiters = this.imageWaiters.filter((w) => image.version < w.version);
+    this.reconciling = this.reconciling.then(() => this.reconcile(image)).catch((err: unknown) => console.error('applying metadata failed:', err));
+  }
+
+  /** Opens the replicas the image assigns here and drops the ones it no longer has. */
+  private async reconcile(image: MetadataImage): Promise<void> {
+    const self = this.identity.brokerId;
+    const wanted = new Set<string>();
+    for (const topic of Object.values(image.topics)) {
+      for (const [index, replicas] of topic.replicas.entries()) {
+        if (!replicas.includes(self)) continue;
+        const group = partitionGroup(topic, index);
+        wanted.add(group);
+        if (this.partitions.has(group)) continue;
+        const partition = await this.openPartition(topic, index, replicas, group);
+        this.partitions.set(group, partition);
+      }
+    }
+    for (const [group, partition] of this.partitions) {
+      if (wanted.has(group)) continue;
+      this.partitions.delete(group);
+      partition.wakeFetchers();
+      await this.replicas.drop(group);
+    }
+  }
+
+  private async openPartition(topic: TopicMetadata, index: number, replicas: number[], group: string): Promise<Partition> {
+    let partition: Partition | undefined;
+    const replicated = await this.replicas.open(group, {
+      voters: replicas,
+      onHighWatermark: () => partition?.wakeFetchers(),
+      onLeaderChange: () => partition?.wakeFetchers(),
+    });
+    const name = topic.name;
+    partition = new Partition({
+      topic: name,
+      index,
+      replicated,
+      config: () => this.topicConfig(name),
+      addressOf: (brokerId) => this.cluster.addresses.get(brokerId),
+      hooks: this.hooks(name, index),
+    });
+    // A brand-new group: let the preferred leader campaign now instead of after a timeout.
+    if (replicas[0] === this.identity.brokerId && replicated.term === 0) replicated.campaign();
     return partition;
   }
 
-  allPartitions(): Partition[] {
-    return [...this.partitions.values()].flat();
+  private topicConfig(name: string): Readonly<TopicConfig> {
+    const topic = this.controller.metadata.topics[name];
+    if (!topic) throw new SluiceError('UNKNOWN_TOPIC', `topic "${name}" does not exist`);
+    return topic.config;
   }
 
-  async produce(topic: string, index: number, batch: Buffer, acks: Acks) {
+  private requireTopic(name: string): TopicMetadata {
+    this.requireReady();
+    const topic = this.controller.metadata.topics[name];
+    if (!topic) throw new SluiceError('UNKNOWN_TOPIC', `topic "${name}" does not exist`);
+    return topic;
+  }
+
+  /** The local replica, or UNKNOWN_TOPIC / UNKNOWN_PARTITION / NOT_LEADER (with the leader's address). */
+  partition(name: string, index: number): Partition {
+    const topic = this.requireTopic(name);
+    if (!Number.isInteger(index) || index < 0 || index >= topic.replicas.length) {
+      throw new SluiceError('UNKNOWN_PARTITION', `topic "${name}" has partitions 0-${topic.replicas.length - 1}, not ${index}`);
+    }
+    const partition = this.partitions.get(partitionGroup(topic, index));
+    if (partition) return partition;
+    const leader = this.link.view.leaders.get(`${name}/${index}`)?.leader ?? -1;
+    throw new SluiceError(
+      'NOT_LEADER',
+      `broker ${this.identity.brokerId} holds no replica of ${name}/${index}`,
+      leader > 0 ? this.cluster.addresses.get(leader) : undefined,
+    );
+  }
+
+  allPartitions(): Partition[] {
+    return [...this.partitions.values()];
+  }
+
+  produce(topic: string, index: number, batch: Buffer, acks: Acks, timeoutMs: number): Promise<ProduceResult | undefined> {
     const partition = this.partition(topic, index);
     const header = validateBatch(batch);
-    return partition.produce(batch, header, acks);
+    return partition.produce(batch, header, acks, timeoutMs);
   }
 
   fetch(topic: string, index: number, offset: number, maxBytes: number, maxWaitMs: number, minBytes: number, signal?: AbortSignal): Promise<FetchResult> {
@@ -95,46 +236,139 @@ export class Broker {
     return partition.fetch({ offset, maxBytes, maxWaitMs, minBytes, signal: signals });
   }
 
+  /** Resolves once this broker's metadata image reached `version`. */
+  private waitForVersion(version: number): Promise<void> {
+    if (this.controller.metadata.version >= version) return Promise.resolve();
+    return new Promise((resolve) => this.imageWaiters.push({ version, resolve }));
+  }
+
   async createTopic(spec: CreateTopicSpec): Promise<TopicView> {
-    const record = await this.registry.create(spec, 1);
-    await this.openPartitions(record);
-    return this.describeTopic(spec.name);
+    this.requireReady();
+    await this.waitForVersion(await this.link.forwardCreateTopic(spec));
+    // Answer once every partition has a leader (bounded), so the topic is usable when we return,
+    // as users of Kafka's admin client expect; clients still retry NOT_LEADER if it moves.
+    const deadline = Date.now() + this.cluster.requestTimeoutMs;
+    for (;;) {
+      const view = this.describeTopic(spec.name);
+      if (view.partitions.every((p) => p.leader > 0) || Date.now() > deadline) return view;
+      await new Promise((r) => setTimeout(r, LEADER_POLL_MS));
+    }
   }
 
   async deleteTopic(name: string): Promise<void> {
-    const record = this.registry.require(name);
-    if (record.internal) throw new SluiceError('INVALID_TOPIC', `internal topic "${name}" cannot be deleted`);
-    const partitions = this.partitions.get(name) ?? [];
-    await this.registry.delete(name);
-    this.partitions.delete(name);
-    for (const partition of partitions) partition.wakeFetchers();
-    await Promise.all(partitions.map((partition) => partition.drain()));
-    await Promise.all(record.logIds.map((logId) => this.store.dropLog(logId)));
+    this.requireTopic(name);
+    await this.waitForVersion(await this.link.forwardDeleteTopic(name));
   }
 
   async alterTopicConfig(name: string, set: Record<string, string>, reset: string[]): Promise<TopicView> {
-    await this.registry.alterConfig(name, set, reset);
+    await this.waitForVersion(await this.link.forwardAlterTopicConfig(name, set, reset));
     return this.describeTopic(name);
   }
 
+  /** A fresh producer id (epoch 0) from this broker's block, fetching a new block from the controller when used up. */
+  initProducerId(): Promise<{ producerId: number; producerEpoch: number }> {
+    this.requireReady();
+    const next = this.producerIds.then(async (block) => {
+      const current = block.next < block.end ? block : await this.newProducerIdBlock();
+      return { block: { next: current.next + 1, end: current.end }, id: current.next };
+    });
+    this.producerIds = next.then((r) => r.block, () => ({ next: 0, end: 0 }));
+    return next.then((r) => ({ producerId: r.id, producerEpoch: 0 }));
+  }
+
+  private async newProducerIdBlock(): Promise<{ next: number; end: number }> {
+    const { firstId, count } = await this.link.forwardAllocateProducerIds(PRODUCER_ID_BLOCK);
+    return { next: firstId, end: firstId + count };
+  }
+
+  /** What this broker leads, for the controller. */
+  private leaderships(): PartitionReport[] {
+    return this.allPartitions()
+      .filter((p) => p.isLeader)
+      .map((p) => ({
+        topic: p.topic,
+        partition: p.index,
+        term: p.replicated.term,
+        isr: p.replicated.inSyncReplicas(),
+        highWatermark: p.hw,
+        logEndOffset: p.log.logEndOffset(),
+        logStartOffset: p.log.logStartOffset(),
+      }));
+  }
+
+  private partitionView(topic: TopicMetadata, index: number): PartitionView {
+    const replicas = topic.replicas[index]!;
+    const local = this.partitions.get(partitionGroup(topic, index));
+    if (local?.isLeader) {
+      return {
+        partition: index,
+        leader: this.identity.brokerId,
+        replicas,
+        isr: local.replicated.inSyncReplicas(),
+        logStartOffset: local.log.logStartOffset(),
+        logEndOffset: local.log.logEndOffset(),
+        highWatermark: local.hw,
+        sizeBytes: local.log.sizeBytes(),
+        leaderEpoch: local.replicated.term,
+      };
+    }
+    const reported = this.link.view.leaders.get(`${topic.name}/${index}`);
+    const localLeader = local?.replicated.leaderId;
+    return {
+      partition: index,
+      leader: localLeader || reported?.leader || -1,
+      replicas,
+      isr: reported?.isr ?? [],
+      logStartOffset: reported?.logStartOffset ?? local?.log.logStartOffset() ?? 0,
+      logEndOffset: reported?.logEndOffset ?? local?.log.logEndOffset() ?? 0,
+      highWatermark: reported?.highWatermark ?? local?.hw ?? 0,
+      sizeBytes: local?.log.sizeBytes() ?? 0,
+      leaderEpoch: local?.replicated.term ?? 0,
+    };
+  }
+
   describeTopic(name: string): TopicView {
-    const record = this.registry.require(name);
-    const self = this.identity.brokerId;
+    const topic = this.requireTopic(name);
     return {
       name,
-      replicationFactor: record.replicationFactor,
-      configs: topicConfigToStrings(record.config),
-      partitions: (this.partitions.get(name) ?? []).map((partition) => ({
-        partition: partition.index,
-        leader: self,
-        replicas: [self],
-        isr: [self],
-        logStartOffset: partition.log.logStartOffset(),
-        logEndOffset: partition.log.logEndOffset(),
-        highWatermark: partition.hw,
-        sizeBytes: partition.log.sizeBytes(),
-      })),
+      replicationFactor: topic.replicas[0]?.length ?? 0,
+      configs: topicConfigToStrings(topic.config),
+      partitions: topic.replicas.map((_, index) => this.partitionView(topic, index)),
+      internal: topic.internal,
     };
+  }
+
+  listTopics(): TopicView[] {
+    this.requireReady();
+    return Object.keys(this.controller.metadata.topics)
+      .sort()
+      .map((name) => this.describeTopic(name));
+  }
+
+  brokers(): BrokerView[] {
+    const alive = new Set(this.controller.isLeader ? this.controller.aliveBrokers() : this.link.view.aliveBrokers);
+    alive.add(this.identity.brokerId);
+    return [...this.cluster.addresses.keys()].sort((a, b) => a - b).map((id) => {
+      const registered = this.controller.metadata.brokers[id];
+      const [host, port] = (this.cluster.addresses.get(id) ?? ':0').split(':');
+      return { id, host: registered?.host ?? host!, port: registered?.port ?? Number(port), alive: alive.has(id) && registered !== undefined };
+    });
+  }
+
+  controllerId(): number {
+    return this.controller.leaderId || this.link.view.controller || -1;
+  }
+
+  /** Moves leadership back to preferred replicas (the first of each replica list) once they are in sync. */
+  private balanceLeaders(): void {
+    const self = this.identity.brokerId;
+    const alive = new Set(this.link.view.aliveBrokers);
+    for (const partition of this.allPartitions()) {
+      if (!partition.isLeader) continue;
+      const preferred = partition.replicated.voters[0]!;
+      if (preferred === self || !alive.has(preferred)) continue;
+      if (partition.replicated.inSyncReplicas().includes(preferred)) partition.replicated.transferLeadership(preferred);
+    }
   }
 
   /** Wakes long-polls so in-flight fetches answer now; later fetches answer without waiting. */
@@ -144,8 +378,11 @@ export class Broker {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.balanceTimer);
     this.stopWaiting();
-    await Promise.all(this.allPartitions().map((partition) => partition.drain()));
+    this.link.close();
+    await this.reconciling;
+    await this.replicas.close();
     await this.store.close();
   }
 }

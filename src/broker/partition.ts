@@ -1,16 +1,21 @@
 /**
- * One partition replica on this broker: its log, its high watermark, and the produce and fetch
- * paths over it. Batches are stored and served as bytes; only batch headers are read.
- *
- * Today every partition has one replica, so an append is committed once it is stored locally;
- * `Replicator` is the seam where Raft replication plugs in (commit = majority stored).
+ * One partition replica on this broker: the Raft-replicated log, and the produce and fetch paths
+ * over it. Batches are stored and served as bytes; only batch headers are read. The high watermark
+ * is the Raft commit: consumers never see past it. Only the leader serves produce and fetch.
  */
 import { batchExpiresAt, readBatchHeader, type BatchHeader } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
-import type { AppendResult, PartitionLog } from '../storage/types.js';
+import type { ReplicatedLog } from '../replication/replicated-log.js';
+import type { PartitionLog } from '../storage/types.js';
 import type { TopicConfig } from '../config/topic-config.js';
+import { ProducerStateTable } from './producer-state.js';
 
 export type Acks = 0 | 1 | -1;
+
+export interface ProduceResult {
+  baseOffset: number;
+  lastOffset: number;
+}
 
 export interface FetchResult {
   batches: Buffer[];
@@ -39,76 +44,121 @@ export interface PartitionHooks {
   onServed?(records: number, bytes: number, endOffset: number): void;
 }
 
+export interface PartitionOptions {
+  topic: string;
+  index: number;
+  replicated: ReplicatedLog;
+  config: () => Readonly<TopicConfig>;
+  /** `host:port` of a broker id, for NOT_LEADER hints. */
+  addressOf: (brokerId: number) => string | undefined;
+  hooks?: PartitionHooks;
+  now?: () => number;
+}
+
 /** How many wholly expired batches one fetch may skip over before answering. */
 const EXPIRED_BATCH_SKIPS_MAX = 1024;
 
 export class Partition {
-  private highWatermark: number;
+  readonly topic: string;
+  readonly index: number;
+  readonly replicated: ReplicatedLog;
   private waiters = new Set<() => void>();
-  private lastAppend: Promise<unknown> = Promise.resolve();
+  private producers: ProducerStateTable | undefined;
+  /** The term `producers` was rebuilt in; a new term rebuilds it from the log. */
+  private producersTerm = -1;
+  private readonly now: () => number;
+  private readonly hooks: PartitionHooks;
 
-  constructor(
-    readonly topic: string,
-    readonly index: number,
-    readonly log: PartitionLog,
-    private readonly config: () => Readonly<TopicConfig>,
-    readonly leaderEpoch: number,
-    private readonly hooks: PartitionHooks = {},
-    private readonly now: () => number = Date.now,
-  ) {
-    // A single replica's whole log is committed: it was acknowledged only once stored.
-    this.highWatermark = log.logEndOffset();
+  constructor(private readonly options: PartitionOptions) {
+    this.topic = options.topic;
+    this.index = options.index;
+    this.replicated = options.replicated;
+    this.now = options.now ?? Date.now;
+    this.hooks = options.hooks ?? {};
+  }
+
+  get log(): PartitionLog {
+    return this.replicated.log;
   }
 
   get hw(): number {
-    return this.highWatermark;
+    return this.replicated.highWatermark;
   }
 
-  /**
-   * Appends a validated batch. acks=0 answers before the append; 1 and all once it is committed
-   * (the same while a partition has a single replica).
-   */
-  async produce(batch: Buffer, header: BatchHeader, acks: Acks): Promise<AppendResult | undefined> {
-    const maxBytes = this.config()['max.message.bytes'];
-    if (batch.length > maxBytes) {
-      throw new SluiceError('BATCH_TOO_LARGE', `batch of ${batch.length} bytes exceeds max.message.bytes=${maxBytes} of topic "${this.topic}"`);
-    }
-    const appendedAtMs = this.now();
-    const appended = this.log.append(batch, this.leaderEpoch).then((result) => {
-      this.advanceHighWatermark(result.lastOffset + 1);
-      this.hooks.onCommitted?.(header, batch.length, appendedAtMs, result.lastOffset + 1);
-      return result;
-    });
-    this.lastAppend = appended.catch(() => undefined);
-    if (acks === 0) {
-      appended.catch((err: unknown) => console.error(`acks=0 append to ${this.topic}/${this.index} failed:`, err));
-      return undefined;
-    }
-    return appended;
+  get isLeader(): boolean {
+    return this.replicated.isLeader;
   }
 
-  /** Resolves when every append issued so far has settled (graceful shutdown). */
-  drain(): Promise<unknown> {
-    return this.lastAppend;
-  }
-
-  private advanceHighWatermark(offset: number): void {
-    if (offset <= this.highWatermark) return;
-    this.highWatermark = offset;
-    this.wakeFetchers();
-  }
-
-  /** Ends every waiting long-poll now (new data, truncation, shutdown). */
+  /** Called by the owner when the high watermark moved, the log was cut, or leadership changed. */
   wakeFetchers(): void {
     const waiters = this.waiters;
     this.waiters = new Set();
     for (const wake of waiters) wake();
   }
 
-  /** After deletePrefix/truncate the high watermark must stay inside the log. */
-  clampHighWatermark(): void {
-    this.highWatermark = Math.min(Math.max(this.highWatermark, this.log.logStartOffset()), this.log.logEndOffset());
-    this.wakeFetchers();
+  private requireLeader(): void {
+    if (this.replicated.isLeader) return;
+    const leader = this.replicated.leaderId;
+    const hint = leader ? this.options.addressOf(leader) : undefined;
+    throw new SluiceError('NOT_LEADER', `this broker does not lead ${this.topic}/${this.index}${leader ? `; broker ${leader} does` : '; no leader yet'}`, hint);
+  }
+
+  private producerState(): ProducerStateTable {
+    if (!this.producers || this.producersTerm !== this.replicated.term) {
+      this.producers = ProducerStateTable.rebuild(this.log.batches());
+      this.producersTerm = this.replicated.term;
+    }
+    return this.producers;
+  }
+
+  /**
+   * Appends a validated batch as leader. acks=0 answers before the append, 1 once the leader
+   * stored it, all once a majority of replicas stored it (or NOT_ENOUGH_REPLICAS after `timeoutMs`).
+   * A retried idempotent batch is answered with its original offsets.
+   */
+  async produce(batch: Buffer, header: BatchHeader, acks: Acks, timeoutMs: number): Promise<ProduceResult | undefined> {
+    this.requireLeader();
+    const maxBytes = this.options.config()['max.message.bytes'];
+    if (batch.length > maxBytes) {
+      throw new SluiceError('BATCH_TOO_LARGE', `batch of ${batch.length} bytes exceeds max.message.bytes=${maxBytes} of topic "${this.topic}"`);
+    }
+    const producers = this.producerState();
+    const check = producers.check(header);
+    if (check.kind === 'duplicate') {
+      const { baseOffset, lastOffset } = check.batch;
+      if (acks !== 0 && this.hw <= lastOffset) await this.waitForHighWatermark(lastOffset + 1, timeoutMs);
+      return { baseOffset, lastOffset };
+    }
+    const appendedAtMs = this.now();
+    const proposal = this.replicated.propose(batch, header);
+    producers.record(header, proposal.baseOffset, proposal.lastOffset);
+    const endOffset = proposal.lastOffset + 1;
+    proposal.committed.then(
+      () => this.hooks.onCommitted?.(header, batch.length, appendedAtMs, endOffset),
+      () => undefined,
+    );
+    const result = { baseOffset: proposal.baseOffset, lastOffset: proposal.lastOffset };
+    if (acks === 0) return undefined;
+    if (acks === 1) {
+      await proposal.persisted;
+      return result;
+    }
+    await withTimeout(proposal.committed, timeoutMs, () =>
+      new SluiceError('NOT_ENOUGH_REPLICAS', `${this.topic}/${this.index}: not committed by a majority of replicas within ${timeoutMs} ms`),
+    );
+    return result;
+  }
+
+  private async waitForHighWatermark(offset: number, timeoutMs: number): Promise<void> {
+    const deadline = this.now() + timeoutMs;
+    while (this.hw < offset) {
+      const remainingMs = deadline - this.now();
+      if (remainingMs <= 0) {
+        throw new SluiceError('NOT_ENOUGH_REPLICAS', `${this.topic}/${this.index}: offset ${offset - 1} not committed within ${timeoutMs} ms`);
+      }
+      this.requireLeader();
+      await this.waitForData(remainingMs);
+    }
   }
 
   private checkOffset(offset: number): void {
@@ -123,6 +173,7 @@ export class Partition {
   async fetch(spec: FetchRequestSpec): Promise<FetchResult> {
     const deadline = this.now() + spec.maxWaitMs;
     for (;;) {
+      this.requireLeader();
       this.checkOffset(spec.offset);
       const result = await this.readCommitted(spec.offset, spec.maxBytes);
       const remainingMs = deadline - this.now();
@@ -147,20 +198,25 @@ export class Partition {
     });
   }
 
-  /** Committed batches from `offset`, skipping wholly expired ones (never delivered, counted). */
+  /**
+   * Committed batches from `offset`, skipping control batches (Raft no-ops) and wholly expired
+   * batches (never delivered, counted).
+   */
   private async readCommitted(offset: number, maxBytes: number): Promise<FetchResult> {
-    const ttlMs = this.config()['message.ttl.ms'];
+    const ttlMs = this.options.config()['message.ttl.ms'];
     const nowMs = this.now();
+    const hw = this.hw;
     const batches: Buffer[] = [];
     let bytes = 0;
     let expiredRecords = 0;
     let servedRecords = 0;
     let position = offset;
-    for (let skips = 0; skips < EXPIRED_BATCH_SKIPS_MAX && position < this.highWatermark; ) {
-      const read = await this.log.read(position, maxBytes - bytes, this.highWatermark);
+    for (let skips = 0; skips < EXPIRED_BATCH_SKIPS_MAX && position < hw; ) {
+      const read = await this.log.read(position, maxBytes - bytes, hw);
       if (read.length === 0) break;
       for (const batch of read) {
         const header = readBatchHeader(batch);
+        if (header.recordCount === 0) continue;
         position = header.baseOffset + header.lastOffsetDelta + 1;
         const expiresAt = batchExpiresAt(header, ttlMs);
         if (expiresAt !== undefined && expiresAt <= nowMs) {
@@ -179,7 +235,7 @@ export class Partition {
     return {
       batches,
       bytes,
-      highWatermark: this.highWatermark,
+      highWatermark: hw,
       logStartOffset: this.log.logStartOffset(),
       logEndOffset: this.log.logEndOffset(),
       nextOffset: position,
@@ -189,9 +245,27 @@ export class Partition {
 
   /** -2 earliest, -1 latest (high watermark), else the first offset at or after the timestamp. */
   listOffset(timestamp: number): number {
+    this.requireLeader();
     if (timestamp === -2) return this.log.logStartOffset();
-    if (timestamp === -1) return this.highWatermark;
+    if (timestamp === -1) return this.hw;
     if (timestamp < 0) throw new SluiceError('INVALID_REQUEST', `timestamp must be -2, -1 or >= 0, got ${timestamp}`);
-    return Math.min(Math.max(this.log.offsetForTimestamp(timestamp), this.log.logStartOffset()), this.highWatermark);
+    return Math.min(Math.max(this.log.offsetForTimestamp(timestamp), this.log.logStartOffset()), this.hw);
   }
+}
+
+/** Resolves like `promise`, or rejects with `onTimeout()` after `timeoutMs`. */
+export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, onTimeout: () => Error): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(onTimeout()), timeoutMs);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err);
+      },
+    );
+  });
 }

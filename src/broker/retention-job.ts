@@ -2,8 +2,14 @@
  * Background deletion of whole old batches: time and size retention and wholly expired TTL
  * batches at the head of each partition. Runs every `intervalMs`, one pass at a time.
  */
-import { planRetention } from '../storage/index.js';
+import { planRetention, type BatchMeta } from '../storage/index.js';
 import type { Broker } from './broker.js';
+
+function committedBatches(batches: readonly BatchMeta[], commitIndex: number): readonly BatchMeta[] {
+  const first = batches[0];
+  if (!first) return batches;
+  return batches.slice(0, Math.max(0, commitIndex - first.entryIndex + 1));
+}
 
 export type RetentionReason = 'time' | 'size' | 'ttl';
 
@@ -38,10 +44,11 @@ export class RetentionJob {
   async runOnce(): Promise<number> {
     let deleted = 0;
     for (const partition of this.broker.allPartitions()) {
-      const config = this.broker.registry.get(partition.topic)?.config;
+      const config = this.broker.controller.metadata.topics[partition.topic]?.config;
       if (!config) continue;
       const plan = planRetention({
-        batches: partition.log.batches(),
+        // Only committed entries may go: Raft still needs the rest (and a no-op's lastOffset sits below HW).
+        batches: committedBatches(partition.log.batches(), partition.replicated.commitIndex),
         logStartOffset: partition.log.logStartOffset(),
         // Only committed batches may go: a follower may still need what is past the high watermark.
         logEndOffset: partition.hw,
@@ -52,7 +59,7 @@ export class RetentionJob {
       });
       if (plan.newLogStartOffset <= partition.log.logStartOffset()) continue;
       await partition.log.deletePrefix(plan.newLogStartOffset);
-      partition.clampHighWatermark();
+      partition.wakeFetchers();
       for (const [reason, records] of Object.entries(plan.recordsDeletedByReason) as Array<[RetentionReason, number]>) {
         if (records > 0) this.onDeleted(partition.topic, reason, records);
       }

@@ -1,22 +1,26 @@
 /**
- * Starts and stops a whole broker process: storage, broker core, gRPC server, HTTP endpoint and
- * background jobs. Shutdown finishes in-flight requests before closing storage.
+ * Starts and stops a whole broker process: storage, Raft transport, broker core, gRPC services, HTTP
+ * endpoint and background jobs. Shutdown finishes in-flight requests before closing storage.
  */
 import * as grpc from '@grpc/grpc-js';
 import type { Server as HttpServer } from 'node:http';
-import { brokerApi, CHANNEL_OPTIONS, groupsApi } from '../protocol/grpc.js';
+import { brokerApi, CHANNEL_OPTIONS, controllerApi, groupsApi } from '../protocol/grpc.js';
 import { openLogStore, parseFlushPolicy } from '../storage/index.js';
-import type { BrokerConfig } from '../config/broker-config.js';
+import { clusterMembership, type BrokerConfig } from '../config/broker-config.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { DeliveryLatency } from '../metrics/delivery-latency.js';
 import { startHttpEndpoint } from '../metrics/http.js';
-import { Broker } from './broker.js';
-import { InflightRequests } from './inflight.js';
-import { RetentionJob } from './retention-job.js';
+import { GrpcRaftTransport } from '../replication/transport-grpc.js';
 import { GroupCoordinator } from '../groups/coordinator.js';
 import { brokerGroupsHost } from '../groups/host.js';
 import { groupsHandlers } from '../groups/service.js';
-import { adminHandlers, brokerHandlers, type ServiceOptions } from './service.js';
+import { Broker } from './broker.js';
+import { InflightRequests } from './inflight.js';
+import { RetentionJob } from './retention-job.js';
+import { adminHandlers, brokerHandlers, controllerHandlers, type ServiceOptions } from './service.js';
+
+/** Raft election timeout in ticks (randomized up to twice this); with 50 ms ticks, 0.5-1 s. */
+const ELECTION_TICKS = 10;
 
 export class BrokerServer {
   private shuttingDown = false;
@@ -36,50 +40,77 @@ export class BrokerServer {
   ) {}
 
   static async start(config: BrokerConfig): Promise<BrokerServer> {
-    const store = await openLogStore({ dir: config.dataDir, flush: parseFlushPolicy(config.flush) });
-    let metrics: BrokerMetrics | undefined;
-    const broker = await Broker.open({ brokerId: config.brokerId, advertisedHost: config.advertisedHost, port: config.port }, store, (topic) => {
-      const delivery = new DeliveryLatency((latencyMs) => metrics?.deliveryLatencySeconds.observe(latencyMs / 1000));
-      return {
-        onCommitted(header, bytes, appendedAtMs, endOffset) {
-          metrics?.recordsIn.inc({ topic }, header.recordCount);
-          metrics?.bytesIn.inc({ topic }, bytes);
-          delivery.appended(endOffset, appendedAtMs);
-        },
-        onServed(records, bytes, endOffset) {
-          metrics?.recordsOut.inc({ topic }, records);
-          metrics?.bytesOut.inc({ topic }, bytes);
-          delivery.delivered(endOffset, Date.now());
-        },
-        onExpiredSkipped(records) {
-          metrics?.expiredRecords.inc({ topic }, records);
-        },
-      };
+    const grpcServer = new grpc.Server(CHANNEL_OPTIONS);
+    const port = await new Promise<number>((resolve, reject) => {
+      grpcServer.bindAsync(`${config.host}:${config.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
+        err ? reject(new Error(`cannot listen on ${config.host}:${config.port}: ${err.message}`)) : resolve(bound),
+      );
     });
+    const membership = clusterMembership({ ...config, port });
+    const store = await openLogStore({ dir: config.dataDir, flush: parseFlushPolicy(config.flush) });
+    const transport = new GrpcRaftTransport({ selfId: config.brokerId, peers: membership.addresses, server: grpcServer });
+    let metrics: BrokerMetrics | undefined;
+    const broker = await Broker.open(
+      { brokerId: config.brokerId, advertisedHost: config.advertisedHost, port },
+      store,
+      {
+        addresses: membership.addresses,
+        controllerVoters: membership.voters,
+        tickMs: config.raftTickMs,
+        raftLimits: { electionTicks: ELECTION_TICKS, heartbeatTicks: 1 },
+        heartbeatIntervalMs: config.brokerHeartbeatIntervalMs,
+        sessionTimeoutMs: config.brokerSessionTimeoutMs,
+        requestTimeoutMs: config.produceTimeoutMs,
+        leaderBalanceIntervalMs: config.leaderBalanceIntervalMs,
+      },
+      transport,
+      (topic) => {
+        const delivery = new DeliveryLatency((latencyMs) => metrics?.deliveryLatencySeconds.observe(latencyMs / 1000));
+        return {
+          onCommitted(header, bytes, appendedAtMs, endOffset) {
+            metrics?.recordsIn.inc({ topic }, header.recordCount);
+            metrics?.bytesIn.inc({ topic }, bytes);
+            delivery.appended(endOffset, appendedAtMs);
+          },
+          onServed(records, bytes, endOffset) {
+            metrics?.recordsOut.inc({ topic }, records);
+            metrics?.bytesOut.inc({ topic }, bytes);
+            delivery.delivered(endOffset, Date.now());
+          },
+          onExpiredSkipped(records) {
+            metrics?.expiredRecords.inc({ topic }, records);
+          },
+        };
+      },
+    );
     const inflight = new InflightRequests();
-    metrics = new BrokerMetrics(() =>
-      broker.allPartitions().map((p) => ({
-        topic: p.topic,
-        partition: p.index,
-        logStartOffset: p.log.logStartOffset(),
-        logEndOffset: p.log.logEndOffset(),
-        highWatermark: p.hw,
-      })),
+    metrics = new BrokerMetrics(
+      () =>
+        broker
+          .allPartitions()
+          .filter((p) => p.isLeader)
+          .map((p) => ({
+            topic: p.topic,
+            partition: p.index,
+            logStartOffset: p.log.logStartOffset(),
+            logEndOffset: p.log.logEndOffset(),
+            highWatermark: p.hw,
+          })),
       () => inflight.entries(),
     );
     const brokerMetrics = metrics;
     const serviceOptions: ServiceOptions = {
       fetchMaxWaitMs: config.fetchMaxWaitMs,
+      produceTimeoutMs: config.produceTimeoutMs,
       inflight,
       onRequest(method, durationMs, error) {
         brokerMetrics.requestSeconds.observe({ method }, durationMs / 1000);
         if (error) brokerMetrics.requestErrors.inc({ method, code: error.code });
       },
     };
-    const grpcServer = new grpc.Server(CHANNEL_OPTIONS);
-    const api = brokerApi();
-    grpcServer.addService(api.Broker.service, brokerHandlers(broker, serviceOptions));
-    grpcServer.addService(api.Admin.service, adminHandlers(broker, serviceOptions));
+    grpcServer.addService(brokerApi().Broker.service, brokerHandlers(broker, serviceOptions));
+    grpcServer.addService(brokerApi().Admin.service, adminHandlers(broker, serviceOptions));
+    grpcServer.addService(controllerApi().Controller.service, controllerHandlers(broker, serviceOptions));
     // Consumer groups (src/groups/): coordinates the groups whose __consumer_offsets partitions this broker leads.
     const groups = await GroupCoordinator.open(brokerGroupsHost(broker), {
       sessionTimeoutMinMs: config.groupMinSessionTimeoutMs,
@@ -87,17 +118,13 @@ export class BrokerServer {
       offsetsRetentionMs: config.offsetsRetentionMs,
     });
     grpcServer.addService(groupsApi().Groups.service, groupsHandlers(groups, serviceOptions));
-    const port = await new Promise<number>((resolve, reject) => {
-      grpcServer.bindAsync(`${config.host}:${config.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
-        err ? reject(new Error(`cannot listen on ${config.host}:${config.port}: ${err.message}`)) : resolve(bound),
-      );
-    });
+    broker.start();
     let server: BrokerServer | undefined;
     const httpServer = await startHttpEndpoint({
       host: config.host,
       port: config.httpPort,
       registry: metrics.registry,
-      isReady: () => server !== undefined && !server.shuttingDown,
+      isReady: () => server !== undefined && !server.shuttingDown && broker.ready,
     });
     const address = httpServer.address();
     const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;

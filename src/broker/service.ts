@@ -6,7 +6,9 @@ import type * as grpc from '@grpc/grpc-js';
 import { SluiceError } from '../protocol/errors.js';
 import type { AdminHandlers } from '../protocol/generated/sluice/v1/Admin.js';
 import type { BrokerHandlers } from '../protocol/generated/sluice/v1/Broker.js';
+import type { ControllerHandlers } from '../protocol/generated/sluice/v1/Controller.js';
 import type { TopicDescription } from '../protocol/generated/sluice/v1/TopicDescription.js';
+import { heartbeatResponse } from '../controller/link.js';
 import type { Broker, TopicView } from './broker.js';
 import type { Acks } from './partition.js';
 
@@ -16,6 +18,8 @@ export const FETCH_BYTES_MAX = 32 * 1024 * 1024;
 
 export interface ServiceOptions {
   fetchMaxWaitMs: number;
+  /** Default and upper bound of the acks=all replication wait. */
+  produceTimeoutMs: number;
   /** Counts requests in flight so shutdown can wait for them. */
   inflight: { enter(method: string): void; exit(method: string): void };
   onRequest?(method: string, durationMs: number, error?: SluiceError): void;
@@ -82,7 +86,8 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
       const topic = requireName(request.topic, 'topic');
       const acks = toAcks(request.acks);
       if (!Buffer.isBuffer(request.batch) || request.batch.length === 0) invalid('batch is required');
-      const result = await broker.produce(topic, request.partition, request.batch, acks);
+      const timeoutMs = Math.min(request.timeoutMs || options.produceTimeoutMs, options.produceTimeoutMs);
+      const result = await broker.produce(topic, request.partition, request.batch, acks, timeoutMs);
       const partition = broker.partition(topic, request.partition);
       return {
         baseOffset: result?.baseOffset ?? -1,
@@ -105,7 +110,7 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
         highWatermark: result.highWatermark,
         logStartOffset: result.logStartOffset,
         logEndOffset: result.logEndOffset,
-        messageTtlMs: broker.registry.require(topic).config['message.ttl.ms'],
+        messageTtlMs: broker.describeTopic(topic).configs['message.ttl.ms'] === undefined ? 0 : Number(broker.describeTopic(topic).configs['message.ttl.ms']),
         expiredRecords: result.expiredRecords,
         nextOffset: result.nextOffset,
       };
@@ -121,24 +126,19 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
     }),
 
     Metadata: unary('Metadata', options, (request) => {
-      const names = request.topics.length > 0 ? request.topics : broker.registry.list().map((topic) => topic.name);
-      const self = broker.identity.brokerId;
+      const topics = request.topics.length > 0 ? request.topics.map((name) => broker.describeTopic(name)) : broker.listTopics();
       return {
-        brokers: [{ id: self, host: broker.identity.advertisedHost, port: broker.identity.port, alive: true }],
-        controller: self,
-        topics: names.map((name) => ({
-          name,
-          partitions: broker.describeTopic(name).partitions.map((partition) => ({
-            partition: partition.partition,
-            leader: partition.leader,
-            replicas: partition.replicas,
-            isr: partition.isr,
-            leaderEpoch: 1,
-          })),
+        brokers: broker.brokers(),
+        controller: broker.controllerId(),
+        topics: topics.map((topic) => ({
+          name: topic.name,
+          partitions: topic.partitions.map((p) => ({ partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr, leaderEpoch: p.leaderEpoch })),
         })),
         clusterIdHash: 0,
       };
     }),
+
+    InitProducerId: unary('InitProducerId', options, () => broker.initProducerId()),
   };
 }
 
@@ -159,14 +159,42 @@ export function adminHandlers(broker: Broker, options: ServiceOptions): AdminHan
       return {};
     }),
     ListTopics: unary('ListTopics', options, (request) => ({
-      topics: broker.registry
-        .list()
+      topics: broker
+        .listTopics()
         .filter((topic) => request.includeInternal || !topic.internal)
-        .map((topic) => ({ name: topic.name, partitions: topic.logIds.length, replicationFactor: topic.replicationFactor })),
+        .map((topic) => ({ name: topic.name, partitions: topic.partitions.length, replicationFactor: topic.replicationFactor })),
     })),
     DescribeTopic: unary('DescribeTopic', options, (request) => topicDescription(broker.describeTopic(requireName(request.name, 'name')))),
     AlterTopicConfig: unary('AlterTopicConfig', options, async (request) =>
       topicDescription(await broker.alterTopicConfig(requireName(request.name, 'name'), request.set, request.delete)),
     ),
+  };
+}
+
+/** The controller service: answered by the controller leader, NOT_COORDINATOR (with a hint) elsewhere. */
+export function controllerHandlers(broker: Broker, options: ServiceOptions): ControllerHandlers {
+  const controller = broker.controller;
+  return {
+    RegisterBroker: unary('RegisterBroker', options, async (request) => ({
+      brokerEpoch: await controller.registerBroker(request.brokerId, request.host, request.port, request.incarnation),
+    })),
+    BrokerHeartbeat: unary('BrokerHeartbeat', options, (request) =>
+      heartbeatResponse(controller, request.brokerId, request.brokerEpoch, request.metadataVersion, request.leaderships),
+    ),
+    CreateTopic: unary('ControllerCreateTopic', options, async (request) => ({
+      metadataVersion: await controller.createTopic({
+        name: requireName(request.name, 'name'),
+        partitions: request.partitions,
+        replicationFactor: request.replicationFactor,
+        configs: request.configs,
+      }),
+    })),
+    DeleteTopic: unary('ControllerDeleteTopic', options, async (request) => ({
+      metadataVersion: await controller.deleteTopic(requireName(request.name, 'name')),
+    })),
+    AlterTopicConfig: unary('ControllerAlterTopicConfig', options, async (request) => ({
+      metadataVersion: await controller.alterTopicConfig(requireName(request.name, 'name'), request.set, request.delete),
+    })),
+    AllocateProducerIds: unary('AllocateProducerIds', options, (request) => controller.allocateProducerIds(request.brokerId, request.count)),
   };
 }

@@ -29,6 +29,16 @@ export interface BrokerConfig {
   groupMaxSessionTimeoutMs: number;
   /** Offsets of a group without members are deleted this long after its last commit, in ms. */
   offsetsRetentionMs: number;
+  /** Every broker of the cluster as `id@host:port,...`; empty: this broker alone. */
+  clusterBrokers: string;
+  /** Controller voter ids `1,2,3`; empty: the first three brokers (all of them if fewer). */
+  controllerVoters: string;
+  /** One Raft tick; elections time out after 10-20 ticks, leaders heartbeat every tick. */
+  raftTickMs: number;
+  brokerHeartbeatIntervalMs: number;
+  /** A broker without a heartbeat for this long is no longer alive to the controller. */
+  brokerSessionTimeoutMs: number;
+  leaderBalanceIntervalMs: number;
 }
 
 type Kind = 'int' | 'port' | 'string';
@@ -55,6 +65,12 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   'group.min.session.timeout.ms': { field: 'groupMinSessionTimeoutMs', kind: 'int', doc: 'smallest session timeout a group member may use' },
   'group.max.session.timeout.ms': { field: 'groupMaxSessionTimeoutMs', kind: 'int', doc: 'largest session timeout a group member may use' },
   'offsets.retention.ms': { field: 'offsetsRetentionMs', kind: 'int', doc: 'how long an empty group keeps its committed offsets' },
+  'cluster.brokers': { field: 'clusterBrokers', kind: 'string', doc: 'every broker as id@host:port, comma-separated (empty: this one alone)' },
+  'controller.voters': { field: 'controllerVoters', kind: 'string', doc: 'controller voter ids, comma-separated (default: the first three brokers)' },
+  'raft.tick.ms': { field: 'raftTickMs', kind: 'int', doc: 'Raft tick; elections time out after 10-20 ticks' },
+  'broker.heartbeat.interval.ms': { field: 'brokerHeartbeatIntervalMs', kind: 'int', doc: 'how often a broker heartbeats the controller' },
+  'broker.session.timeout.ms': { field: 'brokerSessionTimeoutMs', kind: 'int', doc: 'silence after which the controller considers a broker dead' },
+  'leader.balance.interval.ms': { field: 'leaderBalanceIntervalMs', kind: 'int', doc: 'how often leadership moves back to preferred replicas' },
 };
 
 export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
@@ -72,7 +88,15 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   groupMinSessionTimeoutMs: 500,
   groupMaxSessionTimeoutMs: 300_000,
   offsetsRetentionMs: 7 * 24 * 60 * 60 * 1000,
+  clusterBrokers: '',
+  controllerVoters: '',
+  raftTickMs: 50,
+  brokerHeartbeatIntervalMs: 250,
+  brokerSessionTimeoutMs: 3_000,
+  leaderBalanceIntervalMs: 5_000,
 };
+
+const OPTIONAL_STRINGS = new Set<keyof BrokerConfig>(['advertisedHost', 'clusterBrokers', 'controllerVoters']);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -81,7 +105,7 @@ export class ConfigError extends Error {
 function parseSetting(key: string, spec: KeySpec, text: string, source: string): number | string {
   const trimmed = text.trim();
   if (spec.kind === 'string') {
-    if (trimmed === '' && spec.field !== 'advertisedHost') throw new ConfigError(`${key} (${source}) must not be empty`);
+    if (trimmed === '' && !OPTIONAL_STRINGS.has(spec.field)) throw new ConfigError(`${key} (${source}) must not be empty`);
     return trimmed;
   }
   if (!/^\d+$/.test(trimmed)) throw new ConfigError(`${key} (${source}) must be a non-negative integer, got "${text}"`);
@@ -150,5 +174,33 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   if (config.groupMinSessionTimeoutMs < 1 || config.groupMaxSessionTimeoutMs < config.groupMinSessionTimeoutMs) {
     throw new ConfigError('group.min.session.timeout.ms must be >= 1 and <= group.max.session.timeout.ms');
   }
+  if (config.raftTickMs < 1) throw new ConfigError('raft.tick.ms must be >= 1');
+  clusterMembership(config);
   return config;
+}
+
+export interface ClusterMembership {
+  /** Every broker's `host:port`, this one included. */
+  addresses: Map<number, string>;
+  voters: number[];
+}
+
+/** Parses cluster.brokers and controller.voters; throws ConfigError on a bad list. */
+export function clusterMembership(config: BrokerConfig): ClusterMembership {
+  const addresses = new Map<number, string>();
+  for (const item of config.clusterBrokers.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const match = /^(\d+)@([^:@\s]+):(\d+)$/.exec(item);
+    if (!match) throw new ConfigError(`cluster.brokers: expected id@host:port, got "${item}"`);
+    const id = Number(match[1]);
+    if (id < 1 || addresses.has(id)) throw new ConfigError(`cluster.brokers: broker id ${id} is invalid or repeated`);
+    addresses.set(id, `${match[2]}:${match[3]}`);
+  }
+  if (addresses.size === 0) addresses.set(config.brokerId, `${config.advertisedHost}:${config.port}`);
+  if (!addresses.has(config.brokerId)) throw new ConfigError(`cluster.brokers does not list this broker (broker.id=${config.brokerId})`);
+  const ids = [...addresses.keys()].sort((a, b) => a - b);
+  const voters = config.controllerVoters.trim() === '' ? ids.slice(0, 3) : config.controllerVoters.split(',').map((v) => Number(v.trim()));
+  for (const voter of voters) {
+    if (!addresses.has(voter)) throw new ConfigError(`controller.voters: ${voter} is not in cluster.brokers`);
+  }
+  return { addresses, voters };
 }

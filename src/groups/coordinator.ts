@@ -98,6 +98,8 @@ export class GroupCoordinator {
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<void> = Promise.resolve();
 
+  private offsetsTopicReady = false;
+
   private constructor(
     private readonly host: GroupsHost,
     private readonly options: GroupCoordinatorOptions,
@@ -105,12 +107,22 @@ export class GroupCoordinator {
     this.nowMs = options.nowMs ?? Date.now;
   }
 
-  /** Creates __consumer_offsets when missing and loads the partitions this broker leads. */
+  /** Loads the offsets partitions this broker leads; __consumer_offsets is created by the first ticks. */
   static async open(host: GroupsHost, options: GroupCoordinatorOptions): Promise<GroupCoordinator> {
-    await host.ensureOffsetsTopic();
     const coordinator = new GroupCoordinator(host, options);
     await coordinator.followLeadership();
     return coordinator;
+  }
+
+  /** Creates __consumer_offsets once the cluster can (the broker is registered); retried every tick until then. */
+  private async ensureOffsetsTopic(): Promise<void> {
+    if (this.offsetsTopicReady) return;
+    try {
+      await this.host.ensureOffsetsTopic();
+      this.offsetsTopicReady = true;
+    } catch (err) {
+      if (!(err instanceof SluiceError && err.retriable)) console.error('cannot create the offsets topic:', err);
+    }
   }
 
   /**
@@ -266,6 +278,7 @@ export class GroupCoordinator {
 
   /** One pass of the background job: end silent sessions, expire offsets of long-empty groups. */
   async tick(): Promise<void> {
+    await this.ensureOffsetsTopic();
     await this.followLeadership();
     const nowMs = this.nowMs();
     for (const [groupId, group] of this.groups) {

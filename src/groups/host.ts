@@ -7,7 +7,13 @@
  */
 import type { Broker } from '../broker/broker.js';
 import type { Partition } from '../broker/partition.js';
+import { SluiceError } from '../protocol/errors.js';
 import { OFFSETS_TOPIC, OFFSETS_TOPIC_PARTITIONS } from './constants.js';
+
+/** Offsets are replicated like user data, on up to this many brokers. */
+const OFFSETS_TOPIC_REPLICATION_MAX = 3;
+/** How long an offsets write may wait for its replicas. */
+const OFFSETS_PRODUCE_TIMEOUT_MS = 10_000;
 
 export interface CoordinatorLocation {
   brokerId: number;
@@ -33,38 +39,47 @@ export interface GroupsHost {
   partitionCount(topic: string): number;
 }
 
-/** The adapter for today's broker: a single replica per partition, topics in the local registry. */
+/** The adapter for the replicated broker: offsets partitions are Raft groups like any other. */
 export function brokerGroupsHost(broker: Broker): GroupsHost {
   const self = broker.identity.brokerId;
   return {
     brokerId: self,
     async ensureOffsetsTopic() {
-      if (broker.registry.get(OFFSETS_TOPIC)) return;
-      await broker.createTopic({
-        name: OFFSETS_TOPIC,
-        partitions: OFFSETS_TOPIC_PARTITIONS,
-        replicationFactor: 1,
-        // Cleaning is the coordinator's job (offset-partition.ts); retention must never drop offsets.
-        configs: { 'retention.ms': '-1', 'retention.bytes': '-1' },
-        internal: true,
-      });
+      if (broker.controller.metadata.topics[OFFSETS_TOPIC]) return;
+      try {
+        await broker.createTopic({
+          name: OFFSETS_TOPIC,
+          partitions: OFFSETS_TOPIC_PARTITIONS,
+          replicationFactor: Math.min(OFFSETS_TOPIC_REPLICATION_MAX, broker.brokers().length),
+          // Cleaning is the coordinator's job (offset-partition.ts); retention must never drop offsets.
+          configs: { 'retention.ms': '-1', 'retention.bytes': '-1' },
+        });
+      } catch (err) {
+        // Another broker created it first.
+        if (!(err instanceof SluiceError && err.code === 'TOPIC_EXISTS')) throw err;
+      }
     },
     ledOffsetsPartitions() {
-      return broker.describeTopic(OFFSETS_TOPIC).partitions.filter((view) => view.leader === self).map((view) => view.partition);
+      return broker
+        .allPartitions()
+        .filter((partition) => partition.topic === OFFSETS_TOPIC && partition.isLeader)
+        .map((partition) => partition.index);
     },
     coordinatorOf(offsetsPartition) {
+      if (!broker.ready || !broker.controller.metadata.topics[OFFSETS_TOPIC]) return undefined;
       const leader = broker.describeTopic(OFFSETS_TOPIC).partitions[offsetsPartition]?.leader;
-      if (leader !== self) return undefined;
-      return { brokerId: self, host: broker.identity.advertisedHost, port: broker.identity.port };
+      const location = broker.brokers().find((b) => b.id === leader);
+      return location ? { brokerId: location.id, host: location.host, port: location.port } : undefined;
     },
     async produceOffsets(offsetsPartition, batch) {
-      const result = await broker.produce(OFFSETS_TOPIC, offsetsPartition, batch, -1);
+      const result = await broker.produce(OFFSETS_TOPIC, offsetsPartition, batch, -1, OFFSETS_PRODUCE_TIMEOUT_MS);
       return result!.baseOffset;
     },
     async deleteOffsetsPrefix(offsetsPartition, offset) {
       const partition = broker.partition(OFFSETS_TOPIC, offsetsPartition);
-      await partition.log.deletePrefix(offset);
-      partition.clampHighWatermark();
+      // Only what is committed may go; Raft still needs the uncommitted tail.
+      await partition.log.deletePrefix(Math.min(offset, partition.hw));
+      partition.wakeFetchers();
     },
     localPartition(topic, partition) {
       try {
@@ -74,7 +89,7 @@ export function brokerGroupsHost(broker: Broker): GroupsHost {
       }
     },
     partitionCount(topic) {
-      return broker.registry.get(topic)?.logIds.length ?? 0;
+      return broker.controller.metadata.topics[topic]?.replicas.length ?? 0;
     },
   };
 }

@@ -6,6 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import type { ProtoGrpcType as BrokerProto } from './generated/broker.js';
 import type { ProtoGrpcType as RaftProto } from './generated/raft.js';
+import type { ProtoGrpcType as ControllerProto } from './generated/controller.js';
 import type { ProtoGrpcType as GroupsProto } from './generated/groups.js';
 
 /** The same options the generated types were made with (scripts/gen-proto.sh). */
@@ -55,6 +56,14 @@ let groupsProto: GroupsProto | undefined;
 export function groupsApi(): GroupsProto['sluice']['v1'] {
   groupsProto ??= load<GroupsProto>('sluice/v1/groups.proto');
   return groupsProto.sluice.v1;
+}
+
+let controllerProto: ControllerProto | undefined;
+
+/** The broker-to-controller service (proto/sluice/v1/controller.proto), used by src/controller/. */
+export function controllerApi(): ControllerProto['sluice']['v1'] {
+  controllerProto ??= load<ControllerProto>('sluice/v1/controller.proto');
+  return controllerProto.sluice.v1;
 }
 
 /** Channel options shared by clients and servers: large batches need more than gRPC's 4 MiB default. */

@@ -83,8 +83,8 @@ describe('broker process', function () {
 
   it('answers a fetch from the middle of a batch starting at that batch, and lists offsets', async () => {
     await client.createTopic({ name: 'offsets', partitions: 1, replicationFactor: 1, configs: { 'retention.ms': '-1' } }); // its timestamps are from 1970
-    await client.produce({ topic: 'offsets', partition: 0, acks: 1, batch: encodeBatch(records(10, 'a'), { nowMs: 1_000 }) });
-    await client.produce({ topic: 'offsets', partition: 0, acks: 1, batch: encodeBatch(records(10, 'b'), { nowMs: 2_000 }) });
+    await client.produce({ topic: 'offsets', partition: 0, acks: -1, batch: encodeBatch(records(10, 'a'), { nowMs: 1_000 }) });
+    await client.produce({ topic: 'offsets', partition: 0, acks: -1, batch: encodeBatch(records(10, 'b'), { nowMs: 2_000 }) });
     const response = await client.fetch({ topic: 'offsets', partition: 0, offset: 15, maxBytes: 1 });
     const [batch] = splitBatches(response.records);
     expect(decodeBatch(batch!).header.baseOffset).to.equal(10);

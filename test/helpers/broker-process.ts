@@ -21,6 +21,8 @@ export interface BrokerProcessOptions {
   httpPort?: number;
   /** Whether cleanup() removes dataDir; defaults to true when this call made it. */
   ownsDataDir?: boolean;
+  /** Wait for /readyz (registered, metadata loaded); default true. Cluster members started one by one pass false. */
+  waitReady?: boolean;
 }
 
 export class BrokerProcess {
@@ -78,6 +80,7 @@ export class BrokerProcess {
       const { port, httpPort } = await ready;
       const broker = new BrokerProcess(child, dataDir, ownsDataDir, port, httpPort);
       broker.output = output;
+      if (options.waitReady ?? true) await broker.waitReady();
       child.stdout!.on('data', (chunk: Buffer) => (broker.output += chunk.toString()));
       child.stderr!.on('data', (chunk: Buffer) => (broker.output += chunk.toString()));
       return broker;
@@ -86,6 +89,14 @@ export class BrokerProcess {
       if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
       throw err;
     }
+  }
+
+  /** Waits until /readyz answers 200: registered with the controller, metadata loaded. */
+  async waitReady(timeoutMs = STARTUP_TIMEOUT_MS): Promise<void> {
+    await waitFor(`broker on port ${this.port} to be ready`, async () => {
+      const response = await fetch(`http://127.0.0.1:${this.httpPort}/readyz`);
+      return response.status === 200 ? true : undefined;
+    }, timeoutMs);
   }
 
   /** Sends a signal and waits for the exit code. */

@@ -1,0 +1,254 @@
+/**
+ * The controller: the `__cluster_metadata` Raft group's state machine on every voter, and, on its
+ * leader, the one place that validates and appends metadata changes (topics, broker registrations,
+ * producer id blocks) and tracks which brokers are alive and what they lead.
+ */
+import { randomInt } from 'node:crypto';
+import { decodeBatch, encodeBatch, readBatchHeader } from '../protocol/batch.js';
+import { SluiceError } from '../protocol/errors.js';
+import type { Entry } from '../raft/index.js';
+import { applyTopicConfig, TOPIC_CONFIG_DEFAULTS, type TopicConfig } from '../config/topic-config.js';
+import type { ReplicatedLog } from '../replication/replicated-log.js';
+import { INTERNAL_TOPICS, validateTopicName } from './topic-names.js';
+import { applyRecord, assignReplicas, emptyImage, type MetadataImage, type MetadataRecord } from './metadata-image.js';
+
+export const METADATA_GROUP = '__cluster_metadata';
+/** Most partitions one topic may have. */
+export const PARTITIONS_MAX = 10_000;
+/** Producer ids handed to a broker at a time. */
+export const PRODUCER_ID_BLOCK = 1000;
+
+export interface PartitionReport {
+  topic: string;
+  partition: number;
+  term: number;
+  isr: number[];
+  highWatermark: number;
+  logEndOffset: number;
+  logStartOffset: number;
+}
+
+export interface PartitionLeaderReport extends PartitionReport {
+  leader: number;
+}
+
+interface BrokerLiveness {
+  epoch: number;
+  lastSeenMs: number;
+  leaderships: PartitionReport[];
+}
+
+export interface CreateTopicSpec {
+  name: string;
+  partitions: number;
+  replicationFactor: number;
+  configs: Record<string, string>;
+}
+
+export interface ControllerOptions {
+  selfId: number;
+  /** How long a broker stays alive without a heartbeat. */
+  sessionTimeoutMs: number;
+  now?: () => number;
+}
+
+export class Controller {
+  private image: MetadataImage = emptyImage();
+  private readonly listeners: Array<(image: MetadataImage) => void> = [];
+  private readonly liveness = new Map<number, BrokerLiveness>();
+  private replicated: ReplicatedLog | undefined;
+  private leaderSinceMs: number | undefined;
+  private readonly now: () => number;
+  /** Leader operations run one at a time: each validates against the image the previous one left. */
+  private serial: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: ControllerOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Voters attach the metadata Raft group; other brokers receive images by heartbeat. */
+  attach(replicated: ReplicatedLog): void {
+    this.replicated = replicated;
+  }
+
+  get metadata(): MetadataImage {
+    return this.image;
+  }
+
+  /** Broker id of the controller leader as this node knows it (0 when unknown). */
+  get leaderId(): number {
+    return this.replicated?.leaderId ?? 0;
+  }
+
+  get isLeader(): boolean {
+    return this.replicated?.isLeader ?? false;
+  }
+
+  onImage(listener: (image: MetadataImage) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private publish(image: MetadataImage): void {
+    this.image = image;
+    for (const listener of this.listeners) listener(image);
+  }
+
+  /** Applies committed metadata-log entries (the ReplicatedLog's `apply`). */
+  applyEntries(entries: readonly Entry[]): void {
+    let image = this.image;
+    for (const entry of entries) {
+      if (entry.data.length === 0) continue;
+      for (const record of decodeBatch(Buffer.from(entry.data.buffer, entry.data.byteOffset, entry.data.byteLength)).records) {
+        if (record.value === null) continue;
+        image = applyRecord(image, JSON.parse(record.value.toString('utf8')) as MetadataRecord, record.offset);
+      }
+    }
+    if (image !== this.image) this.publish(image);
+  }
+
+  /** Non-voters: take the leader's image when it is newer. */
+  adoptImage(image: MetadataImage): void {
+    if (image.version > this.image.version) this.publish(image);
+  }
+
+  noteLeadership(isLeader: boolean): void {
+    if (isLeader && this.leaderSinceMs === undefined) this.leaderSinceMs = this.now();
+    if (!isLeader) {
+      this.leaderSinceMs = undefined;
+      this.liveness.clear();
+    }
+  }
+
+  private requireLeader(): ReplicatedLog {
+    const replicated = this.replicated;
+    if (!replicated?.isLeader) {
+      const leader = this.leaderId;
+      throw new SluiceError('NOT_COORDINATOR', `broker ${this.options.selfId} is not the controller leader`, leader ? String(leader) : undefined);
+    }
+    return replicated;
+  }
+
+  /** Appends one record and waits until it is committed and applied; returns its offset. */
+  private async append(record: MetadataRecord): Promise<number> {
+    const replicated = this.requireLeader();
+    const batch = encodeBatch([{ key: Buffer.from(record.type), value: Buffer.from(JSON.stringify(record)) }]);
+    const proposal = replicated.propose(batch, readBatchHeader(batch));
+    await proposal.committed;
+    return proposal.baseOffset;
+  }
+
+  private exclusive<T>(operation: () => Promise<T>): Promise<T> {
+    const result = this.serial.then(operation);
+    this.serial = result.catch(() => undefined);
+    return result;
+  }
+
+  // ------------------------------------------------------------------ leader operations
+
+  async registerBroker(id: number, host: string, port: number, incarnation: string): Promise<number> {
+    return this.exclusive(async () => {
+      this.requireLeader();
+      const existing = this.image.brokers[id];
+      if (existing && existing.incarnation === incarnation) return existing.epoch;
+      const epoch = await this.append({ type: 'registerBroker', id, host, port, incarnation });
+      this.liveness.set(id, { epoch, lastSeenMs: this.now(), leaderships: [] });
+      return epoch;
+    });
+  }
+
+  /** Records a heartbeat; false when the epoch is not the broker's latest registration (fenced). */
+  heartbeat(id: number, epoch: number, leaderships: PartitionReport[]): boolean {
+    this.requireLeader();
+    const registered = this.image.brokers[id];
+    if (!registered || registered.epoch !== epoch) return false;
+    this.liveness.set(id, { epoch, lastSeenMs: this.now(), leaderships });
+    return true;
+  }
+
+  /** Brokers with a fresh heartbeat from their current registration (all registered ones just after a failover). */
+  aliveBrokers(): number[] {
+    const now = this.now();
+    const grace = this.leaderSinceMs !== undefined && now - this.leaderSinceMs < this.options.sessionTimeoutMs;
+    return Object.values(this.image.brokers)
+      .filter((broker) => {
+        if (grace) return true;
+        const seen = this.liveness.get(broker.id);
+        return seen !== undefined && seen.epoch === broker.epoch && now - seen.lastSeenMs <= this.options.sessionTimeoutMs;
+      })
+      .map((broker) => broker.id)
+      .sort((a, b) => a - b);
+  }
+
+  /** Per partition, the report of the live broker leading it at the highest term. */
+  leaders(): PartitionLeaderReport[] {
+    const alive = new Set(this.aliveBrokers());
+    const best = new Map<string, PartitionLeaderReport>();
+    for (const [brokerId, seen] of this.liveness) {
+      if (!alive.has(brokerId)) continue;
+      for (const report of seen.leaderships) {
+        const key = `${report.topic}/${report.partition}`;
+        const current = best.get(key);
+        if (!current || report.term > current.term) best.set(key, { ...report, leader: brokerId });
+      }
+    }
+    return [...best.values()];
+  }
+
+  async createTopic(spec: CreateTopicSpec): Promise<number> {
+    return this.exclusive(async () => {
+      this.requireLeader();
+      validateTopicName(spec.name);
+      if (!Number.isInteger(spec.partitions) || spec.partitions < 1 || spec.partitions > PARTITIONS_MAX) {
+        throw new SluiceError('INVALID_CONFIG', `partitions must be between 1 and ${PARTITIONS_MAX}, got ${spec.partitions}`);
+      }
+      if (!Number.isInteger(spec.replicationFactor) || spec.replicationFactor < 1) {
+        throw new SluiceError('INVALID_CONFIG', `replication factor must be >= 1, got ${spec.replicationFactor}`);
+      }
+      const config = applyTopicConfig(TOPIC_CONFIG_DEFAULTS, spec.configs);
+      if (this.image.topics[spec.name]) throw new SluiceError('TOPIC_EXISTS', `topic "${spec.name}" already exists`);
+      const alive = this.aliveBrokers();
+      if (spec.replicationFactor > alive.length) {
+        throw new SluiceError('INVALID_CONFIG', `replication factor ${spec.replicationFactor} is larger than the ${alive.length} available broker(s)`);
+      }
+      const replicas = assignReplicas(alive, spec.partitions, spec.replicationFactor, randomInt(alive.length));
+      const offset = await this.append({ type: 'createTopic', name: spec.name, replicas, config, internal: INTERNAL_TOPICS.has(spec.name) });
+      if (this.image.topics[spec.name]?.topicId !== offset) throw new SluiceError('TOPIC_EXISTS', `topic "${spec.name}" already exists`);
+      return this.image.version;
+    });
+  }
+
+  async deleteTopic(name: string): Promise<number> {
+    return this.exclusive(async () => {
+      this.requireLeader();
+      const topic = this.requireTopic(name);
+      if (topic.internal) throw new SluiceError('INVALID_TOPIC', `internal topic "${name}" cannot be deleted`);
+      await this.append({ type: 'deleteTopic', name });
+      return this.image.version;
+    });
+  }
+
+  async alterTopicConfig(name: string, set: Record<string, string>, reset: readonly string[]): Promise<number> {
+    return this.exclusive(async () => {
+      this.requireLeader();
+      const config: TopicConfig = applyTopicConfig(this.requireTopic(name).config, set, reset);
+      await this.append({ type: 'alterTopicConfig', name, config });
+      return this.image.version;
+    });
+  }
+
+  async allocateProducerIds(brokerId: number, count: number): Promise<{ firstId: number; count: number }> {
+    return this.exclusive(async () => {
+      this.requireLeader();
+      const firstId = this.image.nextProducerId;
+      const size = Math.max(1, Math.min(count || PRODUCER_ID_BLOCK, PRODUCER_ID_BLOCK));
+      await this.append({ type: 'allocateProducerIds', brokerId, firstId, count: size });
+      return { firstId, count: size };
+    });
+  }
+
+  private requireTopic(name: string) {
+    const topic = this.image.topics[name];
+    if (!topic) throw new SluiceError('UNKNOWN_TOPIC', `topic "${name}" does not exist`);
+    return topic;
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The cluster metadata image and the records that change it. The controller's Raft log holds these
+ * records; every broker applies the committed ones in order and so holds the same image. Pure: no
+ * I/O, and an image is never mutated in place by readers.
+ */
+import type { TopicConfig } from '../config/topic-config.js';
+
+export interface BrokerRegistration {
+  id: number;
+  host: string;
+  port: number;
+  /** The metadata offset of the registration: grows with every restart, fences older incarnations. */
+  epoch: number;
+  /** Random id of the process that registered, so a retried registration is recognised. */
+  incarnation: string;
+}
+
+export interface TopicMetadata {
+  name: string;
+  /** Unique for the cluster's lifetime (a re-created topic gets a new id). */
+  topicId: number;
+  /** Replica broker ids per partition; the first is the preferred leader. */
+  replicas: number[][];
+  config: TopicConfig;
+  internal: boolean;
+}
+
+export interface MetadataImage {
+  /** Offset of the last applied record + 1 (the image's version). */
+  version: number;
+  brokers: Record<number, BrokerRegistration>;
+  topics: Record<string, TopicMetadata>;
+  /** Next producer id the controller hands out. */
+  nextProducerId: number;
+}
+
+export type MetadataRecord =
+  | { type: 'registerBroker'; id: number; host: string; port: number; incarnation: string }
+  | { type: 'createTopic'; name: string; replicas: number[][]; config: TopicConfig; internal: boolean }
+  | { type: 'deleteTopic'; name: string }
+  | { type: 'alterTopicConfig'; name: string; config: TopicConfig }
+  | { type: 'allocateProducerIds'; brokerId: number; firstId: number; count: number };
+
+export function emptyImage(): MetadataImage {
+  return { version: 0, brokers: {}, topics: {}, nextProducerId: 1 };
+}
+
+/** Applies one committed record found at `offset` of the metadata log; returns the new image. */
+export function applyRecord(image: MetadataImage, record: MetadataRecord, offset: number): MetadataImage {
+  const next: MetadataImage = { ...image, version: offset + 1 };
+  switch (record.type) {
+    case 'registerBroker':
+      next.brokers = {
+        ...image.brokers,
+        [record.id]: { id: record.id, host: record.host, port: record.port, epoch: offset, incarnation: record.incarnation },
+      };
+      return next;
+    case 'createTopic':
+      // A record the controller validated can still lose a race with another create: first wins.
+      if (image.topics[record.name]) return next;
+      next.topics = {
+        ...image.topics,
+        [record.name]: { name: record.name, topicId: offset, replicas: record.replicas, config: record.config, internal: record.internal },
+      };
+      return next;
+    case 'deleteTopic': {
+      const { [record.name]: _deleted, ...rest } = image.topics;
+      next.topics = rest;
+      return next;
+    }
+    case 'alterTopicConfig': {
+      const topic = image.topics[record.name];
+      if (!topic) return next;
+      next.topics = { ...image.topics, [record.name]: { ...topic, config: record.config } };
+      return next;
+    }
+    case 'allocateProducerIds':
+      next.nextProducerId = Math.max(image.nextProducerId, record.firstId + record.count);
+      return next;
+  }
+}
+
+/**
+ * Spreads partitions' replicas over brokers: partition p starts at broker (start + p) in id order
+ * and takes the next `replicationFactor` brokers, so leaders (first replicas) and replicas are
+ * balanced. `start` rotates per topic so small topics don't all lead on the same broker.
+ */
+export function assignReplicas(brokerIds: readonly number[], partitions: number, replicationFactor: number, start: number): number[][] {
+  const ids = [...brokerIds].sort((a, b) => a - b);
+  if (replicationFactor > ids.length) throw new Error(`replication factor ${replicationFactor} > ${ids.length} brokers`);
+  return Array.from({ length: partitions }, (_, p) =>
+    Array.from({ length: replicationFactor }, (_, r) => ids[(start + p + r) % ids.length]!),
+  );
+}

@@ -1,0 +1,16 @@
+// Original file: proto/sluice/v1/controller.proto
+
+
+export interface RegisterBrokerRequest {
+  'brokerId'?: (number);
+  'host'?: (string);
+  'port'?: (number);
+  'incarnation'?: (string);
+}
+
+export interface RegisterBrokerRequest__Output {
+  'brokerId': (number);
+  'host': (string);
+  'port': (number);
+  'incarnation': (string);
+}

@@ -1,0 +1,133 @@
+/**
+ * Raft's view of a partition log: the log IS the Raft log (one entry = one stored batch, entry
+ * term = the batch's leader epoch). Raft reads synchronously, so entry data comes from memory:
+ * entries this process wrote (kept until applied), the store's tail cache, or ranges prefetched
+ * on demand. A miss returns fewer entries and starts a prefetch; the driver retries once it lands.
+ */
+import type { Entry, HardState, Snapshot, Storage } from '../raft/index.js';
+import type { PartitionLog } from '../storage/types.js';
+
+/** Most bytes a prefetch reads at once, and most prefetched bytes a log keeps in memory. */
+export const PREFETCH_BYTES_MAX = 4 * 1024 * 1024;
+
+export interface LogRaftStorageOptions {
+  log: PartitionLog;
+  hardState: HardState;
+  /** Encodes the log start offset into a snapshot's data (a partition's snapshot is its log start). */
+  snapshotData(logStartOffset: number): Uint8Array;
+  /** Called when prefetched entries arrive, so the driver can let Raft try again. */
+  onPrefetched(): void;
+}
+
+export class LogRaftStorage implements Storage {
+  private hs: HardState;
+  /** Entry data by index, written by this process and not yet applied. */
+  private readonly recent = new Map<number, Buffer>();
+  private readonly prefetched = new Map<number, Buffer>();
+  private prefetchedBytes = 0;
+  private prefetching = false;
+  /** Bumped by truncation, so a prefetch that read the old suffix is dropped. */
+  private generation = 0;
+
+  constructor(private readonly options: LogRaftStorageOptions) {
+    this.hs = { ...options.hardState };
+  }
+
+  get log(): PartitionLog {
+    return this.options.log;
+  }
+
+  hardState(): HardState {
+    return { ...this.hs };
+  }
+
+  setHardState(hardState: HardState): void {
+    this.hs = { ...hardState };
+  }
+
+  firstIndex(): number {
+    return this.log.firstEntryIndex();
+  }
+
+  lastIndex(): number {
+    return this.log.lastEntryIndex();
+  }
+
+  term(index: number): number {
+    return this.log.entryTerm(index);
+  }
+
+  snapshot(): Snapshot {
+    const marker = this.log.snapshotMarker();
+    return { index: marker.index, term: marker.term, data: this.options.snapshotData(this.log.logStartOffset()) };
+  }
+
+  /** Remembers data this process persisted, so Raft can read it back without I/O. */
+  remember(index: number, data: Buffer): void {
+    this.recent.set(index, data);
+  }
+
+  /** Entries up to `index` are applied: the recent copies are no longer needed for that. */
+  forgetThrough(index: number): void {
+    for (const key of this.recent.keys()) if (key <= index) this.recent.delete(key);
+  }
+
+  /** Entries at or after `index` were truncated. */
+  forgetFrom(index: number): void {
+    this.generation++;
+    for (const key of this.recent.keys()) if (key >= index) this.recent.delete(key);
+    for (const [key, data] of this.prefetched) {
+      if (key >= index) {
+        this.prefetched.delete(key);
+        this.prefetchedBytes -= data.length;
+      }
+    }
+  }
+
+  private dataOf(index: number): Buffer | undefined {
+    return this.recent.get(index) ?? this.log.cachedBatch(index) ?? this.prefetched.get(index);
+  }
+
+  entries(lo: number, hi: number, maxBytes: number): Entry[] {
+    if (lo < this.firstIndex() || hi > this.lastIndex() + 1 || lo > hi) {
+      throw new RangeError(`entries[${lo}, ${hi}) outside [${this.firstIndex()}, ${this.lastIndex() + 1})`);
+    }
+    const out: Entry[] = [];
+    let bytes = 0;
+    for (let index = lo; index < hi; index++) {
+      const data = this.dataOf(index);
+      if (data === undefined) {
+        this.prefetch(index, hi);
+        break;
+      }
+      bytes += data.length;
+      if (out.length > 0 && bytes > maxBytes) break;
+      out.push({ index, term: this.log.entryTerm(index), data });
+    }
+    return out;
+  }
+
+  private prefetch(lo: number, hi: number): void {
+    if (this.prefetching) return;
+    this.prefetching = true;
+    const generation = this.generation;
+    if (this.prefetchedBytes > PREFETCH_BYTES_MAX) {
+      this.prefetched.clear();
+      this.prefetchedBytes = 0;
+    }
+    this.log
+      .readEntries(lo, hi, PREFETCH_BYTES_MAX)
+      .then((batches) => {
+        if (generation !== this.generation) return;
+        batches.forEach((batch, i) => {
+          this.prefetched.set(lo + i, batch);
+          this.prefetchedBytes += batch.length;
+        });
+      })
+      .catch((err: unknown) => console.error(`prefetch of entries [${lo}, ${hi}) failed:`, err))
+      .finally(() => {
+        this.prefetching = false;
+        this.options.onPrefetched();
+      });
+  }
+}

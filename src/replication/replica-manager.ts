@@ -1,0 +1,118 @@
+/**
+ * Runs every Raft group this broker takes part in: one clock ticks them all, one transport carries
+ * their messages (routed by group name), and each group's log lives in the broker's LogStore under a
+ * local log id allocated here and remembered across restarts.
+ */
+import { seededRng, type Message, type RaftLimits, type Rng } from '../raft/index.js';
+import type { LogStore } from '../storage/types.js';
+import { ReplicatedLog, type ReplicatedLogOptions } from './replicated-log.js';
+import type { RaftTransport } from './transport.js';
+
+export interface ReplicaManagerOptions {
+  selfId: number;
+  store: LogStore;
+  transport: RaftTransport;
+  /** Length of one Raft tick; election timeouts are `electionTicks` of these. */
+  tickMs: number;
+  limits?: Partial<RaftLimits>;
+  /** Seed of the election-timeout randomness (tests pass a fixed one). */
+  seed?: number;
+}
+
+export type GroupOptions = Pick<ReplicatedLogOptions, 'voters' | 'apply' | 'onLeaderChange' | 'onHighWatermark'>;
+
+const LOG_ID_PREFIX = 'log-id/';
+const NEXT_LOG_ID_KEY = 'next-log-id';
+
+export class ReplicaManager {
+  private readonly groups = new Map<string, ReplicatedLog>();
+  private readonly random: Rng;
+  private ticker: NodeJS.Timeout | undefined;
+  private nextLogId: number | undefined;
+
+  constructor(private readonly options: ReplicaManagerOptions) {
+    this.random = seededRng(options.seed ?? (Date.now() ^ (options.selfId * 0x9e3779b1)) >>> 0);
+    options.transport.onMessage((_from, group, message) => this.route(group, message));
+  }
+
+  start(): void {
+    this.ticker = setInterval(() => {
+      for (const group of this.groups.values()) group.tick();
+    }, this.options.tickMs);
+    this.ticker.unref();
+  }
+
+  private route(group: string, message: Message): void {
+    // Messages for a group this broker has not created yet (metadata still on its way) are dropped;
+    // Raft resends.
+    this.groups.get(group)?.step(message);
+  }
+
+  get(group: string): ReplicatedLog | undefined {
+    return this.groups.get(group);
+  }
+
+  all(): ReplicatedLog[] {
+    return [...this.groups.values()];
+  }
+
+  /** The local log id of a group, allocating one the first time. */
+  private async logIdOf(group: string): Promise<number> {
+    const store = this.options.store;
+    const saved = await store.getMeta(LOG_ID_PREFIX + group);
+    if (saved) return Number(saved.toString('utf8'));
+    if (this.nextLogId === undefined) {
+      const next = await store.getMeta(NEXT_LOG_ID_KEY);
+      this.nextLogId = next ? Number(next.toString('utf8')) : 1;
+    }
+    const logId = this.nextLogId++;
+    // The counter is saved first so a crash between the two writes never reuses an id.
+    await store.putMeta(NEXT_LOG_ID_KEY, Buffer.from(String(this.nextLogId)));
+    await store.putMeta(LOG_ID_PREFIX + group, Buffer.from(String(logId)));
+    return logId;
+  }
+
+  /** Opens (or returns) the group; its log is recovered from the store. */
+  async open(group: string, options: GroupOptions): Promise<ReplicatedLog> {
+    const existing = this.groups.get(group);
+    if (existing) return existing;
+    const log = await this.options.store.openLog(await this.logIdOf(group));
+    const replicated = await ReplicatedLog.open({
+      ...options,
+      group,
+      selfId: this.options.selfId,
+      log,
+      store: this.options.store,
+      transport: this.options.transport,
+      random: this.random,
+      limits: this.options.limits,
+    });
+    // A concurrent open may have won while we awaited.
+    const raced = this.groups.get(group);
+    if (raced) {
+      replicated.close();
+      return raced;
+    }
+    this.groups.set(group, replicated);
+    return replicated;
+  }
+
+  /** Stops the group and deletes its log and hard state (its topic was deleted). */
+  async drop(group: string): Promise<void> {
+    const replicated = this.groups.get(group);
+    replicated?.close();
+    this.groups.delete(group);
+    const store = this.options.store;
+    const saved = await store.getMeta(LOG_ID_PREFIX + group);
+    if (!saved) return;
+    await store.dropLog(Number(saved.toString('utf8')));
+    await store.deleteMeta(ReplicatedLog.hardStateKey(group));
+    await store.deleteMeta(LOG_ID_PREFIX + group);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.ticker);
+    for (const group of this.groups.values()) group.close();
+    await this.options.transport.close();
+  }
+}

@@ -1,0 +1,394 @@
+/**
+ * Drives one Raft group over one partition log: persists what Raft hands out, ships its messages,
+ * applies commits (the commit index is the high watermark), and lets the leader append batches.
+ * The order of each round is Raft's contract: persist, then send, then apply, then advance.
+ *
+ * Offsets are assigned by the leader when it proposes (stamped into the batch, so every replica
+ * stores identical bytes). A new leader's no-op entry is stored as a zero-record control batch: it
+ * consumes no offset, so offsets stay gapless and are never reused.
+ */
+import { BATCH_HEADER_BYTES, encodeControlBatch, readBatchHeader, stampBatch, validateBatch, type BatchHeader } from '../protocol/batch.js';
+import { SluiceError } from '../protocol/errors.js';
+import { Raft, type Entry, type HardState, type Message, type RaftLimits, type Ready, type Rng } from '../raft/index.js';
+import type { LogStore, PartitionLog } from '../storage/types.js';
+import { LogRaftStorage } from './log-raft-storage.js';
+import type { RaftTransport } from './transport.js';
+
+export interface ReplicatedLogOptions {
+  /** Transport address of the group, e.g. `orders/3`. */
+  group: string;
+  selfId: number;
+  voters: readonly number[];
+  log: PartitionLog;
+  /** Where the group's hard state (term, vote, commit) lives, written with sync. */
+  store: LogStore;
+  transport: RaftTransport;
+  random: Rng;
+  limits?: Partial<RaftLimits>;
+  /**
+   * Hands committed entries to a state machine (the controller). Partitions need none: their state
+   * is the log itself, so they start applied at the persisted commit and skip re-reading the log.
+   */
+  apply?: (entries: readonly Entry[]) => void;
+  onLeaderChange?: (leaderId: number, term: number) => void;
+  onHighWatermark?: (highWatermark: number) => void;
+}
+
+export interface Proposal {
+  entryIndex: number;
+  term: number;
+  baseOffset: number;
+  lastOffset: number;
+  /** Resolves once the leader stored the entry (acks=1). */
+  persisted: Promise<void>;
+  /** Resolves once a majority stored it (acks=all); rejects NOT_LEADER if it was overwritten. */
+  committed: Promise<void>;
+}
+
+interface Waiter {
+  index: number;
+  term: number;
+  resolve(): void;
+  reject(err: Error): void;
+}
+
+/** How far back "in sync" looks: a follower whose match reached the commit index of this many ticks ago. */
+const IN_SYNC_LAG_TICKS = 10;
+
+function partitionSnapshotData(logStartOffset: number): Uint8Array {
+  const data = Buffer.alloc(8);
+  data.writeBigInt64BE(BigInt(logStartOffset));
+  return data;
+}
+
+function snapshotLogStart(data: Uint8Array): number {
+  return Number(Buffer.from(data.buffer, data.byteOffset, data.byteLength).readBigInt64BE(0));
+}
+
+export class ReplicatedLog {
+  /** Metadata key of a group's hard state. */
+  static hardStateKey(group: string): string {
+    return `raft-hs/${group}`;
+  }
+
+  private readonly raft: Raft;
+  private readonly storage: LogRaftStorage;
+  private scheduled = false;
+  private running = false;
+  private rerun = false;
+  private closed = false;
+  /** Leader only: the term it may accept proposals in (its no-op is stored), else undefined. */
+  private readyTerm: number | undefined;
+  private nextOffset = 0;
+  private hw: number;
+  private lastLeader = 0;
+  private lastTerm = 0;
+  private wasLeader = false;
+  private readonly persistWaiters: Waiter[] = [];
+  private readonly commitWaiters: Waiter[] = [];
+  private readonly commitHistory: number[] = [];
+
+  private constructor(
+    private readonly options: ReplicatedLogOptions,
+    hardState: HardState,
+  ) {
+    const log = options.log;
+    this.storage = new LogRaftStorage({
+      log,
+      hardState,
+      snapshotData: partitionSnapshotData,
+      onPrefetched: () => this.schedule(),
+    });
+    const lastIndex = log.lastEntryIndex();
+    const commit = Math.min(Math.max(hardState.commit, log.firstEntryIndex() - 1), lastIndex);
+    this.raft = new Raft({
+      id: options.selfId,
+      voters: options.voters,
+      storage: this.storage,
+      random: options.random,
+      ...options.limits,
+      appliedIndex: options.apply ? log.firstEntryIndex() - 1 : commit,
+    });
+    this.hw = this.endOffsetOf(commit);
+  }
+
+  static async open(options: ReplicatedLogOptions): Promise<ReplicatedLog> {
+    const saved = await options.store.getMeta(ReplicatedLog.hardStateKey(options.group));
+    const hardState: HardState = saved ? (JSON.parse(saved.toString('utf8')) as HardState) : { term: 0, vote: 0, commit: 0 };
+    const replicated = new ReplicatedLog(options, hardState);
+    // A group of one has nobody to wait for: lead at once.
+    if (options.voters.length === 1) replicated.campaign();
+    replicated.schedule();
+    return replicated;
+  }
+
+  get group(): string {
+    return this.options.group;
+  }
+
+  get log(): PartitionLog {
+    return this.options.log;
+  }
+
+  get highWatermark(): number {
+    return this.hw;
+  }
+
+  /** Raft commit index: entries up to it are committed (and may be deleted by retention). */
+  get commitIndex(): number {
+    return this.raft.commitIndex;
+  }
+
+  get leaderId(): number {
+    return this.raft.leaderId;
+  }
+
+  get term(): number {
+    return this.raft.term;
+  }
+
+  /** Leader whose no-op is stored: proposals are accepted. */
+  get isLeader(): boolean {
+    return this.readyTerm !== undefined && this.readyTerm === this.raft.term && this.raft.role === 'leader';
+  }
+
+  get voters(): readonly number[] {
+    return this.options.voters;
+  }
+
+  /** Replicas whose log reached the commit index of a moment ago (the leader itself included). */
+  inSyncReplicas(): number[] {
+    if (this.raft.role !== 'leader') return [];
+    const horizon = this.commitHistory[0] ?? this.raft.commitIndex;
+    return this.raft
+      .progress()
+      .filter((pr) => pr.id === this.options.selfId || pr.match >= horizon)
+      .map((pr) => pr.id)
+      .sort((a, b) => a - b);
+  }
+
+  tick(): void {
+    if (this.closed) return;
+    this.raft.tick();
+    this.commitHistory.push(this.raft.commitIndex);
+    if (this.commitHistory.length > IN_SYNC_LAG_TICKS) this.commitHistory.shift();
+    this.schedule();
+  }
+
+  step(message: Message): void {
+    if (this.closed) return;
+    this.raft.step(message);
+    this.schedule();
+  }
+
+  campaign(): void {
+    this.raft.campaign();
+    this.schedule();
+  }
+
+  transferLeadership(to: number): boolean {
+    const started = this.raft.transferLeadership(to);
+    this.schedule();
+    return started;
+  }
+
+  private notLeader(): SluiceError {
+    return new SluiceError('NOT_LEADER', `broker ${this.options.selfId} is not the leader of ${this.options.group}`, String(this.raft.leaderId));
+  }
+
+  /**
+   * Appends a validated batch as leader: stamps its offsets and term, proposes it, and returns
+   * promises for "stored here" and "committed". Throws NOT_LEADER on a follower.
+   */
+  propose(batch: Buffer, header: BatchHeader): Proposal {
+    if (!this.isLeader) throw this.notLeader();
+    const baseOffset = this.nextOffset;
+    const term = this.raft.term;
+    stampBatch(batch, baseOffset, term);
+    const result = this.raft.propose(batch);
+    if (!result.ok) {
+      if (result.reason === 'uncommittedBytesLimit') {
+        throw new SluiceError('NOT_ENOUGH_REPLICAS', `${this.options.group} has too many uncommitted bytes; replicas are behind`);
+      }
+      throw this.notLeader();
+    }
+    this.nextOffset += header.recordCount;
+    const persisted = this.wait(this.persistWaiters, result.index, result.term);
+    const committed = this.wait(this.commitWaiters, result.index, result.term);
+    // Callers may await only one of the two; the other must not become an unhandled rejection.
+    persisted.catch(() => undefined);
+    committed.catch(() => undefined);
+    this.schedule();
+    return { entryIndex: result.index, term, baseOffset, lastOffset: baseOffset + header.recordCount - 1, persisted, committed };
+  }
+
+  private wait(waiters: Waiter[], index: number, term: number): Promise<void> {
+    return new Promise((resolve, reject) => waiters.push({ index, term, resolve, reject }));
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.closed) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.run();
+    });
+  }
+
+  private async run(): Promise<void> {
+    if (this.running) {
+      this.rerun = true;
+      return;
+    }
+    this.running = true;
+    try {
+      while (!this.closed && this.raft.hasReady()) {
+        const ready = this.raft.ready();
+        await this.persist(ready);
+        for (const message of ready.messages) this.options.transport.send(message.to, this.options.group, message);
+        this.applyCommitted(ready.committedEntries);
+        this.raft.advance();
+        this.afterAdvance();
+        const idle = ready.entries.length + ready.committedEntries.length + ready.messages.length === 0 && !ready.hardState && !ready.snapshot;
+        if (idle) break; // waiting for a prefetch; it schedules another run
+      }
+    } catch (err) {
+      // Storage failed under us: stop serving this group rather than diverge from what Raft believes.
+      console.error(`replication of ${this.options.group} stopped:`, err);
+      this.failAll(new SluiceError('INTERNAL', `replication of ${this.options.group} failed: ${(err as Error).message}`));
+      this.closed = true;
+    } finally {
+      this.running = false;
+      if (this.rerun) {
+        this.rerun = false;
+        this.schedule();
+      }
+    }
+  }
+
+  private async persist(ready: Ready): Promise<void> {
+    const log = this.options.log;
+    if (ready.snapshot) {
+      const { index, term, data } = ready.snapshot;
+      this.storage.forgetFrom(0);
+      await log.installSnapshot({ logStartOffset: snapshotLogStart(data), index, term });
+      this.hw = Math.max(this.hw, log.logStartOffset());
+    }
+    if (ready.entries.length > 0) {
+      const first = ready.entries[0]!.index;
+      if (first <= log.lastEntryIndex()) {
+        await log.truncateSuffix(first);
+        this.storage.forgetFrom(first);
+        this.rejectFrom(first);
+      }
+      let last: Promise<unknown> = Promise.resolve();
+      for (const entry of ready.entries) {
+        const batch = this.entryBatch(entry);
+        this.storage.remember(entry.index, batch);
+        last = log.appendStamped(batch, entry.index);
+      }
+      await last;
+      this.settle(this.persistWaiters, log.lastEntryIndex());
+    }
+    if (ready.hardState) {
+      await this.options.store.putMeta(ReplicatedLog.hardStateKey(this.options.group), Buffer.from(JSON.stringify(ready.hardState)));
+      this.storage.setHardState(ready.hardState);
+    }
+  }
+
+  /** The stored form of an entry: a leader's no-op becomes a control batch at the log end. */
+  private entryBatch(entry: Entry): Buffer {
+    if (entry.data.length === 0) {
+      const control = encodeControlBatch({ nowMs: Date.now() });
+      stampBatch(control, this.options.log.logEndOffset(), entry.term);
+      return control;
+    }
+    // Entries from the network share memory with their whole inbound frame: keep a copy of our own.
+    // A leader's own proposals are already the Buffer it stamped.
+    const batch = Buffer.isBuffer(entry.data) && entry.data.buffer.byteLength === entry.data.length ? entry.data : Buffer.from(entry.data);
+    if (batch.length < BATCH_HEADER_BYTES) throw new SluiceError('CORRUPT_BATCH', `entry ${entry.index} is ${batch.length} bytes`);
+    if (readBatchHeader(batch).recordCount > 0) validateBatch(batch);
+    return batch;
+  }
+
+  private endOffsetOf(index: number): number {
+    const log = this.options.log;
+    if (index < log.firstEntryIndex()) return log.logStartOffset();
+    const meta = log.batches()[index - log.firstEntryIndex()];
+    return meta ? meta.lastOffset + 1 : log.logEndOffset();
+  }
+
+  private applyCommitted(entries: readonly Entry[]): void {
+    if (entries.length === 0) return;
+    const last = entries[entries.length - 1]!.index;
+    this.options.apply?.(entries);
+    const hw = this.endOffsetOf(last);
+    if (hw > this.hw) {
+      this.hw = hw;
+      this.options.onHighWatermark?.(hw);
+    }
+    this.storage.forgetThrough(last);
+    this.settle(this.commitWaiters, last);
+  }
+
+  /** Resolves waiters up to `index` whose entry kept its term; the rest were overwritten. */
+  private settle(waiters: Waiter[], index: number): void {
+    while (waiters.length > 0 && waiters[0]!.index <= index) {
+      const waiter = waiters.shift()!;
+      let term: number | undefined;
+      try {
+        term = this.options.log.entryTerm(waiter.index);
+      } catch {
+        term = undefined;
+      }
+      if (term === waiter.term) waiter.resolve();
+      else waiter.reject(this.notLeader());
+    }
+  }
+
+  private rejectFrom(index: number): void {
+    for (const waiters of [this.persistWaiters, this.commitWaiters]) {
+      const keep = waiters.filter((w) => w.index < index);
+      for (const waiter of waiters) if (waiter.index >= index) waiter.reject(this.notLeader());
+      waiters.splice(0, waiters.length, ...keep);
+    }
+  }
+
+  private failAll(error: Error): void {
+    for (const waiters of [this.persistWaiters, this.commitWaiters]) {
+      for (const waiter of waiters.splice(0)) waiter.reject(error);
+    }
+  }
+
+  private afterAdvance(): void {
+    const role = this.raft.role;
+    const term = this.raft.term;
+    if (role === 'leader' && this.readyTerm !== term && this.raft.lastIndex === this.options.log.lastEntryIndex()) {
+      // Our no-op (and everything before it) is stored: offsets continue from the log end.
+      this.readyTerm = term;
+      this.nextOffset = this.options.log.logEndOffset();
+    }
+    if (role !== 'leader' && this.readyTerm !== undefined) {
+      this.readyTerm = undefined;
+      // Entries we proposed may still commit under the next leader; the client retries and the
+      // idempotent producer deduplicates. Until then, answer honestly: not known to be committed.
+      this.failAll(this.notLeader());
+    }
+    if (this.raft.leaderId !== this.lastLeader || term !== this.lastTerm || this.isLeader !== this.wasLeader) {
+      this.lastLeader = this.raft.leaderId;
+      this.lastTerm = term;
+      this.wasLeader = this.isLeader;
+      this.options.onLeaderChange?.(this.lastLeader, term);
+    }
+  }
+
+  /** Stops driving the group; waiting proposals fail with NOT_LEADER. */
+  close(): void {
+    this.closed = true;
+    this.failAll(this.notLeader());
+  }
+
+  status() {
+    return this.raft.status();
+  }
+}
