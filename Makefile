@@ -42,3 +42,20 @@ bench-e2e: build
 
 bench-compare: build
 	scripts/bench-compare.sh
+
+# Local 3-node cluster (cluster/broker-N.properties; README "Running a cluster"). Logic in
+# scripts/cluster.sh; pids and logs in cluster/run/, data in cluster/data/.
+cluster-up:
+	scripts/cluster.sh up
+
+cluster-status:
+	scripts/cluster.sh status
+
+cluster-down:
+	scripts/cluster.sh down
+
+cluster-kill:
+	scripts/cluster.sh kill "$(NODE)"
+
+cluster-start:
+	scripts/cluster.sh start "$(NODE)"

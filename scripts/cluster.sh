@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+# Local 3-node Sluice cluster: the logic behind `make cluster-up|cluster-status|cluster-down|
+# cluster-kill NODE=n|cluster-start NODE=n` (see README.md, "Running a cluster").
+#
+#   scripts/cluster.sh up          build if needed, start brokers 1-3, wait until all are ready
+#   scripts/cluster.sh status      which broker processes run, then `sluice cluster status`
+#   scripts/cluster.sh down        SIGTERM all, wait, SIGKILL stragglers; data stays
+#   scripts/cluster.sh kill N      SIGKILL broker N
+#   scripts/cluster.sh start N     start broker N again, wait until it is ready
+#
+# Configs: cluster/broker-N.properties. Pids and logs: cluster/run/N.pid, cluster/run/N.log (each
+# start appends to the log after a `=== start` marker). Data: cluster/data/N (from the configs).
+# CLUSTER_TIMEOUT_S (default 30) bounds every wait.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+NODES=(1 2 3)
+RUN_DIR=cluster/run
+TIMEOUT_S="${CLUSTER_TIMEOUT_S:-30}"
+# `make cluster-kill NODE=n` exports NODE, so the node binary has its own name.
+NODE_BIN="${SLUICE_NODE_BIN:-node}"
+BROKER_JS=dist/src/broker/main.js
+# Own session: a Ctrl-C in the terminal that ran `make cluster-up` does not reach the brokers.
+SETSID="$(command -v setsid || true)"
+
+say() { printf 'cluster: %s\n' "$*"; }
+die() { printf 'cluster: ERROR: %s\n' "$*" >&2; exit 1; }
+
+config_of() { echo "cluster/broker-$1.properties"; }
+
+# Value of `key` in broker N's properties file (last one wins, like the broker).
+prop() {
+  local value
+  value="$(sed -n "s/^[[:space:]]*$2[[:space:]]*=[[:space:]]*//p" "$(config_of "$1")" | tail -n 1 | tr -d '[:space:]')"
+  printf '%s' "${value:-$3}"
+}
+
+# Where to reach broker N from this machine: its host unless that is a wildcard bind address.
+reach_host() {
+  local host
+  host="$(prop "$1" host 127.0.0.1)"
+  case "$host" in 0.0.0.0 | '::' | '[::]') host=127.0.0.1 ;; esac
+  printf '%s' "$host"
+}
+grpc_address() { printf '%s:%s' "$(reach_host "$1")" "$(prop "$1" port 7001)"; }
+http_url() { printf 'http://%s:%s' "$(reach_host "$1")" "$(prop "$1" http.port 8001)"; }
+
+bootstrap() {
+  local list="" n
+  for n in "${NODES[@]}"; do list="${list:+$list,}$(grpc_address "$n")"; done
+  printf '%s' "$list"
+}
+
+check_node() {
+  [[ "${1:-}" =~ ^[0-9]+$ ]] && [[ -f "$(config_of "$1")" ]] ||
+    die "NODE must be one of ${NODES[*]} (a cluster/broker-N.properties), got '${1:-}'; e.g. make cluster-kill NODE=2"
+}
+
+pid_file() { echo "$RUN_DIR/$1.pid"; }
+log_file() { echo "$RUN_DIR/$1.log"; }
+
+# Pid of broker N if its process runs (and is that broker, not a recycled pid); empty otherwise.
+running_pid() {
+  local file pid
+  file="$(pid_file "$1")"
+  [[ -f "$file" ]] || return 0
+  pid="$(tr -dc '0-9' <"$file")"
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
+  if [[ -r "/proc/$pid/cmdline" ]] && ! tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q "broker-$1.properties"; then
+    return 0
+  fi
+  printf '%s' "$pid"
+}
+
+log_tail() {
+  local log
+  log="$(log_file "$1")"
+  printf -- '--- last lines of %s ---\n' "$log" >&2
+  tail -n 25 "$log" >&2 2>/dev/null || true
+  printf -- '---\n' >&2
+}
+
+build_if_needed() {
+  if [[ ! -f node_modules/.install-stamp || ! -f "$BROKER_JS" ]] ||
+    [[ -n "$(find src proto package.json tsconfig.json -newer "$BROKER_JS" -print -quit 2>/dev/null)" ]]; then
+    say "building (make build)"
+    make --no-print-directory build
+  fi
+}
+
+# Byte offset where the newest start of broker N begins in its log.
+declare -A LOG_START=()
+
+start_process() {
+  local n=$1 log
+  log="$(log_file "$n")"
+  mkdir -p "$RUN_DIR" "$(prop "$n" data.dir "cluster/data/$n")"
+  touch "$log"
+  LOG_START[$n]=$(($(stat -c %s "$log") + 1))
+  printf '=== start %s: %s %s --config %s\n' "$(date '+%F %T')" "$NODE_BIN" "$BROKER_JS" "$(config_of "$n")" >>"$log"
+  $SETSID nohup "$NODE_BIN" "$BROKER_JS" --config "$(config_of "$n")" >>"$log" 2>&1 </dev/null &
+  echo $! >"$(pid_file "$n")"
+  say "broker $n started (pid $!, log $log)"
+}
+
+# Waits until broker N printed its `listening` line since its newest start; fails with the log tail.
+wait_listening() {
+  local n=$1 deadline=$2 pid
+  while :; do
+    if tail -c "+${LOG_START[$n]:-1}" "$(log_file "$n")" 2>/dev/null | grep -q 'listening'; then
+      say "broker $n listening on $(grpc_address "$n") (HTTP $(http_url "$n"))"
+      return 0
+    fi
+    pid="$(running_pid "$n")"
+    if [[ -z "$pid" ]]; then
+      log_tail "$n"
+      die "broker $n exited before it was listening"
+    fi
+    if ((SECONDS >= deadline)); then
+      log_tail "$n"
+      die "broker $n did not print 'listening' within ${TIMEOUT_S}s"
+    fi
+    sleep 0.2
+  done
+}
+
+# Waits until broker N's /readyz answers 200 (it registered with the controller quorum).
+wait_ready() {
+  local n=$1 deadline=$2 url
+  url="$(http_url "$n")/readyz"
+  while :; do
+    if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then
+      say "broker $n ready ($url)"
+      return 0
+    fi
+    if [[ -z "$(running_pid "$n")" ]]; then
+      log_tail "$n"
+      die "broker $n exited before it was ready"
+    fi
+    if ((SECONDS >= deadline)); then
+      log_tail "$n"
+      die "broker $n: $url did not answer 200 within ${TIMEOUT_S}s (a controller quorum needs 2 of 3 brokers up)"
+    fi
+    sleep 0.25
+  done
+}
+
+cmd_up() {
+  local n pid started=() deadline
+  local already=0
+  for n in "${NODES[@]}"; do [[ -n "$(running_pid "$n")" ]] && already=$((already + 1)); done
+  if ((already == ${#NODES[@]})); then
+    say "already up (brokers ${NODES[*]} running); 'make cluster-status' shows them, 'make cluster-down' stops them"
+    return 0
+  fi
+  build_if_needed
+  # Start every broker before waiting: none is ready until a controller quorum is up.
+  for n in "${NODES[@]}"; do
+    pid="$(running_pid "$n")"
+    if [[ -n "$pid" ]]; then
+      say "broker $n already running (pid $pid)"
+    else
+      start_process "$n"
+      started+=("$n")
+    fi
+  done
+  deadline=$((SECONDS + TIMEOUT_S))
+  for n in "${started[@]}"; do wait_listening "$n" "$deadline"; done
+  for n in "${NODES[@]}"; do wait_ready "$n" "$deadline"; done
+  say "up: bootstrap $(bootstrap)"
+}
+
+cmd_start() {
+  local n=$1 pid deadline
+  check_node "$n"
+  pid="$(running_pid "$n")"
+  if [[ -n "$pid" ]]; then
+    say "broker $n already running (pid $pid)"
+    return 0
+  fi
+  build_if_needed
+  start_process "$n"
+  deadline=$((SECONDS + TIMEOUT_S))
+  wait_listening "$n" "$deadline"
+  wait_ready "$n" "$deadline"
+}
+
+cmd_kill() {
+  local n=$1 pid i
+  check_node "$n"
+  pid="$(running_pid "$n")"
+  if [[ -z "$pid" ]]; then
+    say "broker $n is not running"
+    rm -f "$(pid_file "$n")"
+    return 0
+  fi
+  kill -KILL "$pid" 2>/dev/null || true
+  for ((i = 0; i < 50; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  rm -f "$(pid_file "$n")"
+  echo "=== SIGKILL $(date '+%F %T') by scripts/cluster.sh kill" >>"$(log_file "$n")"
+  say "broker $n killed (SIGKILL pid $pid)"
+}
+
+cmd_down() {
+  local n pid pids=() nodes=() i deadline
+  for n in "${NODES[@]}"; do
+    pid="$(running_pid "$n")"
+    if [[ -n "$pid" ]]; then
+      kill -TERM "$pid" 2>/dev/null || true
+      pids+=("$pid")
+      nodes+=("$n")
+      say "broker $n: SIGTERM (pid $pid)"
+    fi
+  done
+  if ((${#pids[@]} == 0)); then
+    say "already down (no broker running)"
+    rm -f "$RUN_DIR"/*.pid
+    return 0
+  fi
+  # The broker's own graceful shutdown is bounded by shutdown.timeout.ms (10 s by default).
+  deadline=$((SECONDS + ${CLUSTER_DOWN_TIMEOUT_S:-15}))
+  for i in "${!pids[@]}"; do
+    while kill -0 "${pids[$i]}" 2>/dev/null && ((SECONDS < deadline)); do sleep 0.2; done
+    if kill -0 "${pids[$i]}" 2>/dev/null; then
+      kill -KILL "${pids[$i]}" 2>/dev/null || true
+      say "broker ${nodes[$i]}: still running, SIGKILL (pid ${pids[$i]})"
+    else
+      say "broker ${nodes[$i]} stopped"
+    fi
+  done
+  rm -f "$RUN_DIR"/*.pid
+  say "down (data kept in cluster/data/)"
+}
+
+cmd_status() {
+  local n pid
+  for n in "${NODES[@]}"; do
+    pid="$(running_pid "$n")"
+    if [[ -n "$pid" ]]; then
+      printf 'broker %s: running  pid %-8s %s\n' "$n" "$pid" "$(grpc_address "$n")"
+    else
+      printf 'broker %s: stopped  %-12s %s\n' "$n" "" "$(grpc_address "$n")"
+    fi
+  done
+  echo
+  ./bin/sluice --bootstrap "$(bootstrap)" cluster status "$@"
+}
+
+case "${1:-}" in
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) shift; cmd_status "$@" ;;
+  start) cmd_start "${2:-}" ;;
+  kill) cmd_kill "${2:-}" ;;
+  *)
+    echo "usage: scripts/cluster.sh up | status [--json] | down | kill N | start N" >&2
+    exit 2
+    ;;
+esac
