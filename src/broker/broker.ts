@@ -58,6 +58,7 @@ export interface BrokerView {
   host: string;
   port: number;
   alive: boolean;
+  epoch: number;
 }
 
 /** How often createTopic checks whether the new partitions have leaders. */
@@ -351,7 +352,13 @@ export class Broker {
     return [...this.cluster.addresses.keys()].sort((a, b) => a - b).map((id) => {
       const registered = this.controller.metadata.brokers[id];
       const [host, port] = (this.cluster.addresses.get(id) ?? ':0').split(':');
-      return { id, host: registered?.host ?? host!, port: registered?.port ?? Number(port), alive: alive.has(id) && registered !== undefined };
+      return {
+        id,
+        host: registered?.host ?? host!,
+        port: registered?.port ?? Number(port),
+        alive: alive.has(id) && registered !== undefined,
+        epoch: registered?.epoch ?? -1,
+      };
     });
   }
 

@@ -15,6 +15,8 @@ import { applyRecord, assignReplicas, emptyImage, type MetadataImage, type Metad
 export const METADATA_GROUP = '__cluster_metadata';
 /** Most partitions one topic may have. */
 export const PARTITIONS_MAX = 10_000;
+/** How often a new controller re-checks liveness while brokers' first heartbeats arrive. */
+const LIVENESS_POLL_MS = 50;
 /** Producer ids handed to a broker at a time. */
 export const PRODUCER_ID_BLOCK = 1000;
 
@@ -165,18 +167,29 @@ export class Controller {
     return true;
   }
 
-  /** Brokers with a fresh heartbeat from their current registration (all registered ones just after a failover). */
+  /** Brokers with a fresh heartbeat from their current registration. */
   aliveBrokers(): number[] {
     const now = this.now();
-    const grace = this.leaderSinceMs !== undefined && now - this.leaderSinceMs < this.options.sessionTimeoutMs;
     return Object.values(this.image.brokers)
       .filter((broker) => {
-        if (grace) return true;
         const seen = this.liveness.get(broker.id);
         return seen !== undefined && seen.epoch === broker.epoch && now - seen.lastSeenMs <= this.options.sessionTimeoutMs;
       })
       .map((broker) => broker.id)
       .sort((a, b) => a - b);
+  }
+
+  /**
+   * Live brokers, waiting (at most one session timeout after becoming leader) until at least
+   * `wanted` have heartbeated: a new controller knows nobody's liveness until they heartbeat it.
+   */
+  private async liveBrokersAtLeast(wanted: number): Promise<number[]> {
+    for (;;) {
+      const alive = this.aliveBrokers();
+      const since = this.leaderSinceMs ?? 0;
+      if (alive.length >= wanted || this.now() - since > this.options.sessionTimeoutMs) return alive;
+      await new Promise((r) => setTimeout(r, LIVENESS_POLL_MS));
+    }
   }
 
   /** Per partition, the report of the live broker leading it at the highest term. */
@@ -206,7 +219,7 @@ export class Controller {
       }
       const config = applyTopicConfig(TOPIC_CONFIG_DEFAULTS, spec.configs);
       if (this.image.topics[spec.name]) throw new SluiceError('TOPIC_EXISTS', `topic "${spec.name}" already exists`);
-      const alive = this.aliveBrokers();
+      const alive = await this.liveBrokersAtLeast(spec.replicationFactor);
       if (spec.replicationFactor > alive.length) {
         throw new SluiceError('INVALID_CONFIG', `replication factor ${spec.replicationFactor} is larger than the ${alive.length} available broker(s)`);
       }

@@ -35,6 +35,8 @@ export class BrokerProcess {
     readonly ownsDataDir: boolean,
     readonly port: number,
     readonly httpPort: number,
+    /** The extra flags it was started with; a restart reuses them. */
+    readonly args: readonly string[],
   ) {
     this.exited = new Promise((resolveExit) => child.once('exit', (code) => resolveExit(code)));
   }
@@ -78,7 +80,7 @@ export class BrokerProcess {
     });
     try {
       const { port, httpPort } = await ready;
-      const broker = new BrokerProcess(child, dataDir, ownsDataDir, port, httpPort);
+      const broker = new BrokerProcess(child, dataDir, ownsDataDir, port, httpPort, options.args ?? []);
       broker.output = output;
       if (options.waitReady ?? true) await broker.waitReady();
       child.stdout!.on('data', (chunk: Buffer) => (broker.output += chunk.toString()));
@@ -106,9 +108,14 @@ export class BrokerProcess {
   }
 
   /** Restarts on the same data directory and ports. */
-  async restart(signal: NodeJS.Signals = 'SIGTERM', args?: string[]): Promise<BrokerProcess> {
+  async restart(signal: NodeJS.Signals = 'SIGTERM', waitReady = true): Promise<BrokerProcess> {
     await this.stop(signal);
-    return BrokerProcess.start({ dataDir: this.dataDir, port: this.port, httpPort: this.httpPort, args, ownsDataDir: this.ownsDataDir });
+    return this.startAgain(waitReady);
+  }
+
+  /** Starts a stopped broker again on the same data directory, ports and flags. */
+  startAgain(waitReady = true): Promise<BrokerProcess> {
+    return BrokerProcess.start({ dataDir: this.dataDir, port: this.port, httpPort: this.httpPort, args: [...this.args], ownsDataDir: this.ownsDataDir, waitReady });
   }
 
   /** Kills the process (if alive) and removes its data directory when this process made it. */

@@ -1,9 +1,13 @@
 /** Promise wrappers over the generated gRPC clients, for tests that speak the wire API directly. */
 import * as grpc from '@grpc/grpc-js';
-import { brokerApi, CHANNEL_OPTIONS } from '../../src/protocol/grpc.js';
+import { brokerApi, CHANNEL_OPTIONS, controllerApi } from '../../src/protocol/grpc.js';
 import { fromServiceError, type SluiceError } from '../../src/protocol/errors.js';
 import type { AdminClient } from '../../src/protocol/generated/sluice/v1/Admin.js';
 import type { BrokerClient } from '../../src/protocol/generated/sluice/v1/Broker.js';
+import type { BrokerHeartbeatResponse__Output } from '../../src/protocol/generated/sluice/v1/BrokerHeartbeatResponse.js';
+import type { ControllerClient } from '../../src/protocol/generated/sluice/v1/Controller.js';
+import type { InitProducerIdResponse__Output } from '../../src/protocol/generated/sluice/v1/InitProducerIdResponse.js';
+import type { MetadataResponse__Output } from '../../src/protocol/generated/sluice/v1/MetadataResponse.js';
 import type { CreateTopicRequest } from '../../src/protocol/generated/sluice/v1/CreateTopicRequest.js';
 import type { FetchRequest } from '../../src/protocol/generated/sluice/v1/FetchRequest.js';
 import type { FetchResponse__Output } from '../../src/protocol/generated/sluice/v1/FetchResponse.js';
@@ -24,11 +28,25 @@ function call<Res>(invoke: (callback: Callback<Res>) => unknown): Promise<Res> {
 export class RawClient {
   readonly broker: BrokerClient;
   readonly admin: AdminClient;
+  readonly controller: ControllerClient;
 
   constructor(address: string) {
     const api = brokerApi();
     this.broker = new api.Broker(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
     this.admin = new api.Admin(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+    this.controller = new (controllerApi().Controller)(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+  }
+
+  metadata(topics: string[] = []): Promise<MetadataResponse__Output> {
+    return call((cb) => this.broker.Metadata({ topics }, cb));
+  }
+
+  initProducerId(): Promise<InitProducerIdResponse__Output> {
+    return call((cb) => this.broker.InitProducerId({}, cb));
+  }
+
+  brokerHeartbeat(brokerId: number, brokerEpoch: number): Promise<BrokerHeartbeatResponse__Output> {
+    return call((cb) => this.controller.BrokerHeartbeat({ brokerId, brokerEpoch, metadataVersion: 0, leaderships: [] }, cb));
   }
 
   produce(request: ProduceRequest): Promise<ProduceResponse__Output> {
@@ -58,6 +76,7 @@ export class RawClient {
   close(): void {
     this.broker.close();
     this.admin.close();
+    this.controller.close();
   }
 }
 

@@ -1,11 +1,13 @@
 // Original file: proto/sluice/v1/broker.proto
 
+import type { Long } from '@grpc/proto-loader';
 
 export interface BrokerInfo {
   'id'?: (number);
   'host'?: (string);
   'port'?: (number);
   'alive'?: (boolean);
+  'epoch'?: (number | string | Long);
 }
 
 export interface BrokerInfo__Output {
@@ -13,4 +15,5 @@ export interface BrokerInfo__Output {
   'host': (string);
   'port': (number);
   'alive': (boolean);
+  'epoch': (number);
 }

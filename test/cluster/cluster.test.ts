@@ -1,0 +1,192 @@
+import { expect } from 'chai';
+import { decodeBatch, encodeBatch, splitBatches, type DecodedRecord } from '../../src/protocol/batch.js';
+import { SluiceError } from '../../src/protocol/errors.js';
+import { waitFor } from '../helpers/broker-process.js';
+import { TestCluster } from '../helpers/cluster.js';
+import { expectError, RawClient } from '../helpers/raw-client.js';
+
+const RETRIABLE = new Set(['NOT_LEADER', 'BROKER_NOT_AVAILABLE', 'NOT_ENOUGH_REPLICAS', 'REQUEST_TIMED_OUT', 'SHUTTING_DOWN']);
+
+async function readAll(client: RawClient, topic: string, partition: number): Promise<DecodedRecord[]> {
+  const out: DecodedRecord[] = [];
+  let offset = 0;
+  for (;;) {
+    const response = await client.fetch({ topic, partition, offset, maxBytes: 1 << 20, maxWaitMs: 0 });
+    for (const batch of splitBatches(response.records)) {
+      for (const record of decodeBatch(batch).records) if (record.offset >= offset) out.push(record);
+    }
+    if (response.nextOffset >= response.highWatermark || response.nextOffset === offset) return out;
+    offset = response.nextOffset;
+  }
+}
+
+/** A client for whichever live broker leads the partition now. */
+async function leaderClient(cluster: TestCluster, topic: string, partition: number, via: number): Promise<{ id: number; client: RawClient }> {
+  const id = await cluster.leaderOf(topic, partition, via);
+  return { id, client: cluster.clientFor(id) };
+}
+
+describe('cluster of three broker processes', function () {
+  this.timeout(120_000);
+  let cluster: TestCluster | undefined;
+
+  afterEach(async () => {
+    await cluster?.cleanup();
+    cluster = undefined;
+  });
+
+  it('replicates produced records to every replica and serves them from the leader', async () => {
+    cluster = await TestCluster.start(3, ['--leader-balance-interval-ms', '300']);
+    const admin = cluster.clientFor(1);
+    const created = await admin.createTopic({ name: 'replicated', partitions: 3, replicationFactor: 3 });
+    expect(created.partitions.map((p) => p.replicas.length)).to.deep.equal([3, 3, 3]);
+    expect(new Set(created.partitions.map((p) => p.replicas[0])).size, 'preferred leaders spread over brokers').to.equal(3);
+    await waitFor('leadership on the preferred replicas', async () => {
+      const described = await admin.describeTopic('replicated');
+      return described.partitions.every((p) => p.leader === p.replicas[0]) ? true : undefined;
+    });
+    for (let partition = 0; partition < 3; partition++) {
+      const { client } = await leaderClient(cluster, 'replicated', partition, 1);
+      for (let i = 0; i < 10; i++) {
+        await client.produce({ topic: 'replicated', partition, acks: -1, batch: encodeBatch([{ value: Buffer.from(`p${partition}-${i}`) }]) });
+      }
+      const records = await readAll(client, 'replicated', partition);
+      expect(records.map((r) => r.value!.toString())).to.deep.equal(Array.from({ length: 10 }, (_, i) => `p${partition}-${i}`));
+      client.close();
+    }
+    await waitFor('all replicas in sync', async () => {
+      const described = await admin.describeTopic('replicated');
+      return described.partitions.every((p) => p.isr.length === 3) ? true : undefined;
+    });
+    admin.close();
+  });
+
+  it('loses no acknowledged write and duplicates none when the leader is SIGKILLed mid-stream', async () => {
+    cluster = await TestCluster.start(3);
+    const setup = cluster.clientFor(1);
+    await setup.createTopic({ name: 'orders', partitions: 1, replicationFactor: 3 });
+    const { producerId, producerEpoch } = await setup.initProducerId();
+    setup.close();
+
+    let { id: leader, client } = await leaderClient(cluster, 'orders', 0, 1);
+    let killed = 0;
+    const acked = new Map<string, number>();
+    const RECORDS_PER_BATCH = 10;
+    let killedAtMs = 0;
+    let writableAgainMs = 0;
+    let afterKill = 0;
+    for (let batchNo = 0; afterKill < 100; batchNo++) {
+      const values = Array.from({ length: RECORDS_PER_BATCH }, (_, i) => `v${batchNo * RECORDS_PER_BATCH + i}`);
+      const batch = encodeBatch(values.map((v) => ({ value: Buffer.from(v) })), { producerId, producerEpoch, baseSequence: batchNo * RECORDS_PER_BATCH });
+      for (;;) {
+        try {
+          const result = await client.produce({ topic: 'orders', partition: 0, acks: -1, timeoutMs: 5_000, batch });
+          values.forEach((v, i) => acked.set(v, result.baseOffset + i));
+          if (killedAtMs && !writableAgainMs) writableAgainMs = Date.now();
+          if (killedAtMs) afterKill++;
+          break;
+        } catch (err) {
+          if (!(err instanceof SluiceError) || !RETRIABLE.has(err.code)) throw err;
+          client.close();
+          const survivor = [1, 2, 3].find((id) => id !== killed && id !== leader)!;
+          ({ id: leader, client } = await leaderClient(cluster, 'orders', 0, survivor));
+        }
+      }
+      if (batchNo === 200) {
+        killed = leader;
+        killedAtMs = Date.now();
+        await cluster.kill(killed);
+      }
+    }
+    console.log(`      partition unwritable for ${writableAgainMs - killedAtMs} ms after SIGKILL of its leader (broker ${killed}); new leader ${leader}`);
+    expect(leader).to.not.equal(killed);
+
+    const records = await readAll(client, 'orders', 0);
+    client.close();
+    const seen = new Map<string, number>();
+    for (const record of records) {
+      const value = record.value!.toString();
+      expect(seen.has(value), `${value} stored twice`).to.equal(false);
+      seen.set(value, record.offset);
+    }
+    for (const [value, offset] of acked) expect(seen.get(value), `acknowledged ${value}`).to.equal(offset);
+    expect(records.map((r) => r.offset)).to.deep.equal(records.map((_, i) => i));
+  });
+
+  it('brings a restarted follower back in sync', async () => {
+    cluster = await TestCluster.start(3);
+    const admin = cluster.clientFor(1);
+    await admin.createTopic({ name: 'catchup', partitions: 1, replicationFactor: 3 });
+    const { id: leader, client } = await leaderClient(cluster, 'catchup', 0, 1);
+    const follower = [1, 2, 3].find((id) => id !== leader)!;
+    await cluster.kill(follower);
+    for (let i = 0; i < 50; i++) {
+      await client.produce({ topic: 'catchup', partition: 0, acks: -1, batch: encodeBatch([{ value: Buffer.alloc(2000, i) }]) });
+    }
+    await cluster.restart(follower);
+    await waitFor(`broker ${follower} back in the ISR`, async () => {
+      const partition = (await client.describeTopic('catchup')).partitions[0]!;
+      return partition.isr.includes(follower) && partition.highWatermark === 50 ? true : undefined;
+    }, 20_000);
+    client.close();
+    admin.close();
+    // The restarted follower's copy is complete: make it the only way to reach a majority.
+    const third = [1, 2, 3].find((id) => id !== leader && id !== follower)!;
+    await cluster.kill(third);
+    await cluster.kill(leader);
+    await cluster.restart(leader);
+    const { client: newLeader } = await leaderClient(cluster, 'catchup', 0, follower);
+    expect((await readAll(newLeader, 'catchup', 0)).length).to.equal(50);
+    newLeader.close();
+  });
+
+  it('refuses acks=all without a live majority instead of acknowledging', async () => {
+    cluster = await TestCluster.start(3, ['--produce-timeout-ms', '1500']);
+    const admin = cluster.clientFor(1);
+    await admin.createTopic({ name: 'minority', partitions: 1, replicationFactor: 3 });
+    admin.close();
+    const { id: leader, client } = await leaderClient(cluster, 'minority', 0, 1);
+    for (const id of [1, 2, 3].filter((id) => id !== leader)) await cluster.kill(id);
+    for (let i = 0; i < 3; i++) {
+      const error = await expectError(() => client.produce({ topic: 'minority', partition: 0, acks: -1, batch: encodeBatch([{ value: Buffer.from('x') }]) }));
+      expect(['NOT_ENOUGH_REPLICAS', 'NOT_LEADER']).to.include(error.code);
+    }
+    client.close();
+  });
+
+  it('creates topics again after the controller leader is SIGKILLed', async () => {
+    cluster = await TestCluster.start(3);
+    const probe = cluster.clientFor(1);
+    const controller = await waitFor('a controller leader', async () => {
+      const id = (await probe.metadata()).controller;
+      return id > 0 ? id : undefined;
+    });
+    probe.close();
+    await cluster.kill(controller);
+    const survivor = cluster.clientFor([1, 2, 3].find((id) => id !== controller)!);
+    const created = await survivor.createTopic({ name: 'after-failover', partitions: 2, replicationFactor: 2 });
+    expect(created.partitions).to.have.length(2);
+    expect(created.partitions.every((p) => p.leader > 0 && p.leader !== controller)).to.equal(true);
+    survivor.close();
+  });
+
+  it('fences a restarted broker\'s old epoch once it registers again', async () => {
+    cluster = await TestCluster.start(3);
+    const client = cluster.clientFor(1);
+    const epochOf = async (id: number): Promise<number> => (await client.metadata()).brokers.find((b) => b.id === id)!.epoch;
+    const before = await epochOf(3);
+    expect(before).to.be.at.least(0);
+    await cluster.kill(3);
+    await cluster.restart(3);
+    const after = await waitFor('broker 3 to register again', async () => {
+      const epoch = await epochOf(3);
+      return epoch > before ? epoch : undefined;
+    });
+    const controllerId = (await client.metadata()).controller;
+    const controller = cluster.clientFor(controllerId);
+    expect((await controller.brokerHeartbeat(3, before)).fenced, 'old epoch').to.equal(true);
+    expect((await controller.brokerHeartbeat(3, after)).fenced, 'new epoch').to.equal(false);
+    controller.close();
+    client.close();
+  });
+});

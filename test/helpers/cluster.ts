@@ -1,0 +1,92 @@
+/**
+ * A cluster of real broker processes for integration tests: free loopback ports picked up front (the
+ * brokers must know each other's addresses), temporary data directories, cleanup even on failure.
+ */
+import { createServer } from 'node:net';
+import { BrokerProcess, waitFor } from './broker-process.js';
+import { RawClient } from './raw-client.js';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export class TestCluster {
+  private constructor(readonly brokers: Map<number, BrokerProcess>) {}
+
+  static async start(size: number, extraArgs: string[] = []): Promise<TestCluster> {
+    const ports = new Map<number, { port: number; httpPort: number }>();
+    for (let id = 1; id <= size; id++) ports.set(id, { port: await freePort(), httpPort: await freePort() });
+    const membership = [...ports].map(([id, p]) => `${id}@127.0.0.1:${p.port}`).join(',');
+    const brokers = new Map<number, BrokerProcess>();
+    const cluster = new TestCluster(brokers);
+    try {
+      await Promise.all(
+        [...ports].map(async ([id, p]) => {
+          const broker = await BrokerProcess.start({
+            port: p.port,
+            httpPort: p.httpPort,
+            waitReady: false,
+            args: ['--broker-id', String(id), '--cluster-brokers', membership, ...extraArgs],
+          });
+          brokers.set(id, broker);
+        }),
+      );
+      await Promise.all([...brokers.values()].map((broker) => broker.waitReady()));
+      return cluster;
+    } catch (err) {
+      await cluster.cleanup();
+      throw err;
+    }
+  }
+
+  broker(id: number): BrokerProcess {
+    const broker = this.brokers.get(id);
+    if (!broker) throw new Error(`no broker ${id}`);
+    return broker;
+  }
+
+  get bootstrap(): string[] {
+    return [...this.brokers.values()].map((broker) => broker.address);
+  }
+
+  async kill(id: number): Promise<void> {
+    await this.broker(id).stop('SIGKILL');
+  }
+
+  /** Starts a stopped broker again with its data, ports and flags. */
+  async restart(id: number, waitReady = true): Promise<BrokerProcess> {
+    const broker = await this.broker(id).startAgain(waitReady);
+    this.brokers.set(id, broker);
+    return broker;
+  }
+
+  /** A client for a live broker other than `except`. */
+  clientFor(id: number): RawClient {
+    return new RawClient(this.broker(id).address);
+  }
+
+  /** Waits until a live broker reports a leader for the partition; returns its id. */
+  async leaderOf(topic: string, partition: number, via: number, timeoutMs = 10_000): Promise<number> {
+    const client = this.clientFor(via);
+    try {
+      return await waitFor(`a leader of ${topic}/${partition}`, async () => {
+        const leader = (await client.describeTopic(topic)).partitions[partition]?.leader ?? -1;
+        const alive = leader > 0 && this.brokers.get(leader)?.child.exitCode === null && this.brokers.get(leader)?.child.signalCode === null;
+        return alive ? leader : undefined;
+      }, timeoutMs);
+    } finally {
+      client.close();
+    }
+  }
+
+  async cleanup(): Promise<void> {
+    await Promise.all([...this.brokers.values()].map((broker) => broker.cleanup()));
+  }
+}
