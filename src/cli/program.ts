@@ -5,6 +5,7 @@
 import { Command, CommanderError } from 'commander';
 import { SluiceError } from '../client/index.js';
 import { registerBenchCommands } from './bench.js';
+import { registerClusterCommands } from './cluster.js';
 import { registerConsumeCommand } from './consume.js';
 import { registerGroupCommands } from './group.js';
 import { DEFAULT_BOOTSTRAP, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
@@ -27,6 +28,7 @@ export function buildProgram(io: CliIo): Command {
   registerProduceCommand(program, context);
   registerConsumeCommand(program, context);
   registerGroupCommands(program, context);
+  registerClusterCommands(program, context);
   registerBenchCommands(program, context);
   // Subcommands created above inherited exitOverride and configureOutput from the root.
   return program;

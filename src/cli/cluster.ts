@@ -1,0 +1,158 @@
+/**
+ * `sluice cluster status [--json] [--internal]`: brokers (id, address, alive), the controller leader,
+ * the leader of every partition and which partitions are under-replicated, from one Metadata call.
+ */
+import type { Command } from 'commander';
+import type { ClusterMetadata, PartitionMetadata } from '../client/index.js';
+import { clientFor, globalOptions, type CommandContext } from './context.js';
+import { formatTable, jsonLine } from './output.js';
+
+export interface BrokerStatus {
+  id: number;
+  address: string;
+  alive: boolean;
+  /** Partitions this broker leads now. */
+  leaderOf: number;
+}
+
+export interface PartitionStatus {
+  topic: string;
+  partition: number;
+  /** Broker id of the leader, -1 when there is none. */
+  leader: number;
+  replicas: number[];
+  isr: number[];
+  leaderEpoch: number;
+  /** No leader, or the leader is a broker the controller does not see alive. */
+  offline: boolean;
+  underReplicated: boolean;
+}
+
+/** `cluster status --json`: the contract keys `brokers`, `controller`, `underReplicatedPartitions`, plus extras. */
+export interface ClusterStatus {
+  brokers: BrokerStatus[];
+  /** Broker id of the controller leader, -1 when unknown. */
+  controller: number;
+  /** How many partitions are under-replicated (see isUnderReplicated). */
+  underReplicatedPartitions: number;
+  underReplicated: Array<{ topic: string; partition: number }>;
+  offlinePartitions: number;
+  topics: number;
+  partitions: PartitionStatus[];
+}
+
+/**
+ * A partition is under-replicated when it has no leader (or its leader is not alive), or when some
+ * replica is not both in the ISR and alive: the ISR is smaller than the replica set, or it still
+ * lists a broker the controller has declared dead.
+ */
+export function isUnderReplicated(partition: PartitionMetadata, alive: ReadonlySet<number>): boolean {
+  if (partition.leader < 0 || !alive.has(partition.leader)) return true;
+  const isr = new Set(partition.isr);
+  return partition.replicas.some((replica) => !isr.has(replica) || !alive.has(replica));
+}
+
+export function isInternalTopic(name: string): boolean {
+  return name.startsWith('__');
+}
+
+export function clusterStatus(metadata: ClusterMetadata): ClusterStatus {
+  const alive = new Set(metadata.brokers.filter((broker) => broker.alive).map((broker) => broker.id));
+  const partitions: PartitionStatus[] = [];
+  const topics = [...metadata.topics].sort((a, b) => a.name.localeCompare(b.name));
+  for (const topic of topics) {
+    for (const partition of [...topic.partitions].sort((a, b) => a.partition - b.partition)) {
+      partitions.push({
+        topic: topic.name,
+        partition: partition.partition,
+        leader: partition.leader,
+        replicas: [...partition.replicas],
+        isr: [...partition.isr],
+        leaderEpoch: partition.leaderEpoch,
+        offline: partition.leader < 0 || !alive.has(partition.leader),
+        underReplicated: isUnderReplicated(partition, alive),
+      });
+    }
+  }
+  const leaderOf = new Map<number, number>();
+  for (const partition of partitions) {
+    if (partition.leader >= 0) leaderOf.set(partition.leader, (leaderOf.get(partition.leader) ?? 0) + 1);
+  }
+  const brokers = [...metadata.brokers]
+    .sort((a, b) => a.id - b.id)
+    .map((broker) => ({ id: broker.id, address: broker.address, alive: broker.alive, leaderOf: leaderOf.get(broker.id) ?? 0 }));
+  const underReplicated = partitions.filter((p) => p.underReplicated).map((p) => ({ topic: p.topic, partition: p.partition }));
+  return {
+    brokers,
+    controller: metadata.controller,
+    underReplicatedPartitions: underReplicated.length,
+    underReplicated,
+    offlinePartitions: partitions.filter((p) => p.offline).length,
+    topics: topics.length,
+    partitions,
+  };
+}
+
+/**
+ * Human view: a summary line, the brokers, then one row per partition (internal topics such as
+ * __consumer_offsets only where under-replicated, unless `showInternal`).
+ */
+export function clusterStatusTable(status: ClusterStatus, options: { showInternal?: boolean } = {}): string {
+  const aliveCount = status.brokers.filter((broker) => broker.alive).length;
+  const summary =
+    `Controller: ${status.controller < 0 ? 'none' : status.controller}` +
+    `  Brokers: ${status.brokers.length} (${aliveCount} alive)` +
+    `  Topics: ${status.topics}  Partitions: ${status.partitions.length}` +
+    `  Under-replicated: ${status.underReplicatedPartitions}  Offline: ${status.offlinePartitions}\n\n`;
+  const brokers = formatTable(
+    ['BROKER', 'ADDRESS', 'ALIVE', 'CONTROLLER', 'LEADER-OF'],
+    status.brokers.map((broker) => [
+      String(broker.id),
+      broker.address,
+      broker.alive ? 'yes' : 'NO',
+      broker.id === status.controller ? 'leader' : '',
+      String(broker.leaderOf),
+    ]),
+  );
+  const shown = status.partitions.filter((p) => options.showInternal || !isInternalTopic(p.topic) || p.underReplicated);
+  const hidden = status.partitions.length - shown.length;
+  let partitions = '';
+  if (shown.length > 0) {
+    partitions =
+      '\n' +
+      formatTable(
+        ['TOPIC', 'PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'STATUS'],
+        shown.map((p) => [
+          p.topic,
+          String(p.partition),
+          p.leader < 0 ? 'none' : String(p.leader),
+          p.replicas.join(','),
+          p.isr.length === 0 ? '-' : p.isr.join(','),
+          p.offline ? 'OFFLINE' : p.underReplicated ? 'UNDER-REPLICATED' : 'ok',
+        ]),
+      );
+  }
+  const note = hidden > 0 ? `(${hidden} healthy partitions of internal topics not shown; --internal shows them)\n` : '';
+  return summary + brokers + partitions + note;
+}
+
+export function registerClusterCommands(program: Command, context: CommandContext): void {
+  const { io } = context;
+  const cluster = program.command('cluster').description('cluster-wide state');
+
+  cluster
+    .command('status')
+    .description('brokers (alive or not), controller leader, partition leaders, under-replicated partitions')
+    .option('--internal', 'also list healthy partitions of internal topics such as __consumer_offsets')
+    .action(async (options: { internal?: boolean }, command: Command) => {
+      const admin = clientFor(globalOptions(command)).admin();
+      let metadata: ClusterMetadata;
+      try {
+        metadata = await admin.metadata();
+      } finally {
+        await admin.close();
+      }
+      const status = clusterStatus(metadata);
+      io.stdout.write(globalOptions(command).json ? jsonLine(status) : clusterStatusTable(status, { showInternal: options.internal === true }));
+    });
+}
