@@ -176,7 +176,10 @@ export class Broker {
     const replicated = await this.replicas.open(group, {
       voters: replicas,
       onHighWatermark: () => partition?.wakeFetchers(),
-      onLeaderChange: () => partition?.wakeFetchers(),
+      onLeaderChange: () => {
+        partition?.wakeFetchers();
+        partition?.events.onLeaderChange?.();
+      },
     });
     const name = topic.name;
     partition = new Partition({

@@ -42,6 +42,10 @@ export interface PartitionHooks {
   onExpiredSkipped?(records: number): void;
   /** Called once per fetch answer with data (metrics); `endOffset` follows the last batch served. */
   onServed?(records: number, bytes: number, endOffset: number): void;
+  /** Leader append to majority commit of a produced batch, in ms. */
+  onCommitLatency?(latencyMs: number): void;
+  /** The partition's Raft group saw a new leader or term. */
+  onLeaderChange?(): void;
 }
 
 export interface PartitionOptions {
@@ -89,6 +93,11 @@ export class Partition {
     return this.replicated.isLeader;
   }
 
+  /** Partition hooks, for the owner to report Raft events the partition does not see itself. */
+  get events(): PartitionHooks {
+    return this.hooks;
+  }
+
   /** Called by the owner when the high watermark moved, the log was cut, or leadership changed. */
   wakeFetchers(): void {
     const waiters = this.waiters;
@@ -134,7 +143,10 @@ export class Partition {
     producers.record(header, proposal.baseOffset, proposal.lastOffset);
     const endOffset = proposal.lastOffset + 1;
     proposal.committed.then(
-      () => this.hooks.onCommitted?.(header, batch.length, appendedAtMs, endOffset),
+      () => {
+        this.hooks.onCommitted?.(header, batch.length, appendedAtMs, endOffset);
+        this.hooks.onCommitLatency?.(this.now() - appendedAtMs);
+      },
       () => undefined,
     );
     const result = { baseOffset: proposal.baseOffset, lastOffset: proposal.lastOffset };

@@ -80,12 +80,19 @@ export class BrokerServer {
           onExpiredSkipped(records) {
             metrics?.expiredRecords.inc({ topic }, records);
           },
+          onCommitLatency(latencyMs) {
+            metrics?.commitLatencySeconds.observe(latencyMs / 1000);
+          },
+          onLeaderChange() {
+            metrics?.leaderChanges.inc();
+          },
         };
       },
     );
     const inflight = new InflightRequests();
-    metrics = new BrokerMetrics(
-      () =>
+    let groups: GroupCoordinator | undefined;
+    metrics = new BrokerMetrics({
+      partitionOffsets: () =>
         broker
           .allPartitions()
           .filter((p) => p.isLeader)
@@ -96,8 +103,13 @@ export class BrokerServer {
             logEndOffset: p.log.logEndOffset(),
             highWatermark: p.hw,
           })),
-      () => inflight.entries(),
-    );
+      inflightRequests: () => inflight.entries(),
+      leadership: () => {
+        const led = broker.allPartitions().filter((p) => p.isLeader);
+        return { led: led.length, underReplicated: led.filter((p) => p.replicated.inSyncReplicas().length < p.replicated.voters.length).length };
+      },
+      groupLag: () => groups?.lagEntries() ?? [],
+    });
     const brokerMetrics = metrics;
     const serviceOptions: ServiceOptions = {
       fetchMaxWaitMs: config.fetchMaxWaitMs,
@@ -112,7 +124,7 @@ export class BrokerServer {
     grpcServer.addService(brokerApi().Admin.service, adminHandlers(broker, serviceOptions));
     grpcServer.addService(controllerApi().Controller.service, controllerHandlers(broker, serviceOptions));
     // Consumer groups (src/groups/): coordinates the groups whose __consumer_offsets partitions this broker leads.
-    const groups = await GroupCoordinator.open(brokerGroupsHost(broker), {
+    groups = await GroupCoordinator.open(brokerGroupsHost(broker), {
       sessionTimeoutMinMs: config.groupMinSessionTimeoutMs,
       sessionTimeoutMaxMs: config.groupMaxSessionTimeoutMs,
       offsetsRetentionMs: config.offsetsRetentionMs,

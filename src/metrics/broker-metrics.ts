@@ -12,6 +12,23 @@ export interface PartitionOffsets {
   highWatermark: number;
 }
 
+export interface GroupLagEntry {
+  group: string;
+  topic: string;
+  partition: number;
+  committedOffset: number;
+  lag: number;
+}
+
+/** Where the gauges read their values at scrape time. */
+export interface MetricSources {
+  partitionOffsets(): PartitionOffsets[];
+  inflightRequests(): Array<[string, number]>;
+  /** Partitions this broker leads, and how many of them have fewer in-sync replicas than replicas. */
+  leadership(): { led: number; underReplicated: number };
+  groupLag(): GroupLagEntry[];
+}
+
 export class BrokerMetrics {
   readonly registry = new Registry();
   readonly recordsIn: Counter<'topic'>;
@@ -23,8 +40,10 @@ export class BrokerMetrics {
   readonly requestSeconds: Histogram<'method'>;
   readonly requestErrors: Counter<'method' | 'code'>;
   readonly deliveryLatencySeconds: Histogram;
+  readonly leaderChanges: Counter;
+  readonly commitLatencySeconds: Histogram;
 
-  constructor(partitionOffsets: () => PartitionOffsets[], inflightRequests: () => Array<[string, number]>) {
+  constructor(sources: MetricSources) {
     collectDefaultMetrics({ register: this.registry, prefix: 'sluice_' });
     const registers = [this.registry];
     this.recordsIn = new Counter({ name: 'sluice_records_in_total', help: 'Records appended, by topic', labelNames: ['topic'], registers });
@@ -59,7 +78,7 @@ export class BrokerMetrics {
       registers,
       collect() {
         this.reset();
-        for (const [method, count] of inflightRequests()) this.set({ method }, count);
+        for (const [method, count] of sources.inflightRequests()) this.set({ method }, count);
       },
     });
     const offsetGauge = (name: string, help: string, pick: (p: PartitionOffsets) => number): void => {
@@ -70,12 +89,53 @@ export class BrokerMetrics {
         registers,
         collect() {
           this.reset();
-          for (const p of partitionOffsets()) this.set({ topic: p.topic, partition: String(p.partition) }, pick(p));
+          for (const p of sources.partitionOffsets()) this.set({ topic: p.topic, partition: String(p.partition) }, pick(p));
         },
       });
     };
     offsetGauge('sluice_partition_log_start_offset', 'First offset still stored', (p) => p.logStartOffset);
     offsetGauge('sluice_partition_log_end_offset', 'Offset the next record gets', (p) => p.logEndOffset);
     offsetGauge('sluice_partition_high_watermark', 'Offsets below this are committed and visible to consumers', (p) => p.highWatermark);
+    this.leaderChanges = new Counter({
+      name: 'sluice_raft_leader_changes_total',
+      help: 'Leader or term changes seen by the Raft groups on this broker (elections and transfers)',
+      registers,
+    });
+    this.commitLatencySeconds = new Histogram({
+      name: 'sluice_replication_commit_latency_seconds',
+      help: 'Leader append to majority commit of a produced batch',
+      buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers,
+    });
+    new Gauge({
+      name: 'sluice_leader_partitions',
+      help: 'Partitions this broker leads',
+      registers,
+      collect() {
+        this.set(sources.leadership().led);
+      },
+    });
+    new Gauge({
+      name: 'sluice_under_replicated_partitions',
+      help: 'Partitions led here whose in-sync replicas are fewer than their replicas',
+      registers,
+      collect() {
+        this.set(sources.leadership().underReplicated);
+      },
+    });
+    const lagGauge = (name: string, help: string, pick: (entry: GroupLagEntry) => number): void => {
+      new Gauge({
+        name,
+        help,
+        labelNames: ['group', 'topic', 'partition'],
+        registers,
+        collect() {
+          this.reset();
+          for (const entry of sources.groupLag()) this.set({ group: entry.group, topic: entry.topic, partition: String(entry.partition) }, pick(entry));
+        },
+      });
+    };
+    lagGauge('sluice_group_committed_offset', 'Committed offset per consumer group and partition (groups coordinated here)', (e) => e.committedOffset);
+    lagGauge('sluice_group_lag', 'Queue length: high watermark minus committed offset, per group and partition', (e) => e.lag);
   }
 }
