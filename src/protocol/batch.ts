@@ -111,82 +111,190 @@ export function lastOffsetOf(header: Pick<BatchHeader, 'baseOffset' | 'lastOffse
   return header.baseOffset + header.lastOffsetDelta;
 }
 
-function encodedRecordSize(record: RecordInput, timestampDelta: number, offsetDelta: number): number {
-  let size = 1 + varintSize(timestampDelta) + varintSize(offsetDelta);
-  if (record.ttlMs !== undefined) size += varintSize(record.ttlMs);
-  size += record.key ? varintSize(record.key.length) + record.key.length : 1;
-  size += record.value ? varintSize(record.value.length) + record.value.length : 1;
-  const headers = record.headers ?? [];
-  size += varintSize(headers.length);
-  for (const header of headers) {
-    const keyLength = Buffer.byteLength(header.key);
-    size += varintSize(keyLength) + keyLength + varintSize(header.value.length) + header.value.length;
+/** Key, value or header value as the producer takes them: bytes, or a string encoded as UTF-8. */
+export type BytesInput = Buffer | string;
+
+export interface HeaderInput {
+  key: string;
+  value: BytesInput;
+}
+
+function byteLengthOf(bytes: BytesInput): number {
+  return typeof bytes === 'string' ? Buffer.byteLength(bytes, 'utf8') : bytes.length;
+}
+
+/** Header fields a producer sets when it closes a batch. */
+export interface BatchStamp {
+  compression?: CompressionCodec;
+  /** -1 when not idempotent. */
+  producerId?: number;
+  producerEpoch?: number;
+  /** -1 when not idempotent. */
+  baseSequence?: number;
+}
+
+const BUILDER_INITIAL_BYTES_MIN = 1024;
+
+/**
+ * Encodes records one at a time straight into a growing buffer whose first BATCH_HEADER_BYTES are
+ * kept for the header, so closing an uncompressed batch writes the header and CRC in place: no
+ * per-record objects, no second copy. Timestamp deltas are relative to `baseTimestamp`, which must
+ * be the smallest timestamp of the batch (the header's firstTimestamp): `append` refuses an earlier
+ * one and the caller starts a new batch for it.
+ */
+export class BatchBuilder {
+  private buf: Buffer;
+  private pos = BATCH_HEADER_BYTES;
+  private count = 0;
+  private maxTs: number;
+  private expireTs = -1;
+  private allHaveTtl = true;
+
+  /** `initialBytes`: first buffer size; the buffer doubles as records arrive. */
+  constructor(
+    readonly baseTimestamp: number,
+    initialBytes = 16 * 1024,
+  ) {
+    this.buf = Buffer.allocUnsafe(Math.max(BUILDER_INITIAL_BYTES_MIN, initialBytes));
+    this.maxTs = baseTimestamp;
   }
-  return size;
-}
 
-function writeNullable(buf: Buffer, pos: number, bytes: Buffer | null | undefined): number {
-  if (!bytes) return writeVarint(buf, pos, -1);
-  pos = writeVarint(buf, pos, bytes.length);
-  return pos + bytes.copy(buf, pos);
-}
+  get recordCount(): number {
+    return this.count;
+  }
 
-function encodeRecords(records: readonly RecordInput[], timestamps: readonly number[], firstTimestamp: number): Buffer {
-  const sizes = records.map((record, i) => encodedRecordSize(record, timestamps[i]! - firstTimestamp, i));
-  const total = sizes.reduce((sum, size) => sum + varintSize(size) + size, 0);
-  const buf = Buffer.allocUnsafe(total);
-  let pos = 0;
-  records.forEach((record, i) => {
-    pos = writeVarint(buf, pos, sizes[i]!);
-    buf[pos++] = record.ttlMs !== undefined ? RECORD_ATTR_HAS_TTL : 0;
-    pos = writeVarint(buf, pos, timestamps[i]! - firstTimestamp);
-    pos = writeVarint(buf, pos, i);
-    if (record.ttlMs !== undefined) pos = writeVarint(buf, pos, record.ttlMs);
-    pos = writeNullable(buf, pos, record.key);
-    pos = writeNullable(buf, pos, record.value);
-    const headers = record.headers ?? [];
-    pos = writeVarint(buf, pos, headers.length);
-    for (const header of headers) {
-      pos = writeNullable(buf, pos, Buffer.from(header.key, 'utf8'));
-      pos = writeNullable(buf, pos, header.value);
+  /** Bytes of the uncompressed batch so far, header included. */
+  get sizeBytes(): number {
+    return this.pos;
+  }
+
+  /**
+   * Appends one record. `keyBytes`/`valueBytes` are the UTF-8 (or Buffer) lengths of key and value,
+   * which the caller has already measured (-1 for null). Returns false, appending nothing, when
+   * `timestamp` is before `baseTimestamp`.
+   */
+  append(
+    key: BytesInput | null,
+    keyBytes: number,
+    value: BytesInput | null,
+    valueBytes: number,
+    headers: readonly HeaderInput[] | undefined,
+    timestamp: number,
+    ttlMs: number | undefined,
+  ): boolean {
+    const timestampDelta = timestamp - this.baseTimestamp;
+    if (timestampDelta < 0) return false;
+    const offsetDelta = this.count;
+    let size = 1 + varintSize(timestampDelta) + varintSize(offsetDelta);
+    if (ttlMs !== undefined) size += varintSize(ttlMs);
+    size += key === null ? 1 : varintSize(keyBytes) + keyBytes;
+    size += value === null ? 1 : varintSize(valueBytes) + valueBytes;
+    const headerCount = headers === undefined ? 0 : headers.length;
+    size += varintSize(headerCount);
+    for (let h = 0; h < headerCount; h++) {
+      const header = headers![h]!;
+      const headerKeyBytes = Buffer.byteLength(header.key, 'utf8');
+      const headerValueBytes = byteLengthOf(header.value);
+      size += varintSize(headerKeyBytes) + headerKeyBytes + varintSize(headerValueBytes) + headerValueBytes;
     }
-  });
-  if (pos !== total) throw new Error(`record encoder wrote ${pos} bytes, sized ${total}`);
-  return buf;
+    this.ensure(varintSize(size) + size);
+    const buf = this.buf;
+    let pos = writeVarint(buf, this.pos, size);
+    const start = pos;
+    buf[pos++] = ttlMs !== undefined ? RECORD_ATTR_HAS_TTL : 0;
+    pos = writeVarint(buf, pos, timestampDelta);
+    pos = writeVarint(buf, pos, offsetDelta);
+    if (ttlMs !== undefined) pos = writeVarint(buf, pos, ttlMs);
+    pos = key === null ? writeVarint(buf, pos, -1) : writeBytes(buf, writeVarint(buf, pos, keyBytes), key);
+    pos = value === null ? writeVarint(buf, pos, -1) : writeBytes(buf, writeVarint(buf, pos, valueBytes), value);
+    pos = writeVarint(buf, pos, headerCount);
+    for (let h = 0; h < headerCount; h++) {
+      const header = headers![h]!;
+      pos = writeBytes(buf, writeVarint(buf, pos, Buffer.byteLength(header.key, 'utf8')), header.key);
+      pos = writeBytes(buf, writeVarint(buf, pos, byteLengthOf(header.value)), header.value);
+    }
+    if (pos - start !== size) throw new Error(`record encoder wrote ${pos - start} bytes, sized ${size}`);
+    this.pos = pos;
+    this.count++;
+    if (timestamp > this.maxTs) this.maxTs = timestamp;
+    if (ttlMs === undefined) this.allHaveTtl = false;
+    else if (timestamp + ttlMs > this.expireTs) this.expireTs = timestamp + ttlMs;
+    return true;
+  }
+
+  /**
+   * The finished batch (base offset 0; the leader stamps the real one). Uncompressed, it is a view
+   * of the builder's buffer: append nothing afterwards.
+   */
+  finish(stamp: BatchStamp = {}): Buffer {
+    if (this.count === 0) throw new Error('a batch holds at least one record');
+    const codec = stamp.compression ?? 'none';
+    let buf: Buffer;
+    if (codec === 'none') {
+      buf = this.buf.subarray(0, this.pos);
+    } else {
+      const body = compress(codec, this.buf.subarray(BATCH_HEADER_BYTES, this.pos));
+      buf = Buffer.allocUnsafe(BATCH_HEADER_BYTES + body.length);
+      buf.set(body, BATCH_HEADER_BYTES);
+    }
+    buf.writeBigInt64BE(0n, 0);
+    buf.writeInt32BE(buf.length - BATCH_LENGTH_PREFIX_BYTES, 8);
+    buf.writeInt32BE(0, 12);
+    buf.writeInt8(MAGIC, 16);
+    buf.writeInt16BE(codecId(codec) | (this.allHaveTtl ? ATTR_ALL_RECORDS_HAVE_TTL : 0), 21);
+    buf.writeInt32BE(this.count - 1, 23);
+    buf.writeBigInt64BE(BigInt(this.baseTimestamp), 27);
+    buf.writeBigInt64BE(BigInt(this.maxTs), 35);
+    buf.writeBigInt64BE(BigInt(stamp.producerId ?? -1), 43);
+    buf.writeInt16BE(stamp.producerEpoch ?? -1, 51);
+    buf.writeInt32BE(stamp.baseSequence ?? -1, 53);
+    buf.writeBigInt64BE(BigInt(this.expireTs), 57);
+    buf.writeInt32BE(this.count, 65);
+    buf.writeUInt32BE(crc32c(buf.subarray(CRC_START)), CRC_OFFSET);
+    return buf;
+  }
+
+  private ensure(bytes: number): void {
+    if (this.pos + bytes <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
+    this.buf.copy(grown, 0, 0, this.pos);
+    this.buf = grown;
+  }
+}
+
+function writeBytes(buf: Buffer, pos: number, bytes: BytesInput): number {
+  if (typeof bytes === 'string') return pos + buf.write(bytes, pos, 'utf8');
+  buf.set(bytes, pos);
+  return pos + bytes.length;
+}
+
+/**
+ * Rewrites an unsent batch's producer epoch and base sequence and its CRC (the idempotent producer
+ * after a fatal error of an earlier batch: nothing of this batch was appended). Never for a retry.
+ */
+export function resequenceBatch(buf: Buffer, producerEpoch: number, baseSequence: number): void {
+  buf.writeInt16BE(producerEpoch, 51);
+  buf.writeInt32BE(baseSequence, 53);
+  buf.writeUInt32BE(crc32c(buf.subarray(CRC_START)), CRC_OFFSET);
 }
 
 /** Encodes records into one batch with base offset 0; the leader stamps the real one. */
 export function encodeBatch(records: readonly RecordInput[], options: EncodeOptions = {}): Buffer {
   if (records.length === 0) throw new Error('a batch holds at least one record');
   const nowMs = options.nowMs ?? Date.now();
-  const timestamps = records.map((record) => record.timestamp ?? nowMs);
-  const firstTimestamp = Math.min(...timestamps);
-  const maxTimestamp = Math.max(...timestamps);
-  let expireTimestamp = -1;
-  let allHaveTtl = true;
-  records.forEach((record, i) => {
-    if (record.ttlMs === undefined) allHaveTtl = false;
-    else expireTimestamp = Math.max(expireTimestamp, timestamps[i]! + record.ttlMs);
-  });
-  const codec = options.compression ?? 'none';
-  const body = compress(codec, encodeRecords(records, timestamps, firstTimestamp));
-  const buf = Buffer.allocUnsafe(BATCH_HEADER_BYTES + body.length);
-  buf.writeBigInt64BE(0n, 0);
-  buf.writeInt32BE(buf.length - BATCH_LENGTH_PREFIX_BYTES, 8);
-  buf.writeInt32BE(0, 12);
-  buf.writeInt8(MAGIC, 16);
-  buf.writeInt16BE(codecId(codec) | (allHaveTtl ? ATTR_ALL_RECORDS_HAVE_TTL : 0), 21);
-  buf.writeInt32BE(records.length - 1, 23);
-  buf.writeBigInt64BE(BigInt(firstTimestamp), 27);
-  buf.writeBigInt64BE(BigInt(maxTimestamp), 35);
-  buf.writeBigInt64BE(BigInt(options.producerId ?? -1), 43);
-  buf.writeInt16BE(options.producerEpoch ?? -1, 51);
-  buf.writeInt32BE(options.baseSequence ?? -1, 53);
-  buf.writeBigInt64BE(BigInt(expireTimestamp), 57);
-  buf.writeInt32BE(records.length, 65);
-  body.copy(buf, BATCH_HEADER_BYTES);
-  buf.writeUInt32BE(crc32c(buf.subarray(CRC_START)), CRC_OFFSET);
-  return buf;
+  let firstTimestamp = Infinity;
+  let bytes = BATCH_HEADER_BYTES;
+  for (const record of records) {
+    firstTimestamp = Math.min(firstTimestamp, record.timestamp ?? nowMs);
+    bytes += 16 + (record.key?.length ?? 0) + (record.value?.length ?? 0);
+  }
+  const builder = new BatchBuilder(firstTimestamp, bytes);
+  for (const record of records) {
+    const key = record.key ?? null;
+    const value = record.value;
+    builder.append(key, key === null ? -1 : key.length, value, value === null ? -1 : value.length, record.headers, record.timestamp ?? nowMs, record.ttlMs);
+  }
+  return builder.finish(options);
 }
 
 /**
@@ -290,14 +398,35 @@ export function batchExpiresAt(header: BatchHeader, topicTtlMs: number): number 
   return Math.max(header.maxTimestamp + topicTtlMs, header.expireTimestamp);
 }
 
-/** Decodes every record of one batch (clients only: a broker never does this). */
-export function decodeBatch(buf: Buffer, pos = 0): { header: BatchHeader; records: DecodedRecord[] } {
+/** Headers of a record that has none: shared and frozen, so decoding allocates nothing for them. */
+export const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
+
+/**
+ * Builds the caller's record object from one decoded record; `key` and `value` are views into the
+ * batch (no copies), `headers` is NO_HEADERS when the record has none.
+ */
+export type RecordFactory<T> = (
+  offset: number,
+  timestamp: number,
+  key: Buffer | null,
+  value: Buffer | null,
+  headers: RecordHeader[],
+  ttlMs: number | undefined,
+) => T;
+
+/**
+ * Decodes the records of one batch at `pos` whose offset is at least `minOffset`, appending
+ * `make(...)` of each to `out` (clients only: a broker never does this). One object per record,
+ * the caller's; the header is returned.
+ */
+export function decodeBatchInto<T>(buf: Buffer, make: RecordFactory<T>, out: T[], minOffset = 0, pos = 0): BatchHeader {
   const header = readBatchHeader(buf, pos);
   const end = pos + BATCH_LENGTH_PREFIX_BYTES + header.batchLength;
   if (end > buf.length) throw new SluiceError('CORRUPT_BATCH', 'batch runs past the end of the buffer');
+  if (header.recordCount === 0 || header.baseOffset + header.lastOffsetDelta < minOffset) return header;
   const body = decompress(compressionOf(header), buf.subarray(pos + BATCH_HEADER_BYTES, end));
   const reader = new Reader(body);
-  const records: DecodedRecord[] = [];
+  const { baseOffset, firstTimestamp } = header;
   try {
     for (let i = 0; i < header.recordCount; i++) {
       const length = reader.varint();
@@ -306,22 +435,49 @@ export function decodeBatch(buf: Buffer, pos = 0): { header: BatchHeader; record
       const timestampDelta = reader.varint();
       const offsetDelta = reader.varint();
       const ttlMs = attributes & RECORD_ATTR_HAS_TTL ? reader.varint() : undefined;
+      const offset = baseOffset + offsetDelta;
+      if (offset < minOffset) {
+        if (recordEnd > body.length) throw new RangeError(`record ${i} runs past the end of the batch`);
+        reader.pos = recordEnd;
+        continue;
+      }
       const key = reader.nullableBytes();
       const value = reader.nullableBytes();
       const headerCount = reader.varint();
-      const headers: RecordHeader[] = [];
-      for (let h = 0; h < headerCount; h++) {
-        const headerKey = reader.nullableBytes();
-        const headerValue = reader.nullableBytes();
-        headers.push({ key: headerKey ? headerKey.toString('utf8') : '', value: headerValue ?? Buffer.alloc(0) });
+      let headers = NO_HEADERS as RecordHeader[];
+      if (headerCount > 0) {
+        headers = [];
+        for (let h = 0; h < headerCount; h++) {
+          const headerKey = reader.nullableBytes();
+          const headerValue = reader.nullableBytes();
+          headers.push({ key: headerKey ? headerKey.toString('utf8') : '', value: headerValue ?? Buffer.alloc(0) });
+        }
       }
-      if (reader.pos !== recordEnd) throw new RangeError(`record ${i} length says ${length}, read ${length + recordEnd - reader.pos}`);
-      records.push({ offset: header.baseOffset + offsetDelta, timestamp: header.firstTimestamp + timestampDelta, key, value, headers, ttlMs });
+      if (reader.pos !== recordEnd) throw new RangeError(`record ${i} length says ${length}, read ${length + reader.pos - recordEnd}`);
+      out.push(make(offset, firstTimestamp + timestampDelta, key, value, headers, ttlMs));
     }
   } catch (err) {
     if (err instanceof RangeError) throw new SluiceError('CORRUPT_BATCH', `malformed record: ${err.message}`);
     throw err;
   }
+  return header;
+}
+
+function makeDecodedRecord(
+  offset: number,
+  timestamp: number,
+  key: Buffer | null,
+  value: Buffer | null,
+  headers: RecordHeader[],
+  ttlMs: number | undefined,
+): DecodedRecord {
+  return { offset, timestamp, key, value, headers: headers === NO_HEADERS ? [] : headers, ttlMs };
+}
+
+/** Decodes every record of one batch (clients only: a broker never does this). */
+export function decodeBatch(buf: Buffer, pos = 0): { header: BatchHeader; records: DecodedRecord[] } {
+  const records: DecodedRecord[] = [];
+  const header = decodeBatchInto(buf, makeDecodedRecord, records, 0, pos);
   return { header, records };
 }
 

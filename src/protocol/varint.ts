@@ -20,7 +20,14 @@ function zigzagMagnitude(value: number): number {
   return value >= 0 ? value : -value - 1;
 }
 
+/** Values in [-2^30, 2^30) zig-zag into 31 bits, so 32-bit integer arithmetic encodes them exactly. */
+const SMALL_MIN = -(2 ** 30);
+const SMALL_LIMIT = 2 ** 30;
+
 export function varintSize(value: number): number {
+  if (value >= -64 && value < 64) return 1;
+  if (value >= -8192 && value < 8192) return 2;
+  if (value >= -1048576 && value < 1048576) return 3;
   let rest = Math.floor(zigzagMagnitude(value) / 64);
   let size = 1;
   while (rest > 0) {
@@ -32,6 +39,16 @@ export function varintSize(value: number): number {
 
 /** Writes `value` at `pos`; returns the position after it. */
 export function writeVarint(buf: Buffer, pos: number, value: number): number {
+  if (value >= SMALL_MIN && value < SMALL_LIMIT && (value | 0) === value) {
+    // The same bytes as below: zigzag = 2 * magnitude + sign, written 7 bits at a time.
+    let zigzagged = ((value << 1) ^ (value >> 31)) >>> 0;
+    while (zigzagged >= 0x80) {
+      buf[pos++] = (zigzagged & 0x7f) | 0x80;
+      zigzagged >>>= 7;
+    }
+    buf[pos++] = zigzagged;
+    return pos;
+  }
   const magnitude = zigzagMagnitude(value);
   let byte = (magnitude % 64) * 2 + (value < 0 ? 1 : 0);
   let rest = Math.floor(magnitude / 64);
@@ -57,6 +74,13 @@ export class Reader {
   }
 
   varint(): number {
+    if (this.pos < this.end) {
+      const first = this.buf[this.pos]!;
+      if (first < 0x80) {
+        this.pos++;
+        return first & 1 ? -(first >>> 1) - 1 : first >>> 1;
+      }
+    }
     let magnitude = 0;
     let negative = false;
     let multiplier = 1;
