@@ -45,6 +45,8 @@ bench-compare: build
 
 # Local 3-node cluster (cluster/broker-N.properties; README "Running a cluster"). Logic in
 # scripts/cluster.sh; pids and logs in cluster/run/, data in cluster/data/.
+# NODE=n picks the broker for cluster-kill/-start (only when given: NODE is also the node binary above).
+CLUSTER_NODE = $(if $(filter command line environment,$(origin NODE)),$(NODE),)
 cluster-up:
 	scripts/cluster.sh up
 
@@ -55,7 +57,7 @@ cluster-down:
 	scripts/cluster.sh down
 
 cluster-kill:
-	scripts/cluster.sh kill "$(NODE)"
+	scripts/cluster.sh kill "$(CLUSTER_NODE)"
 
 cluster-start:
-	scripts/cluster.sh start "$(NODE)"
+	scripts/cluster.sh start "$(CLUSTER_NODE)"
