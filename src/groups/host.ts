@@ -60,6 +60,9 @@ export function brokerGroupsHost(broker: Broker): GroupsHost {
       }
     },
     ledOffsetsPartitions() {
+      // Before registration a replica may already lead (elected from its old data) but topic
+      // lookups are refused: coordinate nothing until the broker is ready.
+      if (!broker.ready) return [];
       return broker
         .allPartitions()
         .filter((partition) => partition.topic === OFFSETS_TOPIC && partition.isLeader)

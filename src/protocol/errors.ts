@@ -113,6 +113,9 @@ export function fromServiceError(err: unknown): SluiceError {
   switch (serviceError?.code) {
     case GrpcStatus.UNAVAILABLE:
       return new SluiceError('BROKER_NOT_AVAILABLE', details);
+    case GrpcStatus.UNIMPLEMENTED:
+      // A broker binds its port before it has registered every service: it is still starting.
+      return new SluiceError('BROKER_NOT_AVAILABLE', details);
     case GrpcStatus.DEADLINE_EXCEEDED:
       return new SluiceError('REQUEST_TIMED_OUT', details);
     case GrpcStatus.INVALID_ARGUMENT:

@@ -59,7 +59,11 @@ export class LogRaftStorage implements Storage {
 
   snapshot(): Snapshot {
     const marker = this.log.snapshotMarker();
-    return { index: marker.index, term: marker.term, data: this.options.snapshotData(this.log.logStartOffset()) };
+    // A follower installing this starts its log where our first remaining entry starts (a log start
+    // inside a batch would not line up with the entry the follower receives next).
+    const firstBatch = this.log.batches()[0];
+    const logStart = firstBatch ? Math.min(firstBatch.baseOffset, this.log.logStartOffset()) : this.log.logStartOffset();
+    return { index: marker.index, term: marker.term, data: this.options.snapshotData(logStart) };
   }
 
   /** Remembers data this process persisted, so Raft can read it back without I/O. */

@@ -52,8 +52,11 @@ interface Waiter {
   reject(err: Error): void;
 }
 
-/** How far back "in sync" looks: a follower whose match reached the commit index of this many ticks ago. */
-const IN_SYNC_LAG_TICKS = 10;
+/**
+ * How far back "in sync" looks (as Kafka's replica.lag.time.max.ms): a follower is in sync when it
+ * answered within this many ticks and its log reached the commit index of this many ticks ago.
+ */
+const IN_SYNC_LAG_TICKS = 20;
 
 function partitionSnapshotData(logStartOffset: number): Uint8Array {
   const data = Buffer.alloc(8);
@@ -87,6 +90,9 @@ export class ReplicatedLog {
   private readonly persistWaiters: Waiter[] = [];
   private readonly commitWaiters: Waiter[] = [];
   private readonly commitHistory: number[] = [];
+  private ticks = 0;
+  /** Tick at which each peer last answered us. */
+  private readonly lastHeardTick = new Map<number, number>();
 
   private constructor(
     private readonly options: ReplicatedLogOptions,
@@ -160,9 +166,11 @@ export class ReplicatedLog {
   inSyncReplicas(): number[] {
     if (this.raft.role !== 'leader') return [];
     const horizon = this.commitHistory[0] ?? this.raft.commitIndex;
+    const self = this.options.selfId;
+    const answeredRecently = (id: number): boolean => this.ticks - (this.lastHeardTick.get(id) ?? -Infinity) <= IN_SYNC_LAG_TICKS;
     return this.raft
       .progress()
-      .filter((pr) => pr.id === this.options.selfId || pr.match >= horizon)
+      .filter((pr) => pr.id === self || (pr.match >= horizon && answeredRecently(pr.id)))
       .map((pr) => pr.id)
       .sort((a, b) => a - b);
   }
@@ -170,6 +178,7 @@ export class ReplicatedLog {
   tick(): void {
     if (this.closed) return;
     this.raft.tick();
+    this.ticks++;
     this.commitHistory.push(this.raft.commitIndex);
     if (this.commitHistory.length > IN_SYNC_LAG_TICKS) this.commitHistory.shift();
     this.schedule();
@@ -177,6 +186,7 @@ export class ReplicatedLog {
 
   step(message: Message): void {
     if (this.closed) return;
+    this.lastHeardTick.set(message.from, this.ticks);
     this.raft.step(message);
     this.schedule();
   }
@@ -291,7 +301,13 @@ export class ReplicatedLog {
       this.settle(this.persistWaiters, log.lastEntryIndex());
     }
     if (ready.hardState) {
-      await this.options.store.putMeta(ReplicatedLog.hardStateKey(this.options.group), Buffer.from(JSON.stringify(ready.hardState)));
+      const saved = this.storage.hardState();
+      // Term and vote must be durable before any message that depends on them (a synced write).
+      // The commit index alone is advisory (a restarted node relearns it), so a commit-only change
+      // is not worth an fsync per produced batch: it rides along with the next term/vote write.
+      if (ready.hardState.term !== saved.term || ready.hardState.vote !== saved.vote) {
+        await this.options.store.putMeta(ReplicatedLog.hardStateKey(this.options.group), Buffer.from(JSON.stringify(ready.hardState)));
+      }
       this.storage.setHardState(ready.hardState);
     }
   }

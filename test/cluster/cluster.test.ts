@@ -120,6 +120,10 @@ describe('cluster of three broker processes', function () {
     const { id: leader, client } = await leaderClient(cluster, 'catchup', 0, 1);
     const follower = [1, 2, 3].find((id) => id !== leader)!;
     await cluster.kill(follower);
+    await waitFor(`broker ${follower} to drop out of the ISR`, async () => {
+      const partition = (await client.describeTopic('catchup')).partitions[0]!;
+      return partition.leader === leader && !partition.isr.includes(follower) ? true : undefined;
+    });
     for (let i = 0; i < 50; i++) {
       await client.produce({ topic: 'catchup', partition: 0, acks: -1, batch: encodeBatch([{ value: Buffer.alloc(2000, i) }]) });
     }
