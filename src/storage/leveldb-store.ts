@@ -8,10 +8,10 @@ import { stampBatch } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
 import { assertLeaderEpoch, assertStampedFits, assertWholeBatch, metaOfBatch, packMeta } from './batch-meta.js';
 import { assertLogId, batchKey, batchKeyRange, encodeLogState, metaKey, metaKeyName, metaKeyRange, stateKey, SYNC_KEY } from './keys.js';
-import { LogIndex } from './log-index.js';
+import { IndexedPartitionLog, LogIndex } from './log-index.js';
 import { recoverLog, type Db } from './recovery.js';
 import { TAIL_CACHE_BYTES_MAX_DEFAULT, TailCache } from './tail-cache.js';
-import type { AppendResult, BatchMeta, FlushPolicy, LogStore, PartitionLog, SnapshotMarker } from './types.js';
+import type { AppendResult, BatchMeta, FlushPolicy, LogStore, PartitionLog } from './types.js';
 import { WriteQueue } from './write-queue.js';
 
 export interface LevelLogStoreOptions {
@@ -166,10 +166,10 @@ interface LevelPartitionLogDeps {
   assertOpen: () => void;
 }
 
-class LevelPartitionLog implements PartitionLog {
+class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
   private readonly db: Db;
   private readonly logId: number;
-  private readonly index: LogIndex;
+  protected readonly index: LogIndex;
   private readonly cache: TailCache;
   private readonly syncEveryWrite: boolean;
   private readonly assertStoreOpen: () => void;
@@ -182,6 +182,7 @@ class LevelPartitionLog implements PartitionLog {
   private unusable: Error | undefined;
 
   constructor(deps: LevelPartitionLogDeps) {
+    super();
     this.db = deps.db;
     this.logId = deps.logId;
     this.index = deps.index;
@@ -190,37 +191,13 @@ class LevelPartitionLog implements PartitionLog {
     this.assertStoreOpen = deps.assertOpen;
   }
 
-  logStartOffset(): number {
-    return this.index.logStartOffset();
-  }
 
-  logEndOffset(): number {
-    return this.index.logEndOffset();
-  }
 
-  sizeBytes(): number {
-    return this.index.sizeBytes();
-  }
 
-  batches(): readonly BatchMeta[] {
-    return this.index.batches();
-  }
 
-  firstEntryIndex(): number {
-    return this.index.firstEntryIndex();
-  }
 
-  lastEntryIndex(): number {
-    return this.index.lastEntryIndex();
-  }
 
-  snapshotMarker(): SnapshotMarker {
-    return this.index.snapshotMarker();
-  }
 
-  entryTerm(entryIndex: number): number {
-    return this.index.entryTerm(entryIndex);
-  }
 
   cachedBatch(entryIndex: number): Buffer | undefined {
     if (this.unusable !== undefined || this.index.entry(entryIndex) === undefined) return undefined;
@@ -268,9 +245,6 @@ class LevelPartitionLog implements PartitionLog {
     return batches;
   }
 
-  offsetForTimestamp(timestampMs: number): number {
-    return this.index.offsetForTimestamp(timestampMs);
-  }
 
   async truncateSuffix(entryIndex: number): Promise<void> {
     this.assertUsable();

@@ -229,3 +229,47 @@ export class LogIndex {
 function sumBytes(metas: readonly BatchMeta[]): number {
   return metas.reduce((sum, meta) => sum + meta.sizeBytes, 0);
 }
+
+/**
+ * The read-only half of a PartitionLog that both stores answer from their in-memory index alone;
+ * subclasses add the I/O (append, read, truncate, delete).
+ */
+export abstract class IndexedPartitionLog {
+  protected abstract readonly index: LogIndex;
+
+  logStartOffset(): number {
+    return this.index.logStartOffset();
+  }
+
+  logEndOffset(): number {
+    return this.index.logEndOffset();
+  }
+
+  sizeBytes(): number {
+    return this.index.sizeBytes();
+  }
+
+  batches(): readonly BatchMeta[] {
+    return this.index.batches();
+  }
+
+  firstEntryIndex(): number {
+    return this.index.firstEntryIndex();
+  }
+
+  lastEntryIndex(): number {
+    return this.index.lastEntryIndex();
+  }
+
+  snapshotMarker(): SnapshotMarker {
+    return this.index.snapshotMarker();
+  }
+
+  entryTerm(entryIndex: number): number {
+    return this.index.entryTerm(entryIndex);
+  }
+
+  offsetForTimestamp(timestampMs: number): number {
+    return this.index.offsetForTimestamp(timestampMs);
+  }
+}

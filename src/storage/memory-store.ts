@@ -7,8 +7,8 @@ import { stampBatch } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
 import { assertLeaderEpoch, assertStampedFits, assertWholeBatch, metaOfBatch } from './batch-meta.js';
 import { assertLogId } from './keys.js';
-import { LogIndex } from './log-index.js';
-import type { AppendResult, BatchMeta, LogStore, PartitionLog, SnapshotMarker } from './types.js';
+import { IndexedPartitionLog, LogIndex } from './log-index.js';
+import type { AppendResult, LogStore, PartitionLog } from './types.js';
 
 export function openMemoryLogStore(): LogStore {
   return new MemoryLogStore();
@@ -76,8 +76,8 @@ class MemoryLogStore implements LogStore {
   }
 }
 
-class MemoryPartitionLog implements PartitionLog {
-  private readonly index = new LogIndex([], 0);
+class MemoryPartitionLog extends IndexedPartitionLog implements PartitionLog {
+  protected readonly index = new LogIndex([], 0);
   /** Stored batches by entry index. */
   private readonly data = new Map<number, Buffer>();
   private dropped = false;
@@ -85,39 +85,17 @@ class MemoryPartitionLog implements PartitionLog {
   constructor(
     private readonly logId: number,
     private readonly assertStoreOpen: () => void,
-  ) {}
-
-  logStartOffset(): number {
-    return this.index.logStartOffset();
+  ) {
+    super();
   }
 
-  logEndOffset(): number {
-    return this.index.logEndOffset();
-  }
 
-  sizeBytes(): number {
-    return this.index.sizeBytes();
-  }
 
-  batches(): readonly BatchMeta[] {
-    return this.index.batches();
-  }
 
-  firstEntryIndex(): number {
-    return this.index.firstEntryIndex();
-  }
 
-  lastEntryIndex(): number {
-    return this.index.lastEntryIndex();
-  }
 
-  snapshotMarker(): SnapshotMarker {
-    return this.index.snapshotMarker();
-  }
 
-  entryTerm(entryIndex: number): number {
-    return this.index.entryTerm(entryIndex);
-  }
+
 
   cachedBatch(entryIndex: number): Buffer | undefined {
     return this.index.entry(entryIndex) === undefined ? undefined : this.data.get(entryIndex);
@@ -156,9 +134,6 @@ class MemoryPartitionLog implements PartitionLog {
     return this.index.planRead(fromOffset, maxBytes, upToOffset).map((meta) => this.data.get(meta.entryIndex)!);
   }
 
-  offsetForTimestamp(timestampMs: number): number {
-    return this.index.offsetForTimestamp(timestampMs);
-  }
 
   async truncateSuffix(entryIndex: number): Promise<void> {
     this.assertUsable();
