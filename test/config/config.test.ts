@@ -1,8 +1,8 @@
 import { expect } from 'chai';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BROKER_CONFIG_DEFAULTS, ConfigError, loadBrokerConfig } from '../../src/config/broker-config.js';
+import { BROKER_CONFIG_DEFAULTS, BROKER_CONFIG_KEYS, ConfigError, loadBrokerConfig } from '../../src/config/broker-config.js';
 import { applyTopicConfig, TOPIC_CONFIG_DEFAULTS, topicConfigToStrings } from '../../src/config/topic-config.js';
 import { SluiceError } from '../../src/protocol/errors.js';
 
@@ -83,4 +83,11 @@ describe('topic config', () => {
       }
     });
   }
+});
+
+describe('README', () => {
+  it('documents every broker setting', () => {
+    const readme = readFileSync(join(process.cwd(), 'README.md'), 'utf8');
+    for (const key of Object.keys(BROKER_CONFIG_KEYS)) expect(readme, key).to.include(`| \`${key}\` |`);
+  });
 });
