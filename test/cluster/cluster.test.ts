@@ -144,6 +144,25 @@ describe('cluster of three broker processes', function () {
     newLeader.close();
   });
 
+  it('moves leadership back to the preferred replica when it returns', async () => {
+    cluster = await TestCluster.start(3, ['--leader-balance-interval-ms', '300']);
+    const admin = cluster.clientFor(1);
+    const created = await admin.createTopic({ name: 'balanced', partitions: 1, replicationFactor: 3 });
+    const preferred = created.partitions[0]!.replicas[0]!;
+    const leaderIs = (want: (leader: number) => boolean, via: RawClient) => async () => {
+      const leader = (await via.describeTopic('balanced')).partitions[0]!.leader;
+      return leader > 0 && want(leader) ? leader : undefined;
+    };
+    await waitFor('the preferred replica to lead', leaderIs((l) => l === preferred, admin));
+    admin.close();
+    await cluster.kill(preferred);
+    const other = cluster.clientFor([1, 2, 3].find((id) => id !== preferred)!);
+    await waitFor('another replica to lead', leaderIs((l) => l !== preferred, other));
+    await cluster.restart(preferred);
+    await waitFor('leadership back on the preferred replica', leaderIs((l) => l === preferred, other), 20_000);
+    other.close();
+  });
+
   it('refuses acks=all without a live majority instead of acknowledging', async () => {
     cluster = await TestCluster.start(3, ['--produce-timeout-ms', '1500']);
     const admin = cluster.clientFor(1);
