@@ -175,9 +175,13 @@ export function adminHandlers(broker: Broker, options: ServiceOptions): AdminHan
 export function controllerHandlers(broker: Broker, options: ServiceOptions): ControllerHandlers {
   const controller = broker.controller;
   return {
-    RegisterBroker: unary('RegisterBroker', options, async (request) => ({
-      brokerEpoch: await controller.registerBroker(request.brokerId, request.host, request.port, request.incarnation),
-    })),
+    RegisterBroker: unary('RegisterBroker', options, async (request) => {
+      if (!(request.brokerId >= 1)) invalid(`broker_id must be >= 1, got ${request.brokerId}`);
+      if (!(request.port >= 1 && request.port <= 65535)) invalid(`port must be 1-65535, got ${request.port}`);
+      return {
+        brokerEpoch: await controller.registerBroker(request.brokerId, requireName(request.host, 'host'), request.port, requireName(request.incarnation, 'incarnation')),
+      };
+    }),
     BrokerHeartbeat: unary('BrokerHeartbeat', options, (request) =>
       heartbeatResponse(controller, request.brokerId, request.brokerEpoch, request.metadataVersion, request.leaderships),
     ),
