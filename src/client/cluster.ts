@@ -173,6 +173,13 @@ export class Cluster {
     return pending;
   }
 
+  /** Partition count from fresh cached metadata, or undefined (then call `partitionCount`). */
+  cachedPartitionCount(topic: string): number | undefined {
+    const cached = this.topics.get(topic);
+    if (!cached || Date.now() - cached.fetchedAtMs >= this.options.metadataMaxAgeMs) return undefined;
+    return cached.metadata.partitions.length;
+  }
+
   async partitionCount(topic: string): Promise<number> {
     return (await this.topic(topic)).partitions.length;
   }

@@ -7,11 +7,13 @@ export {
   DEFAULT_BATCH_BYTES_MAX,
   DEFAULT_BUFFER_BYTES_MAX,
   DEFAULT_LINGER_MS,
+  IDEMPOTENT_IN_FLIGHT_MAX,
   type ProducerOptions,
   type ResolvedProducerOptions,
 } from './producer/options.js';
 export type { Acks, HeaderValue, ProducerRecord, RecordMetadata, SendRequest } from './producer/types.js';
-export { RecordAccumulator, estimateRecordBytes, type ProducerBatch, type Timers } from './producer/accumulator.js';
+export { RecordAccumulator, estimateRecordBytes, type BatchOwner, type ProducerBatch, type Timers } from './producer/accumulator.js';
+export { ClusterTransport, type ProduceCall, type ProducerTransport } from './producer/transport.js';
 export { Consumer, isExpired, type ConsumerInternals } from './consumer/consumer.js';
 export { resolveConsumerOptions, type AutoOffsetReset, type ConsumerOptions } from './consumer/options.js';
 export type { ConsumedRecord, ConsumerStats, PollOptions } from './consumer/types.js';

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { RecordAccumulator, estimateRecordBytes, type ProducerBatch } from '../../src/client/index.js';
-import type { RecordInput } from '../../src/protocol/batch.js';
+import { RecordAccumulator, estimateRecordBytes, type BatchOwner, type ProducerBatch } from '../../src/client/index.js';
+import { decodeBatch, type RecordInput } from '../../src/protocol/batch.js';
 import { FakeTimers } from './fake-timers.js';
 
-const noop = { resolve: (): void => undefined, reject: (): void => undefined };
+const noop: BatchOwner = { acknowledged: (): void => undefined, failed: (): void => undefined };
 
 function setup(options: { lingerMs?: number; batchBytesMax?: number; bufferBytesMax?: number } = {}) {
   const timers = new FakeTimers();
@@ -22,12 +22,24 @@ function record(valueBytes: number): RecordInput {
   return { key: null, value: Buffer.alloc(valueBytes), headers: [], timestamp: 1 };
 }
 
-function add(accumulator: RecordAccumulator, partition: number, valueBytes: number, acks: 0 | 1 | -1 = -1): number {
-  const input = record(valueBytes);
+function append(accumulator: RecordAccumulator, partition: number, input: RecordInput, acks: 0 | 1 | -1, owner: BatchOwner, index: number): number {
   const size = estimateRecordBytes(input);
   expect(accumulator.reserve(size)).to.equal(undefined);
-  accumulator.append('t', partition, acks, input, size, noop);
+  const queue = accumulator.queue('t', partition);
+  const timestamp = input.timestamp ?? 1;
+  const batch = accumulator.batchFor(queue, acks, size, timestamp);
+  const key = input.key ?? null;
+  expect(batch.builder.append(key, key?.length ?? -1, input.value, input.value?.length ?? -1, input.headers, timestamp, input.ttlMs)).to.equal(true);
+  accumulator.appended(queue, batch, size, owner, index);
   return size;
+}
+
+function add(accumulator: RecordAccumulator, partition: number, valueBytes: number, acks: 0 | 1 | -1 = -1): number {
+  return append(accumulator, partition, record(valueBytes), acks, noop, 0);
+}
+
+function recordsOf(batch: ProducerBatch): number {
+  return batch.builder.recordCount;
 }
 
 function takeAll(accumulator: RecordAccumulator, partition: number): ProducerBatch[] {
@@ -46,7 +58,7 @@ describe('RecordAccumulator', () => {
     timers.advance(1);
     expect(ready).to.deep.equal(['t/0']);
     const [batch] = takeAll(accumulator, 0);
-    expect(batch!.records).to.have.length(2);
+    expect(recordsOf(batch!)).to.equal(2);
   });
 
   it('closes a batch when the next record would exceed batchBytesMax', () => {
@@ -55,7 +67,7 @@ describe('RecordAccumulator', () => {
     const batches = takeAll(accumulator, 0);
     expect(ready.length).to.equal(batches.length);
     for (const batch of batches) expect(batch.sizeBytes).to.be.at.most(400);
-    expect(batches.reduce((sum, batch) => sum + batch.records.length, 0)).to.be.lessThan(10); // the last one is still open
+    expect(batches.reduce((sum, batch) => sum + recordsOf(batch), 0)).to.be.lessThan(10); // the last one is still open
   });
 
   it('sends a record larger than batchBytesMax alone', () => {
@@ -63,7 +75,7 @@ describe('RecordAccumulator', () => {
     add(accumulator, 0, 10);
     add(accumulator, 0, 500);
     const batches = takeAll(accumulator, 0);
-    expect(batches.map((batch) => batch.records.length)).to.deep.equal([1, 1]);
+    expect(batches.map(recordsOf)).to.deep.equal([1, 1]);
   });
 
   it('keeps partitions apart and closes on an acks change', () => {
@@ -78,13 +90,56 @@ describe('RecordAccumulator', () => {
     expect(accumulator.isEmpty()).to.equal(true);
   });
 
-  it('closeAll sends open batches at once and clears their linger timers', () => {
+  it('closeAll makes open batches sendable at once and clears their linger timers', () => {
     const { timers, ready, accumulator } = setup({ lingerMs: 1000 });
     add(accumulator, 0, 10);
     add(accumulator, 2, 10);
     accumulator.closeAll();
     expect(ready.sort()).to.deep.equal(['t/0', 't/2']);
     expect(timers.pendingCount).to.equal(0);
+    expect(takeAll(accumulator, 0).map(recordsOf)).to.deep.equal([1]);
+  });
+
+  it('a sendable batch the sender has not taken keeps growing until it is full', () => {
+    const { timers, ready, accumulator } = setup({ lingerMs: 5, batchBytesMax: 1000 });
+    add(accumulator, 0, 10);
+    timers.advance(5);
+    expect(ready).to.deep.equal(['t/0']);
+    add(accumulator, 0, 10);
+    add(accumulator, 0, 10);
+    expect(timers.pendingCount).to.equal(0);
+    expect(takeAll(accumulator, 0).map(recordsOf)).to.deep.equal([3]);
+  });
+
+  it('starts a new batch for a record stamped before the open batch began (firstTimestamp is the smallest)', () => {
+    const { accumulator } = setup();
+    append(accumulator, 0, { value: Buffer.from('a'), timestamp: 100 }, -1, noop, 0);
+    append(accumulator, 0, { value: Buffer.from('b'), timestamp: 150 }, -1, noop, 1);
+    append(accumulator, 0, { value: Buffer.from('c'), timestamp: 50 }, -1, noop, 2);
+    accumulator.closeAll();
+    const batches = takeAll(accumulator, 0);
+    expect(batches.map(recordsOf)).to.deep.equal([2, 1]);
+    const first = decodeBatch(batches[0]!.builder.finish());
+    expect(first.header.firstTimestamp).to.equal(100);
+    expect(first.header.maxTimestamp).to.equal(150);
+    expect(first.records.map((r) => [r.value!.toString(), r.timestamp])).to.deep.equal([['a', 100], ['b', 150]]);
+  });
+
+  it('records runs of one owner as segments with their offset deltas', () => {
+    const { accumulator } = setup();
+    const a: BatchOwner = { acknowledged: () => undefined, failed: () => undefined };
+    const b: BatchOwner = { acknowledged: () => undefined, failed: () => undefined };
+    append(accumulator, 0, record(1), -1, a, 0);
+    append(accumulator, 0, record(1), -1, a, 1);
+    append(accumulator, 0, record(1), -1, b, 0);
+    append(accumulator, 0, record(1), -1, a, 3);
+    accumulator.closeAll();
+    const [batch] = takeAll(accumulator, 0);
+    expect(batch!.segments.map((s) => [s.owner === a ? 'a' : 'b', s.first, s.batchIndex, s.count])).to.deep.equal([
+      ['a', 0, 0, 2],
+      ['b', 0, 2, 1],
+      ['a', 3, 3, 1],
+    ]);
   });
 
   it('makes reserve wait while the buffer is full and serves waiters in order', async () => {
@@ -114,9 +169,7 @@ describe('RecordAccumulator', () => {
     const { accumulator } = setup();
     const errors: Error[] = [];
     const input = record(10);
-    const size = estimateRecordBytes(input);
-    accumulator.reserve(size);
-    accumulator.append('t', 0, -1, input, size, { resolve: () => undefined, reject: (err) => errors.push(err) });
+    append(accumulator, 0, input, -1, { acknowledged: () => undefined, failed: (err) => errors.push(err) }, 0);
     accumulator.abort(new Error('closed'));
     expect(errors.map((err) => err.message)).to.deep.equal(['closed']);
     expect(accumulator.bufferedBytes).to.equal(0);

@@ -1,38 +1,72 @@
 /**
- * Collects records into one open batch per partition and hands closed batches to the sender in order.
- * A batch closes when the next record would push it past `batchBytesMax`, when it has waited
- * `lingerMs`, when its acks differ from the next record's, or on `closeAll()` (flush). A closed
- * batch that fits into the partition's last unsent batch joins it.
+ * Collects records into one open batch per partition, encoded at once into the batch's growing
+ * buffer (`BatchBuilder`: no per-record objects), and hands batches to the sender in order.
+ *
+ * A batch is closed (ready) when the next record would push it past `batchBytesMax`, when its acks
+ * differ from the next record's, or when the next record's timestamp is before the batch's first
+ * (the header's firstTimestamp is the smallest). It becomes *sendable* when it has waited
+ * `lingerMs` or on `closeAll()` (flush), but stays open and keeps growing until the sender takes
+ * it: when the round trip is slower than the linger time, fewer larger requests go out instead of
+ * a queue of small ones that grows without bound (measured: e2e latency at 10k records/s,
+ * docs/PERFORMANCE.md).
  *
  * Memory is bounded by `bufferBytesMax`: `reserve` waits (FIFO, so callers keep their order) until
  * enough buffered bytes are `release`d by completed batches.
  */
-import type { RecordInput } from '../../protocol/batch.js';
-import type { Acks, RecordMetadata } from './types.js';
+import { BatchBuilder, type RecordInput } from '../../protocol/batch.js';
+import type { Acks } from './types.js';
 
 export interface Timers {
   setTimeout(callback: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
 }
 
+/** Real timers; a 0 ms linger runs after pending I/O callbacks (setImmediate), not after a 1 ms timer. */
 export const REAL_TIMERS: Timers = {
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  setTimeout: (callback, ms) => (ms <= 0 ? { immediate: setImmediate(callback) } : setTimeout(callback, ms)),
+  clearTimeout: (handle) => {
+    if (typeof handle === 'object' && handle !== null && 'immediate' in handle) clearImmediate((handle as { immediate: NodeJS.Immediate }).immediate);
+    else clearTimeout(handle as ReturnType<typeof setTimeout>);
+  },
 };
 
-export interface Completion {
-  resolve(metadata: RecordMetadata): void;
-  reject(err: Error): void;
+/** Whoever appended records learns here what became of them (the producer: one per `send()` call). */
+export interface BatchOwner {
+  /** Records [first, first + count) of the owner were stored at `baseOffset` onwards (-1 with acks=0). */
+  acknowledged(first: number, count: number, partition: number, baseOffset: number): void;
+  failed(err: Error): void;
+}
+
+/** A run of one owner's consecutive records inside a batch. */
+export interface BatchSegment {
+  owner: BatchOwner;
+  /** Index of the run's first record among the owner's records. */
+  first: number;
+  /** Index of the run's first record in the batch (its offset delta). */
+  batchIndex: number;
+  count: number;
 }
 
 export interface ProducerBatch {
   topic: string;
   partition: number;
   acks: Acks;
-  records: RecordInput[];
-  completions: Completion[];
-  /** Estimated encoded size, in bytes; also what the batch holds of the buffer. */
+  builder: BatchBuilder;
+  segments: BatchSegment[];
+  /** Estimated encoded size, in bytes, at or above the real one; also what the batch holds of the buffer. */
   sizeBytes: number;
+  /** Linger passed or flush asked: the sender may take it although it is not full. */
+  sendable: boolean;
+  // Sender state, set once the batch leaves the accumulator.
+  /** Encoded once; every retry resends these bytes. */
+  encoded: Buffer | undefined;
+  baseSequence: number;
+  producerEpoch: number;
+  /** Position in the partition's send order. */
+  order: number;
+  attempts: number;
+  /** Another batch of the partition was unanswered when this one was sent. */
+  sentBehindOthers: boolean;
 }
 
 export interface AccumulatorOptions {
@@ -40,27 +74,33 @@ export interface AccumulatorOptions {
   batchBytesMax: number;
   bufferBytesMax: number;
   timers?: Timers;
-  /** A batch of this partition closed and waits in `takeReady`. */
+  /** A batch of this partition closed or became sendable; the sender may `takeReady`. */
   onReady: (topic: string, partition: number) => void;
 }
 
-/** Batch header plus slack for varint framing; keeps estimates at or above the encoded size. */
+/** Batch header plus slack; keeps estimates at or above the encoded size. */
 export const BATCH_OVERHEAD_BYTES = 69;
-const RECORD_OVERHEAD_BYTES = 24;
+/** Length, attributes, timestamp and offset deltas, TTL, key and value lengths, header count. */
+export const RECORD_OVERHEAD_BYTES = 24;
+const HEADER_OVERHEAD_BYTES = 10;
+/** Never start a batch buffer smaller than this. */
+const BATCH_BUFFER_INITIAL_BYTES_MIN = 4096;
 
-/** Upper-bound estimate of a record's encoded size, in bytes. */
+/** Upper-bound estimate of a record's encoded size, in bytes (key and value are bytes). */
 export function estimateRecordBytes(record: RecordInput): number {
   let size = RECORD_OVERHEAD_BYTES + (record.key?.length ?? 0) + (record.value?.length ?? 0);
-  for (const header of record.headers ?? []) size += 10 + Buffer.byteLength(header.key) + header.value.length;
+  for (const header of record.headers ?? []) size += HEADER_OVERHEAD_BYTES + Buffer.byteLength(header.key) + header.value.length;
   return size;
 }
 
-interface PartitionQueue {
-  topic: string;
-  partition: number;
+export interface PartitionQueue {
+  readonly topic: string;
+  readonly partition: number;
   open: ProducerBatch | undefined;
   lingerTimer: unknown;
   ready: ProducerBatch[];
+  /** Estimated size of the partition's last batch: the next one's buffer starts this big. */
+  lastBatchBytes: number;
 }
 
 interface SpaceWaiter {
@@ -69,7 +109,7 @@ interface SpaceWaiter {
 }
 
 export class RecordAccumulator {
-  private readonly queues = new Map<string, PartitionQueue>();
+  private readonly topics = new Map<string, PartitionQueue[]>();
   private readonly spaceWaiters: SpaceWaiter[] = [];
   private readonly timers: Timers;
   private usedBytes = 0;
@@ -114,65 +154,135 @@ export class RecordAccumulator {
     }
   }
 
+  /** The queue of one partition (created on first use); callers keep it across records of a send. */
+  queue(topic: string, partition: number): PartitionQueue {
+    let queues = this.topics.get(topic);
+    if (!queues) {
+      queues = [];
+      this.topics.set(topic, queues);
+    }
+    let queue = queues[partition];
+    if (!queue) {
+      queue = { topic, partition, open: undefined, lingerTimer: undefined, ready: [], lastBatchBytes: BATCH_BUFFER_INITIAL_BYTES_MIN };
+      queues[partition] = queue;
+    }
+    return queue;
+  }
+
   /**
-   * Adds a record (whose `sizeBytes` were reserved) to its partition's open batch.
-   * Returns true if this closed the previous open batch of that partition.
+   * The open batch that takes the next record of `queue` (`sizeBytes` reserved, stamped
+   * `timestamp`); closes the current one first when the record does not belong in it. The caller
+   * appends the record to `batch.builder`, then calls `appended`.
    */
-  append(topic: string, partition: number, acks: Acks, record: RecordInput, sizeBytes: number, completion: Completion): boolean {
-    const queue = this.queue(topic, partition);
-    let closedPrevious = false;
+  batchFor(queue: PartitionQueue, acks: Acks, sizeBytes: number, timestamp: number): ProducerBatch {
     const open = queue.open;
-    if (open && (open.acks !== acks || open.sizeBytes + sizeBytes > this.options.batchBytesMax)) {
+    if (open) {
+      if (open.acks === acks && open.sizeBytes + sizeBytes <= this.options.batchBytesMax && timestamp >= open.builder.baseTimestamp) return open;
       this.close(queue);
-      closedPrevious = true;
     }
-    if (!queue.open) {
-      queue.open = { topic, partition, acks, records: [], completions: [], sizeBytes: BATCH_OVERHEAD_BYTES };
-      this.usedBytes += BATCH_OVERHEAD_BYTES;
-      queue.lingerTimer = this.timers.setTimeout(() => {
-        queue.lingerTimer = undefined;
-        if (queue.open) this.close(queue);
-      }, this.options.lingerMs);
-    }
-    const batch = queue.open!;
-    batch.records.push(record);
-    batch.completions.push(completion);
+    const initialBytes = Math.min(this.options.batchBytesMax, Math.max(queue.lastBatchBytes, sizeBytes + BATCH_OVERHEAD_BYTES));
+    const batch: ProducerBatch = {
+      topic: queue.topic,
+      partition: queue.partition,
+      acks,
+      builder: new BatchBuilder(timestamp, initialBytes),
+      segments: [],
+      sizeBytes: BATCH_OVERHEAD_BYTES,
+      sendable: false,
+      encoded: undefined,
+      baseSequence: -1,
+      producerEpoch: -1,
+      order: -1,
+      attempts: 0,
+      sentBehindOthers: false,
+    };
+    this.usedBytes += BATCH_OVERHEAD_BYTES;
+    queue.open = batch;
+    queue.lingerTimer = this.timers.setTimeout(() => {
+      queue.lingerTimer = undefined;
+      this.markSendable(queue);
+    }, this.options.lingerMs);
+    return batch;
+  }
+
+  /** Accounts a record just appended to `batch.builder`: record `index` of `owner`. */
+  appended(queue: PartitionQueue, batch: ProducerBatch, sizeBytes: number, owner: BatchOwner, index: number): void {
     batch.sizeBytes += sizeBytes;
+    const segments = batch.segments;
+    const last = segments[segments.length - 1];
+    if (last !== undefined && last.owner === owner && last.first + last.count === index) last.count++;
+    else segments.push({ owner, first: index, batchIndex: batch.builder.recordCount - 1, count: 1 });
     if (batch.sizeBytes >= this.options.batchBytesMax) this.close(queue);
-    return closedPrevious;
   }
 
-  /** Closes every open batch so it is sent without waiting for its linger time (flush). */
+  /** Makes every open batch sendable so it goes without waiting for its linger time (flush). */
   closeAll(): void {
-    for (const queue of this.queues.values()) if (queue.open) this.close(queue);
+    for (const queues of this.topics.values()) for (const queue of queues) if (queue?.open) this.markSendable(queue);
   }
 
-  /** The oldest closed batch of the partition, removed from the accumulator. */
+  /** The partition's oldest batch the sender may send now, removed from the accumulator. */
   takeReady(topic: string, partition: number): ProducerBatch | undefined {
-    return this.queues.get(key(topic, partition))?.ready.shift();
+    const queue = this.topics.get(topic)?.[partition];
+    if (!queue) return undefined;
+    if (queue.ready.length > 0) return queue.ready.shift();
+    if (queue.open?.sendable) {
+      this.close(queue, false);
+      return queue.ready.shift();
+    }
+    return undefined;
+  }
+
+  /** True when the partition has a batch the sender may take. */
+  hasReady(topic: string, partition: number): boolean {
+    const queue = this.topics.get(topic)?.[partition];
+    return queue !== undefined && (queue.ready.length > 0 || queue.open?.sendable === true);
+  }
+
+  /** Partitions with a batch the sender may take. */
+  readyPartitions(): Array<{ topic: string; partition: number }> {
+    const out: Array<{ topic: string; partition: number }> = [];
+    for (const queues of this.topics.values()) {
+      for (const queue of queues) if (queue && (queue.ready.length > 0 || queue.open?.sendable)) out.push({ topic: queue.topic, partition: queue.partition });
+    }
+    return out;
   }
 
   /** True when no record is waiting in an open or closed batch. */
   isEmpty(): boolean {
-    for (const queue of this.queues.values()) if (queue.open || queue.ready.length > 0) return false;
+    for (const queues of this.topics.values()) for (const queue of queues) if (queue && (queue.open || queue.ready.length > 0)) return false;
     return true;
   }
 
-  /** Rejects every buffered record (close without flush). */
+  /** Fails every buffered record (close without flush, or the producer cannot go on). */
   abort(err: Error): void {
-    for (const queue of this.queues.values()) {
-      if (queue.lingerTimer !== undefined) this.timers.clearTimeout(queue.lingerTimer);
-      const batches = [...queue.ready, ...(queue.open ? [queue.open] : [])];
-      queue.ready = [];
-      queue.open = undefined;
-      for (const batch of batches) {
-        for (const completion of batch.completions) completion.reject(err);
-        this.release(batch.sizeBytes);
+    for (const queues of this.topics.values()) {
+      for (const queue of queues) {
+        if (!queue) continue;
+        if (queue.lingerTimer !== undefined) this.timers.clearTimeout(queue.lingerTimer);
+        queue.lingerTimer = undefined;
+        const batches = queue.open ? [...queue.ready, queue.open] : queue.ready;
+        queue.ready = [];
+        queue.open = undefined;
+        for (const batch of batches) {
+          for (const segment of batch.segments) segment.owner.failed(err);
+          this.release(batch.sizeBytes);
+        }
       }
     }
   }
 
-  private close(queue: PartitionQueue): void {
+  private markSendable(queue: PartitionQueue): void {
+    const open = queue.open;
+    if (!open || open.sendable) return;
+    if (queue.lingerTimer !== undefined) {
+      this.timers.clearTimeout(queue.lingerTimer);
+      queue.lingerTimer = undefined;
+    }
+    open.sendable = true;
+    this.options.onReady(queue.topic, queue.partition);
+  }
+
+  private close(queue: PartitionQueue, notify = true): void {
     if (queue.lingerTimer !== undefined) {
       this.timers.clearTimeout(queue.lingerTimer);
       queue.lingerTimer = undefined;
@@ -180,34 +290,9 @@ export class RecordAccumulator {
     const batch = queue.open;
     if (!batch) return;
     queue.open = undefined;
-    // A batch still waiting behind the partition's in-flight request absorbs the next one: when the
-    // round trip is slower than the linger time, fewer larger requests go out instead of a queue of
-    // small ones that grows without bound (measured: e2e latency at 10k records/s, docs/PERFORMANCE.md).
-    const waiting = queue.ready[queue.ready.length - 1];
-    if (waiting && waiting.acks === batch.acks && waiting.sizeBytes + batch.sizeBytes - BATCH_OVERHEAD_BYTES <= this.options.batchBytesMax) {
-      for (let i = 0; i < batch.records.length; i++) {
-        waiting.records.push(batch.records[i]!);
-        waiting.completions.push(batch.completions[i]!);
-      }
-      waiting.sizeBytes += batch.sizeBytes - BATCH_OVERHEAD_BYTES;
-      this.release(BATCH_OVERHEAD_BYTES);
-    } else {
-      queue.ready.push(batch);
-    }
-    this.options.onReady(queue.topic, queue.partition);
+    queue.lastBatchBytes = Math.max(BATCH_BUFFER_INITIAL_BYTES_MIN, batch.sizeBytes);
+    batch.sendable = true;
+    queue.ready.push(batch);
+    if (notify) this.options.onReady(queue.topic, queue.partition);
   }
-
-  private queue(topic: string, partition: number): PartitionQueue {
-    const queueKey = key(topic, partition);
-    let queue = this.queues.get(queueKey);
-    if (!queue) {
-      queue = { topic, partition, open: undefined, lingerTimer: undefined, ready: [] };
-      this.queues.set(queueKey, queue);
-    }
-    return queue;
-  }
-}
-
-function key(topic: string, partition: number): string {
-  return `${topic}\u0000${partition}`;
 }

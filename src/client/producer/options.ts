@@ -14,8 +14,20 @@ export interface ProducerOptions {
   compression?: CompressionCodec;
   /** How long the broker may wait for replication before NOT_ENOUGH_REPLICAS, in ms (0 = broker default). */
   ackTimeoutMs?: number;
-  /** Requests per partition at once. Only 1 is supported: it keeps order across retries without idempotence. */
-  maxInFlightPerPartition?: 1;
+  /**
+   * Idempotent delivery (as in Kafka 3+): the producer gets a producer id from the cluster and stamps
+   * every batch with it and a per-partition sequence, so a retried batch whose first answer was lost
+   * is stored once (the leader answers the duplicate with its original offsets). Needs acks=all.
+   * Default: true when acks is all (the default), false when acks is 0 or 1; `true` with acks 0 or 1
+   * is an error.
+   */
+  idempotent?: boolean;
+  /**
+   * Produce requests per partition at once. Idempotent: 1 to 5, default 5 (the broker remembers the
+   * last 5 batches per producer, so any retried one is recognised). Not idempotent: only 1, which
+   * keeps order across retries.
+   */
+  maxInFlightPerPartition?: number;
   partitioner?: Partitioner;
 }
 
@@ -26,11 +38,15 @@ export interface ResolvedProducerOptions {
   acks: Acks;
   compression: CompressionCodec;
   ackTimeoutMs: number;
+  idempotent: boolean;
+  maxInFlightPerPartition: number;
 }
 
 export const DEFAULT_LINGER_MS = 5;
 export const DEFAULT_BATCH_BYTES_MAX = 1024 * 1024;
 export const DEFAULT_BUFFER_BYTES_MAX = 32 * 1024 * 1024;
+/** As in Kafka: the broker keeps the sequence ranges of this many batches per producer and partition. */
+export const IDEMPOTENT_IN_FLIGHT_MAX = 5;
 
 export function parseAcks(value: Acks | 'all' | string | number): Acks {
   if (value === 'all' || value === -1 || value === '-1') return -1;
@@ -40,18 +56,31 @@ export function parseAcks(value: Acks | 'all' | string | number): Acks {
 }
 
 export function resolveProducerOptions(options: ProducerOptions = {}): ResolvedProducerOptions {
+  const acks = parseAcks(options.acks ?? -1);
+  if (options.idempotent === true && acks !== -1) {
+    throw new RangeError(`an idempotent producer needs acks=all, got acks=${acks}; set idempotent: false to use acks 0 or 1`);
+  }
+  const idempotent = options.idempotent ?? acks === -1;
   const resolved: ResolvedProducerOptions = {
     lingerMs: options.lingerMs ?? DEFAULT_LINGER_MS,
     batchBytesMax: options.batchBytesMax ?? DEFAULT_BATCH_BYTES_MAX,
     bufferBytesMax: options.bufferBytesMax ?? DEFAULT_BUFFER_BYTES_MAX,
-    acks: parseAcks(options.acks ?? -1),
+    acks,
     compression: options.compression ?? 'none',
     ackTimeoutMs: options.ackTimeoutMs ?? 0,
+    idempotent,
+    maxInFlightPerPartition: options.maxInFlightPerPartition ?? (idempotent ? IDEMPOTENT_IN_FLIGHT_MAX : 1),
   };
   if (!(resolved.lingerMs >= 0)) throw new RangeError('lingerMs must be >= 0');
   if (!(resolved.batchBytesMax > 0)) throw new RangeError('batchBytesMax must be > 0');
   if (!(resolved.bufferBytesMax >= resolved.batchBytesMax)) throw new RangeError('bufferBytesMax must be >= batchBytesMax');
   if (!isCompressionCodec(resolved.compression)) throw new RangeError(`unknown compression ${String(resolved.compression)}`);
-  if ((options.maxInFlightPerPartition ?? 1) !== 1) throw new RangeError('maxInFlightPerPartition must be 1 for now');
+  const inFlight = resolved.maxInFlightPerPartition;
+  if (idempotent && !(Number.isInteger(inFlight) && inFlight >= 1 && inFlight <= IDEMPOTENT_IN_FLIGHT_MAX)) {
+    throw new RangeError(`maxInFlightPerPartition must be an integer in [1, ${IDEMPOTENT_IN_FLIGHT_MAX}] with idempotence, got ${inFlight}`);
+  }
+  if (!idempotent && inFlight !== 1) {
+    throw new RangeError(`maxInFlightPerPartition must be 1 without idempotence (retries could reorder records), got ${inFlight}`);
+  }
   return resolved;
 }

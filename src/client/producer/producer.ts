@@ -1,45 +1,173 @@
 /**
- * The batching producer. `send` partitions records, reserves buffer space (waiting when the buffer is
- * full), and appends them to per-partition batches; a sender pumps closed batches to each
- * partition's leader.
+ * The batching producer. `send` partitions records and encodes each at once into its partition's
+ * open batch (reserving buffer space, waiting when the buffer is full); a sender pumps batches to
+ * each partition's leader. One promise per `send()` call, however many records it carries.
  *
- * Ordering: at most one request is in flight per partition, so a retried batch can never overtake
- * a later one (there is no idempotent producer yet to make pipelining safe). Different partitions
- * are sent concurrently. Retries may duplicate a batch whose acknowledgement was lost.
+ * Idempotence (default with acks=all, as in Kafka 3+): on first use the producer asks any broker
+ * for a producer id and epoch (`InitProducerId`) and stamps every batch with them and a
+ * per-partition base sequence (0, then += record count, wrapping at 2^31 as in Kafka). A batch is
+ * encoded once, when it leaves the accumulator; every retry resends the same bytes, so when an
+ * answer is lost (connection dropped, timeout) the leader recognises the retry and answers with
+ * the original offsets instead of appending a duplicate.
+ *
+ * Pipelining and ordering: up to `maxInFlightPerPartition` requests per partition (5 idempotent,
+ * else 1). The leader refuses a batch whose sequence does not follow the last one it stored
+ * (OUT_OF_ORDER_SEQUENCE), so a later batch can never overtake a failed earlier one. When any
+ * in-flight batch of a partition fails with a retriable error (or OUT_OF_ORDER_SEQUENCE while an
+ * earlier batch of the partition was unanswered), the partition enters *recovery*: no new batch is
+ * sent, the others in flight settle, and the failed ones are resent in sequence order, one at a
+ * time, after a backoff (none when only reordering was to blame); then pipelining resumes.
+ *
+ * A batch that fails for good (non-retriable error, retries used up) fails its records. With
+ * idempotence the partition's sequence now has a hole, so every later batch of the partition that
+ * was already sent fails too (unless it was stored), and the partition restarts its sequence at 0
+ * under the next producer epoch, which the leader accepts as a new sequence.
  */
-import { encodeBatch, type RecordHeader, type RecordInput } from '../../protocol/batch.js';
+import type { HeaderInput } from '../../protocol/batch.js';
 import { fromServiceError, SluiceError } from '../../protocol/errors.js';
-import type { ProduceResponse__Output } from '../../protocol/generated/sluice/v1/ProduceResponse.js';
-import { Cluster, unary } from '../cluster.js';
-import { DefaultPartitioner, type Partitioner } from '../partitioner.js';
-import { withRetry, type RetryHooks } from '../retry.js';
-import { estimateRecordBytes, RecordAccumulator, type Completion, type ProducerBatch, type Timers } from './accumulator.js';
+import { Cluster } from '../cluster.js';
+import { DefaultPartitioner, type Partitioner, type PartitionerInput } from '../partitioner.js';
+import { backoffMs, withRetry, type RetryHooks, type RetryOptions } from '../retry.js';
+import {
+  RECORD_OVERHEAD_BYTES,
+  RecordAccumulator,
+  type BatchOwner,
+  type PartitionQueue,
+  type ProducerBatch,
+  type Timers,
+} from './accumulator.js';
 import { parseAcks, resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './options.js';
+import { ClusterTransport, type ProducerTransport } from './transport.js';
 import type { Acks, ProducerRecord, RecordMetadata, SendRequest } from './types.js';
 
-/** Test seams: time and randomness. */
+export { toRecordInput } from './records.js';
+
+/** Test seams: time, randomness and the cluster. */
 export interface ProducerInternals {
   timers?: Timers;
   retryHooks?: RetryHooks;
+  transport?: ProducerTransport;
+}
+
+/** Sequences are int32 and wrap to 0 after 2^31 - 1, as in Kafka (and the broker's producer state). */
+const SEQUENCE_MODULUS = 2 ** 31;
+const EPOCH_MODULUS = 2 ** 15;
+const HEADER_OVERHEAD_BYTES = 10;
+
+/** Per-partition sender state. */
+interface PartitionSender {
+  topic: string;
+  partition: number;
+  /** Sent and unanswered, in send order. */
+  inFlight: ProducerBatch[];
+  /** Failed retriably; resent in `order` once nothing is in flight. */
+  retry: ProducerBatch[];
+  recovering: boolean;
+  /** Backoff before the next resend, in ms; the largest one asked for in this recovery round. */
+  recoveryDelayMs: number;
+  backoffTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A batch failed for good: later batches fail, then the sequence restarts under a new epoch. */
+  holeBelowOrder: number;
+  nextSequence: number;
+  producerEpoch: number;
+  nextOrder: number;
+  /**
+   * A batch of the current epoch was acknowledged. Until then one request at a time: a leader
+   * that does not know the producer yet takes any sequence first, so an overtaking request would
+   * be stored ahead of its predecessor.
+   */
+  established: boolean;
+}
+
+/** One `send()` call: resolves once every record is acknowledged, rejects on the first failure. */
+class PendingSend implements BatchOwner {
+  readonly promise: Promise<RecordMetadata[]>;
+  private resolveSend!: (metadata: RecordMetadata[]) => void;
+  private rejectSend!: (err: Error) => void;
+  private remaining: number;
+  /** Flat runs of (first, count, partition, baseOffset). */
+  private readonly acks: number[] = [];
+  settled = false;
+
+  constructor(
+    readonly topic: string,
+    readonly records: readonly ProducerRecord[],
+    readonly nowMs: number,
+  ) {
+    this.remaining = records.length;
+    this.promise = new Promise<RecordMetadata[]>((resolve, reject) => {
+      this.resolveSend = resolve;
+      this.rejectSend = reject;
+    });
+  }
+
+  acknowledged(first: number, count: number, partition: number, baseOffset: number): void {
+    if (this.settled) return;
+    this.acks.push(first, count, partition, baseOffset);
+    this.remaining -= count;
+    if (this.remaining === 0) {
+      this.settled = true;
+      this.resolveSend(this.metadata());
+    }
+  }
+
+  failed(err: Error): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.rejectSend(err);
+  }
+
+  private metadata(): RecordMetadata[] {
+    const out = new Array<RecordMetadata>(this.records.length);
+    const acks = this.acks;
+    for (let a = 0; a < acks.length; a += 4) {
+      const first = acks[a]!;
+      const count = acks[a + 1]!;
+      const partition = acks[a + 2]!;
+      const baseOffset = acks[a + 3]!;
+      for (let i = 0; i < count; i++) {
+        out[first + i] = {
+          topic: this.topic,
+          partition,
+          offset: baseOffset === -1 ? -1 : baseOffset + i,
+          timestamp: this.records[first + i]!.timestamp ?? this.nowMs,
+        };
+      }
+    }
+    return out;
+  }
+}
+
+/** Where appending stopped to wait for buffer space: record `index` has its space once `space` resolves. */
+interface Blocked {
+  index: number;
+  space: Promise<void>;
 }
 
 export class Producer {
   private readonly options: ResolvedProducerOptions;
   private readonly partitioner: Partitioner;
   private readonly accumulator: RecordAccumulator;
-  private readonly inFlight = new Set<string>();
-  /** Appends run one `send` after another so concurrent sends keep their call order per partition. */
-  private appendChain: Promise<void> = Promise.resolve();
+  private readonly transport: ProducerTransport;
+  private readonly retry: RetryOptions;
+  private readonly senders = new Map<string, PartitionSender>();
+  /** Sends whose appending waits (metadata, buffer space) run one after another, in call order. */
+  private appendTail: Promise<void> | undefined;
   private idleWaiters: Array<() => void> = [];
   private closed = false;
+  private producerId = -1;
+  private producerEpoch = -1;
+  private producerIdInit: Promise<void> | undefined;
 
   constructor(
-    private readonly cluster: Cluster,
+    cluster: Cluster,
     options: ProducerOptions = {},
     private readonly internals: ProducerInternals = {},
   ) {
     this.options = resolveProducerOptions(options);
     this.partitioner = options.partitioner ?? new DefaultPartitioner();
+    this.transport = internals.transport ?? new ClusterTransport(cluster);
+    this.retry = cluster.options.retry;
     this.accumulator = new RecordAccumulator({
       lingerMs: this.options.lingerMs,
       batchBytesMax: this.options.batchBytesMax,
@@ -47,26 +175,52 @@ export class Producer {
       ...(internals.timers ? { timers: internals.timers } : {}),
       onReady: (topic, partition) => {
         this.partitioner.onBatchClosed(topic, partition);
-        this.pump(topic, partition);
+        this.pump(this.sender(topic, partition));
       },
     });
   }
 
-  /** Resolves with one RecordMetadata per record, in order, once every record is acknowledged. */
+  /** Producer id and epoch once idempotence is set up; -1 before or without it. */
+  get idempotence(): { producerId: number; producerEpoch: number } {
+    return { producerId: this.producerId, producerEpoch: this.producerEpoch };
+  }
+
+  /**
+   * Resolves with one RecordMetadata per record, in order, once every record is acknowledged;
+   * rejects with the first failure. Records of concurrent sends keep their call order per partition.
+   */
   send(request: SendRequest): Promise<RecordMetadata[]> {
     if (this.closed) return Promise.reject(new Error('producer is closed'));
-    const acks = request.acks === undefined ? this.options.acks : parseAcks(request.acks);
-    const appended = this.appendChain.then(() => this.appendAll(request.topic, request.records, acks));
-    this.appendChain = appended.then(
-      () => undefined,
-      () => undefined,
-    );
-    return appended.then((acknowledgements) => Promise.all(acknowledgements));
+    let acks: Acks;
+    try {
+      acks = request.acks === undefined ? this.options.acks : parseAcks(request.acks);
+      if (this.options.idempotent && acks !== -1) {
+        throw new RangeError(`an idempotent producer sends with acks=all only, got acks=${acks} (create the producer with idempotent: false)`);
+      }
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const pending = new PendingSend(request.topic, request.records, Date.now());
+    if (request.records.length === 0) {
+      pending.acknowledged(0, 0, -1, -1);
+      return pending.promise;
+    }
+    if (this.options.idempotent) this.ensureProducerId();
+    if (this.appendTail === undefined) {
+      const numPartitions = this.transport.cachedPartitionCount(request.topic);
+      if (numPartitions !== undefined) {
+        const blocked = this.appendFrom(pending, acks, numPartitions, 0, false);
+        if (blocked !== undefined) this.chainAppend(() => this.appendRest(pending, acks, blocked));
+        return pending.promise;
+      }
+    }
+    this.chainAppend(() => this.appendRest(pending, acks, undefined));
+    return pending.promise;
   }
 
   /** Sends every buffered record now and resolves when all of them are acknowledged or failed. */
   async flush(): Promise<void> {
-    await this.appendChain;
+    while (this.appendTail !== undefined) await this.appendTail;
     this.accumulator.closeAll();
     if (this.isIdle()) return;
     await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
@@ -79,7 +233,8 @@ export class Producer {
       await this.flush();
     } finally {
       this.closed = true;
-      this.cluster.close();
+      for (const sender of this.senders.values()) if (sender.backoffTimer !== undefined) clearTimeout(sender.backoffTimer);
+      this.transport.close();
     }
   }
 
@@ -88,111 +243,283 @@ export class Producer {
     return this.accumulator.bufferedBytes;
   }
 
-  private async appendAll(topic: string, records: ProducerRecord[], acks: Acks): Promise<Promise<RecordMetadata>[]> {
-    const numPartitions = await withRetry(() => this.cluster.partitionCount(topic), this.cluster.options.retry, this.internals.retryHooks);
-    const acknowledgements: Promise<RecordMetadata>[] = [];
-    for (const record of records) {
-      const input = toRecordInput(record);
-      const partition = this.partitioner.partition({ topic, key: input.key ?? null, partition: record.partition, numPartitions });
-      const sizeBytes = estimateRecordBytes(input);
-      const reserved = this.accumulator.reserve(sizeBytes);
-      if (reserved) await reserved;
-      const acknowledgement = new Promise<RecordMetadata>((resolve, reject) => {
-        const completion: Completion = { resolve, reject };
-        this.accumulator.append(topic, partition, acks, input, sizeBytes, completion);
-      });
-      // A batch may fail while later records are still being appended; `send` reports it via
-      // Promise.all, this only keeps Node from flagging the rejection as unhandled meanwhile.
-      acknowledgement.catch(() => undefined);
-      acknowledgements.push(acknowledgement);
-    }
-    return acknowledgements;
+  private chainAppend(task: () => Promise<void>): void {
+    const tail: Promise<void> = (this.appendTail ?? Promise.resolve()).then(task).then(
+      () => {
+        if (this.appendTail === tail) this.appendTail = undefined;
+      },
+      () => {
+        if (this.appendTail === tail) this.appendTail = undefined;
+      },
+    );
+    this.appendTail = tail;
   }
 
-  private pump(topic: string, partition: number): void {
-    const key = `${topic}\u0000${partition}`;
-    if (this.inFlight.has(key)) return;
-    const batch = this.accumulator.takeReady(topic, partition);
-    if (!batch) return;
-    this.inFlight.add(key);
-    void this.sendBatch(batch).finally(() => {
-      this.inFlight.delete(key);
-      this.accumulator.release(batch.sizeBytes);
-      this.pump(topic, partition);
-      this.notifyIfIdle();
-    });
-  }
-
-  private async sendBatch(batch: ProducerBatch): Promise<void> {
+  /** Appends what `appendFrom` could not: after metadata arrived, or after buffer space was freed. */
+  private async appendRest(pending: PendingSend, acks: Acks, blocked: Blocked | undefined): Promise<void> {
     try {
-      const encoded = encodeBatch(batch.records, { compression: this.options.compression });
-      const response = await withRetry(
-        async () => {
-          const address = await this.cluster.leaderAddress(batch.topic, batch.partition);
-          try {
-            return await unary<ProduceResponse__Output>((cb) =>
-              this.cluster.broker(address).Produce(
-                { topic: batch.topic, partition: batch.partition, acks: batch.acks, timeoutMs: this.options.ackTimeoutMs, batch: encoded },
-                this.cluster.deadline(this.options.ackTimeoutMs),
-                cb,
-              ),
-            );
-          } catch (raw) {
-            const err = fromServiceError(raw);
-            this.cluster.noteError(batch.topic, err);
-            throw err;
-          }
-        },
-        this.cluster.options.retry,
-        this.internals.retryHooks,
-      );
-      batch.completions.forEach((completion, i) => {
-        completion.resolve({
-          topic: batch.topic,
-          partition: batch.partition,
-          offset: batch.acks === 0 ? -1 : response.baseOffset + i,
-          timestamp: batch.records[i]!.timestamp!,
-        });
-      });
-    } catch (raw) {
-      const err = raw instanceof Error ? raw : new SluiceError('INTERNAL', String(raw));
-      for (const completion of batch.completions) completion.reject(err);
+      const numPartitions = await withRetry(() => this.transport.partitionCount(pending.topic), this.retry, this.internals.retryHooks);
+      let next = blocked ?? this.appendFrom(pending, acks, numPartitions, 0, false);
+      while (next !== undefined) {
+        await next.space;
+        next = this.appendFrom(pending, acks, numPartitions, next.index, true);
+      }
+    } catch (err) {
+      pending.failed(err instanceof Error ? err : new SluiceError('INTERNAL', String(err)));
     }
+  }
+
+  /**
+   * Encodes records `from`… of `pending` into their partitions' batches. Returns where it stopped
+   * when the buffer is full (that record's space is then on its way), else undefined.
+   * `fromReserved`: record `from` already holds its space.
+   */
+  private appendFrom(pending: PendingSend, acks: Acks, numPartitions: number, from: number, fromReserved: boolean): Blocked | undefined {
+    const { records, topic } = pending;
+    const input: PartitionerInput = { topic, key: null, partition: undefined, numPartitions };
+    let queue: PartitionQueue | undefined;
+    try {
+      for (let i = from; i < records.length; i++) {
+        if (pending.settled) return undefined;
+        const record = records[i]!;
+        let key = record.key ?? null;
+        if (typeof key === 'string') key = Buffer.from(key, 'utf8'); // once: the partitioner hashes it, the batch copies it
+        const value = record.value;
+        const keyBytes = key === null ? -1 : key.length;
+        const valueBytes = value === null ? -1 : typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value.length;
+        const ttlMs = record.ttlMs;
+        if (ttlMs !== undefined && !(Number.isInteger(ttlMs) && ttlMs > 0)) throw new RangeError(`ttlMs must be a positive integer, got ${ttlMs}`);
+        const headers = record.headers === undefined ? undefined : toHeaderInputs(record.headers);
+        let sizeBytes = RECORD_OVERHEAD_BYTES + (keyBytes > 0 ? keyBytes : 0) + (valueBytes > 0 ? valueBytes : 0);
+        if (headers !== undefined) for (const header of headers) sizeBytes += HEADER_OVERHEAD_BYTES + Buffer.byteLength(header.key) + byteLength(header.value);
+        input.key = key;
+        input.partition = record.partition;
+        const partition = this.partitioner.partition(input);
+        if (!(i === from && fromReserved)) {
+          const space = this.accumulator.reserve(sizeBytes);
+          if (space !== undefined) return { index: i, space };
+        }
+        if (queue === undefined || queue.partition !== partition) queue = this.accumulator.queue(topic, partition);
+        const timestamp = record.timestamp ?? pending.nowMs;
+        const batch = this.accumulator.batchFor(queue, acks, sizeBytes, timestamp);
+        if (!batch.builder.append(key, keyBytes, value, valueBytes, headers, timestamp, ttlMs)) {
+          throw new Error(`batch refused timestamp ${timestamp} before its base ${batch.builder.baseTimestamp}`);
+        }
+        this.accumulator.appended(queue, batch, sizeBytes, pending, i);
+      }
+    } catch (err) {
+      pending.failed(err instanceof Error ? err : new Error(String(err)));
+    }
+    return undefined;
+  }
+
+  private sender(topic: string, partition: number): PartitionSender {
+    const key = `${topic}\u0000${partition}`;
+    let sender = this.senders.get(key);
+    if (!sender) {
+      sender = {
+        topic,
+        partition,
+        inFlight: [],
+        retry: [],
+        recovering: false,
+        recoveryDelayMs: 0,
+        backoffTimer: undefined,
+        holeBelowOrder: -1,
+        nextSequence: 0,
+        producerEpoch: -1,
+        nextOrder: 0,
+        established: !this.options.idempotent,
+      };
+      this.senders.set(key, sender);
+    }
+    return sender;
+  }
+
+  /** Starts InitProducerId once; batches wait in the accumulator until it answers. */
+  private ensureProducerId(): void {
+    if (this.producerIdInit !== undefined) return;
+    this.producerIdInit = withRetry(() => this.transport.initProducerId(), this.retry, this.internals.retryHooks).then(
+      ({ producerId, producerEpoch }) => {
+        this.producerId = producerId;
+        this.producerEpoch = producerEpoch;
+        for (const { topic, partition } of this.accumulator.readyPartitions()) this.pump(this.sender(topic, partition));
+      },
+      (raw: unknown) => {
+        // Nothing can be sent idempotently: fail what is buffered; the next send tries again.
+        this.producerIdInit = undefined;
+        const err = raw instanceof Error ? raw : new SluiceError('INTERNAL', String(raw));
+        this.accumulator.abort(new SluiceError(raw instanceof SluiceError ? raw.code : 'INTERNAL', `InitProducerId failed: ${err.message}`));
+        this.notifyIfIdle();
+      },
+    );
+  }
+
+  /** Sends what the partition may send now. */
+  private pump(sender: PartitionSender): void {
+    if (this.closed) return;
+    if (this.options.idempotent && this.producerId < 0) return; // ensureProducerId pumps once it is known
+    if (sender.recovering) {
+      if (sender.inFlight.length > 0 || sender.backoffTimer !== undefined) return;
+      if (sender.recoveryDelayMs > 0) {
+        const delayMs = sender.recoveryDelayMs;
+        sender.recoveryDelayMs = 0;
+        sender.backoffTimer = setTimeout(() => {
+          sender.backoffTimer = undefined;
+          this.pump(sender);
+        }, delayMs);
+        return;
+      }
+      const next = sender.retry.shift();
+      if (next !== undefined) {
+        this.dispatch(sender, next);
+        return;
+      }
+      if (sender.holeBelowOrder >= 0) {
+        // Everything around the failed batch has settled: restart the sequence under the next epoch.
+        sender.holeBelowOrder = -1;
+        sender.producerEpoch = (sender.producerEpoch + 1) % EPOCH_MODULUS;
+        sender.nextSequence = 0;
+        sender.established = false;
+      }
+      sender.recovering = false;
+    }
+    const maxInFlight = sender.established ? this.options.maxInFlightPerPartition : 1;
+    while (sender.inFlight.length < maxInFlight) {
+      const batch = this.accumulator.takeReady(sender.topic, sender.partition);
+      if (batch === undefined) break;
+      this.seal(sender, batch);
+      this.dispatch(sender, batch);
+    }
+  }
+
+  /** Gives a batch its place in the partition's order and sequence, and encodes it (once). */
+  private seal(sender: PartitionSender, batch: ProducerBatch): void {
+    batch.order = sender.nextOrder++;
+    if (this.options.idempotent) {
+      if (sender.producerEpoch < 0) sender.producerEpoch = this.producerEpoch;
+      batch.producerEpoch = sender.producerEpoch;
+      batch.baseSequence = sender.nextSequence;
+      sender.nextSequence = (sender.nextSequence + batch.builder.recordCount) % SEQUENCE_MODULUS;
+      batch.encoded = batch.builder.finish({
+        compression: this.options.compression,
+        producerId: this.producerId,
+        producerEpoch: batch.producerEpoch,
+        baseSequence: batch.baseSequence,
+      });
+    } else {
+      batch.encoded = batch.builder.finish({ compression: this.options.compression });
+    }
+  }
+
+  private dispatch(sender: PartitionSender, batch: ProducerBatch): void {
+    const before = (other: ProducerBatch): boolean => other.order < batch.order;
+    batch.sentBehindOthers = sender.inFlight.some(before) || sender.retry.some(before);
+    batch.attempts++;
+    sender.inFlight.push(batch);
+    this.transport
+      .produce({ topic: batch.topic, partition: batch.partition, acks: batch.acks, ackTimeoutMs: this.options.ackTimeoutMs, batch: batch.encoded! })
+      .then(
+        (response) => this.onAnswered(sender, batch, response.baseOffset),
+        (raw: unknown) => this.onFailed(sender, batch, raw),
+      );
+  }
+
+  private onAnswered(sender: PartitionSender, batch: ProducerBatch, baseOffset: number): void {
+    removeFrom(sender.inFlight, batch);
+    if (batch.producerEpoch === sender.producerEpoch) sender.established = true;
+    for (const segment of batch.segments) {
+      segment.owner.acknowledged(segment.first, segment.count, batch.partition, baseOffset === -1 ? -1 : baseOffset + segment.batchIndex);
+    }
+    this.release(batch);
+    this.pump(sender);
+    this.notifyIfIdle();
+  }
+
+  private onFailed(sender: PartitionSender, batch: ProducerBatch, raw: unknown): void {
+    removeFrom(sender.inFlight, batch);
+    const err = fromServiceError(raw);
+    let waitsForResend = false;
+    if (sender.holeBelowOrder >= 0 && batch.order > sender.holeBelowOrder) {
+      this.fail(batch, new SluiceError(err.code, `an earlier batch of ${batch.topic}/${batch.partition} failed; this one was not stored: ${err.message}`));
+    } else {
+      // OUT_OF_ORDER_SEQUENCE for a batch sent behind others: an earlier one was not stored yet
+      // (it failed, or its request arrived later); resending it after them is safe.
+      const reordered = this.options.idempotent && err.code === 'OUT_OF_ORDER_SEQUENCE' && batch.sentBehindOthers;
+      if ((err.retriable || reordered) && batch.attempts <= this.retry.retries) {
+        sender.recovering = true;
+        insertByOrder(sender.retry, batch);
+        waitsForResend = true;
+        if (!reordered) {
+          const delayMs = backoffMs(batch.attempts - 1, this.retry, this.internals.retryHooks?.random);
+          this.internals.retryHooks?.onRetry?.(err, batch.attempts - 1, delayMs);
+          sender.recoveryDelayMs = Math.max(sender.recoveryDelayMs, delayMs);
+        }
+      } else {
+        this.fail(batch, err);
+        if (this.options.idempotent) {
+          sender.holeBelowOrder = Math.max(sender.holeBelowOrder, batch.order);
+          sender.recovering = true; // nothing new goes out until the sequence restarts
+        }
+      }
+    }
+    if (sender.holeBelowOrder >= 0) {
+      // Batches waiting for a resend after the hole were not stored: they fail too.
+      const hole = sender.holeBelowOrder;
+      for (let i = sender.retry.length - 1; i >= 0; i--) {
+        const waiting = sender.retry[i]!;
+        if (waiting.order <= hole) continue;
+        sender.retry.splice(i, 1);
+        if (waiting === batch) waitsForResend = false;
+        this.fail(waiting, new SluiceError(err.code, `an earlier batch of ${waiting.topic}/${waiting.partition} failed: ${err.message}`));
+        if (waiting !== batch) this.release(waiting);
+      }
+    }
+    if (!waitsForResend) this.release(batch);
+    this.pump(sender);
+    this.notifyIfIdle();
+  }
+
+  private fail(batch: ProducerBatch, err: Error): void {
+    for (const segment of batch.segments) segment.owner.failed(err);
+  }
+
+  private release(batch: ProducerBatch): void {
+    this.accumulator.release(batch.sizeBytes);
   }
 
   private isIdle(): boolean {
-    return this.inFlight.size === 0 && this.accumulator.isEmpty();
+    if (!this.accumulator.isEmpty()) return false;
+    for (const sender of this.senders.values()) if (sender.inFlight.length > 0 || sender.retry.length > 0) return false;
+    return true;
   }
 
   private notifyIfIdle(): void {
-    if (!this.isIdle()) return;
+    if (this.idleWaiters.length === 0 || !this.isIdle()) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const resolve of waiters) resolve();
   }
 }
 
-function toBuffer(value: Buffer | string): Buffer {
-  return typeof value === 'string' ? Buffer.from(value, 'utf8') : value;
+function byteLength(value: Buffer | string): number {
+  return typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value.length;
 }
 
-function toHeaders(headers: ProducerRecord['headers']): RecordHeader[] {
-  if (!headers) return [];
-  if (Array.isArray(headers)) return headers.map((header) => ({ key: header.key, value: toBuffer(header.value) }));
-  return Object.entries(headers).map(([key, value]) => ({ key, value: toBuffer(value) }));
+function toHeaderInputs(headers: NonNullable<ProducerRecord['headers']>): readonly HeaderInput[] {
+  if (Array.isArray(headers)) return headers;
+  const out: HeaderInput[] = [];
+  for (const key in headers) if (Object.hasOwn(headers, key)) out.push({ key, value: headers[key]! });
+  return out;
 }
 
-/** Normalises an application record; stamps the send time so the caller learns the timestamp. */
-export function toRecordInput(record: ProducerRecord, nowMs = Date.now()): RecordInput {
-  if (record.ttlMs !== undefined && !(Number.isInteger(record.ttlMs) && record.ttlMs > 0)) {
-    throw new RangeError(`ttlMs must be a positive integer, got ${record.ttlMs}`);
-  }
-  const input: RecordInput = {
-    key: record.key === undefined || record.key === null ? null : toBuffer(record.key),
-    value: record.value === null ? null : toBuffer(record.value),
-    headers: toHeaders(record.headers),
-    timestamp: record.timestamp ?? nowMs,
-  };
-  if (record.ttlMs !== undefined) input.ttlMs = record.ttlMs;
-  return input;
+function removeFrom(list: ProducerBatch[], batch: ProducerBatch): void {
+  const at = list.indexOf(batch);
+  if (at >= 0) list.splice(at, 1);
+}
+
+function insertByOrder(list: ProducerBatch[], batch: ProducerBatch): void {
+  let at = list.length;
+  while (at > 0 && list[at - 1]!.order > batch.order) at--;
+  list.splice(at, 0, batch);
 }

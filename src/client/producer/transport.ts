@@ -1,0 +1,78 @@
+/**
+ * What the producer needs from the cluster, as one seam: the real one routes through `Cluster`
+ * (metadata cache, leader of each partition, one gRPC client per broker); tests pass a fake.
+ */
+import { fromServiceError } from '../../protocol/errors.js';
+import type { InitProducerIdResponse__Output } from '../../protocol/generated/sluice/v1/InitProducerIdResponse.js';
+import type { ProduceResponse__Output } from '../../protocol/generated/sluice/v1/ProduceResponse.js';
+import { Cluster, unary } from '../cluster.js';
+import type { Acks } from './types.js';
+
+export interface ProduceCall {
+  topic: string;
+  partition: number;
+  acks: Acks;
+  /** How long the broker may wait for replication, in ms (0 = broker default). */
+  ackTimeoutMs: number;
+  /** One encoded batch; a retry passes the same bytes. */
+  batch: Buffer;
+}
+
+export interface ProducerTransport {
+  /** Partition count from fresh cached metadata, else undefined. */
+  cachedPartitionCount(topic: string): number | undefined;
+  /** Partition count, fetching metadata when needed; throws what the request threw. */
+  partitionCount(topic: string): Promise<number>;
+  /** A new producer id and epoch, from any broker. */
+  initProducerId(): Promise<{ producerId: number; producerEpoch: number }>;
+  /** One attempt to append `call.batch` on the partition's leader; resolves with its base offset (-1 with acks=0). */
+  produce(call: ProduceCall): Promise<{ baseOffset: number }>;
+  close(): void;
+}
+
+/** The producer's transport over a `Cluster`. */
+export class ClusterTransport implements ProducerTransport {
+  constructor(private readonly cluster: Cluster) {}
+
+  cachedPartitionCount(topic: string): number | undefined {
+    return this.cluster.cachedPartitionCount(topic);
+  }
+
+  partitionCount(topic: string): Promise<number> {
+    return this.cluster.partitionCount(topic);
+  }
+
+  async initProducerId(): Promise<{ producerId: number; producerEpoch: number }> {
+    const address = this.cluster.anyAddress();
+    try {
+      const response = await unary<InitProducerIdResponse__Output>((cb) => this.cluster.broker(address).InitProducerId({}, this.cluster.deadline(), cb));
+      return { producerId: response.producerId, producerEpoch: response.producerEpoch };
+    } catch (err) {
+      this.cluster.markUnreachable(address);
+      throw err;
+    }
+  }
+
+  async produce(call: ProduceCall): Promise<{ baseOffset: number }> {
+    try {
+      const address = await this.cluster.leaderAddress(call.topic, call.partition);
+      const response = await unary<ProduceResponse__Output>((cb) =>
+        this.cluster.broker(address).Produce(
+          { topic: call.topic, partition: call.partition, acks: call.acks, timeoutMs: call.ackTimeoutMs, batch: call.batch },
+          this.cluster.deadline(call.ackTimeoutMs),
+          cb,
+        ),
+      );
+      return { baseOffset: call.acks === 0 ? -1 : response.baseOffset };
+    } catch (raw) {
+      const err = fromServiceError(raw);
+      // NOT_LEADER, an unreachable broker or a timeout: the next attempt refreshes the leader.
+      this.cluster.noteError(call.topic, err);
+      throw err;
+    }
+  }
+
+  close(): void {
+    this.cluster.close();
+  }
+}

@@ -1,0 +1,309 @@
+/**
+ * The producer against a fake transport whose "broker" keeps a log per partition and deduplicates
+ * with the broker's own ProducerStateTable: sequences, retries with the same bytes, lost answers,
+ * pipelining with a failure in the middle, fatal errors, and the non-idempotent mode.
+ */
+import { expect } from 'chai';
+import { Cluster, Producer, resolveClientOptions, resolveProducerOptions, SluiceError, type ProduceCall, type ProducerOptions, type ProducerTransport } from '../../src/client/index.js';
+import { decodeBatch, validateBatch, type BatchHeader } from '../../src/protocol/batch.js';
+import type { ErrorCode } from '../../src/protocol/errors.js';
+import { ProducerStateTable } from '../../src/broker/producer-state.js';
+
+interface StoredBatch {
+  header: BatchHeader;
+  baseOffset: number;
+  values: string[];
+}
+
+interface HeldCall {
+  call: ProduceCall;
+  resolve: (answer: { baseOffset: number }) => void;
+  reject: (err: unknown) => void;
+}
+
+/** What the fake broker does with one held request. */
+type Action = 'process' | 'lose' | ErrorCode;
+
+class FakeBroker implements ProducerTransport {
+  readonly calls: ProduceCall[] = [];
+  readonly held: HeldCall[] = [];
+  /** Hold requests until the test answers them; else answer each at once (after a microtask). */
+  hold = false;
+  /** Scripted outcomes of the next requests, in order, when not holding. */
+  script: Action[] = [];
+  readonly logs = new Map<number, StoredBatch[]>();
+  private readonly states = new Map<number, ProducerStateTable>();
+  private readonly ends = new Map<number, number>();
+  producerIds = 0;
+
+  cachedPartitionCount(): number {
+    return 2;
+  }
+
+  async partitionCount(): Promise<number> {
+    return 2;
+  }
+
+  async initProducerId(): Promise<{ producerId: number; producerEpoch: number }> {
+    return { producerId: 1000 + this.producerIds++, producerEpoch: 0 };
+  }
+
+  produce(call: ProduceCall): Promise<{ baseOffset: number }> {
+    this.calls.push({ ...call, batch: Buffer.from(call.batch) });
+    return new Promise((resolve, reject) => {
+      const held = { call, resolve, reject };
+      if (this.hold) this.held.push(held);
+      else queueMicrotask(() => this.answer(held, this.script.shift() ?? 'process'));
+    });
+  }
+
+  close(): void {}
+
+  /** Answers the held request at `index` (in arrival order among those still held). */
+  answerHeld(index: number, action: Action): void {
+    const [held] = this.held.splice(index, 1);
+    this.answer(held!, action);
+  }
+
+  answer(held: HeldCall, action: Action): void {
+    if (action !== 'process' && action !== 'lose') {
+      held.reject(new SluiceError(action, 'scripted'));
+      return;
+    }
+    let baseOffset: number;
+    try {
+      baseOffset = this.append(held.call);
+    } catch (err) {
+      held.reject(err);
+      return;
+    }
+    if (action === 'lose') held.reject(new SluiceError('REQUEST_TIMED_OUT', 'answer lost'));
+    else held.resolve({ baseOffset });
+  }
+
+  values(partition: number): string[] {
+    return (this.logs.get(partition) ?? []).flatMap((batch) => batch.values);
+  }
+
+  private append(call: ProduceCall): number {
+    const header = validateBatch(call.batch);
+    let state = this.states.get(call.partition);
+    if (!state) this.states.set(call.partition, (state = new ProducerStateTable()));
+    const check = state.check(header);
+    if (check.kind === 'duplicate') return check.batch.baseOffset;
+    const baseOffset = this.ends.get(call.partition) ?? 0;
+    this.ends.set(call.partition, baseOffset + header.recordCount);
+    state.record(header, baseOffset, baseOffset + header.recordCount - 1);
+    const values = decodeBatch(call.batch).records.map((record) => record.value!.toString());
+    const log = this.logs.get(call.partition) ?? [];
+    log.push({ header, baseOffset, values });
+    this.logs.set(call.partition, log);
+    return baseOffset;
+  }
+}
+
+function producer(broker: FakeBroker, options: ProducerOptions = {}): Producer {
+  const cluster = new Cluster(resolveClientOptions({ bootstrap: '127.0.0.1:1', retry: { retries: 5, initialBackoffMs: 1, maxBackoffMs: 2 } }));
+  return new Producer(cluster, { lingerMs: 0, ...options }, { transport: broker });
+}
+
+async function until(what: string, condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 10_000; i++) {
+    if (condition()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const values = (...list: string[]) => list.map((value) => ({ value }));
+const headerOf = (call: ProduceCall) => validateBatch(call.batch);
+
+describe('Producer (idempotent, fake transport)', () => {
+  it('is idempotent by default with acks=all, 5 in flight; off by default with acks 0/1; refuses idempotence with acks 1', () => {
+    expect(resolveProducerOptions()).to.include({ idempotent: true, maxInFlightPerPartition: 5, acks: -1 });
+    expect(resolveProducerOptions({ acks: 1 })).to.include({ idempotent: false, maxInFlightPerPartition: 1 });
+    expect(resolveProducerOptions({ idempotent: false })).to.include({ idempotent: false, maxInFlightPerPartition: 1 });
+    expect(() => resolveProducerOptions({ acks: 1, idempotent: true })).to.throw(RangeError, /acks=all/);
+    expect(() => resolveProducerOptions({ maxInFlightPerPartition: 6 })).to.throw(RangeError);
+    expect(() => resolveProducerOptions({ idempotent: false, maxInFlightPerPartition: 2 })).to.throw(RangeError);
+  });
+
+  it('stamps producer id, epoch and per-partition sequences that grow by record count', async () => {
+    const broker = new FakeBroker();
+    const p = producer(broker);
+    await p.send({ topic: 't', records: [...values('a', 'b', 'c').map((r) => ({ ...r, partition: 0 })), { value: 'x', partition: 1 }] });
+    await p.send({ topic: 't', records: values('d', 'e').map((r) => ({ ...r, partition: 0 })) });
+    await p.send({ topic: 't', records: [{ value: 'y', partition: 1 }] });
+    const stamps = broker.calls.map((call) => {
+      const header = headerOf(call);
+      return [call.partition, header.producerId, header.producerEpoch, header.baseSequence, header.recordCount];
+    });
+    expect(stamps).to.deep.equal([
+      [0, 1000, 0, 0, 3],
+      [1, 1000, 0, 0, 1],
+      [0, 1000, 0, 3, 2],
+      [1, 1000, 0, 1, 1],
+    ]);
+    expect(p.idempotence).to.deep.equal({ producerId: 1000, producerEpoch: 0 });
+    await p.close();
+  });
+
+  it('resolves a send once, with each record’s partition and offset, across partitions', async () => {
+    const broker = new FakeBroker();
+    const p = producer(broker);
+    await p.send({ topic: 't', records: [{ value: 'p', partition: 1 }] });
+    const metadata = await p.send({ topic: 't', records: [{ value: 'a', partition: 0 }, { value: 'b', partition: 1 }, { value: 'c', partition: 0, timestamp: Date.now() + 5 }] });
+    expect(metadata.map((m) => [m.topic, m.partition, m.offset])).to.deep.equal([
+      ['t', 0, 0],
+      ['t', 1, 1],
+      ['t', 0, 1],
+    ]);
+    expect(metadata[2]!.timestamp).to.be.greaterThan(metadata[0]!.timestamp);
+    await p.close();
+  });
+
+  it('retries NOT_LEADER and BROKER_NOT_AVAILABLE with the same bytes and stores the batch once', async () => {
+    const broker = new FakeBroker();
+    broker.script = ['NOT_LEADER', 'BROKER_NOT_AVAILABLE'];
+    const p = producer(broker);
+    const metadata = await p.send({ topic: 't', records: values('a', 'b').map((r) => ({ ...r, partition: 0 })) });
+    expect(broker.calls).to.have.length(3);
+    expect(broker.calls[1]!.batch.equals(broker.calls[0]!.batch)).to.equal(true);
+    expect(broker.calls[2]!.batch.equals(broker.calls[0]!.batch)).to.equal(true);
+    expect(broker.values(0)).to.deep.equal(['a', 'b']);
+    expect(metadata.map((m) => m.offset)).to.deep.equal([0, 1]);
+    await p.close();
+  });
+
+  it('a lost answer (stored, then timed out) is retried and answered with the original offsets, no duplicate', async () => {
+    const broker = new FakeBroker();
+    const p = producer(broker);
+    await p.send({ topic: 't', records: [{ value: 'first', partition: 0 }] });
+    broker.script = ['lose', 'lose'];
+    const metadata = await p.send({ topic: 't', records: values('a', 'b', 'c').map((r) => ({ ...r, partition: 0 })) });
+    expect(broker.calls).to.have.length(4);
+    expect(broker.calls[3]!.batch.equals(broker.calls[1]!.batch)).to.equal(true);
+    expect(broker.values(0)).to.deep.equal(['first', 'a', 'b', 'c']);
+    expect(metadata.map((m) => m.offset)).to.deep.equal([1, 2, 3]);
+    await p.close();
+  });
+
+  it('pipelines up to maxInFlightPerPartition and keeps order when a batch in the middle fails', async () => {
+    const broker = new FakeBroker();
+    broker.hold = true;
+    const p = producer(broker, { batchBytesMax: 200 });
+    const first = p.send({ topic: 't', records: [{ value: 'v0', partition: 0 }] });
+    // One request at a time until the leader knows the producer.
+    await until('the first request', () => broker.held.length === 1);
+    const sends = Array.from({ length: 6 }, (_, i) => p.send({ topic: 't', records: [{ value: `v${i + 1}-${'x'.repeat(150)}`, partition: 0 }] }));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(broker.held).to.have.length(1);
+    broker.answerHeld(0, 'process');
+    await first;
+    await until('5 requests in flight', () => broker.held.length === 5);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(broker.held).to.have.length(5); // the sixth waits for a free slot
+    expect(broker.held.map((held) => headerOf(held.call).baseSequence)).to.deep.equal([1, 2, 3, 4, 5]);
+    broker.answerHeld(1, 'BROKER_NOT_AVAILABLE'); // v2 not stored
+    broker.answerHeld(0, 'process'); // v1 stored
+    // v3..v5 reach the broker without v2: refused as out of order.
+    broker.answerHeld(0, 'process');
+    broker.answerHeld(0, 'process');
+    broker.answerHeld(0, 'process');
+    // Recovery: nothing new while the failed ones are resent one at a time, in sequence order.
+    for (const expected of [2, 3, 4, 5]) {
+      await until(`resend of sequence ${expected}`, () => broker.held.length > 0);
+      expect(broker.held.map((held) => headerOf(held.call).baseSequence)).to.deep.equal([expected]);
+      broker.answerHeld(0, 'process');
+    }
+    broker.hold = false;
+    await until('the sixth request', () => broker.held.length > 0 || broker.values(0).length === 7);
+    while (broker.held.length > 0) broker.answerHeld(0, 'process');
+    const offsets = (await Promise.all(sends)).map((metadata) => metadata[0]!.offset);
+    expect(offsets).to.deep.equal([1, 2, 3, 4, 5, 6]);
+    expect(broker.values(0).map((v) => v.split('-')[0])).to.deep.equal(['v0', 'v1', 'v2', 'v3', 'v4', 'v5', 'v6']);
+    // Every resend carried the bytes first sent for that sequence.
+    const firstBytes = new Map<number, Buffer>();
+    for (const call of broker.calls) {
+      const sequence = headerOf(call).baseSequence;
+      const first = firstBytes.get(sequence);
+      if (first) expect(call.batch.equals(first)).to.equal(true);
+      else firstBytes.set(sequence, call.batch);
+    }
+    await p.close();
+  });
+
+  it('a batch whose request overtook its predecessor is resent after it (OUT_OF_ORDER_SEQUENCE is not fatal then)', async () => {
+    const broker = new FakeBroker();
+    broker.hold = true;
+    const p = producer(broker, { batchBytesMax: 200 });
+    broker.hold = false;
+    await p.send({ topic: 't', records: [{ value: 'v0', partition: 0 }] });
+    broker.hold = true;
+    const sends = [1, 2].map((i) => p.send({ topic: 't', records: [{ value: `v${i}-${'x'.repeat(150)}`, partition: 0 }] }));
+    await until('2 requests in flight', () => broker.held.length === 2);
+    broker.answerHeld(1, 'process'); // v2 arrives first: out of order
+    broker.answerHeld(0, 'process');
+    await until('resend of v2', () => broker.held.length === 1);
+    broker.answerHeld(0, 'process');
+    expect((await Promise.all(sends)).map((m) => m[0]!.offset)).to.deep.equal([1, 2]);
+    expect(broker.values(0).map((v) => v.split('-')[0])).to.deep.equal(['v0', 'v1', 'v2']);
+    await p.close();
+  });
+
+  it('a fatal error fails its batch and the later ones in flight, then the partition restarts its sequence under the next epoch', async () => {
+    const broker = new FakeBroker();
+    broker.hold = true;
+    const p = producer(broker, { batchBytesMax: 200 });
+    const sends = [0, 1, 2].map((i) => p.send({ topic: 't', records: [{ value: `v${i}-${'x'.repeat(150)}`, partition: 0 }] }));
+    const settled = sends.map((send) => send.then(() => 'ok', (err: SluiceError) => err.code));
+    await until('the first request', () => broker.held.length === 1);
+    broker.answerHeld(0, 'process');
+    await sends[0];
+    broker.logs.clear();
+    await until('2 more requests in flight', () => broker.held.length === 2);
+    broker.answerHeld(0, 'BATCH_TOO_LARGE');
+    broker.answerHeld(0, 'process'); // refused: sequence 2 without 1
+    expect(await Promise.all(settled)).to.deep.equal(['ok', 'BATCH_TOO_LARGE', 'OUT_OF_ORDER_SEQUENCE']);
+    broker.hold = false;
+    const [after] = await p.send({ topic: 't', records: [{ value: 'v3', partition: 0 }] });
+    expect(after!.offset).to.equal(1);
+    const last = headerOf(broker.calls[broker.calls.length - 1]!);
+    expect([last.producerEpoch, last.baseSequence]).to.deep.equal([1, 0]);
+    expect(broker.values(0).map((v) => v.split('-')[0])).to.deep.equal(['v3']);
+    await p.close();
+  });
+
+  it('gives up after the configured retries with the last error', async () => {
+    const broker = new FakeBroker();
+    broker.script = Array.from({ length: 6 }, () => 'NOT_ENOUGH_REPLICAS' as const);
+    const p = producer(broker);
+    const err = await p.send({ topic: 't', records: [{ value: 'a', partition: 0 }] }).catch((e: unknown) => e);
+    expect((err as SluiceError).code).to.equal('NOT_ENOUGH_REPLICAS');
+    expect(broker.calls).to.have.length(6);
+    await p.close();
+  });
+
+  it('with idempotent: false sends unstamped batches one at a time per partition', async () => {
+    const broker = new FakeBroker();
+    broker.hold = true;
+    const p = producer(broker, { acks: 1, batchBytesMax: 200 });
+    const sends = [0, 1, 2].map((i) => p.send({ topic: 't', records: [{ value: `v${i}-${'x'.repeat(150)}`, partition: 0 }] }));
+    await until('a request', () => broker.held.length === 1);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(broker.held).to.have.length(1);
+    expect(headerOf(broker.held[0]!.call)).to.include({ producerId: -1, baseSequence: -1 });
+    broker.hold = false;
+    broker.answerHeld(0, 'process');
+    expect((await Promise.all(sends)).map((m) => m[0]!.offset)).to.deep.equal([0, 1, 2]);
+    expect(broker.producerIds).to.equal(0);
+    await p.close();
+  });
+
+  it('refuses a per-send acks other than all on an idempotent producer', async () => {
+    const p = producer(new FakeBroker());
+    const err = await p.send({ topic: 't', acks: 1, records: [{ value: 'a' }] }).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(RangeError);
+    await p.close();
+  });
+});
