@@ -14,6 +14,11 @@ import type { BrokerInfo, ClientOptions, ClusterMetadata, TopicMetadata } from '
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_METADATA_MAX_AGE_MS = 300_000;
+/**
+ * HTTP/2 receive window of client connections, in bytes. gRPC's default (64 KiB) makes a 1 MiB
+ * fetch response wait for ~16 window updates, each an event-loop turn on both ends.
+ */
+export const CLIENT_FLOW_CONTROL_WINDOW_BYTES = 8 * 1024 * 1024;
 
 /** Codes after which cached routing for the topic is probably wrong. */
 const STALE_ROUTING_CODES: ReadonlySet<string> = new Set([
@@ -226,7 +231,11 @@ export class Cluster {
   }
 
   private channelOptions(): grpc.ChannelOptions {
-    return { ...CHANNEL_OPTIONS, 'grpc.primary_user_agent': `sluice/${this.options.clientId}` };
+    return {
+      ...CHANNEL_OPTIONS,
+      'grpc.primary_user_agent': `sluice/${this.options.clientId}`,
+      'grpc-node.flow_control_window': CLIENT_FLOW_CONTROL_WINDOW_BYTES,
+    };
   }
 
   private assertOpen(): void {

@@ -402,24 +402,24 @@ export function batchExpiresAt(header: BatchHeader, topicTtlMs: number): number 
 export const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
 
 /**
- * Builds the caller's record object from one decoded record; `key` and `value` are views into the
- * batch (no copies), `headers` is NO_HEADERS when the record has none.
+ * Receives one decoded record; `key` and `value` are views into the batch (no copies), `headers`
+ * is NO_HEADERS when the record has none.
  */
-export type RecordFactory<T> = (
+export type RecordVisitor = (
   offset: number,
   timestamp: number,
   key: Buffer | null,
   value: Buffer | null,
   headers: RecordHeader[],
   ttlMs: number | undefined,
-) => T;
+) => void;
 
 /**
- * Decodes the records of one batch at `pos` whose offset is at least `minOffset`, appending
- * `make(...)` of each to `out` (clients only: a broker never does this). One object per record,
- * the caller's; the header is returned.
+ * Decodes the records of the batch at `pos` whose offset is at least `minOffset` and hands each to
+ * `visit` (clients only: a broker never does this); records below `minOffset` are skipped without
+ * decoding their key, value or headers. Returns the batch header.
  */
-export function decodeBatchInto<T>(buf: Buffer, make: RecordFactory<T>, out: T[], minOffset = 0, pos = 0): BatchHeader {
+export function decodeRecords(buf: Buffer, visit: RecordVisitor, minOffset = 0, pos = 0): BatchHeader {
   const header = readBatchHeader(buf, pos);
   const end = pos + BATCH_LENGTH_PREFIX_BYTES + header.batchLength;
   if (end > buf.length) throw new SluiceError('CORRUPT_BATCH', 'batch runs past the end of the buffer');
@@ -454,7 +454,7 @@ export function decodeBatchInto<T>(buf: Buffer, make: RecordFactory<T>, out: T[]
         }
       }
       if (reader.pos !== recordEnd) throw new RangeError(`record ${i} length says ${length}, read ${length + reader.pos - recordEnd}`);
-      out.push(make(offset, firstTimestamp + timestampDelta, key, value, headers, ttlMs));
+      visit(offset, firstTimestamp + timestampDelta, key, value, headers, ttlMs);
     }
   } catch (err) {
     if (err instanceof RangeError) throw new SluiceError('CORRUPT_BATCH', `malformed record: ${err.message}`);
@@ -463,21 +463,15 @@ export function decodeBatchInto<T>(buf: Buffer, make: RecordFactory<T>, out: T[]
   return header;
 }
 
-function makeDecodedRecord(
-  offset: number,
-  timestamp: number,
-  key: Buffer | null,
-  value: Buffer | null,
-  headers: RecordHeader[],
-  ttlMs: number | undefined,
-): DecodedRecord {
-  return { offset, timestamp, key, value, headers: headers === NO_HEADERS ? [] : headers, ttlMs };
-}
-
 /** Decodes every record of one batch (clients only: a broker never does this). */
 export function decodeBatch(buf: Buffer, pos = 0): { header: BatchHeader; records: DecodedRecord[] } {
   const records: DecodedRecord[] = [];
-  const header = decodeBatchInto(buf, makeDecodedRecord, records, 0, pos);
+  const header = decodeRecords(
+    buf,
+    (offset, timestamp, key, value, headers, ttlMs) => records.push({ offset, timestamp, key, value, headers: headers === NO_HEADERS ? [] : headers, ttlMs }),
+    0,
+    pos,
+  );
   return { header, records };
 }
 

@@ -1,12 +1,15 @@
 /**
  * A consumer of explicitly assigned partitions. Each assigned partition has at most one long-poll
- * fetch in flight, and fetches again only once its buffered records were delivered, so memory stays
- * bounded by one fetch's `maxBytes` per partition. Records come out in offset order per partition.
+ * fetch in flight, and fetches the next while the application works through the records of the
+ * previous one (prefetch), but never while more than one fetch's worth is buffered: memory stays
+ * bounded by two fetches' `maxBytes` per partition. Records come out in offset order per partition.
+ * Records are decoded straight into the objects handed out: key and value are views into the fetch
+ * response (no copies), records without headers share one frozen empty array.
  *
  * Groups seam: a group coordinator (later issue) will drive `assign()` on rebalance and commit
  * `position()`s; nothing else here needs to change for that.
  */
-import { decodeBatch, splitBatches } from '../../protocol/batch.js';
+import { BATCH_HEADER_BYTES, BATCH_LENGTH_PREFIX_BYTES, batchSize, decodeRecords, type RecordHeader } from '../../protocol/batch.js';
 import { fromServiceError, SluiceError } from '../../protocol/errors.js';
 import type { FetchResponse__Output } from '../../protocol/generated/sluice/v1/FetchResponse.js';
 import { Cluster, unary } from '../cluster.js';
@@ -31,11 +34,15 @@ interface PartitionState {
   consumedOffset: number | undefined;
   /** A seek or reset waiting to be resolved into an offset before the next fetch. */
   pendingReset: OffsetSpec | undefined;
+  /** Fetched records not yet delivered: `buffer[bufferStart…]`. */
   buffer: ConsumedRecord[];
+  bufferStart: number;
   /** Cancels the one request in flight for this partition, if any. */
   inFlight: AbortController | undefined;
   /** Bumped by every seek and unassign so late fetch answers are dropped. */
   epoch: number;
+  /** The buffered records came from a fetch sent while older ones were still buffered. */
+  prefetched: boolean;
   retryAttempt: number;
   backoffUntilMs: number;
   error: SluiceError | undefined;
@@ -93,8 +100,10 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
         consumedOffset: undefined,
         pendingReset: undefined,
         buffer: [],
+        bufferStart: 0,
         inFlight: undefined,
         epoch: 0,
+        prefetched: false,
         retryAttempt: 0,
         backoffUntilMs: 0,
         error: undefined,
@@ -115,6 +124,8 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     state.inFlight?.abort();
     state.inFlight = undefined;
     state.buffer = [];
+    state.bufferStart = 0;
+    state.prefetched = false;
     state.error = undefined;
     state.retryAttempt = 0;
     state.backoffUntilMs = 0;
@@ -149,11 +160,8 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     for (;;) {
       if (this.closed) return [];
       this.throwPendingError();
-      const records = this.drain(maxRecords);
-      if (records.length > 0) {
-        for (const record of records) this.markConsumed(record);
-        return records;
-      }
+      const records = this.drain(maxRecords, true);
+      if (records.length > 0) return records;
       const remainingMs = deadlineMs - this.nowMs();
       if (remainingMs <= 0) return [];
       this.schedule();
@@ -164,7 +172,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   async *[Symbol.asyncIterator](): AsyncIterator<ConsumedRecord> {
     while (!this.closed) {
       this.throwPendingError();
-      const records = this.drain(this.options.maxPollRecords);
+      const records = this.drain(this.options.maxPollRecords, false);
       if (records.length === 0) {
         this.schedule();
         await this.waitForWake(this.options.pollTimeoutMs);
@@ -209,30 +217,49 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     }
   }
 
-  /** Takes records round robin over partitions so one busy partition cannot starve the rest. */
-  private drain(maxRecords: number): ConsumedRecord[] {
+  /**
+   * Takes records round robin over partitions so one busy partition cannot starve the rest.
+   * `markConsumed`: move each partition's consumed position past what was taken (poll); the
+   * iterator marks record by record instead, as it hands them out.
+   */
+  private drain(maxRecords: number, markConsumed: boolean): ConsumedRecord[] {
+    let out: ConsumedRecord[] = [];
+    if (this.partitions.size === 0) return out;
     const states = [...this.partitions.values()];
-    const out: ConsumedRecord[] = [];
-    if (states.length === 0) return out;
     const start = this.roundRobin++ % states.length;
     for (let i = 0; i < states.length && out.length < maxRecords; i++) {
       const state = states[(start + i) % states.length]!;
-      if (state.buffer.length === 0) continue;
-      const take = Math.min(state.buffer.length, maxRecords - out.length);
-      const taken = take === state.buffer.length ? state.buffer : state.buffer.slice(0, take);
-      state.buffer = take === state.buffer.length ? [] : state.buffer.slice(take);
-      for (const record of taken) out.push(record);
+      const available = state.buffer.length - state.bufferStart;
+      if (available === 0) continue;
+      const take = Math.min(available, maxRecords - out.length);
+      const from = state.bufferStart;
+      if (from === 0 && take === available && out.length === 0) {
+        out = state.buffer; // hand the whole buffer over; the partition starts a new one below
+      } else {
+        for (let j = from; j < from + take; j++) out.push(state.buffer[j]!);
+      }
+      state.bufferStart += take;
+      if (state.bufferStart === state.buffer.length) {
+        state.buffer = [];
+        state.bufferStart = 0;
+        state.prefetched = false;
+      }
+      if (markConsumed) {
+        state.consumedOffset = out[out.length - 1]!.offset + 1;
+        this.counters.recordsDelivered += take;
+      }
     }
     if (out.length > 0) this.schedule();
     return out;
   }
 
-  /** Starts a fetch for every partition that has nothing buffered and nothing in flight. */
+  /** Starts a fetch for every partition with nothing in flight and at most one fetch's records buffered. */
   private schedule(): void {
     if (this.closed) return;
     const nowMs = this.nowMs();
     for (const state of this.partitions.values()) {
-      if (state.inFlight || state.buffer.length > 0 || state.error) continue;
+      if (state.inFlight || state.error) continue;
+      if (state.buffer.length - state.bufferStart > 0 && state.prefetched) continue;
       if (state.backoffUntilMs > nowMs) continue;
       void this.fetch(state);
     }
@@ -294,26 +321,29 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
 
   private accept(state: PartitionState, offset: number, response: FetchResponse__Output): void {
     const nowMs = this.nowMs();
+    const { topic, partition } = state;
+    const topicTtlMs = response.messageTtlMs;
+    const buffer = state.buffer;
+    state.prefetched = buffer.length - state.bufferStart > 0;
     let nextOffset = offset;
     let expired = response.expiredRecords;
-    for (const batch of splitBatches(response.records)) {
-      for (const record of decodeBatch(batch).records) {
-        if (record.offset < nextOffset) continue; // the first batch may begin before the position
-        nextOffset = record.offset + 1;
-        if (isExpired(record, response.messageTtlMs, nowMs)) {
-          expired++;
-          continue;
-        }
-        state.buffer.push({
-          topic: state.topic,
-          partition: state.partition,
-          offset: record.offset,
-          timestamp: record.timestamp,
-          key: record.key,
-          value: record.value,
-          headers: record.headers,
-        });
+    const visit = (recordOffset: number, timestamp: number, key: Buffer | null, value: Buffer | null, headers: RecordHeader[], ttlMs: number | undefined): void => {
+      nextOffset = recordOffset + 1;
+      const ttl = ttlMs ?? topicTtlMs;
+      if (ttl > 0 && timestamp + ttl <= nowMs) {
+        expired++;
+        return;
       }
+      buffer.push({ topic, partition, offset: recordOffset, timestamp, key, value, headers });
+    };
+    // Whole batches, concatenated; a trailing partial one is ignored. The first may begin before
+    // the position: decodeRecords skips records below it without decoding them.
+    const records = response.records;
+    for (let pos = 0; records.length - pos >= BATCH_LENGTH_PREFIX_BYTES; ) {
+      const size = batchSize(records, pos);
+      if (size < BATCH_HEADER_BYTES || pos + size > records.length) break;
+      decodeRecords(records, visit, nextOffset, pos);
+      pos += size;
     }
     // Wholly expired batches the broker skipped leave no records behind; its next_offset steps past them.
     if (nextOffset === offset && response.nextOffset > offset) nextOffset = response.nextOffset;
