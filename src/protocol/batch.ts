@@ -144,18 +144,24 @@ const BUILDER_INITIAL_BYTES_MIN = 1024;
  */
 export class BatchBuilder {
   private buf: Buffer;
-  private pos = BATCH_HEADER_BYTES;
+  private pos: number;
+  private finished: Buffer | undefined;
   private count = 0;
   private maxTs: number;
   private expireTs = -1;
   private allHaveTtl = true;
 
-  /** `initialBytes`: first buffer size; the buffer doubles as records arrive. */
+  /**
+   * `initialBytes`: first buffer size; the buffer doubles as records arrive. `headroomBytes` are
+   * kept free before the batch so a request envelope can be written in front of it (`withPrefix`).
+   */
   constructor(
     readonly baseTimestamp: number,
     initialBytes = 16 * 1024,
+    private readonly headroomBytes = 0,
   ) {
-    this.buf = Buffer.allocUnsafe(Math.max(BUILDER_INITIAL_BYTES_MIN, initialBytes));
+    this.buf = Buffer.allocUnsafe(headroomBytes + Math.max(BUILDER_INITIAL_BYTES_MIN, initialBytes));
+    this.pos = headroomBytes + BATCH_HEADER_BYTES;
     this.maxTs = baseTimestamp;
   }
 
@@ -165,7 +171,7 @@ export class BatchBuilder {
 
   /** Bytes of the uncompressed batch so far, header included. */
   get sizeBytes(): number {
-    return this.pos;
+    return this.pos - this.headroomBytes;
   }
 
   /**
@@ -229,13 +235,15 @@ export class BatchBuilder {
   finish(stamp: BatchStamp = {}): Buffer {
     if (this.count === 0) throw new Error('a batch holds at least one record');
     const codec = stamp.compression ?? 'none';
+    const headroom = this.headroomBytes;
     let buf: Buffer;
     if (codec === 'none') {
-      buf = this.buf.subarray(0, this.pos);
+      buf = this.buf.subarray(headroom, this.pos);
     } else {
-      const body = compress(codec, this.buf.subarray(BATCH_HEADER_BYTES, this.pos));
-      buf = Buffer.allocUnsafe(BATCH_HEADER_BYTES + body.length);
-      buf.set(body, BATCH_HEADER_BYTES);
+      const body = compress(codec, this.buf.subarray(headroom + BATCH_HEADER_BYTES, this.pos));
+      this.buf = Buffer.allocUnsafe(headroom + BATCH_HEADER_BYTES + body.length);
+      this.buf.set(body, headroom + BATCH_HEADER_BYTES);
+      buf = this.buf.subarray(headroom);
     }
     buf.writeBigInt64BE(0n, 0);
     buf.writeInt32BE(buf.length - BATCH_LENGTH_PREFIX_BYTES, 8);
@@ -251,7 +259,21 @@ export class BatchBuilder {
     buf.writeBigInt64BE(BigInt(this.expireTs), 57);
     buf.writeInt32BE(this.count, 65);
     buf.writeUInt32BE(crc32c(buf.subarray(CRC_START)), CRC_OFFSET);
+    this.finished = buf;
     return buf;
+  }
+
+  /**
+   * After `finish`: the finished batch with `prefixBytes` written right in front of it by `write`
+   * (into the headroom: no copy of the batch), or undefined when the headroom is too small.
+   */
+  withPrefix(prefixBytes: number, write: (buf: Buffer, pos: number) => void): Buffer | undefined {
+    const batch = this.finished;
+    if (batch === undefined) throw new Error('withPrefix needs a finished batch');
+    if (prefixBytes > this.headroomBytes) return undefined;
+    const start = this.headroomBytes - prefixBytes;
+    write(this.buf, start);
+    return this.buf.subarray(start, this.headroomBytes + batch.length);
   }
 
   private ensure(bytes: number): void {

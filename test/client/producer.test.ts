@@ -8,6 +8,13 @@ import { Cluster, Producer, resolveClientOptions, resolveProducerOptions, Sluice
 import { decodeBatch, validateBatch, type BatchHeader } from '../../src/protocol/batch.js';
 import type { ErrorCode } from '../../src/protocol/errors.js';
 import { ProducerStateTable } from '../../src/broker/producer-state.js';
+import { brokerApi } from '../../src/protocol/grpc.js';
+import type { ProduceRequest__Output } from '../../src/protocol/generated/sluice/v1/ProduceRequest.js';
+
+/** Decodes a hand-written ProduceRequest envelope with the generated protobuf decoder. */
+function decodeRequest(request: Buffer): ProduceRequest__Output {
+  return brokerApi().Broker.service.Produce!.requestDeserialize(request) as ProduceRequest__Output;
+}
 
 interface StoredBatch {
   header: BatchHeader;
@@ -49,6 +56,10 @@ class FakeBroker implements ProducerTransport {
   }
 
   produce(call: ProduceCall): Promise<{ baseOffset: number }> {
+    // The envelope the real transport sends must carry exactly these fields and bytes.
+    const decoded = decodeRequest(call.request!);
+    expect([decoded.topic, decoded.partition, decoded.acks, decoded.timeoutMs]).to.deep.equal([call.topic, call.partition, call.acks, call.ackTimeoutMs]);
+    expect(Buffer.from(decoded.batch).equals(call.batch)).to.equal(true);
     this.calls.push({ ...call, batch: Buffer.from(call.batch) });
     return new Promise((resolve, reject) => {
       const held = { call, resolve, reject };
@@ -298,6 +309,21 @@ describe('Producer (idempotent, fake transport)', () => {
     expect((await Promise.all(sends)).map((m) => m[0]!.offset)).to.deep.equal([0, 1, 2]);
     expect(broker.producerIds).to.equal(0);
     await p.close();
+  });
+
+  it('writes the ProduceRequest envelope in front of the batch without copying it (any topic, acks, compression)', async () => {
+    for (const [topic, acks, compression] of [
+      ['t', -1, 'none'],
+      ['a-much-longer-topic-name-ü-' + 'x'.repeat(200), 1, 'gzip'],
+      ['z', 0, 'lz4'],
+    ] as const) {
+      const broker = new FakeBroker();
+      const p = producer(broker, { acks, compression, ackTimeoutMs: 1234 });
+      await p.send({ topic, records: [{ value: 'a', partition: 1 }, { value: 'b', partition: 1 }] });
+      expect(broker.calls).to.have.length(1); // decoded and compared by FakeBroker.produce
+      expect(broker.values(1)).to.deep.equal(['a', 'b']);
+      await p.close();
+    }
   });
 
   it('refuses a per-send acks other than all on an idempotent producer', async () => {

@@ -60,6 +60,8 @@ export interface ProducerBatch {
   // Sender state, set once the batch leaves the accumulator.
   /** Encoded once; every retry resends these bytes. */
   encoded: Buffer | undefined;
+  /** The whole ProduceRequest around `encoded` (same memory), when the transport can use it. */
+  request: Buffer | undefined;
   baseSequence: number;
   producerEpoch: number;
   /** Position in the partition's send order. */
@@ -76,6 +78,8 @@ export interface AccumulatorOptions {
   timers?: Timers;
   /** A batch of this partition closed or became sendable; the sender may `takeReady`. */
   onReady: (topic: string, partition: number) => void;
+  /** Bytes to keep free in front of each batch of `topic` for a request envelope (default none). */
+  headroomBytes?: (topic: string) => number;
 }
 
 /** Batch header plus slack; keeps estimates at or above the encoded size. */
@@ -101,6 +105,7 @@ export interface PartitionQueue {
   ready: ProducerBatch[];
   /** Estimated size of the partition's last batch: the next one's buffer starts this big. */
   lastBatchBytes: number;
+  headroomBytes: number;
 }
 
 interface SpaceWaiter {
@@ -163,7 +168,15 @@ export class RecordAccumulator {
     }
     let queue = queues[partition];
     if (!queue) {
-      queue = { topic, partition, open: undefined, lingerTimer: undefined, ready: [], lastBatchBytes: BATCH_BUFFER_INITIAL_BYTES_MIN };
+      queue = {
+        topic,
+        partition,
+        open: undefined,
+        lingerTimer: undefined,
+        ready: [],
+        lastBatchBytes: BATCH_BUFFER_INITIAL_BYTES_MIN,
+        headroomBytes: this.options.headroomBytes?.(topic) ?? 0,
+      };
       queues[partition] = queue;
     }
     return queue;
@@ -185,11 +198,12 @@ export class RecordAccumulator {
       topic: queue.topic,
       partition: queue.partition,
       acks,
-      builder: new BatchBuilder(timestamp, initialBytes),
+      builder: new BatchBuilder(timestamp, initialBytes, queue.headroomBytes),
       segments: [],
       sizeBytes: BATCH_OVERHEAD_BYTES,
       sendable: false,
       encoded: undefined,
+      request: undefined,
       baseSequence: -1,
       producerEpoch: -1,
       order: -1,

@@ -37,6 +37,7 @@ import {
   type Timers,
 } from './accumulator.js';
 import { parseAcks, resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './options.js';
+import { produceEnvelopeBytes, produceEnvelopeBytesMax, writeProduceEnvelope } from './produce-request.js';
 import { ClusterTransport, type ProducerTransport } from './transport.js';
 import type { Acks, ProducerRecord, RecordMetadata, SendRequest } from './types.js';
 
@@ -173,6 +174,7 @@ export class Producer {
       batchBytesMax: this.options.batchBytesMax,
       bufferBytesMax: this.options.bufferBytesMax,
       ...(internals.timers ? { timers: internals.timers } : {}),
+      headroomBytes: produceEnvelopeBytesMax,
       onReady: (topic, partition) => {
         this.partitioner.onBatchClosed(topic, partition);
         this.pump(this.sender(topic, partition));
@@ -410,6 +412,8 @@ export class Producer {
     } else {
       batch.encoded = batch.builder.finish({ compression: this.options.compression });
     }
+    const envelope = { topic: batch.topic, partition: batch.partition, acks: batch.acks, timeoutMs: this.options.ackTimeoutMs, batchBytes: batch.encoded.length };
+    batch.request = batch.builder.withPrefix(produceEnvelopeBytes(envelope), (buf, pos) => writeProduceEnvelope(buf, pos, envelope));
   }
 
   private dispatch(sender: PartitionSender, batch: ProducerBatch): void {
@@ -418,7 +422,14 @@ export class Producer {
     batch.attempts++;
     sender.inFlight.push(batch);
     this.transport
-      .produce({ topic: batch.topic, partition: batch.partition, acks: batch.acks, ackTimeoutMs: this.options.ackTimeoutMs, batch: batch.encoded! })
+      .produce({
+        topic: batch.topic,
+        partition: batch.partition,
+        acks: batch.acks,
+        ackTimeoutMs: this.options.ackTimeoutMs,
+        batch: batch.encoded!,
+        ...(batch.request ? { request: batch.request } : {}),
+      })
       .then(
         (response) => this.onAnswered(sender, batch, response.baseOffset),
         (raw: unknown) => this.onFailed(sender, batch, raw),

@@ -5,6 +5,7 @@
 import { fromServiceError } from '../../protocol/errors.js';
 import type { InitProducerIdResponse__Output } from '../../protocol/generated/sluice/v1/InitProducerIdResponse.js';
 import type { ProduceResponse__Output } from '../../protocol/generated/sluice/v1/ProduceResponse.js';
+import { brokerApi } from '../../protocol/grpc.js';
 import { Cluster, unary } from '../cluster.js';
 import type { Acks } from './types.js';
 
@@ -16,6 +17,18 @@ export interface ProduceCall {
   ackTimeoutMs: number;
   /** One encoded batch; a retry passes the same bytes. */
   batch: Buffer;
+  /** The serialized ProduceRequest carrying `batch` (produce-request.ts), sent as it is when present. */
+  request?: Buffer;
+}
+
+const PRODUCE_PATH = '/sluice.v1.Broker/Produce';
+const identity = (request: Buffer): Buffer => request;
+let responseDeserialize: ((bytes: Buffer) => ProduceResponse__Output) | undefined;
+
+/** The generated deserializer of ProduceResponse (the same options as every other call). */
+function produceResponseDeserialize(): (bytes: Buffer) => ProduceResponse__Output {
+  responseDeserialize ??= brokerApi().Broker.service.Produce!.responseDeserialize as (bytes: Buffer) => ProduceResponse__Output;
+  return responseDeserialize;
 }
 
 export interface ProducerTransport {
@@ -56,12 +69,13 @@ export class ClusterTransport implements ProducerTransport {
   async produce(call: ProduceCall): Promise<{ baseOffset: number }> {
     try {
       const address = await this.cluster.leaderAddress(call.topic, call.partition);
+      const client = this.cluster.broker(address);
+      const deadline = this.cluster.deadline(call.ackTimeoutMs);
+      const request = call.request;
       const response = await unary<ProduceResponse__Output>((cb) =>
-        this.cluster.broker(address).Produce(
-          { topic: call.topic, partition: call.partition, acks: call.acks, timeoutMs: call.ackTimeoutMs, batch: call.batch },
-          this.cluster.deadline(call.ackTimeoutMs),
-          cb,
-        ),
+        request === undefined
+          ? client.Produce({ topic: call.topic, partition: call.partition, acks: call.acks, timeoutMs: call.ackTimeoutMs, batch: call.batch }, deadline, cb)
+          : client.makeUnaryRequest(PRODUCE_PATH, identity, produceResponseDeserialize(), request, deadline, cb),
       );
       return { baseOffset: call.acks === 0 ? -1 : response.baseOffset };
     } catch (raw) {
