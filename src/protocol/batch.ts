@@ -133,7 +133,7 @@ export interface BatchStamp {
   baseSequence?: number;
 }
 
-const BUILDER_INITIAL_BYTES_MIN = 1024;
+const BUILDER_INITIAL_BYTES_MIN = 128;
 
 /**
  * Encodes records one at a time straight into a growing buffer whose first BATCH_HEADER_BYTES are
