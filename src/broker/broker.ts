@@ -6,7 +6,7 @@
 import { validateBatch } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
 import { topicConfigToStrings, type TopicConfig } from '../config/topic-config.js';
-import { Controller, METADATA_GROUP, PRODUCER_ID_BLOCK, type CreateTopicSpec, type PartitionReport } from '../controller/controller.js';
+import { Controller, leaderKey, METADATA_GROUP, PRODUCER_ID_BLOCK, type CreateTopicSpec, type PartitionReport } from '../controller/controller.js';
 import { ControllerLink } from '../controller/link.js';
 import type { MetadataImage, TopicMetadata } from '../controller/metadata-image.js';
 import { ReplicaManager } from '../replication/replica-manager.js';
@@ -66,7 +66,7 @@ const LEADER_POLL_MS = 20;
 
 /** Raft group name of a partition; the topic id keeps a re-created topic apart from the old one. */
 export function partitionGroup(topic: TopicMetadata, partition: number): string {
-  return `${topic.name}/${partition}@${topic.topicId}`;
+  return leaderKey(topic.name, partition, topic.topicId);
 }
 
 export class Broker {
@@ -184,6 +184,7 @@ export class Broker {
     const name = topic.name;
     partition = new Partition({
       topic: name,
+      topicId: topic.topicId,
       index,
       replicated,
       config: () => this.topicConfig(name),
@@ -216,7 +217,7 @@ export class Broker {
     }
     const partition = this.partitions.get(partitionGroup(topic, index));
     if (partition) return partition;
-    const leader = this.link.view.leaders.get(`${name}/${index}`)?.leader ?? -1;
+    const leader = this.link.view.leaders.get(leaderKey(name, index, topic.topicId))?.leader ?? -1;
     throw new SluiceError(
       'NOT_LEADER',
       `broker ${this.identity.brokerId} holds no replica of ${name}/${index}`,
@@ -292,6 +293,7 @@ export class Broker {
       .map((p) => ({
         topic: p.topic,
         partition: p.index,
+        topicId: p.topicId,
         term: p.replicated.term,
         isr: p.replicated.inSyncReplicas(),
         highWatermark: p.hw,
@@ -316,7 +318,7 @@ export class Broker {
         leaderEpoch: local.replicated.term,
       };
     }
-    const reported = this.link.view.leaders.get(`${topic.name}/${index}`);
+    const reported = this.link.view.leaders.get(leaderKey(topic.name, index, topic.topicId));
     const localLeader = local?.replicated.leaderId;
     return {
       partition: index,

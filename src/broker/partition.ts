@@ -50,6 +50,7 @@ export interface PartitionHooks {
 
 export interface PartitionOptions {
   topic: string;
+  topicId: number;
   index: number;
   replicated: ReplicatedLog;
   config: () => Readonly<TopicConfig>;
@@ -64,6 +65,7 @@ const EXPIRED_BATCH_SKIPS_MAX = 1024;
 
 export class Partition {
   readonly topic: string;
+  readonly topicId: number;
   readonly index: number;
   readonly replicated: ReplicatedLog;
   private waiters = new Set<() => void>();
@@ -75,6 +77,7 @@ export class Partition {
 
   constructor(private readonly options: PartitionOptions) {
     this.topic = options.topic;
+    this.topicId = options.topicId;
     this.index = options.index;
     this.replicated = options.replicated;
     this.now = options.now ?? Date.now;

@@ -23,11 +23,17 @@ export const PRODUCER_ID_BLOCK = 1000;
 export interface PartitionReport {
   topic: string;
   partition: number;
+  topicId: number;
   term: number;
   isr: number[];
   highWatermark: number;
   logEndOffset: number;
   logStartOffset: number;
+}
+
+/** Identifies a partition across topic re-creation (same name, new id). */
+export function leaderKey(topic: string, partition: number, topicId: number): string {
+  return `${topic}/${partition}@${topicId}`;
 }
 
 export interface PartitionLeaderReport extends PartitionReport {
@@ -199,7 +205,7 @@ export class Controller {
     for (const [brokerId, seen] of this.liveness) {
       if (!alive.has(brokerId)) continue;
       for (const report of seen.leaderships) {
-        const key = `${report.topic}/${report.partition}`;
+        const key = leaderKey(report.topic, report.partition, report.topicId);
         const current = best.get(key);
         if (!current || report.term > current.term) best.set(key, { ...report, leader: brokerId });
       }

@@ -9,7 +9,7 @@ import { fromServiceError, SluiceError } from '../protocol/errors.js';
 import { CHANNEL_OPTIONS, controllerApi } from '../protocol/grpc.js';
 import type { ControllerClient } from '../protocol/generated/sluice/v1/Controller.js';
 import type { BrokerHeartbeatResponse__Output } from '../protocol/generated/sluice/v1/BrokerHeartbeatResponse.js';
-import type { Controller, CreateTopicSpec, PartitionLeaderReport, PartitionReport } from './controller.js';
+import { leaderKey, type Controller, type CreateTopicSpec, type PartitionLeaderReport, type PartitionReport } from './controller.js';
 import type { MetadataImage } from './metadata-image.js';
 
 export interface ControllerLinkOptions {
@@ -139,7 +139,7 @@ export class ControllerLink {
       this.view = {
         controller: response.controller,
         aliveBrokers: response.aliveBrokers,
-        leaders: new Map(response.leaders.map((l) => [`${l.topic}/${l.partition}`, { ...l, term: 0, leader: l.leader }])),
+        leaders: new Map(response.leaders.map((l) => [leaderKey(l.topic, l.partition, l.topicId), { ...l, term: 0 }])),
       };
     } catch (err) {
       if (!this.stopped && !(err instanceof SluiceError && err.retriable)) console.error('controller heartbeat failed:', err);
@@ -219,6 +219,7 @@ export function heartbeatResponse(
     leaders: controller.leaders().map((l) => ({
       topic: l.topic,
       partition: l.partition,
+      topicId: l.topicId,
       leader: l.leader,
       isr: l.isr,
       highWatermark: l.highWatermark,

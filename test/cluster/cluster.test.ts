@@ -26,6 +26,21 @@ async function leaderClient(cluster: TestCluster, topic: string, partition: numb
   return { id, client: cluster.clientFor(id) };
 }
 
+/** Produces one batch to whoever leads the partition, retrying while leadership moves. */
+async function produceToLeader(cluster: TestCluster, topic: string, partition: number, batch: Buffer, via: number): Promise<number> {
+  return waitFor(`a produce to ${topic}/${partition}`, async () => {
+    const { client } = await leaderClient(cluster, topic, partition, via);
+    try {
+      return (await client.produce({ topic, partition, acks: -1, batch })).baseOffset;
+    } catch (err) {
+      if (err instanceof SluiceError && RETRIABLE.has(err.code)) return undefined;
+      throw err;
+    } finally {
+      client.close();
+    }
+  }, 15_000);
+}
+
 describe('cluster of three broker processes', function () {
   this.timeout(120_000);
   let cluster: TestCluster | undefined;
@@ -125,7 +140,8 @@ describe('cluster of three broker processes', function () {
       return partition.leader === leader && !partition.isr.includes(follower) ? true : undefined;
     });
     for (let i = 0; i < 50; i++) {
-      await client.produce({ topic: 'catchup', partition: 0, acks: -1, batch: encodeBatch([{ value: Buffer.alloc(2000, i) }]) });
+      // Leadership may still move to the preferred replica meanwhile (leader balancing).
+      await produceToLeader(cluster, 'catchup', 0, encodeBatch([{ value: Buffer.alloc(2000, i) }]), leader);
     }
     await cluster.restart(follower);
     await waitFor(`broker ${follower} back in the ISR`, async () => {

@@ -10,6 +10,7 @@ export interface PartitionLeader {
   'highWatermark'?: (number | string | Long);
   'logEndOffset'?: (number | string | Long);
   'logStartOffset'?: (number | string | Long);
+  'topicId'?: (number | string | Long);
 }
 
 export interface PartitionLeader__Output {
@@ -20,4 +21,5 @@ export interface PartitionLeader__Output {
   'highWatermark': (number);
   'logEndOffset': (number);
   'logStartOffset': (number);
+  'topicId': (number);
 }

@@ -10,6 +10,7 @@ export interface PartitionLeadership {
   'highWatermark'?: (number | string | Long);
   'logEndOffset'?: (number | string | Long);
   'logStartOffset'?: (number | string | Long);
+  'topicId'?: (number | string | Long);
 }
 
 export interface PartitionLeadership__Output {
@@ -20,4 +21,5 @@ export interface PartitionLeadership__Output {
   'highWatermark': (number);
   'logEndOffset': (number);
   'logStartOffset': (number);
+  'topicId': (number);
 }
