@@ -9,7 +9,15 @@
  * Groups seam: a group coordinator (later issue) will drive `assign()` on rebalance and commit
  * `position()`s; nothing else here needs to change for that.
  */
-import { BATCH_HEADER_BYTES, BATCH_LENGTH_PREFIX_BYTES, batchSize, decodeRecords, type RecordHeader } from '../../protocol/batch.js';
+import {
+  BATCH_HEADER_BYTES,
+  BATCH_LENGTH_PREFIX_BYTES,
+  batchSize,
+  decodeRecords,
+  lastOffsetOf,
+  readBatchHeader,
+  type RecordHeader,
+} from '../../protocol/batch.js';
 import { fromServiceError, SluiceError } from '../../protocol/errors.js';
 import type { FetchResponse__Output } from '../../protocol/generated/sluice/v1/FetchResponse.js';
 import { Cluster, unary } from '../cluster.js';
@@ -50,6 +58,25 @@ interface PartitionState {
 
 function tpKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
+}
+
+/**
+ * Where the fetch after `response` starts: after the last record of its whole batches, read from
+ * batch headers without decoding; past wholly expired batches the broker skipped (its next_offset)
+ * when it returned no records.
+ */
+function nextFetchOffset(offset: number, response: FetchResponse__Output): number {
+  const records = response.records;
+  let next = offset;
+  for (let pos = 0; records.length - pos >= BATCH_LENGTH_PREFIX_BYTES; ) {
+    const size = batchSize(records, pos);
+    if (size < BATCH_HEADER_BYTES || pos + size > records.length) break;
+    const header = readBatchHeader(records, pos);
+    if (header.recordCount > 0) next = Math.max(next, lastOffsetOf(header) + 1);
+    pos += size;
+  }
+  if (next === offset && response.nextOffset > offset) next = response.nextOffset;
+  return next;
 }
 
 /** True if the record's TTL (its own, else the topic's; 0 = none) has passed at `nowMs`. */
@@ -305,8 +332,27 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
         inFlight.signal,
       );
       if (state.epoch !== epoch || this.closed) return;
-      this.accept(state, offset, response);
       state.retryAttempt = 0;
+      const bufferWasEmpty = state.buffer.length === state.bufferStart;
+      state.fetchOffset = nextFetchOffset(offset, response);
+      if (bufferWasEmpty) {
+        // Send the next fetch before decoding this one, so the broker works while we decode.
+        if (state.inFlight === inFlight) state.inFlight = undefined;
+        this.schedule();
+      }
+      try {
+        this.accept(state, offset, response);
+      } catch (err) {
+        // A corrupt batch: stay before it, drop the fetch sent past it, and report.
+        state.epoch++;
+        if (state.inFlight !== inFlight) state.inFlight?.abort();
+        state.inFlight = inFlight;
+        state.fetchOffset = offset;
+        this.counters.fetchErrors++;
+        this.handleFetchError(state, fromServiceError(err));
+        return;
+      }
+      state.prefetched = !bufferWasEmpty;
     } catch (raw) {
       if (this.closed || state.epoch !== epoch) return;
       this.counters.fetchErrors++;
@@ -324,7 +370,6 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     const { topic, partition } = state;
     const topicTtlMs = response.messageTtlMs;
     const buffer = state.buffer;
-    state.prefetched = buffer.length - state.bufferStart > 0;
     let nextOffset = offset;
     let expired = response.expiredRecords;
     const visit = (recordOffset: number, timestamp: number, key: Buffer | null, value: Buffer | null, headers: RecordHeader[], ttlMs: number | undefined): void => {
@@ -345,9 +390,6 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
       decodeRecords(records, visit, nextOffset, pos);
       pos += size;
     }
-    // Wholly expired batches the broker skipped leave no records behind; its next_offset steps past them.
-    if (nextOffset === offset && response.nextOffset > offset) nextOffset = response.nextOffset;
-    state.fetchOffset = nextOffset;
     this.counters.expiredRecords += expired;
   }
 
