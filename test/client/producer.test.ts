@@ -282,6 +282,7 @@ describe('Producer (idempotent, fake transport)', () => {
     const last = headerOf(broker.calls[broker.calls.length - 1]!);
     expect([last.producerEpoch, last.baseSequence]).to.deep.equal([1, 0]);
     expect(broker.values(0).map((v) => v.split('-')[0])).to.deep.equal(['v3']);
+    expect(p.bufferedBytes).to.equal(0);
     await p.close();
   });
 
@@ -292,6 +293,7 @@ describe('Producer (idempotent, fake transport)', () => {
     const err = await p.send({ topic: 't', records: [{ value: 'a', partition: 0 }] }).catch((e: unknown) => e);
     expect((err as SluiceError).code).to.equal('NOT_ENOUGH_REPLICAS');
     expect(broker.calls).to.have.length(6);
+    expect(p.bufferedBytes).to.equal(0);
     await p.close();
   });
 
@@ -324,6 +326,20 @@ describe('Producer (idempotent, fake transport)', () => {
       expect(broker.values(1)).to.deep.equal(['a', 'b']);
       await p.close();
     }
+  });
+
+  it('waits for buffer space (backpressure), keeps call order, and frees every byte once acknowledged or failed', async () => {
+    const broker = new FakeBroker();
+    const p = producer(broker, { batchBytesMax: 1024, bufferBytesMax: 2048, lingerMs: 1 });
+    const sends = Array.from({ length: 40 }, (_, i) => p.send({ topic: 't', records: [{ value: `v${i}-${'x'.repeat(300)}`, partition: 0 }, { value: `w${i}`, partition: 1 }] }));
+    sends.push(p.send({ topic: 't', records: [{ value: 'bad', partition: 7 }] }));
+    const results = await Promise.all(sends.map((send) => send.then(() => 'ok', (err: Error) => err.name)));
+    expect(results.slice(0, 40).every((r) => r === 'ok')).to.equal(true);
+    expect(results[40]).to.equal('RangeError');
+    expect(broker.values(0).map((v) => v.split('-')[0])).to.deep.equal(Array.from({ length: 40 }, (_, i) => `v${i}`));
+    await p.flush();
+    expect(p.bufferedBytes).to.equal(0);
+    await p.close();
   });
 
   it('refuses a per-send acks other than all on an idempotent producer', async () => {

@@ -139,9 +139,10 @@ class PendingSend implements BatchOwner {
   }
 }
 
-/** Where appending stopped to wait for buffer space: record `index` has its space once `space` resolves. */
+/** Where appending stopped to wait for buffer space: record `index` holds `sizeBytes` once `space` resolves. */
 interface Blocked {
   index: number;
+  sizeBytes: number;
   space: Promise<void>;
 }
 
@@ -211,7 +212,7 @@ export class Producer {
     if (this.appendTail === undefined) {
       const numPartitions = this.transport.cachedPartitionCount(request.topic);
       if (numPartitions !== undefined) {
-        const blocked = this.appendFrom(pending, acks, numPartitions, 0, false);
+        const blocked = this.appendFrom(pending, acks, numPartitions, 0, 0);
         if (blocked !== undefined) this.chainAppend(() => this.appendRest(pending, acks, blocked));
         return pending.promise;
       }
@@ -259,30 +260,38 @@ export class Producer {
 
   /** Appends what `appendFrom` could not: after metadata arrived, or after buffer space was freed. */
   private async appendRest(pending: PendingSend, acks: Acks, blocked: Blocked | undefined): Promise<void> {
+    let next = blocked;
     try {
       const numPartitions = await withRetry(() => this.transport.partitionCount(pending.topic), this.retry, this.internals.retryHooks);
-      let next = blocked ?? this.appendFrom(pending, acks, numPartitions, 0, false);
+      next ??= this.appendFrom(pending, acks, numPartitions, 0, 0);
       while (next !== undefined) {
         await next.space;
-        next = this.appendFrom(pending, acks, numPartitions, next.index, true);
+        const current = next;
+        next = undefined;
+        next = this.appendFrom(pending, acks, numPartitions, current.index, current.sizeBytes);
       }
     } catch (err) {
       pending.failed(err instanceof Error ? err : new SluiceError('INTERNAL', String(err)));
+      // A reservation on its way is given back once granted.
+      const held = next;
+      if (held !== undefined) void held.space.then(() => this.accumulator.release(held.sizeBytes));
     }
   }
 
   /**
    * Encodes records `from`… of `pending` into their partitions' batches. Returns where it stopped
    * when the buffer is full (that record's space is then on its way), else undefined.
-   * `fromReserved`: record `from` already holds its space.
+   * `fromReservedBytes`: what record `from` already holds of the buffer (0: nothing yet).
    */
-  private appendFrom(pending: PendingSend, acks: Acks, numPartitions: number, from: number, fromReserved: boolean): Blocked | undefined {
+  private appendFrom(pending: PendingSend, acks: Acks, numPartitions: number, from: number, fromReservedBytes: number): Blocked | undefined {
     const { records, topic } = pending;
     const input: PartitionerInput = { topic, key: null, partition: undefined, numPartitions };
     let queue: PartitionQueue | undefined;
+    /** Reserved for the current record and not yet in a batch: given back if it never gets there. */
+    let heldBytes = fromReservedBytes;
     try {
       for (let i = from; i < records.length; i++) {
-        if (pending.settled) return undefined;
+        if (pending.settled) break;
         const record = records[i]!;
         let key = record.key ?? null;
         if (typeof key === 'string') key = Buffer.from(key, 'utf8'); // once: the partitioner hashes it, the batch copies it
@@ -297,9 +306,12 @@ export class Producer {
         input.key = key;
         input.partition = record.partition;
         const partition = this.partitioner.partition(input);
-        if (!(i === from && fromReserved)) {
+        if (heldBytes === 0) {
           const space = this.accumulator.reserve(sizeBytes);
-          if (space !== undefined) return { index: i, space };
+          if (space !== undefined) return { index: i, sizeBytes, space };
+          heldBytes = sizeBytes;
+        } else if (heldBytes !== sizeBytes) {
+          throw new Error(`record ${i} was reserved ${heldBytes} bytes, needs ${sizeBytes}`);
         }
         if (queue === undefined || queue.partition !== partition) queue = this.accumulator.queue(topic, partition);
         const timestamp = record.timestamp ?? pending.nowMs;
@@ -308,10 +320,12 @@ export class Producer {
           throw new Error(`batch refused timestamp ${timestamp} before its base ${batch.builder.baseTimestamp}`);
         }
         this.accumulator.appended(queue, batch, sizeBytes, pending, i);
+        heldBytes = 0;
       }
     } catch (err) {
       pending.failed(err instanceof Error ? err : new Error(String(err)));
     }
+    if (heldBytes > 0) this.accumulator.release(heldBytes);
     return undefined;
   }
 
