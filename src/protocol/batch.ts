@@ -290,16 +290,6 @@ function writeBytes(buf: Buffer, pos: number, bytes: BytesInput): number {
   return pos + bytes.length;
 }
 
-/**
- * Rewrites an unsent batch's producer epoch and base sequence and its CRC (the idempotent producer
- * after a fatal error of an earlier batch: nothing of this batch was appended). Never for a retry.
- */
-export function resequenceBatch(buf: Buffer, producerEpoch: number, baseSequence: number): void {
-  buf.writeInt16BE(producerEpoch, 51);
-  buf.writeInt32BE(baseSequence, 53);
-  buf.writeUInt32BE(crc32c(buf.subarray(CRC_START)), CRC_OFFSET);
-}
-
 /** Encodes records into one batch with base offset 0; the leader stamps the real one. */
 export function encodeBatch(records: readonly RecordInput[], options: EncodeOptions = {}): Buffer {
   if (records.length === 0) throw new Error('a batch holds at least one record');
