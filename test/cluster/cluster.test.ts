@@ -41,6 +41,21 @@ async function produceToLeader(cluster: TestCluster, topic: string, partition: n
   }, 15_000);
 }
 
+/** Reads a whole partition from whoever leads it, retrying while leadership settles. */
+async function readFromLeader(cluster: TestCluster, topic: string, partition: number, via: number): Promise<DecodedRecord[]> {
+  return waitFor(`a read of ${topic}/${partition}`, async () => {
+    const { client } = await leaderClient(cluster, topic, partition, via);
+    try {
+      return await readAll(client, topic, partition);
+    } catch (err) {
+      if (err instanceof SluiceError && RETRIABLE.has(err.code)) return undefined;
+      throw err;
+    } finally {
+      client.close();
+    }
+  }, 15_000);
+}
+
 describe('cluster of three broker processes', function () {
   this.timeout(120_000);
   let cluster: TestCluster | undefined;
@@ -116,8 +131,8 @@ describe('cluster of three broker processes', function () {
     console.log(`      partition unwritable for ${writableAgainMs - killedAtMs} ms after SIGKILL of its leader (broker ${killed}); new leader ${leader}`);
     expect(leader).to.not.equal(killed);
 
-    const records = await readAll(client, 'orders', 0);
     client.close();
+    const records = await readFromLeader(cluster, 'orders', 0, leader);
     const seen = new Map<string, number>();
     for (const record of records) {
       const value = record.value!.toString();
@@ -155,9 +170,7 @@ describe('cluster of three broker processes', function () {
     await cluster.kill(third);
     await cluster.kill(leader);
     await cluster.restart(leader);
-    const { client: newLeader } = await leaderClient(cluster, 'catchup', 0, follower);
-    expect((await readAll(newLeader, 'catchup', 0)).length).to.equal(50);
-    newLeader.close();
+    expect((await readFromLeader(cluster, 'catchup', 0, follower)).length).to.equal(50);
   });
 
   it('moves leadership back to the preferred replica when it returns', async () => {
