@@ -18,6 +18,7 @@ import {
   readBatchHeader,
   type RecordHeader,
 } from '../../protocol/batch.js';
+import { setMaxListeners } from 'node:events';
 import { fromServiceError, SluiceError } from '../../protocol/errors.js';
 import type { FetchResponse__Output } from '../../protocol/generated/sluice/v1/FetchResponse.js';
 import { Cluster, unary } from '../cluster.js';
@@ -88,7 +89,11 @@ export function isExpired(record: { timestamp: number; ttlMs: number | undefined
 export class Consumer implements AsyncIterable<ConsumedRecord> {
   private readonly options: ResolvedConsumerOptions;
   private readonly partitions = new Map<string, PartitionState>();
-  private readonly abort = new AbortController();
+  /**
+   * Closing aborts every in-flight fetch: each adds one listener here, so there are as many as
+   * fetches in flight (two per assigned partition at most), more than Node's default warning at 10.
+   */
+  private readonly abort = unlimitedListeners(new AbortController());
   private readonly nowMs: () => number;
   private readonly random: () => number;
   private wakeWaiters: Array<() => void> = [];
@@ -430,4 +435,9 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   private assertOpen(): void {
     if (this.closed) throw new Error('consumer is closed');
   }
+}
+
+function unlimitedListeners(controller: AbortController): AbortController {
+  setMaxListeners(0, controller.signal);
+  return controller;
 }
