@@ -1,5 +1,6 @@
 /**
- * `sluice consume TOPIC --group G`: a group member printing its records. With --max-messages it
+ * `sluice consume TOPIC --group G`: a group member printing its records, from the group's committed
+ * offsets (the earliest offset where the group has none yet). With --max-messages it
  * stops after that many (acknowledged and committed); otherwise it runs until SIGINT/SIGTERM (or
  * --timeout-ms without a record), then commits, leaves the group and exits 0.
  */
@@ -16,7 +17,9 @@ export async function consumeWithGroup(topic: string, group: string, options: Co
   const client = clientFor(globalOptions(command));
   const consumer = new GroupConsumer(client.options, {
     groupId: group,
-    autoOffsetReset: options.fromBeginning ? 'earliest' : 'latest',
+    // A group is a queue: partitions it never committed start at the beginning, so the first
+    // members of a new group work through the backlog (its later members resume at the commits).
+    autoOffsetReset: 'earliest',
     ...(options.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: options.sessionTimeoutMs }),
   }, (err) => io.stderr.write(`sluice: ${err instanceof Error ? err.message : String(err)}\n`));
   consumer.subscribe([topic]);

@@ -1,6 +1,7 @@
 /**
  * Chooses a partition for a record: the explicit one, else Kafka's murmur2 of the key, else a sticky
- * partition that keyless records share until its batch is sent (fewer, fuller batches than round robin).
+ * partition that keyless records share until its batch is sent or `stickyBytesMax` of them went
+ * there (Kafka's KIP-794: fuller batches than round robin, yet keyless load still spreads).
  */
 import { murmur2, toPositive } from './murmur2.js';
 
@@ -15,7 +16,12 @@ export interface PartitionerInput {
   key: Buffer | null;
   partition: number | undefined;
   numPartitions: number;
+  /** Encoded size of the record, for the sticky partition's byte budget. */
+  sizeBytes: number;
 }
+
+/** Keyless bytes that go to one sticky partition before the next is picked (Kafka's batch.size default). */
+export const STICKY_BYTES_MAX_DEFAULT = 16 * 1024;
 
 export interface Partitioner {
   partition(input: PartitionerInput): number;
@@ -26,11 +32,16 @@ export interface Partitioner {
 export class DefaultPartitioner implements Partitioner {
   /** Topic → the partition keyless records currently stick to. */
   private readonly sticky = new Map<string, number>();
+  /** Topic → bytes sent to its sticky partition since it was picked. */
+  private readonly stickyBytes = new Map<string, number>();
   /** Topic → the partition whose batch closed last, avoided by the next pick so load spreads. */
   private readonly previous = new Map<string, number>();
 
   /** `random` returns [0, 1); injectable so tests are deterministic. */
-  constructor(private readonly random: () => number = Math.random) {}
+  constructor(
+    private readonly random: () => number = Math.random,
+    private readonly stickyBytesMax = STICKY_BYTES_MAX_DEFAULT,
+  ) {}
 
   partition(input: PartitionerInput): number {
     if (input.partition !== undefined) {
@@ -41,9 +52,14 @@ export class DefaultPartitioner implements Partitioner {
     }
     if (input.key !== null) return partitionForKey(input.key, input.numPartitions);
     const current = this.sticky.get(input.topic);
-    if (current !== undefined && current < input.numPartitions) return current;
-    const chosen = this.pick(input.numPartitions, this.previous.get(input.topic));
+    const used = this.stickyBytes.get(input.topic) ?? 0;
+    if (current !== undefined && current < input.numPartitions && used < this.stickyBytesMax) {
+      this.stickyBytes.set(input.topic, used + input.sizeBytes);
+      return current;
+    }
+    const chosen = this.pick(input.numPartitions, current ?? this.previous.get(input.topic));
     this.sticky.set(input.topic, chosen);
+    this.stickyBytes.set(input.topic, input.sizeBytes);
     return chosen;
   }
 

@@ -9,19 +9,19 @@ function sequence(values: number[]): () => number {
 describe('DefaultPartitioner', () => {
   it('honours an explicit partition and rejects one out of range', () => {
     const partitioner = new DefaultPartitioner();
-    expect(partitioner.partition({ topic: 't', key: Buffer.from('k'), partition: 2, numPartitions: 3 })).to.equal(2);
-    expect(() => partitioner.partition({ topic: 't', key: null, partition: 3, numPartitions: 3 })).to.throw(RangeError);
+    expect(partitioner.partition({ topic: 't', key: Buffer.from('k'), partition: 2, numPartitions: 3, sizeBytes: 100 })).to.equal(2);
+    expect(() => partitioner.partition({ topic: 't', key: null, partition: 3, numPartitions: 3, sizeBytes: 100 })).to.throw(RangeError);
   });
 
   it('hashes keys with murmur2', () => {
     const partitioner = new DefaultPartitioner();
     const key = Buffer.from('user-42');
-    expect(partitioner.partition({ topic: 't', key, partition: undefined, numPartitions: 7 })).to.equal(partitionForKey(key, 7));
+    expect(partitioner.partition({ topic: 't', key, partition: undefined, numPartitions: 7, sizeBytes: 100 })).to.equal(partitionForKey(key, 7));
   });
 
   it('sticks keyless records to one partition until its batch closes, then moves on', () => {
     const partitioner = new DefaultPartitioner(sequence([0.5, 0.5, 0.1]));
-    const input = { topic: 't', key: null, partition: undefined, numPartitions: 4 };
+    const input = { topic: 't', key: null, partition: undefined, numPartitions: 4, sizeBytes: 100 };
     const first = partitioner.partition(input);
     expect(first).to.equal(2);
     for (let i = 0; i < 10; i++) expect(partitioner.partition(input)).to.equal(first);
@@ -32,10 +32,19 @@ describe('DefaultPartitioner', () => {
     expect(partitioner.partition(input)).to.equal(3);
   });
 
+  it('moves keyless records on after stickyBytesMax bytes even while the batch stays open', () => {
+    const partitioner = new DefaultPartitioner(sequence([0.0, 0.0, 0.6]), 1_000);
+    const input = { topic: 't', key: null, partition: undefined, numPartitions: 4, sizeBytes: 300 };
+    const counts = [0, 0, 0, 0];
+    for (let i = 0; i < 12; i++) counts[partitioner.partition(input)]!++;
+    // 1,000 bytes budget at 300 bytes a record: four records each, never the same partition twice in a row.
+    expect(counts).to.deep.equal([4, 4, 4, 0]);
+  });
+
   it('keeps sticky choices per topic', () => {
     const partitioner = new DefaultPartitioner(sequence([0.0, 0.9]));
-    expect(partitioner.partition({ topic: 'a', key: null, partition: undefined, numPartitions: 4 })).to.equal(0);
-    expect(partitioner.partition({ topic: 'b', key: null, partition: undefined, numPartitions: 4 })).to.equal(3);
-    expect(partitioner.partition({ topic: 'a', key: null, partition: undefined, numPartitions: 4 })).to.equal(0);
+    expect(partitioner.partition({ topic: 'a', key: null, partition: undefined, numPartitions: 4, sizeBytes: 100 })).to.equal(0);
+    expect(partitioner.partition({ topic: 'b', key: null, partition: undefined, numPartitions: 4, sizeBytes: 100 })).to.equal(3);
+    expect(partitioner.partition({ topic: 'a', key: null, partition: undefined, numPartitions: 4, sizeBytes: 100 })).to.equal(0);
   });
 });

@@ -285,7 +285,7 @@ export class Producer {
    */
   private appendFrom(pending: PendingSend, acks: Acks, numPartitions: number, from: number, fromReservedBytes: number): Blocked | undefined {
     const { records, topic } = pending;
-    const input: PartitionerInput = { topic, key: null, partition: undefined, numPartitions };
+    const input: PartitionerInput = { topic, key: null, partition: undefined, numPartitions, sizeBytes: 0 };
     let queue: PartitionQueue | undefined;
     /** Reserved for the current record and not yet in a batch: given back if it never gets there. */
     let heldBytes = fromReservedBytes;
@@ -305,6 +305,7 @@ export class Producer {
         if (headers !== undefined) for (const header of headers) sizeBytes += HEADER_OVERHEAD_BYTES + Buffer.byteLength(header.key) + byteLength(header.value);
         input.key = key;
         input.partition = record.partition;
+        input.sizeBytes = sizeBytes;
         const partition = this.partitioner.partition(input);
         if (heldBytes === 0) {
           const space = this.accumulator.reserve(sizeBytes);
