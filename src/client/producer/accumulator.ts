@@ -246,12 +246,6 @@ export class RecordAccumulator {
     return undefined;
   }
 
-  /** True when the partition has a batch the sender may take. */
-  hasReady(topic: string, partition: number): boolean {
-    const queue = this.topics.get(topic)?.[partition];
-    return queue !== undefined && (queue.ready.length > 0 || queue.open?.sendable === true);
-  }
-
   /** Partitions with a batch the sender may take. */
   readyPartitions(): Array<{ topic: string; partition: number }> {
     const out: Array<{ topic: string; partition: number }> = [];
