@@ -15,6 +15,7 @@ import { GroupCoordinator } from '../groups/coordinator.js';
 import { brokerGroupsHost } from '../groups/host.js';
 import { groupsHandlers } from '../groups/service.js';
 import { Broker } from './broker.js';
+import { raiseConnectionWindow, raiseStreamWindow } from './http2-window.js';
 import { InflightRequests } from './inflight.js';
 import { RetentionJob } from './retention-job.js';
 import { adminHandlers, brokerHandlers, controllerHandlers, type ServiceOptions } from './service.js';
@@ -41,11 +42,13 @@ export class BrokerServer {
 
   static async start(config: BrokerConfig): Promise<BrokerServer> {
     const grpcServer = new grpc.Server(CHANNEL_OPTIONS);
+    raiseStreamWindow(grpcServer);
     const port = await new Promise<number>((resolve, reject) => {
       grpcServer.bindAsync(`${config.host}:${config.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
         err ? reject(new Error(`cannot listen on ${config.host}:${config.port}: ${err.message}`)) : resolve(bound),
       );
     });
+    raiseConnectionWindow(grpcServer);
     const membership = clusterMembership({ ...config, port });
     const store = await openLogStore({ dir: config.dataDir, flush: parseFlushPolicy(config.flush) });
     const transport = new GrpcRaftTransport({ selfId: config.brokerId, peers: membership.addresses, server: grpcServer });
