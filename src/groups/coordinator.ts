@@ -99,6 +99,7 @@ export class GroupCoordinator {
   private ticking: Promise<void> = Promise.resolve();
 
   private offsetsTopicReady = false;
+  private offsetsTopicError = '';
 
   private constructor(
     private readonly host: GroupsHost,
@@ -121,7 +122,10 @@ export class GroupCoordinator {
       await this.host.ensureOffsetsTopic();
       this.offsetsTopicReady = true;
     } catch (err) {
-      if (!(err instanceof SluiceError && err.retriable)) console.error('cannot create the offsets topic:', err);
+      // Retried every tick until it works (e.g. until enough brokers are up): say why once, not 10 times a second.
+      const why = err instanceof Error ? err.message : String(err);
+      if (!(err instanceof SluiceError && err.retriable) && why !== this.offsetsTopicError) console.error(`cannot create ${OFFSETS_TOPIC} yet: ${why}`);
+      this.offsetsTopicError = why;
     }
   }
 
