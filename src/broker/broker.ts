@@ -196,7 +196,8 @@ export class Broker {
     return partition;
   }
 
-  private topicConfig(name: string): Readonly<TopicConfig> {
+  /** The topic's effective configuration, or UNKNOWN_TOPIC. */
+  topicConfig(name: string): Readonly<TopicConfig> {
     const topic = this.controller.metadata.topics[name];
     if (!topic) throw new SluiceError('UNKNOWN_TOPIC', `topic "${name}" does not exist`);
     return topic.config;

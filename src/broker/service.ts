@@ -110,7 +110,7 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
         highWatermark: result.highWatermark,
         logStartOffset: result.logStartOffset,
         logEndOffset: result.logEndOffset,
-        messageTtlMs: broker.describeTopic(topic).configs['message.ttl.ms'] === undefined ? 0 : Number(broker.describeTopic(topic).configs['message.ttl.ms']),
+        messageTtlMs: broker.topicConfig(topic)['message.ttl.ms'],
         expiredRecords: result.expiredRecords,
         nextOffset: result.nextOffset,
       };
