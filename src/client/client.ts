@@ -7,6 +7,9 @@ import { Admin } from './admin/admin.js';
 import { Cluster, resolveClientOptions, type ResolvedClientOptions } from './cluster.js';
 import { Consumer, type ConsumerInternals } from './consumer/consumer.js';
 import type { ConsumerOptions } from './consumer/options.js';
+import { GroupAdmin } from './group/admin.js';
+import { GroupConsumer } from './group/consumer.js';
+import type { GroupConsumerOptions } from './group/options.js';
 import { Producer, type ProducerInternals } from './producer/producer.js';
 import type { ProducerOptions } from './producer/options.js';
 import type { ClientOptions } from './types.js';
@@ -26,8 +29,17 @@ export class Sluice {
     return new Consumer(new Cluster(this.options), options, internals);
   }
 
+  /** A consumer-group member: subscribe, then run a handler; acks commit, failures rewind and retry. */
+  groupConsumer(options: GroupConsumerOptions, onError?: (err: unknown) => void): GroupConsumer {
+    return new GroupConsumer(this.options, options, onError);
+  }
+
   admin(): Admin {
     return new Admin(new Cluster(this.options));
+  }
+
+  groupAdmin(): GroupAdmin {
+    return new GroupAdmin(this.options);
   }
 }
 

@@ -12,7 +12,10 @@ export interface GroupConsumerOptions {
   /** Commit the acknowledged prefix every autoCommitIntervalMs (false: only commit() / close()). */
   autoCommit?: boolean;
   autoCommitIntervalMs?: number;
-  /** Where a partition without a committed offset starts. */
+  /**
+   * Where a partition without a committed offset starts. Default earliest: a group is a queue, so a
+   * new group works through the backlog (Kafka's default is latest; pass it to match).
+   */
   autoOffsetReset?: 'earliest' | 'latest';
   /** Deliveries of one record (handler failures, nacks, consumer crashes) before it is dead-lettered. */
   maxAttempts?: number;
@@ -53,7 +56,7 @@ export function resolveGroupConsumerOptions(options: GroupConsumerOptions): Reso
     maxPollIntervalMs: options.maxPollIntervalMs ?? 300_000,
     autoCommit: options.autoCommit ?? true,
     autoCommitIntervalMs: options.autoCommitIntervalMs ?? 5_000,
-    autoOffsetReset: options.autoOffsetReset ?? 'latest',
+    autoOffsetReset: options.autoOffsetReset ?? 'earliest',
     maxAttempts: options.maxAttempts ?? 5,
     retryBackoff: {
       retries: Number.MAX_SAFE_INTEGER,
