@@ -10,6 +10,12 @@ import type { BatchMeta } from '../storage/types.js';
 
 /** Batches remembered per producer: as in Kafka, a producer may have this many in flight. */
 export const PRODUCER_BATCHES_MAX = 5;
+/**
+ * Producers remembered per partition; beyond it the one idle longest is forgotten (every CLI run
+ * is a new producer id, so the table must not grow without bound). A forgotten producer's next
+ * batch is accepted as a fresh sequence, as for a producer the leader never saw.
+ */
+export const PRODUCERS_MAX = 10_000;
 
 export interface SequencedBatch {
   baseSequence: number;
@@ -73,10 +79,11 @@ export class ProducerStateTable {
   record(header: IdempotenceFields, baseOffset: number, lastOffset: number): void {
     if (header.producerId < 0) return;
     let entry = this.producers.get(header.producerId);
-    if (!entry || header.producerEpoch > entry.epoch) {
-      entry = { epoch: header.producerEpoch, batches: [] };
-      this.producers.set(header.producerId, entry);
-    }
+    if (!entry || header.producerEpoch > entry.epoch) entry = { epoch: header.producerEpoch, batches: [] };
+    // Re-inserting keeps the Map in least-recently-written order, so the first key is the idlest.
+    this.producers.delete(header.producerId);
+    this.producers.set(header.producerId, entry);
+    if (this.producers.size > PRODUCERS_MAX) this.producers.delete(this.producers.keys().next().value!);
     entry.batches.push({
       baseSequence: header.baseSequence,
       lastSequence: lastSequenceOf(header.baseSequence, header.recordCount),
