@@ -1,5 +1,4 @@
 # Sluice — every entry point a user or CI needs. See README.md.
-NODE ?= node
 SEEDS ?= 10000
 
 .PHONY: all install build run test clean sim-soak bench bench-produce bench-consume bench-e2e bench-compare \
@@ -17,13 +16,13 @@ build: install
 	npx tsc -p tsconfig.json
 
 run: build
-	$(NODE) dist/src/broker/main.js --data-dir ./data
+	node dist/src/broker/main.js --data-dir ./data
 
 test: build
 	npx mocha
 
 sim-soak: build
-	SEEDS=$(SEEDS) $(NODE) dist/scripts/sim-soak.js
+	SEEDS=$(SEEDS) node dist/scripts/sim-soak.js
 
 clean:
 	rm -rf dist
@@ -45,8 +44,7 @@ bench-compare: build
 
 # Local 3-node cluster (cluster/broker-N.properties; README "Running a cluster"). Logic in
 # scripts/cluster.sh; pids and logs in cluster/run/, data in cluster/data/.
-# NODE=n picks the broker for cluster-kill/-start (only when given: NODE is also the node binary above).
-CLUSTER_NODE = $(if $(filter command line environment,$(origin NODE)),$(NODE),)
+# NODE=n picks the broker for cluster-kill/-start.
 cluster-up:
 	scripts/cluster.sh up
 
@@ -57,7 +55,7 @@ cluster-down:
 	scripts/cluster.sh down
 
 cluster-kill:
-	scripts/cluster.sh kill "$(CLUSTER_NODE)"
+	scripts/cluster.sh kill "$(NODE)"
 
 cluster-start:
-	scripts/cluster.sh start "$(CLUSTER_NODE)"
+	scripts/cluster.sh start "$(NODE)"
