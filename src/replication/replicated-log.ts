@@ -280,8 +280,11 @@ export class ReplicatedLog {
     const log = this.options.log;
     if (ready.snapshot) {
       const { index, term, data } = ready.snapshot;
+      const logStartOffset = snapshotLogStart(data);
+      // Operators want to know: this replica's old data is gone and it restarts at the leader's log start.
+      console.log(`${this.options.group}: behind the leader's log start; jumps to offset ${logStartOffset} (entry ${index + 1})`);
       this.storage.forgetFrom(0);
-      await log.installSnapshot({ logStartOffset: snapshotLogStart(data), index, term });
+      await log.installSnapshot({ logStartOffset, index, term });
       this.hw = Math.max(this.hw, log.logStartOffset());
     }
     if (ready.entries.length > 0) {

@@ -9,7 +9,7 @@ const RETRIABLE = new Set(['NOT_LEADER', 'BROKER_NOT_AVAILABLE', 'NOT_ENOUGH_REP
 
 async function readAll(client: RawClient, topic: string, partition: number): Promise<DecodedRecord[]> {
   const out: DecodedRecord[] = [];
-  let offset = 0;
+  let offset = (await client.listOffsets({ topic, partition, timestamp: -2 })).offset;
   for (;;) {
     const response = await client.fetch({ topic, partition, offset, maxBytes: 1 << 20, maxWaitMs: 0 });
     for (const batch of splitBatches(response.records)) {
@@ -171,6 +171,35 @@ describe('cluster of three broker processes', function () {
     await cluster.kill(leader);
     await cluster.restart(leader);
     expect((await readFromLeader(cluster, 'catchup', 0, follower)).length).to.equal(50);
+  });
+
+  it('brings back a follower whose position retention deleted, by jumping it to the leader\'s log start', async () => {
+    cluster = await TestCluster.start(3, ['--retention-check-interval-ms', '100']);
+    const admin = cluster.clientFor(1);
+    await admin.createTopic({ name: 'jump', partitions: 1, replicationFactor: 3, configs: { 'retention.bytes': '20000' } });
+    const leader = await cluster.leaderOf('jump', 0, 1);
+    const follower = [1, 2, 3].find((id) => id !== leader)!;
+    admin.close();
+    const view = cluster.clientFor(leader);
+    await cluster.kill(follower);
+    for (let i = 0; i < 60; i++) {
+      await produceToLeader(cluster, 'jump', 0, encodeBatch([{ value: Buffer.alloc(1000, i) }]), leader);
+    }
+    const logStart = await waitFor('retention to delete the head', async () => {
+      const partition = (await view.describeTopic('jump')).partitions[0]!;
+      return partition.logStartOffset > 0 ? partition.logStartOffset : undefined;
+    });
+    const restarted = await cluster.restart(follower);
+    await waitFor(`broker ${follower} back in the ISR`, async () => {
+      const partition = (await view.describeTopic('jump')).partitions[0]!;
+      return partition.isr.includes(follower) ? true : undefined;
+    }, 20_000);
+    expect(restarted.output, 'replication errors on the follower').to.not.match(/replication of .* stopped/);
+    expect(restarted.output, 'the follower installed the leader\'s log start').to.match(/jump\/0@\d+: behind the leader's log start; jumps to offset \d+/);
+    const records = await readFromLeader(cluster, 'jump', 0, leader);
+    expect(records[0]!.offset).to.be.at.least(logStart);
+    expect(records.at(-1)!.offset).to.equal(59);
+    view.close();
   });
 
   it('moves leadership back to the preferred replica when it returns', async () => {
