@@ -186,7 +186,7 @@ describe('broker process', function () {
     }
     const start = await waitFor('size retention', async () => {
       const p = (await client.describeTopic('bounded')).partitions[0]!;
-      return p.logStartOffset > 0 && p.sizeBytes <= 3000 ? p.logStartOffset : undefined;
+      return p.highWatermark === 10 && p.logStartOffset > 0 && p.sizeBytes <= 3000 ? p.logStartOffset : undefined;
     });
     expect(start).to.be.at.least(7);
     const rest = await fetchAll(client, 'bounded', 0, start);
