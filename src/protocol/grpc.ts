@@ -73,4 +73,7 @@ export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 10_000,
+  // Channelz (gRPC's introspection service) is not served by Sluice, but with it on grpc-js keeps
+  // per-call counters and call trackers on every channel, subchannel and server socket.
+  'grpc.enable_channelz': 0,
 };
