@@ -5,6 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Server as HttpServer } from 'node:http';
 import { brokerApi, CHANNEL_OPTIONS, controllerApi, groupsApi } from '../protocol/grpc.js';
+import { withEncodedFetchResponses } from './fetch-response.js';
 import { openLogStore, parseFlushPolicy } from '../storage/index.js';
 import { clusterMembership, type BrokerConfig } from '../config/broker-config.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
@@ -123,7 +124,7 @@ export class BrokerServer {
         if (error) brokerMetrics.requestErrors.inc({ method, code: error.code });
       },
     };
-    grpcServer.addService(brokerApi().Broker.service, brokerHandlers(broker, serviceOptions));
+    grpcServer.addService(withEncodedFetchResponses(brokerApi().Broker.service), brokerHandlers(broker, serviceOptions));
     grpcServer.addService(brokerApi().Admin.service, adminHandlers(broker, serviceOptions));
     grpcServer.addService(controllerApi().Controller.service, controllerHandlers(broker, serviceOptions));
     // Consumer groups (src/groups/): coordinates the groups whose __consumer_offsets partitions this broker leads.

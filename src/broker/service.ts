@@ -8,7 +8,9 @@ import type { AdminHandlers } from '../protocol/generated/sluice/v1/Admin.js';
 import type { BrokerHandlers } from '../protocol/generated/sluice/v1/Broker.js';
 import type { ControllerHandlers } from '../protocol/generated/sluice/v1/Controller.js';
 import type { TopicDescription } from '../protocol/generated/sluice/v1/TopicDescription.js';
+import type { FetchResponse } from '../protocol/generated/sluice/v1/FetchResponse.js';
 import { heartbeatResponse } from '../controller/link.js';
+import { encodeFetchResponse } from './fetch-response.js';
 import type { Broker, TopicView } from './broker.js';
 import type { Acks } from './partition.js';
 
@@ -105,8 +107,7 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
       const cancelled = new AbortController();
       call.on('cancelled', () => cancelled.abort());
       const result = await broker.fetch(topic, request.partition, offset, maxBytes, maxWaitMs, request.minBytes, cancelled.signal);
-      return {
-        records: result.batches.length === 1 ? result.batches[0]! : Buffer.concat(result.batches, result.bytes),
+      const fields = {
         highWatermark: result.highWatermark,
         logStartOffset: result.logStartOffset,
         logEndOffset: result.logEndOffset,
@@ -114,6 +115,11 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
         expiredRecords: result.expiredRecords,
         nextOffset: result.nextOffset,
       };
+      // Already encoded (the batches copied once, into place); the server's Fetch serializer
+      // (withEncodedFetchResponses) passes it through.
+      const encoded = encodeFetchResponse(fields, result.batches);
+      if (encoded !== undefined) return encoded as unknown as FetchResponse;
+      return { records: result.batches.length === 1 ? result.batches[0]! : Buffer.concat(result.batches, result.bytes), ...fields };
     }),
 
     ListOffsets: unary('ListOffsets', options, (request) => {
