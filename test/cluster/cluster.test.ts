@@ -176,14 +176,16 @@ describe('cluster of three broker processes', function () {
   it('brings back a follower whose position retention deleted, by jumping it to the leader\'s log start', async () => {
     cluster = await TestCluster.start(3, ['--retention-check-interval-ms', '100']);
     const admin = cluster.clientFor(1);
-    await admin.createTopic({ name: 'jump', partitions: 1, replicationFactor: 3, configs: { 'retention.bytes': '20000' } });
+    await admin.createTopic({ name: 'jump', partitions: 1, replicationFactor: 3, configs: { 'retention.bytes': String(2 << 20) } });
     const leader = await cluster.leaderOf('jump', 0, 1);
     const follower = [1, 2, 3].find((id) => id !== leader)!;
     admin.close();
     const view = cluster.clientFor(leader);
     await cluster.kill(follower);
-    for (let i = 0; i < 60; i++) {
-      await produceToLeader(cluster, 'jump', 0, encodeBatch([{ value: Buffer.alloc(1000, i) }]), leader);
+    // More than the leader's outbound queue to the dead follower holds (16 MiB), so the follower
+    // cannot catch up from queued appends: the entries it needs are gone, only a snapshot helps.
+    for (let i = 0; i < 40; i++) {
+      await produceToLeader(cluster, 'jump', 0, encodeBatch([{ value: Buffer.alloc(512 * 1024, i) }]), leader);
     }
     const logStart = await waitFor('retention to delete the head', async () => {
       const partition = (await view.describeTopic('jump')).partitions[0]!;
@@ -194,11 +196,14 @@ describe('cluster of three broker processes', function () {
       const partition = (await view.describeTopic('jump')).partitions[0]!;
       return partition.isr.includes(follower) ? true : undefined;
     }, 20_000);
+    // Its log line may still be in the pipe when the leader already counts it in sync.
+    await waitFor('the follower to log its jump to the leader\'s log start', () =>
+      /jump\/0@\d+: behind the leader's log start; jumps to offset \d+/.test(restarted.output) ? true : undefined,
+    );
     expect(restarted.output, 'replication errors on the follower').to.not.match(/replication of .* stopped/);
-    expect(restarted.output, 'the follower installed the leader\'s log start').to.match(/jump\/0@\d+: behind the leader's log start; jumps to offset \d+/);
     const records = await readFromLeader(cluster, 'jump', 0, leader);
     expect(records[0]!.offset).to.be.at.least(logStart);
-    expect(records.at(-1)!.offset).to.equal(59);
+    expect(records.at(-1)!.offset).to.equal(39);
     view.close();
   });
 
