@@ -8,6 +8,7 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import type { FetchResponse } from '../protocol/generated/sluice/v1/FetchResponse.js';
+import { uvarintSize, writeUvarint } from '../protocol/varint.js';
 
 export interface FetchResponseFields {
   highWatermark: number;
@@ -29,24 +30,6 @@ const SCALAR_FIELDS: ReadonlyArray<readonly [keyof FetchResponseFields, number]>
 ];
 /** Field 1 (`records`), wire type 2. */
 const RECORDS_TAG = (1 << 3) | 2;
-
-function uvarintSize(value: number): number {
-  let size = 1;
-  while (value >= 0x80) {
-    value = Math.floor(value / 128);
-    size++;
-  }
-  return size;
-}
-
-function writeUvarint(buf: Buffer, pos: number, value: number): number {
-  while (value >= 0x80) {
-    buf[pos++] = (value % 128) | 0x80;
-    value = Math.floor(value / 128);
-  }
-  buf[pos++] = value;
-  return pos;
-}
 
 /** The encoded FetchResponse, or undefined when a field is outside what this encoder writes (negative, unsafe). */
 export function encodeFetchResponse(fields: FetchResponseFields, batches: readonly Buffer[]): Buffer | undefined {

@@ -61,6 +61,26 @@ export function writeVarint(buf: Buffer, pos: number, value: number): number {
   return pos;
 }
 
+/** Bytes of a protobuf (unsigned, not zig-zag) varint; `value` is a non-negative safe integer. */
+export function uvarintSize(value: number): number {
+  let size = 1;
+  while (value >= 0x80) {
+    value = Math.floor(value / 128);
+    size++;
+  }
+  return size;
+}
+
+/** Writes a protobuf (unsigned) varint at `pos`; returns the position after it. */
+export function writeUvarint(buf: Buffer, pos: number, value: number): number {
+  while (value >= 0x80) {
+    buf[pos++] = (value % 128) | 0x80;
+    value = Math.floor(value / 128);
+  }
+  buf[pos++] = value;
+  return pos;
+}
+
 /** A cursor over a buffer that throws a RangeError instead of reading past its end. */
 export class Reader {
   pos: number;

@@ -8,6 +8,7 @@
  * or a varint length and the bytes (wire type 2). A negative int32 is a 10-byte varint.
  */
 import type { Acks } from './types.js';
+import { uvarintSize, writeUvarint } from '../../protocol/varint.js';
 
 const WIRE_VARINT = 0;
 const WIRE_BYTES = 2;
@@ -22,24 +23,6 @@ const ENVELOPE_FIXED_BYTES_MAX = 5 * 1 + 5 + 5 + 10 + 5 + 5;
 /** Headroom a batch of `topic` needs for its envelope, in bytes. */
 export function produceEnvelopeBytesMax(topic: string): number {
   return ENVELOPE_FIXED_BYTES_MAX + Buffer.byteLength(topic, 'utf8');
-}
-
-function uvarintSize(value: number): number {
-  let size = 1;
-  while (value >= 0x80) {
-    value = Math.floor(value / 128);
-    size++;
-  }
-  return size;
-}
-
-function writeUvarint(buf: Buffer, pos: number, value: number): number {
-  while (value >= 0x80) {
-    buf[pos++] = (value % 128) | 0x80;
-    value = Math.floor(value / 128);
-  }
-  buf[pos++] = value;
-  return pos;
 }
 
 /** int32 as proto3 writes it: negative values sign-extended to 64 bits (10 bytes). */
