@@ -4,9 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { ClassicLevel } from 'classic-level';
-import { stampBatch } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
-import { assertLeaderEpoch, assertStampedFits, assertWholeBatch, metaOfBatch, packMeta } from './batch-meta.js';
+import { metaOfBatch, packMeta } from './batch-meta.js';
 import { assertLogId, batchKey, batchKeyRange, encodeLogState, metaKey, metaKeyName, metaKeyRange, stateKey, SYNC_KEY } from './keys.js';
 import { IndexedPartitionLog, LogIndex } from './log-index.js';
 import { recoverLog, type Db } from './recovery.js';
@@ -168,7 +167,7 @@ interface LevelPartitionLogDeps {
 
 class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
   private readonly db: Db;
-  private readonly logId: number;
+  protected readonly logId: number;
   protected readonly index: LogIndex;
   private readonly cache: TailCache;
   private readonly syncEveryWrite: boolean;
@@ -210,29 +209,6 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
     const batches = await this.fetch(planned);
     if (batches.length === 0 && planned.length > 0) throw new RangeError(`entry ${lo} was removed while being read`);
     return batches;
-  }
-
-  append(batch: Buffer, leaderEpoch: number): Promise<AppendResult> {
-    try {
-      this.assertUsable();
-      assertLeaderEpoch(leaderEpoch);
-      assertWholeBatch(batch);
-      stampBatch(batch, this.index.logEndOffset(), leaderEpoch);
-      return this.store(batch, this.index.nextEntryIndex());
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  }
-
-  appendStamped(batch: Buffer, entryIndex: number): Promise<AppendResult> {
-    try {
-      this.assertUsable();
-      assertWholeBatch(batch);
-      assertStampedFits(this.logId, this.index, batch, entryIndex);
-      return this.store(batch, entryIndex);
-    } catch (err) {
-      return Promise.reject(err);
-    }
   }
 
   async read(fromOffset: number, maxBytes: number, upToOffset?: number): Promise<Buffer[]> {
@@ -278,7 +254,7 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
     await this.writes.settled();
   }
 
-  private store(batch: Buffer, entryIndex: number): Promise<AppendResult> {
+  protected store(batch: Buffer, entryIndex: number): Promise<AppendResult> {
     const meta = metaOfBatch(batch, entryIndex);
     this.index.push(meta);
     this.unwritten.set(entryIndex, batch);
@@ -343,7 +319,7 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
     this.unusable ??= new Error(`log ${this.logId}: a LevelDB write failed (${why}); reopen the store to recover`);
   }
 
-  private assertUsable(): void {
+  protected assertUsable(): void {
     this.assertStoreOpen();
     if (this.unusable !== undefined) throw this.unusable;
   }

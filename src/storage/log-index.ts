@@ -10,7 +10,9 @@
  */
 import assert from 'node:assert/strict';
 import { SluiceError } from '../protocol/errors.js';
-import type { BatchMeta, SnapshotMarker } from './types.js';
+import { stampBatch } from '../protocol/batch.js';
+import { assertLeaderEpoch, assertStampedFits, assertWholeBatch } from './batch-meta.js';
+import type { AppendResult, BatchMeta, SnapshotMarker } from './types.js';
 
 export class LogIndex {
   private metas: BatchMeta[];
@@ -236,6 +238,34 @@ function sumBytes(metas: readonly BatchMeta[]): number {
  */
 export abstract class IndexedPartitionLog {
   protected abstract readonly index: LogIndex;
+  protected abstract readonly logId: number;
+  /** Throws when the log (or its store) can no longer be used. */
+  protected abstract assertUsable(): void;
+  /** Stores a checked, stamped batch as entry `entryIndex`, updating the index. */
+  protected abstract store(batch: Buffer, entryIndex: number): Promise<AppendResult> | AppendResult;
+
+  append(batch: Buffer, leaderEpoch: number): Promise<AppendResult> {
+    try {
+      this.assertUsable();
+      assertLeaderEpoch(leaderEpoch);
+      assertWholeBatch(batch);
+      stampBatch(batch, this.index.logEndOffset(), leaderEpoch);
+      return Promise.resolve(this.store(batch, this.index.nextEntryIndex()));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  appendStamped(batch: Buffer, entryIndex: number): Promise<AppendResult> {
+    try {
+      this.assertUsable();
+      assertWholeBatch(batch);
+      assertStampedFits(this.logId, this.index, batch, entryIndex);
+      return Promise.resolve(this.store(batch, entryIndex));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
 
   logStartOffset(): number {
     return this.index.logStartOffset();

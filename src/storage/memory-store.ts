@@ -3,9 +3,8 @@
  * run the same contract tests), for fast tests of the broker, replication and groups.
  * Nothing survives the process; reopening a log returns the same object.
  */
-import { stampBatch } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
-import { assertLeaderEpoch, assertStampedFits, assertWholeBatch, metaOfBatch } from './batch-meta.js';
+import { metaOfBatch } from './batch-meta.js';
 import { assertLogId } from './keys.js';
 import { IndexedPartitionLog, LogIndex } from './log-index.js';
 import type { AppendResult, LogStore, PartitionLog } from './types.js';
@@ -83,7 +82,7 @@ class MemoryPartitionLog extends IndexedPartitionLog implements PartitionLog {
   private dropped = false;
 
   constructor(
-    private readonly logId: number,
+    protected readonly logId: number,
     private readonly assertStoreOpen: () => void,
   ) {
     super();
@@ -104,29 +103,6 @@ class MemoryPartitionLog extends IndexedPartitionLog implements PartitionLog {
   async readEntries(lo: number, hi: number, maxBytes: number): Promise<Buffer[]> {
     this.assertUsable();
     return this.index.planEntries(lo, hi, maxBytes).map((meta) => this.data.get(meta.entryIndex)!);
-  }
-
-  append(batch: Buffer, leaderEpoch: number): Promise<AppendResult> {
-    try {
-      this.assertUsable();
-      assertLeaderEpoch(leaderEpoch);
-      assertWholeBatch(batch);
-      stampBatch(batch, this.index.logEndOffset(), leaderEpoch);
-      return Promise.resolve(this.store(batch, this.index.nextEntryIndex()));
-    } catch (err) {
-      return Promise.reject(err);
-    }
-  }
-
-  appendStamped(batch: Buffer, entryIndex: number): Promise<AppendResult> {
-    try {
-      this.assertUsable();
-      assertWholeBatch(batch);
-      assertStampedFits(this.logId, this.index, batch, entryIndex);
-      return Promise.resolve(this.store(batch, entryIndex));
-    } catch (err) {
-      return Promise.reject(err);
-    }
   }
 
   async read(fromOffset: number, maxBytes: number, upToOffset?: number): Promise<Buffer[]> {
@@ -155,14 +131,14 @@ class MemoryPartitionLog extends IndexedPartitionLog implements PartitionLog {
     this.data.clear();
   }
 
-  private store(batch: Buffer, entryIndex: number): AppendResult {
+  protected store(batch: Buffer, entryIndex: number): AppendResult {
     const meta = metaOfBatch(batch, entryIndex);
     this.index.push(meta);
     this.data.set(entryIndex, batch);
     return { baseOffset: meta.baseOffset, lastOffset: meta.lastOffset, entryIndex };
   }
 
-  private assertUsable(): void {
+  protected assertUsable(): void {
     this.assertStoreOpen();
     if (this.dropped) throw new Error(`log ${this.logId} was dropped`);
   }
