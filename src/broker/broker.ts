@@ -384,6 +384,24 @@ export class Broker {
     }
   }
 
+  /**
+   * Before a graceful stop: asks every group this broker leads (partitions and the controller) to
+   * transfer leadership to an in-sync follower, and waits until none is led here or `timeoutMs`
+   * passes, so clients move on within a round trip instead of an election timeout.
+   */
+  async handOffLeadership(timeoutMs: number): Promise<void> {
+    const self = this.identity.brokerId;
+    const led = () => this.replicas.all().filter((group) => group.isLeader && group.voters.length > 1);
+    for (const group of led()) {
+      const target = group.inSyncReplicas().find((id) => id !== self);
+      if (target !== undefined) group.transferLeadership(target);
+    }
+    const deadline = Date.now() + timeoutMs;
+    while (led().some((group) => group.inSyncReplicas().some((id) => id !== self)) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, LEADER_POLL_MS));
+    }
+  }
+
   /** Wakes long-polls so in-flight fetches answer now; later fetches answer without waiting. */
   stopWaiting(): void {
     this.fetchAborts.abort();

@@ -21,6 +21,12 @@ import { InflightRequests } from './inflight.js';
 import { RetentionJob } from './retention-job.js';
 import { adminHandlers, brokerHandlers, controllerHandlers, type ServiceOptions } from './service.js';
 
+/** How long a stopping broker waits for its leaderships to move to in-sync followers. */
+const LEADERSHIP_HANDOFF_MS = 3_000;
+/** How long answers already given to gRPC may take to flush before the server is closed by force. */
+const RESPONSE_FLUSH_GRACE_MS = 300;
+/** How often a stopping broker checks for requests still in flight. */
+const SHUTDOWN_POLL_MS = 20;
 /** Raft election timeout in ticks (randomized up to twice this); with 50 ms ticks, 0.5-1 s. */
 const ELECTION_TICKS = 10;
 
@@ -154,8 +160,10 @@ export class BrokerServer {
   }
 
   /**
-   * Graceful stop: refuse new calls, answer waiting long-polls, wait (bounded) for in-flight
-   * requests and appends, then close storage.
+   * Graceful stop: refuse new calls, answer waiting long-polls, hand leaderships to in-sync
+   * followers, wait (bounded) for in-flight client requests, then close replication and storage.
+   * Peer brokers' Raft streams never end on their own, so the server is closed by force once the
+   * client requests are done.
    */
   async stop(): Promise<void> {
     if (this.shuttingDown) return;
@@ -163,14 +171,15 @@ export class BrokerServer {
     this.retention.stop();
     const drained = new Promise<void>((resolve) => this.grpcServer.tryShutdown(() => resolve()));
     this.broker.stopWaiting();
-    const timedOut = await Promise.race([
-      drained.then(() => false),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(true), this.config.shutdownTimeoutMs).unref()),
-    ]);
-    if (timedOut) {
+    await this.broker.handOffLeadership(LEADERSHIP_HANDOFF_MS);
+    const deadline = Date.now() + this.config.shutdownTimeoutMs;
+    while (this.inflight.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, SHUTDOWN_POLL_MS));
+    if (this.inflight.count > 0) {
       console.error(`shutdown: ${this.inflight.count} request(s) still running after ${this.config.shutdownTimeoutMs} ms; forcing`);
-      this.grpcServer.forceShutdown();
     }
+    // Answers already handed to gRPC get a moment to reach the wire (a lone broker drains at once).
+    await Promise.race([drained, new Promise((r) => setTimeout(r, RESPONSE_FLUSH_GRACE_MS).unref())]);
+    this.grpcServer.forceShutdown();
     await this.retention.idle();
     await this.groups.stop();
     await new Promise<void>((resolve) => this.httpServer.close(() => resolve()));

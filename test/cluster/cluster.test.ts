@@ -226,6 +226,23 @@ describe('cluster of three broker processes', function () {
     other.close();
   });
 
+  it('a SIGTERMed leader hands its leaderships over and exits without forcing its shutdown', async () => {
+    cluster = await TestCluster.start(3);
+    const admin = cluster.clientFor(1);
+    await admin.createTopic({ name: 'handoff', partitions: 1, replicationFactor: 3 });
+    admin.close();
+    const leader = await cluster.leaderOf('handoff', 0, 1);
+    await produceToLeader(cluster, 'handoff', 0, encodeBatch([{ value: Buffer.from('before') }]), leader);
+    const stopping = cluster.broker(leader);
+    const code = await stopping.stop('SIGTERM');
+    expect(code).to.equal(0);
+    expect(stopping.output).to.not.match(/forcing/);
+    const survivor = [1, 2, 3].find((id) => id !== leader)!;
+    await produceToLeader(cluster, 'handoff', 0, encodeBatch([{ value: Buffer.from('after') }]), survivor);
+    const values = (await readFromLeader(cluster, 'handoff', 0, survivor)).map((r) => r.value!.toString());
+    expect(values).to.deep.equal(['before', 'after']);
+  });
+
   it('refuses acks=all without a live majority instead of acknowledging', async () => {
     cluster = await TestCluster.start(3, ['--produce-timeout-ms', '1500']);
     const admin = cluster.clientFor(1);
