@@ -61,7 +61,7 @@ export interface BrokerView {
   epoch: number;
 }
 
-/** How often createTopic checks whether the new partitions have leaders. */
+/** How often createTopic and a stopping broker re-check where leadership stands. */
 const LEADER_POLL_MS = 20;
 
 /** Raft group name of a partition; the topic id keeps a re-created topic apart from the old one. */
@@ -230,7 +230,7 @@ export class Broker {
     return [...this.partitions.values()];
   }
 
-  produce(topic: string, index: number, batch: Buffer, acks: Acks, timeoutMs: number): Promise<ProduceResult | undefined> {
+  produce(topic: string, index: number, batch: Buffer, acks: Acks, timeoutMs: number): Promise<ProduceResult> {
     const partition = this.partition(topic, index);
     const header = validateBatch(batch);
     return partition.produce(batch, header, acks, timeoutMs);

@@ -13,8 +13,10 @@ import { ProducerStateTable } from './producer-state.js';
 export type Acks = 0 | 1 | -1;
 
 export interface ProduceResult {
+  /** -1 with acks=0 (answered before the append). */
   baseOffset: number;
   lastOffset: number;
+  logStartOffset: number;
 }
 
 export interface FetchResult {
@@ -128,7 +130,7 @@ export class Partition {
    * stored it, all once a majority of replicas stored it (or NOT_ENOUGH_REPLICAS after `timeoutMs`).
    * A retried idempotent batch is answered with its original offsets.
    */
-  async produce(batch: Buffer, header: BatchHeader, acks: Acks, timeoutMs: number): Promise<ProduceResult | undefined> {
+  async produce(batch: Buffer, header: BatchHeader, acks: Acks, timeoutMs: number): Promise<ProduceResult> {
     this.requireLeader();
     const maxBytes = this.options.config()['max.message.bytes'];
     if (batch.length > maxBytes) {
@@ -139,7 +141,7 @@ export class Partition {
     if (check.kind === 'duplicate') {
       const { baseOffset, lastOffset } = check.batch;
       if (acks !== 0 && this.hw <= lastOffset) await this.waitForHighWatermark(lastOffset + 1, timeoutMs);
-      return { baseOffset, lastOffset };
+      return { baseOffset, lastOffset, logStartOffset: this.log.logStartOffset() };
     }
     const appendedAtMs = this.now();
     const proposal = this.replicated.propose(batch, header);
@@ -152,16 +154,14 @@ export class Partition {
       },
       () => undefined,
     );
-    const result = { baseOffset: proposal.baseOffset, lastOffset: proposal.lastOffset };
-    if (acks === 0) return undefined;
-    if (acks === 1) {
-      await proposal.persisted;
-      return result;
+    if (acks === 0) return { baseOffset: -1, lastOffset: -1, logStartOffset: this.log.logStartOffset() };
+    if (acks === 1) await proposal.persisted;
+    else {
+      await withTimeout(proposal.committed, timeoutMs, () =>
+        new SluiceError('NOT_ENOUGH_REPLICAS', `${this.topic}/${this.index}: not committed by a majority of replicas within ${timeoutMs} ms`),
+      );
     }
-    await withTimeout(proposal.committed, timeoutMs, () =>
-      new SluiceError('NOT_ENOUGH_REPLICAS', `${this.topic}/${this.index}: not committed by a majority of replicas within ${timeoutMs} ms`),
-    );
-    return result;
+    return { baseOffset: proposal.baseOffset, lastOffset: proposal.lastOffset, logStartOffset: this.log.logStartOffset() };
   }
 
   private async waitForHighWatermark(offset: number, timeoutMs: number): Promise<void> {

@@ -90,13 +90,7 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
       if (!Buffer.isBuffer(request.batch) || request.batch.length === 0) invalid('batch is required');
       const timeoutMs = Math.min(request.timeoutMs || options.produceTimeoutMs, options.produceTimeoutMs);
       const result = await broker.produce(topic, request.partition, request.batch, acks, timeoutMs);
-      const partition = broker.partition(topic, request.partition);
-      return {
-        baseOffset: result?.baseOffset ?? -1,
-        lastOffset: result?.lastOffset ?? -1,
-        logAppendTimeMs: Date.now(),
-        logStartOffset: partition.log.logStartOffset(),
-      };
+      return { ...result, logAppendTimeMs: Date.now() };
     }),
 
     Fetch: unary('Fetch', options, async (request, call) => {

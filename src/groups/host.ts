@@ -76,7 +76,7 @@ export function brokerGroupsHost(broker: Broker): GroupsHost {
     },
     async produceOffsets(offsetsPartition, batch) {
       const result = await broker.produce(OFFSETS_TOPIC, offsetsPartition, batch, -1, OFFSETS_PRODUCE_TIMEOUT_MS);
-      return result!.baseOffset;
+      return result.baseOffset;
     },
     async deleteOffsetsPrefix(offsetsPartition, offset) {
       const partition = broker.partition(OFFSETS_TOPIC, offsetsPartition);

@@ -35,36 +35,20 @@ function load<T>(file: string): T {
   return grpc.loadPackageDefinition(definition) as unknown as T;
 }
 
-let brokerProto: BrokerProto | undefined;
-
-export function brokerApi(): BrokerProto['sluice']['v1'] {
-  brokerProto ??= load<BrokerProto>('sluice/v1/broker.proto');
-  return brokerProto.sluice.v1;
+/** A package loader that reads its .proto file on first use only. */
+function lazyPackage<T extends { sluice: { v1: unknown } }>(file: string): () => T['sluice']['v1'] {
+  let loaded: T | undefined;
+  return () => (loaded ??= load<T>(file)).sluice.v1;
 }
 
-let raftProto: RaftProto | undefined;
-
+/** The data plane and topic admin (proto/sluice/v1/broker.proto). */
+export const brokerApi = lazyPackage<BrokerProto>('sluice/v1/broker.proto');
 /** The inter-broker Raft service (proto/sluice/v1/raft.proto), used by src/replication/. */
-export function raftApi(): RaftProto['sluice']['v1'] {
-  raftProto ??= load<RaftProto>('sluice/v1/raft.proto');
-  return raftProto.sluice.v1;
-}
-
-let groupsProto: GroupsProto | undefined;
-
+export const raftApi = lazyPackage<RaftProto>('sluice/v1/raft.proto');
 /** The consumer-group service (proto/sluice/v1/groups.proto). */
-export function groupsApi(): GroupsProto['sluice']['v1'] {
-  groupsProto ??= load<GroupsProto>('sluice/v1/groups.proto');
-  return groupsProto.sluice.v1;
-}
-
-let controllerProto: ControllerProto | undefined;
-
+export const groupsApi = lazyPackage<GroupsProto>('sluice/v1/groups.proto');
 /** The broker-to-controller service (proto/sluice/v1/controller.proto), used by src/controller/. */
-export function controllerApi(): ControllerProto['sluice']['v1'] {
-  controllerProto ??= load<ControllerProto>('sluice/v1/controller.proto');
-  return controllerProto.sluice.v1;
-}
+export const controllerApi = lazyPackage<ControllerProto>('sluice/v1/controller.proto');
 
 /** Channel options shared by clients and servers: large batches need more than gRPC's 4 MiB default. */
 export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
