@@ -17,9 +17,11 @@ export interface FetchResponseFields {
   messageTtlMs: number;
   expiredRecords: number;
   nextOffset: number;
+  /** FetchStream: the request's; 0 on a unary Fetch. */
+  correlationId: number;
 }
 
-/** Field numbers 2…7, all varints (wire type 0), in declaration order. */
+/** Field numbers 2…8, all varints (wire type 0), in declaration order (field 9, `error`, is never set here). */
 const SCALAR_FIELDS: ReadonlyArray<readonly [keyof FetchResponseFields, number]> = [
   ['highWatermark', 2],
   ['logStartOffset', 3],
@@ -27,6 +29,7 @@ const SCALAR_FIELDS: ReadonlyArray<readonly [keyof FetchResponseFields, number]>
   ['messageTtlMs', 5],
   ['expiredRecords', 6],
   ['nextOffset', 7],
+  ['correlationId', 8],
 ];
 /** Field 1 (`records`), wire type 2. */
 const RECORDS_TAG = (1 << 3) | 2;
@@ -54,15 +57,16 @@ export function encodeFetchResponse(fields: FetchResponseFields, batches: readon
 }
 
 /**
- * The Broker service definition with a Fetch serializer that passes an already encoded response
- * (a Buffer from `encodeFetchResponse`) through, and encodes anything else as before.
+ * The Broker service definition with Fetch and FetchStream serializers that pass an already encoded
+ * response (a Buffer from `encodeFetchResponse`) through, and encode anything else as before.
  */
 export function withEncodedFetchResponses(service: grpc.ServiceDefinition): grpc.ServiceDefinition {
-  const fetch = service['Fetch'];
-  if (fetch === undefined) return service;
-  const serialize = fetch.responseSerialize as (value: FetchResponse) => Buffer;
-  return {
-    ...service,
-    Fetch: { ...fetch, responseSerialize: (value: FetchResponse | Buffer) => (Buffer.isBuffer(value) ? value : serialize(value)) },
-  };
+  const patched = { ...service };
+  for (const method of ['Fetch', 'FetchStream']) {
+    const definition = service[method];
+    if (definition === undefined) continue;
+    const serialize = definition.responseSerialize as (value: FetchResponse) => Buffer;
+    patched[method] = { ...definition, responseSerialize: (value: FetchResponse | Buffer) => (Buffer.isBuffer(value) ? value : serialize(value)) };
+  }
+  return patched;
 }

@@ -18,6 +18,7 @@ import { groupsHandlers } from '../groups/service.js';
 import { Broker } from './broker.js';
 import { raiseConnectionWindow, raiseStreamWindow } from './http2-window.js';
 import { InflightRequests } from './inflight.js';
+import { RequestStreams } from './request-streams.js';
 import { RetentionJob } from './retention-job.js';
 import { adminHandlers, brokerHandlers, controllerHandlers, type ServiceOptions } from './service.js';
 
@@ -41,6 +42,7 @@ export class BrokerServer {
     private readonly httpServer: HttpServer,
     private readonly retention: RetentionJob,
     private readonly inflight: InflightRequests,
+    private readonly streams: RequestStreams,
     /** The bound ports (useful when 0 asked the OS to pick). */
     readonly port: number,
     readonly httpPort: number,
@@ -100,6 +102,7 @@ export class BrokerServer {
       },
     );
     const inflight = new InflightRequests();
+    const streams = new RequestStreams();
     let groups: GroupCoordinator | undefined;
     metrics = new BrokerMetrics({
       partitionOffsets: () =>
@@ -125,6 +128,7 @@ export class BrokerServer {
       fetchMaxWaitMs: config.fetchMaxWaitMs,
       produceTimeoutMs: config.produceTimeoutMs,
       inflight,
+      streams,
       onRequest(method, durationMs, error) {
         brokerMetrics.requestSeconds.observe({ method }, durationMs / 1000);
         if (error) brokerMetrics.requestErrors.inc({ method, code: error.code });
@@ -155,13 +159,14 @@ export class BrokerServer {
     );
     retention.start();
     groups.start();
-    server = new BrokerServer(config, broker, metrics, grpcServer, httpServer, retention, inflight, port, httpPort, groups);
+    server = new BrokerServer(config, broker, metrics, grpcServer, httpServer, retention, inflight, streams, port, httpPort, groups);
     return server;
   }
 
   /**
-   * Graceful stop: refuse new calls, answer waiting long-polls, hand leaderships to in-sync
-   * followers, wait (bounded) for in-flight client requests, then close replication and storage.
+   * Graceful stop: refuse new calls and new requests on open request streams, answer waiting
+   * long-polls, hand leaderships to in-sync followers, wait (bounded) for in-flight client
+   * requests, end the request streams, then close replication and storage.
    * Peer brokers' Raft streams never end on their own, so the server is closed by force once the
    * client requests are done.
    */
@@ -169,6 +174,7 @@ export class BrokerServer {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
     this.retention.stop();
+    this.streams.refuseNew();
     const drained = new Promise<void>((resolve) => this.grpcServer.tryShutdown(() => resolve()));
     this.broker.stopWaiting();
     await this.broker.handOffLeadership(LEADERSHIP_HANDOFF_MS);
@@ -177,6 +183,7 @@ export class BrokerServer {
     if (this.inflight.count > 0) {
       console.error(`shutdown: ${this.inflight.count} request(s) still running after ${this.config.shutdownTimeoutMs} ms; forcing`);
     }
+    this.streams.endAll();
     // Answers already handed to gRPC get a moment to reach the wire (a lone broker drains at once).
     await Promise.race([drained, new Promise((r) => setTimeout(r, RESPONSE_FLUSH_GRACE_MS).unref())]);
     this.grpcServer.forceShutdown();

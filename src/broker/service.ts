@@ -8,11 +8,15 @@ import type { AdminHandlers } from '../protocol/generated/sluice/v1/Admin.js';
 import type { BrokerHandlers } from '../protocol/generated/sluice/v1/Broker.js';
 import type { ControllerHandlers } from '../protocol/generated/sluice/v1/Controller.js';
 import type { TopicDescription } from '../protocol/generated/sluice/v1/TopicDescription.js';
+import type { FetchRequest__Output } from '../protocol/generated/sluice/v1/FetchRequest.js';
 import type { FetchResponse } from '../protocol/generated/sluice/v1/FetchResponse.js';
+import type { ProduceRequest__Output } from '../protocol/generated/sluice/v1/ProduceRequest.js';
+import type { ProduceResponse } from '../protocol/generated/sluice/v1/ProduceResponse.js';
 import { heartbeatResponse } from '../controller/link.js';
 import { encodeFetchResponse } from './fetch-response.js';
 import type { Broker, TopicView } from './broker.js';
 import type { Acks } from './partition.js';
+import type { RequestStreams } from './request-streams.js';
 
 /** Fetch byte limits: the default when a client sends 0, and the most one response may carry. */
 export const FETCH_BYTES_DEFAULT = 1024 * 1024;
@@ -24,6 +28,8 @@ export interface ServiceOptions {
   produceTimeoutMs: number;
   /** Counts requests in flight so shutdown can wait for them. */
   inflight: { enter(method: string): void; exit(method: string): void };
+  /** Open request streams, which shutdown refuses and ends. */
+  streams: RequestStreams;
   onRequest?(method: string, durationMs: number, error?: SluiceError): void;
 }
 
@@ -56,6 +62,25 @@ function topicDescription(view: TopicView): TopicDescription {
   return { name: view.name, replicationFactor: view.replicationFactor, configs: view.configs, partitions: view.partitions };
 }
 
+type Outcome<Res> = { response: Res } | { error: SluiceError };
+
+/** Runs one request: counts it in flight, times it, and turns whatever it throws into a SluiceError. */
+async function serve<Res>(method: string, options: ServiceOptions, run: () => Promise<Res> | Res): Promise<Outcome<Res>> {
+  const startedAt = performance.now();
+  options.inflight.enter(method);
+  try {
+    const response = await run();
+    options.onRequest?.(method, performance.now() - startedAt);
+    return { response };
+  } catch (err) {
+    const error = toSluiceError(err);
+    options.onRequest?.(method, performance.now() - startedAt, error);
+    return { error };
+  } finally {
+    options.inflight.exit(method);
+  }
+}
+
 /** Wraps a unary handler: runs it, times it, and maps thrown errors to gRPC statuses. */
 export function unary<Req, Res>(
   method: string,
@@ -63,58 +88,106 @@ export function unary<Req, Res>(
   handle: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res,
 ): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
-    const startedAt = performance.now();
-    options.inflight.enter(method);
-    Promise.resolve()
-      .then(() => handle(call.request, call))
-      .then(
-        (response) => {
-          options.onRequest?.(method, performance.now() - startedAt);
-          callback(null, response);
-        },
-        (err: unknown) => {
-          const error = toSluiceError(err);
-          options.onRequest?.(method, performance.now() - startedAt, error);
-          callback(error.toServiceError());
-        },
-      )
-      .finally(() => options.inflight.exit(method));
+    void serve(method, options, () => handle(call.request, call)).then((outcome) =>
+      'error' in outcome ? callback(outcome.error.toServiceError()) : callback(null, outcome.response),
+    );
+  };
+}
+
+/**
+ * Serves a request stream (ProduceStream, FetchStream): every message is one request, run
+ * concurrently like a unary call and answered on the stream with its correlation id; a failure is
+ * answered in the response's `error` field and the stream stays open. Requests are started in the
+ * order they arrive. When the client ends its side, the stream ends after the last answer.
+ */
+export function streamed<Req extends { correlationId: number }, Res>(
+  method: string,
+  options: ServiceOptions,
+  handle: (request: Req, cancelled: AbortSignal) => Promise<Res> | Res,
+  failed: (correlationId: number, error: SluiceError) => Res,
+): grpc.handleBidiStreamingCall<Req, Res> {
+  return (call) => {
+    const cancelled = new AbortController();
+    let unanswered = 0;
+    let ending = false;
+    let done = false;
+    const finish = (): void => {
+      if (done || !ending || unanswered > 0) return;
+      done = true;
+      unregister();
+      if (!cancelled.signal.aborted) call.end();
+    };
+    const unregister = options.streams.add(() => {
+      ending = true;
+      finish();
+    });
+    call.on('data', (request: Req) => {
+      unanswered++;
+      void serve(method, options, () => {
+        if (options.streams.isClosing) throw new SluiceError('SHUTTING_DOWN', 'the broker is stopping');
+        return handle(request, cancelled.signal);
+      }).then((outcome) => {
+        unanswered--;
+        if (!cancelled.signal.aborted && !done) call.write('error' in outcome ? failed(request.correlationId, outcome.error) : outcome.response);
+        finish();
+      });
+    });
+    call.on('end', () => {
+      ending = true;
+      finish();
+    });
+    const abandon = (): void => {
+      cancelled.abort();
+      done = true;
+      unregister();
+    };
+    call.on('cancelled', abandon);
+    call.on('error', abandon);
   };
 }
 
 export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerHandlers {
-  return {
-    Produce: unary('Produce', options, async (request) => {
-      const topic = requireName(request.topic, 'topic');
-      const acks = toAcks(request.acks);
-      if (!Buffer.isBuffer(request.batch) || request.batch.length === 0) invalid('batch is required');
-      const timeoutMs = Math.min(request.timeoutMs || options.produceTimeoutMs, options.produceTimeoutMs);
-      const result = await broker.produce(topic, request.partition, request.batch, acks, timeoutMs);
-      return { ...result, logAppendTimeMs: Date.now() };
-    }),
+  const produce = async (request: ProduceRequest__Output): Promise<ProduceResponse> => {
+    const topic = requireName(request.topic, 'topic');
+    const acks = toAcks(request.acks);
+    if (!Buffer.isBuffer(request.batch) || request.batch.length === 0) invalid('batch is required');
+    const timeoutMs = Math.min(request.timeoutMs || options.produceTimeoutMs, options.produceTimeoutMs);
+    const result = await broker.produce(topic, request.partition, request.batch, acks, timeoutMs);
+    return { ...result, logAppendTimeMs: Date.now(), correlationId: request.correlationId };
+  };
 
-    Fetch: unary('Fetch', options, async (request, call) => {
-      const topic = requireName(request.topic, 'topic');
-      const offset = requireOffset(request.offset, 'offset');
-      const maxBytes = Math.min(request.maxBytes || FETCH_BYTES_DEFAULT, FETCH_BYTES_MAX);
-      const maxWaitMs = Math.min(request.maxWaitMs, options.fetchMaxWaitMs);
+  const fetch = async (request: FetchRequest__Output, cancelled: AbortSignal): Promise<FetchResponse> => {
+    const topic = requireName(request.topic, 'topic');
+    const offset = requireOffset(request.offset, 'offset');
+    const maxBytes = Math.min(request.maxBytes || FETCH_BYTES_DEFAULT, FETCH_BYTES_MAX);
+    const maxWaitMs = Math.min(request.maxWaitMs, options.fetchMaxWaitMs);
+    const result = await broker.fetch(topic, request.partition, offset, maxBytes, maxWaitMs, request.minBytes, cancelled);
+    const fields = {
+      highWatermark: result.highWatermark,
+      logStartOffset: result.logStartOffset,
+      logEndOffset: result.logEndOffset,
+      messageTtlMs: broker.topicConfig(topic)['message.ttl.ms'],
+      expiredRecords: result.expiredRecords,
+      nextOffset: result.nextOffset,
+      correlationId: request.correlationId,
+    };
+    // Already encoded (the batches copied once, into place); the server's Fetch serializers
+    // (withEncodedFetchResponses) pass it through.
+    const encoded = encodeFetchResponse(fields, result.batches);
+    if (encoded !== undefined) return encoded as unknown as FetchResponse;
+    return { records: result.batches.length === 1 ? result.batches[0]! : Buffer.concat(result.batches, result.bytes), ...fields };
+  };
+
+  return {
+    Produce: unary('Produce', options, produce),
+    ProduceStream: streamed('Produce', options, produce, (correlationId, error) => ({ correlationId, error: error.toResponseError() })),
+
+    Fetch: unary('Fetch', options, (request, call) => {
       const cancelled = new AbortController();
       call.on('cancelled', () => cancelled.abort());
-      const result = await broker.fetch(topic, request.partition, offset, maxBytes, maxWaitMs, request.minBytes, cancelled.signal);
-      const fields = {
-        highWatermark: result.highWatermark,
-        logStartOffset: result.logStartOffset,
-        logEndOffset: result.logEndOffset,
-        messageTtlMs: broker.topicConfig(topic)['message.ttl.ms'],
-        expiredRecords: result.expiredRecords,
-        nextOffset: result.nextOffset,
-      };
-      // Already encoded (the batches copied once, into place); the server's Fetch serializer
-      // (withEncodedFetchResponses) passes it through.
-      const encoded = encodeFetchResponse(fields, result.batches);
-      if (encoded !== undefined) return encoded as unknown as FetchResponse;
-      return { records: result.batches.length === 1 ? result.batches[0]! : Buffer.concat(result.batches, result.bytes), ...fields };
+      return fetch(request, cancelled.signal);
     }),
+    FetchStream: streamed('Fetch', options, fetch, (correlationId, error) => ({ correlationId, error: error.toResponseError() })),
 
     ListOffsets: unary('ListOffsets', options, (request) => {
       const partition = broker.partition(requireName(request.topic, 'topic'), request.partition);

@@ -9,6 +9,9 @@ import { SluiceError } from '../protocol/errors.js';
 import type { BrokerClient } from '../protocol/generated/sluice/v1/Broker.js';
 import type { AdminClient } from '../protocol/generated/sluice/v1/Admin.js';
 import type { MetadataResponse__Output } from '../protocol/generated/sluice/v1/MetadataResponse.js';
+import type { FetchResponse__Output } from '../protocol/generated/sluice/v1/FetchResponse.js';
+import type { ProduceResponse__Output } from '../protocol/generated/sluice/v1/ProduceResponse.js';
+import { RequestStream, type StreamedResponse } from './request-stream.js';
 import { resolveRetryOptions, type RetryOptions } from './retry.js';
 import type { BrokerInfo, ClientOptions, ClusterMetadata, TopicMetadata } from './types.js';
 
@@ -19,6 +22,10 @@ export const DEFAULT_METADATA_MAX_AGE_MS = 300_000;
  * fetch response wait for ~16 window updates, each an event-loop turn on both ends.
  */
 export const CLIENT_FLOW_CONTROL_WINDOW_BYTES = 8 * 1024 * 1024;
+
+/** Field numbers of `correlation_id` in ProduceRequest and FetchRequest (proto/sluice/v1/broker.proto). */
+const PRODUCE_CORRELATION_FIELD = 6;
+const FETCH_CORRELATION_FIELD = 7;
 
 /** Codes after which cached routing for the topic is probably wrong. */
 const STALE_ROUTING_CODES: ReadonlySet<string> = new Set([
@@ -90,6 +97,8 @@ export class Cluster {
   readonly options: ResolvedClientOptions;
   private readonly brokerClients = new Map<string, BrokerClient>();
   private readonly adminClients = new Map<string, AdminClient>();
+  private readonly produceStreams = new Map<string, RequestStream<ProduceResponse__Output>>();
+  private readonly fetchStreams = new Map<string, RequestStream<FetchResponse__Output>>();
   private readonly topics = new Map<string, CachedTopic>();
   private readonly refreshing = new Map<string, Promise<TopicMetadata>>();
   private brokers = new Map<number, BrokerInfo>();
@@ -114,6 +123,33 @@ export class Cluster {
       this.brokerClients.set(address, client);
     }
     return client;
+  }
+
+  /** The stream this client's produce requests to `address` are pipelined on. */
+  produceStream(address: string): RequestStream<ProduceResponse__Output> {
+    const method = brokerApi().Broker.service.ProduceStream;
+    return this.requestStream(this.produceStreams, address, method.path, PRODUCE_CORRELATION_FIELD, method.responseDeserialize);
+  }
+
+  /** The stream this client's fetches from `address` are pipelined on. */
+  fetchStream(address: string): RequestStream<FetchResponse__Output> {
+    const method = brokerApi().Broker.service.FetchStream;
+    return this.requestStream(this.fetchStreams, address, method.path, FETCH_CORRELATION_FIELD, method.responseDeserialize);
+  }
+
+  private requestStream<Res extends StreamedResponse>(
+    streams: Map<string, RequestStream<Res>>,
+    address: string,
+    path: string,
+    correlationField: number,
+    deserialize: (bytes: Buffer) => Res,
+  ): RequestStream<Res> {
+    let stream = streams.get(address);
+    if (!stream) {
+      stream = new RequestStream(this.broker(address), path, correlationField, deserialize);
+      streams.set(address, stream);
+    }
+    return stream;
   }
 
   admin(address: string): AdminClient {
@@ -214,6 +250,9 @@ export class Cluster {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    for (const stream of [...this.produceStreams.values(), ...this.fetchStreams.values()]) stream.close();
+    this.produceStreams.clear();
+    this.fetchStreams.clear();
     for (const client of this.brokerClients.values()) client.close();
     for (const client of this.adminClients.values()) client.close();
     this.brokerClients.clear();

@@ -3,6 +3,7 @@
  * (the contract in the design brief), a gRPC status, and whether a client may retry it.
  */
 import { status as GrpcStatus, Metadata, type ServiceError } from '@grpc/grpc-js';
+import type { ResponseError, ResponseError__Output } from './generated/sluice/v1/ResponseError.js';
 
 export const ERROR_CODES = [
   'UNKNOWN_TOPIC',
@@ -91,6 +92,19 @@ export class SluiceError extends Error {
     if (this.leaderHint !== undefined) metadata.set(LEADER_HINT_KEY, this.leaderHint);
     return { code: ERROR_TABLE[this.code].grpcStatus, details: this.message, metadata };
   }
+
+  /** The `error` field of a response on a request stream (ProduceStream, FetchStream). */
+  toResponseError(): ResponseError {
+    return { code: this.code, message: this.message, leaderHint: this.leaderHint ?? '' };
+  }
+}
+
+/** The SluiceError a streamed response's `error` field describes. */
+export function fromResponseError(error: ResponseError__Output): SluiceError {
+  const code = isErrorCode(error.code) ? error.code : 'INTERNAL';
+  const prefix = `${error.code}: `;
+  const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  return new SluiceError(code, message, error.leaderHint === '' ? undefined : error.leaderHint);
 }
 
 export function isErrorCode(value: string): value is ErrorCode {

@@ -168,6 +168,37 @@ describe('broker process', function () {
     expect(all.map((r) => r.value!.toString())).to.deep.equal([...records(5, 'before'), ...records(5, 'after')].map((r) => r.value!.toString()));
   });
 
+  it('pipelines produce and fetch on request streams: answers by correlation id, errors in the answer, the stream keeps serving', async () => {
+    await client.createTopic({ name: 'streamed', partitions: 1, replicationFactor: 1 });
+    const corrupt = encodeBatch(records(2, 'bad'));
+    corrupt[corrupt.length - 1]! ^= 0xff;
+    const produced = await client.produceStream([
+      { correlationId: 11, topic: 'streamed', partition: 0, acks: 1, batch: encodeBatch(records(3, 'a')) },
+      { correlationId: 12, topic: 'streamed', partition: 0, acks: 1, batch: corrupt },
+      { correlationId: 13, topic: 'nope', partition: 0, acks: 1, batch: encodeBatch(records(1, 'u')) },
+      { correlationId: 14, topic: 'streamed', partition: 0, acks: 1, batch: encodeBatch(records(2, 'b')) },
+    ]);
+    const byId = new Map(produced.map((answer) => [answer.correlationId, answer]));
+    expect([...byId.keys()].sort()).to.deep.equal([11, 12, 13, 14]);
+    // Requests on one stream are appended in the order sent.
+    expect([byId.get(11)!.baseOffset, byId.get(14)!.baseOffset]).to.deep.equal([0, 3]);
+    expect([byId.get(11)!.error, byId.get(14)!.error]).to.deep.equal([null, null]);
+    expect(byId.get(12)!.error?.code).to.equal('CORRUPT_BATCH');
+    expect(byId.get(13)!.error?.code).to.equal('UNKNOWN_TOPIC');
+    expect(byId.get(13)!.error?.message).to.match(/nope/);
+
+    const fetched = await client.fetchStream([
+      { correlationId: 21, topic: 'streamed', partition: 0, offset: 3 },
+      { correlationId: 22, topic: 'streamed', partition: 0, offset: 99 },
+      { correlationId: 23, topic: 'streamed', partition: 0, offset: 0 },
+    ]);
+    const fetchById = new Map(fetched.map((answer) => [answer.correlationId, answer]));
+    expect(decodeBatch(fetchById.get(21)!.records).records.map((r) => r.value!.toString())).to.deep.equal(['b-value-0', 'b-value-1']);
+    expect(fetchById.get(22)!.error?.code).to.equal('OFFSET_OUT_OF_RANGE');
+    expect(splitBatches(fetchById.get(23)!.records)).to.have.length(2);
+    expect(fetchById.get(23)!.highWatermark).to.equal(5);
+  });
+
   it('applies the topic default message.ttl.ms and retention deletes the expired head', async () => {
     await client.createTopic({ name: 'topicttl', partitions: 1, replicationFactor: 1, configs: { 'message.ttl.ms': '200' } });
     await client.produce({ topic: 'topicttl', partition: 0, acks: 1, batch: encodeBatch(records(4, 'old')) });
@@ -251,6 +282,28 @@ describe('broker durability across restarts', function () {
     const byOffset = new Map(stored.map((r) => [r.offset, r.value!.toString()]));
     for (const [offset, value] of acked) expect(byOffset.get(offset), `offset ${offset}`).to.equal(value);
     expect(stored.map((r) => r.offset)).to.deep.equal(stored.map((_, i) => i));
+    client.close();
+  });
+
+  it('answers a long-poll waiting on an open fetch stream, ends the stream and exits 0 on SIGTERM', async () => {
+    broker = await BrokerProcess.start();
+    const client = new RawClient(broker.address);
+    await client.createTopic({ name: 'quiet', partitions: 1, replicationFactor: 1 });
+    const stream = client.broker.FetchStream();
+    const answers: Array<{ correlationId: number; records: Buffer }> = [];
+    const ended = new Promise<void>((resolve, reject) => {
+      stream.on('data', (answer: { correlationId: number; records: Buffer }) => answers.push(answer));
+      stream.on('end', resolve);
+      stream.on('error', reject);
+    });
+    stream.write({ correlationId: 7, topic: 'quiet', partition: 0, offset: 0, maxWaitMs: 20_000 });
+    await waitForParkedFetch(broker);
+    const startedAt = Date.now();
+    const code = await broker.stop('SIGTERM');
+    await ended;
+    expect(answers.map((a) => [a.correlationId, a.records.length])).to.deep.equal([[7, 0]]);
+    expect(code).to.equal(0);
+    expect(Date.now() - startedAt).to.be.below(5_000);
     client.close();
   });
 

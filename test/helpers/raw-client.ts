@@ -25,6 +25,17 @@ function call<Res>(invoke: (callback: Callback<Res>) => unknown): Promise<Res> {
   });
 }
 
+function streamAll<Req, Res>(stream: grpc.ClientDuplexStream<Req, Res>, requests: Req[]): Promise<Res[]> {
+  return new Promise((resolve, reject) => {
+    const answers: Res[] = [];
+    stream.on('data', (answer: Res) => answers.push(answer));
+    stream.on('error', (err) => reject(fromServiceError(err)));
+    stream.on('end', () => resolve(answers));
+    for (const request of requests) stream.write(request);
+    stream.end();
+  });
+}
+
 export class RawClient {
   readonly broker: BrokerClient;
   readonly admin: AdminClient;
@@ -55,6 +66,16 @@ export class RawClient {
 
   fetch(request: FetchRequest): Promise<FetchResponse__Output> {
     return call((cb) => this.broker.Fetch(request, cb));
+  }
+
+  /** Sends `requests` on one ProduceStream, then ends it; resolves with every answer once the broker ends the stream. */
+  produceStream(requests: ProduceRequest[]): Promise<ProduceResponse__Output[]> {
+    return streamAll(this.broker.ProduceStream(), requests);
+  }
+
+  /** Sends `requests` on one FetchStream, then ends it; resolves with every answer once the broker ends the stream. */
+  fetchStream(requests: FetchRequest[]): Promise<FetchResponse__Output[]> {
+    return streamAll(this.broker.FetchStream(), requests);
   }
 
   listOffsets(request: ListOffsetsRequest): Promise<ListOffsetsResponse__Output> {

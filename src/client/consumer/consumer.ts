@@ -20,8 +20,10 @@ import {
 } from '../../protocol/batch.js';
 import { setMaxListeners } from 'node:events';
 import { fromServiceError, SluiceError } from '../../protocol/errors.js';
+import type { FetchRequest } from '../../protocol/generated/sluice/v1/FetchRequest.js';
 import type { FetchResponse__Output } from '../../protocol/generated/sluice/v1/FetchResponse.js';
-import { Cluster, unary } from '../cluster.js';
+import { brokerApi } from '../../protocol/grpc.js';
+import { Cluster } from '../cluster.js';
 import { listOffset } from '../offsets.js';
 import { backoffMs, sleepMs } from '../retry.js';
 import type { OffsetSpec, TopicPartition } from '../types.js';
@@ -55,6 +57,13 @@ interface PartitionState {
   retryAttempt: number;
   backoffUntilMs: number;
   error: SluiceError | undefined;
+}
+
+let requestSerialize: ((request: FetchRequest) => Buffer) | undefined;
+
+function fetchRequestSerialize(request: FetchRequest): Buffer {
+  requestSerialize ??= brokerApi().Broker.service.Fetch.requestSerialize;
+  return requestSerialize(request);
 }
 
 function tpKey(topic: string, partition: number): string {
@@ -320,22 +329,16 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
       const offset = state.fetchOffset!;
       const address = await this.cluster.leaderAddress(state.topic, state.partition);
       this.counters.fetchRequests++;
-      const response = await unary<FetchResponse__Output>(
-        (cb) =>
-          this.cluster.broker(address).Fetch(
-            {
-              topic: state.topic,
-              partition: state.partition,
-              offset,
-              maxBytes: this.options.maxBytes,
-              maxWaitMs: this.options.maxWaitMs,
-              minBytes: this.options.minBytes,
-            },
-            this.cluster.deadline(this.options.maxWaitMs),
-            cb,
-          ),
-        inFlight.signal,
-      );
+      const request = fetchRequestSerialize({
+        topic: state.topic,
+        partition: state.partition,
+        offset,
+        maxBytes: this.options.maxBytes,
+        maxWaitMs: this.options.maxWaitMs,
+        minBytes: this.options.minBytes,
+      });
+      const timeoutMs = this.cluster.options.requestTimeoutMs + this.options.maxWaitMs;
+      const response = await this.cluster.fetchStream(address).request(request, timeoutMs, inFlight.signal);
       if (state.epoch !== epoch || this.closed) return;
       state.retryAttempt = 0;
       const bufferWasEmpty = state.buffer.length === state.bufferStart;

@@ -4,7 +4,7 @@
  */
 import { fromServiceError } from '../../protocol/errors.js';
 import type { InitProducerIdResponse__Output } from '../../protocol/generated/sluice/v1/InitProducerIdResponse.js';
-import type { ProduceResponse__Output } from '../../protocol/generated/sluice/v1/ProduceResponse.js';
+import type { ProduceRequest } from '../../protocol/generated/sluice/v1/ProduceRequest.js';
 import { brokerApi } from '../../protocol/grpc.js';
 import { Cluster, unary } from '../cluster.js';
 import type { Acks } from './types.js';
@@ -17,18 +17,16 @@ export interface ProduceCall {
   ackTimeoutMs: number;
   /** One encoded batch; a retry passes the same bytes. */
   batch: Buffer;
-  /** The serialized ProduceRequest carrying `batch` (produce-request.ts), sent as it is when present. */
+  /** The serialized ProduceRequest carrying `batch` (produce-request.ts), sent as it is when present (with a correlation id appended). */
   request?: Buffer;
 }
 
-const PRODUCE_PATH = '/sluice.v1.Broker/Produce';
-const identity = (request: Buffer): Buffer => request;
-let responseDeserialize: ((bytes: Buffer) => ProduceResponse__Output) | undefined;
+let requestSerialize: ((request: ProduceRequest) => Buffer) | undefined;
 
-/** The generated deserializer of ProduceResponse (the same options as every other call). */
-function produceResponseDeserialize(): (bytes: Buffer) => ProduceResponse__Output {
-  responseDeserialize ??= brokerApi().Broker.service.Produce!.responseDeserialize as (bytes: Buffer) => ProduceResponse__Output;
-  return responseDeserialize;
+/** ProduceRequest bytes for a call that has no pre-encoded request. */
+function serializeProduceRequest(call: ProduceCall): Buffer {
+  requestSerialize ??= brokerApi().Broker.service.Produce.requestSerialize;
+  return requestSerialize({ topic: call.topic, partition: call.partition, acks: call.acks, timeoutMs: call.ackTimeoutMs, batch: call.batch });
 }
 
 export interface ProducerTransport {
@@ -69,14 +67,8 @@ export class ClusterTransport implements ProducerTransport {
   async produce(call: ProduceCall): Promise<{ baseOffset: number }> {
     try {
       const address = await this.cluster.leaderAddress(call.topic, call.partition);
-      const client = this.cluster.broker(address);
-      const deadline = this.cluster.deadline(call.ackTimeoutMs);
-      const request = call.request;
-      const response = await unary<ProduceResponse__Output>((cb) =>
-        request === undefined
-          ? client.Produce({ topic: call.topic, partition: call.partition, acks: call.acks, timeoutMs: call.ackTimeoutMs, batch: call.batch }, deadline, cb)
-          : client.makeUnaryRequest(PRODUCE_PATH, identity, produceResponseDeserialize(), request, deadline, cb),
-      );
+      const timeoutMs = this.cluster.options.requestTimeoutMs + call.ackTimeoutMs;
+      const response = await this.cluster.produceStream(address).request(call.request ?? serializeProduceRequest(call), timeoutMs);
       return { baseOffset: call.acks === 0 ? -1 : response.baseOffset };
     } catch (raw) {
       const err = fromServiceError(raw);

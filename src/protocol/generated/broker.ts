@@ -23,6 +23,7 @@ import type { PartitionDescription as _sluice_v1_PartitionDescription, Partition
 import type { PartitionMetadata as _sluice_v1_PartitionMetadata, PartitionMetadata__Output as _sluice_v1_PartitionMetadata__Output } from './sluice/v1/PartitionMetadata.js';
 import type { ProduceRequest as _sluice_v1_ProduceRequest, ProduceRequest__Output as _sluice_v1_ProduceRequest__Output } from './sluice/v1/ProduceRequest.js';
 import type { ProduceResponse as _sluice_v1_ProduceResponse, ProduceResponse__Output as _sluice_v1_ProduceResponse__Output } from './sluice/v1/ProduceResponse.js';
+import type { ResponseError as _sluice_v1_ResponseError, ResponseError__Output as _sluice_v1_ResponseError__Output } from './sluice/v1/ResponseError.js';
 import type { TopicDescription as _sluice_v1_TopicDescription, TopicDescription__Output as _sluice_v1_TopicDescription__Output } from './sluice/v1/TopicDescription.js';
 import type { TopicMetadata as _sluice_v1_TopicMetadata, TopicMetadata__Output as _sluice_v1_TopicMetadata__Output } from './sluice/v1/TopicMetadata.js';
 import type { TopicSummary as _sluice_v1_TopicSummary, TopicSummary__Output as _sluice_v1_TopicSummary__Output } from './sluice/v1/TopicSummary.js';
@@ -56,6 +57,7 @@ export interface ProtoGrpcType {
       PartitionMetadata: MessageTypeDefinition<_sluice_v1_PartitionMetadata, _sluice_v1_PartitionMetadata__Output>
       ProduceRequest: MessageTypeDefinition<_sluice_v1_ProduceRequest, _sluice_v1_ProduceRequest__Output>
       ProduceResponse: MessageTypeDefinition<_sluice_v1_ProduceResponse, _sluice_v1_ProduceResponse__Output>
+      ResponseError: MessageTypeDefinition<_sluice_v1_ResponseError, _sluice_v1_ResponseError__Output>
       TopicDescription: MessageTypeDefinition<_sluice_v1_TopicDescription, _sluice_v1_TopicDescription__Output>
       TopicMetadata: MessageTypeDefinition<_sluice_v1_TopicMetadata, _sluice_v1_TopicMetadata__Output>
       TopicSummary: MessageTypeDefinition<_sluice_v1_TopicSummary, _sluice_v1_TopicSummary__Output>

@@ -33,6 +33,7 @@ import type { ProduceRequest as _sluice_v1_ProduceRequest, ProduceRequest__Outpu
 import type { ProduceResponse as _sluice_v1_ProduceResponse, ProduceResponse__Output as _sluice_v1_ProduceResponse__Output } from './sluice/v1/ProduceResponse.js';
 import type { RegisterBrokerRequest as _sluice_v1_RegisterBrokerRequest, RegisterBrokerRequest__Output as _sluice_v1_RegisterBrokerRequest__Output } from './sluice/v1/RegisterBrokerRequest.js';
 import type { RegisterBrokerResponse as _sluice_v1_RegisterBrokerResponse, RegisterBrokerResponse__Output as _sluice_v1_RegisterBrokerResponse__Output } from './sluice/v1/RegisterBrokerResponse.js';
+import type { ResponseError as _sluice_v1_ResponseError, ResponseError__Output as _sluice_v1_ResponseError__Output } from './sluice/v1/ResponseError.js';
 import type { TopicDescription as _sluice_v1_TopicDescription, TopicDescription__Output as _sluice_v1_TopicDescription__Output } from './sluice/v1/TopicDescription.js';
 import type { TopicMetadata as _sluice_v1_TopicMetadata, TopicMetadata__Output as _sluice_v1_TopicMetadata__Output } from './sluice/v1/TopicMetadata.js';
 import type { TopicSummary as _sluice_v1_TopicSummary, TopicSummary__Output as _sluice_v1_TopicSummary__Output } from './sluice/v1/TopicSummary.js';
@@ -76,6 +77,7 @@ export interface ProtoGrpcType {
       ProduceResponse: MessageTypeDefinition<_sluice_v1_ProduceResponse, _sluice_v1_ProduceResponse__Output>
       RegisterBrokerRequest: MessageTypeDefinition<_sluice_v1_RegisterBrokerRequest, _sluice_v1_RegisterBrokerRequest__Output>
       RegisterBrokerResponse: MessageTypeDefinition<_sluice_v1_RegisterBrokerResponse, _sluice_v1_RegisterBrokerResponse__Output>
+      ResponseError: MessageTypeDefinition<_sluice_v1_ResponseError, _sluice_v1_ResponseError__Output>
       TopicDescription: MessageTypeDefinition<_sluice_v1_TopicDescription, _sluice_v1_TopicDescription__Output>
       TopicMetadata: MessageTypeDefinition<_sluice_v1_TopicMetadata, _sluice_v1_TopicMetadata__Output>
       TopicSummary: MessageTypeDefinition<_sluice_v1_TopicSummary, _sluice_v1_TopicSummary__Output>

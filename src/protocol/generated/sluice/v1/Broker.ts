@@ -23,6 +23,11 @@ export interface BrokerClient extends grpc.Client {
   fetch(argument: _sluice_v1_FetchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
   fetch(argument: _sluice_v1_FetchRequest, callback: grpc.requestCallback<_sluice_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
   
+  FetchStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_sluice_v1_FetchRequest, _sluice_v1_FetchResponse__Output>;
+  FetchStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_sluice_v1_FetchRequest, _sluice_v1_FetchResponse__Output>;
+  fetchStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_sluice_v1_FetchRequest, _sluice_v1_FetchResponse__Output>;
+  fetchStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_sluice_v1_FetchRequest, _sluice_v1_FetchResponse__Output>;
+  
   InitProducerId(argument: _sluice_v1_InitProducerIdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
   InitProducerId(argument: _sluice_v1_InitProducerIdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
   InitProducerId(argument: _sluice_v1_InitProducerIdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
@@ -59,10 +64,17 @@ export interface BrokerClient extends grpc.Client {
   produce(argument: _sluice_v1_ProduceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
   produce(argument: _sluice_v1_ProduceRequest, callback: grpc.requestCallback<_sluice_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
   
+  ProduceStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_sluice_v1_ProduceRequest, _sluice_v1_ProduceResponse__Output>;
+  ProduceStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_sluice_v1_ProduceRequest, _sluice_v1_ProduceResponse__Output>;
+  produceStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_sluice_v1_ProduceRequest, _sluice_v1_ProduceResponse__Output>;
+  produceStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_sluice_v1_ProduceRequest, _sluice_v1_ProduceResponse__Output>;
+  
 }
 
 export interface BrokerHandlers extends grpc.UntypedServiceImplementation {
   Fetch: grpc.handleUnaryCall<_sluice_v1_FetchRequest__Output, _sluice_v1_FetchResponse>;
+  
+  FetchStream: grpc.handleBidiStreamingCall<_sluice_v1_FetchRequest__Output, _sluice_v1_FetchResponse>;
   
   InitProducerId: grpc.handleUnaryCall<_sluice_v1_InitProducerIdRequest__Output, _sluice_v1_InitProducerIdResponse>;
   
@@ -72,12 +84,16 @@ export interface BrokerHandlers extends grpc.UntypedServiceImplementation {
   
   Produce: grpc.handleUnaryCall<_sluice_v1_ProduceRequest__Output, _sluice_v1_ProduceResponse>;
   
+  ProduceStream: grpc.handleBidiStreamingCall<_sluice_v1_ProduceRequest__Output, _sluice_v1_ProduceResponse>;
+  
 }
 
 export interface BrokerDefinition extends grpc.ServiceDefinition {
   Fetch: MethodDefinition<_sluice_v1_FetchRequest, _sluice_v1_FetchResponse, _sluice_v1_FetchRequest__Output, _sluice_v1_FetchResponse__Output>
+  FetchStream: MethodDefinition<_sluice_v1_FetchRequest, _sluice_v1_FetchResponse, _sluice_v1_FetchRequest__Output, _sluice_v1_FetchResponse__Output>
   InitProducerId: MethodDefinition<_sluice_v1_InitProducerIdRequest, _sluice_v1_InitProducerIdResponse, _sluice_v1_InitProducerIdRequest__Output, _sluice_v1_InitProducerIdResponse__Output>
   ListOffsets: MethodDefinition<_sluice_v1_ListOffsetsRequest, _sluice_v1_ListOffsetsResponse, _sluice_v1_ListOffsetsRequest__Output, _sluice_v1_ListOffsetsResponse__Output>
   Metadata: MethodDefinition<_sluice_v1_MetadataRequest, _sluice_v1_MetadataResponse, _sluice_v1_MetadataRequest__Output, _sluice_v1_MetadataResponse__Output>
   Produce: MethodDefinition<_sluice_v1_ProduceRequest, _sluice_v1_ProduceResponse, _sluice_v1_ProduceRequest__Output, _sluice_v1_ProduceResponse__Output>
+  ProduceStream: MethodDefinition<_sluice_v1_ProduceRequest, _sluice_v1_ProduceResponse, _sluice_v1_ProduceRequest__Output, _sluice_v1_ProduceResponse__Output>
 }

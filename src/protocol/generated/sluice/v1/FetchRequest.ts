@@ -9,6 +9,7 @@ export interface FetchRequest {
   'maxBytes'?: (number);
   'maxWaitMs'?: (number);
   'minBytes'?: (number);
+  'correlationId'?: (number | string | Long);
 }
 
 export interface FetchRequest__Output {
@@ -18,4 +19,5 @@ export interface FetchRequest__Output {
   'maxBytes': (number);
   'maxWaitMs': (number);
   'minBytes': (number);
+  'correlationId': (number);
 }

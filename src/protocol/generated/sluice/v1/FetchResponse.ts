@@ -1,5 +1,6 @@
 // Original file: proto/sluice/v1/broker.proto
 
+import type { ResponseError as _sluice_v1_ResponseError, ResponseError__Output as _sluice_v1_ResponseError__Output } from '../../sluice/v1/ResponseError.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface FetchResponse {
@@ -10,6 +11,8 @@ export interface FetchResponse {
   'messageTtlMs'?: (number | string | Long);
   'expiredRecords'?: (number | string | Long);
   'nextOffset'?: (number | string | Long);
+  'correlationId'?: (number | string | Long);
+  'error'?: (_sluice_v1_ResponseError | null);
 }
 
 export interface FetchResponse__Output {
@@ -20,4 +23,6 @@ export interface FetchResponse__Output {
   'messageTtlMs': (number);
   'expiredRecords': (number);
   'nextOffset': (number);
+  'correlationId': (number);
+  'error': (_sluice_v1_ResponseError__Output | null);
 }

@@ -1,5 +1,6 @@
 // Original file: proto/sluice/v1/broker.proto
 
+import type { Long } from '@grpc/proto-loader';
 
 export interface ProduceRequest {
   'topic'?: (string);
@@ -7,6 +8,7 @@ export interface ProduceRequest {
   'acks'?: (number);
   'timeoutMs'?: (number);
   'batch'?: (Buffer | Uint8Array | string);
+  'correlationId'?: (number | string | Long);
 }
 
 export interface ProduceRequest__Output {
@@ -15,4 +17,5 @@ export interface ProduceRequest__Output {
   'acks': (number);
   'timeoutMs': (number);
   'batch': (Buffer);
+  'correlationId': (number);
 }

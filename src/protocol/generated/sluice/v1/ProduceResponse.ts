@@ -1,5 +1,6 @@
 // Original file: proto/sluice/v1/broker.proto
 
+import type { ResponseError as _sluice_v1_ResponseError, ResponseError__Output as _sluice_v1_ResponseError__Output } from '../../sluice/v1/ResponseError.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ProduceResponse {
@@ -7,6 +8,8 @@ export interface ProduceResponse {
   'lastOffset'?: (number | string | Long);
   'logAppendTimeMs'?: (number | string | Long);
   'logStartOffset'?: (number | string | Long);
+  'correlationId'?: (number | string | Long);
+  'error'?: (_sluice_v1_ResponseError | null);
 }
 
 export interface ProduceResponse__Output {
@@ -14,4 +17,6 @@ export interface ProduceResponse__Output {
   'lastOffset': (number);
   'logAppendTimeMs': (number);
   'logStartOffset': (number);
+  'correlationId': (number);
+  'error': (_sluice_v1_ResponseError__Output | null);
 }

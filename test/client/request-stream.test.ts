@@ -1,0 +1,149 @@
+/**
+ * RequestStream against an in-process gRPC server that speaks the ProduceStream method with a
+ * scripted handler: matching by correlation id, errors, timeouts, aborts and broken streams.
+ */
+import { expect } from 'chai';
+import * as grpc from '@grpc/grpc-js';
+import { RequestStream } from '../../src/client/request-stream.js';
+import { SluiceError } from '../../src/protocol/errors.js';
+import type { ProduceRequest__Output } from '../../src/protocol/generated/sluice/v1/ProduceRequest.js';
+import type { ProduceResponse, ProduceResponse__Output } from '../../src/protocol/generated/sluice/v1/ProduceResponse.js';
+import { brokerApi } from '../../src/protocol/grpc.js';
+
+type Call = grpc.ServerDuplexStream<ProduceRequest__Output, ProduceResponse>;
+const method = () => brokerApi().Broker.service.ProduceStream;
+const body = (topic: string): Buffer => method().requestSerialize({ topic, partition: 0, acks: 1, batch: Buffer.from('x') });
+
+describe('RequestStream', function () {
+  this.timeout(10_000);
+  let server: grpc.Server;
+  let client: grpc.Client;
+  let onRequest: (request: ProduceRequest__Output, call: Call) => void;
+  let streamsOpened: number;
+
+  beforeEach(async () => {
+    streamsOpened = 0;
+    server = new grpc.Server();
+    server.addService({ ProduceStream: method() }, {
+      ProduceStream: (call: Call) => {
+        streamsOpened++;
+        call.on('data', (request: ProduceRequest__Output) => onRequest(request, call));
+        call.on('error', () => undefined);
+      },
+    });
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+    );
+    client = new grpc.Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  });
+
+  afterEach(() => {
+    client.close();
+    server.forceShutdown();
+  });
+
+  function stream(): RequestStream<ProduceResponse__Output> {
+    return new RequestStream(client, method().path, 6, method().responseDeserialize);
+  }
+
+  async function failure(promise: Promise<unknown>): Promise<SluiceError> {
+    try {
+      await promise;
+    } catch (err) {
+      expect(err).to.be.instanceOf(SluiceError);
+      return err as SluiceError;
+    }
+    throw new Error('expected a failure');
+  }
+
+  it('matches answers given in another order to their requests by correlation id', async () => {
+    const held: Array<[ProduceRequest__Output, Call]> = [];
+    onRequest = (request, call) => {
+      held.push([request, call]);
+      if (held.length < 3) return;
+      for (const [r, c] of held.reverse()) c.write({ correlationId: r.correlationId, baseOffset: Number(r.topic.slice(1)) });
+    };
+    const requests = stream();
+    const answers = await Promise.all(['t1', 't2', 't3'].map((topic) => requests.request(body(topic), 5_000)));
+    expect(answers.map((a) => a.baseOffset)).to.deep.equal([1, 2, 3]);
+    expect(requests.unanswered).to.equal(0);
+    expect(streamsOpened).to.equal(1);
+    requests.close();
+  });
+
+  it('turns an answer with an error into that SluiceError, leader hint included, and keeps the stream', async () => {
+    onRequest = (request, call) =>
+      call.write(
+        request.topic === 'moved'
+          ? { correlationId: request.correlationId, error: { code: 'NOT_LEADER', message: 'NOT_LEADER: ask broker 2', leaderHint: '127.0.0.1:7002' } }
+          : { correlationId: request.correlationId, baseOffset: 9 },
+      );
+    const requests = stream();
+    const err = await failure(requests.request(body('moved'), 5_000));
+    expect([err.code, err.message, err.leaderHint, err.retriable]).to.deep.equal(['NOT_LEADER', 'NOT_LEADER: ask broker 2', '127.0.0.1:7002', true]);
+    expect((await requests.request(body('fine'), 5_000)).baseOffset).to.equal(9);
+    expect(streamsOpened).to.equal(1);
+    requests.close();
+  });
+
+  it('times a request out, resets the stream (failing the others retriably) and opens a new one for the next', async () => {
+    onRequest = (request, call) => {
+      if (request.topic === 'answer') call.write({ correlationId: request.correlationId, baseOffset: 1 });
+    };
+    const requests = stream();
+    const other = failure(requests.request(body('silent'), 5_000));
+    const timedOut = await failure(requests.request(body('silent'), 100));
+    expect(timedOut.code).to.equal('REQUEST_TIMED_OUT');
+    const reset = await other;
+    expect([reset.code, reset.retriable]).to.deep.equal(['BROKER_NOT_AVAILABLE', true]);
+    expect((await requests.request(body('answer'), 5_000)).baseOffset).to.equal(1);
+    expect(streamsOpened).to.equal(2);
+    requests.close();
+  });
+
+  it('fails unanswered requests retriably when the broker ends or breaks the stream, then reconnects', async () => {
+    onRequest = (request, call) => {
+      if (request.topic === 'end') call.end();
+      else if (request.topic === 'break') call.destroy(new Error('boom'));
+      else call.write({ correlationId: request.correlationId, baseOffset: 2 });
+    };
+    const requests = stream();
+    const ended = await failure(requests.request(body('end'), 5_000));
+    expect([ended.code, ended.retriable]).to.deep.equal(['BROKER_NOT_AVAILABLE', true]);
+    expect((await requests.request(body('ok'), 5_000)).baseOffset).to.equal(2);
+    const broken = await failure(requests.request(body('break'), 5_000));
+    expect(broken.retriable, broken.message).to.equal(true);
+    expect((await requests.request(body('ok'), 5_000)).baseOffset).to.equal(2);
+    expect(streamsOpened).to.equal(3);
+    requests.close();
+  });
+
+  it('drops an aborted request at once and ignores its late answer', async () => {
+    let late: (() => void) | undefined;
+    onRequest = (request, call) => {
+      if (request.topic === 'slow') late = () => call.write({ correlationId: request.correlationId, baseOffset: 5 });
+      else call.write({ correlationId: request.correlationId, baseOffset: 6 });
+    };
+    const requests = stream();
+    const abort = new AbortController();
+    const slow = failure(requests.request(body('slow'), 5_000, abort.signal));
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => late && (clearInterval(poll), resolve()), 5);
+    });
+    abort.abort();
+    await slow;
+    expect(requests.unanswered).to.equal(0);
+    late!();
+    expect((await requests.request(body('next'), 5_000)).baseOffset).to.equal(6);
+    requests.close();
+  });
+
+  it('fails what is unanswered when closed, and refuses new requests', async () => {
+    onRequest = () => undefined;
+    const requests = stream();
+    const pending = failure(requests.request(body('silent'), 5_000));
+    requests.close();
+    expect((await pending).code).to.equal('BROKER_NOT_AVAILABLE');
+    expect((await failure(requests.request(body('after'), 5_000))).message).to.match(/closed/);
+  });
+});
