@@ -23,10 +23,6 @@ export const DEFAULT_METADATA_MAX_AGE_MS = 300_000;
  */
 export const CLIENT_FLOW_CONTROL_WINDOW_BYTES = 8 * 1024 * 1024;
 
-/** Field numbers of `correlation_id` in ProduceRequest and FetchRequest (proto/sluice/v1/broker.proto). */
-const PRODUCE_CORRELATION_FIELD = 6;
-const FETCH_CORRELATION_FIELD = 7;
-
 /** Codes after which cached routing for the topic is probably wrong. */
 const STALE_ROUTING_CODES: ReadonlySet<string> = new Set([
   'NOT_LEADER',
@@ -128,25 +124,24 @@ export class Cluster {
   /** The stream this client's produce requests to `address` are pipelined on. */
   produceStream(address: string): RequestStream<ProduceResponse__Output> {
     const method = brokerApi().Broker.service.ProduceStream;
-    return this.requestStream(this.produceStreams, address, method.path, PRODUCE_CORRELATION_FIELD, method.responseDeserialize);
+    return this.requestStream(this.produceStreams, address, method.path, method.responseDeserialize);
   }
 
   /** The stream this client's fetches from `address` are pipelined on. */
   fetchStream(address: string): RequestStream<FetchResponse__Output> {
     const method = brokerApi().Broker.service.FetchStream;
-    return this.requestStream(this.fetchStreams, address, method.path, FETCH_CORRELATION_FIELD, method.responseDeserialize);
+    return this.requestStream(this.fetchStreams, address, method.path, method.responseDeserialize);
   }
 
   private requestStream<Res extends StreamedResponse>(
     streams: Map<string, RequestStream<Res>>,
     address: string,
     path: string,
-    correlationField: number,
     deserialize: (bytes: Buffer) => Res,
   ): RequestStream<Res> {
     let stream = streams.get(address);
     if (!stream) {
-      stream = new RequestStream(this.broker(address), path, correlationField, deserialize);
+      stream = new RequestStream(this.broker(address), path, deserialize);
       streams.set(address, stream);
     }
     return stream;

@@ -7,7 +7,7 @@ export {
   DEFAULT_BATCH_BYTES_MAX,
   DEFAULT_BUFFER_BYTES_MAX,
   DEFAULT_LINGER_MS,
-  IDEMPOTENT_IN_FLIGHT_MAX,
+  IN_FLIGHT_PER_PARTITION_MAX,
   type ProducerOptions,
   type ResolvedProducerOptions,
 } from './producer/options.js';

@@ -13,7 +13,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { fromResponseError, fromServiceError, SluiceError } from '../protocol/errors.js';
 import type { ResponseError__Output } from '../protocol/generated/sluice/v1/ResponseError.js';
-import { uvarintSize, writeUvarint } from '../protocol/varint.js';
 
 export interface StreamedResponse {
   correlationId: number;
@@ -28,17 +27,10 @@ interface Pending<Res> {
   onAbort: (() => void) | undefined;
 }
 
-const WIRE_VARINT = 0;
 const identity = (message: Buffer): Buffer => message;
 
-/** `body` (a serialized request message) with a varint field `field` = `id` appended (proto3 allows any field order). */
-export function withCorrelationId(body: Buffer, field: number, id: number): Buffer {
-  const tag = (field << 3) | WIRE_VARINT;
-  const message = Buffer.allocUnsafe(body.length + uvarintSize(tag) + uvarintSize(id));
-  body.copy(message, 0);
-  writeUvarint(message, writeUvarint(message, body.length, tag), id);
-  return message;
-}
+/** Serializes one request carrying `correlationId` (grpc-js copies the bytes when it sends them). */
+export type EncodeRequest = (correlationId: number) => Buffer;
 
 export class RequestStream<Res extends StreamedResponse> {
   private call: grpc.ClientDuplexStream<Buffer, Res> | undefined;
@@ -46,19 +38,15 @@ export class RequestStream<Res extends StreamedResponse> {
   private nextId = 1;
   private closed = false;
 
-  /**
-   * @param path the stream method, e.g. `/sluice.v1.Broker/FetchStream`
-   * @param correlationField the field number of `correlation_id` in the request message
-   */
+  /** @param path the stream method, e.g. `/sluice.v1.Broker/FetchStream` */
   constructor(
     private readonly client: grpc.Client,
     private readonly path: string,
-    private readonly correlationField: number,
     private readonly deserialize: (bytes: Buffer) => Res,
   ) {}
 
-  /** Sends `body` (the serialized request, without a correlation id) and resolves with its answer. */
-  request(body: Buffer, timeoutMs: number, signal?: AbortSignal): Promise<Res> {
+  /** Sends the request `encode` serializes with the id it is given, and resolves with its answer. */
+  request(encode: EncodeRequest, timeoutMs: number, signal?: AbortSignal): Promise<Res> {
     return new Promise<Res>((resolve, reject) => {
       if (this.closed) return reject(new SluiceError('BROKER_NOT_AVAILABLE', 'client is closed'));
       if (signal?.aborted) return reject(cancelledError());
@@ -75,7 +63,7 @@ export class RequestStream<Res extends StreamedResponse> {
         signal.addEventListener('abort', entry.onAbort, { once: true });
       }
       this.pending.set(id, entry);
-      this.stream().write(withCorrelationId(body, this.correlationField, id));
+      this.stream().write(encode(id));
     });
   }
 

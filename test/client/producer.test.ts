@@ -56,10 +56,13 @@ class FakeBroker implements ProducerTransport {
   }
 
   produce(call: ProduceCall): Promise<{ baseOffset: number }> {
-    // The envelope the real transport sends must carry exactly these fields and bytes.
-    const decoded = decodeRequest(call.request!);
-    expect([decoded.topic, decoded.partition, decoded.acks, decoded.timeoutMs]).to.deep.equal([call.topic, call.partition, call.acks, call.ackTimeoutMs]);
-    expect(Buffer.from(decoded.batch).equals(call.batch)).to.equal(true);
+    // The envelope the real transport sends must carry exactly these fields and bytes, for any
+    // correlation id (rewritten in front of the same batch on every attempt).
+    for (const correlationId of [this.calls.length + 1, 2 ** 40 + 3]) {
+      const decoded = decodeRequest(call.request!(correlationId));
+      expect([decoded.topic, decoded.partition, decoded.acks, decoded.timeoutMs, decoded.correlationId]).to.deep.equal([call.topic, call.partition, call.acks, call.ackTimeoutMs, correlationId]);
+      expect(Buffer.from(decoded.batch).equals(call.batch)).to.equal(true);
+    }
     this.calls.push({ ...call, batch: Buffer.from(call.batch) });
     return new Promise((resolve, reject) => {
       const held = { call, resolve, reject };
@@ -132,11 +135,11 @@ const headerOf = (call: ProduceCall) => validateBatch(call.batch);
 describe('Producer (idempotent, fake transport)', () => {
   it('is idempotent by default with acks=all, 5 in flight; off by default with acks 0/1; refuses idempotence with acks 1', () => {
     expect(resolveProducerOptions()).to.include({ idempotent: true, maxInFlightPerPartition: 5, acks: -1 });
-    expect(resolveProducerOptions({ acks: 1 })).to.include({ idempotent: false, maxInFlightPerPartition: 1 });
-    expect(resolveProducerOptions({ idempotent: false })).to.include({ idempotent: false, maxInFlightPerPartition: 1 });
+    expect(resolveProducerOptions({ acks: 1 })).to.include({ idempotent: false, maxInFlightPerPartition: 5 });
+    expect(resolveProducerOptions({ idempotent: false, maxInFlightPerPartition: 1 })).to.include({ idempotent: false, maxInFlightPerPartition: 1 });
     expect(() => resolveProducerOptions({ acks: 1, idempotent: true })).to.throw(RangeError, /acks=all/);
     expect(() => resolveProducerOptions({ maxInFlightPerPartition: 6 })).to.throw(RangeError);
-    expect(() => resolveProducerOptions({ idempotent: false, maxInFlightPerPartition: 2 })).to.throw(RangeError);
+    expect(() => resolveProducerOptions({ idempotent: false, maxInFlightPerPartition: 0 })).to.throw(RangeError);
   });
 
   it('stamps producer id, epoch and per-partition sequences that grow by record count', async () => {
@@ -297,21 +300,23 @@ describe('Producer (idempotent, fake transport)', () => {
     await p.close();
   });
 
-  it('with idempotent: false sends unstamped batches one at a time per partition', async () => {
-    const broker = new FakeBroker();
-    broker.hold = true;
-    const p = producer(broker, { acks: 1, batchBytesMax: 200 });
-    const sends = [0, 1, 2].map((i) => p.send({ topic: 't', records: [{ value: `v${i}-${'x'.repeat(150)}`, partition: 0 }] }));
-    await until('a request', () => broker.held.length === 1);
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(broker.held).to.have.length(1);
-    expect(headerOf(broker.held[0]!.call)).to.include({ producerId: -1, baseSequence: -1 });
-    broker.hold = false;
-    broker.answerHeld(0, 'process');
-    expect((await Promise.all(sends)).map((m) => m[0]!.offset)).to.deep.equal([0, 1, 2]);
-    expect(broker.producerIds).to.equal(0);
-    await p.close();
-  });
+  for (const [inFlight, expected] of [[undefined, 3], [1, 1]] as const) {
+    it(`with idempotent: false pipelines unstamped batches, ${expected} at a time per partition (maxInFlightPerPartition ${inFlight ?? 'default'})`, async () => {
+      const broker = new FakeBroker();
+      broker.hold = true;
+      const p = producer(broker, { acks: 1, batchBytesMax: 200, ...(inFlight ? { maxInFlightPerPartition: inFlight } : {}) });
+      const sends = [0, 1, 2].map((i) => p.send({ topic: 't', records: [{ value: `v${i}-${'x'.repeat(150)}`, partition: 0 }] }));
+      await until('a request', () => broker.held.length === expected);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(broker.held).to.have.length(expected);
+      for (const held of broker.held) expect(headerOf(held.call)).to.include({ producerId: -1, baseSequence: -1 });
+      broker.hold = false;
+      while (broker.held.length > 0) broker.answerHeld(0, 'process');
+      expect((await Promise.all(sends)).map((m) => m[0]!.offset)).to.deep.equal([0, 1, 2]);
+      expect(broker.producerIds).to.equal(0);
+      await p.close();
+    });
+  }
 
   it('writes the ProduceRequest envelope in front of the batch without copying it (any topic, acks, compression)', async () => {
     for (const [topic, acks, compression] of [

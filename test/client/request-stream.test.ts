@@ -12,7 +12,8 @@ import { brokerApi } from '../../src/protocol/grpc.js';
 
 type Call = grpc.ServerDuplexStream<ProduceRequest__Output, ProduceResponse>;
 const method = () => brokerApi().Broker.service.ProduceStream;
-const body = (topic: string): Buffer => method().requestSerialize({ topic, partition: 0, acks: 1, batch: Buffer.from('x') });
+const body = (topic: string) => (correlationId: number): Buffer =>
+  method().requestSerialize({ topic, partition: 0, acks: 1, batch: Buffer.from('x'), correlationId });
 
 describe('RequestStream', function () {
   this.timeout(10_000);
@@ -43,7 +44,7 @@ describe('RequestStream', function () {
   });
 
   function stream(): RequestStream<ProduceResponse__Output> {
-    return new RequestStream(client, method().path, 6, method().responseDeserialize);
+    return new RequestStream(client, method().path, method().responseDeserialize);
   }
 
   async function failure(promise: Promise<unknown>): Promise<SluiceError> {
@@ -104,7 +105,7 @@ describe('RequestStream', function () {
   it('fails unanswered requests retriably when the broker ends or breaks the stream, then reconnects', async () => {
     onRequest = (request, call) => {
       if (request.topic === 'end') call.end();
-      else if (request.topic === 'break') call.destroy(new Error('boom'));
+      else if (request.topic === 'break') call.emit('error', { code: grpc.status.UNAVAILABLE, details: 'boom' });
       else call.write({ correlationId: request.correlationId, baseOffset: 2 });
     };
     const requests = stream();
@@ -112,7 +113,7 @@ describe('RequestStream', function () {
     expect([ended.code, ended.retriable]).to.deep.equal(['BROKER_NOT_AVAILABLE', true]);
     expect((await requests.request(body('ok'), 5_000)).baseOffset).to.equal(2);
     const broken = await failure(requests.request(body('break'), 5_000));
-    expect(broken.retriable, broken.message).to.equal(true);
+    expect([broken.code, broken.message]).to.deep.equal(['BROKER_NOT_AVAILABLE', 'BROKER_NOT_AVAILABLE: boom']);
     expect((await requests.request(body('ok'), 5_000)).baseOffset).to.equal(2);
     expect(streamsOpened).to.equal(3);
     requests.close();

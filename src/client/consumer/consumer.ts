@@ -329,16 +329,16 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
       const offset = state.fetchOffset!;
       const address = await this.cluster.leaderAddress(state.topic, state.partition);
       this.counters.fetchRequests++;
-      const request = fetchRequestSerialize({
+      const request: FetchRequest = {
         topic: state.topic,
         partition: state.partition,
         offset,
         maxBytes: this.options.maxBytes,
         maxWaitMs: this.options.maxWaitMs,
         minBytes: this.options.minBytes,
-      });
+      };
       const timeoutMs = this.cluster.options.requestTimeoutMs + this.options.maxWaitMs;
-      const response = await this.cluster.fetchStream(address).request(request, timeoutMs, inFlight.signal);
+      const response = await this.cluster.fetchStream(address).request((correlationId) => fetchRequestSerialize({ ...request, correlationId }), timeoutMs, inFlight.signal);
       if (state.epoch !== epoch || this.closed) return;
       state.retryAttempt = 0;
       const bufferWasEmpty = state.buffer.length === state.bufferStart;

@@ -60,8 +60,8 @@ export interface ProducerBatch {
   // Sender state, set once the batch leaves the accumulator.
   /** Encoded once; every retry resends these bytes. */
   encoded: Buffer | undefined;
-  /** The whole ProduceRequest around `encoded` (same memory), when the transport can use it. */
-  request: Buffer | undefined;
+  /** Writes the whole ProduceRequest around `encoded` (same memory, envelope in the headroom) for one attempt's correlation id. */
+  request: ((correlationId: number) => Buffer) | undefined;
   baseSequence: number;
   producerEpoch: number;
   /** Position in the partition's send order. */

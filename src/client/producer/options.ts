@@ -23,9 +23,11 @@ export interface ProducerOptions {
    */
   idempotent?: boolean;
   /**
-   * Produce requests per partition at once. Idempotent: 1 to 5, default 5 (the broker remembers the
-   * last 5 batches per producer, so any retried one is recognised). Not idempotent: only 1, which
-   * keeps order across retries.
+   * Produce requests per partition at once, 1 to 5, default 5 (as Kafka's
+   * max.in.flight.requests.per.connection). Idempotent: the broker remembers the last 5 batches per
+   * producer, so any retried one is recognised and order holds across retries. Not idempotent:
+   * requests reach the leader in the order sent (one stream per broker), so order holds unless a
+   * batch is retried after a later one was stored; set 1 to keep order across retries too.
    */
   maxInFlightPerPartition?: number;
   partitioner?: Partitioner;
@@ -46,7 +48,7 @@ export const DEFAULT_LINGER_MS = 5;
 export const DEFAULT_BATCH_BYTES_MAX = 1024 * 1024;
 export const DEFAULT_BUFFER_BYTES_MAX = 32 * 1024 * 1024;
 /** As in Kafka: the broker keeps the sequence ranges of this many batches per producer and partition. */
-export const IDEMPOTENT_IN_FLIGHT_MAX = 5;
+export const IN_FLIGHT_PER_PARTITION_MAX = 5;
 
 export function parseAcks(value: Acks | 'all' | string | number): Acks {
   if (value === 'all' || value === -1 || value === '-1') return -1;
@@ -69,18 +71,15 @@ export function resolveProducerOptions(options: ProducerOptions = {}): ResolvedP
     compression: options.compression ?? 'none',
     ackTimeoutMs: options.ackTimeoutMs ?? 0,
     idempotent,
-    maxInFlightPerPartition: options.maxInFlightPerPartition ?? (idempotent ? IDEMPOTENT_IN_FLIGHT_MAX : 1),
+    maxInFlightPerPartition: options.maxInFlightPerPartition ?? IN_FLIGHT_PER_PARTITION_MAX,
   };
   if (!(resolved.lingerMs >= 0)) throw new RangeError('lingerMs must be >= 0');
   if (!(resolved.batchBytesMax > 0)) throw new RangeError('batchBytesMax must be > 0');
   if (!(resolved.bufferBytesMax >= resolved.batchBytesMax)) throw new RangeError('bufferBytesMax must be >= batchBytesMax');
   if (!isCompressionCodec(resolved.compression)) throw new RangeError(`unknown compression ${String(resolved.compression)}`);
   const inFlight = resolved.maxInFlightPerPartition;
-  if (idempotent && !(Number.isInteger(inFlight) && inFlight >= 1 && inFlight <= IDEMPOTENT_IN_FLIGHT_MAX)) {
-    throw new RangeError(`maxInFlightPerPartition must be an integer in [1, ${IDEMPOTENT_IN_FLIGHT_MAX}] with idempotence, got ${inFlight}`);
-  }
-  if (!idempotent && inFlight !== 1) {
-    throw new RangeError(`maxInFlightPerPartition must be 1 without idempotence (retries could reorder records), got ${inFlight}`);
+  if (!(Number.isInteger(inFlight) && inFlight >= 1 && inFlight <= IN_FLIGHT_PER_PARTITION_MAX)) {
+    throw new RangeError(`maxInFlightPerPartition must be an integer in [1, ${IN_FLIGHT_PER_PARTITION_MAX}], got ${inFlight}`);
   }
   return resolved;
 }

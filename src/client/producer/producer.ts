@@ -10,13 +10,17 @@
  * answer is lost (connection dropped, timeout) the leader recognises the retry and answers with
  * the original offsets instead of appending a duplicate.
  *
- * Pipelining and ordering: up to `maxInFlightPerPartition` requests per partition (5 idempotent,
- * else 1). The leader refuses a batch whose sequence does not follow the last one it stored
+ * Pipelining and ordering: up to `maxInFlightPerPartition` requests per partition (default 5),
+ * sent in order on one request stream per broker, so they reach the leader in order. Idempotent,
+ * the leader refuses a batch whose sequence does not follow the last one it stored
  * (OUT_OF_ORDER_SEQUENCE), so a later batch can never overtake a failed earlier one. When any
  * in-flight batch of a partition fails with a retriable error (or OUT_OF_ORDER_SEQUENCE while an
  * earlier batch of the partition was unanswered), the partition enters *recovery*: no new batch is
  * sent, the others in flight settle, and the failed ones are resent in sequence order, one at a
  * time, after a backoff (none when only reordering was to blame); then pipelining resumes.
+ *
+ * Without idempotence the same recovery runs, but a batch stored after the failed one stays
+ * before its resend (as in Kafka; `maxInFlightPerPartition: 1` keeps order across retries too).
  *
  * A batch that fails for good (non-retriable error, retries used up) fails its records. With
  * idempotence the partition's sequence now has a hole, so every later batch of the partition that
@@ -427,8 +431,12 @@ export class Producer {
     } else {
       batch.encoded = batch.builder.finish({ compression: this.options.compression });
     }
-    const envelope = { topic: batch.topic, partition: batch.partition, acks: batch.acks, timeoutMs: this.options.ackTimeoutMs, batchBytes: batch.encoded.length };
-    batch.request = batch.builder.withPrefix(produceEnvelopeBytes(envelope), (buf, pos) => writeProduceEnvelope(buf, pos, envelope));
+    const fields = { topic: batch.topic, partition: batch.partition, acks: batch.acks, timeoutMs: this.options.ackTimeoutMs, batchBytes: batch.encoded.length };
+    const builder = batch.builder;
+    batch.request = (correlationId) => {
+      const envelope = { ...fields, correlationId };
+      return builder.withPrefix(produceEnvelopeBytes(envelope), (buf, pos) => writeProduceEnvelope(buf, pos, envelope))!;
+    };
   }
 
   private dispatch(sender: PartitionSender, batch: ProducerBatch): void {

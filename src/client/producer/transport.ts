@@ -17,16 +17,16 @@ export interface ProduceCall {
   ackTimeoutMs: number;
   /** One encoded batch; a retry passes the same bytes. */
   batch: Buffer;
-  /** The serialized ProduceRequest carrying `batch` (produce-request.ts), sent as it is when present (with a correlation id appended). */
-  request?: Buffer;
+  /** Writes the ProduceRequest carrying `batch` with a correlation id (produce-request.ts); else the generated encoder is used. */
+  request?: (correlationId: number) => Buffer;
 }
 
 let requestSerialize: ((request: ProduceRequest) => Buffer) | undefined;
 
 /** ProduceRequest bytes for a call that has no pre-encoded request. */
-function serializeProduceRequest(call: ProduceCall): Buffer {
+function serializeProduceRequest(call: ProduceCall, correlationId: number): Buffer {
   requestSerialize ??= brokerApi().Broker.service.Produce.requestSerialize;
-  return requestSerialize({ topic: call.topic, partition: call.partition, acks: call.acks, timeoutMs: call.ackTimeoutMs, batch: call.batch });
+  return requestSerialize({ topic: call.topic, partition: call.partition, acks: call.acks, timeoutMs: call.ackTimeoutMs, batch: call.batch, correlationId });
 }
 
 export interface ProducerTransport {
@@ -68,7 +68,7 @@ export class ClusterTransport implements ProducerTransport {
     try {
       const address = await this.cluster.leaderAddress(call.topic, call.partition);
       const timeoutMs = this.cluster.options.requestTimeoutMs + call.ackTimeoutMs;
-      const response = await this.cluster.produceStream(address).request(call.request ?? serializeProduceRequest(call), timeoutMs);
+      const response = await this.cluster.produceStream(address).request(call.request ?? ((correlationId) => serializeProduceRequest(call, correlationId)), timeoutMs);
       return { baseOffset: call.acks === 0 ? -1 : response.baseOffset };
     } catch (raw) {
       const err = fromServiceError(raw);
