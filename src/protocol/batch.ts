@@ -134,6 +134,7 @@ export interface BatchStamp {
 }
 
 const BUILDER_INITIAL_BYTES_MIN = 128;
+const EMPTY_BUFFER = Buffer.alloc(0);
 
 /**
  * Encodes records one at a time straight into a growing buffer whose first BATCH_HEADER_BYTES are
@@ -154,13 +155,15 @@ export class BatchBuilder {
   /**
    * `initialBytes`: first buffer size; the buffer doubles as records arrive. `headroomBytes` are
    * kept free before the batch so a request envelope can be written in front of it (`withPrefix`).
+   * `allocate` gives buffers of at least the size asked (a pool may hand out larger ones).
    */
   constructor(
     readonly baseTimestamp: number,
     initialBytes = 16 * 1024,
     private readonly headroomBytes = 0,
+    private readonly allocate: (bytes: number) => Buffer = Buffer.allocUnsafe,
   ) {
-    this.buf = Buffer.allocUnsafe(headroomBytes + Math.max(BUILDER_INITIAL_BYTES_MIN, initialBytes));
+    this.buf = allocate(headroomBytes + Math.max(BUILDER_INITIAL_BYTES_MIN, initialBytes));
     this.pos = headroomBytes + BATCH_HEADER_BYTES;
     this.maxTs = baseTimestamp;
   }
@@ -264,6 +267,17 @@ export class BatchBuilder {
   }
 
   /**
+   * Hands over the buffer the batch was built in, for reuse: neither the builder nor its batch may
+   * be used afterwards. Only the first call gets it (later ones get an empty buffer).
+   */
+  takeBuffer(): Buffer {
+    const buf = this.buf;
+    this.buf = EMPTY_BUFFER;
+    this.finished = undefined;
+    return buf;
+  }
+
+  /**
    * After `finish`: the finished batch with `prefixBytes` written right in front of it by `write`
    * (into the headroom: no copy of the batch), or undefined when the headroom is too small.
    */
@@ -278,7 +292,7 @@ export class BatchBuilder {
 
   private ensure(bytes: number): void {
     if (this.pos + bytes <= this.buf.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
+    const grown = this.allocate(Math.max(this.buf.length * 2, this.pos + bytes));
     this.buf.copy(grown, 0, 0, this.pos);
     this.buf = grown;
   }

@@ -13,6 +13,7 @@
  * Memory is bounded by `bufferBytesMax`: `reserve` waits (FIFO, so callers keep their order) until
  * enough buffered bytes are `release`d by completed batches.
  */
+import { BufferPool } from './buffer-pool.js';
 import { BatchBuilder, type RecordInput } from '../../protocol/batch.js';
 import type { Acks } from './types.js';
 
@@ -80,6 +81,8 @@ export interface AccumulatorOptions {
   onReady: (topic: string, partition: number) => void;
   /** Bytes to keep free in front of each batch of `topic` for a request envelope (default none). */
   headroomBytes?: (topic: string) => number;
+  /** Buffers kept for reuse once their batch is done (see `recycle`); default 8. */
+  pooledBuffers?: number;
 }
 
 /** Batch header plus slack; keeps estimates at or above the encoded size. */
@@ -87,6 +90,7 @@ export const BATCH_OVERHEAD_BYTES = 69;
 /** Length, attributes, timestamp and offset deltas, TTL, key and value lengths, header count. */
 export const RECORD_OVERHEAD_BYTES = 24;
 const HEADER_OVERHEAD_BYTES = 10;
+const DEFAULT_POOLED_BUFFERS = 8;
 /** Never start a batch buffer smaller than this. */
 const BATCH_BUFFER_INITIAL_BYTES_MIN = 4096;
 
@@ -119,7 +123,10 @@ export class RecordAccumulator {
   private readonly timers: Timers;
   private usedBytes = 0;
 
+  private readonly buffers: BufferPool;
+
   constructor(private readonly options: AccumulatorOptions) {
+    this.buffers = new BufferPool(options.pooledBuffers ?? DEFAULT_POOLED_BUFFERS, 2 * options.batchBytesMax);
     this.timers = options.timers ?? REAL_TIMERS;
   }
 
@@ -145,6 +152,11 @@ export class RecordAccumulator {
       return undefined;
     }
     return new Promise((resolve) => this.spaceWaiters.push({ bytes, resolve }));
+  }
+
+  /** A sent batch is done (acknowledged, or failed for good): its buffer may hold the next one. */
+  recycle(batch: ProducerBatch): void {
+    this.buffers.give(batch.builder.takeBuffer());
   }
 
   release(bytes: number): void {
@@ -198,7 +210,7 @@ export class RecordAccumulator {
       topic: queue.topic,
       partition: queue.partition,
       acks,
-      builder: new BatchBuilder(timestamp, initialBytes, queue.headroomBytes),
+      builder: new BatchBuilder(timestamp, initialBytes, queue.headroomBytes, this.buffers.take),
       segments: [],
       sizeBytes: BATCH_OVERHEAD_BYTES,
       sendable: false,

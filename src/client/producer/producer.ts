@@ -520,6 +520,7 @@ export class Producer {
 
   private release(batch: ProducerBatch): void {
     this.accumulator.release(batch.sizeBytes);
+    this.accumulator.recycle(batch);
   }
 
   private isIdle(): boolean {
