@@ -16,7 +16,7 @@ build: install
 	npx tsc -p tsconfig.json
 
 run: build
-	node dist/src/broker/main.js --data-dir ./data
+	bin/sluice-broker --data-dir ./data
 
 test: build
 	npx mocha

@@ -32,7 +32,7 @@ port_open() { node -e "require('net').connect($1,'127.0.0.1').on('connect',()=>p
 SLUICE_PORT=$(free_port); SLUICE_HTTP=$(free_port); REDIS_PORT=$(free_port); NATS_PORT=$(free_port)
 mkdir -p "$WORK/sluice" "$WORK/redis" "$WORK/nats"
 
-node dist/src/broker/main.js --data-dir "$WORK/sluice" --host 127.0.0.1 --port "$SLUICE_PORT" --http-port "$SLUICE_HTTP" >"$WORK/sluice.log" 2>&1 &
+bin/sluice-broker --data-dir "$WORK/sluice" --host 127.0.0.1 --port "$SLUICE_PORT" --http-port "$SLUICE_HTTP" >"$WORK/sluice.log" 2>&1 &
 PIDS+=($!)
 redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$WORK/redis" --appendonly yes --appendfsync everysec --save '' >"$WORK/redis.log" 2>&1 &
 PIDS+=($!)

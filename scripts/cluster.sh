@@ -99,8 +99,8 @@ start_process() {
   mkdir -p "$RUN_DIR" "$(prop "$n" data.dir "cluster/data/$n")"
   touch "$log"
   LOG_START[$n]=$(($(stat -c %s "$log") + 1))
-  printf '=== start %s: %s %s --config %s\n' "$(date '+%F %T')" "$NODE_BIN" "$BROKER_JS" "$(config_of "$n")" >>"$log"
-  $SETSID nohup "$NODE_BIN" "$BROKER_JS" --config "$(config_of "$n")" >>"$log" 2>&1 </dev/null &
+  printf '=== start %s: bin/sluice-broker --config %s\n' "$(date '+%F %T')" "$(config_of "$n")" >>"$log"
+  SLUICE_NODE_BIN="$NODE_BIN" $SETSID nohup bin/sluice-broker --config "$(config_of "$n")" >>"$log" 2>&1 </dev/null &
   echo $! >"$(pid_file "$n")"
   say "broker $n started (pid $!, log $log)"
 }
