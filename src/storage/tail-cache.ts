@@ -30,7 +30,7 @@ export class TailCache {
     if (batch.length > this.bytesMax) return;
     const key = cacheKey(logId, entryIndex);
     this.remove(key);
-    this.entries.set(key, batch);
+    this.entries.set(key, ownMemory(batch));
     this.bytes += batch.length;
     for (const [oldKey, oldBatch] of this.entries) {
       if (this.bytes <= this.bytesMax) break;
@@ -54,4 +54,17 @@ export class TailCache {
 
 function cacheKey(logId: number, entryIndex: number): string {
   return `${logId}:${entryIndex}`;
+}
+
+/**
+ * `batch`, or a copy of it when it is a small view of a much larger buffer (a small produce request
+ * or a Raft frame arrives as a slice of a gRPC read chunk): cached as it is, it would pin the whole
+ * chunk, and the byte bound would count a fraction of the memory held. Seen as +40 MiB of broker
+ * RSS after ten seconds of small batches.
+ */
+function ownMemory(batch: Buffer): Buffer {
+  if (batch.byteLength * 2 >= batch.buffer.byteLength) return batch;
+  const copy = Buffer.allocUnsafeSlow(batch.byteLength);
+  batch.copy(copy);
+  return copy;
 }
