@@ -2,7 +2,9 @@
  * `node dist/scripts/bench-compare/main.js --sluice H:P --sluice-metrics URL --redis H:P --nats H:P`:
  * runs the same workloads against Sluice, Redis Streams and NATS JetStream (already running; see
  * scripts/bench-compare.sh, which starts and stops them) and prints one side-by-side table.
- * Sizes can be scaled with RECORDS_100B, RECORDS_1KIB, E2E_RATE, E2E_SECONDS.
+ * Sizes can be scaled with RECORDS_100B, RECORDS_1KIB, E2E_RATE, E2E_SECONDS. The 100 B records
+ * produced first are the backlog the consume row reads: 5,000,000 by default, as issue 6 states it
+ * (NATS takes minutes to store them on this machine).
  */
 import { parseArgs } from 'node:util';
 import type { BenchResult } from '../../src/bench/report.js';
@@ -12,8 +14,8 @@ import { RedisWorkloads } from './redis.js';
 import { SluiceWorkloads } from './sluice.js';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
-const RECORDS_100B = env('RECORDS_100B', 1_000_000);
-const RECORDS_1KIB = env('RECORDS_1KIB', 300_000);
+const RECORDS_100B = env('RECORDS_100B', 5_000_000);
+const RECORDS_1KIB = env('RECORDS_1KIB', 1_000_000);
 const E2E_RATE = env('E2E_RATE', 10_000);
 const E2E_SECONDS = env('E2E_SECONDS', 10);
 
