@@ -16,9 +16,9 @@ export class SluiceWorkloads implements Workloads {
   ) {}
 
   private bench(mode: string, args: string[]): Promise<BenchResult> {
-    const argv = [SLUICE_BIN, '--bootstrap', this.bootstrap, '--json', 'bench', mode, '--broker-metrics', this.metricsUrl, ...args];
+    const argv = ['--bootstrap', this.bootstrap, '--json', 'bench', mode, '--broker-metrics', this.metricsUrl, ...args];
     return new Promise((resolve, reject) => {
-      execFile(process.execPath, argv, { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+      execFile(SLUICE_BIN, argv, { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
         if (err) reject(new Error(`sluice bench ${mode} failed: ${err.message}\n${stderr}`));
         else resolve(JSON.parse(stdout) as BenchResult);
       });

@@ -23,7 +23,7 @@ function runCli(
   feed: (stdin: NodeJS.WritableStream) => Promise<void> | void = (stdin) => void stdin.end(),
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SLUICE_BIN, '--bootstrap', bootstrap, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(SLUICE_BIN, ['--bootstrap', bootstrap, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -27,7 +27,7 @@ interface Proc {
 }
 
 function runProcess(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
-  const child = spawn(process.execPath, [command, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   const proc: Proc = { child, stdout: '', exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
   child.stdout!.on('data', (chunk: Buffer) => (proc.stdout += chunk.toString()));
   child.stderr!.on('data', () => undefined);
@@ -231,7 +231,7 @@ describe('groups: consumer groups against a broker process', function () {
     const processed = new Set<string>();
     let crashes = 0;
     for (let run = 0; run < 10; run++) {
-      const proc = runProcess(POISON_FIXTURE, [bootstrap, 'poison', 'poison-g', 'POISON', '3']);
+      const proc = runProcess(process.execPath, [POISON_FIXTURE, bootstrap, 'poison', 'poison-g', 'POISON', '3']);
       processes.push(proc);
       const code = await proc.exited;
       for (const line of proc.stdout.split('\n')) if (line) processed.add(line);
