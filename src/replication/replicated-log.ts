@@ -9,6 +9,7 @@
  */
 import { BATCH_HEADER_BYTES, encodeControlBatch, readBatchHeader, stampBatch, validateBatch, type BatchHeader } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
+import { ownMemory } from '../protocol/own-memory.js';
 import { Raft, type Entry, type HardState, type Message, type RaftLimits, type Ready, type Rng } from '../raft/index.js';
 import type { LogStore, PartitionLog } from '../storage/types.js';
 import { LogRaftStorage } from './log-raft-storage.js';
@@ -90,6 +91,8 @@ export class ReplicatedLog {
   private readonly persistWaiters: Waiter[] = [];
   private readonly commitWaiters: Waiter[] = [];
   private readonly commitHistory: number[] = [];
+  /** Batches this node proposed: validated by the produce path already, not again when stored. */
+  private readonly ownProposals = new WeakSet<Uint8Array>();
   private ticks = 0;
   /** Tick at which each peer last answered us. */
   private readonly lastHeardTick = new Map<number, number>();
@@ -215,6 +218,7 @@ export class ReplicatedLog {
     const baseOffset = this.nextOffset;
     const term = this.raft.term;
     stampBatch(batch, baseOffset, term);
+    this.ownProposals.add(batch);
     const result = this.raft.propose(batch);
     if (!result.ok) {
       if (result.reason === 'uncommittedBytesLimit') {
@@ -322,9 +326,10 @@ export class ReplicatedLog {
       stampBatch(control, this.options.log.logEndOffset(), entry.term);
       return control;
     }
-    // Entries from the network share memory with their whole inbound frame: keep a copy of our own.
-    // A leader's own proposals are already the Buffer it stamped.
-    const batch = Buffer.isBuffer(entry.data) && entry.data.buffer.byteLength === entry.data.length ? entry.data : Buffer.from(entry.data);
+    // Entries from the network share memory with their whole inbound frame, a leader's proposals
+    // with their request: keep a copy of small slices only.
+    const batch = ownMemory(entry.data);
+    if (this.ownProposals.has(entry.data)) return batch;
     if (batch.length < BATCH_HEADER_BYTES) throw new SluiceError('CORRUPT_BATCH', `entry ${entry.index} is ${batch.length} bytes`);
     if (readBatchHeader(batch).recordCount > 0) validateBatch(batch);
     return batch;
