@@ -1,0 +1,108 @@
+/**
+ * ReplicatedLog over the in-memory transport and store: what a replica stores is what the leader
+ * proposed, and a follower refuses an entry whose batch was damaged on the way (the leader checks
+ * only its own proposals, which the produce path validated before proposing).
+ */
+import { expect } from 'chai';
+import { encodeBatch, readBatchHeader } from '../../src/protocol/batch.js';
+import { seededRng } from '../../src/raft/index.js';
+import { ReplicatedLog } from '../../src/replication/replicated-log.js';
+import { MemoryRaftTransportHub } from '../../src/replication/transport-memory.js';
+import { openMemoryLogStore } from '../../src/storage/index.js';
+import { waitFor } from '../helpers/broker-process.js';
+
+const GROUP = 'orders/0';
+
+async function group(hub: MemoryRaftTransportHub, voters: number[]): Promise<Map<number, ReplicatedLog>> {
+  const replicas = new Map<number, ReplicatedLog>();
+  for (const id of voters) {
+    const store = openMemoryLogStore();
+    const transport = hub.transport(id);
+    const replicated = await ReplicatedLog.open({
+      group: GROUP,
+      selfId: id,
+      voters,
+      log: await store.openLog(id),
+      store,
+      transport,
+      random: seededRng(id),
+      limits: { electionTicks: 5, heartbeatTicks: 1 },
+    });
+    transport.onMessage((_from, _group, message) => replicated.step(message));
+    replicas.set(id, replicated);
+  }
+  return replicas;
+}
+
+function batchOf(values: string[]): Buffer {
+  return encodeBatch(values.map((value) => ({ value: Buffer.from(value) })));
+}
+
+describe('ReplicatedLog', function () {
+  this.timeout(20_000);
+  let ticker: NodeJS.Timeout | undefined;
+
+  afterEach(() => clearInterval(ticker));
+
+  async function elect(replicas: Map<number, ReplicatedLog>, leaderId: number): Promise<ReplicatedLog> {
+    ticker = setInterval(() => {
+      for (const replica of replicas.values()) replica.tick();
+    }, 5);
+    replicas.get(leaderId)!.campaign();
+    return waitFor(`broker ${leaderId} leads`, () => (replicas.get(leaderId)!.isLeader ? replicas.get(leaderId)! : undefined), 10_000);
+  }
+
+  it('stores on every replica the bytes the leader proposed, offsets gapless from 0', async () => {
+    const hub = new MemoryRaftTransportHub();
+    const replicas = await group(hub, [1, 2, 3]);
+    const leader = await elect(replicas, 1);
+    const proposed = [batchOf(['a', 'b']), batchOf(['c'])];
+    const proposals = proposed.map((batch) => leader.propose(batch, readBatchHeader(batch)));
+    await Promise.all(proposals.map((proposal) => proposal.committed));
+    expect(proposals.map((proposal) => proposal.baseOffset)).to.deep.equal([0, 2]);
+    for (const [id, replica] of replicas) {
+      await waitFor(`replica ${id} has both batches`, () => (replica.log.logEndOffset() === 3 ? true : undefined));
+      const log = replica.log;
+      const stored = await log.readEntries(log.firstEntryIndex(), log.lastEntryIndex() + 1, 1 << 20);
+      // The leader's no-op (a zero-record control batch) comes first; then the stamped batches as proposed.
+      expect(stored.filter((batch) => readBatchHeader(batch).recordCount > 0).map((batch) => batch.toString('hex'))).to.deep.equal(
+        proposed.map((batch) => batch.toString('hex')),
+      );
+    }
+  });
+
+  it('a follower refuses an entry whose batch was damaged in transit and stores nothing of it', async () => {
+    const hub = new MemoryRaftTransportHub();
+    const replicas = await group(hub, [1, 2]);
+    const leader = await elect(replicas, 1);
+    const follower = replicas.get(2)!;
+    hub.setFilter((_from, to, _group, message) => {
+      if (to === 2 && message.type === 'append') {
+        message.entries = message.entries.map((entry) => {
+          const damaged = Buffer.from(entry.data);
+          if (readBatchHeader(damaged).recordCount > 0) damaged[damaged.length - 1]! ^= 0xff;
+          return { ...entry, data: damaged };
+        });
+      }
+      return true;
+    });
+    // The follower stops replicating the group and says so (an operator must look at it).
+    const reported: unknown[][] = [];
+    const consoleError = console.error;
+    console.error = (...args: unknown[]) => void reported.push(args);
+    try {
+      const batch = batchOf(['x', 'y']);
+      const proposal = leader.propose(batch, readBatchHeader(batch));
+      await proposal.persisted; // the leader stored its own proposal without checking it again
+      expect(leader.log.logEndOffset()).to.equal(2);
+      let committed = false;
+      void proposal.committed.then(() => (committed = true), () => undefined);
+      const [, error] = await waitFor('the follower to refuse the entry', () => reported.find((args) => String(args[0]).includes(`replication of ${GROUP} stopped`)));
+      expect((error as { code?: string }).code).to.equal('CORRUPT_BATCH');
+      expect(follower.log.logEndOffset()).to.equal(0);
+      expect(committed).to.equal(false);
+    } finally {
+      console.error = consoleError;
+    }
+  });
+});
