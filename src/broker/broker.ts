@@ -71,7 +71,7 @@ export function partitionGroup(topic: TopicMetadata, partition: number): string 
 
 export class Broker {
   private readonly partitions = new Map<string, Partition>();
-  private readonly fetchAborts = new AbortController();
+  private waitingStopped = false;
   private reconciling: Promise<void> = Promise.resolve();
   private imageWaiters: Array<{ version: number; resolve(): void }> = [];
   private balanceTimer: NodeJS.Timeout | undefined;
@@ -238,8 +238,9 @@ export class Broker {
 
   fetch(topic: string, index: number, offset: number, maxBytes: number, maxWaitMs: number, minBytes: number, signal?: AbortSignal): Promise<FetchResult> {
     const partition = this.partition(topic, index);
-    const signals = signal ? AbortSignal.any([signal, this.fetchAborts.signal]) : this.fetchAborts.signal;
-    return partition.fetch({ offset, maxBytes, maxWaitMs, minBytes, signal: signals });
+    // Not AbortSignal.any with a broker-wide signal: each call would leave a WeakRef on the
+    // long-lived signals (the broker's, a request stream's) until a GC cleans it up.
+    return partition.fetch({ offset, maxBytes, maxWaitMs: this.waitingStopped ? 0 : maxWaitMs, minBytes, ...(signal ? { signal } : {}) });
   }
 
   /** Resolves once this broker's metadata image reached `version`. */
@@ -404,8 +405,8 @@ export class Broker {
 
   /** Wakes long-polls so in-flight fetches answer now; later fetches answer without waiting. */
   stopWaiting(): void {
-    this.fetchAborts.abort();
-    for (const partition of this.allPartitions()) partition.wakeFetchers();
+    this.waitingStopped = true;
+    for (const partition of this.allPartitions()) partition.stopWaiting();
   }
 
   async close(): Promise<void> {

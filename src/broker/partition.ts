@@ -71,6 +71,7 @@ export class Partition {
   readonly index: number;
   readonly replicated: ReplicatedLog;
   private waiters = new Set<() => void>();
+  private waitingStopped = false;
   private producers: ProducerStateTable | undefined;
   /** The term `producers` was rebuilt in; a new term rebuilds it from the log. */
   private producersTerm = -1;
@@ -108,6 +109,12 @@ export class Partition {
     const waiters = this.waiters;
     this.waiters = new Set();
     for (const wake of waiters) wake();
+  }
+
+  /** The broker is stopping: waiting fetches answer now, later ones do not wait. */
+  stopWaiting(): void {
+    this.waitingStopped = true;
+    this.wakeFetchers();
   }
 
   private requireLeader(): void {
@@ -192,7 +199,8 @@ export class Partition {
       this.checkOffset(spec.offset);
       const result = await this.readCommitted(spec.offset, spec.maxBytes);
       const remainingMs = deadline - this.now();
-      if (result.bytes >= Math.max(spec.minBytes, 1) || result.nextOffset !== spec.offset || remainingMs <= 0 || spec.signal?.aborted) {
+      const done = remainingMs <= 0 || spec.signal?.aborted === true || this.waitingStopped;
+      if (done || result.bytes >= Math.max(spec.minBytes, 1) || result.nextOffset !== spec.offset) {
         return result;
       }
       await this.waitForData(remainingMs, spec.signal);

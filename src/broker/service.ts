@@ -3,6 +3,7 @@
  * a gRPC status carrying a stable error code. A bad request never takes the broker down.
  */
 import type * as grpc from '@grpc/grpc-js';
+import { setMaxListeners } from 'node:events';
 import { SluiceError } from '../protocol/errors.js';
 import type { AdminHandlers } from '../protocol/generated/sluice/v1/Admin.js';
 import type { BrokerHandlers } from '../protocol/generated/sluice/v1/Broker.js';
@@ -108,6 +109,8 @@ export function streamed<Req extends { correlationId: number }, Res>(
 ): grpc.handleBidiStreamingCall<Req, Res> {
   return (call) => {
     const cancelled = new AbortController();
+    // Every long-poll waiting on this stream listens to it: one per partition a consumer reads.
+    setMaxListeners(0, cancelled.signal);
     let unanswered = 0;
     let ending = false;
     let done = false;

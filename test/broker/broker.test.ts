@@ -199,6 +199,24 @@ describe('broker process', function () {
     expect(fetchById.get(23)!.highWatermark).to.equal(5);
   });
 
+  it('parks a long-poll per partition on one fetch stream and answers each when its partition gets data', async () => {
+    const partitions = 16;
+    await client.createTopic({ name: 'wide', partitions, replicationFactor: 1 });
+    const stream = client.broker.FetchStream();
+    const answers = new Map<number, number>();
+    stream.on('data', (answer: { correlationId: number; records: Buffer; error: unknown }) => answers.set(answer.correlationId, answer.records.length));
+    stream.on('error', () => undefined);
+    for (let p = 0; p < partitions; p++) stream.write({ correlationId: p + 1, topic: 'wide', partition: p, offset: 0, maxWaitMs: 20_000 });
+    await waitFor('16 parked fetches', async () => {
+      const body = await (await fetch(`http://127.0.0.1:${broker.httpPort}/metrics`)).text();
+      return /^sluice_requests_in_flight\{method="Fetch"\} 16$/m.test(body) ? true : undefined;
+    });
+    for (let p = 0; p < partitions; p++) await client.produce({ topic: 'wide', partition: p, acks: 1, batch: encodeBatch(records(1, `w${p}`)) });
+    await waitFor('every fetch answered with its record', () => (answers.size === partitions && [...answers.values()].every((n) => n > 0) ? true : undefined));
+    stream.end();
+    expect(broker.output).to.not.match(/MaxListenersExceeded|memory leak/i);
+  });
+
   it('applies the topic default message.ttl.ms and retention deletes the expired head', async () => {
     await client.createTopic({ name: 'topicttl', partitions: 1, replicationFactor: 1, configs: { 'message.ttl.ms': '200' } });
     await client.produce({ topic: 'topicttl', partition: 0, acks: 1, batch: encodeBatch(records(4, 'old')) });
