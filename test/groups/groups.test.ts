@@ -1,25 +1,13 @@
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Admin, Cluster, Consumer, createClient, GroupAdmin, GroupConsumer, Producer, resolveClientOptions, SluiceError, type GroupMessage } from '../../src/client/index.js';
-import { BrokerProcess, PROJECT_ROOT, waitFor } from '../helpers/broker-process.js';
+import { BrokerProcess, freePort, PROJECT_ROOT, waitFor } from '../helpers/broker-process.js';
 
 const SLUICE = join(PROJECT_ROOT, 'bin/sluice');
 const POISON_FIXTURE = join(PROJECT_ROOT, 'dist/test/groups/fixtures/poison-consumer.js');
 
 /** A port the OS says is free: the broker advertises its configured port, so 0 would not do. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 interface Proc {
   child: ChildProcess;
   stdout: string;

@@ -1,8 +1,9 @@
 /**
- * Runs a real broker process for integration tests: random ports (the OS picks), a temporary data
- * directory, and a cleanup that kills the process and removes the directory even when a test fails.
+ * Runs a real broker process for integration tests: free ports, a temporary data directory, and a
+ * cleanup that kills the process and removes the directory even when a test fails.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -16,13 +17,40 @@ export interface BrokerProcessOptions {
   dataDir?: string;
   /** Extra flags, e.g. ['--retention-check-interval-ms', '100']. */
   args?: string[];
-  /** Fixed ports (a restart keeps its address); 0 lets the OS pick. */
+  /** Fixed ports (a restart keeps its address); free ones from `freePort()` otherwise. */
   port?: number;
   httpPort?: number;
   /** Whether cleanup() removes dataDir; defaults to true when this call made it. */
   ownsDataDir?: boolean;
   /** Wait for /readyz (registered, metadata loaded); default true. Cluster members started one by one pass false. */
   waitReady?: boolean;
+}
+
+/**
+ * Test ports come from below Linux's ephemeral range (32768-60999): a broker restarted on its old
+ * port must find it free, and a port the OS handed out once may meanwhile be the local end of some
+ * outgoing connection (peers reconnecting to the stopped broker), which failed restarts with
+ * EADDRINUSE. Each test process walks its own stretch of the range (from its pid), skipping ports
+ * in use.
+ */
+const TEST_PORTS_FIRST = 20_000;
+const TEST_PORTS_COUNT = 12_000;
+let nextTestPort = (process.pid * 97) % TEST_PORTS_COUNT;
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolveFree) => {
+    const server = createServer();
+    server.once('error', () => resolveFree(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolveFree(true)));
+  });
+}
+
+export async function freePort(): Promise<number> {
+  for (let tries = 0; tries < TEST_PORTS_COUNT; tries++) {
+    const port = TEST_PORTS_FIRST + (nextTestPort++ % TEST_PORTS_COUNT);
+    if (await portIsFree(port)) return port;
+  }
+  throw new Error('no free test port below the ephemeral range');
 }
 
 export class BrokerProcess {
@@ -54,8 +82,8 @@ export class BrokerProcess {
         BROKER_MAIN,
         '--data-dir', dataDir,
         '--host', '127.0.0.1',
-        '--port', String(options.port ?? 0),
-        '--http-port', String(options.httpPort ?? 0),
+        '--port', String(options.port ?? (await freePort())),
+        '--http-port', String(options.httpPort ?? (await freePort())),
         ...(options.args ?? []),
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },

@@ -2,20 +2,8 @@
  * A cluster of real broker processes for integration tests: free loopback ports picked up front (the
  * brokers must know each other's addresses), temporary data directories, cleanup even on failure.
  */
-import { createServer } from 'node:net';
-import { BrokerProcess, waitFor } from './broker-process.js';
+import { BrokerProcess, freePort, waitFor } from './broker-process.js';
 import { RawClient } from './raw-client.js';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 export class TestCluster {
   private constructor(readonly brokers: Map<number, BrokerProcess>) {}

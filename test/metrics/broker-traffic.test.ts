@@ -3,8 +3,7 @@
  * they arrive), and after that traffic /metrics exposes throughput, latency, offsets and process series.
  */
 import { expect } from 'chai';
-import { createServer } from 'node:net';
-import { BrokerProcess, waitFor } from '../helpers/broker-process.js';
+import { BrokerProcess, freePort, waitFor } from '../helpers/broker-process.js';
 import { createClient, type CompressionCodec, type ConsumedRecord, type Sluice } from '../../src/client/index.js';
 
 const CODECS: CompressionCodec[] = ['lz4', 'gzip', 'none'];
@@ -19,17 +18,6 @@ function recordsFor(codec: CompressionCodec): Array<{ key: string; value: Buffer
 }
 
 /** A port the OS considers free: the broker advertises its configured port, so 0 will not do. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 async function scrape(broker: BrokerProcess, path: string): Promise<{ status: number; body: string }> {
   const response = await fetch(`http://127.0.0.1:${broker.httpPort}${path}`);
   return { status: response.status, body: await response.text() };
