@@ -199,7 +199,9 @@ describe('cluster of three broker processes', function () {
     // Its log line may still be in the pipe when the leader already counts it in sync.
     await waitFor('the follower to log its jump to the leader\'s log start', () =>
       /jump\/0@\d+: behind the leader's log start; jumps to offset \d+/.test(restarted.output) ? true : undefined,
-    );
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\nfollower ${follower} output:\n${restarted.output.slice(-4000)}`);
+    });
     expect(restarted.output, 'replication errors on the follower').to.not.match(/replication of .* stopped/);
     const records = await readFromLeader(cluster, 'jump', 0, leader);
     expect(records[0]!.offset).to.be.at.least(logStart);
