@@ -36,6 +36,7 @@ import { crc32c } from '@node-rs/crc32';
 import { codecFromId, codecId, compress, decompress, type CompressionCodec } from './compression.js';
 import { SluiceError } from './errors.js';
 import { Reader, varintSize, writeVarint } from './varint.js';
+import { readInt64BE, writeInt64BE } from './int64.js';
 
 export const BATCH_HEADER_BYTES = 69;
 export const MAGIC = 2;
@@ -248,18 +249,18 @@ export class BatchBuilder {
       this.buf.set(body, headroom + BATCH_HEADER_BYTES);
       buf = this.buf.subarray(headroom);
     }
-    buf.writeBigInt64BE(0n, 0);
+    writeInt64BE(buf, 0, 0);
     buf.writeInt32BE(buf.length - BATCH_LENGTH_PREFIX_BYTES, 8);
     buf.writeInt32BE(0, 12);
     buf.writeInt8(MAGIC, 16);
     buf.writeInt16BE(codecId(codec) | (this.allHaveTtl ? ATTR_ALL_RECORDS_HAVE_TTL : 0), 21);
     buf.writeInt32BE(this.count - 1, 23);
-    buf.writeBigInt64BE(BigInt(this.baseTimestamp), 27);
-    buf.writeBigInt64BE(BigInt(this.maxTs), 35);
-    buf.writeBigInt64BE(BigInt(stamp.producerId ?? -1), 43);
+    writeInt64BE(buf, this.baseTimestamp, 27);
+    writeInt64BE(buf, this.maxTs, 35);
+    writeInt64BE(buf, stamp.producerId ?? -1, 43);
     buf.writeInt16BE(stamp.producerEpoch ?? -1, 51);
     buf.writeInt32BE(stamp.baseSequence ?? -1, 53);
-    buf.writeBigInt64BE(BigInt(this.expireTs), 57);
+    writeInt64BE(buf, this.expireTs, 57);
     buf.writeInt32BE(this.count, 65);
     buf.writeUInt32BE(crc32c(buf.subarray(CRC_START)), CRC_OFFSET);
     this.finished = buf;
@@ -330,18 +331,18 @@ export function encodeBatch(records: readonly RecordInput[], options: EncodeOpti
 export function encodeControlBatch(options: { nowMs?: number } = {}): Buffer {
   const nowMs = options.nowMs ?? Date.now();
   const buf = Buffer.allocUnsafe(BATCH_HEADER_BYTES);
-  buf.writeBigInt64BE(0n, 0);
+  writeInt64BE(buf, 0, 0);
   buf.writeInt32BE(buf.length - BATCH_LENGTH_PREFIX_BYTES, 8);
   buf.writeInt32BE(0, 12);
   buf.writeInt8(MAGIC, 16);
   buf.writeInt16BE(ATTR_CONTROL, 21);
   buf.writeInt32BE(-1, 23);
-  buf.writeBigInt64BE(BigInt(nowMs), 27);
-  buf.writeBigInt64BE(BigInt(nowMs), 35);
-  buf.writeBigInt64BE(-1n, 43);
+  writeInt64BE(buf, nowMs, 27);
+  writeInt64BE(buf, nowMs, 35);
+  writeInt64BE(buf, -1, 43);
   buf.writeInt16BE(-1, 51);
   buf.writeInt32BE(-1, 53);
-  buf.writeBigInt64BE(-1n, 57);
+  writeInt64BE(buf, -1, 57);
   buf.writeInt32BE(0, 65);
   buf.writeUInt32BE(crc32c(buf.subarray(CRC_START)), CRC_OFFSET);
   return buf;
@@ -356,19 +357,19 @@ export function readBatchHeader(buf: Buffer, pos = 0): BatchHeader {
     throw new SluiceError('CORRUPT_BATCH', `batch header needs ${BATCH_HEADER_BYTES} bytes, got ${buf.length - pos}`);
   }
   return {
-    baseOffset: Number(buf.readBigInt64BE(pos)),
+    baseOffset: readInt64BE(buf, pos),
     batchLength: buf.readInt32BE(pos + 8),
     leaderEpoch: buf.readInt32BE(pos + 12),
     magic: buf.readInt8(pos + 16),
     crc: buf.readUInt32BE(pos + 17),
     attributes: buf.readInt16BE(pos + 21),
     lastOffsetDelta: buf.readInt32BE(pos + 23),
-    firstTimestamp: Number(buf.readBigInt64BE(pos + 27)),
-    maxTimestamp: Number(buf.readBigInt64BE(pos + 35)),
-    producerId: Number(buf.readBigInt64BE(pos + 43)),
+    firstTimestamp: readInt64BE(buf, pos + 27),
+    maxTimestamp: readInt64BE(buf, pos + 35),
+    producerId: readInt64BE(buf, pos + 43),
     producerEpoch: buf.readInt16BE(pos + 51),
     baseSequence: buf.readInt32BE(pos + 53),
-    expireTimestamp: Number(buf.readBigInt64BE(pos + 57)),
+    expireTimestamp: readInt64BE(buf, pos + 57),
     recordCount: buf.readInt32BE(pos + 65),
   };
 }
@@ -403,7 +404,7 @@ export function validateBatch(buf: Buffer, options: { allowZeroRecords?: boolean
 
 /** Writes the leader-assigned base offset and leader epoch in place; the CRC stays valid. */
 export function stampBatch(buf: Buffer, baseOffset: number, leaderEpoch: number, pos = 0): void {
-  buf.writeBigInt64BE(BigInt(baseOffset), pos);
+  writeInt64BE(buf, baseOffset, pos);
   buf.writeInt32BE(leaderEpoch, pos + 12);
 }
 

@@ -4,6 +4,7 @@ import { batchSize, readBatchHeader, type BatchHeader } from '../protocol/batch.
 import { SluiceError } from '../protocol/errors.js';
 import type { LogIndex } from './log-index.js';
 import type { BatchMeta } from './types.js';
+import { readInt64BE, writeInt64BE } from '../protocol/int64.js';
 
 const META_FORMAT_VERSION = 2;
 /**
@@ -39,15 +40,15 @@ export function metaOfBatch(batch: Buffer, entryIndex: number): BatchMeta {
 export function packMeta(meta: BatchMeta): Buffer {
   const value = Buffer.allocUnsafe(PACKED_META_BYTES);
   value.writeUInt8(META_FORMAT_VERSION, 0);
-  value.writeBigInt64BE(BigInt(meta.baseOffset), 1);
+  writeInt64BE(value, meta.baseOffset, 1);
   value.writeInt32BE(meta.lastOffset - meta.baseOffset, 9);
   value.writeUInt32BE(meta.sizeBytes, 13);
   value.writeInt32BE(meta.recordCount, 17);
-  value.writeBigInt64BE(BigInt(meta.maxTimestamp), 21);
+  writeInt64BE(value, meta.maxTimestamp, 21);
   value.writeInt32BE(meta.leaderEpoch, 29);
   value.writeInt16BE(meta.attributes, 33);
-  value.writeBigInt64BE(BigInt(meta.expireTimestamp), 35);
-  value.writeBigInt64BE(BigInt(meta.producerId), 43);
+  writeInt64BE(value, meta.expireTimestamp, 35);
+  writeInt64BE(value, meta.producerId, 43);
   value.writeInt16BE(meta.producerEpoch, 51);
   value.writeInt32BE(meta.baseSequence, 53);
   return value;
@@ -56,18 +57,18 @@ export function packMeta(meta: BatchMeta): Buffer {
 export function unpackMeta(entryIndex: number, value: Buffer): BatchMeta {
   assert.equal(value.length, PACKED_META_BYTES, `index value must be ${PACKED_META_BYTES} bytes`);
   assert.equal(value.readUInt8(0), META_FORMAT_VERSION, 'unknown index value version');
-  const baseOffset = Number(value.readBigInt64BE(1));
+  const baseOffset = readInt64BE(value, 1);
   return {
     entryIndex,
     baseOffset,
     lastOffset: baseOffset + value.readInt32BE(9),
     sizeBytes: value.readUInt32BE(13),
     recordCount: value.readInt32BE(17),
-    maxTimestamp: Number(value.readBigInt64BE(21)),
+    maxTimestamp: readInt64BE(value, 21),
     leaderEpoch: value.readInt32BE(29),
     attributes: value.readInt16BE(33),
-    expireTimestamp: Number(value.readBigInt64BE(35)),
-    producerId: Number(value.readBigInt64BE(43)),
+    expireTimestamp: readInt64BE(value, 35),
+    producerId: readInt64BE(value, 43),
     producerEpoch: value.readInt16BE(51),
     baseSequence: value.readInt32BE(53),
   };

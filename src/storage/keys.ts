@@ -12,6 +12,7 @@
  *   sync   'z'                           → empty; rewritten with sync to flush the WAL
  */
 import assert from 'node:assert/strict';
+import { readInt64BE, writeInt64BE } from '../protocol/int64.js';
 
 const TAG_DATA = 0x64; // 'd'
 const TAG_INDEX = 0x69; // 'i'
@@ -38,13 +39,13 @@ export function batchKey(keyspace: BatchKeyspace, logId: number, entryIndex: num
   const key = Buffer.allocUnsafe(BATCH_KEY_BYTES);
   key[0] = tagOf(keyspace);
   key.writeUInt32BE(logId, 1);
-  key.writeBigUInt64BE(BigInt(entryIndex), 5);
+  writeInt64BE(key, entryIndex, 5);
   return key;
 }
 
 export function entryIndexOfKey(key: Buffer): number {
   assert.equal(key.length, BATCH_KEY_BYTES, 'not a batch key');
-  return Number(key.readBigUInt64BE(5));
+  return readInt64BE(key, 5);
 }
 
 /** Bounds (inclusive) of every key of one log in one keyspace from entry `fromEntryIndex` on. */
@@ -72,8 +73,8 @@ const LOG_STATE_BYTES = 20;
 
 export function encodeLogState(state: LogState): Buffer {
   const value = Buffer.allocUnsafe(LOG_STATE_BYTES);
-  value.writeBigUInt64BE(BigInt(state.logStartOffset), 0);
-  value.writeBigUInt64BE(BigInt(state.markerIndex), 8);
+  writeInt64BE(value, state.logStartOffset, 0);
+  writeInt64BE(value, state.markerIndex, 8);
   value.writeUInt32BE(state.markerTerm, 16);
   return value;
 }
@@ -81,8 +82,8 @@ export function encodeLogState(state: LogState): Buffer {
 export function decodeLogState(value: Buffer): LogState {
   assert.equal(value.length, LOG_STATE_BYTES, `log state value must be ${LOG_STATE_BYTES} bytes`);
   return {
-    logStartOffset: Number(value.readBigUInt64BE(0)),
-    markerIndex: Number(value.readBigUInt64BE(8)),
+    logStartOffset: readInt64BE(value, 0),
+    markerIndex: readInt64BE(value, 8),
     markerTerm: value.readUInt32BE(16),
   };
 }
