@@ -54,9 +54,10 @@ describe('groups: consumer groups against a broker process', function () {
     await admin.close();
   }
 
-  async function produce(topic: string, values: string[]): Promise<void> {
+  /** Keyed records; with `roundRobin` partitions, exactly as many in each (record i in partition i mod n). */
+  async function produce(topic: string, values: string[], roundRobin?: number): Promise<void> {
     const producer = new Producer(new Cluster(options()), { lingerMs: 1 });
-    await producer.send({ topic, records: values.map((value, i) => ({ value, key: String(i) })) });
+    await producer.send({ topic, records: values.map((value, i) => ({ value, key: String(i), ...(roundRobin ? { partition: i % roundRobin } : {}) })) });
     await producer.close();
   }
 
@@ -107,7 +108,9 @@ describe('groups: consumer groups against a broker process', function () {
       return description.members.length === 3 && description.members.every((m) => m.assignment[0]?.partitions.length === 2) ? true : undefined;
     }, 20_000);
     const values = Array.from({ length: 6_000 }, (_, i) => String(i + 1));
-    await produce('kill', values);
+    // Exactly 1,000 per partition, so the victim's two partitions hold a third (key hashing spreads
+    // them only roughly: the bound below failed at 2,042 once).
+    await produce('kill', values, 6);
     await waitFor('the victim to consume something', () => (consumers[0]!.stdout.split('\n').length > 10 ? true : undefined), 20_000);
     consumers[0]!.child.kill('SIGKILL');
     await Promise.all(consumers.map((proc) => proc.exited));
