@@ -173,7 +173,9 @@ describe('groups: consumer groups against a broker process', function () {
   it('a handler failing twice then succeeding sees the record three times, and the group moves on', async () => {
     await createTopic('retry', 1);
     await produce('retry', ['ok-1', 'flaky', 'ok-2']);
-    const consumer = member('retry-g');
+    // A session long enough that a slow machine cannot fence the member mid-test (a re-join would
+    // deliver ok-1 again and spoil the exact sequence this test checks).
+    const consumer = member('retry-g', { sessionTimeoutMs: 10_000 });
     consumer.subscribe(['retry']);
     const seen: Array<[string, number]> = [];
     void consumer.run({
