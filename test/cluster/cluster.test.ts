@@ -26,12 +26,12 @@ async function leaderClient(cluster: TestCluster, topic: string, partition: numb
   return { id, client: cluster.clientFor(id) };
 }
 
-/** Produces one batch to whoever leads the partition, retrying while leadership moves. */
-async function produceToLeader(cluster: TestCluster, topic: string, partition: number, batch: Buffer, via: number): Promise<number> {
-  return waitFor(`a produce to ${topic}/${partition}`, async () => {
+/** Runs `request` against whoever leads the partition, again while leadership moves or settles. */
+async function onLeader<T>(cluster: TestCluster, topic: string, partition: number, via: number, what: string, request: (client: RawClient) => Promise<T>): Promise<T> {
+  return waitFor(`${what} ${topic}/${partition}`, async () => {
     const { client } = await leaderClient(cluster, topic, partition, via);
     try {
-      return (await client.produce({ topic, partition, acks: -1, batch })).baseOffset;
+      return await request(client);
     } catch (err) {
       if (err instanceof SluiceError && RETRIABLE.has(err.code)) return undefined;
       throw err;
@@ -41,19 +41,14 @@ async function produceToLeader(cluster: TestCluster, topic: string, partition: n
   }, 15_000);
 }
 
-/** Reads a whole partition from whoever leads it, retrying while leadership settles. */
-async function readFromLeader(cluster: TestCluster, topic: string, partition: number, via: number): Promise<DecodedRecord[]> {
-  return waitFor(`a read of ${topic}/${partition}`, async () => {
-    const { client } = await leaderClient(cluster, topic, partition, via);
-    try {
-      return await readAll(client, topic, partition);
-    } catch (err) {
-      if (err instanceof SluiceError && RETRIABLE.has(err.code)) return undefined;
-      throw err;
-    } finally {
-      client.close();
-    }
-  }, 15_000);
+/** Produces one batch (acks=all) to whoever leads the partition; its base offset. */
+function produceToLeader(cluster: TestCluster, topic: string, partition: number, batch: Buffer, via: number): Promise<number> {
+  return onLeader(cluster, topic, partition, via, 'a produce to', async (client) => (await client.produce({ topic, partition, acks: -1, batch })).baseOffset);
+}
+
+/** Reads a whole partition from whoever leads it. */
+function readFromLeader(cluster: TestCluster, topic: string, partition: number, via: number): Promise<DecodedRecord[]> {
+  return onLeader(cluster, topic, partition, via, 'a read of', (client) => readAll(client, topic, partition));
 }
 
 describe('cluster of three broker processes', function () {

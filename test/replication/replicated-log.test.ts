@@ -41,8 +41,12 @@ function batchOf(values: string[]): Buffer {
 describe('ReplicatedLog', function () {
   this.timeout(20_000);
   let ticker: NodeJS.Timeout | undefined;
+  let replicas = new Map<number, ReplicatedLog>();
 
-  afterEach(() => clearInterval(ticker));
+  afterEach(() => {
+    clearInterval(ticker);
+    for (const replica of replicas.values()) replica.close();
+  });
 
   async function elect(replicas: Map<number, ReplicatedLog>, leaderId: number): Promise<ReplicatedLog> {
     ticker = setInterval(() => {
@@ -54,7 +58,7 @@ describe('ReplicatedLog', function () {
 
   it('stores on every replica the bytes the leader proposed, offsets gapless from 0', async () => {
     const hub = new MemoryRaftTransportHub();
-    const replicas = await group(hub, [1, 2, 3]);
+    replicas = await group(hub, [1, 2, 3]);
     const leader = await elect(replicas, 1);
     const proposed = [batchOf(['a', 'b']), batchOf(['c'])];
     const proposals = proposed.map((batch) => leader.propose(batch, readBatchHeader(batch)));
@@ -73,7 +77,7 @@ describe('ReplicatedLog', function () {
 
   it('a follower refuses an entry whose batch was damaged in transit and stores nothing of it', async () => {
     const hub = new MemoryRaftTransportHub();
-    const replicas = await group(hub, [1, 2]);
+    replicas = await group(hub, [1, 2]);
     const leader = await elect(replicas, 1);
     const follower = replicas.get(2)!;
     hub.setFilter((_from, to, _group, message) => {

@@ -271,7 +271,7 @@ export class Producer {
       while (next !== undefined) {
         await next.space;
         const current = next;
-        next = undefined;
+        next = undefined; // appendFrom owns current's reservation now: the catch below must not give it back
         next = this.appendFrom(pending, acks, numPartitions, current.index, current.sizeBytes);
       }
     } catch (err) {
