@@ -2,7 +2,8 @@
  * `node dist/scripts/bench-compare/main.js --sluice H:P --sluice-metrics URL --redis H:P --nats H:P`:
  * runs the same workloads against Sluice, Redis Streams and NATS JetStream (already running; see
  * scripts/bench-compare.sh, which starts and stops them) and prints one side-by-side table.
- * Sizes can be scaled with RECORDS_100B, RECORDS_1KIB, E2E_RATE, E2E_SECONDS. The 100 B records
+ * Sizes can be scaled with RECORDS_100B, RECORDS_1KIB, E2E_RATE, E2E_SECONDS, E2E_WARM_UP_SECONDS
+ * (records sent first and not measured, the same for every system). The 100 B records
  * produced first are the backlog the consume row reads: 5,000,000 by default, as issue 6 states it
  * (NATS takes minutes to store them on this machine).
  */
@@ -18,6 +19,7 @@ const RECORDS_100B = env('RECORDS_100B', 5_000_000);
 const RECORDS_1KIB = env('RECORDS_1KIB', 1_000_000);
 const E2E_RATE = env('E2E_RATE', 10_000);
 const E2E_SECONDS = env('E2E_SECONDS', 10);
+const E2E_WARM_UP_SECONDS = env('E2E_WARM_UP_SECONDS', 2);
 
 interface Row {
   workload: string;
@@ -32,7 +34,7 @@ const ROWS: Row[] = [
   { workload: 'produce 100 B', metric: 'records/s', higherIsBetter: true, pick: (r) => r.recordsPerSec, run: (s) => s.produce(100, RECORDS_100B) },
   { workload: 'produce 1 KiB', metric: 'MB/s', higherIsBetter: true, pick: (r) => r.mbPerSec, run: (s) => s.produce(1024, RECORDS_1KIB) },
   { workload: 'consume 100 B backlog', metric: 'records/s', higherIsBetter: true, pick: (r) => r.recordsPerSec, run: (s) => s.consumeBacklog(RECORDS_100B) },
-  { workload: `e2e @ ${E2E_RATE}/s`, metric: 'p50 ms', higherIsBetter: false, pick: (r) => r.latencyMs.p50, run: (s) => s.endToEnd(E2E_RATE, E2E_RATE * E2E_SECONDS) },
+  { workload: `e2e @ ${E2E_RATE}/s`, metric: 'p50 ms', higherIsBetter: false, pick: (r) => r.latencyMs.p50, run: (s) => s.endToEnd(E2E_RATE, E2E_RATE * E2E_SECONDS, E2E_WARM_UP_SECONDS) },
 ];
 
 async function measure(name: string, system: Workloads): Promise<BenchResult[]> {
@@ -75,6 +77,7 @@ async function main(): Promise<void> {
   const line = (cells: string[]): string => cells.map((cell, c) => (c < 2 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
   console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}`);
   console.log('(throughput: higher is better, ratio > 1 favours Sluice; latency: lower is better, ratio < 1 favours Sluice)');
+  console.log(`(e2e: every system's first ${E2E_WARM_UP_SECONDS} s of records were delivered but not measured: a warm-up)`);
   const rss = sluice.map((r) => r.brokerRssMaxMb ?? 0);
   console.log(`sluice broker peak RSS: ${Math.max(...rss).toFixed(1)} MiB`);
   console.log(`\n${JSON.stringify({ sluice, redis, nats })}`);

@@ -71,15 +71,17 @@ export class NatsWorkloads implements Workloads {
     return meter.result('consume', 100, 'pull fetch of a batch');
   }
 
-  async endToEnd(rate: number, count: number): Promise<BenchResult> {
+  async endToEnd(rate: number, count: number, warmUpSec: number): Promise<BenchResult> {
     const subject = await this.stream('benche2e');
     await this.jsm.consumers.add('benche2e', { durable_name: 'e2e', ack_policy: AckPolicy.None });
     const messages = await (await this.js.consumers.get('benche2e', 'e2e')).consume({ max_messages: STEP_RECORDS });
-    const meter = new Meter();
+    const meter = new Meter(undefined, warmUpSec * 1000);
     const limiter = new RateLimiter(rate);
+    const toSend = count + Math.round(rate * warmUpSec);
+    let delivered = 0;
     const produceLoop = async (): Promise<void> => {
-      for (let sent = 0; sent < count; ) {
-        const n = limiter.take(count - sent);
+      for (let sent = 0; sent < toSend; ) {
+        const n = limiter.take(toSend - sent);
         if (n === 0) {
           await sleepMs(Math.max(1, limiter.waitMs()));
           continue;
@@ -91,8 +93,8 @@ export class NatsWorkloads implements Workloads {
     const consumeLoop = async (): Promise<void> => {
       // Leaving the loop stops the pull subscription (awaiting messages.close() after it never settles).
       for await (const message of messages) {
-        meter.add(1, message.data.length, performance.now() - sentAtOf(message.data));
-        if (meter.recordCount >= count) break;
+        meter.addDelivered(sentAtOf(message.data), message.data.length);
+        if (++delivered >= toSend) break;
       }
     };
     await Promise.all([produceLoop(), consumeLoop()]);

@@ -6,8 +6,11 @@ export interface Workloads {
   produce(size: number, count: number): Promise<BenchResult>;
   /** Reads back the 100 B backlog the first produce left. */
   consumeBacklog(count: number): Promise<BenchResult>;
-  /** Produce at `rate` records/s while consuming; latency send → delivery. */
-  endToEnd(rate: number, count: number): Promise<BenchResult>;
+  /**
+   * Produce at `rate` records/s while consuming; latency send → delivery of `count` records, sent
+   * after `warmUpSec` seconds of records that are delivered but not measured.
+   */
+  endToEnd(rate: number, count: number, warmUpSec: number): Promise<BenchResult>;
   close(): Promise<void>;
 }
 

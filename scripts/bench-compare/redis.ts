@@ -63,15 +63,17 @@ export class RedisWorkloads implements Workloads {
     return meter.result('consume', 100, 'XREADGROUP + XACK round trip');
   }
 
-  async endToEnd(rate: number, count: number): Promise<BenchResult> {
+  async endToEnd(rate: number, count: number, warmUpSec: number): Promise<BenchResult> {
     const stream = 'bench-e2e';
     await this.consumer.xgroup('CREATE', stream, GROUP, '$', 'MKSTREAM');
-    const meter = new Meter();
+    const meter = new Meter(undefined, warmUpSec * 1000);
     const limiter = new RateLimiter(rate);
+    const toSend = count + Math.round(rate * warmUpSec);
+    let delivered = 0;
     let produced = false;
     const produceLoop = async (): Promise<void> => {
-      for (let sent = 0; sent < count; ) {
-        const n = limiter.take(count - sent);
+      for (let sent = 0; sent < toSend; ) {
+        const n = limiter.take(toSend - sent);
         if (n === 0) {
           await sleepMs(Math.max(1, limiter.waitMs()));
           continue;
@@ -84,12 +86,12 @@ export class RedisWorkloads implements Workloads {
       produced = true;
     };
     const consumeLoop = async (): Promise<void> => {
-      while (meter.recordCount < count) {
+      while (delivered < toSend) {
         const reply = (await this.consumer.xreadgroupBuffer('GROUP', GROUP, 'c1', 'COUNT', STEP_RECORDS, 'BLOCK', 1000, 'STREAMS', stream, '>')) as StreamReply;
         const entries = reply?.[0]?.[1] ?? [];
         if (entries.length === 0 && produced) break;
-        const nowMs = performance.now();
-        for (const [, fields] of entries) meter.add(1, 100, nowMs - sentAtOf(fields[1]!));
+        delivered += entries.length;
+        for (const [, fields] of entries) meter.addDelivered(sentAtOf(fields[1]!), 100);
         if (entries.length > 0) await this.consumer.xack(stream, GROUP, ...entries.map(([id]) => id));
       }
     };

@@ -33,8 +33,8 @@ export class SluiceWorkloads implements Workloads {
     return this.bench('consume', ['--topic', 'bench-100', '--records', String(count)]);
   }
 
-  endToEnd(rate: number, count: number): Promise<BenchResult> {
-    return this.bench('e2e', ['--topic', 'bench-e2e', '--rate', String(rate), '--records', String(count)]);
+  endToEnd(rate: number, count: number, warmUpSec: number): Promise<BenchResult> {
+    return this.bench('e2e', ['--topic', 'bench-e2e', '--rate', String(rate), '--records', String(count), '--warm-up-sec', String(warmUpSec)]);
   }
 
   async close(): Promise<void> {}

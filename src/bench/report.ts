@@ -18,13 +18,19 @@ export interface BenchResult {
   recordSize: number;
   /** What the latency measures in this mode. */
   latency: string;
+  /** Seconds at the start whose records were sent but not measured (e2e warm-up). */
+  warmUpSec?: number;
   /** Highest broker RSS seen during the run, in MiB, when the broker's metrics were scraped. */
   brokerRssMaxMb?: number;
 }
 
 const MB = 1_000_000;
 
-/** Counts records and latencies, overall and per progress interval. */
+/**
+ * Counts records and latencies, overall and per progress interval. With a warm-up (e2e), records
+ * sent in its first `warmUpMs` are delivered but not measured, as the OpenMessaging Benchmark
+ * does: they time the JIT compiling the hot paths of both sides, not the steady state.
+ */
 export class Meter {
   readonly total = new LatencyHistogram();
   private readonly interval = new LatencyHistogram();
@@ -32,13 +38,21 @@ export class Meter {
   private bytes = 0;
   private intervalRecords = 0;
   private intervalBytes = 0;
-  private readonly startMs: number;
+  private startMs: number;
   private intervalStartMs: number;
   private endMs: number | undefined;
+  /** Records sent before this time are the warm-up. */
+  private readonly measuredFromMs: number;
+  private warmedUp: boolean;
 
-  constructor(private readonly now: () => number = () => performance.now()) {
+  constructor(
+    private readonly now: () => number = () => performance.now(),
+    private readonly warmUpMs = 0,
+  ) {
     this.startMs = now();
     this.intervalStartMs = this.startMs;
+    this.measuredFromMs = warmUpMs > 0 ? this.startMs + warmUpMs : -Infinity;
+    this.warmedUp = warmUpMs <= 0;
   }
 
   get recordCount(): number {
@@ -53,6 +67,22 @@ export class Meter {
     this.intervalBytes += bytes;
     this.total.record(latencyMs, records);
     this.interval.record(latencyMs, records);
+  }
+
+  /**
+   * One record sent at `sentAtMs` (on this meter's clock) was delivered now. A warm-up record is
+   * not measured; the first measured one starts the run afresh from the end of the warm-up.
+   */
+  addDelivered(sentAtMs: number, bytes: number): void {
+    if (sentAtMs < this.measuredFromMs) return;
+    if (!this.warmedUp) {
+      this.warmedUp = true;
+      this.records = 0;
+      this.bytes = 0;
+      this.total.reset();
+      this.startMs = this.measuredFromMs;
+    }
+    this.add(1, bytes, this.now() - sentAtMs);
   }
 
   /** Stops the clock: the summary's rates are over the time until now. */
@@ -90,6 +120,7 @@ export class Meter {
       durationSec: Math.round(seconds * 1000) / 1000,
       recordSize,
       latency,
+      ...(this.warmUpMs > 0 ? { warmUpSec: this.warmUpMs / 1000 } : {}),
     };
   }
 }
@@ -105,6 +136,7 @@ export function formatSummary(result: BenchResult): string {
     `  throughput  ${formatCount(result.recordsPerSec)} records/s, ${result.mbPerSec.toFixed(2)} MB/s`,
     `  latency     p50 ${l.p50.toFixed(3)}  p95 ${l.p95.toFixed(3)}  p99 ${l.p99.toFixed(3)}  p999 ${l.p999.toFixed(3)}  max ${l.max.toFixed(3)} ms  (${result.latency})`,
   ];
+  if (result.warmUpSec !== undefined) lines.push(`  warm-up     records sent in the first ${result.warmUpSec} s were delivered but not measured`);
   if (result.brokerRssMaxMb !== undefined) lines.push(`  broker RSS  max ${result.brokerRssMaxMb.toFixed(1)} MiB`);
   return `${lines.join('\n')}\n`;
 }

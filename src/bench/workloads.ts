@@ -26,6 +26,8 @@ export interface WorkloadOptions {
   compression: CompressionCodec;
   /** Stop after this long even if records remain (long RSS runs); 0 = no limit. */
   durationSec: number;
+  /** e2e: seconds of records sent before the measured `records` and not measured. */
+  warmUpSec: number;
   /** Called once a second with the meter, to print progress. */
   onTick(meter: Meter): void;
   signal: AbortSignal;
@@ -191,16 +193,18 @@ export async function runEndToEnd(client: Sluice, options: WorkloadOptions): Pro
     await admin.close();
   }
   const producer = client.producer({ acks: options.acks, lingerMs: options.lingerMs, batchBytesMax: options.batchBytes, compression: options.compression });
-  const meter = new Meter();
+  const meter = new Meter(undefined, options.warmUpSec * 1000);
   const stopTicker = ticker(meter, options);
   const startMs = performance.now();
   const limiter = new RateLimiter(options.rate);
+  const toSend = total + Math.round(options.rate * options.warmUpSec);
   let sent = 0;
+  let delivered = 0;
   let failure: unknown;
   let producedAtMs: number | undefined;
   const produceLoop = async (): Promise<void> => {
-    while (sent < total && failure === undefined && !deadlineReached(options, startMs)) {
-      const n = limiter.take(total - sent);
+    while (sent < toSend && failure === undefined && !deadlineReached(options, startMs)) {
+      const n = limiter.take(toSend - sent);
       if (n === 0) {
         await sleepMs(Math.max(1, limiter.waitMs()));
         continue;
@@ -219,10 +223,11 @@ export async function runEndToEnd(client: Sluice, options: WorkloadOptions): Pro
   // After the last send, records still on their way get a grace period; lost ones must not hang the run.
   const waitingForStragglers = (): boolean => producedAtMs === undefined || performance.now() - producedAtMs < E2E_DRAIN_MS;
   const consumeLoop = async (): Promise<void> => {
-    while (failure === undefined && (producedAtMs === undefined || (meter.recordCount < sent && waitingForStragglers()))) {
+    while (failure === undefined && (producedAtMs === undefined || (delivered < sent && waitingForStragglers()))) {
       for (const record of await consumer.poll({ timeoutMs: 200 })) {
         if (record.value && record.value.length >= E2E_TIMESTAMP_BYTES) {
-          meter.add(1, record.value.length, performance.now() - record.value.readDoubleLE(0));
+          delivered++;
+          meter.addDelivered(record.value.readDoubleLE(0), record.value.length);
         }
       }
     }

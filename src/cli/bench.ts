@@ -23,6 +23,7 @@ interface BenchCliOptions {
   batchBytes: number;
   compression: CompressionCodec;
   durationSec: number;
+  warmUpSec?: number;
   brokerMetrics?: string;
 }
 
@@ -35,11 +36,13 @@ const RUNNERS = { produce: runProduce, consume: runConsume, e2e: runEndToEnd } a
 
 /** e2e measures latency at a moderate rate, so it neither lingers nor runs unpaced by default. */
 const E2E_DEFAULT_RATE = 10_000;
+/** Long enough for both sides' hot paths to be compiled at 10,000 records/s (docs/PERFORMANCE.md). */
+const E2E_DEFAULT_WARM_UP_SEC = 2;
 
 export function registerBenchCommands(program: Command, context: CommandContext): void {
   const bench = program.command('bench').description('measure throughput and latency against a running broker');
   for (const mode of Object.keys(RUNNERS) as BenchMode[]) {
-    bench
+    const command = bench
       .command(mode)
       .description(
         mode === 'produce' ? 'produce records as fast as acknowledged (or at --rate)' : mode === 'consume' ? "read a topic's backlog from its start" : 'produce at --rate and consume at once; latency send → delivery',
@@ -55,10 +58,13 @@ export function registerBenchCommands(program: Command, context: CommandContext)
       .option('--batch-bytes <bytes>', 'producer batch size / consumer fetch size', parsePositiveInt, 1024 * 1024)
       .option('--compression <codec>', `batch compression: ${COMPRESSION_CODECS.join(', ')}`, parseCompression, 'none' as CompressionCodec)
       .option('--duration-sec <s>', 'stop after this long even if records remain (0 = no limit)', parseNonNegativeInt, 0)
-      .option('--broker-metrics <url>', "broker's /metrics URL, to report its peak RSS (e.g. http://127.0.0.1:8001/metrics)")
-      .action(async (options: BenchCliOptions, command: Command) => {
-        await runBench(mode, options, command, context);
-      });
+      .option('--broker-metrics <url>', "broker's /metrics URL, to report its peak RSS (e.g. http://127.0.0.1:8001/metrics)");
+    if (mode === 'e2e') {
+      command.option('--warm-up-sec <s>', 'send records this long before the measured --records, and do not measure them', parseNonNegativeInt, E2E_DEFAULT_WARM_UP_SEC);
+    }
+    command.action(async (options: BenchCliOptions, cmd: Command) => {
+      await runBench(mode, options, cmd, context);
+    });
   }
 }
 
@@ -78,6 +84,7 @@ async function runBench(mode: BenchMode, options: BenchCliOptions, command: Comm
     batchBytes: options.batchBytes,
     compression: options.compression,
     durationSec: options.durationSec,
+    warmUpSec: options.warmUpSec ?? 0,
     onTick: (meter: Meter) => {
       const rssMb = rss?.lastMb;
       io.stderr.write(`${meter.progressLine(rssMb === undefined ? '' : `  broker RSS ${rssMb.toFixed(0)} MiB`)}\n`);

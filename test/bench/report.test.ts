@@ -60,6 +60,32 @@ describe('bench: meter and summary', () => {
     expect(text).to.match(/p50 1\.500\s+p95 1\.500\s+p99 1\.500\s+p999 1\.500\s+max 1\.500 ms/);
     expect(text).to.contain('broker RSS  max 123.4 MiB');
   });
+
+  it('does not measure records sent during the warm-up, and times the run from its end', () => {
+    let nowMs = 0;
+    const meter = new Meter(() => nowMs, 2000);
+    nowMs = 1500;
+    meter.addDelivered(1000, 100); // sent during the warm-up: slow, not measured
+    nowMs = 2100;
+    meter.addDelivered(1990, 100); // sent just before the end of the warm-up, delivered after it
+    expect(meter.recordCount).to.equal(0);
+    meter.addDelivered(2099, 100);
+    nowMs = 3000;
+    meter.addDelivered(2999, 100);
+    meter.finish();
+    const result = meter.result('e2e', 100, 'send() to delivery');
+    expect(result).to.include({ records: 2, durationSec: 1, recordsPerSec: 2, warmUpSec: 2 });
+    expect(result.latencyMs.max).to.be.closeTo(1, 0.01);
+    expect(formatSummary(result)).to.contain('first 2 s were delivered but not measured');
+  });
+
+  it('measures every delivered record without a warm-up', () => {
+    let nowMs = 10;
+    const meter = new Meter(() => nowMs);
+    meter.addDelivered(5, 100);
+    expect(meter.recordCount).to.equal(1);
+    expect(meter.result('e2e', 100, 'x')).to.not.have.property('warmUpSec');
+  });
 });
 
 describe('bench: broker RSS scrape', () => {
