@@ -5,10 +5,39 @@
  * batch would pin the whole allocation, so memory bounds that count bytes would count a fraction
  * of what is held. Slices that are most of their buffer are kept as they are: copying a
  * megabyte batch out of its own request costs a copy and an allocation for a few bytes saved.
+ *
+ * Small copies are packed into shared slabs, as Buffer.allocUnsafe packs into its pool. A copy
+ * with its own ArrayBuffer cost the broker four heap objects and an external allocation per
+ * batch, all of them kept as long as the tail cache keeps the batch: the old-generation growth
+ * that made it run a full GC every two seconds at 10,000 records/s (docs/PERFORMANCE.md). A slab
+ * stays alive while any batch in it is; the batches kept longest (tail cache, log) are kept and
+ * evicted in append order, so whole slabs are freed together.
  */
+const SLAB_BYTES = 256 * 1024;
+/** Larger copies get their own buffer: a slab holds at least 16 of them. */
+const SLAB_COPY_MAX = SLAB_BYTES / 16;
+
+/** The slabs' memory: slices of it are owned copies already. */
+const slabMemory = new WeakSet<ArrayBufferLike>();
+let slab: Buffer | undefined;
+let slabUsed = 0;
+
 export function ownMemory(bytes: Uint8Array): Buffer {
-  if (Buffer.isBuffer(bytes) && bytes.byteLength * 2 >= bytes.buffer.byteLength) return bytes;
-  const copy = Buffer.allocUnsafeSlow(bytes.byteLength);
+  if (Buffer.isBuffer(bytes) && (bytes.byteLength * 2 >= bytes.buffer.byteLength || slabMemory.has(bytes.buffer))) return bytes;
+  const size = bytes.byteLength;
+  if (size > SLAB_COPY_MAX) {
+    const copy = Buffer.allocUnsafeSlow(size);
+    copy.set(bytes);
+    return copy;
+  }
+  if (slab === undefined || slabUsed + size > SLAB_BYTES) {
+    slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
+    slabMemory.add(slab.buffer);
+    slabUsed = 0;
+  }
+  const copy = slab.subarray(slabUsed, slabUsed + size);
   copy.set(bytes);
+  // 8-byte aligned, as Buffer's own pool aligns its slices.
+  slabUsed += (size + 7) & ~7;
   return copy;
 }
