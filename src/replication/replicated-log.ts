@@ -10,6 +10,7 @@
 import { BATCH_HEADER_BYTES, encodeControlBatch, readBatchHeader, stampBatch, validateBatch, type BatchHeader } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
 import { ownMemory } from '../protocol/own-memory.js';
+import { readInt64BE, writeInt64BE } from '../protocol/int64.js';
 import { Raft, type Entry, type HardState, type Message, type RaftLimits, type Ready, type Rng } from '../raft/index.js';
 import type { LogStore, PartitionLog } from '../storage/types.js';
 import { LogRaftStorage } from './log-raft-storage.js';
@@ -61,12 +62,12 @@ const IN_SYNC_LAG_TICKS = 20;
 
 function partitionSnapshotData(logStartOffset: number): Uint8Array {
   const data = Buffer.alloc(8);
-  data.writeBigInt64BE(BigInt(logStartOffset));
+  writeInt64BE(data, logStartOffset, 0);
   return data;
 }
 
 function snapshotLogStart(data: Uint8Array): number {
-  return Number(Buffer.from(data.buffer, data.byteOffset, data.byteLength).readBigInt64BE(0));
+  return readInt64BE(Buffer.from(data.buffer, data.byteOffset, data.byteLength), 0);
 }
 
 export class ReplicatedLog {

@@ -190,14 +190,6 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
     this.assertStoreOpen = deps.assertOpen;
   }
 
-
-
-
-
-
-
-
-
   cachedBatch(entryIndex: number): Buffer | undefined {
     if (this.unusable !== undefined || this.index.entry(entryIndex) === undefined) return undefined;
     return this.unwritten.get(entryIndex) ?? this.cache.get(this.logId, entryIndex);

@@ -35,12 +35,15 @@ function int32Size(value: number): number {
 
 function writeInt32(buf: Buffer, pos: number, value: number): number {
   if (value >= 0) return writeUvarint(buf, pos, value);
-  let rest = BigInt.asUintN(64, BigInt(value));
-  while (rest >= 0x80n) {
-    buf[pos++] = Number(rest & 0x7fn) | 0x80;
-    rest >>= 7n;
+  // The 64-bit two's complement as two 32-bit halves (no BigInt per request): 7 bits at a time.
+  let low = value >>> 0;
+  let high = 0xffffffff;
+  while (high !== 0 || low > 0x7f) {
+    buf[pos++] = (low & 0x7f) | 0x80;
+    low = ((low >>> 7) | (high << 25)) >>> 0;
+    high >>>= 7;
   }
-  buf[pos++] = Number(rest);
+  buf[pos++] = low;
   return pos;
 }
 
