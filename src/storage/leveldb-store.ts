@@ -251,11 +251,13 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
     this.index.push(meta);
     this.unwritten.set(entryIndex, batch);
     this.cache.put(this.logId, entryIndex, batch);
-    const operations = [
-      { type: 'put' as const, key: batchKey('data', this.logId, entryIndex), value: batch },
-      { type: 'put' as const, key: batchKey('index', this.logId, entryIndex), value: packMeta(meta) },
-    ];
-    const written = this.writes.shared(() => this.db.batch(operations, { sync: this.syncEveryWrite }));
+    const dataKey = batchKey('data', this.logId, entryIndex);
+    const packedMeta = packMeta(meta);
+    // A chained batch hands each put to LevelDB's write batch at once; an array batch keeps a copy
+    // of every operation object until the write completes.
+    const written = this.writes.shared(() =>
+      this.db.batch().put(dataKey, batch).put(batchKey('index', this.logId, entryIndex), packedMeta).write({ sync: this.syncEveryWrite }),
+    );
     written.then(
       () => {
         if (this.unwritten.get(entryIndex) === batch) this.unwritten.delete(entryIndex);
