@@ -33,7 +33,8 @@ SLUICE_PORT=$(free_port); SLUICE_HTTP=$(free_port); REDIS_PORT=$(free_port); NAT
 mkdir -p "$WORK/sluice" "$WORK/redis" "$WORK/nats"
 
 bin/sluice-broker --data-dir "$WORK/sluice" --host 127.0.0.1 --port "$SLUICE_PORT" --http-port "$SLUICE_HTTP" >"$WORK/sluice.log" 2>&1 &
-PIDS+=($!)
+SLUICE_PID=$!  # the broker's node process itself: bin/sluice-broker execs it
+PIDS+=("$SLUICE_PID")
 redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$WORK/redis" --appendonly yes --appendfsync everysec --save '' >"$WORK/redis.log" 2>&1 &
 PIDS+=($!)
 nats-server -js -a 127.0.0.1 -p "$NATS_PORT" --store_dir "$WORK/nats" >"$WORK/nats.log" 2>&1 &
@@ -44,5 +45,5 @@ wait_for "redis-server" port_open "$REDIS_PORT"
 wait_for "nats-server" grep -q 'Server is ready' "$WORK/nats.log"
 
 node dist/scripts/bench-compare/main.js \
-  --sluice "127.0.0.1:$SLUICE_PORT" --sluice-metrics "http://127.0.0.1:$SLUICE_HTTP/metrics" \
+  --sluice "127.0.0.1:$SLUICE_PORT" --sluice-pid "$SLUICE_PID" \
   --redis "127.0.0.1:$REDIS_PORT" --nats "127.0.0.1:$NATS_PORT"

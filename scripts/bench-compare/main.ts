@@ -1,5 +1,5 @@
 /**
- * `node dist/scripts/bench-compare/main.js --sluice H:P --sluice-metrics URL --redis H:P --nats H:P`:
+ * `node dist/scripts/bench-compare/main.js --sluice H:P --sluice-pid PID --redis H:P --nats H:P`:
  * runs the same workloads against Sluice, Redis Streams and NATS JetStream (already running; see
  * scripts/bench-compare.sh, which starts and stops them) and prints one side-by-side table.
  * Sizes can be scaled with RECORDS_100B, RECORDS_1KIB, E2E_RATE, E2E_SECONDS, E2E_WARM_UP_SECONDS
@@ -55,12 +55,13 @@ function format(value: number): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { sluice: { type: 'string' }, 'sluice-metrics': { type: 'string' }, redis: { type: 'string' }, nats: { type: 'string' } } });
-  if (!values.sluice || !values['sluice-metrics'] || !values.redis || !values.nats) {
-    throw new Error('usage: main.js --sluice H:P --sluice-metrics URL --redis H:P --nats H:P');
+  const { values } = parseArgs({ options: { sluice: { type: 'string' }, 'sluice-pid': { type: 'string' }, redis: { type: 'string' }, nats: { type: 'string' } } });
+  const sluicePid = Number(values['sluice-pid']);
+  if (!values.sluice || !Number.isInteger(sluicePid) || sluicePid <= 0 || !values.redis || !values.nats) {
+    throw new Error('usage: main.js --sluice H:P --sluice-pid PID --redis H:P --nats H:P');
   }
   // One system at a time: they share two cores.
-  const sluice = await measure('sluice', new SluiceWorkloads(values.sluice, values['sluice-metrics']));
+  const sluice = await measure('sluice', new SluiceWorkloads(values.sluice, sluicePid));
   const redis = await measure('redis', new RedisWorkloads(values.redis));
   const nats = await measure('nats', await NatsWorkloads.connect(values.nats));
   const header = ['workload', 'metric', 'sluice', 'redis', 'nats', 'sluice/redis', 'sluice/nats'];

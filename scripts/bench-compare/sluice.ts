@@ -1,9 +1,11 @@
 /**
  * Sluice as a contender: each workload is a `./bin/sluice bench … --json` process (one producer
- * process, as the targets are stated), against the broker bench-compare.sh started.
+ * process, as the targets are stated), against the broker bench-compare.sh started. The broker's
+ * RSS is read from /proc while each workload runs, not scraped from /metrics by the bench process.
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { processRss, RssSampler, toRssMb } from '../../src/bench/broker-rss.js';
 import type { BenchResult } from '../../src/bench/report.js';
 import type { Workloads } from './peer.js';
 
@@ -12,17 +14,27 @@ const SLUICE_BIN = join(process.cwd(), 'bin/sluice');
 export class SluiceWorkloads implements Workloads {
   constructor(
     private readonly bootstrap: string,
-    private readonly metricsUrl: string,
+    private readonly brokerPid: number,
   ) {}
 
-  private bench(mode: string, args: string[]): Promise<BenchResult> {
-    const argv = ['--bootstrap', this.bootstrap, '--json', 'bench', mode, '--broker-metrics', this.metricsUrl, ...args];
-    return new Promise((resolve, reject) => {
-      execFile(SLUICE_BIN, argv, { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
-        if (err) reject(new Error(`sluice bench ${mode} failed: ${err.message}\n${stderr}`));
-        else resolve(JSON.parse(stdout) as BenchResult);
+  private async bench(mode: string, args: string[]): Promise<BenchResult> {
+    const argv = ['--bootstrap', this.bootstrap, '--json', 'bench', mode, ...args];
+    const rss = new RssSampler(processRss(this.brokerPid), 250);
+    rss.start();
+    let result: BenchResult;
+    try {
+      result = await new Promise<BenchResult>((resolve, reject) => {
+        execFile(SLUICE_BIN, argv, { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+          if (err) reject(new Error(`sluice bench ${mode} failed: ${err.message}\n${stderr}`));
+          else resolve(JSON.parse(stdout) as BenchResult);
+        });
       });
-    });
+    } catch (err) {
+      await rss.stop();
+      throw err;
+    }
+    result.brokerRssMaxMb = toRssMb(await rss.stop());
+    return result;
   }
 
   produce(size: number, count: number): Promise<BenchResult> {

@@ -1,8 +1,17 @@
 /**
- * Samples the broker's resident memory while a benchmark runs, from the
- * `sluice_process_resident_memory_bytes` gauge on its `/metrics` endpoint, and keeps the highest.
+ * Samples the broker's resident memory while a benchmark runs and keeps the highest. Two sources:
+ * the `sluice_process_resident_memory_bytes` gauge on the broker's `/metrics` endpoint (any broker
+ * the bench can reach), or `/proc/<pid>/status` when the broker runs on this machine: reading a
+ * file costs the broker nothing, where each scrape costs it a few milliseconds of event loop, and
+ * its requests share the measuring process with the workload (bench-compare, docs/PERFORMANCE.md).
  */
+import { readFile } from 'node:fs/promises';
+
+/** The current RSS in bytes, or undefined when it could not be read this time. */
+export type RssSource = () => Promise<number | undefined>;
+
 const RSS_SERIES = /^sluice_process_resident_memory_bytes\s+(\S+)$/m;
+const VM_RSS = /^VmRSS:\s+(\d+) kB$/m;
 
 /** The broker's RSS in bytes from a Prometheus exposition, or undefined if the series is missing. */
 export function parseRssBytes(exposition: string): number | undefined {
@@ -10,19 +19,41 @@ export function parseRssBytes(exposition: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-export class BrokerRssSampler {
+/** A process's RSS in bytes from the text of its `/proc/<pid>/status`, or undefined. */
+export function parseProcStatusRssBytes(status: string): number | undefined {
+  const match = VM_RSS.exec(status);
+  return match ? Number(match[1]) * 1024 : undefined;
+}
+
+/** `metricsUrl`: e.g. http://127.0.0.1:8001/metrics. */
+export function metricsRss(metricsUrl: string): RssSource {
+  return async () => {
+    const response = await fetch(metricsUrl, { signal: AbortSignal.timeout(2000) });
+    return parseRssBytes(await response.text());
+  };
+}
+
+/** The RSS of process `pid` on this machine (Linux). */
+export function processRss(pid: number): RssSource {
+  return async () => parseProcStatusRssBytes(await readFile(`/proc/${pid}/status`, 'utf8'));
+}
+
+export class RssSampler {
   private maxBytes = 0;
   private lastBytes: number | undefined;
   private timer: NodeJS.Timeout | undefined;
 
-  /** `metricsUrl`: e.g. http://127.0.0.1:8001/metrics. */
-  constructor(private readonly metricsUrl: string, private readonly intervalMs = 1000) {}
+  constructor(
+    private readonly source: RssSource,
+    private readonly intervalMs = 1000,
+  ) {}
 
   start(): void {
     void this.sample();
     this.timer = setInterval(() => void this.sample(), this.intervalMs);
   }
 
+  /** Stops sampling; the highest RSS seen since start(), in bytes (0 if none was read). */
   async stop(): Promise<number> {
     clearInterval(this.timer);
     await this.sample();
@@ -35,8 +66,7 @@ export class BrokerRssSampler {
 
   private async sample(): Promise<void> {
     try {
-      const response = await fetch(this.metricsUrl, { signal: AbortSignal.timeout(2000) });
-      const bytes = parseRssBytes(await response.text());
+      const bytes = await this.source();
       if (bytes === undefined) return;
       this.lastBytes = bytes;
       this.maxBytes = Math.max(this.maxBytes, bytes);
@@ -44,4 +74,9 @@ export class BrokerRssSampler {
       // A missed sample (broker busy, endpoint down) must not stop the benchmark.
     }
   }
+}
+
+/** Bytes as MiB with one decimal, as BenchResult.brokerRssMaxMb holds them. */
+export function toRssMb(bytes: number): number {
+  return Math.round((bytes / 2 ** 20) * 10) / 10;
 }

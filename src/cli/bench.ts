@@ -5,7 +5,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { COMPRESSION_CODECS, isCompressionCodec } from '../protocol/compression.js';
 import type { Acks, CompressionCodec } from '../client/index.js';
-import { BrokerRssSampler } from '../bench/broker-rss.js';
+import { metricsRss, RssSampler, toRssMb } from '../bench/broker-rss.js';
 import { formatSummary, type BenchMode, type BenchResult, type Meter } from '../bench/report.js';
 import { runConsume, runEndToEnd, runProduce, type WorkloadOptions } from '../bench/workloads.js';
 import { parseAcksOption, parseNonNegativeInt, parsePositiveInt } from './args.js';
@@ -71,7 +71,7 @@ export function registerBenchCommands(program: Command, context: CommandContext)
 async function runBench(mode: BenchMode, options: BenchCliOptions, command: Command, { io }: CommandContext): Promise<void> {
   const globals = globalOptions(command);
   const client = clientFor(globals);
-  const rss = options.brokerMetrics ? new BrokerRssSampler(options.brokerMetrics) : undefined;
+  const rss = options.brokerMetrics ? new RssSampler(metricsRss(options.brokerMetrics)) : undefined;
   const workload: WorkloadOptions = {
     topic: options.topic,
     records: options.records,
@@ -100,6 +100,6 @@ async function runBench(mode: BenchMode, options: BenchCliOptions, command: Comm
     throw err;
   }
   const rssMaxBytes = await rss?.stop();
-  if (rssMaxBytes) result.brokerRssMaxMb = Math.round((rssMaxBytes / 2 ** 20) * 10) / 10;
+  if (rssMaxBytes) result.brokerRssMaxMb = toRssMb(rssMaxBytes);
   io.stdout.write(globals.json ? `${JSON.stringify(result)}\n` : formatSummary(result));
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { parseRssBytes } from '../../src/bench/broker-rss.js';
+import { parseProcStatusRssBytes, parseRssBytes, processRss, RssSampler } from '../../src/bench/broker-rss.js';
 import { LatencyHistogram } from '../../src/bench/histogram.js';
 import { formatSummary, Meter } from '../../src/bench/report.js';
 
@@ -93,5 +93,14 @@ describe('bench: broker RSS scrape', () => {
     const exposition = '# HELP x\nsluice_process_resident_memory_bytes_other 1\nsluice_process_resident_memory_bytes 52428800\nsluice_up 1\n';
     expect(parseRssBytes(exposition)).to.equal(52_428_800);
     expect(parseRssBytes('sluice_up 1\n')).to.equal(undefined);
+  });
+
+  it('reads VmRSS from /proc/<pid>/status, and samples a live process', async () => {
+    expect(parseProcStatusRssBytes('Name:\tnode\nVmHWM:\t  9000 kB\nVmRSS:\t  51200 kB\nRssAnon:\t 1 kB\n')).to.equal(51_200 * 1024);
+    expect(parseProcStatusRssBytes('Name:\tkthread\n')).to.equal(undefined);
+    const sampler = new RssSampler(processRss(process.pid), 10);
+    sampler.start();
+    const maxBytes = await sampler.stop();
+    expect(maxBytes).to.be.within(process.memoryUsage().rss / 4, process.memoryUsage().rss * 4);
   });
 });
