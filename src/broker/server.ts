@@ -59,7 +59,7 @@ export class BrokerServer {
     });
     raiseConnectionWindow(grpcServer);
     const membership = clusterMembership({ ...config, port });
-    const store = await openLogStore({ dir: config.dataDir, flush: parseFlushPolicy(config.flush) });
+    const store = await openLogStore({ dir: config.dataDir, flush: parseFlushPolicy(config.flush), tailCacheBytesMax: config.tailCacheBytes });
     const transport = new GrpcRaftTransport({ selfId: config.brokerId, peers: membership.addresses, server: grpcServer });
     let metrics: BrokerMetrics | undefined;
     const broker = await Broker.open(

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { TAIL_CACHE_BYTES_MAX_DEFAULT } from '../storage/tail-cache.js';
 
 export interface BrokerConfig {
   brokerId: number;
@@ -17,6 +18,8 @@ export interface BrokerConfig {
   dataDir: string;
   /** `always` | `interval:<ms>` | `never`; see docs/STORAGE.md for what each guarantees. */
   flush: string;
+  /** Bytes of recently appended batches kept in memory for tail readers (0: none). */
+  tailCacheBytes: number;
   retentionCheckIntervalMs: number;
   /** Longest a produce with acks=all waits for replication before NOT_ENOUGH_REPLICAS. */
   produceTimeoutMs: number;
@@ -58,6 +61,7 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   'http.port': { field: 'httpPort', kind: 'port', doc: 'HTTP port for /metrics, /healthz, /readyz' },
   'data.dir': { field: 'dataDir', kind: 'string', doc: 'directory of the LevelDB store' },
   flush: { field: 'flush', kind: 'string', doc: 'fsync policy: always | interval:<ms> | never' },
+  'tail.cache.bytes': { field: 'tailCacheBytes', kind: 'int', doc: 'bytes of recent batches kept in memory for tail readers' },
   'retention.check.interval.ms': { field: 'retentionCheckIntervalMs', kind: 'int', doc: 'how often retention and TTL deletion run' },
   'produce.timeout.ms': { field: 'produceTimeoutMs', kind: 'int', doc: 'default wait for acks=all replication' },
   'fetch.max.wait.ms': { field: 'fetchMaxWaitMs', kind: 'int', doc: 'upper bound on a fetch long-poll' },
@@ -81,6 +85,7 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   httpPort: 8001,
   dataDir: './data',
   flush: 'never',
+  tailCacheBytes: TAIL_CACHE_BYTES_MAX_DEFAULT,
   retentionCheckIntervalMs: 5_000,
   produceTimeoutMs: 30_000,
   fetchMaxWaitMs: 30_000,

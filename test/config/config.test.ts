@@ -28,6 +28,13 @@ describe('broker config', () => {
     expect(config.dataDir).to.equal('/tmp/x');
   });
 
+  it('sizes the tail cache (16 MiB unless set; 0 keeps no batches in memory)', () => {
+    expect(loadBrokerConfig([], {}).tailCacheBytes).to.equal(16 * 1024 * 1024);
+    expect(loadBrokerConfig(['--tail-cache-bytes', '1048576'], {}).tailCacheBytes).to.equal(1_048_576);
+    expect(loadBrokerConfig([], { SLUICE_TAIL_CACHE_BYTES: '0' }).tailCacheBytes).to.equal(0);
+    expect(() => loadBrokerConfig(['--tail-cache-bytes', '-1'], {})).to.throw(ConfigError, /tail.cache.bytes/);
+  });
+
   const bad: Array<[string, string[], NodeJS.ProcessEnv, RegExp]> = [
     ['a non-numeric port', ['--port', 'abc'], {}, /port .* must be a non-negative integer/],
     ['a port above 65535', ['--port', '70000'], {}, /port .* 0-65535/],
