@@ -20,7 +20,7 @@ export interface BenchResult {
   latency: string;
   /** Seconds at the start whose records were sent but not measured (e2e warm-up). */
   warmUpSec?: number;
-  /** Highest broker RSS seen during the run, in MiB, when the broker's metrics were scraped. */
+  /** Highest broker RSS seen during the run, in MiB, when it was sampled (its /metrics or /proc). */
   brokerRssMaxMb?: number;
 }
 
