@@ -5,7 +5,7 @@
  */
 import { AckPolicy, connect, StorageType, type JetStreamClient, type JetStreamManager, type NatsConnection } from 'nats';
 import { RateLimiter } from '../../src/bench/rate-limiter.js';
-import { Meter, type BenchResult } from '../../src/bench/report.js';
+import { Meter, recordsWithWarmUp, type BenchResult } from '../../src/bench/report.js';
 import { sentAtOf, sleepMs, stampedValue, STEP_RECORDS, WINDOW_RECORDS, type Workloads } from './peer.js';
 
 const BACKLOG_STREAM = 'bench100';
@@ -75,9 +75,9 @@ export class NatsWorkloads implements Workloads {
     const subject = await this.stream('benche2e');
     await this.jsm.consumers.add('benche2e', { durable_name: 'e2e', ack_policy: AckPolicy.None });
     const messages = await (await this.js.consumers.get('benche2e', 'e2e')).consume({ max_messages: STEP_RECORDS });
-    const meter = new Meter(undefined, warmUpSec * 1000);
+    const meter = new Meter({ warmUpMs: warmUpSec * 1000 });
     const limiter = new RateLimiter(rate);
-    const toSend = count + Math.round(rate * warmUpSec);
+    const toSend = recordsWithWarmUp(count, rate, warmUpSec);
     let delivered = 0;
     const produceLoop = async (): Promise<void> => {
       for (let sent = 0; sent < toSend; ) {

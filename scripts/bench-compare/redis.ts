@@ -5,7 +5,7 @@
  */
 import { Redis } from 'ioredis';
 import { RateLimiter } from '../../src/bench/rate-limiter.js';
-import { Meter, type BenchResult } from '../../src/bench/report.js';
+import { Meter, recordsWithWarmUp, type BenchResult } from '../../src/bench/report.js';
 import { sentAtOf, sleepMs, stampedValue, STEP_RECORDS, WINDOW_RECORDS, type Workloads } from './peer.js';
 
 const BACKLOG_STREAM = 'bench-100';
@@ -66,9 +66,9 @@ export class RedisWorkloads implements Workloads {
   async endToEnd(rate: number, count: number, warmUpSec: number): Promise<BenchResult> {
     const stream = 'bench-e2e';
     await this.consumer.xgroup('CREATE', stream, GROUP, '$', 'MKSTREAM');
-    const meter = new Meter(undefined, warmUpSec * 1000);
+    const meter = new Meter({ warmUpMs: warmUpSec * 1000 });
     const limiter = new RateLimiter(rate);
-    const toSend = count + Math.round(rate * warmUpSec);
+    const toSend = recordsWithWarmUp(count, rate, warmUpSec);
     let delivered = 0;
     let produced = false;
     const produceLoop = async (): Promise<void> => {

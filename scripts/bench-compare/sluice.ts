@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { processRss, RssSampler, toRssMb } from '../../src/bench/broker-rss.js';
+import { processRss, RssSampler } from '../../src/bench/broker-rss.js';
 import type { BenchResult } from '../../src/bench/report.js';
 import type { Workloads } from './peer.js';
 
@@ -17,24 +17,17 @@ export class SluiceWorkloads implements Workloads {
     private readonly brokerPid: number,
   ) {}
 
-  private async bench(mode: string, args: string[]): Promise<BenchResult> {
+  private bench(mode: string, args: string[]): Promise<BenchResult> {
     const argv = ['--bootstrap', this.bootstrap, '--json', 'bench', mode, ...args];
-    const rss = new RssSampler(processRss(this.brokerPid), 250);
-    rss.start();
-    let result: BenchResult;
-    try {
-      result = await new Promise<BenchResult>((resolve, reject) => {
-        execFile(SLUICE_BIN, argv, { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
-          if (err) reject(new Error(`sluice bench ${mode} failed: ${err.message}\n${stderr}`));
-          else resolve(JSON.parse(stdout) as BenchResult);
-        });
-      });
-    } catch (err) {
-      await rss.stop();
-      throw err;
-    }
-    result.brokerRssMaxMb = toRssMb(await rss.stop());
-    return result;
+    return new RssSampler(processRss(this.brokerPid), 250).sampleDuring(
+      () =>
+        new Promise<BenchResult>((resolve, reject) => {
+          execFile(SLUICE_BIN, argv, { maxBuffer: 1 << 20 }, (err, stdout, stderr) => {
+            if (err) reject(new Error(`sluice bench ${mode} failed: ${err.message}\n${stderr}`));
+            else resolve(JSON.parse(stdout) as BenchResult);
+          });
+        }),
+    );
   }
 
   produce(size: number, count: number): Promise<BenchResult> {

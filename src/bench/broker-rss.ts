@@ -6,6 +6,7 @@
  * its requests share the measuring process with the workload (bench-compare, docs/PERFORMANCE.md).
  */
 import { readFile } from 'node:fs/promises';
+import type { BenchResult } from './report.js';
 
 /** The current RSS in bytes, or undefined when it could not be read this time. */
 export type RssSource = () => Promise<number | undefined>;
@@ -53,6 +54,14 @@ export class RssSampler {
     this.timer = setInterval(() => void this.sample(), this.intervalMs);
   }
 
+  /** Samples while `run` runs; its result, with the highest RSS seen when one could be read. */
+  async sampleDuring(run: () => Promise<BenchResult>): Promise<BenchResult> {
+    this.start();
+    const result = await run().finally(() => this.stop());
+    if (this.maxBytes > 0) result.brokerRssMaxMb = toRssMb(this.maxBytes);
+    return result;
+  }
+
   /** Stops sampling; the highest RSS seen since start(), in bytes (0 if none was read). */
   async stop(): Promise<number> {
     clearInterval(this.timer);
@@ -77,6 +86,6 @@ export class RssSampler {
 }
 
 /** Bytes as MiB with one decimal, as BenchResult.brokerRssMaxMb holds them. */
-export function toRssMb(bytes: number): number {
+function toRssMb(bytes: number): number {
   return Math.round((bytes / 2 ** 20) * 10) / 10;
 }

@@ -26,6 +26,11 @@ export interface BenchResult {
 
 const MB = 1_000_000;
 
+/** Records an e2e run sends: the measured `records` after `warmUpSec` of warm-up at `rate`. */
+export function recordsWithWarmUp(records: number, rate: number, warmUpSec: number): number {
+  return records + Math.round(rate * warmUpSec);
+}
+
 /**
  * Counts records and latencies, overall and per progress interval. With a warm-up (e2e), records
  * sent in its first `warmUpMs` are delivered but not measured, as the OpenMessaging Benchmark
@@ -44,15 +49,17 @@ export class Meter {
   /** Records sent before this time are the warm-up. */
   private readonly measuredFromMs: number;
   private warmedUp: boolean;
+  private readonly now: () => number;
+  private readonly warmUpMs: number;
 
-  constructor(
-    private readonly now: () => number = () => performance.now(),
-    private readonly warmUpMs = 0,
-  ) {
-    this.startMs = now();
+  /** `now`: the clock (performance.now by default); `warmUpMs`: see above (0 by default). */
+  constructor(options: { now?: () => number; warmUpMs?: number } = {}) {
+    this.now = options.now ?? (() => performance.now());
+    this.warmUpMs = options.warmUpMs ?? 0;
+    this.startMs = this.now();
     this.intervalStartMs = this.startMs;
-    this.measuredFromMs = warmUpMs > 0 ? this.startMs + warmUpMs : -Infinity;
-    this.warmedUp = warmUpMs <= 0;
+    this.measuredFromMs = this.warmUpMs > 0 ? this.startMs + this.warmUpMs : -Infinity;
+    this.warmedUp = this.warmUpMs <= 0;
   }
 
   get recordCount(): number {

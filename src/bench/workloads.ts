@@ -8,7 +8,7 @@
  */
 import { SluiceError, type Acks, type CompressionCodec, type Producer, type Sluice, type TopicPartition } from '../client/index.js';
 import { RateLimiter } from './rate-limiter.js';
-import { Meter, type BenchResult } from './report.js';
+import { Meter, recordsWithWarmUp, type BenchResult } from './report.js';
 
 export interface WorkloadOptions {
   topic: string;
@@ -193,11 +193,11 @@ export async function runEndToEnd(client: Sluice, options: WorkloadOptions): Pro
     await admin.close();
   }
   const producer = client.producer({ acks: options.acks, lingerMs: options.lingerMs, batchBytesMax: options.batchBytes, compression: options.compression });
-  const meter = new Meter(undefined, options.warmUpSec * 1000);
+  const meter = new Meter({ warmUpMs: options.warmUpSec * 1000 });
   const stopTicker = ticker(meter, options);
   const startMs = performance.now();
   const limiter = new RateLimiter(options.rate);
-  const toSend = total + Math.round(options.rate * options.warmUpSec);
+  const toSend = recordsWithWarmUp(total, options.rate, options.warmUpSec);
   let sent = 0;
   let delivered = 0;
   let failure: unknown;

@@ -5,7 +5,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { COMPRESSION_CODECS, isCompressionCodec } from '../protocol/compression.js';
 import type { Acks, CompressionCodec } from '../client/index.js';
-import { metricsRss, RssSampler, toRssMb } from '../bench/broker-rss.js';
+import { metricsRss, RssSampler } from '../bench/broker-rss.js';
 import { formatSummary, type BenchMode, type BenchResult, type Meter } from '../bench/report.js';
 import { runConsume, runEndToEnd, runProduce, type WorkloadOptions } from '../bench/workloads.js';
 import { parseAcksOption, parseNonNegativeInt, parsePositiveInt } from './args.js';
@@ -91,15 +91,7 @@ async function runBench(mode: BenchMode, options: BenchCliOptions, command: Comm
     },
     signal: io.signal,
   };
-  rss?.start();
-  let result: BenchResult;
-  try {
-    result = await RUNNERS[mode](client, workload);
-  } catch (err) {
-    await rss?.stop();
-    throw err;
-  }
-  const rssMaxBytes = await rss?.stop();
-  if (rssMaxBytes) result.brokerRssMaxMb = toRssMb(rssMaxBytes);
+  const run = (): Promise<BenchResult> => RUNNERS[mode](client, workload);
+  const result = rss ? await rss.sampleDuring(run) : await run();
   io.stdout.write(globals.json ? `${JSON.stringify(result)}\n` : formatSummary(result));
 }

@@ -6,12 +6,11 @@
  * of what is held. Slices that are most of their buffer are kept as they are: copying a
  * megabyte batch out of its own request costs a copy and an allocation for a few bytes saved.
  *
- * Small copies are packed into shared slabs, as Buffer.allocUnsafe packs into its pool. A copy
- * with its own ArrayBuffer cost the broker four heap objects and an external allocation per
- * batch, all of them kept as long as the tail cache keeps the batch: the old-generation growth
- * that made it run a full GC every two seconds at 10,000 records/s (docs/PERFORMANCE.md). A slab
- * stays alive while any batch in it is; the batches kept longest (tail cache, log) are kept and
- * evicted in append order, so whole slabs are freed together.
+ * Small copies are packed into shared slabs, as Buffer.allocUnsafe packs into its pool: a copy
+ * with its own ArrayBuffer costs extra heap objects and an external allocation per batch, kept as
+ * long as the tail cache keeps the batch, and so promoted to the old generation. A slab stays
+ * alive while any batch in it is; the batches kept longest (tail cache, log) are kept and evicted
+ * in append order, so whole slabs are freed together.
  */
 const SLAB_BYTES = 256 * 1024;
 /** Larger copies get their own buffer: a slab holds at least 16 of them. */

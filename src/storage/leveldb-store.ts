@@ -251,12 +251,14 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
     this.index.push(meta);
     this.unwritten.set(entryIndex, batch);
     this.cache.put(this.logId, entryIndex, batch);
-    const dataKey = batchKey('data', this.logId, entryIndex);
-    const packedMeta = packMeta(meta);
     // A chained batch hands each put to LevelDB's write batch at once; an array batch keeps a copy
     // of every operation object until the write completes.
     const written = this.writes.shared(() =>
-      this.db.batch().put(dataKey, batch).put(batchKey('index', this.logId, entryIndex), packedMeta).write({ sync: this.syncEveryWrite }),
+      this.db
+        .batch()
+        .put(batchKey('data', this.logId, entryIndex), batch)
+        .put(batchKey('index', this.logId, entryIndex), packMeta(meta))
+        .write({ sync: this.syncEveryWrite }),
     );
     written.then(
       () => {

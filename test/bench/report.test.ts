@@ -28,7 +28,7 @@ describe('bench: latency histogram', () => {
 describe('bench: meter and summary', () => {
   it('computes rates over the measured time and has the --json contract fields', () => {
     let nowMs = 0;
-    const meter = new Meter(() => nowMs);
+    const meter = new Meter({ now: () => nowMs });
     meter.add(1000, 100_000, 2);
     nowMs = 500;
     meter.add(1000, 100_000, 4);
@@ -44,7 +44,7 @@ describe('bench: meter and summary', () => {
 
   it('prints a progress line per interval and resets the interval', () => {
     let nowMs = 0;
-    const meter = new Meter(() => nowMs);
+    const meter = new Meter({ now: () => nowMs });
     meter.add(500, 50_000, 1);
     nowMs = 1000;
     expect(meter.progressLine()).to.match(/1\.0 s\s+500 rec\/s\s+0\.1 MB\/s\s+p50 1\.00 ms.*total 500/);
@@ -53,7 +53,7 @@ describe('bench: meter and summary', () => {
   });
 
   it('formats the summary with throughput, percentiles and broker RSS', () => {
-    const meter = new Meter(() => 0);
+    const meter = new Meter({ now: () => 0 });
     meter.add(10, 1000, 1.5);
     const text = formatSummary({ ...meter.result('e2e', 100, 'send() to delivery'), brokerRssMaxMb: 123.4 });
     expect(text).to.contain('e2e: 10 records of 100 B');
@@ -63,7 +63,7 @@ describe('bench: meter and summary', () => {
 
   it('does not measure records sent during the warm-up, and times the run from its end', () => {
     let nowMs = 0;
-    const meter = new Meter(() => nowMs, 2000);
+    const meter = new Meter({ now: () => nowMs, warmUpMs: 2000 });
     nowMs = 1500;
     meter.addDelivered(1000, 100); // sent during the warm-up: slow, not measured
     nowMs = 2100;
@@ -81,7 +81,7 @@ describe('bench: meter and summary', () => {
 
   it('measures every delivered record without a warm-up', () => {
     let nowMs = 10;
-    const meter = new Meter(() => nowMs);
+    const meter = new Meter({ now: () => nowMs });
     meter.addDelivered(5, 100);
     expect(meter.recordCount).to.equal(1);
     expect(meter.result('e2e', 100, 'x')).to.not.have.property('warmUpSec');
@@ -102,5 +102,9 @@ describe('bench: broker RSS scrape', () => {
     sampler.start();
     const maxBytes = await sampler.stop();
     expect(maxBytes).to.be.within(process.memoryUsage().rss / 4, process.memoryUsage().rss * 4);
+    const result = await new RssSampler(processRss(process.pid), 10).sampleDuring(async () => new Meter({ now: () => 0 }).result('e2e', 100, 'x'));
+    expect(result.brokerRssMaxMb! * 2 ** 20).to.be.within(process.memoryUsage().rss / 4, process.memoryUsage().rss * 4);
+    const unread = await new RssSampler(async () => undefined, 10).sampleDuring(async () => new Meter({ now: () => 0 }).result('e2e', 100, 'x'));
+    expect(unread).to.not.have.property('brokerRssMaxMb');
   });
 });

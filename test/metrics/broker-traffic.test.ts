@@ -17,7 +17,6 @@ function recordsFor(codec: CompressionCodec): Array<{ key: string; value: Buffer
   }));
 }
 
-/** A port the OS considers free: the broker advertises its configured port, so 0 will not do. */
 async function scrape(broker: BrokerProcess, path: string): Promise<{ status: number; body: string }> {
   const response = await fetch(`http://127.0.0.1:${broker.httpPort}${path}`);
   return { status: response.status, body: await response.text() };
