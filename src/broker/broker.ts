@@ -189,6 +189,7 @@ export class Broker {
       replicated,
       config: () => this.topicConfig(name),
       addressOf: (brokerId) => this.cluster.addresses.get(brokerId),
+      waitingStopped: () => this.waitingStopped,
       hooks: this.hooks(name, index),
     });
     // A brand-new group: let the preferred leader campaign now instead of after a timeout.
@@ -240,7 +241,7 @@ export class Broker {
     const partition = this.partition(topic, index);
     // Not AbortSignal.any with a broker-wide signal: each call would leave a WeakRef on the
     // long-lived signals (the broker's, a request stream's) until a GC cleans it up.
-    return partition.fetch({ offset, maxBytes, maxWaitMs: this.waitingStopped ? 0 : maxWaitMs, minBytes, ...(signal ? { signal } : {}) });
+    return partition.fetch({ offset, maxBytes, maxWaitMs, minBytes, ...(signal ? { signal } : {}) });
   }
 
   /** Resolves once this broker's metadata image reached `version`. */
@@ -406,7 +407,7 @@ export class Broker {
   /** Wakes long-polls so in-flight fetches answer now; later fetches answer without waiting. */
   stopWaiting(): void {
     this.waitingStopped = true;
-    for (const partition of this.allPartitions()) partition.stopWaiting();
+    for (const partition of this.allPartitions()) partition.wakeFetchers();
   }
 
   async close(): Promise<void> {

@@ -58,6 +58,8 @@ export interface PartitionOptions {
   config: () => Readonly<TopicConfig>;
   /** `host:port` of a broker id, for NOT_LEADER hints. */
   addressOf: (brokerId: number) => string | undefined;
+  /** True once the owner is stopping: fetches then answer without waiting for data. */
+  waitingStopped?: () => boolean;
   hooks?: PartitionHooks;
   now?: () => number;
 }
@@ -71,7 +73,6 @@ export class Partition {
   readonly index: number;
   readonly replicated: ReplicatedLog;
   private waiters = new Set<() => void>();
-  private waitingStopped = false;
   private producers: ProducerStateTable | undefined;
   /** The term `producers` was rebuilt in; a new term rebuilds it from the log. */
   private producersTerm = -1;
@@ -104,17 +105,14 @@ export class Partition {
     return this.hooks;
   }
 
-  /** Called by the owner when the high watermark moved, the log was cut, or leadership changed. */
+  /**
+   * Called by the owner when the high watermark moved, the log was cut, leadership changed, or it
+   * began to stop (waiting fetches then answer, see `waitingStopped`).
+   */
   wakeFetchers(): void {
     const waiters = this.waiters;
     this.waiters = new Set();
     for (const wake of waiters) wake();
-  }
-
-  /** The broker is stopping: waiting fetches answer now, later ones do not wait. */
-  stopWaiting(): void {
-    this.waitingStopped = true;
-    this.wakeFetchers();
   }
 
   private requireLeader(): void {
@@ -199,7 +197,7 @@ export class Partition {
       this.checkOffset(spec.offset);
       const result = await this.readCommitted(spec.offset, spec.maxBytes);
       const remainingMs = deadline - this.now();
-      const done = remainingMs <= 0 || spec.signal?.aborted === true || this.waitingStopped;
+      const done = remainingMs <= 0 || spec.signal?.aborted === true || this.options.waitingStopped?.() === true;
       if (done || result.bytes >= Math.max(spec.minBytes, 1) || result.nextOffset !== spec.offset) {
         return result;
       }
