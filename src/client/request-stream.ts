@@ -8,11 +8,12 @@
  * Failure handling mirrors unary calls: a broken or ended stream fails every unanswered request
  * with a retriable error and the next request opens a new stream; each request has its own
  * timeout, and a timeout also resets the stream (the connection may be hung), failing the others
- * retriably. Aborting a request drops it on this side; the broker's late answer is ignored.
+ * retriably. Cancelling a request drops it on this side; the broker's late answer is ignored.
  */
 import * as grpc from '@grpc/grpc-js';
 import { fromResponseError, fromServiceError, SluiceError } from '../protocol/errors.js';
 import type { ResponseError__Output } from '../protocol/generated/sluice/v1/ResponseError.js';
+import type { Cancellation } from './cancellation.js';
 
 export interface StreamedResponse {
   correlationId: number;
@@ -23,8 +24,7 @@ interface Pending<Res> {
   resolve(response: Res): void;
   reject(error: SluiceError): void;
   timer: NodeJS.Timeout;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
+  cancellation: Cancellation | undefined;
 }
 
 const identity = (message: Buffer): Buffer => message;
@@ -46,22 +46,18 @@ export class RequestStream<Res extends StreamedResponse> {
   ) {}
 
   /** Sends the request `encode` serializes with the id it is given, and resolves with its answer. */
-  request(encode: EncodeRequest, timeoutMs: number, signal?: AbortSignal): Promise<Res> {
+  request(encode: EncodeRequest, timeoutMs: number, cancellation?: Cancellation): Promise<Res> {
     return new Promise<Res>((resolve, reject) => {
       if (this.closed) return reject(new SluiceError('BROKER_NOT_AVAILABLE', 'client is closed'));
-      if (signal?.aborted) return reject(cancelledError());
+      if (cancellation?.cancelled) return reject(cancelledError());
       const id = this.nextId++;
       const entry: Pending<Res> = {
         resolve,
         reject,
         timer: setTimeout(() => this.timedOut(id, timeoutMs), timeoutMs),
-        signal,
-        onAbort: undefined,
+        cancellation,
       };
-      if (signal) {
-        entry.onAbort = () => this.settle(id)?.reject(cancelledError());
-        signal.addEventListener('abort', entry.onAbort, { once: true });
-      }
+      cancellation?.onCancel(() => this.settle(id)?.reject(cancelledError()));
       this.pending.set(id, entry);
       this.stream().write(encode(id));
     });
@@ -90,18 +86,18 @@ export class RequestStream<Res extends StreamedResponse> {
 
   private answer(response: Res): void {
     const entry = this.settle(response.correlationId);
-    if (!entry) return; // timed out or aborted meanwhile
+    if (!entry) return; // timed out or cancelled meanwhile
     if (response.error) entry.reject(fromResponseError(response.error));
     else entry.resolve(response);
   }
 
-  /** Removes a request and its timer and abort listener; undefined when it was settled already. */
+  /** Removes a request and its timer and cancel handler; undefined when it was settled already. */
   private settle(id: number): Pending<Res> | undefined {
     const entry = this.pending.get(id);
     if (!entry) return undefined;
     this.pending.delete(id);
     clearTimeout(entry.timer);
-    if (entry.onAbort) entry.signal?.removeEventListener('abort', entry.onAbort);
+    entry.cancellation?.onCancel(undefined);
     return entry;
   }
 

@@ -4,6 +4,7 @@
  */
 import { expect } from 'chai';
 import * as grpc from '@grpc/grpc-js';
+import { Cancellation } from '../../src/client/cancellation.js';
 import { RequestStream } from '../../src/client/request-stream.js';
 import { SluiceError } from '../../src/protocol/errors.js';
 import type { ProduceRequest__Output } from '../../src/protocol/generated/sluice/v1/ProduceRequest.js';
@@ -119,23 +120,39 @@ describe('RequestStream', function () {
     requests.close();
   });
 
-  it('drops an aborted request at once and ignores its late answer', async () => {
+  it('drops a cancelled request at once and ignores its late answer', async () => {
     let late: (() => void) | undefined;
     onRequest = (request, call) => {
       if (request.topic === 'slow') late = () => call.write({ correlationId: request.correlationId, baseOffset: 5 });
       else call.write({ correlationId: request.correlationId, baseOffset: 6 });
     };
     const requests = stream();
-    const abort = new AbortController();
-    const slow = failure(requests.request(body('slow'), 5_000, abort.signal));
+    const cancellation = new Cancellation();
+    const slow = failure(requests.request(body('slow'), 5_000, cancellation));
     await new Promise<void>((resolve) => {
       const poll = setInterval(() => late && (clearInterval(poll), resolve()), 5);
     });
-    abort.abort();
+    cancellation.cancel();
     await slow;
     expect(requests.unanswered).to.equal(0);
     late!();
     expect((await requests.request(body('next'), 5_000)).baseOffset).to.equal(6);
+    requests.close();
+  });
+
+  it('refuses a request whose cancellation already fired, without sending it', async () => {
+    let sent = 0;
+    onRequest = (request, call) => {
+      sent++;
+      call.write({ correlationId: request.correlationId, baseOffset: 7 });
+    };
+    const requests = stream();
+    const cancellation = new Cancellation();
+    cancellation.cancel();
+    const err = await failure(requests.request(body('never'), 5_000, cancellation));
+    expect(err.message).to.match(/cancelled/);
+    expect((await requests.request(body('next'), 5_000)).baseOffset).to.equal(7);
+    expect(sent).to.equal(1);
     requests.close();
   });
 

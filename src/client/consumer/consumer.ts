@@ -23,6 +23,7 @@ import { fromServiceError, SluiceError } from '../../protocol/errors.js';
 import type { FetchRequest } from '../../protocol/generated/sluice/v1/FetchRequest.js';
 import type { FetchResponse__Output } from '../../protocol/generated/sluice/v1/FetchResponse.js';
 import { brokerApi } from '../../protocol/grpc.js';
+import { Cancellation } from '../cancellation.js';
 import { Cluster } from '../cluster.js';
 import { listOffset } from '../offsets.js';
 import { backoffMs, sleepMs } from '../retry.js';
@@ -49,7 +50,7 @@ interface PartitionState {
   buffer: ConsumedRecord[];
   bufferStart: number;
   /** Cancels the one request in flight for this partition, if any. */
-  inFlight: AbortController | undefined;
+  inFlight: Cancellation | undefined;
   /** Bumped by every seek and unassign so late fetch answers are dropped. */
   epoch: number;
   /** The buffered records came from a fetch sent while older ones were still buffered. */
@@ -99,8 +100,8 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   private readonly options: ResolvedConsumerOptions;
   private readonly partitions = new Map<string, PartitionState>();
   /**
-   * Closing aborts every in-flight fetch: each adds one listener here, so there are as many as
-   * fetches in flight (two per assigned partition at most), more than Node's default warning at 10.
+   * Closing ends every retry backoff: each sleeping partition adds one listener here, more than
+   * Node's default warning at 10 when many partitions back off at once.
    */
   private readonly abort = unlimitedListeners(new AbortController());
   private readonly nowMs: () => number;
@@ -127,7 +128,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     for (const [key, state] of this.partitions) {
       if (!wanted.has(key)) {
         state.epoch++;
-        state.inFlight?.abort();
+        state.inFlight?.cancel();
         this.partitions.delete(key);
       }
     }
@@ -162,7 +163,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     const state = this.state(tp);
     state.epoch++;
     // The answer for the old position is useless; cancel it so the new position is fetched at once.
-    state.inFlight?.abort();
+    state.inFlight?.cancel();
     state.inFlight = undefined;
     state.buffer = [];
     state.bufferStart = 0;
@@ -231,6 +232,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    for (const state of this.partitions.values()) state.inFlight?.cancel();
     this.abort.abort();
     this.wake();
     this.cluster.close();
@@ -307,11 +309,9 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   }
 
   private async fetch(state: PartitionState): Promise<void> {
-    const inFlight = new AbortController();
+    const inFlight = new Cancellation();
     state.inFlight = inFlight;
     const epoch = state.epoch;
-    const onClose = (): void => inFlight.abort();
-    this.abort.signal.addEventListener('abort', onClose, { once: true });
     try {
       if (state.fetchOffset === undefined && state.pendingReset === undefined) {
         if (this.options.autoOffsetReset === 'none') {
@@ -338,7 +338,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
         minBytes: this.options.minBytes,
       };
       const timeoutMs = this.cluster.options.requestTimeoutMs + this.options.maxWaitMs;
-      const response = await this.cluster.fetchStream(address).request((correlationId) => fetchRequestSerialize({ ...request, correlationId }), timeoutMs, inFlight.signal);
+      const response = await this.cluster.fetchStream(address).request((correlationId) => fetchRequestSerialize({ ...request, correlationId }), timeoutMs, inFlight);
       if (state.epoch !== epoch || this.closed) return;
       state.retryAttempt = 0;
       const bufferWasEmpty = state.buffer.length === state.bufferStart;
@@ -353,7 +353,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
       } catch (err) {
         // A corrupt batch: stay before it, drop the fetch sent past it, and report.
         state.epoch++;
-        if (state.inFlight !== inFlight) state.inFlight?.abort();
+        if (state.inFlight !== inFlight) state.inFlight?.cancel();
         state.inFlight = inFlight;
         state.fetchOffset = offset;
         this.counters.fetchErrors++;
@@ -366,7 +366,6 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
       this.counters.fetchErrors++;
       this.handleFetchError(state, fromServiceError(raw));
     } finally {
-      this.abort.signal.removeEventListener('abort', onClose);
       if (state.inFlight === inFlight) state.inFlight = undefined;
       this.wake();
       this.schedule();
