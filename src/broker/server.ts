@@ -80,13 +80,13 @@ export class BrokerServer {
         const delivery = new DeliveryLatency((latencyMs) => metrics?.deliveryLatencySeconds.observe(latencyMs / 1000));
         return {
           onCommitted(header, bytes, appendedAtMs, endOffset) {
-            metrics?.recordsIn.inc({ topic }, header.recordCount);
-            metrics?.bytesIn.inc({ topic }, bytes);
+            metrics?.recordsIn.add(topic, header.recordCount);
+            metrics?.bytesIn.add(topic, bytes);
             delivery.appended(endOffset, appendedAtMs);
           },
           onServed(records, bytes, endOffset) {
-            metrics?.recordsOut.inc({ topic }, records);
-            metrics?.bytesOut.inc({ topic }, bytes);
+            metrics?.recordsOut.add(topic, records);
+            metrics?.bytesOut.add(topic, bytes);
             delivery.delivered(endOffset, Date.now());
           },
           onExpiredSkipped(records) {
