@@ -5,10 +5,13 @@
 import { planRetention, type BatchMeta } from '../storage/index.js';
 import type { Broker } from './broker.js';
 
-function committedBatches(batches: readonly BatchMeta[], commitIndex: number): readonly BatchMeta[] {
+/** How many leading batches are committed, and their bytes: O(uncommitted batches), not O(log). */
+function committedPrefix(batches: readonly BatchMeta[], commitIndex: number, logBytes: number): { count: number; bytes: number } {
   const first = batches[0];
-  if (!first) return batches;
-  return batches.slice(0, Math.max(0, commitIndex - first.entryIndex + 1));
+  const count = first ? Math.min(batches.length, Math.max(0, commitIndex - first.entryIndex + 1)) : 0;
+  let bytes = logBytes;
+  for (let i = count; i < batches.length; i++) bytes -= batches[i]!.sizeBytes;
+  return { count, bytes };
 }
 
 export type RetentionReason = 'time' | 'size' | 'ttl';
@@ -46,9 +49,13 @@ export class RetentionJob {
     for (const partition of this.broker.allPartitions()) {
       const config = this.broker.controller.metadata.topics[partition.topic]?.config;
       if (!config) continue;
+      const batches = partition.log.batches();
+      // Only committed entries may go: Raft still needs the rest (and a no-op's lastOffset sits below HW).
+      const committed = committedPrefix(batches, partition.replicated.commitIndex, partition.log.sizeBytes());
       const plan = planRetention({
-        // Only committed entries may go: Raft still needs the rest (and a no-op's lastOffset sits below HW).
-        batches: committedBatches(partition.log.batches(), partition.replicated.commitIndex),
+        batches,
+        committedBatches: committed.count,
+        committedBytes: committed.bytes,
         logStartOffset: partition.log.logStartOffset(),
         // Only committed batches may go: a follower may still need what is past the high watermark.
         logEndOffset: partition.hw,

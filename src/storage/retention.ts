@@ -20,6 +20,10 @@ export type RetentionReason = 'time' | 'size' | 'ttl';
 export interface RetentionInput {
   /** The log's batches, oldest first (PartitionLog.batches()). */
   batches: readonly BatchMeta[];
+  /** How many leading batches are committed: only those may go (Raft still needs the rest). */
+  committedBatches: number;
+  /** Total bytes of those committed batches: the size rule weighs only them. */
+  committedBytes: number;
   logStartOffset: number;
   /** Only batches ending below this offset may be deleted (pass the high watermark). */
   logEndOffset: number;
@@ -45,8 +49,9 @@ export interface RetentionPlan {
   recordsDeletedByReason: Record<RetentionReason, number>;
 }
 
+/** O(batches deleted + log of the log's length): the job runs it on every partition, however long. */
 export function planRetention(input: RetentionInput): RetentionPlan {
-  const candidates = candidateCount(input.batches, input.logEndOffset);
+  const candidates = candidateCount(input);
   const deletedBy: Record<RetentionReason, number> = {
     time: leadingTimeExpired(input, candidates),
     size: leadingOverSize(input, candidates),
@@ -64,7 +69,7 @@ export function planRetention(input: RetentionInput): RetentionPlan {
     recordsDeleted += records;
     bytesDeleted += meta.sizeBytes;
   }
-  const next = input.batches[deleted];
+  const next = deleted < input.committedBatches ? input.batches[deleted] : undefined;
   const newLogStartOffset =
     deleted === 0 ? input.logStartOffset : Math.max(input.logStartOffset, next?.baseOffset ?? input.batches[deleted - 1]!.lastOffset + 1);
   const reason = deleted === 0 ? 'none' : (['time', 'size', 'ttl'] as const).find((rule) => deletedBy[rule] === deleted)!;
@@ -77,10 +82,16 @@ export function isBatchExpired(meta: BatchMeta, topicTtlMs: number, nowMs: numbe
   return expiresAt !== undefined && expiresAt <= nowMs;
 }
 
-function candidateCount(batches: readonly BatchMeta[], logEndOffset: number): number {
-  let count = 0;
-  while (count < batches.length && batches[count]!.lastOffset < logEndOffset) count++;
-  return count;
+/** Committed batches that end below logEndOffset: a binary search, as lastOffset never decreases along a log. */
+function candidateCount(input: RetentionInput): number {
+  let lo = 0;
+  let hi = Math.min(input.committedBatches, input.batches.length);
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (input.batches[mid]!.lastOffset < input.logEndOffset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function leadingTimeExpired(input: RetentionInput, candidates: number): number {
@@ -93,8 +104,8 @@ function leadingTimeExpired(input: RetentionInput, candidates: number): number {
 
 function leadingOverSize(input: RetentionInput, candidates: number): number {
   if (input.retentionBytes < 0) return 0;
-  let totalBytes = input.batches.reduce((sum, meta) => sum + meta.sizeBytes, 0);
-  const deletable = Math.min(candidates, input.batches.length - 1);
+  let totalBytes = input.committedBytes;
+  const deletable = Math.min(candidates, input.committedBatches - 1);
   let count = 0;
   while (count < deletable && totalBytes > input.retentionBytes) totalBytes -= input.batches[count++]!.sizeBytes;
   return count;

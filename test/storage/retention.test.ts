@@ -26,6 +26,8 @@ function input(batches: BatchMeta[], overrides: Partial<RetentionInput> = {}): R
   const end = batches.at(-1) ? batches.at(-1)!.lastOffset + 1 : 0;
   return {
     batches,
+    committedBatches: batches.length,
+    committedBytes: batches.reduce((sum, meta) => sum + meta.sizeBytes, 0),
     logStartOffset: batches[0]?.baseOffset ?? 0,
     logEndOffset: end,
     retentionMs: -1,
@@ -100,6 +102,15 @@ describe('planRetention', () => {
     const batches = metas([1, 2, 3]);
     expect(planRetention(input(batches, { retentionMs: 0, logEndOffset: 3 })).newLogStartOffset).to.equal(2);
     expect(planRetention(input(batches, { retentionMs: 0, logEndOffset: 0 })).batchesDeleted).to.equal(0);
+  });
+
+  it('only deletes committed batches, and weighs only their bytes against retention.bytes', () => {
+    const batches = metas([1, 2, 3, 4]);
+    const twoCommitted = { committedBatches: 2, committedBytes: 200 };
+    expect(planRetention(input(batches, { ...twoCommitted, retentionMs: 0 })).newLogStartOffset).to.equal(4);
+    // 200 committed bytes over a 150-byte limit: the older of the two goes, never the newest committed one.
+    expect(planRetention(input(batches, { ...twoCommitted, retentionBytes: 150 })).batchesDeleted).to.equal(1);
+    expect(planRetention(input(batches, { ...twoCommitted, retentionBytes: 200 })).batchesDeleted).to.equal(0);
   });
 
   it('counts only records at or above the current log start, and never moves the start back', () => {
