@@ -2,15 +2,20 @@
  * Background deletion of whole old batches: time and size retention and wholly expired TTL
  * batches at the head of each partition. Runs every `intervalMs`, one pass at a time.
  */
-import { planRetention, type BatchMeta } from '../storage/index.js';
+import { planRetention, type BatchList, type PartitionLog } from '../storage/index.js';
 import type { Broker } from './broker.js';
 
+/** The log's batches by position, read from its index without copying it. */
+function batchList(log: PartitionLog): BatchList {
+  const first = log.firstEntryIndex();
+  return { length: log.lastEntryIndex() - first + 1, at: (position) => log.entry(first + position) };
+}
+
 /** How many leading batches are committed, and their bytes: O(uncommitted batches), not O(log). */
-function committedPrefix(batches: readonly BatchMeta[], commitIndex: number, logBytes: number): { count: number; bytes: number } {
-  const first = batches[0];
-  const count = first ? Math.min(batches.length, Math.max(0, commitIndex - first.entryIndex + 1)) : 0;
+function committedPrefix(batches: BatchList, firstEntryIndex: number, commitIndex: number, logBytes: number): { count: number; bytes: number } {
+  const count = Math.min(batches.length, Math.max(0, commitIndex - firstEntryIndex + 1));
   let bytes = logBytes;
-  for (let i = count; i < batches.length; i++) bytes -= batches[i]!.sizeBytes;
+  for (let i = count; i < batches.length; i++) bytes -= batches.at(i)!.sizeBytes;
   return { count, bytes };
 }
 
@@ -49,9 +54,9 @@ export class RetentionJob {
     for (const partition of this.broker.allPartitions()) {
       const config = this.broker.controller.metadata.topics[partition.topic]?.config;
       if (!config) continue;
-      const batches = partition.log.batches();
+      const batches = batchList(partition.log);
       // Only committed entries may go: Raft still needs the rest (and a no-op's lastOffset sits below HW).
-      const committed = committedPrefix(batches, partition.replicated.commitIndex, partition.log.sizeBytes());
+      const committed = committedPrefix(batches, partition.log.firstEntryIndex(), partition.replicated.commitIndex, partition.log.sizeBytes());
       const plan = planRetention({
         batches,
         committedBatches: committed.count,

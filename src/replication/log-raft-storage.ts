@@ -61,7 +61,7 @@ export class LogRaftStorage implements Storage {
     const marker = this.log.snapshotMarker();
     // A follower installing this starts its log where our first remaining entry starts (a log start
     // inside a batch would not line up with the entry the follower receives next).
-    const firstBatch = this.log.batches()[0];
+    const firstBatch = this.log.entry(this.log.firstEntryIndex());
     const logStart = firstBatch ? Math.min(firstBatch.baseOffset, this.log.logStartOffset()) : this.log.logStartOffset();
     return { index: marker.index, term: marker.term, data: this.options.snapshotData(logStart) };
   }

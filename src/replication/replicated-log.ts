@@ -339,7 +339,7 @@ export class ReplicatedLog {
   private endOffsetOf(index: number): number {
     const log = this.options.log;
     if (index < log.firstEntryIndex()) return log.logStartOffset();
-    const meta = log.batches()[index - log.firstEntryIndex()];
+    const meta = log.entry(index);
     return meta ? meta.lastOffset + 1 : log.logEndOffset();
   }
 

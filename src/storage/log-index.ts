@@ -4,9 +4,13 @@
  * one and delegate every offset and entry-index decision to it, so they cannot disagree on
  * semantics. Pure: no I/O.
  *
- * metas[k] has entryIndex marker.index + 1 + k. Each batch starts where the previous one ended
- * (baseOffset = previous lastOffset + 1); a zero-record batch has lastOffset = baseOffset - 1, so
- * lastOffset never decreases along the log and a binary search on it finds offsets.
+ * metas[head + k] has entryIndex marker.index + 1 + k. Each batch starts where the previous one
+ * ended (baseOffset = previous lastOffset + 1); a zero-record batch has lastOffset = baseOffset - 1,
+ * so lastOffset never decreases along the log and a binary search on it finds offsets.
+ *
+ * Retention runs on logs of any length, so deleting a prefix costs O(batches deleted), not O(log):
+ * deleted metas are skipped by `head` and the array is compacted only once they are the larger
+ * part. push() checks that each batch follows the last one, so mutations re-check only the ends.
  */
 import assert from 'node:assert/strict';
 import { SluiceError } from '../protocol/errors.js';
@@ -15,7 +19,9 @@ import { assertLeaderEpoch, assertStampedFits, assertWholeBatch } from './batch-
 import type { AppendResult, BatchMeta, SnapshotMarker } from './types.js';
 
 export class LogIndex {
+  /** The stored batches are metas[head…]; the ones before head were deleted. */
   private metas: BatchMeta[];
+  private head = 0;
   private startOffset: number;
   private endOffset: number;
   private bytes: number;
@@ -29,7 +35,8 @@ export class LogIndex {
     const last = metas.at(-1);
     this.endOffset = last ? Math.max(last.lastOffset + 1, startOffset) : startOffset;
     this.bytes = sumBytes(metas);
-    this.assertInvariants();
+    for (let i = 1; i < metas.length; i++) assertFollows(metas[i - 1]!, metas[i]!);
+    this.assertEnds();
   }
 
   logStartOffset(): number {
@@ -44,8 +51,14 @@ export class LogIndex {
     return this.bytes;
   }
 
+  /** A copy of the stored batches' metas, oldest first: O(batches); entry() reads one. */
   batches(): readonly BatchMeta[] {
-    return this.metas;
+    return this.metas.slice(this.head);
+  }
+
+  /** How many batches are stored. */
+  batchCount(): number {
+    return this.metas.length - this.head;
   }
 
   snapshotMarker(): SnapshotMarker {
@@ -57,13 +70,13 @@ export class LogIndex {
   }
 
   lastEntryIndex(): number {
-    return this.marker.index + this.metas.length;
+    return this.marker.index + this.batchCount();
   }
 
   /** The meta of entry `entryIndex`, or undefined when it is not stored. */
   entry(entryIndex: number): BatchMeta | undefined {
-    if (!Number.isInteger(entryIndex) || entryIndex <= this.marker.index) return undefined;
-    return this.metas[entryIndex - this.marker.index - 1];
+    if (!Number.isInteger(entryIndex) || entryIndex <= this.marker.index || entryIndex > this.lastEntryIndex()) return undefined;
+    return this.metas[this.head + entryIndex - this.marker.index - 1];
   }
 
   entryTerm(entryIndex: number): number {
@@ -83,7 +96,7 @@ export class LogIndex {
     const planned: BatchMeta[] = [];
     let totalBytes = 0;
     for (let i = lo; i < hi; i++) {
-      const meta = this.metas[i - this.marker.index - 1]!;
+      const meta = this.metas[this.head + i - this.marker.index - 1]!;
       if (planned.length > 0 && totalBytes + meta.sizeBytes > maxBytes) break;
       planned.push(meta);
       totalBytes += meta.sizeBytes;
@@ -105,6 +118,8 @@ export class LogIndex {
       throw new Error(`batch entry index ${meta.entryIndex} is not the next entry index ${this.nextEntryIndex()}`);
     }
     assert(meta.lastOffset >= meta.baseOffset - 1 && meta.sizeBytes > 0, 'malformed batch meta');
+    // The head may have reached the end: empty slots before it go first, not after the new meta.
+    if (this.head === this.metas.length) this.compact();
     this.metas.push(meta);
     this.endOffset = meta.lastOffset + 1;
     this.bytes += meta.sizeBytes;
@@ -115,15 +130,21 @@ export class LogIndex {
    * batch: its lastOffset (baseOffset - 1) equals that of the batch before it, which comes first.
    */
   indexOf(offset: number): number {
-    let lo = 0;
+    const position = this.firstEndingAtOrAfter(offset);
+    const meta = this.metas[this.head + position];
+    return meta !== undefined && meta.baseOffset <= offset ? position : -1;
+  }
+
+  /** Position of the first stored batch whose lastOffset >= offset (batchCount() if none). */
+  private firstEndingAtOrAfter(offset: number): number {
+    let lo = this.head;
     let hi = this.metas.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (this.metas[mid]!.lastOffset < offset) lo = mid + 1;
       else hi = mid;
     }
-    const meta = this.metas[lo];
-    return meta !== undefined && meta.baseOffset <= offset ? lo : -1;
+    return lo - this.head;
   }
 
   /** Which batches `PartitionLog.read` returns (see its contract in types.ts). */
@@ -139,7 +160,7 @@ export class LogIndex {
     const first = this.indexOf(fromOffset);
     assert(first >= 0, `no batch holds offset ${fromOffset} inside [${this.startOffset}, ${this.endOffset})`);
     let totalBytes = 0;
-    for (let i = first; i < this.metas.length; i++) {
+    for (let i = this.head + first; i < this.metas.length; i++) {
       const meta = this.metas[i]!;
       if (meta.baseOffset >= upToOffset) break;
       if (planned.length > 0 && totalBytes + meta.sizeBytes > maxBytes) break;
@@ -152,8 +173,11 @@ export class LogIndex {
   /** First offset of the first data batch whose maxTimestamp >= timestampMs, or logEndOffset. */
   offsetForTimestamp(timestampMs: number): number {
     // maxTimestamp is not monotonic across batches (producers' clocks differ), so scan.
-    const meta = this.metas.find((m) => m.recordCount > 0 && m.maxTimestamp >= timestampMs);
-    return meta ? Math.max(meta.baseOffset, this.startOffset) : this.endOffset;
+    for (let i = this.head; i < this.metas.length; i++) {
+      const meta = this.metas[i]!;
+      if (meta.recordCount > 0 && meta.maxTimestamp >= timestampMs) return Math.max(meta.baseOffset, this.startOffset);
+    }
+    return this.endOffset;
   }
 
   /**
@@ -165,11 +189,11 @@ export class LogIndex {
     if (!Number.isInteger(entryIndex) || entryIndex < this.firstEntryIndex() || entryIndex > this.nextEntryIndex()) {
       throw new Error(`truncateSuffix(${entryIndex}): outside the entries [${this.firstEntryIndex()}, ${this.nextEntryIndex()}]`);
     }
-    const removed = this.metas.splice(entryIndex - this.firstEntryIndex());
+    const removed = this.metas.splice(this.head + entryIndex - this.firstEntryIndex());
     if (removed.length === 0) return removed;
     this.endOffset = Math.max(removed[0]!.baseOffset, this.startOffset);
     this.bytes -= sumBytes(removed);
-    this.assertInvariants();
+    this.assertEnds();
     return removed;
   }
 
@@ -181,15 +205,16 @@ export class LogIndex {
     if (!Number.isInteger(offset) || offset < this.startOffset) {
       throw new Error(`deletePrefix(${offset}) would move the log start ${this.startOffset} backwards`);
     }
-    let keep = 0;
-    while (keep < this.metas.length && this.metas[keep]!.lastOffset < offset) keep++;
-    const removed = this.metas.splice(0, keep);
+    const deleted = this.firstEndingAtOrAfter(offset);
+    const removed = this.metas.slice(this.head, this.head + deleted);
+    this.head += deleted;
     const last = removed.at(-1);
     if (last !== undefined) this.marker = { index: last.entryIndex, term: last.leaderEpoch };
     this.startOffset = offset;
     this.endOffset = Math.max(this.endOffset, offset);
     this.bytes -= sumBytes(removed);
-    this.assertInvariants();
+    if (this.head > this.metas.length / 2) this.compact();
+    this.assertEnds();
     return removed;
   }
 
@@ -198,18 +223,26 @@ export class LogIndex {
     assert(Number.isInteger(logStartOffset) && logStartOffset >= this.startOffset, `installSnapshot: log start ${logStartOffset} is before ${this.startOffset}`);
     assert(Number.isInteger(marker.index) && marker.index >= this.marker.index, `installSnapshot: index ${marker.index} is before the marker ${this.marker.index}`);
     assert(Number.isInteger(marker.term) && marker.term >= 0, `installSnapshot: bad term ${marker.term}`);
-    const removed = this.metas;
+    const removed = this.metas.slice(this.head);
     this.metas = [];
+    this.head = 0;
     this.marker = { index: marker.index, term: marker.term };
     this.startOffset = logStartOffset;
     this.endOffset = logStartOffset;
     this.bytes = 0;
-    this.assertInvariants();
+    this.assertEnds();
     return removed;
   }
 
-  private assertInvariants(): void {
-    const first = this.metas[0];
+  /** Drops the deleted slots before head: O(stored), done once they outnumber the stored ones. */
+  private compact(): void {
+    this.metas = this.metas.slice(this.head);
+    this.head = 0;
+  }
+
+  /** The invariants at the ends of the log; the batches in between were checked as they came. */
+  private assertEnds(): void {
+    const first = this.metas[this.head];
     if (first === undefined) {
       assert.equal(this.endOffset, this.startOffset, 'an empty log ends where it starts');
       return;
@@ -220,12 +253,13 @@ export class LogIndex {
       first.baseOffset <= this.startOffset && this.startOffset <= Math.max(first.lastOffset, first.baseOffset),
       'first batch must hold the log start',
     );
-    for (let i = 1; i < this.metas.length; i++) {
-      assert.equal(this.metas[i]!.baseOffset, this.metas[i - 1]!.lastOffset + 1, 'batches must be contiguous');
-      assert.equal(this.metas[i]!.entryIndex, this.metas[i - 1]!.entryIndex + 1, 'entry indices must be consecutive');
-    }
     assert.equal(this.endOffset, this.metas.at(-1)!.lastOffset + 1, 'the log ends after its last batch');
   }
+}
+
+function assertFollows(previous: BatchMeta, next: BatchMeta): void {
+  assert.equal(next.baseOffset, previous.lastOffset + 1, 'batches must be contiguous');
+  assert.equal(next.entryIndex, previous.entryIndex + 1, 'entry indices must be consecutive');
 }
 
 function sumBytes(metas: readonly BatchMeta[]): number {
@@ -281,6 +315,10 @@ export abstract class IndexedPartitionLog {
 
   batches(): readonly BatchMeta[] {
     return this.index.batches();
+  }
+
+  entry(entryIndex: number): BatchMeta | undefined {
+    return this.index.entry(entryIndex);
   }
 
   firstEntryIndex(): number {

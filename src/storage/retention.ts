@@ -17,9 +17,14 @@ import type { BatchMeta } from './types.js';
 
 export type RetentionReason = 'time' | 'size' | 'ttl';
 
+/** Positional read access to a log's batches, oldest first (an array, or a view on the log's index). */
+export interface BatchList {
+  readonly length: number;
+  at(position: number): BatchMeta | undefined;
+}
+
 export interface RetentionInput {
-  /** The log's batches, oldest first (PartitionLog.batches()). */
-  batches: readonly BatchMeta[];
+  batches: BatchList;
   /** How many leading batches are committed: only those may go (Raft still needs the rest). */
   committedBatches: number;
   /** Total bytes of those committed batches: the size rule weighs only them. */
@@ -62,16 +67,16 @@ export function planRetention(input: RetentionInput): RetentionPlan {
   let recordsDeleted = 0;
   let bytesDeleted = 0;
   for (let i = 0; i < deleted; i++) {
-    const meta = input.batches[i]!;
+    const meta = input.batches.at(i)!;
     const records = Math.max(0, meta.lastOffset + 1 - Math.max(meta.baseOffset, input.logStartOffset));
     const reason: RetentionReason = i < deletedBy.time ? 'time' : i < deletedBy.size ? 'size' : 'ttl';
     recordsDeletedByReason[reason] += records;
     recordsDeleted += records;
     bytesDeleted += meta.sizeBytes;
   }
-  const next = deleted < input.committedBatches ? input.batches[deleted] : undefined;
+  const next = deleted < input.committedBatches ? input.batches.at(deleted) : undefined;
   const newLogStartOffset =
-    deleted === 0 ? input.logStartOffset : Math.max(input.logStartOffset, next?.baseOffset ?? input.batches[deleted - 1]!.lastOffset + 1);
+    deleted === 0 ? input.logStartOffset : Math.max(input.logStartOffset, next?.baseOffset ?? input.batches.at(deleted - 1)!.lastOffset + 1);
   const reason = deleted === 0 ? 'none' : (['time', 'size', 'ttl'] as const).find((rule) => deletedBy[rule] === deleted)!;
   return { newLogStartOffset, batchesDeleted: deleted, recordsDeleted, bytesDeleted, reason, recordsDeletedByReason };
 }
@@ -88,7 +93,7 @@ function candidateCount(input: RetentionInput): number {
   let hi = Math.min(input.committedBatches, input.batches.length);
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (input.batches[mid]!.lastOffset < input.logEndOffset) lo = mid + 1;
+    if (input.batches.at(mid)!.lastOffset < input.logEndOffset) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -98,7 +103,7 @@ function leadingTimeExpired(input: RetentionInput, candidates: number): number {
   if (input.retentionMs < 0) return 0;
   const cutoffMs = input.nowMs - input.retentionMs;
   let count = 0;
-  while (count < candidates && input.batches[count]!.maxTimestamp < cutoffMs) count++;
+  while (count < candidates && input.batches.at(count)!.maxTimestamp < cutoffMs) count++;
   return count;
 }
 
@@ -107,13 +112,13 @@ function leadingOverSize(input: RetentionInput, candidates: number): number {
   let totalBytes = input.committedBytes;
   const deletable = Math.min(candidates, input.committedBatches - 1);
   let count = 0;
-  while (count < deletable && totalBytes > input.retentionBytes) totalBytes -= input.batches[count++]!.sizeBytes;
+  while (count < deletable && totalBytes > input.retentionBytes) totalBytes -= input.batches.at(count++)!.sizeBytes;
   return count;
 }
 
 function leadingTtlExpired(input: RetentionInput, candidates: number): number {
   let count = 0;
-  while (count < candidates && isBatchExpired(input.batches[count]!, input.messageTtlMs, input.nowMs)) count++;
+  while (count < candidates && isBatchExpired(input.batches.at(count)!, input.messageTtlMs, input.nowMs)) count++;
   return count;
 }
 

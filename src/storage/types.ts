@@ -69,8 +69,10 @@ export interface PartitionLog {
   logEndOffset(): number;
   /** Bytes of all stored batches. */
   sizeBytes(): number;
-  /** Index entries of stored batches, oldest first (a read-only view; do not mutate). */
+  /** A copy of the stored batches' index entries, oldest first: O(batches), so not for hot paths. */
   batches(): readonly BatchMeta[];
+  /** The index entry of one stored batch by its Raft entry index, or undefined when not stored. */
+  entry(entryIndex: number): BatchMeta | undefined;
 
   /** Raft index of the first stored entry (= snapshotMarker().index + 1). */
   firstEntryIndex(): number;
