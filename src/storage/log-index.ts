@@ -4,39 +4,40 @@
  * one and delegate every offset and entry-index decision to it, so they cannot disagree on
  * semantics. Pure: no I/O.
  *
- * metas[head + k] has entryIndex marker.index + 1 + k. Each batch starts where the previous one
- * ended (baseOffset = previous lastOffset + 1); a zero-record batch has lastOffset = baseOffset - 1,
- * so lastOffset never decreases along the log and a binary search on it finds offsets.
+ * The batch at position k has entryIndex marker.index + 1 + k. Each batch starts where the previous
+ * one ended (baseOffset = previous lastOffset + 1); a zero-record batch has lastOffset = baseOffset
+ * - 1, so lastOffset never decreases along the log and a binary search on it finds offsets.
  *
- * Retention runs on logs of any length, so deleting a prefix costs O(batches deleted), not O(log):
- * deleted metas are skipped by `head` and the array is compacted only once they are the larger
- * part. push() checks that each batch follows the last one, so mutations re-check only the ends.
+ * The metas live in typed-array columns (MetaColumns), outside the V8 heap, and retention runs on
+ * logs of any length, so deleting a prefix costs O(batches deleted), not O(log). push() checks that
+ * each batch follows the last one, so the other mutations re-check only the ends of the log.
  */
 import assert from 'node:assert/strict';
 import { SluiceError } from '../protocol/errors.js';
 import { stampBatch } from '../protocol/batch.js';
 import { assertLeaderEpoch, assertStampedFits, assertWholeBatch } from './batch-meta.js';
+import { MetaColumns } from './meta-columns.js';
 import type { AppendResult, BatchMeta, SnapshotMarker } from './types.js';
 
 export class LogIndex {
-  /** The stored batches are metas[head…]; the ones before head were deleted. */
-  private metas: BatchMeta[];
-  private head = 0;
+  private readonly metas = new MetaColumns();
   private startOffset: number;
   private endOffset: number;
-  private bytes: number;
+  private bytes = 0;
   private marker: SnapshotMarker;
 
   /** `metas` must be contiguous, follow `marker` and cover `startOffset` (or be empty). */
-  constructor(metas: BatchMeta[], startOffset: number, marker: SnapshotMarker = { index: 0, term: 0 }) {
-    this.metas = metas;
+  constructor(metas: readonly BatchMeta[], startOffset: number, marker: SnapshotMarker = { index: 0, term: 0 }) {
     this.startOffset = startOffset;
     this.marker = { ...marker };
+    for (let i = 0; i < metas.length; i++) {
+      if (i > 0) assertFollows(metas[i - 1]!, metas[i]!);
+      this.metas.push(metas[i]!);
+      this.bytes += metas[i]!.sizeBytes;
+    }
     const last = metas.at(-1);
     this.endOffset = last ? Math.max(last.lastOffset + 1, startOffset) : startOffset;
-    this.bytes = sumBytes(metas);
-    for (let i = 1; i < metas.length; i++) assertFollows(metas[i - 1]!, metas[i]!);
-    this.assertEnds();
+    this.assertEnds(metas[0]?.entryIndex);
   }
 
   logStartOffset(): number {
@@ -51,14 +52,9 @@ export class LogIndex {
     return this.bytes;
   }
 
-  /** A copy of the stored batches' metas, oldest first: O(batches); entry() reads one. */
+  /** The stored batches' metas, oldest first, as new objects: O(batches); entry() reads one. */
   batches(): readonly BatchMeta[] {
-    return this.metas.slice(this.head);
-  }
-
-  /** How many batches are stored. */
-  batchCount(): number {
-    return this.metas.length - this.head;
+    return this.range(0, this.metas.length);
   }
 
   snapshotMarker(): SnapshotMarker {
@@ -70,22 +66,21 @@ export class LogIndex {
   }
 
   lastEntryIndex(): number {
-    return this.marker.index + this.batchCount();
+    return this.marker.index + this.metas.length;
   }
 
   /** The meta of entry `entryIndex`, or undefined when it is not stored. */
   entry(entryIndex: number): BatchMeta | undefined {
     if (!Number.isInteger(entryIndex) || entryIndex <= this.marker.index || entryIndex > this.lastEntryIndex()) return undefined;
-    return this.metas[this.head + entryIndex - this.marker.index - 1];
+    return this.metas.get(entryIndex - this.firstEntryIndex(), entryIndex);
   }
 
   entryTerm(entryIndex: number): number {
     if (entryIndex === this.marker.index) return this.marker.term;
-    const meta = this.entry(entryIndex);
-    if (meta === undefined) {
+    if (!Number.isInteger(entryIndex) || entryIndex < this.firstEntryIndex() || entryIndex > this.lastEntryIndex()) {
       throw new RangeError(`entryTerm(${entryIndex}) outside [${this.marker.index}, ${this.lastEntryIndex()}]`);
     }
-    return meta.leaderEpoch;
+    return this.metas.leaderEpoch(entryIndex - this.firstEntryIndex());
   }
 
   /** The metas of entries [lo, hi), capped by maxBytes but at least one when lo < hi. */
@@ -93,15 +88,8 @@ export class LogIndex {
     if (!Number.isInteger(lo) || !Number.isInteger(hi) || lo < this.firstEntryIndex() || hi > this.lastEntryIndex() + 1 || lo > hi) {
       throw new RangeError(`entries [${lo}, ${hi}) outside [${this.firstEntryIndex()}, ${this.lastEntryIndex() + 1})`);
     }
-    const planned: BatchMeta[] = [];
-    let totalBytes = 0;
-    for (let i = lo; i < hi; i++) {
-      const meta = this.metas[this.head + i - this.marker.index - 1]!;
-      if (planned.length > 0 && totalBytes + meta.sizeBytes > maxBytes) break;
-      planned.push(meta);
-      totalBytes += meta.sizeBytes;
-    }
-    return planned;
+    const from = lo - this.firstEntryIndex();
+    return this.range(from, this.fitting(from, hi - this.firstEntryIndex(), maxBytes));
   }
 
   /** The entry index the next push must carry. */
@@ -118,8 +106,6 @@ export class LogIndex {
       throw new Error(`batch entry index ${meta.entryIndex} is not the next entry index ${this.nextEntryIndex()}`);
     }
     assert(meta.lastOffset >= meta.baseOffset - 1 && meta.sizeBytes > 0, 'malformed batch meta');
-    // The head may have reached the end: empty slots before it go first, not after the new meta.
-    if (this.head === this.metas.length) this.compact();
     this.metas.push(meta);
     this.endOffset = meta.lastOffset + 1;
     this.bytes += meta.sizeBytes;
@@ -131,20 +117,7 @@ export class LogIndex {
    */
   indexOf(offset: number): number {
     const position = this.firstEndingAtOrAfter(offset);
-    const meta = this.metas[this.head + position];
-    return meta !== undefined && meta.baseOffset <= offset ? position : -1;
-  }
-
-  /** Position of the first stored batch whose lastOffset >= offset (batchCount() if none). */
-  private firstEndingAtOrAfter(offset: number): number {
-    let lo = this.head;
-    let hi = this.metas.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.metas[mid]!.lastOffset < offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo - this.head;
+    return position < this.metas.length && this.metas.baseOffset(position) <= offset ? position : -1;
   }
 
   /** Which batches `PartitionLog.read` returns (see its contract in types.ts). */
@@ -155,27 +128,19 @@ export class LogIndex {
         `offset ${fromOffset} is outside the log [${this.startOffset}, ${this.endOffset})`,
       );
     }
-    const planned: BatchMeta[] = [];
-    if (fromOffset === this.endOffset) return planned;
+    if (fromOffset === this.endOffset) return [];
     const first = this.indexOf(fromOffset);
     assert(first >= 0, `no batch holds offset ${fromOffset} inside [${this.startOffset}, ${this.endOffset})`);
-    let totalBytes = 0;
-    for (let i = this.head + first; i < this.metas.length; i++) {
-      const meta = this.metas[i]!;
-      if (meta.baseOffset >= upToOffset) break;
-      if (planned.length > 0 && totalBytes + meta.sizeBytes > maxBytes) break;
-      planned.push(meta);
-      totalBytes += meta.sizeBytes;
-    }
-    return planned;
+    let end = first;
+    while (end < this.metas.length && this.metas.baseOffset(end) < upToOffset) end++;
+    return this.range(first, this.fitting(first, end, maxBytes));
   }
 
   /** First offset of the first data batch whose maxTimestamp >= timestampMs, or logEndOffset. */
   offsetForTimestamp(timestampMs: number): number {
     // maxTimestamp is not monotonic across batches (producers' clocks differ), so scan.
-    for (let i = this.head; i < this.metas.length; i++) {
-      const meta = this.metas[i]!;
-      if (meta.recordCount > 0 && meta.maxTimestamp >= timestampMs) return Math.max(meta.baseOffset, this.startOffset);
+    for (let k = 0; k < this.metas.length; k++) {
+      if (this.metas.recordCount(k) > 0 && this.metas.maxTimestamp(k) >= timestampMs) return Math.max(this.metas.baseOffset(k), this.startOffset);
     }
     return this.endOffset;
   }
@@ -189,8 +154,9 @@ export class LogIndex {
     if (!Number.isInteger(entryIndex) || entryIndex < this.firstEntryIndex() || entryIndex > this.nextEntryIndex()) {
       throw new Error(`truncateSuffix(${entryIndex}): outside the entries [${this.firstEntryIndex()}, ${this.nextEntryIndex()}]`);
     }
-    const removed = this.metas.splice(this.head + entryIndex - this.firstEntryIndex());
+    const removed = this.range(entryIndex - this.firstEntryIndex(), this.metas.length);
     if (removed.length === 0) return removed;
+    this.metas.dropBack(removed.length);
     this.endOffset = Math.max(removed[0]!.baseOffset, this.startOffset);
     this.bytes -= sumBytes(removed);
     this.assertEnds();
@@ -205,15 +171,13 @@ export class LogIndex {
     if (!Number.isInteger(offset) || offset < this.startOffset) {
       throw new Error(`deletePrefix(${offset}) would move the log start ${this.startOffset} backwards`);
     }
-    const deleted = this.firstEndingAtOrAfter(offset);
-    const removed = this.metas.slice(this.head, this.head + deleted);
-    this.head += deleted;
+    const removed = this.range(0, this.firstEndingAtOrAfter(offset));
+    this.metas.dropFront(removed.length);
     const last = removed.at(-1);
     if (last !== undefined) this.marker = { index: last.entryIndex, term: last.leaderEpoch };
     this.startOffset = offset;
     this.endOffset = Math.max(this.endOffset, offset);
     this.bytes -= sumBytes(removed);
-    if (this.head > this.metas.length / 2) this.compact();
     this.assertEnds();
     return removed;
   }
@@ -223,9 +187,8 @@ export class LogIndex {
     assert(Number.isInteger(logStartOffset) && logStartOffset >= this.startOffset, `installSnapshot: log start ${logStartOffset} is before ${this.startOffset}`);
     assert(Number.isInteger(marker.index) && marker.index >= this.marker.index, `installSnapshot: index ${marker.index} is before the marker ${this.marker.index}`);
     assert(Number.isInteger(marker.term) && marker.term >= 0, `installSnapshot: bad term ${marker.term}`);
-    const removed = this.metas.slice(this.head);
-    this.metas = [];
-    this.head = 0;
+    const removed = this.range(0, this.metas.length);
+    this.metas.clear();
     this.marker = { index: marker.index, term: marker.term };
     this.startOffset = logStartOffset;
     this.endOffset = logStartOffset;
@@ -234,26 +197,50 @@ export class LogIndex {
     return removed;
   }
 
-  /** Drops the deleted slots before head: O(stored), done once they outnumber the stored ones. */
-  private compact(): void {
-    this.metas = this.metas.slice(this.head);
-    this.head = 0;
+  /** The metas at positions [from, to), as new objects. */
+  private range(from: number, to: number): BatchMeta[] {
+    const out: BatchMeta[] = [];
+    for (let k = from; k < to; k++) out.push(this.metas.get(k, this.firstEntryIndex() + k));
+    return out;
   }
 
-  /** The invariants at the ends of the log; the batches in between were checked as they came. */
-  private assertEnds(): void {
-    const first = this.metas[this.head];
-    if (first === undefined) {
+  /** End of the positions [from, …) that fit in maxBytes, at least one and at most `to`. */
+  private fitting(from: number, to: number, maxBytes: number): number {
+    let end = from;
+    let totalBytes = 0;
+    while (end < to && (end === from || totalBytes + this.metas.sizeBytes(end) <= maxBytes)) totalBytes += this.metas.sizeBytes(end++);
+    return end;
+  }
+
+  /** Position of the first stored batch whose lastOffset >= offset (the batch count if none). */
+  private firstEndingAtOrAfter(offset: number): number {
+    let lo = 0;
+    let hi = this.metas.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.metas.lastOffset(mid) < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /**
+   * The invariants at the ends of the log; the batches in between were checked as they came.
+   * `firstEntryIndex` is the first batch's own entry index when the caller has it (recovery).
+   */
+  private assertEnds(firstEntryIndex = this.firstEntryIndex()): void {
+    if (this.metas.length === 0) {
       assert.equal(this.endOffset, this.startOffset, 'an empty log ends where it starts');
       return;
     }
-    assert.equal(first.entryIndex, this.marker.index + 1, 'the first entry must follow the marker');
+    assert.equal(firstEntryIndex, this.marker.index + 1, 'the first entry must follow the marker');
+    const firstBase = this.metas.baseOffset(0);
     // A zero-record first batch holds no offset: the log must start at its base offset.
     assert(
-      first.baseOffset <= this.startOffset && this.startOffset <= Math.max(first.lastOffset, first.baseOffset),
+      firstBase <= this.startOffset && this.startOffset <= Math.max(this.metas.lastOffset(0), firstBase),
       'first batch must hold the log start',
     );
-    assert.equal(this.endOffset, this.metas.at(-1)!.lastOffset + 1, 'the log ends after its last batch');
+    assert.equal(this.endOffset, this.metas.lastOffset(this.metas.length - 1) + 1, 'the log ends after its last batch');
   }
 }
 
