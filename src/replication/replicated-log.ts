@@ -59,6 +59,12 @@ interface Waiter {
  * answered within this many ticks and its log reached the commit index of this many ticks ago.
  */
 const IN_SYNC_LAG_TICKS = 20;
+/**
+ * A partition restarts applied at its stored commit index and re-reads every entry after it, so a
+ * commit that moved without a term or vote change is written too: at most once per this many
+ * ticks, without sync (a write lost to a power cut only makes the next start re-read more).
+ */
+const COMMIT_PERSIST_TICKS = 10;
 
 function partitionSnapshotData(logStartOffset: number): Uint8Array {
   const data = Buffer.alloc(8);
@@ -95,6 +101,9 @@ export class ReplicatedLog {
   /** Batches this node proposed: validated by the produce path already, not again when stored. */
   private readonly ownProposals = new WeakSet<Uint8Array>();
   private ticks = 0;
+  /** The commit index in the stored hard state, and the tick it was written at. */
+  private storedCommit: number;
+  private storedCommitTick = 0;
   /** Tick at which each peer last answered us. */
   private readonly lastHeardTick = new Map<number, number>();
 
@@ -120,6 +129,7 @@ export class ReplicatedLog {
       appliedIndex: options.apply ? log.firstEntryIndex() - 1 : commit,
     });
     this.hw = this.endOffsetOf(commit);
+    this.storedCommit = hardState.commit;
   }
 
   static async open(options: ReplicatedLogOptions): Promise<ReplicatedLog> {
@@ -267,6 +277,7 @@ export class ReplicatedLog {
         const idle = ready.entries.length + ready.committedEntries.length + ready.messages.length === 0 && !ready.hardState && !ready.snapshot;
         if (idle) break; // waiting for a prefetch; it schedules another run
       }
+      if (!this.closed) await this.storeCommitIfStale();
     } catch (err) {
       // Storage failed under us: stop serving this group rather than diverge from what Raft believes.
       console.error(`replication of ${this.options.group} stopped:`, err);
@@ -314,10 +325,24 @@ export class ReplicatedLog {
       // The commit index alone is advisory (a restarted node relearns it), so a commit-only change
       // is not worth an fsync per produced batch: it rides along with the next term/vote write.
       if (ready.hardState.term !== saved.term || ready.hardState.vote !== saved.vote) {
-        await this.options.store.putMeta(ReplicatedLog.hardStateKey(this.options.group), Buffer.from(JSON.stringify(ready.hardState)));
+        await this.storeHardState(ready.hardState, true);
       }
       this.storage.setHardState(ready.hardState);
     }
+  }
+
+  /** Writes the commit index when it moved and the last write is COMMIT_PERSIST_TICKS old (see there). */
+  private async storeCommitIfStale(): Promise<void> {
+    const hardState = this.storage.hardState();
+    if (hardState.commit <= this.storedCommit || this.ticks - this.storedCommitTick < COMMIT_PERSIST_TICKS) return;
+    await this.storeHardState(hardState, false);
+  }
+
+  // Hard-state writes are issued one at a time by run(), so a later one never lands before an earlier one.
+  private async storeHardState(hardState: HardState, sync: boolean): Promise<void> {
+    await this.options.store.putMeta(ReplicatedLog.hardStateKey(this.options.group), Buffer.from(JSON.stringify(hardState)), { sync });
+    this.storedCommit = hardState.commit;
+    this.storedCommitTick = this.ticks;
   }
 
   /** The stored form of an entry: a leader's no-op becomes a control batch at the log end. */

@@ -102,9 +102,9 @@ class LevelLogStore implements LogStore {
     return this.db.get(metaKey(key));
   }
 
-  async putMeta(key: string, value: Buffer): Promise<void> {
+  async putMeta(key: string, value: Buffer, options: { sync?: boolean } = {}): Promise<void> {
     this.assertOpen();
-    await this.db.put(metaKey(key), value, { sync: true });
+    await this.db.put(metaKey(key), value, { sync: options.sync ?? true });
   }
 
   async deleteMeta(key: string): Promise<void> {

@@ -157,9 +157,9 @@ export interface LogStore {
   openLog(logId: number): Promise<PartitionLog>;
   /** Deletes every batch and index entry of the log, e.g. when its topic is deleted. */
   dropLog(logId: number): Promise<void>;
-  /** Small metadata values (topic registry, hard state), stored with sync. */
+  /** Small metadata values (topic registry, hard state), stored with sync unless `sync: false`. */
   getMeta(key: string): Promise<Buffer | undefined>;
-  putMeta(key: string, value: Buffer): Promise<void>;
+  putMeta(key: string, value: Buffer, options?: { sync?: boolean }): Promise<void>;
   deleteMeta(key: string): Promise<void>;
   listMeta(prefix: string): Promise<Array<[string, Buffer]>>;
   /** Syncs everything written so far (used by the `interval` flush policy and on shutdown). */

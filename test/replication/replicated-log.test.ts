@@ -109,4 +109,34 @@ describe('ReplicatedLog', function () {
       console.error = consoleError;
     }
   });
+
+  it('stores the commit index as it moves, so a restart starts at the end instead of re-reading the log', async () => {
+    const store = openMemoryLogStore();
+    const log = await store.openLog(1);
+    const open = (): Promise<ReplicatedLog> =>
+      ReplicatedLog.open({ group: GROUP, selfId: 1, voters: [1], log, store, transport: new MemoryRaftTransportHub().transport(1), random: seededRng(1) });
+    const first = await open();
+    replicas = new Map([[1, first]]);
+    await waitFor('the single replica leads', () => (first.isLeader ? true : undefined));
+    const proposals = ['a', 'b', 'c'].map((value) => first.propose(batchOf([value]), readBatchHeader(batchOf([value]))));
+    await Promise.all(proposals.map((proposal) => proposal.committed));
+    // No term or vote changed since the election: only the ticks make the new commit index stored.
+    const storedCommit = async (): Promise<number> => (JSON.parse(String(await store.getMeta(ReplicatedLog.hardStateKey(GROUP)))) as { commit: number }).commit;
+    await waitFor('the commit index stored', async () => {
+      first.tick();
+      return (await storedCommit()) === log.lastEntryIndex() ? true : undefined;
+    });
+    first.close();
+    const readEntries = log.readEntries.bind(log);
+    const reads: number[] = [];
+    log.readEntries = (lo, hi, maxBytes) => {
+      reads.push(lo);
+      return readEntries(lo, hi, maxBytes);
+    };
+    const second = await open();
+    replicas = new Map([[1, second]]);
+    expect(second.highWatermark).to.equal(3);
+    await waitFor('the restarted replica leads', () => (second.isLeader ? true : undefined));
+    expect(reads, 'entries read back to apply them again').to.deep.equal([]);
+  });
 });
