@@ -277,7 +277,7 @@ export class ReplicatedLog {
         const idle = ready.entries.length + ready.committedEntries.length + ready.messages.length === 0 && !ready.hardState && !ready.snapshot;
         if (idle) break; // waiting for a prefetch; it schedules another run
       }
-      if (!this.closed) await this.storeCommitIfStale();
+      if (!this.closed && this.storedCommitIsStale()) await this.storeHardState(this.storage.hardState(), false);
     } catch (err) {
       // Storage failed under us: stop serving this group rather than diverge from what Raft believes.
       console.error(`replication of ${this.options.group} stopped:`, err);
@@ -323,7 +323,7 @@ export class ReplicatedLog {
       const saved = this.storage.hardState();
       // Term and vote must be durable before any message that depends on them (a synced write).
       // The commit index alone is advisory (a restarted node relearns it), so a commit-only change
-      // is not worth an fsync per produced batch: it rides along with the next term/vote write.
+      // is not worth a write per produced batch: run() stores it now and then (COMMIT_PERSIST_TICKS).
       if (ready.hardState.term !== saved.term || ready.hardState.vote !== saved.vote) {
         await this.storeHardState(ready.hardState, true);
       }
@@ -331,11 +331,9 @@ export class ReplicatedLog {
     }
   }
 
-  /** Writes the commit index when it moved and the last write is COMMIT_PERSIST_TICKS old (see there). */
-  private async storeCommitIfStale(): Promise<void> {
-    const hardState = this.storage.hardState();
-    if (hardState.commit <= this.storedCommit || this.ticks - this.storedCommitTick < COMMIT_PERSIST_TICKS) return;
-    await this.storeHardState(hardState, false);
+  /** The commit index moved since the last hard-state write, which is COMMIT_PERSIST_TICKS old (see there). */
+  private storedCommitIsStale(): boolean {
+    return this.storage.hardState().commit > this.storedCommit && this.ticks - this.storedCommitTick >= COMMIT_PERSIST_TICKS;
   }
 
   // Hard-state writes are issued one at a time by run(), so a later one never lands before an earlier one.

@@ -131,9 +131,7 @@ export class LogIndex {
     if (fromOffset === this.endOffset) return [];
     const first = this.indexOf(fromOffset);
     assert(first >= 0, `no batch holds offset ${fromOffset} inside [${this.startOffset}, ${this.endOffset})`);
-    let end = first;
-    while (end < this.metas.length && this.metas.baseOffset(end) < upToOffset) end++;
-    return this.range(first, this.fitting(first, end, maxBytes));
+    return this.range(first, this.fitting(first, this.metas.length, maxBytes, upToOffset));
   }
 
   /** First offset of the first data batch whose maxTimestamp >= timestampMs, or logEndOffset. */
@@ -204,11 +202,16 @@ export class LogIndex {
     return out;
   }
 
-  /** End of the positions [from, …) that fit in maxBytes, at least one and at most `to`. */
-  private fitting(from: number, to: number, maxBytes: number): number {
+  /**
+   * End of the positions [from, …) that fit in maxBytes (at least one), at most `to`, and before
+   * the first batch starting at or after `upToOffset`: O(batches planned), never O(log).
+   */
+  private fitting(from: number, to: number, maxBytes: number, upToOffset = Infinity): number {
     let end = from;
     let totalBytes = 0;
-    while (end < to && (end === from || totalBytes + this.metas.sizeBytes(end) <= maxBytes)) totalBytes += this.metas.sizeBytes(end++);
+    while (end < to && this.metas.baseOffset(end) < upToOffset && (end === from || totalBytes + this.metas.sizeBytes(end) <= maxBytes)) {
+      totalBytes += this.metas.sizeBytes(end++);
+    }
     return end;
   }
 
