@@ -37,12 +37,13 @@ export class LogRaftStorage implements Storage {
     return this.options.log;
   }
 
+  // Copies spelled out: these run every Raft round, and V8 promotes object-spread copies.
   hardState(): HardState {
-    return { ...this.hs };
+    return { term: this.hs.term, vote: this.hs.vote, commit: this.hs.commit };
   }
 
   setHardState(hardState: HardState): void {
-    this.hs = { ...hardState };
+    this.hs = { term: hardState.term, vote: hardState.vote, commit: hardState.commit };
   }
 
   firstIndex(): number {

@@ -329,16 +329,12 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
       const offset = state.fetchOffset!;
       const address = await this.cluster.leaderAddress(state.topic, state.partition);
       this.counters.fetchRequests++;
-      const request: FetchRequest = {
-        topic: state.topic,
-        partition: state.partition,
-        offset,
-        maxBytes: this.options.maxBytes,
-        maxWaitMs: this.options.maxWaitMs,
-        minBytes: this.options.minBytes,
-      };
-      const timeoutMs = this.cluster.options.requestTimeoutMs + this.options.maxWaitMs;
-      const response = await this.cluster.fetchStream(address).request((correlationId) => fetchRequestSerialize({ ...request, correlationId }), timeoutMs, inFlight);
+      const { maxBytes, maxWaitMs, minBytes } = this.options;
+      const timeoutMs = this.cluster.options.requestTimeoutMs + maxWaitMs;
+      // Spelled out, not spread from a prepared object: V8 promoted the spread copies (heap profile).
+      const encode = (correlationId: number): Buffer =>
+        fetchRequestSerialize({ topic: state.topic, partition: state.partition, offset, maxBytes, maxWaitMs, minBytes, correlationId });
+      const response = await this.cluster.fetchStream(address).request(encode, timeoutMs, inFlight);
       if (state.epoch !== epoch || this.closed) return;
       state.retryAttempt = 0;
       const bufferWasEmpty = state.buffer.length === state.bufferStart;
