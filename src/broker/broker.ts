@@ -241,7 +241,7 @@ export class Broker {
     const partition = this.partition(topic, index);
     // Not AbortSignal.any with a broker-wide signal: each call would leave a WeakRef on the
     // long-lived signals (the broker's, a request stream's) until a GC cleans it up.
-    return partition.fetch({ offset, maxBytes, maxWaitMs, minBytes, ...(signal ? { signal } : {}) });
+    return partition.fetch({ offset, maxBytes, maxWaitMs, minBytes, signal });
   }
 
   /** Resolves once this broker's metadata image reached `version`. */

@@ -453,7 +453,7 @@ export class Producer {
         acks: batch.acks,
         ackTimeoutMs: this.options.ackTimeoutMs,
         batch: batch.encoded!,
-        ...(batch.request ? { request: batch.request } : {}),
+        request: batch.request,
       })
       .then(
         (response) => this.onAnswered(sender, batch, response.baseOffset),
