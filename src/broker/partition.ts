@@ -8,7 +8,7 @@ import { SluiceError } from '../protocol/errors.js';
 import type { ReplicatedLog } from '../replication/replicated-log.js';
 import type { PartitionLog } from '../storage/types.js';
 import type { TopicConfig } from '../config/topic-config.js';
-import { ProducerStateTable } from './producer-state.js';
+import { PRODUCER_BATCHES_MAX, PRODUCERS_MAX, ProducerStateTable } from './producer-state.js';
 
 export type Acks = 0 | 1 | -1;
 
@@ -124,7 +124,7 @@ export class Partition {
 
   private producerState(): ProducerStateTable {
     if (!this.producers || this.producersTerm !== this.replicated.term) {
-      this.producers = ProducerStateTable.rebuild(this.log.batches());
+      this.producers = ProducerStateTable.rebuild(this.log.producerBatches(PRODUCER_BATCHES_MAX, PRODUCERS_MAX));
       this.producersTerm = this.replicated.term;
     }
     return this.producers;

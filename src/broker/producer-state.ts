@@ -41,8 +41,11 @@ function lastSequenceOf(baseSequence: number, recordCount: number): number {
 export class ProducerStateTable {
   private readonly producers = new Map<number, ProducerEntry>();
 
-  static rebuild(batches: readonly BatchMeta[]): ProducerStateTable {
-    const table = new ProducerStateTable();
+  constructor(private readonly producersMax = PRODUCERS_MAX) {}
+
+  /** The table after recording `batches` in order (a log's producerBatches() give the same as all of its batches). */
+  static rebuild(batches: readonly BatchMeta[], producersMax = PRODUCERS_MAX): ProducerStateTable {
+    const table = new ProducerStateTable(producersMax);
     for (const meta of batches) {
       if (meta.producerId < 0 || meta.recordCount === 0) continue;
       table.record(meta, meta.baseOffset, meta.lastOffset);
@@ -83,7 +86,7 @@ export class ProducerStateTable {
     // Re-inserting keeps the Map in least-recently-written order, so the first key is the idlest.
     this.producers.delete(header.producerId);
     this.producers.set(header.producerId, entry);
-    if (this.producers.size > PRODUCERS_MAX) this.producers.delete(this.producers.keys().next().value!);
+    if (this.producers.size > this.producersMax) this.producers.delete(this.producers.keys().next().value!);
     entry.batches.push({
       baseSequence: header.baseSequence,
       lastSequence: lastSequenceOf(header.baseSequence, header.recordCount),

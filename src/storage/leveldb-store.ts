@@ -241,7 +241,7 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
   /** Makes this object unusable and waits for its writes; the store then deletes its keys. */
   async drop(): Promise<void> {
     this.unusable ??= new Error(`log ${this.logId} was dropped`);
-    this.cache.evict(this.logId, this.index.batches().map((meta) => meta.entryIndex));
+    this.cache.evictLog(this.logId);
     this.unwritten.clear();
     await this.writes.settled();
   }

@@ -57,6 +57,37 @@ export class LogIndex {
     return this.range(0, this.metas.length);
   }
 
+  /**
+   * What the idempotent-producer state is rebuilt from: the newest `perProducer` batches with
+   * records of each producer id, for the `producersMax` ids that wrote most recently, oldest first.
+   * Scans the producer-id column from the newest batch back and builds objects only for the batches
+   * it returns: a new leader of a million-batch log rebuilt from batches() for 1.3 s and 229 MB.
+   */
+  producerBatches(perProducer: number, producersMax: number): BatchMeta[] {
+    const counts = new Map<number, number>();
+    const positions: number[] = [];
+    let full = 0;
+    let lastFull = -1;
+    for (let k = this.metas.length - 1; k >= 0 && full < producersMax; k--) {
+      const producerId = this.metas.producerId(k);
+      // Runs of one producer's batches are the common case: skip them without a lookup once it is full.
+      if (producerId < 0 || producerId === lastFull || this.metas.recordCount(k) === 0) continue;
+      const seen = counts.get(producerId) ?? 0;
+      if (seen === perProducer || (seen === 0 && counts.size === producersMax)) {
+        lastFull = seen === perProducer ? producerId : lastFull;
+        continue;
+      }
+      counts.set(producerId, seen + 1);
+      positions.push(k);
+      if (seen + 1 === perProducer) {
+        full++;
+        lastFull = producerId;
+      }
+    }
+    const firstEntryIndex = this.firstEntryIndex();
+    return positions.reverse().map((k) => this.metas.get(k, firstEntryIndex + k));
+  }
+
   snapshotMarker(): SnapshotMarker {
     return { ...this.marker };
   }
@@ -305,6 +336,10 @@ export abstract class IndexedPartitionLog {
 
   batches(): readonly BatchMeta[] {
     return this.index.batches();
+  }
+
+  producerBatches(perProducer: number, producersMax: number): BatchMeta[] {
+    return this.index.producerBatches(perProducer, producersMax);
   }
 
   entry(entryIndex: number): BatchMeta | undefined {

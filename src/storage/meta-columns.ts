@@ -84,6 +84,10 @@ export class MetaColumns {
     return this.recordCounts[this.head + position]!;
   }
 
+  producerId(position: number): number {
+    return this.producerIds[this.head + position]!;
+  }
+
   maxTimestamp(position: number): number {
     return this.maxTimestamps[this.head + position]!;
   }

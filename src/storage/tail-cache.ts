@@ -50,6 +50,16 @@ export class TailCache {
     for (const entryIndex of entryIndexs) this.remove(cacheKey(logId, entryIndex));
   }
 
+  /** Forgets every batch of one log (a dropped log): O(cached batches), whatever the log's length. */
+  evictLog(logId: number): void {
+    const prefix = keyPrefix(logId);
+    for (const [key, batch] of this.entries) {
+      if (!key.startsWith(prefix)) continue;
+      this.entries.delete(key);
+      this.bytes -= batch.length;
+    }
+  }
+
   private remove(key: string): void {
     const old = this.entries.get(key);
     if (old === undefined) return;
@@ -58,6 +68,10 @@ export class TailCache {
   }
 }
 
+function keyPrefix(logId: number): string {
+  return `${logId}:`;
+}
+
 function cacheKey(logId: number, entryIndex: number): string {
-  return `${logId}:${entryIndex}`;
+  return keyPrefix(logId) + entryIndex;
 }

@@ -71,6 +71,12 @@ export interface PartitionLog {
   sizeBytes(): number;
   /** A copy of the stored batches' index entries, oldest first: O(batches), so not for hot paths. */
   batches(): readonly BatchMeta[];
+  /**
+   * The newest `perProducer` batches with records of each idempotent producer, for the
+   * `producersMax` producers that wrote most recently, oldest first: what a new leader rebuilds its
+   * producer state from, without an object per stored batch.
+   */
+  producerBatches(perProducer: number, producersMax: number): BatchMeta[];
   /** The index entry of one stored batch by its Raft entry index, or undefined when not stored. */
   entry(entryIndex: number): BatchMeta | undefined;
 

@@ -25,4 +25,12 @@ describe('TailCache', () => {
     cache.put(1, 2, whole);
     expect(cache.get(1, 2)).to.equal(whole); // owns its memory already: no copy
   });
+
+  it('forgets one whole log, and only that log', () => {
+    const cache = new TailCache(1 << 20);
+    for (const logId of [1, 11]) for (let i = 1; i <= 3; i++) cache.put(logId, i, Buffer.alloc(100));
+    cache.evictLog(1);
+    expect([cache.get(1, 2), cache.sizeBytes()]).to.deep.equal([undefined, 300]);
+    expect(cache.get(11, 2)?.length).to.equal(100);
+  });
 });
