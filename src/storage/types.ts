@@ -106,6 +106,7 @@ export interface PartitionLog {
   /**
    * Stamps `batch` (already validated: see validateBatch; zero-record batches are accepted) with
    * base offset = logEndOffset() and `leaderEpoch`, and stores it as entry lastEntryIndex() + 1.
+   * The log keeps `batch` (stamped in place, cached, written later): the caller must not reuse it.
    * Offsets and entry indices are assigned synchronously in call order; the promise resolves once
    * LevelDB has the write (and, with flush `always`, synced it). Appends resolve in call order.
    */

@@ -33,4 +33,46 @@ describe('TailCache', () => {
     expect([cache.get(1, 2), cache.sizeBytes()]).to.deep.equal([undefined, 300]);
     expect(cache.get(11, 2)?.length).to.equal(100);
   });
+
+  it('evicts oldest first through puts, re-puts, evictions and dropped logs (model check, seeded)', () => {
+    const seed = 20261126;
+    let state = seed;
+    const random = (): number => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const pick = (n: number): number => Math.floor(random() * n);
+    const cache = new TailCache(2_000);
+    // The model: [logId, entryIndex, bytes] oldest first.
+    let model: Array<[number, number, number]> = [];
+    const drop = (keep: (entry: [number, number, number]) => boolean): void => {
+      model = model.filter(keep);
+    };
+    try {
+      for (let step = 0; step < 2_000; step++) {
+        const roll = random();
+        const logId = 1 + pick(3);
+        const entryIndex = pick(40);
+        if (roll < 0.7) {
+          const bytes = 1 + pick(roll < 0.02 ? 3_000 : 300);
+          cache.put(logId, entryIndex, Buffer.alloc(bytes, step % 256));
+          if (bytes <= 2_000) {
+            drop(([l, e]) => l !== logId || e !== entryIndex);
+            model.push([logId, entryIndex, bytes]);
+            while (model.reduce((sum, [, , b]) => sum + b, 0) > 2_000) model.shift();
+          }
+        } else if (roll < 0.95) {
+          cache.evict(logId, [entryIndex, entryIndex + 1]);
+          drop(([l, e]) => l !== logId || (e !== entryIndex && e !== entryIndex + 1));
+        } else {
+          cache.evictLog(logId);
+          drop(([l]) => l !== logId);
+        }
+        expect(cache.sizeBytes()).to.equal(model.reduce((sum, [, , b]) => sum + b, 0));
+        for (let l = 1; l <= 3; l++) {
+          for (let e = 0; e < 41; e++) expect(cache.get(l, e)?.length).to.equal(model.find(([ml, me]) => ml === l && me === e)?.[2]);
+        }
+      }
+    } catch (err) {
+      console.error(`TailCache model check failed with seed ${seed}`);
+      throw err;
+    }
+  });
 });
