@@ -55,8 +55,9 @@ export function packMeta(meta: BatchMeta): Buffer {
 }
 
 export function unpackMeta(entryIndex: number, value: Buffer): BatchMeta {
-  assert.equal(value.length, PACKED_META_BYTES, `index value must be ${PACKED_META_BYTES} bytes`);
-  assert.equal(value.readUInt8(0), META_FORMAT_VERSION, 'unknown index value version');
+  // Plain checks, not assert.equal: recovery unpacks every index entry, and the asserts were a third of it.
+  if (value.length !== PACKED_META_BYTES) throw new Error(`index value must be ${PACKED_META_BYTES} bytes, got ${value.length}`);
+  if (value[0] !== META_FORMAT_VERSION) throw new Error(`unknown index value version ${value[0]}`);
   const baseOffset = readInt64BE(value, 1);
   return {
     entryIndex,
