@@ -49,7 +49,7 @@ export async function recoverLog(db: Db, logId: number, warn: (line: string) => 
 }
 
 /** Index entries read per round trip to LevelDB's thread, and the bytes that many take (~90 each). */
-const INDEX_READ_ENTRIES = 10_000;
+export const INDEX_READ_ENTRIES = 10_000;
 const INDEX_READ_BYTES = INDEX_READ_ENTRIES * 128;
 
 async function readIndex(db: Db, logId: number): Promise<BatchMeta[]> {

@@ -3,7 +3,7 @@ import { ClassicLevel } from 'classic-level';
 import { encodeBatch, encodeControlBatch } from '../../src/protocol/batch.js';
 import { batchKey, stateKey } from '../../src/storage/keys.js';
 import { openLogStore } from '../../src/storage/leveldb-store.js';
-import { RECOVERY_VERIFY_BATCHES_MAX } from '../../src/storage/recovery.js';
+import { INDEX_READ_ENTRIES, RECOVERY_VERIFY_BATCHES_MAX } from '../../src/storage/recovery.js';
 import type { LogStore, PartitionLog } from '../../src/storage/types.js';
 import { baseOffsets, makeBatch, makeTempDir, removeDir } from './helpers.js';
 
@@ -46,6 +46,19 @@ describe('LevelDB store recovery', () => {
     await store?.close().catch(() => undefined);
     store = undefined;
     removeDir(dir);
+  });
+
+  it('reads back an index longer than one read from LevelDB', async () => {
+    const log = await reopen();
+    const count = INDEX_READ_ENTRIES + 5;
+    for (let i = 0; i < count; i += 1_000) {
+      const appends: Array<Promise<unknown>> = [];
+      for (let j = i; j < Math.min(i + 1_000, count); j++) appends.push(log.append(makeBatch(1), 1));
+      await Promise.all(appends);
+    }
+    const again = await reopen();
+    expect([again.logEndOffset(), again.lastEntryIndex(), again.entry(INDEX_READ_ENTRIES + 1)?.baseOffset]).to.deep.equal([count, count, INDEX_READ_ENTRIES]);
+    expect(warnings).to.deep.equal([]);
   });
 
   it('reopens with identical state after close', async () => {
