@@ -73,10 +73,11 @@ export class LogIndex {
       // Runs of one producer's batches are the common case: skip them without a lookup once it is full.
       if (producerId < 0 || producerId === lastFull || this.metas.recordCount(k) === 0) continue;
       const seen = counts.get(producerId) ?? 0;
-      if (seen === perProducer || (seen === 0 && counts.size === producersMax)) {
-        lastFull = seen === perProducer ? producerId : lastFull;
+      if (seen === perProducer) {
+        lastFull = producerId;
         continue;
       }
+      if (seen === 0 && counts.size === producersMax) continue;
       counts.set(producerId, seen + 1);
       positions.push(k);
       if (seen + 1 === perProducer) {
