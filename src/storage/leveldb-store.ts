@@ -65,11 +65,11 @@ class LevelLogStore implements LogStore {
     let log = this.logs.get(logId);
     if (log === undefined) {
       log = recoverLog(this.db, logId, this.warn).then(
-        ({ metas, logStartOffset, marker }) =>
+        (index) =>
           new LevelPartitionLog({
             db: this.db,
             logId,
-            index: new LogIndex(metas, logStartOffset, marker),
+            index,
             cache: this.cache,
             syncEveryWrite: this.syncEveryWrite,
             assertOpen: () => this.assertOpen(),

@@ -10,6 +10,7 @@ import type { ClassicLevel } from 'classic-level';
 import { validateBatch } from '../protocol/batch.js';
 import { metaOfBatch, sameMeta, unpackMeta } from './batch-meta.js';
 import { batchKey, batchKeyRange, decodeLogState, encodeLogState, entryIndexOfKey, stateKey } from './keys.js';
+import { LogIndex } from './log-index.js';
 import type { BatchMeta, SnapshotMarker } from './types.js';
 
 /** Recovery re-checks the CRC of at most this many of the newest batches... */
@@ -19,49 +20,45 @@ export const RECOVERY_VERIFY_BYTES_MAX = 16 * 1024 * 1024;
 
 export type Db = ClassicLevel<Buffer, Buffer>;
 
-export interface RecoveredLog {
-  metas: BatchMeta[];
-  logStartOffset: number;
-  marker: SnapshotMarker;
-}
-
-export async function recoverLog(db: Db, logId: number, warn: (line: string) => void): Promise<RecoveredLog> {
+export async function recoverLog(db: Db, logId: number, warn: (line: string) => void): Promise<LogIndex> {
   const stateValue = await db.get(stateKey(logId));
   const stored = stateValue === undefined ? { logStartOffset: 0, markerIndex: 0, markerTerm: 0 } : decodeLogState(stateValue);
   const storedMarker = { index: stored.markerIndex, term: stored.markerTerm };
-  const indexed = await readIndex(db, logId);
-  const { metas, logStartOffset, marker } = contiguousRun(indexed, stored.logStartOffset, storedMarker, logId, warn);
-  const verified = await verifyTail(db, logId, metas, warn);
+  const run = new ContiguousRun(stored.logStartOffset, storedMarker, logId, warn);
+  await readIndex(db, logId, (meta) => run.offer(meta));
+  const index = run.finish();
+  await verifyTail(db, logId, index, warn);
 
   // Whatever lies outside the kept entries is garbage: stale or orphaned entries, a dropped tail.
-  const keptFrom = marker.index + 1;
-  const keptEnd = keptFrom + verified.length;
+  const keptFrom = index.firstEntryIndex();
+  const keptEnd = index.nextEntryIndex();
   for (const keyspace of ['data', 'index'] as const) {
     const all = batchKeyRange(keyspace, logId);
     await db.clear({ gte: all.gte, lt: batchKey(keyspace, logId, keptFrom) });
     await db.clear({ gte: batchKey(keyspace, logId, keptEnd), lte: all.lte });
   }
-  if (logStartOffset !== stored.logStartOffset || marker.index !== storedMarker.index || marker.term !== storedMarker.term) {
-    const state = encodeLogState({ logStartOffset, markerIndex: marker.index, markerTerm: marker.term });
+  const marker = index.snapshotMarker();
+  if (index.logStartOffset() !== stored.logStartOffset || marker.index !== storedMarker.index || marker.term !== storedMarker.term) {
+    const state = encodeLogState({ logStartOffset: index.logStartOffset(), markerIndex: marker.index, markerTerm: marker.term });
     await db.put(stateKey(logId), state, { sync: true });
   }
-  return { metas: verified, logStartOffset, marker };
+  return index;
 }
 
 /** Index entries read per round trip to LevelDB's thread, and the bytes that many take (~90 each). */
 export const INDEX_READ_ENTRIES = 10_000;
 const INDEX_READ_BYTES = INDEX_READ_ENTRIES * 128;
 
-async function readIndex(db: Db, logId: number): Promise<BatchMeta[]> {
-  const metas: BatchMeta[] = [];
+/** Hands every index entry of the log to `visit`, in entry-index order. */
+async function readIndex(db: Db, logId: number, visit: (meta: BatchMeta) => void): Promise<void> {
   // Large reads: the iterator's default (16 KiB, ~180 entries per hop to the thread pool) made a
   // million-batch log's recovery mostly waiting.
   const iterator = db.iterator({ ...batchKeyRange('index', logId), highWaterMarkBytes: INDEX_READ_BYTES });
   try {
     for (;;) {
       const entries = await iterator.nextv(INDEX_READ_ENTRIES);
-      if (entries.length === 0) return metas;
-      for (const [key, value] of entries) metas.push(unpackMeta(entryIndexOfKey(key), value));
+      if (entries.length === 0) return;
+      for (const [key, value] of entries) visit(unpackMeta(entryIndexOfKey(key), value));
     }
   } finally {
     await iterator.close();
@@ -69,79 +66,97 @@ async function readIndex(db: Db, logId: number): Promise<BatchMeta[]> {
 }
 
 /**
- * Drops entries at or below the marker, folds a head that does not follow the marker (or lies
- * wholly below the log start) into the marker, and drops everything from the first gap on.
+ * Builds the index from the entries as they are read (keys come in entry-index order): drops
+ * entries at or below the marker, folds a head that does not follow the marker (or lies wholly
+ * below the log start) into the marker, and drops everything from the first gap on. Streaming, so
+ * a long log never has an object per batch at once (a million batches took ~230 MB that way).
  */
-function contiguousRun(
-  indexed: BatchMeta[],
-  storedStart: number,
-  storedMarker: SnapshotMarker,
-  logId: number,
-  warn: (line: string) => void,
-): RecoveredLog {
-  const live = indexed.filter((meta) => meta.entryIndex > storedMarker.index);
-  if (live.length < indexed.length) {
-    warn(`storage: log ${logId}: dropped ${indexed.length - live.length} stale index entries at or below marker index ${storedMarker.index}`);
-  }
-  let logStartOffset = storedStart;
-  let marker = storedMarker;
-  // The marker's term must be exact for Raft, so a head entry that does not follow the marker
-  // becomes the marker itself (its term is known) rather than guessing the term before it.
-  let folded = 0;
-  while (live.length > 0) {
-    const first = live[0]!;
-    const indexGap = first.entryIndex !== marker.index + 1;
-    const belowStart = first.recordCount > 0 ? first.lastOffset < logStartOffset : first.baseOffset < logStartOffset;
-    if (!indexGap && !belowStart) break;
-    marker = { index: first.entryIndex, term: first.leaderEpoch };
-    logStartOffset = Math.max(logStartOffset, first.lastOffset + 1);
-    live.shift();
-    folded++;
-  }
-  if (folded > 0) {
-    warn(`storage: log ${logId}: the head does not follow the log start; dropped ${folded} batches, marker moves to index ${marker.index}`);
-  }
-  const first = live[0];
-  if (first !== undefined && first.baseOffset > logStartOffset) {
-    warn(`storage: log ${logId}: offsets [${logStartOffset}, ${first.baseOffset}) are missing; log start moves to ${first.baseOffset}`);
-    logStartOffset = first.baseOffset;
-  }
-  let end = 0;
-  while (
-    end < live.length &&
-    (end === 0 || (live[end]!.entryIndex === live[end - 1]!.entryIndex + 1 && live[end]!.baseOffset === live[end - 1]!.lastOffset + 1))
+class ContiguousRun {
+  private index: LogIndex | undefined;
+  private marker: SnapshotMarker;
+  private stale = 0;
+  private folded = 0;
+  private missing: string | undefined;
+  private gap: { after: number; from: number; dropped: number } | undefined;
+
+  constructor(
+    private logStartOffset: number,
+    private readonly storedMarker: SnapshotMarker,
+    private readonly logId: number,
+    private readonly warn: (line: string) => void,
   ) {
-    end++;
+    this.marker = storedMarker;
   }
-  if (end < live.length) {
-    warn(`storage: log ${logId}: gap after entry ${live[end - 1]!.entryIndex}; dropped ${live.length - end} batches from entry ${live[end]!.entryIndex}`);
+
+  offer(meta: BatchMeta): void {
+    if (meta.entryIndex <= this.storedMarker.index) {
+      this.stale++;
+      return;
+    }
+    if (this.gap !== undefined) {
+      this.gap.dropped++;
+      return;
+    }
+    const index = this.index;
+    const wellFormed = meta.lastOffset >= meta.baseOffset - 1 && meta.sizeBytes > 0;
+    if (index === undefined && wellFormed) this.start(meta);
+    else if (index !== undefined && wellFormed && meta.entryIndex === index.nextEntryIndex() && meta.baseOffset === index.logEndOffset()) index.push(meta);
+    else this.gap = { after: index?.lastEntryIndex() ?? this.marker.index, from: meta.entryIndex, dropped: 1 };
   }
-  return { metas: live.slice(0, end), logStartOffset, marker };
+
+  finish(): LogIndex {
+    const { logId } = this;
+    if (this.stale > 0) {
+      this.warn(`storage: log ${logId}: dropped ${this.stale} stale index entries at or below marker index ${this.storedMarker.index}`);
+    }
+    if (this.folded > 0) {
+      this.warn(`storage: log ${logId}: the head does not follow the log start; dropped ${this.folded} batches, marker moves to index ${this.marker.index}`);
+    }
+    if (this.missing !== undefined) this.warn(this.missing);
+    if (this.gap !== undefined) {
+      this.warn(`storage: log ${logId}: gap after entry ${this.gap.after}; dropped ${this.gap.dropped} batches from entry ${this.gap.from}`);
+    }
+    return this.index ?? new LogIndex([], this.logStartOffset, this.marker);
+  }
+
+  private start(first: BatchMeta): void {
+    // The marker's term must be exact for Raft, so a head entry that does not follow the marker
+    // becomes the marker itself (its term is known) rather than guessing the term before it.
+    const indexGap = first.entryIndex !== this.marker.index + 1;
+    const belowStart = first.recordCount > 0 ? first.lastOffset < this.logStartOffset : first.baseOffset < this.logStartOffset;
+    if (indexGap || belowStart) {
+      this.marker = { index: first.entryIndex, term: first.leaderEpoch };
+      this.logStartOffset = Math.max(this.logStartOffset, first.lastOffset + 1);
+      this.folded++;
+      return;
+    }
+    if (first.baseOffset > this.logStartOffset) {
+      this.missing = `storage: log ${this.logId}: offsets [${this.logStartOffset}, ${first.baseOffset}) are missing; log start moves to ${first.baseOffset}`;
+      this.logStartOffset = first.baseOffset;
+    }
+    this.index = new LogIndex([first], this.logStartOffset, this.marker);
+  }
 }
 
 /** Checks the newest batches' bytes against their index entries; cuts the log at the first bad one. */
-async function verifyTail(db: Db, logId: number, metas: BatchMeta[], warn: (line: string) => void): Promise<BatchMeta[]> {
-  let from = metas.length;
+async function verifyTail(db: Db, logId: number, index: LogIndex, warn: (line: string) => void): Promise<void> {
+  const tail: BatchMeta[] = [];
   let bytes = 0;
-  while (from > 0 && metas.length - from < RECOVERY_VERIFY_BATCHES_MAX) {
-    const size = metas[from - 1]!.sizeBytes;
-    if (from < metas.length && bytes + size > RECOVERY_VERIFY_BYTES_MAX) break;
-    bytes += size;
-    from--;
+  for (let entryIndex = index.lastEntryIndex(); entryIndex >= index.firstEntryIndex() && tail.length < RECOVERY_VERIFY_BATCHES_MAX; entryIndex--) {
+    const meta = index.entry(entryIndex)!;
+    if (tail.length > 0 && bytes + meta.sizeBytes > RECOVERY_VERIFY_BYTES_MAX) break;
+    bytes += meta.sizeBytes;
+    tail.unshift(meta);
   }
-  const tail = metas.slice(from);
   const values = await db.getMany(tail.map((meta) => batchKey('data', logId, meta.entryIndex)));
   for (let i = 0; i < tail.length; i++) {
     const problem = checkBatch(tail[i]!, values[i]);
     if (problem !== undefined) {
-      const cut = from + i;
-      warn(
-        `storage: log ${logId}: entry ${tail[i]!.entryIndex} (offset ${tail[i]!.baseOffset}) ${problem}; dropped ${metas.length - cut} batches from there`,
-      );
-      return metas.slice(0, cut);
+      const dropped = index.truncateSuffix(tail[i]!.entryIndex).length;
+      warn(`storage: log ${logId}: entry ${tail[i]!.entryIndex} (offset ${tail[i]!.baseOffset}) ${problem}; dropped ${dropped} batches from there`);
+      return;
     }
   }
-  return metas;
 }
 
 function checkBatch(meta: BatchMeta, data: Buffer | undefined): string | undefined {

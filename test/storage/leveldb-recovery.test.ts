@@ -233,6 +233,20 @@ describe('LevelDB store recovery', () => {
     expect(warnings.join('\n')).to.match(/gap after entry 2; dropped 2 batches/);
   });
 
+  it('treats a malformed index entry (size 0) as a gap', async () => {
+    const log = await reopen();
+    await appendBatches(log, 5);
+    await withRawDb(async (db) => {
+      const key = batchKey('index', LOG_ID, 3);
+      const value = Buffer.from((await db.get(key))!);
+      value.writeUInt32BE(0, 13); // the packed meta's size field
+      await db.put(key, value);
+    });
+    const again = await reopen();
+    expect(again.logEndOffset()).to.equal(4);
+    expect(warnings.join('\n')).to.match(/gap after entry 2; dropped 3 batches from entry 3/);
+  });
+
   it('only verifies the newest batches on open (older corruption is left to reads)', async () => {
     const log = await reopen();
     await appendBatches(log, RECOVERY_VERIFY_BATCHES_MAX + 2);
