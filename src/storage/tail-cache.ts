@@ -18,11 +18,13 @@ export class TailCache {
   /** Insertion-ordered, so the first entry is the oldest appended. */
   private readonly entries = new Map<string, Buffer>();
   /**
-   * Where eviction goes on: a live iterator at the oldest entry, skipping removed ones. Iterating
-   * from the start at every put walked past every entry deleted since V8 last rehashed the map:
-   * 74 µs per put with 167 k cached 100-byte batches, 5.7 µs with 1.4 KB ones.
+   * Where eviction goes on: a live iterator at the oldest entry. Iterating from the start at every
+   * put walked past every entry deleted since V8 last rehashed the map: 74 µs per put with 167 k
+   * cached 100-byte batches, 5.7 µs with 1.4 KB ones. Any other removal drops it (the next eviction
+   * starts over): a live iterator keeps the hash tables the map has outgrown, and with them every
+   * batch they held, until it moves on.
    */
-  private oldest: IterableIterator<[string, Buffer]> = this.entries.entries();
+  private oldest: IterableIterator<[string, Buffer]> | undefined;
   private bytes = 0;
 
   constructor(private readonly bytesMax: number) {
@@ -45,8 +47,9 @@ export class TailCache {
     this.entries.set(key, ownMemory(batch));
     this.bytes += batch.length;
     while (this.bytes > this.bytesMax) {
+      this.oldest ??= this.entries.entries();
       const next = this.oldest.next();
-      // The batch just cached fits the bound alone and lies after the cursor, so the cursor never runs out.
+      // The batch just cached fits the bound alone and comes after every other, so the cursor never runs out.
       assert(next.done !== true, 'tail cache eviction ran past its newest entry');
       const [oldKey, oldBatch] = next.value;
       this.entries.delete(oldKey);
@@ -66,6 +69,7 @@ export class TailCache {
       if (!key.startsWith(prefix)) continue;
       this.entries.delete(key);
       this.bytes -= batch.length;
+      this.oldest = undefined;
     }
   }
 
@@ -74,6 +78,7 @@ export class TailCache {
     if (old === undefined) return;
     this.entries.delete(key);
     this.bytes -= old.length;
+    this.oldest = undefined;
   }
 }
 

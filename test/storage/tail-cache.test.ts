@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { TailCache } from '../../src/storage/tail-cache.js';
 
 describe('TailCache', () => {
@@ -74,5 +76,27 @@ describe('TailCache', () => {
       console.error(`TailCache model check failed with seed ${seed}`);
       throw err;
     }
+  });
+
+  it('lets go of the batches it evicts, also after the map outgrew its tables', async () => {
+    setFlagsFromString('--expose-gc');
+    const collectGarbage = runInNewContext('gc') as () => void;
+    const cache = new TailCache(64 * 1024);
+    // One eviction by size, so eviction has a place to go on from...
+    cache.put(1, 0, Buffer.alloc(60 * 1024));
+    cache.put(1, 1, Buffer.alloc(8 * 1024));
+    // ...then enough small batches for V8 to replace the map's table several times, evicted by hand.
+    const refs: Array<WeakRef<Buffer>> = [];
+    // In a function of its own, so no stack slot of the test still holds the last batch.
+    const putSmall = (entryIndex: number): void => {
+      const batch = Buffer.alloc(100);
+      refs.push(new WeakRef(batch));
+      cache.put(1, entryIndex, batch);
+    };
+    for (let i = 2; i < 502; i++) putSmall(i);
+    cache.evict(1, Array.from({ length: 500 }, (_, i) => i + 2));
+    await new Promise((resolve) => setImmediate(resolve));
+    collectGarbage();
+    expect(refs.flatMap((ref, i) => (ref.deref() === undefined ? [] : [i]))).to.deep.equal([]);
   });
 });
