@@ -10,7 +10,7 @@ import { assertLogId, batchKey, batchKeyRange, encodeLogState, metaKey, metaKeyN
 import { IndexedPartitionLog, LogIndex } from './log-index.js';
 import { recoverLog, type Db } from './recovery.js';
 import { TAIL_CACHE_BYTES_MAX_DEFAULT, TailCache } from './tail-cache.js';
-import type { AppendResult, BatchMeta, FlushPolicy, LogStore, PartitionLog } from './types.js';
+import type { AppendResult, BatchMeta, EntryRange, FlushPolicy, LogStore, PartitionLog } from './types.js';
 import { WriteQueue } from './write-queue.js';
 
 export interface LevelLogStoreOptions {
@@ -223,7 +223,6 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
   async deletePrefix(offset: number): Promise<void> {
     this.assertUsable();
     const removed = this.index.deletePrefix(offset);
-    // The new start and marker go in the same atomic write as the deletes: a restart sees all or none.
     await this.remove(removed, true);
   }
 
@@ -241,7 +240,7 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
   /** Makes this object unusable and waits for its writes; the store then deletes its keys. */
   async drop(): Promise<void> {
     this.unusable ??= new Error(`log ${this.logId} was dropped`);
-    this.cache.evictLog(this.logId);
+    this.cache.evictRange(this.logId, 0, Number.POSITIVE_INFINITY);
     this.unwritten.clear();
     await this.writes.settled();
   }
@@ -286,28 +285,40 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
   }
 
   /**
-   * Deletes the removed entries in one atomic write, after every earlier write and before every
-   * later one; with `writeState`, the log's current start and marker go in the same write.
+   * Deletes the removed entries, after every earlier write and before every later one; with
+   * `writeState`, persists the log's new start and marker. By key ranges, not a key per batch: a
+   * snapshot replacing a 300,000-batch log took 5.4 s and 520 MB as one atomic batch of deletes. The
+   * steps are ordered so that a crash between any two leaves what recovery repairs (docs/STORAGE.md).
    */
-  private async remove(removed: readonly BatchMeta[], writeState: boolean): Promise<void> {
-    const entryIndices = removed.map((meta) => meta.entryIndex);
-    this.cache.evict(this.logId, entryIndices);
-    for (const entryIndex of entryIndices) this.unwritten.delete(entryIndex);
-    const operations: Array<{ type: 'del'; key: Buffer } | { type: 'put'; key: Buffer; value: Buffer }> = entryIndices.flatMap(
-      (entryIndex) => [
-        { type: 'del' as const, key: batchKey('data', this.logId, entryIndex) },
-        { type: 'del' as const, key: batchKey('index', this.logId, entryIndex) },
-      ],
-    );
-    if (writeState) {
-      const marker = this.index.snapshotMarker();
-      const state = encodeLogState({ logStartOffset: this.index.logStartOffset(), markerIndex: marker.index, markerTerm: marker.term });
-      operations.push({ type: 'put', key: stateKey(this.logId), value: state });
+  private async remove(removed: EntryRange, writeState: boolean): Promise<void> {
+    this.cache.evictRange(this.logId, removed.from, removed.to);
+    for (const entryIndex of [...this.unwritten.keys()]) {
+      if (entryIndex >= removed.from && entryIndex < removed.to) this.unwritten.delete(entryIndex);
     }
-    if (operations.length === 0) return;
-    const done = this.writes.exclusive(() => this.db.batch(operations, { sync: this.syncEveryWrite }));
+    if (removed.from === removed.to && !writeState) return;
+    const marker = this.index.snapshotMarker();
+    const state = encodeLogState({ logStartOffset: this.index.logStartOffset(), markerIndex: marker.index, markerTerm: marker.term });
+    const done = this.writes.exclusive(async () => {
+      // Entries above the new marker first (a truncation; a snapshot over a longer log): a crash
+      // then leaves the old state with a prefix of the old log.
+      await this.clearEntries(writeState ? Math.max(removed.from, marker.index + 1) : removed.from, removed.to);
+      if (writeState) {
+        await this.db.put(stateKey(this.logId), state, { sync: this.syncEveryWrite });
+        // A crash from here on leaves entries at or below the marker, which recovery drops as stale.
+        await this.clearEntries(removed.from, Math.min(removed.to, marker.index + 1));
+      }
+      if (this.syncEveryWrite) await this.db.put(SYNC_KEY, Buffer.alloc(0), { sync: true });
+    });
     done.catch((err: unknown) => this.fail(err));
     await done;
+  }
+
+  /** Deletes the index, then the data, of the entries [from, to): a crash in between leaves data without index, which recovery clears. */
+  private async clearEntries(from: number, to: number): Promise<void> {
+    if (from >= to) return;
+    for (const keyspace of ['index', 'data'] as const) {
+      await this.db.clear({ gte: batchKey(keyspace, this.logId, from), lt: batchKey(keyspace, this.logId, to) });
+    }
   }
 
   private fail(err: unknown): void {

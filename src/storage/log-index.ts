@@ -17,7 +17,7 @@ import { SluiceError } from '../protocol/errors.js';
 import { stampBatch } from '../protocol/batch.js';
 import { assertLeaderEpoch, assertStampedFits, assertWholeBatch } from './batch-meta.js';
 import { MetaColumns } from './meta-columns.js';
-import type { AppendResult, BatchMeta, SnapshotMarker } from './types.js';
+import type { AppendResult, BatchMeta, EntryRange, SnapshotMarker } from './types.js';
 
 export class LogIndex {
   private readonly metas = new MetaColumns();
@@ -177,47 +177,51 @@ export class LogIndex {
 
   /**
    * Removes the entries at or after `entryIndex` (in [firstEntryIndex, lastEntryIndex + 1]) and
-   * returns them. The log then ends at the first removed batch's base offset (or the log start,
-   * if that lies inside it).
+   * returns their range. The log then ends at the first removed batch's base offset (or the log
+   * start, if that lies inside it).
    */
-  truncateSuffix(entryIndex: number): BatchMeta[] {
+  truncateSuffix(entryIndex: number): EntryRange {
     if (!Number.isInteger(entryIndex) || entryIndex < this.firstEntryIndex() || entryIndex > this.nextEntryIndex()) {
       throw new Error(`truncateSuffix(${entryIndex}): outside the entries [${this.firstEntryIndex()}, ${this.nextEntryIndex()}]`);
     }
-    const removed = this.range(entryIndex - this.firstEntryIndex(), this.metas.length);
-    if (removed.length === 0) return removed;
-    this.metas.dropBack(removed.length);
-    this.endOffset = Math.max(removed[0]!.baseOffset, this.startOffset);
-    this.bytes -= sumBytes(removed);
+    const removed = { from: entryIndex, to: this.nextEntryIndex() };
+    const position = entryIndex - this.firstEntryIndex();
+    if (position === this.metas.length) return removed;
+    this.endOffset = Math.max(this.metas.baseOffset(position), this.startOffset);
+    this.bytes -= this.sumBytes(position, this.metas.length);
+    this.metas.dropBack(this.metas.length - position);
     this.assertEnds();
     return removed;
   }
 
   /**
-   * Makes `offset` the log start, removing and returning every batch whose last offset is below it
-   * (the marker moves to the last removed one). Moving the start backwards is a programmer error.
+   * Makes `offset` the log start, removing every batch whose last offset is below it (the marker
+   * moves to the last removed one), and returns their range. Moving the start backwards is a
+   * programmer error.
    */
-  deletePrefix(offset: number): BatchMeta[] {
+  deletePrefix(offset: number): EntryRange {
     if (!Number.isInteger(offset) || offset < this.startOffset) {
       throw new Error(`deletePrefix(${offset}) would move the log start ${this.startOffset} backwards`);
     }
-    const removed = this.range(0, this.firstEndingAtOrAfter(offset));
-    this.metas.dropFront(removed.length);
-    const last = removed.at(-1);
-    if (last !== undefined) this.marker = { index: last.entryIndex, term: last.leaderEpoch };
+    const count = this.firstEndingAtOrAfter(offset);
+    const removed = { from: this.firstEntryIndex(), to: this.firstEntryIndex() + count };
+    if (count > 0) {
+      this.marker = { index: removed.to - 1, term: this.metas.leaderEpoch(count - 1) };
+      this.bytes -= this.sumBytes(0, count);
+      this.metas.dropFront(count);
+    }
     this.startOffset = offset;
     this.endOffset = Math.max(this.endOffset, offset);
-    this.bytes -= sumBytes(removed);
     this.assertEnds();
     return removed;
   }
 
-  /** Empties the log, which then starts and ends at `logStartOffset` after `marker`; returns what it removed. */
-  installSnapshot(logStartOffset: number, marker: SnapshotMarker): BatchMeta[] {
+  /** Empties the log, which then starts and ends at `logStartOffset` after `marker`; returns the range it removed. */
+  installSnapshot(logStartOffset: number, marker: SnapshotMarker): EntryRange {
     assert(Number.isInteger(logStartOffset) && logStartOffset >= this.startOffset, `installSnapshot: log start ${logStartOffset} is before ${this.startOffset}`);
     assert(Number.isInteger(marker.index) && marker.index >= this.marker.index, `installSnapshot: index ${marker.index} is before the marker ${this.marker.index}`);
     assert(Number.isInteger(marker.term) && marker.term >= 0, `installSnapshot: bad term ${marker.term}`);
-    const removed = this.range(0, this.metas.length);
+    const removed = { from: this.firstEntryIndex(), to: this.nextEntryIndex() };
     this.metas.clear();
     this.marker = { index: marker.index, term: marker.term };
     this.startOffset = logStartOffset;
@@ -225,6 +229,13 @@ export class LogIndex {
     this.bytes = 0;
     this.assertEnds();
     return removed;
+  }
+
+  /** Bytes of the batches at positions [from, to). */
+  private sumBytes(from: number, to: number): number {
+    let bytes = 0;
+    for (let k = from; k < to; k++) bytes += this.metas.sizeBytes(k);
+    return bytes;
   }
 
   /** The metas at positions [from, to), as new objects. */
@@ -284,9 +295,6 @@ function assertFollows(previous: BatchMeta, next: BatchMeta): void {
   assert.equal(next.entryIndex, previous.entryIndex + 1, 'entry indices must be consecutive');
 }
 
-function sumBytes(metas: readonly BatchMeta[]): number {
-  return metas.reduce((sum, meta) => sum + meta.sizeBytes, 0);
-}
 
 /**
  * The read-only half of a PartitionLog that both stores answer from their in-memory index alone;

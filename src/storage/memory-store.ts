@@ -7,7 +7,7 @@ import { SluiceError } from '../protocol/errors.js';
 import { metaOfBatch } from './batch-meta.js';
 import { assertLogId } from './keys.js';
 import { IndexedPartitionLog, LogIndex } from './log-index.js';
-import type { AppendResult, LogStore, PartitionLog } from './types.js';
+import type { AppendResult, EntryRange, LogStore, PartitionLog } from './types.js';
 
 export function openMemoryLogStore(): LogStore {
   return new MemoryLogStore();
@@ -113,17 +113,21 @@ class MemoryPartitionLog extends IndexedPartitionLog implements PartitionLog {
 
   async truncateSuffix(entryIndex: number): Promise<void> {
     this.assertUsable();
-    for (const meta of this.index.truncateSuffix(entryIndex)) this.data.delete(meta.entryIndex);
+    this.forget(this.index.truncateSuffix(entryIndex));
   }
 
   async deletePrefix(offset: number): Promise<void> {
     this.assertUsable();
-    for (const meta of this.index.deletePrefix(offset)) this.data.delete(meta.entryIndex);
+    this.forget(this.index.deletePrefix(offset));
   }
 
   async installSnapshot(snapshot: { logStartOffset: number; index: number; term: number }): Promise<void> {
     this.assertUsable();
-    for (const meta of this.index.installSnapshot(snapshot.logStartOffset, snapshot)) this.data.delete(meta.entryIndex);
+    this.forget(this.index.installSnapshot(snapshot.logStartOffset, snapshot));
+  }
+
+  private forget(removed: EntryRange): void {
+    for (let entryIndex = removed.from; entryIndex < removed.to; entryIndex++) this.data.delete(entryIndex);
   }
 
   drop(): void {

@@ -1,9 +1,9 @@
 /**
  * Rebuilds one log's index from LevelDB on open. Data and index entries of a batch are written in
- * one atomic LevelDB batch, and a prefix deletion writes the new log start in the same batch as its
- * deletes, so after a clean shutdown or a process crash the index is exact. What recovery guards
- * against is what a power loss, a disk or a bug can leave: index entries that are stale, out of
- * line or without data, and a torn or corrupt tail. It keeps the longest contiguous prefix of good
+ * one atomic LevelDB batch; removals clear key ranges in an order whose every crash point leaves
+ * stale entries below the marker or a gap before a dropped tail (docs/STORAGE.md), both repaired
+ * here. Beyond those, recovery guards against what a power loss, a disk or a bug can leave: index
+ * entries that are stale, out of line or without data, and a torn or corrupt tail. It keeps the longest contiguous prefix of good
  * batches (a log must never have a hole) and reports everything it dropped.
  */
 import type { ClassicLevel } from 'classic-level';
@@ -152,7 +152,8 @@ async function verifyTail(db: Db, logId: number, index: LogIndex, warn: (line: s
   for (let i = 0; i < tail.length; i++) {
     const problem = checkBatch(tail[i]!, values[i]);
     if (problem !== undefined) {
-      const dropped = index.truncateSuffix(tail[i]!.entryIndex).length;
+      const removed = index.truncateSuffix(tail[i]!.entryIndex);
+      const dropped = removed.to - removed.from;
       warn(`storage: log ${logId}: entry ${tail[i]!.entryIndex} (offset ${tail[i]!.baseOffset}) ${problem}; dropped ${dropped} batches from there`);
       return;
     }

@@ -57,16 +57,20 @@ export class TailCache {
     }
   }
 
-  /** Forgets the given batches of one log (after truncation, prefix deletion or a drop). */
-  evict(logId: number, entryIndexs: Iterable<number>): void {
-    for (const entryIndex of entryIndexs) this.remove(cacheKey(logId, entryIndex));
-  }
-
-  /** Forgets every batch of one log (a dropped log): O(cached batches), whatever the log's length. */
-  evictLog(logId: number): void {
+  /**
+   * Forgets the batches [from, to) of one log (a truncation, a prefix deletion, a snapshot, a dropped
+   * log): key by key when there are fewer of them than batches cached, else by a scan of the cache.
+   */
+  evictRange(logId: number, from: number, to: number): void {
+    if (to - from <= this.entries.size) {
+      for (let entryIndex = from; entryIndex < to; entryIndex++) this.remove(cacheKey(logId, entryIndex));
+      return;
+    }
     const prefix = keyPrefix(logId);
     for (const [key, batch] of this.entries) {
       if (!key.startsWith(prefix)) continue;
+      const entryIndex = Number(key.slice(prefix.length));
+      if (entryIndex < from || entryIndex >= to) continue;
       this.entries.delete(key);
       this.bytes -= batch.length;
       this.oldest = undefined;

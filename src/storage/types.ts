@@ -57,6 +57,12 @@ export interface AppendResult {
 }
 
 /** The Raft log-start marker: the index and term of the last entry no longer stored. */
+/** The entries [from, to) by Raft entry index: what a truncation, prefix deletion or snapshot removed. */
+export interface EntryRange {
+  from: number;
+  to: number;
+}
+
 export interface SnapshotMarker {
   index: number;
   term: number;
@@ -147,7 +153,8 @@ export interface PartitionLog {
    * batches with base offset <= `offset`) and makes logStartOffset = `offset` (which may fall inside
    * a batch, as in Kafka). `offset` may exceed logEndOffset: the log then becomes empty and starts
    * and ends there. The marker becomes the entry index and leaderEpoch of the last removed batch
-   * (unchanged when none is removed), persisted atomically with the deletes.
+   * (unchanged when none is removed), persisted before the batches are deleted (a crash in between
+   * leaves stale batches that recovery drops).
    */
   deletePrefix(offset: number): Promise<void>;
 

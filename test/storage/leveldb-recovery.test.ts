@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { ClassicLevel } from 'classic-level';
 import { encodeBatch, encodeControlBatch } from '../../src/protocol/batch.js';
-import { batchKey, stateKey } from '../../src/storage/keys.js';
+import { batchKey, encodeLogState, stateKey } from '../../src/storage/keys.js';
 import { openLogStore } from '../../src/storage/leveldb-store.js';
 import { INDEX_READ_ENTRIES, RECOVERY_VERIFY_BATCHES_MAX } from '../../src/storage/recovery.js';
 import type { LogStore, PartitionLog } from '../../src/storage/types.js';
@@ -276,6 +276,34 @@ describe('LevelDB store recovery', () => {
     expect(again.logEndOffset()).to.equal(0);
     await withRawDb(async (db) => {
       expect(await db.get(batchKey('data', LOG_ID, 2))).to.equal(undefined);
+    });
+  });
+
+  it('a snapshot over a longer log leaves only the log state on disk', async () => {
+    const log = await reopen();
+    await appendBatches(log, 5);
+    await log.installSnapshot({ logStartOffset: 100, index: 3, term: 6 });
+    await withRawDb(async (db) => {
+      const keys = [];
+      for await (const key of db.keys()) keys.push(key);
+      expect(keys.filter((key) => key[0] !== 0x7a)).to.deep.equal([stateKey(LOG_ID)]);
+    });
+    const again = await reopen();
+    expect([again.logStartOffset(), again.logEndOffset(), again.snapshotMarker()]).to.deep.equal([100, 100, { index: 3, term: 6 }]);
+    expect(warnings).to.deep.equal([]);
+  });
+
+  it('repairs a crash after a new log start was written and before the batches below it were deleted', async () => {
+    const log = await reopen();
+    await appendBatches(log, 5); // entries 1-5, two records each: offsets 0-9
+    // What a prefix deletion to offset 6 writes first: the new start and marker (entry 3, term 1).
+    await withRawDb((db) => db.put(stateKey(LOG_ID), encodeLogState({ logStartOffset: 6, markerIndex: 3, markerTerm: 1 })));
+    const again = await reopen();
+    expect([again.logStartOffset(), again.firstEntryIndex(), again.logEndOffset()]).to.deep.equal([6, 4, 10]);
+    expect(baseOffsets(await again.read(6, 1 << 20))).to.deep.equal([6, 8]);
+    expect(warnings.join('\n')).to.match(/dropped 3 stale index entries at or below marker index 3/);
+    await withRawDb(async (db) => {
+      expect([await db.get(batchKey('index', LOG_ID, 3)), await db.get(batchKey('data', LOG_ID, 3))]).to.deep.equal([undefined, undefined]);
     });
   });
 

@@ -31,7 +31,7 @@ describe('TailCache', () => {
   it('forgets one whole log, and only that log', () => {
     const cache = new TailCache(1 << 20);
     for (const logId of [1, 11]) for (let i = 1; i <= 3; i++) cache.put(logId, i, Buffer.alloc(100));
-    cache.evictLog(1);
+    cache.evictRange(1, 0, Number.POSITIVE_INFINITY);
     expect([cache.get(1, 2), cache.sizeBytes()]).to.deep.equal([undefined, 300]);
     expect(cache.get(11, 2)?.length).to.equal(100);
   });
@@ -61,11 +61,12 @@ describe('TailCache', () => {
             while (model.reduce((sum, [, , b]) => sum + b, 0) > 2_000) model.shift();
           }
         } else if (roll < 0.95) {
-          cache.evict(logId, [entryIndex, entryIndex + 1]);
+          cache.evictRange(logId, entryIndex, entryIndex + 2);
           drop(([l, e]) => l !== logId || (e !== entryIndex && e !== entryIndex + 1));
         } else {
-          cache.evictLog(logId);
-          drop(([l]) => l !== logId);
+          // A wide range: evicted by a scan of the cache rather than key by key.
+          cache.evictRange(logId, entryIndex, entryIndex + 1_000);
+          drop(([l, e]) => l !== logId || e < entryIndex || e >= entryIndex + 1_000);
         }
         expect(cache.sizeBytes()).to.equal(model.reduce((sum, [, , b]) => sum + b, 0));
         for (let l = 1; l <= 3; l++) {
@@ -94,7 +95,7 @@ describe('TailCache', () => {
       cache.put(1, entryIndex, batch);
     };
     for (let i = 2; i < 502; i++) putSmall(i);
-    cache.evict(1, Array.from({ length: 500 }, (_, i) => i + 2));
+    cache.evictRange(1, 2, 502);
     await new Promise((resolve) => setImmediate(resolve));
     collectGarbage();
     expect(refs.flatMap((ref, i) => (ref.deref() === undefined ? [] : [i]))).to.deep.equal([]);
