@@ -169,7 +169,10 @@ export interface PartitionLog {
 export interface LogStore {
   /** Opens (creating if absent) the partition log with this id, recovering it from disk. */
   openLog(logId: number): Promise<PartitionLog>;
-  /** Deletes every batch and index entry of the log, e.g. when its topic is deleted. */
+  /**
+   * Deletes every batch and index entry of the log, e.g. when its topic is deleted. Not atomic: an
+   * id must not be opened again after it was dropped.
+   */
   dropLog(logId: number): Promise<void>;
   /** Small metadata values (topic registry, hard state), stored with sync unless `sync: false`. */
   getMeta(key: string): Promise<Buffer | undefined>;
