@@ -23,6 +23,14 @@ export interface LevelLogStoreOptions {
   warn?: (line: string) => void;
 }
 
+/**
+ * One sync write: LevelDB appends writes to its log file in order, and the fsync of a sync write
+ * covers everything before it in that file (unsynced puts, and the deletes of `db.clear`).
+ */
+function syncWal(db: Db): Promise<void> {
+  return db.put(SYNC_KEY, Buffer.alloc(0), { sync: true });
+}
+
 export async function openLogStore(options: LevelLogStoreOptions): Promise<LogStore> {
   if (options.flush.kind === 'interval') {
     assert(Number.isInteger(options.flush.intervalMs) && options.flush.intervalMs > 0, 'flush interval must be a positive integer');
@@ -94,7 +102,7 @@ class LevelLogStore implements LogStore {
     await this.db.clear(batchKeyRange('index', logId));
     await this.db.del(stateKey(logId));
     await this.db.clear(batchKeyRange('data', logId));
-    if (this.syncEveryWrite) await this.db.put(SYNC_KEY, Buffer.alloc(0), { sync: true });
+    if (this.syncEveryWrite) await syncWal(this.db);
   }
 
   async getMeta(key: string): Promise<Buffer | undefined> {
@@ -132,14 +140,11 @@ class LevelLogStore implements LogStore {
     await this.db.close();
   }
 
-  /**
-   * Waits for every write issued so far, then makes one sync write: LevelDB appends writes to its
-   * log file in order, and the fsync of a sync write covers everything before it in that file.
-   */
+  /** Waits for every write issued so far, then syncs LevelDB's log file. */
   private async syncAll(): Promise<void> {
     const logs = await Promise.allSettled([...this.logs.values()]);
     await Promise.all(logs.map((log) => (log.status === 'fulfilled' ? log.value.settled() : undefined)));
-    await this.db.put(SYNC_KEY, Buffer.alloc(0), { sync: true });
+    await syncWal(this.db);
   }
 
   private syncInBackground(): void {
@@ -292,7 +297,7 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
    */
   private async remove(removed: EntryRange, writeState: boolean): Promise<void> {
     this.cache.evictRange(this.logId, removed.from, removed.to);
-    for (const entryIndex of [...this.unwritten.keys()]) {
+    for (const entryIndex of this.unwritten.keys()) {
       if (entryIndex >= removed.from && entryIndex < removed.to) this.unwritten.delete(entryIndex);
     }
     if (removed.from === removed.to && !writeState) return;
@@ -307,7 +312,7 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
         // A crash from here on leaves entries at or below the marker, which recovery drops as stale.
         await this.clearEntries(removed.from, Math.min(removed.to, marker.index + 1));
       }
-      if (this.syncEveryWrite) await this.db.put(SYNC_KEY, Buffer.alloc(0), { sync: true });
+      if (this.syncEveryWrite) await syncWal(this.db);
     });
     done.catch((err: unknown) => this.fail(err));
     await done;

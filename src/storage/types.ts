@@ -56,13 +56,13 @@ export interface AppendResult {
   entryIndex: number;
 }
 
-/** The Raft log-start marker: the index and term of the last entry no longer stored. */
 /** The entries [from, to) by Raft entry index: what a truncation, prefix deletion or snapshot removed. */
 export interface EntryRange {
   from: number;
   to: number;
 }
 
+/** The Raft log-start marker: the index and term of the last entry no longer stored. */
 export interface SnapshotMarker {
   index: number;
   term: number;
