@@ -73,6 +73,8 @@ export class Broker {
   private readonly partitions = new Map<string, Partition>();
   private waitingStopped = false;
   private reconciling: Promise<void> = Promise.resolve();
+  /** Logs of partitions deleted or moved away while this broker was down: dropped once per start. */
+  private strayLogsDropped = false;
   private imageWaiters: Array<{ version: number; resolve(): void }> = [];
   private balanceTimer: NodeJS.Timeout | undefined;
   /** Unused producer ids of this broker's current block, [next, end). */
@@ -101,6 +103,8 @@ export class Broker {
       heartbeatIntervalMs: cluster.heartbeatIntervalMs,
       requestTimeoutMs: cluster.requestTimeoutMs,
       leaderships: () => this.leaderships(),
+      // The image may have passed the registration before the registration returned.
+      onRegistered: () => this.scheduleReconcile(this.controller.metadata),
     });
   }
 
@@ -146,6 +150,11 @@ export class Broker {
   private onImage(image: MetadataImage): void {
     for (const waiter of this.imageWaiters.filter((w) => image.version >= w.version)) waiter.resolve();
     this.imageWaiters = this.imageWaiters.filter((w) => image.version < w.version);
+    this.scheduleReconcile(image);
+  }
+
+  /** Reconciles one image at a time, in the order they came. */
+  private scheduleReconcile(image: MetadataImage): void {
     this.reconciling = this.reconciling.then(() => this.reconcile(image)).catch((err: unknown) => console.error('applying metadata failed:', err));
   }
 
@@ -168,6 +177,13 @@ export class Broker {
       this.partitions.delete(group);
       partition.wakeFetchers();
       await this.replicas.drop(group);
+    }
+    // Only an image past this broker's registration holds every topic that exists now; an older one
+    // (a controller voter replaying its metadata log) may lack topics whose logs are stored here.
+    if (!this.strayLogsDropped && this.link.registered && image.version > this.link.brokerEpoch) {
+      this.strayLogsDropped = true;
+      const dropped = await this.replicas.dropStray((group) => group === METADATA_GROUP || wanted.has(group));
+      if (dropped.length > 0) console.log(`dropped the logs of ${dropped.length} partition(s) no longer placed on this broker: ${dropped.join(', ')}`);
     }
   }
 

@@ -25,6 +25,8 @@ export interface ControllerLinkOptions {
   leaderships(): PartitionReport[];
   /** Longest one forwarded metadata change may take, including finding the controller. */
   requestTimeoutMs: number;
+  /** Called after each successful registration. */
+  onRegistered?(): void;
 }
 
 export interface ClusterView {
@@ -121,6 +123,7 @@ export class ControllerLink {
       () => controller.registerBroker(selfId, host, port, this.incarnation),
       async (client) => (await call<{ brokerEpoch: number }>((cb) => client.RegisterBroker({ brokerId: selfId, host, port, incarnation: this.incarnation }, cb))).brokerEpoch,
     );
+    this.options.onRegistered?.();
   }
 
   /** One registration-or-heartbeat round; failures are retried by the next round. */

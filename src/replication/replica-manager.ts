@@ -110,6 +110,18 @@ export class ReplicaManager {
     await store.deleteMeta(LOG_ID_PREFIX + group);
   }
 
+  /**
+   * Drops every stored log whose group is not open and not kept: the partitions of topics deleted,
+   * or moved to other brokers, while this broker was down, and drops a crash cut short (`drop`
+   * deletes the log-id mapping last). Returns the groups dropped.
+   */
+  async dropStray(keep: (group: string) => boolean): Promise<string[]> {
+    const stored = await this.options.store.listMeta(LOG_ID_PREFIX);
+    const stray = stored.map(([key]) => key.slice(LOG_ID_PREFIX.length)).filter((group) => !this.groups.has(group) && !keep(group));
+    for (const group of stray) await this.drop(group);
+    return stray;
+  }
+
   async close(): Promise<void> {
     clearInterval(this.ticker);
     for (const group of this.groups.values()) group.close();

@@ -1,6 +1,8 @@
 import { expect } from 'chai';
+import { ClassicLevel } from 'classic-level';
 import { decodeBatch, encodeBatch, splitBatches, type DecodedRecord } from '../../src/protocol/batch.js';
 import { SluiceError } from '../../src/protocol/errors.js';
+import { batchKeyRange, metaKeyRange } from '../../src/storage/keys.js';
 import { waitFor } from '../helpers/broker-process.js';
 import { TestCluster } from '../helpers/cluster.js';
 import { expectError, RawClient } from '../helpers/raw-client.js';
@@ -49,6 +51,24 @@ function produceToLeader(cluster: TestCluster, topic: string, partition: number,
 /** Reads a whole partition from whoever leads it. */
 function readFromLeader(cluster: TestCluster, topic: string, partition: number, via: number): Promise<DecodedRecord[]> {
   return onLeader(cluster, topic, partition, via, 'a read of', (client) => readAll(client, topic, partition));
+}
+
+/** What a stopped broker's store holds of a topic's partition logs: their log ids, and their keys. */
+async function storedLogs(dataDir: string, topic: string): Promise<{ logIds: number[]; keys: number }> {
+  const db = new ClassicLevel<Buffer, Buffer>(dataDir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+  try {
+    const logIds: number[] = [];
+    for await (const [, value] of db.iterator(metaKeyRange(`log-id/${topic}/`))) {
+      logIds.push(Number(value.toString('utf8')));
+    }
+    let keys = 0;
+    for (const logId of logIds) {
+      for (const keyspace of ['data', 'index'] as const) keys += (await db.keys(batchKeyRange(keyspace, logId)).all()).length;
+    }
+    return { logIds, keys };
+  } finally {
+    await db.close();
+  }
 }
 
 describe('cluster of three broker processes', function () {
@@ -253,6 +273,33 @@ describe('cluster of three broker processes', function () {
       expect(['NOT_ENOUGH_REPLICAS', 'NOT_LEADER']).to.include(error.code);
     }
     client.close();
+  });
+
+  it('drops the log of a topic deleted while one of its replicas was down', async () => {
+    // Broker 3 is no controller voter: it learns the metadata as a whole image, so no replay of
+    // the deletion drops the partition for it.
+    cluster = await TestCluster.start(3, ['--controller-voters', '1,2']);
+    const admin = cluster.clientFor(1);
+    await admin.createTopic({ name: 'deleted-while-down', partitions: 1, replicationFactor: 3 });
+    await produceToLeader(cluster, 'deleted-while-down', 0, encodeBatch([{ value: Buffer.alloc(1000, 1) }]), 1);
+    await cluster.broker(3).stop();
+    const stored = await storedLogs(cluster.broker(3).dataDir, 'deleted-while-down');
+    expect(stored.logIds).to.have.length(1);
+    expect(stored.keys).to.be.greaterThan(0);
+
+    await admin.deleteTopic('deleted-while-down');
+    admin.close();
+    const restarted = await cluster.restart(3);
+    await waitFor('broker 3 to drop the deleted topic\'s log', () => (/dropped the logs of 1 partition\(s\).*deleted-while-down\/0@/.test(restarted.output) ? true : undefined));
+    await restarted.stop();
+    // Read by the old log id: the mapping to it is gone too.
+    const db = new ClassicLevel<Buffer, Buffer>(restarted.dataDir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+    try {
+      for (const keyspace of ['data', 'index'] as const) expect(await db.keys(batchKeyRange(keyspace, stored.logIds[0]!)).all()).to.deep.equal([]);
+    } finally {
+      await db.close();
+    }
+    expect((await storedLogs(restarted.dataDir, 'deleted-while-down')).logIds).to.deep.equal([]);
   });
 
   it('creates topics again after the controller leader is SIGKILLed', async () => {
