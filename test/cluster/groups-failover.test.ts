@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Cluster, GroupConsumer, Producer, resolveClientOptions } from '../../src/client/index.js';
+import { Cluster, GroupAdmin, GroupConsumer, Producer, resolveClientOptions } from '../../src/client/index.js';
 import { groupPartition, OFFSETS_TOPIC } from '../../src/groups/constants.js';
 import { waitFor } from '../helpers/broker-process.js';
 import { TestCluster } from '../helpers/cluster.js';
@@ -26,11 +26,22 @@ describe('consumer group offsets in a three-broker cluster', function () {
     await producer.send({ topic: 'work', records: values.map((value) => ({ value, key: value })) });
 
     const seenFirst = new Set<string>();
-    const first = new GroupConsumer(options(), { groupId: 'g', sessionTimeoutMs: 1_000, autoOffsetReset: 'earliest', autoCommitIntervalMs: 100 }, () => undefined);
+    const firstErrors: unknown[] = [];
+    const first = new GroupConsumer(options(), { groupId: 'g', sessionTimeoutMs: 1_000, autoOffsetReset: 'earliest', autoCommitIntervalMs: 100 }, (err) => firstErrors.push(err));
     first.subscribe(['work']);
     void first.run({ eachMessage: (message) => void seenFirst.add(message.value!.toString()) });
     await waitFor('the first member to consume everything', () => (seenFirst.size === values.length ? true : undefined), 30_000);
     await first.close();
+    // close() commits, but reports a failed commit to onError only: what the failover must keep is
+    // what was committed, so wait until that covers every record.
+    const groupAdmin = new GroupAdmin(options());
+    closables.push(groupAdmin);
+    await waitFor('the committed offsets to cover every record', async () => {
+      const partitions = (await groupAdmin.describeGroup('g')).partitions;
+      return partitions.length === 3 && partitions.every((p) => p.committedOffset === p.logEndOffset) ? true : undefined;
+    }, 30_000).catch((err: unknown) => {
+      throw new Error(`${String(err)}; the first member reported: ${firstErrors.map(String).join('; ') || 'no error'}`);
+    });
 
     const coordinator = await cluster.leaderOf(OFFSETS_TOPIC, groupPartition('g'), 1);
     await cluster.kill(coordinator);
