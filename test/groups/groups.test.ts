@@ -188,6 +188,37 @@ describe('groups: consumer groups against a broker process', function () {
     expect(seen).to.deep.equal([['ok-1', 1], ['flaky', 1], ['flaky', 2], ['flaky', 3], ['ok-2', 1]]);
   });
 
+  for (const handler of ['eachMessage', 'eachBatch'] as const) {
+    it(`${handler} commits past records that expired between and after the records it delivers`, async () => {
+      const topic = `ttl-gap-${handler}`;
+      await createTopic(topic, 1);
+      const producer = new Producer(new Cluster(options()), { lingerMs: 1 });
+      // One batch; the TTLs of records 1 and 3 had passed before they were sent.
+      const expired = { timestamp: Date.now() - 60_000, ttlMs: 1_000 };
+      await producer.send({ topic, records: [{ value: 'a' }, { value: 'x', ...expired }, { value: 'b' }, { value: 'y', ...expired }] });
+      await producer.close();
+      const consumer = member(`${topic}-g`, { sessionTimeoutMs: 10_000 });
+      consumer.subscribe([topic]);
+      const seen: number[] = [];
+      void consumer.run(
+        handler === 'eachMessage'
+          ? { eachMessage: (message) => void seen.push(message.offset) }
+          : {
+              eachBatch: ({ messages }) => {
+                for (const message of messages) {
+                  seen.push(message.offset);
+                  consumer.ack(message);
+                }
+              },
+            },
+      );
+      const groups = new GroupAdmin(options());
+      started.push(groups);
+      await waitFor('the group to commit past the last offset', async () => ((await groups.describeGroup(`${topic}-g`)).partitions[0]?.committedOffset === 4 ? true : undefined), 15_000);
+      expect(seen).to.deep.equal([0, 2]);
+    });
+  }
+
   it('a handler that always fails sends the record to the dead-letter topic with its headers', async () => {
     await createTopic('doomed', 1);
     await produce('doomed', ['fine', 'bad', 'after']);

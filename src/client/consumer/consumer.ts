@@ -188,6 +188,16 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     return state.consumedOffset ?? state.fetchOffset;
   }
 
+  /**
+   * Offsets of the partition below this were handed out, or hold no record to hand out (expired or
+   * deleted); undefined while the position is still to be resolved.
+   */
+  unseenFrom(tp: TopicPartition): number | undefined {
+    const state = this.state(tp);
+    if (state.pendingReset !== undefined) return undefined;
+    return state.bufferStart < state.buffer.length ? state.buffer[state.bufferStart]!.offset : state.fetchOffset;
+  }
+
   stats(): ConsumerStats {
     return { ...this.counters };
   }

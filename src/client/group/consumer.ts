@@ -244,6 +244,23 @@ export class GroupConsumer {
         if (handlers.eachBatch) await this.deliverBatch(partitionKey, generation, batch, handlers.eachBatch);
         else await this.deliverEach(partitionKey, generation, batch, handlers.eachMessage);
       }
+      this.skipUnseenGaps();
+    }
+  }
+
+  /**
+   * Moves each partition past the offsets the fetcher found no record at after the last one it
+   * handed out (records that expired or were deleted): no later record closes that gap, and the
+   * committed offset, and with it the lag, would stop in front of it.
+   */
+  private skipUnseenGaps(): void {
+    const nowMs = Date.now();
+    for (const [partitionKey, state] of this.owned) {
+      if (!this.fetcherAssignment.has(partitionKey) || !state.ready || state.paused || state.revoking || state.resumeAtMs > nowMs || this.failures.has(partitionKey)) continue;
+      const unseenFrom = this.fetcher.unseenFrom(state);
+      if (unseenFrom === undefined || unseenFrom <= state.position) continue;
+      state.tracker.skip(state.position, unseenFrom);
+      state.position = unseenFrom;
     }
   }
 
@@ -281,6 +298,9 @@ export class GroupConsumer {
       if (await this.deadLetterIfExhausted(state, fresh[0]!)) continue;
       // In careful mode a batch is one record, so a crash is pinned to it.
       const batch = state.position < state.carefulUntil ? fresh.slice(0, 1) : fresh;
+      // Offsets missing between the batch's records expired or were deleted: nothing to acknowledge
+      // there, or the committable offset would stop at the first of them.
+      for (let i = 1; i < batch.length; i++) state.tracker.skip(batch[i - 1]!.offset + 1, batch[i]!.offset);
       const messages = batch.map((record) => groupMessage(record, this.attemptOf(state, record.offset)));
       await this.runHandler(partitionKey, () => handler({ topic: state.topic, partition: state.partition, messages }), batch[0]!.offset);
       if (!(await this.settle(state, partitionKey, batch, false))) return;
