@@ -5,7 +5,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { brokerApi, CHANNEL_OPTIONS } from '../protocol/grpc.js';
-import { SluiceError } from '../protocol/errors.js';
+import { fromServiceError, SluiceError } from '../protocol/errors.js';
 import type { BrokerClient } from '../protocol/generated/sluice/v1/Broker.js';
 import type { AdminClient } from '../protocol/generated/sluice/v1/Admin.js';
 import type { MetadataResponse__Output } from '../protocol/generated/sluice/v1/MetadataResponse.js';
@@ -46,7 +46,14 @@ export function parseBootstrap(bootstrap: string[] | string): string[] {
   return list;
 }
 
-/** Wraps a callback-style unary call; aborting `signal` cancels the call. */
+/**
+ * Codes that mean the broker asked could not serve the request at all (down, starting, stopping,
+ * silent): the next request to "any broker" should go elsewhere. A broker that answered with any
+ * other error is fine, and its error is the answer.
+ */
+const UNREACHABLE_CODES: ReadonlySet<string> = new Set(['BROKER_NOT_AVAILABLE', 'SHUTTING_DOWN', 'REQUEST_TIMED_OUT']);
+
+/** Wraps a callback-style unary call; rejects with a SluiceError; aborting `signal` cancels the call. */
 export function unary<T>(
   invoke: (callback: grpc.requestCallback<T>) => grpc.ClientUnaryCall,
   signal?: AbortSignal,
@@ -54,7 +61,7 @@ export function unary<T>(
   return new Promise<T>((resolve, reject) => {
     const call = invoke((err, value) => {
       signal?.removeEventListener('abort', cancel);
-      if (err) reject(err);
+      if (err) reject(fromServiceError(err));
       else if (value === undefined) reject(new SluiceError('INTERNAL', 'empty response'));
       else resolve(value);
     });
@@ -164,6 +171,11 @@ export class Cluster {
     return this.nextAddress();
   }
 
+  /** Call after a request to `anyAddress()` failed with `err`: the next one goes elsewhere if `address` did not answer. */
+  noteAddressError(address: string, err: SluiceError): void {
+    if (UNREACHABLE_CODES.has(err.code)) this.markUnreachable(address);
+  }
+
   /** Call after a request to `anyAddress()` failed so the next one goes elsewhere. */
   markUnreachable(address: string): void {
     const controller = this.brokers.get(this.controller);
@@ -180,7 +192,7 @@ export class Cluster {
         this.broker(address).Metadata({ topics }, this.deadline(), cb),
       );
     } catch (err) {
-      this.markUnreachable(address);
+      if (err instanceof SluiceError) this.noteAddressError(address, err);
       throw err;
     }
     const metadata = toClusterMetadata(response);

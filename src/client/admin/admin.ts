@@ -77,9 +77,9 @@ export class Admin {
         return await unary<T>((cb) => invoke(this.cluster.admin(address), this.cluster.deadline(), cb));
       } catch (raw) {
         const err = fromServiceError(raw);
-        if (err.code === 'BROKER_NOT_AVAILABLE' || err.code === 'NOT_COORDINATOR' || err.code === 'NOT_LEADER') {
-          this.cluster.markUnreachable(address);
-        }
+        // NOT_COORDINATOR / NOT_LEADER: the broker taken for the controller is not it (any more).
+        if (err.code === 'NOT_COORDINATOR' || err.code === 'NOT_LEADER') this.cluster.markUnreachable(address);
+        else this.cluster.noteAddressError(address, err);
         throw err;
       }
     }, this.cluster.options.retry);

@@ -2,7 +2,7 @@
  * What the producer needs from the cluster, as one seam: the real one routes through `Cluster`
  * (metadata cache, leader of each partition, one gRPC client per broker); tests pass a fake.
  */
-import { fromServiceError } from '../../protocol/errors.js';
+import { fromServiceError, SluiceError } from '../../protocol/errors.js';
 import type { InitProducerIdResponse__Output } from '../../protocol/generated/sluice/v1/InitProducerIdResponse.js';
 import type { ProduceRequest } from '../../protocol/generated/sluice/v1/ProduceRequest.js';
 import { brokerApi } from '../../protocol/grpc.js';
@@ -59,7 +59,7 @@ export class ClusterTransport implements ProducerTransport {
       const response = await unary<InitProducerIdResponse__Output>((cb) => this.cluster.broker(address).InitProducerId({}, this.cluster.deadline(), cb));
       return { producerId: response.producerId, producerEpoch: response.producerEpoch };
     } catch (err) {
-      this.cluster.markUnreachable(address);
+      if (err instanceof SluiceError) this.cluster.noteAddressError(address, err);
       throw err;
     }
   }

@@ -1,0 +1,71 @@
+/**
+ * Cluster's metadata requests against an in-process gRPC server that answers Metadata with a
+ * scripted error or an empty cluster, next to an address nobody listens on.
+ */
+import { expect } from 'chai';
+import * as grpc from '@grpc/grpc-js';
+import { Cluster, resolveClientOptions } from '../../src/client/cluster.js';
+import { SluiceError } from '../../src/protocol/errors.js';
+import type { MetadataResponse } from '../../src/protocol/generated/sluice/v1/MetadataResponse.js';
+import type { MetadataRequest__Output } from '../../src/protocol/generated/sluice/v1/MetadataRequest.js';
+import { brokerApi } from '../../src/protocol/grpc.js';
+import { freePort } from '../helpers/broker-process.js';
+
+describe('Cluster metadata', function () {
+  this.timeout(10_000);
+  let server: grpc.Server;
+  let live: string;
+  let dead: string;
+  let requests: string[][];
+  const clusters: Cluster[] = [];
+
+  beforeEach(async () => {
+    requests = [];
+    server = new grpc.Server();
+    server.addService({ Metadata: brokerApi().Broker.service.Metadata }, {
+      Metadata: (call: grpc.ServerUnaryCall<MetadataRequest__Output, MetadataResponse>, callback: grpc.sendUnaryData<MetadataResponse>) => {
+        const topics = [...call.request.topics];
+        requests.push(topics);
+        if (topics.includes('nope')) callback(new SluiceError('UNKNOWN_TOPIC', 'topic "nope" does not exist').toServiceError());
+        else callback(null, { brokers: [], controller: -1, topics: [] });
+      },
+    });
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+    );
+    live = `127.0.0.1:${port}`;
+    dead = `127.0.0.1:${await freePort()}`;
+  });
+
+  afterEach(async () => {
+    for (const cluster of clusters.splice(0)) cluster.close();
+    await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+  });
+
+  function cluster(bootstrap: string[]): Cluster {
+    const created = new Cluster(resolveClientOptions({ bootstrap, requestTimeoutMs: 5_000 }));
+    clusters.push(created);
+    return created;
+  }
+
+  it('rejects with the SluiceError the broker answered, and keeps asking that broker', async () => {
+    const c = cluster([live, dead]);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const err = await c.topic('nope').catch((e: unknown) => e);
+      expect(err).to.be.instanceOf(SluiceError);
+      expect((err as SluiceError).code).to.equal('UNKNOWN_TOPIC');
+      expect((err as SluiceError).message).to.equal('UNKNOWN_TOPIC: topic "nope" does not exist');
+    }
+    // It answered: the dead address was never tried.
+    expect(requests).to.deep.equal([['nope'], ['nope']]);
+  });
+
+  it('moves on to the next address after one that does not answer, with a SluiceError', async () => {
+    const c = cluster([dead, live]);
+    const err = await c.fetchMetadata([]).catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(SluiceError);
+    expect((err as SluiceError).code).to.equal('BROKER_NOT_AVAILABLE');
+    await c.fetchMetadata([]);
+    expect(requests).to.deep.equal([[]]);
+  });
+});
