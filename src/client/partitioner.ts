@@ -3,6 +3,7 @@
  * partition that keyless records share until its batch is sent or `stickyBytesMax` of them went
  * there (Kafka's KIP-794: fuller batches than round robin, yet keyless load still spreads).
  */
+import { SluiceError } from '../protocol/errors.js';
 import { murmur2, toPositive } from './murmur2.js';
 
 /** Kafka's default partitioner for keyed records: `toPositive(murmur2(key)) % numPartitions`. */
@@ -45,8 +46,10 @@ export class DefaultPartitioner implements Partitioner {
 
   partition(input: PartitionerInput): number {
     if (input.partition !== undefined) {
-      if (!Number.isInteger(input.partition) || input.partition < 0 || input.partition >= input.numPartitions) {
-        throw new RangeError(`partition ${input.partition} is not in [0, ${input.numPartitions}) of ${input.topic}`);
+      // As in the consumer: a malformed number is a RangeError, one the topic lacks UNKNOWN_PARTITION.
+      if (!Number.isInteger(input.partition) || input.partition < 0) throw new RangeError(`invalid partition ${input.partition}`);
+      if (input.partition >= input.numPartitions) {
+        throw new SluiceError('UNKNOWN_PARTITION', `topic ${input.topic} has no partition ${input.partition} (it has ${input.numPartitions})`);
       }
       return input.partition;
     }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DefaultPartitioner, partitionForKey } from '../../src/client/index.js';
+import { DefaultPartitioner, partitionForKey, SluiceError } from '../../src/client/index.js';
 
 function sequence(values: number[]): () => number {
   let i = 0;
@@ -7,10 +7,15 @@ function sequence(values: number[]): () => number {
 }
 
 describe('DefaultPartitioner', () => {
-  it('honours an explicit partition and rejects one out of range', () => {
+  it('honours an explicit partition, rejects one the topic does not have as UNKNOWN_PARTITION and a malformed one as a RangeError', () => {
     const partitioner = new DefaultPartitioner();
     expect(partitioner.partition({ topic: 't', key: Buffer.from('k'), partition: 2, numPartitions: 3, sizeBytes: 100 })).to.equal(2);
-    expect(() => partitioner.partition({ topic: 't', key: null, partition: 3, numPartitions: 3, sizeBytes: 100 })).to.throw(RangeError);
+    expect(() => partitioner.partition({ topic: 't', key: null, partition: 3, numPartitions: 3, sizeBytes: 100 }))
+      .to.throw(SluiceError, 'UNKNOWN_PARTITION: topic t has no partition 3 (it has 3)')
+      .with.property('code', 'UNKNOWN_PARTITION');
+    for (const partition of [-1, 1.5]) {
+      expect(() => partitioner.partition({ topic: 't', key: null, partition, numPartitions: 3, sizeBytes: 100 })).to.throw(RangeError);
+    }
   });
 
   it('hashes keys with murmur2', () => {

@@ -338,9 +338,9 @@ describe('Producer (idempotent, fake transport)', () => {
     const p = producer(broker, { batchBytesMax: 1024, bufferBytesMax: 2048, lingerMs: 1 });
     const sends = Array.from({ length: 40 }, (_, i) => p.send({ topic: 't', records: [{ value: `v${i}-${'x'.repeat(300)}`, partition: 0 }, { value: `w${i}`, partition: 1 }] }));
     sends.push(p.send({ topic: 't', records: [{ value: 'bad', partition: 7 }] }));
-    const results = await Promise.all(sends.map((send) => send.then(() => 'ok', (err: Error) => err.name)));
+    const results = await Promise.all(sends.map((send) => send.then(() => 'ok', (err: SluiceError) => err.code)));
     expect(results.slice(0, 40).every((r) => r === 'ok')).to.equal(true);
-    expect(results[40]).to.equal('RangeError');
+    expect(results[40]).to.equal('UNKNOWN_PARTITION');
     expect(broker.values(0).map((v) => v.split('-')[0])).to.deep.equal(Array.from({ length: 40 }, (_, i) => `v${i}`));
     await p.flush();
     expect(p.bufferedBytes).to.equal(0);
