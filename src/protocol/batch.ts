@@ -408,6 +408,13 @@ export function stampBatch(buf: Buffer, baseOffset: number, leaderEpoch: number,
   buf.writeInt32BE(leaderEpoch, pos + 12);
 }
 
+/** Rewrites the producer epoch and base sequence of a finished batch in place and rehashes its CRC. */
+export function restampSequence(buf: Buffer, producerEpoch: number, baseSequence: number): void {
+  buf.writeInt16BE(producerEpoch, 51);
+  buf.writeInt32BE(baseSequence, 53);
+  buf.writeUInt32BE(crc32c(buf.subarray(CRC_START)), CRC_OFFSET);
+}
+
 export function compressionOf(header: Pick<BatchHeader, 'attributes'>): CompressionCodec {
   const codec = codecFromId(header.attributes & ATTR_COMPRESSION_MASK);
   if (codec === undefined) throw new SluiceError('CORRUPT_BATCH', 'unknown compression codec');

@@ -133,6 +133,27 @@ describe('client and CLI against a broker process', function () {
     expect(reader.stats().recordsDelivered).to.equal(total);
   });
 
+  it('splits batches above the topic max.message.bytes; a record alone above it fails its own send only', async () => {
+    const topic = uniqueTopic('split');
+    await admin.createTopic({ name: topic, partitions: 1, replicationFactor: 1, configs: { 'max.message.bytes': '1000' } });
+    const producer = client.producer({ lingerMs: 50 });
+    closers.push(() => producer.close());
+    const values = Array.from({ length: 20 }, (_, i) => `${String(i).padStart(2, '0')}-${'v'.repeat(97)}`);
+    // Sent together: one batch of about 2.2 kB, which the broker refuses as a whole.
+    const sends = values.map((value) => producer.send({ topic, records: [{ value }] }));
+    const tooLarge = producer.send({ topic, records: [{ value: 'x'.repeat(2000) }] }).catch((err: unknown) => err);
+    const last = producer.send({ topic, records: [{ value: 'last' }] });
+    expect((await Promise.all(sends)).map((metadata) => metadata[0]!.offset)).to.deep.equal(values.map((_, i) => i));
+    const err = await tooLarge;
+    expect(err).to.be.instanceOf(SluiceError);
+    expect((err as SluiceError).code).to.equal('BATCH_TOO_LARGE');
+    expect((await last)[0]!.offset).to.equal(20);
+    const reader = consumer();
+    reader.assign([{ topic, partition: 0 }]);
+    const received = await consumeUntil(reader, 21);
+    expect(received.map((record) => record.value?.toString())).to.deep.equal([...values, 'last']);
+  });
+
   it('seeks to earliest, latest and a timestamp', async () => {
     const topic = uniqueTopic('seek');
     await admin.createTopic({ name: topic, partitions: 1, replicationFactor: 1 });

@@ -38,6 +38,8 @@ class FakeBroker implements ProducerTransport {
   hold = false;
   /** Scripted outcomes of the next requests, in order, when not holding. */
   script: Action[] = [];
+  /** The topic's max.message.bytes: larger batches are refused before the sequence check, as by Partition.produce. */
+  maxBatchBytes = Infinity;
   readonly logs = new Map<number, StoredBatch[]>();
   private readonly states = new Map<number, ProducerStateTable>();
   private readonly ends = new Map<number, number>();
@@ -100,6 +102,7 @@ class FakeBroker implements ProducerTransport {
   }
 
   private append(call: ProduceCall): number {
+    if (call.batch.length > this.maxBatchBytes) throw new SluiceError('BATCH_TOO_LARGE', `batch of ${call.batch.length} bytes`);
     const header = validateBatch(call.batch);
     let state = this.states.get(call.partition);
     if (!state) this.states.set(call.partition, (state = new ProducerStateTable()));
@@ -276,15 +279,90 @@ describe('Producer (idempotent, fake transport)', () => {
     await sends[0];
     broker.logs.clear();
     await until('2 more requests in flight', () => broker.held.length === 2);
-    broker.answerHeld(0, 'BATCH_TOO_LARGE');
+    broker.answerHeld(0, 'CORRUPT_BATCH');
     broker.answerHeld(0, 'process'); // refused: sequence 2 without 1
-    expect(await Promise.all(settled)).to.deep.equal(['ok', 'BATCH_TOO_LARGE', 'OUT_OF_ORDER_SEQUENCE']);
+    expect(await Promise.all(settled)).to.deep.equal(['ok', 'CORRUPT_BATCH', 'OUT_OF_ORDER_SEQUENCE']);
     broker.hold = false;
     const [after] = await p.send({ topic: 't', records: [{ value: 'v3', partition: 0 }] });
     expect(after!.offset).to.equal(1);
     const last = headerOf(broker.calls[broker.calls.length - 1]!);
     expect([last.producerEpoch, last.baseSequence]).to.deep.equal([1, 0]);
     expect(broker.values(0).map((v) => v.split('-')[0])).to.deep.equal(['v3']);
+    expect(p.bufferedBytes).to.equal(0);
+    await p.close();
+  });
+
+  for (const idempotent of [true, false]) {
+    it(`splits a batch refused as too large into halves, recursively, until each fits (idempotent: ${idempotent})`, async () => {
+      const broker = new FakeBroker();
+      broker.maxBatchBytes = 300;
+      const p = producer(broker, idempotent ? {} : { idempotent: false, acks: 1 });
+      const sent = Array.from({ length: 20 }, (_, i) => `r${String(i).padStart(2, '0')}-${'x'.repeat(40)}`);
+      const metadata = await p.send({ topic: 't', records: sent.map((value) => ({ value, partition: 0 })) });
+      expect(metadata.map((m) => m.offset)).to.deep.equal(sent.map((_, i) => i));
+      expect(broker.values(0)).to.deep.equal(sent);
+      const stored = broker.logs.get(0)!;
+      expect(stored.length).to.be.greaterThan(1);
+      let sequence = 0;
+      for (const batch of stored) {
+        expect(batch.header.batchLength + 12).to.be.at.most(300);
+        expect(batch.header.baseSequence).to.equal(idempotent ? sequence : -1);
+        sequence += batch.header.recordCount;
+      }
+      expect(p.bufferedBytes).to.equal(0);
+      await p.close();
+    });
+  }
+
+  it('resends batches pipelined behind a split one after its halves, with their own bytes: no duplicate, no reordering', async () => {
+    const broker = new FakeBroker();
+    broker.maxBatchBytes = 400;
+    const p = producer(broker, { batchBytesMax: 2000 });
+    await p.send({ topic: 't', records: [{ value: 'e0', partition: 0 }] }); // the leader knows the producer: pipelining
+    broker.hold = true;
+    const big = Array.from({ length: 10 }, (_, i) => `a${i}-${'x'.repeat(60)}`);
+    const first = p.send({ topic: 't', records: big.map((value) => ({ value, partition: 0 })) });
+    await until('the big batch', () => broker.held.length === 1);
+    const second = p.send({ topic: 't', records: [{ value: 'b', partition: 0 }] });
+    await until('the batch behind it', () => broker.held.length === 2);
+    const behind = Buffer.from(broker.held[1]!.call.batch);
+    expect(headerOf(broker.held[1]!.call).baseSequence).to.equal(11);
+    broker.answerHeld(0, 'process'); // refused: too large
+    broker.hold = false;
+    broker.answerHeld(0, 'process'); // refused: sequence 11 without 1..10
+    expect((await first).map((m) => m.offset)).to.deep.equal(big.map((_, i) => i + 1));
+    expect((await second)[0]!.offset).to.equal(11);
+    expect(broker.values(0)).to.deep.equal(['e0', ...big, 'b']);
+    const stored = broker.logs.get(0)!;
+    let sequence = 0;
+    for (const batch of stored) {
+      expect([batch.header.producerEpoch, batch.header.baseSequence]).to.deep.equal([0, sequence]);
+      sequence += batch.header.recordCount;
+    }
+    expect(broker.calls[broker.calls.length - 1]!.batch.equals(behind)).to.equal(true);
+    expect(p.bufferedBytes).to.equal(0);
+    await p.close();
+  });
+
+  it('a single record above the limit fails its own send only; the rest are stored in order under the next epoch', async () => {
+    const broker = new FakeBroker();
+    broker.maxBatchBytes = 300;
+    const p = producer(broker, { batchBytesMax: 2000 });
+    await p.send({ topic: 't', records: [{ value: 'e0', partition: 0 }] });
+    broker.hold = true;
+    // Three sends in one batch: the middle one's record alone is too large.
+    const sends = ['a', 'x'.repeat(500), 'b'].map((value) => p.send({ topic: 't', records: [{ value, partition: 0 }] }));
+    await until('their batch', () => broker.held.length === 1);
+    sends.push(p.send({ topic: 't', records: [{ value: 'c', partition: 0 }] }));
+    await until('the batch behind it', () => broker.held.length === 2);
+    broker.answerHeld(0, 'process'); // refused: too large
+    broker.hold = false;
+    broker.answerHeld(0, 'process'); // refused: out of order
+    const settled = await Promise.all(sends.map((send) => send.then((m) => m[0]!.offset, (err: SluiceError) => err.code)));
+    expect(settled).to.deep.equal([1, 'BATCH_TOO_LARGE', 2, 3]);
+    expect(broker.values(0)).to.deep.equal(['e0', 'a', 'b', 'c']);
+    const stamps = broker.logs.get(0)!.map((batch) => [batch.header.producerEpoch, batch.header.baseSequence]);
+    expect(stamps).to.deep.equal([[0, 0], [0, 1], [1, 0], [1, 1]]);
     expect(p.bufferedBytes).to.equal(0);
     await p.close();
   });

@@ -14,7 +14,7 @@
  * enough buffered bytes are `release`d by completed batches.
  */
 import { BufferPool } from './buffer-pool.js';
-import { BatchBuilder, type RecordInput } from '../../protocol/batch.js';
+import { BatchBuilder, decodeBatch, type RecordInput } from '../../protocol/batch.js';
 import type { Acks } from './types.js';
 
 export interface Timers {
@@ -70,6 +70,8 @@ export interface ProducerBatch {
   attempts: number;
   /** Another batch of the partition was unanswered when this one was sent. */
   sentBehindOthers: boolean;
+  /** Sent, and the last attempt's outcome is unknown: the broker may have stored it (false once refused). */
+  maybeStored: boolean;
 }
 
 export interface AccumulatorOptions {
@@ -221,6 +223,7 @@ export class RecordAccumulator {
       order: -1,
       attempts: 0,
       sentBehindOthers: false,
+      maybeStored: false,
     };
     this.usedBytes += BATCH_OVERHEAD_BYTES;
     queue.open = batch;
@@ -239,6 +242,60 @@ export class RecordAccumulator {
     if (last !== undefined && last.owner === owner && last.first + last.count === index) last.count++;
     else segments.push({ owner, first: index, batchIndex: batch.builder.recordCount - 1, count: 1 });
     if (batch.sizeBytes >= this.options.batchBytesMax) this.close(queue);
+  }
+
+  /**
+   * Splits a sent batch (`encoded`) of two or more records into two new unsent batches holding its
+   * first and second half of the records, for a broker that refused it as too large. The halves
+   * share its buffer reservation and segments; its own buffer goes back to the pool.
+   */
+  split(batch: ProducerBatch): [ProducerBatch, ProducerBatch] {
+    const { records } = decodeBatch(batch.encoded!);
+    const at = records.length >> 1;
+    if (at === 0) throw new Error('a batch of one record cannot be split');
+    const headroomBytes = this.queue(batch.topic, batch.partition).headroomBytes;
+    const halves = [records.slice(0, at), records.slice(at)].map((part): ProducerBatch => {
+      let baseTimestamp = Infinity;
+      let sizeBytes = BATCH_OVERHEAD_BYTES;
+      for (const record of part) {
+        baseTimestamp = Math.min(baseTimestamp, record.timestamp);
+        sizeBytes += estimateRecordBytes(record);
+      }
+      const builder = new BatchBuilder(baseTimestamp, sizeBytes, headroomBytes, this.buffers.take);
+      for (const r of part) builder.append(r.key, r.key?.length ?? -1, r.value, r.value?.length ?? -1, r.headers, r.timestamp, r.ttlMs);
+      return {
+        topic: batch.topic,
+        partition: batch.partition,
+        acks: batch.acks,
+        builder,
+        segments: [],
+        sizeBytes,
+        sendable: true,
+        encoded: undefined,
+        request: undefined,
+        baseSequence: -1,
+        producerEpoch: -1,
+        order: -1,
+        attempts: 0,
+        sentBehindOthers: false,
+        maybeStored: false,
+      };
+    }) as [ProducerBatch, ProducerBatch];
+    // Segments by record index, one cut at `at`.
+    for (const segment of batch.segments) {
+      const end = segment.batchIndex + segment.count;
+      if (segment.batchIndex < at) halves[0].segments.push({ owner: segment.owner, first: segment.first, batchIndex: segment.batchIndex, count: Math.min(end, at) - segment.batchIndex });
+      if (end > at) {
+        const skip = Math.max(0, at - segment.batchIndex);
+        halves[1].segments.push({ owner: segment.owner, first: segment.first + skip, batchIndex: segment.batchIndex + skip - at, count: segment.count - skip });
+      }
+    }
+    // The halves hold exactly what the batch held of the buffer, in proportion to their estimates.
+    const firstBytes = Math.round((batch.sizeBytes * halves[0].sizeBytes) / (halves[0].sizeBytes + halves[1].sizeBytes));
+    halves[1].sizeBytes = batch.sizeBytes - firstBytes;
+    halves[0].sizeBytes = firstBytes;
+    this.recycle(batch);
+    return halves;
   }
 
   /** Makes every open batch sendable so it goes without waiting for its linger time (flush). */

@@ -22,12 +22,19 @@
  * Without idempotence the same recovery runs, but a batch stored after the failed one stays
  * before its resend (as in Kafka; `maxInFlightPerPartition: 1` keeps order across retries too).
  *
+ * A batch of several records that the leader refuses as larger than the topic's max.message.bytes
+ * (BATCH_TOO_LARGE) is split in two, recursively, as Kafka does since KIP-126: the halves take its
+ * place in the partition's order and its sequence range, and go out during recovery before any
+ * later batch.
+ *
  * A batch that fails for good (non-retriable error, retries used up) fails its records. With
  * idempotence the partition's sequence now has a hole, so every later batch of the partition that
  * was already sent fails too (unless it was stored), and the partition restarts its sequence at 0
- * under the next producer epoch, which the leader accepts as a new sequence.
+ * under the next producer epoch, which the leader accepts as a new sequence. When every such batch
+ * was a single record refused as too large (never stored), later batches that the leader refused or
+ * never got do not fail: they are resent under the new epoch, in order, with new sequences.
  */
-import type { HeaderInput } from '../../protocol/batch.js';
+import { restampSequence, type HeaderInput } from '../../protocol/batch.js';
 import { fromServiceError, SluiceError } from '../../protocol/errors.js';
 import { Cluster } from '../cluster.js';
 import { DefaultPartitioner, type Partitioner, type PartitionerInput } from '../partitioner.js';
@@ -71,8 +78,13 @@ interface PartitionSender {
   /** Backoff before the next resend, in ms; the largest one asked for in this recovery round. */
   recoveryDelayMs: number;
   backoffTimer: ReturnType<typeof setTimeout> | undefined;
-  /** A batch failed for good: later batches fail, then the sequence restarts under a new epoch. */
+  /** The first batch that failed for good: later batches fail, then the sequence restarts under a new epoch. */
   holeBelowOrder: number;
+  /**
+   * Every batch that failed for good was refused as too large, so it was not stored: later batches
+   * the broker refused or never saw keep their place and are resent under the new epoch instead.
+   */
+  holeKeepsLater: boolean;
   nextSequence: number;
   producerEpoch: number;
   nextOrder: number;
@@ -347,6 +359,7 @@ export class Producer {
         recoveryDelayMs: 0,
         backoffTimer: undefined,
         holeBelowOrder: -1,
+        holeKeepsLater: false,
         nextSequence: 0,
         producerEpoch: -1,
         nextOrder: 0,
@@ -391,17 +404,32 @@ export class Producer {
         }, delayMs);
         return;
       }
-      const next = sender.retry.shift();
-      if (next !== undefined) {
+      const hole = sender.holeBelowOrder;
+      const next = sender.retry[0];
+      if (next !== undefined && (hole < 0 || next.order < hole)) {
+        sender.retry.shift();
         this.dispatch(sender, next);
         return;
       }
-      if (sender.holeBelowOrder >= 0) {
+      if (hole >= 0) {
         // Everything around the failed batch has settled: restart the sequence under the next epoch.
         sender.holeBelowOrder = -1;
+        sender.holeKeepsLater = false;
         sender.producerEpoch = (sender.producerEpoch + 1) % EPOCH_MODULUS;
         sender.nextSequence = 0;
         sender.established = false;
+        // Left after the hole: batches never stored, resent in their order with new sequences.
+        for (const kept of sender.retry) {
+          kept.producerEpoch = sender.producerEpoch;
+          kept.baseSequence = sender.nextSequence;
+          restampSequence(kept.encoded!, kept.producerEpoch, kept.baseSequence);
+          sender.nextSequence = (sender.nextSequence + kept.builder.recordCount) % SEQUENCE_MODULUS;
+        }
+        const first = sender.retry.shift();
+        if (first !== undefined) {
+          this.dispatch(sender, first);
+          return;
+        }
       }
       sender.recovering = false;
     }
@@ -417,11 +445,16 @@ export class Producer {
   /** Gives a batch its place in the partition's order and sequence, and encodes it (once). */
   private seal(sender: PartitionSender, batch: ProducerBatch): void {
     batch.order = sender.nextOrder++;
+    if (this.options.idempotent && sender.producerEpoch < 0) sender.producerEpoch = this.producerEpoch;
+    this.encode(batch, sender.producerEpoch, sender.nextSequence);
+    if (this.options.idempotent) sender.nextSequence = (sender.nextSequence + batch.builder.recordCount) % SEQUENCE_MODULUS;
+  }
+
+  /** Encodes a batch (stamped with `producerEpoch` and `baseSequence` when idempotent) and its request. */
+  private encode(batch: ProducerBatch, producerEpoch: number, baseSequence: number): void {
     if (this.options.idempotent) {
-      if (sender.producerEpoch < 0) sender.producerEpoch = this.producerEpoch;
-      batch.producerEpoch = sender.producerEpoch;
-      batch.baseSequence = sender.nextSequence;
-      sender.nextSequence = (sender.nextSequence + batch.builder.recordCount) % SEQUENCE_MODULUS;
+      batch.producerEpoch = producerEpoch;
+      batch.baseSequence = baseSequence;
       batch.encoded = batch.builder.finish({
         compression: this.options.compression,
         producerId: this.producerId,
@@ -445,6 +478,7 @@ export class Producer {
     const before = (other: ProducerBatch): boolean => other.order < batch.order;
     batch.sentBehindOthers = sender.inFlight.some(before) || sender.retry.some(before);
     batch.attempts++;
+    batch.maybeStored = true;
     sender.inFlight.push(batch);
     this.transport
       .produce({
@@ -475,9 +509,20 @@ export class Producer {
   private onFailed(sender: PartitionSender, batch: ProducerBatch, raw: unknown): void {
     removeFrom(sender.inFlight, batch);
     const err = fromServiceError(raw);
+    // A refusal proves this attempt was not stored (and an earlier one neither: it would be a duplicate); a lost answer proves nothing.
+    if (err.code === 'OUT_OF_ORDER_SEQUENCE' || err.code === 'BATCH_TOO_LARGE') batch.maybeStored = false;
     let waitsForResend = false;
     if (sender.holeBelowOrder >= 0 && batch.order > sender.holeBelowOrder) {
-      this.fail(batch, new SluiceError(err.code, `an earlier batch of ${batch.topic}/${batch.partition} failed; this one was not stored: ${err.message}`));
+      if (sender.holeKeepsLater && !batch.maybeStored) {
+        insertByOrder(sender.retry, batch);
+        waitsForResend = true;
+      } else {
+        this.fail(batch, new SluiceError(err.code, `an earlier batch of ${batch.topic}/${batch.partition} failed; this one was not stored: ${err.message}`));
+      }
+    } else if (err.code === 'BATCH_TOO_LARGE' && batch.builder.recordCount > 1) {
+      // Above the topic's max.message.bytes (KIP-126): resend its records as two smaller batches.
+      this.splitForResend(sender, batch);
+      waitsForResend = true; // the halves hold its buffer reservation now
     } else {
       // OUT_OF_ORDER_SEQUENCE for a batch sent behind others: an earlier one was not stored yet
       // (it failed, or its request arrived later); resending it after them is safe.
@@ -494,7 +539,8 @@ export class Producer {
       } else {
         this.fail(batch, err);
         if (this.options.idempotent) {
-          sender.holeBelowOrder = Math.max(sender.holeBelowOrder, batch.order);
+          sender.holeKeepsLater = (sender.holeBelowOrder < 0 || sender.holeKeepsLater) && err.code === 'BATCH_TOO_LARGE';
+          sender.holeBelowOrder = sender.holeBelowOrder < 0 ? batch.order : Math.min(sender.holeBelowOrder, batch.order);
           sender.recovering = true; // nothing new goes out until the sequence restarts
         }
       }
@@ -504,7 +550,7 @@ export class Producer {
       const hole = sender.holeBelowOrder;
       for (let i = sender.retry.length - 1; i >= 0; i--) {
         const waiting = sender.retry[i]!;
-        if (waiting.order <= hole) continue;
+        if (waiting.order <= hole || (sender.holeKeepsLater && !waiting.maybeStored)) continue;
         sender.retry.splice(i, 1);
         if (waiting === batch) waitsForResend = false;
         this.fail(waiting, new SluiceError(err.code, `an earlier batch of ${waiting.topic}/${waiting.partition} failed: ${err.message}`));
@@ -514,6 +560,27 @@ export class Producer {
     if (!waitsForResend) this.release(batch);
     this.pump(sender);
     this.notifyIfIdle();
+  }
+
+  /**
+   * Replaces a batch the broker refused as too large by two halves in its place: the same position
+   * in the partition's order and, when idempotent, the same epoch and sequence range (first half
+   * from its base sequence), so batches after it keep theirs. The partition recovers: the halves go
+   * out one at a time, before any later batch.
+   */
+  private splitForResend(sender: PartitionSender, batch: ProducerBatch): void {
+    const [first, second] = this.accumulator.split(batch);
+    for (const other of sender.inFlight) if (other.order > batch.order) other.order++;
+    for (const other of sender.retry) if (other.order > batch.order) other.order++;
+    if (sender.holeBelowOrder > batch.order) sender.holeBelowOrder++;
+    sender.nextOrder++;
+    first.order = batch.order;
+    second.order = batch.order + 1;
+    this.encode(first, batch.producerEpoch, batch.baseSequence);
+    this.encode(second, batch.producerEpoch, (batch.baseSequence + first.builder.recordCount) % SEQUENCE_MODULUS);
+    insertByOrder(sender.retry, first);
+    insertByOrder(sender.retry, second);
+    sender.recovering = true;
   }
 
   private fail(batch: ProducerBatch, err: Error): void {
