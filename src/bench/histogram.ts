@@ -38,8 +38,11 @@ export class LatencyHistogram {
   }
 
   summaryMs(): LatencySummaryMs {
-    const at = (percentile: number): number => roundMs(this.histogram.getValueAtPercentile(percentile) / 1000);
-    return { p50: at(50), p95: at(95), p99: at(99), p999: at(99.9), max: roundMs(this.histogram.maxValue / 1000) };
+    const maxUs = this.histogram.maxValue;
+    // A percentile is its bucket's highest equivalent value (up to 0.1% above what was recorded);
+    // the max is exact, so a percentile in the top bucket could read above it.
+    const at = (percentile: number): number => roundMs(Math.min(this.histogram.getValueAtPercentile(percentile), maxUs) / 1000);
+    return { p50: at(50), p95: at(95), p99: at(99), p999: at(99.9), max: roundMs(maxUs / 1000) };
   }
 }
 

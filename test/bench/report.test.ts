@@ -15,6 +15,17 @@ describe('bench: latency histogram', () => {
     expect(summary.max).to.be.closeTo(1000, 1);
   });
 
+  it('never reports a percentile above the recorded max', () => {
+    const histogram = new LatencyHistogram();
+    histogram.record(1, 999);
+    histogram.record(230.94); // its bucket's highest equivalent value is 231.039 ms
+    const summary = histogram.summaryMs();
+    expect(summary.max).to.equal(230.94);
+    expect(summary.p999).to.equal(1);
+    histogram.record(230.94);
+    expect(histogram.summaryMs().p999).to.equal(230.94);
+  });
+
   it('weights a batch of records acknowledged together by its count', () => {
     const histogram = new LatencyHistogram();
     histogram.record(0.25, 99);
