@@ -111,13 +111,18 @@ export function isErrorCode(value: string): value is ErrorCode {
   return (ERROR_CODES as readonly string[]).includes(value);
 }
 
+/** grpc-js ends connection failures with "Resolution note: " and the note, which is mostly empty. */
+function withoutEmptyNote(details: string): string {
+  return details.replace(/\s*Resolution note:\s*$/, '');
+}
+
 /** Maps whatever a gRPC call failed with to a SluiceError; transport failures become retriable. */
 export function fromServiceError(err: unknown): SluiceError {
   if (err instanceof SluiceError) return err;
   const serviceError = err as Partial<ServiceError> | undefined;
   const metadata = serviceError?.metadata;
   const codeValue = metadata?.get(ERROR_CODE_KEY)[0];
-  const details = serviceError?.details ?? (err instanceof Error ? err.message : String(err));
+  const details = withoutEmptyNote(serviceError?.details ?? (err instanceof Error ? err.message : String(err)));
   if (typeof codeValue === 'string' && isErrorCode(codeValue)) {
     const hint = metadata?.get(LEADER_HINT_KEY)[0];
     const prefix = `${codeValue}: `;
