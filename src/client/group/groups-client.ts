@@ -62,8 +62,9 @@ export class GroupsClient {
         this.stub(address).FindCoordinator({ groupId }, this.cluster.deadline(), cb),
       );
     } catch (raw) {
-      this.cluster.markUnreachable(address);
-      throw fromServiceError(raw);
+      const err = fromServiceError(raw);
+      this.cluster.noteAddressError(address, err);
+      throw err;
     }
     if (!response.host) throw new SluiceError('NOT_COORDINATOR', `no coordinator for group ${groupId} yet`);
     const found = `${response.host}:${response.port}`;
