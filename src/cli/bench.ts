@@ -68,9 +68,10 @@ export function registerBenchCommands(program: Command, context: CommandContext)
   }
 }
 
-async function runBench(mode: BenchMode, options: BenchCliOptions, command: Command, { io }: CommandContext): Promise<void> {
+async function runBench(mode: BenchMode, options: BenchCliOptions, command: Command, { io, onStop }: CommandContext): Promise<void> {
   const globals = globalOptions(command);
   const client = clientFor(globals);
+  const stopped = new AbortController();
   const rss = options.brokerMetrics ? new RssSampler(metricsRss(options.brokerMetrics)) : undefined;
   const workload: WorkloadOptions = {
     topic: options.topic,
@@ -89,9 +90,16 @@ async function runBench(mode: BenchMode, options: BenchCliOptions, command: Comm
       const rssMb = rss?.lastMb;
       io.stderr.write(`${meter.progressLine(rssMb === undefined ? '' : `  broker RSS ${rssMb.toFixed(0)} MiB`)}\n`);
     },
-    signal: io.signal,
+    signal: stopped.signal,
   };
   const run = (): Promise<BenchResult> => RUNNERS[mode](client, workload);
-  const result = rss ? await rss.sampleDuring(run) : await run();
+  // A signal ends the run early; the summary covers what was measured until then.
+  const release = onStop(() => stopped.abort());
+  let result: BenchResult;
+  try {
+    result = rss ? await rss.sampleDuring(run) : await run();
+  } finally {
+    release();
+  }
   io.stdout.write(globals.json ? `${JSON.stringify(result)}\n` : formatSummary(result));
 }

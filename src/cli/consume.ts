@@ -69,13 +69,16 @@ async function partitionsToRead(topic: string, options: ConsumeOptions, command:
   }
 }
 
-async function consume(topic: string, options: ConsumeOptions, command: Command, { io }: CommandContext): Promise<void> {
+async function consume(topic: string, options: ConsumeOptions, command: Command, { io, onStop }: CommandContext): Promise<void> {
   const assignment = await partitionsToRead(topic, options, command);
   const consumer: Consumer = clientFor(globalOptions(command)).consumer({
     autoOffsetReset: options.fromBeginning ? 'earliest' : 'latest',
   });
-  const stop = (): void => void consumer.close();
-  io.signal.addEventListener('abort', stop, { once: true });
+  let stopped = false;
+  const release = onStop(() => {
+    stopped = true;
+    void consumer.close();
+  });
   const writer = new ChunkedWriter(io.stdout);
   const format = options.format === 'json' ? recordJsonLine : recordValueLine;
   const maxMessages = options.maxMessages ?? Number.POSITIVE_INFINITY;
@@ -85,7 +88,7 @@ async function consume(topic: string, options: ConsumeOptions, command: Command,
     for (const tp of assignment) consumer.seek(tp, start);
     let printed = 0;
     let lastRecordAtMs = Date.now();
-    while (!io.signal.aborted && printed < maxMessages) {
+    while (!stopped && printed < maxMessages) {
       let waitMs = 1_000;
       if (options.timeoutMs !== undefined) {
         const leftMs = lastRecordAtMs + options.timeoutMs - Date.now();
@@ -104,7 +107,7 @@ async function consume(topic: string, options: ConsumeOptions, command: Command,
     }
     await writer.flush();
   } finally {
-    io.signal.removeEventListener('abort', stop);
+    release();
     await consumer.close();
   }
 }

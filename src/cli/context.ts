@@ -5,6 +5,11 @@ import { UsageError, type CliIo, type GlobalOptions } from './io.js';
 
 export interface CommandContext {
   io: CliIo;
+  /**
+   * Until the returned function is called, SIGINT/SIGTERM call `stop` (the command then finishes,
+   * e.g. commits and leaves its group, and exits normally) instead of ending the command at once.
+   */
+  onStop(stop: () => void): () => void;
 }
 
 export function globalOptions(command: Command): GlobalOptions {

@@ -13,7 +13,7 @@ import { ChunkedWriter, recordJsonLine, recordValueLine } from './output.js';
 /** How often the idle timeout (--timeout-ms) is checked, in ms. */
 const IDLE_CHECK_INTERVAL_MS = 100;
 
-export async function consumeWithGroup(topic: string, group: string, options: ConsumeOptions, command: Command, { io }: CommandContext): Promise<void> {
+export async function consumeWithGroup(topic: string, group: string, options: ConsumeOptions, command: Command, { io, onStop }: CommandContext): Promise<void> {
   const client = clientFor(globalOptions(command));
   const consumer = new GroupConsumer(client.options, {
     groupId: group,
@@ -29,7 +29,7 @@ export async function consumeWithGroup(topic: string, group: string, options: Co
   let printed = 0;
   let lastRecordAtMs = Date.now();
   const stop = (): void => void consumer.close();
-  io.signal.addEventListener('abort', stop, { once: true });
+  const release = onStop(stop);
   const idle = options.timeoutMs === undefined
     ? undefined
     : setInterval(() => {
@@ -54,7 +54,7 @@ export async function consumeWithGroup(topic: string, group: string, options: Co
     });
   } finally {
     clearInterval(idle);
-    io.signal.removeEventListener('abort', stop);
+    release();
     await consumer.close();
     await writer.flush();
   }

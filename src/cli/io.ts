@@ -4,7 +4,11 @@ export interface CliIo {
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream;
   env: Readonly<Record<string, string | undefined>>;
-  /** Aborted on SIGINT/SIGTERM: long-running commands finish cleanly and exit 0. */
+  /**
+   * Aborted on the first SIGINT/SIGTERM, with the signal's name as the reason. Commands do not
+   * watch it: run() ends the command at once, or calls the stop a command registered with
+   * CommandContext.onStop.
+   */
   signal: AbortSignal;
 }
 

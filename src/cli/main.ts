@@ -1,10 +1,9 @@
 /** The `sluice` executable (bin/sluice runs the compiled form of this file). */
 import { run } from './program.js';
+import { handleStopSignals } from './signals.js';
 
 const controller = new AbortController();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => controller.abort());
-}
+handleStopSignals(process, controller, (code) => process.exit(code));
 // A closed pipe (`sluice consume … | head`) is a normal way to stop, not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
   if (err.code === 'EPIPE') process.exit(0);

@@ -1,7 +1,8 @@
 /**
  * `sluice produce TOPIC`: one record per stdin line, sent as lines arrive (the producer's lingerMs
  * batches a fast pipe; a slow one sends each line after lingerMs). Exits 0 only when every record
- * was acknowledged; stops reading at the first failure.
+ * was acknowledged; stops reading at the first failure. SIGINT/SIGTERM end it at once (exit 130/143),
+ * dropping records not yet acknowledged; end of input (Ctrl-D) is the way to send everything.
  */
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
@@ -67,8 +68,6 @@ export function registerProduceCommand(program: Command, context: CommandContext
 async function produceLines(topic: string, options: ProduceOptions, command: Command, { io }: CommandContext): Promise<void> {
   const producer = clientFor(globalOptions(command)).producer({ acks: options.acks });
   const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
-  const stop = (): void => lines.close();
-  io.signal.addEventListener('abort', stop, { once: true });
   let firstError: unknown;
   let outstanding = 0;
   let onSettled: (() => void) | undefined;
@@ -89,7 +88,6 @@ async function produceLines(topic: string, options: ProduceOptions, command: Com
     await producer.flush();
     await waitUntil(() => outstanding === 0);
   } finally {
-    io.signal.removeEventListener('abort', stop);
     lines.close();
     await producer.close();
   }

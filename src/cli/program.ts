@@ -7,12 +7,15 @@ import { SluiceError } from '../client/index.js';
 import { registerBenchCommands } from './bench.js';
 import { registerClusterCommands } from './cluster.js';
 import { registerConsumeCommand } from './consume.js';
+import type { CommandContext } from './context.js';
 import { registerGroupCommands } from './group.js';
 import { DEFAULT_BOOTSTRAP, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
 import { registerProduceCommand } from './produce.js';
+import { signalExitCode, type StopSignal } from './signals.js';
 import { registerTopicCommands } from './topic.js';
 
-export function buildProgram(io: CliIo): Command {
+export function buildProgram(context: CommandContext): Command {
+  const { io } = context;
   const program = new Command('sluice')
     .description('Sluice: a partitioned, replicated log')
     .option('--bootstrap <host:port[,host:port]>', 'brokers to connect to (env SLUICE_BOOTSTRAP)', io.env.SLUICE_BOOTSTRAP || DEFAULT_BOOTSTRAP)
@@ -23,7 +26,6 @@ export function buildProgram(io: CliIo): Command {
       writeErr: (text) => io.stderr.write(text),
     })
     .showSuggestionAfterError(true);
-  const context = { io };
   registerTopicCommands(program, context);
   registerProduceCommand(program, context);
   registerConsumeCommand(program, context);
@@ -34,14 +36,35 @@ export function buildProgram(io: CliIo): Command {
   return program;
 }
 
-/** Parses `argv` (without node and script) and runs the command; never throws. */
+/**
+ * Parses `argv` (without node and script) and runs the command; never throws. When `io.signal`
+ * aborts, a command that registered a graceful stop (CommandContext.onStop) is asked to stop;
+ * any other command is abandoned and the result is the signal's exit code (130, 143), for the
+ * caller to exit with.
+ */
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
-  const program = buildProgram(io);
+  const stops = new Set<() => void>();
+  const onStop = (stop: () => void): (() => void) => {
+    stops.add(stop);
+    return () => void stops.delete(stop);
+  };
+  const program = buildProgram({ io, onStop });
+  let onAbort: (() => void) | undefined;
+  const interrupted = new Promise<number>((resolve) => {
+    onAbort = () => {
+      if (stops.size === 0) resolve(signalExitCode(io.signal.reason as StopSignal));
+      else for (const stop of stops) stop();
+    };
+    io.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  const completed = program.parseAsync([...argv], { from: 'user' }).then(
+    () => EXIT_OK,
+    (err: unknown) => exitCodeFor(err, io),
+  );
   try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return EXIT_OK;
-  } catch (err) {
-    return exitCodeFor(err, io);
+    return await Promise.race([completed, interrupted]);
+  } finally {
+    io.signal.removeEventListener('abort', onAbort!);
   }
 }
 

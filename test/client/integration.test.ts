@@ -3,39 +3,9 @@
  * Waits for conditions with deadlines, never fixed sleeps.
  */
 import { expect } from 'chai';
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
-import { BrokerProcess, PROJECT_ROOT, waitFor } from '../helpers/broker-process.js';
+import { BrokerProcess, waitFor } from '../helpers/broker-process.js';
+import { runCli } from '../helpers/cli-process.js';
 import { createClient, SluiceError, type Admin, type ConsumedRecord, type Consumer, type RecordMetadata, type Sluice } from '../../src/client/index.js';
-
-const SLUICE_BIN = join(PROJECT_ROOT, 'bin/sluice');
-
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `./bin/sluice`; `feed` may write to stdin over time and must end it. */
-function runCli(
-  args: string[],
-  bootstrap: string,
-  feed: (stdin: NodeJS.WritableStream) => Promise<void> | void = (stdin) => void stdin.end(),
-): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(SLUICE_BIN, ['--bootstrap', bootstrap, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-    Promise.resolve(feed(child.stdin)).catch((err: unknown) => {
-      child.kill('SIGKILL');
-      reject(err instanceof Error ? err : new Error(String(err)));
-    });
-  });
-}
 
 async function consumeUntil(consumer: Consumer, count: number, timeoutMs = 20_000): Promise<ConsumedRecord[]> {
   const records: ConsumedRecord[] = [];
