@@ -7,7 +7,7 @@ import { SluiceError, type Consumer, type OffsetSpec, type TopicPartition } from
 import { parseFormat, parseNonNegativeInt, parseOffsetOption, parsePositiveInt } from './args.js';
 import { clientFor, globalOptions, type CommandContext } from './context.js';
 import { UsageError } from './io.js';
-import { ChunkedWriter, recordJsonLine, recordValueLine } from './output.js';
+import { ChunkedWriter, recordFormatter } from './output.js';
 import { consumeWithGroup } from './group-consume.js';
 
 export interface ConsumeOptions {
@@ -45,7 +45,7 @@ export function registerConsumeCommand(program: Command, context: CommandContext
     .option('--max-messages <n>', 'exit after this many records', parsePositiveInt)
     .option('--timeout-ms <ms>', 'exit after this long without a new record', parsePositiveInt)
     .option('--session-timeout-ms <ms>', 'with --group: how soon the group moves this member\'s partitions if it dies', parsePositiveInt)
-    .option('--format <format>', 'value or json', parseFormat, 'value' as const)
+    .option('--format <format>', 'value or json (the global --json also selects json)', parseFormat, 'value' as const)
     .action(async (topic: string, options: ConsumeOptions, command: Command) => {
       validateConsumeOptions(options);
       if (options.group !== undefined) await consumeWithGroup(topic, options.group, options, command, context);
@@ -80,7 +80,7 @@ async function consume(topic: string, options: ConsumeOptions, command: Command,
     void consumer.close();
   });
   const writer = new ChunkedWriter(io.stdout);
-  const format = options.format === 'json' ? recordJsonLine : recordValueLine;
+  const format = recordFormatter(options.format, globalOptions(command).json);
   const maxMessages = options.maxMessages ?? Number.POSITIVE_INFINITY;
   try {
     consumer.assign(assignment);

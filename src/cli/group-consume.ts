@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { GroupConsumer } from '../client/index.js';
 import type { ConsumeOptions } from './consume.js';
 import { clientFor, globalOptions, type CommandContext } from './context.js';
-import { ChunkedWriter, recordJsonLine, recordValueLine } from './output.js';
+import { ChunkedWriter, recordFormatter } from './output.js';
 
 /** How often the idle timeout (--timeout-ms) is checked, in ms. */
 const IDLE_CHECK_INTERVAL_MS = 100;
@@ -24,7 +24,7 @@ export async function consumeWithGroup(topic: string, group: string, options: Co
   }, (err) => io.stderr.write(`sluice: ${err instanceof Error ? err.message : String(err)}\n`));
   consumer.subscribe([topic]);
   const writer = new ChunkedWriter(io.stdout);
-  const format = options.format === 'json' ? recordJsonLine : recordValueLine;
+  const format = recordFormatter(options.format, globalOptions(command).json);
   const maxMessages = options.maxMessages ?? Number.POSITIVE_INFINITY;
   let printed = 0;
   let lastRecordAtMs = Date.now();

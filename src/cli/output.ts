@@ -84,6 +84,11 @@ export function recordValueLine(record: ConsumedRecord): string {
   return (record.value === null ? 'null' : record.value.toString('utf8')) + '\n';
 }
 
+/** consume's line format: JSON with `--format json` or the global `--json`, else the value. */
+export function recordFormatter(format: 'value' | 'json', json: boolean): (record: ConsumedRecord) => string {
+  return format === 'json' || json ? recordJsonLine : recordValueLine;
+}
+
 export function jsonLine(value: unknown): string {
   return JSON.stringify(value) + '\n';
 }

@@ -3,13 +3,15 @@
  * batches a fast pipe; a slow one sends each line after lingerMs). Exits 0 only when every record
  * was acknowledged; stops reading at the first failure. SIGINT/SIGTERM end it at once (exit 130/143),
  * dropping records not yet acknowledged; end of input (Ctrl-D) is the way to send everything.
+ * Prints nothing, or with --json a summary of what was stored where (ProduceSummary).
  */
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
-import type { Acks, ProducerRecord } from '../client/index.js';
+import type { Acks, ProducerRecord, RecordMetadata } from '../client/index.js';
 import { collectKeyValue, parseAcksOption, parseNonNegativeInt, parsePositiveInt } from './args.js';
 import { clientFor, globalOptions, type CommandContext } from './context.js';
 import { UsageError } from './io.js';
+import { jsonLine } from './output.js';
 
 export interface ProduceOptions {
   key?: string;
@@ -48,6 +50,42 @@ export function lineToRecord(line: string, options: ProduceOptions): ProducerRec
   return record;
 }
 
+interface PartitionSummary {
+  partition: number;
+  records: number;
+  /** null with acks=0: the broker does not say where it stored the records. */
+  firstOffset: number | null;
+  lastOffset: number | null;
+}
+
+/** `produce --json`: `{"topic","records","partitions":[{"partition","records","firstOffset","lastOffset"}]}`. */
+export class ProduceSummary {
+  private readonly partitions = new Map<number, PartitionSummary>();
+  private records = 0;
+
+  constructor(private readonly topic: string) {}
+
+  add({ partition, offset }: RecordMetadata): void {
+    this.records++;
+    const known = offset >= 0 ? offset : null;
+    const summary = this.partitions.get(partition);
+    if (!summary) {
+      this.partitions.set(partition, { partition, records: 1, firstOffset: known, lastOffset: known });
+      return;
+    }
+    summary.records++;
+    // Acknowledgements of pipelined requests may arrive out of order.
+    if (known !== null) {
+      summary.firstOffset = Math.min(summary.firstOffset ?? known, known);
+      summary.lastOffset = Math.max(summary.lastOffset ?? known, known);
+    }
+  }
+
+  toJson(): object {
+    return { topic: this.topic, records: this.records, partitions: [...this.partitions.values()].sort((a, b) => a.partition - b.partition) };
+  }
+}
+
 export function registerProduceCommand(program: Command, context: CommandContext): void {
   program
     .command('produce')
@@ -66,7 +104,9 @@ export function registerProduceCommand(program: Command, context: CommandContext
 }
 
 async function produceLines(topic: string, options: ProduceOptions, command: Command, { io }: CommandContext): Promise<void> {
-  const producer = clientFor(globalOptions(command)).producer({ acks: options.acks });
+  const globals = globalOptions(command);
+  const producer = clientFor(globals).producer({ acks: options.acks });
+  const summary = new ProduceSummary(topic);
   const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
   let firstError: unknown;
   let outstanding = 0;
@@ -77,7 +117,10 @@ async function produceLines(topic: string, options: ProduceOptions, command: Com
   };
   try {
     for await (const line of lines) {
-      producer.send({ topic, records: [lineToRecord(line, options)] }).then(settled, (err: unknown) => {
+      producer.send({ topic, records: [lineToRecord(line, options)] }).then((metadata) => {
+        for (const record of metadata) summary.add(record);
+        settled();
+      }, (err: unknown) => {
         firstError ??= err;
         settled();
       });
@@ -92,6 +135,7 @@ async function produceLines(topic: string, options: ProduceOptions, command: Com
     await producer.close();
   }
   if (firstError !== undefined) throw firstError;
+  if (globals.json) io.stdout.write(jsonLine(summary.toJson()));
 
   function waitUntil(condition: () => boolean): Promise<void> {
     if (condition()) return Promise.resolve();
