@@ -72,7 +72,9 @@ async function partitionsToRead(topic: string, options: ConsumeOptions, command:
 async function consume(topic: string, options: ConsumeOptions, command: Command, { io, onStop }: CommandContext): Promise<void> {
   const assignment = await partitionsToRead(topic, options, command);
   const consumer: Consumer = clientFor(globalOptions(command)).consumer({
-    autoOffsetReset: options.fromBeginning ? 'earliest' : 'latest',
+    // An explicit --offset outside the log fails with OFFSET_OUT_OF_RANGE (the broker's message
+    // names the valid range) instead of silently jumping to another position.
+    autoOffsetReset: typeof options.offset === 'number' ? 'none' : options.fromBeginning ? 'earliest' : 'latest',
   });
   let stopped = false;
   const release = onStop(() => {
