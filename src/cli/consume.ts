@@ -48,8 +48,13 @@ export function registerConsumeCommand(program: Command, context: CommandContext
     .option('--format <format>', 'value or json (the global --json also selects json)', parseFormat, 'value' as const)
     .action(async (topic: string, options: ConsumeOptions, command: Command) => {
       validateConsumeOptions(options);
-      if (options.group !== undefined) await consumeWithGroup(topic, options.group, options, command, context);
-      else await consume(topic, options, command, context);
+      if (options.group !== undefined) {
+        // The group consumer would wait for a missing topic forever: fail as the plain path does.
+        await partitionsToRead(topic, options, command);
+        await consumeWithGroup(topic, options.group, options, command, context);
+      } else {
+        await consume(topic, options, command, context);
+      }
     });
 }
 

@@ -65,6 +65,14 @@ describe('consume errors', function () {
     expect(result.stderr).to.match(/^sluice: OFFSET_OUT_OF_RANGE: [^\n]*\n$/);
   });
 
+  for (const args of [['nope'], ['nope', '--group', 'g2', '--timeout-ms', '3000']]) {
+    it(`consume ${args.join(' ')} fails with UNKNOWN_TOPIC`, async () => {
+      const result = await consume(args);
+      expect(result.code).to.equal(1);
+      expect(result.stderr).to.match(/^sluice: UNKNOWN_TOPIC: [^\n]*nope[^\n]*\n$/);
+    });
+  }
+
   it('an --offset inside the log, or at its end, is where reading starts', async () => {
     const result = await consume(['kept', '--partition', '0', '--offset', '1', '--max-messages', '2']);
     expect(result.code, result.stderr).to.equal(0);
