@@ -50,6 +50,11 @@ export function topicDescriptionTable(description: TopicDescription): string {
   return summary + formatTable(['PARTITION', 'LEADER', 'REPLICAS', 'ISR', 'LOG-START', 'LOG-END', 'HW'], rows);
 }
 
+export function createdTopicLine(description: TopicDescription): string {
+  const count = description.partitions.length;
+  return `Created topic ${description.name} with ${count} ${count === 1 ? 'partition' : 'partitions'}, replication ${description.replicationFactor}.\n`;
+}
+
 export function topicListTable(topics: readonly TopicSummary[]): string {
   return formatTable(
     ['NAME', 'PARTITIONS', 'REPLICATION'],

@@ -6,7 +6,7 @@
  * Prints nothing, or with --json a summary of what was stored where (ProduceSummary).
  */
 import { createInterface } from 'node:readline';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { Acks, ProducerRecord, RecordMetadata } from '../client/index.js';
 import { collectKeyValue, parseAcksOption, parseNonNegativeInt, parsePositiveInt } from './args.js';
 import { clientFor, globalOptions, type CommandContext } from './context.js';
@@ -93,7 +93,7 @@ export function registerProduceCommand(program: Command, context: CommandContext
     .argument('<topic>', 'topic to write to')
     .option('--key <key>', 'key of every record')
     .option('--key-separator <sep>', 'split each line at the first SEP into key and value')
-    .option('--acks <acks>', 'acknowledgement: 0, 1 or all', parseAcksOption, -1 as Acks)
+    .addOption(new Option('--acks <acks>', 'acknowledgement: 0, 1 or all').argParser(parseAcksOption).default(-1 as Acks, 'all'))
     .option('--header <key=value>', 'header on every record (repeatable)', collectKeyValue)
     .option('--ttl-ms <ms>', 'time to live of every record, in ms', parsePositiveInt)
     .option('--partition <p>', 'send every record to this partition', parseNonNegativeInt)

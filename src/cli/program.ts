@@ -25,7 +25,9 @@ export function buildProgram(context: CommandContext): Command {
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     })
-    .showSuggestionAfterError(true);
+    .showSuggestionAfterError(true)
+    // Subcommand help lists --bootstrap and --json too.
+    .configureHelp({ showGlobalOptions: true });
   registerTopicCommands(program, context);
   registerProduceCommand(program, context);
   registerConsumeCommand(program, context);

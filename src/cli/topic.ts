@@ -4,7 +4,7 @@ import type { Admin } from '../client/index.js';
 import { collectKeyValue, collectString, parsePositiveInt, toRecord } from './args.js';
 import { clientFor, globalOptions, type CommandContext } from './context.js';
 import { UsageError } from './io.js';
-import { configTable, jsonLine, topicDescriptionJson, topicDescriptionTable, topicListTable } from './output.js';
+import { configTable, createdTopicLine, jsonLine, topicDescriptionJson, topicDescriptionTable, topicListTable } from './output.js';
 
 async function withAdmin<T>(command: Command, use: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = clientFor(globalOptions(command)).admin();
@@ -33,7 +33,7 @@ export function registerTopicCommands(program: Command, context: CommandContext)
       io.stdout.write(
         globalOptions(command).json
           ? jsonLine(topicDescriptionJson(description))
-          : `Created topic ${description.name} with ${description.partitions.length} partitions, replication ${description.replicationFactor}.\n`,
+          : createdTopicLine(description),
       );
     });
 

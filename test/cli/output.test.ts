@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { Writable } from 'node:stream';
-import { ChunkedWriter, formatTable, recordJsonLine, recordValueLine, topicDescriptionJson, topicDescriptionTable } from '../../src/cli/output.js';
+import { ChunkedWriter, createdTopicLine, formatTable, recordJsonLine, recordValueLine, topicDescriptionJson, topicDescriptionTable } from '../../src/cli/output.js';
 import type { ConsumedRecord, TopicDescription } from '../../src/client/index.js';
 
 const description: TopicDescription = {
@@ -16,6 +16,13 @@ const description: TopicDescription = {
 describe('CLI output', () => {
   it('aligns table columns without trailing spaces', () => {
     expect(formatTable(['A', 'LONG'], [['xyz', '1'], ['q', '22']])).to.equal('A    LONG\nxyz  1\nq    22\n');
+  });
+
+  it('says partition or partitions after topic create', () => {
+    expect(createdTopicLine(description)).to.equal('Created topic orders with 2 partitions, replication 3.\n');
+    expect(createdTopicLine({ ...description, replicationFactor: 1, partitions: description.partitions.slice(0, 1) })).to.equal(
+      'Created topic orders with 1 partition, replication 1.\n',
+    );
   });
 
   it('prints topic describe --json in the contract shape', () => {

@@ -43,6 +43,16 @@ describe('sluice argument parsing (exit 2 on usage errors, no broker)', () => {
     expect(io.stdout.text).to.match(/topic/);
   });
 
+  it('subcommand help shows --acks defaulting to all, and the global --bootstrap and --json', async () => {
+    const io = fakeIo();
+    expect(await run(['produce', '--help'], io)).to.equal(0);
+    expect(io.stdout.text).to.match(/--acks <acks> +acknowledgement: 0, 1 or all \(default:\s+all\)/);
+    expect(io.stdout.text).to.match(/Global Options:[^]*--bootstrap[^]*--json/);
+    const nested = fakeIo();
+    expect(await run(['topic', 'create', '--help'], nested)).to.equal(0);
+    expect(nested.stdout.text).to.match(/Global Options:[^]*--bootstrap[^]*--json/);
+  });
+
   it('exits 1 with one line `sluice: CODE: message` when the broker is unreachable', async function () {
     this.timeout(20_000);
     const io = fakeIo();
