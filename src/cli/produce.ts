@@ -103,11 +103,14 @@ export function registerProduceCommand(program: Command, context: CommandContext
     });
 }
 
-async function produceLines(topic: string, options: ProduceOptions, command: Command, { io }: CommandContext): Promise<void> {
+async function produceLines(topic: string, options: ProduceOptions, command: Command, { io, onStop }: CommandContext): Promise<void> {
   const globals = globalOptions(command);
   const producer = clientFor(globals).producer({ acks: options.acks });
   const summary = new ProduceSummary(topic);
   const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
+  // Ctrl-C ends the input as Ctrl-D would: what was read is still sent (as Kafka's console producer
+  // flushes on close); a second Ctrl-C abandons it.
+  const release = onStop(() => lines.close());
   let firstError: unknown;
   let outstanding = 0;
   let onSettled: (() => void) | undefined;
@@ -131,6 +134,7 @@ async function produceLines(topic: string, options: ProduceOptions, command: Com
     await producer.flush();
     await waitUntil(() => outstanding === 0);
   } finally {
+    release();
     lines.close();
     await producer.close();
   }

@@ -1,6 +1,6 @@
 /**
- * SIGINT/SIGTERM: commands without a graceful stop end at once with 130/143; consume stops
- * gracefully (exit 0); a second signal always ends the process.
+ * SIGINT/SIGTERM: commands without a graceful stop end at once with 130/143; consume and produce
+ * stop gracefully (exit 0); a second signal always ends the process.
  */
 import { expect } from 'chai';
 import { EventEmitter } from 'node:events';
@@ -45,15 +45,13 @@ describe('sluice stop signals', function () {
 
     const cases: Array<[string, string[], 'SIGINT' | 'SIGTERM', number]> = [
       ['topic create', ['topic', 'create', 't2', '--partitions', '1', '--replication', '1'], 'SIGINT', 130],
-      ['produce', ['produce', 't2'], 'SIGTERM', 143],
+      ['topic list', ['topic', 'list'], 'SIGTERM', 143],
       ['consume (still looking the topic up)', ['consume', 't2'], 'SIGINT', 130],
     ];
     for (const [name, args, signal, code] of cases) {
       it(`${name} exits ${code} at once on ${signal}`, async () => {
         const connected = sockets.length;
         const cli = CliProcess.start(args, address);
-        // produce connects at its first record; stdin stays open, as when typing lines.
-        cli.child.stdin.write('hello\n');
         try {
           // Connected: the CLI is up, its handlers installed, and it waits on the server.
           await waitFor('the CLI to connect', () => (sockets.length > connected ? true : undefined), 20_000);
@@ -79,6 +77,7 @@ describe('sluice stop signals', function () {
       const producer = client.producer();
       try {
         await admin.createTopic({ name: 'signals', partitions: 1, replicationFactor: 1 });
+        await admin.createTopic({ name: 'signals-produce', partitions: 1, replicationFactor: 1 });
         await producer.send({ topic: 'signals', records: [{ key: null, value: 'one' }] });
       } finally {
         await producer.close();
@@ -88,6 +87,25 @@ describe('sluice stop signals', function () {
 
     after(async () => {
       await broker?.cleanup();
+    });
+
+    it('produce stops reading on SIGINT, sends what it read and exits 0', async () => {
+      const cli = CliProcess.start(['produce', 'signals-produce', '--json'], broker.address);
+      const client = createClient({ bootstrap: broker.address });
+      const consumer = client.consumer({ autoOffsetReset: 'earliest' });
+      try {
+        // stdin stays open, as when typing lines; the line is stored before the signal.
+        cli.child.stdin.write('two\n');
+        consumer.assign([{ topic: 'signals-produce', partition: 0 }]);
+        await waitFor('the typed line to be stored', async () => ((await consumer.poll({ timeoutMs: 200 })).some((r) => r.value?.toString() === 'two') ? true : undefined), 20_000);
+        cli.child.kill('SIGINT');
+        const result = await cli.result;
+        expect(result.code, result.stderr).to.equal(0);
+        expect(JSON.parse(result.stdout)).to.include({ topic: 'signals-produce', records: 1 });
+      } finally {
+        cli.kill();
+        await consumer.close();
+      }
     });
 
     for (const [name, args] of [
