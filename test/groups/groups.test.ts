@@ -219,6 +219,26 @@ describe('groups: consumer groups against a broker process', function () {
     });
   }
 
+  it('close() commits what the handler handled, not the records fetched after it', async () => {
+    await createTopic('close-mid', 1);
+    await produce('close-mid', Array.from({ length: 300 }, (_, i) => String(i)));
+    const consumer = member('close-mid-g', { sessionTimeoutMs: 10_000 });
+    consumer.subscribe(['close-mid']);
+    const seen: number[] = [];
+    void consumer.run({
+      eachMessage: async (message) => {
+        seen.push(message.offset);
+        await new Promise((resolve) => setTimeout(resolve, 2)); // work, so that close() lands mid-fetch
+      },
+    });
+    await waitFor('twenty records handled', () => (seen.length >= 20 ? true : undefined), 15_000);
+    await consumer.close();
+    const groups = new GroupAdmin(options());
+    started.push(groups);
+    expect(seen).to.deep.equal(Array.from({ length: seen.length }, (_, i) => i));
+    expect((await groups.describeGroup('close-mid-g')).partitions[0]?.committedOffset).to.equal(seen.length);
+  });
+
   it('a handler that always fails sends the record to the dead-letter topic with its headers', async () => {
     await createTopic('doomed', 1);
     await produce('doomed', ['fine', 'bad', 'after']);

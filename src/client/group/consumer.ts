@@ -64,6 +64,11 @@ interface OwnedPartition {
   revoking: boolean;
   /** Bumped by every rewind or seek, so records fetched before it are dropped. */
   generation: number;
+  /**
+   * After the last record the fetcher handed out since it was last positioned: until `position`
+   * reaches it, some records were taken from the fetcher but not handled (closing, a round cut short).
+   */
+  polledThrough: number;
 }
 
 interface Failure {
@@ -237,6 +242,7 @@ export class GroupConsumer {
         if (!state) continue;
         const entry = byPartition.get(partitionKey) ?? { generation: state.generation, records: [] };
         entry.records.push(record);
+        state.polledThrough = Math.max(state.polledThrough, record.offset + 1);
         byPartition.set(partitionKey, entry);
       }
       for (const [partitionKey, { generation, records: batch }] of byPartition) {
@@ -251,12 +257,15 @@ export class GroupConsumer {
   /**
    * Moves each partition past the offsets the fetcher found no record at after the last one it
    * handed out (records that expired or were deleted): no later record closes that gap, and the
-   * committed offset, and with it the lag, would stop in front of it.
+   * committed offset, and with it the lag, would stop in front of it. Only once every record taken
+   * from the fetcher was handled: records taken but not handled are not a gap.
    */
   private skipUnseenGaps(): void {
+    if (this.closing) return;
     const nowMs = Date.now();
     for (const [partitionKey, state] of this.owned) {
       if (!this.fetcherAssignment.has(partitionKey) || !state.ready || state.paused || state.revoking || state.resumeAtMs > nowMs || this.failures.has(partitionKey)) continue;
+      if (state.position < state.polledThrough) continue;
       const unseenFrom = this.fetcher.unseenFrom(state);
       if (unseenFrom === undefined || unseenFrom <= state.position) continue;
       state.tracker.skip(state.position, unseenFrom);
@@ -384,6 +393,7 @@ export class GroupConsumer {
   private moveTo(state: OwnedPartition, offset: number, jump: boolean): void {
     state.generation++;
     state.position = offset;
+    state.polledThrough = offset;
     state.tracker.restartAt(offset, { jump });
     if (this.fetcherAssignment.has(key(state.topic, state.partition))) this.fetcher.seek(state, offset);
   }
@@ -406,7 +416,9 @@ export class GroupConsumer {
     const wanted = new Set(active.map(([partitionKey]) => partitionKey));
     this.fetcher.assign(active.map(([, state]) => ({ topic: state.topic, partition: state.partition })));
     for (const [partitionKey, state] of active) {
-      if (!this.fetcherAssignment.has(partitionKey)) this.fetcher.seek(state, state.position);
+      if (this.fetcherAssignment.has(partitionKey)) continue;
+      this.fetcher.seek(state, state.position);
+      state.polledThrough = state.position;
     }
     this.fetcherAssignment = wanted;
   }
@@ -534,6 +546,7 @@ export class GroupConsumer {
         resumeAtMs: 0,
         revoking: false,
         generation: 0,
+        polledThrough: 0,
       };
       this.owned.set(partitionKey, state);
       void this.start(partitionKey, state).catch((err: unknown) => {
