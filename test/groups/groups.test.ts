@@ -239,6 +239,47 @@ describe('groups: consumer groups against a broker process', function () {
     expect((await groups.describeGroup('close-mid-g')).partitions[0]?.committedOffset).to.equal(seen.length);
   });
 
+  for (const handler of ['eachMessage', 'eachBatch'] as const) {
+    it(`${handler}: a partition revoked while its handler runs goes to the new owner after what the handler acknowledged`, async () => {
+      const topic = `handoff-${handler}`;
+      await createTopic(topic, 2);
+      // All records in partition 0: the sticky assignor moves the first partition of the busier member.
+      await produce(topic, ['r0', 'r1', 'r2', 'r3'], 1);
+      const handled: Array<[string, number]> = [];
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      const a = member(`${topic}-g`, { sessionTimeoutMs: 3_000 });
+      a.subscribe([topic]);
+      // The first delivery is still running when partition 0 is revoked, and acknowledges its records after.
+      const first = async (offsets: number[]): Promise<void> => {
+        for (const offset of offsets) handled.push(['a', offset]);
+        if (offsets.includes(0)) await gate;
+      };
+      void a.run(
+        handler === 'eachMessage'
+          ? { eachMessage: (message) => first([message.offset]) }
+          : {
+              eachBatch: async ({ messages }) => {
+                await first(messages.map((message) => message.offset));
+                for (const message of messages) a.ack(message);
+              },
+            },
+      );
+      await waitFor('a to take the first record', () => (handled.length > 0 ? true : undefined), 15_000);
+      const b = member(`${topic}-g`, { sessionTimeoutMs: 3_000 });
+      b.subscribe([topic]);
+      void b.run({ eachMessage: (message) => void handled.push(['b', message.offset]) });
+      await waitFor('partition 0 to be revoked from a', () => (a.assignment().some((tp) => tp.partition === 0) ? undefined : true), 15_000);
+      release();
+      // b has handled everything from where it started once it handles a record produced now.
+      await produce(topic, ['r4'], 1);
+      await waitFor('b to handle the last record', () => (handled.some(([who, offset]) => who === 'b' && offset === 4) ? true : undefined), 15_000);
+      const offsets = handled.map(([, offset]) => offset).sort();
+      expect([...new Set(offsets)]).to.deep.equal([0, 1, 2, 3, 4]);
+      expect(offsets, JSON.stringify(handled)).to.deep.equal([...new Set(offsets)]);
+    });
+  }
+
   it('a handler that always fails sends the record to the dead-letter topic with its headers', async () => {
     await createTopic('doomed', 1);
     await produce('doomed', ['fine', 'bad', 'after']);

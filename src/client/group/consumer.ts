@@ -156,8 +156,9 @@ export class GroupConsumer {
 
   /** Acknowledges a record: it counts as handled; the committable offset moves past it once no gap is left. */
   ack(message: ConsumedRecord): void {
+    // Also while revoking: the revocation waits for the handler and commits what it acknowledged.
     const state = this.owned.get(key(message.topic, message.partition));
-    if (!state || state.revoking) return;
+    if (!state) return;
     state.tracker.ack(message.offset);
   }
 
@@ -293,8 +294,7 @@ export class GroupConsumer {
       if (!state) continue;
       if (await this.deadLetterIfExhausted(state, record)) continue;
       const message = groupMessage(record, this.attemptOf(state, record.offset));
-      await this.runHandler(partitionKey, () => handler(message), record.offset);
-      if (!(await this.settle(state, partitionKey, [record], true))) return;
+      if (!(await this.handle(state, partitionKey, [record], true, () => handler(message)))) return;
     }
   }
 
@@ -311,19 +311,25 @@ export class GroupConsumer {
       // there, or the committable offset would stop at the first of them.
       for (let i = 1; i < batch.length; i++) state.tracker.skip(batch[i - 1]!.offset + 1, batch[i]!.offset);
       const messages = batch.map((record) => groupMessage(record, this.attemptOf(state, record.offset)));
-      await this.runHandler(partitionKey, () => handler({ topic: state.topic, partition: state.partition, messages }), batch[0]!.offset);
-      if (!(await this.settle(state, partitionKey, batch, false))) return;
+      if (!(await this.handle(state, partitionKey, batch, false, () => handler({ topic: state.topic, partition: state.partition, messages })))) return;
     }
   }
 
-  /** Runs the handler; a throw becomes a failure of `offset` (the first record it was given). */
-  private async runHandler(partitionKey: string, call: () => Promise<void> | void, offset: number): Promise<void> {
+  /**
+   * Runs the handler on `records` (a throw is a failure of the first), then settles them. Counts as
+   * handling until settled, so a revocation waiting for it commits what the handler acknowledged.
+   */
+  private async handle(state: OwnedPartition, partitionKey: string, records: ConsumedRecord[], autoAck: boolean, call: () => Promise<void> | void): Promise<boolean> {
     this.handling = { key: partitionKey, sinceMs: Date.now() };
     try {
-      await call();
-    } catch (err) {
-      const current = this.failures.get(partitionKey);
-      if (!current || current.offset > offset) this.failures.set(partitionKey, { offset, error: errorText(err), delayMs: undefined });
+      try {
+        await call();
+      } catch (err) {
+        const offset = records[0]!.offset;
+        const current = this.failures.get(partitionKey);
+        if (!current || current.offset > offset) this.failures.set(partitionKey, { offset, error: errorText(err), delayMs: undefined });
+      }
+      return await this.settle(state, partitionKey, records, autoAck);
     } finally {
       this.handling = undefined;
       const waiters = this.handlerDone;
@@ -340,12 +346,14 @@ export class GroupConsumer {
   private async settle(state: OwnedPartition, partitionKey: string, records: ConsumedRecord[], autoAck: boolean): Promise<boolean> {
     const failure = this.failures.get(partitionKey);
     this.failures.delete(partitionKey);
-    if (this.owned.get(partitionKey) !== state || state.revoking) return false;
+    if (this.owned.get(partitionKey) !== state) return false;
     const last = records[records.length - 1]!;
     for (const record of records) {
       if (!autoAck || (failure && record.offset >= failure.offset)) break;
       state.tracker.ack(record.offset);
     }
+    // Revoked meanwhile: the revocation commits what was acknowledged; the next owner takes the rest.
+    if (state.revoking) return false;
     if (!failure) {
       state.position = last.offset + 1;
       if (state.position <= state.carefulUntil) await this.commitPartitions([partitionKey]);
@@ -583,12 +591,11 @@ export class GroupConsumer {
     this.syncFetcher();
   }
 
-  /** Stops handing out the partition, waits for its handler, commits it, and tells the coordinator. */
+  /** Stops handing out the partition, waits for its handler to settle, commits it, and tells the coordinator. */
   private async revoke(partitionKey: string, state: OwnedPartition): Promise<void> {
     state.revoking = true;
     this.syncFetcher();
     while (this.handling?.key === partitionKey) await this.handlerFinished();
-    state.revoking = false; // a commit needs the partition to count as owned here
     await this.commitPartitions([partitionKey]).catch((err: unknown) => this.onError(err));
     if (this.owned.get(partitionKey) === state) this.owned.delete(partitionKey);
     this.syncFetcher();
