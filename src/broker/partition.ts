@@ -264,13 +264,17 @@ export class Partition {
     };
   }
 
-  /** -2 earliest, -1 latest (high watermark), else the first offset at or after the timestamp. */
-  listOffset(timestamp: number): number {
+  /**
+   * -2 earliest, -1 latest (high watermark), else the earliest offset whose record's timestamp is at
+   * or after `timestamp`, or the high watermark when no committed record's is.
+   */
+  async listOffset(timestamp: number): Promise<number> {
     this.requireLeader();
     if (timestamp === -2) return this.log.logStartOffset();
     if (timestamp === -1) return this.hw;
     if (timestamp < 0) throw new SluiceError('INVALID_REQUEST', `timestamp must be -2, -1 or >= 0, got ${timestamp}`);
-    return Math.min(Math.max(this.log.offsetForTimestamp(timestamp), this.log.logStartOffset()), this.hw);
+    const offset = await this.log.offsetForTimestamp(timestamp);
+    return Math.min(Math.max(offset, this.log.logStartOffset()), this.hw);
   }
 }
 

@@ -200,10 +200,10 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
     }),
     FetchStream: streamed('Fetch', options, fetch, (correlationId, error) => ({ correlationId, error: error.toResponseError() })),
 
-    ListOffsets: unary('ListOffsets', options, (request) => {
+    ListOffsets: unary('ListOffsets', options, async (request) => {
       const partition = broker.partition(requireName(request.topic, 'topic'), request.partition);
       return {
-        offset: partition.listOffset(request.timestamp),
+        offset: await partition.listOffset(request.timestamp),
         highWatermark: partition.hw,
         logStartOffset: partition.log.logStartOffset(),
       };

@@ -497,6 +497,37 @@ export function decodeRecords(buf: Buffer, visit: RecordVisitor, minOffset = 0, 
   return header;
 }
 
+/**
+ * The offset of the first record of the batch at `pos`, at or after `minOffset`, whose timestamp is
+ * at least `timestampMs`; undefined if none is. Records are stored in offset order and their
+ * timestamps need not be, so this is the earliest such offset (Kafka's ListOffsets by time). Reads
+ * only each record's timestamp and offset: the broker's offset lookup by time, not a hot path.
+ */
+export function firstOffsetAtTimestamp(buf: Buffer, timestampMs: number, minOffset = 0, pos = 0): number | undefined {
+  const header = readBatchHeader(buf, pos);
+  const end = pos + BATCH_LENGTH_PREFIX_BYTES + header.batchLength;
+  if (end > buf.length) throw new SluiceError('CORRUPT_BATCH', 'batch runs past the end of the buffer');
+  if (header.recordCount === 0 || lastOffsetOf(header) < minOffset) return undefined;
+  const body = decompress(compressionOf(header), buf.subarray(pos + BATCH_HEADER_BYTES, end));
+  const reader = new Reader(body);
+  try {
+    for (let i = 0; i < header.recordCount; i++) {
+      const length = reader.varint();
+      const recordEnd = reader.pos + length;
+      reader.int8(); // attributes
+      const timestamp = header.firstTimestamp + reader.varint();
+      const offset = header.baseOffset + reader.varint();
+      if (offset >= minOffset && timestamp >= timestampMs) return offset;
+      if (recordEnd > body.length) throw new RangeError(`record ${i} runs past the end of the batch`);
+      reader.pos = recordEnd;
+    }
+  } catch (err) {
+    if (err instanceof RangeError) throw new SluiceError('CORRUPT_BATCH', `malformed record: ${err.message}`);
+    throw err;
+  }
+  return undefined;
+}
+
 /** Decodes every record of one batch (clients only: a broker never does this). */
 export function decodeBatch(buf: Buffer, pos = 0): { header: BatchHeader; records: DecodedRecord[] } {
   const records: DecodedRecord[] = [];

@@ -14,7 +14,7 @@
  */
 import assert from 'node:assert/strict';
 import { SluiceError } from '../protocol/errors.js';
-import { stampBatch } from '../protocol/batch.js';
+import { firstOffsetAtTimestamp, lastOffsetOf, readBatchHeader, stampBatch } from '../protocol/batch.js';
 import { assertLeaderEpoch, assertStampedFits, assertWholeBatch } from './batch-meta.js';
 import { MetaColumns } from './meta-columns.js';
 import type { AppendResult, BatchMeta, EntryRange, SnapshotMarker } from './types.js';
@@ -166,11 +166,15 @@ export class LogIndex {
     return this.range(first, this.fitting(first, this.metas.length, maxBytes, upToOffset));
   }
 
-  /** First offset of the first data batch whose maxTimestamp >= timestampMs, or logEndOffset. */
-  offsetForTimestamp(timestampMs: number): number {
+  /**
+   * Where the first data batch ending at or after `fromOffset` (>= logStartOffset) whose
+   * maxTimestamp >= timestampMs starts, but not before `fromOffset`; logEndOffset if there is none.
+   * The record with the time is found by reading that batch (PartitionLog.offsetForTimestamp).
+   */
+  batchForTimestamp(timestampMs: number, fromOffset: number): number {
     // maxTimestamp is not monotonic across batches (producers' clocks differ), so scan.
-    for (let k = 0; k < this.metas.length; k++) {
-      if (this.metas.recordCount(k) > 0 && this.metas.maxTimestamp(k) >= timestampMs) return Math.max(this.metas.baseOffset(k), this.startOffset);
+    for (let k = this.firstEndingAtOrAfter(fromOffset); k < this.metas.length; k++) {
+      if (this.metas.recordCount(k) > 0 && this.metas.maxTimestamp(k) >= timestampMs) return Math.max(this.metas.baseOffset(k), fromOffset);
     }
     return this.endOffset;
   }
@@ -297,8 +301,8 @@ function assertFollows(previous: BatchMeta, next: BatchMeta): void {
 
 
 /**
- * The read-only half of a PartitionLog that both stores answer from their in-memory index alone;
- * subclasses add the I/O (append, read, truncate, delete).
+ * The read-only half of a PartitionLog that both stores answer from their in-memory index (and,
+ * for offsetForTimestamp, their read); subclasses add the I/O (append, read, truncate, delete).
  */
 export abstract class IndexedPartitionLog {
   protected abstract readonly index: LogIndex;
@@ -371,7 +375,26 @@ export abstract class IndexedPartitionLog {
     return this.index.entryTerm(entryIndex);
   }
 
-  offsetForTimestamp(timestampMs: number): number {
-    return this.index.offsetForTimestamp(timestampMs);
+  abstract read(fromOffset: number, maxBytes: number, upToOffset?: number): Promise<Buffer[]>;
+
+  async offsetForTimestamp(timestampMs: number): Promise<number> {
+    let from = this.index.logStartOffset();
+    for (;;) {
+      from = this.index.batchForTimestamp(timestampMs, Math.max(from, this.index.logStartOffset()));
+      if (from >= this.index.logEndOffset()) return this.index.logEndOffset();
+      let batch: Buffer | undefined;
+      try {
+        [batch] = await this.read(from, 1);
+      } catch (err) {
+        // Retention or a truncation removed the batch while it was read: look again.
+        if (err instanceof SluiceError && err.code === 'OFFSET_OUT_OF_RANGE') continue;
+        throw err;
+      }
+      assert(batch !== undefined, `no batch holds offset ${from}`);
+      const offset = firstOffsetAtTimestamp(batch, timestampMs, from);
+      if (offset !== undefined) return offset;
+      // Its maxTimestamp said otherwise (or only records before `from` qualified): go on after it.
+      from = lastOffsetOf(readBatchHeader(batch)) + 1;
+    }
   }
 }

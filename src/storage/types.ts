@@ -137,8 +137,13 @@ export interface PartitionLog {
    */
   read(fromOffset: number, maxBytes: number, upToOffset?: number): Promise<Buffer[]>;
 
-  /** First offset of the first data batch whose maxTimestamp >= timestampMs, or logEndOffset(). */
-  offsetForTimestamp(timestampMs: number): number;
+  /**
+   * The earliest offset at or after logStartOffset() whose record's timestamp is >= timestampMs, or
+   * logEndOffset() when none is (Kafka's ListOffsets by time). Finds the first data batch whose
+   * maxTimestamp reaches the time in the index, then reads that batch (and, should none of its
+   * records qualify, the next such one) and walks its records' timestamps.
+   */
+  offsetForTimestamp(timestampMs: number): Promise<number>;
 
   /**
    * Removes every entry at or after Raft index `entryIndex`, firstEntryIndex() <= entryIndex <=

@@ -93,6 +93,19 @@ describe('broker process', function () {
     expect((await client.listOffsets({ topic: 'offsets', partition: 0, timestamp: 1_500 })).offset).to.equal(10);
   });
 
+  it('lists the offset of the first record at or after a timestamp, inside a batch', async () => {
+    await client.createTopic({ name: 'by-time', partitions: 1, replicationFactor: 1, configs: { 'retention.ms': '-1' } });
+    const timed = (count: number, from: number) => records(count, 't').map((record, i) => ({ ...record, timestamp: from + i * 1000 }));
+    await client.produce({ topic: 'by-time', partition: 0, acks: -1, batch: encodeBatch(timed(100, 1_000_000)) });
+    await client.produce({ topic: 'by-time', partition: 0, acks: -1, batch: encodeBatch(timed(100, 1_100_000), { compression: 'gzip' }) });
+    const at = async (timestamp: number) => (await client.listOffsets({ topic: 'by-time', partition: 0, timestamp })).offset;
+    expect(await at(1_050_500)).to.equal(51);
+    expect(await at(1_050_000)).to.equal(50);
+    expect(await at(0)).to.equal(0);
+    expect(await at(1_150_500)).to.equal(151);
+    expect(await at(1_199_001)).to.equal(200); // after every record: the high watermark (latest)
+  });
+
   it('long-polls a fetch at the end of the log until a record arrives', async () => {
     await client.createTopic({ name: 'longpoll', partitions: 1, replicationFactor: 1 });
     const startedAt = Date.now();

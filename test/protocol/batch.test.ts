@@ -7,6 +7,7 @@ import {
   decodeBatch,
   encodeBatch,
   encodeControlBatch,
+  firstOffsetAtTimestamp,
   isControlBatch,
   lastOffsetOf,
   readBatchHeader,
@@ -121,6 +122,19 @@ describe('record batch codec', () => {
         expect(decodeBatch(buf).records.map((r) => r.offset)).to.deep.equal(records.map((_, i) => baseOffset + i));
       }),
     );
+  });
+
+  it('firstOffsetAtTimestamp finds what decoding every record finds', () => {
+    fc.assert(
+      fc.property(batchArb, fc.nat(), fc.integer({ min: -1, max: 1 }), fc.nat({ max: 25 }), ({ records, compression, nowMs }, pick, delta, skip) => {
+        const buf = encodeBatch(records, { compression, nowMs });
+        stampBatch(buf, 1_000, 1);
+        const target = decodeBatch(buf).records[pick % records.length]!.timestamp + delta;
+        const expected = decodeBatch(buf).records.find((r) => r.offset >= 1_000 + skip && r.timestamp >= target)?.offset;
+        expect(firstOffsetAtTimestamp(buf, target, 1_000 + skip)).to.equal(expected);
+      }),
+    );
+    expect(firstOffsetAtTimestamp(encodeControlBatch({ nowMs: 5 }), 0)).to.equal(undefined);
   });
 
   it('splitBatches returns the whole batches of a concatenation and ignores a partial tail', () => {

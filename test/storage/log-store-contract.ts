@@ -4,6 +4,7 @@
  */
 import { expect } from 'chai';
 import { encodeBatch, encodeControlBatch, readBatchHeader, stampBatch, validateBatch } from '../../src/protocol/batch.js';
+import type { CompressionCodec } from '../../src/protocol/compression.js';
 import { SluiceError } from '../../src/protocol/errors.js';
 import type { LogStore, PartitionLog } from '../../src/storage/types.js';
 import { baseOffsets, makeBatch } from './helpers.js';
@@ -34,6 +35,11 @@ async function appendAll(log: PartitionLog, recordCounts: number[], options: { t
   const results = [];
   for (const count of recordCounts) results.push(await log.append(makeBatch(count, options), 1));
   return results.map((result) => result.baseOffset);
+}
+
+/** One batch whose records carry these timestamps, in this order. */
+function timedBatch(timestamps: readonly number[], compression: CompressionCodec = 'none'): Buffer {
+  return encodeBatch(timestamps.map((timestamp, i) => ({ key: null, value: Buffer.from(`v${i}`), timestamp })), { compression });
 }
 
 export function describeLogStoreContract(name: string, factory: StoreFactory): void {
@@ -157,13 +163,63 @@ export function describeLogStoreContract(name: string, factory: StoreFactory): v
       await appendAll(log, [2], { timestampMs: 100 });
       await appendAll(log, [2], { timestampMs: 200 });
       await appendAll(log, [2], { timestampMs: 300 });
-      expect(log.offsetForTimestamp(0)).to.equal(0);
-      expect(log.offsetForTimestamp(100)).to.equal(0);
-      expect(log.offsetForTimestamp(150)).to.equal(2);
-      expect(log.offsetForTimestamp(300)).to.equal(4);
-      expect(log.offsetForTimestamp(301)).to.equal(6);
+      expect(await log.offsetForTimestamp(0)).to.equal(0);
+      expect(await log.offsetForTimestamp(100)).to.equal(0);
+      expect(await log.offsetForTimestamp(150)).to.equal(2);
+      expect(await log.offsetForTimestamp(300)).to.equal(4);
+      expect(await log.offsetForTimestamp(301)).to.equal(6);
       await log.deletePrefix(1);
-      expect(log.offsetForTimestamp(0)).to.equal(1);
+      expect(await log.offsetForTimestamp(0)).to.equal(1);
+    });
+
+    for (const compression of ['none', 'gzip', 'lz4'] as const) {
+      it(`offsetForTimestamp finds the record inside a batch (compression ${compression})`, async () => {
+        const times = Array.from({ length: 100 }, (_, i) => 1_000_000 + i * 1000);
+        await log.append(timedBatch(times, compression), 1);
+        expect(await log.offsetForTimestamp(1_050_500)).to.equal(51);
+        expect(await log.offsetForTimestamp(1_050_000)).to.equal(50);
+        expect(await log.offsetForTimestamp(0)).to.equal(0);
+        expect(await log.offsetForTimestamp(1_099_000)).to.equal(99);
+        expect(await log.offsetForTimestamp(1_099_001)).to.equal(100);
+        await log.deletePrefix(60);
+        expect(await log.offsetForTimestamp(1_050_500)).to.equal(60);
+        expect(await log.offsetForTimestamp(1_070_000)).to.equal(70);
+      });
+    }
+
+    it('offsetForTimestamp finds the record inside a later batch', async () => {
+      await log.append(timedBatch(Array.from({ length: 10 }, (_, i) => 1_000 + i * 1_000)), 1);
+      await log.append(timedBatch(Array.from({ length: 10 }, (_, i) => 11_000 + i * 1_000)), 1);
+      expect(await log.offsetForTimestamp(10_500)).to.equal(10);
+      expect(await log.offsetForTimestamp(15_500)).to.equal(15);
+      expect(await log.offsetForTimestamp(20_000)).to.equal(19);
+    });
+
+    it('offsetForTimestamp answers the earliest offset when timestamps are out of order', async () => {
+      await log.append(timedBatch([5_000, 1_000, 7_000, 2_000]), 1);
+      expect(await log.offsetForTimestamp(1_500)).to.equal(0);
+      expect(await log.offsetForTimestamp(5_500)).to.equal(2);
+      expect(await log.offsetForTimestamp(7_001)).to.equal(4);
+    });
+
+    it('offsetForTimestamp looks again when retention removes the batch it is reading', async () => {
+      await log.append(timedBatch(Array.from({ length: 100 }, (_, i) => 1_000_000 + i * 1000)), 1);
+      const read = log.read.bind(log);
+      log.read = async (fromOffset, maxBytes, upToOffset) => {
+        log.read = read;
+        await log.deletePrefix(60);
+        return read(fromOffset, maxBytes, upToOffset);
+      };
+      expect(await log.offsetForTimestamp(1_050_500)).to.equal(60);
+    });
+
+    it('offsetForTimestamp skips records before the log start, on to the next batch', async () => {
+      await log.append(timedBatch([9_000, 1_000, 1_000]), 1);
+      await log.append(timedBatch([1_000, 8_000]), 1);
+      expect(await log.offsetForTimestamp(5_000)).to.equal(0);
+      await log.deletePrefix(1);
+      // The first batch's maxTimestamp qualifies, but only through a record retention removed.
+      expect(await log.offsetForTimestamp(5_000)).to.equal(4);
     });
 
     it('truncateSuffix removes every entry from an entry index on and appends continue there', async () => {
@@ -311,8 +367,8 @@ export function describeLogStoreContract(name: string, factory: StoreFactory): v
       expect(await log.read(5, 1 << 20)).to.deep.equal([]);
       expect(counts(await log.read(0, 1 << 20, 3))).to.deep.equal([3]);
       for (const batch of await log.read(0, 1 << 20)) validateBatch(batch, { allowZeroRecords: true });
-      expect(log.offsetForTimestamp(150)).to.equal(3);
-      expect(log.offsetForTimestamp(300)).to.equal(5);
+      expect(await log.offsetForTimestamp(150)).to.equal(3);
+      expect(await log.offsetForTimestamp(300)).to.equal(5);
       expect(await log.append(makeBatch(1), 4)).to.deep.equal({ baseOffset: 5, lastOffset: 5, entryIndex: 6 });
       expect(counts(await log.read(5, 1 << 20))).to.deep.equal([1]);
       expect(counts(await log.read(4, 1 << 20))).to.deep.equal([2, 0, 1]);
@@ -325,7 +381,7 @@ export function describeLogStoreContract(name: string, factory: StoreFactory): v
       expect(await log.read(0, 100)).to.deep.equal([]);
       await appendAll(log, [2]);
       expect(baseOffsets(await log.read(0, 100))).to.deep.equal([0]);
-      expect(log.offsetForTimestamp(0)).to.equal(0);
+      expect(await log.offsetForTimestamp(0)).to.equal(0);
     });
 
     it('truncateSuffix by entry index can cut at a zero-record batch', async () => {
