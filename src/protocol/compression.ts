@@ -1,7 +1,8 @@
 /**
  * Batch-level compression codecs; the codec id lives in the low 3 bits of a batch's attributes.
  * The producer compresses the records section of a batch as a whole, the broker stores the batch
- * as it arrived, and the consumer decompresses: only clients ever run these functions.
+ * as it arrived, and the consumer decompresses; the broker decompresses only to look an offset up
+ * by time (ListOffsets), never to store or serve batches.
  */
 import { gunzipSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import { compressSync as lz4CompressSync, uncompressSync as lz4UncompressSync } from 'lz4-napi';

@@ -130,7 +130,7 @@ describe('client and CLI against a broker process', function () {
     const producer = client.producer({ lingerMs: 0 });
     closers.push(() => producer.close());
     const baseMs = Date.now() - 60_000;
-    // Separate sends so each record is its own batch: timestamp lookup works on batch max timestamps.
+    // Separate sends so each record is its own batch, and the lookup crosses batches.
     for (let i = 0; i < 3; i++) await producer.send({ topic, records: [{ value: `r${i}`, timestamp: baseMs + i * 1000 }] });
 
     const tp = { topic, partition: 0 };
