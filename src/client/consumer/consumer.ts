@@ -90,6 +90,12 @@ function nextFetchOffset(offset: number, response: FetchResponse__Output): numbe
   return next;
 }
 
+function isOffsetSpec(target: unknown): target is OffsetSpec {
+  if (target === 'earliest' || target === 'latest') return true;
+  const timestamp = (target as { timestamp?: unknown } | null)?.timestamp;
+  return typeof target === 'object' && target !== null && Number.isSafeInteger(timestamp) && (timestamp as number) >= 0;
+}
+
 /** True if the record's TTL (its own, else the topic's; 0 = none) has passed at `nowMs`. */
 export function isExpired(record: { timestamp: number; ttlMs: number | undefined }, topicTtlMs: number, nowMs: number): boolean {
   const ttlMs = record.ttlMs ?? topicTtlMs;
@@ -124,6 +130,11 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   /** Replaces the assignment. Partitions kept keep their position; new ones start per autoOffsetReset. */
   assign(partitions: TopicPartition[]): void {
     this.assertOpen();
+    // Checked before anything changes, so a bad entry leaves the assignment as it was.
+    for (const tp of partitions) {
+      if (typeof tp.topic !== 'string' || tp.topic === '') throw new TypeError(`invalid topic ${String(tp.topic)}`);
+      if (!Number.isInteger(tp.partition) || tp.partition < 0) throw new RangeError(`invalid partition ${tp.partition}`);
+    }
     const wanted = new Map(partitions.map((tp) => [tpKey(tp.topic, tp.partition), tp]));
     for (const [key, state] of this.partitions) {
       if (!wanted.has(key)) {
@@ -133,7 +144,6 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
       }
     }
     for (const [key, tp] of wanted) {
-      if (!Number.isInteger(tp.partition) || tp.partition < 0) throw new RangeError(`invalid partition ${tp.partition}`);
       if (this.partitions.has(key)) continue;
       this.partitions.set(key, {
         topic: tp.topic,
@@ -158,9 +168,18 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     return [...this.partitions.values()].map(({ topic, partition }) => ({ topic, partition }));
   }
 
-  /** Moves the partition's position; buffered records of the old position are dropped. */
+  /**
+   * Moves the partition's position; buffered records of the old position are dropped, also those
+   * the async iterator took but has not handed out yet. After a seek to 'earliest', 'latest' or a
+   * timestamp, position() is undefined until the broker answered where that is.
+   */
   seek(tp: TopicPartition, target: number | OffsetSpec): void {
     const state = this.state(tp);
+    if (typeof target === 'number') {
+      if (!(Number.isInteger(target) && target >= 0)) throw new RangeError(`offset must be an integer >= 0, got ${target}`);
+    } else if (!isOffsetSpec(target)) {
+      throw new RangeError(`seek target must be an offset, 'earliest', 'latest' or { timestamp } (an integer >= 0), got ${JSON.stringify(target)}`);
+    }
     state.epoch++;
     // The answer for the old position is useless; cancel it so the new position is fetched at once.
     state.inFlight?.cancel();
@@ -172,11 +191,12 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     state.retryAttempt = 0;
     state.backoffUntilMs = 0;
     if (typeof target === 'number') {
-      if (!(Number.isInteger(target) && target >= 0)) throw new RangeError(`offset must be an integer >= 0, got ${target}`);
       state.fetchOffset = target;
       state.consumedOffset = target;
       state.pendingReset = undefined;
     } else {
+      state.fetchOffset = undefined;
+      state.consumedOffset = undefined;
       state.pendingReset = target;
     }
     this.schedule();
@@ -208,6 +228,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
    */
   async poll(options: PollOptions = {}): Promise<ConsumedRecord[]> {
     const maxRecords = options.maxRecords ?? this.options.maxPollRecords;
+    if (!(Number.isInteger(maxRecords) && maxRecords >= 1)) throw new RangeError(`maxRecords must be an integer >= 1, got ${maxRecords}`);
     const deadlineMs = this.nowMs() + (options.timeoutMs ?? this.options.pollTimeoutMs);
     for (;;) {
       if (this.closed) return [];
@@ -230,9 +251,14 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
         await this.waitForWake(this.options.pollTimeoutMs);
         continue;
       }
+      const epochs = new Map([...this.partitions.values()].map((state) => [state, state.epoch]));
       for (const record of records) {
+        const state = this.partitions.get(tpKey(record.topic, record.partition));
+        // Seeked or unassigned since it was taken: it belongs to the old position.
+        if (state === undefined || state.epoch !== epochs.get(state)) continue;
         // Marked only when handed out, so breaking out of the loop leaves the position right after it.
-        this.markConsumed(record);
+        state.consumedOffset = record.offset + 1;
+        this.counters.recordsDelivered++;
         yield record;
         if (this.closed) return;
       }
@@ -252,12 +278,6 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     const state = this.partitions.get(tpKey(tp.topic, tp.partition));
     if (!state) throw new RangeError(`${tp.topic}/${tp.partition} is not assigned`);
     return state;
-  }
-
-  private markConsumed(record: ConsumedRecord): void {
-    const state = this.partitions.get(tpKey(record.topic, record.partition));
-    if (state) state.consumedOffset = record.offset + 1;
-    this.counters.recordsDelivered++;
   }
 
   private throwPendingError(): void {
