@@ -49,6 +49,7 @@ import {
 } from './accumulator.js';
 import { parseAcks, resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './options.js';
 import { produceEnvelopeBytes, produceEnvelopeBytesMax, writeProduceEnvelope, type ProduceEnvelope } from './produce-request.js';
+import { checkRecord } from './records.js';
 import { ClusterTransport, type ProducerTransport } from './transport.js';
 import type { Acks, ProducerRecord, RecordMetadata, SendRequest } from './types.js';
 
@@ -207,19 +208,24 @@ export class Producer {
   /**
    * Resolves with one RecordMetadata per record, in order, once every record is acknowledged;
    * rejects with the first failure. Records of concurrent sends keep their call order per partition.
+   * A record of the wrong shape rejects the send at once (TypeError or RangeError naming it), and
+   * none of its records is sent.
    */
   send(request: SendRequest): Promise<RecordMetadata[]> {
     if (this.closed) return Promise.reject(new Error('producer is closed'));
     let acks: Acks;
+    const nowMs = Date.now();
     try {
       acks = request.acks === undefined ? this.options.acks : parseAcks(request.acks);
       if (this.options.idempotent && acks !== -1) {
         throw new RangeError(`an idempotent producer sends with acks=all only, got acks=${acks} (create the producer with idempotent: false)`);
       }
+      if (!Array.isArray(request.records)) throw new TypeError(`records must be an array, got ${typeof request.records}`);
+      for (let i = 0; i < request.records.length; i++) checkRecord(request.records[i]!, nowMs, i);
     } catch (err) {
       return Promise.reject(err);
     }
-    const pending = new PendingSend(request.topic, request.records, Date.now());
+    const pending = new PendingSend(request.topic, request.records, nowMs);
     if (request.records.length === 0) {
       pending.acknowledged(0, 0, -1, -1);
       return pending.promise;
@@ -315,7 +321,6 @@ export class Producer {
         const keyBytes = key === null ? -1 : key.length;
         const valueBytes = value === null ? -1 : typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : value.length;
         const ttlMs = record.ttlMs;
-        if (ttlMs !== undefined && !(Number.isInteger(ttlMs) && ttlMs > 0)) throw new RangeError(`ttlMs must be a positive integer, got ${ttlMs}`);
         const headers = record.headers === undefined ? undefined : toHeaderInputs(record.headers);
         let sizeBytes = RECORD_OVERHEAD_BYTES + (keyBytes > 0 ? keyBytes : 0) + (valueBytes > 0 ? valueBytes : 0);
         if (headers !== undefined) for (const header of headers) sizeBytes += HEADER_OVERHEAD_BYTES + Buffer.byteLength(header.key) + byteLength(header.value);

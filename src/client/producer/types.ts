@@ -12,7 +12,7 @@ export interface ProducerRecord {
   headers?: Record<string, HeaderValue> | Array<{ key: string; value: HeaderValue }>;
   /** Sends to this partition instead of hashing the key. */
   partition?: number;
-  /** ms since the epoch; the time of `send` when omitted. */
+  /** ms since the epoch, an integer >= 0; the time of `send` when omitted. */
   timestamp?: number;
   /** Time to live from `timestamp`, in ms; overrides the topic's `message.ttl.ms`. */
   ttlMs?: number;
