@@ -94,6 +94,24 @@ describe('Producer record checks', () => {
     });
   }
 
+  it('fails a send whose record was changed, before it was appended, into one of no measurable size', async () => {
+    const { transport, timers, producer } = setup();
+    transport.cached = false;
+    const record = { value: 'x', headers: { a: 'b' } as Record<string, unknown> };
+    const sent = producer.send({ topic: 't', records: [record as ProducerRecord] });
+    record.headers.a = 5;
+    const err = await outcome(sent);
+    expect(err).to.be.instanceOf(TypeError);
+    expect((err as Error).message).to.equal('record 0 was changed after send(): its size came out as NaN');
+    expect(producer.bufferedBytes).to.equal(0);
+    timers.advance(LINGER_MS);
+    transport.cached = true;
+    const next = producer.send({ topic: 't', records: [{ value: 'next' }] });
+    expect(await outcome(producer.close())).to.equal('resolved');
+    expect((await next).map((metadata) => metadata.offset)).to.deep.equal([0]);
+    expect(values(transport.records)).to.deep.equal(['next']);
+  });
+
   it('takes every shape the types allow, and a Uint8Array as bytes', async () => {
     const { transport, producer } = setup();
     const records: ProducerRecord[] = [

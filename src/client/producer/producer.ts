@@ -324,6 +324,8 @@ export class Producer {
         const headers = record.headers === undefined ? undefined : toHeaderInputs(record.headers);
         let sizeBytes = RECORD_OVERHEAD_BYTES + (keyBytes > 0 ? keyBytes : 0) + (valueBytes > 0 ? valueBytes : 0);
         if (headers !== undefined) for (const header of headers) sizeBytes += HEADER_OVERHEAD_BYTES + Buffer.byteLength(header.key) + byteLength(header.value);
+        // send() checked the record, but it may have been changed since; a NaN size would wedge the buffer accounting for good.
+        if (!Number.isSafeInteger(sizeBytes)) throw new TypeError(`record ${i} was changed after send(): its size came out as ${sizeBytes}`);
         input.key = key;
         input.partition = record.partition;
         input.sizeBytes = sizeBytes;
