@@ -4,13 +4,15 @@
  * later sends and close work).
  */
 import { expect } from 'chai';
-import { Cluster, Producer, resolveClientOptions, type ProduceCall, type ProducerRecord, type ProducerTransport } from '../../src/client/index.js';
+import { Cluster, Producer, resolveClientOptions, SluiceError, type ProduceCall, type ProducerRecord, type ProducerTransport } from '../../src/client/index.js';
 import { decodeBatch, type DecodedRecord } from '../../src/protocol/batch.js';
 import { FakeTimers } from './fake-timers.js';
 
 /** A one-partition "broker" that appends every batch it gets. */
 class StoringTransport implements ProducerTransport {
   readonly records: DecodedRecord[] = [];
+  /** Base sequence of each batch. */
+  readonly sequences: number[] = [];
   /** Whether metadata is cached: when not, `send` appends its records a few microtasks later. */
   cached = true;
 
@@ -28,7 +30,9 @@ class StoringTransport implements ProducerTransport {
 
   async produce(call: ProduceCall): Promise<{ baseOffset: number }> {
     const baseOffset = this.records.length;
-    this.records.push(...decodeBatch(call.batch).records);
+    const { header, records } = decodeBatch(call.batch);
+    this.records.push(...records);
+    this.sequences.push(header.baseSequence);
     return { baseOffset };
   }
 
@@ -53,6 +57,14 @@ async function outcome(promise: Promise<unknown>): Promise<unknown> {
   );
   for (let i = 0; i < 100 && result === 'pending'; i++) await new Promise((resolve) => setImmediate(resolve));
   return result;
+}
+
+async function until(what: string, condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    if (condition()) return;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new Error(`timed out waiting for ${what}`);
 }
 
 const values = (records: DecodedRecord[]) => records.map((record) => record.value?.toString() ?? null);
@@ -110,6 +122,26 @@ describe('Producer record checks', () => {
     expect(await outcome(producer.close())).to.equal('resolved');
     expect((await next).map((metadata) => metadata.offset)).to.deep.equal([0]);
     expect(values(transport.records)).to.deep.equal(['next']);
+  });
+
+  it('fails the sends of a batch that cannot be encoded when its linger time is up, and goes on', async () => {
+    const { transport, timers, producer } = setup();
+    transport.cached = false;
+    const record: ProducerRecord = { value: 'x' };
+    const sent = producer.send({ topic: 't', records: [record] });
+    (record as { timestamp: unknown }).timestamp = 'now'; // the record is appended with it, and its batch stamped with it
+    await until('the record is appended', () => producer.bufferedBytes > 0);
+    expect(() => timers.advance(LINGER_MS)).not.to.throw();
+    const err = await outcome(sent);
+    expect(err).to.be.instanceOf(SluiceError);
+    expect(err).to.include({ code: 'INTERNAL', message: 'INTERNAL: cannot encode a batch of t/0: now is not a safe integer' });
+    expect(producer.bufferedBytes).to.equal(0);
+    transport.cached = true;
+    const next = producer.send({ topic: 't', records: [{ value: 'next' }] });
+    expect(await outcome(producer.close())).to.equal('resolved');
+    expect((await next).map((metadata) => metadata.offset)).to.deep.equal([0]);
+    expect(values(transport.records)).to.deep.equal(['next']);
+    expect(transport.sequences).to.deep.equal([0]); // the dropped batch took no sequence numbers
   });
 
   it('takes every shape the types allow, and a Uint8Array as bytes', async () => {

@@ -444,17 +444,30 @@ export class Producer {
     while (sender.inFlight.length < maxInFlight) {
       const batch = this.accumulator.takeReady(sender.topic, sender.partition);
       if (batch === undefined) break;
-      this.seal(sender, batch);
-      this.dispatch(sender, batch);
+      if (this.seal(sender, batch)) this.dispatch(sender, batch);
     }
   }
 
-  /** Gives a batch its place in the partition's order and sequence, and encodes it (once). */
-  private seal(sender: PartitionSender, batch: ProducerBatch): void {
-    batch.order = sender.nextOrder++;
+  /**
+   * Encodes a batch (once) and gives it its place in the partition's order and sequence. A batch
+   * that cannot be encoded (a record changed after `send`, a compression failure) fails its own
+   * sends and is dropped, taking no place: this runs on the linger timer, where a throw would end
+   * the process.
+   */
+  private seal(sender: PartitionSender, batch: ProducerBatch): boolean {
     if (this.options.idempotent && sender.producerEpoch < 0) sender.producerEpoch = this.producerEpoch;
-    this.encode(batch, sender.producerEpoch, sender.nextSequence);
+    try {
+      this.encode(batch, sender.producerEpoch, sender.nextSequence);
+    } catch (raw) {
+      const message = raw instanceof Error ? raw.message : String(raw);
+      this.fail(batch, new SluiceError('INTERNAL', `cannot encode a batch of ${batch.topic}/${batch.partition}: ${message}`));
+      this.release(batch);
+      this.notifyIfIdle();
+      return false;
+    }
+    batch.order = sender.nextOrder++;
     if (this.options.idempotent) sender.nextSequence = (sender.nextSequence + batch.builder.recordCount) % SEQUENCE_MODULUS;
+    return true;
   }
 
   /** Encodes a batch (stamped with `producerEpoch` and `baseSequence` when idempotent) and its request. */
