@@ -99,8 +99,12 @@ export class GroupAdmin {
     };
   }
 
-  /** Sets every partition of `topic` to the target; returns the new offsets. GROUP_NOT_EMPTY while members are live. */
+  /**
+   * Sets every partition of `topic` to the target; returns the new offsets. GROUP_NOT_EMPTY while
+   * members are live; a RangeError, before any request, for a malformed target.
+   */
   async resetOffsets(groupId: string, topic: string, target: ResetTarget): Promise<Array<{ topic: string; partition: number; offset: number }>> {
+    checkResetTarget(target);
     const count = await this.groups.cluster.partitionCount(topic);
     const committed = await this.groups.toCoordinator<FetchOffsetsResponse__Output>(groupId, (stub, options, cb) =>
       stub.FetchOffsets({ groupId, partitions: [{ topic, partitions: Array.from({ length: count }, (_, i) => i) }] }, options, cb),
@@ -138,5 +142,32 @@ export class GroupAdmin {
       case 'shift':
         return clamp((current ?? earliest.logStartOffset) + target.by);
     }
+  }
+}
+
+/**
+ * Throws a RangeError unless `target` is a ResetTarget: an unknown kind or a missing offset would
+ * otherwise be written as offset 0 (the wire's default).
+ */
+function checkResetTarget(target: unknown): void {
+  const fields = (typeof target === 'object' && target !== null ? target : {}) as Record<string, unknown>;
+  const integer = (field: string, atLeastZero: boolean): void => {
+    const value = fields[field];
+    if (!(Number.isSafeInteger(value) && (!atLeastZero || (value as number) >= 0))) {
+      throw new RangeError(`reset target ${field} must be an integer${atLeastZero ? ' >= 0' : ''}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
+    }
+  };
+  switch (fields.kind) {
+    case 'earliest':
+    case 'latest':
+      return;
+    case 'offset':
+      return integer('offset', true);
+    case 'timestamp':
+      return integer('timestampMs', true);
+    case 'shift':
+      return integer('by', false);
+    default:
+      throw new RangeError(`reset target must have kind 'earliest', 'latest', 'offset', 'timestamp' or 'shift', got ${JSON.stringify(target)}`);
   }
 }
