@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { inspect } from 'node:util';
-import { GroupAdmin, resolveClientOptions, SluiceError, type ResetTarget } from '../../src/client/index.js';
+import { Admin, Cluster, GroupAdmin, resolveClientOptions, SluiceError, type ResetTarget } from '../../src/client/index.js';
 
 const options = resolveClientOptions({ bootstrap: '127.0.0.1:1', requestTimeoutMs: 2000, retry: { retries: 0, initialBackoffMs: 1, maxBackoffMs: 1 } });
 
@@ -48,5 +48,34 @@ describe('GroupAdmin.resetOffsets target checks', () => {
     for (const target of [{ kind: 'earliest' }, { kind: 'latest' }, { kind: 'offset', offset: 0 }, { kind: 'timestamp', timestampMs: 0 }, { kind: 'shift', by: -3 }] as ResetTarget[]) {
       expect(await rejection(admin.resetOffsets('g', 't', target))).to.be.instanceOf(SluiceError);
     }
+  });
+});
+
+describe('Admin.createTopic count checks', () => {
+  let admin: Admin;
+  beforeEach(() => (admin = new Admin(new Cluster(options))));
+  afterEach(() => admin.close());
+
+  const bad: Array<[string, number | string, number | string]> = [
+    ['partitions', 1.5, '1.5'],
+    ['partitions', -1, '-1'],
+    ['partitions', 0, '0'],
+    ['partitions', 2 ** 32, '4294967296'],
+    ['partitions', NaN, 'NaN'],
+    ['partitions', '2', '"2"'],
+    ['replicationFactor', 0.5, '0.5'],
+    ['replicationFactor', -1, '-1'],
+  ];
+
+  for (const [field, value, shown] of bad) {
+    it(`refuses ${field}: ${inspect(value)}`, async () => {
+      const err = await rejection(admin.createTopic({ name: 't', partitions: 1, replicationFactor: 1, [field]: value }));
+      expect(err).to.be.instanceOf(RangeError);
+      expect(err.message).to.equal(`${field} must be an integer from 1 to 4294967295, got ${shown}`);
+    });
+  }
+
+  it('lets positive integers through to the cluster', async () => {
+    expect(await rejection(admin.createTopic({ name: 't', partitions: 3, replicationFactor: 1 }))).to.be.instanceOf(SluiceError);
   });
 });

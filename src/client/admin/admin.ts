@@ -14,7 +14,10 @@ import type { AlterTopicConfigRequest, CreateTopicRequest, TopicDescription, Top
 export class Admin {
   constructor(private readonly cluster: Cluster) {}
 
+  /** Rejects with a RangeError, before any request, unless partitions and replicationFactor are integers from 1 to 2^32 - 1. */
   async createTopic(request: CreateTopicRequest): Promise<TopicDescription> {
+    checkCount('partitions', request.partitions);
+    checkCount('replicationFactor', request.replicationFactor);
     const response = await this.call<TopicDescription__Output>((client, options, cb) =>
       client.CreateTopic(
         { name: request.name, partitions: request.partitions, replicationFactor: request.replicationFactor, configs: request.configs ?? {} },
@@ -83,6 +86,16 @@ export class Admin {
         throw err;
       }
     }, this.cluster.options.retry);
+  }
+}
+
+/** The largest value of a uint32 wire field. */
+const UINT32_MAX = 2 ** 32 - 1;
+
+/** The wire carries counts as uint32: a fraction would arrive truncated and a negative number wrapped (-1 as 4294967295). */
+function checkCount(field: string, value: unknown): void {
+  if (!(Number.isInteger(value) && (value as number) >= 1 && (value as number) <= UINT32_MAX)) {
+    throw new RangeError(`${field} must be an integer from 1 to ${UINT32_MAX}, got ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`);
   }
 }
 
