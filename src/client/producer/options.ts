@@ -76,6 +76,10 @@ export function resolveProducerOptions(options: ProducerOptions = {}): ResolvedP
   if (!(resolved.lingerMs >= 0)) throw new RangeError('lingerMs must be >= 0');
   if (!(resolved.batchBytesMax > 0)) throw new RangeError('batchBytesMax must be > 0');
   if (!(resolved.bufferBytesMax >= resolved.batchBytesMax)) throw new RangeError('bufferBytesMax must be >= batchBytesMax');
+  // A uint32 in the ProduceRequest: a negative one would be written as a varint the broker cannot decode.
+  if (!(Number.isInteger(resolved.ackTimeoutMs) && resolved.ackTimeoutMs >= 0 && resolved.ackTimeoutMs <= 2 ** 32 - 1)) {
+    throw new RangeError(`ackTimeoutMs must be an integer from 0 to ${2 ** 32 - 1}, got ${resolved.ackTimeoutMs}`);
+  }
   if (!isCompressionCodec(resolved.compression)) throw new RangeError(`unknown compression ${String(resolved.compression)}`);
   const inFlight = resolved.maxInFlightPerPartition;
   if (!(Number.isInteger(inFlight) && inFlight >= 1 && inFlight <= IN_FLIGHT_PER_PARTITION_MAX)) {
