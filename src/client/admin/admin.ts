@@ -62,7 +62,7 @@ export class Admin {
     return withRetry(() => this.cluster.fetchMetadata(topics), this.cluster.options.retry);
   }
 
-  /** The earliest offset, the latest (high watermark), or the first whose batch's max timestamp >= a time. */
+  /** The earliest offset, the latest (high watermark), or the first whose record timestamp >= a time. */
   listOffsets(topic: string, partition: number, spec: OffsetSpec | number): Promise<ListedOffset> {
     return listOffset(this.cluster, topic, partition, spec);
   }
