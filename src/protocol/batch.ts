@@ -402,6 +402,74 @@ export function validateBatch(buf: Buffer, options: { allowZeroRecords?: boolean
   return header;
 }
 
+/**
+ * Checks the records section of a batch that passed validateBatch: exactly `recordCount` records,
+ * each framed within its length with offset deltas 0, 1, 2…, timestamps up to the header's
+ * maxTimestamp, and TTLs matching the header's expiry fields; a compressed section is decompressed
+ * to be checked. Reads lengths and integers only, nothing is allocated per record. Throws
+ * CORRUPT_BATCH. The broker checks every produced batch so: one stored with a valid CRC but
+ * malformed records would stop every reader of the partition, and a wrong count would take offsets
+ * no record holds.
+ */
+export function validateRecords(buf: Buffer, header: BatchHeader): void {
+  const corrupt = (why: string): never => {
+    throw new SluiceError('CORRUPT_BATCH', why);
+  };
+  const codec = compressionOf(header);
+  let body: Buffer;
+  try {
+    body = decompress(codec, buf.subarray(BATCH_HEADER_BYTES));
+  } catch (err) {
+    return corrupt(`records do not decompress as ${codec}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const reader = new Reader(body);
+  let allHaveTtl = true;
+  let expireTimestamp = -1;
+  try {
+    for (let i = 0; i < header.recordCount; i++) {
+      const length = reader.varint();
+      const recordEnd = reader.pos + length;
+      if (length < 1 || recordEnd > body.length) throw new RangeError(`record ${i} length ${length} runs past the end of the batch`);
+      const attributes = body[reader.pos++]!; // within the record: length >= 1
+      if ((attributes & ~RECORD_ATTR_HAS_TTL) !== 0) throw new RangeError(`record ${i} has unknown attributes ${attributes}`);
+      const timestamp = header.firstTimestamp + reader.varint();
+      if (timestamp > header.maxTimestamp) throw new RangeError(`record ${i} timestamp ${timestamp} is after the batch's maxTimestamp`);
+      const offsetDelta = reader.varint();
+      if (offsetDelta !== i) throw new RangeError(`record ${i} has offset delta ${offsetDelta}`);
+      if (attributes & RECORD_ATTR_HAS_TTL) {
+        const ttlMs = reader.varint();
+        if (ttlMs < 0) throw new RangeError(`record ${i} has TTL ${ttlMs}`);
+        expireTimestamp = Math.max(expireTimestamp, timestamp + ttlMs);
+      } else {
+        allHaveTtl = false;
+      }
+      skipField(reader, recordEnd, true); // key
+      skipField(reader, recordEnd, true); // value
+      const headerCount = reader.varint();
+      if (headerCount < 0) throw new RangeError(`record ${i} has ${headerCount} headers`);
+      for (let h = 0; h < headerCount; h++) {
+        skipField(reader, recordEnd, false);
+        skipField(reader, recordEnd, true);
+      }
+      if (reader.pos !== recordEnd) throw new RangeError(`record ${i} length says ${length}, its fields take ${length + reader.pos - recordEnd}`);
+    }
+  } catch (err) {
+    if (err instanceof RangeError) corrupt(`malformed record: ${err.message}`);
+    throw err;
+  }
+  if (reader.pos !== body.length) corrupt(`${body.length - reader.pos} bytes after the last of ${header.recordCount} records`);
+  if (((header.attributes & ATTR_ALL_RECORDS_HAVE_TTL) !== 0) !== allHaveTtl) corrupt('the all-records-have-TTL flag does not match the records');
+  if (header.expireTimestamp !== expireTimestamp) corrupt(`expireTimestamp ${header.expireTimestamp} does not match the records' TTLs (${expireTimestamp})`);
+}
+
+/** Skips one length-prefixed field (-1 = null where `nullable`) that must end within the record. */
+function skipField(reader: Reader, recordEnd: number, nullable: boolean): void {
+  const length = reader.varint();
+  if (length === -1 && nullable) return;
+  if (length < 0 || reader.pos + length > recordEnd) throw new RangeError(`a field of ${length} bytes runs past its record`);
+  reader.pos += length;
+}
+
 /** Writes the leader-assigned base offset and leader epoch in place; the CRC stays valid. */
 export function stampBatch(buf: Buffer, baseOffset: number, leaderEpoch: number, pos = 0): void {
   writeInt64BE(buf, baseOffset, pos);

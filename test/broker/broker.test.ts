@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { decodeBatch, encodeBatch, splitBatches, type DecodedRecord, type RecordInput } from '../../src/protocol/batch.js';
+import { crc32c } from '@node-rs/crc32';
+import { ATTR_CONTROL, decodeBatch, encodeBatch, splitBatches, type DecodedRecord, type RecordInput } from '../../src/protocol/batch.js';
 import { BrokerProcess, waitFor } from '../helpers/broker-process.js';
 import { expectError, RawClient } from '../helpers/raw-client.js';
 
@@ -133,6 +134,19 @@ describe('broker process', function () {
       ['a batch with a flipped byte', 'CORRUPT_BATCH', () => {
         const batch = encodeBatch(records(3, 'c'));
         batch[batch.length - 2]! ^= 0xff;
+        return client.produce({ topic: 'strict', partition: 0, acks: 1, batch });
+      }],
+      ['records that do not match the header, behind a valid CRC', 'CORRUPT_BATCH', () => {
+        const batch = Buffer.from(encodeBatch(records(1, 'h')));
+        batch.writeInt32BE(1_000_000, 65); // record count
+        batch.writeInt32BE(999_999, 23); // last offset delta
+        batch.writeUInt32BE(crc32c(batch.subarray(21)), 17);
+        return client.produce({ topic: 'strict', partition: 0, acks: 1, batch });
+      }],
+      ['a control batch from a producer', 'CORRUPT_BATCH', () => {
+        const batch = Buffer.from(encodeBatch(records(1, 'k')));
+        batch.writeInt16BE(batch.readInt16BE(21) | ATTR_CONTROL, 21);
+        batch.writeUInt32BE(crc32c(batch.subarray(21)), 17);
         return client.produce({ topic: 'strict', partition: 0, acks: 1, batch });
       }],
       ['a truncated batch', 'CORRUPT_BATCH', () => client.produce({ topic: 'strict', partition: 0, acks: 1, batch: encodeBatch(records(3, 't')).subarray(0, 80) })],

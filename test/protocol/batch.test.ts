@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { crc32c } from '@node-rs/crc32';
 import {
   ATTR_CONTROL,
   BATCH_HEADER_BYTES,
@@ -14,6 +15,7 @@ import {
   splitBatches,
   stampBatch,
   validateBatch,
+  validateRecords,
   type RecordInput,
 } from '../../src/protocol/batch.js';
 import { SluiceError } from '../../src/protocol/errors.js';
@@ -109,6 +111,56 @@ describe('record batch codec', () => {
         expectCorrupt(() => validateBatch(Buffer.concat([buf, Buffer.alloc(1 + (cut % 8))])));
       }),
     );
+  });
+
+  it('validateRecords accepts every encoded batch', () => {
+    fc.assert(
+      fc.property(batchArb, ({ records, compression, nowMs }) => {
+        const buf = encodeBatch(records, { compression, nowMs });
+        validateRecords(buf, validateBatch(buf));
+      }),
+    );
+  });
+
+  describe('validateRecords rejects records that do not match a header with a valid CRC', () => {
+    /** The batch after `tamper`, with its CRC recomputed so only the records check can catch it. */
+    function tampered(records: RecordInput[], tamper: (buf: Buffer) => void, compression: 'none' | 'gzip' = 'none'): Buffer {
+      const buf = Buffer.from(encodeBatch(records, { compression, nowMs: 1_000 }));
+      tamper(buf);
+      buf.writeUInt32BE(crc32c(buf.subarray(CRC_START)), 17);
+      return buf;
+    }
+    const one = [{ value: Buffer.from('v') }];
+    const three = [{ value: Buffer.from('a') }, { value: Buffer.from('b') }, { value: Buffer.from('c') }];
+    const cases: Array<[string, () => Buffer]> = [
+      ['garbage records', () => tampered(one, (buf) => buf.fill(0xff, BATCH_HEADER_BYTES))],
+      ['a count far above the records', () => tampered(one, (buf) => {
+        buf.writeInt32BE(1_000_000, 65);
+        buf.writeInt32BE(999_999, 23);
+      })],
+      ['a count below the records', () => tampered(three, (buf) => {
+        buf.writeInt32BE(2, 65);
+        buf.writeInt32BE(1, 23);
+      })],
+      ['a second offset delta of 1 replaced by 2', () => tampered([{ value: null }, { value: null }], (buf) => {
+        // Record 1 starts after record 0 (length 6 + 1 byte): length, attributes, timestamp delta, offset delta.
+        const offsetDeltaAt = BATCH_HEADER_BYTES + 7 + 3;
+        expect(buf[offsetDeltaAt]).to.equal(2); // zigzag(1)
+        buf[offsetDeltaAt] = 4; // zigzag(2)
+      })],
+      ['a gzip flag on records that are not gzip', () => tampered(one, (buf) => buf.writeInt16BE(buf.readInt16BE(21) | 1, 21))],
+      ['an expiry the records do not have', () => tampered([{ value: Buffer.from('t'), ttlMs: 500 }], (buf) => buf.writeBigInt64BE(9_999_999n, 57))],
+      ['an all-records-have-TTL flag without TTLs', () => tampered(one, (buf) => buf.writeInt16BE(buf.readInt16BE(21) | 0x40, 21))],
+      ['a record timestamp after maxTimestamp', () =>
+        tampered([1_000, 2_000, 3_000].map((timestamp) => ({ value: null, timestamp })), (buf) => buf.writeBigInt64BE(2_500n, 35))],
+    ];
+    for (const [what, make] of cases) {
+      it(what, () => {
+        const buf = make();
+        const header = validateBatch(buf);
+        expectCorrupt(() => validateRecords(buf, header));
+      });
+    }
   });
 
   it('stampBatch sets base offset and leader epoch and keeps the CRC valid', () => {
