@@ -203,7 +203,9 @@ export class GroupCoordinator {
     const entries = offsets.map((commit): OffsetEntry => {
       requireOffset(commit.offset);
       const next: CommittedOffset = { offset: commit.offset, metadata: commit.metadata, commitTimestampMs: nowMs, attempts: commit.attempts };
-      const previous = partition.store.get(groupId, tpKey(commit.topic, commit.partition));
+      const topicId = this.host.topicId(commit.topic);
+      if (topicId !== undefined) next.topicId = topicId;
+      const previous = this.current(commit.topic, partition.store.get(groupId, tpKey(commit.topic, commit.partition)));
       return { group: groupId, topic: commit.topic, partition: commit.partition, value: mergeCommit(previous, next) };
     });
     await partition.write(entries);
@@ -214,8 +216,9 @@ export class GroupCoordinator {
     const store = this.offsetsPartition(groupId).store;
     const wanted = keys && keys.length > 0 ? keys : [...store.list(groupId).keys()].sort();
     return wanted.flatMap((key) => {
-      const committed = store.get(groupId, key);
-      return committed ? [{ ...parseTpKey(key), ...committed }] : [];
+      const tp = parseTpKey(key);
+      const committed = this.current(tp.topic, store.get(groupId, key));
+      return committed ? [{ ...tp, ...committed }] : [];
     });
   }
 
@@ -230,7 +233,10 @@ export class GroupCoordinator {
     await partition.write(
       offsets.map((offset) => {
         requireOffset(offset.offset);
-        return { group: groupId, topic: offset.topic, partition: offset.partition, value: { offset: offset.offset, metadata: '', commitTimestampMs: nowMs, attempts: undefined } };
+        const value: CommittedOffset = { offset: offset.offset, metadata: '', commitTimestampMs: nowMs, attempts: undefined };
+        const topicId = this.host.topicId(offset.topic);
+        if (topicId !== undefined) value.topicId = topicId;
+        return { group: groupId, topic: offset.topic, partition: offset.partition, value };
       }),
     );
   }
@@ -256,7 +262,7 @@ export class GroupCoordinator {
     const partitions = await Promise.all(
       [...keys].sort().map(async (key) => {
         const { topic, partition } = parseTpKey(key);
-        const committed = store.get(groupId, key);
+        const committed = this.current(topic, store.get(groupId, key));
         return { topic, partition, ...(await this.lagOf(topic, partition, committed?.offset)), owner: group?.ownerOf(key) ?? '' };
       }),
     );
@@ -272,7 +278,7 @@ export class GroupCoordinator {
         for (const [key, committed] of partition.store.list(group)) {
           const { topic, partition: index } = parseTpKey(key);
           const hw = this.localHighWatermark(topic, index);
-          if (hw === undefined) continue;
+          if (hw === undefined || this.current(topic, committed) === undefined) continue;
           entries.push({ group, topic, partition: index, committedOffset: committed.offset, lag: Math.max(0, hw - committed.offset) });
         }
       }
@@ -291,6 +297,31 @@ export class GroupCoordinator {
       await this.recordFailures(groupId, failures);
     }
     await this.expireOffsets(nowMs);
+    await this.dropOffsetsOfDeletedTopics();
+  }
+
+  /**
+   * An offset committed for a topic that was deleted since (gone, or created again under the same
+   * name with a new id) does not apply: as if none was committed. An offset stored without an id
+   * (committed before the coordinator knew the topic) applies.
+   */
+  private current(topic: string, committed: CommittedOffset | undefined): CommittedOffset | undefined {
+    if (committed?.topicId === undefined) return committed;
+    return this.host.topicId(topic) === committed.topicId ? committed : undefined;
+  }
+
+  /** Deletes the offsets `current` no longer applies, as Kafka does when a topic is deleted. */
+  private async dropOffsetsOfDeletedTopics(): Promise<void> {
+    for (const partition of this.partitions.values()) {
+      const stale: OffsetEntry[] = [];
+      for (const groupId of partition.store.groupIds()) {
+        for (const [key, committed] of partition.store.list(groupId)) {
+          const tp = parseTpKey(key);
+          if (this.current(tp.topic, committed) === undefined) stale.push({ group: groupId, ...tp, value: undefined });
+        }
+      }
+      if (stale.length > 0) await partition.write(stale);
+    }
   }
 
   private async expireOffsets(nowMs: number): Promise<void> {

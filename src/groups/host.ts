@@ -37,6 +37,8 @@ export interface GroupsHost {
   localPartition(topic: string, partition: number): Partition | undefined;
   /** 0 when the topic does not exist. */
   partitionCount(topic: string): number;
+  /** The topic's id in this broker's metadata; undefined when it does not exist (or is not known here yet). */
+  topicId(topic: string): number | undefined;
 }
 
 /** The adapter for the replicated broker: offsets partitions are Raft groups like any other. */
@@ -93,6 +95,9 @@ export function brokerGroupsHost(broker: Broker): GroupsHost {
     },
     partitionCount(topic) {
       return broker.controller.metadata.topics[topic]?.replicas.length ?? 0;
+    },
+    topicId(topic) {
+      return broker.controller.metadata.topics[topic]?.topicId;
     },
   };
 }

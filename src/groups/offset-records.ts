@@ -15,6 +15,7 @@ interface ValueV1 {
   metadata: string;
   commitTimestampMs: number;
   attempts?: { offset: number; count: number; lastError: string };
+  topicId?: number;
 }
 
 export function encodeOffsetEntry(entry: OffsetEntry): RecordInput {
@@ -27,6 +28,7 @@ export function encodeOffsetEntry(entry: OffsetEntry): RecordInput {
     commitTimestampMs: entry.value.commitTimestampMs,
   };
   if (entry.value.attempts) value.attempts = entry.value.attempts;
+  if (entry.value.topicId !== undefined) value.topicId = entry.value.topicId;
   return { key, value: Buffer.from(JSON.stringify(value)), timestamp: entry.value.commitTimestampMs };
 }
 
@@ -45,5 +47,6 @@ export function decodeOffsetEntry(record: DecodedRecord): OffsetEntry | undefine
     commitTimestampMs: value.commitTimestampMs,
     attempts: value.attempts,
   };
+  if (value.topicId !== undefined) committed.topicId = value.topicId;
   return { group, topic, partition, value: committed };
 }

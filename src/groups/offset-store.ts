@@ -19,6 +19,11 @@ export interface CommittedOffset {
   metadata: string;
   commitTimestampMs: number;
   attempts: RecordAttempts | undefined;
+  /**
+   * Id of the topic the offset was committed for, when the coordinator knew it: a topic deleted and
+   * created again under the same name has a new id, and the old offset does not apply to it.
+   */
+  topicId?: number;
 }
 
 /** One record of __consumer_offsets: a value, or undefined for a tombstone. */

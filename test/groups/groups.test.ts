@@ -280,6 +280,33 @@ describe('groups: consumer groups against a broker process', function () {
     });
   }
 
+  it('a topic deleted and created again under the same name is consumed from its start, not from the old offsets', async () => {
+    await createTopic('reborn', 1);
+    await produce('reborn', ['old-1', 'old-2', 'old-3', 'old-4', 'old-5'], 1);
+    const seen: string[] = [];
+    const first = member('reborn-g', { sessionTimeoutMs: 10_000 });
+    first.subscribe(['reborn']);
+    void first.run({ eachMessage: (message) => void seen.push(message.value!.toString()) });
+    await waitFor('the old records', () => (seen.length === 5 ? true : undefined), 15_000);
+    await first.close();
+    const groups = new GroupAdmin(options());
+    started.push(groups);
+    expect((await groups.describeGroup('reborn-g')).partitions[0]?.committedOffset).to.equal(5);
+
+    const admin = new Admin(new Cluster(options()));
+    await admin.deleteTopic('reborn');
+    await admin.close();
+    await createTopic('reborn', 1);
+    await produce('reborn', ['new-1', 'new-2', 'new-3'], 1);
+    // The old offset no longer shows (or is already deleted by the coordinator's background pass).
+    expect((await groups.describeGroup('reborn-g')).partitions[0]?.committedOffset ?? -1).to.equal(-1);
+    const second = member('reborn-g', { sessionTimeoutMs: 10_000 });
+    second.subscribe(['reborn']);
+    void second.run({ eachMessage: (message) => void seen.push(message.value!.toString()) });
+    await waitFor('the new records', () => (seen.length === 8 ? true : undefined), 15_000);
+    expect(seen.slice(5)).to.deep.equal(['new-1', 'new-2', 'new-3']);
+  });
+
   it('a handler that always fails sends the record to the dead-letter topic with its headers', async () => {
     await createTopic('doomed', 1);
     await produce('doomed', ['fine', 'bad', 'after']);
