@@ -415,13 +415,7 @@ export function validateRecords(buf: Buffer, header: BatchHeader): void {
   const corrupt = (why: string): never => {
     throw new SluiceError('CORRUPT_BATCH', why);
   };
-  const codec = compressionOf(header);
-  let body: Buffer;
-  try {
-    body = decompress(codec, buf.subarray(BATCH_HEADER_BYTES));
-  } catch (err) {
-    return corrupt(`records do not decompress as ${codec}: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  const body = recordsSection(buf, header, 0, buf.length);
   const reader = new Reader(body);
   let allHaveTtl = true;
   let expireTimestamp = -1;
@@ -460,6 +454,16 @@ export function validateRecords(buf: Buffer, header: BatchHeader): void {
   if (reader.pos !== body.length) corrupt(`${body.length - reader.pos} bytes after the last of ${header.recordCount} records`);
   if (((header.attributes & ATTR_ALL_RECORDS_HAVE_TTL) !== 0) !== allHaveTtl) corrupt('the all-records-have-TTL flag does not match the records');
   if (header.expireTimestamp !== expireTimestamp) corrupt(`expireTimestamp ${header.expireTimestamp} does not match the records' TTLs (${expireTimestamp})`);
+}
+
+/** The records section of the batch at `pos`, decompressed; CORRUPT_BATCH if it does not decompress. */
+function recordsSection(buf: Buffer, header: BatchHeader, pos: number, end: number): Buffer {
+  const codec = compressionOf(header);
+  try {
+    return decompress(codec, buf.subarray(pos + BATCH_HEADER_BYTES, end));
+  } catch (err) {
+    throw new SluiceError('CORRUPT_BATCH', `records do not decompress as ${codec}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /** Skips one length-prefixed field (-1 = null where `nullable`) that must end within the record. */
@@ -526,7 +530,7 @@ export function decodeRecords(buf: Buffer, visit: RecordVisitor, minOffset = 0, 
   const end = pos + BATCH_LENGTH_PREFIX_BYTES + header.batchLength;
   if (end > buf.length) throw new SluiceError('CORRUPT_BATCH', 'batch runs past the end of the buffer');
   if (header.recordCount === 0 || header.baseOffset + header.lastOffsetDelta < minOffset) return header;
-  const body = decompress(compressionOf(header), buf.subarray(pos + BATCH_HEADER_BYTES, end));
+  const body = recordsSection(buf, header, pos, end);
   const reader = new Reader(body);
   const { baseOffset, firstTimestamp } = header;
   try {
@@ -576,7 +580,7 @@ export function firstOffsetAtTimestamp(buf: Buffer, timestampMs: number, minOffs
   const end = pos + BATCH_LENGTH_PREFIX_BYTES + header.batchLength;
   if (end > buf.length) throw new SluiceError('CORRUPT_BATCH', 'batch runs past the end of the buffer');
   if (header.recordCount === 0 || lastOffsetOf(header) < minOffset) return undefined;
-  const body = decompress(compressionOf(header), buf.subarray(pos + BATCH_HEADER_BYTES, end));
+  const body = recordsSection(buf, header, pos, end);
   const reader = new Reader(body);
   try {
     for (let i = 0; i < header.recordCount; i++) {

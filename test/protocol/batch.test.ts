@@ -163,6 +163,14 @@ describe('record batch codec', () => {
     }
   });
 
+  it('reports records that do not decompress as CORRUPT_BATCH when decoding too', () => {
+    const buf = Buffer.from(encodeBatch([{ value: Buffer.from('not gzip') }], { nowMs: 1_000 }));
+    buf.writeInt16BE(buf.readInt16BE(21) | 1, 21); // gzip
+    buf.writeUInt32BE(crc32c(buf.subarray(CRC_START)), 17);
+    expectCorrupt(() => decodeBatch(buf));
+    expectCorrupt(() => firstOffsetAtTimestamp(buf, 0));
+  });
+
   it('stampBatch sets base offset and leader epoch and keeps the CRC valid', () => {
     fc.assert(
       fc.property(batchArb, fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: 0, max: 0x7fffffff }), ({ records, compression, nowMs }, baseOffset, leaderEpoch) => {
