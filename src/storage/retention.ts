@@ -10,7 +10,8 @@
  * - ttl (`message.ttl.ms`, 0 = none, or the records' own TTLs): leading wholly expired batches.
  * Only batches that end below `logEndOffset` are candidates (the job passes the high watermark, so
  * uncommitted batches a follower may still need are never deleted). Time and TTL may empty the log:
- * that data is past its lifetime.
+ * that data is past its lifetime. A zero-record batch (a new leader's Raft no-op) holds nothing to
+ * keep: time and TTL pass over it, or every leader change would stop them until it aged out.
  */
 import { batchExpiresAt, MAGIC, BATCH_LENGTH_PREFIX_BYTES, type BatchHeader } from '../protocol/batch.js';
 import type { BatchMeta } from './types.js';
@@ -103,8 +104,12 @@ function leadingTimeExpired(input: RetentionInput, candidates: number): number {
   if (input.retentionMs < 0) return 0;
   const cutoffMs = input.nowMs - input.retentionMs;
   let count = 0;
-  while (count < candidates && input.batches.at(count)!.maxTimestamp < cutoffMs) count++;
-  return count;
+  while (count < candidates) {
+    const meta = input.batches.at(count)!;
+    if (meta.recordCount > 0 && meta.maxTimestamp >= cutoffMs) break;
+    count++;
+  }
+  return trimTrailingEmpty(input, count);
 }
 
 function leadingOverSize(input: RetentionInput, candidates: number): number {
@@ -118,7 +123,17 @@ function leadingOverSize(input: RetentionInput, candidates: number): number {
 
 function leadingTtlExpired(input: RetentionInput, candidates: number): number {
   let count = 0;
-  while (count < candidates && isBatchExpired(input.batches.at(count)!, input.messageTtlMs, input.nowMs)) count++;
+  while (count < candidates) {
+    const meta = input.batches.at(count)!;
+    if (meta.recordCount > 0 && !isBatchExpired(meta, input.messageTtlMs, input.nowMs)) break;
+    count++;
+  }
+  return trimTrailingEmpty(input, count);
+}
+
+/** Zero-record batches passed over at the end of a run delete nothing worth a deletion: keep them. */
+function trimTrailingEmpty(input: RetentionInput, count: number): number {
+  while (count > 0 && input.batches.at(count - 1)!.recordCount === 0) count--;
   return count;
 }
 

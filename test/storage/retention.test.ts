@@ -98,6 +98,34 @@ describe('planRetention', () => {
     expect(plan.recordsDeletedByReason.ttl).to.equal(2);
   });
 
+  describe('a new leader\'s zero-record no-op', () => {
+    /** The no-op a leader appends when elected at `electedAtMs`, in front of `batches` (offsets from 0). */
+    function withNoop(electedAtMs: number, batches: BatchMeta[], at = 0): BatchMeta[] {
+      const next = batches[at]?.baseOffset ?? (batches.at(-1)?.lastOffset ?? -1) + 1;
+      const noop: BatchMeta = { ...metas([electedAtMs])[0]!, baseOffset: next, lastOffset: next - 1, recordCount: 0, attributes: 0x20 };
+      return [...batches.slice(0, at), noop, ...batches.slice(at)].map((meta, i) => ({ ...meta, entryIndex: i + 1 }));
+    }
+
+    it('does not stop time retention behind it', () => {
+      const plan = planRetention(input(withNoop(9_999, metas([1_000, 2_000, 9_500])), { retentionMs: 5_000 }));
+      expect(plan.newLogStartOffset).to.equal(4);
+      expect(plan.recordsDeletedByReason.time).to.equal(4);
+    });
+
+    it('does not stop TTL retention behind it, without a topic TTL', () => {
+      const batches = metas([1_000, 1_000, 1_000]).map((meta, i) => ({ ...meta, attributes: ALL_RECORDS_HAVE_TTL, expireTimestamp: i < 2 ? 5_000 : 20_000 }));
+      const plan = planRetention(input(withNoop(9_999, batches)));
+      expect(plan.newLogStartOffset).to.equal(4);
+      expect(plan.recordsDeletedByReason.ttl).to.equal(4);
+    });
+
+    it('is not deleted alone at the end of what goes', () => {
+      const plan = planRetention(input(withNoop(9_999, metas([1_000, 9_500]), 1), { retentionMs: 5_000 }));
+      expect(plan.batchesDeleted).to.equal(1);
+      expect(plan.newLogStartOffset).to.equal(2);
+    });
+  });
+
   it('only deletes batches that end below logEndOffset (the high watermark)', () => {
     const batches = metas([1, 2, 3]);
     expect(planRetention(input(batches, { retentionMs: 0, logEndOffset: 3 })).newLogStartOffset).to.equal(2);
