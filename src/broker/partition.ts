@@ -42,8 +42,8 @@ export interface PartitionHooks {
   /** Called once per committed batch (metrics); `endOffset` follows its last record. */
   onCommitted?(header: BatchHeader, bytes: number, appendedAtMs: number, endOffset: number): void;
   onExpiredSkipped?(records: number): void;
-  /** Called once per fetch answer with data (metrics); `endOffset` follows the last batch served. */
-  onServed?(records: number, bytes: number, endOffset: number): void;
+  /** Called once per fetch answer with data (metrics): it was asked from `fromOffset`; `endOffset` follows the last batch served. */
+  onServed?(records: number, bytes: number, fromOffset: number, endOffset: number): void;
   /** Leader append to majority commit of a produced batch, in ms. */
   onCommitLatency?(latencyMs: number): void;
   /** The partition's Raft group saw a new leader or term. */
@@ -252,7 +252,7 @@ export class Partition {
       if (batches.length > 0) break;
     }
     if (expiredRecords > 0) this.hooks.onExpiredSkipped?.(expiredRecords);
-    if (servedRecords > 0) this.hooks.onServed?.(servedRecords, bytes, position);
+    if (servedRecords > 0) this.hooks.onServed?.(servedRecords, bytes, offset, position);
     return {
       batches,
       bytes,

@@ -84,10 +84,10 @@ export class BrokerServer {
             metrics?.bytesIn.add(topic, bytes);
             delivery.appended(endOffset, appendedAtMs);
           },
-          onServed(records, bytes, endOffset) {
+          onServed(records, bytes, fromOffset, endOffset) {
             metrics?.recordsOut.add(topic, records);
             metrics?.bytesOut.add(topic, bytes);
-            delivery.delivered(endOffset, Date.now());
+            delivery.delivered(fromOffset, endOffset, Date.now());
           },
           onExpiredSkipped(records) {
             metrics?.expiredRecords.inc({ topic }, records);

@@ -18,15 +18,24 @@ export class DeliveryLatency {
     if (this.endOffsets.length - this.head >= PENDING_BATCHES_MAX) this.head++;
     this.endOffsets.push(endOffset);
     this.appendedAtMs.push(appendedAtMs);
+    this.compact();
   }
 
-  /** A fetch served everything below `endOffset`: each batch seen for the first time is observed. */
-  delivered(endOffset: number, nowMs: number): void {
+  /**
+   * A fetch asked from `fromOffset` served everything from there below `endOffset`: each batch it
+   * served for the first time is observed; batches ending at or below `fromOffset` were skipped by
+   * the reader (it started after them), not delivered, and are forgotten unmeasured.
+   */
+  delivered(fromOffset: number, endOffset: number, nowMs: number): void {
     while (this.head < this.endOffsets.length && this.endOffsets[this.head]! <= endOffset) {
-      this.observe(nowMs - this.appendedAtMs[this.head]!);
+      if (this.endOffsets[this.head]! > fromOffset) this.observe(nowMs - this.appendedAtMs[this.head]!);
       this.head++;
     }
-    // Compact once the consumed prefix dominates, so the arrays stay O(pending).
+    this.compact();
+  }
+
+  /** Drops the forgotten prefix once it dominates, so the arrays stay O(pending) whoever reads. */
+  private compact(): void {
     if (this.head > PENDING_BATCHES_MAX) {
       this.endOffsets = this.endOffsets.slice(this.head);
       this.appendedAtMs = this.appendedAtMs.slice(this.head);
