@@ -11,6 +11,7 @@
  * FetchOffsets, handle that record carefully (commit before each next record), and dead-letter it
  * once it reaches maxAttempts instead of handing it to a handler that keeps crashing.
  */
+import type { Partition } from '../broker/partition.js';
 import { decodeBatch, splitBatches } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
 import { groupPartition, OFFSETS_TOPIC } from './constants.js';
@@ -277,9 +278,9 @@ export class GroupCoordinator {
       for (const group of partition.store.groupIds()) {
         for (const [key, committed] of partition.store.list(group)) {
           const { topic, partition: index } = parseTpKey(key);
-          const hw = this.localHighWatermark(topic, index);
-          if (hw === undefined || this.current(topic, committed) === undefined) continue;
-          entries.push({ group, topic, partition: index, committedOffset: committed.offset, lag: Math.max(0, hw - committed.offset) });
+          const local = this.host.localPartition(topic, index);
+          if (local === undefined || this.current(topic, committed) === undefined) continue;
+          entries.push({ group, topic, partition: index, committedOffset: committed.offset, lag: lagFrom(local, committed.offset) });
         }
       }
     }
@@ -392,7 +393,7 @@ export class GroupCoordinator {
     const partition = this.host.localPartition(topic, index);
     if (!partition) return { committedOffset: committed ?? -1, logEndOffset: -1, lag: -1, lagMs: -1 };
     const from = Math.max(committed ?? partition.log.logStartOffset(), partition.log.logStartOffset());
-    const lag = Math.max(0, partition.hw - from);
+    const lag = lagFrom(partition, committed);
     return { committedOffset: committed ?? -1, logEndOffset: partition.hw, lag, lagMs: lag > 0 ? await this.ageOfRecordAt(topic, index, from) : 0 };
   }
 
@@ -415,4 +416,14 @@ function requireGroupId(groupId: string): void {
 
 function requireOffset(offset: number): void {
   if (!Number.isSafeInteger(offset) || offset < 0) throw new SluiceError('INVALID_REQUEST', `offset must be a non-negative integer, got ${offset}`);
+}
+
+/**
+ * Records still to consume after `committed` (none committed: from the log start): the high
+ * watermark minus the committed offset, or minus the log start when retention already deleted the
+ * records in between (they can no longer be consumed). describeGroup and the lag gauge share it.
+ */
+function lagFrom(partition: Pick<Partition, 'hw' | 'log'>, committed: number | undefined): number {
+  const logStart = partition.log.logStartOffset();
+  return Math.max(0, partition.hw - Math.max(committed ?? logStart, logStart));
 }

@@ -31,7 +31,7 @@ describe('groups: consumer groups against a broker process', function () {
 
   before(async () => {
     const port = await freePort();
-    broker = await BrokerProcess.start({ port, args: ['--group-min-session-timeout-ms', '500'] });
+    broker = await BrokerProcess.start({ port, args: ['--group-min-session-timeout-ms', '500', '--retention-check-interval-ms', '200'] });
     bootstrap = broker.address;
   });
 
@@ -305,6 +305,25 @@ describe('groups: consumer groups against a broker process', function () {
     void second.run({ eachMessage: (message) => void seen.push(message.value!.toString()) });
     await waitFor('the new records', () => (seen.length === 8 ? true : undefined), 15_000);
     expect(seen.slice(5)).to.deep.equal(['new-1', 'new-2', 'new-3']);
+  });
+
+  it('describe and the lag gauge agree once retention deleted records below the committed offset', async () => {
+    await createTopic('lagged', 1);
+    for (let i = 0; i < 10; i++) await produce('lagged', Array.from({ length: 10 }, (_, j) => `${i}-${j}`), 1);
+    const groups = new GroupAdmin(options());
+    started.push(groups);
+    await groups.resetOffsets('lagged-g', 'lagged', { kind: 'offset', offset: 15 });
+    const admin = new Admin(new Cluster(options()));
+    try {
+      await admin.alterTopicConfig({ name: 'lagged', set: { 'retention.bytes': '1' } }); // keeps only the newest batch
+      await waitFor('retention to pass the committed offset', async () => ((await admin.listOffsets('lagged', 0, 'earliest')).offset > 15 ? true : undefined), 15_000);
+    } finally {
+      await admin.close();
+    }
+    const described = (await groups.describeGroup('lagged-g')).partitions[0]!;
+    expect(described).to.include({ committedOffset: 15, logEndOffset: 100, lag: 10 });
+    const metrics = await (await fetch(`http://127.0.0.1:${broker.httpPort}/metrics`)).text();
+    expect(metrics).to.match(/^sluice_group_lag\{group="lagged-g",topic="lagged",partition="0"\} 10$/m);
   });
 
   it('a handler that always fails sends the record to the dead-letter topic with its headers', async () => {
