@@ -90,7 +90,7 @@ export class BrokerServer {
             delivery.delivered(fromOffset, endOffset, Date.now());
           },
           onExpiredSkipped(records) {
-            metrics?.expiredRecords.inc({ topic }, records);
+            metrics?.expiredRecords.add(topic, records);
           },
           onCommitLatency(latencyMs) {
             metrics?.commitLatencySeconds.observe(latencyMs / 1000);
@@ -105,6 +105,7 @@ export class BrokerServer {
     const streams = new RequestStreams();
     let groups: GroupCoordinator | undefined;
     metrics = new BrokerMetrics({
+      topicExists: (topic) => broker.controller.metadata.topics[topic] !== undefined,
       partitionOffsets: () =>
         broker
           .allPartitions()
@@ -155,7 +156,7 @@ export class BrokerServer {
     const address = httpServer.address();
     const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
     const retention = new RetentionJob(broker, config.retentionCheckIntervalMs, (topic, reason, records) =>
-      brokerMetrics.retentionDeletedRecords.inc({ topic, reason }, records),
+      brokerMetrics.retentionDeletedRecords.add(topic, records, reason),
     );
     retention.start();
     groups.start();

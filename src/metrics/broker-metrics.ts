@@ -22,6 +22,8 @@ export interface GroupLagEntry {
 
 /** Where the gauges read their values at scrape time. */
 export interface MetricSources {
+  /** Whether the topic exists now: the series of a deleted topic are dropped at the next scrape. */
+  topicExists(topic: string): boolean;
   partitionOffsets(): PartitionOffsets[];
   inflightRequests(): Array<[string, number]>;
   /** Partitions this broker leads, and how many of them have fewer in-sync replicas than replicas. */
@@ -30,29 +32,46 @@ export interface MetricSources {
 }
 
 /**
- * A per-topic counter for the produce and fetch paths: adding is a map update, and the sums reach
- * the Prometheus counter when it is scraped. prom-client's `inc()` builds a label key and an array
- * of every series on each call, four times per produce/fetch cycle here.
+ * A per-topic counter (optionally with one more label, e.g. a reason) for the produce and fetch
+ * paths: adding is a map update, and the sums reach the Prometheus counter when it is scraped.
+ * prom-client's `inc()` builds a label key and an array of every series on each call, four times
+ * per produce/fetch cycle here. A deleted topic's series are dropped at the next scrape, so the
+ * series stay bounded by the topics that exist.
  */
 export class TopicCounter {
-  private readonly pending = new Map<string, number>();
+  /** Label values (topic, then the extra label's) → amount added since the last scrape. */
+  private readonly pending = new Map<string, { labels: Record<string, string>; amount: number }>();
+  private readonly extraLabel: string | undefined;
 
-  constructor(name: string, help: string, registers: Registry[]) {
-    const pending = this.pending;
+  constructor(options: { name: string; help: string; registers: Registry[]; extraLabel?: string; topicExists: (topic: string) => boolean }) {
+    const { pending } = this;
+    const series = new Map<string, Record<string, string>>();
     new Counter({
-      name,
-      help,
-      labelNames: ['topic'],
-      registers,
+      name: options.name,
+      help: options.help,
+      labelNames: options.extraLabel ? ['topic', options.extraLabel] : ['topic'],
+      registers: options.registers,
       collect() {
-        for (const [topic, amount] of pending) if (amount > 0) this.inc({ topic }, amount);
+        for (const [key, { labels, amount }] of pending) {
+          if (amount > 0) this.inc(labels, amount);
+          series.set(key, labels);
+        }
         pending.clear();
+        for (const [key, labels] of series) {
+          if (options.topicExists(labels['topic']!)) continue;
+          this.remove(labels);
+          series.delete(key);
+        }
       },
     });
+    this.extraLabel = options.extraLabel;
   }
 
-  add(topic: string, amount: number): void {
-    this.pending.set(topic, (this.pending.get(topic) ?? 0) + amount);
+  add(topic: string, amount: number, extra?: string): void {
+    const key = extra === undefined ? topic : `${topic}\u0000${extra}`;
+    const entry = this.pending.get(key);
+    if (entry) entry.amount += amount;
+    else this.pending.set(key, { labels: this.extraLabel && extra !== undefined ? { topic, [this.extraLabel]: extra } : { topic }, amount });
   }
 }
 
@@ -62,8 +81,8 @@ export class BrokerMetrics {
   readonly bytesIn: TopicCounter;
   readonly recordsOut: TopicCounter;
   readonly bytesOut: TopicCounter;
-  readonly expiredRecords: Counter<'topic'>;
-  readonly retentionDeletedRecords: Counter<'topic' | 'reason'>;
+  readonly expiredRecords: TopicCounter;
+  readonly retentionDeletedRecords: TopicCounter;
   readonly requestSeconds: Histogram<'method'>;
   readonly requestErrors: Counter<'method' | 'code'>;
   readonly deliveryLatencySeconds: Histogram;
@@ -73,17 +92,14 @@ export class BrokerMetrics {
   constructor(sources: MetricSources) {
     collectDefaultMetrics({ register: this.registry, prefix: 'sluice_' });
     const registers = [this.registry];
-    this.recordsIn = new TopicCounter('sluice_records_in_total', 'Records appended, by topic', registers);
-    this.bytesIn = new TopicCounter('sluice_bytes_in_total', 'Batch bytes appended, by topic', registers);
-    this.recordsOut = new TopicCounter('sluice_records_out_total', 'Records served to fetches (whole batches), by topic', registers);
-    this.bytesOut = new TopicCounter('sluice_bytes_out_total', 'Batch bytes served to fetches, by topic', registers);
-    this.expiredRecords = new Counter({ name: 'sluice_expired_records_total', help: 'Records skipped by fetches because their TTL had passed', labelNames: ['topic'], registers });
-    this.retentionDeletedRecords = new Counter({
-      name: 'sluice_retention_deleted_records_total',
-      help: 'Records deleted by retention (time, size) or TTL expiry',
-      labelNames: ['topic', 'reason'],
-      registers,
-    });
+    const topicCounter = (name: string, help: string, extraLabel?: string): TopicCounter =>
+      new TopicCounter({ name, help, registers, extraLabel, topicExists: (topic) => sources.topicExists(topic) });
+    this.recordsIn = topicCounter('sluice_records_in_total', 'Records appended, by topic');
+    this.bytesIn = topicCounter('sluice_bytes_in_total', 'Batch bytes appended, by topic');
+    this.recordsOut = topicCounter('sluice_records_out_total', 'Records served to fetches (whole batches), by topic');
+    this.bytesOut = topicCounter('sluice_bytes_out_total', 'Batch bytes served to fetches, by topic');
+    this.expiredRecords = topicCounter('sluice_expired_records_total', 'Records skipped by fetches because their TTL had passed');
+    this.retentionDeletedRecords = topicCounter('sluice_retention_deleted_records_total', 'Records deleted by retention (time, size) or TTL expiry', 'reason');
     this.requestSeconds = new Histogram({
       name: 'sluice_request_duration_seconds',
       help: 'gRPC request handling time, by method (Fetch includes its long-poll wait)',
