@@ -57,4 +57,27 @@ describe('consumer group offsets in a three-broker cluster', function () {
     expect(seenSecond.filter((v) => !v.startsWith('late')), 'records committed before the failover come again').to.deep.equal([]);
     admin.close();
   });
+
+  it('describes the lag of partitions the coordinator does not store', async () => {
+    cluster = await TestCluster.start(3);
+    const options = () => resolveClientOptions({ bootstrap: cluster!.bootstrap, retry: { retries: 20, maxBackoffMs: 300 } });
+    const admin = cluster.clientFor(1);
+    // Replication 1: each partition lives on one broker, so two of three are elsewhere than the coordinator.
+    await admin.createTopic({ name: 'spread', partitions: 3, replicationFactor: 1 });
+    admin.close();
+    const producer = new Producer(new Cluster(options()), { lingerMs: 1 });
+    closables.push(producer);
+    for (let partition = 0; partition < 3; partition++) {
+      await producer.send({ topic: 'spread', records: Array.from({ length: 10 + partition }, (_, i) => ({ value: String(i), partition })) });
+    }
+    const groupAdmin = new GroupAdmin(options());
+    closables.push(groupAdmin);
+    await groupAdmin.resetOffsets('spread-g', 'spread', { kind: 'offset', offset: 4 });
+    const partitions = (await groupAdmin.describeGroup('spread-g')).partitions;
+    expect(partitions.map(({ partition, committedOffset, logEndOffset, lag }) => ({ partition, committedOffset, logEndOffset, lag }))).to.deep.equal([
+      { partition: 0, committedOffset: 4, logEndOffset: 10, lag: 6 },
+      { partition: 1, committedOffset: 4, logEndOffset: 11, lag: 7 },
+      { partition: 2, committedOffset: 4, logEndOffset: 12, lag: 8 },
+    ]);
+  });
 });

@@ -87,16 +87,36 @@ export class GroupAdmin {
         subscribedTopics: [...member.subscribedTopics],
         assignment: member.assignment.map((entry) => ({ topic: entry.topic, partitions: [...entry.partitions] })),
       })),
-      partitions: response.partitions.map((partition) => ({
-        topic: partition.topic,
-        partition: partition.partition,
-        committedOffset: partition.committedOffset,
-        logEndOffset: partition.logEndOffset,
-        lag: partition.lag,
-        lagMs: partition.lagMs,
-        owner: partition.owner,
-      })),
+      partitions: await Promise.all(
+        response.partitions.map(async (partition) => {
+          const view: GroupPartitionLag = {
+            topic: partition.topic,
+            partition: partition.partition,
+            committedOffset: partition.committedOffset,
+            logEndOffset: partition.logEndOffset,
+            lag: partition.lag,
+            lagMs: partition.lagMs,
+            owner: partition.owner,
+          };
+          return view.logEndOffset < 0 ? this.withLagFromLeader(view) : view;
+        }),
+      ),
     };
+  }
+
+  /**
+   * The coordinator reports lag only for partitions it stores itself; for the others, ask their
+   * leaders (lagMs stays -1: the age needs a read). Counted as the coordinator does: high watermark
+   * minus the later of the committed offset and the log start.
+   */
+  private async withLagFromLeader(view: GroupPartitionLag): Promise<GroupPartitionLag> {
+    try {
+      const { highWatermark, logStartOffset } = await listOffset(this.groups.cluster, view.topic, view.partition, 'earliest');
+      const from = Math.max(view.committedOffset >= 0 ? view.committedOffset : logStartOffset, logStartOffset);
+      return { ...view, logEndOffset: highWatermark, lag: Math.max(0, highWatermark - from) };
+    } catch {
+      return view; // offline partition: stays unknown (-1)
+    }
   }
 
   /**
