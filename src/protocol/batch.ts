@@ -432,7 +432,8 @@ export function validateRecords(buf: Buffer, header: BatchHeader): void {
       if (offsetDelta !== i) throw new RangeError(`record ${i} has offset delta ${offsetDelta}`);
       if (attributes & RECORD_ATTR_HAS_TTL) {
         const ttlMs = reader.varint();
-        if (ttlMs < 0) throw new RangeError(`record ${i} has TTL ${ttlMs}`);
+        // The client reads a TTL of 0 as none and retention as expired at once: refuse it (producers send >= 1).
+        if (ttlMs < 1) throw new RangeError(`record ${i} has TTL ${ttlMs}`);
         expireTimestamp = Math.max(expireTimestamp, timestamp + ttlMs);
       } else {
         allHaveTtl = false;

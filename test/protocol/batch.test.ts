@@ -32,7 +32,7 @@ const recordArb: fc.Arbitrary<RecordInput> = fc.record(
     value: fc.option(bytes(200), { nil: null }),
     headers: fc.array(fc.record({ key: fc.string({ unit: 'grapheme', maxLength: 12 }), value: bytes(16) }), { maxLength: 4 }),
     timestamp: fc.integer({ min: TIMESTAMP_MIN_MS, max: TIMESTAMP_MAX_MS }),
-    ttlMs: fc.integer({ min: 0, max: 10 * 365 * 24 * 3600 * 1000 }),
+    ttlMs: fc.integer({ min: 1, max: 10 * 365 * 24 * 3600 * 1000 }),
   },
   { requiredKeys: ['value'] },
 );
@@ -151,6 +151,7 @@ describe('record batch codec', () => {
       ['a gzip flag on records that are not gzip', () => tampered(one, (buf) => buf.writeInt16BE(buf.readInt16BE(21) | 1, 21))],
       ['an expiry the records do not have', () => tampered([{ value: Buffer.from('t'), ttlMs: 500 }], (buf) => buf.writeBigInt64BE(9_999_999n, 57))],
       ['an all-records-have-TTL flag without TTLs', () => tampered(one, (buf) => buf.writeInt16BE(buf.readInt16BE(21) | 0x40, 21))],
+      ['a record TTL of 0 (the client reads it as none, retention as expired)', () => tampered([{ value: Buffer.from('z'), ttlMs: 0 }], () => undefined)],
       ['a record timestamp after maxTimestamp', () =>
         tampered([1_000, 2_000, 3_000].map((timestamp) => ({ value: null, timestamp })), (buf) => buf.writeBigInt64BE(2_500n, 35))],
     ];
