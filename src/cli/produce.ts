@@ -109,8 +109,9 @@ async function produceLines(topic: string, options: ProduceOptions, command: Com
   const summary = new ProduceSummary(topic);
   const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
   // Ctrl-C ends the input as Ctrl-D would: what was read is still sent (as Kafka's console producer
-  // flushes on close); a second Ctrl-C abandons it.
-  const release = onStop(() => lines.close());
+  // flushes on close); a second Ctrl-C abandons it. An 'end' rather than close(): readline then
+  // also emits a last line that has no newline yet, which close() drops.
+  const release = onStop(() => io.stdin.emit('end'));
   let firstError: unknown;
   let outstanding = 0;
   let onSettled: (() => void) | undefined;

@@ -94,14 +94,15 @@ describe('sluice stop signals', function () {
       const client = createClient({ bootstrap: broker.address });
       const consumer = client.consumer({ autoOffsetReset: 'earliest' });
       try {
-        // stdin stays open, as when typing lines; the line is stored before the signal.
-        cli.child.stdin.write('two\n');
+        // stdin stays open, as when typing lines; the first line is stored before the signal, the
+        // second has no newline yet.
+        cli.child.stdin.write('two\npartial');
         consumer.assign([{ topic: 'signals-produce', partition: 0 }]);
         await waitFor('the typed line to be stored', async () => ((await consumer.poll({ timeoutMs: 200 })).some((r) => r.value?.toString() === 'two') ? true : undefined), 20_000);
         cli.child.kill('SIGINT');
         const result = await cli.result;
         expect(result.code, result.stderr).to.equal(0);
-        expect(JSON.parse(result.stdout)).to.include({ topic: 'signals-produce', records: 1 });
+        expect(JSON.parse(result.stdout)).to.include({ topic: 'signals-produce', records: 2 });
       } finally {
         cli.kill();
         await consumer.close();
