@@ -280,7 +280,7 @@ export class GroupCoordinator {
           const { topic, partition: index } = parseTpKey(key);
           const local = this.host.localPartition(topic, index);
           if (local === undefined || this.current(topic, committed) === undefined) continue;
-          entries.push({ group, topic, partition: index, committedOffset: committed.offset, lag: lagFrom(local, committed.offset) });
+          entries.push({ group, topic, partition: index, committedOffset: committed.offset, lag: Math.max(0, local.hw - consumableFrom(local, committed.offset)) });
         }
       }
     }
@@ -392,8 +392,8 @@ export class GroupCoordinator {
   private async lagOf(topic: string, index: number, committed: number | undefined): Promise<Omit<PartitionLagView, 'topic' | 'partition' | 'owner'>> {
     const partition = this.host.localPartition(topic, index);
     if (!partition) return { committedOffset: committed ?? -1, logEndOffset: -1, lag: -1, lagMs: -1 };
-    const from = Math.max(committed ?? partition.log.logStartOffset(), partition.log.logStartOffset());
-    const lag = lagFrom(partition, committed);
+    const from = consumableFrom(partition, committed);
+    const lag = Math.max(0, partition.hw - from);
     return { committedOffset: committed ?? -1, logEndOffset: partition.hw, lag, lagMs: lag > 0 ? await this.ageOfRecordAt(topic, index, from) : 0 };
   }
 
@@ -419,11 +419,11 @@ function requireOffset(offset: number): void {
 }
 
 /**
- * Records still to consume after `committed` (none committed: from the log start): the high
- * watermark minus the committed offset, or minus the log start when retention already deleted the
- * records in between (they can no longer be consumed). describeGroup and the lag gauge share it.
+ * Where a group's remaining records start: its committed offset (none committed: the log start), or
+ * the log start when retention already deleted the records in between (they can no longer be
+ * consumed). Lag is the high watermark minus this, in describeGroup and the lag gauge alike.
  */
-function lagFrom(partition: Pick<Partition, 'hw' | 'log'>, committed: number | undefined): number {
+function consumableFrom(partition: Pick<Partition, 'log'>, committed: number | undefined): number {
   const logStart = partition.log.logStartOffset();
-  return Math.max(0, partition.hw - Math.max(committed ?? logStart, logStart));
+  return Math.max(committed ?? logStart, logStart);
 }

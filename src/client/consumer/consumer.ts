@@ -25,7 +25,7 @@ import type { FetchResponse__Output } from '../../protocol/generated/sluice/v1/F
 import { brokerApi } from '../../protocol/grpc.js';
 import { Cancellation } from '../cancellation.js';
 import { Cluster } from '../cluster.js';
-import { listOffset } from '../offsets.js';
+import { listOffset, specToTimestamp } from '../offsets.js';
 import { backoffMs, sleepMs } from '../retry.js';
 import type { OffsetSpec, TopicPartition } from '../types.js';
 import { resolveConsumerOptions, type ConsumerOptions, type ResolvedConsumerOptions } from './options.js';
@@ -88,12 +88,6 @@ function nextFetchOffset(offset: number, response: FetchResponse__Output): numbe
   }
   if (next === offset && response.nextOffset > offset) next = response.nextOffset;
   return next;
-}
-
-function isOffsetSpec(target: unknown): target is OffsetSpec {
-  if (target === 'earliest' || target === 'latest') return true;
-  const timestamp = (target as { timestamp?: unknown } | null)?.timestamp;
-  return typeof target === 'object' && target !== null && Number.isSafeInteger(timestamp) && (timestamp as number) >= 0;
 }
 
 /** True if the record's TTL (its own, else the topic's; 0 = none) has passed at `nowMs`. */
@@ -177,8 +171,13 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     const state = this.state(tp);
     if (typeof target === 'number') {
       if (!(Number.isInteger(target) && target >= 0)) throw new RangeError(`offset must be an integer >= 0, got ${target}`);
-    } else if (!isOffsetSpec(target)) {
-      throw new RangeError(`seek target must be an offset, 'earliest', 'latest' or { timestamp } (an integer >= 0), got ${JSON.stringify(target)}`);
+    } else {
+      // The spec a fetch would send; refused now rather than failing inside a later fetch.
+      try {
+        specToTimestamp(target);
+      } catch {
+        throw new RangeError(`seek target must be an offset, 'earliest', 'latest' or { timestamp } (an integer >= 0), got ${JSON.stringify(target)}`);
+      }
     }
     state.epoch++;
     // The answer for the old position is useless; cancel it so the new position is fetched at once.

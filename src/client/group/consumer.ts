@@ -77,6 +77,11 @@ interface Failure {
   delayMs: number | undefined;
 }
 
+/** Whether the partition's records can be handed out now: started, not paused, revoked or backing off. */
+function isActive(state: OwnedPartition, nowMs: number): boolean {
+  return state.ready && !state.paused && !state.revoking && state.resumeAtMs <= nowMs;
+}
+
 function key(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
 }
@@ -265,7 +270,7 @@ export class GroupConsumer {
     if (this.closing) return;
     const nowMs = Date.now();
     for (const [partitionKey, state] of this.owned) {
-      if (!this.fetcherAssignment.has(partitionKey) || !state.ready || state.paused || state.revoking || state.resumeAtMs > nowMs || this.failures.has(partitionKey)) continue;
+      if (!this.fetcherAssignment.has(partitionKey) || !isActive(state, nowMs) || this.failures.has(partitionKey)) continue;
       if (state.position < state.polledThrough) continue;
       const unseenFrom = this.fetcher.unseenFrom(state);
       if (unseenFrom === undefined || unseenFrom <= state.position) continue;
@@ -277,8 +282,7 @@ export class GroupConsumer {
   /** The record to hand out next, or undefined when it must be skipped (stale, revoked, paused, backing off). */
   private deliverable(partitionKey: string, generation: number, record: ConsumedRecord): OwnedPartition | undefined {
     const state = this.owned.get(partitionKey);
-    if (!state || !state.ready || state.revoking || state.paused || state.generation !== generation) return undefined;
-    if (state.resumeAtMs > Date.now() || record.offset < state.position) return undefined;
+    if (!state || !isActive(state, Date.now()) || state.generation !== generation || record.offset < state.position) return undefined;
     if (record.offset > state.position) {
       // Records in between expired or were deleted: nothing to acknowledge there.
       state.tracker.skip(state.position, record.offset);
@@ -420,7 +424,7 @@ export class GroupConsumer {
   private syncFetcher(): void {
     if (this.closing) return;
     const nowMs = Date.now();
-    const active = [...this.owned.entries()].filter(([, state]) => state.ready && !state.paused && !state.revoking && state.resumeAtMs <= nowMs);
+    const active = [...this.owned.entries()].filter(([, state]) => isActive(state, nowMs));
     const wanted = new Set(active.map(([partitionKey]) => partitionKey));
     this.fetcher.assign(active.map(([, state]) => ({ topic: state.topic, partition: state.partition })));
     for (const [partitionKey, state] of active) {

@@ -208,23 +208,8 @@ export class RecordAccumulator {
       this.close(queue);
     }
     const initialBytes = Math.min(this.options.batchBytesMax, Math.max(queue.lastBatchBytes, sizeBytes + BATCH_OVERHEAD_BYTES));
-    const batch: ProducerBatch = {
-      topic: queue.topic,
-      partition: queue.partition,
-      acks,
-      builder: new BatchBuilder(timestamp, initialBytes, queue.headroomBytes, this.buffers.take),
-      segments: [],
-      sizeBytes: BATCH_OVERHEAD_BYTES,
-      sendable: false,
-      encoded: undefined,
-      request: undefined,
-      baseSequence: -1,
-      producerEpoch: -1,
-      order: -1,
-      attempts: 0,
-      sentBehindOthers: false,
-      maybeStored: false,
-    };
+    const builder = new BatchBuilder(timestamp, initialBytes, queue.headroomBytes, this.buffers.take);
+    const batch = newBatch(queue.topic, queue.partition, acks, builder, BATCH_OVERHEAD_BYTES, false);
     this.usedBytes += BATCH_OVERHEAD_BYTES;
     queue.open = batch;
     queue.lingerTimer = this.timers.setTimeout(() => {
@@ -263,23 +248,7 @@ export class RecordAccumulator {
       }
       const builder = new BatchBuilder(baseTimestamp, sizeBytes, headroomBytes, this.buffers.take);
       for (const r of part) builder.append(r.key, r.key?.length ?? -1, r.value, r.value?.length ?? -1, r.headers, r.timestamp, r.ttlMs);
-      return {
-        topic: batch.topic,
-        partition: batch.partition,
-        acks: batch.acks,
-        builder,
-        segments: [],
-        sizeBytes,
-        sendable: true,
-        encoded: undefined,
-        request: undefined,
-        baseSequence: -1,
-        producerEpoch: -1,
-        order: -1,
-        attempts: 0,
-        sentBehindOthers: false,
-        maybeStored: false,
-      };
+      return newBatch(batch.topic, batch.partition, batch.acks, builder, sizeBytes, true);
     }) as [ProducerBatch, ProducerBatch];
     // Segments by record index, one cut at `at`.
     for (const segment of batch.segments) {
@@ -372,4 +341,25 @@ export class RecordAccumulator {
     queue.ready.push(batch);
     if (notify) this.options.onReady(queue.topic, queue.partition);
   }
+}
+
+/** A batch not yet sealed: no place in its partition's order, no sequence, never sent. */
+function newBatch(topic: string, partition: number, acks: Acks, builder: BatchBuilder, sizeBytes: number, sendable: boolean): ProducerBatch {
+  return {
+    topic,
+    partition,
+    acks,
+    builder,
+    segments: [],
+    sizeBytes,
+    sendable,
+    encoded: undefined,
+    request: undefined,
+    baseSequence: -1,
+    producerEpoch: -1,
+    order: -1,
+    attempts: 0,
+    sentBehindOthers: false,
+    maybeStored: false,
+  };
 }
