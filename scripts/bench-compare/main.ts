@@ -7,6 +7,8 @@
  * produced first are the backlog the consume row reads: 5,000,000 by default, as issue 6 states it
  * (NATS takes minutes to store them on this machine).
  */
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { BenchResult } from '../../src/bench/report.js';
 import { NatsWorkloads } from './nats.js';
@@ -37,12 +39,32 @@ const ROWS: Row[] = [
   { workload: `e2e @ ${E2E_RATE}/s`, metric: 'p50 ms', higherIsBetter: false, pick: (r) => r.latencyMs.p50, run: (s) => s.endToEnd(E2E_RATE, E2E_RATE * E2E_SECONDS, E2E_WARM_UP_SECONDS) },
 ];
 
+/** Clock ticks of all CPUs from /proc/stat: busy (everything but idle and iowait), and stolen by the hypervisor. */
+function cpuTicks(): { busy: number; steal: number; total: number } {
+  const cpuLine = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = cpuLine.trim().split(/\s+/).slice(1).map(Number);
+  const busy = user + nice + system + irq + softirq;
+  return { busy, steal, total: busy + idle + iowait + steal };
+}
+
+/**
+ * How busy the machine was during each system's e2e row, in cores: the latency rows move with
+ * what else runs on the cores (PERFORMANCE.md, tenth pass), so the table says it.
+ */
+const e2eCpu: string[] = [];
+
 async function measure(name: string, system: Workloads): Promise<BenchResult[]> {
   const results: BenchResult[] = [];
   try {
     for (const row of ROWS) {
       process.stderr.write(`${name}: ${row.workload} …\n`);
+      const before = row.higherIsBetter ? undefined : cpuTicks();
       results.push(await row.run(system));
+      if (before) {
+        const after = cpuTicks();
+        const cores = (ticks: number): string => ((ticks / (after.total - before.total)) * cpus().length).toFixed(2);
+        e2eCpu.push(`${name} ${cores(after.busy - before.busy)} busy, ${cores(after.steal - before.steal)} stolen`);
+      }
     }
   } finally {
     await system.close();
@@ -79,6 +101,7 @@ async function main(): Promise<void> {
   console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}`);
   console.log('(throughput: higher is better, ratio > 1 favours Sluice; latency: lower is better, ratio < 1 favours Sluice)');
   console.log(`(e2e: every system's first ${E2E_WARM_UP_SECONDS} s of records were delivered but not measured: a warm-up)`);
+  console.log(`(cores in use during each e2e row, everything on the machine: ${e2eCpu.join('; ')}; of ${cpus().length})`);
   const rss = sluice.map((r) => r.brokerRssMaxMb ?? 0);
   console.log(`sluice broker peak RSS: ${Math.max(...rss).toFixed(1)} MiB`);
   console.log(`\n${JSON.stringify({ sluice, redis, nats })}`);
