@@ -149,8 +149,9 @@ export class GroupConsumer {
    * await close() inside a handler (it waits for the handler); call it without awaiting.
    */
   run(handlers: RunHandlers): Promise<void> {
-    if (this.running) throw new Error('run() was already called');
-    if (this.topics.length === 0) throw new Error('call subscribe() before run()');
+    // Rejected, not thrown: `run().catch(…)` is how callers handle run's failures.
+    if (this.running) return Promise.reject(new Error('run() was already called'));
+    if (this.topics.length === 0) return Promise.reject(new Error('call subscribe() before run()'));
     this.heartbeatLoop = this.heartbeatForever();
     if (this.options.autoCommit) {
       this.autoCommitTimer = setInterval(() => this.commitAsync(), this.options.autoCommitIntervalMs);
