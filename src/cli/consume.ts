@@ -22,6 +22,7 @@ export interface ConsumeOptions {
 }
 
 export function validateConsumeOptions(options: ConsumeOptions): void {
+  if (options.group === '') throw new UsageError('--group must not be empty');
   if (options.group !== undefined && options.partition !== undefined) throw new UsageError('--group and --partition cannot be used together');
   if (options.offset !== undefined && options.partition === undefined) throw new UsageError('--offset needs --partition');
   if (options.offset !== undefined && options.fromBeginning) throw new UsageError('--offset and --from-beginning cannot be used together');

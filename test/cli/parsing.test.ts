@@ -25,6 +25,7 @@ describe('sluice argument parsing (exit 2 on usage errors, no broker)', () => {
     ['--offset with --from-beginning', ['consume', 't', '--partition', '0', '--offset', '5', '--from-beginning'], /cannot be used together/],
     ['bad --format', ['consume', 't', '--format', 'xml'], /value or json/],
     ['--group with --partition', ['consume', 't', '--group', 'g', '--partition', '0'], /cannot be used together/],
+    ['an empty --group', ['consume', 't', '--group', ''], /--group must not be empty/],
     ['malformed --bootstrap', ['--bootstrap', 'nope', 'topic', 'list'], /bootstrap/],
   ];
   for (const [name, argv, message] of usageCases) {

@@ -354,6 +354,78 @@ describe('groups: consumer groups against a broker process', function () {
     expect(description.partitions[0]).to.include({ committedOffset: 3, lag: 0 });
   });
 
+  it('eachBatch: a handler that acks part of a batch and then throws retries the first unacked record, then dead-letters it', async () => {
+    await createTopic('batch-partial', 1);
+    await produce('batch-partial', Array.from({ length: 10 }, (_, i) => String(i)));
+    const consumer = member('batch-partial-g', { maxAttempts: 3, sessionTimeoutMs: 10_000 });
+    consumer.subscribe(['batch-partial']);
+    const attemptsOfFive: number[] = [];
+    const acked: string[] = [];
+    void consumer.run({
+      eachBatch: ({ messages }) => {
+        for (const message of messages) {
+          if (message.value!.toString() === '5') {
+            attemptsOfFive.push(message.attempt);
+            throw new Error('five fails');
+          }
+          acked.push(message.value!.toString());
+          consumer.ack(message);
+        }
+      },
+    });
+    const [dead] = await waitFor('the dead letter', async () => {
+      const records = await readAll('batch-partial.dlq', 1).catch(() => []);
+      return records.length > 0 ? records : undefined;
+    }, 15_000);
+    expect(dead!.value!.toString()).to.equal('5');
+    expect(attemptsOfFive).to.deep.equal([1, 2, 3]);
+    await waitFor('the records after it', () => (acked.includes('9') ? true : undefined), 10_000);
+    expect(acked).to.deep.equal(['0', '1', '2', '3', '4', '6', '7', '8', '9']);
+    await consumer.close();
+    const groups = new GroupAdmin(options());
+    started.push(groups);
+    expect((await groups.describeGroup('batch-partial-g')).partitions[0]).to.include({ committedOffset: 10, lag: 0 });
+  });
+
+  it('a seek back from inside the handler delivers again from there, and commits reach the end', async () => {
+    await createTopic('seek-back', 1);
+    await produce('seek-back', Array.from({ length: 20 }, (_, i) => String(i)));
+    const consumer = member('seek-back-g', { sessionTimeoutMs: 10_000 });
+    consumer.subscribe(['seek-back']);
+    const seen: number[] = [];
+    void consumer.run({
+      eachMessage: (message) => {
+        seen.push(message.offset);
+        if (message.offset === 5 && seen.length === 6) consumer.seek({ topic: 'seek-back', partition: 0 }, 2);
+      },
+    });
+    await waitFor('the last record', () => (seen.includes(19) ? true : undefined), 15_000);
+    expect(seen).to.deep.equal([0, 1, 2, 3, 4, 5, ...Array.from({ length: 18 }, (_, i) => i + 2)]);
+    await consumer.close();
+    const groups = new GroupAdmin(options());
+    started.push(groups);
+    expect((await groups.describeGroup('seek-back-g')).partitions[0]).to.include({ committedOffset: 20, lag: 0 });
+  });
+
+  it('run() resolves only once close() committed and left the group', async () => {
+    await createTopic('run-close', 1);
+    await produce('run-close', Array.from({ length: 10 }, (_, i) => String(i)));
+    const consumer = member('run-close-g', { sessionTimeoutMs: 10_000 });
+    consumer.subscribe(['run-close']);
+    let closed = false;
+    await consumer.run({
+      eachMessage: (message) => {
+        if (message.offset === 2) void consumer.close().then(() => (closed = true));
+      },
+    });
+    expect(closed, 'close() had finished when run() resolved').to.equal(true);
+    const groups = new GroupAdmin(options());
+    started.push(groups);
+    const description = await groups.describeGroup('run-close-g');
+    expect(description.partitions[0]).to.include({ committedOffset: 3 });
+    expect(description.members).to.deep.equal([]);
+  });
+
   it('a consumer process that dies on one record every time ends with it dead-lettered and the rest processed', async () => {
     await createTopic('poison', 1);
     const values = Array.from({ length: 50 }, (_, i) => `v${i}`);

@@ -22,6 +22,10 @@ export class AckTracker {
     return this.next;
   }
 
+  isAcked(offset: number): boolean {
+    return offset < this.next || this.ahead.has(offset);
+  }
+
   get pendingAhead(): number {
     return this.ahead.size;
   }

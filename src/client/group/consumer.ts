@@ -157,7 +157,9 @@ export class GroupConsumer {
       this.autoCommitTimer = setInterval(() => this.commitAsync(), this.options.autoCommitIntervalMs);
     }
     this.running = this.deliverForever(handlers);
-    return this.running;
+    // Delivery ends when close() begins; run() resolves once close() committed and left the group,
+    // so an application that exits after `await run()` loses no progress.
+    return this.running.then(() => this.closed);
   }
 
   /** Acknowledges a record: it counts as handled; the committable offset moves past it once no gap is left. */
@@ -326,13 +328,22 @@ export class GroupConsumer {
    */
   private async handle(state: OwnedPartition, partitionKey: string, records: ConsumedRecord[], autoAck: boolean, call: () => Promise<void> | void): Promise<boolean> {
     this.handling = { key: partitionKey, sinceMs: Date.now() };
+    const generation = state.generation;
     try {
       try {
         await call();
       } catch (err) {
-        const offset = records[0]!.offset;
+        // eachBatch: the throw fails the first record the handler did not ack() (its attempts then
+        // grow from one throw to the next); a batch acknowledged whole has nothing left to retry.
+        const failed = autoAck ? records[0] : records.find((record) => !state.tracker.isAcked(record.offset));
         const current = this.failures.get(partitionKey);
-        if (!current || current.offset > offset) this.failures.set(partitionKey, { offset, error: errorText(err), delayMs: undefined });
+        if (failed === undefined) this.onError(err);
+        else if (!current || current.offset > failed.offset) this.failures.set(partitionKey, { offset: failed.offset, error: errorText(err), delayMs: undefined });
+      }
+      // The handler seek()ed the partition: its records belong to the old position.
+      if (state.generation !== generation) {
+        this.failures.delete(partitionKey);
+        return false;
       }
       return await this.settle(state, partitionKey, records, autoAck);
     } finally {
