@@ -3,7 +3,7 @@
  * Partition for every replica assigned to this broker, and implements the operations the services
  * expose. A single broker is a cluster of one: the same paths, with groups of one voter.
  */
-import { isControlBatch, validateBatch, validateRecords } from '../protocol/batch.js';
+import { isControlBatch, validateBatch } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
 import { topicConfigToStrings, type TopicConfig } from '../config/topic-config.js';
 import { Controller, leaderKey, METADATA_GROUP, PRODUCER_ID_BLOCK, type CreateTopicSpec, type PartitionReport } from '../controller/controller.js';
@@ -251,7 +251,6 @@ export class Broker {
     const partition = this.partition(topic, index);
     const header = validateBatch(batch);
     if (isControlBatch(header)) throw new SluiceError('CORRUPT_BATCH', 'producers may not send control batches');
-    validateRecords(batch, header);
     return partition.produce(batch, header, acks, timeoutMs);
   }
 

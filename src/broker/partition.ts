@@ -3,7 +3,7 @@
  * over it. Batches are stored and served as bytes; only batch headers are read. The high watermark
  * is the Raft commit: consumers never see past it. Only the leader serves produce and fetch.
  */
-import { batchExpiresAt, readBatchHeader, type BatchHeader } from '../protocol/batch.js';
+import { batchExpiresAt, readBatchHeader, validateRecords, type BatchHeader } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
 import type { ReplicatedLog } from '../replication/replicated-log.js';
 import type { PartitionLog } from '../storage/types.js';
@@ -131,9 +131,11 @@ export class Partition {
   }
 
   /**
-   * Appends a validated batch as leader. acks=0 answers before the append, 1 once the leader
-   * stored it, all once a majority of replicas stored it (or NOT_ENOUGH_REPLICAS after `timeoutMs`).
-   * A retried idempotent batch is answered with its original offsets.
+   * Appends a batch whose header was validated (validateBatch) as leader, after checking its records
+   * (validateRecords: after the cheap checks, since it may decompress them). acks=0 answers before
+   * the append, 1 once the leader stored it, all once a majority of replicas stored it (or
+   * NOT_ENOUGH_REPLICAS after `timeoutMs`). A retried idempotent batch is answered with its original
+   * offsets.
    */
   async produce(batch: Buffer, header: BatchHeader, acks: Acks, timeoutMs: number): Promise<ProduceResult> {
     this.requireLeader();
@@ -141,6 +143,7 @@ export class Partition {
     if (batch.length > maxBytes) {
       throw new SluiceError('BATCH_TOO_LARGE', `batch of ${batch.length} bytes exceeds max.message.bytes=${maxBytes} of topic "${this.topic}"`);
     }
+    validateRecords(batch, header);
     const producers = this.producerState();
     const check = producers.check(header);
     if (check.kind === 'duplicate') {

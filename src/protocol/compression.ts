@@ -1,11 +1,22 @@
 /**
  * Batch-level compression codecs; the codec id lives in the low 3 bits of a batch's attributes.
  * The producer compresses the records section of a batch as a whole, the broker stores the batch
- * as it arrived, and the consumer decompresses; the broker decompresses only to look an offset up
- * by time (ListOffsets), never to store or serve batches.
+ * as it arrived, and the consumer decompresses; the broker decompresses to check a produced
+ * batch's records and to look an offset up by time (ListOffsets), never to serve batches.
  */
 import { gunzipSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import { compressSync as lz4CompressSync, uncompressSync as lz4UncompressSync } from 'lz4-napi';
+import { MAX_MESSAGE_BYTES } from './grpc.js';
+
+/**
+ * Most bytes a records section may decompress to: what one gRPC message may carry, since the same
+ * records uncompressed could not be sent. It bounds what a small forged batch costs whoever
+ * decompresses it: a gzip bomb inflating to gigabytes, or an lz4 size header claiming them (the
+ * decoder allocates what the header claims).
+ */
+export const DECOMPRESSED_BYTES_MAX = MAX_MESSAGE_BYTES;
+/** lz4: the uncompressed size, a little-endian u32, precedes the block. */
+const LZ4_SIZE_BYTES = 4;
 
 export const COMPRESSION_CODECS = ['none', 'gzip', 'lz4'] as const;
 export type CompressionCodec = (typeof COMPRESSION_CODECS)[number];
@@ -37,13 +48,20 @@ export function compress(codec: CompressionCodec, data: Buffer): Buffer {
   }
 }
 
+/** Throws a RangeError for data that claims or inflates to more than DECOMPRESSED_BYTES_MAX, or whose lz4 size header lies. */
 export function decompress(codec: CompressionCodec, data: Buffer): Buffer {
   switch (codec) {
     case 'none':
       return data;
     case 'gzip':
-      return gunzipSync(data);
-    case 'lz4':
-      return lz4UncompressSync(data);
+      return gunzipSync(data, { maxOutputLength: DECOMPRESSED_BYTES_MAX });
+    case 'lz4': {
+      if (data.length < LZ4_SIZE_BYTES) throw new RangeError(`lz4 data of ${data.length} bytes has no size header`);
+      const claimed = data.readUInt32LE(0);
+      if (claimed > DECOMPRESSED_BYTES_MAX) throw new RangeError(`lz4 size header claims ${claimed} bytes, over the ${DECOMPRESSED_BYTES_MAX} allowed`);
+      const out = lz4UncompressSync(data);
+      if (out.length !== claimed) throw new RangeError(`lz4 size header says ${claimed} bytes, the block holds ${out.length}`);
+      return out;
+    }
   }
 }

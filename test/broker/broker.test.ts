@@ -1,6 +1,9 @@
 import { expect } from 'chai';
 import { crc32c } from '@node-rs/crc32';
-import { ATTR_CONTROL, decodeBatch, encodeBatch, splitBatches, type DecodedRecord, type RecordInput } from '../../src/protocol/batch.js';
+import { gzipSync } from 'node:zlib';
+import { compressSync as lz4CompressSync } from 'lz4-napi';
+import { ATTR_CONTROL, BATCH_HEADER_BYTES, decodeBatch, encodeBatch, splitBatches, type DecodedRecord, type RecordInput } from '../../src/protocol/batch.js';
+import { codecId, DECOMPRESSED_BYTES_MAX } from '../../src/protocol/compression.js';
 import { BrokerProcess, waitFor } from '../helpers/broker-process.js';
 import { expectError, RawClient } from '../helpers/raw-client.js';
 
@@ -120,6 +123,16 @@ describe('broker process', function () {
     expect(empty.records.length).to.equal(0);
   });
 
+  /** A one-record batch whose records section is `section`, marked with `codec`, under a valid CRC. */
+  function withRecordsSection(section: Buffer, codec: number): Buffer {
+    const plain = encodeBatch(records(1, 's'));
+    const batch = Buffer.concat([plain.subarray(0, BATCH_HEADER_BYTES), section]);
+    batch.writeInt32BE(batch.length - 12, 8);
+    batch.writeInt16BE((batch.readInt16BE(21) & ~0x07) | codec, 21);
+    batch.writeUInt32BE(crc32c(batch.subarray(21)), 17);
+    return batch;
+  }
+
   describe('bad input gets its error code and the broker keeps serving', () => {
     before(async () => {
       await client.createTopic({ name: 'strict', partitions: 2, replicationFactor: 1, configs: { 'max.message.bytes': '2000' } });
@@ -153,6 +166,20 @@ describe('broker process', function () {
       ['bytes that are not a batch', 'CORRUPT_BATCH', () => client.produce({ topic: 'strict', partition: 0, acks: 1, batch: Buffer.from('hello') })],
       ['a batch over max.message.bytes', 'BATCH_TOO_LARGE', () =>
         client.produce({ topic: 'strict', partition: 0, acks: 1, batch: encodeBatch([{ value: Buffer.alloc(5000, 1) }]) })],
+      // Refused by its size before anything decompresses it (it would inflate to 64 MiB).
+      ['a gzip bomb over max.message.bytes', 'BATCH_TOO_LARGE', () =>
+        client.produce({ topic: 'strict', partition: 0, acks: 1, batch: withRecordsSection(gzipSync(Buffer.alloc(DECOMPRESSED_BYTES_MAX)), codecId('gzip')) })],
+      // lz4's decoder allocates what the header claims: 16 s for a claimed 2 GiB before this check.
+      ['an lz4 batch whose size header claims 4 GiB', 'CORRUPT_BATCH', () => {
+        const section = Buffer.from(lz4CompressSync(Buffer.from('not what it claims')));
+        section.writeUInt32LE(0xffffffff, 0);
+        return client.produce({ topic: 'strict', partition: 0, acks: 1, batch: withRecordsSection(section, codecId('lz4')) });
+      }],
+      ['an lz4 batch whose size header is a little off', 'CORRUPT_BATCH', () => {
+        const section = Buffer.from(lz4CompressSync(encodeBatch(records(1, 'l')).subarray(BATCH_HEADER_BYTES)));
+        section.writeUInt32LE(section.readUInt32LE(0) + 100, 0);
+        return client.produce({ topic: 'strict', partition: 0, acks: 1, batch: withRecordsSection(section, codecId('lz4')) });
+      }],
       ['an unknown topic', 'UNKNOWN_TOPIC', () => client.produce({ topic: 'nope', partition: 0, acks: 1, batch: encodeBatch(records(1, 'u')) })],
       ['an unknown partition', 'UNKNOWN_PARTITION', () => client.produce({ topic: 'strict', partition: 9, acks: 1, batch: encodeBatch(records(1, 'u')) })],
       ['acks other than 0, 1, -1', 'INVALID_REQUEST', () => client.produce({ topic: 'strict', partition: 0, acks: 5, batch: encodeBatch(records(1, 'a')) })],
