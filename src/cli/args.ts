@@ -1,5 +1,6 @@
 /** Parsers for option values: each throws commander's InvalidArgumentError, which exits 2. */
 import { InvalidArgumentError } from 'commander';
+import { COMPRESSION_CODECS, isCompressionCodec, type CompressionCodec } from '../protocol/compression.js';
 
 export function parseIntInRange(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
   return (value) => {
@@ -56,4 +57,9 @@ export function parseOffsetOption(value: string): number | 'earliest' | 'latest'
 
 export function toRecord(pairs: Array<[string, string]> | undefined): Record<string, string> {
   return Object.fromEntries(pairs ?? []);
+}
+
+export function parseCompression(value: string): CompressionCodec {
+  if (!isCompressionCodec(value)) throw new InvalidArgumentError(`expected one of ${COMPRESSION_CODECS.join(', ')}`);
+  return value;
 }

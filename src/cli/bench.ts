@@ -2,13 +2,13 @@
  * `sluice bench produce|consume|e2e`: load generators in the spirit of Kafka's perf-test tools.
  * Progress goes to stderr once a second; the summary (or `--json`) to stdout.
  */
-import { InvalidArgumentError, type Command } from 'commander';
-import { COMPRESSION_CODECS, isCompressionCodec } from '../protocol/compression.js';
+import type { Command } from 'commander';
+import { COMPRESSION_CODECS } from '../protocol/compression.js';
 import type { Acks, CompressionCodec } from '../client/index.js';
 import { metricsRss, RssSampler } from '../bench/broker-rss.js';
 import { formatSummary, type BenchMode, type BenchResult, type Meter } from '../bench/report.js';
 import { runConsume, runEndToEnd, runProduce, type WorkloadOptions } from '../bench/workloads.js';
-import { parseAcksOption, parseNonNegativeInt, parsePositiveInt } from './args.js';
+import { parseAcksOption, parseCompression, parseNonNegativeInt, parsePositiveInt } from './args.js';
 import { clientFor, globalOptions, type CommandContext } from './context.js';
 
 interface BenchCliOptions {
@@ -25,11 +25,6 @@ interface BenchCliOptions {
   durationSec: number;
   warmUpSec?: number;
   brokerMetrics?: string;
-}
-
-function parseCompression(value: string): CompressionCodec {
-  if (!isCompressionCodec(value)) throw new InvalidArgumentError(`expected one of ${COMPRESSION_CODECS.join(', ')}`);
-  return value;
 }
 
 const RUNNERS = { produce: runProduce, consume: runConsume, e2e: runEndToEnd } as const;

@@ -7,8 +7,9 @@
  */
 import { createInterface } from 'node:readline';
 import { Option, type Command } from 'commander';
-import type { Acks, ProducerRecord, RecordMetadata } from '../client/index.js';
-import { collectKeyValue, parseAcksOption, parseNonNegativeInt, parsePositiveInt } from './args.js';
+import type { Acks, CompressionCodec, ProducerRecord, RecordMetadata } from '../client/index.js';
+import { COMPRESSION_CODECS } from '../protocol/compression.js';
+import { collectKeyValue, parseAcksOption, parseCompression, parseNonNegativeInt, parsePositiveInt } from './args.js';
 import { clientFor, globalOptions, type CommandContext } from './context.js';
 import { UsageError } from './io.js';
 import { jsonLine } from './output.js';
@@ -20,6 +21,7 @@ export interface ProduceOptions {
   header?: Array<[string, string]>;
   ttlMs?: number;
   partition?: number;
+  compression?: CompressionCodec;
 }
 
 /** Records sent but not yet acknowledged before reading pauses; the producer's buffer bounds bytes too. */
@@ -97,6 +99,7 @@ export function registerProduceCommand(program: Command, context: CommandContext
     .option('--header <key=value>', 'header on every record (repeatable)', collectKeyValue)
     .option('--ttl-ms <ms>', 'time to live of every record, in ms', parsePositiveInt)
     .option('--partition <p>', 'send every record to this partition', parseNonNegativeInt)
+    .option('--compression <codec>', `batch compression: ${COMPRESSION_CODECS.join(', ')}`, parseCompression, 'none' as CompressionCodec)
     .action(async (topic: string, options: ProduceOptions, command: Command) => {
       validateProduceOptions(options);
       await produceLines(topic, options, command, context);
@@ -105,7 +108,7 @@ export function registerProduceCommand(program: Command, context: CommandContext
 
 async function produceLines(topic: string, options: ProduceOptions, command: Command, { io, onStop }: CommandContext): Promise<void> {
   const globals = globalOptions(command);
-  const producer = clientFor(globals).producer({ acks: options.acks });
+  const producer = clientFor(globals).producer({ acks: options.acks, compression: options.compression });
   const summary = new ProduceSummary(topic);
   const lines = createInterface({ input: io.stdin, crlfDelay: Infinity });
   // Ctrl-C ends the input as Ctrl-D would: what was read is still sent (as Kafka's console producer

@@ -2,7 +2,9 @@
 import { expect } from 'chai';
 import { ProduceSummary } from '../../src/cli/produce.js';
 import { run } from '../../src/cli/program.js';
+import { compressionOf, readBatchHeader, splitBatches } from '../../src/protocol/batch.js';
 import { BrokerProcess } from '../helpers/broker-process.js';
+import { RawClient } from '../helpers/raw-client.js';
 import { fakeIo } from './fake-io.js';
 
 describe('produce summary', () => {
@@ -53,6 +55,26 @@ describe('--json on produce and consume', function () {
     expect(await run([...bootstrap, '--json', 'consume', 'j1', '--from-beginning', '--max-messages', '1'], io), io.stderr.text).to.equal(0);
     expect(JSON.parse(io.stdout.text)).to.deep.include({ topic: 'j1', partition: 0, offset: 0, key: null, value: 'a', headers: {} });
   });
+
+  for (const codec of ['gzip', 'lz4']) {
+    it(`produce --compression ${codec} sends compressed batches that consume reads back`, async () => {
+      const topic = `j-${codec}`;
+      const setup = fakeIo();
+      expect(await run([...bootstrap, 'topic', 'create', topic, '--partitions', '1', '--replication', '1'], setup), setup.stderr.text).to.equal(0);
+      const produced = fakeIo({ stdin: 'one\ntwo\nthree\n' });
+      expect(await run([...bootstrap, 'produce', topic, '--compression', codec], produced), produced.stderr.text).to.equal(0);
+      const consumed = fakeIo();
+      expect(await run([...bootstrap, 'consume', topic, '--from-beginning', '--max-messages', '3'], consumed), consumed.stderr.text).to.equal(0);
+      expect(consumed.stdout.text).to.equal('one\ntwo\nthree\n');
+      const raw = new RawClient(broker.address);
+      try {
+        const stored = splitBatches((await raw.fetch({ topic, partition: 0, offset: 0, maxBytes: 1 << 20 })).records).map((batch) => readBatchHeader(batch));
+        expect(new Set(stored.filter((header) => header.recordCount > 0).map(compressionOf))).to.deep.equal(new Set([codec]));
+      } finally {
+        raw.close();
+      }
+    });
+  }
 
   it('consume --group --json prints records as JSON lines', async () => {
     const io = fakeIo();
