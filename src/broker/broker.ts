@@ -102,6 +102,7 @@ export class Broker {
       addresses: cluster.addresses,
       heartbeatIntervalMs: cluster.heartbeatIntervalMs,
       requestTimeoutMs: cluster.requestTimeoutMs,
+      viewTtlMs: cluster.sessionTimeoutMs,
       leaderships: () => this.leaderships(),
       // The image may have passed the registration before the registration returned.
       onRegistered: () => this.scheduleReconcile(this.controller.metadata),

@@ -9,6 +9,7 @@ import type { ReplicatedLog } from '../replication/replicated-log.js';
 import type { PartitionLog } from '../storage/types.js';
 import type { TopicConfig } from '../config/topic-config.js';
 import { PRODUCER_BATCHES_MAX, PRODUCERS_MAX, ProducerStateTable } from './producer-state.js';
+import { withTimeout } from './with-timeout.js';
 
 export type Acks = 0 | 1 | -1;
 
@@ -279,21 +280,4 @@ export class Partition {
     const offset = await this.log.offsetForTimestamp(timestamp);
     return Math.min(Math.max(offset, this.log.logStartOffset()), this.hw);
   }
-}
-
-/** Resolves like `promise`, or rejects with `onTimeout()` after `timeoutMs`. */
-export function withTimeout<T>(promise: Promise<T>, timeoutMs: number, onTimeout: () => Error): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(onTimeout()), timeoutMs);
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (err: unknown) => {
-        clearTimeout(timer);
-        reject(err);
-      },
-    );
-  });
 }

@@ -11,6 +11,7 @@ import type { ControllerClient } from '../protocol/generated/sluice/v1/Controlle
 import type { BrokerHeartbeatResponse__Output } from '../protocol/generated/sluice/v1/BrokerHeartbeatResponse.js';
 import { leaderKey, type Controller, type CreateTopicSpec, type PartitionLeaderReport, type PartitionReport } from './controller.js';
 import type { MetadataImage } from './metadata-image.js';
+import { withTimeout } from '../broker/with-timeout.js';
 
 export interface ControllerLinkOptions {
   selfId: number;
@@ -25,6 +26,11 @@ export interface ControllerLinkOptions {
   leaderships(): PartitionReport[];
   /** Longest one forwarded metadata change may take, including finding the controller. */
   requestTimeoutMs: number;
+  /**
+   * How long the cluster view from the last answered heartbeat stands: past it (the controller's
+   * session timeout for this broker) the view is empty rather than stale.
+   */
+  viewTtlMs: number;
   /** Called after each successful registration. */
   onRegistered?(): void;
 }
@@ -41,6 +47,8 @@ function call<T>(invoke: (callback: Callback<T>) => unknown): Promise<T> {
   return new Promise((resolve, reject) => invoke((err, value) => (err ? reject(fromServiceError(err)) : resolve(value as T))));
 }
 
+const NO_VIEW: ClusterView = { controller: 0, aliveBrokers: [], leaders: new Map() };
+
 const RETRY_BACKOFF_MS = 100;
 
 export class ControllerLink {
@@ -52,7 +60,8 @@ export class ControllerLink {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private beating = false;
-  view: ClusterView = { controller: 0, aliveBrokers: [], leaders: new Map() };
+  private lastView: ClusterView = NO_VIEW;
+  private lastViewAtMs = 0;
 
   constructor(private readonly options: ControllerLinkOptions) {}
 
@@ -62,6 +71,14 @@ export class ControllerLink {
 
   get registered(): boolean {
     return this.epoch >= 0;
+  }
+
+  /**
+   * The controller, live brokers and partition leaders as of the last answered heartbeat; empty once
+   * that is older than viewTtlMs (no controller reachable: say nothing rather than something stale).
+   */
+  get view(): ClusterView {
+    return Date.now() - this.lastViewAtMs <= this.options.viewTtlMs ? this.lastView : NO_VIEW;
   }
 
   private client(brokerId: number): ControllerClient {
@@ -86,18 +103,27 @@ export class ControllerLink {
 
   /**
    * Runs `local` if this broker leads the controller, else `remote` against the controller leader,
-   * following NOT_COORDINATOR hints and retrying unavailable voters until `requestTimeoutMs`.
+   * following NOT_COORDINATOR hints and retrying unavailable voters until `requestTimeoutMs`, which
+   * also bounds each attempt (a controller that lost its quorum never commits).
    */
-  async request<T>(local: () => Promise<T>, remote: (client: ControllerClient) => Promise<T>): Promise<T> {
-    const deadline = Date.now() + this.options.requestTimeoutMs;
+  async request<T>(local: () => Promise<T>, remote: (client: ControllerClient, options: grpc.CallOptions) => Promise<T>): Promise<T> {
+    const { requestTimeoutMs } = this.options;
+    const deadline = Date.now() + requestTimeoutMs;
     for (;;) {
       const target = this.target();
       try {
-        if (target === this.options.selfId) return await local();
-        return await remote(this.client(target));
+        const timedOut = (): SluiceError => new SluiceError('REQUEST_TIMED_OUT', `the controller did not answer within ${requestTimeoutMs} ms`);
+        if (target === this.options.selfId) return await withTimeout(local(), deadline - Date.now(), timedOut);
+        return await remote(this.client(target), { deadline });
       } catch (err) {
         const error = err instanceof SluiceError ? err : fromServiceError(err);
-        if (!error.retriable || Date.now() > deadline) throw error;
+        if (!error.retriable) throw error;
+        if (Date.now() >= deadline) {
+          throw new SluiceError(
+            'REQUEST_TIMED_OUT',
+            `no controller leader answered within ${requestTimeoutMs} ms; a majority of controller voters (${this.options.voters.join(', ')}) may be down (last: ${error.code}: ${error.message})`,
+          );
+        }
         const hinted = error.code === 'NOT_COORDINATOR' && error.leaderHint ? Number(error.leaderHint) : 0;
         this.knownLeader = hinted === target ? 0 : hinted;
         // Follow a hint to another broker at once; otherwise (no leader yet, or it is still
@@ -121,7 +147,7 @@ export class ControllerLink {
     const { selfId, host, port, controller } = this.options;
     this.epoch = await this.request(
       () => controller.registerBroker(selfId, host, port, this.incarnation),
-      async (client) => (await call<{ brokerEpoch: number }>((cb) => client.RegisterBroker({ brokerId: selfId, host, port, incarnation: this.incarnation }, cb))).brokerEpoch,
+      async (client, options) => (await call<{ brokerEpoch: number }>((cb) => client.RegisterBroker({ brokerId: selfId, host, port, incarnation: this.incarnation }, options, cb))).brokerEpoch,
     );
     this.options.onRegistered?.();
   }
@@ -139,11 +165,12 @@ export class ControllerLink {
       }
       if (response.metadataImage) this.options.controller.adoptImage(JSON.parse(response.metadataImage) as MetadataImage);
       this.knownLeader = response.controller;
-      this.view = {
+      this.lastView = {
         controller: response.controller,
         aliveBrokers: response.aliveBrokers,
         leaders: new Map(response.leaders.map((l) => [leaderKey(l.topic, l.partition, l.topicId), { ...l, term: 0 }])),
       };
+      this.lastViewAtMs = Date.now();
     } catch (err) {
       if (!this.stopped && !(err instanceof SluiceError && err.retriable)) console.error('controller heartbeat failed:', err);
     } finally {
@@ -157,9 +184,9 @@ export class ControllerLink {
     const version = controller.metadata.version;
     return this.request(
       async () => heartbeatResponse(controller, selfId, this.epoch, version, leaderships),
-      (client) =>
+      (client, options) =>
         call<BrokerHeartbeatResponse__Output>((cb) =>
-          client.BrokerHeartbeat({ brokerId: selfId, brokerEpoch: this.epoch, metadataVersion: version, leaderships }, cb),
+          client.BrokerHeartbeat({ brokerId: selfId, brokerEpoch: this.epoch, metadataVersion: version, leaderships }, options, cb),
         ),
     );
   }
@@ -167,9 +194,9 @@ export class ControllerLink {
   forwardCreateTopic(spec: CreateTopicSpec): Promise<number> {
     return this.request(
       () => this.options.controller.createTopic(spec),
-      async (client) =>
+      async (client, options) =>
         (await call<{ metadataVersion: number }>((cb) =>
-          client.CreateTopic({ name: spec.name, partitions: spec.partitions, replicationFactor: spec.replicationFactor, configs: spec.configs }, cb),
+          client.CreateTopic({ name: spec.name, partitions: spec.partitions, replicationFactor: spec.replicationFactor, configs: spec.configs }, options, cb),
         )).metadataVersion,
     );
   }
@@ -177,14 +204,14 @@ export class ControllerLink {
   forwardDeleteTopic(name: string): Promise<number> {
     return this.request(
       () => this.options.controller.deleteTopic(name),
-      async (client) => (await call<{ metadataVersion: number }>((cb) => client.DeleteTopic({ name }, cb))).metadataVersion,
+      async (client, options) => (await call<{ metadataVersion: number }>((cb) => client.DeleteTopic({ name }, options, cb))).metadataVersion,
     );
   }
 
   forwardAlterTopicConfig(name: string, set: Record<string, string>, reset: string[]): Promise<number> {
     return this.request(
       () => this.options.controller.alterTopicConfig(name, set, reset),
-      async (client) => (await call<{ metadataVersion: number }>((cb) => client.AlterTopicConfig({ name, set, delete: reset }, cb))).metadataVersion,
+      async (client, options) => (await call<{ metadataVersion: number }>((cb) => client.AlterTopicConfig({ name, set, delete: reset }, options, cb))).metadataVersion,
     );
   }
 
@@ -192,7 +219,7 @@ export class ControllerLink {
     const selfId = this.options.selfId;
     return this.request(
       () => this.options.controller.allocateProducerIds(selfId, count),
-      (client) => call<{ firstId: number; count: number }>((cb) => client.AllocateProducerIds({ brokerId: selfId, count }, cb)),
+      (client, options) => call<{ firstId: number; count: number }>((cb) => client.AllocateProducerIds({ brokerId: selfId, count }, options, cb)),
     );
   }
 

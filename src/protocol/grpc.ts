@@ -57,6 +57,11 @@ export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   'grpc.keepalive_time_ms': 30_000,
   'grpc.keepalive_timeout_ms': 10_000,
+  // Reconnect to a peer that was down within a second of its return, as Kafka's clients do
+  // (reconnect.backoff.max.ms=1000): grpc-js backs off up to 120 s, and meanwhile fails every call
+  // at once, so after a long outage a broker reached its restarted controller only minutes later.
+  'grpc.initial_reconnect_backoff_ms': 100,
+  'grpc.max_reconnect_backoff_ms': 1_000,
   // Channelz (gRPC's introspection service) is not served by Sluice, but with it on grpc-js keeps
   // per-call counters and call trackers on every channel, subchannel and server socket.
   'grpc.enable_channelz': 0,
