@@ -38,6 +38,15 @@ main().catch((err: unknown) => {
     console.error(`sluice broker: invalid configuration: ${err.message}`);
     process.exit(2);
   }
-  console.error('sluice broker: failed to start:', err instanceof Error ? err.message : err);
+  console.error(`sluice broker: failed to start: ${describeFailure(err)}`);
   process.exit(1);
 });
+
+/** The error's message and those of its causes: LevelDB's "failed to open" says why only in its cause (a lock held, a permission). */
+function describeFailure(err: unknown): string {
+  const messages: string[] = [];
+  for (let cause: unknown = err; cause !== undefined && messages.length < 5; cause = cause instanceof Error ? cause.cause : undefined) {
+    messages.push(cause instanceof Error ? cause.message : String(cause));
+  }
+  return messages.join(': ');
+}

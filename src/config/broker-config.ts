@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { parseFlushPolicy } from '../storage/flush-policy.js';
 import { TAIL_CACHE_BYTES_MAX_DEFAULT } from '../storage/tail-cache.js';
 
 export interface BrokerConfig {
@@ -180,6 +181,11 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     throw new ConfigError('group.min.session.timeout.ms must be >= 1 and <= group.max.session.timeout.ms');
   }
   if (config.raftTickMs < 1) throw new ConfigError('raft.tick.ms must be >= 1');
+  try {
+    parseFlushPolicy(config.flush);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
   clusterMembership(config);
   return config;
 }

@@ -42,6 +42,7 @@ describe('broker config', () => {
     ['broker id 0', ['--broker-id', '0'], {}, /broker.id must be >= 1/],
     ['a bad env value', [], { SLUICE_HTTP_PORT: 'x' }, /SLUICE_HTTP_PORT/],
     ['a missing config file', ['--config', '/nonexistent/sluice.properties'], {}, /cannot read config file/],
+    ['an unknown flush policy', ['--flush', 'sometimes'], {}, /flush must be "always", "interval:<ms>" or "never"/],
   ];
   for (const [what, argv, env, message] of bad) {
     it(`rejects ${what} with a clear message`, () => {
