@@ -9,7 +9,7 @@ import type { ReplicatedLog } from '../replication/replicated-log.js';
 import type { PartitionLog } from '../storage/types.js';
 import type { TopicConfig } from '../config/topic-config.js';
 import { PRODUCER_BATCHES_MAX, PRODUCERS_MAX, ProducerStateTable } from './producer-state.js';
-import { withTimeout } from './with-timeout.js';
+import { withTimeout } from '../replication/with-timeout.js';
 
 export type Acks = 0 | 1 | -1;
 

@@ -11,7 +11,7 @@ import type { ControllerClient } from '../protocol/generated/sluice/v1/Controlle
 import type { BrokerHeartbeatResponse__Output } from '../protocol/generated/sluice/v1/BrokerHeartbeatResponse.js';
 import { leaderKey, type Controller, type CreateTopicSpec, type PartitionLeaderReport, type PartitionReport } from './controller.js';
 import type { MetadataImage } from './metadata-image.js';
-import { withTimeout } from '../broker/with-timeout.js';
+import { withTimeout } from '../replication/with-timeout.js';
 
 export interface ControllerLinkOptions {
   selfId: number;
@@ -109,10 +109,10 @@ export class ControllerLink {
   async request<T>(local: () => Promise<T>, remote: (client: ControllerClient, options: grpc.CallOptions) => Promise<T>): Promise<T> {
     const { requestTimeoutMs } = this.options;
     const deadline = Date.now() + requestTimeoutMs;
+    const timedOut = (): SluiceError => new SluiceError('REQUEST_TIMED_OUT', `the controller did not answer within ${requestTimeoutMs} ms`);
     for (;;) {
       const target = this.target();
       try {
-        const timedOut = (): SluiceError => new SluiceError('REQUEST_TIMED_OUT', `the controller did not answer within ${requestTimeoutMs} ms`);
         if (target === this.options.selfId) return await withTimeout(local(), deadline - Date.now(), timedOut);
         return await remote(this.client(target), { deadline });
       } catch (err) {

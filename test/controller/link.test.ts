@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Controller } from '../../src/controller/controller.js';
 import { ControllerLink } from '../../src/controller/link.js';
 import { SluiceError } from '../../src/protocol/errors.js';
+import { waitFor } from '../helpers/broker-process.js';
 
 /** The parts of a Controller a link uses: one that leads (answers heartbeats) or not (NOT_COORDINATOR). */
 function controllerStub(state: { leads: boolean }): Controller {
@@ -60,17 +61,11 @@ describe('controller link', function () {
     try {
       expect(member.view.aliveBrokers).to.deep.equal([]);
       member.start();
-      const poll = async (want: number[]): Promise<void> => {
-        const until = Date.now() + 5_000;
-        while (JSON.stringify(member.view.aliveBrokers) !== JSON.stringify(want)) {
-          if (Date.now() > until) throw new Error(`view still ${JSON.stringify(member.view.aliveBrokers)}, wanted ${JSON.stringify(want)}`);
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
-      };
-      await poll([1, 2, 3]);
+      const aliveBrokers = (want: number[]) => (): true | undefined => (JSON.stringify(member.view.aliveBrokers) === JSON.stringify(want) ? true : undefined);
+      await waitFor('the view of an answered heartbeat', aliveBrokers([1, 2, 3]), 5_000);
       expect(member.view.controller).to.equal(1);
       state.leads = false; // the quorum is gone: heartbeats stop being answered
-      await poll([]);
+      await waitFor('the view to lapse', aliveBrokers([]), 5_000);
       expect(member.view.controller).to.equal(0);
     } finally {
       member.close();

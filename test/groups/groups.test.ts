@@ -79,6 +79,21 @@ describe('groups: consumer groups against a broker process', function () {
     }
   }
 
+  /** A group admin closed after the test. */
+  function groupAdmin(): GroupAdmin {
+    const admin = new GroupAdmin(options());
+    started.push(admin);
+    return admin;
+  }
+
+  /** The records of the (one-partition) dead-letter topic of `topic`, once there are some. */
+  function deadLetters(topic: string, timeoutMs: number): Promise<GroupMessage[]> {
+    return waitFor('the dead letter', async () => {
+      const records = await readAll(`${topic}.dlq`, 1).catch(() => []);
+      return records.length > 0 ? records : undefined;
+    }, timeoutMs);
+  }
+
   it('three members of a group hold disjoint assignments covering all 6 partitions', async () => {
     await createTopic('cover', 6);
     const members = [member('cover-g'), member('cover-g'), member('cover-g')];
@@ -101,8 +116,7 @@ describe('groups: consumer groups against a broker process', function () {
       runProcess(SLUICE, ['consume', 'kill', '--group', 'kill-g', '--from-beginning', '--timeout-ms', '3000', '--session-timeout-ms', '1000'], env),
     );
     processes.push(...consumers);
-    const admin = new GroupAdmin(options());
-    started.push(admin);
+    const admin = groupAdmin();
     await waitFor('three members with two partitions each', async () => {
       const description = await admin.describeGroup('kill-g');
       return description.members.length === 3 && description.members.every((m) => m.assignment[0]?.partitions.length === 2) ? true : undefined;
@@ -212,8 +226,7 @@ describe('groups: consumer groups against a broker process', function () {
               },
             },
       );
-      const groups = new GroupAdmin(options());
-      started.push(groups);
+      const groups = groupAdmin();
       await waitFor('the group to commit past the last offset', async () => ((await groups.describeGroup(`${topic}-g`)).partitions[0]?.committedOffset === 4 ? true : undefined), 15_000);
       expect(seen).to.deep.equal([0, 2]);
     });
@@ -233,8 +246,7 @@ describe('groups: consumer groups against a broker process', function () {
     });
     await waitFor('twenty records handled', () => (seen.length >= 20 ? true : undefined), 15_000);
     await consumer.close();
-    const groups = new GroupAdmin(options());
-    started.push(groups);
+    const groups = groupAdmin();
     expect(seen).to.deep.equal(Array.from({ length: seen.length }, (_, i) => i));
     expect((await groups.describeGroup('close-mid-g')).partitions[0]?.committedOffset).to.equal(seen.length);
   });
@@ -289,8 +301,7 @@ describe('groups: consumer groups against a broker process', function () {
     void first.run({ eachMessage: (message) => void seen.push(message.value!.toString()) });
     await waitFor('the old records', () => (seen.length === 5 ? true : undefined), 15_000);
     await first.close();
-    const groups = new GroupAdmin(options());
-    started.push(groups);
+    const groups = groupAdmin();
     expect((await groups.describeGroup('reborn-g')).partitions[0]?.committedOffset).to.equal(5);
 
     const admin = new Admin(new Cluster(options()));
@@ -310,8 +321,7 @@ describe('groups: consumer groups against a broker process', function () {
   it('describe and the lag gauge agree once retention deleted records below the committed offset', async () => {
     await createTopic('lagged', 1);
     for (let i = 0; i < 10; i++) await produce('lagged', Array.from({ length: 10 }, (_, j) => `${i}-${j}`), 1);
-    const groups = new GroupAdmin(options());
-    started.push(groups);
+    const groups = groupAdmin();
     await groups.resetOffsets('lagged-g', 'lagged', { kind: 'offset', offset: 15 });
     const admin = new Admin(new Cluster(options()));
     try {
@@ -339,17 +349,13 @@ describe('groups: consumer groups against a broker process', function () {
       },
     });
     await waitFor('the record after the bad one', () => (handled.includes('after') ? true : undefined), 15_000);
-    const [dead] = await waitFor('the dead letter', async () => {
-      const records = await readAll('doomed.dlq', 1).catch(() => []);
-      return records.length > 0 ? records : undefined;
-    }, 10_000);
+    const [dead] = await deadLetters('doomed', 10_000);
     const headers = Object.fromEntries(dead!.headers.map((h) => [h.key, h.value.toString()]));
     expect(dead!.value!.toString()).to.equal('bad');
     expect(headers).to.include({ 'sluice-dlq-topic': 'doomed', 'sluice-dlq-partition': '0', 'sluice-dlq-offset': '1', 'sluice-dlq-attempts': '3' });
     expect(headers['sluice-dlq-error']).to.match(/cannot handle bad/);
     await consumer.close();
-    const admin = new GroupAdmin(options());
-    started.push(admin);
+    const admin = groupAdmin();
     const description = await admin.describeGroup('doomed-g');
     expect(description.partitions[0]).to.include({ committedOffset: 3, lag: 0 });
   });
@@ -373,17 +379,13 @@ describe('groups: consumer groups against a broker process', function () {
         }
       },
     });
-    const [dead] = await waitFor('the dead letter', async () => {
-      const records = await readAll('batch-partial.dlq', 1).catch(() => []);
-      return records.length > 0 ? records : undefined;
-    }, 15_000);
+    const [dead] = await deadLetters('batch-partial', 15_000);
     expect(dead!.value!.toString()).to.equal('5');
     expect(attemptsOfFive).to.deep.equal([1, 2, 3]);
     await waitFor('the records after it', () => (acked.includes('9') ? true : undefined), 10_000);
     expect(acked).to.deep.equal(['0', '1', '2', '3', '4', '6', '7', '8', '9']);
     await consumer.close();
-    const groups = new GroupAdmin(options());
-    started.push(groups);
+    const groups = groupAdmin();
     expect((await groups.describeGroup('batch-partial-g')).partitions[0]).to.include({ committedOffset: 10, lag: 0 });
   });
 
@@ -402,8 +404,7 @@ describe('groups: consumer groups against a broker process', function () {
     await waitFor('the last record', () => (seen.includes(19) ? true : undefined), 15_000);
     expect(seen).to.deep.equal([0, 1, 2, 3, 4, 5, ...Array.from({ length: 18 }, (_, i) => i + 2)]);
     await consumer.close();
-    const groups = new GroupAdmin(options());
-    started.push(groups);
+    const groups = groupAdmin();
     expect((await groups.describeGroup('seek-back-g')).partitions[0]).to.include({ committedOffset: 20, lag: 0 });
   });
 
@@ -419,8 +420,7 @@ describe('groups: consumer groups against a broker process', function () {
       },
     });
     expect(closed, 'close() had finished when run() resolved').to.equal(true);
-    const groups = new GroupAdmin(options());
-    started.push(groups);
+    const groups = groupAdmin();
     const description = await groups.describeGroup('run-close-g');
     expect(description.partitions[0]).to.include({ committedOffset: 3 });
     expect(description.members).to.deep.equal([]);
