@@ -37,7 +37,7 @@ bench-consume: build
 	./bin/sluice bench consume --topic bench-100 $(BENCH_ARGS)
 
 bench-e2e: build
-	./bin/sluice bench e2e --topic bench-e2e --rate 10000 --records 100000 $(BENCH_ARGS)
+	./bin/sluice bench e2e --topic bench-e2e --rate 10000 --records 300000 --warm-up-sec 5 $(BENCH_ARGS)
 
 bench-compare: build
 	scripts/bench-compare.sh
