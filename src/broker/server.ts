@@ -3,14 +3,13 @@
  * endpoint and background jobs. Shutdown finishes in-flight requests before closing storage.
  */
 import * as grpc from '@grpc/grpc-js';
-import type { Server as HttpServer } from 'node:http';
 import { brokerApi, CHANNEL_OPTIONS, controllerApi, groupsApi } from '../protocol/grpc.js';
 import { withEncodedFetchResponses } from './fetch-response.js';
 import { openLogStore, parseFlushPolicy } from '../storage/index.js';
 import { clusterMembership, type BrokerConfig } from '../config/broker-config.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { DeliveryLatency } from '../metrics/delivery-latency.js';
-import { startHttpEndpoint } from '../metrics/http.js';
+import { HttpEndpoint } from '../metrics/http.js';
 import { GrpcRaftTransport } from '../replication/transport-grpc.js';
 import { GroupCoordinator } from '../groups/coordinator.js';
 import { brokerGroupsHost } from '../groups/host.js';
@@ -39,7 +38,7 @@ export class BrokerServer {
     readonly broker: Broker,
     readonly metrics: BrokerMetrics,
     private readonly grpcServer: grpc.Server,
-    private readonly httpServer: HttpServer,
+    private readonly http: HttpEndpoint,
     private readonly retention: RetentionJob,
     private readonly inflight: InflightRequests,
     private readonly streams: RequestStreams,
@@ -58,6 +57,22 @@ export class BrokerServer {
       );
     });
     raiseConnectionWindow(grpcServer);
+    // Liveness from the first moment: the recovery below grows with the stored log.
+    const http = await HttpEndpoint.listen(config.host, config.httpPort).catch((err: unknown) => {
+      grpcServer.forceShutdown();
+      throw err;
+    });
+    try {
+      return await BrokerServer.assemble(config, grpcServer, port, http);
+    } catch (err) {
+      grpcServer.forceShutdown();
+      await http.close();
+      throw err;
+    }
+  }
+
+  /** Opens storage, recovers, and wires the broker to the bound servers. */
+  private static async assemble(config: BrokerConfig, grpcServer: grpc.Server, port: number, http: HttpEndpoint): Promise<BrokerServer> {
     const membership = clusterMembership({ ...config, port });
     const store = await openLogStore({ dir: config.dataDir, flush: parseFlushPolicy(config.flush), tailCacheBytesMax: config.tailCacheBytes });
     const transport = new GrpcRaftTransport({ selfId: config.brokerId, peers: membership.addresses, server: grpcServer });
@@ -146,21 +161,13 @@ export class BrokerServer {
     });
     grpcServer.addService(groupsApi().Groups.service, groupsHandlers(groups, serviceOptions));
     broker.start();
-    let server: BrokerServer | undefined;
-    const httpServer = await startHttpEndpoint({
-      host: config.host,
-      port: config.httpPort,
-      registry: metrics.registry,
-      isReady: () => server !== undefined && !server.shuttingDown && broker.ready,
-    });
-    const address = httpServer.address();
-    const httpPort = typeof address === 'object' && address ? address.port : config.httpPort;
     const retention = new RetentionJob(broker, config.retentionCheckIntervalMs, (topic, reason, records) =>
       brokerMetrics.retentionDeletedRecords.add(topic, records, reason),
     );
     retention.start();
     groups.start();
-    server = new BrokerServer(config, broker, metrics, grpcServer, httpServer, retention, inflight, streams, port, httpPort, groups);
+    const server = new BrokerServer(config, broker, metrics, grpcServer, http, retention, inflight, streams, port, http.port, groups);
+    http.attach({ registry: metrics.registry, isReady: () => !server.shuttingDown && broker.ready });
     return server;
   }
 
@@ -190,7 +197,8 @@ export class BrokerServer {
     this.grpcServer.forceShutdown();
     await this.retention.idle();
     await this.groups.stop();
-    await new Promise<void>((resolve) => this.httpServer.close(() => resolve()));
     await this.broker.close();
+    // Last, so that /healthz answers and /readyz says 503 until the process is about to exit.
+    await this.http.close();
   }
 }

@@ -1,42 +1,75 @@
-/** The broker's HTTP endpoint: Prometheus `/metrics`, liveness `/healthz`, readiness `/readyz`. */
-import { createServer, type Server } from 'node:http';
+/**
+ * The broker's HTTP endpoint: Prometheus `/metrics`, liveness `/healthz`, readiness `/readyz`. It
+ * listens from the first moment of start-up, before storage recovery (which grows with the log):
+ * a liveness probe then sees a live process instead of a refused connection, and `/readyz` says
+ * the broker is starting.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 
-export interface HttpEndpointOptions {
-  host: string;
-  port: number;
+/** What a started broker answers `/metrics` and `/readyz` from. */
+export interface BrokerStatus {
   registry: Registry;
-  /** Ready = serving requests (storage recovered, not shutting down). */
+  /** Ready = serving requests (registered, metadata loaded, not shutting down). */
   isReady(): boolean;
 }
 
-export async function startHttpEndpoint(options: HttpEndpointOptions): Promise<Server> {
-  const server = createServer((req, res) => {
+export class HttpEndpoint {
+  private status: BrokerStatus | undefined;
+
+  private constructor(private readonly server: Server) {}
+
+  static async listen(host: string, port: number): Promise<HttpEndpoint> {
+    const server = createServer((req, res) => endpoint.answer(req, res));
+    const endpoint = new HttpEndpoint(server);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    return endpoint;
+  }
+
+  /** The bound port (useful when 0 asked the OS to pick). */
+  get port(): number {
+    const address = this.server.address();
+    return typeof address === 'object' && address ? address.port : 0;
+  }
+
+  /** The broker has started: `/metrics` and `/readyz` answer from it from now on. */
+  attach(status: BrokerStatus): void {
+    this.status = status;
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private answer(req: IncomingMessage, res: ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0];
+    const text = (code: number, body: string): void => void res.writeHead(code, { 'content-type': 'text/plain' }).end(body);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
-      return;
-    }
-    if (path === '/healthz') {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok\n');
+    } else if (path === '/healthz') {
+      text(200, 'ok\n');
     } else if (path === '/readyz') {
-      const ready = options.isReady();
-      res.writeHead(ready ? 200 : 503, { 'content-type': 'text/plain' }).end(ready ? 'ready\n' : 'not ready\n');
+      if (!this.status) text(503, 'starting\n');
+      else if (this.status.isReady()) text(200, 'ready\n');
+      else text(503, 'not ready\n');
     } else if (path === '/metrics') {
-      options.registry.metrics().then(
-        (body) => res.writeHead(200, { 'content-type': options.registry.contentType }).end(body),
-        (err: unknown) => res.writeHead(500, { 'content-type': 'text/plain' }).end(`${String(err)}\n`),
+      const registry = this.status?.registry;
+      if (!registry) {
+        text(503, 'starting: no metrics yet\n');
+        return;
+      }
+      registry.metrics().then(
+        (body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body),
+        (err: unknown) => text(500, `${String(err)}\n`),
       );
     } else {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('not found; try /metrics, /healthz or /readyz\n');
+      text(404, 'not found; try /metrics, /healthz or /readyz\n');
     }
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return server;
+  }
 }
