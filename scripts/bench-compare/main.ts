@@ -7,7 +7,7 @@
  * produced first are the backlog the consume row reads: 5,000,000 by default, as issue 6 states it
  * (NATS takes minutes to store them on this machine). The e2e row measures 30 s after a 5 s
  * warm-up: a p99 over 10 s rests on ~1,000 records, and one storage compaction or a few GC cycles
- * left over from the rows before moved it by ±1.5 ms between identical runs (PERFORMANCE.md,
+ * left over from the rows before spread it over 2.9-7.0 ms between identical runs (PERFORMANCE.md,
  * eleventh pass).
  */
 import { readFileSync } from 'node:fs';

@@ -77,9 +77,13 @@ describe('broker HTTP endpoint during start-up', function () {
         }
       }
     })();
-    broker = await broker.startAgain(true);
-    started = true;
-    await polling;
+    try {
+      broker = await broker.startAgain(true);
+    } finally {
+      // A failed start must end the polling loop too.
+      started = true;
+      await polling;
+    }
     expect(answers, answers.join('; ')).to.include('503 starting, healthz 200');
   });
 });
