@@ -9,9 +9,11 @@ import { topicConfigToStrings, type TopicConfig } from '../config/topic-config.j
 import { Controller, leaderKey, METADATA_GROUP, PRODUCER_ID_BLOCK, type CreateTopicSpec, type PartitionReport } from '../controller/controller.js';
 import { ControllerLink } from '../controller/link.js';
 import type { MetadataImage, TopicMetadata } from '../controller/metadata-image.js';
+import { localControllerRpc, type ControllerRpc, type ControllerTransport } from '../controller/rpc.js';
 import { ReplicaManager } from '../replication/replica-manager.js';
 import type { RaftTransport } from '../replication/transport.js';
-import type { RaftLimits } from '../raft/index.js';
+import type { RaftLimits, Rng } from '../raft/index.js';
+import { sleep, systemClock, type Clock, type TimerHandle } from '../runtime/clock.js';
 import type { LogStore } from '../storage/types.js';
 import { Partition, type Acks, type FetchResult, type PartitionHooks, type ProduceResult } from './partition.js';
 
@@ -31,6 +33,26 @@ export interface ClusterSettings {
   sessionTimeoutMs: number;
   requestTimeoutMs: number;
   leaderBalanceIntervalMs: number;
+}
+
+/**
+ * What a broker is built from: everything that does I/O or keeps time is passed in, so the same
+ * broker runs in a process (LevelDB, gRPC, Node's clock: server.ts) and in a simulation (memory
+ * store, in-memory transports, a virtual clock: test/sim-cluster/).
+ */
+export interface BrokerOptions {
+  identity: BrokerIdentity;
+  cluster: ClusterSettings;
+  store: LogStore;
+  raftTransport: RaftTransport;
+  controllerTransport: ControllerTransport;
+  /** Every timer and timestamp of the broker's core (default: Node's clock). */
+  clock?: Clock;
+  /** Seeds election timeouts and replica placement (default: unseeded). */
+  random?: Rng;
+  /** Identifies this start of the broker to the controller (default: a random UUID). */
+  incarnation?: string;
+  hooks?: (topic: string, partition: number) => PartitionHooks;
 }
 
 export interface PartitionView {
@@ -76,30 +98,48 @@ export class Broker {
   /** Logs of partitions deleted or moved away while this broker was down: dropped once per start. */
   private strayLogsDropped = false;
   private imageWaiters: Array<{ version: number; resolve(): void }> = [];
-  private balanceTimer: NodeJS.Timeout | undefined;
+  private balanceTimer: TimerHandle | undefined;
+  private readonly clock: Clock;
+  readonly identity: BrokerIdentity;
+  readonly store: LogStore;
+  private readonly cluster: ClusterSettings;
+  private readonly hooks: (topic: string, partition: number) => PartitionHooks;
   /** Unused producer ids of this broker's current block, [next, end). */
   private producerIds: Promise<{ next: number; end: number }> = Promise.resolve({ next: 0, end: 0 });
   readonly controller: Controller;
   readonly replicas: ReplicaManager;
   readonly link: ControllerLink;
+  /** The controller service this broker answers other brokers with (NOT_COORDINATOR unless it leads). */
+  readonly controllerService: ControllerRpc;
 
-  private constructor(
-    readonly identity: BrokerIdentity,
-    readonly store: LogStore,
-    private readonly cluster: ClusterSettings,
-    transport: RaftTransport,
-    private readonly hooks: (topic: string, partition: number) => PartitionHooks,
-  ) {
+  private constructor(options: BrokerOptions) {
+    const { identity, cluster, store, random } = options;
+    this.identity = identity;
+    this.store = store;
+    this.cluster = cluster;
+    this.hooks = options.hooks ?? (() => ({}));
+    const clock = (this.clock = options.clock ?? systemClock);
     const selfId = identity.brokerId;
-    this.controller = new Controller({ selfId, sessionTimeoutMs: cluster.sessionTimeoutMs });
-    this.replicas = new ReplicaManager({ selfId, store, transport, tickMs: cluster.tickMs, limits: cluster.raftLimits });
+    this.controller = new Controller({ selfId, sessionTimeoutMs: cluster.sessionTimeoutMs, clock, random });
+    this.replicas = new ReplicaManager({
+      selfId,
+      store,
+      transport: options.raftTransport,
+      tickMs: cluster.tickMs,
+      limits: cluster.raftLimits,
+      clock,
+      seed: random === undefined ? undefined : Math.floor(random() * 2 ** 32),
+    });
+    this.controllerService = localControllerRpc(this.controller);
     this.link = new ControllerLink({
       selfId,
       host: identity.advertisedHost,
       port: identity.port,
       controller: this.controller,
       voters: cluster.controllerVoters,
-      addresses: cluster.addresses,
+      transport: options.controllerTransport,
+      clock,
+      incarnation: options.incarnation,
       heartbeatIntervalMs: cluster.heartbeatIntervalMs,
       requestTimeoutMs: cluster.requestTimeoutMs,
       viewTtlMs: cluster.sessionTimeoutMs,
@@ -109,14 +149,9 @@ export class Broker {
     });
   }
 
-  static async open(
-    identity: BrokerIdentity,
-    store: LogStore,
-    cluster: ClusterSettings,
-    transport: RaftTransport,
-    hooks: (topic: string, partition: number) => PartitionHooks = () => ({}),
-  ): Promise<Broker> {
-    const broker = new Broker(identity, store, cluster, transport, hooks);
+  static async open(options: BrokerOptions): Promise<Broker> {
+    const { identity, cluster } = options;
+    const broker = new Broker(options);
     broker.controller.onImage((image) => broker.onImage(image));
     if (cluster.controllerVoters.includes(identity.brokerId)) {
       const metadata = await broker.replicas.open(METADATA_GROUP, {
@@ -133,8 +168,7 @@ export class Broker {
   start(): void {
     this.replicas.start();
     this.link.start();
-    this.balanceTimer = setInterval(() => this.balanceLeaders(), this.cluster.leaderBalanceIntervalMs);
-    this.balanceTimer.unref();
+    this.balanceTimer = this.clock.setInterval(() => this.balanceLeaders(), this.cluster.leaderBalanceIntervalMs);
   }
 
   /** Registered with the controller and holding the metadata up to that registration. */
@@ -208,6 +242,7 @@ export class Broker {
       addressOf: (brokerId) => this.cluster.addresses.get(brokerId),
       waitingStopped: () => this.waitingStopped,
       hooks: this.hooks(name, index),
+      clock: this.clock,
     });
     // A brand-new group: let the preferred leader campaign now instead of after a timeout.
     if (replicas[0] === this.identity.brokerId && replicated.term === 0) replicated.campaign();
@@ -273,11 +308,11 @@ export class Broker {
     await this.waitForVersion(await this.link.forwardCreateTopic(spec));
     // Answer once every partition has a leader (bounded), so the topic is usable when we return,
     // as users of Kafka's admin client expect; clients still retry NOT_LEADER if it moves.
-    const deadline = Date.now() + this.cluster.requestTimeoutMs;
+    const deadline = this.clock.nowMs() + this.cluster.requestTimeoutMs;
     for (;;) {
       const view = this.describeTopic(spec.name);
-      if (view.partitions.every((p) => p.leader > 0) || Date.now() > deadline) return view;
-      await new Promise((r) => setTimeout(r, LEADER_POLL_MS));
+      if (view.partitions.every((p) => p.leader > 0) || this.clock.nowMs() > deadline) return view;
+      await sleep(this.clock, LEADER_POLL_MS);
     }
   }
 
@@ -416,9 +451,9 @@ export class Broker {
       const target = group.inSyncReplicas().find((id) => id !== self);
       if (target !== undefined) group.transferLeadership(target);
     }
-    const deadline = Date.now() + timeoutMs;
-    while (led().some((group) => group.inSyncReplicas().some((id) => id !== self)) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, LEADER_POLL_MS));
+    const deadline = this.clock.nowMs() + timeoutMs;
+    while (led().some((group) => group.inSyncReplicas().some((id) => id !== self)) && this.clock.nowMs() < deadline) {
+      await sleep(this.clock, LEADER_POLL_MS);
     }
   }
 
@@ -429,7 +464,7 @@ export class Broker {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.balanceTimer);
+    this.clock.clearTimer(this.balanceTimer);
     this.stopWaiting();
     this.link.close();
     await this.reconciling;

@@ -9,7 +9,7 @@ import type { ReplicatedLog } from '../replication/replicated-log.js';
 import type { PartitionLog } from '../storage/types.js';
 import type { TopicConfig } from '../config/topic-config.js';
 import { PRODUCER_BATCHES_MAX, PRODUCERS_MAX, ProducerStateTable } from './producer-state.js';
-import { withTimeout } from '../replication/with-timeout.js';
+import { systemClock, withTimeout, type Clock } from '../runtime/clock.js';
 
 export type Acks = 0 | 1 | -1;
 
@@ -62,7 +62,8 @@ export interface PartitionOptions {
   /** True once the owner is stopping: fetches then answer without waiting for data. */
   waitingStopped?: () => boolean;
   hooks?: PartitionHooks;
-  now?: () => number;
+  /** Timestamps, deadlines and long-poll timers (default: Node's clock). */
+  clock?: Clock;
 }
 
 /** How many wholly expired batches one fetch may skip over before answering. */
@@ -77,7 +78,7 @@ export class Partition {
   private producers: ProducerStateTable | undefined;
   /** The term `producers` was rebuilt in; a new term rebuilds it from the log. */
   private producersTerm = -1;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly hooks: PartitionHooks;
 
   constructor(private readonly options: PartitionOptions) {
@@ -85,7 +86,7 @@ export class Partition {
     this.topicId = options.topicId;
     this.index = options.index;
     this.replicated = options.replicated;
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
     this.hooks = options.hooks ?? {};
   }
 
@@ -152,21 +153,21 @@ export class Partition {
       if (acks !== 0 && this.hw <= lastOffset) await this.waitForHighWatermark(lastOffset + 1, timeoutMs);
       return { baseOffset, lastOffset, logStartOffset: this.log.logStartOffset() };
     }
-    const appendedAtMs = this.now();
+    const appendedAtMs = this.clock.nowMs();
     const proposal = this.replicated.propose(batch, header);
     producers.record(header, proposal.baseOffset, proposal.lastOffset);
     const endOffset = proposal.lastOffset + 1;
     proposal.committed.then(
       () => {
         this.hooks.onCommitted?.(header, batch.length, appendedAtMs, endOffset);
-        this.hooks.onCommitLatency?.(this.now() - appendedAtMs);
+        this.hooks.onCommitLatency?.(this.clock.nowMs() - appendedAtMs);
       },
       () => undefined,
     );
     if (acks === 0) return { baseOffset: -1, lastOffset: -1, logStartOffset: this.log.logStartOffset() };
     if (acks === 1) await proposal.persisted;
     else {
-      await withTimeout(proposal.committed, timeoutMs, () =>
+      await withTimeout(this.clock, proposal.committed, timeoutMs, () =>
         new SluiceError('NOT_ENOUGH_REPLICAS', `${this.topic}/${this.index}: not committed by a majority of replicas within ${timeoutMs} ms`),
       );
     }
@@ -174,9 +175,9 @@ export class Partition {
   }
 
   private async waitForHighWatermark(offset: number, timeoutMs: number): Promise<void> {
-    const deadline = this.now() + timeoutMs;
+    const deadline = this.clock.nowMs() + timeoutMs;
     while (this.hw < offset) {
-      const remainingMs = deadline - this.now();
+      const remainingMs = deadline - this.clock.nowMs();
       if (remainingMs <= 0) {
         throw new SluiceError('NOT_ENOUGH_REPLICAS', `${this.topic}/${this.index}: offset ${offset - 1} not committed within ${timeoutMs} ms`);
       }
@@ -195,12 +196,12 @@ export class Partition {
 
   /** Long-polls until `minBytes` of committed batches are there, the wait ends, or the signal fires. */
   async fetch(spec: FetchRequestSpec): Promise<FetchResult> {
-    const deadline = this.now() + spec.maxWaitMs;
+    const deadline = this.clock.nowMs() + spec.maxWaitMs;
     for (;;) {
       this.requireLeader();
       this.checkOffset(spec.offset);
       const result = await this.readCommitted(spec.offset, spec.maxBytes);
-      const remainingMs = deadline - this.now();
+      const remainingMs = deadline - this.clock.nowMs();
       const done = remainingMs <= 0 || spec.signal?.aborted === true || this.options.waitingStopped?.() === true;
       if (done || result.bytes >= Math.max(spec.minBytes, 1) || result.nextOffset !== spec.offset) {
         return result;
@@ -212,12 +213,12 @@ export class Partition {
   private waitForData(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const done = (): void => {
-        clearTimeout(timer);
+        this.clock.clearTimer(timer);
         signal?.removeEventListener('abort', done);
         this.waiters.delete(done);
         resolve();
       };
-      const timer = setTimeout(done, timeoutMs);
+      const timer = this.clock.setTimeout(done, timeoutMs);
       signal?.addEventListener('abort', done, { once: true });
       this.waiters.add(done);
     });
@@ -229,7 +230,7 @@ export class Partition {
    */
   private async readCommitted(offset: number, maxBytes: number): Promise<FetchResult> {
     const ttlMs = this.options.config()['message.ttl.ms'];
-    const nowMs = this.now();
+    const nowMs = this.clock.nowMs();
     const hw = this.hw;
     const batches: Buffer[] = [];
     let bytes = 0;

@@ -3,6 +3,7 @@
  * batches at the head of each partition. Runs every `intervalMs`, one pass at a time.
  */
 import { planRetention, type BatchList, type PartitionLog } from '../storage/index.js';
+import { systemClock, type Clock, type TimerHandle } from '../runtime/clock.js';
 import type { Broker } from './broker.js';
 
 /** The log's batches by position, read from its index without copying it. */
@@ -22,25 +23,24 @@ function committedPrefix(batches: BatchList, firstEntryIndex: number, commitInde
 export type RetentionReason = 'time' | 'size' | 'ttl';
 
 export class RetentionJob {
-  private timer: NodeJS.Timeout | undefined;
+  private timer: TimerHandle | undefined;
   private running: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly broker: Broker,
     private readonly intervalMs: number,
     private readonly onDeleted: (topic: string, reason: RetentionReason, records: number) => void,
-    private readonly now: () => number = Date.now,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => {
+    this.timer = this.clock.setInterval(() => {
       this.running = this.running.then(async () => void (await this.runOnce())).catch((err: unknown) => console.error('retention pass failed:', err));
     }, this.intervalMs);
-    this.timer.unref();
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.clock.clearTimer(this.timer);
   }
 
   /** Resolves when no pass is running. */
@@ -67,7 +67,7 @@ export class RetentionJob {
         retentionMs: config['retention.ms'],
         retentionBytes: config['retention.bytes'],
         messageTtlMs: config['message.ttl.ms'],
-        nowMs: this.now(),
+        nowMs: this.clock.nowMs(),
       });
       if (plan.newLogStartOffset <= partition.log.logStartOffset()) continue;
       await partition.log.deletePrefix(plan.newLogStartOffset);

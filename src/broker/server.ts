@@ -11,6 +11,7 @@ import { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { DeliveryLatency } from '../metrics/delivery-latency.js';
 import { HttpEndpoint } from '../metrics/http.js';
 import { GrpcRaftTransport } from '../replication/transport-grpc.js';
+import { GrpcControllerTransport } from '../controller/transport-grpc.js';
 import { GroupCoordinator } from '../groups/coordinator.js';
 import { brokerGroupsHost } from '../groups/host.js';
 import { groupsHandlers } from '../groups/service.js';
@@ -75,12 +76,12 @@ export class BrokerServer {
   private static async assemble(config: BrokerConfig, grpcServer: grpc.Server, port: number, http: HttpEndpoint): Promise<BrokerServer> {
     const membership = clusterMembership({ ...config, port });
     const store = await openLogStore({ dir: config.dataDir, flush: parseFlushPolicy(config.flush), tailCacheBytesMax: config.tailCacheBytes });
-    const transport = new GrpcRaftTransport({ selfId: config.brokerId, peers: membership.addresses, server: grpcServer });
+    const raftTransport = new GrpcRaftTransport({ selfId: config.brokerId, peers: membership.addresses, server: grpcServer });
     let metrics: BrokerMetrics | undefined;
-    const broker = await Broker.open(
-      { brokerId: config.brokerId, advertisedHost: config.advertisedHost, port },
+    const broker = await Broker.open({
+      identity: { brokerId: config.brokerId, advertisedHost: config.advertisedHost, port },
       store,
-      {
+      cluster: {
         addresses: membership.addresses,
         controllerVoters: membership.voters,
         tickMs: config.raftTickMs,
@@ -90,8 +91,9 @@ export class BrokerServer {
         requestTimeoutMs: config.produceTimeoutMs,
         leaderBalanceIntervalMs: config.leaderBalanceIntervalMs,
       },
-      transport,
-      (topic) => {
+      raftTransport,
+      controllerTransport: new GrpcControllerTransport(membership.addresses),
+      hooks: (topic) => {
         const delivery = new DeliveryLatency((latencyMs) => metrics?.deliveryLatencySeconds.observe(latencyMs / 1000));
         return {
           onCommitted(header, bytes, appendedAtMs, endOffset) {
@@ -115,7 +117,7 @@ export class BrokerServer {
           },
         };
       },
-    );
+    });
     const inflight = new InflightRequests();
     const streams = new RequestStreams();
     let groups: GroupCoordinator | undefined;

@@ -13,7 +13,6 @@ import type { FetchRequest__Output } from '../protocol/generated/sluice/v1/Fetch
 import type { FetchResponse } from '../protocol/generated/sluice/v1/FetchResponse.js';
 import type { ProduceRequest__Output } from '../protocol/generated/sluice/v1/ProduceRequest.js';
 import type { ProduceResponse } from '../protocol/generated/sluice/v1/ProduceResponse.js';
-import { heartbeatResponse } from '../controller/link.js';
 import { encodeFetchResponse } from './fetch-response.js';
 import type { Broker, TopicView } from './broker.js';
 import type { Acks } from './partition.js';
@@ -257,18 +256,21 @@ export function adminHandlers(broker: Broker, options: ServiceOptions): AdminHan
 
 /** The controller service: answered by the controller leader, NOT_COORDINATOR (with a hint) elsewhere. */
 export function controllerHandlers(broker: Broker, options: ServiceOptions): ControllerHandlers {
-  const controller = broker.controller;
+  const controller = broker.controllerService;
   return {
     RegisterBroker: unary('RegisterBroker', options, async (request) => {
       if (!(request.brokerId >= 1)) invalid(`broker_id must be >= 1, got ${request.brokerId}`);
       if (!(request.port >= 1 && request.port <= 65535)) invalid(`port must be 1-65535, got ${request.port}`);
       return {
-        brokerEpoch: await controller.registerBroker(request.brokerId, requireName(request.host, 'host'), request.port, requireName(request.incarnation, 'incarnation')),
+        brokerEpoch: await controller.registerBroker({
+          brokerId: request.brokerId,
+          host: requireName(request.host, 'host'),
+          port: request.port,
+          incarnation: requireName(request.incarnation, 'incarnation'),
+        }),
       };
     }),
-    BrokerHeartbeat: unary('BrokerHeartbeat', options, (request) =>
-      heartbeatResponse(controller, request.brokerId, request.brokerEpoch, request.metadataVersion, request.leaderships),
-    ),
+    BrokerHeartbeat: unary('BrokerHeartbeat', options, (request) => controller.brokerHeartbeat(request)),
     CreateTopic: unary('ControllerCreateTopic', options, async (request) => ({
       metadataVersion: await controller.createTopic({
         name: requireName(request.name, 'name'),

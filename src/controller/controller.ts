@@ -3,12 +3,12 @@
  * leader, the one place that validates and appends metadata changes (topics, broker registrations,
  * producer id blocks) and tracks which brokers are alive and what they lead.
  */
-import { randomInt } from 'node:crypto';
 import { decodeBatch, encodeBatch, readBatchHeader } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
-import type { Entry } from '../raft/index.js';
+import type { Entry, Rng } from '../raft/index.js';
 import { applyTopicConfig, TOPIC_CONFIG_DEFAULTS, type TopicConfig } from '../config/topic-config.js';
 import type { ReplicatedLog } from '../replication/replicated-log.js';
+import { sleep, systemClock, type Clock } from '../runtime/clock.js';
 import { INTERNAL_TOPICS, validateTopicName } from './topic-names.js';
 import { applyRecord, assignReplicas, emptyImage, type MetadataImage, type MetadataRecord } from './metadata-image.js';
 
@@ -57,7 +57,10 @@ export interface ControllerOptions {
   selfId: number;
   /** How long a broker stays alive without a heartbeat. */
   sessionTimeoutMs: number;
-  now?: () => number;
+  /** Liveness ages and waits (default: Node's clock). */
+  clock?: Clock;
+  /** Picks where replica assignment starts (default: Math.random). */
+  random?: Rng;
 }
 
 export class Controller {
@@ -66,12 +69,14 @@ export class Controller {
   private readonly liveness = new Map<number, BrokerLiveness>();
   private replicated: ReplicatedLog | undefined;
   private leaderSinceMs: number | undefined;
-  private readonly now: () => number;
+  private readonly clock: Clock;
+  private readonly random: Rng;
   /** Leader operations run one at a time: each validates against the image the previous one left. */
   private serial: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: ControllerOptions) {
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
   }
 
   /** Voters attach the metadata Raft group; other brokers receive images by heartbeat. */
@@ -120,7 +125,7 @@ export class Controller {
   }
 
   noteLeadership(isLeader: boolean): void {
-    if (isLeader && this.leaderSinceMs === undefined) this.leaderSinceMs = this.now();
+    if (isLeader && this.leaderSinceMs === undefined) this.leaderSinceMs = this.clock.nowMs();
     if (!isLeader) {
       this.leaderSinceMs = undefined;
       this.liveness.clear();
@@ -159,7 +164,7 @@ export class Controller {
       const existing = this.image.brokers[id];
       if (existing && existing.incarnation === incarnation) return existing.epoch;
       const epoch = await this.append({ type: 'registerBroker', id, host, port, incarnation });
-      this.liveness.set(id, { epoch, lastSeenMs: this.now(), leaderships: [] });
+      this.liveness.set(id, { epoch, lastSeenMs: this.clock.nowMs(), leaderships: [] });
       return epoch;
     });
   }
@@ -169,13 +174,13 @@ export class Controller {
     this.requireLeader();
     const registered = this.image.brokers[id];
     if (!registered || registered.epoch !== epoch) return false;
-    this.liveness.set(id, { epoch, lastSeenMs: this.now(), leaderships });
+    this.liveness.set(id, { epoch, lastSeenMs: this.clock.nowMs(), leaderships });
     return true;
   }
 
   /** Brokers with a fresh heartbeat from their current registration. */
   aliveBrokers(): number[] {
-    const now = this.now();
+    const now = this.clock.nowMs();
     return Object.values(this.image.brokers)
       .filter((broker) => {
         const seen = this.liveness.get(broker.id);
@@ -193,8 +198,8 @@ export class Controller {
     for (;;) {
       const alive = this.aliveBrokers();
       const since = this.leaderSinceMs ?? 0;
-      if (alive.length >= wanted || this.now() - since > this.options.sessionTimeoutMs) return alive;
-      await new Promise((r) => setTimeout(r, LIVENESS_POLL_MS));
+      if (alive.length >= wanted || this.clock.nowMs() - since > this.options.sessionTimeoutMs) return alive;
+      await sleep(this.clock, LIVENESS_POLL_MS);
     }
   }
 
@@ -229,7 +234,7 @@ export class Controller {
       if (spec.replicationFactor > alive.length) {
         throw new SluiceError('INVALID_CONFIG', `replication factor ${spec.replicationFactor} is larger than the ${alive.length} available broker(s)`);
       }
-      const replicas = assignReplicas(alive, spec.partitions, spec.replicationFactor, randomInt(alive.length));
+      const replicas = assignReplicas(alive, spec.partitions, spec.replicationFactor, Math.floor(this.random() * alive.length));
       const offset = await this.append({ type: 'createTopic', name: spec.name, replicas, config, internal: INTERNAL_TOPICS.has(spec.name) });
       if (this.image.topics[spec.name]?.topicId !== offset) throw new SluiceError('TOPIC_EXISTS', `topic "${spec.name}" already exists`);
       return this.image.version;

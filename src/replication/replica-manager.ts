@@ -4,6 +4,7 @@
  * local log id allocated here and remembered across restarts.
  */
 import { seededRng, type Message, type RaftLimits, type Rng } from '../raft/index.js';
+import { systemClock, type Clock, type TimerHandle } from '../runtime/clock.js';
 import type { LogStore } from '../storage/types.js';
 import { ReplicatedLog, type ReplicatedLogOptions } from './replicated-log.js';
 import type { RaftTransport } from './transport.js';
@@ -17,6 +18,8 @@ export interface ReplicaManagerOptions {
   limits?: Partial<RaftLimits>;
   /** Seed of the election-timeout randomness (tests pass a fixed one). */
   seed?: number;
+  /** Ticks and the groups' scheduling (default: Node's clock). */
+  clock?: Clock;
 }
 
 export type GroupOptions = Pick<ReplicatedLogOptions, 'voters' | 'apply' | 'onLeaderChange' | 'onHighWatermark'>;
@@ -27,19 +30,20 @@ const NEXT_LOG_ID_KEY = 'next-log-id';
 export class ReplicaManager {
   private readonly groups = new Map<string, ReplicatedLog>();
   private readonly random: Rng;
-  private ticker: NodeJS.Timeout | undefined;
+  private ticker: TimerHandle | undefined;
+  private readonly clock: Clock;
   private nextLogId: number | undefined;
 
   constructor(private readonly options: ReplicaManagerOptions) {
-    this.random = seededRng(options.seed ?? (Date.now() ^ (options.selfId * 0x9e3779b1)) >>> 0);
+    this.clock = options.clock ?? systemClock;
+    this.random = seededRng(options.seed ?? (this.clock.nowMs() ^ (options.selfId * 0x9e3779b1)) >>> 0);
     options.transport.onMessage((_from, group, message) => this.route(group, message));
   }
 
   start(): void {
-    this.ticker = setInterval(() => {
+    this.ticker = this.clock.setInterval(() => {
       for (const group of this.groups.values()) group.tick();
     }, this.options.tickMs);
-    this.ticker.unref();
   }
 
   private route(group: string, message: Message): void {
@@ -85,6 +89,7 @@ export class ReplicaManager {
       store: this.options.store,
       transport: this.options.transport,
       random: this.random,
+      clock: this.clock,
       limits: this.options.limits,
     });
     // A concurrent open may have won while we awaited.
@@ -123,7 +128,7 @@ export class ReplicaManager {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.ticker);
+    this.clock.clearTimer(this.ticker);
     for (const group of this.groups.values()) group.close();
     await this.options.transport.close();
   }

@@ -12,6 +12,7 @@ import { SluiceError } from '../protocol/errors.js';
 import { ownMemory } from '../protocol/own-memory.js';
 import { readInt64BE, writeInt64BE } from '../protocol/int64.js';
 import { Raft, type Entry, type HardState, type Message, type RaftLimits, type Ready, type Rng } from '../raft/index.js';
+import { systemClock, type Clock } from '../runtime/clock.js';
 import type { LogStore, PartitionLog } from '../storage/types.js';
 import { LogRaftStorage } from './log-raft-storage.js';
 import type { RaftTransport } from './transport.js';
@@ -26,6 +27,8 @@ export interface ReplicatedLogOptions {
   store: LogStore;
   transport: RaftTransport;
   random: Rng;
+  /** Schedules each round and stamps no-op batches (default: Node's clock). */
+  clock?: Clock;
   limits?: Partial<RaftLimits>;
   /**
    * Hands committed entries to a state machine (the controller). Partitions need none: their state
@@ -84,6 +87,7 @@ export class ReplicatedLog {
 
   private readonly raft: Raft;
   private readonly storage: LogRaftStorage;
+  private readonly clock: Clock;
   private scheduled = false;
   private running = false;
   private rerun = false;
@@ -112,6 +116,7 @@ export class ReplicatedLog {
     hardState: HardState,
   ) {
     const log = options.log;
+    this.clock = options.clock ?? systemClock;
     this.storage = new LogRaftStorage({
       log,
       hardState,
@@ -254,7 +259,7 @@ export class ReplicatedLog {
   private schedule(): void {
     if (this.scheduled || this.closed) return;
     this.scheduled = true;
-    setImmediate(() => {
+    this.clock.defer(() => {
       this.scheduled = false;
       void this.run();
     });
@@ -346,7 +351,7 @@ export class ReplicatedLog {
   /** The stored form of an entry: a leader's no-op becomes a control batch at the log end. */
   private entryBatch(entry: Entry): Buffer {
     if (entry.data.length === 0) {
-      const control = encodeControlBatch({ nowMs: Date.now() });
+      const control = encodeControlBatch({ nowMs: this.clock.nowMs() });
       stampBatch(control, this.options.log.logEndOffset(), entry.term);
       return control;
     }

@@ -1,13 +1,16 @@
 /**
- * In-process RaftTransports for tests: several brokers' replication layers in one process, with
- * links that can be cut and healed (both ways or one way) and an optional drop filter.
+ * In-process RaftTransports: several brokers' replication layers in one process, over a
+ * MemoryNetwork (runtime/memory-network.ts) whose links can be cut and healed (both ways or one way)
+ * and which may delay, drop and duplicate messages; plus an optional drop filter by message.
  *
- * Delivery is asynchronous (setImmediate, FIFO per pair) like the real network, so a driver cannot
- * come to depend on re-entrant delivery. Each delivered message is a structured clone: the receiver
- * never shares objects (or entry bytes) with the sender, as over gRPC.
+ * Delivery is asynchronous (the next turn of the network's clock, FIFO per pair, unless its fault
+ * model says otherwise) like the real network, so a driver cannot come to depend on re-entrant
+ * delivery. Each delivered message is a structured clone: the receiver never shares objects (or
+ * entry bytes) with the sender, as over gRPC.
  */
 import type { Message } from '../raft/types.js';
 import { invariant } from '../raft/types.js';
+import { MemoryNetwork } from '../runtime/memory-network.js';
 import { isBrokerId, type InboundHandler, type RaftTransport } from './transport.js';
 
 /** Return false to drop the message (e.g. to lose every append of one group). */
@@ -15,20 +18,22 @@ export type MessageFilter = (fromBroker: number, toBroker: number, group: string
 
 export interface MemoryHubStats {
   delivered: number;
-  /** Dropped: link cut, filter, receiver closed/absent or without a handler. */
+  /** Dropped: link cut, network faults, filter, receiver closed/absent or without a handler. */
   dropped: number;
 }
 
-function linkKey(from: number, to: number): string {
-  return `${from}->${to}`;
+interface Envelope {
+  group: string;
+  message: Message;
 }
 
 export class MemoryRaftTransportHub {
   private readonly transports = new Map<number, MemoryRaftTransport>();
-  /** Directed links that are down, as "from->to". */
-  private readonly cutLinks = new Set<string>();
   private filter: MessageFilter | undefined;
   private readonly counters: MemoryHubStats = { delivered: 0, dropped: 0 };
+
+  /** `network`: shared with other in-memory transports (a simulation); by default one of its own on Node's clock. */
+  constructor(readonly network: MemoryNetwork = new MemoryNetwork()) {}
 
   /** The transport of `brokerId`; one per broker id at a time (a closed one may be replaced: restart). */
   transport(brokerId: number): RaftTransport {
@@ -42,23 +47,21 @@ export class MemoryRaftTransportHub {
 
   /** Cuts the link between a and b: both directions, or only a → b with `oneWay`. */
   cut(a: number, b: number, options: { oneWay?: boolean } = {}): void {
-    this.cutLinks.add(linkKey(a, b));
-    if (options.oneWay !== true) this.cutLinks.add(linkKey(b, a));
+    this.network.cut(a, b, options);
   }
 
   /** Heals the link between a and b: both directions, or only a → b with `oneWay`. */
   heal(a: number, b: number, options: { oneWay?: boolean } = {}): void {
-    this.cutLinks.delete(linkKey(a, b));
-    if (options.oneWay !== true) this.cutLinks.delete(linkKey(b, a));
+    this.network.heal(a, b, options);
   }
 
   /** Cuts every link to and from `broker` (among the brokers the hub knows now). */
   isolate(broker: number): void {
-    for (const other of this.transports.keys()) if (other !== broker) this.cut(broker, other);
+    for (const other of this.transports.keys()) if (other !== broker) this.network.cut(broker, other);
   }
 
   healAll(): void {
-    this.cutLinks.clear();
+    this.network.healAll();
   }
 
   /** Installs (or with undefined removes) a drop filter applied to every message. */
@@ -67,7 +70,7 @@ export class MemoryRaftTransportHub {
   }
 
   isLinkUp(from: number, to: number): boolean {
-    return !this.cutLinks.has(linkKey(from, to));
+    return this.network.isLinkUp(from, to);
   }
 
   stats(): MemoryHubStats {
@@ -76,19 +79,18 @@ export class MemoryRaftTransportHub {
 
   /** @internal the transports' side of the hub. */
   route(from: number, to: number, group: string, message: Message): void {
-    if (!this.deliverable(from, to) || (this.filter !== undefined && !this.filter(from, to, group, message))) {
+    if (!this.open(from) || !this.open(to) || (this.filter !== undefined && !this.filter(from, to, group, message))) {
       this.counters.dropped++;
       return;
     }
-    const copy = structuredClone(message);
-    setImmediate(() => {
-      // Links can be cut and receivers closed while the message is "on the wire".
-      const receiver = this.transports.get(to);
-      if (!this.deliverable(from, to) || receiver === undefined || !receiver.deliver(from, group, copy)) {
-        this.counters.dropped++;
-        return;
-      }
-      this.counters.delivered++;
+    this.network.send<Envelope>(from, to, { group, message }, {
+      // Receivers can close (a crash) while the message is "on the wire".
+      arrive: (envelope) => {
+        const receiver = this.transports.get(to);
+        const taken = this.open(from) && receiver !== undefined && receiver.deliver(from, envelope.group, envelope.message);
+        this.counters[taken ? 'delivered' : 'dropped']++;
+      },
+      lost: () => this.counters.dropped++,
     });
   }
 
@@ -101,10 +103,9 @@ export class MemoryRaftTransportHub {
     return peers.sort((x, y) => x - y);
   }
 
-  private deliverable(from: number, to: number): boolean {
-    const sender = this.transports.get(from);
-    const receiver = this.transports.get(to);
-    return sender !== undefined && !sender.closed && receiver !== undefined && !receiver.closed && this.isLinkUp(from, to);
+  private open(broker: number): boolean {
+    const transport = this.transports.get(broker);
+    return transport !== undefined && !transport.closed;
   }
 }
 

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Controller } from '../../src/controller/controller.js';
 import { ControllerLink } from '../../src/controller/link.js';
+import { GrpcControllerTransport } from '../../src/controller/transport-grpc.js';
 import { SluiceError } from '../../src/protocol/errors.js';
 import { waitFor } from '../helpers/broker-process.js';
 
@@ -32,7 +33,7 @@ function link(state: { leads: boolean }, timing: { requestTimeoutMs: number; vie
     controller: controllerStub(state),
     voters: [1, 2, 3],
     // Nothing listens on port 1: the other voters are down.
-    addresses: new Map([[1, '127.0.0.1:1'], [2, '127.0.0.1:1'], [3, '127.0.0.1:1']]),
+    transport: new GrpcControllerTransport(new Map([[1, '127.0.0.1:1'], [2, '127.0.0.1:1'], [3, '127.0.0.1:1']])),
     heartbeatIntervalMs: 50,
     leaderships: () => [],
     ...timing,

@@ -1,0 +1,52 @@
+/** ControllerTransport over gRPC: one client per peer broker, created on first use. */
+import * as grpc from '@grpc/grpc-js';
+import { fromServiceError, SluiceError } from '../protocol/errors.js';
+import { CHANNEL_OPTIONS, controllerApi } from '../protocol/grpc.js';
+import type { ControllerClient } from '../protocol/generated/sluice/v1/Controller.js';
+import type { BrokerHeartbeatResponse__Output } from '../protocol/generated/sluice/v1/BrokerHeartbeatResponse.js';
+import type { ControllerRpc, ControllerTransport } from './rpc.js';
+
+type Callback<T> = (err: grpc.ServiceError | null, value?: T) => void;
+
+function call<T>(invoke: (callback: Callback<T>) => unknown): Promise<T> {
+  return new Promise((resolve, reject) => invoke((err, value) => (err ? reject(fromServiceError(err)) : resolve(value as T))));
+}
+
+export class GrpcControllerTransport implements ControllerTransport {
+  private readonly clients = new Map<number, ControllerClient>();
+
+  /** `addresses`: every broker's `host:port` (from the static cluster config). */
+  constructor(private readonly addresses: ReadonlyMap<number, string>) {}
+
+  private client(brokerId: number): ControllerClient {
+    let client = this.clients.get(brokerId);
+    if (!client) {
+      const address = this.addresses.get(brokerId);
+      if (!address) throw new SluiceError('BROKER_NOT_AVAILABLE', `no address for broker ${brokerId}`);
+      client = new (controllerApi().Controller)(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+      this.clients.set(brokerId, client);
+    }
+    return client;
+  }
+
+  to(target: number, deadlineMs: number): ControllerRpc {
+    const client = this.client(target);
+    const options: grpc.CallOptions = { deadline: deadlineMs };
+    return {
+      registerBroker: async (request) => (await call<{ brokerEpoch: number }>((cb) => client.RegisterBroker(request, options, cb))).brokerEpoch,
+      brokerHeartbeat: (request) => call<BrokerHeartbeatResponse__Output>((cb) => client.BrokerHeartbeat(request, options, cb)),
+      createTopic: async (spec) =>
+        (await call<{ metadataVersion: number }>((cb) =>
+          client.CreateTopic({ name: spec.name, partitions: spec.partitions, replicationFactor: spec.replicationFactor, configs: spec.configs }, options, cb),
+        )).metadataVersion,
+      deleteTopic: async (name) => (await call<{ metadataVersion: number }>((cb) => client.DeleteTopic({ name }, options, cb))).metadataVersion,
+      alterTopicConfig: async (name, set, reset) =>
+        (await call<{ metadataVersion: number }>((cb) => client.AlterTopicConfig({ name, set, delete: reset }, options, cb))).metadataVersion,
+      allocateProducerIds: (brokerId, count) => call<{ firstId: number; count: number }>((cb) => client.AllocateProducerIds({ brokerId, count }, options, cb)),
+    };
+  }
+
+  close(): void {
+    for (const client of this.clients.values()) client.close();
+  }
+}
