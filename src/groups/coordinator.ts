@@ -1,9 +1,15 @@
 /**
  * The group coordinator of one broker: the groups whose __consumer_offsets partition this broker
  * leads. It drives each group's membership state machine (membership.ts) with the wall clock,
- * keeps committed offsets and attempt counts in __consumer_offsets (offset-partition.ts), and turns
- * member failures into durable attempt counts:
+ * keeps committed offsets, attempt counts and membership in __consumer_offsets
+ * (offset-partition.ts), and turns member failures into durable attempt counts.
  *
+ * Membership survives a coordinator change: every answer (heartbeat, commit) is sent only once the
+ * membership changes it rests on are durable, and a coordinator that takes a partition over
+ * restores its groups from the records, giving every member a full session from then on. Members
+ * keep their ids, epochs and partitions; only those that stay silent are fenced.
+ *
+ * Attempt counts: *
  * A member that dies (session timeout), hangs (max poll interval) or restarts without leaving
  * (static membership) may have been killed by the record it was handling. The group resumes at the
  * committed offset, so each such failure adds one attempt to the record at the committed offset of
@@ -18,7 +24,7 @@ import { groupPartition, OFFSETS_TOPIC } from './constants.js';
 import type { GroupsHost } from './host.js';
 import { GroupMembership, type GroupState, type HeartbeatInput, type HeartbeatOutput, type MemberFailure, type MemberView } from './membership.js';
 import { OffsetPartition } from './offset-partition.js';
-import { mergeCommit, type CommittedOffset, type OffsetEntry, type RecordAttempts } from './offset-store.js';
+import { mergeCommit, type CommittedOffset, type GroupsEntry, type OffsetEntry, type RecordAttempts } from './offset-store.js';
 import { parseTpKey, tpKey } from './topic-partition.js';
 
 export interface GroupCoordinatorOptions {
@@ -147,12 +153,17 @@ export class GroupCoordinator {
       }
     }
     for (const index of led) {
-      if (this.partitions.has(index)) continue;
+      if (this.partitions.has(index) || !OffsetPartition.caughtUp(this.host, index)) continue;
       const partition = new OffsetPartition(this.host, index, { cleanAfterRecords: this.options.cleanAfterRecords ?? CLEAN_AFTER_RECORDS_DEFAULT });
       await partition.load();
       this.partitions.set(index, partition);
       const loadedAtMs = this.nowMs();
-      for (const groupId of partition.store.groupIds()) this.emptySinceMs.set(groupId, loadedAtMs);
+      for (const [groupId, snapshot] of partition.store.memberships()) {
+        this.groups.set(groupId, GroupMembership.restore(groupId, (topic) => this.partitionCount(topic), snapshot, loadedAtMs));
+      }
+      for (const groupId of partition.store.groupIds()) {
+        if ((this.groups.get(groupId)?.size ?? 0) === 0) this.emptySinceMs.set(groupId, loadedAtMs);
+      }
     }
   }
 
@@ -191,7 +202,8 @@ export class GroupCoordinator {
       return { ...output, heartbeatIntervalMs, sessionTimeoutMs };
     } finally {
       if (group.size === 0 && !this.emptySinceMs.has(groupId)) this.emptySinceMs.set(groupId, this.nowMs());
-      await this.recordFailures(groupId, failures);
+      // Also when the heartbeat failed: a fenced member's removal must be durable too.
+      await this.persist(groupId, group, failures);
     }
   }
 
@@ -207,9 +219,9 @@ export class GroupCoordinator {
       const topicId = this.host.topicId(commit.topic);
       if (topicId !== undefined) next.topicId = topicId;
       const previous = this.current(commit.topic, partition.store.get(groupId, tpKey(commit.topic, commit.partition)));
-      return { group: groupId, topic: commit.topic, partition: commit.partition, value: mergeCommit(previous, next) };
+      return { kind: 'offset', group: groupId, topic: commit.topic, partition: commit.partition, value: mergeCommit(previous, next) };
     });
-    await partition.write(entries);
+    await this.persist(groupId, group, [], entries);
   }
 
   /** Committed offsets of the group: the given partition keys, or all of them. */
@@ -237,7 +249,7 @@ export class GroupCoordinator {
         const value: CommittedOffset = { offset: offset.offset, metadata: '', commitTimestampMs: nowMs, attempts: undefined };
         const topicId = this.host.topicId(offset.topic);
         if (topicId !== undefined) value.topicId = topicId;
-        return { group: groupId, topic: offset.topic, partition: offset.partition, value };
+        return { kind: 'offset' as const, group: groupId, topic: offset.topic, partition: offset.partition, value };
       }),
     );
   }
@@ -295,7 +307,7 @@ export class GroupCoordinator {
     for (const [groupId, group] of this.groups) {
       const failures = group.tick(nowMs);
       if (group.size === 0 && !this.emptySinceMs.has(groupId)) this.emptySinceMs.set(groupId, nowMs);
-      await this.recordFailures(groupId, failures);
+      await this.persist(groupId, group, failures);
     }
     await this.expireOffsets(nowMs);
     await this.dropOffsetsOfDeletedTopics();
@@ -318,7 +330,7 @@ export class GroupCoordinator {
       for (const groupId of partition.store.groupIds()) {
         for (const [key, committed] of partition.store.list(groupId)) {
           const tp = parseTpKey(key);
-          if (this.current(tp.topic, committed) === undefined) stale.push({ group: groupId, ...tp, value: undefined });
+          if (this.current(tp.topic, committed) === undefined) stale.push({ kind: 'offset', group: groupId, ...tp, value: undefined });
         }
       }
       if (stale.length > 0) await partition.write(stale);
@@ -333,16 +345,28 @@ export class GroupCoordinator {
         const lastCommitMs = Math.max(...[...offsets.values()].map((committed) => committed.commitTimestampMs));
         const lastActivityMs = Math.max(lastCommitMs, this.emptySinceMs.get(groupId) ?? nowMs);
         if (nowMs - lastActivityMs <= this.options.offsetsRetentionMs) continue;
-        await partition.write([...offsets.keys()].map((key) => ({ group: groupId, ...parseTpKey(key), value: undefined })));
+        await partition.write([...offsets.keys()].map((key): OffsetEntry => ({ kind: 'offset', group: groupId, ...parseTpKey(key), value: undefined })));
         this.groups.delete(groupId);
         this.emptySinceMs.delete(groupId);
       }
     }
   }
 
-  private async recordFailures(groupId: string, failures: readonly MemberFailure[]): Promise<void> {
-    if (failures.length === 0) return;
+  /**
+   * Writes what an answer about the group rests on, in one write: its membership changes not yet
+   * durable (membership.ts), the attempts charged for member failures, and `offsets`. Resolves once
+   * all of it is stored on the partition's replicas.
+   */
+  private async persist(groupId: string, group: GroupMembership, failures: readonly MemberFailure[], offsets: readonly OffsetEntry[] = []): Promise<void> {
     const partition = this.offsetsPartition(groupId);
+    const unsaved = group.unsaved();
+    const entries: GroupsEntry[] = [...unsaved.changes, ...this.failureAttempts(groupId, partition, failures), ...offsets];
+    await partition.write(entries);
+    group.saved(unsaved.throughSeq);
+  }
+
+  /** One more attempt on the record at the committed offset of each partition a failed member owned. */
+  private failureAttempts(groupId: string, partition: OffsetPartition, failures: readonly MemberFailure[]): OffsetEntry[] {
     const entries: OffsetEntry[] = [];
     for (const failure of failures) {
       for (const key of failure.partitions) {
@@ -353,10 +377,10 @@ export class GroupCoordinator {
         if (hw !== undefined && hw <= committed.offset) continue; // no record there to blame
         const previous = committed.attempts?.offset === committed.offset ? committed.attempts.count : 0;
         const attempts = { offset: committed.offset, count: previous + 1, lastError: `consumer failed while owning it (${failure.reason}, member ${failure.memberId})` };
-        entries.push({ group: groupId, topic, partition: index, value: { ...committed, attempts } });
+        entries.push({ kind: 'offset', group: groupId, topic, partition: index, value: { ...committed, attempts } });
       }
     }
-    await partition.write(entries);
+    return entries;
   }
 
   private membership(groupId: string): GroupMembership {

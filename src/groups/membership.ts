@@ -8,6 +8,12 @@
  * with the group epoch once it has given back every partition the new target takes from it
  * (revoke before assign): a partition is handed to its new owner only after the old owner left it
  * out of a heartbeat, which it does after committing it.
+ *
+ * Durability: what a new coordinator needs to carry on (the group epoch and the partition counts
+ * the target was computed for; per member its epochs, subscription, owned partitions and target)
+ * is exposed as change records. Every change is stamped with a sequence number; `unsaved()` lists
+ * the records changed since the last `saved()` and the coordinator writes them before it answers,
+ * so no member acts on an answer a failover could lose. `restore()` rebuilds the group from them.
  */
 import { SluiceError } from '../protocol/errors.js';
 import { assignSticky } from './assignor.js';
@@ -72,6 +78,48 @@ interface Member {
   lastHeartbeatMs: number;
   /** A static member that left with STATIC_LEAVE_EPOCH: not a failure if its session then ends. */
   leftForRestart: boolean;
+  /** Sequence number of its last durable-state change. */
+  changedSeq: number;
+}
+
+/** The durable part of a group (written only while it has members). */
+export interface GroupSnapshot {
+  groupEpoch: number;
+  /** Partition counts of the subscribed topics when the target was last computed. */
+  partitionCounts: Record<string, number>;
+}
+
+/** The durable part of a member: everything but its heartbeat time. */
+export interface MemberSnapshot {
+  memberId: string;
+  instanceId: string | undefined;
+  clientId: string;
+  memberEpoch: number;
+  previousEpoch: number;
+  subscribedTopics: string[];
+  /** Partition keys it owns (including ones being revoked). */
+  owned: string[];
+  /** Partition keys the target assigns it. */
+  target: string[];
+  sessionTimeoutMs: number;
+  maxPollIntervalMs: number;
+  leftForRestart: boolean;
+}
+
+export interface MembershipSnapshot {
+  group: GroupSnapshot | undefined;
+  members: MemberSnapshot[];
+}
+
+/** One record to write: a value, or undefined to delete it (tombstone). */
+export type MembershipChange =
+  | { kind: 'group'; group: string; value: GroupSnapshot | undefined }
+  | { kind: 'member'; group: string; memberId: string; value: MemberSnapshot | undefined };
+
+export interface UnsavedChanges {
+  /** Pass to `saved()` once `changes` are durable. */
+  throughSeq: number;
+  changes: MembershipChange[];
 }
 
 export type GroupState = 'Empty' | 'Stable' | 'Reconciling';
@@ -83,12 +131,54 @@ export class GroupMembership {
   /** Which member owns each partition; at most one at any time. */
   private readonly owners = new Map<string, string>();
   private readonly fenced = new Map<string, number>();
-  private topicsSignature = '';
+  /** Partition counts of the subscribed topics the target was computed for. */
+  private assignedCounts = new Map<string, number>();
+  /** Change stamps: the last one handed out, the last durable one, the group record's last change. */
+  private seq = 0;
+  private savedSeq = 0;
+  private groupChangedSeq = 0;
+  /** Removed members whose tombstone may not be durable yet, with the stamp of their removal. */
+  private readonly removed = new Map<string, number>();
 
   constructor(
     readonly groupId: string,
     private readonly partitionCount: (topic: string) => number,
   ) {}
+
+  /**
+   * The group as its records describe it, taken over by a new coordinator at `nowMs`. Members get a
+   * full session from now: they could not heartbeat this coordinator before. Everything restored
+   * counts as saved, except a missing group record (written with the next changes).
+   */
+  static restore(groupId: string, partitionCount: (topic: string) => number, snapshot: MembershipSnapshot, nowMs: number): GroupMembership {
+    const group = new GroupMembership(groupId, partitionCount);
+    const members = [...snapshot.members].sort((a, b) => a.memberId.localeCompare(b.memberId));
+    group.groupEpoch = snapshot.group?.groupEpoch ?? Math.max(0, ...members.map((member) => member.memberEpoch));
+    // No counts known: the next heartbeat sees them differ and recomputes the target.
+    group.assignedCounts = new Map(Object.entries(snapshot.group?.partitionCounts ?? {}));
+    for (const saved of members) {
+      const member: Member = {
+        id: saved.memberId,
+        instanceId: saved.instanceId,
+        clientId: saved.clientId,
+        epoch: saved.memberEpoch,
+        previousEpoch: saved.previousEpoch,
+        topics: [...saved.subscribedTopics],
+        // One owner per partition, as at any time; records written together never disagree.
+        owned: new Set(saved.owned.filter((key) => !group.owners.has(key))),
+        sessionTimeoutMs: saved.sessionTimeoutMs,
+        maxPollIntervalMs: saved.maxPollIntervalMs,
+        lastHeartbeatMs: nowMs,
+        leftForRestart: saved.leftForRestart,
+        changedSeq: 0,
+      };
+      for (const key of member.owned) group.owners.set(key, member.id);
+      group.members.set(member.id, member);
+      group.target.set(member.id, new Set(saved.target));
+    }
+    if (!snapshot.group && members.length > 0) group.groupChangedSeq = ++group.seq;
+    return group;
+  }
 
   get epoch(): number {
     return this.groupEpoch;
@@ -130,9 +220,12 @@ export class GroupMembership {
     if (input.memberEpoch === JOIN_EPOCH) this.join(input, nowMs, failures);
     const member = this.requireMember(input.memberId, input.memberEpoch, input.memberEpoch === JOIN_EPOCH);
     member.lastHeartbeatMs = nowMs;
-    member.sessionTimeoutMs = input.sessionTimeoutMs;
-    member.maxPollIntervalMs = input.maxPollIntervalMs;
-    member.clientId = input.clientId;
+    if (member.sessionTimeoutMs !== input.sessionTimeoutMs || member.maxPollIntervalMs !== input.maxPollIntervalMs || member.clientId !== input.clientId) {
+      member.sessionTimeoutMs = input.sessionTimeoutMs;
+      member.maxPollIntervalMs = input.maxPollIntervalMs;
+      member.clientId = input.clientId;
+      this.touch(member);
+    }
     if (member.owned.size > 0 && input.pollIdleMs > member.maxPollIntervalMs) {
       this.remove(member.id, true);
       failures.push({ memberId: member.id, reason: 'poll-timeout', partitions: [...member.owned] });
@@ -143,6 +236,7 @@ export class GroupMembership {
     }
     if (!sameList(member.topics, input.subscribedTopics)) {
       member.topics = [...new Set(input.subscribedTopics)].sort();
+      this.touch(member);
       this.bump();
     }
     this.refreshTopics();
@@ -174,6 +268,50 @@ export class GroupMembership {
     return failures;
   }
 
+  /** The records changed since the last `saved()`: the group's state is durable once they are. */
+  unsaved(): UnsavedChanges {
+    const changes: MembershipChange[] = [];
+    const group = this.groupId;
+    if (this.groupChangedSeq > this.savedSeq) changes.push({ kind: 'group', group, value: this.members.size > 0 ? this.groupSnapshot() : undefined });
+    for (const member of this.members.values()) {
+      if (member.changedSeq > this.savedSeq) changes.push({ kind: 'member', group, memberId: member.id, value: this.memberSnapshot(member) });
+    }
+    for (const [memberId, removedSeq] of this.removed) {
+      if (removedSeq > this.savedSeq && !this.members.has(memberId)) changes.push({ kind: 'member', group, memberId, value: undefined });
+    }
+    return { throughSeq: this.seq, changes };
+  }
+
+  /** The changes of an `unsaved()` answer are durable (so are the earlier ones, which it repeated). */
+  saved(throughSeq: number): void {
+    this.savedSeq = Math.max(this.savedSeq, throughSeq);
+    for (const [memberId, removedSeq] of this.removed) if (removedSeq <= this.savedSeq) this.removed.delete(memberId);
+  }
+
+  private groupSnapshot(): GroupSnapshot {
+    return { groupEpoch: this.groupEpoch, partitionCounts: Object.fromEntries(this.assignedCounts) };
+  }
+
+  private memberSnapshot(member: Member): MemberSnapshot {
+    return {
+      memberId: member.id,
+      instanceId: member.instanceId,
+      clientId: member.clientId,
+      memberEpoch: member.epoch,
+      previousEpoch: member.previousEpoch,
+      subscribedTopics: [...member.topics],
+      owned: [...member.owned].sort(),
+      target: [...(this.target.get(member.id) ?? [])].sort(),
+      sessionTimeoutMs: member.sessionTimeoutMs,
+      maxPollIntervalMs: member.maxPollIntervalMs,
+      leftForRestart: member.leftForRestart,
+    };
+  }
+
+  private touch(member: Member): void {
+    member.changedSeq = ++this.seq;
+  }
+
   private join(input: HeartbeatInput, nowMs: number, failures: MemberFailure[]): void {
     this.fenced.delete(input.memberId);
     // A rejoin under the same id starts over: the client dropped everything it owned.
@@ -192,10 +330,13 @@ export class GroupMembership {
       maxPollIntervalMs: input.maxPollIntervalMs,
       lastHeartbeatMs: nowMs,
       leftForRestart: false,
+      changedSeq: 0,
     };
+    this.touch(member);
     if (previous) {
       // Static membership: the new incarnation takes the old one's place and partitions, no rebalance.
       this.members.delete(previous.id);
+      this.removed.set(previous.id, ++this.seq);
       this.fence(previous.id, previous.epoch);
       this.target.set(member.id, this.target.get(previous.id) ?? new Set());
       this.target.delete(previous.id);
@@ -215,6 +356,7 @@ export class GroupMembership {
     if (input.memberEpoch === STATIC_LEAVE_EPOCH && member.instanceId !== undefined) {
       member.leftForRestart = true;
       member.lastHeartbeatMs = nowMs;
+      this.touch(member);
     } else {
       this.remove(member.id, false);
     }
@@ -240,6 +382,7 @@ export class GroupMembership {
     const member = this.members.get(memberId);
     if (!member) return;
     this.members.delete(memberId);
+    this.removed.set(memberId, ++this.seq);
     for (const key of member.owned) if (this.owners.get(key) === memberId) this.owners.delete(key);
     this.target.delete(memberId);
     if (fence) this.fence(memberId, member.epoch);
@@ -251,19 +394,30 @@ export class GroupMembership {
     if (this.fenced.size > FENCED_MEMBERS_MAX) this.fenced.delete(this.fenced.keys().next().value!);
   }
 
-  /** A subscribed topic appeared or grew: the target must cover its partitions. */
+  /**
+   * A subscribed topic appeared or grew: the target must cover its partitions. (The subscribed
+   * topics are those of the last bump: every subscription change bumps.)
+   */
   private refreshTopics(): void {
-    const topics = [...new Set([...this.members.values()].flatMap((member) => member.topics))].sort();
-    const signature = topics.map((topic) => `${topic}:${this.partitionCount(topic)}`).join(',');
-    if (signature !== this.topicsSignature) this.bump();
+    for (const member of this.members.values()) {
+      if (member.topics.some((topic) => this.partitionCount(topic) !== this.assignedCounts.get(topic))) {
+        this.bump();
+        return;
+      }
+    }
   }
 
   private bump(): void {
     this.groupEpoch++;
+    this.groupChangedSeq = ++this.seq;
     const members = [...this.members.values()].map((member) => ({ memberId: member.id, topics: member.topics }));
-    this.target = assignSticky(members, this.partitionCount, this.target);
-    const topics = [...new Set(members.flatMap((member) => member.topics))].sort();
-    this.topicsSignature = topics.map((topic) => `${topic}:${this.partitionCount(topic)}`).join(',');
+    const previous = this.target;
+    this.target = assignSticky(members, this.partitionCount, previous);
+    for (const member of this.members.values()) {
+      if (!sameSet(this.target.get(member.id) ?? new Set(), previous.get(member.id))) this.touch(member);
+    }
+    const topics = new Set(members.flatMap((member) => member.topics));
+    this.assignedCounts = new Map([...topics].sort().map((topic) => [topic, this.partitionCount(topic)]));
   }
 
   private reconcile(member: Member, reportedOwned: ReadonlySet<string>): void {
@@ -273,17 +427,20 @@ export class GroupMembership {
       // Revocation acknowledged: the member committed and stopped; the partition is free.
       member.owned.delete(key);
       if (this.owners.get(key) === member.id) this.owners.delete(key);
+      this.touch(member);
     }
     const revoking = [...member.owned].some((key) => !target.has(key));
     if (revoking) return;
     if (member.epoch !== this.groupEpoch) {
       member.previousEpoch = member.epoch;
       member.epoch = this.groupEpoch;
+      this.touch(member);
     }
     for (const key of target) {
       if (member.owned.has(key) || this.owners.has(key)) continue;
       member.owned.add(key);
       this.owners.set(key, member.id);
+      this.touch(member);
     }
   }
 

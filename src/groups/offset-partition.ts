@@ -1,7 +1,7 @@
 /**
- * One __consumer_offsets partition led by this broker: its records replayed into an OffsetStore,
- * and writes that go THROUGH the partition's produce path (acks=all), so once partitions are
- * replicated the same code survives coordinator failover.
+ * One __consumer_offsets partition led by this broker: its records (offsets and group membership)
+ * replayed into an OffsetStore, and writes that go THROUGH the partition's produce path (acks=all),
+ * so a coordinator that takes the partition over starts from everything acknowledged.
  *
  * Writes are queued and coalesced into one batch per round (group commit); a write resolves after
  * it is committed and applied. Cleaning: with compaction not implemented, once the partition holds
@@ -9,10 +9,11 @@
  * everything before that copy is deleted (deletePrefix); records after it still win on replay.
  */
 import { decodeBatch, encodeBatch, splitBatches, type RecordInput } from '../protocol/batch.js';
+import { SluiceError } from '../protocol/errors.js';
 import { OFFSETS_TOPIC } from './constants.js';
 import type { GroupsHost } from './host.js';
-import { decodeOffsetEntry, encodeOffsetEntry } from './offset-records.js';
-import { OffsetStore, type OffsetEntry } from './offset-store.js';
+import { decodeEntry, encodeEntry } from './offset-records.js';
+import { OffsetStore, type GroupsEntry } from './offset-store.js';
 
 /** Records per batch written (each is a few hundred bytes, far below max.message.bytes). */
 const RECORDS_PER_BATCH_MAX = 500;
@@ -25,7 +26,7 @@ export interface OffsetPartitionOptions {
 }
 
 interface PendingWrite {
-  entries: OffsetEntry[];
+  entries: GroupsEntry[];
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -41,6 +42,16 @@ export class OffsetPartition {
     private readonly options: OffsetPartitionOptions,
   ) {}
 
+  /**
+   * Whether a new leader may load: its high watermark reached its log end, so everything an earlier
+   * leader acknowledged is committed here and readable (until then the tail is only stored). Only
+   * the coordinator writes to the partition, and not before it loaded, so the end does not move.
+   */
+  static caughtUp(host: GroupsHost, index: number): boolean {
+    const partition = host.localPartition(OFFSETS_TOPIC, index);
+    return partition !== undefined && partition.hw >= partition.log.logEndOffset();
+  }
+
   /** Replays the committed records of the partition into the store. */
   async load(): Promise<void> {
     const partition = this.requirePartition();
@@ -53,7 +64,7 @@ export class OffsetPartition {
           for (const record of decodeBatch(batch).records) {
             if (record.offset < offset) continue;
             offset = record.offset + 1;
-            const entry = decodeOffsetEntry(record);
+            const entry = decodeEntry(record);
             if (entry) this.store.apply(entry);
           }
         }
@@ -62,7 +73,7 @@ export class OffsetPartition {
   }
 
   /** Persists the entries (acks=all), then applies them to the store. */
-  write(entries: OffsetEntry[]): Promise<void> {
+  write(entries: GroupsEntry[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.pending.push({ entries, resolve, reject });
@@ -81,7 +92,7 @@ export class OffsetPartition {
       this.pending = [];
       const entries = round.flatMap((write) => write.entries);
       try {
-        await this.append(entries.map(encodeOffsetEntry));
+        await this.append(entries.map(encodeEntry));
         for (const entry of entries) this.store.apply(entry);
         for (const write of round) write.resolve();
       } catch (err) {
@@ -94,7 +105,11 @@ export class OffsetPartition {
   private async append(records: RecordInput[]): Promise<number> {
     let firstOffset = -1;
     for (let at = 0; at < records.length; at += RECORDS_PER_BATCH_MAX) {
-      const baseOffset = await this.host.produceOffsets(this.index, encodeBatch(records.slice(at, at + RECORDS_PER_BATCH_MAX)));
+      const baseOffset = await this.host.produceOffsets(this.index, encodeBatch(records.slice(at, at + RECORDS_PER_BATCH_MAX))).catch((err: unknown) => {
+        // Leadership moved before this coordinator noticed: the client must look for the new one.
+        if (err instanceof SluiceError && err.code === 'NOT_LEADER') throw new SluiceError('NOT_COORDINATOR', `this broker no longer leads ${OFFSETS_TOPIC}/${this.index}`);
+        throw err;
+      });
       if (firstOffset < 0) firstOffset = baseOffset;
     }
     return firstOffset;
@@ -107,7 +122,7 @@ export class OffsetPartition {
     const live = this.store.liveCount;
     if (records < this.options.cleanAfterRecords + live || records < 2 * live) return;
     const entries = this.store.liveEntries();
-    const copyStart = entries.length > 0 ? await this.append(entries.map(encodeOffsetEntry)) : partition.log.logEndOffset();
+    const copyStart = entries.length > 0 ? await this.append(entries.map(encodeEntry)) : partition.log.logEndOffset();
     await this.host.deleteOffsetsPrefix(this.index, copyStart);
   }
 

@@ -1,15 +1,21 @@
 /**
- * The record format of __consumer_offsets. Key: JSON `["offset", group, topic, partition]`; value:
- * JSON `{"v":1, offset, metadata, commitTimestampMs, attempts?}`, or a null value (tombstone) when
- * the entry is deleted. JSON keeps the log readable with `sluice consume __consumer_offsets`.
+ * The record format of __consumer_offsets. JSON keys and values keep the log readable with
+ * `sluice consume __consumer_offsets`; a null value (tombstone) deletes the key; latest per key wins.
+ *
+ * - `["offset", group, topic, partition]` → `{"v":1, offset, metadata, commitTimestampMs, attempts?, topicId?}`
+ * - `["group", group]` → `{"v":1, groupEpoch, partitionCounts}` (while the group has members)
+ * - `["member", group, memberId]` → `{"v":1, instanceId?, clientId, memberEpoch, previousEpoch,
+ *   subscribedTopics, owned, target, sessionTimeoutMs, maxPollIntervalMs, leftForRestart}`, with
+ *   `owned` and `target` as `[{topic, partitions}]`
  */
 import type { DecodedRecord, RecordInput } from '../protocol/batch.js';
-import type { CommittedOffset, OffsetEntry } from './offset-store.js';
+import type { GroupSnapshot, MemberSnapshot } from './membership.js';
+import type { CommittedOffset, GroupsEntry } from './offset-store.js';
+import { fromWire, toWire, type TopicPartitionsWire } from './topic-partition.js';
 
-const KEY_KIND = 'offset';
 const VALUE_VERSION = 1;
 
-interface ValueV1 {
+interface OffsetValueV1 {
   v: 1;
   offset: number;
   metadata: string;
@@ -18,29 +24,92 @@ interface ValueV1 {
   topicId?: number;
 }
 
-export function encodeOffsetEntry(entry: OffsetEntry): RecordInput {
-  const key = Buffer.from(JSON.stringify([KEY_KIND, entry.group, entry.topic, entry.partition]));
-  if (entry.value === undefined) return { key, value: null };
-  const value: ValueV1 = {
-    v: VALUE_VERSION,
-    offset: entry.value.offset,
-    metadata: entry.value.metadata,
-    commitTimestampMs: entry.value.commitTimestampMs,
-  };
-  if (entry.value.attempts) value.attempts = entry.value.attempts;
-  if (entry.value.topicId !== undefined) value.topicId = entry.value.topicId;
-  return { key, value: Buffer.from(JSON.stringify(value)), timestamp: entry.value.commitTimestampMs };
+interface GroupValueV1 extends GroupSnapshot {
+  v: 1;
+}
+
+interface MemberValueV1 {
+  v: 1;
+  instanceId?: string;
+  clientId: string;
+  memberEpoch: number;
+  previousEpoch: number;
+  subscribedTopics: string[];
+  owned: TopicPartitionsWire[];
+  target: TopicPartitionsWire[];
+  sessionTimeoutMs: number;
+  maxPollIntervalMs: number;
+  leftForRestart: boolean;
+}
+
+export function encodeEntry(entry: GroupsEntry): RecordInput {
+  switch (entry.kind) {
+    case 'offset': {
+      const key = jsonBytes(['offset', entry.group, entry.topic, entry.partition]);
+      if (entry.value === undefined) return { key, value: null };
+      const value: OffsetValueV1 = {
+        v: VALUE_VERSION,
+        offset: entry.value.offset,
+        metadata: entry.value.metadata,
+        commitTimestampMs: entry.value.commitTimestampMs,
+      };
+      if (entry.value.attempts) value.attempts = entry.value.attempts;
+      if (entry.value.topicId !== undefined) value.topicId = entry.value.topicId;
+      return { key, value: jsonBytes(value), timestamp: entry.value.commitTimestampMs };
+    }
+    case 'group': {
+      const key = jsonBytes(['group', entry.group]);
+      if (entry.value === undefined) return { key, value: null };
+      const value: GroupValueV1 = { v: VALUE_VERSION, groupEpoch: entry.value.groupEpoch, partitionCounts: entry.value.partitionCounts };
+      return { key, value: jsonBytes(value) };
+    }
+    case 'member': {
+      const key = jsonBytes(['member', entry.group, entry.memberId]);
+      if (entry.value === undefined) return { key, value: null };
+      const member = entry.value;
+      const value: MemberValueV1 = {
+        v: VALUE_VERSION,
+        clientId: member.clientId,
+        memberEpoch: member.memberEpoch,
+        previousEpoch: member.previousEpoch,
+        subscribedTopics: member.subscribedTopics,
+        owned: toWire(member.owned),
+        target: toWire(member.target),
+        sessionTimeoutMs: member.sessionTimeoutMs,
+        maxPollIntervalMs: member.maxPollIntervalMs,
+        leftForRestart: member.leftForRestart,
+      };
+      if (member.instanceId !== undefined) value.instanceId = member.instanceId;
+      return { key, value: jsonBytes(value) };
+    }
+  }
 }
 
 /** The entry a record holds; undefined for a record this version does not know (skipped, not fatal). */
-export function decodeOffsetEntry(record: DecodedRecord): OffsetEntry | undefined {
+export function decodeEntry(record: DecodedRecord): GroupsEntry | undefined {
   if (record.key === null) return undefined;
   const key: unknown = JSON.parse(record.key.toString('utf8'));
-  if (!Array.isArray(key) || key[0] !== KEY_KIND || key.length !== 4) return undefined;
-  const [, group, topic, partition] = key as [string, string, string, number];
-  if (record.value === null) return { group, topic, partition, value: undefined };
-  const value = JSON.parse(record.value.toString('utf8')) as ValueV1;
-  if (value.v !== VALUE_VERSION) return undefined;
+  if (!Array.isArray(key)) return undefined;
+  const value: unknown = record.value === null ? undefined : JSON.parse(record.value.toString('utf8'));
+  if (value !== undefined && (value as { v?: unknown }).v !== VALUE_VERSION) return undefined;
+  if (key[0] === 'offset' && key.length === 4) {
+    const [, group, topic, partition] = key as [string, string, string, number];
+    return { kind: 'offset', group, topic, partition, value: value === undefined ? undefined : offsetValue(value as OffsetValueV1) };
+  }
+  if (key[0] === 'group' && key.length === 2) {
+    const group = key[1] as string;
+    if (value === undefined) return { kind: 'group', group, value: undefined };
+    const { groupEpoch, partitionCounts } = value as GroupValueV1;
+    return { kind: 'group', group, value: { groupEpoch, partitionCounts } };
+  }
+  if (key[0] === 'member' && key.length === 3) {
+    const [, group, memberId] = key as [string, string, string];
+    return { kind: 'member', group, memberId, value: value === undefined ? undefined : memberValue(memberId, value as MemberValueV1) };
+  }
+  return undefined;
+}
+
+function offsetValue(value: OffsetValueV1): CommittedOffset {
   const committed: CommittedOffset = {
     offset: value.offset,
     metadata: value.metadata,
@@ -48,5 +117,25 @@ export function decodeOffsetEntry(record: DecodedRecord): OffsetEntry | undefine
     attempts: value.attempts,
   };
   if (value.topicId !== undefined) committed.topicId = value.topicId;
-  return { group, topic, partition, value: committed };
+  return committed;
+}
+
+function memberValue(memberId: string, value: MemberValueV1): MemberSnapshot {
+  return {
+    memberId,
+    instanceId: value.instanceId,
+    clientId: value.clientId,
+    memberEpoch: value.memberEpoch,
+    previousEpoch: value.previousEpoch,
+    subscribedTopics: value.subscribedTopics,
+    owned: fromWire(value.owned),
+    target: fromWire(value.target),
+    sessionTimeoutMs: value.sessionTimeoutMs,
+    maxPollIntervalMs: value.maxPollIntervalMs,
+    leftForRestart: value.leftForRestart,
+  };
+}
+
+function jsonBytes(value: unknown): Buffer {
+  return Buffer.from(JSON.stringify(value));
 }

@@ -1,8 +1,10 @@
 /**
- * The committed offsets (and attempt counts) of the groups of one __consumer_offsets partition:
- * the in-memory image of that partition's records, latest per group/topic/partition wins, a
- * tombstone deletes. Pure; offset-partition.ts keeps it in step with the log.
+ * The committed offsets (and attempt counts) and the membership records of the groups of one
+ * __consumer_offsets partition: the in-memory image of that partition's records, latest per key
+ * (group/topic/partition, group, group/member) wins, a tombstone deletes. Pure;
+ * offset-partition.ts keeps it in step with the log.
  */
+import type { GroupSnapshot, MemberSnapshot, MembershipChange, MembershipSnapshot } from './membership.js';
 import { parseTpKey, tpKey } from './topic-partition.js';
 
 export interface RecordAttempts {
@@ -26,18 +28,33 @@ export interface CommittedOffset {
   topicId?: number;
 }
 
-/** One record of __consumer_offsets: a value, or undefined for a tombstone. */
+/** One offset record of __consumer_offsets: a value, or undefined for a tombstone. */
 export interface OffsetEntry {
+  kind: 'offset';
   group: string;
   topic: string;
   partition: number;
   value: CommittedOffset | undefined;
 }
 
+/** Any record of __consumer_offsets. */
+export type GroupsEntry = OffsetEntry | MembershipChange;
+
+interface StoredMembership {
+  group: GroupSnapshot | undefined;
+  members: Map<string, MemberSnapshot>;
+}
+
 export class OffsetStore {
   private readonly groups = new Map<string, Map<string, CommittedOffset>>();
+  private readonly membershipRecords = new Map<string, StoredMembership>();
 
-  apply(entry: OffsetEntry): void {
+  apply(entry: GroupsEntry): void {
+    if (entry.kind === 'offset') this.applyOffset(entry);
+    else this.applyMembership(entry);
+  }
+
+  private applyOffset(entry: OffsetEntry): void {
     const key = tpKey(entry.topic, entry.partition);
     if (entry.value === undefined) {
       const offsets = this.groups.get(entry.group);
@@ -53,6 +70,19 @@ export class OffsetStore {
     offsets.set(key, entry.value);
   }
 
+  private applyMembership(entry: MembershipChange): void {
+    let stored = this.membershipRecords.get(entry.group);
+    if (!stored) {
+      if (entry.value === undefined) return;
+      stored = { group: undefined, members: new Map() };
+      this.membershipRecords.set(entry.group, stored);
+    }
+    if (entry.kind === 'group') stored.group = entry.value;
+    else if (entry.value === undefined) stored.members.delete(entry.memberId);
+    else stored.members.set(entry.memberId, entry.value);
+    if (stored.group === undefined && stored.members.size === 0) this.membershipRecords.delete(entry.group);
+  }
+
   get(group: string, key: string): CommittedOffset | undefined {
     return this.groups.get(group)?.get(key);
   }
@@ -62,15 +92,27 @@ export class OffsetStore {
     return this.groups.get(group) ?? new Map();
   }
 
+  /** Groups with committed offsets. */
   groupIds(): string[] {
     return [...this.groups.keys()].sort();
   }
 
+  /** Groups with membership records, and what the records say of each. */
+  memberships(): Map<string, MembershipSnapshot> {
+    const result = new Map<string, MembershipSnapshot>();
+    for (const [group, stored] of this.membershipRecords) result.set(group, { group: stored.group, members: [...stored.members.values()] });
+    return result;
+  }
+
   /** Every live entry: what a rewrite of the log must carry. */
-  liveEntries(): OffsetEntry[] {
-    const entries: OffsetEntry[] = [];
+  liveEntries(): GroupsEntry[] {
+    const entries: GroupsEntry[] = [];
     for (const [group, offsets] of this.groups) {
-      for (const [key, value] of offsets) entries.push({ group, ...parseTpKey(key), value });
+      for (const [key, value] of offsets) entries.push({ kind: 'offset', group, ...parseTpKey(key), value });
+    }
+    for (const [group, stored] of this.membershipRecords) {
+      if (stored.group) entries.push({ kind: 'group', group, value: stored.group });
+      for (const [memberId, value] of stored.members) entries.push({ kind: 'member', group, memberId, value });
     }
     return entries;
   }
@@ -78,6 +120,7 @@ export class OffsetStore {
   get liveCount(): number {
     let count = 0;
     for (const offsets of this.groups.values()) count += offsets.size;
+    for (const stored of this.membershipRecords.values()) count += (stored.group ? 1 : 0) + stored.members.size;
     return count;
   }
 }
