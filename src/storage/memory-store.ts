@@ -1,29 +1,83 @@
 /**
  * An in-memory LogStore with the LevelDB store's semantics (both delegate offsets to LogIndex and
- * run the same contract tests), for fast tests of the broker, replication and groups.
- * Nothing survives the process; reopening a log returns the same object.
+ * run the same contract tests), for fast tests of the broker, replication and groups, and for the
+ * cluster simulator, which also needs the LevelDB store's durability: every write is journaled,
+ * and the writes up to the last synced one (as LevelDB's fsync of its log file covers every write
+ * before it) are what a power loss leaves (`afterPowerLoss`). Reopening a log returns the same object.
  */
 import { SluiceError } from '../protocol/errors.js';
 import { metaOfBatch } from './batch-meta.js';
 import { assertLogId } from './keys.js';
 import { IndexedPartitionLog, LogIndex } from './log-index.js';
-import type { AppendResult, EntryRange, LogStore, PartitionLog } from './types.js';
+import type { AppendResult, EntryRange, FlushPolicy, LogStore, PartitionLog } from './types.js';
 
-export function openMemoryLogStore(): LogStore {
-  return new MemoryLogStore();
+/** One write, as the journal keeps it. */
+type Write =
+  | { kind: 'append'; logId: number; batch: Buffer; entryIndex: number }
+  | { kind: 'truncateSuffix'; logId: number; entryIndex: number }
+  | { kind: 'deletePrefix'; logId: number; offset: number }
+  | { kind: 'installSnapshot'; logId: number; snapshot: { logStartOffset: number; index: number; term: number } }
+  | { kind: 'dropLog'; logId: number }
+  | { kind: 'putMeta'; key: string; value: Buffer }
+  | { kind: 'deleteMeta'; key: string };
+
+export interface MemoryLogStoreOptions {
+  /**
+   * Which writes are synced, as in the LevelDB store (default `always`): with `always`, every
+   * write; otherwise metadata writes (unless `sync: false`) and `sync()` calls. The memory store
+   * keeps no timer: with `interval`, whoever runs it calls `sync()` on the interval.
+   */
+  flush?: FlushPolicy;
 }
 
-class MemoryLogStore implements LogStore {
+export interface MemoryLogStore extends LogStore {
+  /** A new store holding what a power loss now would leave: every write up to the last synced one. */
+  afterPowerLoss(): MemoryLogStore;
+  /** A new store holding every write so far (the process died; the OS kept what it was given). */
+  afterProcessKill(): MemoryLogStore;
+}
+
+export function openMemoryLogStore(options: MemoryLogStoreOptions = {}): MemoryLogStore {
+  return new MemoryStore(options.flush ?? { kind: 'always' }, []);
+}
+
+class MemoryStore implements MemoryLogStore {
   private readonly logs = new Map<number, MemoryPartitionLog>();
   private readonly meta = new Map<string, Buffer>();
   private closed = false;
+  /** Every write, in order; the first `synced` are durable. */
+  private readonly journal: Write[];
+  private synced: number;
+  private readonly syncEveryWrite: boolean;
+
+  constructor(
+    private readonly flush: FlushPolicy,
+    durable: readonly Write[],
+  ) {
+    this.syncEveryWrite = flush.kind === 'always';
+    this.journal = [...durable];
+    this.synced = durable.length;
+    for (const write of durable) this.apply(write);
+  }
+
+  afterPowerLoss(): MemoryLogStore {
+    return new MemoryStore(this.flush, this.journal.slice(0, this.synced));
+  }
+
+  afterProcessKill(): MemoryLogStore {
+    return new MemoryStore(this.flush, this.journal);
+  }
 
   async openLog(logId: number): Promise<PartitionLog> {
     this.assertOpen();
     assertLogId(logId);
+    return this.log(logId);
+  }
+
+  private log(logId: number): MemoryPartitionLog {
     let log = this.logs.get(logId);
     if (log === undefined) {
-      log = new MemoryPartitionLog(logId, () => this.assertOpen());
+      log = new MemoryPartitionLog(logId, () => this.assertOpen(), (write) => this.record(write, this.syncEveryWrite));
       this.logs.set(logId, log);
     }
     return log;
@@ -32,8 +86,8 @@ class MemoryLogStore implements LogStore {
   async dropLog(logId: number): Promise<void> {
     this.assertOpen();
     assertLogId(logId);
-    this.logs.get(logId)?.drop();
-    this.logs.delete(logId);
+    this.record({ kind: 'dropLog', logId }, this.syncEveryWrite);
+    this.apply({ kind: 'dropLog', logId });
   }
 
   async getMeta(key: string): Promise<Buffer | undefined> {
@@ -42,15 +96,19 @@ class MemoryLogStore implements LogStore {
     return value === undefined ? undefined : Buffer.from(value);
   }
 
-  async putMeta(key: string, value: Buffer): Promise<void> {
+  async putMeta(key: string, value: Buffer, options: { sync?: boolean } = {}): Promise<void> {
     this.assertOpen();
     // Copied, as LevelDB would, so a caller reusing its buffer cannot change what is stored.
-    this.meta.set(key, Buffer.from(value));
+    const write: Write = { kind: 'putMeta', key, value: Buffer.from(value) };
+    this.record(write, options.sync ?? true);
+    this.apply(write);
   }
 
   async deleteMeta(key: string): Promise<void> {
     this.assertOpen();
-    this.meta.delete(key);
+    const write: Write = { kind: 'deleteMeta', key };
+    this.record(write, true);
+    this.apply(write);
   }
 
   async listMeta(prefix: string): Promise<Array<[string, Buffer]>> {
@@ -64,16 +122,44 @@ class MemoryLogStore implements LogStore {
 
   async sync(): Promise<void> {
     this.assertOpen();
+    this.synced = this.journal.length;
   }
 
   async close(): Promise<void> {
+    if (!this.closed) this.synced = this.journal.length;
     this.closed = true;
+  }
+
+  private record(write: Write, sync: boolean): void {
+    this.journal.push(write);
+    if (sync) this.synced = this.journal.length;
+  }
+
+  /** Applies a write to the in-memory state (already checked, when it comes from the journal). */
+  private apply(write: Write): void {
+    switch (write.kind) {
+      case 'putMeta':
+        this.meta.set(write.key, write.value);
+        return;
+      case 'deleteMeta':
+        this.meta.delete(write.key);
+        return;
+      case 'dropLog':
+        this.logs.get(write.logId)?.drop();
+        this.logs.delete(write.logId);
+        return;
+      default:
+        this.log(write.logId).replay(write);
+    }
   }
 
   private assertOpen(): void {
     if (this.closed) throw new SluiceError('SHUTTING_DOWN', 'the log store is closed');
   }
 }
+
+/** A write to one log's entries (dropping a log is the store's). */
+type LogWrite = Exclude<Extract<Write, { logId: number }>, { kind: 'dropLog' }>;
 
 class MemoryPartitionLog extends IndexedPartitionLog implements PartitionLog {
   protected readonly index = new LogIndex([], 0);
@@ -84,17 +170,11 @@ class MemoryPartitionLog extends IndexedPartitionLog implements PartitionLog {
   constructor(
     protected readonly logId: number,
     private readonly assertStoreOpen: () => void,
+    /** Journals a write of this log (the store decides whether it is synced). */
+    private readonly record: (write: LogWrite) => void,
   ) {
     super();
   }
-
-
-
-
-
-
-
-
 
   cachedBatch(entryIndex: number): Buffer | undefined {
     return this.index.entry(entryIndex) === undefined ? undefined : this.data.get(entryIndex);
@@ -110,20 +190,41 @@ class MemoryPartitionLog extends IndexedPartitionLog implements PartitionLog {
     return this.index.planRead(fromOffset, maxBytes, upToOffset).map((meta) => this.data.get(meta.entryIndex)!);
   }
 
-
   async truncateSuffix(entryIndex: number): Promise<void> {
     this.assertUsable();
-    this.forget(this.index.truncateSuffix(entryIndex));
+    this.write({ kind: 'truncateSuffix', logId: this.logId, entryIndex });
   }
 
   async deletePrefix(offset: number): Promise<void> {
     this.assertUsable();
-    this.forget(this.index.deletePrefix(offset));
+    this.write({ kind: 'deletePrefix', logId: this.logId, offset });
   }
 
   async installSnapshot(snapshot: { logStartOffset: number; index: number; term: number }): Promise<void> {
     this.assertUsable();
-    this.forget(this.index.installSnapshot(snapshot.logStartOffset, snapshot));
+    this.write({ kind: 'installSnapshot', logId: this.logId, snapshot: { ...snapshot } });
+  }
+
+  /** Applies a checked write and journals it (after: a write that throws was never made). */
+  private write(write: LogWrite): void {
+    this.replay(write);
+    this.record(write);
+  }
+
+  /** Applies a write to the index and the data. */
+  replay(write: LogWrite): void {
+    switch (write.kind) {
+      case 'append':
+        this.index.push(metaOfBatch(write.batch, write.entryIndex));
+        this.data.set(write.entryIndex, write.batch);
+        return;
+      case 'truncateSuffix':
+        return this.forget(this.index.truncateSuffix(write.entryIndex));
+      case 'deletePrefix':
+        return this.forget(this.index.deletePrefix(write.offset));
+      case 'installSnapshot':
+        return this.forget(this.index.installSnapshot(write.snapshot.logStartOffset, write.snapshot));
+    }
   }
 
   private forget(removed: EntryRange): void {
@@ -136,9 +237,8 @@ class MemoryPartitionLog extends IndexedPartitionLog implements PartitionLog {
   }
 
   protected store(batch: Buffer, entryIndex: number): AppendResult {
-    const meta = metaOfBatch(batch, entryIndex);
-    this.index.push(meta);
-    this.data.set(entryIndex, batch);
+    this.write({ kind: 'append', logId: this.logId, batch, entryIndex });
+    const meta = this.index.entry(entryIndex)!;
     return { baseOffset: meta.baseOffset, lastOffset: meta.lastOffset, entryIndex };
   }
 
