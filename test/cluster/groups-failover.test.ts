@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Cluster, GroupAdmin, GroupConsumer, Producer, resolveClientOptions } from '../../src/client/index.js';
+import { Cluster, GroupAdmin, GroupConsumer, Producer, resolveClientOptions, SluiceError } from '../../src/client/index.js';
 import { groupPartition, OFFSETS_TOPIC } from '../../src/groups/constants.js';
 import { waitFor } from '../helpers/broker-process.js';
 import { TestCluster } from '../helpers/cluster.js';
@@ -56,6 +56,57 @@ describe('consumer group offsets in a three-broker cluster', function () {
     await waitFor('the second member to get the records produced after the failover', () => (seenSecond.includes('late-1') && seenSecond.includes('late-2') ? true : undefined), 30_000);
     expect(seenSecond.filter((v) => !v.startsWith('late')), 'records committed before the failover come again').to.deep.equal([]);
     admin.close();
+  });
+
+  it('members keep their ids, epochs, partitions and positions when the coordinator broker is SIGKILLed', async () => {
+    cluster = await TestCluster.start(3);
+    const options = () => resolveClientOptions({ bootstrap: cluster!.bootstrap, retry: { retries: 20, maxBackoffMs: 300 } });
+    const admin = cluster.clientFor(1);
+    await admin.createTopic({ name: 'steady', partitions: 4, replicationFactor: 3 });
+    admin.close();
+    const producer = new Producer(new Cluster(options()), { lingerMs: 1 });
+    closables.push(producer);
+    const deliveries = new Map<string, number>();
+    const errors: unknown[] = [];
+    // No auto-commit: every record handled before the kill is acknowledged but not committed, which
+    // is what a member that had to rejoin would get again.
+    const members = [0, 1].map(() => {
+      const member = new GroupConsumer(options(), { groupId: 'steady-g', sessionTimeoutMs: 10_000, autoOffsetReset: 'earliest', autoCommit: false }, (err) => errors.push(err));
+      closables.push(member);
+      member.subscribe(['steady']);
+      void member.run({ eachMessage: (message) => void deliveries.set(message.value!.toString(), (deliveries.get(message.value!.toString()) ?? 0) + 1) });
+      return member;
+    });
+    const groupAdmin = new GroupAdmin(options());
+    closables.push(groupAdmin);
+    const stableMembers = async (): Promise<string | undefined> => {
+      const description = await groupAdmin.describeGroup('steady-g');
+      const owned = description.members.map((member) => member.assignment.flatMap((entry) => entry.partitions).length);
+      if (description.state !== 'Stable' || owned.join() !== '2,2') return undefined;
+      return JSON.stringify(description.members.map(({ memberId, memberEpoch, assignment }) => ({ memberId, memberEpoch, assignment })));
+    };
+    const membersBefore = await waitFor('a stable group of two', stableMembers, 30_000);
+    const before = Array.from({ length: 400 }, (_, i) => `before-${i}`);
+    await producer.send({ topic: 'steady', records: before.map((value) => ({ value, key: value })) });
+    await waitFor('the members to consume the first records', () => (before.every((value) => deliveries.has(value)) ? true : undefined), 60_000);
+    const uncommittedAtKill = (await groupAdmin.describeGroup('steady-g')).partitions.reduce((sum, p) => sum + p.lag, 0);
+
+    await cluster.kill(await cluster.leaderOf(OFFSETS_TOPIC, groupPartition('steady-g'), 1));
+    const after = Array.from({ length: 400 }, (_, i) => `after-${i}`);
+    await producer.send({ topic: 'steady', records: after.map((value) => ({ value, key: value })) });
+    await waitFor('the members to consume the records produced after the kill', () => (after.every((value) => deliveries.has(value)) ? true : undefined), 60_000);
+    // Commits at the new coordinator are accepted with the epochs the old one gave.
+    await Promise.all(members.map((member) => member.commit()));
+
+    expect(await waitFor('the group to be stable at the new coordinator', stableMembers, 30_000), 'members, epochs and assignments').to.equal(membersBefore);
+    const fenced = errors.filter((err) => err instanceof SluiceError && (err.code === 'UNKNOWN_MEMBER' || err.code === 'STALE_MEMBER_EPOCH'));
+    expect(fenced.map(String), 'fencing errors').to.deep.equal([]);
+    const redelivered = [...deliveries.values()].filter((count) => count > 1).length;
+    // Every record acknowledged before the kill was still uncommitted, and none of them comes again.
+    expect(uncommittedAtKill, 'records acknowledged but not committed at the kill').to.equal(before.length);
+    expect(redelivered, `records delivered again (of ${uncommittedAtKill} uncommitted at the kill)`).to.equal(0);
+    const committed = (await groupAdmin.describeGroup('steady-g')).partitions;
+    expect(committed.reduce((sum, p) => sum + p.committedOffset, 0), 'committed offsets').to.equal(before.length + after.length);
   });
 
   it('describes the lag of partitions the coordinator does not store', async () => {

@@ -425,9 +425,16 @@ export class GroupConsumer {
   private backOff(state: OwnedPartition, delayMs: number): void {
     state.resumeAtMs = Date.now() + delayMs;
     this.syncFetcher();
+    this.wakeAfter(state, delayMs);
+  }
+
+  /** Resumes fetching once the backoff has passed by Date.now(), which a timer may fire a millisecond ahead of. */
+  private wakeAfter(state: OwnedPartition, delayMs: number): void {
     const timer = setTimeout(() => {
       this.resumeTimers.delete(timer);
-      this.syncFetcher();
+      const leftMs = state.resumeAtMs - Date.now();
+      if (leftMs > 0 && !this.closing) this.wakeAfter(state, leftMs);
+      else this.syncFetcher();
     }, delayMs);
     this.resumeTimers.add(timer);
   }
@@ -612,10 +619,27 @@ export class GroupConsumer {
     state.revoking = true;
     this.syncFetcher();
     while (this.handling?.key === partitionKey) await this.handlerFinished();
-    await this.commitPartitions([partitionKey]).catch((err: unknown) => this.onError(err));
+    await this.commitUntilStored(partitionKey);
     if (this.owned.get(partitionKey) === state) this.owned.delete(partitionKey);
     this.syncFetcher();
     this.wakeHeartbeat();
+  }
+
+  /**
+   * Commits a partition about to be given back, retrying while the coordinator is away (a failover:
+   * it keeps this member's epoch), so the next owner does not get acknowledged records again.
+   * Gives up on a fence, a non-retriable error or close().
+   */
+  private async commitUntilStored(partitionKey: string): Promise<void> {
+    for (;;) {
+      try {
+        await this.commitPartitions([partitionKey]);
+        return;
+      } catch (err) {
+        this.onError(err);
+        if (!(err instanceof SluiceError && err.retriable) || this.closing || !this.owned.has(partitionKey)) return;
+      }
+    }
   }
 
   private loseAll(): void {
