@@ -144,7 +144,7 @@ export class Controller {
   /** Appends one record and waits until it is committed and applied; returns its offset. */
   private async append(record: MetadataRecord): Promise<number> {
     const replicated = this.requireLeader();
-    const batch = encodeBatch([{ key: Buffer.from(record.type), value: Buffer.from(JSON.stringify(record)) }]);
+    const batch = encodeBatch([{ key: Buffer.from(record.type), value: Buffer.from(JSON.stringify(record)) }], { nowMs: this.clock.nowMs() });
     const proposal = replicated.propose(batch, readBatchHeader(batch));
     await proposal.committed;
     return proposal.baseOffset;

@@ -17,6 +17,11 @@ interface Request {
   args: unknown[];
 }
 
+interface Caller {
+  id: number;
+  closed: boolean;
+}
+
 type Answer = { ok: true; value: unknown } | { ok: false; code: string; message: string; leaderHint: string | undefined };
 
 function errorAnswer(err: unknown): Answer {
@@ -48,13 +53,19 @@ export class MemoryControllerTransportHub {
     this.services.delete(brokerId);
   }
 
-  /** The calling side of broker `brokerId`. */
+  /** The calling side of broker `brokerId`; once closed (the broker stopped or crashed), its calls never settle. */
   transport(brokerId: number): ControllerTransport {
-    return { to: (target, deadlineMs) => this.stub(brokerId, target, deadlineMs), close: () => undefined };
+    const caller = { id: brokerId, closed: false };
+    return {
+      to: (target, deadlineMs) => this.stub(caller, target, deadlineMs),
+      close: () => {
+        caller.closed = true;
+      },
+    };
   }
 
-  private stub(from: number, to: number, deadlineMs: number): ControllerRpc {
-    const call = <T>(method: Method, ...args: unknown[]): Promise<T> => this.call(from, to, deadlineMs, { method, args }) as Promise<T>;
+  private stub(caller: Caller, to: number, deadlineMs: number): ControllerRpc {
+    const call = <T>(method: Method, ...args: unknown[]): Promise<T> => this.call(caller, to, deadlineMs, { method, args }) as Promise<T>;
     return {
       registerBroker: (request) => call('registerBroker', request),
       brokerHeartbeat: (request) => call('brokerHeartbeat', request),
@@ -65,12 +76,14 @@ export class MemoryControllerTransportHub {
     };
   }
 
-  private call(from: number, to: number, deadlineMs: number, request: Request): Promise<unknown> {
+  private call(caller: Caller, to: number, deadlineMs: number, request: Request): Promise<unknown> {
     const clock = this.network.clock;
+    const from = caller.id;
     return new Promise((resolve, reject) => {
       let settled = false;
       const settle = (answer: Answer): void => {
-        if (settled) return; // a duplicated answer, or one after the deadline
+        // A duplicated answer, one after the deadline, or one to a caller that is gone.
+        if (settled || caller.closed) return;
         settled = true;
         clock.clearTimer(timer);
         if (answer.ok) resolve(answer.value);

@@ -1,0 +1,197 @@
+/**
+ * N whole brokers in one process on one virtual clock: each a real Broker (controller, replication,
+ * partitions) over a memory store, with its Raft and controller traffic on one in-memory network.
+ * No sockets, no gRPC, no Node timers: a seed replays a run exactly. A crash stops every timer of
+ * the broker at once and keeps what its store would keep (a power loss: the synced writes; a killed
+ * process: every write); a restart opens a new Broker over that store.
+ */
+import { Broker, type ClusterSettings } from '../../src/broker/broker.js';
+import { MemoryControllerTransportHub } from '../../src/controller/transport-memory.js';
+import type { ControllerTransport } from '../../src/controller/rpc.js';
+import { seededRng, type Rng } from '../../src/raft/index.js';
+import { MemoryRaftTransportHub } from '../../src/replication/transport-memory.js';
+import type { Clock, TimerHandle } from '../../src/runtime/clock.js';
+import { MemoryNetwork, type LinkFaults } from '../../src/runtime/memory-network.js';
+import { VirtualClock } from '../../src/runtime/virtual-clock.js';
+import { openMemoryLogStore, type MemoryLogStore } from '../../src/storage/memory-store.js';
+import type { FlushPolicy } from '../../src/storage/types.js';
+
+/** One broker's view of the shared clock: its timers, all cancelled at once when it crashes. */
+class BrokerClock implements Clock {
+  private readonly live = new Set<TimerHandle>();
+  private dead = false;
+
+  constructor(private readonly base: VirtualClock) {}
+
+  nowMs(): number {
+    return this.base.nowMs();
+  }
+
+  setTimeout(callback: () => void, delayMs: number): TimerHandle {
+    const handle: TimerHandle = this.base.setTimeout(() => {
+      this.live.delete(handle);
+      callback();
+    }, delayMs);
+    return this.track(handle);
+  }
+
+  setInterval(callback: () => void, intervalMs: number): TimerHandle {
+    return this.track(this.base.setInterval(callback, intervalMs));
+  }
+
+  clearTimer(handle: TimerHandle | undefined): void {
+    if (handle === undefined) return;
+    this.live.delete(handle);
+    this.base.clearTimer(handle);
+  }
+
+  defer(callback: () => void): void {
+    this.setTimeout(callback, 0);
+  }
+
+  /** The process is gone: none of its timers runs again, and new ones never run. */
+  kill(): void {
+    this.dead = true;
+    for (const handle of this.live) this.base.clearTimer(handle);
+    this.live.clear();
+  }
+
+  private track(handle: TimerHandle): TimerHandle {
+    if (this.dead) this.base.clearTimer(handle);
+    else this.live.add(handle);
+    return handle;
+  }
+}
+
+/** Timing of the simulated brokers: the process defaults, except a shorter produce timeout. */
+export const SIM_SETTINGS = {
+  tickMs: 50,
+  raftLimits: { electionTicks: 10, heartbeatTicks: 1 },
+  heartbeatIntervalMs: 250,
+  sessionTimeoutMs: 3_000,
+  requestTimeoutMs: 3_000,
+  leaderBalanceIntervalMs: 2_000,
+} as const;
+
+export interface SimClusterOptions {
+  seed: number;
+  brokers: number;
+  flush: FlushPolicy;
+  /** Network faults (default none: every message arrives on the next turn). */
+  faults?: LinkFaults;
+}
+
+interface Node {
+  id: number;
+  store: MemoryLogStore;
+  /** Starts so far; each gets its own incarnation. */
+  lives: number;
+  running?: { broker: Broker; clock: BrokerClock; controllerTransport: ControllerTransport };
+}
+
+export class SimCluster {
+  readonly clock = new VirtualClock();
+  readonly network: MemoryNetwork;
+  readonly rng: Rng;
+  private readonly raftHub: MemoryRaftTransportHub;
+  private readonly controllerHub: MemoryControllerTransportHub;
+  private readonly nodes = new Map<number, Node>();
+  private readonly settings: ClusterSettings;
+  private readonly flush: FlushPolicy;
+
+  constructor(options: SimClusterOptions) {
+    this.rng = seededRng(options.seed);
+    this.flush = options.flush;
+    this.network = new MemoryNetwork({ clock: this.clock, faults: options.faults });
+    this.raftHub = new MemoryRaftTransportHub(this.network);
+    this.controllerHub = new MemoryControllerTransportHub(this.network);
+    const ids = Array.from({ length: options.brokers }, (_, i) => i + 1);
+    this.settings = {
+      ...SIM_SETTINGS,
+      addresses: new Map(ids.map((id) => [id, `broker-${id}:7000`])),
+      controllerVoters: ids.slice(0, 3),
+    };
+    for (const id of ids) this.nodes.set(id, { id, store: openMemoryLogStore({ flush: this.flush }), lives: 0 });
+  }
+
+  get ids(): number[] {
+    return [...this.nodes.keys()];
+  }
+
+  /** The running broker `id`, or undefined while it is down. */
+  broker(id: number): Broker | undefined {
+    return this.nodes.get(id)?.running?.broker;
+  }
+
+  running(): Broker[] {
+    return this.ids.map((id) => this.broker(id)).filter((b): b is Broker => b !== undefined);
+  }
+
+  async startAll(): Promise<void> {
+    for (const id of this.ids) await this.start(id);
+  }
+
+  /** Opens broker `id` over its store (recovering what it holds) and starts it. */
+  async start(id: number): Promise<Broker> {
+    const node = this.node(id);
+    if (node.running) throw new Error(`broker ${id} is already running`);
+    node.lives++;
+    const clock = new BrokerClock(this.clock);
+    const controllerTransport = this.controllerHub.transport(id);
+    const opening = Broker.open({
+      identity: { brokerId: id, advertisedHost: `broker-${id}`, port: 7000 },
+      cluster: this.settings,
+      store: node.store,
+      raftTransport: this.raftHub.transport(id),
+      controllerTransport,
+      clock,
+      random: seededRng(Math.floor(this.rng() * 2 ** 32)),
+      incarnation: `broker-${id}-life-${node.lives}`,
+    });
+    const broker = await this.settle(opening, 1_000);
+    node.running = { broker, clock, controllerTransport };
+    this.controllerHub.serve(id, broker.controllerService);
+    broker.start();
+    return broker;
+  }
+
+  /**
+   * Stops broker `id` without a word: no timer of it runs again, its links go quiet, and its store
+   * keeps what the crash leaves (`power`: synced writes only; `kill`: everything written).
+   */
+  crash(id: number, how: 'power' | 'kill'): void {
+    const node = this.node(id);
+    const running = node.running;
+    if (!running) return;
+    node.running = undefined;
+    running.clock.kill();
+    running.controllerTransport.close();
+    this.controllerHub.stopServing(id);
+    void running.broker.replicas.close(); // closes its Raft transport; nothing else runs any more
+    node.store = how === 'power' ? node.store.afterPowerLoss() : node.store.afterProcessKill();
+  }
+
+  /** Runs the clock for `ms` of virtual time, or until `until()` holds; returns whether it held. */
+  async runFor(ms: number, until?: () => boolean): Promise<boolean> {
+    const stopped = await this.clock.run(this.clock.nowMs() + ms, until);
+    return !stopped || (until?.() ?? false);
+  }
+
+  /** Runs the clock until `promise` settles (at most `ms`), then returns its outcome. */
+  async settle<T>(promise: Promise<T>, ms: number): Promise<T> {
+    let settled = false;
+    const done = promise.finally(() => {
+      settled = true;
+    });
+    done.catch(() => undefined);
+    await this.runFor(ms, () => settled);
+    if (!settled) throw new Error(`still pending after ${ms} ms of virtual time`);
+    return done;
+  }
+
+  private node(id: number): Node {
+    const node = this.nodes.get(id);
+    if (!node) throw new Error(`no broker ${id}`);
+    return node;
+  }
+}
