@@ -2,7 +2,7 @@
 SEEDS ?= 10000
 
 .PHONY: all install build run test clean sim-soak bench bench-produce bench-consume bench-e2e bench-compare \
-        cluster-up cluster-down cluster-status cluster-kill cluster-start
+        cluster-up cluster-down cluster-status cluster-kill cluster-start chaos
 
 all: build
 
@@ -59,3 +59,12 @@ cluster-kill:
 
 cluster-start:
 	scripts/cluster.sh start "$(NODE)"
+
+# Fault soak of 3 real brokers in network namespaces (issue 17; docs/RELIABILITY.md). Needs root;
+# installs iproute2/iptables when missing. ROUNDS (default 20), SEED (default random, printed),
+# ROUND=k replays one round of SEED, MAX_UNAVAILABLE_MS (default 2000), FAULTS=kind,... and
+# FAULT_MS=min-max narrow the schedule. Logic in scripts/chaos/.
+ROUNDS ?= 20
+chaos: build
+	ROUNDS=$(ROUNDS) SEED=$(SEED) ROUND=$(ROUND) MAX_UNAVAILABLE_MS=$(MAX_UNAVAILABLE_MS) FAULTS=$(FAULTS) FAULT_MS=$(FAULT_MS) \
+	  node dist/scripts/chaos/main.js
