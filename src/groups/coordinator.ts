@@ -142,8 +142,9 @@ export class GroupCoordinator {
    */
   private async followLeadership(): Promise<void> {
     const led = new Set(this.host.ledOffsetsPartitions());
-    for (const index of this.partitions.keys()) {
-      if (led.has(index)) continue;
+    for (const [index, partition] of this.partitions) {
+      // Led again in a later term: another coordinator may have written in between, so reload.
+      if (led.has(index) && partition.term === OffsetPartition.leaderTerm(this.host, index)) continue;
       this.partitions.delete(index);
       for (const groupId of [...this.groups.keys()]) {
         if (groupPartition(groupId) === index) {

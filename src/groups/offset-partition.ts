@@ -36,11 +36,20 @@ export class OffsetPartition {
   private pending: PendingWrite[] = [];
   private flushing: Promise<void> | undefined;
 
+  /** The Raft term this broker leads the partition in: a later term means the image may be stale. */
+  readonly term: number | undefined;
+
   constructor(
     private readonly host: GroupsHost,
     readonly index: number,
     private readonly options: OffsetPartitionOptions,
-  ) {}
+  ) {
+    this.term = OffsetPartition.leaderTerm(host, index);
+  }
+
+  static leaderTerm(host: GroupsHost, index: number): number | undefined {
+    return host.localPartition(OFFSETS_TOPIC, index)?.replicated.term;
+  }
 
   /**
    * Whether a new leader may load: its high watermark reached its log end, so everything an earlier
