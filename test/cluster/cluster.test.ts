@@ -198,6 +198,8 @@ describe('cluster of three broker processes', function () {
     admin.close();
     const view = cluster.clientFor(leader);
     await cluster.kill(follower);
+    // Out of the ISR first, so that its return to the ISR below shows that it caught up.
+    await waitFor(`broker ${follower} to drop out of the ISR`, async () => ((await view.describeTopic('jump')).partitions[0]!.isr.includes(follower) ? undefined : true));
     // More than the leader's outbound queue to the dead follower holds (16 MiB), so the follower
     // cannot catch up from queued appends: the entries it needs are gone, only a snapshot helps.
     for (let i = 0; i < 40; i++) {
@@ -212,7 +214,7 @@ describe('cluster of three broker processes', function () {
       const partition = (await view.describeTopic('jump')).partitions[0]!;
       return partition.isr.includes(follower) ? true : undefined;
     }, 20_000);
-    // Its log line may still be in the pipe when the leader already counts it in sync.
+    // The jump is what the follower logs; its log line may still be in the pipe when the leader already counts it in sync.
     await waitFor('the follower to log its jump to the leader\'s log start', () =>
       /jump\/0@\d+: behind the leader's log start; jumps to offset \d+/.test(restarted.output) ? true : undefined,
     ).catch((err: Error) => {

@@ -89,9 +89,15 @@ export class BrokerProcess {
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
+    // Once the broker object exists, everything the process prints (also while it is getting ready) goes to it.
+    let started: BrokerProcess | undefined;
     const ready = new Promise<{ port: number; httpPort: number }>((resolveReady, reject) => {
       const timer = setTimeout(() => reject(new Error(`broker did not start in ${STARTUP_TIMEOUT_MS} ms:\n${output}`)), STARTUP_TIMEOUT_MS);
       const onData = (chunk: Buffer): void => {
+        if (started) {
+          started.output += chunk.toString();
+          return;
+        }
         output += chunk.toString();
         const match = /listening: gRPC [^:]+:(\d+), HTTP [^:]+:(\d+)/.exec(output);
         if (match) {
@@ -110,9 +116,8 @@ export class BrokerProcess {
       const { port, httpPort } = await ready;
       const broker = new BrokerProcess(child, dataDir, ownsDataDir, port, httpPort, options.args ?? []);
       broker.output = output;
+      started = broker;
       if (options.waitReady ?? true) await broker.waitReady();
-      child.stdout!.on('data', (chunk: Buffer) => (broker.output += chunk.toString()));
-      child.stderr!.on('data', (chunk: Buffer) => (broker.output += chunk.toString()));
       return broker;
     } catch (err) {
       child.kill('SIGKILL');
