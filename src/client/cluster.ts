@@ -4,7 +4,7 @@
  * partition's requests to its leader. Nothing here assumes a single broker.
  */
 import * as grpc from '@grpc/grpc-js';
-import { brokerApi, CHANNEL_OPTIONS } from '../protocol/grpc.js';
+import { brokerApi, CLIENT_CHANNEL_OPTIONS } from '../protocol/grpc.js';
 import { fromServiceError, SluiceError } from '../protocol/errors.js';
 import type { BrokerClient } from '../protocol/generated/sluice/v1/Broker.js';
 import type { AdminClient } from '../protocol/generated/sluice/v1/Admin.js';
@@ -52,6 +52,9 @@ export function parseBootstrap(bootstrap: string[] | string): string[] {
  * other error is fine, and its error is the answer.
  */
 const UNREACHABLE_CODES: ReadonlySet<string> = new Set(['BROKER_NOT_AVAILABLE', 'SHUTTING_DOWN', 'REQUEST_TIMED_OUT']);
+
+/** How long a metadata request waits for one broker before it also asks the next (see fetchMetadata). */
+export const METADATA_HEDGE_MS = 250;
 
 /** Wraps a callback-style unary call; rejects with a SluiceError; aborting `signal` cancels the call. */
 export function unary<T>(
@@ -183,18 +186,16 @@ export class Cluster {
     this.addressCursor++;
   }
 
-  /** Fetches metadata for `topics` (all when empty) from some broker and updates the cache. */
+  /**
+   * Fetches metadata for `topics` (all when empty) from some broker and updates the cache. The
+   * request is hedged: when a broker has not answered within METADATA_HEDGE_MS (frozen, or cut off
+   * with a connection that still looks open) or could not serve it, the next broker is asked too,
+   * and the first answer wins; so one silent broker costs a fraction of a second, not a timeout.
+   */
   async fetchMetadata(topics: string[] = []): Promise<ClusterMetadata> {
-    const address = this.nextAddress();
-    let response: MetadataResponse__Output;
-    try {
-      response = await unary<MetadataResponse__Output>((cb) =>
-        this.broker(address).Metadata({ topics }, this.deadline(), cb),
-      );
-    } catch (err) {
-      if (err instanceof SluiceError) this.noteAddressError(address, err);
-      throw err;
-    }
+    const response = await this.firstAnswer((address, signal) =>
+      unary<MetadataResponse__Output>((cb) => this.broker(address).Metadata({ topics }, this.deadline(), cb), signal),
+    );
     const metadata = toClusterMetadata(response);
     this.brokers = new Map(metadata.brokers.map((broker) => [broker.id, broker]));
     this.controller = metadata.controller;
@@ -270,15 +271,62 @@ export class Cluster {
     return this.closed;
   }
 
-  private nextAddress(): string {
+  private candidateAddresses(): string[] {
     const known = [...this.brokers.values()].filter((broker) => broker.alive).map((broker) => broker.address);
-    const candidates = [...new Set([...this.options.bootstrap, ...known])];
+    return [...new Set([...this.options.bootstrap, ...known])];
+  }
+
+  private nextAddress(): string {
+    const candidates = this.candidateAddresses();
     return candidates[this.addressCursor % candidates.length]!;
+  }
+
+  /**
+   * Runs `request` against the next address, and against one more address each time the last one
+   * started has failed as unreachable or stayed silent for METADATA_HEDGE_MS; resolves with the first
+   * answer (the others are cancelled) and leaves the cursor on the broker that gave it. Rejects
+   * with a broker's own error at once, or with the last error once every address failed.
+   */
+  private firstAnswer<T>(request: (address: string, signal: AbortSignal) => Promise<T>): Promise<T> {
+    const candidates = this.candidateAddresses();
+    const first = this.addressCursor;
+    const abort = new AbortController();
+    return new Promise<T>((resolve, reject) => {
+      let started = 0;
+      let failed = 0;
+      let hedge: NodeJS.Timeout | undefined;
+      const finish = (settle: () => void) => {
+        clearTimeout(hedge);
+        abort.abort();
+        settle();
+      };
+      const startNext = () => {
+        clearTimeout(hedge);
+        if (abort.signal.aborted || started === candidates.length) return;
+        const cursor = first + started++;
+        const address = candidates[cursor % candidates.length]!;
+        hedge = setTimeout(startNext, METADATA_HEDGE_MS);
+        request(address, abort.signal).then(
+          (value) => {
+            this.addressCursor = cursor;
+            finish(() => resolve(value));
+          },
+          (err: unknown) => {
+            if (abort.signal.aborted) return;
+            const unreachable = err instanceof SluiceError && UNREACHABLE_CODES.has(err.code);
+            if (unreachable) this.markUnreachable(address);
+            if (!unreachable || ++failed === candidates.length) finish(() => reject(err));
+            else startNext();
+          },
+        );
+      };
+      startNext();
+    });
   }
 
   private channelOptions(): grpc.ChannelOptions {
     return {
-      ...CHANNEL_OPTIONS,
+      ...CLIENT_CHANNEL_OPTIONS,
       'grpc.primary_user_agent': `sluice/${this.options.clientId}`,
       'grpc-node.flow_control_window': CLIENT_FLOW_CONTROL_WINDOW_BYTES,
     };

@@ -66,3 +66,18 @@ export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   // per-call counters and call trackers on every channel, subchannel and server socket.
   'grpc.enable_channelz': 0,
 };
+
+/**
+ * Channels from clients to brokers: a broker that stops answering (frozen, or cut off by the
+ * network) is given up within KEEPALIVE_TIME + KEEPALIVE_TIMEOUT, failing its in-flight calls as
+ * UNAVAILABLE so that they are retried on the partition's new leader. Without this, a request to a
+ * cut-off leader waited for the request timeout (30 s) or for TCP to deliver it after the heal.
+ * Brokers answer pings from their event loop, which stays responsive far below the timeout.
+ */
+export const CLIENT_KEEPALIVE_TIME_MS = 500;
+export const CLIENT_KEEPALIVE_TIMEOUT_MS = 1_000;
+export const CLIENT_CHANNEL_OPTIONS: grpc.ChannelOptions = {
+  ...CHANNEL_OPTIONS,
+  'grpc.keepalive_time_ms': CLIENT_KEEPALIVE_TIME_MS,
+  'grpc.keepalive_timeout_ms': CLIENT_KEEPALIVE_TIMEOUT_MS,
+};

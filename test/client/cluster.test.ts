@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import * as grpc from '@grpc/grpc-js';
-import { Cluster, resolveClientOptions } from '../../src/client/cluster.js';
+import { Cluster, METADATA_HEDGE_MS, resolveClientOptions } from '../../src/client/cluster.js';
 import { SluiceError } from '../../src/protocol/errors.js';
 import type { MetadataResponse } from '../../src/protocol/generated/sluice/v1/MetadataResponse.js';
 import type { MetadataRequest__Output } from '../../src/protocol/generated/sluice/v1/MetadataRequest.js';
@@ -60,12 +60,34 @@ describe('Cluster metadata', function () {
     expect(requests).to.deep.equal([['nope'], ['nope']]);
   });
 
-  it('moves on to the next address after one that does not answer, with a SluiceError', async () => {
+  it('asks the next address when one refuses the connection, in the same request, and starts there next time', async () => {
     const c = cluster([dead, live]);
+    await c.fetchMetadata([]);
+    await c.fetchMetadata([]);
+    expect(requests).to.deep.equal([[], []]);
+  });
+
+  it('rejects with BROKER_NOT_AVAILABLE when no address answers', async () => {
+    const c = cluster([dead]);
     const err = await c.fetchMetadata([]).catch((e: unknown) => e);
     expect(err).to.be.instanceOf(SluiceError);
     expect((err as SluiceError).code).to.equal('BROKER_NOT_AVAILABLE');
-    await c.fetchMetadata([]);
-    expect(requests).to.deep.equal([[]]);
+  });
+
+  it('hedges: a broker that accepts the request but never answers costs METADATA_HEDGE_MS, not the request timeout', async () => {
+    const silent = new grpc.Server();
+    silent.addService({ Metadata: brokerApi().Broker.service.Metadata }, { Metadata: () => undefined });
+    const port = await new Promise<number>((resolve, reject) =>
+      silent.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+    );
+    try {
+      const c = cluster([`127.0.0.1:${port}`, live]);
+      const startedMs = Date.now();
+      await c.fetchMetadata([]);
+      expect(Date.now() - startedMs).to.be.below(METADATA_HEDGE_MS + 2_000); // the request timeout is 5 s
+      expect(requests).to.deep.equal([[]]);
+    } finally {
+      silent.forceShutdown();
+    }
   });
 });

@@ -4,7 +4,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { fromServiceError, SluiceError } from '../../protocol/errors.js';
-import { CHANNEL_OPTIONS, groupsApi } from '../../protocol/grpc.js';
+import { CLIENT_CHANNEL_OPTIONS, groupsApi } from '../../protocol/grpc.js';
 import type { FindCoordinatorResponse__Output } from '../../protocol/generated/sluice/v1/FindCoordinatorResponse.js';
 import type { GroupsClient as GroupsStub } from '../../protocol/generated/sluice/v1/Groups.js';
 import { Cluster, unary } from '../cluster.js';
@@ -76,7 +76,7 @@ export class GroupsClient {
     if (this.cluster.isClosed) throw new Error('client is closed');
     let stub = this.stubs.get(address);
     if (!stub) {
-      stub = new (groupsApi().Groups)(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+      stub = new (groupsApi().Groups)(address, grpc.credentials.createInsecure(), CLIENT_CHANNEL_OPTIONS);
       this.stubs.set(address, stub);
     }
     return stub;
