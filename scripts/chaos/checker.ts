@@ -17,19 +17,20 @@ export interface RoundViolations {
   nonMonotonic: string[];
   /** Committed group offsets that went down. */
   regressions: string[];
-  /** Records in the log never handed to the group consumer (after waiting). */
+  /** Records in the log never handed to the group consumer (after waiting), as offset ranges. */
   undelivered: string[];
+  undeliveredRecords: number;
   /** Informational: acks=1 may lose on failover and duplicate on retry. */
   acks1Lost: number;
   acks1Duplicates: number;
 }
 
 export function emptyViolations(): RoundViolations {
-  return { lost: [], duplicates: [], gaps: [], nonMonotonic: [], regressions: [], undelivered: [], acks1Lost: 0, acks1Duplicates: 0 };
+  return { lost: [], duplicates: [], gaps: [], nonMonotonic: [], regressions: [], undelivered: [], undeliveredRecords: 0, acks1Lost: 0, acks1Duplicates: 0 };
 }
 
 export function violationCount(v: RoundViolations): number {
-  return v.lost.length + v.duplicates.length + v.gaps.length + v.nonMonotonic.length + v.regressions.length + v.undelivered.length;
+  return v.lost.length + v.duplicates.length + v.gaps.length + v.nonMonotonic.length + v.regressions.length + v.undeliveredRecords;
 }
 
 export class LogChecker {
@@ -114,14 +115,15 @@ export class LogChecker {
     }
     this.reportedRegressions = workload.regressions.length;
 
-    const undelivered = (): string[] => this.log.flat().filter((id) => id !== '' && !workload.delivered.has(id));
+    const undelivered = (): Array<[number, number]> =>
+      this.log.flatMap((ids, p) => ids.flatMap((id, offset): Array<[number, number]> => (id !== '' && !workload.delivered.has(id) && !this.reportedUndelivered.has(id) ? [[p, offset]] : [])));
     const deadline = Date.now() + deliveryWaitMs;
     while (undelivered().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    for (const id of undelivered()) {
-      if (this.reportedUndelivered.has(id)) continue;
-      this.reportedUndelivered.add(id);
-      v.undelivered.push(id);
-    }
+    const missing = undelivered();
+    for (const [p, offset] of missing) this.reportedUndelivered.add(this.log[p]![offset]!);
+    v.undeliveredRecords = missing.length;
+    v.undelivered = offsetRanges(missing);
+    if (missing.length > 0) v.undelivered.push(`group view: ${workload.groupView()}`);
     return v;
   }
 
@@ -133,4 +135,18 @@ export class LogChecker {
   async close(): Promise<void> {
     await Promise.allSettled([this.consumer.close(), this.admin.close()]);
   }
+}
+
+/** `[[0, 5], [0, 6], [0, 7], [2, 9]]` → `['p0@5..7 (3)', 'p2@9 (1)']`. */
+function offsetRanges(points: ReadonlyArray<[number, number]>): string[] {
+  const ranges: string[] = [];
+  for (let i = 0; i < points.length; ) {
+    const [p, first] = points[i]!;
+    let j = i;
+    while (j + 1 < points.length && points[j + 1]![0] === p && points[j + 1]![1] === points[j]![1] + 1) j++;
+    const last = points[j]![1];
+    ranges.push(`p${p}@${first}${last > first ? `..${last}` : ''} (${j - i + 1})`);
+    i = j + 1;
+  }
+  return ranges;
 }

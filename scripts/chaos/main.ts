@@ -8,7 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { constants, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { configFromEnv, EXIT_INTERRUPTED, EXIT_USAGE, EXIT_VIOLATION, type ChaosConfig } from './config.js';
@@ -61,7 +61,7 @@ async function main(): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const code = await new Promise<number>((resolveExit) => runner.once('exit', (exitCode, signal) => resolveExit(exitCode ?? (signal ? 128 + 1 : EXIT_VIOLATION))));
+  const code = await new Promise<number>((resolveExit) => runner.once('exit', (exitCode, signal) => resolveExit(exitCode ?? (signal ? 128 + (constants.signals[signal] ?? 0) : EXIT_VIOLATION))));
   return interrupted ? EXIT_INTERRUPTED : code;
 }
 

@@ -33,7 +33,7 @@ export interface Topology {
 const PREFIX = 'slc';
 /** iptables chain every fault adds its rules to, hooked into INPUT and OUTPUT of each broker namespace. */
 export const FAULT_CHAIN = 'SLC-CHAOS';
-export const WORK_DIR_PREFIX = 'sluice-chaos-';
+export const WORK_DIR_PREFIX = 'sluice-chaos-run-';
 
 export function topologyFor(ownerPid: number, brokerCount: number, workDir: string): Topology {
   const runId = ownerPid.toString(36);

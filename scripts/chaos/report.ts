@@ -61,7 +61,7 @@ export function roundLine(result: RoundResult, seed: number): string {
     `round ${String(result.round).padStart(3)} ${bad === 0 ? 'ok  ' : 'FAIL'} ${result.description} for ${(result.faultMs / 1000).toFixed(1)} s; ` +
     `converged ${result.converged ? `${result.convergeMs} ms` : 'NO'} after heal; unavailable/resume ms ${perPartition}; ` +
     `log ${result.records} records; lost ${v.lost.length} dup ${v.duplicates.length} gaps ${v.gaps.length + v.nonMonotonic.length} ` +
-    `regressions ${v.regressions.length} undelivered ${v.undelivered.length}` +
+    `regressions ${v.regressions.length} undelivered ${v.undeliveredRecords}` +
     (result.replicas ? ` replicas ${result.replicas.groups} groups ${result.replicas.divergent.length === 0 && result.replicas.unconverged.length === 0 ? 'identical' : 'DIFFER'}` : '') +
     `  (replay: SEED=${seed} ROUND=${result.round})`
   );
@@ -129,7 +129,7 @@ export function summarize(seed: number, rounds: RoundResult[], thresholdMs: numb
     gaps: sum((r) => r.violations.gaps.length),
     nonMonotonic: sum((r) => r.violations.nonMonotonic.length),
     regressions: sum((r) => r.violations.regressions.length),
-    undelivered: sum((r) => r.violations.undelivered.length),
+    undelivered: sum((r) => r.violations.undeliveredRecords),
     replicaDivergent: sum((r) => r.replicas?.divergent.length ?? 0),
     replicaUnconverged: sum((r) => r.replicas?.unconverged.length ?? 0),
     unconvergedRounds: sum((r) => (r.converged ? 0 : 1)),

@@ -105,6 +105,7 @@ class Run {
   private workload: Workload | undefined;
   private checker: LogChecker | undefined;
   private active: ActiveFault[] = [];
+  private readonly startedMs = Date.now();
 
   constructor(private readonly input: RunnerInput) {
     this.topology = topologyFor(input.ownerPid, input.config.brokers, input.workDir);
@@ -139,6 +140,7 @@ class Run {
     });
     console.log('');
     console.log(table(summary));
+    log(`${config.rounds.length} rounds in ${((Date.now() - this.startedMs) / 1000).toFixed(0)} s${faults.slowLinkFallback ? '; slow links by tc tbf rate limit + iptables random loss (this kernel has no netem)' : ''}`);
     if (config.jsonOut) writeFileSync(config.jsonOut, JSON.stringify(summary, null, 2));
     if (summary.correctnessViolations > 0) {
       log(`FAILED: ${summary.correctnessViolations} correctness violations; replay a round with SEED=${config.seed} ROUND=k`);

@@ -57,6 +57,7 @@ export class Workload {
   readonly errors = { idempotentSendFailures: 0, acks1SendFailures: 0, groupErrors: 0 };
 
   private readonly committedMax = new Map<number, number>();
+  private lastGroupView = 'not described yet';
   private readonly gate = new Gate();
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly loops: Array<Promise<void>> = [];
@@ -129,6 +130,8 @@ export class Workload {
     this.polling = true;
     try {
       const description = await this.groupAdmin.describeGroup(GROUP_ID);
+      const committed = description.partitions.filter((view) => view.topic === this.options.topic).map((view) => `p${view.partition}=${view.committedOffset}${view.owner ? '' : ' unowned'}`);
+      this.lastGroupView = `${description.state}, epoch ${description.groupEpoch}, ${description.members.length} members, committed ${committed.join(' ')} at ${new Date().toISOString()}`;
       for (const view of description.partitions) {
         if (view.topic !== this.options.topic || view.committedOffset < 0) continue;
         const max = this.committedMax.get(view.partition) ?? -1;
@@ -140,6 +143,11 @@ export class Workload {
     } finally {
       this.polling = false;
     }
+  }
+
+  /** The group as the poller last saw it (state, members, committed offsets), for violation reports. */
+  groupView(): string {
+    return this.lastGroupView;
   }
 
   /** Stops new sends and waits until every send in flight settled. */

@@ -27,7 +27,7 @@ describe('chaos in network namespaces: 3 brokers, 4 rounds of faults (scripts/ch
 
   it('loses, duplicates and skips nothing, and committed offsets never regress', async () => {
     expect(process.getuid?.(), 'the chaos test needs root (network namespaces, iptables); CI runs as root').to.equal(0);
-    dir = mkdtempSync(join(tmpdir(), 'sluice-chaos-test-'));
+    dir = mkdtempSync(join(tmpdir(), 'sluice-chaos-netns-test-'));
     const jsonOut = join(dir, 'summary.json');
     let output = '';
     const child = spawn(process.execPath, [join(PROJECT_ROOT, 'dist/scripts/chaos/main.js')], {
