@@ -105,6 +105,8 @@ export class Raft {
   private heartbeatElapsed = 0;
   private randomizedElectionTicks = 0;
   private leadTransferee: NodeId = NONE;
+  /** Leader: ticks since the current leadership transfer started (it is aborted after electionTicks). */
+  private transferElapsed = 0;
   private uncommittedBytes = 0;
 
   private prevHardState: HardState;
@@ -234,8 +236,9 @@ export class Raft {
     if (this._role !== 'leader' || to === this.id || !this.voterSet.has(to)) return false;
     if (this.leadTransferee === to) return true;
     this.leadTransferee = to;
-    // The transfer must finish within one election timeout.
-    this.electionElapsed = 0;
+    // The transfer must finish within one election timeout. Its own clock:
+    // restarting check-quorum's would let repeated transfers keep a cut-off leader leading.
+    this.transferElapsed = 0;
     const pr = this.pr(to);
     if (pr.match === this.log.lastIndex()) this.send({ type: 'timeoutNow', from: this.id, to, term: this._term });
     else this.sendAppend(to, true);
@@ -482,6 +485,7 @@ export class Raft {
   private tickLeader(): void {
     this.heartbeatElapsed++;
     this.electionElapsed++;
+    if (this.leadTransferee !== NONE && ++this.transferElapsed >= this.limits.electionTicks) this.leadTransferee = NONE;
     for (const pr of this.prs.values()) {
       // A lost snapshot would otherwise wedge the follower: retry as a probe.
       if (pr.state === 'snapshot' && ++pr.snapshotTicks >= this.limits.electionTicks) pr.becomeProbe();
@@ -496,7 +500,6 @@ export class Raft {
         return;
       }
       for (const pr of this.prs.values()) pr.recentActive = pr.id === this.id;
-      this.leadTransferee = NONE; // transfer timed out
     }
     if (this.heartbeatElapsed >= this.limits.heartbeatTicks) {
       this.heartbeatElapsed = 0;
