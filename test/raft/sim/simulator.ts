@@ -7,7 +7,7 @@
  * object (everything not persisted); a restart rebuilds it from the disk.
  * Every random choice comes from one seeded PRNG, so a seed replays exactly.
  */
-import { MemoryStorage, Raft, RaftInvariantError, seededRng } from '../../../src/raft/index.js';
+import { MemoryStorage, NONE, Raft, RaftInvariantError, seededRng } from '../../../src/raft/index.js';
 import type { Message, NodeId, Ready, Rng, RaftLimits } from '../../../src/raft/index.js';
 import { Checker, SimViolation, entryKey } from './checker.js';
 import { Network } from './network.js';
@@ -33,6 +33,8 @@ export interface SimStats {
   transfers: number;
   proposalsAccepted: number;
   proposalsRefused: number;
+  /** Appends re-sent from an earlier index of a leader's log (resendFromEarlier). */
+  resends: number;
 }
 
 export interface SimResult {
@@ -55,6 +57,16 @@ class SimNode {
   applied = 0;
   /** Highest commit index observed in this lifetime. */
   lastCommit = 0;
+  /** Ticks this lifetime: the node's own clock (a paused node's stands still). */
+  ticks = 0;
+  /** Peer -> this node's tick when it last got any message from it (check-quorum bound). */
+  readonly heardAt = new Map<NodeId, number>();
+  /** Last append/heartbeat/snapshot accepted from a leader: the term and this node's tick (leader lease). */
+  leaderContact: { term: number; tick: number } | undefined;
+  /** "type:from:term" of the latest (pre-)vote request delivered -> whether it arrived inside the lease. */
+  readonly voteRequestInLease = new Map<string, boolean>();
+  /** Highest index this node acknowledged to a leader, and in which term (acked entries are kept). */
+  acked = { term: 0, index: 0 };
   constructor(readonly id: NodeId) {}
 }
 
@@ -82,6 +94,7 @@ export class Simulation {
     transfers: 0,
     proposalsAccepted: 0,
     proposalsRefused: 0,
+    resends: 0,
   };
   // Per-seed fault mix.
   private readonly crashRate: number;
@@ -92,6 +105,7 @@ export class Simulation {
   private readonly compactRate: number;
   private readonly transferRate: number;
   private readonly interleaveRate: number;
+  private readonly resendRate: number;
 
   constructor(private readonly cfg: SimConfig) {
     this.rng = seededRng(cfg.seed * 2654435761 + 1);
@@ -127,6 +141,7 @@ export class Simulation {
     this.compactRate = r() * 0.05;
     this.transferRate = r() * 0.01;
     this.interleaveRate = r() < 0.5 ? 0 : r() * 0.3;
+    this.resendRate = r() * 0.2;
   }
 
   run(): SimResult {
@@ -165,6 +180,7 @@ export class Simulation {
     this.maybePropose();
     for (const node of this.nodes) {
       if (!node.raft || node.pausedUntil > this.now) continue;
+      node.ticks++;
       node.raft.tick();
       this.drive(node);
     }
@@ -175,8 +191,34 @@ export class Simulation {
   private deliver(m: Message): void {
     const node = this.node(m.to);
     if (!node.raft || this.net.isBlocked(m.from, m.to)) return;
-    node.raft.step(m);
+    this.stepInto(node, node.raft, m);
     this.drive(node);
+  }
+
+  /** Steps a message into a node, keeping the bookkeeping the lease, pre-vote and check-quorum checks need. */
+  private stepInto(node: SimNode, raft: Raft, m: Message): void {
+    node.heardAt.set(m.from, node.ticks);
+    const termBefore = raft.term;
+    if (m.type === 'vote' || m.type === 'preVote') {
+      node.voteRequestInLease.set(`${m.type}:${m.from}:${m.term}`, !m.transfer && m.term > termBefore && this.inLease(node, raft));
+    }
+    const fromLeader = (m.type === 'append' || m.type === 'heartbeat' || m.type === 'snapshot') && m.term >= termBefore;
+    raft.step(m);
+    if (m.type === 'preVote' && raft.term !== termBefore) {
+      throw new SimViolation(`node ${node.id} moved from term ${termBefore} to ${raft.term} on a pre-vote from ${m.from}`);
+    }
+    if (fromLeader) node.leaderContact = { term: raft.term, tick: node.ticks };
+  }
+
+  /**
+   * The leader lease as docs/RAFT.md states it: a follower that heard from
+   * the leader of its term within electionTicks of its own ticks. (The node
+   * may count the lease from later events too; this is the part it must honour.)
+   */
+  private inLease(node: SimNode, raft: Raft): boolean {
+    const c = node.leaderContact;
+    const electionTicks = this.limits.electionTicks ?? 10;
+    return raft.leaderId !== NONE && c !== undefined && c.term === raft.term && node.ticks - c.tick < electionTicks;
   }
 
   private injectFaults(): void {
@@ -224,6 +266,7 @@ export class Simulation {
         if (idx >= node.disk.firstIndex()) node.disk.compact(idx, enc.encode(`snap@${idx}`));
       }
     }
+    if (r() < this.resendRate) this.resendFromEarlier();
     if (r() < this.transferRate) {
       const leader = this.currentLeader();
       if (leader?.raft) {
@@ -232,6 +275,39 @@ export class Simulation {
         this.drive(leader);
       }
     }
+  }
+
+  /**
+   * Sends an append the current leader could legally have sent: an earlier
+   * range of its log with its current commit. Raft's follower rules must be
+   * safe whatever prevIndex a leader picks, but this leader's exact conflict
+   * hints never send a range that ends before a follower's stale suffix; this
+   * does (a follower must then commit only up to the last new entry).
+   */
+  private resendFromEarlier(): void {
+    const leader = this.currentLeader();
+    const to = this.pick();
+    if (!leader?.raft || leader.pausedUntil > this.now || to === leader) return;
+    const disk = leader.disk;
+    const lo = disk.firstIndex() - 1;
+    const hi = Math.min(leader.raft.commitIndex, disk.lastIndex()) - 1;
+    if (hi < lo) return;
+    const prevIndex = lo + Math.floor(this.rng() * (hi - lo + 1));
+    const count = Math.min(1 + Math.floor(this.rng() * 3), disk.lastIndex() - prevIndex);
+    this.stats.resends++;
+    this.net.send(
+      {
+        type: 'append',
+        from: leader.id,
+        to: to.id,
+        term: leader.raft.term,
+        prevIndex,
+        prevTerm: disk.term(prevIndex),
+        entries: disk.entries(prevIndex + 1, prevIndex + 1 + count, Number.MAX_SAFE_INTEGER),
+        commit: leader.raft.commitIndex,
+      },
+      this.now,
+    );
   }
 
   private maybePropose(): void {
@@ -276,8 +352,17 @@ export class Simulation {
     });
     node.applied = node.disk.firstIndex() - 1;
     node.lastCommit = node.disk.hardState().commit;
+    node.ticks = 0;
+    for (const id of this.ids) node.heardAt.set(id, 0);
+    node.leaderContact = undefined;
+    node.voteRequestInLease.clear();
     if (node.raft.commitIndex < node.lastCommit) {
       throw new SimViolation(`node ${node.id} restarted with commit ${node.raft.commitIndex} below persisted ${node.lastCommit}`);
+    }
+    const hs = node.disk.hardState();
+    const st = node.raft.status();
+    if (st.term !== hs.term || st.vote !== hs.vote) {
+      throw new SimViolation(`node ${node.id} restarted at term ${st.term} vote ${st.vote}, persisted term ${hs.term} vote ${hs.vote}`);
     }
   }
 
@@ -297,6 +382,7 @@ export class Simulation {
       this.persist(node, rd, crashAt === 1);
       if (crashAt >= 1) return this.crash(node, 5);
       for (const m of rd.messages) {
+        this.checkSend(node, m);
         if (m.type === 'snapshot') this.stats.snapshotsSent++;
         this.net.send(m, this.now);
       }
@@ -319,8 +405,11 @@ export class Simulation {
       // Like an asynchronous driver, sometimes feed input between ready() and advance().
       if (this.rng() < this.interleaveRate) {
         const m = this.net.takeOneFor(node.id, this.now);
-        if (m && !this.net.isBlocked(m.from, m.to)) raft.step(m);
-        else if (this.rng() < 0.5) raft.tick();
+        if (m && !this.net.isBlocked(m.from, m.to)) this.stepInto(node, raft, m);
+        else if (this.rng() < 0.5) {
+          node.ticks++;
+          raft.tick();
+        }
         if (this.faultsOn && this.rng() < 0.3) {
           const res = raft.propose(enc.encode(`i${this.proposalSeq++}`));
           if (res.ok) this.stats.proposalsAccepted++;
@@ -329,7 +418,50 @@ export class Simulation {
       raft.advance();
       this.checkNode(node);
     }
-    if (node.raft) this.checkNode(node);
+    if (!node.raft) return;
+    this.checkNode(node);
+    // Nothing is left to persist here, so the node's disk is its log.
+    this.checkDurable(node, node.raft);
+    this.checkCommitStored(node, node.raft);
+  }
+
+  /** Checks on what a node sends, at the moment it is sent (after its Ready was persisted). */
+  private checkSend(node: SimNode, m: Message): void {
+    switch (m.type) {
+      case 'appendResp':
+        if (!m.reject && (m.term > node.acked.term || m.index > node.acked.index)) node.acked = { term: m.term, index: m.index };
+        return;
+      case 'voteResp':
+      case 'preVoteResp':
+        if (!m.reject && node.voteRequestInLease.get(`${m.type === 'voteResp' ? 'vote' : 'preVote'}:${m.to}:${m.term}`)) {
+          throw new SimViolation(`node ${node.id} granted a ${m.type} to ${m.to} for term ${m.term} inside its leader lease`);
+        }
+        return;
+      case 'timeoutNow': {
+        // Leadership transfer: the target must already hold the leader's whole log.
+        const from = node.disk;
+        const to = this.node(m.to).disk;
+        const last = from.lastIndex();
+        const has = to.firstIndex() - 1 > last || (last <= to.lastIndex() && to.term(last) === from.term(last));
+        if (!has) {
+          throw new SimViolation(
+            `leader ${node.id} sent timeoutNow to ${m.to}, which lacks its last entry ${last}/${from.term(last)} (log ${to.firstIndex()}..${to.lastIndex()})`,
+          );
+        }
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Once a node has nothing left to persist, its disk holds the term and vote it acts on. */
+  private checkDurable(node: SimNode, raft: Raft): void {
+    const hs = node.disk.hardState();
+    const st = raft.status();
+    if (hs.term !== st.term || hs.vote !== st.vote) {
+      throw new SimViolation(`node ${node.id} acts on term ${st.term} vote ${st.vote} but persisted term ${hs.term} vote ${hs.vote}`);
+    }
   }
 
   private persist(node: SimNode, rd: Ready, entriesOnly: boolean): void {
@@ -337,7 +469,10 @@ export class Simulation {
     if (rd.snapshot) disk.applySnapshot(rd.snapshot);
     if (rd.entries.length > 0) {
       const first = rd.entries[0]!.index;
-      const floor = Math.max(disk.hardState().commit, node.lastCommit);
+      // The commit persisted by the previous Ready. Not the node's in-memory commit: an append
+      // fed between ready() and advance() may replace a suffix and commit the new entries in
+      // one step, and its truncation only reaches the disk with this Ready.
+      const floor = disk.hardState().commit;
       if (first <= disk.lastIndex() && first <= floor) {
         throw new SimViolation(`node ${node.id} truncates its log at ${first}, at or below commit ${floor}`);
       }
@@ -368,6 +503,12 @@ export class Simulation {
       throw new SimViolation(`node ${node.id} commit went from ${node.lastCommit} to ${raft.commitIndex}`);
     }
     node.lastCommit = raft.commitIndex;
+    if (raft.term === node.acked.term && raft.lastIndex < node.acked.index) {
+      throw new SimViolation(
+        `node ${node.id} acknowledged index ${node.acked.index} in term ${raft.term} but its log now ends at ${raft.lastIndex}`,
+      );
+    }
+    if (raft.role === 'leader') this.checkLeaderHearsQuorum(node);
     if (raft.role === 'leader' && this.checker.onLeader(node.id, raft.term)) {
       this.stats.leaderTerms++;
       // Leader completeness: a new leader holds every entry committed in an earlier term.
@@ -383,6 +524,39 @@ export class Simulation {
         }
       }
     }
+  }
+
+  /**
+   * A node's commit index names an entry that a majority of disks hold (or
+   * have folded into a snapshot): commit never runs ahead of what a quorum stored.
+   */
+  private checkCommitStored(node: SimNode, raft: Raft): void {
+    const c = raft.commitIndex;
+    const disk = node.disk;
+    if (c < disk.firstIndex()) return; // folded into a snapshot
+    const term = disk.term(c);
+    let holders = 0;
+    for (const n of this.nodes) {
+      const d = n.disk;
+      if (d.firstIndex() - 1 >= c || (c <= d.lastIndex() && d.term(c) === term)) holders++;
+    }
+    if (holders < this.quorum()) {
+      throw new SimViolation(`node ${node.id} committed ${c}/${term}, which only ${holders} of ${this.ids.length} disks hold`);
+    }
+  }
+
+  /** Check-quorum: a leader that heard from no quorum for 2*electionTicks of its own ticks has stepped down. */
+  private checkLeaderHearsQuorum(node: SimNode): void {
+    const bound = 2 * (this.limits.electionTicks ?? 10);
+    let heard = 1;
+    for (const id of this.ids) if (id !== node.id && node.ticks - (node.heardAt.get(id) ?? 0) <= bound) heard++;
+    if (heard < this.quorum()) {
+      throw new SimViolation(`leader ${node.id} heard from only ${heard} of ${this.ids.length} nodes in its last ${bound} ticks and still leads`);
+    }
+  }
+
+  private quorum(): number {
+    return Math.floor(this.ids.length / 2) + 1;
   }
 
   /** Node states, for debugging a failing seed. */
