@@ -438,9 +438,12 @@ export class Simulation {
         }
         return;
       case 'timeoutNow': {
-        // Leadership transfer: the target must already hold the leader's whole log.
+        // Leadership transfer: the target must already hold the leader's whole log, unless it has
+        // moved to a later term (then a newer leader may have replaced entries it acknowledged,
+        // and it drops this stale timeoutNow).
         const from = node.disk;
         const to = this.node(m.to).disk;
+        if (to.hardState().term > m.term) return;
         const last = from.lastIndex();
         const has = to.firstIndex() - 1 > last || (last <= to.lastIndex() && to.term(last) === from.term(last));
         if (!has) {
