@@ -41,6 +41,7 @@ describe('raft simulation', function () {
     expect(total.snapshotsSent).to.be.greaterThan(0);
     expect(total.transfers).to.be.greaterThan(0);
     expect(total.dropped).to.be.greaterThan(0);
+    expect(total.resends).to.be.greaterThan(0);
     expect(total.committed).to.be.greaterThan(count * 10);
   });
 

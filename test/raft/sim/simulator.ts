@@ -67,6 +67,8 @@ class SimNode {
   readonly voteRequestInLease = new Map<string, boolean>();
   /** Highest index this node acknowledged to a leader, and in which term (acked entries are kept). */
   acked = { term: 0, index: 0 };
+  /** Highest commit index this node checked as a leader (checkCommitElectable). */
+  leaderCheckedCommit = 0;
   constructor(readonly id: NodeId) {}
 }
 
@@ -356,6 +358,7 @@ export class Simulation {
     for (const id of this.ids) node.heardAt.set(id, 0);
     node.leaderContact = undefined;
     node.voteRequestInLease.clear();
+    node.leaderCheckedCommit = 0;
     if (node.raft.commitIndex < node.lastCommit) {
       throw new SimViolation(`node ${node.id} restarted with commit ${node.raft.commitIndex} below persisted ${node.lastCommit}`);
     }
@@ -423,6 +426,7 @@ export class Simulation {
     // Nothing is left to persist here, so the node's disk is its log.
     this.checkDurable(node, node.raft);
     this.checkCommitStored(node, node.raft);
+    if (node.raft.role === 'leader') this.checkCommitElectable(node, node.raft);
   }
 
   /** Checks on what a node sends, at the moment it is sent (after its Ready was persisted). */
@@ -545,6 +549,32 @@ export class Simulation {
     }
     if (holders < this.quorum()) {
       throw new SimViolation(`node ${node.id} committed ${c}/${term}, which only ${holders} of ${this.ids.length} disks hold`);
+    }
+  }
+
+  /**
+   * §5.4.3: when a leader commits index c, every node that could still win
+   * an election holds entry c. A node lacking it may only be at least as up
+   * to date (§5.4.1) as fewer than a quorum of logs. This fails at the moment
+   * of a wrong commit (Figure 8), before a later leader overwrites the entry.
+   */
+  private checkCommitElectable(node: SimNode, raft: Raft): void {
+    const c = raft.commitIndex;
+    if (c <= node.leaderCheckedCommit || c < node.disk.firstIndex()) return;
+    node.leaderCheckedCommit = c;
+    const term = node.disk.term(c);
+    const last = this.nodes.map((n) => ({ index: n.disk.lastIndex(), term: n.disk.term(n.disk.lastIndex()) }));
+    for (const x of this.nodes) {
+      const d = x.disk;
+      if (d.firstIndex() - 1 >= c || (c <= d.lastIndex() && d.term(c) === term)) continue;
+      const lx = last[x.id - 1]!;
+      const voters = last.filter((ly) => ly.term < lx.term || (ly.term === lx.term && ly.index <= lx.index)).length;
+      if (voters >= this.quorum()) {
+        throw new SimViolation(
+          `leader ${node.id} committed ${c}/${term}, but node ${x.id} (last ${lx.index}/${lx.term}) lacks it and ` +
+            `is as up to date as ${voters} of ${this.ids.length} logs`,
+        );
+      }
     }
   }
 
