@@ -17,10 +17,14 @@ export interface RetryOptions {
   jitter: number;
 }
 
+/**
+ * About 8.5 s of retrying in all. The backoff stops growing at 1 s (Kafka's retry.backoff.max.ms):
+ * at 5 s a client that had retried through an outage slept for seconds after the cluster was back.
+ */
 export const DEFAULT_RETRY_OPTIONS: Readonly<RetryOptions> = {
-  retries: 8,
+  retries: 12,
   initialBackoffMs: 50,
-  maxBackoffMs: 5_000,
+  maxBackoffMs: 1_000,
   multiplier: 2,
   jitter: 0.2,
 };
