@@ -73,6 +73,9 @@ export const SIM_SETTINGS = {
   leaderBalanceIntervalMs: 2_000,
 } as const;
 
+/** Far more timers than a simulated minute takes. */
+const TIMERS_MAX = 2_000_000;
+
 export interface SimClusterOptions {
   seed: number;
   brokers: number;
@@ -171,10 +174,16 @@ export class SimCluster {
     node.store = how === 'power' ? node.store.afterPowerLoss() : node.store.afterProcessKill();
   }
 
-  /** Runs the clock for `ms` of virtual time, or until `until()` holds; returns whether it held. */
+  /**
+   * Runs the clock for `ms` of virtual time, or until `until()` holds; returns whether it held.
+   * Throws once more than TIMERS_MAX timers ran in the cluster's life: something loops without
+   * letting time pass.
+   */
   async runFor(ms: number, until?: () => boolean): Promise<boolean> {
-    const stopped = await this.clock.run(this.clock.nowMs() + ms, until);
-    return !stopped || (until?.() ?? false);
+    const runaway = (): boolean => this.clock.fired > TIMERS_MAX;
+    await this.clock.run(this.clock.nowMs() + ms, () => runaway() || (until?.() ?? false));
+    if (runaway()) throw new Error(`runaway: more than ${TIMERS_MAX} timers ran by ${this.clock.nowMs()} ms (virtual)`);
+    return until?.() ?? true;
   }
 
   /** Runs the clock until `promise` settles (at most `ms`), then returns its outcome. */

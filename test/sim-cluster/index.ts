@@ -1,0 +1,1 @@
+export { runSeed, type SimOptions, type SimResult } from './simulator.js';

@@ -1,0 +1,210 @@
+/**
+ * One seed of the whole-cluster simulation. Brokers boot over a faulty network (drops, delays,
+ * duplicates, reordering), a topic with three replicas is created, idempotent acks=all producers and
+ * a reader run while brokers crash (power loss: only synced writes survive; or a killed process)
+ * and restart, and links are cut and healed. Then the faults stop: within a bound every producer
+ * must get a write acknowledged and the replicas must converge, and the checker looks at the
+ * result. Every choice comes from the seed, so a seed replays exactly (same trace hash).
+ */
+import { createHash } from 'node:crypto';
+import type { Partition } from '../../src/broker/partition.js';
+import { seededRng, type Rng } from '../../src/raft/index.js';
+import type { LinkFaults } from '../../src/runtime/memory-network.js';
+import { checkCluster } from './checker.js';
+import { SimCluster } from './cluster.js';
+import { SimProducer, SimReader, TOPIC } from './workload.js';
+
+export interface SimOptions {
+  /** Virtual time with faults on (default 5 s). */
+  faultMs?: number;
+  /** Bound, after the faults stop, for a write to be acknowledged by every producer (default 20 s). */
+  livenessMs?: number;
+  /**
+   * Makes every crash a power loss under flush `never`: acknowledged writes may then be lost, which
+   * the checker must notice (a test of the simulator itself).
+   */
+  unsafeFlush?: boolean;
+}
+
+export interface SimResult {
+  seed: number;
+  ok: boolean;
+  violations: string[];
+  /** Hash of everything that happened, with virtual times: equal for two runs of one seed. */
+  traceHash: string;
+  trace: string[];
+  /** What the brokers printed (kept out of the terminal, shown for a failing seed). */
+  output: string[];
+  stats: { brokers: number; flush: string; acknowledged: number; crashes: number; cuts: number; virtualMs: number; timers: number };
+}
+
+const READY_BOUND_MS = 20_000;
+const CONVERGE_BOUND_MS = 10_000;
+
+/** A network that only takes time (1-3 ms a message): simulated time moves on while messages fly. */
+function healthyNetwork(rng: Rng): LinkFaults {
+  return () => [1 + Math.floor(rng() * 3)];
+}
+
+function networkFaults(rng: Rng): LinkFaults {
+  const dropRate = rng() * 0.1;
+  const dupRate = rng() * 0.05;
+  const delayMsMax = 1 + Math.floor(rng() * 40);
+  return () => {
+    if (rng() < dropRate) return [];
+    const delayMs = 1 + Math.floor(rng() * delayMsMax);
+    return rng() < dupRate ? [delayMs, delayMs + Math.floor(rng() * delayMsMax)] : [delayMs];
+  };
+}
+
+/** The replicas of the simulated partition on the running brokers. */
+function replicasOf(cluster: SimCluster): Partition[] {
+  return cluster.running().flatMap((b) => b.allPartitions().filter((p) => p.topic === TOPIC && p.index === 0));
+}
+
+/** Runs `body` with console output collected instead of printed (brokers log crashes and recoveries). */
+async function quietly<T>(output: string[], body: () => Promise<T>): Promise<T> {
+  const saved = { log: console.log, error: console.error, warn: console.warn };
+  const collect = (...args: unknown[]): void => void output.push(args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '));
+  console.log = collect;
+  console.error = collect;
+  console.warn = collect;
+  try {
+    return await body();
+  } finally {
+    Object.assign(console, saved);
+  }
+}
+
+export async function runSeed(seed: number, options: SimOptions = {}): Promise<SimResult> {
+  const output: string[] = [];
+  return quietly(output, () => simulate(seed, options, output));
+}
+
+async function simulate(seed: number, options: SimOptions, output: string[]): Promise<SimResult> {
+  const faultMs = options.faultMs ?? 5_000;
+  const livenessMs = options.livenessMs ?? 20_000;
+  const rng = seededRng(Math.imul(seed, 2654435761) + 1);
+  const brokers = 3 + (seed % 2);
+  // Only `always` makes acknowledged writes survive a power loss; with `never` crashes kill the process.
+  const flush = rng() < 0.75 && options.unsafeFlush !== true ? ({ kind: 'always' } as const) : ({ kind: 'never' } as const);
+  const networkRng = seededRng(Math.floor(rng() * 2 ** 32));
+  const cluster = new SimCluster({ seed: Math.floor(rng() * 2 ** 32), brokers, flush, faults: networkFaults(networkRng) });
+  const start = cluster.clock.nowMs();
+  const trace: string[] = [];
+  const note = (event: string): void => void trace.push(`${cluster.clock.nowMs() - start} ${event}`);
+  const violations: string[] = [];
+  const stats = { brokers, flush: flush.kind, acknowledged: 0, crashes: 0, cuts: 0, virtualMs: 0, timers: 0 };
+  const finish = (): SimResult => {
+    stats.virtualMs = cluster.clock.nowMs() - start;
+    stats.timers = cluster.clock.fired;
+    const traceHash = createHash('sha256').update(trace.join('\n')).digest('hex').slice(0, 16);
+    return { seed, ok: violations.length === 0, violations, traceHash, trace, output, stats };
+  };
+
+  try {
+    await phases(cluster, { rng, flush: flush.kind, powerLossAlways: options.unsafeFlush === true, brokers, faultMs, livenessMs, networkRng, note, violations, stats });
+  } catch (err) {
+    violations.push(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  }
+  return finish();
+}
+
+interface PhaseContext {
+  powerLossAlways: boolean;
+  rng: Rng;
+  flush: 'always' | 'never';
+  brokers: number;
+  faultMs: number;
+  livenessMs: number;
+  networkRng: Rng;
+  note(event: string): void;
+  violations: string[];
+  stats: SimResult['stats'];
+}
+
+async function phases(cluster: SimCluster, context: PhaseContext): Promise<void> {
+  const { rng, flush, powerLossAlways, brokers, faultMs, livenessMs, networkRng, note, violations, stats } = context;
+  await cluster.startAll();
+  if (!(await cluster.runFor(READY_BOUND_MS, () => cluster.running().every((b) => b.ready)))) {
+    violations.push(`liveness: the brokers were not all ready within ${READY_BOUND_MS} ms`);
+    return;
+  }
+  note('ready');
+  if (!(await createTopic(cluster, note))) {
+    violations.push(`liveness: the topic was not created within ${READY_BOUND_MS} ms`);
+    return;
+  }
+
+  const producers = [0, 1].map((i) => new SimProducer(`p${i}`, cluster, seededRng(Math.floor(rng() * 2 ** 32)), note));
+  const reader = new SimReader(cluster, seededRng(Math.floor(rng() * 2 ** 32)));
+  for (const client of [...producers, reader]) void client.run();
+
+  // Safety phase: faults.
+  const down = new Set<number>();
+  const faultsEnd = cluster.clock.nowMs() + faultMs;
+  while (cluster.clock.nowMs() < faultsEnd) {
+    await cluster.runFor(200 + Math.floor(rng() * 800));
+    const roll = rng();
+    const id = cluster.ids[Math.floor(rng() * brokers)]!;
+    if (roll < 0.3 && down.size === 0) {
+      const how = powerLossAlways || (flush === 'always' && rng() < 0.5) ? 'power' : 'kill';
+      cluster.crash(id, how);
+      down.add(id);
+      stats.crashes++;
+      note(`crash ${id} (${how})`);
+    } else if (roll < 0.55 && down.size > 0) {
+      const back = [...down][0]!;
+      down.delete(back);
+      await cluster.start(back);
+      note(`restart ${back}`);
+    } else if (roll < 0.75) {
+      for (const other of cluster.ids) if (other !== id) cluster.network.cut(id, other, { oneWay: rng() < 0.3 });
+      stats.cuts++;
+      note(`isolate ${id}`);
+    } else {
+      cluster.network.healAll();
+      note('heal');
+    }
+  }
+
+  // Liveness phase: no more faults; every producer must get a write through.
+  cluster.network.setFaults(healthyNetwork(networkRng));
+  cluster.network.healAll();
+  for (const id of down) await cluster.start(id);
+  note('faults stop');
+  const ackedBefore = producers.map((p) => p.acknowledged.length);
+  if (!(await cluster.runFor(livenessMs, () => producers.every((p, i) => p.acknowledged.length > ackedBefore[i]!)))) {
+    violations.push(`liveness: a producer had no write acknowledged within ${livenessMs} ms after the faults stopped`);
+  }
+  for (const client of [...producers, reader]) client.stopped = true;
+  const converged = (): boolean => {
+    const replicas = replicasOf(cluster);
+    const last = replicas[0]?.log.lastEntryIndex();
+    return replicas.length === 3 && replicas.every((p) => p.log.lastEntryIndex() === last && p.replicated.commitIndex === last);
+  };
+  if (!(await cluster.runFor(CONVERGE_BOUND_MS, converged))) {
+    violations.push(`liveness: the replicas did not converge within ${CONVERGE_BOUND_MS} ms after the faults stopped`);
+  }
+  note('converged');
+  violations.push(...(await checkCluster(replicasOf(cluster), producers, reader)));
+  stats.acknowledged = producers.reduce((sum, p) => sum + p.acknowledged.length, 0);
+  note(`checked: ${stats.acknowledged} acknowledged`);
+}
+
+/** Creates the topic through any running broker, retrying (the controller may be moving). */
+async function createTopic(cluster: SimCluster, note: (event: string) => void): Promise<boolean> {
+  const deadline = cluster.clock.nowMs() + READY_BOUND_MS;
+  while (cluster.clock.nowMs() < deadline) {
+    const broker = cluster.running()[0]!;
+    try {
+      await cluster.settle(broker.createTopic({ name: TOPIC, partitions: 1, replicationFactor: 3, configs: {} }), READY_BOUND_MS);
+      note(`topic created, replicas ${JSON.stringify(broker.controller.metadata.topics[TOPIC]?.replicas)}`);
+      return true;
+    } catch (err) {
+      if (err instanceof Error && err.message.startsWith('TOPIC_EXISTS')) return true;
+      await cluster.runFor(200);
+    }
+  }
+  return false;
+}
