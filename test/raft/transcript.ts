@@ -121,6 +121,27 @@ export class TranscriptEnv {
         this.say(r.ok ? `ok index=${r.index} term=${r.term}` : `refused: ${r.reason} (leader ${r.leaderId})`);
         return;
       }
+      case 'resend': {
+        // resend FROM TO PREV [N]: leader FROM sends again the N (default 1) entries after PREV of its
+        // log with its current commit, as a retransmission or a smaller batch may at any time.
+        const from = Number(args[0]);
+        const to = Number(args[1]);
+        const prev = Number(args[2]);
+        const { raft, disk } = this.node(from);
+        const m: Message = {
+          type: 'append',
+          from,
+          to,
+          term: raft.term,
+          prevIndex: prev,
+          prevTerm: disk.term(prev),
+          entries: disk.entries(prev + 1, prev + 1 + Number(args[3] ?? 1), Infinity),
+          commit: raft.commitIndex,
+        };
+        if (this.blocked.has(`${from}>${to}`)) this.say(`${fmtMsg(m)} DROPPED (partition)`);
+        else this.queue.push(m);
+        return;
+      }
       case 'transfer-leadership':
         this.say(`${this.node(args[0]!).raft.transferLeadership(Number(args[1]))}`);
         return;
