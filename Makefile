@@ -25,9 +25,9 @@ sim-soak: build
 	SEEDS=$(SEEDS) node dist/scripts/sim-soak.js
 
 # The whole cluster under deterministic simulation (test/sim-cluster/): SEEDS seeds (1000 unless
-# given), SEED=n replays one with its trace.
+# given), SEED=n replays one with its trace; FAULT_MS=ms of faults per seed (default 5000).
 sim-cluster: build
-	SEEDS=$(if $(filter command line environment,$(origin SEEDS)),$(SEEDS),1000) $(if $(SEED),SEED=$(SEED)) node dist/scripts/sim-cluster.js
+	SEEDS=$(if $(filter command line environment,$(origin SEEDS)),$(SEEDS),1000) $(if $(SEED),SEED=$(SEED)) $(if $(FAULT_MS),FAULT_MS=$(FAULT_MS)) node dist/scripts/sim-cluster.js
 
 # Raft mutation score (docs/RAFT.md "Mutation score"): plants each classic Raft bug in a temp copy
 # of src/raft and fails if the tests and simulator miss one. MUTANT=id[,id] MUTANT_SEEDS=n (2000).

@@ -1,16 +1,19 @@
 /**
  * Soak the whole-cluster simulator (test/sim-cluster/): SEEDS seeds (default 1000) from SEED_START
  * (default 1), printing progress and every violation with its seed; exits non-zero if any seed
- * fails. SEED=n replays one seed and prints its trace and what its brokers printed.
+ * fails. SEED=n replays one seed and prints its trace and what its brokers printed. FAULT_MS sets
+ * the virtual time with faults on per seed (default 5000); a replay needs the same FAULT_MS.
  */
-import { runSeed, type SimResult } from '../test/sim-cluster/index.js';
+import { runSeed, type SimOptions, type SimResult } from '../test/sim-cluster/index.js';
+
+const options: SimOptions = { faultMs: Number(process.env.FAULT_MS ?? 5_000) };
 
 function describe(result: SimResult): string {
   return `seed ${result.seed} (${result.stats.brokers} brokers, flush ${result.stats.flush}, ${result.stats.crashes} crashes, ${result.stats.cuts} cuts, ${result.stats.acknowledged} acknowledged, ${result.stats.virtualMs} ms virtual, trace ${result.traceHash})`;
 }
 
 async function replay(seed: number): Promise<void> {
-  const result = await runSeed(seed);
+  const result = await runSeed(seed, options);
   console.log(result.trace.join('\n'));
   console.log('--- broker output ---');
   console.log(result.output.join('\n'));
@@ -27,11 +30,11 @@ async function soak(): Promise<void> {
   let last = t0;
   let acknowledged = 0;
   for (let i = 0; i < seeds; i++) {
-    const result = await runSeed(start + i);
+    const result = await runSeed(start + i, options);
     acknowledged += result.stats.acknowledged;
     if (!result.ok) {
       failures.push(result.seed);
-      console.log(`VIOLATION ${describe(result)}: ${result.violations.join('; ')} (SEED=${result.seed} to replay)`);
+      console.log(`VIOLATION ${describe(result)}: ${result.violations.join('; ')} (SEED=${result.seed} FAULT_MS=${options.faultMs} to replay)`);
     }
     const now = Date.now();
     if (now - last >= 2000 || i === seeds - 1) {

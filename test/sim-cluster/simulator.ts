@@ -158,10 +158,15 @@ async function phases(cluster: SimCluster, context: PhaseContext): Promise<void>
       down.delete(back);
       await cluster.start(back);
       note(`restart ${back}`);
-    } else if (roll < 0.75) {
+    } else if (roll < 0.65) {
       for (const other of cluster.ids) if (other !== id) cluster.network.cut(id, other, { oneWay: rng() < 0.3 });
       stats.cuts++;
       note(`isolate ${id}`);
+    } else if (roll < 0.75) {
+      const side = cluster.ids.filter(() => rng() < 0.5);
+      for (const a of side) for (const b of cluster.ids) if (!side.includes(b)) cluster.network.cut(a, b);
+      stats.cuts++;
+      note(`split ${JSON.stringify(side)} from the rest`);
     } else {
       cluster.network.healAll();
       note('heal');
