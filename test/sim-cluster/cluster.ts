@@ -63,7 +63,10 @@ class BrokerClock implements Clock {
   }
 }
 
-/** Timing of the simulated brokers: the process defaults, except a shorter produce timeout. */
+/**
+ * Timing of the simulated brokers: the process defaults (broker-config.ts), except shorter request
+ * timeouts and leader balancing, so that a few seconds of faults see them act.
+ */
 export const SIM_SETTINGS = {
   tickMs: 50,
   raftLimits: { electionTicks: 10, heartbeatTicks: 1 },
@@ -95,16 +98,14 @@ interface Node {
 export class SimCluster {
   readonly clock = new VirtualClock();
   readonly network: MemoryNetwork;
-  readonly rng: Rng;
+  private readonly rng: Rng;
   private readonly raftHub: MemoryRaftTransportHub;
   private readonly controllerHub: MemoryControllerTransportHub;
   private readonly nodes = new Map<number, Node>();
   private readonly settings: ClusterSettings;
-  private readonly flush: FlushPolicy;
 
   constructor(options: SimClusterOptions) {
     this.rng = seededRng(options.seed);
-    this.flush = options.flush;
     this.network = new MemoryNetwork({ clock: this.clock, faults: options.faults });
     this.raftHub = new MemoryRaftTransportHub(this.network);
     this.controllerHub = new MemoryControllerTransportHub(this.network);
@@ -114,7 +115,7 @@ export class SimCluster {
       addresses: new Map(ids.map((id) => [id, `broker-${id}:7000`])),
       controllerVoters: ids.slice(0, 3),
     };
-    for (const id of ids) this.nodes.set(id, { id, store: openMemoryLogStore({ flush: this.flush }), lives: 0 });
+    for (const id of ids) this.nodes.set(id, { id, store: openMemoryLogStore({ flush: options.flush }), lives: 0 });
   }
 
   get ids(): number[] {

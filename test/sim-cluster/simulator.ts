@@ -19,11 +19,6 @@ export interface SimOptions {
   faultMs?: number;
   /** Bound, after the faults stop, for a write to be acknowledged by every producer (default 20 s). */
   livenessMs?: number;
-  /**
-   * Makes every crash a power loss under flush `never`: acknowledged writes may then be lost, which
-   * the checker must notice (a test of the simulator itself).
-   */
-  unsafeFlush?: boolean;
 }
 
 export interface SimResult {
@@ -87,7 +82,7 @@ async function simulate(seed: number, options: SimOptions, output: string[]): Pr
   const rng = seededRng(Math.imul(seed, 2654435761) + 1);
   const brokers = 3 + (seed % 2);
   // Only `always` makes acknowledged writes survive a power loss; with `never` crashes kill the process.
-  const flush = rng() < 0.75 && options.unsafeFlush !== true ? ({ kind: 'always' } as const) : ({ kind: 'never' } as const);
+  const flush = rng() < 0.75 ? ({ kind: 'always' } as const) : ({ kind: 'never' } as const);
   const networkRng = seededRng(Math.floor(rng() * 2 ** 32));
   const cluster = new SimCluster({ seed: Math.floor(rng() * 2 ** 32), brokers, flush, faults: networkFaults(networkRng) });
   const start = cluster.clock.nowMs();
@@ -103,7 +98,7 @@ async function simulate(seed: number, options: SimOptions, output: string[]): Pr
   };
 
   try {
-    await phases(cluster, { rng, flush: flush.kind, powerLossAlways: options.unsafeFlush === true, brokers, faultMs, livenessMs, networkRng, note, violations, stats });
+    await phases(cluster, { rng, flush: flush.kind, brokers, faultMs, livenessMs, networkRng, note, violations, stats });
   } catch (err) {
     violations.push(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
@@ -111,7 +106,6 @@ async function simulate(seed: number, options: SimOptions, output: string[]): Pr
 }
 
 interface PhaseContext {
-  powerLossAlways: boolean;
   rng: Rng;
   flush: 'always' | 'never';
   brokers: number;
@@ -124,7 +118,7 @@ interface PhaseContext {
 }
 
 async function phases(cluster: SimCluster, context: PhaseContext): Promise<void> {
-  const { rng, flush, powerLossAlways, brokers, faultMs, livenessMs, networkRng, note, violations, stats } = context;
+  const { rng, flush, brokers, faultMs, livenessMs, networkRng, note, violations, stats } = context;
   await cluster.startAll();
   if (!(await cluster.runFor(READY_BOUND_MS, () => cluster.running().every((b) => b.ready)))) {
     violations.push(`liveness: the brokers were not all ready within ${READY_BOUND_MS} ms`);
@@ -148,7 +142,7 @@ async function phases(cluster: SimCluster, context: PhaseContext): Promise<void>
     const roll = rng();
     const id = cluster.ids[Math.floor(rng() * brokers)]!;
     if (roll < 0.3 && down.size === 0) {
-      const how = powerLossAlways || (flush === 'always' && rng() < 0.5) ? 'power' : 'kill';
+      const how = flush === 'always' && rng() < 0.5 ? 'power' : 'kill';
       cluster.crash(id, how);
       down.add(id);
       stats.crashes++;
