@@ -36,7 +36,9 @@ export interface FaultSpec {
   target: FaultTarget;
   /**
    * slow-link: added delay, jitter and loss (tc netem); where the kernel has no netem, a rate limit
-   * (tc tbf, queueing delay) and the same loss (iptables statistic) instead.
+   * (tc tbf, queueing delay) and the same loss (iptables statistic) instead. The rate stays above
+   * what the workload replicates (below ~1 Mbit a follower cannot keep up at all, which measures the
+   * link's capacity, not failover).
    */
   netem?: { delayMs: number; jitterMs: number; lossPercent: number; rateKbit: number };
 }
@@ -73,7 +75,7 @@ function pickInt(random: Rng, lo: number, hi: number): number {
 }
 
 function netemFor(random: Rng): FaultSpec['netem'] {
-  return { delayMs: pickInt(random, 50, 300), jitterMs: pickInt(random, 5, 50), lossPercent: pickInt(random, 1, 15), rateKbit: pickInt(random, 256, 2048) };
+  return { delayMs: pickInt(random, 50, 300), jitterMs: pickInt(random, 5, 50), lossPercent: pickInt(random, 1, 15), rateKbit: pickInt(random, 2048, 8192) };
 }
 
 export function planRound(seed: number, round: number, options: PlanOptions): RoundPlan {

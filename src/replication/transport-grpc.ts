@@ -86,12 +86,54 @@ interface Queued {
   sizeBytes: number;
 }
 
+/**
+ * Messages that carry log entries. Every other message (votes, heartbeats, answers, timeoutNow) is
+ * small and goes ahead of them: behind megabytes of catch-up appends to a slow peer, a vote or a
+ * heartbeat arrived seconds late, so elections over that link timed out again and again.
+ */
+function carriesEntries(message: Message): boolean {
+  return message.type === 'append' || message.type === 'snapshot';
+}
+
+/** A FIFO whose shift is O(1): entries before `head` are consumed (compacted lazily). */
+class Fifo {
+  private items: Queued[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  peek(): Queued | undefined {
+    return this.items[this.head];
+  }
+
+  push(item: Queued): void {
+    this.items.push(item);
+  }
+
+  shift(): Queued | undefined {
+    if (this.head >= this.items.length) return undefined;
+    const item = this.items[this.head];
+    this.items[this.head] = undefined as unknown as Queued; // let the message be collected
+    this.head++;
+    if (this.head === this.items.length) {
+      this.items = [];
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 >= this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return item;
+  }
+}
+
 /** Everything this broker knows about one other broker. */
 class Peer {
   address: string | undefined;
-  /** FIFO; entries before `head` are consumed (compacted lazily so shifting stays O(1)). */
-  queue: Queued[] = [];
-  head = 0;
+  /** Control messages: sent before any entry-carrying message. */
+  private urgent = new Fifo();
+  private entries = new Fifo();
   queuedBytes = 0;
   /** The one live stream to this peer, if any. */
   stream: FrameStream | undefined;
@@ -106,29 +148,38 @@ class Peer {
   constructor(readonly id: number) {}
 
   get queuedCount(): number {
-    return this.queue.length - this.head;
+    return this.urgent.length + this.entries.length;
+  }
+
+  enqueue(item: Queued, control: boolean): void {
+    (control ? this.urgent : this.entries).push(item);
+    this.queuedBytes += item.sizeBytes;
+  }
+
+  /** The message to send next: the oldest control message, else the oldest entry-carrying one. */
+  peek(): Queued | undefined {
+    return this.urgent.peek() ?? this.entries.peek();
   }
 
   shift(): Queued | undefined {
-    if (this.head >= this.queue.length) return undefined;
-    const q = this.queue[this.head];
-    this.queue[this.head] = undefined as unknown as Queued; // let the message be collected
-    this.head++;
-    this.queuedBytes -= q.sizeBytes;
-    if (this.head === this.queue.length) {
-      this.queue = [];
-      this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 >= this.queue.length) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-    return q;
+    return this.consume(this.urgent.length > 0 ? this.urgent : this.entries);
+  }
+
+  /** Drops the oldest message to make room, an entry-carrying one first (the newest are the most useful to Raft). */
+  dropOldest(): boolean {
+    return this.consume(this.entries.length > 0 ? this.entries : this.urgent) !== undefined;
   }
 
   clearQueue(): void {
-    this.queue = [];
-    this.head = 0;
+    this.urgent = new Fifo();
+    this.entries = new Fifo();
     this.queuedBytes = 0;
+  }
+
+  private consume(from: Fifo): Queued | undefined {
+    const item = from.shift();
+    if (item !== undefined) this.queuedBytes -= item.sizeBytes;
+    return item;
   }
 }
 
@@ -203,11 +254,10 @@ export class GrpcRaftTransport implements RaftTransport {
       return;
     }
     const peer = this.peer(toBroker);
-    while (peer.queuedBytes + sizeBytes > this.queueBytesMax && peer.shift() !== undefined) {
+    while (peer.queuedBytes + sizeBytes > this.queueBytesMax && peer.dropOldest()) {
       this.counters.messagesDropped++;
     }
-    peer.queue.push({ wire, sizeBytes });
-    peer.queuedBytes += sizeBytes;
+    peer.enqueue({ wire, sizeBytes }, !carriesEntries(message));
     this.scheduleFlush(peer);
   }
 
@@ -446,7 +496,7 @@ export class GrpcRaftTransport implements RaftTransport {
       const messages: RaftGroupMessage[] = [];
       let frameBytes = 0;
       while (peer.queuedCount > 0) {
-        const next = peer.queue[peer.head];
+        const next = peer.peek()!;
         if (messages.length > 0 && frameBytes + next.sizeBytes > this.frameBytesMax) break;
         peer.shift();
         messages.push(next.wire);

@@ -135,6 +135,20 @@ describe('replication/transport-grpc', function () {
     expect(last.entries[0].data).to.deep.equal(new Uint8Array(entryBytes).fill(count & 0xff));
   });
 
+  it('sends control messages ahead of queued appends, each kind in its own order', async () => {
+    const [a, b] = await cluster([1, 2], { frameBytesMax: 256 * 1024 });
+    await waitFor('connected', () => tr(a).connectedPeers().length === 1);
+    const count = 300;
+    for (let i = 1; i <= count; i++) tr(a).send(2, 'bulk', append(1, 2, i, 32 * 1024)); // ~9.6 MB: most waits in the queue
+    for (let commit = 1; commit <= 3; commit++) tr(a).send(2, 'other', heartbeat(1, 2, commit));
+    await waitFor('all messages', () => b.inbox.length === count + 3);
+    const order = b.inbox.map((r) => (r.message.type === 'append' ? `a${r.message.entries[0].index}` : `h${r.message.type === 'heartbeat' ? r.message.commit : '?'}`));
+    const firstHeartbeat = order.indexOf('h1');
+    expect(firstHeartbeat, 'heartbeats behind most of the appends').to.be.below(count / 2);
+    expect(order.filter((id) => id.startsWith('h'))).to.deep.equal(['h1', 'h2', 'h3']);
+    expect(order.filter((id) => id.startsWith('a'))).to.deep.equal(Array.from({ length: count }, (_, i) => `a${i + 1}`));
+  });
+
   it('reconnects after the dialled peer stops and restarts; messages queued meanwhile arrive', async () => {
     const [a, b] = await cluster([1, 2]);
     await waitFor('connected', () => tr(a).connectedPeers().includes(2));
