@@ -75,7 +75,7 @@ function pickInt(random: Rng, lo: number, hi: number): number {
 }
 
 function netemFor(random: Rng): FaultSpec['netem'] {
-  return { delayMs: pickInt(random, 50, 300), jitterMs: pickInt(random, 5, 50), lossPercent: pickInt(random, 1, 15), rateKbit: pickInt(random, 2048, 8192) };
+  return { delayMs: pickInt(random, 50, 300), jitterMs: pickInt(random, 5, 50), lossPercent: pickInt(random, 1, 5), rateKbit: pickInt(random, 2048, 8192) };
 }
 
 export function planRound(seed: number, round: number, options: PlanOptions): RoundPlan {
