@@ -15,7 +15,7 @@ import { topologyFor, type Topology } from './netns.js';
 import { planRound, type FaultSpec, type RoundPlan } from './plan.js';
 import { compareReplicas, type ReplicaReport } from './replicas.js';
 import { roundLine, summarize, table, violationLines, type RoundResult } from './report.js';
-import { waitFor } from './wait.js';
+import { waitFor } from '../../test/helpers/broker-process.js';
 import { Workload } from './workload.js';
 
 export interface RunnerInput {

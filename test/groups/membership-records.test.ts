@@ -1,50 +1,11 @@
 import { expect } from 'chai';
-import { GroupMembership, JOIN_EPOCH, LEAVE_EPOCH, STATIC_LEAVE_EPOCH, type HeartbeatInput, type MemberSnapshot, type MembershipChange } from '../../src/groups/membership.js';
+import { GroupMembership, LEAVE_EPOCH, STATIC_LEAVE_EPOCH, type MemberSnapshot, type MembershipChange } from '../../src/groups/membership.js';
 import { decodeEntry, encodeEntry } from '../../src/groups/offset-records.js';
 import { OffsetStore, type GroupsEntry } from '../../src/groups/offset-store.js';
 import { tpKey } from '../../src/groups/topic-partition.js';
 import { decodeBatch, encodeBatch } from '../../src/protocol/batch.js';
 import { SluiceError } from '../../src/protocol/errors.js';
-
-const SESSION_MS = 1_000;
-const sixPartitions = (topic: string): number => (topic === 't' ? 6 : 0);
-
-function input(memberId: string, memberEpoch: number, owned: readonly string[], extra: Partial<HeartbeatInput> = {}): HeartbeatInput {
-  return {
-    memberId,
-    memberEpoch,
-    instanceId: undefined,
-    clientId: 'test',
-    subscribedTopics: ['t'],
-    owned,
-    sessionTimeoutMs: SESSION_MS,
-    maxPollIntervalMs: 5_000,
-    pollIdleMs: 0,
-    ...extra,
-  };
-}
-
-/** A member that acknowledges revocations at once; `group` may be swapped for a restored one. */
-class Member {
-  epoch = JOIN_EPOCH;
-  owned: string[] = [];
-  constructor(
-    readonly id: string,
-    public group: GroupMembership,
-    private readonly extra: Partial<HeartbeatInput> = {},
-  ) {}
-
-  beat(nowMs: number): string[] {
-    const out = this.group.heartbeat(input(this.id, this.epoch, this.owned, this.extra), nowMs, []);
-    this.epoch = out.memberEpoch;
-    this.owned = out.assignment;
-    return out.assignment;
-  }
-}
-
-function settle(members: Member[], nowMs: number): void {
-  for (let round = 0; round < 4; round++) for (const member of members) member.beat(nowMs);
-}
+import { input, Member, SESSION_MS, settle, sixPartitions } from './scripted-member.js';
 
 /** What the coordinator does after each answer: write the unsaved changes (here: into the image), mark them saved. */
 function save(group: GroupMembership, store: OffsetStore): MembershipChange[] {

@@ -1,45 +1,10 @@
 import { expect } from 'chai';
 import { assignSticky } from '../../src/groups/assignor.js';
-import { GroupMembership, JOIN_EPOCH, LEAVE_EPOCH, STATIC_LEAVE_EPOCH, type HeartbeatInput, type MemberFailure } from '../../src/groups/membership.js';
+import { GroupMembership, LEAVE_EPOCH, STATIC_LEAVE_EPOCH, type MemberFailure } from '../../src/groups/membership.js';
 import { tpKey } from '../../src/groups/topic-partition.js';
 import { AckTracker } from '../../src/client/group/ack-tracker.js';
 import { SluiceError } from '../../src/protocol/errors.js';
-
-const SESSION_MS = 1_000;
-const POLL_MS = 5_000;
-
-function input(memberId: string, memberEpoch: number, owned: readonly string[], extra: Partial<HeartbeatInput> = {}): HeartbeatInput {
-  return {
-    memberId,
-    memberEpoch,
-    instanceId: undefined,
-    clientId: 'test',
-    subscribedTopics: ['t'],
-    owned,
-    sessionTimeoutMs: SESSION_MS,
-    maxPollIntervalMs: POLL_MS,
-    pollIdleMs: 0,
-    ...extra,
-  };
-}
-
-/** A scripted member: remembers its epoch and what it owns, and acknowledges revocations at once. */
-class Member {
-  epoch = JOIN_EPOCH;
-  owned: string[] = [];
-  constructor(
-    readonly id: string,
-    private readonly group: GroupMembership,
-    private readonly extra: Partial<HeartbeatInput> = {},
-  ) {}
-
-  beat(nowMs: number, failures: MemberFailure[] = []): string[] {
-    const out = this.group.heartbeat(input(this.id, this.epoch, this.owned, this.extra), nowMs, failures);
-    this.epoch = out.memberEpoch;
-    this.owned = out.assignment;
-    return out.assignment;
-  }
-}
+import { input, Member, POLL_MS, SESSION_MS, settle, sixPartitions } from './scripted-member.js';
 
 function expectCode(fn: () => unknown, code: string): void {
   try {
@@ -52,13 +17,7 @@ function expectCode(fn: () => unknown, code: string): void {
   expect.fail(`expected ${code}`);
 }
 
-const sixPartitions = (topic: string): number => (topic === 't' ? 6 : 0);
 const all = Array.from({ length: 6 }, (_, i) => tpKey('t', i));
-
-/** Heartbeats every member a few rounds, as the real loop does, so reconciliation converges. */
-function settle(members: Member[], nowMs: number): void {
-  for (let round = 0; round < 4; round++) for (const member of members) member.beat(nowMs);
-}
 
 describe('groups: sticky assignor', () => {
   it('covers every partition with disjoint, balanced assignments', () => {
