@@ -29,8 +29,15 @@ export class CliProcess {
     return new CliProcess(spawn(SLUICE_BIN, ['--bootstrap', bootstrap, ...args], { stdio: ['pipe', 'pipe', 'pipe'] }));
   }
 
+  /** Waits for the output; fails at once, with what the process said, if it exits without it. */
   async waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<void> {
-    await waitFor(`sluice stdout to match ${pattern}`, () => (pattern.test(this.stdout) ? true : undefined), timeoutMs);
+    let exited = false;
+    const printed = waitFor(`sluice stdout to match ${pattern}`, () => (pattern.test(this.stdout) ? true : exited ? false : undefined), timeoutMs);
+    void this.result.then(() => (exited = true), () => (exited = true));
+    if (!(await printed)) {
+      const { code, stderr } = await this.result;
+      throw new Error(`sluice exited with ${code} before its stdout matched ${pattern}; stdout: ${JSON.stringify(this.stdout)}; stderr: ${stderr}`);
+    }
   }
 
   /** Kills the process if it still runs (a test that failed half-way). */
