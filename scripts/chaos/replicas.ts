@@ -99,8 +99,12 @@ function compareGroup(group: string, replicas: ReplicaLog[], report: ReplicaRepo
       }
     }
   }
-  const [first, ...rest] = replicas;
-  const same = (r: ReplicaLog): boolean => r.firstIndex === first!.firstIndex && r.hashes.length === first!.hashes.length && r.hashes.every((h, k) => h === first!.hashes[k]);
+  // Log starts may differ: retention runs on each replica on its own, and the offsets coordinator's
+  // cleaning deletes a prefix of its own copy only. What both hold must match, and the ends too.
+  const from = Math.max(...replicas.map((r) => r.firstIndex));
+  const suffix = (r: ReplicaLog): string[] => r.hashes.slice(from - r.firstIndex);
+  const [first, ...rest] = replicas.map(suffix);
+  const same = (hashes: string[]): boolean => hashes.length === first!.length && hashes.every((h, k) => h === first![k]);
   if (!rest.every(same)) {
     const shape = replicas.map((r) => `b${r.broker} ${r.firstIndex}..${r.firstIndex + r.hashes.length - 1} commit ${r.commit}`).join(', ');
     report.unconverged.push(`${group}: ${shape}`);

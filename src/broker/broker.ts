@@ -435,7 +435,7 @@ export class Broker {
       if (!partition.isLeader) continue;
       const preferred = partition.replicated.voters[0]!;
       if (preferred === self || !alive.has(preferred)) continue;
-      if (partition.replicated.inSyncReplicas().includes(preferred)) partition.replicated.transferLeadership(preferred);
+      if (partition.replicated.canTakeOverNow(preferred)) partition.replicated.transferLeadership(preferred);
     }
   }
 

@@ -62,6 +62,8 @@ interface Waiter {
  * answered within this many ticks and its log reached the commit index of this many ticks ago.
  */
 const IN_SYNC_LAG_TICKS = 20;
+/** A peer that answered within this many ticks (a few heartbeats) is reachable right now. */
+const TRANSFER_RESPONSIVE_TICKS = 4;
 /**
  * A partition restarts applied at its stored commit index and re-reads every entry after it, so a
  * commit that moved without a term or vote change is written too: at most once per this many
@@ -192,6 +194,15 @@ export class ReplicatedLog {
       .filter((pr) => pr.id === self || (pr.match >= horizon && answeredRecently(pr.id)))
       .map((pr) => pr.id)
       .sort((a, b) => a - b);
+  }
+
+  /**
+   * Whether a leadership transfer to `id` can finish at once: it is in sync and answered within the
+   * last TRANSFER_RESPONSIVE_TICKS. A transfer to a peer the network cut off a moment ago (still in
+   * sync by the ISR's lag horizon) refuses proposals until it times out, an election timeout.
+   */
+  canTakeOverNow(id: number): boolean {
+    return this.inSyncReplicas().includes(id) && this.ticks - (this.lastHeardTick.get(id) ?? -Infinity) <= TRANSFER_RESPONSIVE_TICKS;
   }
 
   tick(): void {

@@ -75,6 +75,24 @@ describe('ReplicatedLog', function () {
     }
   });
 
+  it('a follower cut off a moment ago is still in sync, but not one leadership can be handed to', async () => {
+    const hub = new MemoryRaftTransportHub();
+    replicas = await group(hub, [1, 2, 3]);
+    const leader = await elect(replicas, 1);
+    const batch = batchOf(['a']);
+    await leader.propose(batch, readBatchHeader(batch)).committed;
+    await waitFor('both followers in sync', () => (leader.canTakeOverNow(2) && leader.canTakeOverNow(3) ? true : undefined));
+    clearInterval(ticker); // from here on the test ticks the leader itself
+    hub.cut(1, 3);
+    for (let tick = 0; tick < 6; tick++) {
+      leader.tick();
+      await new Promise((resolve) => setTimeout(resolve, 10)); // heartbeats and their answers travel
+    }
+    expect(leader.inSyncReplicas()).to.deep.equal([1, 2, 3]);
+    expect(leader.canTakeOverNow(2)).to.equal(true);
+    expect(leader.canTakeOverNow(3)).to.equal(false);
+  });
+
   it('a follower refuses an entry whose batch was damaged in transit and stores nothing of it', async () => {
     const hub = new MemoryRaftTransportHub();
     replicas = await group(hub, [1, 2]);
