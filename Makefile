@@ -1,7 +1,7 @@
 # Sluice — every entry point a user or CI needs. See README.md.
 SEEDS ?= 10000
 
-.PHONY: all install build run test clean sim-soak raft-mutants bench bench-produce bench-consume bench-e2e bench-compare \
+.PHONY: all install build run test clean sim-soak sim-cluster raft-mutants bench bench-produce bench-consume bench-e2e bench-compare \
         cluster-up cluster-down cluster-status cluster-kill cluster-start chaos
 
 all: build
