@@ -240,7 +240,9 @@ export class Cluster {
     if (!info) throw new SluiceError('UNKNOWN_PARTITION', `topic ${topic} has no partition ${partition}`);
     const leader = this.brokers.get(info.leader);
     if (info.leader < 0 || !leader) {
+      // The broker asked may be the one cut off from the leader: ask the next one next time.
       this.invalidate(topic);
+      this.addressCursor++;
       throw new SluiceError('NOT_LEADER', `partition ${topic}/${partition} has no known leader`);
     }
     return leader.address;

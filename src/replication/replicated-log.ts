@@ -100,6 +100,8 @@ export class ReplicatedLog {
   private hw: number;
   private lastLeader = 0;
   private lastTerm = 0;
+  /** The last leader Raft named, and its term (see leaderId). */
+  private termLeader = { id: 0, term: 0 };
   private wasLeader = false;
   private readonly persistWaiters: Waiter[] = [];
   private readonly commitWaiters: Waiter[] = [];
@@ -166,8 +168,15 @@ export class ReplicatedLog {
     return this.raft.commitIndex;
   }
 
+  /**
+   * The leader of this replica's current term, as far as it knows. Raft forgets the leader when an
+   * election timeout passes without word from it, but while pre-voting the term stays the same and
+   * no other leader can exist in it; the leader may well be alive, only cut off from this replica
+   * (a bridge partition), and clients that ask here are better sent to it than told there is none.
+   */
   get leaderId(): number {
-    return this.raft.leaderId;
+    if (this.raft.leaderId !== 0) return this.raft.leaderId;
+    return this.termLeader.term === this.raft.term ? this.termLeader.id : 0;
   }
 
   get term(): number {
@@ -438,6 +447,7 @@ export class ReplicatedLog {
       // idempotent producer deduplicates. Until then, answer honestly: not known to be committed.
       this.failAll(this.notLeader());
     }
+    if (this.raft.leaderId !== 0) this.termLeader = { id: this.raft.leaderId, term };
     if (this.raft.leaderId !== this.lastLeader || term !== this.lastTerm || this.isLeader !== this.wasLeader) {
       this.lastLeader = this.raft.leaderId;
       this.lastTerm = term;

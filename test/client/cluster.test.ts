@@ -74,6 +74,34 @@ describe('Cluster metadata', function () {
     expect((err as SluiceError).code).to.equal('BROKER_NOT_AVAILABLE');
   });
 
+  it('asks another broker next when the one asked knows no leader for the partition (it may be the one cut off)', async () => {
+    const servers: grpc.Server[] = [];
+    const serve = async (leader: number): Promise<string> => {
+      const server = new grpc.Server();
+      servers.push(server);
+      const port = await new Promise<number>((resolve, reject) =>
+        server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+      );
+      server.addService({ Metadata: brokerApi().Broker.service.Metadata }, {
+        Metadata: (_call: grpc.ServerUnaryCall<MetadataRequest__Output, MetadataResponse>, callback: grpc.sendUnaryData<MetadataResponse>) =>
+          callback(null, {
+            brokers: [{ id: 7, host: '127.0.0.1', port: 7007, alive: true }],
+            controller: 7,
+            topics: [{ name: 't', partitions: [{ partition: 0, leader, replicas: [7], isr: [7], leaderEpoch: 1 }] }],
+          }),
+      });
+      return `127.0.0.1:${port}`;
+    };
+    try {
+      const c = cluster([await serve(-1), await serve(7)]);
+      const err = await c.leaderAddress('t', 0).catch((e: unknown) => e);
+      expect((err as SluiceError).code).to.equal('NOT_LEADER');
+      expect(await c.leaderAddress('t', 0)).to.equal('127.0.0.1:7007');
+    } finally {
+      for (const server of servers) server.forceShutdown();
+    }
+  });
+
   it('hedges: a broker that accepts the request but never answers costs METADATA_HEDGE_MS, not the request timeout', async () => {
     const silent = new grpc.Server();
     silent.addService({ Metadata: brokerApi().Broker.service.Metadata }, { Metadata: () => undefined });

@@ -93,6 +93,25 @@ describe('ReplicatedLog', function () {
     expect(leader.canTakeOverNow(3)).to.equal(false);
   });
 
+  it('a follower cut off from a live leader still names it while it pre-votes in vain (a bridge partition)', async () => {
+    const hub = new MemoryRaftTransportHub();
+    replicas = await group(hub, [1, 2, 3]);
+    const leader = await elect(replicas, 1);
+    const term = leader.term;
+    const follower = replicas.get(3)!;
+    await waitFor('the follower to hear of the leader', () => (follower.leaderId === 1 ? true : undefined));
+    let preVoted = false;
+    hub.setFilter((from, _to, _group, message) => {
+      if (from === 3 && message.type === 'preVote') preVoted = true;
+      return true;
+    });
+    hub.cut(1, 3); // 3 still reaches 2, which hears from the leader and refuses to pre-vote
+    await waitFor('the cut-off follower to pre-vote', () => (preVoted ? true : undefined));
+    expect(follower.term).to.equal(term);
+    expect(follower.leaderId).to.equal(1);
+    expect(leader.isLeader).to.equal(true);
+  });
+
   it('a follower refuses an entry whose batch was damaged in transit and stores nothing of it', async () => {
     const hub = new MemoryRaftTransportHub();
     replicas = await group(hub, [1, 2]);
