@@ -118,8 +118,12 @@ export class LogChecker {
     const undelivered = (): Array<[number, number]> =>
       this.log.flatMap((ids, p) => ids.flatMap((id, offset): Array<[number, number]> => (id !== '' && !workload.delivered.has(id) && !this.reportedUndelivered.has(id) ? [[p, offset]] : [])));
     const deadline = Date.now() + deliveryWaitMs;
-    while (undelivered().length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-    const missing = undelivered();
+    // Scan the whole log once; then only re-check what was still missing (the log grows to millions).
+    let missing = undelivered();
+    while (missing.length > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      missing = missing.filter(([p, offset]) => !workload.delivered.has(this.log[p]![offset]!));
+    }
     for (const [p, offset] of missing) this.reportedUndelivered.add(this.log[p]![offset]!);
     v.undeliveredRecords = missing.length;
     v.undelivered = offsetRanges(missing);
