@@ -5,7 +5,7 @@
  */
 import { Admin } from './admin/admin.js';
 import { Cluster, resolveClientOptions, type ResolvedClientOptions } from './cluster.js';
-import { Consumer, type ConsumerInternals } from './consumer/consumer.js';
+import { Consumer } from './consumer/consumer.js';
 import type { ConsumerOptions } from './consumer/options.js';
 import { GroupAdmin } from './group/admin.js';
 import { GroupConsumer } from './group/consumer.js';
@@ -25,8 +25,8 @@ export class Sluice {
     return new Producer(new Cluster(this.options), options, internals);
   }
 
-  consumer(options: ConsumerOptions = {}, internals: ConsumerInternals = {}): Consumer {
-    return new Consumer(new Cluster(this.options), options, internals);
+  consumer(options: ConsumerOptions = {}): Consumer {
+    return new Consumer(new Cluster(this.options), options);
   }
 
   /** A consumer-group member: subscribe, then run a handler; acks commit, failures rewind and retry. */

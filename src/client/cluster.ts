@@ -11,9 +11,10 @@ import type { AdminClient } from '../protocol/generated/sluice/v1/Admin.js';
 import type { MetadataResponse__Output } from '../protocol/generated/sluice/v1/MetadataResponse.js';
 import type { FetchResponse__Output } from '../protocol/generated/sluice/v1/FetchResponse.js';
 import type { ProduceResponse__Output } from '../protocol/generated/sluice/v1/ProduceResponse.js';
+import { systemClock, type Clock, type TimerHandle } from '../runtime/clock.js';
 import { RequestStream, type StreamedResponse } from './request-stream.js';
-import { resolveRetryOptions, type RetryOptions } from './retry.js';
-import type { BrokerInfo, ClientOptions, ClusterMetadata, TopicMetadata } from './types.js';
+import { resolveRetryOptions, type RetryHooks, type RetryOptions } from './retry.js';
+import type { BrokerInfo, ClientOptions, ClientRuntime, ClusterMetadata, TopicMetadata } from './types.js';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_METADATA_MAX_AGE_MS = 300_000;
@@ -82,6 +83,7 @@ export interface ResolvedClientOptions {
   retry: RetryOptions;
   requestTimeoutMs: number;
   metadataMaxAgeMs: number;
+  runtime: ClientRuntime;
 }
 
 export function resolveClientOptions(options: ClientOptions): ResolvedClientOptions {
@@ -91,6 +93,11 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
     retry: resolveRetryOptions(options.retry),
     requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     metadataMaxAgeMs: options.metadataMaxAgeMs ?? DEFAULT_METADATA_MAX_AGE_MS,
+    runtime: {
+      clock: options.runtime?.clock ?? systemClock,
+      random: options.runtime?.random ?? Math.random,
+      channel: options.runtime?.channel,
+    },
   };
 }
 
@@ -117,15 +124,28 @@ export class Cluster {
     this.options = options;
   }
 
+  get clock(): Clock {
+    return this.options.runtime.clock;
+  }
+
+  get random(): () => number {
+    return this.options.runtime.random;
+  }
+
+  /** Retry backoffs on this client's clock, jittered by its randomness. */
+  get retryHooks(): RetryHooks {
+    return { clock: this.clock, random: this.random };
+  }
+
   deadline(extraMs = 0): grpc.CallOptions {
-    return { deadline: Date.now() + this.options.requestTimeoutMs + extraMs };
+    return { deadline: this.clock.nowMs() + this.options.requestTimeoutMs + extraMs };
   }
 
   broker(address: string): BrokerClient {
     this.assertOpen();
     let client = this.brokerClients.get(address);
     if (!client) {
-      client = new (brokerApi().Broker)(address, grpc.credentials.createInsecure(), this.channelOptions());
+      client = new (brokerApi().Broker)(address, grpc.credentials.createInsecure(), this.channelOptions(address));
       this.brokerClients.set(address, client);
     }
     return client;
@@ -151,7 +171,7 @@ export class Cluster {
   ): RequestStream<Res> {
     let stream = streams.get(address);
     if (!stream) {
-      stream = new RequestStream(this.broker(address), path, deserialize);
+      stream = new RequestStream(this.broker(address), path, deserialize, this.clock);
       streams.set(address, stream);
     }
     return stream;
@@ -161,7 +181,7 @@ export class Cluster {
     this.assertOpen();
     let client = this.adminClients.get(address);
     if (!client) {
-      client = new (brokerApi().Admin)(address, grpc.credentials.createInsecure(), this.channelOptions());
+      client = new (brokerApi().Admin)(address, grpc.credentials.createInsecure(), this.channelOptions(address));
       this.adminClients.set(address, client);
     }
     return client;
@@ -199,7 +219,7 @@ export class Cluster {
     const metadata = toClusterMetadata(response);
     this.brokers = new Map(metadata.brokers.map((broker) => [broker.id, broker]));
     this.controller = metadata.controller;
-    const nowMs = Date.now();
+    const nowMs = this.clock.nowMs();
     for (const topic of metadata.topics) this.topics.set(topic.name, { metadata: topic, fetchedAtMs: nowMs });
     return metadata;
   }
@@ -207,7 +227,7 @@ export class Cluster {
   /** Cached metadata of one topic, refreshed when missing, stale or `force`d; concurrent callers share one request. */
   async topic(name: string, force = false): Promise<TopicMetadata> {
     const cached = this.topics.get(name);
-    if (!force && cached && Date.now() - cached.fetchedAtMs < this.options.metadataMaxAgeMs) return cached.metadata;
+    if (!force && cached && this.clock.nowMs() - cached.fetchedAtMs < this.options.metadataMaxAgeMs) return cached.metadata;
     let pending = this.refreshing.get(name);
     if (!pending) {
       pending = this.fetchMetadata([name])
@@ -225,7 +245,7 @@ export class Cluster {
   /** Partition count from fresh cached metadata, or undefined (then call `partitionCount`). */
   cachedPartitionCount(topic: string): number | undefined {
     const cached = this.topics.get(topic);
-    if (!cached || Date.now() - cached.fetchedAtMs >= this.options.metadataMaxAgeMs) return undefined;
+    if (!cached || this.clock.nowMs() - cached.fetchedAtMs >= this.options.metadataMaxAgeMs) return undefined;
     return cached.metadata.partitions.length;
   }
 
@@ -296,18 +316,18 @@ export class Cluster {
     return new Promise<T>((resolve, reject) => {
       let started = 0;
       let failed = 0;
-      let hedge: NodeJS.Timeout | undefined;
+      let hedge: TimerHandle | undefined;
       const finish = (settle: () => void) => {
-        clearTimeout(hedge);
+        this.clock.clearTimer(hedge);
         abort.abort();
         settle();
       };
       const startNext = () => {
-        clearTimeout(hedge);
+        this.clock.clearTimer(hedge);
         if (abort.signal.aborted || started === candidates.length) return;
         const cursor = first + started++;
         const address = candidates[cursor % candidates.length]!;
-        hedge = setTimeout(startNext, METADATA_HEDGE_MS);
+        hedge = this.clock.setTimeout(startNext, METADATA_HEDGE_MS);
         request(address, abort.signal).then(
           (value) => {
             this.addressCursor = cursor;
@@ -326,12 +346,14 @@ export class Cluster {
     });
   }
 
-  private channelOptions(): grpc.ChannelOptions {
-    return {
+  private channelOptions(address: string): grpc.ClientOptions {
+    const options: grpc.ChannelOptions = {
       ...CLIENT_CHANNEL_OPTIONS,
       'grpc.primary_user_agent': `sluice/${this.options.clientId}`,
       'grpc-node.flow_control_window': CLIENT_FLOW_CONTROL_WINDOW_BYTES,
     };
+    const openChannel = this.options.runtime.channel;
+    return openChannel ? { ...options, channelOverride: openChannel(address, options) } : options;
   }
 
   private assertOpen(): void {

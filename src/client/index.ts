@@ -14,7 +14,7 @@ export {
 export type { Acks, HeaderValue, ProducerRecord, RecordMetadata, SendRequest } from './producer/types.js';
 export { RecordAccumulator, estimateRecordBytes, type BatchOwner, type ProducerBatch, type Timers } from './producer/accumulator.js';
 export { ClusterTransport, type ProduceCall, type ProducerTransport } from './producer/transport.js';
-export { Consumer, isExpired, type ConsumerInternals } from './consumer/consumer.js';
+export { Consumer, isExpired } from './consumer/consumer.js';
 export { resolveConsumerOptions, type AutoOffsetReset, type ConsumerOptions } from './consumer/options.js';
 export type { ConsumedRecord, ConsumerStats, PollOptions } from './consumer/types.js';
 export { GroupConsumer } from './group/consumer.js';
@@ -37,6 +37,7 @@ export { backoffMs, DEFAULT_RETRY_OPTIONS, withRetry, type RetryHooks, type Retr
 export type {
   BrokerInfo,
   ClientOptions,
+  ClientRuntime,
   ClusterMetadata,
   OffsetSpec,
   PartitionMetadata,

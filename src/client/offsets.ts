@@ -46,6 +46,6 @@ export function listOffset(
       }
     },
     cluster.options.retry,
-    hooks,
+    hooks ?? cluster.retryHooks,
   );
 }

@@ -13,6 +13,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { fromResponseError, fromServiceError, SluiceError } from '../protocol/errors.js';
 import type { ResponseError__Output } from '../protocol/generated/sluice/v1/ResponseError.js';
+import type { Clock, TimerHandle } from '../runtime/clock.js';
 import type { Cancellation } from './cancellation.js';
 
 export interface StreamedResponse {
@@ -23,7 +24,7 @@ export interface StreamedResponse {
 interface Pending<Res> {
   resolve(response: Res): void;
   reject(error: SluiceError): void;
-  timer: NodeJS.Timeout;
+  timer: TimerHandle;
   cancellation: Cancellation | undefined;
 }
 
@@ -43,6 +44,7 @@ export class RequestStream<Res extends StreamedResponse> {
     private readonly client: grpc.Client,
     private readonly path: string,
     private readonly deserialize: (bytes: Buffer) => Res,
+    private readonly clock: Clock,
   ) {}
 
   /** Sends the request `encode` serializes with the id it is given, and resolves with its answer. */
@@ -54,7 +56,7 @@ export class RequestStream<Res extends StreamedResponse> {
       const entry: Pending<Res> = {
         resolve,
         reject,
-        timer: setTimeout(() => this.timedOut(id, timeoutMs), timeoutMs),
+        timer: this.clock.setTimeout(() => this.timedOut(id, timeoutMs), timeoutMs),
         cancellation,
       };
       cancellation?.onCancel(() => this.settle(id)?.reject(cancelledError()));
@@ -96,7 +98,7 @@ export class RequestStream<Res extends StreamedResponse> {
     const entry = this.pending.get(id);
     if (!entry) return undefined;
     this.pending.delete(id);
-    clearTimeout(entry.timer);
+    this.clock.clearTimer(entry.timer);
     entry.cancellation?.onCancel(undefined);
     return entry;
   }

@@ -3,6 +3,7 @@
  * error table in src/protocol/errors.ts (`SluiceError.retriable`), never from ad-hoc checks here.
  */
 import { fromServiceError, SluiceError } from '../protocol/errors.js';
+import { systemClock, type Clock } from '../runtime/clock.js';
 
 export interface RetryOptions {
   /** Attempts after the first one; 0 disables retrying. */
@@ -47,12 +48,13 @@ export function backoffMs(attempt: number, options: RetryOptions, random: () => 
   return Math.round(Math.min(options.maxBackoffMs, Math.max(0, jitteredMs)));
 }
 
-export function sleepMs(ms: number, signal?: AbortSignal): Promise<void> {
+/** Resolves after `ms` on `clock`, or at once when `signal` aborts. */
+export function sleepMs(ms: number, signal?: AbortSignal, clock: Clock = systemClock): Promise<void> {
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
-    const timer = setTimeout(done, ms);
+    const timer = clock.setTimeout(done, ms);
     function done(): void {
-      clearTimeout(timer);
+      clock.clearTimer(timer);
       signal?.removeEventListener('abort', done);
       resolve();
     }
@@ -62,6 +64,8 @@ export function sleepMs(ms: number, signal?: AbortSignal): Promise<void> {
 
 export interface RetryHooks {
   random?: () => number;
+  /** Backoffs sleep on this clock unless `sleep` is given (default: Node's clock). */
+  clock?: Clock;
   sleep?: (ms: number) => Promise<void>;
   /** Called before each backoff, e.g. to invalidate cached metadata after NOT_LEADER. */
   onRetry?: (err: SluiceError, attempt: number, delayMs: number) => void;
@@ -88,7 +92,7 @@ export async function withRetry<T>(
       if (!err.retriable || attempt >= options.retries) throw err;
       const delayMs = backoffMs(attempt, options, hooks.random);
       hooks.onRetry?.(err, attempt, delayMs);
-      await (hooks.sleep ?? sleepMs)(delayMs);
+      await (hooks.sleep ? hooks.sleep(delayMs) : sleepMs(delayMs, undefined, hooks.clock));
     }
   }
 }

@@ -1,4 +1,6 @@
 /** Types shared by the producer, consumer and admin clients. */
+import type { Channel, ChannelOptions } from '@grpc/grpc-js';
+import type { Clock } from '../runtime/clock.js';
 import type { RetryOptions } from './retry.js';
 
 export interface TopicPartition {
@@ -17,6 +19,21 @@ export interface ClientOptions {
   requestTimeoutMs?: number;
   /** Cached topic metadata older than this is refreshed before use, in ms. */
   metadataMaxAgeMs?: number;
+  /** Time, randomness and connections (default: Node's clock, Math.random, real gRPC channels). */
+  runtime?: Partial<ClientRuntime>;
+}
+
+/**
+ * What a client takes from its surroundings. The cluster simulator runs real clients on a virtual
+ * clock with seeded randomness over in-memory channels, so one seed replays a run exactly.
+ */
+export interface ClientRuntime {
+  /** Every timer, timeout, backoff and timestamp of the client. */
+  clock: Clock;
+  /** Jitter and random choices, in [0, 1). */
+  random: () => number;
+  /** Opens the channel to a broker address; undefined: a real HTTP/2 connection. */
+  channel: ((address: string, options: ChannelOptions) => Channel) | undefined;
 }
 
 export interface BrokerInfo {

@@ -10,6 +10,7 @@ import { SluiceError } from '../../src/protocol/errors.js';
 import type { ProduceRequest__Output } from '../../src/protocol/generated/sluice/v1/ProduceRequest.js';
 import type { ProduceResponse, ProduceResponse__Output } from '../../src/protocol/generated/sluice/v1/ProduceResponse.js';
 import { brokerApi } from '../../src/protocol/grpc.js';
+import { systemClock } from '../../src/runtime/clock.js';
 
 type Call = grpc.ServerDuplexStream<ProduceRequest__Output, ProduceResponse>;
 const method = () => brokerApi().Broker.service.ProduceStream;
@@ -45,7 +46,7 @@ describe('RequestStream', function () {
   });
 
   function stream(): RequestStream<ProduceResponse__Output> {
-    return new RequestStream(client, method().path, method().responseDeserialize);
+    return new RequestStream(client, method().path, method().responseDeserialize, systemClock);
   }
 
   async function failure(promise: Promise<unknown>): Promise<SluiceError> {

@@ -59,7 +59,7 @@ export class Admin {
 
   /** Brokers, controller and topics (all when `topics` is empty). */
   metadata(topics: string[] = []): Promise<ClusterMetadata> {
-    return withRetry(() => this.cluster.fetchMetadata(topics), this.cluster.options.retry);
+    return withRetry(() => this.cluster.fetchMetadata(topics), this.cluster.options.retry, this.cluster.retryHooks);
   }
 
   /** The earliest offset, the latest (high watermark), or the first whose record timestamp >= a time. */
@@ -85,7 +85,7 @@ export class Admin {
         else this.cluster.noteAddressError(address, err);
         throw err;
       }
-    }, this.cluster.options.retry);
+    }, this.cluster.options.retry, this.cluster.retryHooks);
   }
 }
 

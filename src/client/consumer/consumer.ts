@@ -32,11 +32,6 @@ import { resolveConsumerOptions, type ConsumerOptions, type ResolvedConsumerOpti
 import type { ConsumedRecord, ConsumerStats, PollOptions } from './types.js';
 
 /** Test seams. */
-export interface ConsumerInternals {
-  nowMs?: () => number;
-  random?: () => number;
-}
-
 interface PartitionState {
   topic: string;
   partition: number;
@@ -114,11 +109,10 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
   constructor(
     private readonly cluster: Cluster,
     options: ConsumerOptions = {},
-    internals: ConsumerInternals = {},
   ) {
     this.options = resolveConsumerOptions(options);
-    this.nowMs = internals.nowMs ?? Date.now;
-    this.random = internals.random ?? Math.random;
+    this.nowMs = () => cluster.clock.nowMs();
+    this.random = cluster.random;
   }
 
   /** Replaces the assignment. Partitions kept keep their position; new ones start per autoOffsetReset. */
@@ -435,7 +429,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
       this.cluster.noteError(state.topic, err);
       const delayMs = backoffMs(Math.min(state.retryAttempt++, 30), this.cluster.options.retry, this.random);
       state.backoffUntilMs = this.nowMs() + delayMs;
-      void sleepMs(delayMs, this.abort.signal).then(() => this.schedule());
+      void sleepMs(delayMs, this.abort.signal, this.cluster.clock).then(() => this.schedule());
       return;
     }
     state.error = err;
@@ -443,11 +437,12 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
 
   private waitForWake(timeoutMs: number): Promise<void> {
     return new Promise((resolve) => {
-      const timer = setTimeout(done, Math.max(0, timeoutMs));
+      const clock = this.cluster.clock;
+      const timer = clock.setTimeout(done, Math.max(0, timeoutMs));
       const waiter = (): void => done();
       this.wakeWaiters.push(waiter);
       function done(): void {
-        clearTimeout(timer);
+        clock.clearTimer(timer);
         resolve();
       }
     });

@@ -32,7 +32,7 @@ export class GroupsClient {
         if (STALE_COORDINATOR_CODES.has(err.code)) this.coordinators.delete(groupId);
         throw err;
       }
-    }, retry);
+    }, retry, this.cluster.retryHooks);
   }
 
   /** Calls one broker (for requests every broker answers for its own groups, e.g. ListGroups). */
@@ -43,7 +43,7 @@ export class GroupsClient {
       } catch (raw) {
         throw fromServiceError(raw);
       }
-    }, this.cluster.options.retry);
+    }, this.cluster.options.retry, this.cluster.retryHooks);
   }
 
   close(): void {
