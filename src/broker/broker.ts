@@ -99,7 +99,8 @@ export class Broker {
   private strayLogsDropped = false;
   private imageWaiters: Array<{ version: number; resolve(): void }> = [];
   private balanceTimer: TimerHandle | undefined;
-  private readonly clock: Clock;
+  /** Every timer and timestamp of the broker's core, and of the group coordinator it hosts. */
+  readonly clock: Clock;
   readonly identity: BrokerIdentity;
   readonly store: LogStore;
   private readonly cluster: ClusterSettings;
@@ -210,8 +211,7 @@ export class Broker {
     for (const [group, partition] of this.partitions) {
       if (wanted.has(group)) continue;
       this.partitions.delete(group);
-      partition.wakeFetchers();
-      await this.replicas.drop(group);
+      await partition.drop();
     }
     // Only an image past this broker's registration holds every topic that exists now; an older one
     // (a controller voter replaying its metadata log) may lack topics whose logs are stored here.
@@ -222,31 +222,20 @@ export class Broker {
     }
   }
 
-  private async openPartition(topic: TopicMetadata, index: number, replicas: number[], group: string): Promise<Partition> {
-    let partition: Partition | undefined;
-    const replicated = await this.replicas.open(group, {
-      voters: replicas,
-      onHighWatermark: () => partition?.wakeFetchers(),
-      onLeaderChange: () => {
-        partition?.wakeFetchers();
-        partition?.events.onLeaderChange?.();
-      },
-    });
+  private openPartition(topic: TopicMetadata, index: number, replicas: number[], group: string): Promise<Partition> {
     const name = topic.name;
-    partition = new Partition({
+    return Partition.open(this.replicas, {
       topic: name,
       topicId: topic.topicId,
       index,
-      replicated,
+      group,
+      replicas,
       config: () => this.topicConfig(name),
       addressOf: (brokerId) => this.cluster.addresses.get(brokerId),
       waitingStopped: () => this.waitingStopped,
       hooks: this.hooks(name, index),
       clock: this.clock,
     });
-    // A brand-new group: let the preferred leader campaign now instead of after a timeout.
-    if (replicas[0] === this.identity.brokerId && replicated.term === 0) replicated.campaign();
-    return partition;
   }
 
   /** The topic's effective configuration, or UNKNOWN_TOPIC. */

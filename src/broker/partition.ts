@@ -1,10 +1,11 @@
 /**
- * One partition replica on this broker: the Raft-replicated log, and the produce and fetch paths
- * over it. Batches are stored and served as bytes; only batch headers are read. The high watermark
+ * One partition replica on this broker: it opens and drops its Raft group (the replicated log) and
+ * handles the group's events itself, and serves the produce and fetch paths over it. Batches are stored and served as bytes; only batch headers are read. The high watermark
  * is the Raft commit: consumers never see past it. Only the leader serves produce and fetch.
  */
 import { batchExpiresAt, readBatchHeader, validateRecords, type BatchHeader } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
+import type { ReplicaManager } from '../replication/replica-manager.js';
 import type { ReplicatedLog } from '../replication/replicated-log.js';
 import type { PartitionLog } from '../storage/types.js';
 import type { TopicConfig } from '../config/topic-config.js';
@@ -55,7 +56,10 @@ export interface PartitionOptions {
   topic: string;
   topicId: number;
   index: number;
-  replicated: ReplicatedLog;
+  /** Name of the partition's Raft group (see broker.ts's partitionGroup). */
+  group: string;
+  /** Broker ids of the replicas, the preferred leader first. */
+  replicas: readonly number[];
   config: () => Readonly<TopicConfig>;
   /** `host:port` of a broker id, for NOT_LEADER hints. */
   addressOf: (brokerId: number) => string | undefined;
@@ -81,13 +85,47 @@ export class Partition {
   private readonly clock: Clock;
   private readonly hooks: PartitionHooks;
 
-  constructor(private readonly options: PartitionOptions) {
+  private constructor(
+    replicated: ReplicatedLog,
+    private readonly replicaManager: ReplicaManager,
+    private readonly options: PartitionOptions,
+  ) {
     this.topic = options.topic;
     this.topicId = options.topicId;
     this.index = options.index;
-    this.replicated = options.replicated;
+    this.replicated = replicated;
     this.clock = options.clock ?? systemClock;
     this.hooks = options.hooks ?? {};
+  }
+
+  /**
+   * Opens the partition's Raft group (its log recovered from the store) with this partition's own
+   * handlers for its events. A brand-new group's preferred leader campaigns at once instead of
+   * after an election timeout.
+   */
+  static async open(replicaManager: ReplicaManager, options: PartitionOptions): Promise<Partition> {
+    let partition: Partition | undefined;
+    // Raft reports from its rounds, which begin after open returns: by then `partition` is set.
+    const replicated = await replicaManager.open(options.group, {
+      voters: options.replicas,
+      onHighWatermark: () => partition?.wakeFetchers(),
+      onLeaderChange: () => partition?.leaderChanged(),
+    });
+    partition = new Partition(replicated, replicaManager, options);
+    if (options.replicas[0] === replicaManager.selfId && replicated.term === 0) replicated.campaign();
+    return partition;
+  }
+
+  /** Stops the Raft group and deletes its log (the metadata took the replica away from this broker). */
+  async drop(): Promise<void> {
+    this.wakeFetchers();
+    await this.replicaManager.drop(this.options.group);
+  }
+
+  /** A new leader or term: waiting fetches look again (and answer NOT_LEADER if leadership left). */
+  private leaderChanged(): void {
+    this.wakeFetchers();
+    this.hooks.onLeaderChange?.();
   }
 
   get log(): PartitionLog {
@@ -102,14 +140,9 @@ export class Partition {
     return this.replicated.isLeader;
   }
 
-  /** Partition hooks, for the owner to report Raft events the partition does not see itself. */
-  get events(): PartitionHooks {
-    return this.hooks;
-  }
-
   /**
-   * Called by the owner when the high watermark moved, the log was cut, leadership changed, or it
-   * began to stop (waiting fetches then answer, see `waitingStopped`).
+   * Answers waiting fetches (they look again): called when the high watermark moved or leadership
+   * changed, and by the owner when the log was cut or it began to stop (see `waitingStopped`).
    */
   wakeFetchers(): void {
     const waiters = this.waiters;

@@ -1,6 +1,6 @@
 /**
  * The group coordinator of one broker: the groups whose __consumer_offsets partition this broker
- * leads. It drives each group's membership state machine (membership.ts) with the wall clock,
+ * leads. It drives each group's membership state machine (membership.ts) with the host's clock,
  * keeps committed offsets, attempt counts and membership in __consumer_offsets
  * (offset-partition.ts), and turns member failures into durable attempt counts.
  *
@@ -17,11 +17,11 @@
  * FetchOffsets, handle that record carefully (commit before each next record), and dead-letter it
  * once it reaches maxAttempts instead of handing it to a handler that keeps crashing.
  */
-import type { Partition } from '../broker/partition.js';
 import { decodeBatch, splitBatches } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
 import { groupPartition, OFFSETS_TOPIC } from './constants.js';
-import type { GroupsHost } from './host.js';
+import type { Clock, TimerHandle } from '../runtime/clock.js';
+import type { GroupsHost, PartitionReader } from './host.js';
 import { GroupMembership, type GroupState, type HeartbeatInput, type HeartbeatOutput, type MemberFailure, type MemberView } from './membership.js';
 import { OffsetPartition } from './offset-partition.js';
 import { mergeCommit, type CommittedOffset, type GroupsEntry, type OffsetEntry, type RecordAttempts } from './offset-store.js';
@@ -35,7 +35,6 @@ export interface GroupCoordinatorOptions {
   offsetsRetentionMs: number;
   /** See OffsetPartitionOptions. */
   cleanAfterRecords?: number;
-  nowMs?: () => number;
 }
 
 export interface OffsetCommit {
@@ -101,8 +100,8 @@ export class GroupCoordinator {
   private readonly groups = new Map<string, GroupMembership>();
   /** When each group without members became empty (or when this coordinator loaded it). */
   private readonly emptySinceMs = new Map<string, number>();
-  private readonly nowMs: () => number;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly clock: Clock;
+  private timer: TimerHandle | undefined;
   private ticking: Promise<void> = Promise.resolve();
 
   private offsetsTopicReady = false;
@@ -112,7 +111,7 @@ export class GroupCoordinator {
     private readonly host: GroupsHost,
     private readonly options: GroupCoordinatorOptions,
   ) {
-    this.nowMs = options.nowMs ?? Date.now;
+    this.clock = host.clock;
   }
 
   /** Loads the offsets partitions this broker leads; __consumer_offsets is created by the first ticks. */
@@ -158,7 +157,7 @@ export class GroupCoordinator {
       const partition = new OffsetPartition(this.host, index, { cleanAfterRecords: this.options.cleanAfterRecords ?? CLEAN_AFTER_RECORDS_DEFAULT });
       await partition.load();
       this.partitions.set(index, partition);
-      const loadedAtMs = this.nowMs();
+      const loadedAtMs = this.clock.nowMs();
       for (const [groupId, snapshot] of partition.store.memberships()) {
         this.groups.set(groupId, GroupMembership.restore(groupId, (topic) => this.partitionCount(topic), snapshot, loadedAtMs));
       }
@@ -169,14 +168,13 @@ export class GroupCoordinator {
   }
 
   start(): void {
-    this.timer = setInterval(() => {
+    this.timer = this.clock.setInterval(() => {
       this.ticking = this.ticking.then(() => this.tick()).catch((err: unknown) => console.error('group coordinator tick failed:', err));
     }, GROUP_TICK_INTERVAL_MS);
-    this.timer.unref();
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    this.clock.clearTimer(this.timer);
     await this.ticking;
     await Promise.all([...this.partitions.values()].map((partition) => partition.idle()));
   }
@@ -196,13 +194,13 @@ export class GroupCoordinator {
     if (!(input.maxPollIntervalMs > 0)) throw new SluiceError('INVALID_REQUEST', 'max_poll_interval_ms must be > 0');
     const failures: MemberFailure[] = [];
     try {
-      const output = group.heartbeat({ ...input, sessionTimeoutMs }, this.nowMs(), failures);
+      const output = group.heartbeat({ ...input, sessionTimeoutMs }, this.clock.nowMs(), failures);
       if (group.size > 0) this.emptySinceMs.delete(groupId);
       const baseIntervalMs = Math.min(Math.floor(sessionTimeoutMs / 3), HEARTBEAT_INTERVAL_MAX_MS);
       const heartbeatIntervalMs = group.state() === 'Reconciling' ? Math.min(baseIntervalMs, RECONCILING_HEARTBEAT_INTERVAL_MS) : baseIntervalMs;
       return { ...output, heartbeatIntervalMs, sessionTimeoutMs };
     } finally {
-      if (group.size === 0 && !this.emptySinceMs.has(groupId)) this.emptySinceMs.set(groupId, this.nowMs());
+      if (group.size === 0 && !this.emptySinceMs.has(groupId)) this.emptySinceMs.set(groupId, this.clock.nowMs());
       // Also when the heartbeat failed: a fenced member's removal must be durable too.
       await this.persist(groupId, group, failures);
     }
@@ -213,7 +211,7 @@ export class GroupCoordinator {
     const group = this.groups.get(groupId);
     if (!group) throw new SluiceError('UNKNOWN_MEMBER', `group ${groupId} has no member ${memberId}; join first`);
     group.checkCommit(memberId, memberEpoch, offsets.map((offset) => tpKey(offset.topic, offset.partition)));
-    const nowMs = this.nowMs();
+    const nowMs = this.clock.nowMs();
     const entries = offsets.map((commit): OffsetEntry => {
       requireOffset(commit.offset);
       const next: CommittedOffset = { offset: commit.offset, metadata: commit.metadata, commitTimestampMs: nowMs, attempts: commit.attempts };
@@ -243,7 +241,7 @@ export class GroupCoordinator {
     if (group && group.size > 0) {
       throw new SluiceError('GROUP_NOT_EMPTY', `group ${groupId} has ${group.size} live member(s); stop them before resetting offsets`);
     }
-    const nowMs = this.nowMs();
+    const nowMs = this.clock.nowMs();
     await partition.write(
       offsets.map((offset) => {
         requireOffset(offset.offset);
@@ -293,7 +291,7 @@ export class GroupCoordinator {
           const { topic, partition: index } = parseTpKey(key);
           const local = this.host.localPartition(topic, index);
           if (local === undefined || this.current(topic, committed) === undefined) continue;
-          entries.push({ group, topic, partition: index, committedOffset: committed.offset, lag: Math.max(0, local.hw - consumableFrom(local, committed.offset)) });
+          entries.push({ group, topic, partition: index, committedOffset: committed.offset, lag: Math.max(0, local.highWatermark() - consumableFrom(local, committed.offset)) });
         }
       }
     }
@@ -304,7 +302,7 @@ export class GroupCoordinator {
   async tick(): Promise<void> {
     await this.ensureOffsetsTopic();
     await this.followLeadership();
-    const nowMs = this.nowMs();
+    const nowMs = this.clock.nowMs();
     for (const [groupId, group] of this.groups) {
       const failures = group.tick(nowMs);
       if (group.size === 0 && !this.emptySinceMs.has(groupId)) this.emptySinceMs.set(groupId, nowMs);
@@ -411,25 +409,25 @@ export class GroupCoordinator {
   }
 
   private localHighWatermark(topic: string, partition: number): number | undefined {
-    return this.host.localPartition(topic, partition)?.hw;
+    return this.host.localPartition(topic, partition)?.highWatermark();
   }
 
   private async lagOf(topic: string, index: number, committed: number | undefined): Promise<Omit<PartitionLagView, 'topic' | 'partition' | 'owner'>> {
     const partition = this.host.localPartition(topic, index);
     if (!partition) return { committedOffset: committed ?? -1, logEndOffset: -1, lag: -1, lagMs: -1 };
     const from = consumableFrom(partition, committed);
-    const lag = Math.max(0, partition.hw - from);
-    return { committedOffset: committed ?? -1, logEndOffset: partition.hw, lag, lagMs: lag > 0 ? await this.ageOfRecordAt(topic, index, from) : 0 };
+    const highWatermark = partition.highWatermark();
+    const lag = Math.max(0, highWatermark - from);
+    return { committedOffset: committed ?? -1, logEndOffset: highWatermark, lag, lagMs: lag > 0 ? await this.ageOfRecordAt(partition, from) : 0 };
   }
 
   /** How long ago the record at `offset` was written, in ms (-1 if it cannot be read). */
-  private async ageOfRecordAt(topic: string, index: number, offset: number): Promise<number> {
-    const partition = this.host.localPartition(topic, index)!;
-    const [bytes] = await partition.log.read(offset, 1, partition.hw);
+  private async ageOfRecordAt(partition: PartitionReader, offset: number): Promise<number> {
+    const [bytes] = await partition.readCommitted(offset, 1);
     if (!bytes) return -1;
     for (const batch of splitBatches(bytes)) {
       const record = decodeBatch(batch).records.find((candidate) => candidate.offset >= offset);
-      if (record) return Math.max(0, this.nowMs() - record.timestamp);
+      if (record) return Math.max(0, this.clock.nowMs() - record.timestamp);
     }
     return -1;
   }
@@ -448,7 +446,7 @@ function requireOffset(offset: number): void {
  * the log start when retention already deleted the records in between (they can no longer be
  * consumed). Lag is the high watermark minus this, in describeGroup and the lag gauge alike.
  */
-function consumableFrom(partition: Pick<Partition, 'log'>, committed: number | undefined): number {
-  const logStart = partition.log.logStartOffset();
+function consumableFrom(partition: PartitionReader, committed: number | undefined): number {
+  const logStart = partition.logStartOffset();
   return Math.max(committed ?? logStart, logStart);
 }

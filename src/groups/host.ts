@@ -1,19 +1,11 @@
 /**
  * What the coordinator needs from the broker it runs in, in one place: the offsets topic's
  * partitions (which ones this broker leads, produce and read through the partition path, prefix
- * deletion) and what it must know of other topics (partition counts, high watermarks). When the
- * broker's shape changes (replication, controller), this adapter changes and the rest of
- * src/groups/ does not.
+ * deletion), what it must know of other topics (partition counts, high watermarks) and the clock.
+ * The broker implements it (broker/groups-host.ts); src/groups/ never imports the broker, so the
+ * broker's shape can change under it, and a test can host a coordinator without one.
  */
-import type { Broker } from '../broker/broker.js';
-import type { Partition } from '../broker/partition.js';
-import { SluiceError } from '../protocol/errors.js';
-import { OFFSETS_TOPIC, OFFSETS_TOPIC_PARTITIONS } from './constants.js';
-
-/** Offsets are replicated like user data, on up to this many brokers. */
-const OFFSETS_TOPIC_REPLICATION_MAX = 3;
-/** How long an offsets write may wait for its replicas. */
-const OFFSETS_PRODUCE_TIMEOUT_MS = 10_000;
+import type { Clock } from '../runtime/clock.js';
 
 export interface CoordinatorLocation {
   brokerId: number;
@@ -21,8 +13,25 @@ export interface CoordinatorLocation {
   port: number;
 }
 
+/** What the coordinator reads of a partition replica on this broker. */
+export interface PartitionReader {
+  /** The replica's Raft term (a later term means another leader may have written since). */
+  term(): number;
+  /** Offsets below it are committed: the only ones read. */
+  highWatermark(): number;
+  logStartOffset(): number;
+  logEndOffset(): number;
+  /**
+   * Committed batches (as stored, possibly several in one buffer) from the one holding `offset`,
+   * about `maxBytes` but at least one; none when `offset` reached the high watermark.
+   */
+  readCommitted(offset: number, maxBytes: number): Promise<Buffer[]>;
+}
+
 export interface GroupsHost {
   readonly brokerId: number;
+  /** Sessions, poll intervals, commit timestamps, offset expiry and the coordinator's tick. */
+  readonly clock: Clock;
   /** Creates __consumer_offsets if it does not exist yet. */
   ensureOffsetsTopic(): Promise<void>;
   /** The __consumer_offsets partitions this broker leads now (the groups it coordinates). */
@@ -31,73 +40,12 @@ export interface GroupsHost {
   coordinatorOf(offsetsPartition: number): CoordinatorLocation | undefined;
   /** Appends one batch to an offsets partition (acks=all) and returns its base offset. */
   produceOffsets(offsetsPartition: number, batch: Buffer): Promise<number>;
-  /** Removes everything below `offset` from an offsets partition. */
+  /** Removes everything below `offset` (at most up to the high watermark) from an offsets partition. */
   deleteOffsetsPrefix(offsetsPartition: number, offset: number): Promise<void>;
-  /** This broker's replica of a partition, if it has one (reads, high watermark). */
-  localPartition(topic: string, partition: number): Partition | undefined;
+  /** This broker's replica of a partition, if it has one. */
+  localPartition(topic: string, partition: number): PartitionReader | undefined;
   /** 0 when the topic does not exist. */
   partitionCount(topic: string): number;
   /** The topic's id in this broker's metadata; undefined when it does not exist (or is not known here yet). */
   topicId(topic: string): number | undefined;
-}
-
-/** The adapter for the replicated broker: offsets partitions are Raft groups like any other. */
-export function brokerGroupsHost(broker: Broker): GroupsHost {
-  const self = broker.identity.brokerId;
-  return {
-    brokerId: self,
-    async ensureOffsetsTopic() {
-      if (broker.controller.metadata.topics[OFFSETS_TOPIC]) return;
-      try {
-        await broker.createTopic({
-          name: OFFSETS_TOPIC,
-          partitions: OFFSETS_TOPIC_PARTITIONS,
-          replicationFactor: Math.min(OFFSETS_TOPIC_REPLICATION_MAX, broker.brokers().length),
-          // Cleaning is the coordinator's job (offset-partition.ts); retention must never drop offsets.
-          configs: { 'retention.ms': '-1', 'retention.bytes': '-1' },
-        });
-      } catch (err) {
-        // Another broker created it first.
-        if (!(err instanceof SluiceError && err.code === 'TOPIC_EXISTS')) throw err;
-      }
-    },
-    ledOffsetsPartitions() {
-      // Before registration a replica may already lead (elected from its old data) but topic
-      // lookups are refused: coordinate nothing until the broker is ready.
-      if (!broker.ready) return [];
-      return broker
-        .allPartitions()
-        .filter((partition) => partition.topic === OFFSETS_TOPIC && partition.isLeader)
-        .map((partition) => partition.index);
-    },
-    coordinatorOf(offsetsPartition) {
-      if (!broker.ready || !broker.controller.metadata.topics[OFFSETS_TOPIC]) return undefined;
-      const leader = broker.describeTopic(OFFSETS_TOPIC).partitions[offsetsPartition]?.leader;
-      const location = broker.brokers().find((b) => b.id === leader);
-      return location ? { brokerId: location.id, host: location.host, port: location.port } : undefined;
-    },
-    async produceOffsets(offsetsPartition, batch) {
-      const result = await broker.produce(OFFSETS_TOPIC, offsetsPartition, batch, -1, OFFSETS_PRODUCE_TIMEOUT_MS);
-      return result.baseOffset;
-    },
-    async deleteOffsetsPrefix(offsetsPartition, offset) {
-      const partition = broker.partition(OFFSETS_TOPIC, offsetsPartition);
-      // Only what is committed may go; Raft still needs the uncommitted tail.
-      await partition.log.deletePrefix(Math.min(offset, partition.hw));
-      partition.wakeFetchers();
-    },
-    localPartition(topic, partition) {
-      try {
-        return broker.partition(topic, partition);
-      } catch {
-        return undefined;
-      }
-    },
-    partitionCount(topic) {
-      return broker.controller.metadata.topics[topic]?.replicas.length ?? 0;
-    },
-    topicId(topic) {
-      return broker.controller.metadata.topics[topic]?.topicId;
-    },
-  };
 }

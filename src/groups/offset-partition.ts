@@ -11,7 +11,7 @@
 import { decodeBatch, encodeBatch, splitBatches, type RecordInput } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
 import { OFFSETS_TOPIC } from './constants.js';
-import type { GroupsHost } from './host.js';
+import type { GroupsHost, PartitionReader } from './host.js';
 import { decodeEntry, encodeEntry } from './offset-records.js';
 import { OffsetStore, type GroupsEntry } from './offset-store.js';
 
@@ -48,7 +48,7 @@ export class OffsetPartition {
   }
 
   static leaderTerm(host: GroupsHost, index: number): number | undefined {
-    return host.localPartition(OFFSETS_TOPIC, index)?.replicated.term;
+    return host.localPartition(OFFSETS_TOPIC, index)?.term();
   }
 
   /**
@@ -58,15 +58,15 @@ export class OffsetPartition {
    */
   static caughtUp(host: GroupsHost, index: number): boolean {
     const partition = host.localPartition(OFFSETS_TOPIC, index);
-    return partition !== undefined && partition.hw >= partition.log.logEndOffset();
+    return partition !== undefined && partition.highWatermark() >= partition.logEndOffset();
   }
 
   /** Replays the committed records of the partition into the store. */
   async load(): Promise<void> {
     const partition = this.requirePartition();
-    let offset = partition.log.logStartOffset();
-    while (offset < partition.hw) {
-      const batches = await partition.log.read(offset, LOAD_READ_BYTES, partition.hw);
+    let offset = partition.logStartOffset();
+    while (offset < partition.highWatermark()) {
+      const batches = await partition.readCommitted(offset, LOAD_READ_BYTES);
       if (batches.length === 0) break;
       for (const bytes of batches) {
         for (const batch of splitBatches(bytes)) {
@@ -127,15 +127,15 @@ export class OffsetPartition {
   /** Runs between write rounds, so the store holds exactly what the log up to here says. */
   private async cleanIfDue(): Promise<void> {
     const partition = this.requirePartition();
-    const records = partition.log.logEndOffset() - partition.log.logStartOffset();
+    const records = partition.logEndOffset() - partition.logStartOffset();
     const live = this.store.liveCount;
     if (records < this.options.cleanAfterRecords + live || records < 2 * live) return;
     const entries = this.store.liveEntries();
-    const copyStart = entries.length > 0 ? await this.append(entries.map(encodeEntry)) : partition.log.logEndOffset();
+    const copyStart = entries.length > 0 ? await this.append(entries.map(encodeEntry)) : partition.logEndOffset();
     await this.host.deleteOffsetsPrefix(this.index, copyStart);
   }
 
-  private requirePartition(): NonNullable<ReturnType<GroupsHost['localPartition']>> {
+  private requirePartition(): PartitionReader {
     const partition = this.host.localPartition(OFFSETS_TOPIC, this.index);
     if (!partition) throw new Error(`${OFFSETS_TOPIC}/${this.index} has no replica on this broker`);
     return partition;

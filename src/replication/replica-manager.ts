@@ -40,6 +40,11 @@ export class ReplicaManager {
     options.transport.onMessage((_from, group, message) => this.route(group, message));
   }
 
+  /** This broker's id in every group. */
+  get selfId(): number {
+    return this.options.selfId;
+  }
+
   start(): void {
     this.ticker = this.clock.setInterval(() => {
       for (const group of this.groups.values()) group.tick();

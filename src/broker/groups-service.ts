@@ -1,9 +1,9 @@
-/** gRPC handlers of the Groups service: wire messages to GroupCoordinator calls (errors mapped by broker/service.ts's wrapper). */
-import { unary, type ServiceOptions } from '../broker/service.js';
+/** gRPC handlers of the Groups service: wire messages to GroupCoordinator calls (errors mapped by service.ts's wrapper). */
+import { unary, type ServiceOptions } from './service.js';
 import type { GroupsHandlers } from '../protocol/generated/sluice/v1/Groups.js';
 import type { PartitionOffset, PartitionOffset__Output } from '../protocol/generated/sluice/v1/PartitionOffset.js';
-import type { GroupCoordinator, OffsetCommit, PartitionOffsetView } from './coordinator.js';
-import { fromWire, toWire } from './topic-partition.js';
+import type { GroupCoordinator, OffsetCommit, PartitionOffsetView } from '../groups/coordinator.js';
+import { fromWire, toWire } from '../groups/topic-partition.js';
 
 function toCommit(offset: PartitionOffset__Output): OffsetCommit {
   return {
