@@ -1,5 +1,5 @@
 /** Types shared by the producer, consumer and admin clients. */
-import type { Channel, ChannelOptions } from '@grpc/grpc-js';
+import type { ChannelInterface, ChannelOptions } from '@grpc/grpc-js';
 import type { Clock } from '../runtime/clock.js';
 import type { RetryOptions } from './retry.js';
 
@@ -33,7 +33,7 @@ export interface ClientRuntime {
   /** Jitter and random choices, in [0, 1). */
   random: () => number;
   /** Opens the channel to a broker address; undefined: a real HTTP/2 connection. */
-  channel: ((address: string, options: ChannelOptions) => Channel) | undefined;
+  channel: ((address: string, options: ChannelOptions) => ChannelInterface) | undefined;
 }
 
 export interface BrokerInfo {
