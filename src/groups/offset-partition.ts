@@ -114,7 +114,8 @@ export class OffsetPartition {
   private async append(records: RecordInput[]): Promise<number> {
     let firstOffset = -1;
     for (let at = 0; at < records.length; at += RECORDS_PER_BATCH_MAX) {
-      const baseOffset = await this.host.produceOffsets(this.index, encodeBatch(records.slice(at, at + RECORDS_PER_BATCH_MAX))).catch((err: unknown) => {
+      const batch = encodeBatch(records.slice(at, at + RECORDS_PER_BATCH_MAX), { nowMs: this.host.clock.nowMs() });
+      const baseOffset = await this.host.produceOffsets(this.index, batch).catch((err: unknown) => {
         // Leadership moved before this coordinator noticed: the client must look for the new one.
         if (err instanceof SluiceError && err.code === 'NOT_LEADER') throw new SluiceError('NOT_COORDINATOR', `this broker no longer leads ${OFFSETS_TOPIC}/${this.index}`);
         throw err;

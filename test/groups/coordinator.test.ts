@@ -1,0 +1,198 @@
+/**
+ * The group coordinator without a broker: a memory host (every partition led here, committed once
+ * appended) and a virtual clock, so sessions, timestamps and lag are exact and no test waits.
+ */
+import { expect } from 'chai';
+import { encodeBatch, readBatchHeader, stampBatch } from '../../src/protocol/batch.js';
+import { SluiceError } from '../../src/protocol/errors.js';
+import { VirtualClock } from '../../src/runtime/virtual-clock.js';
+import { OFFSETS_TOPIC, OFFSETS_TOPIC_PARTITIONS } from '../../src/groups/constants.js';
+import { GroupCoordinator, GROUP_TICK_INTERVAL_MS, type GroupCoordinatorOptions } from '../../src/groups/coordinator.js';
+import type { CoordinatorLocation, GroupsHost, PartitionReader } from '../../src/groups/host.js';
+import { JOIN_EPOCH } from '../../src/groups/membership.js';
+import { tpKey } from '../../src/groups/topic-partition.js';
+import { input, SESSION_MS } from './scripted-member.js';
+
+/** One partition replica in memory: batches stamped with offsets, committed as soon as appended. */
+class MemoryPartition implements PartitionReader {
+  private batches: Buffer[] = [];
+  private startOffset = 0;
+  private endOffset = 0;
+
+  term(): number {
+    return 1;
+  }
+
+  highWatermark(): number {
+    return this.endOffset;
+  }
+
+  logStartOffset(): number {
+    return this.startOffset;
+  }
+
+  logEndOffset(): number {
+    return this.endOffset;
+  }
+
+  async readCommitted(offset: number, maxBytes: number): Promise<Buffer[]> {
+    const from = this.batches.findIndex((batch) => lastOffsetOf(batch) >= offset);
+    if (from < 0) return [];
+    const out: Buffer[] = [];
+    let bytes = 0;
+    for (const batch of this.batches.slice(from)) {
+      if (out.length > 0 && bytes + batch.length > maxBytes) break;
+      out.push(batch);
+      bytes += batch.length;
+    }
+    return out;
+  }
+
+  append(batch: Buffer): number {
+    const baseOffset = this.endOffset;
+    stampBatch(batch, baseOffset, this.term());
+    this.batches.push(batch);
+    this.endOffset = lastOffsetOf(batch) + 1;
+    return baseOffset;
+  }
+
+  deletePrefix(offset: number): void {
+    this.batches = this.batches.filter((batch) => lastOffsetOf(batch) >= offset);
+    this.startOffset = Math.max(this.startOffset, Math.min(offset, this.endOffset));
+  }
+}
+
+function lastOffsetOf(batch: Buffer): number {
+  const header = readBatchHeader(batch);
+  return header.baseOffset + header.lastOffsetDelta;
+}
+
+/** A broker stand-in that leads every partition it holds. */
+class MemoryGroupsHost implements GroupsHost {
+  readonly brokerId = 1;
+  readonly clock = new VirtualClock();
+  private readonly topics = new Map<string, { topicId: number; partitions: MemoryPartition[] }>();
+
+  createTopic(name: string, partitions: number): void {
+    const created = { topicId: this.topics.size + 1, partitions: Array.from({ length: partitions }, () => new MemoryPartition()) };
+    this.topics.set(name, created);
+  }
+
+  /** Appends records stamped with the clock's time; returns the base offset. */
+  produce(topic: string, partition: number, values: string[]): number {
+    const batch = encodeBatch(values.map((value) => ({ value: Buffer.from(value) })), { nowMs: this.clock.nowMs() });
+    return this.requirePartition(topic, partition).append(batch);
+  }
+
+  async ensureOffsetsTopic(): Promise<void> {
+    if (!this.topics.has(OFFSETS_TOPIC)) this.createTopic(OFFSETS_TOPIC, OFFSETS_TOPIC_PARTITIONS);
+  }
+
+  ledOffsetsPartitions(): number[] {
+    return this.topics.has(OFFSETS_TOPIC) ? Array.from({ length: OFFSETS_TOPIC_PARTITIONS }, (_, index) => index) : [];
+  }
+
+  coordinatorOf(): CoordinatorLocation {
+    return { brokerId: this.brokerId, host: '127.0.0.1', port: 7001 };
+  }
+
+  async produceOffsets(offsetsPartition: number, batch: Buffer): Promise<number> {
+    return this.requirePartition(OFFSETS_TOPIC, offsetsPartition).append(batch);
+  }
+
+  async deleteOffsetsPrefix(offsetsPartition: number, offset: number): Promise<void> {
+    this.requirePartition(OFFSETS_TOPIC, offsetsPartition).deletePrefix(offset);
+  }
+
+  localPartition(topic: string, partition: number): MemoryPartition | undefined {
+    return this.topics.get(topic)?.partitions[partition];
+  }
+
+  partitionCount(topic: string): number {
+    return this.topics.get(topic)?.partitions.length ?? 0;
+  }
+
+  topicId(topic: string): number | undefined {
+    return this.topics.get(topic)?.topicId;
+  }
+
+  private requirePartition(topic: string, partition: number): MemoryPartition {
+    const found = this.localPartition(topic, partition);
+    if (!found) throw new SluiceError('UNKNOWN_PARTITION', `${topic}/${partition} is not here`);
+    return found;
+  }
+}
+
+const OPTIONS: GroupCoordinatorOptions = { sessionTimeoutMinMs: 100, sessionTimeoutMaxMs: 30_000, offsetsRetentionMs: 60_000 };
+const T0 = tpKey('t', 0);
+
+/** A coordinator that created __consumer_offsets and loaded its partitions on its first tick. */
+async function startedCoordinator(host: MemoryGroupsHost): Promise<GroupCoordinator> {
+  const coordinator = await GroupCoordinator.open(host, OPTIONS);
+  coordinator.start();
+  await host.clock.run(host.clock.nowMs() + GROUP_TICK_INTERVAL_MS);
+  return coordinator;
+}
+
+/** Joins member `m1` to group `g` and heartbeats until it owns t/0; returns its epoch. */
+async function joinOwningT0(coordinator: GroupCoordinator): Promise<number> {
+  let epoch = JOIN_EPOCH;
+  let owned: string[] = [];
+  for (let round = 0; round < 4 && !owned.includes(T0); round++) {
+    const answer = await coordinator.heartbeat('g', input('m1', epoch, owned));
+    epoch = answer.memberEpoch;
+    owned = answer.assignment;
+  }
+  expect(owned).to.deep.equal([T0]);
+  return epoch;
+}
+
+describe('groups: coordinator on an injected clock', () => {
+  let host: MemoryGroupsHost;
+  let coordinator: GroupCoordinator;
+  let producedAtMs: number;
+
+  beforeEach(async () => {
+    host = new MemoryGroupsHost();
+    host.createTopic('t', 1);
+    producedAtMs = host.clock.nowMs();
+    host.produce('t', 0, ['a', 'b', 'c', 'd', 'e']);
+    coordinator = await startedCoordinator(host);
+  });
+
+  afterEach(async () => {
+    await coordinator.stop();
+  });
+
+  it('stamps commits and measures lag with the clock', async () => {
+    const epoch = await joinOwningT0(coordinator);
+    await host.clock.run(host.clock.nowMs() + 1_000);
+    const committedAtMs = host.clock.nowMs();
+    await coordinator.commit('g', 'm1', epoch, [{ topic: 't', partition: 0, offset: 2, metadata: '', attempts: undefined }]);
+    expect(coordinator.fetchOffsets('g', [T0])[0]).to.include({ topic: 't', partition: 0, offset: 2, commitTimestampMs: committedAtMs });
+    const [lag] = (await coordinator.describeGroup('g')).partitions;
+    expect(lag).to.include({ committedOffset: 2, logEndOffset: 5, lag: 3, lagMs: committedAtMs - producedAtMs });
+  });
+
+  it("fences a member silent past its session on the clock's ticks and charges its record an attempt", async () => {
+    const epoch = await joinOwningT0(coordinator);
+    await coordinator.commit('g', 'm1', epoch, [{ topic: 't', partition: 0, offset: 2, metadata: '', attempts: undefined }]);
+    await host.clock.run(host.clock.nowMs() + SESSION_MS - GROUP_TICK_INTERVAL_MS);
+    expect((await coordinator.describeGroup('g')).members).to.have.length(1);
+    await host.clock.run(host.clock.nowMs() + 2 * GROUP_TICK_INTERVAL_MS);
+    expect((await coordinator.describeGroup('g')).members).to.have.length(0);
+    const [committed] = coordinator.fetchOffsets('g', [T0]);
+    expect(committed?.attempts).to.include({ offset: 2, count: 1 });
+  });
+
+  it('a coordinator taking the partitions over keeps the member, its epoch and its offsets', async () => {
+    const epoch = await joinOwningT0(coordinator);
+    await coordinator.commit('g', 'm1', epoch, [{ topic: 't', partition: 0, offset: 2, metadata: '', attempts: undefined }]);
+    await coordinator.stop();
+    coordinator = await startedCoordinator(host);
+    const answer = await coordinator.heartbeat('g', input('m1', epoch, [T0]));
+    expect(answer).to.include({ memberId: 'm1', memberEpoch: epoch });
+    expect(answer.assignment).to.deep.equal([T0]);
+    expect(coordinator.fetchOffsets('g', [T0])[0]).to.include({ offset: 2 });
+  });
+});
