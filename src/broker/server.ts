@@ -3,8 +3,7 @@
  * endpoint and background jobs. Shutdown finishes in-flight requests before closing storage.
  */
 import * as grpc from '@grpc/grpc-js';
-import { brokerApi, CHANNEL_OPTIONS, controllerApi, groupsApi } from '../protocol/grpc.js';
-import { withEncodedFetchResponses } from './fetch-response.js';
+import { CHANNEL_OPTIONS } from '../protocol/grpc.js';
 import { openLogStore, parseFlushPolicy } from '../storage/index.js';
 import { clusterMembership, type BrokerConfig } from '../config/broker-config.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
@@ -12,15 +11,13 @@ import { DeliveryLatency } from '../metrics/delivery-latency.js';
 import { HttpEndpoint } from '../metrics/http.js';
 import { GrpcRaftTransport } from '../replication/transport-grpc.js';
 import { GrpcControllerTransport } from '../controller/transport-grpc.js';
-import { GroupCoordinator } from '../groups/coordinator.js';
+import type { GroupCoordinator } from '../groups/coordinator.js';
 import { Broker } from './broker.js';
-import { brokerGroupsHost } from './groups-host.js';
-import { groupsHandlers } from './groups-service.js';
 import { raiseConnectionWindow, raiseStreamWindow } from './http2-window.js';
 import { InflightRequests } from './inflight.js';
 import { RequestStreams } from './request-streams.js';
-import { RetentionJob } from './retention-job.js';
-import { adminHandlers, brokerHandlers, controllerHandlers, type ServiceOptions } from './service.js';
+import type { ServiceOptions } from './service.js';
+import { BrokerServices } from './services.js';
 
 /** How long a stopping broker waits for its leaderships to move to in-sync followers. */
 const LEADERSHIP_HANDOFF_MS = 3_000;
@@ -40,14 +37,17 @@ export class BrokerServer {
     readonly metrics: BrokerMetrics,
     private readonly grpcServer: grpc.Server,
     private readonly http: HttpEndpoint,
-    private readonly retention: RetentionJob,
+    private readonly services: BrokerServices,
     private readonly inflight: InflightRequests,
     private readonly streams: RequestStreams,
     /** The bound ports (useful when 0 asked the OS to pick). */
     readonly port: number,
     readonly httpPort: number,
-    readonly groups: GroupCoordinator,
   ) {}
+
+  get groups(): GroupCoordinator {
+    return this.services.groups;
+  }
 
   static async start(config: BrokerConfig): Promise<BrokerServer> {
     const grpcServer = new grpc.Server(CHANNEL_OPTIONS);
@@ -120,7 +120,7 @@ export class BrokerServer {
     });
     const inflight = new InflightRequests();
     const streams = new RequestStreams();
-    let groups: GroupCoordinator | undefined;
+    let services: BrokerServices | undefined;
     metrics = new BrokerMetrics({
       topicExists: (topic) => broker.controller.metadata.topics[topic] !== undefined,
       partitionOffsets: () =>
@@ -139,7 +139,7 @@ export class BrokerServer {
         const led = broker.allPartitions().filter((p) => p.isLeader);
         return { led: led.length, underReplicated: led.filter((p) => p.replicated.inSyncReplicas().length < p.replicated.voters.length).length };
       },
-      groupLag: () => groups?.lagEntries() ?? [],
+      groupLag: () => services?.groups.lagEntries() ?? [],
     });
     const brokerMetrics = metrics;
     const serviceOptions: ServiceOptions = {
@@ -152,23 +152,19 @@ export class BrokerServer {
         if (error) brokerMetrics.requestErrors.inc({ method, code: error.code });
       },
     };
-    grpcServer.addService(withEncodedFetchResponses(brokerApi().Broker.service), brokerHandlers(broker, serviceOptions));
-    grpcServer.addService(brokerApi().Admin.service, adminHandlers(broker, serviceOptions));
-    grpcServer.addService(controllerApi().Controller.service, controllerHandlers(broker, serviceOptions));
-    // Consumer groups (src/groups/): coordinates the groups whose __consumer_offsets partitions this broker leads.
-    groups = await GroupCoordinator.open(brokerGroupsHost(broker), {
-      sessionTimeoutMinMs: config.groupMinSessionTimeoutMs,
-      sessionTimeoutMaxMs: config.groupMaxSessionTimeoutMs,
-      offsetsRetentionMs: config.offsetsRetentionMs,
+    services = await BrokerServices.open(broker, grpcServer, {
+      service: serviceOptions,
+      groups: {
+        sessionTimeoutMinMs: config.groupMinSessionTimeoutMs,
+        sessionTimeoutMaxMs: config.groupMaxSessionTimeoutMs,
+        offsetsRetentionMs: config.offsetsRetentionMs,
+      },
+      retentionCheckIntervalMs: config.retentionCheckIntervalMs,
+      onRetentionDeleted: (topic, reason, records) => brokerMetrics.retentionDeletedRecords.add(topic, records, reason),
     });
-    grpcServer.addService(groupsApi().Groups.service, groupsHandlers(groups, serviceOptions));
     broker.start();
-    const retention = new RetentionJob(broker, config.retentionCheckIntervalMs, (topic, reason, records) =>
-      brokerMetrics.retentionDeletedRecords.add(topic, records, reason),
-    );
-    retention.start();
-    groups.start();
-    const server = new BrokerServer(config, broker, metrics, grpcServer, http, retention, inflight, streams, port, http.port, groups);
+    services.start();
+    const server = new BrokerServer(config, broker, metrics, grpcServer, http, services, inflight, streams, port, http.port);
     http.attach({ registry: metrics.registry, isReady: () => !server.shuttingDown && broker.ready });
     return server;
   }
@@ -183,7 +179,6 @@ export class BrokerServer {
   async stop(): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
-    this.retention.stop();
     this.streams.refuseNew();
     const drained = new Promise<void>((resolve) => this.grpcServer.tryShutdown(() => resolve()));
     this.broker.stopWaiting();
@@ -197,8 +192,7 @@ export class BrokerServer {
     // Answers already handed to gRPC get a moment to reach the wire (a lone broker drains at once).
     await Promise.race([drained, new Promise((r) => setTimeout(r, RESPONSE_FLUSH_GRACE_MS).unref())]);
     this.grpcServer.forceShutdown();
-    await this.retention.idle();
-    await this.groups.stop();
+    await this.services.stop();
     await this.broker.close();
     // Last, so that /healthz answers and /readyz says 503 until the process is about to exit.
     await this.http.close();

@@ -161,7 +161,7 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
       baseOffset: result.baseOffset,
       lastOffset: result.lastOffset,
       logStartOffset: result.logStartOffset,
-      logAppendTimeMs: Date.now(),
+      logAppendTimeMs: broker.clock.nowMs(),
       correlationId,
     }));
   };

@@ -1,0 +1,58 @@
+/**
+ * What a broker serves to clients and peers, and the jobs that run beside its core (the group
+ * coordinator and retention), assembled in one place: a broker process registers them on its
+ * grpc.Server (server.ts) and the cluster simulator on an in-memory server (src/runtime/memory-grpc.ts),
+ * so both run the same handlers, coordinator and retention over the same Broker.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import { GroupCoordinator, type GroupCoordinatorOptions } from '../groups/coordinator.js';
+import { brokerApi, controllerApi, groupsApi } from '../protocol/grpc.js';
+import type { Broker } from './broker.js';
+import { withEncodedFetchResponses } from './fetch-response.js';
+import { brokerGroupsHost } from './groups-host.js';
+import { groupsHandlers } from './groups-service.js';
+import { RetentionJob, type RetentionReason } from './retention-job.js';
+import { adminHandlers, brokerHandlers, controllerHandlers, type ServiceOptions } from './service.js';
+
+/** Where services are registered: a grpc.Server, or the simulator's MemoryGrpcServer. */
+export interface ServiceRegistry {
+  addService(service: grpc.ServiceDefinition, implementation: grpc.UntypedServiceImplementation): void;
+}
+
+export interface BrokerServicesOptions {
+  service: ServiceOptions;
+  groups: GroupCoordinatorOptions;
+  retentionCheckIntervalMs: number;
+  onRetentionDeleted?: (topic: string, reason: RetentionReason, records: number) => void;
+}
+
+export class BrokerServices {
+  private constructor(
+    readonly groups: GroupCoordinator,
+    readonly retention: RetentionJob,
+  ) {}
+
+  /** Registers every service of `broker` on `registry` and opens the group coordinator; `start` runs the jobs. */
+  static async open(broker: Broker, registry: ServiceRegistry, options: BrokerServicesOptions): Promise<BrokerServices> {
+    registry.addService(withEncodedFetchResponses(brokerApi().Broker.service), brokerHandlers(broker, options.service));
+    registry.addService(brokerApi().Admin.service, adminHandlers(broker, options.service));
+    registry.addService(controllerApi().Controller.service, controllerHandlers(broker, options.service));
+    // Consumer groups (src/groups/): coordinates the groups whose __consumer_offsets partitions this broker leads.
+    const groups = await GroupCoordinator.open(brokerGroupsHost(broker), options.groups);
+    registry.addService(groupsApi().Groups.service, groupsHandlers(groups, options.service));
+    const retention = new RetentionJob(broker, options.retentionCheckIntervalMs, options.onRetentionDeleted ?? (() => undefined), broker.clock);
+    return new BrokerServices(groups, retention);
+  }
+
+  start(): void {
+    this.retention.start();
+    this.groups.start();
+  }
+
+  /** Stops the jobs once the broker serves no more requests; resolves when a running retention pass is over. */
+  async stop(): Promise<void> {
+    this.retention.stop();
+    await this.retention.idle();
+    await this.groups.stop();
+  }
+}
