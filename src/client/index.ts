@@ -12,7 +12,7 @@ export {
   type ResolvedProducerOptions,
 } from './producer/options.js';
 export type { Acks, HeaderValue, ProducerRecord, RecordMetadata, SendRequest } from './producer/types.js';
-export { RecordAccumulator, estimateRecordBytes, type BatchOwner, type ProducerBatch, type Timers } from './producer/accumulator.js';
+export { RecordAccumulator, estimateRecordBytes, type BatchOwner, type ProducerBatch } from './producer/accumulator.js';
 export { ClusterTransport, type ProduceCall, type ProducerTransport } from './producer/transport.js';
 export { Consumer, isExpired } from './consumer/consumer.js';
 export { resolveConsumerOptions, type AutoOffsetReset, type ConsumerOptions } from './consumer/options.js';

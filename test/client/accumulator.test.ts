@@ -1,21 +1,21 @@
 import { expect } from 'chai';
 import { RecordAccumulator, estimateRecordBytes, type BatchOwner, type ProducerBatch } from '../../src/client/index.js';
 import { decodeBatch, type RecordInput } from '../../src/protocol/batch.js';
-import { FakeTimers } from './fake-timers.js';
+import { VirtualClock } from '../../src/runtime/virtual-clock.js';
 
 const noop: BatchOwner = { acknowledged: (): void => undefined, failed: (): void => undefined };
 
 function setup(options: { lingerMs?: number; batchBytesMax?: number; bufferBytesMax?: number } = {}) {
-  const timers = new FakeTimers();
+  const clock = new VirtualClock(0);
   const ready: string[] = [];
   const accumulator = new RecordAccumulator({
     lingerMs: options.lingerMs ?? 5,
     batchBytesMax: options.batchBytesMax ?? 1024,
     bufferBytesMax: options.bufferBytesMax ?? 64 * 1024,
-    timers,
+    clock,
     onReady: (topic, partition) => ready.push(`${topic}/${partition}`),
   });
-  return { timers, ready, accumulator };
+  return { clock, ready, accumulator };
 }
 
 function record(valueBytes: number): RecordInput {
@@ -49,16 +49,31 @@ function takeAll(accumulator: RecordAccumulator, partition: number): ProducerBat
 }
 
 describe('RecordAccumulator', () => {
-  it('closes a batch after lingerMs, not before', () => {
-    const { timers, ready, accumulator } = setup({ lingerMs: 5 });
+  it('closes a batch after lingerMs, not before', async () => {
+    const { clock, ready, accumulator } = setup({ lingerMs: 5 });
     add(accumulator, 0, 10);
     add(accumulator, 0, 10);
-    timers.advance(4);
+    await clock.run(clock.nowMs() + 4);
     expect(ready).to.deep.equal([]);
-    timers.advance(1);
+    await clock.run(clock.nowMs() + 1);
     expect(ready).to.deep.equal(['t/0']);
     const [batch] = takeAll(accumulator, 0);
     expect(recordsOf(batch!)).to.equal(2);
+  });
+
+  it('with lingerMs 0, makes a batch sendable on the next turn (defer), and only the batch that was open then', async () => {
+    const { clock, ready, accumulator } = setup({ lingerMs: 0, batchBytesMax: 200 });
+    add(accumulator, 0, 150); // 174 estimated bytes: the next record closes it
+    add(accumulator, 0, 10); // a new open batch, deferred on its own
+    expect(ready).to.deep.equal(['t/0']);
+    expect(clock.nowMs()).to.equal(0);
+    await clock.run(0);
+    expect(ready).to.deep.equal(['t/0', 't/0']);
+    expect(takeAll(accumulator, 0).map(recordsOf)).to.deep.equal([1, 1]);
+    add(accumulator, 0, 10);
+    accumulator.closeAll(); // sendable now; its deferred linger must not signal it again
+    await clock.run(0);
+    expect(ready).to.deep.equal(['t/0', 't/0', 't/0']);
   });
 
   it('closes a batch when the next record would exceed batchBytesMax', () => {
@@ -78,36 +93,36 @@ describe('RecordAccumulator', () => {
     expect(batches.map(recordsOf)).to.deep.equal([1, 1]);
   });
 
-  it('keeps partitions apart and closes on an acks change', () => {
-    const { timers, accumulator } = setup();
+  it('keeps partitions apart and closes on an acks change', async () => {
+    const { clock, accumulator } = setup();
     add(accumulator, 0, 10, -1);
     add(accumulator, 1, 10, -1);
     add(accumulator, 0, 10, 1);
     expect(takeAll(accumulator, 0).map((batch) => batch.acks)).to.deep.equal([-1]);
-    timers.advance(5);
+    await clock.run(clock.nowMs() + 5);
     expect(takeAll(accumulator, 0).map((batch) => batch.acks)).to.deep.equal([1]);
     expect(takeAll(accumulator, 1)).to.have.length(1);
     expect(accumulator.isEmpty()).to.equal(true);
   });
 
   it('closeAll makes open batches sendable at once and clears their linger timers', () => {
-    const { timers, ready, accumulator } = setup({ lingerMs: 1000 });
+    const { clock, ready, accumulator } = setup({ lingerMs: 1000 });
     add(accumulator, 0, 10);
     add(accumulator, 2, 10);
     accumulator.closeAll();
     expect(ready.sort()).to.deep.equal(['t/0', 't/2']);
-    expect(timers.pendingCount).to.equal(0);
+    expect(clock.nextDueMs()).to.equal(undefined);
     expect(takeAll(accumulator, 0).map(recordsOf)).to.deep.equal([1]);
   });
 
-  it('a sendable batch the sender has not taken keeps growing until it is full', () => {
-    const { timers, ready, accumulator } = setup({ lingerMs: 5, batchBytesMax: 1000 });
+  it('a sendable batch the sender has not taken keeps growing until it is full', async () => {
+    const { clock, ready, accumulator } = setup({ lingerMs: 5, batchBytesMax: 1000 });
     add(accumulator, 0, 10);
-    timers.advance(5);
+    await clock.run(clock.nowMs() + 5);
     expect(ready).to.deep.equal(['t/0']);
     add(accumulator, 0, 10);
     add(accumulator, 0, 10);
-    expect(timers.pendingCount).to.equal(0);
+    expect(clock.nextDueMs()).to.equal(undefined);
     expect(takeAll(accumulator, 0).map(recordsOf)).to.deep.equal([3]);
   });
 

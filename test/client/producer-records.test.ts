@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { Cluster, Producer, resolveClientOptions, SluiceError, type ProduceCall, type ProducerRecord, type ProducerTransport } from '../../src/client/index.js';
 import { decodeBatch, type DecodedRecord } from '../../src/protocol/batch.js';
-import { FakeTimers } from './fake-timers.js';
+import { VirtualClock } from '../../src/runtime/virtual-clock.js';
 
 /** A one-partition "broker" that appends every batch it gets. */
 class StoringTransport implements ProducerTransport {
@@ -41,11 +41,11 @@ class StoringTransport implements ProducerTransport {
 
 const LINGER_MS = 5;
 
-function setup(): { transport: StoringTransport; timers: FakeTimers; producer: Producer } {
+function setup(): { transport: StoringTransport; clock: VirtualClock; producer: Producer } {
   const transport = new StoringTransport();
-  const timers = new FakeTimers();
-  const cluster = new Cluster(resolveClientOptions({ bootstrap: '127.0.0.1:1', retry: { retries: 0, initialBackoffMs: 1, maxBackoffMs: 1 } }));
-  return { transport, timers, producer: new Producer(cluster, { lingerMs: LINGER_MS }, { transport, timers }) };
+  const clock = new VirtualClock();
+  const cluster = new Cluster(resolveClientOptions({ bootstrap: '127.0.0.1:1', retry: { retries: 0, initialBackoffMs: 1, maxBackoffMs: 1 }, runtime: { clock } }));
+  return { transport, clock, producer: new Producer(cluster, { lingerMs: LINGER_MS }, { transport }) };
 }
 
 /** The promise's outcome once it settles, or 'pending' when it has not after many event-loop turns. */
@@ -91,13 +91,13 @@ describe('Producer record checks', () => {
 
   for (const [what, record, type, message] of bad) {
     it(`fails a send with ${what} at once, appending none of its records, and the producer goes on`, async () => {
-      const { transport, timers, producer } = setup();
+      const { transport, clock, producer } = setup();
       const sent = producer.send({ topic: 't', records: [{ value: 'good' }, record as ProducerRecord] });
       const err = await outcome(sent);
       expect(err).to.be.instanceOf(type);
       expect((err as Error).message).to.match(message);
       expect(producer.bufferedBytes).to.equal(0);
-      timers.advance(LINGER_MS); // the linger timer of a batch left behind would fire here
+      await clock.run(clock.nowMs() + LINGER_MS); // the linger timer of a batch left behind would fire here
       const next = producer.send({ topic: 't', records: [{ value: 'next' }] });
       await producer.flush();
       expect((await next).map((metadata) => metadata.offset)).to.deep.equal([0]);
@@ -107,7 +107,7 @@ describe('Producer record checks', () => {
   }
 
   it('fails a send whose record was changed, before it was appended, into one of no measurable size', async () => {
-    const { transport, timers, producer } = setup();
+    const { transport, clock, producer } = setup();
     transport.cached = false;
     const record = { value: 'x', headers: { a: 'b' } as Record<string, unknown> };
     const sent = producer.send({ topic: 't', records: [record as ProducerRecord] });
@@ -116,7 +116,7 @@ describe('Producer record checks', () => {
     expect(err).to.be.instanceOf(TypeError);
     expect((err as Error).message).to.equal('record 0 was changed after send(): its size came out as NaN');
     expect(producer.bufferedBytes).to.equal(0);
-    timers.advance(LINGER_MS);
+    await clock.run(clock.nowMs() + LINGER_MS);
     transport.cached = true;
     const next = producer.send({ topic: 't', records: [{ value: 'next' }] });
     expect(await outcome(producer.close())).to.equal('resolved');
@@ -125,14 +125,15 @@ describe('Producer record checks', () => {
   });
 
   it('fails the sends of a batch that cannot be encoded when its linger time is up, and goes on', async () => {
-    const { transport, timers, producer } = setup();
+    const { transport, clock, producer } = setup();
     transport.cached = false;
     const record: ProducerRecord = { value: 'x' };
     const sent = producer.send({ topic: 't', records: [record] });
     (record as { timestamp: unknown }).timestamp = 'now'; // the record is appended with it, and its batch stamped with it
     await until('the record is appended', () => producer.bufferedBytes > 0);
-    expect(() => timers.advance(LINGER_MS)).not.to.throw();
-    const err = await outcome(sent);
+    const settled = outcome(sent);
+    await clock.run(clock.nowMs() + LINGER_MS); // the linger timer seals the batch: a throw there would end the process
+    const err = await settled;
     expect(err).to.be.instanceOf(SluiceError);
     expect(err).to.include({ code: 'INTERNAL', message: 'INTERNAL: cannot encode a batch of t/0: now is not a safe integer' });
     expect(producer.bufferedBytes).to.equal(0);

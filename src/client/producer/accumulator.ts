@@ -15,21 +15,8 @@
  */
 import { BufferPool } from './buffer-pool.js';
 import { BatchBuilder, decodeBatch, type RecordInput } from '../../protocol/batch.js';
+import type { Clock, TimerHandle } from '../../runtime/clock.js';
 import type { Acks } from './types.js';
-
-export interface Timers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-/** Real timers; a 0 ms linger runs after pending I/O callbacks (setImmediate), not after a 1 ms timer. */
-export const REAL_TIMERS: Timers = {
-  setTimeout: (callback, ms) => (ms <= 0 ? { immediate: setImmediate(callback) } : setTimeout(callback, ms)),
-  clearTimeout: (handle) => {
-    if (typeof handle === 'object' && handle !== null && 'immediate' in handle) clearImmediate((handle as { immediate: NodeJS.Immediate }).immediate);
-    else clearTimeout(handle as ReturnType<typeof setTimeout>);
-  },
-};
 
 /** Whoever appended records learns here what became of them (the producer: one per `send()` call). */
 export interface BatchOwner {
@@ -58,27 +45,19 @@ export interface ProducerBatch {
   sizeBytes: number;
   /** Linger passed or flush asked: the sender may take it although it is not full. */
   sendable: boolean;
-  // Sender state, set once the batch leaves the accumulator.
-  /** Encoded once; every retry resends these bytes. */
+  // Set once the batch leaves the accumulator (partition-sender.ts keeps its place and stamp).
+  /** Encoded once; every retry resends these bytes (restamped only when its sequence restarts). */
   encoded: Buffer | undefined;
   /** Writes the whole ProduceRequest around `encoded` (same memory, envelope in the headroom) for one attempt's correlation id. */
   request: ((correlationId: number) => Buffer) | undefined;
-  baseSequence: number;
-  producerEpoch: number;
-  /** Position in the partition's send order. */
-  order: number;
-  attempts: number;
-  /** Another batch of the partition was unanswered when this one was sent. */
-  sentBehindOthers: boolean;
-  /** Sent, and the last attempt's outcome is unknown: the broker may have stored it (false once refused). */
-  maybeStored: boolean;
 }
 
 export interface AccumulatorOptions {
   lingerMs: number;
   batchBytesMax: number;
   bufferBytesMax: number;
-  timers?: Timers;
+  /** Runs the linger timers; a 0 ms linger runs on `defer`, after pending I/O, not after a 1 ms timer. */
+  clock: Clock;
   /** A batch of this partition closed or became sendable; the sender may `takeReady`. */
   onReady: (topic: string, partition: number) => void;
   /** Bytes to keep free in front of each batch of `topic` for a request envelope (default none). */
@@ -107,7 +86,7 @@ export interface PartitionQueue {
   readonly topic: string;
   readonly partition: number;
   open: ProducerBatch | undefined;
-  lingerTimer: unknown;
+  lingerTimer: TimerHandle | undefined;
   ready: ProducerBatch[];
   /** Estimated size of the partition's last batch: the next one's buffer starts this big. */
   lastBatchBytes: number;
@@ -122,14 +101,12 @@ interface SpaceWaiter {
 export class RecordAccumulator {
   private readonly topics = new Map<string, PartitionQueue[]>();
   private readonly spaceWaiters: SpaceWaiter[] = [];
-  private readonly timers: Timers;
   private usedBytes = 0;
 
   private readonly buffers: BufferPool;
 
   constructor(private readonly options: AccumulatorOptions) {
     this.buffers = new BufferPool(options.pooledBuffers ?? DEFAULT_POOLED_BUFFERS, 2 * options.batchBytesMax);
-    this.timers = options.timers ?? REAL_TIMERS;
   }
 
   /** Bytes reserved by records not yet completed. */
@@ -212,10 +189,7 @@ export class RecordAccumulator {
     const batch = newBatch(queue.topic, queue.partition, acks, builder, BATCH_OVERHEAD_BYTES, false);
     this.usedBytes += BATCH_OVERHEAD_BYTES;
     queue.open = batch;
-    queue.lingerTimer = this.timers.setTimeout(() => {
-      queue.lingerTimer = undefined;
-      this.markSendable(queue);
-    }, this.options.lingerMs);
+    this.armLinger(queue, batch);
     return batch;
   }
 
@@ -230,14 +204,13 @@ export class RecordAccumulator {
   }
 
   /**
-   * Splits a sent batch (`encoded`) of two or more records into two new unsent batches holding its
-   * first and second half of the records, for a broker that refused it as too large. The halves
-   * share its buffer reservation and segments; its own buffer goes back to the pool.
+   * Splits a sent batch (`encoded`) into two new unsent batches holding its first `at` records and
+   * the rest, for a broker that refused it as too large. The halves share its buffer reservation
+   * and segments; its own buffer goes back to the pool.
    */
-  split(batch: ProducerBatch): [ProducerBatch, ProducerBatch] {
+  split(batch: ProducerBatch, at: number): [ProducerBatch, ProducerBatch] {
     const { records } = decodeBatch(batch.encoded!);
-    const at = records.length >> 1;
-    if (at === 0) throw new Error('a batch of one record cannot be split');
+    if (!(at > 0 && at < records.length)) throw new Error(`cannot split a batch of ${records.length} records at ${at}`);
     const headroomBytes = this.queue(batch.topic, batch.partition).headroomBytes;
     const halves = [records.slice(0, at), records.slice(at)].map((part): ProducerBatch => {
       let baseTimestamp = Infinity;
@@ -304,7 +277,7 @@ export class RecordAccumulator {
     for (const queues of this.topics.values()) {
       for (const queue of queues) {
         if (!queue) continue;
-        if (queue.lingerTimer !== undefined) this.timers.clearTimeout(queue.lingerTimer);
+        this.options.clock.clearTimer(queue.lingerTimer);
         queue.lingerTimer = undefined;
         const batches = queue.open ? [...queue.ready, queue.open] : queue.ready;
         queue.ready = [];
@@ -317,22 +290,32 @@ export class RecordAccumulator {
     }
   }
 
+  /**
+   * Makes `batch` sendable after `lingerMs` if it is still the open one then. A deferred callback
+   * cannot be cancelled, hence the check; a timer is also cleared once the batch closes.
+   */
+  private armLinger(queue: PartitionQueue, batch: ProducerBatch): void {
+    const expire = (): void => {
+      if (queue.open !== batch) return;
+      queue.lingerTimer = undefined;
+      this.markSendable(queue);
+    };
+    if (this.options.lingerMs > 0) queue.lingerTimer = this.options.clock.setTimeout(expire, this.options.lingerMs);
+    else this.options.clock.defer(expire);
+  }
+
   private markSendable(queue: PartitionQueue): void {
     const open = queue.open;
     if (!open || open.sendable) return;
-    if (queue.lingerTimer !== undefined) {
-      this.timers.clearTimeout(queue.lingerTimer);
-      queue.lingerTimer = undefined;
-    }
+    this.options.clock.clearTimer(queue.lingerTimer);
+    queue.lingerTimer = undefined;
     open.sendable = true;
     this.options.onReady(queue.topic, queue.partition);
   }
 
   private close(queue: PartitionQueue, notify = true): void {
-    if (queue.lingerTimer !== undefined) {
-      this.timers.clearTimeout(queue.lingerTimer);
-      queue.lingerTimer = undefined;
-    }
+    this.options.clock.clearTimer(queue.lingerTimer);
+    queue.lingerTimer = undefined;
     const batch = queue.open;
     if (!batch) return;
     queue.open = undefined;
@@ -343,7 +326,7 @@ export class RecordAccumulator {
   }
 }
 
-/** A batch not yet sealed: no place in its partition's order, no sequence, never sent. */
+/** A batch not yet sealed: not encoded, never sent. */
 function newBatch(topic: string, partition: number, acks: Acks, builder: BatchBuilder, sizeBytes: number, sendable: boolean): ProducerBatch {
   return {
     topic,
@@ -355,11 +338,5 @@ function newBatch(topic: string, partition: number, acks: Acks, builder: BatchBu
     sendable,
     encoded: undefined,
     request: undefined,
-    baseSequence: -1,
-    producerEpoch: -1,
-    order: -1,
-    attempts: 0,
-    sentBehindOthers: false,
-    maybeStored: false,
   };
 }

@@ -1,52 +1,25 @@
 /**
  * The batching producer. `send` partitions records and encodes each at once into its partition's
- * open batch (reserving buffer space, waiting when the buffer is full); a sender pumps batches to
- * each partition's leader. One promise per `send()` call, however many records it carries.
+ * open batch (reserving buffer space, waiting when the buffer is full); per partition, a
+ * `PartitionSender` state machine (partition-sender.ts: pipelining, retries, recovery, splitting,
+ * sequence restarts) decides what goes out, and this driver performs what it says: transport
+ * calls, backoff timers on the client's clock, acknowledging and failing sends. One promise per
+ * `send()` call, however many records it carries.
  *
  * Idempotence (default with acks=all, as in Kafka 3+): on first use the producer asks any broker
- * for a producer id and epoch (`InitProducerId`) and stamps every batch with them and a
- * per-partition base sequence (0, then += record count, wrapping at 2^31 as in Kafka). A batch is
- * encoded once, when it leaves the accumulator; every retry resends the same bytes, so when an
- * answer is lost (connection dropped, timeout) the leader recognises the retry and answers with
- * the original offsets instead of appending a duplicate.
- *
- * Pipelining and ordering: up to `maxInFlightPerPartition` requests per partition (default 5),
- * sent in order on one request stream per broker, so they reach the leader in order. Idempotent,
- * the leader refuses a batch whose sequence does not follow the last one it stored
- * (OUT_OF_ORDER_SEQUENCE), so a later batch can never overtake a failed earlier one. When any
- * in-flight batch of a partition fails with a retriable error (or OUT_OF_ORDER_SEQUENCE while an
- * earlier batch of the partition was unanswered), the partition enters *recovery*: no new batch is
- * sent, the others in flight settle, and the failed ones are resent in sequence order, one at a
- * time, after a backoff (none when only reordering was to blame); then pipelining resumes.
- *
- * Without idempotence the same recovery runs, but a batch stored after the failed one stays
- * before its resend (as in Kafka; `maxInFlightPerPartition: 1` keeps order across retries too).
- *
- * A batch of several records that the leader refuses as larger than the topic's max.message.bytes
- * (BATCH_TOO_LARGE) is split in two, recursively, as Kafka does since KIP-126: the halves take its
- * place in the partition's order and its sequence range, and go out during recovery before any
- * later batch.
- *
- * A batch that fails for good (non-retriable error, retries used up) fails its records. With
- * idempotence the partition's sequence now has a hole, so every later batch of the partition that
- * was already sent fails too (unless it was stored), and the partition restarts its sequence at 0
- * under the next producer epoch, which the leader accepts as a new sequence. When every such batch
- * was a single record refused as too large (never stored), later batches that the leader refused or
- * never got do not fail: they are resent under the new epoch, in order, with new sequences.
+ * for a producer id and epoch (`InitProducerId`) and stamps every batch with them and the sequence
+ * its partition's sender gives. A batch is encoded once, when it leaves the accumulator; every
+ * retry resends the same bytes, so when an answer is lost (connection dropped, timeout) the leader
+ * recognises the retry and answers with the original offsets instead of appending a duplicate.
  */
 import { restampSequence, type HeaderInput } from '../../protocol/batch.js';
 import { fromServiceError, SluiceError } from '../../protocol/errors.js';
 import { Cluster } from '../cluster.js';
 import { DefaultPartitioner, type Partitioner, type PartitionerInput } from '../partitioner.js';
-import { backoffMs, withRetry, type RetryHooks, type RetryOptions } from '../retry.js';
-import {
-  RECORD_OVERHEAD_BYTES,
-  RecordAccumulator,
-  type BatchOwner,
-  type PartitionQueue,
-  type ProducerBatch,
-  type Timers,
-} from './accumulator.js';
+import { withRetry, type RetryOptions } from '../retry.js';
+import type { Clock, TimerHandle } from '../../runtime/clock.js';
+import { RECORD_OVERHEAD_BYTES, RecordAccumulator, type BatchOwner, type PartitionQueue, type ProducerBatch } from './accumulator.js';
+import { PartitionSender, type SenderAction, type SenderEvent } from './partition-sender.js';
 import { parseAcks, resolveProducerOptions, type ProducerOptions, type ResolvedProducerOptions } from './options.js';
 import { produceEnvelopeBytes, produceEnvelopeBytesMax, writeProduceEnvelope, type ProduceEnvelope } from './produce-request.js';
 import { checkRecord } from './records.js';
@@ -55,46 +28,21 @@ import type { Acks, ProducerRecord, RecordMetadata, SendRequest } from './types.
 
 export { toRecordInput } from './records.js';
 
-/** Test seams: time, randomness and the cluster. */
+/** Test seam: the cluster as the producer sees it (time and randomness come with the `Cluster`). */
 export interface ProducerInternals {
-  timers?: Timers;
-  retryHooks?: RetryHooks;
   transport?: ProducerTransport;
 }
 
-/** Sequences are int32 and wrap to 0 after 2^31 - 1, as in Kafka (and the broker's producer state). */
-const SEQUENCE_MODULUS = 2 ** 31;
-const EPOCH_MODULUS = 2 ** 15;
 const HEADER_OVERHEAD_BYTES = 10;
 
-/** Per-partition sender state. */
-interface PartitionSender {
+/** One partition: its sender state machine and what the driver holds for it. */
+interface PartitionDriver {
   topic: string;
   partition: number;
-  /** Sent and unanswered, in send order. */
-  inFlight: ProducerBatch[];
-  /** Failed retriably; resent in `order` once nothing is in flight. */
-  retry: ProducerBatch[];
-  recovering: boolean;
-  /** Backoff before the next resend, in ms; the largest one asked for in this recovery round. */
-  recoveryDelayMs: number;
-  backoffTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The first batch that failed for good: later batches fail, then the sequence restarts under a new epoch. */
-  holeBelowOrder: number;
-  /**
-   * Every batch that failed for good was refused as too large, so it was not stored: later batches
-   * the broker refused or never saw keep their place and are resent under the new epoch instead.
-   */
-  holeKeepsLater: boolean;
-  nextSequence: number;
-  producerEpoch: number;
-  nextOrder: number;
-  /**
-   * A batch of the current epoch was acknowledged. Until then one request at a time: a leader
-   * that does not know the producer yet takes any sequence first, so an overtaking request would
-   * be stored ahead of its predecessor.
-   */
-  established: boolean;
+  sender: PartitionSender;
+  /** Sealed batches by the sender's ids, until acknowledged, failed or split. */
+  batches: Map<number, ProducerBatch>;
+  backoffTimer: TimerHandle | undefined;
 }
 
 /** One `send()` call: resolves once every record is acknowledged, rejects on the first failure. */
@@ -169,7 +117,8 @@ export class Producer {
   private readonly accumulator: RecordAccumulator;
   private readonly transport: ProducerTransport;
   private readonly retry: RetryOptions;
-  private readonly senders = new Map<string, PartitionSender>();
+  private readonly clock: Clock;
+  private readonly partitions = new Map<string, PartitionDriver>();
   /** Sends whose appending waits (metadata, buffer space) run one after another, in call order. */
   private appendTail: Promise<void> | undefined;
   private idleWaiters: Array<() => void> = [];
@@ -179,23 +128,24 @@ export class Producer {
   private producerIdInit: Promise<void> | undefined;
 
   constructor(
-    cluster: Cluster,
+    private readonly cluster: Cluster,
     options: ProducerOptions = {},
-    private readonly internals: ProducerInternals = {},
+    internals: ProducerInternals = {},
   ) {
     this.options = resolveProducerOptions(options);
     this.partitioner = options.partitioner ?? new DefaultPartitioner();
     this.transport = internals.transport ?? new ClusterTransport(cluster);
     this.retry = cluster.options.retry;
+    this.clock = cluster.clock;
     this.accumulator = new RecordAccumulator({
       lingerMs: this.options.lingerMs,
       batchBytesMax: this.options.batchBytesMax,
       bufferBytesMax: this.options.bufferBytesMax,
-      ...(internals.timers ? { timers: internals.timers } : {}),
+      clock: this.clock,
       headroomBytes: produceEnvelopeBytesMax,
       onReady: (topic, partition) => {
         this.partitioner.onBatchClosed(topic, partition);
-        this.pump(this.sender(topic, partition));
+        this.pump(topic, partition);
       },
     });
   }
@@ -214,7 +164,7 @@ export class Producer {
   send(request: SendRequest): Promise<RecordMetadata[]> {
     if (this.closed) return Promise.reject(new Error('producer is closed'));
     let acks: Acks;
-    const nowMs = Date.now();
+    const nowMs = this.clock.nowMs();
     try {
       acks = request.acks === undefined ? this.options.acks : parseAcks(request.acks);
       if (this.options.idempotent && acks !== -1) {
@@ -258,7 +208,9 @@ export class Producer {
       await this.flush();
     } finally {
       this.closed = true;
-      for (const sender of this.senders.values()) if (sender.backoffTimer !== undefined) clearTimeout(sender.backoffTimer);
+      for (const driver of this.partitions.values()) this.perform(driver, driver.sender.step({ type: 'close' }));
+      // Records appended after flush found the producer idle (by a callback of an acknowledged send) would wait forever.
+      this.accumulator.abort(new Error('producer is closed'));
       this.transport.close();
     }
   }
@@ -284,7 +236,7 @@ export class Producer {
   private async appendRest(pending: PendingSend, acks: Acks, blocked: Blocked | undefined): Promise<void> {
     let next = blocked;
     try {
-      const numPartitions = await withRetry(() => this.transport.partitionCount(pending.topic), this.retry, this.internals.retryHooks);
+      const numPartitions = await withRetry(() => this.transport.partitionCount(pending.topic), this.retry, this.cluster.retryHooks);
       next ??= this.appendFrom(pending, acks, numPartitions, 0, 0);
       while (next !== undefined) {
         await next.space;
@@ -353,38 +305,35 @@ export class Producer {
     return undefined;
   }
 
-  private sender(topic: string, partition: number): PartitionSender {
+  /** The partition's driver; undefined while an idempotent producer waits for its producer id (nothing may be sealed yet). */
+  private driver(topic: string, partition: number): PartitionDriver | undefined {
     const key = `${topic}\u0000${partition}`;
-    let sender = this.senders.get(key);
-    if (!sender) {
-      sender = {
+    let driver = this.partitions.get(key);
+    if (driver === undefined) {
+      if (this.options.idempotent && this.producerId < 0) return undefined;
+      const sender = new PartitionSender({
         topic,
         partition,
-        inFlight: [],
-        retry: [],
-        recovering: false,
-        recoveryDelayMs: 0,
-        backoffTimer: undefined,
-        holeBelowOrder: -1,
-        holeKeepsLater: false,
-        nextSequence: 0,
-        producerEpoch: -1,
-        nextOrder: 0,
-        established: !this.options.idempotent,
-      };
-      this.senders.set(key, sender);
+        idempotent: this.options.idempotent,
+        maxInFlight: this.options.maxInFlightPerPartition,
+        retry: this.retry,
+        producerEpoch: this.producerEpoch,
+        random: this.cluster.random,
+      });
+      driver = { topic, partition, sender, batches: new Map(), backoffTimer: undefined };
+      this.partitions.set(key, driver);
     }
-    return sender;
+    return driver;
   }
 
   /** Starts InitProducerId once; batches wait in the accumulator until it answers. */
   private ensureProducerId(): void {
     if (this.producerIdInit !== undefined) return;
-    this.producerIdInit = withRetry(() => this.transport.initProducerId(), this.retry, this.internals.retryHooks).then(
+    this.producerIdInit = withRetry(() => this.transport.initProducerId(), this.retry, this.cluster.retryHooks).then(
       ({ producerId, producerEpoch }) => {
         this.producerId = producerId;
         this.producerEpoch = producerEpoch;
-        for (const { topic, partition } of this.accumulator.readyPartitions()) this.pump(this.sender(topic, partition));
+        for (const { topic, partition } of this.accumulator.readyPartitions()) this.pump(topic, partition);
       },
       (raw: unknown) => {
         // Nothing can be sent idempotently: fail what is buffered; the next send tries again.
@@ -396,110 +345,78 @@ export class Producer {
     );
   }
 
-  /** Sends what the partition may send now. */
-  private pump(sender: PartitionSender): void {
+  /** Seals and sends the partition's sendable batches while its sender has room for new ones. */
+  private pump(topic: string, partition: number): void {
     if (this.closed) return;
-    if (this.options.idempotent && this.producerId < 0) return; // ensureProducerId pumps once it is known
-    if (sender.recovering) {
-      if (sender.inFlight.length > 0 || sender.backoffTimer !== undefined) return;
-      if (sender.recoveryDelayMs > 0) {
-        const delayMs = sender.recoveryDelayMs;
-        sender.recoveryDelayMs = 0;
-        sender.backoffTimer = setTimeout(() => {
-          sender.backoffTimer = undefined;
-          this.pump(sender);
-        }, delayMs);
-        return;
-      }
-      const hole = sender.holeBelowOrder;
-      const next = sender.retry[0];
-      if (next !== undefined && (hole < 0 || next.order < hole)) {
-        sender.retry.shift();
-        this.dispatch(sender, next);
-        return;
-      }
-      if (hole >= 0) {
-        // Everything around the failed batch has settled: restart the sequence under the next epoch.
-        sender.holeBelowOrder = -1;
-        sender.holeKeepsLater = false;
-        sender.producerEpoch = (sender.producerEpoch + 1) % EPOCH_MODULUS;
-        sender.nextSequence = 0;
-        sender.established = false;
-        // Left after the hole: batches never stored, resent in their order with new sequences.
-        for (const kept of sender.retry) {
-          kept.producerEpoch = sender.producerEpoch;
-          kept.baseSequence = sender.nextSequence;
-          restampSequence(kept.encoded!, kept.producerEpoch, kept.baseSequence);
-          sender.nextSequence = (sender.nextSequence + kept.builder.recordCount) % SEQUENCE_MODULUS;
+    const driver = this.driver(topic, partition);
+    if (driver === undefined) return; // ensureProducerId pumps once the id is known
+    for (let stamp = driver.sender.nextSeal(); stamp !== undefined; stamp = driver.sender.nextSeal()) {
+      const batch = this.accumulator.takeReady(topic, partition);
+      if (batch === undefined) return;
+      if (!this.seal(batch, stamp.producerEpoch, stamp.baseSequence)) continue;
+      driver.batches.set(stamp.id, batch);
+      this.perform(driver, driver.sender.step({ type: 'sealed', id: stamp.id, recordCount: batch.builder.recordCount }));
+    }
+  }
+
+  /** Steps the partition's sender, performs what it says, then sends what may go next. */
+  private feed(driver: PartitionDriver, event: SenderEvent): void {
+    this.perform(driver, driver.sender.step(event));
+    this.pump(driver.topic, driver.partition);
+    this.notifyIfIdle();
+  }
+
+  private perform(driver: PartitionDriver, actions: readonly SenderAction[]): void {
+    for (const action of actions) {
+      switch (action.type) {
+        case 'send':
+          this.transmit(driver, action.id);
+          break;
+        case 'acknowledge': {
+          const batch = this.settle(driver, action.id);
+          const baseOffset = action.baseOffset;
+          for (const segment of batch.segments) {
+            segment.owner.acknowledged(segment.first, segment.count, batch.partition, baseOffset === -1 ? -1 : baseOffset + segment.batchIndex);
+          }
+          this.release(batch);
+          break;
         }
-        const first = sender.retry.shift();
-        if (first !== undefined) {
-          this.dispatch(sender, first);
-          return;
+        case 'fail': {
+          const batch = this.settle(driver, action.id);
+          this.fail(batch, action.error);
+          this.release(batch);
+          break;
         }
+        case 'restamp': {
+          const batch = this.batch(driver, action.id);
+          restampSequence(batch.encoded!, action.producerEpoch, action.baseSequence);
+          break;
+        }
+        case 'split': {
+          // Above the topic's max.message.bytes (KIP-126): its records become two smaller batches holding its buffer reservation.
+          const [first, second] = this.accumulator.split(this.settle(driver, action.id), action.first.recordCount);
+          this.encode(first, action.first.producerEpoch, action.first.baseSequence);
+          this.encode(second, action.second.producerEpoch, action.second.baseSequence);
+          driver.batches.set(action.first.id, first);
+          driver.batches.set(action.second.id, second);
+          break;
+        }
+        case 'backoff':
+          driver.backoffTimer = this.clock.setTimeout(() => {
+            driver.backoffTimer = undefined;
+            this.feed(driver, { type: 'backoffElapsed' });
+          }, action.delayMs);
+          break;
+        case 'cancelBackoff':
+          this.clock.clearTimer(driver.backoffTimer);
+          driver.backoffTimer = undefined;
+          break;
       }
-      sender.recovering = false;
-    }
-    const maxInFlight = sender.established ? this.options.maxInFlightPerPartition : 1;
-    while (sender.inFlight.length < maxInFlight) {
-      const batch = this.accumulator.takeReady(sender.topic, sender.partition);
-      if (batch === undefined) break;
-      if (this.seal(sender, batch)) this.dispatch(sender, batch);
     }
   }
 
-  /**
-   * Encodes a batch (once) and gives it its place in the partition's order and sequence. A batch
-   * that cannot be encoded (a record changed after `send`, a compression failure) fails its own
-   * sends and is dropped, taking no place: this runs on the linger timer, where a throw would end
-   * the process.
-   */
-  private seal(sender: PartitionSender, batch: ProducerBatch): boolean {
-    if (this.options.idempotent && sender.producerEpoch < 0) sender.producerEpoch = this.producerEpoch;
-    try {
-      this.encode(batch, sender.producerEpoch, sender.nextSequence);
-    } catch (raw) {
-      const message = raw instanceof Error ? raw.message : String(raw);
-      this.fail(batch, new SluiceError('INTERNAL', `cannot encode a batch of ${batch.topic}/${batch.partition}: ${message}`));
-      this.release(batch);
-      this.notifyIfIdle();
-      return false;
-    }
-    batch.order = sender.nextOrder++;
-    if (this.options.idempotent) sender.nextSequence = (sender.nextSequence + batch.builder.recordCount) % SEQUENCE_MODULUS;
-    return true;
-  }
-
-  /** Encodes a batch (stamped with `producerEpoch` and `baseSequence` when idempotent) and its request. */
-  private encode(batch: ProducerBatch, producerEpoch: number, baseSequence: number): void {
-    if (this.options.idempotent) {
-      batch.producerEpoch = producerEpoch;
-      batch.baseSequence = baseSequence;
-      batch.encoded = batch.builder.finish({
-        compression: this.options.compression,
-        producerId: this.producerId,
-        producerEpoch: batch.producerEpoch,
-        baseSequence: batch.baseSequence,
-      });
-    } else {
-      batch.encoded = batch.builder.finish({ compression: this.options.compression });
-    }
-    const { topic, partition, acks, builder } = batch;
-    const timeoutMs = this.options.ackTimeoutMs;
-    const batchBytes = batch.encoded.length;
-    batch.request = (correlationId) => {
-      // Spelled out, not spread from a prepared object: V8 promoted the spread copies (heap profile).
-      const envelope: ProduceEnvelope = { topic, partition, acks, timeoutMs, batchBytes, correlationId };
-      return builder.withPrefix(produceEnvelopeBytes(envelope), (buf, pos) => writeProduceEnvelope(buf, pos, envelope))!;
-    };
-  }
-
-  private dispatch(sender: PartitionSender, batch: ProducerBatch): void {
-    const before = (other: ProducerBatch): boolean => other.order < batch.order;
-    batch.sentBehindOthers = sender.inFlight.some(before) || sender.retry.some(before);
-    batch.attempts++;
-    batch.maybeStored = true;
-    sender.inFlight.push(batch);
+  private transmit(driver: PartitionDriver, id: number): void {
+    const batch = this.batch(driver, id);
     this.transport
       .produce({
         topic: batch.topic,
@@ -510,97 +427,55 @@ export class Producer {
         request: batch.request,
       })
       .then(
-        (response) => this.onAnswered(sender, batch, response.baseOffset),
-        (raw: unknown) => this.onFailed(sender, batch, raw),
+        (response) => this.feed(driver, { type: 'answered', id, baseOffset: response.baseOffset }),
+        (raw: unknown) => this.feed(driver, { type: 'failed', id, error: fromServiceError(raw) }),
       );
   }
 
-  private onAnswered(sender: PartitionSender, batch: ProducerBatch, baseOffset: number): void {
-    removeFrom(sender.inFlight, batch);
-    if (batch.producerEpoch === sender.producerEpoch) sender.established = true;
-    for (const segment of batch.segments) {
-      segment.owner.acknowledged(segment.first, segment.count, batch.partition, baseOffset === -1 ? -1 : baseOffset + segment.batchIndex);
-    }
-    this.release(batch);
-    this.pump(sender);
-    this.notifyIfIdle();
+  private batch(driver: PartitionDriver, id: number): ProducerBatch {
+    const batch = driver.batches.get(id);
+    if (batch === undefined) throw new Error(`${driver.topic}/${driver.partition}: the sender named batch ${id}, which the producer does not hold`);
+    return batch;
   }
 
-  private onFailed(sender: PartitionSender, batch: ProducerBatch, raw: unknown): void {
-    removeFrom(sender.inFlight, batch);
-    const err = fromServiceError(raw);
-    // A refusal proves this attempt was not stored (and an earlier one neither: it would be a duplicate); a lost answer proves nothing.
-    if (err.code === 'OUT_OF_ORDER_SEQUENCE' || err.code === 'BATCH_TOO_LARGE') batch.maybeStored = false;
-    let waitsForResend = false;
-    if (sender.holeBelowOrder >= 0 && batch.order > sender.holeBelowOrder) {
-      if (sender.holeKeepsLater && !batch.maybeStored) {
-        insertByOrder(sender.retry, batch);
-        waitsForResend = true;
-      } else {
-        this.fail(batch, new SluiceError(err.code, `an earlier batch of ${batch.topic}/${batch.partition} failed; this one was not stored: ${err.message}`));
-      }
-    } else if (err.code === 'BATCH_TOO_LARGE' && batch.builder.recordCount > 1) {
-      // Above the topic's max.message.bytes (KIP-126): resend its records as two smaller batches.
-      this.splitForResend(sender, batch);
-      waitsForResend = true; // the halves hold its buffer reservation now
-    } else {
-      // OUT_OF_ORDER_SEQUENCE for a batch sent behind others: an earlier one was not stored yet
-      // (it failed, or its request arrived later); resending it after them is safe.
-      const reordered = this.options.idempotent && err.code === 'OUT_OF_ORDER_SEQUENCE' && batch.sentBehindOthers;
-      if ((err.retriable || reordered) && batch.attempts <= this.retry.retries) {
-        sender.recovering = true;
-        insertByOrder(sender.retry, batch);
-        waitsForResend = true;
-        if (!reordered) {
-          const delayMs = backoffMs(batch.attempts - 1, this.retry, this.internals.retryHooks?.random);
-          this.internals.retryHooks?.onRetry?.(err, batch.attempts - 1, delayMs);
-          sender.recoveryDelayMs = Math.max(sender.recoveryDelayMs, delayMs);
-        }
-      } else {
-        this.fail(batch, err);
-        if (this.options.idempotent) {
-          sender.holeKeepsLater = (sender.holeBelowOrder < 0 || sender.holeKeepsLater) && err.code === 'BATCH_TOO_LARGE';
-          sender.holeBelowOrder = sender.holeBelowOrder < 0 ? batch.order : Math.min(sender.holeBelowOrder, batch.order);
-          sender.recovering = true; // nothing new goes out until the sequence restarts
-        }
-      }
-    }
-    if (sender.holeBelowOrder >= 0) {
-      // Batches waiting for a resend after the hole were not stored: they fail too.
-      const hole = sender.holeBelowOrder;
-      for (let i = sender.retry.length - 1; i >= 0; i--) {
-        const waiting = sender.retry[i]!;
-        if (waiting.order <= hole || (sender.holeKeepsLater && !waiting.maybeStored)) continue;
-        sender.retry.splice(i, 1);
-        if (waiting === batch) waitsForResend = false;
-        this.fail(waiting, new SluiceError(err.code, `an earlier batch of ${waiting.topic}/${waiting.partition} failed: ${err.message}`));
-        if (waiting !== batch) this.release(waiting);
-      }
-    }
-    if (!waitsForResend) this.release(batch);
-    this.pump(sender);
-    this.notifyIfIdle();
+  /** The batch `id`, which is done with: the driver lets go of it. */
+  private settle(driver: PartitionDriver, id: number): ProducerBatch {
+    const batch = this.batch(driver, id);
+    driver.batches.delete(id);
+    return batch;
   }
 
   /**
-   * Replaces a batch the broker refused as too large by two halves in its place: the same position
-   * in the partition's order and, when idempotent, the same epoch and sequence range (first half
-   * from its base sequence), so batches after it keep theirs. The partition recovers: the halves go
-   * out one at a time, before any later batch.
+   * Encodes a batch (once) with its stamp. A batch that cannot be encoded (a record changed after
+   * `send`, a compression failure) fails its own sends and is dropped before the sender gives it a
+   * place: this runs on the linger timer, where a throw would end the process.
    */
-  private splitForResend(sender: PartitionSender, batch: ProducerBatch): void {
-    const [first, second] = this.accumulator.split(batch);
-    for (const other of sender.inFlight) if (other.order > batch.order) other.order++;
-    for (const other of sender.retry) if (other.order > batch.order) other.order++;
-    if (sender.holeBelowOrder > batch.order) sender.holeBelowOrder++;
-    sender.nextOrder++;
-    first.order = batch.order;
-    second.order = batch.order + 1;
-    this.encode(first, batch.producerEpoch, batch.baseSequence);
-    this.encode(second, batch.producerEpoch, (batch.baseSequence + first.builder.recordCount) % SEQUENCE_MODULUS);
-    insertByOrder(sender.retry, first);
-    insertByOrder(sender.retry, second);
-    sender.recovering = true;
+  private seal(batch: ProducerBatch, producerEpoch: number, baseSequence: number): boolean {
+    try {
+      this.encode(batch, producerEpoch, baseSequence);
+      return true;
+    } catch (raw) {
+      const message = raw instanceof Error ? raw.message : String(raw);
+      this.fail(batch, new SluiceError('INTERNAL', `cannot encode a batch of ${batch.topic}/${batch.partition}: ${message}`));
+      this.release(batch);
+      this.notifyIfIdle();
+      return false;
+    }
+  }
+
+  /** Encodes a batch (stamped with `producerEpoch` and `baseSequence` when idempotent) and its request. */
+  private encode(batch: ProducerBatch, producerEpoch: number, baseSequence: number): void {
+    batch.encoded = this.options.idempotent
+      ? batch.builder.finish({ compression: this.options.compression, producerId: this.producerId, producerEpoch, baseSequence })
+      : batch.builder.finish({ compression: this.options.compression });
+    const { topic, partition, acks, builder } = batch;
+    const timeoutMs = this.options.ackTimeoutMs;
+    const batchBytes = batch.encoded.length;
+    batch.request = (correlationId) => {
+      // Spelled out, not spread from a prepared object: V8 promoted the spread copies (heap profile).
+      const envelope: ProduceEnvelope = { topic, partition, acks, timeoutMs, batchBytes, correlationId };
+      return builder.withPrefix(produceEnvelopeBytes(envelope), (buf, pos) => writeProduceEnvelope(buf, pos, envelope))!;
+    };
   }
 
   private fail(batch: ProducerBatch, err: Error): void {
@@ -614,7 +489,7 @@ export class Producer {
 
   private isIdle(): boolean {
     if (!this.accumulator.isEmpty()) return false;
-    for (const sender of this.senders.values()) if (sender.inFlight.length > 0 || sender.retry.length > 0) return false;
+    for (const driver of this.partitions.values()) if (driver.batches.size > 0) return false;
     return true;
   }
 
@@ -635,15 +510,4 @@ function toHeaderInputs(headers: NonNullable<ProducerRecord['headers']>): readon
   const out: HeaderInput[] = [];
   for (const key in headers) if (Object.hasOwn(headers, key)) out.push({ key, value: headers[key]! });
   return out;
-}
-
-function removeFrom(list: ProducerBatch[], batch: ProducerBatch): void {
-  const at = list.indexOf(batch);
-  if (at >= 0) list.splice(at, 1);
-}
-
-function insertByOrder(list: ProducerBatch[], batch: ProducerBatch): void {
-  let at = list.length;
-  while (at > 0 && list[at - 1]!.order > batch.order) at--;
-  list.splice(at, 0, batch);
 }
