@@ -6,6 +6,7 @@ import * as grpc from '@grpc/grpc-js';
 import { CHANNEL_OPTIONS } from '../protocol/grpc.js';
 import { openLogStore, parseFlushPolicy } from '../storage/index.js';
 import { clusterMembership, type BrokerConfig } from '../config/broker-config.js';
+import { partitionOfGroup } from '../controller/controller.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { DeliveryLatency } from '../metrics/delivery-latency.js';
 import { HttpEndpoint } from '../metrics/http.js';
@@ -75,9 +76,21 @@ export class BrokerServer {
   /** Opens storage, recovers, and wires the broker to the bound servers. */
   private static async assemble(config: BrokerConfig, grpcServer: grpc.Server, port: number, http: HttpEndpoint): Promise<BrokerServer> {
     const membership = clusterMembership({ ...config, port });
-    const store = await openLogStore({ dir: config.dataDir, flush: parseFlushPolicy(config.flush), tailCacheBytesMax: config.tailCacheBytes });
-    const raftTransport = new GrpcRaftTransport({ selfId: config.brokerId, peers: membership.addresses, server: grpcServer });
     let metrics: BrokerMetrics | undefined;
+    // Recovery (inside Broker.open) may find damage before the metrics exist: counted once they do.
+    const corruptionsBeforeMetrics: string[] = [];
+    const countCorruption = (log: string): void => {
+      const { topic, partition } = partitionOfGroup(log);
+      if (metrics === undefined) corruptionsBeforeMetrics.push(log);
+      else metrics.storageCorruptions.inc({ topic, partition: String(partition) });
+    };
+    const store = await openLogStore({
+      dir: config.dataDir,
+      flush: parseFlushPolicy(config.flush),
+      tailCacheBytesMax: config.tailCacheBytes,
+      onCorruption: (report) => countCorruption(report.log),
+    });
+    const raftTransport = new GrpcRaftTransport({ selfId: config.brokerId, peers: membership.addresses, server: grpcServer });
     const broker = await Broker.open({
       identity: { brokerId: config.brokerId, advertisedHost: config.advertisedHost, port },
       store,
@@ -141,6 +154,7 @@ export class BrokerServer {
       },
       groupLag: () => services?.groups.lagEntries() ?? [],
     });
+    for (const log of corruptionsBeforeMetrics.splice(0)) countCorruption(log);
     const brokerMetrics = metrics;
     const serviceOptions: ServiceOptions = {
       fetchMaxWaitMs: config.fetchMaxWaitMs,

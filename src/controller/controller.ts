@@ -36,6 +36,12 @@ export function leaderKey(topic: string, partition: number, topicId: number): st
   return `${topic}/${partition}@${topicId}`;
 }
 
+/** The topic and partition a Raft group's name (leaderKey) stands for; the metadata log is partition 0 of its name. */
+export function partitionOfGroup(group: string): { topic: string; partition: number } {
+  const match = /^(.*)\/(\d+)@\d+$/.exec(group);
+  return match ? { topic: match[1]!, partition: Number(match[2]) } : { topic: group, partition: 0 };
+}
+
 export interface PartitionLeaderReport extends PartitionReport {
   leader: number;
 }

@@ -88,6 +88,7 @@ export class BrokerMetrics {
   readonly deliveryLatencySeconds: Histogram;
   readonly leaderChanges: Counter;
   readonly commitLatencySeconds: Histogram;
+  readonly storageCorruptions: Counter<'topic' | 'partition'>;
 
   constructor(sources: MetricSources) {
     collectDefaultMetrics({ register: this.registry, prefix: 'sluice_' });
@@ -148,6 +149,12 @@ export class BrokerMetrics {
       name: 'sluice_replication_commit_latency_seconds',
       help: 'Leader append to majority commit of a produced batch',
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers,
+    });
+    this.storageCorruptions = new Counter({
+      name: 'sluice_storage_corruptions_total',
+      help: 'Stored batches found damaged when read back (CRC32C mismatch, header unlike the index, data missing); each is counted once and never served',
+      labelNames: ['topic', 'partition'],
       registers,
     });
     new Gauge({

@@ -403,6 +403,25 @@ export function validateBatch(buf: Buffer, options: { allowZeroRecords?: boolean
 }
 
 /**
+ * Why the batch in `buf[pos, end)` cannot be trusted, or undefined when it can: a whole header, a
+ * length field that matches, magic 2, and the CRC32C over the bytes. Builds no header object and
+ * decodes no record, so storage can run it on every batch it reads back and the consumer on every
+ * batch it receives. Base offset and leader epoch lie before the CRC'd range: a caller that knows
+ * what they must be compares them itself.
+ */
+export function batchIntegrityProblem(buf: Buffer, pos = 0, end = buf.length): string | undefined {
+  const size = end - pos;
+  if (size < BATCH_HEADER_BYTES) return `batch of ${size} bytes is shorter than a batch header (${BATCH_HEADER_BYTES})`;
+  const declared = batchSize(buf, pos);
+  if (declared !== size) return `batch length field says ${declared} bytes, got ${size}`;
+  const magic = buf.readInt8(pos + 16);
+  if (magic !== MAGIC) return `unsupported batch magic ${magic}, expected ${MAGIC}`;
+  const stored = buf.readUInt32BE(pos + CRC_OFFSET);
+  const actual = crc32c(buf.subarray(pos + CRC_START, end));
+  return actual === stored ? undefined : `CRC32C mismatch: header says ${stored}, content hashes to ${actual}`;
+}
+
+/**
  * Checks the records section of a batch that passed validateBatch: exactly `recordCount` records,
  * each framed within its length with offset deltas 0, 1, 2…, timestamps up to the header's
  * maxTimestamp, and TTLs matching the header's expiry fields; a compressed section is decompressed

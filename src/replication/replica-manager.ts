@@ -85,7 +85,7 @@ export class ReplicaManager {
   async open(group: string, options: GroupOptions): Promise<ReplicatedLog> {
     const existing = this.groups.get(group);
     if (existing) return existing;
-    const log = await this.options.store.openLog(await this.logIdOf(group));
+    const log = await this.options.store.openLog(await this.logIdOf(group), { name: group });
     const replicated = await ReplicatedLog.open({
       ...options,
       group,

@@ -8,19 +8,18 @@ import { SluiceError } from '../protocol/errors.js';
 import { metaOfBatch, packMeta } from './batch-meta.js';
 import { assertLogId, batchKey, batchKeyRange, encodeLogState, metaKey, metaKeyName, metaKeyRange, stateKey, SYNC_KEY } from './keys.js';
 import { IndexedPartitionLog, LogIndex } from './log-index.js';
+import { defaultLogName, ReadVerifier } from './read-verifier.js';
 import { recoverLog, type Db } from './recovery.js';
 import { TAIL_CACHE_BYTES_MAX_DEFAULT, TailCache } from './tail-cache.js';
-import type { AppendResult, BatchMeta, EntryRange, FlushPolicy, LogStore, PartitionLog } from './types.js';
+import type { AppendResult, BatchMeta, EntryRange, FlushPolicy, LogStore, OpenLogOptions, PartitionLog, StorageHooks } from './types.js';
 import { WriteQueue } from './write-queue.js';
 
-export interface LevelLogStoreOptions {
+export interface LevelLogStoreOptions extends StorageHooks {
   /** Directory of the LevelDB database (created if absent). */
   dir: string;
   flush: FlushPolicy;
   /** Bound of the tail cache shared by every log; TAIL_CACHE_BYTES_MAX_DEFAULT when omitted. */
   tailCacheBytesMax?: number;
-  /** Where recovery reports what it dropped; console.warn when omitted. */
-  warn?: (line: string) => void;
 }
 
 /** Entries deleted per LevelDB write when a log drops a range of entries (two keys each). */
@@ -48,6 +47,7 @@ class LevelLogStore implements LogStore {
   private readonly cache: TailCache;
   private readonly syncEveryWrite: boolean;
   private readonly warn: (line: string) => void;
+  private readonly hooks: StorageHooks;
   private readonly timer: NodeJS.Timeout | undefined;
   private syncing: Promise<void> | undefined;
   private closed = false;
@@ -59,6 +59,7 @@ class LevelLogStore implements LogStore {
     this.cache = new TailCache(options.tailCacheBytesMax ?? TAIL_CACHE_BYTES_MAX_DEFAULT);
     this.syncEveryWrite = options.flush.kind === 'always';
     this.warn = options.warn ?? ((line) => console.warn(line));
+    this.hooks = { warn: this.warn, onCorruption: options.onCorruption };
     if (options.flush.kind === 'interval') {
       this.timer = setInterval(() => this.syncInBackground(), options.flush.intervalMs);
       // The timer must not keep a process alive that is otherwise done.
@@ -66,7 +67,7 @@ class LevelLogStore implements LogStore {
     }
   }
 
-  openLog(logId: number): Promise<PartitionLog> {
+  openLog(logId: number, options: OpenLogOptions = {}): Promise<PartitionLog> {
     try {
       this.assertOpen();
       assertLogId(logId);
@@ -75,12 +76,14 @@ class LevelLogStore implements LogStore {
     }
     let log = this.logs.get(logId);
     if (log === undefined) {
-      log = recoverLog(this.db, logId, this.warn).then(
+      const verifier = new ReadVerifier(options.name ?? defaultLogName(logId), logId, this.hooks);
+      log = recoverLog(this.db, logId, this.warn, verifier).then(
         (index) =>
           new LevelPartitionLog({
             db: this.db,
             logId,
             index,
+            verifier,
             cache: this.cache,
             syncEveryWrite: this.syncEveryWrite,
             assertOpen: () => this.assertOpen(),
@@ -168,6 +171,7 @@ interface LevelPartitionLogDeps {
   db: Db;
   logId: number;
   index: LogIndex;
+  verifier: ReadVerifier;
   cache: TailCache;
   syncEveryWrite: boolean;
   assertOpen: () => void;
@@ -177,6 +181,7 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
   private readonly db: Db;
   protected readonly logId: number;
   protected readonly index: LogIndex;
+  private readonly verifier: ReadVerifier;
   private readonly cache: TailCache;
   private readonly syncEveryWrite: boolean;
   private readonly assertStoreOpen: () => void;
@@ -187,12 +192,15 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
   private lastAck: Promise<unknown> = Promise.resolve();
   /** Set when a write failed or the log was dropped: the in-memory index no longer matches disk. */
   private unusable: Error | undefined;
+  /** Bumped by every removal of entries, so a read can tell a value deleted under it from a lost one. */
+  private removals = 0;
 
   constructor(deps: LevelPartitionLogDeps) {
     super();
     this.db = deps.db;
     this.logId = deps.logId;
     this.index = deps.index;
+    this.verifier = deps.verifier;
     this.cache = deps.cache;
     this.syncEveryWrite = deps.syncEveryWrite;
     this.assertStoreOpen = deps.assertOpen;
@@ -248,6 +256,7 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
   /** Makes this object unusable and waits for its writes; the store then deletes its keys. */
   async drop(): Promise<void> {
     this.unusable ??= new Error(`log ${this.logId} was dropped`);
+    this.removals++;
     this.cache.evictRange(this.logId, 0, Number.POSITIVE_INFINITY);
     this.unwritten.clear();
     await this.writes.settled();
@@ -279,17 +288,24 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
     return ack;
   }
 
-  /** The planned batches' bytes, in order; cut short at the first one removed while LevelDB was read. */
+  /**
+   * The planned batches' bytes, in order: from memory (not yet written, tail cache) or LevelDB,
+   * whose values are verified (ReadVerifier). Cut short at the first one removed while LevelDB was
+   * read, or before the first damaged one (CORRUPT_BATCH if that is the first).
+   */
   private async fetch(planned: readonly BatchMeta[]): Promise<Buffer[]> {
-    const found = planned.map((meta) => this.unwritten.get(meta.entryIndex) ?? this.cache.get(this.logId, meta.entryIndex));
-    const missing = planned.filter((_, i) => found[i] === undefined);
-    if (missing.length > 0) {
-      const values = await this.db.getMany(missing.map((meta) => batchKey('data', this.logId, meta.entryIndex)));
-      let next = 0;
-      for (let i = 0; i < found.length; i++) if (found[i] === undefined) found[i] = values[next++];
-    }
-    const end = found.indexOf(undefined);
-    return (end < 0 ? found : found.slice(0, end)) as Buffer[];
+    const inMemory = planned.map((meta) => this.unwritten.get(meta.entryIndex) ?? this.cache.get(this.logId, meta.entryIndex));
+    const missing = planned.filter((_, i) => inMemory[i] === undefined);
+    if (missing.length === 0) return inMemory as Buffer[];
+    const removals = this.removals;
+    const values = await this.db.getMany(missing.map((meta) => batchKey('data', this.logId, meta.entryIndex)));
+    const found = inMemory.slice();
+    let next = 0;
+    for (let i = 0; i < found.length; i++) if (found[i] === undefined) found[i] = values[next++];
+    // Entries removed during the read: a value may be gone with them, which is no damage.
+    const removed = this.removals === removals ? -1 : found.indexOf(undefined);
+    const kept = removed < 0 ? planned : planned.slice(0, removed);
+    return this.verifier.verifiedPrefix(kept, found, (i) => inMemory[i] !== undefined);
   }
 
   /**
@@ -299,6 +315,8 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
    * steps are ordered so that a crash between any two leaves what recovery repairs (docs/STORAGE.md).
    */
   private async remove(removed: EntryRange, writeState: boolean): Promise<void> {
+    this.removals++;
+    this.verifier.forget(removed);
     this.cache.evictRange(this.logId, removed.from, removed.to);
     for (const entryIndex of this.unwritten.keys()) {
       if (entryIndex >= removed.from && entryIndex < removed.to) this.unwritten.delete(entryIndex);

@@ -172,11 +172,9 @@ export class LogIndex {
    * The record with the time is found by reading that batch (PartitionLog.offsetForTimestamp).
    */
   batchForTimestamp(timestampMs: number, fromOffset: number): number {
-    // maxTimestamp is not monotonic across batches (producers' clocks differ), so scan.
-    for (let k = this.firstEndingAtOrAfter(fromOffset); k < this.metas.length; k++) {
-      if (this.metas.recordCount(k) > 0 && this.metas.maxTimestamp(k) >= timestampMs) return Math.max(this.metas.baseOffset(k), fromOffset);
-    }
-    return this.endOffset;
+    // O(log n) twice: by offset, then by time (MetaColumns' time tree; maxTimestamp is not monotonic).
+    const position = this.metas.firstReachingTimestamp(this.firstEndingAtOrAfter(fromOffset), timestampMs);
+    return position < this.metas.length ? Math.max(this.metas.baseOffset(position), fromOffset) : this.endOffset;
   }
 
   /**

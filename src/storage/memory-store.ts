@@ -9,7 +9,8 @@ import { SluiceError } from '../protocol/errors.js';
 import { metaOfBatch } from './batch-meta.js';
 import { assertLogId } from './keys.js';
 import { IndexedPartitionLog, LogIndex } from './log-index.js';
-import type { AppendResult, EntryRange, FlushPolicy, LogStore, PartitionLog } from './types.js';
+import { defaultLogName, ReadVerifier } from './read-verifier.js';
+import type { AppendResult, BatchMeta, EntryRange, FlushPolicy, LogStore, OpenLogOptions, PartitionLog, StorageHooks } from './types.js';
 
 /** One write, as the journal keeps it. */
 type Write =
@@ -21,7 +22,7 @@ type Write =
   | { kind: 'putMeta'; key: string; value: Buffer }
   | { kind: 'deleteMeta'; key: string };
 
-export interface MemoryLogStoreOptions {
+export interface MemoryLogStoreOptions extends StorageHooks {
   /**
    * Which writes are synced, as in the LevelDB store (default `always`): with `always`, every
    * write; otherwise metadata writes (unless `sync: false`) and `sync()` calls. The memory store
@@ -38,7 +39,7 @@ export interface MemoryLogStore extends LogStore {
 }
 
 export function openMemoryLogStore(options: MemoryLogStoreOptions = {}): MemoryLogStore {
-  return new MemoryStore(options.flush ?? { kind: 'always' }, []);
+  return new MemoryStore(options.flush ?? { kind: 'always' }, { warn: options.warn, onCorruption: options.onCorruption }, []);
 }
 
 class MemoryStore implements MemoryLogStore {
@@ -52,6 +53,7 @@ class MemoryStore implements MemoryLogStore {
 
   constructor(
     private readonly flush: FlushPolicy,
+    private readonly hooks: StorageHooks,
     durable: readonly Write[],
   ) {
     this.syncEveryWrite = flush.kind === 'always';
@@ -61,23 +63,26 @@ class MemoryStore implements MemoryLogStore {
   }
 
   afterPowerLoss(): MemoryLogStore {
-    return new MemoryStore(this.flush, this.journal.slice(0, this.synced));
+    return new MemoryStore(this.flush, this.hooks, this.journal.slice(0, this.synced));
   }
 
   afterProcessKill(): MemoryLogStore {
-    return new MemoryStore(this.flush, this.journal);
+    return new MemoryStore(this.flush, this.hooks, this.journal);
   }
 
-  async openLog(logId: number): Promise<PartitionLog> {
+  async openLog(logId: number, options: OpenLogOptions = {}): Promise<PartitionLog> {
     this.assertOpen();
     assertLogId(logId);
-    return this.log(logId);
+    const log = this.log(logId);
+    // Replayed journals create logs before anyone names them.
+    if (options.name !== undefined) log.rename(options.name);
+    return log;
   }
 
   private log(logId: number): MemoryPartitionLog {
     let log = this.logs.get(logId);
     if (log === undefined) {
-      log = new MemoryPartitionLog(logId, () => this.assertOpen(), (write) => this.record(write, this.syncEveryWrite));
+      log = new MemoryPartitionLog(logId, this.hooks, () => this.assertOpen(), (write) => this.record(write, this.syncEveryWrite));
       this.logs.set(logId, log);
     }
     return log;
@@ -163,17 +168,24 @@ type LogWrite = Exclude<Extract<Write, { logId: number }>, { kind: 'dropLog' }>;
 
 class MemoryPartitionLog extends IndexedPartitionLog implements PartitionLog {
   protected readonly index = new LogIndex([], 0);
-  /** Stored batches by entry index. */
+  /** Stored batches by entry index: what the medium holds, so reads verify them (a test may damage one in place). */
   private readonly data = new Map<number, Buffer>();
   private dropped = false;
+  private verifier: ReadVerifier;
 
   constructor(
     protected readonly logId: number,
+    private readonly hooks: StorageHooks,
     private readonly assertStoreOpen: () => void,
     /** Journals a write of this log (the store decides whether it is synced). */
     private readonly record: (write: LogWrite) => void,
   ) {
     super();
+    this.verifier = new ReadVerifier(defaultLogName(logId), logId, hooks);
+  }
+
+  rename(name: string): void {
+    if (name !== this.verifier.log) this.verifier = new ReadVerifier(name, this.logId, this.hooks);
   }
 
   cachedBatch(entryIndex: number): Buffer | undefined {
@@ -182,12 +194,20 @@ class MemoryPartitionLog extends IndexedPartitionLog implements PartitionLog {
 
   async readEntries(lo: number, hi: number, maxBytes: number): Promise<Buffer[]> {
     this.assertUsable();
-    return this.index.planEntries(lo, hi, maxBytes).map((meta) => this.data.get(meta.entryIndex)!);
+    return this.verified(this.index.planEntries(lo, hi, maxBytes));
   }
 
   async read(fromOffset: number, maxBytes: number, upToOffset?: number): Promise<Buffer[]> {
     this.assertUsable();
-    return this.index.planRead(fromOffset, maxBytes, upToOffset).map((meta) => this.data.get(meta.entryIndex)!);
+    return this.verified(this.index.planRead(fromOffset, maxBytes, upToOffset));
+  }
+
+  private verified(planned: readonly BatchMeta[]): Buffer[] {
+    return this.verifier.verifiedPrefix(
+      planned,
+      planned.map((meta) => this.data.get(meta.entryIndex)),
+      () => false,
+    );
   }
 
   async truncateSuffix(entryIndex: number): Promise<void> {
@@ -228,6 +248,7 @@ class MemoryPartitionLog extends IndexedPartitionLog implements PartitionLog {
   }
 
   private forget(removed: EntryRange): void {
+    this.verifier.forget(removed);
     for (let entryIndex = removed.from; entryIndex < removed.to; entryIndex++) this.data.delete(entryIndex);
   }
 

@@ -1,9 +1,17 @@
 /**
- * A log index's batch metas, column by column in typed arrays: 64 bytes per batch outside the V8
- * heap. An object per batch cost ~150 bytes of heap, was promoted to the old generation as the log
+ * A log index's batch metas, column by column in typed arrays: 80 bytes per slot outside the V8
+ * heap (64 of fields, 16 of the time tree). An object per batch cost ~150 bytes of heap, was promoted to the old generation as the log
  * grew, and had to be marked by every full GC for as long as the batch was stored; columns cost the
  * GC nothing. A deque: batches are added at the back and removed from either end. Positions are
  * 0-based from the oldest stored batch; entry indexes are the owner's business.
+ *
+ * The time tree finds the first batch at or after a position whose maxTimestamp reaches a time in
+ * O(log n): a max tree over the slots (node 1 the root, node k's children 2k and 2k+1, slot s the
+ * leaf capacity + s; capacity is a power of two). Timestamps need not grow along a log (producers'
+ * clocks differ), so a binary search over maxTimestamp alone cannot answer; Kafka's time index
+ * keeps a running maximum per segment, which a tree gives for any suffix, also once retention has
+ * deleted the batches the maximum came from. Leaves outside the stored slots keep stale values:
+ * searches are bounded to the stored slots, so removals cost the tree nothing.
  */
 import type { BatchMeta } from './types.js';
 
@@ -26,6 +34,7 @@ export class MetaColumns {
   private attributes: Int32Array = new Int32Array(INITIAL_CAPACITY);
   private producerEpochs: Int32Array = new Int32Array(INITIAL_CAPACITY);
   private baseSequences: Int32Array = new Int32Array(INITIAL_CAPACITY);
+  private timeTree: Float64Array = new Float64Array(2 * INITIAL_CAPACITY).fill(-Infinity);
 
   get length(): number {
     return this.count;
@@ -45,7 +54,47 @@ export class MetaColumns {
     this.attributes[slot] = meta.attributes;
     this.producerEpochs[slot] = meta.producerEpoch;
     this.baseSequences[slot] = meta.baseSequence;
+    this.setTimeLeaf(slot, meta.recordCount > 0 ? meta.maxTimestamp : -Infinity);
     this.count++;
+  }
+
+  /**
+   * Position of the first batch at or after `from` that has records and a maxTimestamp >=
+   * `timestampMs`, or `length` if none has: O(log capacity).
+   */
+  firstReachingTimestamp(from: number, timestampMs: number): number {
+    const tree = this.timeTree;
+    const leaves = this.capacity;
+    // The nodes that exactly cover the slots [lo, hi), in order: left-side ones come up in order
+    // while climbing, right-side ones in reverse.
+    let lo = leaves + this.head + from;
+    let hi = leaves + this.head + this.count;
+    const rightSide: number[] = [];
+    for (; lo < hi; lo >>= 1, hi >>= 1) {
+      if (lo & 1) {
+        if (tree[lo]! >= timestampMs) return this.firstLeafReaching(lo, timestampMs);
+        lo++;
+      }
+      if (hi & 1) rightSide.push(--hi);
+    }
+    for (let i = rightSide.length - 1; i >= 0; i--) {
+      if (tree[rightSide[i]!]! >= timestampMs) return this.firstLeafReaching(rightSide[i]!, timestampMs);
+    }
+    return this.count;
+  }
+
+  /** The position of the leftmost leaf under `node` (whose maximum reaches the time) that reaches it. */
+  private firstLeafReaching(node: number, timestampMs: number): number {
+    const tree = this.timeTree;
+    while (node < this.capacity) node = tree[2 * node]! >= timestampMs ? 2 * node : 2 * node + 1;
+    return node - this.capacity - this.head;
+  }
+
+  private setTimeLeaf(slot: number, maxTimestamp: number): void {
+    const tree = this.timeTree;
+    let node = this.capacity + slot;
+    tree[node] = maxTimestamp;
+    for (node >>= 1; node >= 1; node >>= 1) tree[node] = Math.max(tree[2 * node]!, tree[2 * node + 1]!);
   }
 
   /** The meta at `position`, as a new object carrying `entryIndex`. */
@@ -88,10 +137,6 @@ export class MetaColumns {
     return this.producerIds[this.head + position]!;
   }
 
-  maxTimestamp(position: number): number {
-    return this.maxTimestamps[this.head + position]!;
-  }
-
   leaderEpoch(position: number): number {
     return this.leaderEpochs[this.head + position]!;
   }
@@ -119,7 +164,10 @@ export class MetaColumns {
   private shrinkIfSparse(): void {
     if (this.count === 0) this.head = 0;
     if (this.capacity > INITIAL_CAPACITY && this.count < this.capacity / 4) {
-      this.resize(Math.max(INITIAL_CAPACITY, this.count * 2));
+      // A power of two, as the time tree needs: at least twice the batches, at most half the old size.
+      let capacity = INITIAL_CAPACITY;
+      while (capacity < this.count * 2) capacity *= 2;
+      this.resize(capacity);
     }
   }
 
@@ -150,5 +198,17 @@ export class MetaColumns {
     this.baseSequences = ints(this.baseSequences);
     this.capacity = capacity;
     this.head = 0;
+    this.rebuildTimeTree();
+  }
+
+  /** The time tree over the columns as they are: O(capacity), after a resize moved every slot. */
+  private rebuildTimeTree(): void {
+    const leaves = this.capacity;
+    const tree = new Float64Array(2 * leaves).fill(-Infinity);
+    for (let slot = 0; slot < this.count; slot++) {
+      if (this.recordCounts[slot]! > 0) tree[leaves + slot] = this.maxTimestamps[slot]!;
+    }
+    for (let node = leaves - 1; node >= 1; node--) tree[node] = Math.max(tree[2 * node]!, tree[2 * node + 1]!);
+    this.timeTree = tree;
   }
 }

@@ -11,6 +11,7 @@ import { validateBatch } from '../protocol/batch.js';
 import { metaOfBatch, sameMeta, unpackMeta } from './batch-meta.js';
 import { batchKey, batchKeyRange, decodeLogState, encodeLogState, entryIndexOfKey, stateKey } from './keys.js';
 import { LogIndex } from './log-index.js';
+import type { ReadVerifier } from './read-verifier.js';
 import type { BatchMeta, SnapshotMarker } from './types.js';
 
 /** Recovery re-checks the CRC of at most this many of the newest batches... */
@@ -20,14 +21,15 @@ export const RECOVERY_VERIFY_BYTES_MAX = 16 * 1024 * 1024;
 
 export type Db = ClassicLevel<Buffer, Buffer>;
 
-export async function recoverLog(db: Db, logId: number, warn: (line: string) => void): Promise<LogIndex> {
+/** `verifier` reports a damaged tail batch as a read would (the hook counts it). */
+export async function recoverLog(db: Db, logId: number, warn: (line: string) => void, verifier: ReadVerifier): Promise<LogIndex> {
   const stateValue = await db.get(stateKey(logId));
   const stored = stateValue === undefined ? { logStartOffset: 0, markerIndex: 0, markerTerm: 0 } : decodeLogState(stateValue);
   const storedMarker = { index: stored.markerIndex, term: stored.markerTerm };
   const run = new ContiguousRun(stored.logStartOffset, storedMarker, logId, warn);
   await readIndex(db, logId, (meta) => run.offer(meta));
   const index = run.finish();
-  await verifyTail(db, logId, index, warn);
+  await verifyTail(db, logId, index, warn, verifier);
 
   // Whatever lies outside the kept entries is garbage: stale or orphaned entries, a dropped tail.
   const keptFrom = index.firstEntryIndex();
@@ -139,7 +141,7 @@ class ContiguousRun {
 }
 
 /** Checks the newest batches' bytes against their index entries; cuts the log at the first bad one. */
-async function verifyTail(db: Db, logId: number, index: LogIndex, warn: (line: string) => void): Promise<void> {
+async function verifyTail(db: Db, logId: number, index: LogIndex, warn: (line: string) => void, verifier: ReadVerifier): Promise<void> {
   const tail: BatchMeta[] = [];
   let bytes = 0;
   for (let entryIndex = index.lastEntryIndex(); entryIndex >= index.firstEntryIndex() && tail.length < RECOVERY_VERIFY_BATCHES_MAX; entryIndex--) {
@@ -152,7 +154,9 @@ async function verifyTail(db: Db, logId: number, index: LogIndex, warn: (line: s
   for (let i = 0; i < tail.length; i++) {
     const problem = checkBatch(tail[i]!, values[i]);
     if (problem !== undefined) {
+      verifier.report(tail[i]!, problem);
       const removed = index.truncateSuffix(tail[i]!.entryIndex);
+      verifier.forget(removed);
       const dropped = removed.to - removed.from;
       warn(`storage: log ${logId}: entry ${tail[i]!.entryIndex} (offset ${tail[i]!.baseOffset}) ${problem}; dropped ${dropped} batches from there`);
       return;

@@ -99,13 +99,15 @@ export interface PartitionLog {
   entryTerm(entryIndex: number): number;
   /**
    * The stored batch of entry `entryIndex` if it is in memory (not yet written, or in the tail
-   * cache), without I/O; undefined otherwise or outside the log.
+   * cache), without I/O; undefined otherwise or outside the log. Not re-verified: these are the
+   * very buffers `append` was given, checked where they entered the broker, never read from disk.
    */
   cachedBatch(entryIndex: number): Buffer | undefined;
   /**
    * Stored batches of the entries [lo, hi), firstEntryIndex() <= lo <= hi <= lastEntryIndex() + 1
    * (RangeError outside), stopping before their total size exceeds `maxBytes` but with at least one
    * when lo < hi. Fewer if a truncation or prefix deletion removed entries during the read.
+   * Verified as `read` is (CORRUPT_BATCH when entry `lo` is damaged, cut short before a later one).
    */
   readEntries(lo: number, hi: number, maxBytes: number): Promise<Buffer[]>;
 
@@ -134,14 +136,17 @@ export interface PartitionLog {
    * The first batch returned always holds `fromOffset` (has records); zero-record batches between
    * and after data batches are returned as stored (callers skip them); a zero-record batch at the
    * log end is not returned until a data batch follows it.
+   * Batches read back from the medium are verified (CRC32C, header against the index): a damaged
+   * first batch throws CORRUPT_BATCH naming the log and offset; a damaged later one cuts the
+   * result short before it (the next read, starting there, throws).
    */
   read(fromOffset: number, maxBytes: number, upToOffset?: number): Promise<Buffer[]>;
 
   /**
    * The earliest offset at or after logStartOffset() whose record's timestamp is >= timestampMs, or
    * logEndOffset() when none is (Kafka's ListOffsets by time). Finds the first data batch whose
-   * maxTimestamp reaches the time in the index, then reads that batch (and, should none of its
-   * records qualify, the next such one) and walks its records' timestamps.
+   * maxTimestamp reaches the time in the index (O(log batches)), then reads that batch (and, should
+   * none of its records qualify, the next such one) and walks its records' timestamps.
    */
   offsetForTimestamp(timestampMs: number): Promise<number>;
 
@@ -171,9 +176,38 @@ export interface PartitionLog {
   installSnapshot(snapshot: { logStartOffset: number; index: number; term: number }): Promise<void>;
 }
 
+/**
+ * A stored batch that failed verification when it was read back (a read, recovery): the bytes do
+ * not hash to their CRC32C, do not match the index entry, or are missing. Storage reports each
+ * damaged entry once, and never serves it.
+ */
+export interface CorruptionReport {
+  /** The log's name given to openLog (a Raft group: `topic/partition@topicId`), else `log <id>`. */
+  log: string;
+  logId: number;
+  entryIndex: number;
+  /** The batch's base offset according to the index. */
+  baseOffset: number;
+  /** What is wrong, for a log line. */
+  problem: string;
+}
+
+/** What a store tells its owner beyond return values; both are optional in the stores' options. */
+export interface StorageHooks {
+  /** Where a store reports what it found damaged or dropped; console.warn when omitted. */
+  warn?: (line: string) => void;
+  /** Called once per damaged stored batch found (the broker counts them in a metric). */
+  onCorruption?: (report: CorruptionReport) => void;
+}
+
+export interface OpenLogOptions {
+  /** Names the log in errors and corruption reports (the broker passes its Raft group name). */
+  name?: string;
+}
+
 export interface LogStore {
   /** Opens (creating if absent) the partition log with this id, recovering it from disk. */
-  openLog(logId: number): Promise<PartitionLog>;
+  openLog(logId: number, options?: OpenLogOptions): Promise<PartitionLog>;
   /**
    * Deletes every batch and index entry of the log, e.g. when its topic is deleted. Not atomic: an
    * id must not be opened again after it was dropped.
