@@ -4,31 +4,27 @@
  * partition consumer (consumer/consumer.ts) and runs the application's handler one record (or one
  * batch) at a time.
  *
- * Delivery: per partition in offset order. A record acknowledged (handler returned, or ack())
- * advances the committable prefix; an out-of-order ack waits for the gap. A failure (handler threw,
- * or nack()) rewinds the partition to that record after a backoff; its attempt count is committed
- * with the offsets, so it survives restarts; at maxAttempts the record goes to the dead-letter
- * topic and the group commits past it. After a member failure the coordinator adds an attempt to
- * the record at the committed offset; the next owner then commits before every record up to the
- * end of the log seen at takeover, so a record that crashes its consumer is pinned down and
- * dead-lettered after maxAttempts crashes.
+ * What happens on each owned partition (delivery order, acks, retries, dead letters, careful mode,
+ * revocation) is decided by its pure state machine (partition-state.ts); this class is the driver:
+ * it feeds the machine events (records fetched, handler outcomes, acks, timers, commit answers) and
+ * performs its actions with the fetcher, the handler, the dead-letter producer, commits and timers,
+ * all on the client's injected clock.
  */
 import { randomUUID } from 'node:crypto';
 import { SluiceError } from '../../protocol/errors.js';
 import type { FetchOffsetsResponse__Output } from '../../protocol/generated/sluice/v1/FetchOffsetsResponse.js';
 import type { HeartbeatResponse__Output } from '../../protocol/generated/sluice/v1/HeartbeatResponse.js';
-import type { RecordAttempts } from '../../protocol/generated/sluice/v1/RecordAttempts.js';
+import type { Clock, TimerHandle } from '../../runtime/clock.js';
 import { Cluster, type ResolvedClientOptions } from '../cluster.js';
 import { Consumer } from '../consumer/consumer.js';
 import type { ConsumedRecord } from '../consumer/types.js';
 import { listOffset } from '../offsets.js';
-import { backoffMs } from '../retry.js';
 import type { TopicPartition } from '../types.js';
-import { AckTracker } from './ack-tracker.js';
 import { DeadLetters } from './dead-letter.js';
 import { GroupsClient } from './groups-client.js';
 import { resolveGroupConsumerOptions, type GroupConsumerOptions, type ResolvedGroupConsumerOptions } from './options.js';
-import type { EachBatchPayload, GroupMessage, NackOptions, RunHandlers } from './types.js';
+import { PartitionState, type Attempts, type DeliveryTag, type PartitionAction, type PartitionEvent } from './partition-state.js';
+import type { GroupMessage, NackOptions, RunHandlers } from './types.js';
 
 const JOIN_EPOCH = 0;
 const LEAVE_EPOCH = -1;
@@ -37,50 +33,22 @@ const STATIC_LEAVE_EPOCH = -2;
 const POLL_WAIT_MS = 200;
 /** Retries of one group request before the loop tries again at its next turn. */
 const GROUP_REQUEST_RETRIES = 3;
+/** Which delivery a message came from, carried on the message (and on spread copies) for ack() and nack(). */
+const DELIVERY_TAG = Symbol('sluice.deliveryTag');
 
-interface Attempts {
-  offset: number;
-  count: number;
-  lastError: string;
+interface TaggedMessage extends GroupMessage {
+  readonly [DELIVERY_TAG]: DeliveryTag;
 }
 
 interface OwnedPartition {
+  key: string;
   topic: string;
   partition: number;
-  /** False until the committed offset was fetched and the position resolved. */
-  ready: boolean;
-  /** Next offset to hand the application. */
-  position: number;
-  tracker: AckTracker;
-  /** What the coordinator holds; commits are sent only when the prefix or the attempts moved. */
-  committedOffset: number;
-  attempts: Attempts | undefined;
-  attemptsDirty: boolean;
-  /** While position < carefulUntil, every record is committed before the next is handed out. */
-  carefulUntil: number;
-  paused: boolean;
-  /** Backing off after a failure until this time (ms since the epoch). */
-  resumeAtMs: number;
-  revoking: boolean;
-  /** Bumped by every rewind or seek, so records fetched before it are dropped. */
-  generation: number;
-  /**
-   * After the last record the fetcher handed out since it was last positioned: until `position`
-   * reaches it, some records were taken from the fetcher but not handled (closing, a round cut short).
-   */
-  polledThrough: number;
+  machine: PartitionState;
 }
 
-interface Failure {
-  offset: number;
-  error: string;
-  delayMs: number | undefined;
-}
-
-/** Whether the partition's records can be handed out now: started, not paused, revoked or backing off. */
-function isActive(state: OwnedPartition, nowMs: number): boolean {
-  return state.ready && !state.paused && !state.revoking && state.resumeAtMs <= nowMs;
-}
+/** The records of one poll round for one partition, by offset: what `deliver` and `deadLetter` actions name. */
+type RoundRecords = ReadonlyMap<number, ConsumedRecord>;
 
 function key(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
@@ -96,23 +64,24 @@ export class GroupConsumer {
   private memberEpoch = JOIN_EPOCH;
   private topics: string[] = [];
   private readonly owned = new Map<string, OwnedPartition>();
+  private readonly clock: Clock;
   private readonly groups: GroupsClient;
   private readonly fetcher: Consumer;
   private readonly offsetsCluster: Cluster;
   private readonly deadLetters: DeadLetters;
-  private fetcherAssignment = new Set<string>();
+  private handlers: RunHandlers | undefined;
+  private readonly fetcherAssignment = new Set<string>();
   /** The partition whose record(s) the handler is running on, and since when (ms). */
   private handling: { key: string; sinceMs: number } | undefined;
   private handlerDone: Array<() => void> = [];
-  private readonly failures = new Map<string, Failure>();
   private heartbeatWake: (() => void) | undefined;
   private heartbeatLoop: Promise<void> | undefined;
-  private autoCommitTimer: NodeJS.Timeout | undefined;
+  private autoCommitTimer: TimerHandle | undefined;
   private commitChain: Promise<unknown> = Promise.resolve();
   private running: Promise<void> | undefined;
   private closing = false;
   private closed: Promise<void> | undefined;
-  private readonly resumeTimers = new Set<NodeJS.Timeout>();
+  private readonly wakeTimers = new Set<TimerHandle>();
 
   constructor(
     private readonly clientOptions: ResolvedClientOptions,
@@ -121,6 +90,7 @@ export class GroupConsumer {
     private readonly onError: (err: unknown) => void = (err) => console.error('sluice group consumer:', errorText(err)),
   ) {
     this.options = resolveGroupConsumerOptions(options);
+    this.clock = clientOptions.runtime.clock;
     this.groups = new GroupsClient(new Cluster({ ...clientOptions, retry: { ...clientOptions.retry, retries: GROUP_REQUEST_RETRIES } }));
     this.offsetsCluster = new Cluster(clientOptions);
     this.fetcher = new Consumer(new Cluster(clientOptions), {
@@ -141,7 +111,7 @@ export class GroupConsumer {
 
   /** Partitions this member owns now. */
   assignment(): TopicPartition[] {
-    return [...this.owned.values()].filter((state) => !state.revoking).map(({ topic, partition }) => ({ topic, partition }));
+    return [...this.owned.values()].filter(({ machine }) => !machine.isRevoking).map(({ topic, partition }) => ({ topic, partition }));
   }
 
   /**
@@ -152,11 +122,12 @@ export class GroupConsumer {
     // Rejected, not thrown: `run().catch(…)` is how callers handle run's failures.
     if (this.running) return Promise.reject(new Error('run() was already called'));
     if (this.topics.length === 0) return Promise.reject(new Error('call subscribe() before run()'));
+    this.handlers = handlers;
     this.heartbeatLoop = this.heartbeatForever();
     if (this.options.autoCommit) {
-      this.autoCommitTimer = setInterval(() => this.commitAsync(), this.options.autoCommitIntervalMs);
+      this.autoCommitTimer = this.clock.setInterval(() => this.commitAsync(), this.options.autoCommitIntervalMs);
     }
-    this.running = this.deliverForever(handlers);
+    this.running = this.deliverForever(handlers.eachBatch !== undefined);
     // Delivery ends when close() begins; run() resolves once close() committed and left the group,
     // so an application that exits after `await run()` loses no progress.
     return this.running.then(() => this.closed);
@@ -165,41 +136,37 @@ export class GroupConsumer {
   /** Acknowledges a record: it counts as handled; the committable offset moves past it once no gap is left. */
   ack(message: ConsumedRecord): void {
     // Also while revoking: the revocation waits for the handler and commits what it acknowledged.
-    const state = this.owned.get(key(message.topic, message.partition));
-    if (!state) return;
-    state.tracker.ack(message.offset);
+    const owned = this.owned.get(key(message.topic, message.partition));
+    if (owned) this.react(owned, { type: 'acked', offset: message.offset, tag: deliveryTag(message) });
   }
 
   /** The record failed: the partition rewinds to it after `delayMs` (or the backoff); after maxAttempts it is dead-lettered. */
   nack(message: ConsumedRecord, options: NackOptions = {}): void {
-    const partitionKey = key(message.topic, message.partition);
-    const current = this.failures.get(partitionKey);
-    if (current && current.offset <= message.offset) return;
-    this.failures.set(partitionKey, { offset: message.offset, error: 'nacked by the application', delayMs: options.delayMs });
+    const owned = this.owned.get(key(message.topic, message.partition));
+    if (!owned) return;
+    this.react(owned, { type: 'nacked', offset: message.offset, error: 'nacked by the application', delayMs: options.delayMs, tag: deliveryTag(message) });
   }
 
   pause(partitions: TopicPartition[]): void {
     for (const tp of partitions) {
-      const state = this.owned.get(key(tp.topic, tp.partition));
-      if (state) state.paused = true;
+      const owned = this.owned.get(key(tp.topic, tp.partition));
+      if (owned) this.react(owned, { type: 'pause' });
     }
-    this.syncFetcher();
   }
 
   resume(partitions: TopicPartition[]): void {
     for (const tp of partitions) {
-      const state = this.owned.get(key(tp.topic, tp.partition));
-      if (state) state.paused = false;
+      const owned = this.owned.get(key(tp.topic, tp.partition));
+      if (owned) this.react(owned, { type: 'resume' });
     }
-    this.syncFetcher();
   }
 
   /** The next record handed out from the partition is `offset`; the next commit commits it. */
   seek(tp: TopicPartition, offset: number): void {
     if (!(Number.isSafeInteger(offset) && offset >= 0)) throw new RangeError(`offset must be an integer >= 0, got ${offset}`);
-    const state = this.owned.get(key(tp.topic, tp.partition));
-    if (!state) throw new RangeError(`${tp.topic}/${tp.partition} is not assigned to this member`);
-    this.moveTo(state, offset, true);
+    const owned = this.owned.get(key(tp.topic, tp.partition));
+    if (!owned) throw new RangeError(`${tp.topic}/${tp.partition} is not assigned to this member`);
+    this.react(owned, { type: 'seek', offset });
   }
 
   /** Commits the acknowledged prefix (and attempt counts) of every owned partition; resolves once stored. */
@@ -220,8 +187,9 @@ export class GroupConsumer {
 
   private async shutdown(): Promise<void> {
     this.closing = true;
-    clearInterval(this.autoCommitTimer);
-    for (const timer of this.resumeTimers) clearTimeout(timer);
+    this.clock.clearTimer(this.autoCommitTimer);
+    for (const timer of this.wakeTimers) this.clock.clearTimer(timer);
+    this.wakeTimers.clear();
     this.wakeHeartbeat();
     await this.running?.catch(() => undefined);
     await this.heartbeatLoop;
@@ -239,113 +207,162 @@ export class GroupConsumer {
     }
   }
 
+  // ---- the partition machines ----
+
+  /** Steps the partition's machine, unless the partition was given up meanwhile (fenced, released). */
+  private step(owned: OwnedPartition, event: PartitionEvent): PartitionAction[] {
+    if (this.owned.get(owned.key) !== owned) return [];
+    return owned.machine.step(event, this.clock.nowMs());
+  }
+
+  /** Steps the machine and performs its actions in the background. */
+  private react(owned: OwnedPartition, event: PartitionEvent): void {
+    this.perform(owned, this.step(owned, event)).catch((err: unknown) => this.onError(err));
+  }
+
+  /**
+   * Performs the actions in order. Resolves once the deliveries, dead letters and commits among them
+   * (and what their outcomes led to) are done, except a revoked partition's commit, which retries in
+   * the background so the other partitions' deliveries go on meanwhile.
+   */
+  private async perform(owned: OwnedPartition, actions: PartitionAction[], records?: RoundRecords): Promise<void> {
+    for (const action of actions) {
+      switch (action.type) {
+        case 'fetch':
+          this.fetchFrom(owned, action.from);
+          break;
+        case 'stopFetch':
+          this.stopFetching(owned);
+          break;
+        case 'seekFetch':
+          if (!this.closing) this.fetcher.seek(owned, action.to);
+          break;
+        case 'wakeAt':
+          this.wakeAt(owned, action.atMs);
+          break;
+        case 'deliver':
+          await this.deliver(owned, action, inRound(records));
+          break;
+        case 'deadLetter':
+          await this.deadLetter(owned, action, inRound(records));
+          break;
+        case 'commit': {
+          const settled = this.commitAndSettle(owned);
+          if (!owned.machine.isRevoking) await settled;
+          else settled.catch((err: unknown) => this.onError(err));
+          break;
+        }
+        case 'release':
+          if (this.owned.get(owned.key) === owned) this.owned.delete(owned.key);
+          this.wakeHeartbeat();
+          break;
+        case 'reportHandlerError':
+          // deliver() reports the error object itself.
+          break;
+      }
+    }
+  }
+
+  private fetchFrom(owned: OwnedPartition, offset: number): void {
+    if (this.closing) return;
+    this.fetcherAssignment.add(owned.key);
+    this.assignFetcher();
+    this.fetcher.seek(owned, offset);
+  }
+
+  private stopFetching(owned: OwnedPartition): void {
+    if (this.closing || !this.fetcherAssignment.delete(owned.key)) return;
+    this.assignFetcher();
+  }
+
+  private assignFetcher(): void {
+    const partitions = [...this.fetcherAssignment].map((partitionKey) => this.owned.get(partitionKey)).filter((owned) => owned !== undefined);
+    this.fetcher.assign(partitions.map(({ topic, partition }) => ({ topic, partition })));
+  }
+
+  /** Steps `tick` once `atMs` came; the machine asks again if the timer fired early. */
+  private wakeAt(owned: OwnedPartition, atMs: number): void {
+    if (this.closing) return;
+    const timer = this.clock.setTimeout(() => {
+      this.wakeTimers.delete(timer);
+      this.react(owned, { type: 'tick' });
+    }, Math.max(0, atMs - this.clock.nowMs()));
+    this.wakeTimers.add(timer);
+  }
+
+  /** Sends the partition's commit, then tells the machine how it went. */
+  private async commitAndSettle(owned: OwnedPartition): Promise<void> {
+    let event: PartitionEvent = { type: 'commitSettled', ok: true, retriable: false };
+    try {
+      await this.commitPartitions([owned.key]);
+    } catch (err) {
+      this.onError(err);
+      // After close() began nobody waits for a retry's outcome.
+      event = { type: 'commitSettled', ok: false, retriable: err instanceof SluiceError && err.retriable && !this.closing };
+    }
+    await this.perform(owned, this.step(owned, event));
+  }
+
   // ---- delivery ----
 
-  private async deliverForever(handlers: RunHandlers): Promise<void> {
+  private async deliverForever(batch: boolean): Promise<void> {
     while (!this.closing) {
       const records = await this.fetcher.poll({ timeoutMs: POLL_WAIT_MS });
-      const byPartition = new Map<string, { generation: number; records: ConsumedRecord[] }>();
+      const round = new Map<string, Map<number, ConsumedRecord>>();
       for (const record of records) {
         const partitionKey = key(record.topic, record.partition);
-        const state = this.owned.get(partitionKey);
-        if (!state) continue;
-        const entry = byPartition.get(partitionKey) ?? { generation: state.generation, records: [] };
-        entry.records.push(record);
-        state.polledThrough = Math.max(state.polledThrough, record.offset + 1);
-        byPartition.set(partitionKey, entry);
+        const byOffset = round.get(partitionKey) ?? new Map<number, ConsumedRecord>();
+        byOffset.set(record.offset, record);
+        round.set(partitionKey, byOffset);
       }
-      for (const [partitionKey, { generation, records: batch }] of byPartition) {
-        if (this.closing) return;
-        if (handlers.eachBatch) await this.deliverBatch(partitionKey, generation, batch, handlers.eachBatch);
-        else await this.deliverEach(partitionKey, generation, batch, handlers.eachMessage);
+      // All before the first handler: a handler may seek or pause another partition of the round.
+      for (const [partitionKey, byOffset] of round) {
+        const owned = this.owned.get(partitionKey);
+        if (owned) this.react(owned, { type: 'fetched', offsets: [...byOffset.keys()] });
+      }
+      for (const [partitionKey, byOffset] of round) {
+        const owned = this.owned.get(partitionKey);
+        if (owned) await this.deliverPartition(owned, byOffset, batch);
       }
       this.skipUnseenGaps();
     }
   }
 
-  /**
-   * Moves each partition past the offsets the fetcher found no record at after the last one it
-   * handed out (records that expired or were deleted): no later record closes that gap, and the
-   * committed offset, and with it the lag, would stop in front of it. Only once every record taken
-   * from the fetcher was handled: records taken but not handled are not a gap.
-   */
+  /** Hands out the partition's records of this round until its machine has nothing more to hand out. */
+  private async deliverPartition(owned: OwnedPartition, records: RoundRecords, batch: boolean): Promise<void> {
+    while (!this.closing) {
+      const actions = this.step(owned, { type: 'next', batch });
+      if (actions.length === 0) return;
+      await this.perform(owned, actions, records);
+    }
+  }
+
+  /** Tells each fetched partition where the fetcher stands, so offsets without records after the last one count as handled. */
   private skipUnseenGaps(): void {
     if (this.closing) return;
-    const nowMs = Date.now();
-    for (const [partitionKey, state] of this.owned) {
-      if (!this.fetcherAssignment.has(partitionKey) || !isActive(state, nowMs) || this.failures.has(partitionKey)) continue;
-      if (state.position < state.polledThrough) continue;
-      const unseenFrom = this.fetcher.unseenFrom(state);
-      if (unseenFrom === undefined || unseenFrom <= state.position) continue;
-      state.tracker.skip(state.position, unseenFrom);
-      state.position = unseenFrom;
+    for (const partitionKey of this.fetcherAssignment) {
+      const owned = this.owned.get(partitionKey);
+      const unseenFrom = owned && this.fetcher.unseenFrom(owned);
+      if (owned && unseenFrom !== undefined) this.react(owned, { type: 'fetchedUpTo', offset: unseenFrom });
     }
   }
 
-  /** The record to hand out next, or undefined when it must be skipped (stale, revoked, paused, backing off). */
-  private deliverable(partitionKey: string, generation: number, record: ConsumedRecord): OwnedPartition | undefined {
-    const state = this.owned.get(partitionKey);
-    if (!state || !isActive(state, Date.now()) || state.generation !== generation || record.offset < state.position) return undefined;
-    if (record.offset > state.position) {
-      // Records in between expired or were deleted: nothing to acknowledge there.
-      state.tracker.skip(state.position, record.offset);
-      state.position = record.offset;
-    }
-    return state;
-  }
-
-  private async deliverEach(partitionKey: string, generation: number, records: ConsumedRecord[], handler: (message: GroupMessage) => Promise<void> | void): Promise<void> {
-    for (const record of records) {
-      if (this.closing) return;
-      const state = this.deliverable(partitionKey, generation, record);
-      if (!state) continue;
-      if (await this.deadLetterIfExhausted(state, record)) continue;
-      const message = groupMessage(record, this.attemptOf(state, record.offset));
-      if (!(await this.handle(state, partitionKey, [record], true, () => handler(message)))) return;
-    }
-  }
-
-  private async deliverBatch(partitionKey: string, generation: number, records: ConsumedRecord[], handler: (batch: EachBatchPayload) => Promise<void> | void): Promise<void> {
-    while (!this.closing) {
-      const position = this.owned.get(partitionKey)?.position ?? Number.POSITIVE_INFINITY;
-      const fresh = records.filter((record) => record.offset >= position);
-      const state = fresh[0] && this.deliverable(partitionKey, generation, fresh[0]);
-      if (!state) return;
-      if (await this.deadLetterIfExhausted(state, fresh[0]!)) continue;
-      // In careful mode a batch is one record, so a crash is pinned to it.
-      const batch = state.position < state.carefulUntil ? fresh.slice(0, 1) : fresh;
-      // Offsets missing between the batch's records expired or were deleted: nothing to acknowledge
-      // there, or the committable offset would stop at the first of them.
-      for (let i = 1; i < batch.length; i++) state.tracker.skip(batch[i - 1]!.offset + 1, batch[i]!.offset);
-      const messages = batch.map((record) => groupMessage(record, this.attemptOf(state, record.offset)));
-      if (!(await this.handle(state, partitionKey, batch, false, () => handler({ topic: state.topic, partition: state.partition, messages })))) return;
-    }
-  }
-
-  /**
-   * Runs the handler on `records` (a throw is a failure of the first), then settles them. Counts as
-   * handling until settled, so a revocation waiting for it commits what the handler acknowledged.
-   */
-  private async handle(state: OwnedPartition, partitionKey: string, records: ConsumedRecord[], autoAck: boolean, call: () => Promise<void> | void): Promise<boolean> {
-    this.handling = { key: partitionKey, sinceMs: Date.now() };
-    const generation = state.generation;
+  /** Runs the handler on the records the machine named; counts as handling until their outcome is performed. */
+  private async deliver(owned: OwnedPartition, action: Extract<PartitionAction, { type: 'deliver' }>, records: RoundRecords): Promise<void> {
+    const messages = action.records.map(({ offset, attempt }) => groupMessage(roundRecord(records, offset), attempt, action.tag));
+    const handlers = this.handlers!;
+    this.handling = { key: owned.key, sinceMs: this.clock.nowMs() };
     try {
+      let threw: { err: unknown } | undefined;
       try {
-        await call();
+        if (handlers.eachBatch) await handlers.eachBatch({ topic: owned.topic, partition: owned.partition, messages });
+        else await handlers.eachMessage(messages[0]!);
       } catch (err) {
-        // eachBatch: the throw fails the first record the handler did not ack() (its attempts then
-        // grow from one throw to the next); a batch acknowledged whole has nothing left to retry.
-        const failed = autoAck ? records[0] : records.find((record) => !state.tracker.isAcked(record.offset));
-        const current = this.failures.get(partitionKey);
-        if (failed === undefined) this.onError(err);
-        else if (!current || current.offset > failed.offset) this.failures.set(partitionKey, { offset: failed.offset, error: errorText(err), delayMs: undefined });
+        threw = { err };
       }
-      // The handler seek()ed the partition: its records belong to the old position.
-      if (state.generation !== generation) {
-        this.failures.delete(partitionKey);
-        return false;
-      }
-      return await this.settle(state, partitionKey, records, autoAck);
+      const actions = this.step(owned, { type: 'handlerDone', threw: threw && errorText(threw.err) });
+      if (threw && actions.some((next) => next.type === 'reportHandlerError')) this.onError(threw.err);
+      await this.perform(owned, actions, records);
     } finally {
       this.handling = undefined;
       const waiters = this.handlerDone;
@@ -354,104 +371,15 @@ export class GroupConsumer {
     }
   }
 
-  /**
-   * After a handler: acknowledges the records (eachMessage: returning acknowledges; eachBatch:
-   * only ack() does), or rewinds to the failed one (or dead-letters it). Returns false when the
-   * rest of the partition's records must be dropped.
-   */
-  private async settle(state: OwnedPartition, partitionKey: string, records: ConsumedRecord[], autoAck: boolean): Promise<boolean> {
-    const failure = this.failures.get(partitionKey);
-    this.failures.delete(partitionKey);
-    if (this.owned.get(partitionKey) !== state) return false;
-    const last = records[records.length - 1]!;
-    for (const record of records) {
-      if (!autoAck || (failure && record.offset >= failure.offset)) break;
-      state.tracker.ack(record.offset);
+  private async deadLetter(owned: OwnedPartition, action: Extract<PartitionAction, { type: 'deadLetter' }>, records: RoundRecords): Promise<void> {
+    let event: PartitionEvent = { type: 'deadLettered' };
+    try {
+      await this.deadLetters.send(roundRecord(records, action.offset), action.attempts, action.error);
+    } catch (err) {
+      this.onError(err);
+      event = { type: 'deadLetterFailed' };
     }
-    // Revoked meanwhile: the revocation commits what was acknowledged; the next owner takes the rest.
-    if (state.revoking) return false;
-    if (!failure) {
-      state.position = last.offset + 1;
-      if (state.position <= state.carefulUntil) await this.commitPartitions([partitionKey]);
-      return true;
-    }
-    const failed = records.find((record) => record.offset === failure.offset) ?? records[0]!;
-    const attempt = this.attemptOf(state, failed.offset);
-    if (attempt >= this.options.maxAttempts) {
-      await this.deadLetter(state, failed, attempt, failure.error);
-      return false;
-    }
-    state.attempts = { offset: failed.offset, count: attempt, lastError: failure.error };
-    state.attemptsDirty = true;
-    this.moveTo(state, failed.offset, false);
-    // Durable before the retry, so a crash during the retry still counts this attempt.
-    await this.commitPartitions([partitionKey]).catch((err: unknown) => this.onError(err));
-    const delayMs = failure.delayMs ?? backoffMs(attempt - 1, this.options.retryBackoff);
-    this.backOff(state, delayMs);
-    return false;
-  }
-
-  private attemptOf(state: OwnedPartition, offset: number): number {
-    return (state.attempts?.offset === offset ? state.attempts.count : 0) + 1;
-  }
-
-  /** A record whose attempts (e.g. crashes of earlier owners) reached maxAttempts is not handed out again. */
-  private async deadLetterIfExhausted(state: OwnedPartition, record: ConsumedRecord): Promise<boolean> {
-    const attempts = state.attempts;
-    if (!attempts || attempts.offset !== record.offset || attempts.count < this.options.maxAttempts) return false;
-    await this.deadLetter(state, record, attempts.count, attempts.lastError);
-    return true;
-  }
-
-  /** Dead-letters the record, then commits past it. */
-  private async deadLetter(state: OwnedPartition, record: ConsumedRecord, attempts: number, error: string): Promise<void> {
-    await this.deadLetters.send(record, attempts, error);
-    state.tracker.ack(record.offset);
-    state.attempts = undefined;
-    state.position = record.offset + 1;
-    this.moveTo(state, record.offset + 1, false);
-    await this.commitPartitions([key(state.topic, state.partition)]).catch((err: unknown) => this.onError(err));
-  }
-
-  /** Repositions the partition: later records already fetched are dropped and fetching restarts there. */
-  private moveTo(state: OwnedPartition, offset: number, jump: boolean): void {
-    state.generation++;
-    state.position = offset;
-    state.polledThrough = offset;
-    state.tracker.restartAt(offset, { jump });
-    if (this.fetcherAssignment.has(key(state.topic, state.partition))) this.fetcher.seek(state, offset);
-  }
-
-  private backOff(state: OwnedPartition, delayMs: number): void {
-    state.resumeAtMs = Date.now() + delayMs;
-    this.syncFetcher();
-    this.wakeAfter(state, delayMs);
-  }
-
-  /** Resumes fetching once the backoff has passed by Date.now(), which a timer may fire a millisecond ahead of. */
-  private wakeAfter(state: OwnedPartition, delayMs: number): void {
-    const timer = setTimeout(() => {
-      this.resumeTimers.delete(timer);
-      const leftMs = state.resumeAtMs - Date.now();
-      if (leftMs > 0 && !this.closing) this.wakeAfter(state, leftMs);
-      else this.syncFetcher();
-    }, delayMs);
-    this.resumeTimers.add(timer);
-  }
-
-  /** Fetches exactly the partitions that can be handed out now. */
-  private syncFetcher(): void {
-    if (this.closing) return;
-    const nowMs = Date.now();
-    const active = [...this.owned.entries()].filter(([, state]) => isActive(state, nowMs));
-    const wanted = new Set(active.map(([partitionKey]) => partitionKey));
-    this.fetcher.assign(active.map(([, state]) => ({ topic: state.topic, partition: state.partition })));
-    for (const [partitionKey, state] of active) {
-      if (this.fetcherAssignment.has(partitionKey)) continue;
-      this.fetcher.seek(state, state.position);
-      state.polledThrough = state.position;
-    }
-    this.fetcherAssignment = wanted;
+    await this.perform(owned, this.step(owned, event), records);
   }
 
   // ---- offsets ----
@@ -464,30 +392,25 @@ export class GroupConsumer {
   }
 
   private async sendCommit(keys: string[]): Promise<void> {
-    const states = keys.map((partitionKey) => this.owned.get(partitionKey)).filter((state): state is OwnedPartition => state !== undefined && state.ready);
-    const due = states.filter((state) => state.tracker.committable !== state.committedOffset || state.attemptsDirty);
-    if (due.length === 0 || this.memberEpoch <= 0) return;
-    const offsets = due.map((state) => {
-      const attempts: RecordAttempts | null = state.attemptsDirty && state.attempts ? { ...state.attempts } : null;
-      return { state, offset: state.tracker.committable, attempts };
+    const due = keys.flatMap((partitionKey) => {
+      const owned = this.owned.get(partitionKey);
+      const request = owned?.machine.commitRequest();
+      return owned && request ? [{ owned, request }] : [];
     });
+    if (due.length === 0 || this.memberEpoch <= 0) return;
     await this.groups.toCoordinator(this.options.groupId, (stub, options, cb) =>
       stub.CommitOffsets(
         {
           groupId: this.options.groupId,
           memberId: this.memberId,
           memberEpoch: this.memberEpoch,
-          offsets: offsets.map(({ state, offset, attempts }) => ({ topic: state.topic, partition: state.partition, offset, metadata: '', attempts })),
+          offsets: due.map(({ owned, request }) => ({ topic: owned.topic, partition: owned.partition, offset: request.offset, metadata: '', attempts: request.attempts })),
         },
         options,
         cb,
       ),
     );
-    for (const { state, offset, attempts } of offsets) {
-      state.committedOffset = offset;
-      if (attempts) state.attemptsDirty = false;
-      if (state.attempts && state.attempts.offset < offset) state.attempts = undefined;
-    }
+    for (const { owned, request } of due) this.react(owned, { type: 'commitStored', request });
   }
 
   // ---- membership ----
@@ -509,9 +432,9 @@ export class GroupConsumer {
         this.onError(err);
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, intervalMs);
+        const timer = this.clock.setTimeout(resolve, intervalMs);
         this.heartbeatWake = () => {
-          clearTimeout(timer);
+          this.clock.clearTimer(timer);
           resolve();
         };
       });
@@ -530,7 +453,7 @@ export class GroupConsumer {
 
   private async heartbeat(epoch: number): Promise<HeartbeatResponse__Output> {
     const owned = new Map<string, number[]>();
-    for (const state of this.owned.values()) owned.set(state.topic, [...(owned.get(state.topic) ?? []), state.partition]);
+    for (const { topic, partition } of this.owned.values()) owned.set(topic, [...(owned.get(topic) ?? []), partition]);
     const response = await this.groups.toCoordinator<HeartbeatResponse__Output>(this.options.groupId, (stub, options, cb) =>
       stub.Heartbeat(
         {
@@ -542,7 +465,7 @@ export class GroupConsumer {
           ownedPartitions: [...owned.entries()].map(([topic, partitions]) => ({ topic, partitions })),
           sessionTimeoutMs: this.options.sessionTimeoutMs,
           maxPollIntervalMs: this.options.maxPollIntervalMs,
-          pollIdleMs: this.handling ? Date.now() - this.handling.sinceMs : 0,
+          pollIdleMs: this.handling ? this.clock.nowMs() - this.handling.sinceMs : 0,
           clientId: this.clientOptions.clientId,
         },
         options,
@@ -551,103 +474,75 @@ export class GroupConsumer {
     );
     if (epoch < 0) return response;
     this.memberEpoch = response.memberEpoch;
-    this.reconcile(new Set(response.assignment.flatMap((entry) => entry.partitions.map((partition) => key(entry.topic, partition)))));
+    this.reconcile(response.assignment.flatMap((entry) => entry.partitions.map((partition) => ({ topic: entry.topic, partition }))));
     return response;
   }
 
   /** Starts newly assigned partitions and gives back revoked ones. */
-  private reconcile(target: ReadonlySet<string>): void {
-    for (const [partitionKey, state] of this.owned) {
-      if (!target.has(partitionKey) && !state.revoking) void this.revoke(partitionKey, state);
+  private reconcile(target: TopicPartition[]): void {
+    const targetKeys = new Set(target.map(({ topic, partition }) => key(topic, partition)));
+    for (const owned of this.owned.values()) {
+      if (!targetKeys.has(owned.key)) this.react(owned, { type: 'revoke' });
     }
-    for (const partitionKey of target) {
+    for (const { topic, partition } of target) {
+      const partitionKey = key(topic, partition);
       if (this.owned.has(partitionKey)) continue;
-      const at = partitionKey.lastIndexOf('\u0000');
-      const state: OwnedPartition = {
-        topic: partitionKey.slice(0, at),
-        partition: Number(partitionKey.slice(at + 1)),
-        ready: false,
-        position: 0,
-        tracker: new AckTracker(0),
-        committedOffset: -1,
-        attempts: undefined,
-        attemptsDirty: false,
-        carefulUntil: 0,
-        paused: false,
-        resumeAtMs: 0,
-        revoking: false,
-        generation: 0,
-        polledThrough: 0,
-      };
-      this.owned.set(partitionKey, state);
-      void this.start(partitionKey, state).catch((err: unknown) => {
+      const machine = new PartitionState({
+        epoch: this.memberEpoch,
+        maxAttempts: this.options.maxAttempts,
+        retryBackoff: this.options.retryBackoff,
+        random: this.clientOptions.runtime.random,
+      });
+      const owned: OwnedPartition = { key: partitionKey, topic, partition, machine };
+      this.owned.set(partitionKey, owned);
+      this.start(owned).catch((err: unknown) => {
         // Not started: give it back so the coordinator can move it; the next heartbeat says so.
         this.onError(err);
-        if (this.owned.get(partitionKey) === state) this.owned.delete(partitionKey);
+        if (this.owned.get(partitionKey) === owned) this.owned.delete(partitionKey);
       });
     }
   }
 
   /** Resolves the starting position: the committed offset, else autoOffsetReset (committed at once so a restart resumes there). */
-  private async start(partitionKey: string, state: OwnedPartition): Promise<void> {
+  private async start(owned: OwnedPartition): Promise<void> {
     const response = await this.groups.toCoordinator<FetchOffsetsResponse__Output>(this.options.groupId, (stub, options, cb) =>
-      stub.FetchOffsets({ groupId: this.options.groupId, partitions: [{ topic: state.topic, partitions: [state.partition] }] }, options, cb),
+      stub.FetchOffsets({ groupId: this.options.groupId, partitions: [{ topic: owned.topic, partitions: [owned.partition] }] }, options, cb),
     );
-    const committed = response.offsets[0];
-    let position: number;
-    if (committed) {
-      position = committed.offset;
-      state.committedOffset = committed.offset;
-      if (committed.attempts && committed.attempts.count > 0) {
-        state.attempts = { offset: committed.attempts.offset, count: committed.attempts.count, lastError: committed.attempts.lastError };
-        // Someone failed on this partition: commit record by record up to what they could have seen.
-        state.carefulUntil = (await listOffset(this.offsetsCluster, state.topic, state.partition, 'latest')).offset;
-      }
-    } else {
-      position = (await listOffset(this.offsetsCluster, state.topic, state.partition, this.options.autoOffsetReset)).offset;
+    const stored = response.offsets[0];
+    if (!stored) {
+      const position = (await listOffset(this.offsetsCluster, owned.topic, owned.partition, this.options.autoOffsetReset)).offset;
+      await this.perform(owned, this.step(owned, { type: 'started', position, committed: undefined, carefulUntil: 0 }));
+      return;
     }
-    if (this.owned.get(partitionKey) !== state || state.revoking) return;
-    state.position = position;
-    state.tracker = new AckTracker(position);
-    state.ready = true;
-    if (!committed) await this.commitPartitions([partitionKey]);
-    this.syncFetcher();
-  }
-
-  /** Stops handing out the partition, waits for its handler to settle, commits it, and tells the coordinator. */
-  private async revoke(partitionKey: string, state: OwnedPartition): Promise<void> {
-    state.revoking = true;
-    this.syncFetcher();
-    while (this.handling?.key === partitionKey) await this.handlerFinished();
-    await this.commitUntilStored(partitionKey);
-    if (this.owned.get(partitionKey) === state) this.owned.delete(partitionKey);
-    this.syncFetcher();
-    this.wakeHeartbeat();
-  }
-
-  /**
-   * Commits a partition about to be given back, retrying while the coordinator is away (a failover:
-   * it keeps this member's epoch), so the next owner does not get acknowledged records again.
-   * Gives up on a fence, a non-retriable error or close().
-   */
-  private async commitUntilStored(partitionKey: string): Promise<void> {
-    for (;;) {
-      try {
-        await this.commitPartitions([partitionKey]);
-        return;
-      } catch (err) {
-        this.onError(err);
-        if (!(err instanceof SluiceError && err.retriable) || this.closing || !this.owned.has(partitionKey)) return;
-      }
-    }
+    const attempts: Attempts | undefined = stored.attempts && stored.attempts.count > 0 ? { ...stored.attempts } : undefined;
+    // Someone failed on this partition: commit record by record up to what they could have seen.
+    const carefulUntil = attempts ? (await listOffset(this.offsetsCluster, owned.topic, owned.partition, 'latest')).offset : 0;
+    await this.perform(owned, this.step(owned, { type: 'started', position: stored.offset, committed: { offset: stored.offset, attempts }, carefulUntil }));
   }
 
   private loseAll(): void {
     this.owned.clear();
-    this.failures.clear();
     this.memberEpoch = JOIN_EPOCH;
-    this.syncFetcher();
+    if (this.fetcherAssignment.size === 0 || this.closing) return;
+    this.fetcherAssignment.clear();
+    this.assignFetcher();
   }
+}
+
+function deliveryTag(message: ConsumedRecord): DeliveryTag | undefined {
+  return (message as Partial<TaggedMessage>)[DELIVERY_TAG];
+}
+
+/** Deliveries and dead letters come only from `next`, which the delivery loop steps with the round's records. */
+function inRound(records: RoundRecords | undefined): RoundRecords {
+  if (!records) throw new Error('a delivery outside a poll round');
+  return records;
+}
+
+function roundRecord(records: RoundRecords, offset: number): ConsumedRecord {
+  const record = records.get(offset);
+  if (!record) throw new Error(`offset ${offset} is not among the records of this round`);
+  return record;
 }
 
 /**
@@ -655,7 +550,7 @@ export class GroupConsumer {
  * through a scavenge and promotes them (a spread per record made every delivered record garbage
  * the old generation had to collect).
  */
-function groupMessage(record: ConsumedRecord, attempt: number): GroupMessage {
+function groupMessage(record: ConsumedRecord, attempt: number, tag: DeliveryTag): TaggedMessage {
   const { topic, partition, offset, timestamp, key, value, headers } = record;
-  return { topic, partition, offset, timestamp, key, value, headers, attempt };
+  return { topic, partition, offset, timestamp, key, value, headers, attempt, [DELIVERY_TAG]: tag };
 }
