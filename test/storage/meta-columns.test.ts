@@ -68,4 +68,44 @@ describe('MetaColumns', () => {
       }
     }
   });
+
+  it('finds the first batch reaching a time through growth, compaction, shrinking and drops at both ends (model check, seeded)', () => {
+    const seed = 18;
+    let state = seed;
+    const random = (): number => ((state = (state * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const columns = new MetaColumns();
+    const model: BatchMeta[] = [];
+    let next = 1;
+    /** Brute force: the first data batch at or after `from` whose maxTimestamp >= t. */
+    const firstReaching = (from: number, t: number): number => {
+      for (let k = from; k < model.length; k++) if (model[k]!.recordCount > 0 && model[k]!.maxTimestamp >= t) return k;
+      return model.length;
+    };
+    for (let step = 0; step < 3_000; step++) {
+      const roll = random();
+      if (roll < 0.6) {
+        const n = 1 + Math.floor(random() * 50);
+        for (let i = 0; i < n; i++) {
+          // Timestamps jump around (clock skew); some batches are zero-record no-ops with a late time.
+          const noOp = random() < 0.1;
+          const added = { ...meta(next++), recordCount: noOp ? 0 : 3, maxTimestamp: noOp ? 10_000 : Math.floor(random() * 1_000) };
+          columns.push(added);
+          model.push(added);
+        }
+      } else if (roll < 0.85) {
+        const n = Math.floor(random() * (model.length + 1));
+        columns.dropFront(n);
+        model.splice(0, n);
+      } else {
+        const n = Math.floor(random() * (model.length + 1) * 0.3);
+        columns.dropBack(n);
+        model.splice(model.length - n, n);
+      }
+      for (let probe = 0; probe < 3; probe++) {
+        const from = Math.floor(random() * (model.length + 1));
+        const t = Math.floor(random() * 1_100);
+        expect(columns.firstReachingTimestamp(from, t), `seed ${seed}, step ${step}, from ${from}, t ${t}`).to.equal(firstReaching(from, t));
+      }
+    }
+  });
 });
