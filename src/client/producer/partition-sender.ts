@@ -42,7 +42,7 @@ import { backoffMs, type RetryOptions } from '../retry.js';
 /** Sequences are int32 and wrap to 0 after 2^31 - 1, as in Kafka (and the broker's producer state). */
 export const SEQUENCE_MODULUS = 2 ** 31;
 /** Producer epochs are int16. */
-export const EPOCH_MODULUS = 2 ** 15;
+const EPOCH_MODULUS = 2 ** 15;
 
 export interface PartitionSenderOptions {
   /** Named in the errors of batches failed because of another one. */

@@ -489,7 +489,7 @@ export class Producer {
 
   private isIdle(): boolean {
     if (!this.accumulator.isEmpty()) return false;
-    for (const driver of this.partitions.values()) if (driver.batches.size > 0) return false;
+    for (const driver of this.partitions.values()) if (driver.sender.unsettled > 0) return false;
     return true;
   }
 
