@@ -12,6 +12,7 @@
 import {
   BATCH_HEADER_BYTES,
   BATCH_LENGTH_PREFIX_BYTES,
+  batchIntegrityProblem,
   batchSize,
   decodeRecords,
   lastOffsetOf,
@@ -83,6 +84,18 @@ function nextFetchOffset(offset: number, response: FetchResponse__Output): numbe
   }
   if (next === offset && response.nextOffset > offset) next = response.nextOffset;
   return next;
+}
+
+/**
+ * CORRUPT_BATCH naming the partition and offset if the fetched batch at `records[pos, end)` fails
+ * its CRC32C (or framing) check, else undefined: what `checkCrcs` runs on every batch before it is
+ * decoded. The offset is the batch header's (it lies outside the CRC'd bytes, so it is a hint).
+ */
+export function fetchedBatchError(topic: string, partition: number, records: Buffer, pos: number, end: number): SluiceError | undefined {
+  const problem = batchIntegrityProblem(records, pos, end);
+  if (problem === undefined) return undefined;
+  const offset = readBatchHeader(records, pos).baseOffset;
+  return new SluiceError('CORRUPT_BATCH', `${topic}/${partition}: the fetched batch at offset ${offset} is corrupt (${problem}); it was not delivered`);
 }
 
 /** True if the record's TTL (its own, else the topic's; 0 = none) has passed at `nowMs`. */
@@ -367,16 +380,15 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
         if (state.inFlight === inFlight) state.inFlight = undefined;
         this.schedule();
       }
-      try {
-        this.accept(state, offset, response);
-      } catch (err) {
-        // A corrupt batch: stay before it, drop the fetch sent past it, and report.
+      const corrupt = this.accept(state, offset, response);
+      if (corrupt !== undefined) {
+        // A corrupt batch: keep the records before it, stay at it, drop the fetch sent past it, and report.
         state.epoch++;
         if (state.inFlight !== inFlight) state.inFlight?.cancel();
         state.inFlight = inFlight;
-        state.fetchOffset = offset;
+        state.fetchOffset = corrupt.resumeOffset;
         this.counters.fetchErrors++;
-        this.handleFetchError(state, fromServiceError(err));
+        this.handleFetchError(state, corrupt.error);
         return;
       }
       state.prefetched = !bufferWasEmpty;
@@ -391,7 +403,12 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     }
   }
 
-  private accept(state: PartitionState, offset: number, response: FetchResponse__Output): void {
+  /**
+   * Buffers the records of the response's batches in order, up to the first one that is corrupt
+   * (CRC, with checkCrcs; or malformed records): then returns the error and the offset to fetch
+   * again from, the first not yet buffered, so nothing is buffered twice.
+   */
+  private accept(state: PartitionState, offset: number, response: FetchResponse__Output): { error: SluiceError; resumeOffset: number } | undefined {
     const nowMs = this.nowMs();
     const { topic, partition } = state;
     const topicTtlMs = response.messageTtlMs;
@@ -410,13 +427,22 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     // Whole batches, concatenated; a trailing partial one is ignored. The first may begin before
     // the position: decodeRecords skips records below it without decoding them.
     const records = response.records;
+    let corrupt: SluiceError | undefined;
     for (let pos = 0; records.length - pos >= BATCH_LENGTH_PREFIX_BYTES; ) {
       const size = batchSize(records, pos);
       if (size < BATCH_HEADER_BYTES || pos + size > records.length) break;
-      decodeRecords(records, visit, nextOffset, pos);
+      corrupt = this.options.checkCrcs ? fetchedBatchError(topic, partition, records, pos, pos + size) : undefined;
+      if (corrupt !== undefined) break;
+      try {
+        decodeRecords(records, visit, nextOffset, pos);
+      } catch (err) {
+        corrupt = fromServiceError(err);
+        break;
+      }
       pos += size;
     }
     this.counters.expiredRecords += expired;
+    return corrupt === undefined ? undefined : { error: corrupt, resumeOffset: nextOffset };
   }
 
   private handleFetchError(state: PartitionState, err: SluiceError): void {

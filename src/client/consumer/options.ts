@@ -20,6 +20,12 @@ export interface ConsumerOptions {
   maxPollRecords?: number;
   /** Default of `poll({ timeoutMs })`, in ms. */
   pollTimeoutMs?: number;
+  /**
+   * Verify the CRC32C of every fetched batch before decoding it (Kafka's `check.crcs`; default
+   * true): a damaged batch fails the partition with CORRUPT_BATCH and is never delivered. Costs a
+   * hardware CRC over the bytes; false trusts the network and the broker.
+   */
+  checkCrcs?: boolean;
 }
 
 export interface ResolvedConsumerOptions {
@@ -29,6 +35,7 @@ export interface ResolvedConsumerOptions {
   maxBytes: number;
   maxPollRecords: number;
   pollTimeoutMs: number;
+  checkCrcs: boolean;
 }
 
 export function resolveConsumerOptions(options: ConsumerOptions = {}): ResolvedConsumerOptions {
@@ -40,6 +47,7 @@ export function resolveConsumerOptions(options: ConsumerOptions = {}): ResolvedC
     maxBytes: options.maxBytes ?? 1024 * 1024,
     maxPollRecords: options.maxPollRecords ?? 10_000,
     pollTimeoutMs: options.pollTimeoutMs ?? 1_000,
+    checkCrcs: options.checkCrcs ?? true,
   };
   if (!['earliest', 'latest', 'none'].includes(resolved.autoOffsetReset)) {
     throw new RangeError(`autoOffsetReset must be earliest, latest or none, got ${String(resolved.autoOffsetReset)}`);
@@ -48,5 +56,6 @@ export function resolveConsumerOptions(options: ConsumerOptions = {}): ResolvedC
   if (!(resolved.minBytes >= 0)) throw new RangeError('minBytes must be >= 0');
   if (!(resolved.maxBytes > 0)) throw new RangeError('maxBytes must be > 0');
   if (!(resolved.maxPollRecords > 0)) throw new RangeError('maxPollRecords must be > 0');
+  if (typeof resolved.checkCrcs !== 'boolean') throw new TypeError(`checkCrcs must be a boolean, got ${String(resolved.checkCrcs)}`);
   return resolved;
 }
