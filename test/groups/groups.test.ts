@@ -360,6 +360,33 @@ describe('groups: consumer groups against a broker process', function () {
     expect(description.partitions[0]).to.include({ committedOffset: 3, lag: 0 });
   });
 
+  it('a dead-letter write that fails is tried again after a backoff, and delivery goes on past the record', async () => {
+    await createTopic('dlq-refused', 1);
+    await produce('dlq-refused', ['bad', 'after']);
+    const errors: unknown[] = [];
+    let namings = 0;
+    // The first write names a topic the cluster refuses; the next one the default.
+    const deadLetterTopic = (topic: string): string => (namings++ === 0 ? 'not a topic name!' : `${topic}.dlq`);
+    const consumer = new GroupConsumer(options(), { groupId: 'dlq-refused-g', sessionTimeoutMs: 10_000, maxAttempts: 1, retryBackoffMs: 20, autoCommitIntervalMs: 200, deadLetterTopic }, (err) => errors.push(err));
+    started.push(consumer);
+    consumer.subscribe(['dlq-refused']);
+    const handled: string[] = [];
+    const running = consumer.run({
+      eachMessage: (message) => {
+        if (message.value!.toString() === 'bad') throw new Error('cannot handle bad');
+        handled.push(message.value!.toString());
+      },
+    });
+    const [dead] = await deadLetters('dlq-refused', 15_000);
+    expect(dead!.value!.toString()).to.equal('bad');
+    await waitFor('the record after the bad one', () => (handled.includes('after') ? true : undefined), 10_000);
+    expect(handled).to.deep.equal(['after']);
+    expect(errors.some((err) => err instanceof SluiceError && err.code === 'INVALID_TOPIC'), String(errors)).to.equal(true);
+    await consumer.close();
+    await running;
+    expect((await groupAdmin().describeGroup('dlq-refused-g')).partitions[0]).to.include({ committedOffset: 2, lag: 0 });
+  });
+
   it('eachBatch: a handler that acks part of a batch and then throws retries the first unacked record, then dead-letters it', async () => {
     await createTopic('batch-partial', 1);
     await produce('batch-partial', Array.from({ length: 10 }, (_, i) => String(i)));

@@ -125,8 +125,9 @@ export class PartitionState {
   private paused = false;
   private revoking = false;
   private released = false;
-  /** Backing off after a failure until this time. */
+  /** Backing off after a failure until this time, and until its attempt count is stored (`commitSettled`). */
   private resumeAtMs = 0;
+  private attemptsCommitPending = false;
   private generation = 0;
   /** Whether the fetcher has the partition (as the last fetch/stopFetch said). */
   private fetching = false;
@@ -147,7 +148,7 @@ export class PartitionState {
   }
 
   /** A handler or a dead-letter write is running on the partition. */
-  get busy(): boolean {
+  private get busy(): boolean {
     return this.inFlight !== undefined || this.deadLettering !== undefined;
   }
 
@@ -251,7 +252,7 @@ export class PartitionState {
 
   /** Whether records can be handed out now: started, not paused, revoked or backing off. */
   private isActive(nowMs: number): boolean {
-    return this.ready && !this.startCommitPending && !this.paused && !this.revoking && this.resumeAtMs <= nowMs;
+    return this.ready && !this.startCommitPending && !this.attemptsCommitPending && !this.paused && !this.revoking && this.resumeAtMs <= nowMs;
   }
 
   /** The attempt number the next delivery of `offset` is. */
@@ -360,8 +361,10 @@ export class PartitionState {
     this.attemptsDirty = true;
     this.moveTo(attempts.offset, false, actions);
     this.requestCommit(actions);
+    this.attemptsCommitPending = true;
     this.resumeAtMs = nowMs + (delayMs ?? backoffMs(attempts.count - 1, this.options.retryBackoff, this.options.random));
-    actions.push({ type: 'wakeAt', atMs: this.resumeAtMs });
+    // Without a delay, the stored count resumes it (commitSettled).
+    if (this.resumeAtMs > nowMs) actions.push({ type: 'wakeAt', atMs: this.resumeAtMs });
   }
 
   private deadLettered(actions: PartitionAction[]): void {
@@ -428,6 +431,8 @@ export class PartitionState {
   private commitSettled(ok: boolean, retriable: boolean, actions: PartitionAction[]): void {
     if (this.commitsPending === 0) throw new Error('commitSettled without a commit');
     this.commitsPending--;
+    // Stored or not (the error is reported), the retry goes ahead as the backoff allows.
+    if (this.commitsPending === 0) this.attemptsCommitPending = false;
     if (this.startCommitPending && this.commitsPending === 0) {
       this.startCommitPending = false;
       // Not started: give it back so the coordinator can move it.
