@@ -4,10 +4,11 @@
  * partition's requests to its leader. Nothing here assumes a single broker.
  */
 import * as grpc from '@grpc/grpc-js';
-import { brokerApi, CLIENT_CHANNEL_OPTIONS } from '../protocol/grpc.js';
+import { brokerApi, CLIENT_CHANNEL_OPTIONS, groupsApi } from '../protocol/grpc.js';
 import { fromServiceError, SluiceError } from '../protocol/errors.js';
 import type { BrokerClient } from '../protocol/generated/sluice/v1/Broker.js';
 import type { AdminClient } from '../protocol/generated/sluice/v1/Admin.js';
+import type { GroupsClient } from '../protocol/generated/sluice/v1/Groups.js';
 import type { MetadataResponse__Output } from '../protocol/generated/sluice/v1/MetadataResponse.js';
 import type { FetchResponse__Output } from '../protocol/generated/sluice/v1/FetchResponse.js';
 import type { ProduceResponse__Output } from '../protocol/generated/sluice/v1/ProduceResponse.js';
@@ -110,6 +111,7 @@ export class Cluster {
   readonly options: ResolvedClientOptions;
   private readonly brokerClients = new Map<string, BrokerClient>();
   private readonly adminClients = new Map<string, AdminClient>();
+  private readonly groupsClients = new Map<string, GroupsClient>();
   private readonly produceStreams = new Map<string, RequestStream<ProduceResponse__Output>>();
   private readonly fetchStreams = new Map<string, RequestStream<FetchResponse__Output>>();
   private readonly topics = new Map<string, CachedTopic>();
@@ -142,13 +144,26 @@ export class Cluster {
   }
 
   broker(address: string): BrokerClient {
+    return this.stub(this.brokerClients, brokerApi().Broker, address);
+  }
+
+  admin(address: string): AdminClient {
+    return this.stub(this.adminClients, brokerApi().Admin, address);
+  }
+
+  groups(address: string): GroupsClient {
+    return this.stub(this.groupsClients, groupsApi().Groups, address);
+  }
+
+  /** The stub of one service at `address`, made once, on this client's channel options and runtime. */
+  private stub<Stub extends grpc.Client>(stubs: Map<string, Stub>, Service: new (address: string, credentials: grpc.ChannelCredentials, options: grpc.ClientOptions) => Stub, address: string): Stub {
     this.assertOpen();
-    let client = this.brokerClients.get(address);
-    if (!client) {
-      client = new (brokerApi().Broker)(address, grpc.credentials.createInsecure(), this.channelOptions(address));
-      this.brokerClients.set(address, client);
+    let stub = stubs.get(address);
+    if (!stub) {
+      stub = new Service(address, grpc.credentials.createInsecure(), this.channelOptions(address));
+      stubs.set(address, stub);
     }
-    return client;
+    return stub;
   }
 
   /** The stream this client's produce requests to `address` are pipelined on. */
@@ -175,16 +190,6 @@ export class Cluster {
       streams.set(address, stream);
     }
     return stream;
-  }
-
-  admin(address: string): AdminClient {
-    this.assertOpen();
-    let client = this.adminClients.get(address);
-    if (!client) {
-      client = new (brokerApi().Admin)(address, grpc.credentials.createInsecure(), this.channelOptions(address));
-      this.adminClients.set(address, client);
-    }
-    return client;
   }
 
   /** An address for requests any broker can answer (metadata, admin): the controller when known. */
@@ -283,10 +288,10 @@ export class Cluster {
     for (const stream of [...this.produceStreams.values(), ...this.fetchStreams.values()]) stream.close();
     this.produceStreams.clear();
     this.fetchStreams.clear();
-    for (const client of this.brokerClients.values()) client.close();
-    for (const client of this.adminClients.values()) client.close();
-    this.brokerClients.clear();
-    this.adminClients.clear();
+    for (const stubs of [this.brokerClients, this.adminClients, this.groupsClients]) {
+      for (const stub of stubs.values()) stub.close();
+      stubs.clear();
+    }
   }
 
   get isClosed(): boolean {

@@ -126,6 +126,8 @@ class PartitionTranscript {
         return this.step({ type: 'fetchedUpTo', offset: offset() });
       case 'next':
         return this.step({ type: 'next', batch: args[0] === 'batch' });
+      case 'round-ended':
+        return this.step({ type: 'roundEnded' });
       case 'done':
         return this.step({ type: 'handlerDone', threw: named.get('throw') });
       case 'ack':

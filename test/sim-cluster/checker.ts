@@ -1,12 +1,13 @@
 /**
- * The bars of the chaos soak, checked over a healed simulated cluster: every acknowledged acks=all
- * record exactly once, at the offset its acknowledgement named; no record twice (idempotence);
- * offsets gapless and monotonic; replicas identical; every offset a reader was served still holds
- * what it was served.
+ * The bars of the chaos soak, checked over a healed simulated cluster, partition by partition:
+ * every acknowledged acks=all record exactly once, at the offset its acknowledgement named; no
+ * record twice (idempotence); offsets gapless and monotonic; replicas identical; every offset the
+ * group was delivered still holds what it was delivered as. (Delivery of every acknowledged record
+ * and committed offsets that never go back are watched while the run goes: workload.ts.)
  */
 import { decodeBatch, readBatchHeader } from '../../src/protocol/batch.js';
 import type { Partition } from '../../src/broker/partition.js';
-import type { SimProducer, SimReader } from './workload.js';
+import type { GroupApp, ProducerApp } from './workload.js';
 
 /**
  * Whether two replicas hold the same entry: data batches byte for byte; a leader's no-op (a
@@ -60,7 +61,8 @@ async function recordsOf(replica: Partition, problems: string[]): Promise<string
   return values;
 }
 
-export async function checkCluster(replicas: readonly Partition[], producers: readonly SimProducer[], reader: SimReader): Promise<string[]> {
+/** The checks of one partition; `replicas` are its copies on the running brokers. */
+async function checkPartition(index: number, replicas: readonly Partition[], producers: readonly ProducerApp[], group: GroupApp | undefined): Promise<string[]> {
   const problems = await compareReplicas(replicas);
   if (replicas[0] === undefined) return problems;
   const values = await recordsOf(replicas[0], problems);
@@ -68,7 +70,8 @@ export async function checkCluster(replicas: readonly Partition[], producers: re
   values.forEach((value, offset) => offsetsOf.set(value, [...(offsetsOf.get(value) ?? []), offset]));
   for (const [value, offsets] of offsetsOf) if (offsets.length > 1) problems.push(`${value} is stored ${offsets.length} times (offsets ${offsets.join(', ')})`);
   for (const producer of producers) {
-    for (const { value, offset } of producer.acknowledged) {
+    for (const { value, partition, offset } of producer.acknowledged) {
+      if (partition !== index) continue;
       const stored = offsetsOf.get(value);
       if (stored === undefined) problems.push(`acknowledged ${value} (offset ${offset}) is lost`);
       else if (!stored.includes(offset)) problems.push(`acknowledged ${value} at offset ${offset} is stored at ${stored.join(', ')}`);
@@ -76,8 +79,21 @@ export async function checkCluster(replicas: readonly Partition[], producers: re
   }
   const known = new Set(producers.flatMap((p) => [...p.sent]));
   for (const value of offsetsOf.keys()) if (!known.has(value)) problems.push(`${value} was never sent`);
-  for (const [offset, value] of reader.served) {
-    if (values[offset] !== value) problems.push(`offset ${offset} was served as ${value} and now holds ${values[offset] ?? 'nothing'}`);
+  for (const [key, value] of group?.delivered ?? []) {
+    const [partition, offset] = key.split(':').map(Number) as [number, number];
+    if (partition === index && values[offset] !== value) problems.push(`offset ${offset} was delivered as ${value} and now holds ${values[offset] ?? 'nothing'}`);
   }
-  return [...problems, ...reader.violations];
+  return problems.map((problem) => `partition ${index}: ${problem}`);
+}
+
+/** Checks every partition; `replicasOf(p)` are partition p's copies on the running brokers. */
+export async function checkCluster(
+  partitions: number,
+  replicasOf: (partition: number) => readonly Partition[],
+  producers: readonly ProducerApp[],
+  group?: GroupApp,
+): Promise<string[]> {
+  const problems: string[] = [];
+  for (let index = 0; index < partitions; index++) problems.push(...(await checkPartition(index, replicasOf(index), producers, group)));
+  return [...problems, ...(group?.violations ?? [])];
 }

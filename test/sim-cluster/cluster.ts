@@ -1,16 +1,23 @@
 /**
  * N whole brokers in one process on one virtual clock: each a real Broker (controller, replication,
- * partitions) over a memory store, with its Raft and controller traffic on one in-memory network.
- * No sockets, no gRPC, no Node timers: a seed replays a run exactly. A crash stops every timer of
- * the broker at once and keeps what its store would keep (a power loss: the synced writes; a killed
+ * partitions) with the services a process serves (client handlers, group coordinator, retention)
+ * over a memory store, and real clients (src/client) whose gRPC stubs talk to those handlers. Raft,
+ * controller and client traffic all cross one in-memory network. No sockets, no Node timers: a seed
+ * replays a run exactly. A crash stops every timer of the broker at once, resets its client
+ * connections, and keeps what its store would keep (a power loss: the synced writes; a killed
  * process: every write); a restart opens a new Broker over that store.
  */
 import { Broker, type ClusterSettings } from '../../src/broker/broker.js';
+import { InflightRequests } from '../../src/broker/inflight.js';
+import { RequestStreams } from '../../src/broker/request-streams.js';
+import { BrokerServices } from '../../src/broker/services.js';
+import { createClient, type ClientOptions, type Sluice } from '../../src/client/index.js';
 import { MemoryControllerTransportHub } from '../../src/controller/transport-memory.js';
 import type { ControllerTransport } from '../../src/controller/rpc.js';
 import { seededRng, type Rng } from '../../src/raft/index.js';
 import { MemoryRaftTransportHub } from '../../src/replication/transport-memory.js';
 import type { Clock, TimerHandle } from '../../src/runtime/clock.js';
+import { MemoryGrpcHub } from '../../src/runtime/memory-grpc.js';
 import { MemoryNetwork, type LinkFaults } from '../../src/runtime/memory-network.js';
 import { VirtualClock } from '../../src/runtime/virtual-clock.js';
 import { openMemoryLogStore, type MemoryLogStore } from '../../src/storage/memory-store.js';
@@ -76,8 +83,18 @@ export const SIM_SETTINGS = {
   leaderBalanceIntervalMs: 2_000,
 } as const;
 
+/** What the simulated brokers serve: the process defaults (broker-config.ts), with a shorter long-poll. */
+const SIM_SERVICES = {
+  fetchMaxWaitMs: 500,
+  groups: { sessionTimeoutMinMs: 1_000, sessionTimeoutMaxMs: 60_000, offsetsRetentionMs: 7 * 24 * 3_600_000 },
+  retentionCheckIntervalMs: 5_000,
+} as const;
+
 /** Far more timers than a simulated minute takes. */
-const TIMERS_MAX = 2_000_000;
+const TIMERS_MAX = 4_000_000;
+/** Clients are network nodes from here on (brokers are 1..N). */
+const FIRST_CLIENT_NODE = 1_000;
+const PORT = 7000;
 
 export interface SimClusterOptions {
   seed: number;
@@ -92,12 +109,16 @@ interface Node {
   store: MemoryLogStore;
   /** Starts so far; each gets its own incarnation. */
   lives: number;
-  running?: { broker: Broker; clock: BrokerClock; controllerTransport: ControllerTransport };
+  running?: { broker: Broker; services: BrokerServices; clock: BrokerClock; controllerTransport: ControllerTransport };
 }
 
 export class SimCluster {
   readonly clock = new VirtualClock();
   readonly network: MemoryNetwork;
+  /** Client connections to the brokers' services. */
+  readonly grpc: MemoryGrpcHub;
+  /** Network nodes of the clients made so far. */
+  readonly clientNodes: number[] = [];
   private readonly rng: Rng;
   private readonly raftHub: MemoryRaftTransportHub;
   private readonly controllerHub: MemoryControllerTransportHub;
@@ -109,10 +130,14 @@ export class SimCluster {
     this.network = new MemoryNetwork({ clock: this.clock, faults: options.faults });
     this.raftHub = new MemoryRaftTransportHub(this.network);
     this.controllerHub = new MemoryControllerTransportHub(this.network);
+    this.grpc = new MemoryGrpcHub(this.network, (address) => {
+      const id = Number(/^broker-(\d+):\d+$/.exec(address)?.[1]);
+      return this.nodes.has(id) ? id : undefined;
+    });
     const ids = Array.from({ length: options.brokers }, (_, i) => i + 1);
     this.settings = {
       ...SIM_SETTINGS,
-      addresses: new Map(ids.map((id) => [id, `broker-${id}:7000`])),
+      addresses: new Map(ids.map((id) => [id, `broker-${id}:${PORT}`])),
       controllerVoters: ids.slice(0, 3),
     };
     for (const id of ids) this.nodes.set(id, { id, store: openMemoryLogStore({ flush: options.flush }), lives: 0 });
@@ -143,7 +168,7 @@ export class SimCluster {
     const clock = new BrokerClock(this.clock);
     const controllerTransport = this.controllerHub.transport(id);
     const opening = Broker.open({
-      identity: { brokerId: id, advertisedHost: `broker-${id}`, port: 7000 },
+      identity: { brokerId: id, advertisedHost: `broker-${id}`, port: PORT },
       cluster: this.settings,
       store: node.store,
       raftTransport: this.raftHub.transport(id),
@@ -153,10 +178,39 @@ export class SimCluster {
       incarnation: `broker-${id}-life-${node.lives}`,
     });
     const broker = await this.settle(opening, 1_000);
-    node.running = { broker, clock, controllerTransport };
+    const services = await this.settle(
+      BrokerServices.open(broker, this.grpc.serve(id), {
+        service: { fetchMaxWaitMs: SIM_SERVICES.fetchMaxWaitMs, produceTimeoutMs: SIM_SETTINGS.requestTimeoutMs, inflight: new InflightRequests(), streams: new RequestStreams() },
+        groups: SIM_SERVICES.groups,
+        retentionCheckIntervalMs: SIM_SERVICES.retentionCheckIntervalMs,
+      }),
+      1_000,
+    );
+    node.running = { broker, services, clock, controllerTransport };
     this.controllerHub.serve(id, broker.controllerService);
     broker.start();
+    services.start();
     return broker;
+  }
+
+  /**
+   * A client of the cluster, as an application makes one (bootstrap list, default settings except
+   * `options`), running on the cluster's clock with its own seeded randomness and network node.
+   */
+  client(options: Partial<ClientOptions> = {}): Sluice {
+    const node = FIRST_CLIENT_NODE + this.clientNodes.length;
+    this.clientNodes.push(node);
+    return createClient({
+      bootstrap: this.ids.map((id) => `broker-${id}:${PORT}`),
+      clientId: `client-${node}`,
+      ...options,
+      runtime: { clock: this.clock, random: seededRng(Math.floor(this.rng() * 2 ** 32)), channel: this.grpc.channelsFrom(node) },
+    });
+  }
+
+  /** The group coordinator, retention job and services of running broker `id`. */
+  services(id: number): BrokerServices | undefined {
+    return this.nodes.get(id)?.running?.services;
   }
 
   /**
@@ -171,6 +225,7 @@ export class SimCluster {
     running.clock.kill();
     running.controllerTransport.close();
     this.controllerHub.stopServing(id);
+    this.grpc.stopServing(id);
     void running.broker.replicas.close(); // closes its Raft transport; nothing else runs any more
     node.store = how === 'power' ? node.store.afterPowerLoss() : node.store.afterProcessKill();
   }

@@ -1,10 +1,12 @@
 /**
  * One seed of the whole-cluster simulation. Brokers boot over a faulty network (drops, delays,
- * duplicates, reordering), a topic with three replicas is created, idempotent acks=all producers and
- * a reader run while brokers crash (power loss: only synced writes survive; or a killed process)
- * and restart, and links are cut and healed. Then the faults stop: within a bound every producer
- * must get a write acknowledged and the replicas must converge, and the checker looks at the
- * result. Every choice comes from the seed, so a seed replays exactly (same trace hash).
+ * duplicates, reordering), a topic with three replicas is created, applications on real clients
+ * (idempotent acks=all producers, a consumer group of two members) run while brokers crash (power
+ * loss: only synced writes survive; or a killed process) and restart, and links are cut and healed
+ * (an isolated broker loses its clients too). Then the faults stop: within bounds every producer
+ * must get a write acknowledged, the group must be delivered every acknowledged record, and the
+ * replicas must converge; then the checker looks at the result. Every choice comes from the seed,
+ * so a seed replays exactly (same trace hash).
  */
 import { createHash } from 'node:crypto';
 import type { Partition } from '../../src/broker/partition.js';
@@ -12,7 +14,7 @@ import { seededRng, type Rng } from '../../src/raft/index.js';
 import type { LinkFaults } from '../../src/runtime/memory-network.js';
 import { checkCluster } from './checker.js';
 import { SimCluster } from './cluster.js';
-import { SimProducer, SimReader, TOPIC } from './workload.js';
+import { GroupApp, PARTITIONS, ProducerApp, TOPIC } from './workload.js';
 
 export interface SimOptions {
   /** Virtual time with faults on (default 5 s). */
@@ -35,6 +37,9 @@ export interface SimResult {
 
 const READY_BOUND_MS = 20_000;
 const CONVERGE_BOUND_MS = 10_000;
+/** After the faults stop: for the group to be delivered every acknowledged record, and for clients to close. */
+const DELIVERY_BOUND_MS = 30_000;
+const CLOSE_BOUND_MS = 30_000;
 
 /** A network that only takes time (1-3 ms a message): simulated time moves on while messages fly. */
 function healthyNetwork(rng: Rng): LinkFaults {
@@ -52,9 +57,9 @@ function networkFaults(rng: Rng): LinkFaults {
   };
 }
 
-/** The replicas of the simulated partition on the running brokers. */
-function replicasOf(cluster: SimCluster): Partition[] {
-  return cluster.running().flatMap((b) => b.allPartitions().filter((p) => p.topic === TOPIC && p.index === 0));
+/** The replicas of a partition of the simulated topic on the running brokers. */
+function replicasOf(cluster: SimCluster, partition: number): Partition[] {
+  return cluster.running().flatMap((b) => b.allPartitions().filter((p) => p.topic === TOPIC && p.index === partition));
 }
 
 /** Runs `body` with console output collected instead of printed (brokers log crashes and recoveries). */
@@ -130,9 +135,9 @@ async function phases(cluster: SimCluster, context: PhaseContext): Promise<void>
     return;
   }
 
-  const producers = [0, 1].map((i) => new SimProducer(`p${i}`, cluster, seededRng(Math.floor(rng() * 2 ** 32)), note));
-  const reader = new SimReader(cluster, seededRng(Math.floor(rng() * 2 ** 32)));
-  for (const client of [...producers, reader]) void client.run();
+  const producers = [0, 1].map((i) => new ProducerApp(`p${i}`, cluster, cluster.client(), seededRng(Math.floor(rng() * 2 ** 32)), note));
+  const group = new GroupApp(cluster, [cluster.client(), cluster.client()], seededRng(Math.floor(rng() * 2 ** 32)), note);
+  for (const app of [...producers, group]) app.start();
 
   // Safety phase: faults.
   const down = new Set<number>();
@@ -153,7 +158,7 @@ async function phases(cluster: SimCluster, context: PhaseContext): Promise<void>
       await cluster.start(back);
       note(`restart ${back}`);
     } else if (roll < 0.65) {
-      for (const other of cluster.ids) if (other !== id) cluster.network.cut(id, other, { oneWay: rng() < 0.3 });
+      for (const other of [...cluster.ids, ...cluster.clientNodes]) if (other !== id) cluster.network.cut(id, other, { oneWay: rng() < 0.3 });
       stats.cuts++;
       note(`isolate ${id}`);
     } else if (roll < 0.75) {
@@ -176,18 +181,26 @@ async function phases(cluster: SimCluster, context: PhaseContext): Promise<void>
   if (!(await cluster.runFor(livenessMs, () => producers.every((p, i) => p.acknowledged.length > ackedBefore[i]!)))) {
     violations.push(`liveness: a producer had no write acknowledged within ${livenessMs} ms after the faults stopped`);
   }
-  for (const client of [...producers, reader]) client.stopped = true;
-  const converged = (): boolean => {
-    const replicas = replicasOf(cluster);
-    const last = replicas[0]?.log.lastEntryIndex();
-    return replicas.length === 3 && replicas.every((p) => p.log.lastEntryIndex() === last && p.replicated.commitIndex === last);
-  };
+  await cluster.settle(Promise.all(producers.map((p) => p.stop())), CLOSE_BOUND_MS);
+  const acknowledged = producers.flatMap((p) => p.acknowledged);
+  if (!(await cluster.runFor(DELIVERY_BOUND_MS, () => group.undelivered(acknowledged).length === 0))) {
+    const missing = group.undelivered(acknowledged);
+    const first = missing.slice(0, 5).map((r) => `${r.partition}:${r.offset}`);
+    violations.push(`liveness: ${missing.length} acknowledged records (${first.join(', ')}, ...) not delivered to the group within ${DELIVERY_BOUND_MS} ms after the producers stopped`);
+  }
+  note('delivered');
+  await cluster.settle(group.stop(), CLOSE_BOUND_MS);
+  const converged = (): boolean =>
+    Array.from({ length: PARTITIONS }, (_, i) => replicasOf(cluster, i)).every((replicas) => {
+      const last = replicas[0]?.log.lastEntryIndex();
+      return replicas.length === 3 && replicas.every((p) => p.log.lastEntryIndex() === last && p.replicated.commitIndex === last);
+    });
   if (!(await cluster.runFor(CONVERGE_BOUND_MS, converged))) {
     violations.push(`liveness: the replicas did not converge within ${CONVERGE_BOUND_MS} ms after the faults stopped`);
   }
   note('converged');
-  violations.push(...(await checkCluster(replicasOf(cluster), producers, reader)));
-  stats.acknowledged = producers.reduce((sum, p) => sum + p.acknowledged.length, 0);
+  violations.push(...(await checkCluster(PARTITIONS, (i) => replicasOf(cluster, i), producers, group)));
+  stats.acknowledged = acknowledged.length;
   note(`checked: ${stats.acknowledged} acknowledged`);
 }
 
@@ -197,7 +210,7 @@ async function createTopic(cluster: SimCluster, note: (event: string) => void): 
   while (cluster.clock.nowMs() < deadline) {
     const broker = cluster.running()[0]!;
     try {
-      await cluster.settle(broker.createTopic({ name: TOPIC, partitions: 1, replicationFactor: 3, configs: {} }), READY_BOUND_MS);
+      await cluster.settle(broker.createTopic({ name: TOPIC, partitions: PARTITIONS, replicationFactor: 3, configs: {} }), READY_BOUND_MS);
       note(`topic created, replicas ${JSON.stringify(broker.controller.metadata.topics[TOPIC]?.replicas)}`);
       return true;
     } catch (err) {

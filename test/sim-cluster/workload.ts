@@ -1,146 +1,154 @@
 /**
- * The simulated clients: idempotent acks=all producers and a reader, calling the brokers' own
- * produce and fetch paths (what the gRPC services call), with their own timeouts on the cluster's
- * clock. A producer retries one batch, the same bytes, until it is acknowledged: its sequence
- * numbers never skip, so the idempotence table must turn every retry into the first answer.
+ * The simulated applications: real clients of src/client (an idempotent acks=all Producer, a
+ * consumer group of GroupConsumers) on the cluster's clock, doing what an application does and
+ * writing down what they were told: which record was acknowledged at which offset, what was
+ * delivered at each offset, which offsets the group committed. The checker holds the cluster to it.
  */
-import { decodeBatch, encodeBatch } from '../../src/protocol/batch.js';
+import type { GroupConsumer, Sluice } from '../../src/client/index.js';
 import { SluiceError } from '../../src/protocol/errors.js';
 import type { Rng } from '../../src/raft/index.js';
-import { sleep, withTimeout } from '../../src/runtime/clock.js';
+import { sleep } from '../../src/runtime/clock.js';
 import type { SimCluster } from './cluster.js';
 
 export const TOPIC = 'sim';
-/** How long a client waits for an answer before it counts the request as lost. */
-const CLIENT_TIMEOUT_MS = 4_000;
-const RETRY_BACKOFF_MS = 100;
-const PRODUCE_TIMEOUT_MS = 3_000;
-/** Pause between two batches of a producer (it has other work: time moves on). */
-const PRODUCE_PAUSE_MS = 20;
+export const PARTITIONS = 2;
+export const GROUP = 'sim-group';
+/** Sends of one producer awaiting their acknowledgement at once (batches pipeline per partition). */
+const SENDS_IN_FLIGHT = 3;
+/** Pause between two sends of one producer (it has other work: time moves on). */
+const SEND_PAUSE_MS = 20;
+/** How often the group's committed offsets are read back. */
+const COMMIT_WATCH_MS = 250;
+/** Chance that a handler fails a delivery (the record is delivered again after a backoff). */
+const HANDLER_FAILURE_RATE = 0.03;
 
-/** A record a producer had acknowledged: its value and the offset the broker said it got. */
+/** A record a producer had acknowledged: its value, and where the broker said it was stored. */
 export interface Acknowledged {
   value: string;
+  partition: number;
   offset: number;
 }
 
-function lost(): SluiceError {
-  return new SluiceError('REQUEST_TIMED_OUT', 'no answer (the broker may have crashed)');
+function codeOf(err: unknown): string {
+  return err instanceof SluiceError ? err.code : err instanceof Error ? err.message : String(err);
 }
 
-/** The broker id in a NOT_LEADER hint (`broker-N:7000`), if any. */
-function hintedBroker(err: unknown): number | undefined {
-  const hint = err instanceof SluiceError ? err.leaderHint : undefined;
-  const match = hint === undefined ? null : /^broker-(\d+):/.exec(hint);
-  return match ? Number(match[1]) : undefined;
-}
-
-export class SimProducer {
+/** An application producing distinct values (`p0:17`) through one idempotent acks=all Producer. */
+export class ProducerApp {
   readonly acknowledged: Acknowledged[] = [];
-  /** Values of every batch ever sent (acknowledged or not): none may appear twice in the log. */
+  /** Values of every record ever handed to `send` (acknowledged or not): none may be stored twice. */
   readonly sent = new Set<string>();
-  private producerId = -1;
-  private sequence = 0;
-  private target: number;
-  stopped = false;
+  private next = 0;
+  private stopped = false;
+  private done: Promise<void> = Promise.resolve();
 
   constructor(
     readonly name: string,
     private readonly cluster: SimCluster,
+    private readonly client: Sluice,
     private readonly rng: Rng,
     private readonly trace: (event: string) => void,
-  ) {
-    this.target = cluster.ids[0]!;
+  ) {}
+
+  start(): void {
+    const producer = this.client.producer({ acks: 'all', idempotent: true, lingerMs: 5 });
+    const lanes = Array.from({ length: SENDS_IN_FLIGHT }, () => this.lane(producer));
+    this.done = Promise.all(lanes).then(() => producer.close());
   }
 
-  /** Sends batches one at a time until stopped; each is retried until acknowledged. */
-  async run(): Promise<void> {
-    while (!this.stopped) {
-      if (this.producerId < 0) await this.initProducerId();
-      else await this.produceOne();
-    }
+  /** Stops sending; resolves once the producer is closed. */
+  stop(): Promise<void> {
+    this.stopped = true;
+    return this.done;
   }
 
-  /** Sends one more batch and resolves once it is acknowledged (or the producer is stopped). */
-  async produceOne(): Promise<void> {
-    const count = 1 + Math.floor(this.rng() * 3);
-    const values = Array.from({ length: count }, (_, i) => `${this.name}:${this.sequence + i}`);
-    for (const value of values) this.sent.add(value);
-    const bytes = encodeBatch(
-      values.map((value) => ({ key: null, value: Buffer.from(value) })),
-      { producerId: this.producerId, producerEpoch: 0, baseSequence: this.sequence, nowMs: this.cluster.clock.nowMs() },
-    );
-    this.sequence += count;
+  private async lane(producer: ReturnType<Sluice['producer']>): Promise<void> {
     while (!this.stopped) {
+      const values = Array.from({ length: 1 + Math.floor(this.rng() * 3) }, () => `${this.name}:${this.next++}`);
+      for (const value of values) this.sent.add(value);
       try {
-        // A copy per attempt, as the network would: the broker stamps and keeps what it gets.
-        const result = await this.call((broker) => broker.produce(TOPIC, 0, Buffer.from(bytes), -1, PRODUCE_TIMEOUT_MS));
-        values.forEach((value, i) => this.acknowledged.push({ value, offset: result.baseOffset + i }));
-        this.trace(`${this.name} acked ${values[0]} at ${result.baseOffset}`);
-        await sleep(this.cluster.clock, PRODUCE_PAUSE_MS);
-        return;
+        const stored = await producer.send({ topic: TOPIC, records: values.map((value) => ({ key: value, value })) });
+        stored.forEach((meta, i) => this.acknowledged.push({ value: values[i]!, partition: meta.partition, offset: meta.offset }));
+        this.trace(`${this.name} acked ${values[0]} at ${stored[0]!.partition}/${stored[0]!.offset}`);
       } catch (err) {
-        this.retarget(err);
-        await sleep(this.cluster.clock, RETRY_BACKOFF_MS);
+        // Not acknowledged (retries ran out): the records may or may not be stored, never twice.
+        this.trace(`${this.name} send of ${values[0]} failed: ${codeOf(err)}`);
       }
+      await sleep(this.cluster.clock, SEND_PAUSE_MS);
     }
-  }
-
-  private async initProducerId(): Promise<void> {
-    try {
-      this.producerId = (await this.call((broker) => broker.initProducerId())).producerId;
-      this.trace(`${this.name} is producer ${this.producerId}`);
-    } catch (err) {
-      this.retarget(err);
-      await sleep(this.cluster.clock, RETRY_BACKOFF_MS);
-    }
-  }
-
-  private call<T>(request: (broker: NonNullable<ReturnType<SimCluster['broker']>>) => Promise<T>): Promise<T> {
-    const broker = this.cluster.broker(this.target);
-    if (broker === undefined) return Promise.reject(new SluiceError('BROKER_NOT_AVAILABLE', `broker ${this.target} is down`));
-    return withTimeout(this.cluster.clock, Promise.resolve().then(() => request(broker)), CLIENT_TIMEOUT_MS, lost);
-  }
-
-  /** Follows a leader hint, or tries another broker. */
-  private retarget(err: unknown): void {
-    const ids = this.cluster.ids;
-    this.target = hintedBroker(err) ?? ids[Math.floor(this.rng() * ids.length)]!;
   }
 }
 
 /**
- * Reads committed records from the partition leader now and then and remembers what each offset
- * held: an offset once served must never be served with other bytes, nor vanish.
+ * A consumer group of `members` GroupConsumers. Handlers fail now and then (the record comes
+ * again). Notes what each offset was delivered as (an offset must never be delivered with other
+ * bytes), and watches the committed offsets through the group admin API: they must never go back.
  */
-export class SimReader {
-  readonly served = new Map<number, string>();
+export class GroupApp {
+  /** `partition:offset` → value, as delivered. */
+  readonly delivered = new Map<string, string>();
   readonly violations: string[] = [];
-  stopped = false;
+  private readonly members: GroupConsumer[] = [];
+  private readonly committed = new Map<number, number>();
+  private stopped = false;
+  private watching: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly cluster: SimCluster,
+    private readonly clients: readonly Sluice[],
     private readonly rng: Rng,
+    private readonly trace: (event: string) => void,
   ) {}
 
-  async run(): Promise<void> {
-    while (!this.stopped) {
-      await sleep(this.cluster.clock, 100 + Math.floor(this.rng() * 200));
-      const leader = this.cluster.running().find((b) => b.allPartitions().some((p) => p.topic === TOPIC && p.isLeader));
-      if (leader === undefined) continue;
-      const from = Math.floor(this.rng() * (this.served.size + 1));
-      try {
-        const result = await withTimeout(this.cluster.clock, leader.fetch(TOPIC, 0, from, 64 * 1024, 0, 1), CLIENT_TIMEOUT_MS, lost);
-        for (const batch of result.batches) for (const record of decodeBatch(batch).records) this.note(record.offset, record.value?.toString() ?? '');
-      } catch {
-        // Not the leader any more, an offset out of range after a leader change: read again later.
-      }
+  start(): void {
+    for (const [i, client] of this.clients.entries()) {
+      const member = client.groupConsumer({ groupId: GROUP, sessionTimeoutMs: 3_000, autoCommitIntervalMs: 500, maxAttempts: 1_000 }, (err) =>
+        this.trace(`member ${i}: ${codeOf(err)} ${err instanceof Error ? err.message : ""}`),
+      );
+      member.subscribe([TOPIC]);
+      void member.run({ eachMessage: (message) => this.handle(i, message.partition, message.offset, message.value?.toString() ?? '') });
+      this.members.push(member);
+    }
+    this.watching = this.watchCommits(this.clients[0]!);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.watching;
+    await Promise.all(this.members.map((member) => member.close().catch(() => undefined)));
+  }
+
+  /** Those of `records` not delivered (at their offset, with their value) yet. */
+  undelivered(records: readonly Acknowledged[]): Acknowledged[] {
+    return records.filter((record) => this.delivered.get(`${record.partition}:${record.offset}`) !== record.value);
+  }
+
+  private handle(member: number, partition: number, offset: number, value: string): void {
+    const key = `${partition}:${offset}`;
+    const before = this.delivered.get(key);
+    if (before !== undefined && before !== value) this.violations.push(`offset ${key} was delivered as ${before}, later as ${value}`);
+    this.delivered.set(key, value);
+    if (this.rng() < HANDLER_FAILURE_RATE) {
+      this.trace(`member ${member} fails ${key}`);
+      throw new Error(`handler failure at ${key}`);
     }
   }
 
-  private note(offset: number, value: string): void {
-    const before = this.served.get(offset);
-    if (before !== undefined && before !== value) this.violations.push(`offset ${offset} was served as ${before}, later as ${value}`);
-    this.served.set(offset, value);
+  private async watchCommits(client: Sluice): Promise<void> {
+    const admin = client.groupAdmin();
+    while (!this.stopped) {
+      await sleep(this.cluster.clock, COMMIT_WATCH_MS);
+      try {
+        for (const { partition, committedOffset } of (await admin.describeGroup(GROUP)).partitions) {
+          if (committedOffset < 0) continue;
+          const highest = this.committed.get(partition) ?? -1;
+          if (committedOffset < highest) this.violations.push(`the committed offset of partition ${partition} went back from ${highest} to ${committedOffset}`);
+          else this.committed.set(partition, committedOffset);
+        }
+      } catch {
+        // The coordinator is moving or cut off: read again later.
+      }
+    }
+    await admin.close();
   }
 }

@@ -221,9 +221,12 @@ export class GroupConsumer {
   }
 
   /**
-   * Performs the actions in order. Resolves once the deliveries, dead letters and commits among them
-   * (and what their outcomes led to) are done, except a revoked partition's commit, which retries in
-   * the background so the other partitions' deliveries go on meanwhile.
+   * Performs the actions: first, at once and in order, those that only set where the fetcher stands
+   * and when to wake (so they never lag behind a later step's: a tick during an awaited commit may
+   * already have resumed fetching that a stale stopFetch would undo); then the others in order.
+   * Resolves once the deliveries, dead letters and commits among them (and what their outcomes led
+   * to) are done, except a revoked partition's commit, which retries in the background so the other
+   * partitions' deliveries go on meanwhile.
    */
   private async perform(owned: OwnedPartition, actions: PartitionAction[], records?: RoundRecords): Promise<void> {
     for (const action of actions) {
@@ -240,6 +243,10 @@ export class GroupConsumer {
         case 'wakeAt':
           this.wakeAt(owned, action.atMs);
           break;
+      }
+    }
+    for (const action of actions) {
+      switch (action.type) {
         case 'deliver':
           await this.deliver(owned, action, inRound(records));
           break;
@@ -322,7 +329,9 @@ export class GroupConsumer {
       }
       for (const [partitionKey, byOffset] of round) {
         const owned = this.owned.get(partitionKey);
-        if (owned) await this.deliverPartition(owned, byOffset, batch);
+        if (!owned) continue;
+        await this.deliverPartition(owned, byOffset, batch);
+        this.react(owned, { type: 'roundEnded' });
       }
       this.skipUnseenGaps();
     }

@@ -4,7 +4,6 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { fromServiceError, SluiceError } from '../../protocol/errors.js';
-import { CLIENT_CHANNEL_OPTIONS, groupsApi } from '../../protocol/grpc.js';
 import type { FindCoordinatorResponse__Output } from '../../protocol/generated/sluice/v1/FindCoordinatorResponse.js';
 import type { GroupsClient as GroupsStub } from '../../protocol/generated/sluice/v1/Groups.js';
 import { Cluster, unary } from '../cluster.js';
@@ -16,7 +15,6 @@ const STALE_COORDINATOR_CODES: ReadonlySet<string> = new Set(['NOT_COORDINATOR',
 export type GroupsInvoke<T> = (stub: GroupsStub, options: grpc.CallOptions, callback: grpc.requestCallback<T>) => grpc.ClientUnaryCall;
 
 export class GroupsClient {
-  private readonly stubs = new Map<string, GroupsStub>();
   private readonly coordinators = new Map<string, string>();
 
   constructor(readonly cluster: Cluster) {}
@@ -47,8 +45,6 @@ export class GroupsClient {
   }
 
   close(): void {
-    for (const stub of this.stubs.values()) stub.close();
-    this.stubs.clear();
     this.cluster.close();
   }
 
@@ -73,12 +69,6 @@ export class GroupsClient {
   }
 
   private stub(address: string): GroupsStub {
-    if (this.cluster.isClosed) throw new Error('client is closed');
-    let stub = this.stubs.get(address);
-    if (!stub) {
-      stub = new (groupsApi().Groups)(address, grpc.credentials.createInsecure(), CLIENT_CHANNEL_OPTIONS);
-      this.stubs.set(address, stub);
-    }
-    return stub;
+    return this.cluster.groups(address);
   }
 }

@@ -59,6 +59,11 @@ export type PartitionEvent =
   | { type: 'fetchedUpTo'; offset: number }
   /** The driver is free to run a handler on this partition: one record, or the fetched run for eachBatch. */
   | { type: 'next'; batch: boolean }
+  /**
+   * The driver's poll round is over: the records of `fetched` it holds are gone. Those not handed
+   * out yet (a commit was pending, or a backoff began) must be fetched again.
+   */
+  | { type: 'roundEnded' }
   /** The handler of the last `deliver` returned (`threw` undefined) or threw (the error's text). */
   | { type: 'handlerDone'; threw: string | undefined }
   /** `tag` undefined: a record the application built itself, taken to be of the current delivery. */
@@ -187,6 +192,9 @@ export class PartitionState {
       case 'next':
         this.next(event.batch, nowMs, actions);
         break;
+      case 'roundEnded':
+        this.refetchLeftovers(actions);
+        break;
       case 'handlerDone':
         this.handlerDone(event.threw, nowMs, actions);
         break;
@@ -287,6 +295,18 @@ export class PartitionState {
       records: offsets.map((offset) => ({ offset, attempt: this.attemptOf(offset) })),
       tag: { epoch: this.options.epoch, generation: this.generation },
     });
+  }
+
+  /**
+   * Offsets still queued when the round ended have no record object any more: fetch them again,
+   * or the next round's later records would make them look expired and be skipped, never handed out.
+   */
+  private refetchLeftovers(actions: PartitionAction[]): void {
+    if (this.queue.length === 0) return;
+    this.queue = [];
+    if (!this.fetching) return;
+    this.polledThrough = this.position;
+    actions.push({ type: 'seekFetch', to: this.position });
   }
 
   /** Keeps the lowest failure of the running handler. */
