@@ -248,8 +248,13 @@ export class Broker {
   private requireTopic(name: string): TopicMetadata {
     this.requireReady();
     const topic = this.controller.metadata.topics[name];
-    if (!topic) throw new SluiceError('UNKNOWN_TOPIC', `topic "${name}" does not exist`);
-    return topic;
+    if (topic) return topic;
+    // Cut off from the controller, this broker may have missed the topic's creation: it cannot say
+    // the topic does not exist, and the client asks another broker.
+    if (!this.link.hasFreshView) {
+      throw new SluiceError('BROKER_NOT_AVAILABLE', `broker ${this.identity.brokerId} has not heard from the controller lately: its metadata may be stale`);
+    }
+    throw new SluiceError('UNKNOWN_TOPIC', `topic "${name}" does not exist`);
   }
 
   /** The local replica, or UNKNOWN_TOPIC / UNKNOWN_PARTITION / NOT_LEADER (with the leader's address). */

@@ -238,7 +238,11 @@ export class Cluster {
       pending = this.fetchMetadata([name])
         .then((metadata) => {
           const topic = metadata.topics.find((candidate) => candidate.name === name);
-          if (!topic || topic.partitions.length === 0) throw new SluiceError('UNKNOWN_TOPIC', `topic ${name} does not exist`);
+          if (!topic || topic.partitions.length === 0) {
+            // The broker that answered may lag the cluster's metadata: the next lookup asks another.
+            this.addressCursor++;
+            throw new SluiceError('UNKNOWN_TOPIC', `topic ${name} does not exist`);
+          }
           return topic;
         })
         .finally(() => this.refreshing.delete(name));

@@ -80,7 +80,12 @@ export class ControllerLink {
    * that is older than viewTtlMs (no controller reachable: say nothing rather than something stale).
    */
   get view(): ClusterView {
-    return this.clock.nowMs() - this.lastViewAtMs <= this.options.viewTtlMs ? this.lastView : NO_VIEW;
+    return this.hasFreshView ? this.lastView : NO_VIEW;
+  }
+
+  /** A heartbeat was answered within viewTtlMs: this broker's metadata is at most that old. */
+  get hasFreshView(): boolean {
+    return this.clock.nowMs() - this.lastViewAtMs <= this.options.viewTtlMs;
   }
 
   /** The broker to ask: the local controller's leader, the last one we heard of, or the next voter. */

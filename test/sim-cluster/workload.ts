@@ -142,8 +142,9 @@ export class GroupApp {
         for (const { partition, committedOffset } of (await admin.describeGroup(GROUP)).partitions) {
           if (committedOffset < 0) continue;
           const highest = this.committed.get(partition) ?? -1;
+          // Noted once; later reads are compared with what was read last.
           if (committedOffset < highest) this.violations.push(`the committed offset of partition ${partition} went back from ${highest} to ${committedOffset}`);
-          else this.committed.set(partition, committedOffset);
+          this.committed.set(partition, committedOffset);
         }
       } catch {
         // The coordinator is moving or cut off: read again later.

@@ -450,7 +450,9 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
       state.pendingReset = this.options.autoOffsetReset;
       return;
     }
-    if (err.retriable) {
+    // A positioned partition's topic existed: UNKNOWN_TOPIC now comes from a broker that has not
+    // caught up with the cluster's metadata (or from a deletion), so it is retried like a move.
+    if (err.retriable || (err.code === 'UNKNOWN_TOPIC' && state.fetchOffset !== undefined)) {
       // A consumer outlives broker restarts and leader moves: retriable errors back off forever.
       this.cluster.noteError(state.topic, err);
       const delayMs = backoffMs(Math.min(state.retryAttempt++, 30), this.cluster.options.retry, this.random);
