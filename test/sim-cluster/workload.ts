@@ -33,7 +33,11 @@ function codeOf(err: unknown): string {
   return err instanceof SluiceError ? err.code : err instanceof Error ? err.message : String(err);
 }
 
-/** An application producing distinct values (`p0:17`) through one idempotent acks=all Producer. */
+/**
+ * An application producing distinct values (`p0:17`) through one Producer: idempotent with
+ * acks=all (every acknowledged record must be kept, once), or plain acks=1 (an acknowledged record
+ * may be lost in a failover, and a retry may store it twice; it must still never be made up).
+ */
 export class ProducerApp {
   readonly acknowledged: Acknowledged[] = [];
   /** Values of every record ever handed to `send` (acknowledged or not): none may be stored twice. */
@@ -48,10 +52,12 @@ export class ProducerApp {
     private readonly client: Sluice,
     private readonly rng: Rng,
     private readonly trace: (event: string) => void,
+    /** acks=all and idempotent, or acks=1 without idempotence. */
+    readonly durable = true,
   ) {}
 
   start(): void {
-    const producer = this.client.producer({ acks: 'all', idempotent: true, lingerMs: 5 });
+    const producer = this.client.producer(this.durable ? { acks: 'all', idempotent: true, lingerMs: 5 } : { acks: 1, idempotent: false, lingerMs: 5 });
     const lanes = Array.from({ length: SENDS_IN_FLIGHT }, () => this.lane(producer));
     this.done = Promise.all(lanes).then(() => producer.close());
   }
