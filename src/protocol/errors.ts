@@ -22,6 +22,7 @@ export const ERROR_CODES = [
   'OUT_OF_ORDER_SEQUENCE',
   'TOPIC_EXISTS',
   'UNAUTHORIZED',
+  'STORAGE_ERROR',
   'REQUEST_TIMED_OUT',
   'SHUTTING_DOWN',
   'BROKER_NOT_AVAILABLE',
@@ -56,6 +57,9 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   OUT_OF_ORDER_SEQUENCE: { grpcStatus: GrpcStatus.FAILED_PRECONDITION, retriable: false },
   TOPIC_EXISTS: { grpcStatus: GrpcStatus.ALREADY_EXISTS, retriable: false },
   UNAUTHORIZED: { grpcStatus: GrpcStatus.PERMISSION_DENIED, retriable: false },
+  // A write failed on the broker's disk (full, I/O error, out of descriptors): the partition's
+  // leadership moves to a healthy replica, or the broker resumes once the condition clears.
+  STORAGE_ERROR: { grpcStatus: GrpcStatus.UNAVAILABLE, retriable: true },
   REQUEST_TIMED_OUT: { grpcStatus: GrpcStatus.DEADLINE_EXCEEDED, retriable: true },
   SHUTTING_DOWN: { grpcStatus: GrpcStatus.UNAVAILABLE, retriable: true },
   BROKER_NOT_AVAILABLE: { grpcStatus: GrpcStatus.UNAVAILABLE, retriable: true },
