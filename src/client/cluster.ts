@@ -32,6 +32,8 @@ const STALE_ROUTING_CODES: ReadonlySet<string> = new Set([
   'SHUTTING_DOWN',
   'UNKNOWN_PARTITION',
   'REQUEST_TIMED_OUT',
+  // The broker's disk refused a write: leadership is moving to a healthy replica.
+  'STORAGE_ERROR',
 ]);
 
 export function parseBootstrap(bootstrap: string[] | string): string[] {
