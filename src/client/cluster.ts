@@ -14,7 +14,7 @@ import type { FetchResponse__Output } from '../protocol/generated/sluice/v1/Fetc
 import type { ProduceResponse__Output } from '../protocol/generated/sluice/v1/ProduceResponse.js';
 import { systemClock, type Clock, type TimerHandle } from '../runtime/clock.js';
 import { RequestStream, type StreamedResponse } from './request-stream.js';
-import { resolveRetryOptions, type RetryHooks, type RetryOptions } from './retry.js';
+import { resolveRetryOptions, sleepMs, type RetryHooks, type RetryOptions } from './retry.js';
 import type { BrokerInfo, ClientOptions, ClientRuntime, ClusterMetadata, TopicMetadata } from './types.js';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -59,6 +59,17 @@ const UNREACHABLE_CODES: ReadonlySet<string> = new Set(['BROKER_NOT_AVAILABLE', 
 
 /** How long a metadata request waits for one broker before it also asks the next (see fetchMetadata). */
 export const METADATA_HEDGE_MS = 250;
+
+/** How often a client that lost a partition's leader asks who leads it now (see leaderMoved). */
+export const LEADER_WATCH_INTERVAL_MS = 100;
+
+/**
+ * How long a leader that did not answer (keepalive timeout, connection refused, request timeout)
+ * is passed over while metadata still names it: the followers name the old leader until they have
+ * elected another (up to two election timeouts), and a request sent to a cut-off broker meanwhile
+ * waits a keepalive timeout again. Long enough for an election, short enough that a blip costs little.
+ */
+export const UNREACHABLE_LEADER_AVOID_MS = 1_000;
 
 /** Wraps a callback-style unary call; rejects with a SluiceError; aborting `signal` cancels the call. */
 export function unary<T>(
@@ -118,6 +129,10 @@ export class Cluster {
   private readonly fetchStreams = new Map<string, RequestStream<FetchResponse__Output>>();
   private readonly topics = new Map<string, CachedTopic>();
   private readonly refreshing = new Map<string, Promise<TopicMetadata>>();
+  /** The leader address each partition's requests last went to, by `topic\0partition`. */
+  private readonly lastLeaders = new Map<string, string>();
+  /** Leaders that did not answer, passed over until the time (ms) given. */
+  private readonly avoidUntil = new Map<string, number>();
   private brokers = new Map<number, BrokerInfo>();
   private controller = -1;
   /** Rotates through bootstrap and known brokers so one dead address does not block metadata. */
@@ -276,7 +291,40 @@ export class Cluster {
       this.addressCursor++;
       throw new SluiceError('NOT_LEADER', `partition ${topic}/${partition} has no known leader`);
     }
+    if ((this.avoidUntil.get(leader.address) ?? 0) > this.clock.nowMs()) {
+      this.invalidate(topic);
+      throw new SluiceError('NOT_LEADER', `the leader of ${topic}/${partition} (${leader.address}) did not answer: waiting for a new one`);
+    }
+    this.lastLeaders.set(`${topic}\u0000${partition}`, leader.address);
     return leader.address;
+  }
+
+  /** Call after a request to a partition leader at `address` failed: one that did not answer is passed over a while. */
+  noteLeaderError(address: string, err: SluiceError): void {
+    if (UNREACHABLE_CODES.has(err.code)) this.avoidUntil.set(address, this.clock.nowMs() + UNREACHABLE_LEADER_AVOID_MS);
+  }
+
+  /**
+   * Resolves true once metadata names a leader of the partition other than the one its requests
+   * last went to (the one a request just failed against), asking every LEADER_WATCH_INTERVAL_MS;
+   * false once `signal` aborts. A client backing off after losing a leader races its backoff with
+   * this, so it retries on the new leader as soon as one is named (the aim of Kafka's KIP-951),
+   * not at the end of a backoff that had grown to a second while the election ran.
+   */
+  async leaderMoved(topic: string, partition: number, signal: AbortSignal): Promise<boolean> {
+    const from = this.lastLeaders.get(`${topic}\u0000${partition}`);
+    while (!this.closed) {
+      await sleepMs(LEADER_WATCH_INTERVAL_MS, signal, this.clock);
+      if (signal.aborted || this.closed) return false;
+      try {
+        const info = (await this.topic(topic, true)).partitions.find((candidate) => candidate.partition === partition);
+        const leader = info && info.leader >= 0 ? this.brokers.get(info.leader) : undefined;
+        if (leader !== undefined && leader.address !== from) return !signal.aborted;
+      } catch {
+        // No broker answered, or the topic is unknown where asked: ask again at the next interval.
+      }
+    }
+    return false;
   }
 
   /** Forget cached routing for `topic` after `err` if the error suggests it moved. */

@@ -24,6 +24,11 @@ class StoringTransport implements ProducerTransport {
     return 1;
   }
 
+  /** The leader never moves here: the watch only ends with its backoff. */
+  leaderMoved(_topic: string, _partition: number, signal: AbortSignal): Promise<boolean> {
+    return new Promise((resolve) => signal.addEventListener('abort', () => resolve(false), { once: true }));
+  }
+
   async initProducerId(): Promise<{ producerId: number; producerEpoch: number }> {
     return { producerId: 1, producerEpoch: 0 };
   }

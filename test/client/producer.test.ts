@@ -73,6 +73,25 @@ class FakeBroker implements ProducerTransport {
     });
   }
 
+  /** Leader watches of backing-off partitions, until `moveLeader` ends them. */
+  private readonly leaderWatches: Array<(moved: boolean) => void> = [];
+
+  leaderMoved(_topic: string, _partition: number, signal: AbortSignal): Promise<boolean> {
+    return new Promise((resolve) => {
+      this.leaderWatches.push(resolve);
+      signal.addEventListener('abort', () => resolve(false), { once: true });
+    });
+  }
+
+  /** Names a new leader for every partition being watched. */
+  moveLeader(): void {
+    for (const resolve of this.leaderWatches.splice(0)) resolve(true);
+  }
+
+  get watching(): number {
+    return this.leaderWatches.length;
+  }
+
   close(): void {}
 
   /** Answers the held request at `index` (in arrival order among those still held). */
@@ -119,8 +138,8 @@ class FakeBroker implements ProducerTransport {
   }
 }
 
-function producer(broker: FakeBroker, options: ProducerOptions = {}): Producer {
-  const cluster = new Cluster(resolveClientOptions({ bootstrap: '127.0.0.1:1', retry: { retries: 5, initialBackoffMs: 1, maxBackoffMs: 2 } }));
+function producer(broker: FakeBroker, options: ProducerOptions = {}, backoffMs = 1): Producer {
+  const cluster = new Cluster(resolveClientOptions({ bootstrap: '127.0.0.1:1', retry: { retries: 5, initialBackoffMs: backoffMs, maxBackoffMs: 2 * backoffMs } }));
   return new Producer(cluster, { lingerMs: 0, ...options }, { transport: broker });
 }
 
@@ -189,6 +208,19 @@ describe('Producer (idempotent, fake transport)', () => {
     expect(broker.calls[2]!.batch.equals(broker.calls[0]!.batch)).to.equal(true);
     expect(broker.values(0)).to.deep.equal(['a', 'b']);
     expect(metadata.map((m) => m.offset)).to.deep.equal([0, 1]);
+    await p.close();
+  });
+
+  it('resends at once when a new leader is named during the backoff, not when the backoff ends', async () => {
+    const broker = new FakeBroker();
+    broker.script = ['NOT_LEADER'];
+    const p = producer(broker, {}, 3_600_000);
+    const sent = p.send({ topic: 't', records: [{ value: 'v0', partition: 0 }] });
+    await until('the backoff watches the leader', () => broker.watching === 1);
+    broker.moveLeader();
+    const [metadata] = await sent;
+    expect(metadata!.offset).to.equal(0);
+    expect(broker.calls).to.have.length(2);
     await p.close();
   });
 

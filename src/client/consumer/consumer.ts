@@ -348,6 +348,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     const inFlight = new Cancellation();
     state.inFlight = inFlight;
     const epoch = state.epoch;
+    let address: string | undefined;
     try {
       if (state.fetchOffset === undefined && state.pendingReset === undefined) {
         if (this.options.autoOffsetReset === 'none') {
@@ -363,7 +364,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
         state.consumedOffset = listed.offset;
       }
       const offset = state.fetchOffset!;
-      const address = await this.cluster.leaderAddress(state.topic, state.partition);
+      address = await this.cluster.leaderAddress(state.topic, state.partition);
       this.counters.fetchRequests++;
       const { maxBytes, maxWaitMs, minBytes } = this.options;
       const timeoutMs = this.cluster.options.requestTimeoutMs + maxWaitMs;
@@ -395,7 +396,9 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     } catch (raw) {
       if (this.closed || state.epoch !== epoch) return;
       this.counters.fetchErrors++;
-      this.handleFetchError(state, fromServiceError(raw));
+      const err = fromServiceError(raw);
+      if (address !== undefined) this.cluster.noteLeaderError(address, err);
+      this.handleFetchError(state, err);
     } finally {
       if (state.inFlight === inFlight) state.inFlight = undefined;
       this.wake();
@@ -456,8 +459,16 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
       // A consumer outlives broker restarts and leader moves: retriable errors back off forever.
       this.cluster.noteError(state.topic, err);
       const delayMs = backoffMs(Math.min(state.retryAttempt++, 30), this.cluster.options.retry, this.random);
-      state.backoffUntilMs = this.nowMs() + delayMs;
-      void sleepMs(delayMs, this.abort.signal, this.cluster.clock).then(() => this.schedule());
+      const until = (state.backoffUntilMs = this.nowMs() + delayMs);
+      // The backoff ends early when a new leader is named for the partition meanwhile.
+      const watch = new AbortController();
+      const resume = (): void => {
+        watch.abort();
+        if (state.backoffUntilMs === until) state.backoffUntilMs = this.nowMs();
+        this.schedule();
+      };
+      void sleepMs(delayMs, this.abort.signal, this.cluster.clock).then(resume);
+      void this.cluster.leaderMoved(state.topic, state.partition, watch.signal).then((moved) => moved && resume());
       return;
     }
     state.error = err;

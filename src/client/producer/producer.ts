@@ -43,6 +43,8 @@ interface PartitionDriver {
   /** Sealed batches by the sender's ids, until acknowledged, failed or split. */
   batches: Map<number, ProducerBatch>;
   backoffTimer: TimerHandle | undefined;
+  /** Ends the leader watch that may cut the backoff short. */
+  backoffWatch: AbortController | undefined;
 }
 
 /** One `send()` call: resolves once every record is acknowledged, rejects on the first failure. */
@@ -320,7 +322,7 @@ export class Producer {
         producerEpoch: this.producerEpoch,
         random: this.cluster.random,
       });
-      driver = { topic, partition, sender, batches: new Map(), backoffTimer: undefined };
+      driver = { topic, partition, sender, batches: new Map(), backoffTimer: undefined, backoffWatch: undefined };
       this.partitions.set(key, driver);
     }
     return driver;
@@ -402,17 +404,34 @@ export class Producer {
           break;
         }
         case 'backoff':
-          driver.backoffTimer = this.clock.setTimeout(() => {
-            driver.backoffTimer = undefined;
-            this.feed(driver, { type: 'backoffElapsed' });
-          }, action.delayMs);
+          this.backOff(driver, action.delayMs);
           break;
         case 'cancelBackoff':
-          this.clock.clearTimer(driver.backoffTimer);
-          driver.backoffTimer = undefined;
+          this.endBackoff(driver);
           break;
       }
     }
+  }
+
+  /** Waits `delayMs`, or less when a new leader is named for the partition meanwhile (Cluster.leaderMoved). */
+  private backOff(driver: PartitionDriver, delayMs: number): void {
+    const elapsed = (): void => {
+      this.endBackoff(driver);
+      this.feed(driver, { type: 'backoffElapsed' });
+    };
+    const watch = new AbortController();
+    driver.backoffWatch = watch;
+    driver.backoffTimer = this.clock.setTimeout(elapsed, delayMs);
+    void this.transport.leaderMoved(driver.topic, driver.partition, watch.signal).then((moved) => {
+      if (moved && driver.backoffWatch === watch) elapsed();
+    });
+  }
+
+  private endBackoff(driver: PartitionDriver): void {
+    this.clock.clearTimer(driver.backoffTimer);
+    driver.backoffTimer = undefined;
+    driver.backoffWatch?.abort();
+    driver.backoffWatch = undefined;
   }
 
   private transmit(driver: PartitionDriver, id: number): void {

@@ -38,6 +38,8 @@ export interface ProducerTransport {
   initProducerId(): Promise<{ producerId: number; producerEpoch: number }>;
   /** One attempt to append `call.batch` on the partition's leader; resolves with its base offset (-1 with acks=0). */
   produce(call: ProduceCall): Promise<{ baseOffset: number }>;
+  /** True once another leader than the one last produced to is named for the partition; false when `signal` aborts. */
+  leaderMoved(topic: string, partition: number, signal: AbortSignal): Promise<boolean>;
   close(): void;
 }
 
@@ -53,6 +55,10 @@ export class ClusterTransport implements ProducerTransport {
     return this.cluster.partitionCount(topic);
   }
 
+  leaderMoved(topic: string, partition: number, signal: AbortSignal): Promise<boolean> {
+    return this.cluster.leaderMoved(topic, partition, signal);
+  }
+
   async initProducerId(): Promise<{ producerId: number; producerEpoch: number }> {
     const address = this.cluster.anyAddress();
     try {
@@ -65,8 +71,9 @@ export class ClusterTransport implements ProducerTransport {
   }
 
   async produce(call: ProduceCall): Promise<{ baseOffset: number }> {
+    let address: string | undefined;
     try {
-      const address = await this.cluster.leaderAddress(call.topic, call.partition);
+      address = await this.cluster.leaderAddress(call.topic, call.partition);
       const timeoutMs = this.cluster.options.requestTimeoutMs + call.ackTimeoutMs;
       const response = await this.cluster.produceStream(address).request(call.request ?? ((correlationId) => serializeProduceRequest(call, correlationId)), timeoutMs);
       return { baseOffset: call.acks === 0 ? -1 : response.baseOffset };
@@ -74,6 +81,7 @@ export class ClusterTransport implements ProducerTransport {
       const err = fromServiceError(raw);
       // NOT_LEADER, an unreachable broker or a timeout: the next attempt refreshes the leader.
       this.cluster.noteError(call.topic, err);
+      if (address !== undefined) this.cluster.noteLeaderError(address, err);
       throw err;
     }
   }
