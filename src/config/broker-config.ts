@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseFlushPolicy } from '../storage/flush-policy.js';
+import { FLUSH_DEFAULT, parseFlushPolicy } from '../storage/flush-policy.js';
 import { TAIL_CACHE_BYTES_MAX_DEFAULT } from '../storage/tail-cache.js';
 
 export interface BrokerConfig {
@@ -61,7 +61,7 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   port: { field: 'port', kind: 'port', doc: 'gRPC port' },
   'http.port': { field: 'httpPort', kind: 'port', doc: 'HTTP port for /metrics, /healthz, /readyz' },
   'data.dir': { field: 'dataDir', kind: 'string', doc: 'directory of the LevelDB store' },
-  flush: { field: 'flush', kind: 'string', doc: 'fsync policy: always | interval:<ms> | never' },
+  flush: { field: 'flush', kind: 'string', doc: 'fsync policy: always (durable, group commit) | interval:<ms> | never (both may lose acknowledged records on power loss)' },
   'tail.cache.bytes': { field: 'tailCacheBytes', kind: 'int', doc: 'bytes of recent batches kept in memory for tail readers' },
   'retention.check.interval.ms': { field: 'retentionCheckIntervalMs', kind: 'int', doc: 'how often retention and TTL deletion run' },
   'produce.timeout.ms': { field: 'produceTimeoutMs', kind: 'int', doc: 'default wait for acks=all replication' },
@@ -85,7 +85,7 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   port: 7001,
   httpPort: 8001,
   dataDir: './data',
-  flush: 'never',
+  flush: FLUSH_DEFAULT,
   tailCacheBytes: TAIL_CACHE_BYTES_MAX_DEFAULT,
   retentionCheckIntervalMs: 5_000,
   produceTimeoutMs: 30_000,

@@ -1,9 +1,12 @@
-/** Parses the broker's `flush` setting: `always` | `interval:<ms>` | `never`. */
+/** The broker's `flush` setting: `always` (the default: durable) | `interval:<ms>` | `never`. */
 import { SluiceError } from '../protocol/errors.js';
 import type { FlushPolicy } from './types.js';
 
 /** A longer interval is almost certainly a typo (seconds written as ms, or an extra zero). */
 export const FLUSH_INTERVAL_MS_MAX = 60 * 60 * 1000;
+
+/** The broker's default: every acknowledged write is fsynced, in group commits. */
+export const FLUSH_DEFAULT = 'always';
 
 export function parseFlushPolicy(text: string): FlushPolicy {
   const trimmed = text.trim();
@@ -18,3 +21,10 @@ export function parseFlushPolicy(text: string): FlushPolicy {
   throw new SluiceError('INVALID_CONFIG', `flush must be "always", "interval:<ms>" or "never", got "${text}"`);
 }
 
+
+/** What a policy promises of acknowledged records, in a few words (the broker's startup line). */
+export function flushGuarantee(policy: FlushPolicy): string {
+  return policy.kind === 'always'
+    ? 'durable: every acknowledged write is fsynced, in group commits'
+    : 'may lose acknowledged records on power loss';
+}

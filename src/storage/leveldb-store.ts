@@ -8,8 +8,10 @@ import { SluiceError } from '../protocol/errors.js';
 import { metaOfBatch, packMeta } from './batch-meta.js';
 import { assertLogId, batchKey, batchKeyRange, encodeLogState, metaKey, metaKeyName, metaKeyRange, stateKey, SYNC_KEY } from './keys.js';
 import { IndexedPartitionLog, LogIndex } from './log-index.js';
+import { GroupWrite } from './group-write.js';
 import { defaultLogName, ReadVerifier } from './read-verifier.js';
 import { recoverLog, type Db } from './recovery.js';
+import { WriteFaults } from './storage-fault.js';
 import { TAIL_CACHE_BYTES_MAX_DEFAULT, TailCache } from './tail-cache.js';
 import type { AppendResult, BatchMeta, EntryRange, FlushPolicy, LogStore, OpenLogOptions, PartitionLog, StorageHooks } from './types.js';
 import { WriteQueue } from './write-queue.js';
@@ -45,21 +47,27 @@ export async function openLogStore(options: LevelLogStoreOptions): Promise<LogSt
 class LevelLogStore implements LogStore {
   private readonly logs = new Map<number, Promise<LevelPartitionLog>>();
   private readonly cache: TailCache;
-  private readonly syncEveryWrite: boolean;
+  /** flush `always`: every write to the logs is a sync write, appends in group commits. */
+  private readonly durable: boolean;
+  private readonly group: GroupWrite;
   private readonly warn: (line: string) => void;
   private readonly hooks: StorageHooks;
   private readonly timer: NodeJS.Timeout | undefined;
   private syncing: Promise<void> | undefined;
   private closed = false;
+  /** Write failures: the store refuses writes after one until `resume` reopens LevelDB. */
+  private readonly faults: WriteFaults;
 
   constructor(
     private readonly db: Db,
     options: LevelLogStoreOptions,
   ) {
     this.cache = new TailCache(options.tailCacheBytesMax ?? TAIL_CACHE_BYTES_MAX_DEFAULT);
-    this.syncEveryWrite = options.flush.kind === 'always';
+    this.durable = options.flush.kind === 'always';
+    this.group = new GroupWrite(db, this.durable);
     this.warn = options.warn ?? ((line) => console.warn(line));
     this.hooks = { warn: this.warn, onCorruption: options.onCorruption };
+    this.faults = new WriteFaults({ dir: options.dir, warn: this.warn, onWriteFailure: options.onWriteFailure });
     if (options.flush.kind === 'interval') {
       this.timer = setInterval(() => this.syncInBackground(), options.flush.intervalMs);
       // The timer must not keep a process alive that is otherwise done.
@@ -85,8 +93,9 @@ class LevelLogStore implements LogStore {
             index,
             verifier,
             cache: this.cache,
-            syncEveryWrite: this.syncEveryWrite,
+            group: this.group,
             assertOpen: () => this.assertOpen(),
+            faults: this.faults,
           }),
       );
       this.logs.set(logId, log);
@@ -98,6 +107,7 @@ class LevelLogStore implements LogStore {
 
   async dropLog(logId: number): Promise<void> {
     this.assertOpen();
+    this.faults.assertWritable();
     assertLogId(logId);
     const opened = this.logs.get(logId);
     this.logs.delete(logId);
@@ -108,26 +118,28 @@ class LevelLogStore implements LogStore {
     await this.db.clear(batchKeyRange('index', logId));
     await this.db.del(stateKey(logId));
     await this.db.clear(batchKeyRange('data', logId));
-    if (this.syncEveryWrite) await syncWal(this.db);
+    if (this.durable) await syncWal(this.db);
   }
 
   async getMeta(key: string): Promise<Buffer | undefined> {
     this.assertOpen();
+    await this.faults.beforeRead(this.db);
     return this.db.get(metaKey(key));
   }
 
   async putMeta(key: string, value: Buffer, options: { sync?: boolean } = {}): Promise<void> {
     this.assertOpen();
-    await this.db.put(metaKey(key), value, { sync: options.sync ?? true });
+    await this.faults.guard(`writing ${key}`, () => this.db.put(metaKey(key), value, { sync: options.sync ?? true }));
   }
 
   async deleteMeta(key: string): Promise<void> {
     this.assertOpen();
-    await this.db.del(metaKey(key), { sync: true });
+    await this.faults.guard(`deleting ${key}`, () => this.db.del(metaKey(key), { sync: true }));
   }
 
   async listMeta(prefix: string): Promise<Array<[string, Buffer]>> {
     this.assertOpen();
+    await this.faults.beforeRead(this.db);
     const entries: Array<[string, Buffer]> = [];
     for await (const [key, value] of this.db.iterator(metaKeyRange(prefix))) entries.push([metaKeyName(key), value]);
     return entries;
@@ -135,7 +147,21 @@ class LevelLogStore implements LogStore {
 
   async sync(): Promise<void> {
     this.assertOpen();
-    await this.syncAll();
+    await this.faults.guard('syncing', () => this.syncAll());
+  }
+
+  async resume(): Promise<void> {
+    this.assertOpen();
+    const settled = async (): Promise<void> => {
+      const logs = await Promise.allSettled([...this.logs.values()]);
+      await Promise.all(logs.map((log) => (log.status === 'fulfilled' ? log.value.settled() : undefined)));
+    };
+    if (!(await this.faults.resume(this.db, settled, () => syncWal(this.db)))) return;
+    // Their in-memory index may hold entries LevelDB never got: the next openLog recovers them.
+    for (const [logId, log] of this.logs) {
+      const opened = await log.catch(() => undefined);
+      if (opened?.writeFailed === true && this.logs.get(logId) === log) this.logs.delete(logId);
+    }
   }
 
   async close(): Promise<void> {
@@ -173,8 +199,9 @@ interface LevelPartitionLogDeps {
   index: LogIndex;
   verifier: ReadVerifier;
   cache: TailCache;
-  syncEveryWrite: boolean;
+  group: GroupWrite;
   assertOpen: () => void;
+  faults: WriteFaults;
 }
 
 class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
@@ -183,15 +210,18 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
   protected readonly index: LogIndex;
   private readonly verifier: ReadVerifier;
   private readonly cache: TailCache;
-  private readonly syncEveryWrite: boolean;
+  private readonly group: GroupWrite;
   private readonly assertStoreOpen: () => void;
+  private readonly faults: WriteFaults;
   private readonly writes = new WriteQueue();
   /** Batches appended but not yet in LevelDB, by entry index, so reads see every stored entry. */
   private readonly unwritten = new Map<number, Buffer>();
   /** Resolves with the last append's result; each append's promise chains on it. */
   private lastAck: Promise<unknown> = Promise.resolve();
-  /** Set when a write failed or the log was dropped: the in-memory index no longer matches disk. */
+  /** Set when the log was dropped. */
   private unusable: Error | undefined;
+  /** Set when a write of this log failed: its index may hold entries LevelDB never got, so it takes no more writes (reads go on). */
+  private writeFailure: Error | undefined;
   /** Bumped by every removal of entries, so a read can tell a value deleted under it from a lost one. */
   private removals = 0;
 
@@ -202,8 +232,13 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
     this.index = deps.index;
     this.verifier = deps.verifier;
     this.cache = deps.cache;
-    this.syncEveryWrite = deps.syncEveryWrite;
+    this.group = deps.group;
     this.assertStoreOpen = deps.assertOpen;
+    this.faults = deps.faults;
+  }
+
+  get writeFailed(): boolean {
+    return this.writeFailure !== undefined;
   }
 
   cachedBatch(entryIndex: number): Buffer | undefined {
@@ -212,7 +247,7 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
   }
 
   async readEntries(lo: number, hi: number, maxBytes: number): Promise<Buffer[]> {
-    this.assertUsable();
+    this.assertReadable();
     const planned = this.index.planEntries(lo, hi, maxBytes);
     const batches = await this.fetch(planned);
     if (batches.length === 0 && planned.length > 0) throw new RangeError(`entry ${lo} was removed while being read`);
@@ -220,7 +255,7 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
   }
 
   async read(fromOffset: number, maxBytes: number, upToOffset?: number): Promise<Buffer[]> {
-    this.assertUsable();
+    this.assertReadable();
     const planned = this.index.planRead(fromOffset, maxBytes, upToOffset);
     const batches = await this.fetch(planned);
     if (batches.length === 0 && planned.length > 0) {
@@ -267,14 +302,9 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
     this.index.push(meta);
     this.unwritten.set(entryIndex, batch);
     this.cache.put(this.logId, entryIndex, batch);
-    // A chained batch hands each put to LevelDB's write batch at once; an array batch keeps a copy
-    // of every operation object until the write completes.
+    // Data and index in one group write (atomic), shared with the appends of every other log.
     const written = this.writes.shared(() =>
-      this.db
-        .batch()
-        .put(batchKey('data', this.logId, entryIndex), batch)
-        .put(batchKey('index', this.logId, entryIndex), packMeta(meta))
-        .write({ sync: this.syncEveryWrite }),
+      this.group.join((group) => group.put(batchKey('data', this.logId, entryIndex), batch).put(batchKey('index', this.logId, entryIndex), packMeta(meta))),
     );
     written.then(
       () => {
@@ -298,6 +328,7 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
     const missing = planned.filter((_, i) => inMemory[i] === undefined);
     if (missing.length === 0) return inMemory as Buffer[];
     const removals = this.removals;
+    await this.faults.beforeRead(this.db);
     const values = await this.db.getMany(missing.map((meta) => batchKey('data', this.logId, meta.entryIndex)));
     const found = inMemory.slice();
     let next = 0;
@@ -329,11 +360,10 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
       // then leaves the old state with a prefix of the old log.
       await this.clearEntries(writeState ? Math.max(removed.from, marker.index + 1) : removed.from, removed.to);
       if (writeState) {
-        await this.db.put(stateKey(this.logId), state, { sync: this.syncEveryWrite });
+        await this.group.join((group) => group.put(stateKey(this.logId), state));
         // A crash from here on leaves entries at or below the marker, which recovery drops as stale.
         await this.clearEntries(removed.from, Math.min(removed.to, marker.index + 1));
       }
-      if (this.syncEveryWrite) await syncWal(this.db);
     });
     done.catch((err: unknown) => this.fail(err));
     await done;
@@ -343,27 +373,33 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
    * Deletes the index, then the data, of the entries [from, to), each in ascending order: a crash in
    * between leaves data without index, which recovery clears; a crash inside leaves a gap above what
    * precedes it, which recovery keeps. By keys computed from the entry indexes (a log's are
-   * contiguous), a chunk per LevelDB write: `db.clear` walks the range with an iterator and so reads
+   * contiguous), a chunk per group write (each step lands, synced when durable, before the next): `db.clear` walks the range with an iterator and so reads
    * every batch it deletes, which kept ~1 GB of LevelDB's memory-mapped tables resident in a broker
    * whose retention deleted behind a 1 GiB topic (PERFORMANCE.md, tenth pass).
    */
   private async clearEntries(from: number, to: number): Promise<void> {
     for (const keyspace of ['index', 'data'] as const) {
       for (let start = from; start < to; start += DELETE_CHUNK_ENTRIES) {
-        const batch = this.db.batch();
         const end = Math.min(to, start + DELETE_CHUNK_ENTRIES);
-        for (let entryIndex = start; entryIndex < end; entryIndex++) batch.del(batchKey(keyspace, this.logId, entryIndex));
-        await batch.write();
+        await this.group.join((group) => {
+          for (let entryIndex = start; entryIndex < end; entryIndex++) group.del(batchKey(keyspace, this.logId, entryIndex));
+        });
       }
     }
   }
 
   private fail(err: unknown): void {
-    const why = err instanceof Error ? err.message : String(err);
-    this.unusable ??= new Error(`log ${this.logId}: a LevelDB write failed (${why}); reopen the store to recover`);
+    this.writeFailure ??= this.faults.failed(err, `writing ${this.verifier.log}`);
   }
 
+  /** Writes: refused once the log was dropped, a write of it failed, or the store refuses writes. */
   protected assertUsable(): void {
+    this.assertReadable();
+    if (this.writeFailure !== undefined) throw this.writeFailure;
+    this.faults.assertWritable();
+  }
+
+  private assertReadable(): void {
     this.assertStoreOpen();
     if (this.unusable !== undefined) throw this.unusable;
   }

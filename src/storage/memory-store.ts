@@ -3,7 +3,10 @@
  * run the same contract tests), for fast tests of the broker, replication and groups, and for the
  * cluster simulator, which also needs the LevelDB store's durability: every write is journaled,
  * and the writes up to the last synced one (as LevelDB's fsync of its log file covers every write
- * before it) are what a power loss leaves (`afterPowerLoss`). Reopening a log returns the same object.
+ * before it) are what a power loss leaves (`afterPowerLoss`). With flush `always`, writes to logs
+ * are synced by group commit, as in the LevelDB store: one sync covers every write journaled before
+ * it ran, and a write's promise resolves only once such a sync ran. Reopening a log returns the
+ * same object.
  */
 import { SluiceError } from '../protocol/errors.js';
 import { metaOfBatch } from './batch-meta.js';
@@ -29,6 +32,11 @@ export interface MemoryLogStoreOptions extends StorageHooks {
    * keeps no timer: with `interval`, whoever runs it calls `sync()` on the interval.
    */
   flush?: FlushPolicy;
+  /**
+   * Schedules a group sync (flush `always`); a microtask when omitted. A simulator passes its
+   * clock's `defer`, so that a crash can fall between an append and the sync that makes it durable.
+   */
+  deferSync?: (sync: () => void) => void;
 }
 
 export interface MemoryLogStore extends LogStore {
@@ -39,7 +47,16 @@ export interface MemoryLogStore extends LogStore {
 }
 
 export function openMemoryLogStore(options: MemoryLogStoreOptions = {}): MemoryLogStore {
-  return new MemoryStore(options.flush ?? { kind: 'always' }, { warn: options.warn, onCorruption: options.onCorruption }, []);
+  return new MemoryStore(
+    { flush: options.flush ?? { kind: 'always' }, deferSync: options.deferSync ?? queueMicrotask },
+    { warn: options.warn, onCorruption: options.onCorruption },
+    [],
+  );
+}
+
+interface MemoryStoreSettings {
+  flush: FlushPolicy;
+  deferSync: (sync: () => void) => void;
 }
 
 class MemoryStore implements MemoryLogStore {
@@ -49,25 +66,28 @@ class MemoryStore implements MemoryLogStore {
   /** Every write, in order; the first `synced` are durable. */
   private readonly journal: Write[];
   private synced: number;
-  private readonly syncEveryWrite: boolean;
+  /** flush `always`: writes to logs resolve once a group sync covered them. */
+  private readonly durable: boolean;
+  /** Resolves when the scheduled group sync has run; undefined when none is scheduled. */
+  private nextSync: Promise<void> | undefined;
 
   constructor(
-    private readonly flush: FlushPolicy,
+    private readonly settings: MemoryStoreSettings,
     private readonly hooks: StorageHooks,
     durable: readonly Write[],
   ) {
-    this.syncEveryWrite = flush.kind === 'always';
+    this.durable = settings.flush.kind === 'always';
     this.journal = [...durable];
     this.synced = durable.length;
     for (const write of durable) this.apply(write);
   }
 
   afterPowerLoss(): MemoryLogStore {
-    return new MemoryStore(this.flush, this.hooks, this.journal.slice(0, this.synced));
+    return new MemoryStore(this.settings, this.hooks, this.journal.slice(0, this.synced));
   }
 
   afterProcessKill(): MemoryLogStore {
-    return new MemoryStore(this.flush, this.hooks, this.journal);
+    return new MemoryStore(this.settings, this.hooks, this.journal);
   }
 
   async openLog(logId: number, options: OpenLogOptions = {}): Promise<PartitionLog> {
@@ -82,7 +102,7 @@ class MemoryStore implements MemoryLogStore {
   private log(logId: number): MemoryPartitionLog {
     let log = this.logs.get(logId);
     if (log === undefined) {
-      log = new MemoryPartitionLog(logId, this.hooks, () => this.assertOpen(), (write) => this.record(write, this.syncEveryWrite));
+      log = new MemoryPartitionLog(logId, this.hooks, () => this.assertOpen(), (write) => this.recordLogWrite(write));
       this.logs.set(logId, log);
     }
     return log;
@@ -91,8 +111,9 @@ class MemoryStore implements MemoryLogStore {
   async dropLog(logId: number): Promise<void> {
     this.assertOpen();
     assertLogId(logId);
-    this.record({ kind: 'dropLog', logId }, this.syncEveryWrite);
+    const durable = this.recordLogWrite({ kind: 'dropLog', logId });
     this.apply({ kind: 'dropLog', logId });
+    await durable;
   }
 
   async getMeta(key: string): Promise<Buffer | undefined> {
@@ -130,6 +151,11 @@ class MemoryStore implements MemoryLogStore {
     this.synced = this.journal.length;
   }
 
+  /** No write of the memory store fails (FaultyLogStore injects failures around it). */
+  async resume(): Promise<void> {
+    this.assertOpen();
+  }
+
   async close(): Promise<void> {
     if (!this.closed) this.synced = this.journal.length;
     this.closed = true;
@@ -138,6 +164,24 @@ class MemoryStore implements MemoryLogStore {
   private record(write: Write, sync: boolean): void {
     this.journal.push(write);
     if (sync) this.synced = this.journal.length;
+  }
+
+  /** Journals a write of the logs; resolves once it is as durable as the flush policy makes it. */
+  private recordLogWrite(write: Write): Promise<void> {
+    this.journal.push(write);
+    return this.durable ? this.groupSync() : Promise.resolve();
+  }
+
+  /** Group commit: one sync, scheduled once, covers every write journaled before it runs. */
+  private groupSync(): Promise<void> {
+    this.nextSync ??= new Promise<void>((resolve) =>
+      this.settings.deferSync(() => {
+        this.nextSync = undefined;
+        this.synced = this.journal.length;
+        resolve();
+      }),
+    );
+    return this.nextSync;
   }
 
   /** Applies a write to the in-memory state (already checked, when it comes from the journal). */
@@ -177,8 +221,8 @@ class MemoryPartitionLog extends IndexedPartitionLog implements PartitionLog {
     protected readonly logId: number,
     private readonly hooks: StorageHooks,
     private readonly assertStoreOpen: () => void,
-    /** Journals a write of this log (the store decides whether it is synced). */
-    private readonly record: (write: LogWrite) => void,
+    /** Journals a write of this log; resolves once it is as durable as the store's flush policy makes it. */
+    private readonly record: (write: LogWrite) => Promise<void>,
   ) {
     super();
     this.verifier = new ReadVerifier(defaultLogName(logId), logId, hooks);
@@ -212,23 +256,23 @@ class MemoryPartitionLog extends IndexedPartitionLog implements PartitionLog {
 
   async truncateSuffix(entryIndex: number): Promise<void> {
     this.assertUsable();
-    this.write({ kind: 'truncateSuffix', logId: this.logId, entryIndex });
+    await this.write({ kind: 'truncateSuffix', logId: this.logId, entryIndex });
   }
 
   async deletePrefix(offset: number): Promise<void> {
     this.assertUsable();
-    this.write({ kind: 'deletePrefix', logId: this.logId, offset });
+    await this.write({ kind: 'deletePrefix', logId: this.logId, offset });
   }
 
   async installSnapshot(snapshot: { logStartOffset: number; index: number; term: number }): Promise<void> {
     this.assertUsable();
-    this.write({ kind: 'installSnapshot', logId: this.logId, snapshot: { ...snapshot } });
+    await this.write({ kind: 'installSnapshot', logId: this.logId, snapshot: { ...snapshot } });
   }
 
   /** Applies a checked write and journals it (after: a write that throws was never made). */
-  private write(write: LogWrite): void {
+  private write(write: LogWrite): Promise<void> {
     this.replay(write);
-    this.record(write);
+    return this.record(write);
   }
 
   /** Applies a write to the index and the data. */
@@ -257,9 +301,10 @@ class MemoryPartitionLog extends IndexedPartitionLog implements PartitionLog {
     this.data.clear();
   }
 
-  protected store(batch: Buffer, entryIndex: number): AppendResult {
-    this.write({ kind: 'append', logId: this.logId, batch, entryIndex });
+  protected async store(batch: Buffer, entryIndex: number): Promise<AppendResult> {
+    const durable = this.write({ kind: 'append', logId: this.logId, batch, entryIndex });
     const meta = this.index.entry(entryIndex)!;
+    await durable;
     return { baseOffset: meta.baseOffset, lastOffset: meta.lastOffset, entryIndex };
   }
 
