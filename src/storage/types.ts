@@ -18,7 +18,10 @@
  */
 
 export type FlushPolicy =
-  /** fsync (LevelDB sync write) before an append resolves. */
+  /**
+   * Durable: an append resolves once a LevelDB sync write holding it completed; one sync write (a
+   * group commit) holds every append of every log made while the previous one was in flight.
+   */
   | { kind: 'always' }
   /** No sync per write; a sync write every `intervalMs` persists everything before it. */
   | { kind: 'interval'; intervalMs: number }
