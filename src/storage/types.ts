@@ -16,6 +16,7 @@
  * shares its base offset with the batch after it (its lastOffset is baseOffset - 1). Offsets stay
  * gapless and are never reused.
  */
+import type { StorageFault } from './storage-fault.js';
 
 export type FlushPolicy =
   /**
@@ -201,6 +202,11 @@ export interface StorageHooks {
   warn?: (line: string) => void;
   /** Called once per damaged stored batch found (the broker counts them in a metric). */
   onCorruption?: (report: CorruptionReport) => void;
+  /**
+   * Called when a write fails (disk full, I/O error, out of descriptors) and the store stops taking
+   * writes, once until `resume` succeeds; the error names the cause (storage-fault.ts).
+   */
+  onWriteFailure?: (fault: StorageFault) => void;
 }
 
 export interface OpenLogOptions {
@@ -223,5 +229,14 @@ export interface LogStore {
   listMeta(prefix: string): Promise<Array<[string, Buffer]>>;
   /** Syncs everything written so far (used by the `interval` flush policy and on shutdown). */
   sync(): Promise<void>;
+  /**
+   * After a write failed, the store refuses every write with that StorageFault (a torn write may
+   * end its medium's log; LevelDB refuses writes after a failed sync until reopened) and still
+   * serves reads. `resume` tries to take writes again: it checks the medium takes a write, then
+   * reopens it, so the next `openLog` of a log whose write failed recovers it from what is stored
+   * (the old log object keeps refusing writes). Throws the StorageFault while the cause lasts;
+   * resolves at once when no write failed.
+   */
+  resume(): Promise<void>;
   close(): Promise<void>;
 }
