@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { ClassicLevel } from 'classic-level';
 import { SluiceError } from '../protocol/errors.js';
 import { metaOfBatch, packMeta } from './batch-meta.js';
+import { GroupWrite } from './group-write.js';
 import { assertLogId, batchKey, batchKeyRange, encodeLogState, metaKey, metaKeyName, metaKeyRange, stateKey, SYNC_KEY } from './keys.js';
 import { IndexedPartitionLog, LogIndex } from './log-index.js';
 import { defaultLogName, ReadVerifier } from './read-verifier.js';
@@ -46,7 +47,9 @@ export async function openLogStore(options: LevelLogStoreOptions): Promise<LogSt
 class LevelLogStore implements LogStore {
   private readonly logs = new Map<number, Promise<LevelPartitionLog>>();
   private readonly cache: TailCache;
-  private readonly syncEveryWrite: boolean;
+  /** flush `always`: every write to the logs is a sync write, appends in group commits. */
+  private readonly durable: boolean;
+  private readonly group: GroupWrite;
   private readonly warn: (line: string) => void;
   private readonly hooks: StorageHooks;
   private readonly timer: NodeJS.Timeout | undefined;
@@ -60,7 +63,8 @@ class LevelLogStore implements LogStore {
     options: LevelLogStoreOptions,
   ) {
     this.cache = new TailCache(options.tailCacheBytesMax ?? TAIL_CACHE_BYTES_MAX_DEFAULT);
-    this.syncEveryWrite = options.flush.kind === 'always';
+    this.durable = options.flush.kind === 'always';
+    this.group = new GroupWrite(db, this.durable);
     this.warn = options.warn ?? ((line) => console.warn(line));
     this.hooks = { warn: this.warn, onCorruption: options.onCorruption };
     this.faults = new WriteFaults({ dir: options.dir, warn: this.warn, onWriteFailure: options.onWriteFailure });
@@ -89,7 +93,7 @@ class LevelLogStore implements LogStore {
             index,
             verifier,
             cache: this.cache,
-            syncEveryWrite: this.syncEveryWrite,
+            group: this.group,
             assertOpen: () => this.assertOpen(),
             faults: this.faults,
           }),
@@ -114,7 +118,7 @@ class LevelLogStore implements LogStore {
     await this.db.clear(batchKeyRange('index', logId));
     await this.db.del(stateKey(logId));
     await this.db.clear(batchKeyRange('data', logId));
-    if (this.syncEveryWrite) await syncWal(this.db);
+    if (this.durable) await syncWal(this.db);
   }
 
   async getMeta(key: string): Promise<Buffer | undefined> {
@@ -195,7 +199,7 @@ interface LevelPartitionLogDeps {
   index: LogIndex;
   verifier: ReadVerifier;
   cache: TailCache;
-  syncEveryWrite: boolean;
+  group: GroupWrite;
   assertOpen: () => void;
   faults: WriteFaults;
 }
@@ -206,7 +210,7 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
   protected readonly index: LogIndex;
   private readonly verifier: ReadVerifier;
   private readonly cache: TailCache;
-  private readonly syncEveryWrite: boolean;
+  private readonly group: GroupWrite;
   private readonly assertStoreOpen: () => void;
   private readonly faults: WriteFaults;
   private readonly writes = new WriteQueue();
@@ -228,7 +232,7 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
     this.index = deps.index;
     this.verifier = deps.verifier;
     this.cache = deps.cache;
-    this.syncEveryWrite = deps.syncEveryWrite;
+    this.group = deps.group;
     this.assertStoreOpen = deps.assertOpen;
     this.faults = deps.faults;
   }
@@ -298,14 +302,9 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
     this.index.push(meta);
     this.unwritten.set(entryIndex, batch);
     this.cache.put(this.logId, entryIndex, batch);
-    // A chained batch hands each put to LevelDB's write batch at once; an array batch keeps a copy
-    // of every operation object until the write completes.
+    // Data and index in one group write (atomic), shared with the appends of every other log.
     const written = this.writes.shared(() =>
-      this.db
-        .batch()
-        .put(batchKey('data', this.logId, entryIndex), batch)
-        .put(batchKey('index', this.logId, entryIndex), packMeta(meta))
-        .write({ sync: this.syncEveryWrite }),
+      this.group.join((group) => group.put(batchKey('data', this.logId, entryIndex), batch).put(batchKey('index', this.logId, entryIndex), packMeta(meta))),
     );
     written.then(
       () => {
@@ -361,11 +360,10 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
       // then leaves the old state with a prefix of the old log.
       await this.clearEntries(writeState ? Math.max(removed.from, marker.index + 1) : removed.from, removed.to);
       if (writeState) {
-        await this.db.put(stateKey(this.logId), state, { sync: this.syncEveryWrite });
+        await this.group.join((group) => group.put(stateKey(this.logId), state));
         // A crash from here on leaves entries at or below the marker, which recovery drops as stale.
         await this.clearEntries(removed.from, Math.min(removed.to, marker.index + 1));
       }
-      if (this.syncEveryWrite) await syncWal(this.db);
     });
     done.catch((err: unknown) => this.fail(err));
     await done;
@@ -375,17 +373,17 @@ class LevelPartitionLog extends IndexedPartitionLog implements PartitionLog {
    * Deletes the index, then the data, of the entries [from, to), each in ascending order: a crash in
    * between leaves data without index, which recovery clears; a crash inside leaves a gap above what
    * precedes it, which recovery keeps. By keys computed from the entry indexes (a log's are
-   * contiguous), a chunk per LevelDB write: `db.clear` walks the range with an iterator and so reads
-   * every batch it deletes, which kept ~1 GB of LevelDB's memory-mapped tables resident in a broker
+   * contiguous), a chunk per group write (each lands, synced when durable, before the next one):
+   * `db.clear` walks the range with an iterator and so reads every batch it deletes, which kept ~1 GB of LevelDB's memory-mapped tables resident in a broker
    * whose retention deleted behind a 1 GiB topic (PERFORMANCE.md, tenth pass).
    */
   private async clearEntries(from: number, to: number): Promise<void> {
     for (const keyspace of ['index', 'data'] as const) {
       for (let start = from; start < to; start += DELETE_CHUNK_ENTRIES) {
-        const batch = this.db.batch();
         const end = Math.min(to, start + DELETE_CHUNK_ENTRIES);
-        for (let entryIndex = start; entryIndex < end; entryIndex++) batch.del(batchKey(keyspace, this.logId, entryIndex));
-        await batch.write();
+        await this.group.join((group) => {
+          for (let entryIndex = start; entryIndex < end; entryIndex++) group.del(batchKey(keyspace, this.logId, entryIndex));
+        });
       }
     }
   }
