@@ -22,7 +22,7 @@ export interface ReplicaManagerOptions {
   clock?: Clock;
 }
 
-export type GroupOptions = Pick<ReplicatedLogOptions, 'voters' | 'apply' | 'onLeaderChange' | 'onHighWatermark'>;
+export type GroupOptions = Pick<ReplicatedLogOptions, 'voters' | 'apply' | 'onLeaderChange' | 'onHighWatermark' | 'onStorageFailure'>;
 
 const LOG_ID_PREFIX = 'log-id/';
 const NEXT_LOG_ID_KEY = 'next-log-id';
@@ -105,6 +105,16 @@ export class ReplicaManager {
     }
     this.groups.set(group, replicated);
     return replicated;
+  }
+
+  /**
+   * Stops the group and opens it again from what the store holds (its log recovered anew), as a
+   * restart would: after its storage failed and the store takes writes again (LogStore.resume).
+   */
+  async reopen(group: string, options: GroupOptions): Promise<ReplicatedLog> {
+    this.groups.get(group)?.close();
+    this.groups.delete(group);
+    return this.open(group, options);
   }
 
   /** Stops the group and deletes its log and hard state (its topic was deleted). */

@@ -37,6 +37,11 @@ export interface ReplicatedLogOptions {
   apply?: (entries: readonly Entry[]) => void;
   onLeaderChange?: (leaderId: number, term: number) => void;
   onHighWatermark?: (highWatermark: number) => void;
+  /**
+   * The group stopped because persisting failed (a full or failing disk): the owner may reopen it
+   * from what is stored once the store takes writes again (LogStore.resume).
+   */
+  onStorageFailure?: (err: unknown) => void;
 }
 
 export interface Proposal {
@@ -306,8 +311,11 @@ export class ReplicatedLog {
     } catch (err) {
       // Storage failed under us: stop serving this group rather than diverge from what Raft believes.
       console.error(`replication of ${this.options.group} stopped:`, err);
-      this.failAll(new SluiceError('INTERNAL', `replication of ${this.options.group} failed: ${(err as Error).message}`));
+      this.handOffAfterFailure();
+      const code = err instanceof SluiceError && err.code === 'STORAGE_ERROR' ? 'STORAGE_ERROR' : 'INTERNAL';
+      this.failAll(new SluiceError(code, `replication of ${this.options.group} failed: ${(err as Error).message}`));
       this.closed = true;
+      this.options.onStorageFailure?.(err);
     } finally {
       this.running = false;
       if (this.rerun) {
@@ -425,6 +433,24 @@ export class ReplicatedLog {
       for (const waiter of waiters) if (waiter.index >= index) waiter.reject(this.notLeader());
       waiters.splice(0, waiters.length, ...keep);
     }
+  }
+
+  /**
+   * A leader whose storage failed tells its most caught-up in-sync follower to campaign now
+   * (TimeoutNow, as a transfer ends), so leadership moves within a round trip instead of an
+   * election timeout. Raft's own transfer would first wait to send that follower entries this
+   * leader could not store.
+   */
+  private handOffAfterFailure(): void {
+    if (this.raft.role !== 'leader') return;
+    const self = this.options.selfId;
+    const inSync = this.inSyncReplicas();
+    const target = this.raft
+      .progress()
+      .filter((pr) => pr.id !== self && inSync.includes(pr.id))
+      .sort((a, b) => b.match - a.match)[0];
+    if (target === undefined) return;
+    this.options.transport.send(target.id, this.options.group, { type: 'timeoutNow', from: self, to: target.id, term: this.raft.term });
   }
 
   private failAll(error: Error): void {
