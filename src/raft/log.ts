@@ -23,8 +23,9 @@ export class RaftLog {
     this.applied = storage.firstIndex() - 1;
     // A snapshot only holds committed entries, so it implies a commit index
     // (a crash may land between persisting the snapshot and the hard state).
-    this.committed = Math.max(storage.hardState().commit, this.applied);
-    invariant(this.committed <= storage.lastIndex(), () => `persisted commit ${this.committed} beyond last index ${storage.lastIndex()}`);
+    // A persisted commit beyond the last entry means the storage lost entries:
+    // it is capped, and the node repairs its log from the leader (see Raft).
+    this.committed = Math.min(Math.max(storage.hardState().commit, this.applied), storage.lastIndex());
   }
 
   firstIndex(): number {

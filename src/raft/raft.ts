@@ -108,6 +108,12 @@ export class Raft {
   /** Leader: ticks since the current leadership transfer started (it is aborted after electionTicks). */
   private transferElapsed = 0;
   private uncommittedBytes = 0;
+  /**
+   * Set while this node repairs a log that lost entries it may have acknowledged: the last entry
+   * it held before (see HardState.repairIndex). It then neither votes nor campaigns, so the loss
+   * can never let a candidate lacking a committed entry win (docs/RAFT.md, "Repair").
+   */
+  private repair: { index: number; term: number } | undefined;
 
   private prevHardState: HardState;
   /** What the outstanding Ready handed out, for advance(). */
@@ -139,6 +145,17 @@ export class Raft {
     this._term = hs.term;
     this._vote = hs.vote;
     this.prevHardState = { term: hs.term, vote: hs.vote, commit: this.log.committed };
+    if (hs.repairIndex !== undefined && hs.repairTerm !== undefined) {
+      this.repair = { index: hs.repairIndex, term: hs.repairTerm };
+      this.prevHardState.repairIndex = hs.repairIndex;
+      this.prevHardState.repairTerm = hs.repairTerm;
+    }
+    // The persisted commit is beyond the log: entries it may have acknowledged are gone. Which
+    // entry was last is unknown, so the commit and the current term (no entry's term exceeds it)
+    // stand in for it. A lone voter has nobody to repair from and keeps what is left.
+    if (hs.commit > opts.storage.lastIndex() && this.voters.length > 1 && this.repair === undefined) {
+      this.repair = { index: hs.commit, term: hs.term };
+    }
     this.becomeFollower(this._term, NONE);
   }
 
@@ -175,6 +192,7 @@ export class Raft {
       firstIndex: this.log.firstIndex(),
       lastIndex: this.log.lastIndex(),
       leadTransferee: this.leadTransferee,
+      repairing: this.repair !== undefined,
     };
   }
 
@@ -191,7 +209,12 @@ export class Raft {
   }
 
   hardState(): HardState {
-    return { term: this._term, vote: this._vote, commit: this.log.committed };
+    const hs: HardState = { term: this._term, vote: this._vote, commit: this.log.committed };
+    if (this.repair) {
+      hs.repairIndex = this.repair.index;
+      hs.repairTerm = this.repair.term;
+    }
+    return hs;
   }
 
   // ---------------------------------------------------------------- inputs
@@ -322,7 +345,8 @@ export class Raft {
         entries.length > 0 ||
         snapshot !== undefined ||
         hs.term !== this.prevHardState.term ||
-        hs.vote !== this.prevHardState.vote,
+        hs.vote !== this.prevHardState.vote ||
+        hs.repairIndex !== this.prevHardState.repairIndex,
     };
     if (hsChanged) rd.hardState = hs;
     if (snapshot) rd.snapshot = snapshot;
@@ -420,7 +444,8 @@ export class Raft {
   }
 
   private hup(transfer: boolean): void {
-    if (this._role === 'leader' || !this.voterSet.has(this.id)) return;
+    // A repairing node may lack committed entries: it must not vote for itself either.
+    if (this._role === 'leader' || !this.voterSet.has(this.id) || this.repair) return;
     this.startCampaign(transfer ? 'vote' : 'preVote', transfer);
   }
 
@@ -515,7 +540,7 @@ export class Raft {
       this._vote === m.from ||
       (this._vote === NONE && this._leaderId === NONE) ||
       (m.type === 'preVote' && m.term > this._term);
-    if (canVote && this.log.isUpToDate(m.lastLogIndex, m.lastLogTerm)) {
+    if (canVote && !this.repair && this.log.isUpToDate(m.lastLogIndex, m.lastLogTerm)) {
       // Grant at the requested term (for pre-vote, a term we haven't entered).
       this.send({ type: respType, from: this.id, to: m.from, term: m.term, reject: false });
       if (m.type === 'vote') {
@@ -587,6 +612,7 @@ export class Raft {
     }
     const last = this.log.maybeAppend(m.prevIndex, m.prevTerm, m.commit, m.entries);
     if (last !== undefined) {
+      if (this.repair && this.repairedBy(last, m.commit)) this.repair = undefined;
       this.send(this.appendResp(m.from, false, last));
       return;
     }
@@ -598,7 +624,26 @@ export class Raft {
     this.send(r);
   }
 
+  /**
+   * Our log now matches the leader's up to `last`. The repair is over once that prefix is at least
+   * as up to date (§5.4.1) as the log we held before the loss, so every vote we grant from now on
+   * is one we would have granted then, and holds the leader's log up to its commit.
+   */
+  private repairedBy(last: number, leaderCommit: number): boolean {
+    const floor = this.repair!;
+    const term = this.log.term(last)!;
+    return last >= leaderCommit && (term > floor.term || (term === floor.term && last >= floor.index));
+  }
+
   private handleHeartbeat(m: HeartbeatMsg): void {
+    if (this.repair && m.commit > this.log.lastIndex()) {
+      // The leader counts entries we lost as ours: tell it where our log really ends.
+      const r = this.appendResp(m.from, true, m.commit);
+      r.hintIndex = this.log.lastIndex();
+      r.hintTerm = this.log.lastTerm();
+      this.send(r);
+      return;
+    }
     this.log.commitTo(m.commit);
     this.send({ type: 'heartbeatResp', from: this.id, to: m.from, term: this._term });
   }
@@ -645,6 +690,14 @@ export class Raft {
   private handleAppendResp(m: AppendRespMsg): void {
     const pr = this.pr(m.from);
     pr.recentActive = true;
+    if (m.reject && m.repairing && pr.match > m.hintIndex) {
+      // The follower lost entries it had acknowledged: they are no longer a copy, so its match
+      // drops to what it still holds and it is probed from there.
+      pr.match = m.hintIndex;
+      pr.becomeProbe();
+      this.sendAppend(m.from, true);
+      return;
+    }
     if (m.reject) {
       let nextProbe = m.hintIndex;
       if (m.hintTerm > 0) nextProbe = this.log.findConflictByTerm(m.hintIndex, m.hintTerm).index;
@@ -758,7 +811,7 @@ export class Raft {
   }
 
   private appendResp(to: NodeId, reject: boolean, index: number): AppendRespMsg {
-    return { type: 'appendResp', from: this.id, to, term: this._term, reject, index, hintIndex: 0, hintTerm: 0 };
+    return { type: 'appendResp', from: this.id, to, term: this._term, reject, index, hintIndex: 0, hintTerm: 0, repairing: this.repair !== undefined };
   }
 
   private send(m: Message): void {
@@ -767,5 +820,5 @@ export class Raft {
 }
 
 function sameHardState(a: HardState, b: HardState): boolean {
-  return a.term === b.term && a.vote === b.vote && a.commit === b.commit;
+  return a.term === b.term && a.vote === b.vote && a.commit === b.commit && a.repairIndex === b.repairIndex && a.repairTerm === b.repairTerm;
 }

@@ -129,6 +129,15 @@ export class MemoryStorage implements Storage {
   }
 
   /**
+   * A storage fault (tests and the simulator): the entries from `index` on are lost, whatever
+   * the hard state says. The driver then repairs the log (see HardState.repairIndex).
+   */
+  loseFrom(index: number): void {
+    invariant(index > this.snap.index, () => `loseFrom(${index}) at or below the log start ${this.snap.index}`);
+    this.ents.length = Math.min(this.ents.length, index - this.snap.index - 1);
+  }
+
+  /**
    * Retention: drops every entry up to and including `index`, which becomes
    * the new log start. `data` is the state-machine image at `index` (empty
    * for a partition). Only applied (hence committed) entries may be dropped.

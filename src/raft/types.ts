@@ -22,6 +22,14 @@ export interface HardState {
   vote: NodeId;
   /** Highest index known committed. Persisting it is an optimisation, not a safety need. */
   commit: number;
+  /**
+   * Set while the node repairs a log that lost entries it may have acknowledged (a storage fault):
+   * index and term of the last entry it held before the loss (or its commit and term when that is
+   * unknown). Until its log is again at least as up to date as that, and holds the leader's log up
+   * to the leader's commit, it neither votes nor campaigns. Absent when not repairing.
+   */
+  repairIndex?: number;
+  repairTerm?: number;
 }
 
 /**
@@ -79,6 +87,12 @@ export interface AppendRespMsg extends MsgBase {
   index: number;
   hintIndex: number;
   hintTerm: number;
+  /**
+   * The follower repairs a log that lost entries (HardState.repairIndex). On reject, `hintIndex` is
+   * at most its last index and the leader lowers what it believed matched to it: acks the follower
+   * gave for entries it lost no longer count.
+   */
+  repairing: boolean;
 }
 
 /** `commit` is min(leader commit, follower match) so a lagging follower never commits past its log. */
@@ -157,6 +171,8 @@ export interface Status {
   lastIndex: number;
   /** Set while a leadership transfer is in progress. */
   leadTransferee: NodeId;
+  /** The node lost entries and repairs its log (see HardState.repairIndex): it neither votes nor campaigns. */
+  repairing: boolean;
 }
 
 export type ProposeResult =

@@ -79,7 +79,7 @@ export function encodeMessage(m: Message): RaftMessage {
     case 'append':
       return { type, from, to, term, prevIndex: m.prevIndex, prevTerm: m.prevTerm, commit: m.commit, entries: m.entries.map(encodeEntry) };
     case 'appendResp':
-      return { type, from, to, term, reject: m.reject, index: m.index, hintIndex: m.hintIndex, hintTerm: m.hintTerm };
+      return { type, from, to, term, reject: m.reject, index: m.index, hintIndex: m.hintIndex, hintTerm: m.hintTerm, repairing: m.repairing };
     case 'heartbeat':
       return { type, from, to, term, commit: m.commit };
     case 'snapshot':
@@ -155,6 +155,7 @@ export function decodeMessage(w: RaftMessage__Output): Message {
         index: count(w.index, 'index'),
         hintIndex: count(w.hintIndex, 'hintIndex'),
         hintTerm: count(w.hintTerm, 'hintTerm'),
+        repairing: w.repairing,
       };
     case 'HEARTBEAT':
       return { type: 'heartbeat', from, to, term, commit: count(w.commit, 'commit') };

@@ -59,7 +59,7 @@ function storageWith(entries: Entry[], term: number, commit = 0): MemoryStorage 
 }
 
 function appendResp(from: number, to: number, term: number, index: number): Message {
-  return { type: 'appendResp', from, to, term, reject: false, index, hintIndex: 0, hintTerm: 0 };
+  return { type: 'appendResp', from, to, term, reject: false, index, hintIndex: 0, hintTerm: 0, repairing: false };
 }
 
 describe('raft (paper properties)', () => {
@@ -157,7 +157,7 @@ describe('raft (paper properties)', () => {
     drain(r, s);
     const before = s.entries(1, 5, Infinity);
     // A rejection from a follower with a divergent log changes nothing at the leader.
-    r.step({ type: 'appendResp', from: 2, to: 1, term: 2, reject: true, index: 2, hintIndex: 1, hintTerm: 1 });
+    r.step({ type: 'appendResp', from: 2, to: 1, term: 2, reject: true, index: 2, hintIndex: 1, hintTerm: 1, repairing: false });
     drain(r, s);
     expect(s.entries(1, 5, Infinity)).to.deep.equal(before);
   });
@@ -231,7 +231,7 @@ describe('raft (paper properties)', () => {
     const r = mk(1, V3, s);
     elect(r, V3, s);
     // Follower 2 holds 1/1 2/1 3/2 4/2 5/2 6/2: rejects prev 5/3 with hint 5/2.
-    r.step({ type: 'appendResp', from: 2, to: 1, term: 4, reject: true, index: 5, hintIndex: 5, hintTerm: 2 });
+    r.step({ type: 'appendResp', from: 2, to: 1, term: 4, reject: true, index: 5, hintIndex: 5, hintTerm: 2, repairing: false });
     const app = drain(r, s).msgs.find((m) => m.type === 'append' && m.to === 2);
     expect(app).to.include({ prevIndex: 2, prevTerm: 1 });
   });

@@ -81,7 +81,7 @@ describe('raft scenarios (paper rules behind the mutation score)', () => {
     const r = node(2, s);
     r.step({ type: 'append', from: 1, to: 2, term: 2, prevIndex: 1, prevTerm: 1, entries: [ent(2, 1)], commit: 4 });
     const { msgs, rds } = drain(r, s);
-    expect(msgs).to.deep.equal([{ type: 'appendResp', from: 2, to: 1, term: 2, reject: false, index: 2, hintIndex: 0, hintTerm: 0 }]);
+    expect(msgs).to.deep.equal([{ type: 'appendResp', from: 2, to: 1, term: 2, reject: false, index: 2, hintIndex: 0, hintTerm: 0, repairing: false }]);
     expect(r.commitIndex).to.equal(2);
     expect(rds.flatMap((rd) => rd.committedEntries).map((e) => `${e.index}/${e.term}`)).to.deep.equal(['1/1', '2/1']);
     // The next append replaces the stale entry, and only then does it commit.

@@ -26,7 +26,7 @@ export function fmtMsg(m: Message): string {
     case 'append':
       return `${h} prev=${m.prevIndex}/${m.prevTerm} commit=${m.commit} [${fmtEntries(m.entries)}]`;
     case 'appendResp':
-      return m.reject ? `${h} reject index=${m.index} hint=${m.hintIndex}/${m.hintTerm}` : `${h} index=${m.index}`;
+      return (m.reject ? `${h} reject index=${m.index} hint=${m.hintIndex}/${m.hintTerm}` : `${h} index=${m.index}`) + (m.repairing ? ' repairing' : '');
     case 'heartbeat':
       return `${h} commit=${m.commit}`;
     case 'heartbeatResp':
@@ -44,6 +44,8 @@ interface TNode {
 
 export class TranscriptEnv {
   private nodes = new Map<NodeId, TNode>();
+  private voters: NodeId[] = [];
+  private limits: Partial<RaftLimits> = {};
   private queue: Message[] = [];
   private blocked = new Set<string>();
   private out: string[] = [];
@@ -87,10 +89,9 @@ export class TranscriptEnv {
           (limits as Record<string, number>)[k!] = Number(v);
         }
         const voters = Array.from({ length: n }, (_, i) => i + 1);
-        for (const id of voters) {
-          const disk = new MemoryStorage();
-          this.nodes.set(id, { disk, raft: new Raft({ ...limits, id, voters, storage: disk, random: seededRng(1000 + id) }) });
-        }
+        this.voters = voters;
+        this.limits = limits;
+        for (const id of voters) this.nodes.set(id, this.boot(id, new MemoryStorage()));
         this.exec('status', []);
         return;
       }
@@ -178,6 +179,24 @@ export class TranscriptEnv {
       case 'heal':
         this.blocked.clear();
         return;
+      case 'lose': {
+        // lose ID INDEX: node ID crashes and its disk loses the entries from INDEX on, hard state
+        // untouched (a damaged write-ahead log); it restarts over what is left.
+        const n = this.node(args[0]!);
+        n.disk.loseFrom(Number(args[1]));
+        this.restart(Number(args[0]));
+        return;
+      }
+      case 'repair': {
+        // repair ID INDEX: node ID's driver found entry INDEX damaged: it records the last entry it
+        // held in the hard state, truncates its log at INDEX and restarts the node (as ReplicatedLog).
+        const n = this.node(args[0]!);
+        const d = n.disk;
+        d.setHardState({ ...n.raft.hardState(), repairIndex: d.lastIndex(), repairTerm: d.term(d.lastIndex()) });
+        d.loseFrom(Number(args[1]));
+        this.restart(Number(args[0]));
+        return;
+      }
       case 'compact': {
         const n = this.node(args[0]!);
         n.disk.compact(Number(args[1]), enc.encode(args[2] ?? ''));
@@ -195,9 +214,11 @@ export class TranscriptEnv {
         const ids = args.length ? args.map(Number) : [...this.nodes.keys()];
         for (const id of ids) {
           const s = this.node(id).raft.status();
+          const hs = this.node(id).raft.hardState();
           this.say(
             `${id}: ${s.role} term=${s.term} vote=${s.vote} lead=${s.leaderId} commit=${s.commitIndex} ` +
-              `applied=${s.appliedIndex} log=${s.firstIndex}..${s.lastIndex}`,
+              `applied=${s.appliedIndex} log=${s.firstIndex}..${s.lastIndex}` +
+              (s.repairing ? ` repairing until ${hs.repairIndex}/${hs.repairTerm}` : ''),
           );
         }
         return;
@@ -205,6 +226,18 @@ export class TranscriptEnv {
       default:
         throw new Error(`unknown command ${cmd}`);
     }
+  }
+
+  private boot(id: NodeId, disk: MemoryStorage): TNode {
+    return { disk, raft: new Raft({ ...this.limits, id, voters: this.voters, storage: disk, random: seededRng(1000 + id) }) };
+  }
+
+  /** The node's process restarts over its disk (volatile state and unsent messages are gone). */
+  private restart(id: NodeId): void {
+    const n = this.node(id);
+    this.nodes.set(id, this.boot(id, n.disk));
+    this.queue = this.queue.filter((m) => m.from !== id);
+    this.exec('status', [String(id)]);
   }
 
   private processReady(id: NodeId): boolean {

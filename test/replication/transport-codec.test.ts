@@ -37,8 +37,8 @@ const SAMPLES: Record<MessageType, Message[]> = {
     { ...base, type: 'append', prevIndex: big, prevTerm: 9, commit: big, entries: [{ index: big + 1, term: 9, data: new Uint8Array([7]) }] },
   ],
   appendResp: [
-    { ...base, type: 'appendResp', reject: false, index: 44, hintIndex: 0, hintTerm: 0 },
-    { ...base, type: 'appendResp', reject: true, index: 41, hintIndex: 30, hintTerm: 5 },
+    { ...base, type: 'appendResp', reject: false, index: 44, hintIndex: 0, hintTerm: 0, repairing: false },
+    { ...base, type: 'appendResp', reject: true, index: 41, hintIndex: 30, hintTerm: 5, repairing: true },
   ],
   heartbeat: [{ ...base, type: 'heartbeat', commit: 12 }],
   heartbeatResp: [{ ...base, type: 'heartbeatResp' }],
@@ -65,7 +65,7 @@ function overTheWire(group: string, m: Message): { group: string; message: RaftM
 function zero(): RaftMessage__Output {
   return {
     type: 'HEARTBEAT', from: 1, to: 2, term: 1, lastLogIndex: 0, lastLogTerm: 0, transfer: false, reject: false,
-    prevIndex: 0, prevTerm: 0, commit: 0, index: 0, hintIndex: 0, hintTerm: 0, entries: [], snapshot: null,
+    prevIndex: 0, prevTerm: 0, commit: 0, index: 0, hintIndex: 0, hintTerm: 0, entries: [], snapshot: null, repairing: false,
   };
 }
 

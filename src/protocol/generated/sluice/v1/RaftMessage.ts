@@ -22,6 +22,7 @@ export interface RaftMessage {
   'hintTerm'?: (number | string | Long);
   'entries'?: (_sluice_v1_RaftEntry)[];
   'snapshot'?: (_sluice_v1_RaftSnapshot | null);
+  'repairing'?: (boolean);
 }
 
 export interface RaftMessage__Output {
@@ -41,4 +42,5 @@ export interface RaftMessage__Output {
   'hintTerm': (number);
   'entries': (_sluice_v1_RaftEntry__Output)[];
   'snapshot': (_sluice_v1_RaftSnapshot__Output | null);
+  'repairing': (boolean);
 }
