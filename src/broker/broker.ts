@@ -10,10 +10,12 @@ import { Controller, leaderKey, METADATA_GROUP, PRODUCER_ID_BLOCK, type CreateTo
 import { ControllerLink } from '../controller/link.js';
 import type { MetadataImage, TopicMetadata } from '../controller/metadata-image.js';
 import { localControllerRpc, type ControllerRpc, type ControllerTransport } from '../controller/rpc.js';
-import { ReplicaManager } from '../replication/replica-manager.js';
+import { ReplicaManager, type GroupOptions } from '../replication/replica-manager.js';
+import type { ReplicatedLog } from '../replication/replicated-log.js';
 import type { RaftTransport } from '../replication/transport.js';
 import type { RaftLimits, Rng } from '../raft/index.js';
 import { sleep, systemClock, type Clock, type TimerHandle } from '../runtime/clock.js';
+import { storageFault, type StorageFault } from '../storage/storage-fault.js';
 import type { LogStore } from '../storage/types.js';
 import { Partition, type Acks, type FetchResult, type PartitionHooks, type ProduceResult } from './partition.js';
 
@@ -75,6 +77,14 @@ export interface TopicView {
   internal: boolean;
 }
 
+/** Whether this broker's storage takes writes (StorageHealth), for readiness, metrics and status. */
+export interface StorageStatus {
+  /** The cause of the last failed write while the store refuses writes; undefined when healthy. */
+  fault: StorageFault | undefined;
+  /** Replicas (partitions, and the controller's metadata log) stopped by it, waiting to reopen. */
+  failedReplicas: number;
+}
+
 export interface BrokerView {
   id: number;
   host: string;
@@ -85,6 +95,8 @@ export interface BrokerView {
 
 /** How often createTopic and a stopping broker re-check where leadership stands. */
 const LEADER_POLL_MS = 20;
+/** How often a broker whose storage refused a write checks whether it takes writes again. */
+export const STORAGE_PROBE_INTERVAL_MS = 1_000;
 
 /** Raft group name of a partition; the topic id keeps a re-created topic apart from the old one. */
 export function partitionGroup(topic: TopicMetadata, partition: number): string {
@@ -99,6 +111,13 @@ export class Broker {
   private strayLogsDropped = false;
   private imageWaiters: Array<{ version: number; resolve(): void }> = [];
   private balanceTimer: TimerHandle | undefined;
+  /** Replicas whose storage failed, by group, each reopened by `probeStorage` once writes are taken. */
+  private readonly failedReplicas = new Map<string, () => Promise<void>>();
+  private storageFaultNow: StorageFault | undefined;
+  private storageProbe: TimerHandle | undefined;
+  private probing = false;
+  /** Entries the controller applied: a reopened metadata log replays from its start. */
+  private metadataApplied = 0;
   /** Every timer and timestamp of the broker's core, and of the group coordinator it hosts. */
   readonly clock: Clock;
   readonly identity: BrokerIdentity;
@@ -154,15 +173,66 @@ export class Broker {
     const { identity, cluster } = options;
     const broker = new Broker(options);
     broker.controller.onImage((image) => broker.onImage(image));
-    if (cluster.controllerVoters.includes(identity.brokerId)) {
-      const metadata = await broker.replicas.open(METADATA_GROUP, {
-        voters: cluster.controllerVoters,
-        apply: (entries) => broker.controller.applyEntries(entries),
-        onLeaderChange: () => broker.controller.noteLeadership(broker.controller.isLeader),
-      });
-      broker.controller.attach(metadata);
-    }
+    if (cluster.controllerVoters.includes(identity.brokerId)) broker.controller.attach(await broker.openMetadata((options) => broker.replicas.open(METADATA_GROUP, options)));
     return broker;
+  }
+
+  /** Opens (or reopens) this controller voter's replica of the metadata log. */
+  private openMetadata(open: (options: GroupOptions) => Promise<ReplicatedLog>): Promise<ReplicatedLog> {
+    return open({
+      voters: this.cluster.controllerVoters,
+      apply: (entries) => {
+        const fresh = entries.filter((entry) => entry.index > this.metadataApplied);
+        if (fresh.length === 0) return;
+        this.metadataApplied = fresh[fresh.length - 1]!.index;
+        this.controller.applyEntries(fresh);
+      },
+      onLeaderChange: () => this.controller.noteLeadership(this.controller.isLeader),
+      onStorageFailure: (err) =>
+        this.storageFailed(METADATA_GROUP, err, async () => {
+          this.controller.attach(await this.openMetadata((options) => this.replicas.reopen(METADATA_GROUP, options)));
+        }),
+    });
+  }
+
+  /**
+   * A replica stopped because its storage refused a write: the broker checks every
+   * STORAGE_PROBE_INTERVAL_MS whether the store takes writes again (LogStore.resume), then reopens
+   * every stopped replica from what is stored, as a restart would, and it rejoins its group.
+   */
+  private storageFailed(group: string, err: unknown, reopen: () => Promise<void>): void {
+    const fault = storageFault(err, `storing ${group}`);
+    if (this.storageFaultNow === undefined) console.error(`storage: ${fault.message}; writes to it are refused until the disk takes writes again`);
+    this.storageFaultNow = fault;
+    this.failedReplicas.set(group, reopen);
+    this.storageProbe ??= this.clock.setInterval(() => void this.probeStorage(), STORAGE_PROBE_INTERVAL_MS);
+  }
+
+  private async probeStorage(): Promise<void> {
+    if (this.probing) return;
+    this.probing = true;
+    try {
+      await this.store.resume();
+      const reopened = [...this.failedReplicas.keys()];
+      for (const [group, reopen] of this.failedReplicas) {
+        await reopen();
+        this.failedReplicas.delete(group);
+      }
+      this.storageFaultNow = undefined;
+      this.clock.clearTimer(this.storageProbe);
+      this.storageProbe = undefined;
+      console.log(`storage: takes writes again; reopened ${reopened.length} replica(s) from what is stored: ${reopened.join(', ')}`);
+    } catch (err) {
+      // Still failing (or failing otherwise): the next probe tries again.
+      this.storageFaultNow = storageFault(err, 'resuming writes');
+    } finally {
+      this.probing = false;
+    }
+  }
+
+  /** Whether this broker's storage takes writes, and how many replicas wait for it. */
+  storageStatus(): StorageStatus {
+    return { fault: this.storageFaultNow, failedReplicas: this.failedReplicas.size };
   }
 
   /** Starts ticking Raft, registering and heartbeating, and balancing leaders. */
@@ -235,6 +305,10 @@ export class Broker {
       waitingStopped: () => this.waitingStopped,
       hooks: this.hooks(name, index),
       clock: this.clock,
+      onStorageFailure: (partition) => {
+        const fault = partition.storageFault;
+        this.storageFailed(group, fault, () => partition.reopen());
+      },
     });
   }
 
@@ -369,7 +443,8 @@ export class Broker {
       };
     }
     const reported = this.link.view.leaders.get(leaderKey(topic.name, index, topic.topicId));
-    const localLeader = local?.replicated.leaderId;
+    // A replica whose storage failed has stopped its group: its view of the leader is frozen.
+    const localLeader = local?.storageFault === undefined ? local?.replicated.leaderId : undefined;
     return {
       partition: index,
       leader: localLeader || reported?.leader || -1,
@@ -459,6 +534,7 @@ export class Broker {
 
   async close(): Promise<void> {
     this.clock.clearTimer(this.balanceTimer);
+    this.clock.clearTimer(this.storageProbe);
     this.stopWaiting();
     this.link.close();
     await this.reconciling;

@@ -7,6 +7,7 @@ import { batchExpiresAt, readBatchHeader, validateRecords, type BatchHeader } fr
 import { SluiceError } from '../protocol/errors.js';
 import type { ReplicaManager } from '../replication/replica-manager.js';
 import type { ReplicatedLog } from '../replication/replicated-log.js';
+import { storageFault, type StorageFault } from '../storage/storage-fault.js';
 import type { PartitionLog } from '../storage/types.js';
 import type { TopicConfig } from '../config/topic-config.js';
 import { PRODUCER_BATCHES_MAX, PRODUCERS_MAX, ProducerStateTable } from './producer-state.js';
@@ -68,6 +69,8 @@ export interface PartitionOptions {
   hooks?: PartitionHooks;
   /** Timestamps, deadlines and long-poll timers (default: Node's clock). */
   clock?: Clock;
+  /** The replica's storage failed (see Partition.storageFault); the owner reopens it once writes are taken again. */
+  onStorageFailure?: (partition: Partition) => void;
 }
 
 /** How many wholly expired batches one fetch may skip over before answering. */
@@ -77,7 +80,9 @@ export class Partition {
   readonly topic: string;
   readonly topicId: number;
   readonly index: number;
-  readonly replicated: ReplicatedLog;
+  private replicatedLog: ReplicatedLog;
+  /** Set when persisting failed: the Raft group stopped and waits to be reopened (`reopen`). */
+  private failure: StorageFault | undefined;
   private waiters = new Set<() => void>();
   private producers: ProducerStateTable | undefined;
   /** The term `producers` was rebuilt in; a new term rebuilds it from the log. */
@@ -93,7 +98,7 @@ export class Partition {
     this.topic = options.topic;
     this.topicId = options.topicId;
     this.index = options.index;
-    this.replicated = replicated;
+    this.replicatedLog = replicated;
     this.clock = options.clock ?? systemClock;
     this.hooks = options.hooks ?? {};
   }
@@ -104,16 +109,49 @@ export class Partition {
    * after an election timeout.
    */
   static async open(replicaManager: ReplicaManager, options: PartitionOptions): Promise<Partition> {
-    let partition: Partition | undefined;
-    // Raft reports from its rounds, which begin after open returns: by then `partition` is set.
-    const replicated = await replicaManager.open(options.group, {
-      voters: options.replicas,
-      onHighWatermark: () => partition?.wakeFetchers(),
-      onLeaderChange: () => partition?.leaderChanged(),
-    });
-    partition = new Partition(replicated, replicaManager, options);
+    const holder: { partition?: Partition } = {};
+    const replicated = await replicaManager.open(options.group, Partition.groupOptions(holder, options));
+    const partition = (holder.partition = new Partition(replicated, replicaManager, options));
     if (options.replicas[0] === replicaManager.selfId && replicated.term === 0) replicated.campaign();
     return partition;
+  }
+
+  /** The Raft group's handlers: Raft reports from its rounds, which begin once `holder` is filled. */
+  private static groupOptions(holder: { partition?: Partition }, options: PartitionOptions) {
+    return {
+      voters: options.replicas,
+      onHighWatermark: () => holder.partition?.wakeFetchers(),
+      onLeaderChange: () => holder.partition?.leaderChanged(),
+      onStorageFailure: (err: unknown) => holder.partition?.storageFailed(err),
+    };
+  }
+
+  get replicated(): ReplicatedLog {
+    return this.replicatedLog;
+  }
+
+  /** Why this replica's storage refuses writes, until `reopen`; undefined while it is healthy. */
+  get storageFault(): StorageFault | undefined {
+    return this.failure;
+  }
+
+  private storageFailed(err: unknown): void {
+    this.failure = storageFault(err, `storing ${this.topic}/${this.index}`);
+    this.wakeFetchers();
+    this.options.onStorageFailure?.(this);
+  }
+
+  /**
+   * After a storage failure, once the store takes writes again: reopens the Raft group from what
+   * is stored, as a restart would (the log recovered anew; it rejoins as a follower or leads again).
+   */
+  async reopen(): Promise<void> {
+    const holder: { partition?: Partition } = { partition: this };
+    this.replicatedLog = await this.replicaManager.reopen(this.options.group, Partition.groupOptions(holder, this.options));
+    this.failure = undefined;
+    this.producers = undefined;
+    this.producersTerm = -1;
+    this.wakeFetchers();
   }
 
   /** Stops the Raft group and deletes its log (the metadata took the replica away from this broker). */
@@ -136,8 +174,9 @@ export class Partition {
     return this.replicated.highWatermark;
   }
 
+  /** Leads and can store: a replica whose storage failed leads no more (its group stopped). */
   get isLeader(): boolean {
-    return this.replicated.isLeader;
+    return this.failure === undefined && this.replicated.isLeader;
   }
 
   /**
@@ -150,7 +189,16 @@ export class Partition {
     for (const wake of waiters) wake();
   }
 
-  private requireLeader(): void {
+  /**
+   * Throws unless this replica leads. One whose storage failed answers STORAGE_ERROR; it still
+   * serves reads of what is committed when it is the only replica (no other can lead meanwhile).
+   */
+  private requireLeader(access: 'read' | 'write'): void {
+    if (this.failure !== undefined) {
+      const soleLeader = this.replicated.voters.length === 1 && this.replicated.isLeader;
+      if (access === 'read' && soleLeader) return;
+      throw this.failure;
+    }
     if (this.replicated.isLeader) return;
     const leader = this.replicated.leaderId;
     const hint = leader ? this.options.addressOf(leader) : undefined;
@@ -173,7 +221,16 @@ export class Partition {
    * offsets.
    */
   async produce(batch: Buffer, header: BatchHeader, acks: Acks, timeoutMs: number): Promise<ProduceResult> {
-    this.requireLeader();
+    try {
+      return await this.produceAsLeader(batch, header, acks, timeoutMs);
+    } catch (err) {
+      // A proposal that failed with the storage under it answers with the cause, not INTERNAL.
+      throw this.failure ?? err;
+    }
+  }
+
+  private async produceAsLeader(batch: Buffer, header: BatchHeader, acks: Acks, timeoutMs: number): Promise<ProduceResult> {
+    this.requireLeader('write');
     const maxBytes = this.options.config()['max.message.bytes'];
     if (batch.length > maxBytes) {
       throw new SluiceError('BATCH_TOO_LARGE', `batch of ${batch.length} bytes exceeds max.message.bytes=${maxBytes} of topic "${this.topic}"`);
@@ -214,7 +271,7 @@ export class Partition {
       if (remainingMs <= 0) {
         throw new SluiceError('NOT_ENOUGH_REPLICAS', `${this.topic}/${this.index}: offset ${offset - 1} not committed within ${timeoutMs} ms`);
       }
-      this.requireLeader();
+      this.requireLeader('write');
       await this.waitForData(remainingMs);
     }
   }
@@ -231,7 +288,7 @@ export class Partition {
   async fetch(spec: FetchRequestSpec): Promise<FetchResult> {
     const deadline = this.clock.nowMs() + spec.maxWaitMs;
     for (;;) {
-      this.requireLeader();
+      this.requireLeader('read');
       this.checkOffset(spec.offset);
       const result = await this.readCommitted(spec.offset, spec.maxBytes);
       const remainingMs = deadline - this.clock.nowMs();
@@ -307,7 +364,7 @@ export class Partition {
    * or after `timestamp`, or the high watermark when no committed record's is.
    */
   async listOffset(timestamp: number): Promise<number> {
-    this.requireLeader();
+    this.requireLeader('read');
     if (timestamp === -2) return this.log.logStartOffset();
     if (timestamp === -1) return this.hw;
     if (timestamp < 0) throw new SluiceError('INVALID_REQUEST', `timestamp must be -2, -1 or >= 0, got ${timestamp}`);

@@ -14,6 +14,7 @@ import { GrpcRaftTransport } from '../replication/transport-grpc.js';
 import { GrpcControllerTransport } from '../controller/transport-grpc.js';
 import type { GroupCoordinator } from '../groups/coordinator.js';
 import { Broker } from './broker.js';
+import { limitConnections, type ConnectionCounts } from './connection-limit.js';
 import { raiseConnectionWindow, raiseStreamWindow } from './http2-window.js';
 import { InflightRequests } from './inflight.js';
 import { RequestStreams } from './request-streams.js';
@@ -59,13 +60,14 @@ export class BrokerServer {
       );
     });
     raiseConnectionWindow(grpcServer);
+    const connections = limitConnections(grpcServer, config.maxConnections);
     // Liveness from the first moment: the recovery below grows with the stored log.
     const http = await HttpEndpoint.listen(config.host, config.httpPort).catch((err: unknown) => {
       grpcServer.forceShutdown();
       throw err;
     });
     try {
-      return await BrokerServer.assemble(config, grpcServer, port, http);
+      return await BrokerServer.assemble(config, grpcServer, port, http, connections);
     } catch (err) {
       grpcServer.forceShutdown();
       await http.close();
@@ -74,7 +76,13 @@ export class BrokerServer {
   }
 
   /** Opens storage, recovers, and wires the broker to the bound servers. */
-  private static async assemble(config: BrokerConfig, grpcServer: grpc.Server, port: number, http: HttpEndpoint): Promise<BrokerServer> {
+  private static async assemble(
+    config: BrokerConfig,
+    grpcServer: grpc.Server,
+    port: number,
+    http: HttpEndpoint,
+    connections: () => ConnectionCounts,
+  ): Promise<BrokerServer> {
     const membership = clusterMembership({ ...config, port });
     let metrics: BrokerMetrics | undefined;
     // Recovery (inside Broker.open) may find damage before the metrics exist: counted once they do.
@@ -153,6 +161,11 @@ export class BrokerServer {
         return { led: led.length, underReplicated: led.filter((p) => p.replicated.inSyncReplicas().length < p.replicated.voters.length).length };
       },
       groupLag: () => services?.groups.lagEntries() ?? [],
+      storage: () => {
+        const status = broker.storageStatus();
+        return { faultCause: status.fault?.errno, failedReplicas: status.failedReplicas };
+      },
+      connections,
     });
     for (const log of corruptionsBeforeMetrics.splice(0)) countCorruption(log);
     const brokerMetrics = metrics;
@@ -179,7 +192,15 @@ export class BrokerServer {
     broker.start();
     services.start();
     const server = new BrokerServer(config, broker, metrics, grpcServer, http, services, inflight, streams, port, http.port);
-    http.attach({ registry: metrics.registry, isReady: () => !server.shuttingDown && broker.ready });
+    http.attach({
+      registry: metrics.registry,
+      notReady: () => {
+        if (server.shuttingDown) return 'shutting down';
+        if (!broker.ready) return 'waiting for the controller and cluster metadata';
+        const fault = broker.storageStatus().fault;
+        return fault === undefined ? undefined : `storage refuses writes (${fault.errno}); ${fault.message}`;
+      },
+    });
     return server;
   }
 

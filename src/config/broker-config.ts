@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FLUSH_DEFAULT, parseFlushPolicy } from '../storage/flush-policy.js';
 import { TAIL_CACHE_BYTES_MAX_DEFAULT } from '../storage/tail-cache.js';
+import { defaultMaxConnections, descriptorLimit } from './descriptor-limit.js';
 
 export interface BrokerConfig {
   brokerId: number;
@@ -43,6 +44,8 @@ export interface BrokerConfig {
   /** A broker without a heartbeat for this long is no longer alive to the controller. */
   brokerSessionTimeoutMs: number;
   leaderBalanceIntervalMs: number;
+  /** Connections the gRPC port keeps open at once (clients and peers); more are refused. */
+  maxConnections: number;
 }
 
 type Kind = 'int' | 'port' | 'string';
@@ -76,6 +79,11 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   'broker.heartbeat.interval.ms': { field: 'brokerHeartbeatIntervalMs', kind: 'int', doc: 'how often a broker heartbeats the controller' },
   'broker.session.timeout.ms': { field: 'brokerSessionTimeoutMs', kind: 'int', doc: 'silence after which the controller considers a broker dead' },
   'leader.balance.interval.ms': { field: 'leaderBalanceIntervalMs', kind: 'int', doc: 'how often leadership moves back to preferred replicas' },
+  'max.connections': {
+    field: 'maxConnections',
+    kind: 'int',
+    doc: 'open connections to the gRPC port (clients and peer brokers) beyond which new ones are refused (default: half the descriptor limit less 64)',
+  },
 };
 
 export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
@@ -100,6 +108,7 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   brokerHeartbeatIntervalMs: 250,
   brokerSessionTimeoutMs: 3_000,
   leaderBalanceIntervalMs: 5_000,
+  maxConnections: defaultMaxConnections(descriptorLimit()),
 };
 
 const OPTIONAL_STRINGS = new Set<keyof BrokerConfig>(['advertisedHost', 'clusterBrokers', 'controllerVoters']);
@@ -181,6 +190,7 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     throw new ConfigError('group.min.session.timeout.ms must be >= 1 and <= group.max.session.timeout.ms');
   }
   if (config.raftTickMs < 1) throw new ConfigError('raft.tick.ms must be >= 1');
+  if (config.maxConnections < 1) throw new ConfigError('max.connections must be >= 1');
   try {
     parseFlushPolicy(config.flush);
   } catch (err) {

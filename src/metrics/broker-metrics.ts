@@ -29,6 +29,10 @@ export interface MetricSources {
   /** Partitions this broker leads, and how many of them have fewer in-sync replicas than replicas. */
   leadership(): { led: number; underReplicated: number };
   groupLag(): GroupLagEntry[];
+  /** The errno name of the storage fault while the store refuses writes, and the replicas it stopped. */
+  storage(): { faultCause: string | undefined; failedReplicas: number };
+  /** Open client and peer connections to the gRPC port, and refused ones so far (max.connections). */
+  connections(): { open: number; refused: number };
 }
 
 /**
@@ -163,6 +167,41 @@ export class BrokerMetrics {
       registers,
       collect() {
         this.set(sources.leadership().led);
+      },
+    });
+    new Gauge({
+      name: 'sluice_storage_fault',
+      help: '1 while the broker\'s storage refuses writes after a failed write (label: errno name of the cause: ENOSPC, EIO, EMFILE...)',
+      labelNames: ['cause'],
+      registers,
+      collect() {
+        this.reset();
+        const cause = sources.storage().faultCause;
+        if (cause !== undefined) this.set({ cause }, 1);
+      },
+    });
+    new Gauge({
+      name: 'sluice_storage_failed_replicas',
+      help: 'Replicas (partitions, metadata log) stopped by a failed write, reopened once the storage takes writes again',
+      registers,
+      collect() {
+        this.set(sources.storage().failedReplicas);
+      },
+    });
+    new Gauge({
+      name: 'sluice_connections',
+      help: 'Open connections to the gRPC port (clients and peer brokers)',
+      registers,
+      collect() {
+        this.set(sources.connections().open);
+      },
+    });
+    new Gauge({
+      name: 'sluice_connections_refused',
+      help: 'Connections refused since start because max.connections were open',
+      registers,
+      collect() {
+        this.set(sources.connections().refused);
       },
     });
     new Gauge({

@@ -10,8 +10,11 @@ import type { Registry } from 'prom-client';
 /** What a started broker answers `/metrics` and `/readyz` from. */
 export interface BrokerStatus {
   registry: Registry;
-  /** Ready = serving requests (registered, metadata loaded, not shutting down). */
-  isReady(): boolean;
+  /**
+   * Why the broker is not ready (starting, shutting down, storage refusing writes), or undefined
+   * when it is: serving requests (registered, metadata loaded, storage taking writes).
+   */
+  notReady(): string | undefined;
 }
 
 export class HttpEndpoint {
@@ -55,9 +58,10 @@ export class HttpEndpoint {
     } else if (path === '/healthz') {
       text(200, 'ok\n');
     } else if (path === '/readyz') {
+      const reason = this.status?.notReady();
       if (!this.status) text(503, 'starting\n');
-      else if (this.status.isReady()) text(200, 'ready\n');
-      else text(503, 'not ready\n');
+      else if (reason === undefined) text(200, 'ready\n');
+      else text(503, `not ready: ${reason}\n`);
     } else if (path === '/metrics') {
       const registry = this.status?.registry;
       if (!registry) {

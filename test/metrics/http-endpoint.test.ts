@@ -31,10 +31,10 @@ describe('broker HTTP endpoint', () => {
   it('answers readiness and metrics from the broker once attached', async () => {
     const registry = new Registry();
     new Gauge({ name: 'sluice_test_gauge', help: 'a test gauge', registers: [registry] }).set(7);
-    let ready = false;
-    endpoint.attach({ registry, isReady: () => ready });
-    expect(await get(endpoint.port, '/readyz')).to.deep.equal({ status: 503, body: 'not ready\n' });
-    ready = true;
+    let notReady: string | undefined = 'storage refuses writes (ENOSPC)';
+    endpoint.attach({ registry, notReady: () => notReady });
+    expect(await get(endpoint.port, '/readyz')).to.deep.equal({ status: 503, body: 'not ready: storage refuses writes (ENOSPC)\n' });
+    notReady = undefined;
     expect(await get(endpoint.port, '/readyz')).to.deep.equal({ status: 200, body: 'ready\n' });
     const metrics = await get(endpoint.port, '/metrics');
     expect(metrics.status).to.equal(200);

@@ -1,0 +1,42 @@
+/**
+ * `max.connections` for a grpc-js server: grpc-js has no connection limit, but each HTTP/2 server
+ * it binds is a net.Server, whose `maxConnections` makes Node close every connection accepted
+ * beyond it at once (the client sees the connection end before HTTP/2 starts: UNAVAILABLE), and
+ * reports each as a 'drop'. Reaches into grpc-js's private `http2Servers`, as http2-window.ts does.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import type { Server as NetServer, Socket } from 'node:net';
+
+/** How often at most a broker logs that it refuses connections. */
+const REFUSAL_LOG_INTERVAL_MS = 10_000;
+
+export interface ConnectionCounts {
+  open: number;
+  refused: number;
+}
+
+interface GrpcServerInternals {
+  http2Servers?: Map<NetServer, unknown>;
+}
+
+/** After bindAsync: refuses connections beyond `max` and counts open and refused ones. */
+export function limitConnections(server: grpc.Server, max: number): () => ConnectionCounts {
+  const servers = (server as unknown as GrpcServerInternals).http2Servers;
+  if (!(servers instanceof Map)) throw new Error('grpc-js internals changed: cannot apply max.connections');
+  const counts: ConnectionCounts = { open: 0, refused: 0 };
+  let loggedAtMs = -Infinity;
+  for (const netServer of servers.keys()) {
+    netServer.maxConnections = max;
+    netServer.on('connection', (socket: Socket) => {
+      counts.open++;
+      socket.once('close', () => counts.open--);
+    });
+    netServer.on('drop', () => {
+      counts.refused++;
+      if (Date.now() - loggedAtMs < REFUSAL_LOG_INTERVAL_MS) return;
+      loggedAtMs = Date.now();
+      console.warn(`refusing connections: max.connections=${max} are open (${counts.refused} refused so far)`);
+    });
+  }
+  return () => counts;
+}
