@@ -21,7 +21,7 @@ import { MemoryGrpcHub } from '../../src/runtime/memory-grpc.js';
 import { MemoryNetwork, type LinkFaults } from '../../src/runtime/memory-network.js';
 import { VirtualClock } from '../../src/runtime/virtual-clock.js';
 import { openMemoryLogStore, type MemoryLogStore } from '../../src/storage/memory-store.js';
-import type { FlushPolicy } from '../../src/storage/types.js';
+import type { FlushPolicy, LogStore } from '../../src/storage/types.js';
 
 /** One broker's view of the shared clock: its timers, all cancelled at once when it crashes. */
 class BrokerClock implements Clock {
@@ -102,6 +102,8 @@ export interface SimClusterOptions {
   flush: FlushPolicy;
   /** Network faults (default none: every message arrives on the next turn). */
   faults?: LinkFaults;
+  /** The store broker `id` runs on over its memory store, e.g. a FaultyLogStore (default: the memory store). */
+  storeFor?: (id: number, store: MemoryLogStore) => LogStore;
 }
 
 interface Node {
@@ -124,8 +126,10 @@ export class SimCluster {
   private readonly controllerHub: MemoryControllerTransportHub;
   private readonly nodes = new Map<number, Node>();
   private readonly settings: ClusterSettings;
+  private readonly storeFor: (id: number, store: MemoryLogStore) => LogStore;
 
   constructor(options: SimClusterOptions) {
+    this.storeFor = options.storeFor ?? ((_id, store) => store);
     this.rng = seededRng(options.seed);
     this.network = new MemoryNetwork({ clock: this.clock, faults: options.faults });
     this.raftHub = new MemoryRaftTransportHub(this.network);
@@ -170,7 +174,7 @@ export class SimCluster {
     const opening = Broker.open({
       identity: { brokerId: id, advertisedHost: `broker-${id}`, port: PORT },
       cluster: this.settings,
-      store: node.store,
+      store: this.storeFor(id, node.store),
       raftTransport: this.raftHub.transport(id),
       controllerTransport,
       clock,
