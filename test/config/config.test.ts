@@ -28,6 +28,12 @@ describe('broker config', () => {
     expect(config.dataDir).to.equal('/tmp/x');
   });
 
+  it('is durable by default (flush always: group commit) and takes the opt-outs', () => {
+    expect(loadBrokerConfig([], {}).flush).to.equal('always');
+    expect(loadBrokerConfig(['--flush', 'never'], {}).flush).to.equal('never');
+    expect(loadBrokerConfig([], { SLUICE_FLUSH: 'interval:100' }).flush).to.equal('interval:100');
+  });
+
   it('sizes the tail cache (16 MiB unless set; 0 keeps no batches in memory)', () => {
     expect(loadBrokerConfig([], {}).tailCacheBytes).to.equal(16 * 1024 * 1024);
     expect(loadBrokerConfig(['--tail-cache-bytes', '1048576'], {}).tailCacheBytes).to.equal(1_048_576);
