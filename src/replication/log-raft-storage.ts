@@ -5,6 +5,7 @@
  * on demand. A miss returns fewer entries and starts a prefetch; the driver retries once it lands.
  */
 import type { Entry, HardState, Snapshot, Storage } from '../raft/index.js';
+import { DamagedBatchError } from '../storage/read-verifier.js';
 import type { PartitionLog } from '../storage/types.js';
 
 /** Most bytes a prefetch reads at once, and most prefetched bytes a log keeps in memory. */
@@ -17,6 +18,8 @@ export interface LogRaftStorageOptions {
   snapshotData(logStartOffset: number): Uint8Array;
   /** Called when prefetched entries arrive, so the driver can let Raft try again. */
   onPrefetched(): void;
+  /** A prefetch found a stored batch damaged: the driver repairs the log. */
+  onDamaged(err: DamagedBatchError): void;
 }
 
 export class LogRaftStorage implements Storage {
@@ -129,7 +132,10 @@ export class LogRaftStorage implements Storage {
           this.prefetchedBytes += batch.length;
         });
       })
-      .catch((err: unknown) => console.error(`prefetch of entries [${lo}, ${hi}) failed:`, err))
+      .catch((err: unknown) => {
+        if (err instanceof DamagedBatchError) this.options.onDamaged(err);
+        else console.error(`prefetch of entries [${lo}, ${hi}) failed:`, err);
+      })
       .finally(() => {
         this.prefetching = false;
         this.options.onPrefetched();

@@ -5,6 +5,7 @@
  */
 import { seededRng, type Message, type RaftLimits, type Rng } from '../raft/index.js';
 import { systemClock, type Clock, type TimerHandle } from '../runtime/clock.js';
+import { damageRecordKey, parseDamageRecord } from '../storage/recovery.js';
 import type { LogStore } from '../storage/types.js';
 import { ReplicatedLog, type ReplicatedLogOptions } from './replicated-log.js';
 import type { RaftTransport } from './transport.js';
@@ -85,9 +86,16 @@ export class ReplicaManager {
   async open(group: string, options: GroupOptions): Promise<ReplicatedLog> {
     const existing = this.groups.get(group);
     if (existing) return existing;
-    const log = await this.options.store.openLog(await this.logIdOf(group), { name: group });
+    const logId = await this.logIdOf(group);
+    const store = this.options.store;
+    const log = await store.openLog(logId, { name: group });
+    // What recovery found damaged: a replicated group repairs it at open; a single copy keeps
+    // reporting it at every start (its offsets are lost) until an operator skips them.
+    const damageValue = await store.getMeta(damageRecordKey(logId));
+    const damage = damageValue === undefined ? undefined : parseDamageRecord(damageValue);
     const replicated = await ReplicatedLog.open({
       ...options,
+      damage,
       group,
       selfId: this.options.selfId,
       log,
@@ -97,6 +105,7 @@ export class ReplicaManager {
       clock: this.clock,
       limits: this.options.limits,
     });
+    if (damage !== undefined && options.voters.length > 1) await store.deleteMeta(damageRecordKey(logId));
     // A concurrent open may have won while we awaited.
     const raced = this.groups.get(group);
     if (raced) {
@@ -126,6 +135,7 @@ export class ReplicaManager {
     const saved = await store.getMeta(LOG_ID_PREFIX + group);
     if (!saved) return;
     await store.dropLog(Number(saved.toString('utf8')));
+    await store.deleteMeta(damageRecordKey(Number(saved.toString('utf8'))));
     await store.deleteMeta(ReplicatedLog.hardStateKey(group));
     await store.deleteMeta(LOG_ID_PREFIX + group);
   }

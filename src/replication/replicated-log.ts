@@ -13,7 +13,10 @@ import { ownMemory } from '../protocol/own-memory.js';
 import { readInt64BE, writeInt64BE } from '../protocol/int64.js';
 import { Raft, type Entry, type HardState, type Message, type RaftLimits, type Ready, type Rng } from '../raft/index.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
+import type { DamageRecord } from '../storage/recovery.js';
+import type { DamagedBatchError } from '../storage/read-verifier.js';
 import type { LogStore, PartitionLog } from '../storage/types.js';
+import { DamageAwareLog } from './damage-aware-log.js';
 import { LogRaftStorage } from './log-raft-storage.js';
 import type { RaftTransport } from './transport.js';
 
@@ -42,6 +45,22 @@ export interface ReplicatedLogOptions {
    * from what is stored once the store takes writes again (LogStore.resume).
    */
   onStorageFailure?: (err: unknown) => void;
+  /** What recovery found damaged or lost in the log when it was opened (see storage/recovery.ts). */
+  damage?: DamageRecord;
+}
+
+/** Offsets [from, to) this replica holds no sound copy of. */
+export interface LostOffsets {
+  from: number;
+  to: number;
+}
+
+/** What a replica knows is wrong with its copy (cluster status, metrics). */
+export interface ReplicaDamage {
+  /** It lost entries it may have acknowledged and catches up from the leader (Raft's repair). */
+  repairing: boolean;
+  /** A single copy's damaged offsets: never served, readable around them (replication 1). */
+  lost: LostOffsets[];
 }
 
 export interface Proposal {
@@ -92,8 +111,14 @@ export class ReplicatedLog {
     return `raft-hs/${group}`;
   }
 
-  private readonly raft: Raft;
+  private raft: Raft;
   private readonly storage: LogRaftStorage;
+  /** What the read paths see: a damaged read starts the repair (see repairFrom). */
+  private readonly reads: DamageAwareLog;
+  /** The first damaged entry found while running, repaired at the start of the next round. */
+  private repairFromIndex: number | undefined;
+  /** Damaged offsets of a single copy (nobody to repair from), by base offset. */
+  private readonly lostOffsets = new Map<number, LostOffsets>();
   private readonly clock: Clock;
   private scheduled = false;
   private running = false;
@@ -131,25 +156,38 @@ export class ReplicatedLog {
       hardState,
       snapshotData: partitionSnapshotData,
       onPrefetched: () => this.schedule(),
+      onDamaged: (err) => this.damaged(err),
     });
-    const lastIndex = log.lastEntryIndex();
-    const commit = Math.min(Math.max(hardState.commit, log.firstEntryIndex() - 1), lastIndex);
-    this.raft = new Raft({
-      id: options.selfId,
-      voters: options.voters,
-      storage: this.storage,
-      random: options.random,
-      ...options.limits,
-      appliedIndex: options.apply ? log.firstEntryIndex() - 1 : commit,
-    });
-    this.hw = this.endOffsetOf(commit);
+    this.reads = new DamageAwareLog(log, (err) => this.damaged(err));
+    this.raft = this.newRaft(options.apply ? log.firstEntryIndex() - 1 : undefined);
+    this.hw = this.endOffsetOf(this.raft.commitIndex);
     this.storedCommit = hardState.commit;
+  }
+
+  /**
+   * A Raft node over the stored log and hard state, as after a restart. Partitions start applied at
+   * the stored commit (capped at the log: entries past it were lost, see Raft's repair).
+   */
+  private newRaft(appliedIndex: number | undefined): Raft {
+    const log = this.options.log;
+    const commit = Math.min(Math.max(this.storage.hardState().commit, log.firstEntryIndex() - 1), log.lastEntryIndex());
+    return new Raft({
+      id: this.options.selfId,
+      voters: this.options.voters,
+      storage: this.storage,
+      random: this.options.random,
+      ...this.options.limits,
+      appliedIndex: appliedIndex ?? commit,
+    });
   }
 
   static async open(options: ReplicatedLogOptions): Promise<ReplicatedLog> {
     const saved = await options.store.getMeta(ReplicatedLog.hardStateKey(options.group));
-    const hardState: HardState = saved ? (JSON.parse(saved.toString('utf8')) as HardState) : { term: 0, vote: 0, commit: 0 };
+    let hardState: HardState = saved ? (JSON.parse(saved.toString('utf8')) as HardState) : { term: 0, vote: 0, commit: 0 };
+    const damage = options.damage;
+    if (damage !== undefined && options.voters.length > 1) hardState = await ReplicatedLog.truncateDamage(options, hardState, damage);
     const replicated = new ReplicatedLog(options, hardState);
+    if (damage !== undefined && options.voters.length === 1) replicated.recordLost(damage);
     // A group of one has nobody to wait for: lead at once.
     if (options.voters.length === 1) replicated.campaign();
     replicated.schedule();
@@ -160,8 +198,68 @@ export class ReplicatedLog {
     return this.options.group;
   }
 
+  /** The log for readers: a damaged batch is never served, and finding one starts the repair. */
   get log(): PartitionLog {
-    return this.options.log;
+    return this.reads;
+  }
+
+  /** Whether this replica repairs lost entries, and which offsets a single copy lost. */
+  damage(): ReplicaDamage {
+    return { repairing: this.raft.status().repairing, lost: [...this.lostOffsets.values()].sort((a, b) => a.from - b.from) };
+  }
+
+  /**
+   * Recovery found damaged batches (or lost entries) and peers hold the rest: record in the hard
+   * state, durably, the newest entry the log held (what it may have acknowledged: Raft repairs until
+   * its log is as up to date again), then truncate at the first damaged entry. In this order, a
+   * crash in between leaves a log still to truncate, and recovery finds the same damage again.
+   */
+  private static async truncateDamage(options: ReplicatedLogOptions, hardState: HardState, damage: DamageRecord): Promise<HardState> {
+    const log = options.log;
+    const repaired = withRepairFloor(hardState, { index: damage.lastIndex, term: damage.lastTerm });
+    await options.store.putMeta(ReplicatedLog.hardStateKey(options.group), Buffer.from(JSON.stringify(repaired)), { sync: true });
+    const first = damage.damaged[0];
+    if (first !== undefined && first.entryIndex <= log.lastEntryIndex()) {
+      await log.truncateSuffix(first.entryIndex);
+      console.warn(
+        `${options.group}: the stored batch at offset ${first.baseOffset} (entry ${first.entryIndex}) is damaged: log truncated there; ` +
+          `the replica repairs from the leader and does not vote until it holds entry ${repaired.repairIndex}/${repaired.repairTerm} again`,
+      );
+    } else {
+      console.warn(`${options.group}: entries after ${log.lastEntryIndex()} were lost; the replica repairs from the leader`);
+    }
+    return repaired;
+  }
+
+  /** A single copy's damage: reported, never served, and readable around it (no peer to repair from). */
+  private recordLost(damage: DamageRecord): void {
+    const ranges = damage.damaged.filter((entry) => entry.lastOffset >= entry.baseOffset).map((entry) => ({ from: entry.baseOffset, to: entry.lastOffset + 1 }));
+    if (damage.droppedOffsets !== undefined) ranges.push(damage.droppedOffsets);
+    for (const range of ranges) this.lostOffsets.set(range.from, range);
+    if (ranges.length > 0) {
+      const described = ranges.map((range) => `[${range.from}, ${range.to})`).join(', ');
+      console.error(`${this.options.group}: the only copy lost offsets ${described}: they are not served; the rest of the log is readable`);
+    }
+  }
+
+  /**
+   * A read found a stored batch damaged. With peers, the replica repairs: the next round truncates
+   * at that entry and restarts Raft repairing (a leader steps down), and the reader gets a retriable
+   * STORAGE_ERROR (clients look for the leader again). A single copy keeps it, unreadable, and
+   * reports its offsets; so does the controller, whose state machine already applied the entry
+   * (its log is repaired at the next start, from the damage recovery records).
+   */
+  private damaged(err: DamagedBatchError): SluiceError {
+    const meta = this.options.log.entry(err.entryIndex);
+    if (this.options.voters.length === 1 || this.options.apply !== undefined) {
+      if (meta !== undefined && meta.lastOffset >= meta.baseOffset) this.lostOffsets.set(meta.baseOffset, { from: meta.baseOffset, to: meta.lastOffset + 1 });
+      return err;
+    }
+    if (meta !== undefined && (this.repairFromIndex === undefined || err.entryIndex < this.repairFromIndex)) {
+      this.repairFromIndex = err.entryIndex;
+      this.schedule();
+    }
+    return new SluiceError('STORAGE_ERROR', `${this.options.group}: broker ${this.options.selfId} found offset ${err.baseOffset} damaged and repairs its copy from the leader`);
   }
 
   get highWatermark(): number {
@@ -297,6 +395,7 @@ export class ReplicatedLog {
     }
     this.running = true;
     try {
+      if (this.repairFromIndex !== undefined && !this.closed) await this.repairFrom(this.repairFromIndex);
       while (!this.closed && this.raft.hasReady()) {
         const ready = this.raft.ready();
         await this.persist(ready);
@@ -362,6 +461,32 @@ export class ReplicatedLog {
       }
       this.storage.setHardState(ready.hardState);
     }
+  }
+
+  /**
+   * Truncates at a damaged entry found while running (between Ready rounds, so nothing Raft handed
+   * out is half done) and restarts Raft over what is left, repairing: as truncateDamage, with the
+   * newest entry stored now as what the replica may have acknowledged.
+   */
+  private async repairFrom(entryIndex: number): Promise<void> {
+    this.repairFromIndex = undefined;
+    const log = this.options.log;
+    if (entryIndex > log.lastEntryIndex() || entryIndex < log.firstEntryIndex()) return;
+    const lastIndex = log.lastEntryIndex();
+    const repaired = withRepairFloor(this.raft.hardState(), { index: lastIndex, term: log.entryTerm(lastIndex) });
+    await this.storeHardState(repaired, true);
+    this.storage.setHardState(repaired);
+    const offset = log.entry(entryIndex)?.baseOffset;
+    const wasLeader = this.raft.role === 'leader';
+    await log.truncateSuffix(entryIndex);
+    this.storage.forgetFrom(entryIndex);
+    this.rejectFrom(entryIndex);
+    console.warn(
+      `${this.options.group}: the stored batch at offset ${offset} (entry ${entryIndex}) is damaged: log truncated there` +
+        `${wasLeader ? ', leadership given up' : ''}; the replica repairs from the leader`,
+    );
+    this.raft = this.newRaft(undefined);
+    this.afterAdvance();
   }
 
   /** The commit index moved since the last hard-state write, which is COMMIT_PERSIST_TICKS old (see there). */
@@ -491,4 +616,17 @@ export class ReplicatedLog {
   status() {
     return this.raft.status();
   }
+}
+
+/** The hard state with a repair floor: the more up to date (Raft's §5.4.1 order) of its own and `newest`. */
+function withRepairFloor(hardState: HardState, newest: { index: number; term: number }): HardState {
+  const { repairIndex, repairTerm } = hardState;
+  const keep = repairIndex !== undefined && repairTerm !== undefined && (repairTerm > newest.term || (repairTerm === newest.term && repairIndex >= newest.index));
+  return {
+    term: hardState.term,
+    vote: hardState.vote,
+    commit: hardState.commit,
+    repairIndex: keep ? repairIndex : newest.index,
+    repairTerm: keep ? repairTerm : newest.term,
+  };
 }

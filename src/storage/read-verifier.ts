@@ -10,6 +10,17 @@ import { SluiceError } from '../protocol/errors.js';
 import { readInt64BE } from '../protocol/int64.js';
 import type { BatchMeta, CorruptionReport, EntryRange, StorageHooks } from './types.js';
 
+/** CORRUPT_BATCH thrown by a read that found a stored batch damaged: which entry, for its log's owner to repair. */
+export class DamagedBatchError extends SluiceError {
+  constructor(
+    message: string,
+    readonly entryIndex: number,
+    readonly baseOffset: number,
+  ) {
+    super('CORRUPT_BATCH', message);
+  }
+}
+
 /** Where the stamped leader epoch sits, before the CRC'd range (the base offset is at 0). */
 const LEADER_EPOCH_OFFSET = 12;
 
@@ -64,10 +75,10 @@ export class ReadVerifier {
   }
 
   /** Reports a damaged entry that a read found (once: a log line and the hook) and returns the error the read throws. */
-  corrupt(meta: BatchMeta, problem: string): SluiceError {
+  corrupt(meta: BatchMeta, problem: string): DamagedBatchError {
     const what = `${this.log}: the stored batch at offset ${meta.baseOffset} (entry ${meta.entryIndex}) ${problem === 'has no data' ? problem : `is corrupt: ${problem}`}`;
     if (this.report(meta, problem)) this.warn(`storage: ${what}; it is not served`);
-    return new SluiceError('CORRUPT_BATCH', what);
+    return new DamagedBatchError(what, meta.entryIndex, meta.baseOffset);
   }
 
   /** Calls the hook for a damaged entry unless it was reported before; true if it was new. Recovery logs its own line. */

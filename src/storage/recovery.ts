@@ -3,13 +3,16 @@
  * one atomic LevelDB batch; removals clear key ranges in an order whose every crash point leaves
  * stale entries below the marker or a gap before a dropped tail (docs/STORAGE.md), both repaired
  * here. Beyond those, recovery guards against what a power loss, a disk or a bug can leave: index
- * entries that are stale, out of line or without data, and a torn or corrupt tail. It keeps the longest contiguous prefix of good
- * batches (a log must never have a hole) and reports everything it dropped.
+ * entries that are stale, out of line or without data, and a torn or corrupt tail. It keeps the longest contiguous run of
+ * entries (a log must never have a hole) and reports everything it dropped. It never drops an entry
+ * it can still index on its own authority: a tail batch that fails verification is kept and recorded
+ * (DamageRecord) for the log's owner, who knows whether peers hold a good copy (ReplicatedLog repairs
+ * from them) or this is the only one (its offsets are reported lost until an operator skips them).
  */
 import type { ClassicLevel } from 'classic-level';
 import { validateBatch } from '../protocol/batch.js';
 import { metaOfBatch, sameMeta, unpackMeta } from './batch-meta.js';
-import { batchKey, batchKeyRange, decodeLogState, encodeLogState, entryIndexOfKey, stateKey } from './keys.js';
+import { batchKey, batchKeyRange, decodeLogState, encodeLogState, entryIndexOfKey, metaKey, stateKey } from './keys.js';
 import { LogIndex } from './log-index.js';
 import type { ReadVerifier } from './read-verifier.js';
 import type { BatchMeta, SnapshotMarker } from './types.js';
@@ -21,6 +24,37 @@ export const RECOVERY_VERIFY_BYTES_MAX = 16 * 1024 * 1024;
 
 export type Db = ClassicLevel<Buffer, Buffer>;
 
+/** One stored batch found damaged (kept in the log), by entry and offsets. */
+export interface DamagedEntry {
+  entryIndex: number;
+  baseOffset: number;
+  /** baseOffset - 1 for a zero-record batch. */
+  lastOffset: number;
+  problem: string;
+}
+
+/**
+ * What recovery found a log lost or damaged, for its owner (a meta value under damageRecordKey,
+ * written with sync before recovery returns; the owner deletes it once it acted on it).
+ */
+export interface DamageRecord {
+  /** Tail batches that failed verification, oldest first: still in the log, never served. */
+  damaged: DamagedEntry[];
+  /** Offsets [from, to) of entries dropped after a gap (their index entries were out of line), if any. */
+  droppedOffsets?: { from: number; to: number };
+  /** Index and term of the newest entry the log held before the damage: what it may have acknowledged. */
+  lastIndex: number;
+  lastTerm: number;
+}
+
+export function damageRecordKey(logId: number): string {
+  return `damaged-log/${logId}`;
+}
+
+export function parseDamageRecord(value: Buffer): DamageRecord {
+  return JSON.parse(value.toString('utf8')) as DamageRecord;
+}
+
 /** `verifier` reports a damaged tail batch as a read would (the hook counts it). */
 export async function recoverLog(db: Db, logId: number, warn: (line: string) => void, verifier: ReadVerifier): Promise<LogIndex> {
   const stateValue = await db.get(stateKey(logId));
@@ -29,7 +63,8 @@ export async function recoverLog(db: Db, logId: number, warn: (line: string) => 
   const run = new ContiguousRun(stored.logStartOffset, storedMarker, logId, warn);
   await readIndex(db, logId, (meta) => run.offer(meta));
   const index = run.finish();
-  await verifyTail(db, logId, index, warn, verifier);
+  const damaged = await verifyTail(db, logId, index, warn, verifier);
+  if (damaged.length > 0 || run.droppedTail !== undefined) await recordDamage(db, logId, damaged, run, index);
 
   // Whatever lies outside the kept entries is garbage: stale or orphaned entries, a dropped tail.
   const keptFrom = index.firstEntryIndex();
@@ -80,6 +115,10 @@ class ContiguousRun {
   private folded = 0;
   private missing: string | undefined;
   private gap: { after: number; from: number; dropped: number } | undefined;
+  /** The newest entry offered: what the log held before anything was dropped. */
+  newest: { index: number; term: number } | undefined;
+  /** Offsets of the entries dropped after a gap. */
+  droppedTail: { from: number; to: number } | undefined;
 
   constructor(
     private logStartOffset: number,
@@ -95,15 +134,25 @@ class ContiguousRun {
       this.stale++;
       return;
     }
+    this.newest = { index: meta.entryIndex, term: meta.leaderEpoch };
     if (this.gap !== undefined) {
       this.gap.dropped++;
+      this.dropOffsets(meta);
       return;
     }
     const index = this.index;
     const wellFormed = meta.lastOffset >= meta.baseOffset - 1 && meta.sizeBytes > 0;
     if (index === undefined && wellFormed) this.start(meta);
     else if (index !== undefined && wellFormed && meta.entryIndex === index.nextEntryIndex() && meta.baseOffset === index.logEndOffset()) index.push(meta);
-    else this.gap = { after: index?.lastEntryIndex() ?? this.marker.index, from: meta.entryIndex, dropped: 1 };
+    else {
+      this.gap = { after: index?.lastEntryIndex() ?? this.marker.index, from: meta.entryIndex, dropped: 1 };
+      this.dropOffsets(meta);
+    }
+  }
+
+  private dropOffsets(meta: BatchMeta): void {
+    const from = Math.min(this.droppedTail?.from ?? meta.baseOffset, meta.baseOffset, this.index?.logEndOffset() ?? meta.baseOffset);
+    this.droppedTail = { from, to: Math.max(this.droppedTail?.to ?? 0, meta.lastOffset + 1) };
   }
 
   finish(): LogIndex {
@@ -140,8 +189,8 @@ class ContiguousRun {
   }
 }
 
-/** Checks the newest batches' bytes against their index entries; cuts the log at the first bad one. */
-async function verifyTail(db: Db, logId: number, index: LogIndex, warn: (line: string) => void, verifier: ReadVerifier): Promise<void> {
+/** Checks the newest batches' bytes against their index entries; returns (and reports) the bad ones, which stay in the log. */
+async function verifyTail(db: Db, logId: number, index: LogIndex, warn: (line: string) => void, verifier: ReadVerifier): Promise<DamagedEntry[]> {
   const tail: BatchMeta[] = [];
   let bytes = 0;
   for (let entryIndex = index.lastEntryIndex(); entryIndex >= index.firstEntryIndex() && tail.length < RECOVERY_VERIFY_BATCHES_MAX; entryIndex--) {
@@ -151,17 +200,36 @@ async function verifyTail(db: Db, logId: number, index: LogIndex, warn: (line: s
     tail.unshift(meta);
   }
   const values = await db.getMany(tail.map((meta) => batchKey('data', logId, meta.entryIndex)));
+  const damaged: DamagedEntry[] = [];
   for (let i = 0; i < tail.length; i++) {
-    const problem = checkBatch(tail[i]!, values[i]);
-    if (problem !== undefined) {
-      verifier.report(tail[i]!, problem);
-      const removed = index.truncateSuffix(tail[i]!.entryIndex);
-      verifier.forget(removed);
-      const dropped = removed.to - removed.from;
-      warn(`storage: log ${logId}: entry ${tail[i]!.entryIndex} (offset ${tail[i]!.baseOffset}) ${problem}; dropped ${dropped} batches from there`);
-      return;
-    }
+    const meta = tail[i]!;
+    const problem = checkBatch(meta, values[i]);
+    if (problem === undefined) continue;
+    verifier.report(meta, problem);
+    warn(`storage: ${verifier.log}: entry ${meta.entryIndex} (offsets ${meta.baseOffset}..${meta.lastOffset}) ${problem}; kept for repair, never served`);
+    damaged.push({ entryIndex: meta.entryIndex, baseOffset: meta.baseOffset, lastOffset: meta.lastOffset, problem });
   }
+  return damaged;
+}
+
+/** Adds what this open found to the log's damage record (an earlier open's may not be acted on yet). */
+async function recordDamage(db: Db, logId: number, damaged: DamagedEntry[], run: ContiguousRun, index: LogIndex): Promise<void> {
+  const key = metaKey(damageRecordKey(logId));
+  const previous = await db.get(key);
+  const record: DamageRecord = previous === undefined ? { damaged: [], lastIndex: 0, lastTerm: 0 } : parseDamageRecord(previous);
+  const known = new Set(record.damaged.map((entry) => entry.entryIndex));
+  record.damaged = record.damaged
+    .filter((entry) => entry.entryIndex <= index.lastEntryIndex())
+    .concat(damaged.filter((entry) => !known.has(entry.entryIndex)))
+    .sort((a, b) => a.entryIndex - b.entryIndex);
+  if (run.droppedTail !== undefined) record.droppedOffsets = run.droppedTail;
+  const newest = run.newest!;
+  // The newer of the two in Raft's up-to-date order: the log held both at some time.
+  if (newest.term > record.lastTerm || (newest.term === record.lastTerm && newest.index > record.lastIndex)) {
+    record.lastIndex = newest.index;
+    record.lastTerm = newest.term;
+  }
+  await db.put(key, Buffer.from(JSON.stringify(record)), { sync: true });
 }
 
 function checkBatch(meta: BatchMeta, data: Buffer | undefined): string | undefined {

@@ -3,7 +3,7 @@ import { ClassicLevel } from 'classic-level';
 import { encodeBatch, encodeControlBatch } from '../../src/protocol/batch.js';
 import { batchKey, encodeLogState, stateKey } from '../../src/storage/keys.js';
 import { openLogStore } from '../../src/storage/leveldb-store.js';
-import { INDEX_READ_ENTRIES, RECOVERY_VERIFY_BATCHES_MAX } from '../../src/storage/recovery.js';
+import { damageRecordKey, INDEX_READ_ENTRIES, parseDamageRecord, RECOVERY_VERIFY_BATCHES_MAX, type DamageRecord } from '../../src/storage/recovery.js';
 import type { LogStore, PartitionLog } from '../../src/storage/types.js';
 import { baseOffsets, makeBatch, makeTempDir, removeDir } from './helpers.js';
 
@@ -31,6 +31,11 @@ describe('LevelDB store recovery', () => {
     } finally {
       await db.close();
     }
+  }
+
+  async function damageRecord(): Promise<DamageRecord | undefined> {
+    const value = await store!.getMeta(damageRecordKey(LOG_ID));
+    return value === undefined ? undefined : parseDamageRecord(value);
   }
 
   async function appendBatches(log: PartitionLog, count: number): Promise<void> {
@@ -136,7 +141,7 @@ describe('LevelDB store recovery', () => {
     expect(warnings).to.deep.equal([]);
   });
 
-  it('drops a torn zero-record tail batch by entry index', async () => {
+  it('keeps a torn zero-record tail batch and records it by entry index for the owner', async () => {
     const log = await reopen();
     await appendBatches(log, 2);
     await log.append(encodeControlBatch(), 3);
@@ -145,9 +150,11 @@ describe('LevelDB store recovery', () => {
       await db.put(key, (await db.get(key))!.subarray(0, 30));
     });
     const again = await reopen();
-    expect([again.logEndOffset(), again.lastEntryIndex()]).to.deep.equal([4, 2]);
-    expect(warnings.join('\n')).to.match(/entry 3 \(offset 4\) is corrupt/);
-    expect(await again.append(makeBatch(1), 4)).to.deep.equal({ baseOffset: 4, lastOffset: 4, entryIndex: 3 });
+    expect([again.logEndOffset(), again.lastEntryIndex()]).to.deep.equal([4, 3]);
+    expect(warnings.join('\n')).to.match(/entry 3 \(offsets 4\.\.3\) is corrupt/);
+    const record = await damageRecord();
+    expect(record?.damaged.map((entry) => [entry.entryIndex, entry.baseOffset, entry.lastOffset])).to.deep.equal([[3, 4, 3]]);
+    expect([record?.lastIndex, record?.lastTerm]).to.deep.equal([3, 3]);
   });
 
   it('folds a head entry that does not follow the marker into the marker', async () => {
@@ -182,10 +189,10 @@ describe('LevelDB store recovery', () => {
     expect(again.logEndOffset()).to.equal(results.at(-1)!.lastOffset + 1);
   });
 
-  it('drops a corrupt tail batch and everything after it, keeping earlier batches', async () => {
+  it('keeps a corrupt tail batch (never served) and what follows it, records it, and drops nothing on its own', async () => {
     const log = await reopen();
     await appendBatches(log, 6);
-    const kept = (await log.read(0, 1 << 20)).slice(0, 3);
+    const all = await log.read(0, 1 << 20);
     await withRawDb(async (db) => {
       const key = batchKey('data', LOG_ID, 4);
       const value = (await db.get(key))!;
@@ -193,16 +200,23 @@ describe('LevelDB store recovery', () => {
       await db.put(key, value);
     });
     const again = await reopen();
-    expect(again.logEndOffset()).to.equal(6);
-    expect(await again.read(0, 1 << 20)).to.deep.equal(kept);
+    expect(again.logEndOffset()).to.equal(12);
+    // Readable below and above the damage, never the damaged batch itself.
+    expect(await again.read(0, 1 << 20)).to.deep.equal(all.slice(0, 3));
+    expect(await again.read(8, 1 << 20)).to.deep.equal(all.slice(4));
+    await again.read(6, 1 << 20).then(
+      () => expect.fail('the damaged batch was served'),
+      (err: Error) => expect(err.message).to.match(/^CORRUPT_BATCH: .*offset 6 \(entry 4\)/),
+    );
     expect(warnings).to.have.length(1);
-    expect(warnings[0]).to.match(/entry 4 \(offset 6\) is corrupt.*dropped 3 batches/);
-    // The dropped keys are gone too: appending reuses offset 6 and a reopen agrees.
-    expect((await again.append(makeBatch(1), 2)).baseOffset).to.equal(6);
-    expect((await reopen()).logEndOffset()).to.equal(7);
+    expect(warnings[0]).to.match(/entry 4 \(offsets 6\.\.7\) is corrupt.*kept for repair/);
+    expect(await damageRecord()).to.deep.include({ lastIndex: 6, lastTerm: 3 });
+    // A second open finds it again and keeps one record of it.
+    await reopen();
+    expect((await damageRecord())?.damaged.map((entry) => entry.entryIndex)).to.deep.equal([4]);
   });
 
-  it('drops a truncated (torn) tail batch', async () => {
+  it('records a truncated (torn) tail batch', async () => {
     const log = await reopen();
     await appendBatches(log, 3);
     await withRawDb(async (db) => {
@@ -210,17 +224,19 @@ describe('LevelDB store recovery', () => {
       await db.put(key, (await db.get(key))!.subarray(0, 30));
     });
     const again = await reopen();
-    expect(again.logEndOffset()).to.equal(4);
-    expect(warnings.join('\n')).to.match(/entry 3 \(offset 4\) is corrupt/);
+    expect(again.logEndOffset()).to.equal(6);
+    expect(warnings.join('\n')).to.match(/entry 3 \(offsets 4\.\.5\) is corrupt/);
+    expect((await damageRecord())?.damaged.map((entry) => entry.entryIndex)).to.deep.equal([3]);
   });
 
-  it('drops index entries whose data is missing', async () => {
+  it('records index entries whose data is missing', async () => {
     const log = await reopen();
     await appendBatches(log, 4);
     await withRawDb((db) => db.del(batchKey('data', LOG_ID, 4)));
     const again = await reopen();
-    expect(again.logEndOffset()).to.equal(6);
-    expect(warnings.join('\n')).to.match(/entry 4 \(offset 6\) has no data/);
+    expect(again.logEndOffset()).to.equal(8);
+    expect(warnings.join('\n')).to.match(/entry 4 \(offsets 6\.\.7\) has no data/);
+    expect((await damageRecord())?.damaged.map((entry) => entry.problem)).to.deep.equal(['has no data']);
   });
 
   it('drops everything after a gap in the index', async () => {
@@ -231,6 +247,8 @@ describe('LevelDB store recovery', () => {
     expect(again.logEndOffset()).to.equal(4);
     expect(baseOffsets(await again.read(0, 1 << 20))).to.deep.equal([0, 2]);
     expect(warnings.join('\n')).to.match(/gap after entry 2; dropped 2 batches/);
+    // The owner learns which offsets went and the newest entry the log held (what it may have acknowledged).
+    expect(await damageRecord()).to.deep.equal({ damaged: [], droppedOffsets: { from: 4, to: 10 }, lastIndex: 5, lastTerm: 2 });
   });
 
   it('treats a malformed index entry (size 0) as a gap', async () => {
