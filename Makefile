@@ -2,7 +2,7 @@
 SEEDS ?= 10000
 
 .PHONY: all install build run test clean sim-soak sim-cluster raft-mutants bench bench-produce bench-consume bench-e2e bench-compare \
-        cluster-up cluster-down cluster-status cluster-kill cluster-start chaos
+        cluster-up cluster-down cluster-status cluster-kill cluster-start chaos sim-failover
 
 all: build
 
@@ -28,6 +28,12 @@ sim-soak: build
 # given), SEED=n replays one with its trace; FAULT_MS=ms of faults per seed (default 5000).
 sim-cluster: build
 	SEEDS=$(if $(filter command line environment,$(origin SEEDS)),$(SEEDS),1000) $(if $(SEED),SEED=$(SEED)) $(if $(FAULT_MS),FAULT_MS=$(FAULT_MS)) node dist/scripts/sim-cluster.js
+
+# Failover time in the cluster simulator (test/sim-cluster/failover.ts): the gap without an acks=all
+# acknowledgement when a partition's leader is killed or cut off, alone or beside a lossy link, in
+# virtual ms per fault kind over SEEDS seeds (default 50); SEED=n FAULT=kind replays one.
+sim-failover: build
+	SEEDS=$(if $(filter command line environment,$(origin SEEDS)),$(SEEDS),50) $(if $(SEED),SEED=$(SEED)) $(if $(FAULT),FAULT=$(FAULT)) node dist/scripts/sim-failover.js
 
 # Raft mutation score (docs/RAFT.md "Mutation score"): plants each classic Raft bug in a temp copy
 # of src/raft and fails if the tests and simulator miss one. MUTANT=id[,id] MUTANT_SEEDS=n (2000).

@@ -15,7 +15,7 @@ import type { ProduceResponse__Output } from '../protocol/generated/sluice/v1/Pr
 import { systemClock, type Clock, type TimerHandle } from '../runtime/clock.js';
 import { RequestStream, type StreamedResponse } from './request-stream.js';
 import { resolveRetryOptions, sleepMs, type RetryHooks, type RetryOptions } from './retry.js';
-import type { BrokerInfo, ClientOptions, ClientRuntime, ClusterMetadata, TopicMetadata } from './types.js';
+import type { BrokerInfo, ClientOptions, ClientRuntime, ClusterMetadata, PartitionMetadata, TopicMetadata } from './types.js';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_METADATA_MAX_AGE_MS = 300_000;
@@ -64,12 +64,23 @@ export const METADATA_HEDGE_MS = 250;
 export const LEADER_WATCH_INTERVAL_MS = 100;
 
 /**
- * How long a leader that did not answer (keepalive timeout, connection refused, request timeout)
- * is passed over while metadata still names it: the followers name the old leader until they have
- * elected another (up to two election timeouts), and a request sent to a cut-off broker meanwhile
- * waits a keepalive timeout again. Long enough for an election, short enough that a blip costs little.
+ * How long at most a leader that did not answer (keepalive timeout, connection refused, request
+ * timeout) is passed over while metadata still names it: the followers name the old leader until
+ * they have elected another (two election timeouts or more over a lossy link), and a request sent
+ * to a cut-off broker meanwhile waits a keepalive timeout again (a new connection to it: until the
+ * request's deadline). A leader that answers a probe meanwhile (leaderMoved) is used again at once,
+ * so a blip costs a probe's round trip.
  */
-export const UNREACHABLE_LEADER_AVOID_MS = 1_000;
+export const UNREACHABLE_LEADER_AVOID_MS = 5_000;
+/** How long a probe of a passed-over leader waits for its answer. */
+const LEADER_PROBE_TIMEOUT_MS = 1_000;
+
+/**
+ * How long a partition's leader seen at a higher leader epoch outranks answers naming an older one
+ * (a broker that has not heard of the election yet, as in Kafka's KIP-320). Bounded, so a topic
+ * deleted and created again, whose epochs start over, is routed by fresh answers soon after.
+ */
+export const NEWER_LEADER_EPOCH_TTL_MS = 10_000;
 
 /** Wraps a callback-style unary call; rejects with a SluiceError; aborting `signal` cancels the call. */
 export function unary<T>(
@@ -133,6 +144,8 @@ export class Cluster {
   private readonly lastLeaders = new Map<string, string>();
   /** Leaders that did not answer, passed over until the time (ms) given. */
   private readonly avoidUntil = new Map<string, number>();
+  /** The partition metadata with the highest leader epoch seen lately, by `topic\0partition`. */
+  private readonly newestLeaders = new Map<string, { partition: PartitionMetadata; seenAtMs: number }>();
   private brokers = new Map<number, BrokerInfo>();
   private controller = -1;
   /** Rotates through bootstrap and known brokers so one dead address does not block metadata. */
@@ -242,8 +255,20 @@ export class Cluster {
     this.brokers = new Map(metadata.brokers.map((broker) => [broker.id, broker]));
     this.controller = metadata.controller;
     const nowMs = this.clock.nowMs();
-    for (const topic of metadata.topics) this.topics.set(topic.name, { metadata: topic, fetchedAtMs: nowMs });
+    for (const topic of metadata.topics) {
+      topic.partitions = topic.partitions.map((partition) => this.newestOf(topic.name, partition, nowMs));
+      this.topics.set(topic.name, { metadata: topic, fetchedAtMs: nowMs });
+    }
     return metadata;
+  }
+
+  /** `answered`, unless a leader at a higher epoch was seen lately: a broker may not have heard of the election yet. */
+  private newestOf(topic: string, answered: PartitionMetadata, nowMs: number): PartitionMetadata {
+    const key = `${topic}\u0000${answered.partition}`;
+    const known = this.newestLeaders.get(key);
+    if (known && known.partition.leaderEpoch > answered.leaderEpoch && nowMs - known.seenAtMs < NEWER_LEADER_EPOCH_TTL_MS) return known.partition;
+    this.newestLeaders.set(key, { partition: answered, seenAtMs: nowMs });
+    return answered;
   }
 
   /** Cached metadata of one topic, refreshed when missing, stale or `force`d; concurrent callers share one request. */
@@ -291,7 +316,7 @@ export class Cluster {
       this.addressCursor++;
       throw new SluiceError('NOT_LEADER', `partition ${topic}/${partition} has no known leader`);
     }
-    if ((this.avoidUntil.get(leader.address) ?? 0) > this.clock.nowMs()) {
+    if (this.isAvoided(leader.address)) {
       this.invalidate(topic);
       throw new SluiceError('NOT_LEADER', `the leader of ${topic}/${partition} (${leader.address}) did not answer: waiting for a new one`);
     }
@@ -305,26 +330,54 @@ export class Cluster {
   }
 
   /**
-   * Resolves true once metadata names a leader of the partition other than the one its requests
-   * last went to (the one a request just failed against), asking every LEADER_WATCH_INTERVAL_MS;
-   * false once `signal` aborts. A client backing off after losing a leader races its backoff with
-   * this, so it retries on the new leader as soon as one is named (the aim of Kafka's KIP-951),
-   * not at the end of a backoff that had grown to a second while the election ran.
+   * Resolves true once the partition has a leader worth retrying: metadata names another than the
+   * one its requests last went to (the one a request just failed against), or that one, passed
+   * over after it did not answer, answers again; asks every LEADER_WATCH_INTERVAL_MS; false once
+   * `signal` aborts. A client backing off after losing a leader races its backoff with this, so it
+   * retries on the new leader as soon as one is named (the aim of Kafka's KIP-951), not at the end
+   * of a backoff that had grown to a second while the election ran.
    */
   async leaderMoved(topic: string, partition: number, signal: AbortSignal): Promise<boolean> {
     const from = this.lastLeaders.get(`${topic}\u0000${partition}`);
+    let probing: Promise<void> | undefined;
+    let answered = false;
     while (!this.closed) {
       await sleepMs(LEADER_WATCH_INTERVAL_MS, signal, this.clock);
       if (signal.aborted || this.closed) return false;
+      if (answered) return true;
+      if (from !== undefined && this.isAvoided(from)) {
+        probing ??= this.probe(from, topic).then((ok) => {
+          answered = ok;
+          probing = undefined;
+        });
+      }
       try {
         const info = (await this.topic(topic, true)).partitions.find((candidate) => candidate.partition === partition);
         const leader = info && info.leader >= 0 ? this.brokers.get(info.leader) : undefined;
         if (leader !== undefined && leader.address !== from) return !signal.aborted;
+        // The broker asked may not have heard of the election yet: ask another next time.
+        this.addressCursor++;
       } catch {
         // No broker answered, or the topic is unknown where asked: ask again at the next interval.
       }
     }
     return false;
+  }
+
+  private isAvoided(address: string): boolean {
+    return (this.avoidUntil.get(address) ?? 0) > this.clock.nowMs();
+  }
+
+  /** Asks a passed-over leader for metadata: if it answers, it is reachable again and no longer passed over. */
+  private async probe(address: string, topic: string): Promise<boolean> {
+    try {
+      await unary<MetadataResponse__Output>((cb) => this.broker(address).Metadata({ topics: [topic] }, { deadline: this.clock.nowMs() + LEADER_PROBE_TIMEOUT_MS }, cb));
+      this.avoidUntil.delete(address);
+      return true;
+    } catch {
+      // Still silent or refusing: it stays passed over.
+      return false;
+    }
   }
 
   /** Forget cached routing for `topic` after `err` if the error suggests it moved. */
@@ -352,9 +405,12 @@ export class Cluster {
     return this.closed;
   }
 
+  /** Bootstrap and live known brokers, without those that just did not answer as leaders (unless that is all of them). */
   private candidateAddresses(): string[] {
     const known = [...this.brokers.values()].filter((broker) => broker.alive).map((broker) => broker.address);
-    return [...new Set([...this.options.bootstrap, ...known])];
+    const all = [...new Set([...this.options.bootstrap, ...known])];
+    const answering = all.filter((address) => !this.isAvoided(address));
+    return answering.length > 0 ? answering : all;
   }
 
   private nextAddress(): string {

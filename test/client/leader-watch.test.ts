@@ -84,6 +84,16 @@ describe('client: following a partition to its new leader', () => {
     expect((await settle(cluster.leaderAddress('t', 0))).value).to.equal(address(1));
   });
 
+  it('uses a passed-over leader again as soon as it answers a probe (a blip costs a round trip, not the whole window)', async () => {
+    await settle(cluster.leaderAddress('t', 0));
+    cluster.noteLeaderError(address(1), new SluiceError('REQUEST_TIMED_OUT', 'slow'));
+    const startedAtMs = clock.nowMs();
+    const { value, atMs } = await settle(cluster.leaderMoved('t', 0, new AbortController().signal));
+    expect(value).to.equal(true);
+    expect(atMs - startedAtMs).to.be.below(UNREACHABLE_LEADER_AVOID_MS / 2);
+    expect((await settle(cluster.leaderAddress('t', 0))).value).to.equal(address(1));
+  });
+
   it('keeps using a leader that answered with an error of its own', async () => {
     await settle(cluster.leaderAddress('t', 0));
     cluster.noteLeaderError(address(1), new SluiceError('NOT_ENOUGH_REPLICAS', 'isr too small'));
