@@ -3,7 +3,7 @@
  * A store that sees one stops taking writes (reads go on) until `LogStore.resume` finds the
  * medium takes writes again; the broker answers writes to the affected partitions STORAGE_ERROR.
  */
-import { open as openFile, rm } from 'node:fs/promises';
+import { open as openFile, readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SluiceError } from '../protocol/errors.js';
 
@@ -51,19 +51,24 @@ export function storageFault(err: unknown, what: string): StorageFault {
 }
 
 /**
- * What `WriteFaults.resume` writes (and fsyncs, then deletes) before it reopens LevelDB: a reopen
- * replays the log file into a table, up to a write buffer (4 MiB by default), and a reopen that
- * fails for want of space leaves the database closed, to reads too, until the next try.
+ * Room `WriteFaults.resume` asks of the medium beyond twice LevelDB's log files before it reopens
+ * it: a reopen replays the log files into a table (as large as they are) and starts a new log and
+ * manifest; a reopen that fails for want of space leaves the database closed, to reads too, until
+ * the next try.
  */
-const RESUME_PROBE_BYTES = 8 * 1024 * 1024;
+const RESUME_PROBE_EXTRA_BYTES = 4 * 1024 * 1024;
 const RESUME_PROBE_FILE = 'SLUICE-RESUME-PROBE';
+const PROBE_CHUNK_BYTES = 1024 * 1024;
 
-/** Throws unless the medium under `dir` takes (and syncs) a write of RESUME_PROBE_BYTES now. */
+/** Throws unless the medium under `dir` takes (and syncs) what a reopen of LevelDB will write. */
 async function probeMedium(dir: string): Promise<void> {
+  let logBytes = 0;
+  for (const name of await readdir(dir)) if (name.endsWith('.log')) logBytes += (await stat(join(dir, name))).size;
   const path = join(dir, RESUME_PROBE_FILE);
   const file = await openFile(path, 'w');
   try {
-    await file.write(Buffer.alloc(RESUME_PROBE_BYTES));
+    const chunk = Buffer.alloc(PROBE_CHUNK_BYTES);
+    for (let left = 2 * logBytes + RESUME_PROBE_EXTRA_BYTES; left > 0; left -= chunk.length) await file.write(chunk);
     await file.sync();
   } finally {
     await file.close();
