@@ -22,6 +22,8 @@ export interface LogRaftStorageOptions {
   onDamaged(err: DamagedBatchError): void;
 }
 
+const UNREADABLE = Buffer.alloc(0);
+
 export class LogRaftStorage implements Storage {
   private hs: HardState;
   /** Entry data by index, written by this process and not yet applied. */
@@ -29,6 +31,8 @@ export class LogRaftStorage implements Storage {
   private readonly prefetched = new Map<number, Buffer>();
   private prefetchedBytes = 0;
   private prefetching = false;
+  /** Committed entries of a single copy that cannot be read back (damaged), see markUnreadable. */
+  private readonly unreadable = new Set<number>();
   /** Bumped by truncation, so a prefetch that read the old suffix is dropped. */
   private generation = 0;
 
@@ -92,7 +96,17 @@ export class LogRaftStorage implements Storage {
     }
   }
 
+  /**
+   * A single copy's damaged entry, committed: Raft reads it only to apply it, and a partition
+   * applies nothing but its index (the high watermark), so it is handed out without data rather
+   * than holding every later commit back. Never for a group whose entries are sent or applied.
+   */
+  markUnreadable(index: number): void {
+    this.unreadable.add(index);
+  }
+
   private dataOf(index: number): Buffer | undefined {
+    if (this.unreadable.has(index)) return UNREADABLE;
     return this.recent.get(index) ?? this.log.cachedBatch(index) ?? this.prefetched.get(index);
   }
 

@@ -253,6 +253,10 @@ export class ReplicatedLog {
     const meta = this.options.log.entry(err.entryIndex);
     if (this.options.voters.length === 1 || this.options.apply !== undefined) {
       if (meta !== undefined && meta.lastOffset >= meta.baseOffset) this.lostOffsets.set(meta.baseOffset, { from: meta.baseOffset, to: meta.lastOffset + 1 });
+      if (this.options.apply === undefined && err.entryIndex <= this.raft.commitIndex) {
+        this.storage.markUnreadable(err.entryIndex);
+        this.schedule();
+      }
       return err;
     }
     if (meta !== undefined && (this.repairFromIndex === undefined || err.entryIndex < this.repairFromIndex)) {
