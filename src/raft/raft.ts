@@ -546,6 +546,11 @@ export class Raft {
       if (m.type === 'vote') {
         this.electionElapsed = 0;
         this._vote = m.from;
+      } else if (this._role === 'preCandidate' && m.term === this._term + 1 && m.from > this.id) {
+        // Two pre-candidates of one round (their timeouts fired together) would both win the
+        // pre-vote and split the real vote, costing another election timeout: the lower id steps
+        // back and waits a new timeout, leaving the round to the other, whose log is as good.
+        this.becomeFollower(this._term, NONE);
       }
     } else {
       this.send({ type: respType, from: this.id, to: m.from, term: this._term, reject: true });
