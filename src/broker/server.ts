@@ -188,6 +188,11 @@ export class BrokerServer {
       },
       retentionCheckIntervalMs: config.retentionCheckIntervalMs,
       onRetentionDeleted: (topic, reason, records) => brokerMetrics.retentionDeletedRecords.add(topic, records, reason),
+      scrub: {
+        bytesPerSec: config.scrubBytesPerSec,
+        onPassCompleted: (nowMs) => brokerMetrics.scrubLastPassCompleted.set(nowMs / 1000),
+        onBytesScrubbed: (bytes) => brokerMetrics.scrubBytes.inc(bytes),
+      },
     });
     broker.start();
     services.start();

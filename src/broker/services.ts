@@ -12,6 +12,7 @@ import { withEncodedFetchResponses } from './fetch-response.js';
 import { brokerGroupsHost } from './groups-host.js';
 import { groupsHandlers } from './groups-service.js';
 import { RetentionJob, type RetentionReason } from './retention-job.js';
+import { ScrubJob } from './scrub-job.js';
 import { adminHandlers, brokerHandlers, controllerHandlers, type ServiceOptions } from './service.js';
 
 /** Where services are registered: a grpc.Server, or the simulator's MemoryGrpcServer. */
@@ -24,12 +25,15 @@ export interface BrokerServicesOptions {
   groups: GroupCoordinatorOptions;
   retentionCheckIntervalMs: number;
   onRetentionDeleted?: (topic: string, reason: RetentionReason, records: number) => void;
+  /** Background scrub of stored batches (scrub-job.ts); off when omitted. */
+  scrub?: { bytesPerSec: number; onPassCompleted?: (nowMs: number) => void; onBytesScrubbed?: (bytes: number) => void };
 }
 
 export class BrokerServices {
   private constructor(
     readonly groups: GroupCoordinator,
     readonly retention: RetentionJob,
+    readonly scrub: ScrubJob,
   ) {}
 
   /** Registers every service of `broker` on `registry` and opens the group coordinator; `start` runs the jobs. */
@@ -41,18 +45,22 @@ export class BrokerServices {
     const groups = await GroupCoordinator.open(brokerGroupsHost(broker), options.groups);
     registry.addService(groupsApi().Groups.service, groupsHandlers(groups, options.service));
     const retention = new RetentionJob(broker, options.retentionCheckIntervalMs, options.onRetentionDeleted ?? (() => undefined), broker.clock);
-    return new BrokerServices(groups, retention);
+    const scrub = new ScrubJob({ partitions: () => broker.allPartitions(), bytesPerSec: 0, ...options.scrub, clock: broker.clock });
+    return new BrokerServices(groups, retention, scrub);
   }
 
   start(): void {
     this.retention.start();
+    this.scrub.start();
     this.groups.start();
   }
 
   /** Stops the jobs once the broker serves no more requests; resolves when a running retention pass is over. */
   async stop(): Promise<void> {
     this.retention.stop();
+    this.scrub.stop();
     await this.retention.idle();
+    await this.scrub.idle();
     await this.groups.stop();
   }
 }

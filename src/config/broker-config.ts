@@ -23,6 +23,8 @@ export interface BrokerConfig {
   /** Bytes of recently appended batches kept in memory for tail readers (0: none). */
   tailCacheBytes: number;
   retentionCheckIntervalMs: number;
+  /** Rate at which the background scrub re-reads and verifies stored batches (0: off). */
+  scrubBytesPerSec: number;
   /** Longest a produce with acks=all waits for replication before NOT_ENOUGH_REPLICAS. */
   produceTimeoutMs: number;
   /** Longest a fetch may long-poll, whatever the client asks. */
@@ -67,6 +69,7 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   flush: { field: 'flush', kind: 'string', doc: 'fsync policy: always (durable, group commit) | interval:<ms> | never (both may lose acknowledged records on power loss)' },
   'tail.cache.bytes': { field: 'tailCacheBytes', kind: 'int', doc: 'bytes of recent batches kept in memory for tail readers' },
   'retention.check.interval.ms': { field: 'retentionCheckIntervalMs', kind: 'int', doc: 'how often retention and TTL deletion run' },
+  'scrub.bytes.per.sec': { field: 'scrubBytesPerSec', kind: 'int', doc: 'bytes per second the background scrub re-reads and verifies (0 disables it)' },
   'produce.timeout.ms': { field: 'produceTimeoutMs', kind: 'int', doc: 'default wait for acks=all replication' },
   'fetch.max.wait.ms': { field: 'fetchMaxWaitMs', kind: 'int', doc: 'upper bound on a fetch long-poll' },
   'shutdown.timeout.ms': { field: 'shutdownTimeoutMs', kind: 'int', doc: 'how long SIGTERM waits for in-flight requests' },
@@ -96,6 +99,7 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   flush: FLUSH_DEFAULT,
   tailCacheBytes: TAIL_CACHE_BYTES_MAX_DEFAULT,
   retentionCheckIntervalMs: 5_000,
+  scrubBytesPerSec: 8 * 1024 * 1024,
   produceTimeoutMs: 30_000,
   fetchMaxWaitMs: 30_000,
   shutdownTimeoutMs: 10_000,

@@ -93,6 +93,8 @@ export class BrokerMetrics {
   readonly leaderChanges: Counter;
   readonly commitLatencySeconds: Histogram;
   readonly storageCorruptions: Counter<'topic' | 'partition'>;
+  readonly scrubLastPassCompleted: Gauge;
+  readonly scrubBytes: Counter;
 
   constructor(sources: MetricSources) {
     collectDefaultMetrics({ register: this.registry, prefix: 'sluice_' });
@@ -155,6 +157,12 @@ export class BrokerMetrics {
       buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
       registers,
     });
+    this.scrubLastPassCompleted = new Gauge({
+      name: 'sluice_storage_scrub_last_pass_completed_timestamp_seconds',
+      help: 'When the background scrub last finished re-reading and verifying every stored batch (0: not yet)',
+      registers,
+    });
+    this.scrubBytes = new Counter({ name: 'sluice_storage_scrub_bytes_total', help: 'Bytes of stored batches the background scrub re-read and verified', registers });
     this.storageCorruptions = new Counter({
       name: 'sluice_storage_corruptions_total',
       help: 'Stored batches found damaged when read back (CRC32C mismatch, header unlike the index, data missing); each is counted once and never served',

@@ -155,6 +155,23 @@ describe('replicas repair damaged storage', function () {
     await expectIdenticalCopies('rot-leader', preferred, other);
   });
 
+  it('the background scrub finds an old damaged batch on a follower nobody reads, which repairs', async () => {
+    cluster = await TestCluster.start(3, ['--scrub-bytes-per-sec', '4000000']);
+    const acked = await produceAll('rot-scrub', 3);
+    const leader = await cluster.leaderOf('rot-scrub', 0, 1);
+    const follower = [1, 2, 3].find((id) => id !== leader)!;
+    await cluster.broker(follower).stop();
+    await flipByte(cluster.broker(follower).dataDir, 'rot-scrub', () => 3);
+    const restarted = await cluster.restart(follower);
+    await waitFor('the scrub to find the damage', () => (/offset 3 \(entry \d+\) is damaged: log truncated there; the replica repairs/.test(restarted.output) ? true : undefined), 30_000);
+    await waitInSync('rot-scrub', follower, leader);
+    const metrics = async (): Promise<string> => (await fetch(`http://127.0.0.1:${restarted.httpPort}/metrics`)).text();
+    await waitFor('a completed scrub pass', async () => (/sluice_storage_scrub_last_pass_completed_timestamp_seconds [1-9]/.test(await metrics()) ? true : undefined), 30_000);
+    expect(await metrics()).to.match(/sluice_storage_corruptions_total\{topic="rot-scrub",partition="0"\} 1/);
+    expect(await consumeAll('rot-scrub', RECORDS)).to.deep.equal(acked);
+    await expectIdenticalCopies('rot-scrub', follower, leader);
+  });
+
   it('a single copy names the damaged offsets and stays readable below and above them', async () => {
     cluster = await TestCluster.start(1);
     await produceAll('rot-single', 1);
