@@ -68,6 +68,11 @@ class FakeBroker implements ProducerTransport {
     this.calls.push({ ...call, batch: Buffer.from(call.batch) });
     return new Promise((resolve, reject) => {
       const held = { call, resolve, reject };
+      call.cancellation?.onCancel(() => {
+        const at = this.held.indexOf(held);
+        if (at >= 0) this.held.splice(at, 1);
+        reject(new SluiceError('INTERNAL', 'request cancelled by the client'));
+      });
       if (this.hold) this.held.push(held);
       else queueMicrotask(() => this.answer(held, this.script.shift() ?? 'process'));
     });
@@ -151,6 +156,15 @@ async function until(what: string, condition: () => boolean): Promise<void> {
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/** Polls `condition` on Node's clock (the producer's timers run on it here) until it holds. */
+async function waitUntil(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 const values = (...list: string[]) => list.map((value) => ({ value }));
 const headerOf = (call: ProduceCall) => validateBatch(call.batch);
 
@@ -221,6 +235,22 @@ describe('Producer (idempotent, fake transport)', () => {
     const [metadata] = await sent;
     expect(metadata!.offset).to.equal(0);
     expect(broker.calls).to.have.length(2);
+    await p.close();
+  });
+
+  it('gives up a request left unanswered once another leader is named, and resends its batch there', async () => {
+    const broker = new FakeBroker();
+    broker.hold = true;
+    const p = producer(broker);
+    const sent = p.send({ topic: 't', records: [{ value: 'v0', partition: 0 }] });
+    // Unanswered past STALLED_REQUEST_MS: the producer watches the partition's leader.
+    await waitUntil('the stalled request to be watched', () => broker.watching === 1, 5_000);
+    broker.moveLeader();
+    await waitUntil('the batch to be resent', () => broker.held.length === 1 && broker.calls.length === 2, 5_000);
+    broker.answerHeld(0, 'process');
+    const [metadata] = await sent;
+    expect(metadata!.offset).to.equal(0);
+    expect(broker.values(0)).to.deep.equal(['v0']);
     await p.close();
   });
 

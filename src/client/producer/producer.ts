@@ -14,6 +14,7 @@
  */
 import { restampSequence, type HeaderInput } from '../../protocol/batch.js';
 import { fromServiceError, SluiceError } from '../../protocol/errors.js';
+import { Cancellation } from '../cancellation.js';
 import { Cluster } from '../cluster.js';
 import { DefaultPartitioner, type Partitioner, type PartitionerInput } from '../partitioner.js';
 import { withRetry, type RetryOptions } from '../retry.js';
@@ -45,7 +46,28 @@ interface PartitionDriver {
   backoffTimer: TimerHandle | undefined;
   /** Ends the leader watch that may cut the backoff short. */
   backoffWatch: AbortController | undefined;
+  /** Requests awaiting their answer, by batch id. */
+  outstanding: Map<number, OutstandingRequest>;
+  /** Ends the leader watch started when a request waited too long (see STALLED_REQUEST_MS). */
+  stallWatch: AbortController | undefined;
 }
+
+interface OutstandingRequest {
+  sentAtMs: number;
+  cancellation: Cancellation;
+  /** Set when the request was given up because another leader was named meanwhile. */
+  abandoned: SluiceError | undefined;
+}
+
+/**
+ * A request unanswered for this long (acks=all normally answers within milliseconds) starts a
+ * leader watch: when metadata names another leader meanwhile, the request is given up and its batch
+ * resent there (deduplicated by the idempotent producer if the old leader stored it after all),
+ * rather than waited on until the connection's keepalive gives the silent leader up.
+ */
+export const STALLED_REQUEST_MS = 300;
+/** How often requests are checked for STALLED_REQUEST_MS. */
+const STALL_CHECK_INTERVAL_MS = 100;
 
 /** One `send()` call: resolves once every record is acknowledged, rejects on the first failure. */
 class PendingSend implements BatchOwner {
@@ -125,6 +147,8 @@ export class Producer {
   private appendTail: Promise<void> | undefined;
   private idleWaiters: Array<() => void> = [];
   private closed = false;
+  /** Runs checkStalled while the producer is open (started by the first request). */
+  private stallCheck: TimerHandle | undefined;
   private producerId = -1;
   private producerEpoch = -1;
   private producerIdInit: Promise<void> | undefined;
@@ -210,7 +234,11 @@ export class Producer {
       await this.flush();
     } finally {
       this.closed = true;
-      for (const driver of this.partitions.values()) this.perform(driver, driver.sender.step({ type: 'close' }));
+      this.clock.clearTimer(this.stallCheck);
+      for (const driver of this.partitions.values()) {
+        driver.stallWatch?.abort();
+        this.perform(driver, driver.sender.step({ type: 'close' }));
+      }
       // Records appended after flush found the producer idle (by a callback of an acknowledged send) would wait forever.
       this.accumulator.abort(new Error('producer is closed'));
       this.transport.close();
@@ -322,7 +350,7 @@ export class Producer {
         producerEpoch: this.producerEpoch,
         random: this.cluster.random,
       });
-      driver = { topic, partition, sender, batches: new Map(), backoffTimer: undefined, backoffWatch: undefined };
+      driver = { topic, partition, sender, batches: new Map(), backoffTimer: undefined, backoffWatch: undefined, outstanding: new Map(), stallWatch: undefined };
       this.partitions.set(key, driver);
     }
     return driver;
@@ -436,6 +464,9 @@ export class Producer {
 
   private transmit(driver: PartitionDriver, id: number): void {
     const batch = this.batch(driver, id);
+    const outstanding: OutstandingRequest = { sentAtMs: this.clock.nowMs(), cancellation: new Cancellation(), abandoned: undefined };
+    driver.outstanding.set(id, outstanding);
+    this.stallCheck ??= this.clock.setInterval(() => this.checkStalled(), STALL_CHECK_INTERVAL_MS);
     this.transport
       .produce({
         topic: batch.topic,
@@ -444,11 +475,43 @@ export class Producer {
         ackTimeoutMs: this.options.ackTimeoutMs,
         batch: batch.encoded!,
         request: batch.request,
+        cancellation: outstanding.cancellation,
       })
       .then(
-        (response) => this.feed(driver, { type: 'answered', id, baseOffset: response.baseOffset }),
-        (raw: unknown) => this.feed(driver, { type: 'failed', id, error: fromServiceError(raw) }),
+        (response) => {
+          this.answered(driver, id);
+          this.feed(driver, { type: 'answered', id, baseOffset: response.baseOffset });
+        },
+        (raw: unknown) => {
+          this.answered(driver, id);
+          this.feed(driver, { type: 'failed', id, error: outstanding.abandoned ?? fromServiceError(raw) });
+        },
       );
+  }
+
+  private answered(driver: PartitionDriver, id: number): void {
+    driver.outstanding.delete(id);
+    if (driver.outstanding.size > 0) return;
+    driver.stallWatch?.abort();
+    driver.stallWatch = undefined;
+  }
+
+  /** Watches the leader of each partition with a request unanswered for STALLED_REQUEST_MS; gives those requests up once another is named. */
+  private checkStalled(): void {
+    const stalledBefore = this.clock.nowMs() - STALLED_REQUEST_MS;
+    for (const driver of this.partitions.values()) {
+      if (driver.stallWatch !== undefined || this.closed) continue;
+      if (![...driver.outstanding.values()].some((request) => request.sentAtMs <= stalledBefore)) continue;
+      const watch = (driver.stallWatch = new AbortController());
+      void this.transport.leaderMoved(driver.topic, driver.partition, watch.signal).then((moved) => {
+        if (driver.stallWatch === watch) driver.stallWatch = undefined;
+        if (!moved) return;
+        for (const request of driver.outstanding.values()) {
+          request.abandoned = new SluiceError('NOT_LEADER', `${driver.topic}/${driver.partition} has a new leader; the request to the old one was given up`);
+          request.cancellation.cancel();
+        }
+      });
+    }
   }
 
   private batch(driver: PartitionDriver, id: number): ProducerBatch {

@@ -6,6 +6,7 @@ import { fromServiceError, SluiceError } from '../../protocol/errors.js';
 import type { InitProducerIdResponse__Output } from '../../protocol/generated/sluice/v1/InitProducerIdResponse.js';
 import type { ProduceRequest } from '../../protocol/generated/sluice/v1/ProduceRequest.js';
 import { brokerApi } from '../../protocol/grpc.js';
+import type { Cancellation } from '../cancellation.js';
 import { Cluster, unary } from '../cluster.js';
 import type { Acks } from './types.js';
 
@@ -19,6 +20,8 @@ export interface ProduceCall {
   batch: Buffer;
   /** Writes the ProduceRequest carrying `batch` with a correlation id (produce-request.ts); else the generated encoder is used. */
   request?: (correlationId: number) => Buffer;
+  /** Stops waiting for the answer (the request fails; the broker may still store the batch). */
+  cancellation?: Cancellation;
 }
 
 let requestSerialize: ((request: ProduceRequest) => Buffer) | undefined;
@@ -75,7 +78,9 @@ export class ClusterTransport implements ProducerTransport {
     try {
       address = await this.cluster.leaderAddress(call.topic, call.partition);
       const timeoutMs = this.cluster.options.requestTimeoutMs + call.ackTimeoutMs;
-      const response = await this.cluster.produceStream(address).request(call.request ?? ((correlationId) => serializeProduceRequest(call, correlationId)), timeoutMs);
+      const response = await this.cluster
+        .produceStream(address)
+        .request(call.request ?? ((correlationId) => serializeProduceRequest(call, correlationId)), timeoutMs, call.cancellation);
       return { baseOffset: call.acks === 0 ? -1 : response.baseOffset };
     } catch (raw) {
       const err = fromServiceError(raw);
