@@ -11,7 +11,7 @@ import type { Partition } from './partition.js';
 /** Bytes read per step: the rate is kept by waiting after each step as long as it took at the limit. */
 export const SCRUB_STEP_BYTES_MAX = 1024 * 1024;
 /** A pass that read nothing (no partitions, or all empty) waits this long before the next. */
-const IDLE_PASS_WAIT_MS = 10_000;
+const IDLE_PASS_WAIT_MS = 1_000;
 
 export interface ScrubJobOptions {
   /** The partitions to scrub, asked again at each step (they come and go). */
