@@ -1,6 +1,6 @@
 /**
- * Group commit over one LevelDB database. The writes of every log of the store (and synced metadata)
- * join one open chained batch; the batch is written as one LevelDB write — with `sync: true` when
+ * Group commit over one LevelDB database. The writes of every log of the store (appends and the
+ * deletions of removals; metadata is written on its own) join one open chained batch; the batch is written as one LevelDB write — with `sync: true` when
  * the store is durable — and at most one such write is in flight: whatever joins meanwhile goes into
  * the next batch, written as soon as the previous one ends (no timer; the wait for the disk is what
  * gathers a group, as in a database's WAL). A joiner's promise settles with the write that holds it,
