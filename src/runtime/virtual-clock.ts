@@ -47,7 +47,7 @@ export class VirtualClock implements Clock {
   }
 
   setInterval(callback: () => void, intervalMs: number): TimerHandle {
-    return this.push(callback, intervalMs, Math.max(1, intervalMs));
+    return this.push(callback, intervalMs, Math.max(1, Math.ceil(intervalMs)));
   }
 
   clearTimer(handle: TimerHandle | undefined): void {
@@ -98,7 +98,9 @@ export class VirtualClock implements Clock {
   }
 
   private push(callback: () => void, delayMs: number, intervalMs: number | undefined): TimerHandle {
-    const timer = new VirtualTimer(this.now + Math.max(0, delayMs), this.seq++, callback, intervalMs);
+    // Whole milliseconds, as Date.now() reads on Node's clock: a fractional delay (a rate limit's
+    // wait) would otherwise make every later timestamp fractional.
+    const timer = new VirtualTimer(this.now + Math.max(0, Math.ceil(delayMs)), this.seq++, callback, intervalMs);
     this.insert(timer);
     return timer as unknown as TimerHandle;
   }

@@ -43,4 +43,14 @@ describe('runtime/VirtualClock', () => {
     await task;
     expect(steps).to.deep.equal(['slept 100', 'late 150']);
   });
+
+  it('keeps time in whole milliseconds: a fractional delay is rounded up, never run early', () => {
+    const clock = new VirtualClock(1_000);
+    const ran: number[] = [];
+    clock.setTimeout(() => ran.push(clock.nowMs()), 2.3);
+    clock.setInterval(() => ran.push(clock.nowMs()), 0.4);
+    for (let i = 0; i < 3; i++) clock.runNext();
+    expect(ran).to.deep.equal([1_001, 1_002, 1_003]);
+    expect(Number.isInteger(clock.nowMs())).to.equal(true);
+  });
 });

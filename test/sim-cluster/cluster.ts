@@ -88,6 +88,8 @@ const SIM_SERVICES = {
   fetchMaxWaitMs: 500,
   groups: { sessionTimeoutMinMs: 1_000, sessionTimeoutMaxMs: 60_000, offsetsRetentionMs: 7 * 24 * 3_600_000 },
   retentionCheckIntervalMs: 5_000,
+  /** The process default: a sim log is read over in a fraction of a second. */
+  scrub: { bytesPerSec: 8 * 1024 * 1024 },
 } as const;
 
 /** Far more timers than a simulated minute takes. */
@@ -187,6 +189,7 @@ export class SimCluster {
         service: { fetchMaxWaitMs: SIM_SERVICES.fetchMaxWaitMs, produceTimeoutMs: SIM_SETTINGS.requestTimeoutMs, inflight: new InflightRequests(), streams: new RequestStreams() },
         groups: SIM_SERVICES.groups,
         retentionCheckIntervalMs: SIM_SERVICES.retentionCheckIntervalMs,
+        scrub: SIM_SERVICES.scrub,
       }),
       1_000,
     );

@@ -10,6 +10,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { Partition } from '../../src/broker/partition.js';
+import { readBatchHeader } from '../../src/protocol/batch.js';
+import { FaultyLogStore } from '../../src/storage/faulty-store.js';
+import type { MemoryLogStore } from '../../src/storage/memory-store.js';
 import { seededRng, type Rng } from '../../src/raft/index.js';
 import type { LinkFaults } from '../../src/runtime/memory-network.js';
 import { checkCluster } from './checker.js';
@@ -32,7 +35,7 @@ export interface SimResult {
   trace: string[];
   /** What the brokers printed (kept out of the terminal, shown for a failing seed). */
   output: string[];
-  stats: { brokers: number; flush: string; acknowledged: number; crashes: number; cuts: number; virtualMs: number; timers: number };
+  stats: { brokers: number; flush: string; acknowledged: number; crashes: number; cuts: number; diskFaults: number; rot: number; virtualMs: number; timers: number };
 }
 
 const READY_BOUND_MS = 20_000;
@@ -89,12 +92,19 @@ async function simulate(seed: number, options: SimOptions, output: string[]): Pr
   // Only `always` makes acknowledged writes survive a power loss; with `never` crashes kill the process.
   const flush = rng() < 0.75 ? ({ kind: 'always' } as const) : ({ kind: 'never' } as const);
   const networkRng = seededRng(Math.floor(rng() * 2 ** 32));
-  const cluster = new SimCluster({ seed: Math.floor(rng() * 2 ** 32), brokers, flush, faults: networkFaults(networkRng) });
+  // Each broker's disk: its memory store behind a FaultyLogStore, which can refuse writes.
+  const disks = new Map<number, FaultyLogStore<MemoryLogStore>>();
+  const storeFor = (id: number, store: MemoryLogStore): FaultyLogStore<MemoryLogStore> => {
+    const disk = new FaultyLogStore(store);
+    disks.set(id, disk);
+    return disk;
+  };
+  const cluster = new SimCluster({ seed: Math.floor(rng() * 2 ** 32), brokers, flush, faults: networkFaults(networkRng), storeFor });
   const start = cluster.clock.nowMs();
   const trace: string[] = [];
   const note = (event: string): void => void trace.push(`${cluster.clock.nowMs() - start} ${event}`);
   const violations: string[] = [];
-  const stats = { brokers, flush: flush.kind, acknowledged: 0, crashes: 0, cuts: 0, virtualMs: 0, timers: 0 };
+  const stats = { brokers, flush: flush.kind, acknowledged: 0, crashes: 0, cuts: 0, diskFaults: 0, rot: 0, virtualMs: 0, timers: 0 };
   const finish = (): SimResult => {
     stats.virtualMs = cluster.clock.nowMs() - start;
     stats.timers = cluster.clock.fired;
@@ -103,7 +113,7 @@ async function simulate(seed: number, options: SimOptions, output: string[]): Pr
   };
 
   try {
-    await phases(cluster, { rng, flush: flush.kind, brokers, faultMs, livenessMs, networkRng, note, violations, stats });
+    await phases(cluster, { rng, flush: flush.kind, brokers, faultMs, livenessMs, networkRng, disks, note, violations, stats });
   } catch (err) {
     violations.push(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
@@ -117,13 +127,14 @@ interface PhaseContext {
   faultMs: number;
   livenessMs: number;
   networkRng: Rng;
+  disks: ReadonlyMap<number, FaultyLogStore<MemoryLogStore>>;
   note(event: string): void;
   violations: string[];
   stats: SimResult['stats'];
 }
 
 async function phases(cluster: SimCluster, context: PhaseContext): Promise<void> {
-  const { rng, flush, brokers, faultMs, livenessMs, networkRng, note, violations, stats } = context;
+  const { rng, flush, brokers, faultMs, livenessMs, networkRng, disks, note, violations, stats } = context;
   await cluster.startAll();
   if (!(await cluster.runFor(READY_BOUND_MS, () => cluster.running().every((b) => b.ready)))) {
     violations.push(`liveness: the brokers were not all ready within ${READY_BOUND_MS} ms`);
@@ -143,6 +154,7 @@ async function phases(cluster: SimCluster, context: PhaseContext): Promise<void>
 
   // Safety phase: faults.
   const down = new Set<number>();
+  const rotten = new Set<number>();
   const faultsEnd = cluster.clock.nowMs() + faultMs;
   while (cluster.clock.nowMs() < faultsEnd) {
     await cluster.runFor(200 + Math.floor(rng() * 800));
@@ -154,20 +166,34 @@ async function phases(cluster: SimCluster, context: PhaseContext): Promise<void>
       down.add(id);
       stats.crashes++;
       note(`crash ${id} (${how})`);
-    } else if (roll < 0.55 && down.size > 0) {
+    } else if (roll < 0.5 && down.size > 0) {
       const back = [...down][0]!;
       down.delete(back);
       await cluster.start(back);
       note(`restart ${back}`);
-    } else if (roll < 0.65) {
+    } else if (roll < 0.6) {
       for (const other of [...cluster.ids, ...cluster.clientNodes]) if (other !== id) cluster.network.cut(id, other, { oneWay: rng() < 0.3 });
       stats.cuts++;
       note(`isolate ${id}`);
-    } else if (roll < 0.75) {
+    } else if (roll < 0.7) {
       const side = cluster.ids.filter(() => rng() < 0.5);
       for (const a of side) for (const b of cluster.ids) if (!side.includes(b)) cluster.network.cut(a, b);
       stats.cuts++;
       note(`split ${JSON.stringify(side)} from the rest`);
+    } else if (roll < 0.77) {
+      const disk = disks.get(id);
+      if (cluster.broker(id) === undefined || disk === undefined) continue;
+      const errno = rng() < 0.5 ? 'EIO' : 'ENOSPC';
+      const lastsMs = 300 + Math.floor(rng() * 1_500);
+      disk.failWrites(errno);
+      cluster.clock.setTimeout(() => disk.clearFault(), lastsMs);
+      stats.diskFaults++;
+      note(`disk of ${id} fails writes (${errno}) for ${lastsMs} ms`);
+    } else if (roll < 0.84) {
+      const rotted = await rot(cluster, id, rng, rotten);
+      if (rotted === undefined) continue;
+      stats.rot++;
+      note(rotted);
     } else {
       cluster.network.healAll();
       note('heal');
@@ -177,6 +203,7 @@ async function phases(cluster: SimCluster, context: PhaseContext): Promise<void>
   // Liveness phase: no more faults; every producer must get a write through.
   cluster.network.setFaults(healthyNetwork(networkRng));
   cluster.network.healAll();
+  for (const disk of disks.values()) disk.clearFault();
   for (const id of down) await cluster.start(id);
   note('faults stop');
   const ackedBefore = producers.map((p) => p.acknowledged.length);
@@ -201,10 +228,54 @@ async function phases(cluster: SimCluster, context: PhaseContext): Promise<void>
   if (!(await cluster.runFor(CONVERGE_BOUND_MS, converged))) {
     violations.push(`liveness: the replicas did not converge within ${CONVERGE_BOUND_MS} ms after the faults stopped`);
   }
+  // Bit rot nobody read is found by the scrub, and repaired.
+  if (!(await readableEverywhere(cluster, CONVERGE_BOUND_MS))) violations.push(`liveness: a damaged copy was still unread or unrepaired ${CONVERGE_BOUND_MS} ms after convergence`);
   note('converged');
   violations.push(...(await checkCluster(PARTITIONS, (i) => replicasOf(cluster, i), producers, group)));
   stats.acknowledged = acknowledged.length;
   note(`checked: ${stats.acknowledged} acknowledged`);
+}
+
+/** Waits (at most `boundMs`) until every copy of every partition of the topic reads whole and the copies agree in extent. */
+async function readableEverywhere(cluster: SimCluster, boundMs: number): Promise<boolean> {
+  const deadline = cluster.clock.nowMs() + boundMs;
+  for (;;) {
+    let whole = true;
+    for (let index = 0; index < PARTITIONS && whole; index++) {
+      for (const copy of replicasOf(cluster, index)) {
+        const want = copy.log.lastEntryIndex() - copy.log.firstEntryIndex() + 1;
+        const read = await copy.log.readEntries(copy.log.firstEntryIndex(), copy.log.lastEntryIndex() + 1, Number.MAX_SAFE_INTEGER).catch(() => []);
+        if (read.length !== want) whole = false;
+      }
+    }
+    if (whole) return true;
+    if (cluster.clock.nowMs() >= deadline) return false;
+    await cluster.runFor(100);
+  }
+}
+
+/**
+ * Bit rot: flips a byte in a committed batch of the topic in broker `id`'s copy (the memory store
+ * hands out the stored buffer itself), at most one copy of each partition per seed. Whoever reads
+ * it next (a fetch, a follower's catch-up, the scrub) finds the bad CRC and the copy is repaired
+ * from the others; the checker then finds every copy identical.
+ */
+async function rot(cluster: SimCluster, id: number, rng: Rng, rotten: Set<number>): Promise<string | undefined> {
+  const copies = cluster.broker(id)?.allPartitions().filter((p) => p.topic === TOPIC && !rotten.has(p.index)) ?? [];
+  const partition = copies[Math.floor(rng() * copies.length)];
+  if (partition === undefined) return undefined;
+  const first = partition.log.firstEntryIndex();
+  const last = Math.min(partition.replicated.commitIndex, partition.log.lastEntryIndex());
+  if (last < first) return undefined;
+  const entry = first + Math.floor(rng() * (last - first + 1));
+  const batch = await partition.log.readEntries(entry, entry + 1, Number.MAX_SAFE_INTEGER).then(
+    (batches) => batches[0],
+    () => undefined,
+  );
+  if (batch === undefined || readBatchHeader(batch).recordCount === 0) return undefined;
+  batch[batch.length - 1]! ^= 0x5a;
+  rotten.add(partition.index);
+  return `bit rot in ${TOPIC}/${partition.index} entry ${entry} on broker ${id}`;
 }
 
 /** Creates the topic through any running broker, retrying (the controller may be moving). */

@@ -78,7 +78,7 @@ export class ProducerApp {
         this.trace(`${this.name} acked ${values[0]} at ${stored[0]!.partition}/${stored[0]!.offset}`);
       } catch (err) {
         // Not acknowledged (retries ran out): the records may or may not be stored, never twice.
-        this.trace(`${this.name} send of ${values[0]} failed: ${codeOf(err)}`);
+        this.trace(`${this.name} send of ${values[0]} failed: ${err instanceof Error ? err.message : String(err)}`);
       }
       await sleep(this.cluster.clock, SEND_PAUSE_MS);
     }
