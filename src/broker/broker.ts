@@ -6,12 +6,21 @@
 import { isControlBatch, validateBatch } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
 import { topicConfigToStrings, type TopicConfig } from '../config/topic-config.js';
-import { Controller, leaderKey, METADATA_GROUP, PRODUCER_ID_BLOCK, type CreateTopicSpec, type PartitionReport } from '../controller/controller.js';
+import {
+  Controller,
+  HEALTHY_STORAGE,
+  leaderKey,
+  METADATA_GROUP,
+  PRODUCER_ID_BLOCK,
+  type BrokerStorageReport,
+  type CreateTopicSpec,
+  type PartitionReport,
+} from '../controller/controller.js';
 import { ControllerLink } from '../controller/link.js';
 import type { MetadataImage, TopicMetadata } from '../controller/metadata-image.js';
 import { localControllerRpc, type ControllerRpc, type ControllerTransport } from '../controller/rpc.js';
 import { ReplicaManager, type GroupOptions } from '../replication/replica-manager.js';
-import type { ReplicatedLog } from '../replication/replicated-log.js';
+import type { LostOffsets, ReplicatedLog } from '../replication/replicated-log.js';
 import type { RaftTransport } from '../replication/transport.js';
 import type { RaftLimits, Rng } from '../raft/index.js';
 import { sleep, systemClock, type Clock, type TimerHandle } from '../runtime/clock.js';
@@ -85,7 +94,7 @@ export interface StorageStatus {
   failedReplicas: number;
 }
 
-export interface BrokerView {
+export interface BrokerView extends BrokerStorageReport {
   id: number;
   host: string;
   port: number;
@@ -164,6 +173,7 @@ export class Broker {
       requestTimeoutMs: cluster.requestTimeoutMs,
       viewTtlMs: cluster.sessionTimeoutMs,
       leaderships: () => this.leaderships(),
+      storage: () => this.storageReport(),
       // The image may have passed the registration before the registration returned.
       onRegistered: () => this.scheduleReconcile(this.controller.metadata),
     });
@@ -233,6 +243,18 @@ export class Broker {
   /** Whether this broker's storage takes writes, and how many replicas wait for it. */
   storageStatus(): StorageStatus {
     return { fault: this.storageFaultNow, failedReplicas: this.failedReplicas.size };
+  }
+
+  /** The storage fault and the replicas repairing or holding damaged offsets, for cluster status. */
+  storageReport(): BrokerStorageReport {
+    const damagedReplicas = this.allPartitions().flatMap((partition) => {
+      const damage = partition.replicated.damage();
+      if (!damage.repairing && damage.lost.length === 0) return [];
+      return [{ topic: partition.topic, partition: partition.index, repairing: damage.repairing, lost: damage.lost }];
+    });
+    // The cause without the error code prefix (`STORAGE_ERROR: `) every SluiceError message has.
+    const fault = this.storageFaultNow;
+    return { storageFault: fault === undefined ? '' : fault.message.slice(fault.code.length + 2), damagedReplicas };
   }
 
   /** Starts ticking Raft, registering and heartbeating, and balancing leaders. */
@@ -477,8 +499,12 @@ export class Broker {
   }
 
   brokers(): BrokerView[] {
+    const self = this.identity.brokerId;
     const alive = new Set(this.controller.isLeader ? this.controller.aliveBrokers() : this.link.view.aliveBrokers);
-    alive.add(this.identity.brokerId);
+    alive.add(self);
+    const storage = new Map(this.controller.isLeader ? this.controller.brokerStorage() : this.link.view.storage);
+    // This broker knows its own storage now; the others' as of their last heartbeat.
+    storage.set(self, this.storageReport());
     return [...this.cluster.addresses.keys()].sort((a, b) => a - b).map((id) => {
       const registered = this.controller.metadata.brokers[id];
       const [host, port] = (this.cluster.addresses.get(id) ?? ':0').split(':');
@@ -488,8 +514,14 @@ export class Broker {
         port: registered?.port ?? Number(port),
         alive: alive.has(id) && registered !== undefined,
         epoch: registered?.epoch ?? -1,
+        ...(storage.get(id) ?? HEALTHY_STORAGE),
       };
     });
+  }
+
+  /** Skips the damaged offsets of a single copy this broker leads (ReplicatedLog.skipDamaged). */
+  skipDamaged(topic: string, index: number): Promise<LostOffsets[]> {
+    return this.partition(topic, index).skipDamaged();
   }
 
   controllerId(): number {

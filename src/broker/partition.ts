@@ -6,7 +6,7 @@
 import { batchExpiresAt, readBatchHeader, validateRecords, type BatchHeader } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
 import type { ReplicaManager } from '../replication/replica-manager.js';
-import type { ReplicatedLog } from '../replication/replicated-log.js';
+import type { LostOffsets, ReplicatedLog } from '../replication/replicated-log.js';
 import { storageFault, type StorageFault } from '../storage/storage-fault.js';
 import type { PartitionLog } from '../storage/types.js';
 import type { TopicConfig } from '../config/topic-config.js';
@@ -205,6 +205,12 @@ export class Partition {
     throw new SluiceError('NOT_LEADER', `this broker does not lead ${this.topic}/${this.index}${leader ? `; broker ${leader} does` : '; no leader yet'}`, hint);
   }
 
+  /** An operator's repair of a damaged single copy, on its leader (ReplicatedLog.skipDamaged). */
+  skipDamaged(): Promise<LostOffsets[]> {
+    this.requireLeader('write');
+    return this.replicated.skipDamaged();
+  }
+
   private producerState(): ProducerStateTable {
     if (!this.producers || this.producersTerm !== this.replicated.term) {
       this.producers = ProducerStateTable.rebuild(this.log.producerBatches(PRODUCER_BATCHES_MAX, PRODUCERS_MAX));
@@ -326,7 +332,8 @@ export class Partition {
     let bytes = 0;
     let expiredRecords = 0;
     let servedRecords = 0;
-    let position = offset;
+    // Offsets an operator skipped (a damaged single copy) are passed over, as expired batches are.
+    let position = this.replicated.firstUnskippedOffset(offset);
     for (let skips = 0; skips < EXPIRED_BATCH_SKIPS_MAX && position < hw; ) {
       const read = await this.log.read(position, maxBytes - bytes, hw);
       if (read.length === 0) break;

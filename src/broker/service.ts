@@ -251,6 +251,12 @@ export function adminHandlers(broker: Broker, options: ServiceOptions): AdminHan
     AlterTopicConfig: unary('AlterTopicConfig', options, async (request) =>
       topicDescription(await broker.alterTopicConfig(requireName(request.name, 'name'), request.set, request.delete)),
     ),
+    RepairPartition: unary('RepairPartition', options, async (request) => {
+      const topic = requireName(request.topic, 'topic');
+      // Skipping is the one repair a single copy has; the flag says the operator means it.
+      if (!request.skipDamaged) invalid('skip_damaged must be set: skipping the damaged offsets is the only repair of a single copy');
+      return { skipped: await broker.skipDamaged(topic, request.partition) };
+    }),
   };
 }
 

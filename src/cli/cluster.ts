@@ -1,9 +1,10 @@
 /**
- * `sluice cluster status [--json] [--internal]`: brokers (id, address, alive), the controller leader,
- * the leader of every partition and which partitions are under-replicated, from one Metadata call.
+ * `sluice cluster status [--json] [--internal]`: brokers (id, address, alive, storage), the controller
+ * leader, the leader of every partition, which partitions are under-replicated, and which replicas
+ * repair their copy or hold damaged offsets, from one Metadata call.
  */
 import type { Command } from 'commander';
-import type { ClusterMetadata, PartitionMetadata } from '../client/index.js';
+import type { ClusterMetadata, OffsetRange, PartitionMetadata } from '../client/index.js';
 import { clientFor, globalOptions, type CommandContext } from './context.js';
 import { formatTable, jsonLine } from './output.js';
 
@@ -13,6 +14,12 @@ export interface BrokerStatus {
   alive: boolean;
   /** Partitions this broker leads now. */
   leaderOf: number;
+  /** Why its storage refuses writes (it serves reads meanwhile), null when it takes writes. */
+  storageFault: string | null;
+  /** Its replicas that lost entries and catch up from their leader. */
+  repairingReplicas: Array<{ topic: string; partition: number }>;
+  /** Its single copies (replication 1) holding damaged offsets, never served (`topic repair --skip-damaged`). */
+  damagedReplicas: Array<{ topic: string; partition: number; lostOffsets: OffsetRange[] }>;
 }
 
 export interface PartitionStatus {
@@ -37,6 +44,8 @@ export interface ClusterStatus {
   underReplicatedPartitions: number;
   underReplicated: Array<{ topic: string; partition: number }>;
   offlinePartitions: number;
+  /** Brokers whose storage refuses writes. */
+  storageFaults: number;
   topics: number;
   partitions: PartitionStatus[];
 }
@@ -80,7 +89,17 @@ export function clusterStatus(metadata: ClusterMetadata): ClusterStatus {
   }
   const brokers = [...metadata.brokers]
     .sort((a, b) => a.id - b.id)
-    .map((broker) => ({ id: broker.id, address: broker.address, alive: broker.alive, leaderOf: leaderOf.get(broker.id) ?? 0 }));
+    .map((broker) => ({
+      id: broker.id,
+      address: broker.address,
+      alive: broker.alive,
+      leaderOf: leaderOf.get(broker.id) ?? 0,
+      storageFault: broker.storageFault === '' ? null : broker.storageFault,
+      repairingReplicas: broker.damagedReplicas.filter((r) => r.repairing).map((r) => ({ topic: r.topic, partition: r.partition })),
+      damagedReplicas: broker.damagedReplicas
+        .filter((r) => r.lost.length > 0)
+        .map((r) => ({ topic: r.topic, partition: r.partition, lostOffsets: r.lost.map((range) => ({ from: range.from, to: range.to })) })),
+    }));
   const underReplicated = partitions.filter((p) => p.underReplicated).map((p) => ({ topic: p.topic, partition: p.partition }));
   return {
     brokers,
@@ -88,6 +107,7 @@ export function clusterStatus(metadata: ClusterMetadata): ClusterStatus {
     underReplicatedPartitions: underReplicated.length,
     underReplicated,
     offlinePartitions: partitions.filter((p) => p.offline).length,
+    storageFaults: brokers.filter((broker) => broker.storageFault !== null).length,
     topics: topics.length,
     partitions,
   };
@@ -103,17 +123,29 @@ export function clusterStatusTable(status: ClusterStatus, options: { showInterna
     `Controller: ${status.controller < 0 ? 'none' : status.controller}` +
     `  Brokers: ${status.brokers.length} (${aliveCount} alive)` +
     `  Topics: ${status.topics}  Partitions: ${status.partitions.length}` +
-    `  Under-replicated: ${status.underReplicatedPartitions}  Offline: ${status.offlinePartitions}\n\n`;
+    `  Under-replicated: ${status.underReplicatedPartitions}  Offline: ${status.offlinePartitions}` +
+    `  Storage faults: ${status.storageFaults}\n\n`;
   const brokers = formatTable(
-    ['BROKER', 'ADDRESS', 'ALIVE', 'CONTROLLER', 'LEADER-OF'],
+    ['BROKER', 'ADDRESS', 'ALIVE', 'CONTROLLER', 'LEADER-OF', 'STORAGE'],
     status.brokers.map((broker) => [
       String(broker.id),
       broker.address,
       broker.alive ? 'yes' : 'NO',
       broker.id === status.controller ? 'leader' : '',
       String(broker.leaderOf),
+      broker.storageFault ?? 'ok',
     ]),
   );
+  const damagedRows = status.brokers.flatMap((broker) => [
+    ...broker.repairingReplicas.map((r) => [String(broker.id), r.topic, String(r.partition), 'REPAIRING (catching up from the leader)']),
+    ...broker.damagedReplicas.map((r) => [
+      String(broker.id),
+      r.topic,
+      String(r.partition),
+      `DAMAGED: lost offsets ${r.lostOffsets.map((range) => `[${range.from}, ${range.to})`).join(', ')}`,
+    ]),
+  ]);
+  const damaged = damagedRows.length === 0 ? '' : '\n' + formatTable(['BROKER', 'TOPIC', 'PARTITION', 'REPLICA'], damagedRows);
   const shown = status.partitions.filter((p) => options.showInternal || !isInternalTopic(p.topic) || p.underReplicated);
   const hidden = status.partitions.length - shown.length;
   let partitions = '';
@@ -133,7 +165,7 @@ export function clusterStatusTable(status: ClusterStatus, options: { showInterna
       );
   }
   const note = hidden > 0 ? `(${hidden} healthy partitions of internal topics not shown; --internal shows them)\n` : '';
-  return summary + brokers + partitions + note;
+  return summary + brokers + damaged + partitions + note;
 }
 
 export function registerClusterCommands(program: Command, context: CommandContext): void {
@@ -142,7 +174,7 @@ export function registerClusterCommands(program: Command, context: CommandContex
 
   cluster
     .command('status')
-    .description('brokers (alive or not), controller leader, partition leaders, under-replicated partitions')
+    .description('brokers (alive or not, storage), controller leader, partition leaders, under-replicated partitions, damaged or repairing replicas')
     .option('--internal', 'also list healthy partitions of internal topics such as __consumer_offsets')
     .action(async (options: { internal?: boolean }, command: Command) => {
       const admin = clientFor(globalOptions(command)).admin();

@@ -1,10 +1,14 @@
-/** `sluice topic create|list|describe|delete|alter-config`. */
+/** `sluice topic create|list|describe|delete|alter-config|repair`. */
 import type { Command } from 'commander';
-import type { Admin } from '../client/index.js';
-import { collectKeyValue, collectString, parsePositiveInt, toRecord } from './args.js';
+import type { Admin, OffsetRange } from '../client/index.js';
+import { collectKeyValue, collectString, parseNonNegativeInt, parsePositiveInt, toRecord } from './args.js';
 import { clientFor, globalOptions, type CommandContext } from './context.js';
 import { UsageError } from './io.js';
 import { configTable, createdTopicLine, jsonLine, topicDescriptionJson, topicDescriptionTable, topicListTable } from './output.js';
+
+function describeRanges(ranges: readonly OffsetRange[]): string {
+  return ranges.map((range) => `[${range.from}, ${range.to})`).join(', ');
+}
 
 async function withAdmin<T>(command: Command, use: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = clientFor(globalOptions(command)).admin();
@@ -62,6 +66,24 @@ export function registerTopicCommands(program: Command, context: CommandContext)
     .action(async (name: string, _options: object, command: Command) => {
       await withAdmin(command, (admin) => admin.deleteTopic(name));
       io.stdout.write(globalOptions(command).json ? jsonLine({ deleted: name }) : `Deleted topic ${name}.\n`);
+    });
+
+  topic
+    .command('repair')
+    .description("skip the damaged offsets of a partition whose only copy is damaged (replication 1); they are never served or reused")
+    .argument('<name>', 'topic name')
+    .requiredOption('--partition <p>', 'partition', parseNonNegativeInt)
+    .option('--skip-damaged', 'skip the damaged offsets on purpose, so consumers continue past them')
+    .action(async (name: string, options: { partition: number; skipDamaged?: boolean }, command: Command) => {
+      // Skipping loses records for good: the operator says so explicitly.
+      if (options.skipDamaged !== true) throw new UsageError('topic repair needs --skip-damaged: skipping the damaged offsets is the only repair of a single copy');
+      const skipped = await withAdmin(command, (admin) => admin.skipDamagedOffsets(name, options.partition));
+      const records = skipped.reduce((sum, range) => sum + range.to - range.from, 0);
+      io.stdout.write(
+        globalOptions(command).json
+          ? jsonLine({ topic: name, partition: options.partition, skipped })
+          : `Skipped ${records} damaged offset(s) of ${name}/${options.partition}: ${describeRanges(skipped)}. Consumers continue past them.\n`,
+      );
     });
 
   topic

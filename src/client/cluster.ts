@@ -484,6 +484,13 @@ function toClusterMetadata(response: MetadataResponse__Output): ClusterMetadata 
       port: broker.port,
       address: `${broker.host}:${broker.port}`,
       alive: broker.alive,
+      storageFault: broker.storageFault,
+      damagedReplicas: broker.damagedReplicas.map((replica) => ({
+        topic: replica.topic,
+        partition: replica.partition,
+        repairing: replica.repairing,
+        lost: replica.lost.map((range) => ({ from: range.from, to: range.to })),
+      })),
     })),
     controller: response.controller,
     topics: response.topics.map((topic) => ({

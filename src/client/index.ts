@@ -39,8 +39,10 @@ export type {
   ClientOptions,
   ClientRuntime,
   ClusterMetadata,
+  OffsetRange,
   OffsetSpec,
   PartitionMetadata,
+  ReplicaDamage,
   TopicMetadata,
   TopicPartition,
 } from './types.js';

@@ -43,6 +43,24 @@ export interface BrokerInfo {
   /** `host:port`. */
   address: string;
   alive: boolean;
+  /** The cause of the write its storage refused, while it refuses writes; empty when healthy. */
+  storageFault: string;
+  /** Its replicas that repair their copy or hold damaged offsets. */
+  damagedReplicas: ReplicaDamage[];
+}
+
+/** Offsets [from, to) of a partition. */
+export interface OffsetRange {
+  from: number;
+  to: number;
+}
+
+/** A replica that catches up after losing entries (`repairing`), or a single copy's damaged offsets (`lost`). */
+export interface ReplicaDamage {
+  topic: string;
+  partition: number;
+  repairing: boolean;
+  lost: OffsetRange[];
 }
 
 export interface PartitionMetadata {

@@ -42,6 +42,24 @@ export function partitionOfGroup(group: string): { topic: string; partition: num
   return match ? { topic: match[1]!, partition: Number(match[2]) } : { topic: group, partition: 0 };
 }
 
+/** A replica that repairs its copy or holds damaged offsets (ReplicatedLog.damage). */
+export interface ReplicaDamageReport {
+  topic: string;
+  partition: number;
+  repairing: boolean;
+  /** A single copy's damaged offsets, each [from, to). */
+  lost: Array<{ from: number; to: number }>;
+}
+
+/** What a broker reports of its storage with each heartbeat: soft state, never in the metadata log. */
+export interface BrokerStorageReport {
+  /** The cause of the write its storage refused, while it refuses writes; empty when healthy. */
+  storageFault: string;
+  damagedReplicas: ReplicaDamageReport[];
+}
+
+export const HEALTHY_STORAGE: BrokerStorageReport = { storageFault: '', damagedReplicas: [] };
+
 export interface PartitionLeaderReport extends PartitionReport {
   leader: number;
 }
@@ -50,6 +68,7 @@ interface BrokerLiveness {
   epoch: number;
   lastSeenMs: number;
   leaderships: PartitionReport[];
+  storage: BrokerStorageReport;
 }
 
 export interface CreateTopicSpec {
@@ -170,18 +189,24 @@ export class Controller {
       const existing = this.image.brokers[id];
       if (existing && existing.incarnation === incarnation) return existing.epoch;
       const epoch = await this.append({ type: 'registerBroker', id, host, port, incarnation });
-      this.liveness.set(id, { epoch, lastSeenMs: this.clock.nowMs(), leaderships: [] });
+      this.liveness.set(id, { epoch, lastSeenMs: this.clock.nowMs(), leaderships: [], storage: HEALTHY_STORAGE });
       return epoch;
     });
   }
 
   /** Records a heartbeat; false when the epoch is not the broker's latest registration (fenced). */
-  heartbeat(id: number, epoch: number, leaderships: PartitionReport[]): boolean {
+  heartbeat(id: number, epoch: number, leaderships: PartitionReport[], storage: BrokerStorageReport): boolean {
     this.requireLeader();
     const registered = this.image.brokers[id];
     if (!registered || registered.epoch !== epoch) return false;
-    this.liveness.set(id, { epoch, lastSeenMs: this.clock.nowMs(), leaderships });
+    this.liveness.set(id, { epoch, lastSeenMs: this.clock.nowMs(), leaderships, storage });
     return true;
+  }
+
+  /** Each live broker's storage as its last heartbeat reported it. */
+  brokerStorage(): Map<number, BrokerStorageReport> {
+    const alive = this.aliveBrokers();
+    return new Map(alive.map((id) => [id, this.liveness.get(id)?.storage ?? HEALTHY_STORAGE]));
   }
 
   /** Brokers with a fresh heartbeat from their current registration. */

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { fromServiceError, SluiceError } from '../protocol/errors.js';
 import { sleep, systemClock, withTimeout, type Clock, type TimerHandle } from '../runtime/clock.js';
-import { leaderKey, type Controller, type CreateTopicSpec, type PartitionLeaderReport, type PartitionReport } from './controller.js';
+import { HEALTHY_STORAGE, leaderKey, type BrokerStorageReport, type Controller, type CreateTopicSpec, type PartitionLeaderReport, type PartitionReport } from './controller.js';
 import type { MetadataImage } from './metadata-image.js';
 import { localControllerRpc, type BrokerHeartbeatResponse, type ControllerRpc, type ControllerTransport } from './rpc.js';
 
@@ -22,6 +22,8 @@ export interface ControllerLinkOptions {
   heartbeatIntervalMs: number;
   /** What this broker leads right now, reported with each heartbeat. */
   leaderships(): PartitionReport[];
+  /** This broker's storage fault and damaged replicas, reported with each heartbeat (default: healthy). */
+  storage?(): BrokerStorageReport;
   /** Longest one forwarded metadata change may take, including finding the controller. */
   requestTimeoutMs: number;
   /**
@@ -41,9 +43,11 @@ export interface ClusterView {
   controller: number;
   aliveBrokers: number[];
   leaders: Map<string, PartitionLeaderReport>;
+  /** Each live broker's storage, as it last reported it to the controller. */
+  storage: Map<number, BrokerStorageReport>;
 }
 
-const NO_VIEW: ClusterView = { controller: 0, aliveBrokers: [], leaders: new Map() };
+const NO_VIEW: ClusterView = { controller: 0, aliveBrokers: [], leaders: new Map(), storage: new Map() };
 
 const RETRY_BACKOFF_MS = 100;
 
@@ -162,6 +166,7 @@ export class ControllerLink {
         controller: response.controller,
         aliveBrokers: response.aliveBrokers,
         leaders: new Map(response.leaders.map((l) => [leaderKey(l.topic, l.partition, l.topicId), { ...l, term: 0 }])),
+        storage: new Map(response.brokerStorage.map((b) => [b.brokerId, { storageFault: b.storageFault, damagedReplicas: b.damagedReplicas }])),
       };
       this.lastViewAtMs = this.clock.nowMs();
     } catch (err) {
@@ -172,7 +177,13 @@ export class ControllerLink {
   }
 
   private heartbeat(): Promise<BrokerHeartbeatResponse> {
-    const request = { brokerId: this.options.selfId, brokerEpoch: this.epoch, metadataVersion: this.options.controller.metadata.version, leaderships: this.options.leaderships() };
+    const request = {
+      brokerId: this.options.selfId,
+      brokerEpoch: this.epoch,
+      metadataVersion: this.options.controller.metadata.version,
+      leaderships: this.options.leaderships(),
+      ...(this.options.storage?.() ?? HEALTHY_STORAGE),
+    };
     return this.request((controller) => controller.brokerHeartbeat(request));
   }
 

@@ -6,7 +6,7 @@
  * network (MemoryControllerTransportHub, for whole clusters in one process).
  */
 import type { BrokerHeartbeatResponse__Output } from '../protocol/generated/sluice/v1/BrokerHeartbeatResponse.js';
-import type { Controller, CreateTopicSpec, PartitionReport } from './controller.js';
+import type { BrokerStorageReport, Controller, CreateTopicSpec, PartitionReport } from './controller.js';
 
 export interface RegisterBrokerRequest {
   brokerId: number;
@@ -16,7 +16,7 @@ export interface RegisterBrokerRequest {
   incarnation: string;
 }
 
-export interface BrokerHeartbeatRequest {
+export interface BrokerHeartbeatRequest extends BrokerStorageReport {
   brokerId: number;
   brokerEpoch: number;
   /** The version of the metadata image the broker holds; a newer one comes back with the answer. */
@@ -63,7 +63,8 @@ export function localControllerRpc(controller: Controller): ControllerRpc {
 
 /** The controller leader's answer to a heartbeat. */
 function heartbeatResponse(controller: Controller, request: BrokerHeartbeatRequest): BrokerHeartbeatResponse {
-  const fenced = !controller.heartbeat(request.brokerId, request.brokerEpoch, request.leaderships);
+  const storage = { storageFault: request.storageFault, damagedReplicas: request.damagedReplicas };
+  const fenced = !controller.heartbeat(request.brokerId, request.brokerEpoch, request.leaderships, storage);
   const image = controller.metadata;
   return {
     fenced,
@@ -81,5 +82,6 @@ function heartbeatResponse(controller: Controller, request: BrokerHeartbeatReque
       logEndOffset: l.logEndOffset,
       logStartOffset: l.logStartOffset,
     })),
+    brokerStorage: [...controller.brokerStorage()].map(([brokerId, report]) => ({ brokerId, ...report })),
   };
 }

@@ -137,6 +137,7 @@ export class ReplicaManager {
     await store.dropLog(Number(saved.toString('utf8')));
     await store.deleteMeta(damageRecordKey(Number(saved.toString('utf8'))));
     await store.deleteMeta(ReplicatedLog.hardStateKey(group));
+    await store.deleteMeta(ReplicatedLog.skippedKey(group));
     await store.deleteMeta(LOG_ID_PREFIX + group);
   }
 

@@ -119,6 +119,8 @@ export class ReplicatedLog {
   private repairFromIndex: number | undefined;
   /** Damaged offsets of a single copy (nobody to repair from), by base offset. */
   private readonly lostOffsets = new Map<number, LostOffsets>();
+  /** Damaged offsets an operator chose to skip (skipDamaged): reads continue past them. Sorted, disjoint. */
+  private skipped: LostOffsets[];
   private readonly clock: Clock;
   private scheduled = false;
   private running = false;
@@ -148,8 +150,10 @@ export class ReplicatedLog {
   private constructor(
     private readonly options: ReplicatedLogOptions,
     hardState: HardState,
+    skipped: LostOffsets[],
   ) {
     const log = options.log;
+    this.skipped = skipped;
     this.clock = options.clock ?? systemClock;
     this.storage = new LogRaftStorage({
       log,
@@ -186,12 +190,19 @@ export class ReplicatedLog {
     let hardState: HardState = saved ? (JSON.parse(saved.toString('utf8')) as HardState) : { term: 0, vote: 0, commit: 0 };
     const damage = options.damage;
     if (damage !== undefined && options.voters.length > 1) hardState = await ReplicatedLog.truncateDamage(options, hardState, damage);
-    const replicated = new ReplicatedLog(options, hardState);
+    const savedSkips = await options.store.getMeta(ReplicatedLog.skippedKey(options.group));
+    const skipped = savedSkips === undefined ? [] : (JSON.parse(savedSkips.toString('utf8')) as LostOffsets[]);
+    const replicated = new ReplicatedLog(options, hardState, skipped);
     if (damage !== undefined && options.voters.length === 1) replicated.recordLost(damage);
     // A group of one has nobody to wait for: lead at once.
     if (options.voters.length === 1) replicated.campaign();
     replicated.schedule();
     return replicated;
+  }
+
+  /** Metadata key of the offsets an operator skipped (skipDamaged), JSON ranges. */
+  static skippedKey(group: string): string {
+    return `skipped-offsets/${group}`;
   }
 
   get group(): string {
@@ -206,6 +217,50 @@ export class ReplicatedLog {
   /** Whether this replica repairs lost entries, and which offsets a single copy lost. */
   damage(): ReplicaDamage {
     return { repairing: this.raft.status().repairing, lost: [...this.lostOffsets.values()].sort((a, b) => a.from - b.from) };
+  }
+
+  /** The first offset at or after `offset` outside every skipped range: where a read from `offset` goes on. */
+  firstUnskippedOffset(offset: number): number {
+    let position = offset;
+    for (const range of this.skipped) if (range.from <= position && position < range.to) position = range.to;
+    return position;
+  }
+
+  /** Whether an operator skipped every offset of [from, to). */
+  private isSkipped(range: LostOffsets): boolean {
+    return this.firstUnskippedOffset(range.from) >= range.to;
+  }
+
+  /**
+   * An operator's repair of a single copy: its damaged offsets (below the log end, so never handed
+   * out again) become skipped, durably, and reads continue past them. Returns the ranges skipped.
+   * Refused (INVALID_REQUEST) with peers, which repair the copy themselves, or without known damage.
+   */
+  async skipDamaged(): Promise<LostOffsets[]> {
+    const group = this.options.group;
+    if (this.options.voters.length > 1 || this.options.apply !== undefined) {
+      throw new SluiceError('INVALID_REQUEST', `${group} has replicas on brokers ${this.options.voters.join(', ')}: a damaged copy repairs itself from them`);
+    }
+    const logEnd = this.options.log.logEndOffset();
+    const ranges = [...this.lostOffsets.values()]
+      .filter((range) => range.from < logEnd)
+      .map((range) => ({ from: range.from, to: Math.min(range.to, logEnd) }))
+      .sort((a, b) => a.from - b.from);
+    if (ranges.length === 0) {
+      throw new SluiceError('INVALID_REQUEST', `${group}: no damaged offsets are known below the log end ${logEnd} (a read or the scrub finds damage)`);
+    }
+    const logStart = this.options.log.logStartOffset();
+    const skipped = mergeRanges([...this.skipped.filter((range) => range.to > logStart), ...ranges]);
+    await this.options.store.putMeta(ReplicatedLog.skippedKey(group), Buffer.from(JSON.stringify(skipped)), { sync: true });
+    this.skipped = skipped;
+    for (const range of ranges) {
+      const lost = this.lostOffsets.get(range.from)!;
+      this.lostOffsets.delete(range.from);
+      // Offsets at or past the log end (entries dropped after a gap) are not the log's to skip.
+      if (lost.to > range.to) this.lostOffsets.set(range.to, { from: range.to, to: lost.to });
+    }
+    console.warn(`${group}: an operator skipped the damaged offsets ${describeRanges(ranges)}: reads continue past them; they are never served or reused`);
+    return ranges;
   }
 
   /**
@@ -233,13 +288,17 @@ export class ReplicatedLog {
 
   /** A single copy's damage: reported, never served, and readable around it (no peer to repair from). */
   private recordLost(damage: DamageRecord): void {
-    const ranges = damage.damaged.filter((entry) => entry.lastOffset >= entry.baseOffset).map((entry) => ({ from: entry.baseOffset, to: entry.lastOffset + 1 }));
-    if (damage.droppedOffsets !== undefined) ranges.push(damage.droppedOffsets);
+    const found = damage.damaged.filter((entry) => entry.lastOffset >= entry.baseOffset).map((entry) => ({ from: entry.baseOffset, to: entry.lastOffset + 1 }));
+    if (damage.droppedOffsets !== undefined) found.push(damage.droppedOffsets);
+    const ranges = found.filter((range) => !this.isSkipped(range));
     for (const range of ranges) this.lostOffsets.set(range.from, range);
     if (ranges.length > 0) {
-      const described = ranges.map((range) => `[${range.from}, ${range.to})`).join(', ');
-      console.error(`${this.options.group}: the only copy lost offsets ${described}: they are not served; the rest of the log is readable`);
+      console.error(
+        `${this.options.group}: the only copy lost offsets ${describeRanges(ranges)}: they are not served; the rest of the log is readable ` +
+          `(sluice topic repair --skip-damaged skips them)`,
+      );
     }
+    if (this.skipped.length > 0) console.warn(`${this.options.group}: offsets ${describeRanges(this.skipped)} were skipped by an operator`);
   }
 
   /**
@@ -252,7 +311,8 @@ export class ReplicatedLog {
   private damaged(err: DamagedBatchError): SluiceError {
     const meta = this.options.log.entry(err.entryIndex);
     if (this.options.voters.length === 1 || this.options.apply !== undefined) {
-      if (meta !== undefined && meta.lastOffset >= meta.baseOffset) this.lostOffsets.set(meta.baseOffset, { from: meta.baseOffset, to: meta.lastOffset + 1 });
+      const range = meta === undefined ? undefined : { from: meta.baseOffset, to: meta.lastOffset + 1 };
+      if (range !== undefined && range.to > range.from && !this.isSkipped(range)) this.lostOffsets.set(range.from, range);
       if (this.options.apply === undefined && err.entryIndex <= this.raft.commitIndex) {
         this.storage.markUnreadable(err.entryIndex);
         this.schedule();
@@ -620,6 +680,21 @@ export class ReplicatedLog {
   status() {
     return this.raft.status();
   }
+}
+
+/** Sorted, overlapping or touching ranges joined. */
+function mergeRanges(ranges: readonly LostOffsets[]): LostOffsets[] {
+  const merged: LostOffsets[] = [];
+  for (const range of [...ranges].sort((a, b) => a.from - b.from)) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && range.from <= last.to) last.to = Math.max(last.to, range.to);
+    else merged.push({ from: range.from, to: range.to });
+  }
+  return merged;
+}
+
+function describeRanges(ranges: readonly LostOffsets[]): string {
+  return ranges.map((range) => `[${range.from}, ${range.to})`).join(', ');
 }
 
 /** The hard state with a repair floor: the more up to date (Raft's §5.4.1 order) of its own and `newest`. */

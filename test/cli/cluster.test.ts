@@ -5,7 +5,7 @@ import type { ClusterMetadata, PartitionMetadata } from '../../src/client/index.
 import { fakeIo } from './fake-io.js';
 
 function broker(id: number, alive = true): ClusterMetadata['brokers'][number] {
-  return { id, host: '127.0.0.1', port: 7100 + id, address: `127.0.0.1:${7100 + id}`, alive };
+  return { id, host: '127.0.0.1', port: 7100 + id, address: `127.0.0.1:${7100 + id}`, alive, storageFault: '', damagedReplicas: [] };
 }
 
 function partition(p: number, leader: number, replicas: number[], isr: number[]): PartitionMetadata {
@@ -65,11 +65,13 @@ describe('CLI cluster status', () => {
       expect(status.underReplicatedPartitions).to.equal(0);
       expect(status.underReplicated).to.deep.equal([]);
       expect(status.offlinePartitions).to.equal(0);
+      const healthyStorage = { storageFault: null, repairingReplicas: [], damagedReplicas: [] };
       expect(status.brokers).to.deep.equal([
-        { id: 1, address: '127.0.0.1:7101', alive: true, leaderOf: 1 },
-        { id: 2, address: '127.0.0.1:7102', alive: true, leaderOf: 1 },
-        { id: 3, address: '127.0.0.1:7103', alive: true, leaderOf: 1 },
+        { id: 1, address: '127.0.0.1:7101', alive: true, leaderOf: 1, ...healthyStorage },
+        { id: 2, address: '127.0.0.1:7102', alive: true, leaderOf: 1, ...healthyStorage },
+        { id: 3, address: '127.0.0.1:7103', alive: true, leaderOf: 1, ...healthyStorage },
       ]);
+      expect(status.storageFaults).to.equal(0);
       expect(status.partitions.map((p) => `${p.topic}/${p.partition}@${p.leader}`)).to.deep.equal([
         '__consumer_offsets/0@3',
         'orders/0@1',
@@ -109,10 +111,10 @@ describe('CLI cluster status', () => {
   describe('clusterStatusTable', () => {
     it('shows brokers, the controller and every partition with its state', () => {
       const lines = clusterStatusTable(clusterStatus(degraded)).trimEnd().split('\n');
-      expect(lines[0]).to.equal('Controller: 2  Brokers: 3 (2 alive)  Topics: 3  Partitions: 6  Under-replicated: 4  Offline: 2');
-      expect(lines[2]!.split(/\s+/)).to.deep.equal(['BROKER', 'ADDRESS', 'ALIVE', 'CONTROLLER', 'LEADER-OF']);
-      expect(lines[3]!.split(/\s+/)).to.deep.equal(['1', '127.0.0.1:7101', 'NO', '1']);
-      expect(lines[4]!.split(/\s+/)).to.deep.equal(['2', '127.0.0.1:7102', 'yes', 'leader', '2']);
+      expect(lines[0]).to.equal('Controller: 2  Brokers: 3 (2 alive)  Topics: 3  Partitions: 6  Under-replicated: 4  Offline: 2  Storage faults: 0');
+      expect(lines[2]!.split(/\s+/)).to.deep.equal(['BROKER', 'ADDRESS', 'ALIVE', 'CONTROLLER', 'LEADER-OF', 'STORAGE']);
+      expect(lines[3]!.split(/\s+/)).to.deep.equal(['1', '127.0.0.1:7101', 'NO', '1', 'ok']);
+      expect(lines[4]!.split(/\s+/)).to.deep.equal(['2', '127.0.0.1:7102', 'yes', 'leader', '2', 'ok']);
       const rows = lines.slice(lines.findIndex((line) => line.startsWith('TOPIC')) + 1).map((line) => line.split(/\s+/));
       expect(rows).to.deep.include(['orders', '0', '2', '1,2,3', '2,3', 'UNDER-REPLICATED']);
       expect(rows).to.deep.include(['orders', '2', 'none', '1', '-', 'OFFLINE']);
@@ -125,6 +127,45 @@ describe('CLI cluster status', () => {
       expect(clusterStatusTable(status)).to.not.match(/__consumer_offsets +1 /);
       expect(clusterStatusTable(status)).to.contain('1 healthy partitions of internal topics not shown');
       expect(clusterStatusTable(status, { showInternal: true })).to.match(/__consumer_offsets +1 +3 +3,2 +3,2 +ok/);
+    });
+  });
+
+  describe('storage', () => {
+    /** Broker 3's disk refuses writes; broker 2 repairs orders/0 and its single copy of single/0 lost offsets. */
+    const damaged: ClusterMetadata = {
+      ...healthy,
+      brokers: [
+        broker(1),
+        {
+          ...broker(2),
+          damagedReplicas: [
+            { topic: 'orders', partition: 0, repairing: true, lost: [] },
+            { topic: 'single', partition: 0, repairing: false, lost: [{ from: 500, to: 750 }, { from: 900, to: 901 }] },
+          ],
+        },
+        { ...broker(3), storageFault: 'storing orders/1@5 failed (EIO): write EIO' },
+      ],
+    };
+
+    it('reports each broker\'s storage fault, repairing replicas and lost offsets in the JSON', () => {
+      const status = JSON.parse(JSON.stringify(clusterStatus(damaged))) as ReturnType<typeof clusterStatus>;
+      expect(status.storageFaults).to.equal(1);
+      expect(status.brokers[0]).to.deep.include({ storageFault: null, repairingReplicas: [], damagedReplicas: [] });
+      expect(status.brokers[1]).to.deep.include({
+        storageFault: null,
+        repairingReplicas: [{ topic: 'orders', partition: 0 }],
+        damagedReplicas: [{ topic: 'single', partition: 0, lostOffsets: [{ from: 500, to: 750 }, { from: 900, to: 901 }] }],
+      });
+      expect(status.brokers[2]).to.deep.include({ storageFault: 'storing orders/1@5 failed (EIO): write EIO', repairingReplicas: [], damagedReplicas: [] });
+    });
+
+    it('shows them in the table', () => {
+      const table = clusterStatusTable(clusterStatus(damaged));
+      expect(table).to.contain('Storage faults: 1');
+      expect(table).to.match(/^3 +127\.0\.0\.1:7103 +yes +1 +storing orders\/1@5 failed \(EIO\): write EIO$/m);
+      expect(table).to.match(/^1 +127\.0\.0\.1:7101 +yes +1 +ok$/m);
+      expect(table).to.match(/^2 +orders +0 +REPAIRING \(catching up from the leader\)$/m);
+      expect(table).to.match(/^2 +single +0 +DAMAGED: lost offsets \[500, 750\), \[900, 901\)$/m);
     });
   });
 

@@ -5,10 +5,11 @@ import type { TopicDescription__Output } from '../../protocol/generated/sluice/v
 import type { ListTopicsResponse__Output } from '../../protocol/generated/sluice/v1/ListTopicsResponse.js';
 import type { DeleteTopicResponse__Output } from '../../protocol/generated/sluice/v1/DeleteTopicResponse.js';
 import type { AdminClient } from '../../protocol/generated/sluice/v1/Admin.js';
+import type { RepairPartitionResponse__Output } from '../../protocol/generated/sluice/v1/RepairPartitionResponse.js';
 import { Cluster, unary } from '../cluster.js';
 import { listOffset, type ListedOffset } from '../offsets.js';
 import { withRetry } from '../retry.js';
-import type { ClusterMetadata, OffsetSpec } from '../types.js';
+import type { ClusterMetadata, OffsetRange, OffsetSpec } from '../types.js';
 import type { AlterTopicConfigRequest, CreateTopicRequest, TopicDescription, TopicSummary } from './types.js';
 
 export class Admin {
@@ -54,6 +55,31 @@ export class Admin {
       await this.call<TopicDescription__Output>((client, options, cb) =>
         client.AlterTopicConfig({ name: request.name, set: request.set ?? {}, delete: request.delete ?? [] }, options, cb),
       ),
+    );
+  }
+
+  /**
+   * On the leader of a partition whose only copy is damaged: skips its damaged offsets, durably, so
+   * consumers continue past them; returns the ranges skipped. Fails INVALID_REQUEST when the
+   * partition has other replicas (they repair the copy) or no damage is known.
+   */
+  skipDamagedOffsets(topic: string, partition: number): Promise<OffsetRange[]> {
+    return withRetry(
+      async () => {
+        const address = await this.cluster.leaderAddress(topic, partition);
+        try {
+          const response = await unary<RepairPartitionResponse__Output>((cb) =>
+            this.cluster.admin(address).RepairPartition({ topic, partition, skipDamaged: true }, this.cluster.deadline(), cb),
+          );
+          return response.skipped.map((range) => ({ from: range.from, to: range.to }));
+        } catch (raw) {
+          const err = fromServiceError(raw);
+          this.cluster.noteError(topic, err);
+          throw err;
+        }
+      },
+      this.cluster.options.retry,
+      this.cluster.retryHooks,
     );
   }
 

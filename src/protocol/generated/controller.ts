@@ -9,6 +9,7 @@ import type { BrokerClient as _sluice_v1_BrokerClient, BrokerDefinition as _slui
 import type { BrokerHeartbeatRequest as _sluice_v1_BrokerHeartbeatRequest, BrokerHeartbeatRequest__Output as _sluice_v1_BrokerHeartbeatRequest__Output } from './sluice/v1/BrokerHeartbeatRequest.js';
 import type { BrokerHeartbeatResponse as _sluice_v1_BrokerHeartbeatResponse, BrokerHeartbeatResponse__Output as _sluice_v1_BrokerHeartbeatResponse__Output } from './sluice/v1/BrokerHeartbeatResponse.js';
 import type { BrokerInfo as _sluice_v1_BrokerInfo, BrokerInfo__Output as _sluice_v1_BrokerInfo__Output } from './sluice/v1/BrokerInfo.js';
+import type { BrokerStorage as _sluice_v1_BrokerStorage, BrokerStorage__Output as _sluice_v1_BrokerStorage__Output } from './sluice/v1/BrokerStorage.js';
 import type { ControllerClient as _sluice_v1_ControllerClient, ControllerDefinition as _sluice_v1_ControllerDefinition } from './sluice/v1/Controller.js';
 import type { ControllerTopicResponse as _sluice_v1_ControllerTopicResponse, ControllerTopicResponse__Output as _sluice_v1_ControllerTopicResponse__Output } from './sluice/v1/ControllerTopicResponse.js';
 import type { CreateTopicRequest as _sluice_v1_CreateTopicRequest, CreateTopicRequest__Output as _sluice_v1_CreateTopicRequest__Output } from './sluice/v1/CreateTopicRequest.js';
@@ -25,6 +26,7 @@ import type { ListTopicsRequest as _sluice_v1_ListTopicsRequest, ListTopicsReque
 import type { ListTopicsResponse as _sluice_v1_ListTopicsResponse, ListTopicsResponse__Output as _sluice_v1_ListTopicsResponse__Output } from './sluice/v1/ListTopicsResponse.js';
 import type { MetadataRequest as _sluice_v1_MetadataRequest, MetadataRequest__Output as _sluice_v1_MetadataRequest__Output } from './sluice/v1/MetadataRequest.js';
 import type { MetadataResponse as _sluice_v1_MetadataResponse, MetadataResponse__Output as _sluice_v1_MetadataResponse__Output } from './sluice/v1/MetadataResponse.js';
+import type { OffsetRange as _sluice_v1_OffsetRange, OffsetRange__Output as _sluice_v1_OffsetRange__Output } from './sluice/v1/OffsetRange.js';
 import type { PartitionDescription as _sluice_v1_PartitionDescription, PartitionDescription__Output as _sluice_v1_PartitionDescription__Output } from './sluice/v1/PartitionDescription.js';
 import type { PartitionLeader as _sluice_v1_PartitionLeader, PartitionLeader__Output as _sluice_v1_PartitionLeader__Output } from './sluice/v1/PartitionLeader.js';
 import type { PartitionLeadership as _sluice_v1_PartitionLeadership, PartitionLeadership__Output as _sluice_v1_PartitionLeadership__Output } from './sluice/v1/PartitionLeadership.js';
@@ -33,6 +35,9 @@ import type { ProduceRequest as _sluice_v1_ProduceRequest, ProduceRequest__Outpu
 import type { ProduceResponse as _sluice_v1_ProduceResponse, ProduceResponse__Output as _sluice_v1_ProduceResponse__Output } from './sluice/v1/ProduceResponse.js';
 import type { RegisterBrokerRequest as _sluice_v1_RegisterBrokerRequest, RegisterBrokerRequest__Output as _sluice_v1_RegisterBrokerRequest__Output } from './sluice/v1/RegisterBrokerRequest.js';
 import type { RegisterBrokerResponse as _sluice_v1_RegisterBrokerResponse, RegisterBrokerResponse__Output as _sluice_v1_RegisterBrokerResponse__Output } from './sluice/v1/RegisterBrokerResponse.js';
+import type { RepairPartitionRequest as _sluice_v1_RepairPartitionRequest, RepairPartitionRequest__Output as _sluice_v1_RepairPartitionRequest__Output } from './sluice/v1/RepairPartitionRequest.js';
+import type { RepairPartitionResponse as _sluice_v1_RepairPartitionResponse, RepairPartitionResponse__Output as _sluice_v1_RepairPartitionResponse__Output } from './sluice/v1/RepairPartitionResponse.js';
+import type { ReplicaDamage as _sluice_v1_ReplicaDamage, ReplicaDamage__Output as _sluice_v1_ReplicaDamage__Output } from './sluice/v1/ReplicaDamage.js';
 import type { ResponseError as _sluice_v1_ResponseError, ResponseError__Output as _sluice_v1_ResponseError__Output } from './sluice/v1/ResponseError.js';
 import type { TopicDescription as _sluice_v1_TopicDescription, TopicDescription__Output as _sluice_v1_TopicDescription__Output } from './sluice/v1/TopicDescription.js';
 import type { TopicMetadata as _sluice_v1_TopicMetadata, TopicMetadata__Output as _sluice_v1_TopicMetadata__Output } from './sluice/v1/TopicMetadata.js';
@@ -53,6 +58,7 @@ export interface ProtoGrpcType {
       BrokerHeartbeatRequest: MessageTypeDefinition<_sluice_v1_BrokerHeartbeatRequest, _sluice_v1_BrokerHeartbeatRequest__Output>
       BrokerHeartbeatResponse: MessageTypeDefinition<_sluice_v1_BrokerHeartbeatResponse, _sluice_v1_BrokerHeartbeatResponse__Output>
       BrokerInfo: MessageTypeDefinition<_sluice_v1_BrokerInfo, _sluice_v1_BrokerInfo__Output>
+      BrokerStorage: MessageTypeDefinition<_sluice_v1_BrokerStorage, _sluice_v1_BrokerStorage__Output>
       Controller: SubtypeConstructor<typeof grpc.Client, _sluice_v1_ControllerClient> & { service: _sluice_v1_ControllerDefinition }
       ControllerTopicResponse: MessageTypeDefinition<_sluice_v1_ControllerTopicResponse, _sluice_v1_ControllerTopicResponse__Output>
       CreateTopicRequest: MessageTypeDefinition<_sluice_v1_CreateTopicRequest, _sluice_v1_CreateTopicRequest__Output>
@@ -69,6 +75,7 @@ export interface ProtoGrpcType {
       ListTopicsResponse: MessageTypeDefinition<_sluice_v1_ListTopicsResponse, _sluice_v1_ListTopicsResponse__Output>
       MetadataRequest: MessageTypeDefinition<_sluice_v1_MetadataRequest, _sluice_v1_MetadataRequest__Output>
       MetadataResponse: MessageTypeDefinition<_sluice_v1_MetadataResponse, _sluice_v1_MetadataResponse__Output>
+      OffsetRange: MessageTypeDefinition<_sluice_v1_OffsetRange, _sluice_v1_OffsetRange__Output>
       PartitionDescription: MessageTypeDefinition<_sluice_v1_PartitionDescription, _sluice_v1_PartitionDescription__Output>
       PartitionLeader: MessageTypeDefinition<_sluice_v1_PartitionLeader, _sluice_v1_PartitionLeader__Output>
       PartitionLeadership: MessageTypeDefinition<_sluice_v1_PartitionLeadership, _sluice_v1_PartitionLeadership__Output>
@@ -77,6 +84,9 @@ export interface ProtoGrpcType {
       ProduceResponse: MessageTypeDefinition<_sluice_v1_ProduceResponse, _sluice_v1_ProduceResponse__Output>
       RegisterBrokerRequest: MessageTypeDefinition<_sluice_v1_RegisterBrokerRequest, _sluice_v1_RegisterBrokerRequest__Output>
       RegisterBrokerResponse: MessageTypeDefinition<_sluice_v1_RegisterBrokerResponse, _sluice_v1_RegisterBrokerResponse__Output>
+      RepairPartitionRequest: MessageTypeDefinition<_sluice_v1_RepairPartitionRequest, _sluice_v1_RepairPartitionRequest__Output>
+      RepairPartitionResponse: MessageTypeDefinition<_sluice_v1_RepairPartitionResponse, _sluice_v1_RepairPartitionResponse__Output>
+      ReplicaDamage: MessageTypeDefinition<_sluice_v1_ReplicaDamage, _sluice_v1_ReplicaDamage__Output>
       ResponseError: MessageTypeDefinition<_sluice_v1_ResponseError, _sluice_v1_ResponseError__Output>
       TopicDescription: MessageTypeDefinition<_sluice_v1_TopicDescription, _sluice_v1_TopicDescription__Output>
       TopicMetadata: MessageTypeDefinition<_sluice_v1_TopicMetadata, _sluice_v1_TopicMetadata__Output>

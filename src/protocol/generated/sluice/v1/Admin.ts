@@ -9,6 +9,8 @@ import type { DeleteTopicResponse as _sluice_v1_DeleteTopicResponse, DeleteTopic
 import type { DescribeTopicRequest as _sluice_v1_DescribeTopicRequest, DescribeTopicRequest__Output as _sluice_v1_DescribeTopicRequest__Output } from '../../sluice/v1/DescribeTopicRequest.js';
 import type { ListTopicsRequest as _sluice_v1_ListTopicsRequest, ListTopicsRequest__Output as _sluice_v1_ListTopicsRequest__Output } from '../../sluice/v1/ListTopicsRequest.js';
 import type { ListTopicsResponse as _sluice_v1_ListTopicsResponse, ListTopicsResponse__Output as _sluice_v1_ListTopicsResponse__Output } from '../../sluice/v1/ListTopicsResponse.js';
+import type { RepairPartitionRequest as _sluice_v1_RepairPartitionRequest, RepairPartitionRequest__Output as _sluice_v1_RepairPartitionRequest__Output } from '../../sluice/v1/RepairPartitionRequest.js';
+import type { RepairPartitionResponse as _sluice_v1_RepairPartitionResponse, RepairPartitionResponse__Output as _sluice_v1_RepairPartitionResponse__Output } from '../../sluice/v1/RepairPartitionResponse.js';
 import type { TopicDescription as _sluice_v1_TopicDescription, TopicDescription__Output as _sluice_v1_TopicDescription__Output } from '../../sluice/v1/TopicDescription.js';
 
 export interface AdminClient extends grpc.Client {
@@ -57,6 +59,15 @@ export interface AdminClient extends grpc.Client {
   listTopics(argument: _sluice_v1_ListTopicsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ListTopicsResponse__Output>): grpc.ClientUnaryCall;
   listTopics(argument: _sluice_v1_ListTopicsRequest, callback: grpc.requestCallback<_sluice_v1_ListTopicsResponse__Output>): grpc.ClientUnaryCall;
   
+  RepairPartition(argument: _sluice_v1_RepairPartitionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_RepairPartitionResponse__Output>): grpc.ClientUnaryCall;
+  RepairPartition(argument: _sluice_v1_RepairPartitionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_RepairPartitionResponse__Output>): grpc.ClientUnaryCall;
+  RepairPartition(argument: _sluice_v1_RepairPartitionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_RepairPartitionResponse__Output>): grpc.ClientUnaryCall;
+  RepairPartition(argument: _sluice_v1_RepairPartitionRequest, callback: grpc.requestCallback<_sluice_v1_RepairPartitionResponse__Output>): grpc.ClientUnaryCall;
+  repairPartition(argument: _sluice_v1_RepairPartitionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_RepairPartitionResponse__Output>): grpc.ClientUnaryCall;
+  repairPartition(argument: _sluice_v1_RepairPartitionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_RepairPartitionResponse__Output>): grpc.ClientUnaryCall;
+  repairPartition(argument: _sluice_v1_RepairPartitionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_RepairPartitionResponse__Output>): grpc.ClientUnaryCall;
+  repairPartition(argument: _sluice_v1_RepairPartitionRequest, callback: grpc.requestCallback<_sluice_v1_RepairPartitionResponse__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface AdminHandlers extends grpc.UntypedServiceImplementation {
@@ -70,6 +81,8 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
   
   ListTopics: grpc.handleUnaryCall<_sluice_v1_ListTopicsRequest__Output, _sluice_v1_ListTopicsResponse>;
   
+  RepairPartition: grpc.handleUnaryCall<_sluice_v1_RepairPartitionRequest__Output, _sluice_v1_RepairPartitionResponse>;
+  
 }
 
 export interface AdminDefinition extends grpc.ServiceDefinition {
@@ -78,4 +91,5 @@ export interface AdminDefinition extends grpc.ServiceDefinition {
   DeleteTopic: MethodDefinition<_sluice_v1_DeleteTopicRequest, _sluice_v1_DeleteTopicResponse, _sluice_v1_DeleteTopicRequest__Output, _sluice_v1_DeleteTopicResponse__Output>
   DescribeTopic: MethodDefinition<_sluice_v1_DescribeTopicRequest, _sluice_v1_TopicDescription, _sluice_v1_DescribeTopicRequest__Output, _sluice_v1_TopicDescription__Output>
   ListTopics: MethodDefinition<_sluice_v1_ListTopicsRequest, _sluice_v1_ListTopicsResponse, _sluice_v1_ListTopicsRequest__Output, _sluice_v1_ListTopicsResponse__Output>
+  RepairPartition: MethodDefinition<_sluice_v1_RepairPartitionRequest, _sluice_v1_RepairPartitionResponse, _sluice_v1_RepairPartitionRequest__Output, _sluice_v1_RepairPartitionResponse__Output>
 }
