@@ -20,6 +20,7 @@ function controllerStub(state: { leads: boolean }): Controller {
     heartbeat: () => (state.leads ? true : notLeader()),
     aliveBrokers: () => [1, 2, 3],
     leaders: () => [],
+    brokerStorage: () => new Map(),
     adoptImage: () => undefined,
   };
   return stub as unknown as Controller;
