@@ -5,13 +5,13 @@
  * A real broker; one byte flipped in stored values of its LevelDB while it is stopped.
  */
 import { expect } from 'chai';
+import { ClassicLevel } from 'classic-level';
 import { run } from '../../src/cli/program.js';
 import type { ClusterStatus } from '../../src/cli/cluster.js';
 import { createClient } from '../../src/client/index.js';
-import { batchKeyRange } from '../../src/storage/keys.js';
+import { batchKeyRange, metaKeyRange } from '../../src/storage/keys.js';
 import { waitFor } from '../helpers/broker-process.js';
 import { TestCluster } from '../helpers/cluster.js';
-import { logIdOf, withDb } from '../helpers/damage.js';
 import { fakeIo } from './fake-io.js';
 
 const TOPIC = 'rot-single';
@@ -20,16 +20,23 @@ const RECORDS = 80;
 /** Where a stored batch's record count sits (protocol/batch.ts): no-op batches have none. */
 const RECORD_COUNT_AT = 65;
 
-/** Flips a byte inside the value of the `nth` stored batch with records (batch n holds offset n here). */
+/** Flips a byte inside the value of the `nth` stored batch with records (batch n holds offset n here) of a stopped broker. */
 async function flipByte(dataDir: string, nth: number): Promise<void> {
-  await withDb(dataDir, async (db) => {
-    const logId = await logIdOf(db, TOPIC);
+  const db = new ClassicLevel<Buffer, Buffer>(dataDir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+  await db.open();
+  try {
+    const logIds = await db.iterator(metaKeyRange(`log-id/${TOPIC}/0@`)).all();
+    const logId = Number(logIds[0]![1].toString('utf8'));
     const keys: Buffer[] = [];
-    for await (const [key, value] of db.iterator(batchKeyRange('data', logId))) if (value.readInt32BE(RECORD_COUNT_AT) > 0) keys.push(key);
+    for await (const [key, value] of db.iterator(batchKeyRange('data', logId))) {
+      if (value.readInt32BE(RECORD_COUNT_AT) > 0) keys.push(key);
+    }
     const value = Buffer.from((await db.get(keys[nth]!))!);
     value[value.length - 3] ^= 0x55;
     await db.put(keys[nth]!, value, { sync: true });
-  });
+  } finally {
+    await db.close();
+  }
 }
 
 describe('sluice topic repair --skip-damaged (a single damaged copy, real broker)', function () {
