@@ -133,7 +133,8 @@ export function clusterStatusTable(status: ClusterStatus, options: { showInterna
       broker.alive ? 'yes' : 'NO',
       broker.id === status.controller ? 'leader' : '',
       String(broker.leaderOf),
-      broker.storageFault ?? 'ok',
+      // A broker that is not alive has not reported its storage lately.
+      broker.alive ? (broker.storageFault ?? 'ok') : '-',
     ]),
   );
   const damagedRows = status.brokers.flatMap((broker) => [

@@ -216,7 +216,8 @@ export class ReplicatedLog {
 
   /** Whether this replica repairs lost entries, and which offsets a single copy lost. */
   damage(): ReplicaDamage {
-    return { repairing: this.raft.status().repairing, lost: [...this.lostOffsets.values()].sort((a, b) => a.from - b.from) };
+    // Adjacent damaged batches read as one range (heartbeats carry this).
+    return { repairing: this.raft.status().repairing, lost: mergeRanges([...this.lostOffsets.values()]) };
   }
 
   /** The first offset at or after `offset` outside every skipped range: where a read from `offset` goes on. */
@@ -238,7 +239,7 @@ export class ReplicatedLog {
    */
   async skipDamaged(): Promise<LostOffsets[]> {
     const group = this.options.group;
-    if (this.options.voters.length > 1 || this.options.apply !== undefined) {
+    if (this.options.voters.length > 1) {
       throw new SluiceError('INVALID_REQUEST', `${group} has replicas on brokers ${this.options.voters.join(', ')}: a damaged copy repairs itself from them`);
     }
     const logEnd = this.options.log.logEndOffset();

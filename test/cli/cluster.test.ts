@@ -113,7 +113,7 @@ describe('CLI cluster status', () => {
       const lines = clusterStatusTable(clusterStatus(degraded)).trimEnd().split('\n');
       expect(lines[0]).to.equal('Controller: 2  Brokers: 3 (2 alive)  Topics: 3  Partitions: 6  Under-replicated: 4  Offline: 2  Storage faults: 0');
       expect(lines[2]!.split(/\s+/)).to.deep.equal(['BROKER', 'ADDRESS', 'ALIVE', 'CONTROLLER', 'LEADER-OF', 'STORAGE']);
-      expect(lines[3]!.split(/\s+/)).to.deep.equal(['1', '127.0.0.1:7101', 'NO', '1', 'ok']);
+      expect(lines[3]!.split(/\s+/)).to.deep.equal(['1', '127.0.0.1:7101', 'NO', '1', '-']);
       expect(lines[4]!.split(/\s+/)).to.deep.equal(['2', '127.0.0.1:7102', 'yes', 'leader', '2', 'ok']);
       const rows = lines.slice(lines.findIndex((line) => line.startsWith('TOPIC')) + 1).map((line) => line.split(/\s+/));
       expect(rows).to.deep.include(['orders', '0', '2', '1,2,3', '2,3', 'UNDER-REPLICATED']);
