@@ -117,6 +117,12 @@ export class ReplicatedLog {
   private readonly reads: DamageAwareLog;
   /** The first damaged entry found while running, repaired at the start of the next round. */
   private repairFromIndex: number | undefined;
+  /**
+   * Set while repairFrom truncates the log and builds the new Raft node: the old node must see no
+   * message, tick or proposal meanwhile, since it still counts entries the log no longer holds (an
+   * answer from a follower made a leader look up the term of an entry just truncated).
+   */
+  private rebuilding = false;
   /** Damaged offsets of a single copy (nobody to repair from), by base offset. */
   private readonly lostOffsets = new Map<number, LostOffsets>();
   /** Damaged offsets an operator chose to skip (skipDamaged): reads continue past them. Sorted, disjoint. */
@@ -383,7 +389,7 @@ export class ReplicatedLog {
   }
 
   tick(): void {
-    if (this.closed) return;
+    if (this.closed || this.rebuilding) return;
     this.raft.tick();
     this.ticks++;
     this.commitHistory.push(this.raft.commitIndex);
@@ -392,13 +398,15 @@ export class ReplicatedLog {
   }
 
   step(message: Message): void {
-    if (this.closed) return;
+    // Dropped while rebuilding: Raft takes any message as possibly lost.
+    if (this.closed || this.rebuilding) return;
     this.lastHeardTick.set(message.from, this.ticks);
     this.raft.step(message);
     this.schedule();
   }
 
   campaign(): void {
+    if (this.rebuilding) return;
     this.raft.campaign();
     this.schedule();
   }
@@ -418,6 +426,7 @@ export class ReplicatedLog {
    * promises for "stored here" and "committed". Throws NOT_LEADER on a follower.
    */
   propose(batch: Buffer, header: BatchHeader): Proposal {
+    if (this.rebuilding) throw new SluiceError('STORAGE_ERROR', `${this.options.group}: broker ${this.options.selfId} is repairing its copy`);
     if (!this.isLeader) throw this.notLeader();
     const baseOffset = this.nextOffset;
     const term = this.raft.term;
@@ -537,6 +546,16 @@ export class ReplicatedLog {
     this.repairFromIndex = undefined;
     const log = this.options.log;
     if (entryIndex > log.lastEntryIndex() || entryIndex < log.firstEntryIndex()) return;
+    this.rebuilding = true;
+    try {
+      await this.truncateAndRestart(entryIndex);
+    } finally {
+      this.rebuilding = false;
+    }
+  }
+
+  private async truncateAndRestart(entryIndex: number): Promise<void> {
+    const log = this.options.log;
     const lastIndex = log.lastEntryIndex();
     const repaired = withRepairFloor(this.raft.hardState(), { index: lastIndex, term: log.entryTerm(lastIndex) });
     await this.storeHardState(repaired, true);

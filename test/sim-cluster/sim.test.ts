@@ -9,7 +9,12 @@ import { PARTITIONS, ProducerApp, TOPIC } from './workload.js';
 
 /** SEED=n runs one seed only; SIM_CLUSTER_SEEDS changes how many run (default 200). */
 const SEEDS = Number(process.env.SIM_CLUSTER_SEEDS ?? 200);
-const seeds = process.env.SEED !== undefined ? [Number(process.env.SEED)] : Array.from({ length: SEEDS }, (_, i) => i + 1);
+/**
+ * Seeds beyond the first SEEDS that once found a bug (kept so it stays fixed): 275, a leader that
+ * found bit rot stepped an answer into its Raft node while truncating (RangeError from entryTerm).
+ */
+const REGRESSION_SEEDS = [275];
+const seeds = process.env.SEED !== undefined ? [Number(process.env.SEED)] : [...Array.from({ length: SEEDS }, (_, i) => i + 1), ...REGRESSION_SEEDS];
 
 function failure(result: SimResult): string {
   return `seed ${result.seed} (SEED=${result.seed} make sim-cluster to replay): ${result.violations.join('; ')}`;
