@@ -13,8 +13,9 @@
 import { readBatchHeader } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
 import type { MemoryLogStore } from './memory-store.js';
+import { ForwardingPartitionLog } from './forwarding-log.js';
 import { StorageFault, storageFault } from './storage-fault.js';
-import type { AppendResult, BatchMeta, LogStore, OpenLogOptions, PartitionLog, SnapshotMarker, StorageHooks } from './types.js';
+import type { AppendResult, LogStore, OpenLogOptions, PartitionLog, StorageHooks } from './types.js';
 
 /** strerror texts of the errno names tests inject, as LevelDB reports them. */
 const ERRNO_TEXT: Readonly<Record<string, string>> = {
@@ -143,16 +144,18 @@ export class FaultyLogStore<Inner extends LogStore = LogStore> implements LogSto
 }
 
 /** A log of a FaultyLogStore: writes pass its checks first; reads see the damage injected. */
-class FaultyPartitionLog implements PartitionLog {
+class FaultyPartitionLog extends ForwardingPartitionLog {
   /** Set when a write of this log failed: as in the LevelDB store, it takes no more writes. */
   private failure: StorageFault | undefined;
 
   constructor(
-    private readonly inner: PartitionLog,
+    inner: PartitionLog,
     private readonly logId: number,
     private readonly name: string,
     private readonly store: FaultyLogStore,
-  ) {}
+  ) {
+    super(inner);
+  }
 
   get writeFailed(): boolean {
     return this.failure !== undefined;
@@ -168,7 +171,7 @@ class FaultyPartitionLog implements PartitionLog {
     }
   }
 
-  append(batch: Buffer, leaderEpoch: number): Promise<AppendResult> {
+  override append(batch: Buffer, leaderEpoch: number): Promise<AppendResult> {
     try {
       this.check('appending to');
     } catch (err) {
@@ -177,7 +180,7 @@ class FaultyPartitionLog implements PartitionLog {
     return this.inner.append(batch, leaderEpoch);
   }
 
-  appendStamped(batch: Buffer, entryIndex: number): Promise<AppendResult> {
+  override appendStamped(batch: Buffer, entryIndex: number): Promise<AppendResult> {
     try {
       this.check('appending to');
     } catch (err) {
@@ -186,27 +189,27 @@ class FaultyPartitionLog implements PartitionLog {
     return this.inner.appendStamped(batch, entryIndex);
   }
 
-  async truncateSuffix(entryIndex: number): Promise<void> {
+  override async truncateSuffix(entryIndex: number): Promise<void> {
     this.check('truncating');
     await this.inner.truncateSuffix(entryIndex);
   }
 
-  async deletePrefix(offset: number): Promise<void> {
+  override async deletePrefix(offset: number): Promise<void> {
     this.check('deleting a prefix of');
     await this.inner.deletePrefix(offset);
   }
 
-  async installSnapshot(snapshot: { logStartOffset: number; index: number; term: number }): Promise<void> {
+  override async installSnapshot(snapshot: { logStartOffset: number; index: number; term: number }): Promise<void> {
     this.check('installing a snapshot in');
     await this.inner.installSnapshot(snapshot);
   }
 
-  async readEntries(lo: number, hi: number, maxBytes: number): Promise<Buffer[]> {
+  override async readEntries(lo: number, hi: number, maxBytes: number): Promise<Buffer[]> {
     const batches = await this.inner.readEntries(lo, hi, maxBytes);
     return this.verified(batches.map((batch, i) => ({ batch, entryIndex: lo + i })));
   }
 
-  async read(fromOffset: number, maxBytes: number, upToOffset?: number): Promise<Buffer[]> {
+  override async read(fromOffset: number, maxBytes: number, upToOffset?: number): Promise<Buffer[]> {
     const batches = await this.inner.read(fromOffset, maxBytes, upToOffset);
     if (!this.store.hasDamage(this.logId)) return batches;
     return this.verified(batches.map((batch) => ({ batch, entryIndex: this.entryOf(batch) })));
@@ -230,53 +233,5 @@ class FaultyPartitionLog implements PartitionLog {
       throw new SluiceError('CORRUPT_BATCH', `${this.name}: entry ${entryIndex} (offset ${readBatchHeader(batch).baseOffset}) is damaged (injected)`);
     }
     return (bad < 0 ? read : read.slice(0, bad)).map((item) => item.batch);
-  }
-
-  offsetForTimestamp(timestampMs: number): Promise<number> {
-    return this.inner.offsetForTimestamp(timestampMs);
-  }
-
-  logStartOffset(): number {
-    return this.inner.logStartOffset();
-  }
-
-  logEndOffset(): number {
-    return this.inner.logEndOffset();
-  }
-
-  sizeBytes(): number {
-    return this.inner.sizeBytes();
-  }
-
-  batches(): readonly BatchMeta[] {
-    return this.inner.batches();
-  }
-
-  producerBatches(perProducer: number, producersMax: number): BatchMeta[] {
-    return this.inner.producerBatches(perProducer, producersMax);
-  }
-
-  entry(entryIndex: number): BatchMeta | undefined {
-    return this.inner.entry(entryIndex);
-  }
-
-  firstEntryIndex(): number {
-    return this.inner.firstEntryIndex();
-  }
-
-  lastEntryIndex(): number {
-    return this.inner.lastEntryIndex();
-  }
-
-  snapshotMarker(): SnapshotMarker {
-    return this.inner.snapshotMarker();
-  }
-
-  entryTerm(entryIndex: number): number {
-    return this.inner.entryTerm(entryIndex);
-  }
-
-  cachedBatch(entryIndex: number): Buffer | undefined {
-    return this.inner.cachedBatch(entryIndex);
   }
 }
