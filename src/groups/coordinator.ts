@@ -319,7 +319,12 @@ export class GroupCoordinator {
    */
   private current(topic: string, committed: CommittedOffset | undefined): CommittedOffset | undefined {
     if (committed?.topicId === undefined) return committed;
-    return this.host.topicId(topic) === committed.topicId ? committed : undefined;
+    const topicId = this.host.topicId(topic);
+    if (topicId === committed.topicId) return committed;
+    // Unknown here: deleted, or this broker was cut off when it was created. Only current metadata
+    // may say so; a coordinator that guessed wrong restarted its group at the log start.
+    if (topicId === undefined && !this.host.hasFreshMetadata()) return committed;
+    return undefined;
   }
 
   /** Deletes the offsets `current` no longer applies, as Kafka does when a topic is deleted. */

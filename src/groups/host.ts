@@ -48,4 +48,10 @@ export interface GroupsHost {
   partitionCount(topic: string): number;
   /** The topic's id in this broker's metadata; undefined when it does not exist (or is not known here yet). */
   topicId(topic: string): number | undefined;
+  /**
+   * Whether this broker's metadata is known to be current (the controller answered lately): only
+   * then does a topic missing from it mean the topic was deleted, not that this broker, cut off
+   * for a while, has not heard of it.
+   */
+  hasFreshMetadata(): boolean;
 }

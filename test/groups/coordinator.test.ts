@@ -72,6 +72,8 @@ class MemoryGroupsHost implements GroupsHost {
   readonly brokerId = 1;
   readonly clock = new VirtualClock();
   private readonly topics = new Map<string, { topicId: number; partitions: MemoryPartition[] }>();
+  private readonly hiddenTopics = new Set<string>();
+  private freshMetadata = true;
 
   createTopic(name: string, partitions: number): void {
     const created = { topicId: this.topics.size + 1, partitions: Array.from({ length: partitions }, () => new MemoryPartition()) };
@@ -113,7 +115,17 @@ class MemoryGroupsHost implements GroupsHost {
   }
 
   topicId(topic: string): number | undefined {
-    return this.topics.get(topic)?.topicId;
+    return this.hiddenTopics.has(topic) ? undefined : this.topics.get(topic)?.topicId;
+  }
+
+  hasFreshMetadata(): boolean {
+    return this.freshMetadata;
+  }
+
+  /** The metadata here stops naming `topic`: deleted (with fresh metadata), or not heard of yet. */
+  hideTopic(topic: string, freshMetadata: boolean): void {
+    this.hiddenTopics.add(topic);
+    this.freshMetadata = freshMetadata;
   }
 
   private requirePartition(topic: string, partition: number): MemoryPartition {
@@ -194,5 +206,16 @@ describe('groups: coordinator on an injected clock', () => {
     expect(answer).to.include({ memberId: 'm1', memberEpoch: epoch });
     expect(answer.assignment).to.deep.equal([T0]);
     expect(coordinator.fetchOffsets('g', [T0])[0]).to.include({ offset: 2 });
+  });
+
+  it('keeps the offsets of a topic its broker has not heard of while cut off from the controller, and drops them once current metadata says it is gone', async () => {
+    const epoch = await joinOwningT0(coordinator);
+    await coordinator.commit('g', 'm1', epoch, [{ topic: 't', partition: 0, offset: 3, metadata: '', attempts: undefined }]);
+    await coordinator.stop();
+    host.hideTopic('t', false);
+    coordinator = await startedCoordinator(host);
+    expect(coordinator.fetchOffsets('g', [T0])[0]).to.include({ offset: 3 });
+    host.hideTopic('t', true);
+    expect(coordinator.fetchOffsets('g', [T0])).to.deep.equal([]);
   });
 });

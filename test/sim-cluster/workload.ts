@@ -150,6 +150,7 @@ export class GroupApp {
           const highest = this.committed.get(partition) ?? -1;
           // Noted once; later reads are compared with what was read last.
           if (committedOffset < highest) this.violations.push(`the committed offset of partition ${partition} went back from ${highest} to ${committedOffset}`);
+          if (committedOffset !== highest) this.trace(`group committed ${partition}:${committedOffset}`);
           this.committed.set(partition, committedOffset);
         }
       } catch {
