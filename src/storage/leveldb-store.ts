@@ -3,6 +3,8 @@
  * (batches keyed by Raft entry index; see keys.ts for the key layout and docs/STORAGE.md for recovery and the flush policies' guarantees).
  */
 import assert from 'node:assert/strict';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { SluiceError } from '../protocol/errors.js';
 import { metaOfBatch, packMeta } from './batch-meta.js';
@@ -39,9 +41,61 @@ export async function openLogStore(options: LevelLogStoreOptions): Promise<LogSt
   if (options.flush.kind === 'interval') {
     assert(Number.isInteger(options.flush.intervalMs) && options.flush.intervalMs > 0, 'flush interval must be a positive integer');
   }
-  const db: Db = new ClassicLevel<Buffer, Buffer>(options.dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
-  await db.open();
+  const db = await openDamageTolerant(options.dir, options.warn ?? ((line) => console.warn(line)));
   return new LevelLogStore(db, options);
+}
+
+/**
+ * Opens LevelDB; should a table file be missing (LevelDB refuses to open: "Corruption: N missing
+ * files") or not the size its manifest says (a truncated table fails every read that touches it,
+ * index reads at recovery included), runs LevelDB's repair first: it rebuilds the manifest from the
+ * table files it can read and sets the others aside (`lost/`). What they held is gone from this
+ * copy; recovery then finds the missing entries (a gap, batches without data) and records them, and
+ * their owner repairs them from the leader or, a single copy, reports their offsets lost.
+ */
+async function openDamageTolerant(dir: string, warn: (line: string) => void): Promise<Db> {
+  const open = async (): Promise<Db> => {
+    const db: Db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+    await db.open();
+    return db;
+  };
+  let db: Db;
+  try {
+    db = await open();
+  } catch (err) {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    if (cause?.code !== 'LEVEL_CORRUPTION') throw err;
+    warn(`storage: LevelDB at ${dir} does not open (${cause.message ?? 'corruption'}): repairing it; entries it lost are recovered from peers or reported`);
+    await ClassicLevel.repair(dir);
+    return open();
+  }
+  const damaged = await damagedTables(dir, db);
+  if (damaged.length === 0) return db;
+  warn(`storage: LevelDB at ${dir}: ${damaged.join('; ')}: repairing it; entries it lost are recovered from peers or reported`);
+  await db.close();
+  await ClassicLevel.repair(dir);
+  return open();
+}
+
+/** The live table files (LevelDB's "sstables" property: ` number:size[...]` per file) that are missing or not their recorded size. */
+async function damagedTables(dir: string, db: Db): Promise<string[]> {
+  const problems: string[] = [];
+  for (const match of db.getProperty('leveldb.sstables').matchAll(/^ (\d+):(\d+)\[/gm)) {
+    const number = match[1]!.padStart(6, '0');
+    const size = Number(match[2]);
+    const actual = (await sizeOf(join(dir, `${number}.ldb`))) ?? (await sizeOf(join(dir, `${number}.sst`)));
+    if (actual !== size) problems.push(`table ${number} is ${actual === undefined ? 'missing' : `${actual} bytes`}, its manifest says ${size}`);
+  }
+  return problems;
+}
+
+async function sizeOf(path: string): Promise<number | undefined> {
+  try {
+    return (await stat(path)).size;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
 }
 
 class LevelLogStore implements LogStore {

@@ -3,11 +3,14 @@
  * one atomic LevelDB batch; removals clear key ranges in an order whose every crash point leaves
  * stale entries below the marker or a gap before a dropped tail (docs/STORAGE.md), both repaired
  * here. Beyond those, recovery guards against what a power loss, a disk or a bug can leave: index
- * entries that are stale, out of line or without data, and a torn or corrupt tail. It keeps the longest contiguous run of
- * entries (a log must never have a hole) and reports everything it dropped. It never drops an entry
- * it can still index on its own authority: a tail batch that fails verification is kept and recorded
- * (DamageRecord) for the log's owner, who knows whether peers hold a good copy (ReplicatedLog repairs
- * from them) or this is the only one (its offsets are reported lost until an operator skips them).
+ * entries that are stale, out of line or without data, and a torn or corrupt tail. A log must never
+ * have a hole, and it never drops an entry it can still index on its own authority: entries whose
+ * index entries were lost (a damaged write-ahead log or table file) between or before stored ones
+ * become lost entries, index entries without data that keep their offsets (so none is handed out
+ * again), and a tail batch that fails verification is kept. Both are recorded (DamageRecord) for the
+ * log's owner, who knows whether peers hold a good copy (ReplicatedLog repairs from them) or this is
+ * the only one (its offsets are reported lost, the rest stays readable). Only entries out of line
+ * (offsets that do not follow) are dropped, reported too.
  */
 import type { ClassicLevel } from 'classic-level';
 import { validateBatch } from '../protocol/batch.js';
@@ -63,7 +66,9 @@ export async function recoverLog(db: Db, logId: number, warn: (line: string) => 
   const run = new ContiguousRun(stored.logStartOffset, storedMarker, logId, warn);
   await readIndex(db, logId, (meta) => run.offer(meta));
   const index = run.finish();
-  const damaged = await verifyTail(db, logId, index, warn, verifier);
+  for (const entry of run.lost) verifier.report(index.entry(entry.entryIndex)!, entry.problem);
+  const tailDamage = await verifyTail(db, logId, index, warn, verifier, (entryIndex) => run.isLost(entryIndex));
+  const damaged = [...run.lost, ...tailDamage].sort((a, b) => a.entryIndex - b.entryIndex);
   if (damaged.length > 0 || run.droppedTail !== undefined) await recordDamage(db, logId, damaged, run, index);
 
   // Whatever lies outside the kept entries is garbage: stale or orphaned entries, a dropped tail.
@@ -119,6 +124,10 @@ class ContiguousRun {
   newest: { index: number; term: number } | undefined;
   /** Offsets of the entries dropped after a gap. */
   droppedTail: { from: number; to: number } | undefined;
+  /** The first lost entry of each run of them (it holds the run's offsets), oldest first. */
+  readonly lost: DamagedEntry[] = [];
+  /** Entry-index ranges [from, to) of the lost entries. */
+  private readonly lostRanges: Array<{ from: number; to: number }> = [];
 
   constructor(
     private logStartOffset: number,
@@ -144,10 +153,26 @@ class ContiguousRun {
     const wellFormed = meta.lastOffset >= meta.baseOffset - 1 && meta.sizeBytes > 0;
     if (index === undefined && wellFormed) this.start(meta);
     else if (index !== undefined && wellFormed && meta.entryIndex === index.nextEntryIndex() && meta.baseOffset === index.logEndOffset()) index.push(meta);
-    else {
+    else if (index !== undefined && wellFormed && meta.entryIndex > index.nextEntryIndex() && meta.baseOffset >= index.logEndOffset()) {
+      this.fillLost(index, meta);
+      index.push(meta);
+    } else {
       this.gap = { after: index?.lastEntryIndex() ?? this.marker.index, from: meta.entryIndex, dropped: 1 };
       this.dropOffsets(meta);
     }
+  }
+
+  private fillLost(index: LogIndex, next: BatchMeta): void {
+    const entries = lostEntries(index, next);
+    for (const entry of entries) index.push(entry);
+    const first = entries[0]!;
+    this.lostRanges.push({ from: first.entryIndex, to: next.entryIndex });
+    const problem = `lost its index entry${entries.length > 1 ? ` (as did entries up to ${next.entryIndex - 1})` : ''}`;
+    this.lost.push({ entryIndex: first.entryIndex, baseOffset: first.baseOffset, lastOffset: next.baseOffset - 1, problem });
+  }
+
+  isLost(entryIndex: number): boolean {
+    return this.lostRanges.some((range) => entryIndex >= range.from && entryIndex < range.to);
   }
 
   private dropOffsets(meta: BatchMeta): void {
@@ -164,6 +189,7 @@ class ContiguousRun {
       this.warn(`storage: log ${logId}: the head does not follow the log start; dropped ${this.folded} batches, marker moves to index ${this.marker.index}`);
     }
     if (this.missing !== undefined) this.warn(this.missing);
+    for (const entry of this.lost) this.warn(`storage: log ${logId}: entry ${entry.entryIndex} (offsets ${entry.baseOffset}..${entry.lastOffset}) ${entry.problem}; kept as lost, never served`);
     if (this.gap !== undefined) {
       this.warn(`storage: log ${logId}: gap after entry ${this.gap.after}; dropped ${this.gap.dropped} batches from entry ${this.gap.from}`);
     }
@@ -175,6 +201,14 @@ class ContiguousRun {
     // becomes the marker itself (its term is known) rather than guessing the term before it.
     const indexGap = first.entryIndex !== this.marker.index + 1;
     const belowStart = first.recordCount > 0 ? first.lastOffset < this.logStartOffset : first.baseOffset < this.logStartOffset;
+    if (indexGap && !belowStart && first.baseOffset >= this.logStartOffset) {
+      // The oldest entries' index entries were lost (a prefix deletion writes the new marker first,
+      // so no crash leaves a head gap): lost entries, not a silent move of the log start.
+      this.index = new LogIndex([], this.logStartOffset, this.marker);
+      this.fillLost(this.index, first);
+      this.index.push(first);
+      return;
+    }
     if (indexGap || belowStart) {
       this.marker = { index: first.entryIndex, term: first.leaderEpoch };
       this.logStartOffset = Math.max(this.logStartOffset, first.lastOffset + 1);
@@ -189,8 +223,44 @@ class ContiguousRun {
   }
 }
 
+/**
+ * Lost entries stand for the index entries missing before `next`: index entries without data (every
+ * read of one reports it damaged), the first holding all the missing offsets, the others none; their
+ * term is `next`'s (terms never decrease along a log, and a replica truncates at the first of them).
+ */
+function lostEntries(index: LogIndex, next: BatchMeta): BatchMeta[] {
+  const entries: BatchMeta[] = [];
+  let baseOffset = index.logEndOffset();
+  for (let entryIndex = index.nextEntryIndex(); entryIndex < next.entryIndex; entryIndex++) {
+    const recordCount = next.baseOffset - baseOffset;
+    entries.push({
+      entryIndex,
+      baseOffset,
+      lastOffset: baseOffset + recordCount - 1,
+      sizeBytes: 1,
+      recordCount,
+      maxTimestamp: -1,
+      leaderEpoch: next.leaderEpoch,
+      attributes: 0,
+      expireTimestamp: -1,
+      producerId: -1,
+      producerEpoch: -1,
+      baseSequence: -1,
+    });
+    baseOffset += recordCount;
+  }
+  return entries;
+}
+
 /** Checks the newest batches' bytes against their index entries; returns (and reports) the bad ones, which stay in the log. */
-async function verifyTail(db: Db, logId: number, index: LogIndex, warn: (line: string) => void, verifier: ReadVerifier): Promise<DamagedEntry[]> {
+async function verifyTail(
+  db: Db,
+  logId: number,
+  index: LogIndex,
+  warn: (line: string) => void,
+  verifier: ReadVerifier,
+  isLost: (entryIndex: number) => boolean,
+): Promise<DamagedEntry[]> {
   const tail: BatchMeta[] = [];
   let bytes = 0;
   for (let entryIndex = index.lastEntryIndex(); entryIndex >= index.firstEntryIndex() && tail.length < RECOVERY_VERIFY_BATCHES_MAX; entryIndex--) {
@@ -203,6 +273,7 @@ async function verifyTail(db: Db, logId: number, index: LogIndex, warn: (line: s
   const damaged: DamagedEntry[] = [];
   for (let i = 0; i < tail.length; i++) {
     const meta = tail[i]!;
+    if (isLost(meta.entryIndex)) continue;
     const problem = checkBatch(meta, values[i]);
     if (problem === undefined) continue;
     verifier.report(meta, problem);

@@ -5,6 +5,7 @@ import { batchKey, encodeLogState, stateKey } from '../../src/storage/keys.js';
 import { openLogStore } from '../../src/storage/leveldb-store.js';
 import { damageRecordKey, INDEX_READ_ENTRIES, parseDamageRecord, RECOVERY_VERIFY_BATCHES_MAX, type DamageRecord } from '../../src/storage/recovery.js';
 import type { LogStore, PartitionLog } from '../../src/storage/types.js';
+import { expectError } from '../helpers/raw-client.js';
 import { baseOffsets, makeBatch, makeTempDir, removeDir } from './helpers.js';
 
 const LOG_ID = 3;
@@ -157,7 +158,7 @@ describe('LevelDB store recovery', () => {
     expect([record?.lastIndex, record?.lastTerm]).to.deep.equal([3, 3]);
   });
 
-  it('folds a head entry that does not follow the marker into the marker', async () => {
+  it('keeps a lost head entry as lost (its offsets named, never reused) rather than moving the log start', async () => {
     const log = await reopen();
     await appendBatches(log, 4);
     await withRawDb(async (db) => {
@@ -167,11 +168,12 @@ describe('LevelDB store recovery', () => {
       ]);
     });
     const again = await reopen();
-    // Entry 2's term is known, entry 1's is not: entry 2 becomes the marker.
-    expect(again.snapshotMarker()).to.deep.equal({ index: 2, term: 2 });
-    expect([again.logStartOffset(), again.firstEntryIndex(), again.lastEntryIndex()]).to.deep.equal([4, 3, 4]);
-    expect(warnings.join('\n')).to.match(/marker moves to index 2/);
-    expect((await reopen()).snapshotMarker()).to.deep.equal({ index: 2, term: 2 });
+    expect(again.snapshotMarker()).to.deep.equal({ index: 0, term: 0 });
+    expect([again.logStartOffset(), again.firstEntryIndex(), again.lastEntryIndex(), again.logEndOffset()]).to.deep.equal([0, 1, 4, 8]);
+    expect((await expectError(() => again.read(0, 1 << 20))).code).to.equal('CORRUPT_BATCH');
+    expect(baseOffsets(await again.read(2, 1 << 20))).to.deep.equal([2, 4, 6]);
+    expect(warnings.join('\n')).to.match(/entry 1 \(offsets 0\.\.1\) lost its index entry/);
+    expect(await damageRecord()).to.deep.equal({ damaged: [{ entryIndex: 1, baseOffset: 0, lastOffset: 1, problem: 'lost its index entry' }], lastIndex: 4, lastTerm: 1 });
   });
 
   it('keeps a log emptied by deletePrefix beyond its end empty at the new start', async () => {
@@ -239,16 +241,28 @@ describe('LevelDB store recovery', () => {
     expect((await damageRecord())?.damaged.map((entry) => entry.problem)).to.deep.equal(['has no data']);
   });
 
-  it('drops everything after a gap in the index', async () => {
+  it('keeps entries whose index entries were lost as lost entries, and everything after them', async () => {
     const log = await reopen();
-    await appendBatches(log, 5);
-    await withRawDb((db) => db.del(batchKey('index', LOG_ID, 3)));
+    await appendBatches(log, 6);
+    await withRawDb(async (db) => {
+      await db.del(batchKey('index', LOG_ID, 3));
+      await db.del(batchKey('index', LOG_ID, 4));
+    });
     const again = await reopen();
-    expect(again.logEndOffset()).to.equal(4);
+    expect(again.logEndOffset()).to.equal(12);
     expect(baseOffsets(await again.read(0, 1 << 20))).to.deep.equal([0, 2]);
-    expect(warnings.join('\n')).to.match(/gap after entry 2; dropped 2 batches/);
+    const lost = await expectError(() => again.read(4, 1 << 20));
+    expect(lost.code).to.equal('CORRUPT_BATCH');
+    expect(lost.message).to.include('offset 4');
+    // The offsets of both lost entries go to the first (how they were split is unknown); the rest is readable.
+    expect(baseOffsets(await again.read(8, 1 << 20))).to.deep.equal([8, 10]);
+    expect(warnings.join('\n')).to.match(/entry 3 \(offsets 4\.\.7\) lost its index entry \(as did entries up to 4\)/);
     // The owner learns which offsets went and the newest entry the log held (what it may have acknowledged).
-    expect(await damageRecord()).to.deep.equal({ damaged: [], droppedOffsets: { from: 4, to: 10 }, lastIndex: 5, lastTerm: 2 });
+    expect(await damageRecord()).to.deep.equal({
+      damaged: [{ entryIndex: 3, baseOffset: 4, lastOffset: 7, problem: 'lost its index entry (as did entries up to 4)' }],
+      lastIndex: 6,
+      lastTerm: 3,
+    });
   });
 
   it('treats a malformed index entry (size 0) as a gap', async () => {
