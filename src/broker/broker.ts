@@ -265,11 +265,6 @@ export class Broker {
   }
 
   /** Registered with the controller and holding the metadata up to that registration. */
-  /** The controller answered a heartbeat lately: the metadata here is at most that old. */
-  get hasFreshMetadata(): boolean {
-    return this.link.hasFreshView;
-  }
-
   get ready(): boolean {
     return this.link.registered && this.controller.metadata.version > this.link.brokerEpoch;
   }
@@ -352,7 +347,7 @@ export class Broker {
     if (topic) return topic;
     // Cut off from the controller, this broker may have missed the topic's creation: it cannot say
     // the topic does not exist, and the client asks another broker.
-    if (!this.hasFreshMetadata) {
+    if (!this.link.hasFreshView) {
       throw new SluiceError('BROKER_NOT_AVAILABLE', `broker ${this.identity.brokerId} has not heard from the controller lately: its metadata may be stale`);
     }
     throw new SluiceError('UNKNOWN_TOPIC', `topic "${name}" does not exist`);

@@ -80,8 +80,8 @@ export function brokerGroupsHost(broker: Broker): GroupsHost {
     topicId(topic) {
       return broker.controller.metadata.topics[topic]?.topicId;
     },
-    hasFreshMetadata() {
-      return broker.hasFreshMetadata;
+    metadataVersion() {
+      return broker.controller.metadata.version;
     },
   };
 }

@@ -321,9 +321,10 @@ export class GroupCoordinator {
     if (committed?.topicId === undefined) return committed;
     const topicId = this.host.topicId(topic);
     if (topicId === committed.topicId) return committed;
-    // Unknown here: deleted, or this broker was cut off when it was created. Only current metadata
-    // may say so; a coordinator that guessed wrong restarted its group at the log start.
-    if (topicId === undefined && !this.host.hasFreshMetadata()) return committed;
+    // Not here: deleted, or created after what this broker's metadata has seen (it was cut off
+    // from the controller). Only metadata that has seen the creation can say the topic is gone: a
+    // coordinator that guessed wrong dropped the offsets and its group started over at the log start.
+    if (committed.topicId >= this.host.metadataVersion()) return committed;
     return undefined;
   }
 

@@ -49,9 +49,9 @@ export interface GroupsHost {
   /** The topic's id in this broker's metadata; undefined when it does not exist (or is not known here yet). */
   topicId(topic: string): number | undefined;
   /**
-   * Whether this broker's metadata is known to be current (the controller answered lately): only
-   * then does a topic missing from it mean the topic was deleted, not that this broker, cut off
-   * for a while, has not heard of it.
+   * The version of this broker's metadata: a topic's id is the place of its creation in the
+   * metadata log, so a topic whose id is below it was created in what this broker has seen, and
+   * one missing from it then was deleted; an id at or above it was created after what it has seen.
    */
-  hasFreshMetadata(): boolean;
+  metadataVersion(): number;
 }

@@ -73,7 +73,8 @@ class MemoryGroupsHost implements GroupsHost {
   readonly clock = new VirtualClock();
   private readonly topics = new Map<string, { topicId: number; partitions: MemoryPartition[] }>();
   private readonly hiddenTopics = new Set<string>();
-  private freshMetadata = true;
+  /** Topic ids are 1, 2, ... in creation order; the version is past every creation unless hideTopic says otherwise. */
+  private version = Number.MAX_SAFE_INTEGER;
 
   createTopic(name: string, partitions: number): void {
     const created = { topicId: this.topics.size + 1, partitions: Array.from({ length: partitions }, () => new MemoryPartition()) };
@@ -118,14 +119,17 @@ class MemoryGroupsHost implements GroupsHost {
     return this.hiddenTopics.has(topic) ? undefined : this.topics.get(topic)?.topicId;
   }
 
-  hasFreshMetadata(): boolean {
-    return this.freshMetadata;
+  metadataVersion(): number {
+    return this.version;
   }
 
-  /** The metadata here stops naming `topic`: deleted (with fresh metadata), or not heard of yet. */
-  hideTopic(topic: string, freshMetadata: boolean): void {
+  /**
+   * The metadata here stops naming `topic`: deleted (`seenCreation`: its version is past the
+   * topic's creation), or behind, created after what it has seen.
+   */
+  hideTopic(topic: string, seenCreation: boolean): void {
     this.hiddenTopics.add(topic);
-    this.freshMetadata = freshMetadata;
+    this.version = seenCreation ? this.topics.size + 1 : 0;
   }
 
   private requirePartition(topic: string, partition: number): MemoryPartition {
@@ -208,7 +212,7 @@ describe('groups: coordinator on an injected clock', () => {
     expect(coordinator.fetchOffsets('g', [T0])[0]).to.include({ offset: 2 });
   });
 
-  it('keeps the offsets of a topic its broker has not heard of while cut off from the controller, and drops them once current metadata says it is gone', async () => {
+  it("keeps the offsets of a topic created after what its broker's metadata has seen, and drops them once metadata that saw the creation says it is gone", async () => {
     const epoch = await joinOwningT0(coordinator);
     await coordinator.commit('g', 'm1', epoch, [{ topic: 't', partition: 0, offset: 3, metadata: '', attempts: undefined }]);
     await coordinator.stop();
