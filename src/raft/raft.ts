@@ -641,8 +641,12 @@ export class Raft {
   }
 
   private handleHeartbeat(m: HeartbeatMsg): void {
-    if (this.repair && m.commit > this.log.lastIndex()) {
-      // The leader counts entries we lost as ours: tell it where our log really ends.
+    if (m.commit > this.log.lastIndex()) {
+      // The leader counts entries we lost as ours: tell it where our log really ends. Unless
+      // recovery saw the loss already, this is how it shows (a damaged write-ahead log can take a
+      // log's newest entries and the hard state's commit with them): repair, as the constructor
+      // would, with the leader's commit and our term (no entry's term exceeds it) as the floor.
+      this.repair ??= { index: m.commit, term: this._term };
       const r = this.appendResp(m.from, true, m.commit);
       r.hintIndex = this.log.lastIndex();
       r.hintTerm = this.log.lastTerm();

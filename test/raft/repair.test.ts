@@ -141,4 +141,20 @@ describe('raft repair after lost entries', () => {
     expect(answer).to.include({ reject: true, hintIndex: 2, hintTerm: 1, repairing: true });
     expect(r.commitIndex).to.equal(2);
   });
+
+  it('a follower that lost its newest entries and the commit that covered them repairs on the first heartbeat beyond its log', () => {
+    // A damaged write-ahead log: entries 3 and 4 and the hard state's commit 4 are gone, nothing says so.
+    const s = new MemoryStorage();
+    s.append([ent(1, 1), ent(2, 1)]);
+    s.setHardState({ term: 2, vote: 1, commit: 2 });
+    const r = node(2, s);
+    drain(r, s);
+    expect(r.status().repairing).to.equal(false);
+    r.step({ type: 'heartbeat', from: 1, to: 2, term: 2, commit: 4 });
+    const sent = drain(r, s);
+    expect(sent.find((m) => m.type === 'appendResp')).to.include({ reject: true, hintIndex: 2, hintTerm: 1, repairing: true });
+    expect(r.status().repairing).to.equal(true);
+    expect(s.hardState()).to.include({ repairIndex: 4, repairTerm: 2 });
+    expect(r.commitIndex).to.equal(2);
+  });
 });
