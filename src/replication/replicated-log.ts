@@ -530,8 +530,17 @@ export class ReplicatedLog {
       // Term and vote must be durable before any message that depends on them (a synced write).
       // The commit index alone is advisory (a restarted node relearns it), so a commit-only change
       // is not worth a write per produced batch: run() stores it now and then (COMMIT_PERSIST_TICKS).
-      if (ready.hardState.term !== saved.term || ready.hardState.vote !== saved.vote) {
+      // So must a repair floor: losing it would let the replica vote with the log it has left.
+      const floorChanged = ready.hardState.repairIndex !== saved.repairIndex || ready.hardState.repairTerm !== saved.repairTerm;
+      if (ready.hardState.term !== saved.term || ready.hardState.vote !== saved.vote || floorChanged) {
         await this.storeHardState(ready.hardState, true);
+      }
+      if (saved.repairIndex === undefined && ready.hardState.repairIndex !== undefined) {
+        // Raft found the loss itself (a commit beyond the log: entries lost with a damaged write-ahead log).
+        console.warn(
+          `${this.options.group}: entries after ${this.options.log.lastEntryIndex()} were lost; the replica repairs from the leader ` +
+            `and does not vote until it holds entry ${ready.hardState.repairIndex}/${ready.hardState.repairTerm} again`,
+        );
       }
       this.storage.setHardState(ready.hardState);
     }
