@@ -6,37 +6,18 @@
  * single copy names the lost offsets and stays readable around them.
  */
 import { expect } from 'chai';
-import { ClassicLevel } from 'classic-level';
 import { createClient } from '../../src/client/index.js';
-import { batchKeyRange, entryIndexOfKey, metaKey, metaKeyRange } from '../../src/storage/keys.js';
+import { batchKeyRange, entryIndexOfKey, metaKey } from '../../src/storage/keys.js';
 import { waitFor } from '../helpers/broker-process.js';
 import { TestCluster } from '../helpers/cluster.js';
+import { consumeValues, logIdOf, waitInSync, withDb } from '../helpers/damage.js';
 import { expectError } from '../helpers/raw-client.js';
 
 /** One record (and so one batch) per send: enough batches that the oldest lie outside recovery's check. */
 const RECORDS = 120;
 
-type Db = ClassicLevel<Buffer, Buffer>;
-
 /** Where a stored batch's record count sits (protocol/batch.ts): no-op batches have none. */
 const RECORD_COUNT_AT = 65;
-
-async function withDb<T>(dataDir: string, use: (db: Db) => Promise<T>): Promise<T> {
-  const db = new ClassicLevel<Buffer, Buffer>(dataDir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
-  await db.open();
-  try {
-    return await use(db);
-  } finally {
-    await db.close();
-  }
-}
-
-/** The local log id of the topic's partition 0 in a broker's database. */
-async function logIdOf(db: Db, topic: string): Promise<number> {
-  const prefix = `log-id/${topic}/0@`;
-  for await (const [, value] of db.iterator(metaKeyRange(prefix))) return Number(value.toString('utf8'));
-  throw new Error(`no log of ${topic}/0`);
-}
 
 /** Flips one byte inside the value (a record) of the `nth` stored batch with records; returns its base offset. */
 async function flipByte(dataDir: string, topic: string, nth: (count: number) => number): Promise<void> {
@@ -91,31 +72,6 @@ describe('replicas repair damaged storage', function () {
     return acked;
   }
 
-  async function consumeAll(topic: string, count: number): Promise<string[]> {
-    const sluice = createClient({ bootstrap: cluster!.bootstrap, retry: { retries: 1_000, maxBackoffMs: 200 } });
-    const consumer = sluice.consumer({ autoOffsetReset: 'earliest' });
-    started.push(consumer);
-    consumer.assign([{ topic, partition: 0 }]);
-    const consumed: string[] = [];
-    await waitFor(`${count} records from ${topic}`, async () => {
-      for (const record of await consumer.poll({ timeoutMs: 200 })) consumed.push(record.value!.toString());
-      return consumed.length >= count ? true : undefined;
-    }, 30_000);
-    return consumed;
-  }
-
-  async function waitInSync(topic: string, id: number, via: number): Promise<void> {
-    const client = cluster!.clientFor(via);
-    try {
-      await waitFor(`broker ${id} back in the ISR of ${topic}/0`, async () => {
-        const isr = (await client.describeTopic(topic)).partitions[0]?.isr ?? [];
-        return isr.includes(id) && isr.length === 3 ? true : undefined;
-      }, 20_000);
-    } finally {
-      client.close();
-    }
-  }
-
   /** Stops every broker and checks that the repaired copy holds exactly the batches of a healthy one. */
   async function expectIdenticalCopies(topic: string, repaired: number, healthy: number): Promise<void> {
     for (const broker of cluster!.brokers.values()) await broker.stop();
@@ -132,9 +88,9 @@ describe('replicas repair damaged storage', function () {
     await cluster.broker(follower).stop();
     await flipByte(cluster.broker(follower).dataDir, 'rot-follower', (count) => count - 10);
     const restarted = await cluster.restart(follower);
-    await waitInSync('rot-follower', follower, leader);
+    await waitInSync(cluster, 'rot-follower', follower, leader);
     expect(restarted.output).to.match(/is damaged: log truncated there; the replica repairs from the leader/);
-    expect(await consumeAll('rot-follower', RECORDS)).to.deep.equal(acked);
+    expect(await consumeValues(cluster, 'rot-follower', RECORDS, started)).to.deep.equal(acked);
     await expectIdenticalCopies('rot-follower', follower, leader);
   });
 
@@ -150,9 +106,9 @@ describe('replicas repair damaged storage', function () {
     const restarted = await cluster.restart(preferred);
     const other = [1, 2, 3].find((id) => id !== preferred)!;
     await waitFor('the damaged replica to lead again', async () => ((await cluster!.leaderOf('rot-leader', 0, other)) === preferred ? true : undefined), 30_000);
-    expect(await consumeAll('rot-leader', RECORDS)).to.deep.equal(acked);
+    expect(await consumeValues(cluster, 'rot-leader', RECORDS, started)).to.deep.equal(acked);
     expect(restarted.output).to.match(/offset 5 \(entry \d+\) is damaged: log truncated there, leadership given up/);
-    await waitInSync('rot-leader', preferred, other);
+    await waitInSync(cluster, 'rot-leader', preferred, other);
     await expectIdenticalCopies('rot-leader', preferred, other);
   });
 
@@ -165,11 +121,11 @@ describe('replicas repair damaged storage', function () {
     await flipByte(cluster.broker(follower).dataDir, 'rot-scrub', () => 3);
     const restarted = await cluster.restart(follower);
     await waitFor('the scrub to find the damage', () => (/offset 3 \(entry \d+\) is damaged: log truncated there; the replica repairs/.test(restarted.output) ? true : undefined), 30_000);
-    await waitInSync('rot-scrub', follower, leader);
+    await waitInSync(cluster, 'rot-scrub', follower, leader);
     const metrics = async (): Promise<string> => (await fetch(`http://127.0.0.1:${restarted.httpPort}/metrics`)).text();
     await waitFor('a completed scrub pass', async () => (/sluice_storage_scrub_last_pass_completed_timestamp_seconds [1-9]/.test(await metrics()) ? true : undefined), 30_000);
     expect(await metrics()).to.match(/sluice_storage_corruptions_total\{topic="rot-scrub",partition="0"\} 1/);
-    expect(await consumeAll('rot-scrub', RECORDS)).to.deep.equal(acked);
+    expect(await consumeValues(cluster, 'rot-scrub', RECORDS, started)).to.deep.equal(acked);
     await expectIdenticalCopies('rot-scrub', follower, leader);
   });
 
