@@ -1,9 +1,7 @@
 import { expect } from 'chai';
 import { encodeBatch, readBatchHeader } from '../../src/protocol/batch.js';
 import { SluiceError } from '../../src/protocol/errors.js';
-import { FaultyLogStore } from '../../src/storage/faulty-store.js';
-import type { MemoryLogStore } from '../../src/storage/memory-store.js';
-import { SimCluster } from '../sim-cluster/cluster.js';
+import { faultyDisks, SimCluster } from '../sim-cluster/cluster.js';
 
 const TOPIC = 'orders';
 
@@ -14,17 +12,8 @@ function leaderOf(cluster: SimCluster): number | undefined {
 
 describe('broker: a disk fault on a partition leader (in-process cluster, faulty store)', () => {
   it('answers STORAGE_ERROR naming the cause, moves leadership to a healthy replica, and rejoins once the disk takes writes, losing nothing acknowledged', async () => {
-    const stores = new Map<number, FaultyLogStore<MemoryLogStore>>();
-    const cluster = new SimCluster({
-      seed: 11,
-      brokers: 3,
-      flush: { kind: 'always' },
-      storeFor: (id, store) => {
-        const faulty = new FaultyLogStore(store);
-        stores.set(id, faulty);
-        return faulty;
-      },
-    });
+    const { disks: stores, storeFor } = faultyDisks();
+    const cluster = new SimCluster({ seed: 11, brokers: 3, flush: { kind: 'always' }, storeFor });
     await cluster.startAll();
     expect(await cluster.runFor(10_000, () => cluster.running().every((b) => b.ready)), 'brokers ready').to.equal(true);
     await cluster.settle(cluster.broker(1)!.createTopic({ name: TOPIC, partitions: 1, replicationFactor: 3, configs: {} }), 10_000);

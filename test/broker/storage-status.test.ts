@@ -5,21 +5,12 @@ import { SluiceError } from '../../src/protocol/errors.js';
 import type { Broker } from '../../src/broker/broker.js';
 import { FaultyLogStore } from '../../src/storage/faulty-store.js';
 import type { MemoryLogStore } from '../../src/storage/memory-store.js';
-import { SimCluster } from '../sim-cluster/cluster.js';
+import { faultyDisks, SimCluster } from '../sim-cluster/cluster.js';
 
 /** A 3-broker in-process cluster whose stores can refuse writes, with everyone ready. */
 async function startCluster(seed: number): Promise<{ cluster: SimCluster; stores: Map<number, FaultyLogStore<MemoryLogStore>> }> {
-  const stores = new Map<number, FaultyLogStore<MemoryLogStore>>();
-  const cluster = new SimCluster({
-    seed,
-    brokers: 3,
-    flush: { kind: 'always' },
-    storeFor: (id, store) => {
-      const faulty = new FaultyLogStore(store);
-      stores.set(id, faulty);
-      return faulty;
-    },
-  });
+  const { disks: stores, storeFor } = faultyDisks();
+  const cluster = new SimCluster({ seed, brokers: 3, flush: { kind: 'always' }, storeFor });
   await cluster.startAll();
   expect(await cluster.runFor(10_000, () => cluster.running().every((b) => b.ready)), 'brokers ready').to.equal(true);
   return { cluster, stores };

@@ -5,14 +5,14 @@
  * A real broker; one byte flipped in stored values of its LevelDB while it is stopped.
  */
 import { expect } from 'chai';
-import { ClassicLevel } from 'classic-level';
 import { run } from '../../src/cli/program.js';
 import type { ClusterStatus } from '../../src/cli/cluster.js';
 import { createClient } from '../../src/client/index.js';
-import { batchKeyRange, metaKeyRange } from '../../src/storage/keys.js';
+import { batchKeyRange } from '../../src/storage/keys.js';
 import { waitFor } from '../helpers/broker-process.js';
 import { TestCluster } from '../helpers/cluster.js';
 import { fakeIo } from './fake-io.js';
+import { logIdOf, withDb } from '../helpers/damage.js';
 
 const TOPIC = 'rot-single';
 /** One batch per record: more than recovery checks at open (64), so old damage is found by a read. */
@@ -22,11 +22,8 @@ const RECORD_COUNT_AT = 65;
 
 /** Flips a byte inside the value of the `nth` stored batch with records (batch n holds offset n here) of a stopped broker. */
 async function flipByte(dataDir: string, nth: number): Promise<void> {
-  const db = new ClassicLevel<Buffer, Buffer>(dataDir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
-  await db.open();
-  try {
-    const logIds = await db.iterator(metaKeyRange(`log-id/${TOPIC}/0@`)).all();
-    const logId = Number(logIds[0]![1].toString('utf8'));
+  await withDb(dataDir, async (db) => {
+    const logId = await logIdOf(db, TOPIC);
     const keys: Buffer[] = [];
     for await (const [key, value] of db.iterator(batchKeyRange('data', logId))) {
       if (value.readInt32BE(RECORD_COUNT_AT) > 0) keys.push(key);
@@ -34,9 +31,7 @@ async function flipByte(dataDir: string, nth: number): Promise<void> {
     const value = Buffer.from((await db.get(keys[nth]!))!);
     value[value.length - 3] ^= 0x55;
     await db.put(keys[nth]!, value, { sync: true });
-  } finally {
-    await db.close();
-  }
+  });
 }
 
 describe('sluice topic repair --skip-damaged (a single damaged copy, real broker)', function () {

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { ClassicLevel } from 'classic-level';
 import { decodeBatch, encodeBatch, splitBatches, type DecodedRecord } from '../../src/protocol/batch.js';
 import { SluiceError } from '../../src/protocol/errors.js';
 import { batchKeyRange, metaKeyRange } from '../../src/storage/keys.js';
 import { waitFor } from '../helpers/broker-process.js';
 import { TestCluster } from '../helpers/cluster.js';
 import { expectError, RawClient } from '../helpers/raw-client.js';
+import { withDb } from '../helpers/damage.js';
 
 const RETRIABLE = new Set(['NOT_LEADER', 'BROKER_NOT_AVAILABLE', 'NOT_ENOUGH_REPLICAS', 'REQUEST_TIMED_OUT', 'SHUTTING_DOWN']);
 
@@ -55,8 +55,7 @@ function readFromLeader(cluster: TestCluster, topic: string, partition: number, 
 
 /** What a stopped broker's store holds of a topic's partition logs: their log ids, and their keys. */
 async function storedLogs(dataDir: string, topic: string): Promise<{ logIds: number[]; keys: number }> {
-  const db = new ClassicLevel<Buffer, Buffer>(dataDir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
-  try {
+  return withDb(dataDir, async (db) => {
     const logIds: number[] = [];
     for await (const [, value] of db.iterator(metaKeyRange(`log-id/${topic}/`))) {
       logIds.push(Number(value.toString('utf8')));
@@ -66,9 +65,7 @@ async function storedLogs(dataDir: string, topic: string): Promise<{ logIds: num
       for (const keyspace of ['data', 'index'] as const) keys += (await db.keys(batchKeyRange(keyspace, logId)).all()).length;
     }
     return { logIds, keys };
-  } finally {
-    await db.close();
-  }
+  });
 }
 
 describe('cluster of three broker processes', function () {
@@ -295,12 +292,9 @@ describe('cluster of three broker processes', function () {
     await waitFor('broker 3 to drop the deleted topic\'s log', () => (/dropped the logs of 1 partition\(s\).*deleted-while-down\/0@/.test(restarted.output) ? true : undefined));
     await restarted.stop();
     // Read by the old log id: the mapping to it is gone too.
-    const db = new ClassicLevel<Buffer, Buffer>(restarted.dataDir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
-    try {
+    await withDb(restarted.dataDir, async (db) => {
       for (const keyspace of ['data', 'index'] as const) expect(await db.keys(batchKeyRange(keyspace, stored.logIds[0]!)).all()).to.deep.equal([]);
-    } finally {
-      await db.close();
-    }
+    });
     expect((await storedLogs(restarted.dataDir, 'deleted-while-down')).logIds).to.deep.equal([]);
   });
 

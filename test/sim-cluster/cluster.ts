@@ -20,6 +20,7 @@ import type { Clock, TimerHandle } from '../../src/runtime/clock.js';
 import { MemoryGrpcHub } from '../../src/runtime/memory-grpc.js';
 import { MemoryNetwork, type LinkFaults } from '../../src/runtime/memory-network.js';
 import { VirtualClock } from '../../src/runtime/virtual-clock.js';
+import { FaultyLogStore } from '../../src/storage/faulty-store.js';
 import { openMemoryLogStore, type MemoryLogStore } from '../../src/storage/memory-store.js';
 import type { FlushPolicy, LogStore } from '../../src/storage/types.js';
 
@@ -82,6 +83,17 @@ export const SIM_SETTINGS = {
   requestTimeoutMs: 3_000,
   leaderBalanceIntervalMs: 2_000,
 } as const;
+
+/** Disks that can fail: each broker's memory store behind a FaultyLogStore; `disks` holds the one of each broker's current life. */
+export function faultyDisks(): { disks: Map<number, FaultyLogStore<MemoryLogStore>>; storeFor: (id: number, store: MemoryLogStore) => FaultyLogStore<MemoryLogStore> } {
+  const disks = new Map<number, FaultyLogStore<MemoryLogStore>>();
+  const storeFor = (id: number, store: MemoryLogStore): FaultyLogStore<MemoryLogStore> => {
+    const disk = new FaultyLogStore(store);
+    disks.set(id, disk);
+    return disk;
+  };
+  return { disks, storeFor };
+}
 
 /** What the simulated brokers serve: the process defaults (broker-config.ts), with a shorter long-poll. */
 const SIM_SERVICES = {

@@ -11,12 +11,12 @@
 import { createHash } from 'node:crypto';
 import type { Partition } from '../../src/broker/partition.js';
 import { readBatchHeader } from '../../src/protocol/batch.js';
-import { FaultyLogStore } from '../../src/storage/faulty-store.js';
+import type { FaultyLogStore } from '../../src/storage/faulty-store.js';
 import type { MemoryLogStore } from '../../src/storage/memory-store.js';
 import { seededRng, type Rng } from '../../src/raft/index.js';
 import type { LinkFaults } from '../../src/runtime/memory-network.js';
 import { checkCluster } from './checker.js';
-import { SimCluster } from './cluster.js';
+import { faultyDisks, SimCluster } from './cluster.js';
 import { GroupApp, PARTITIONS, ProducerApp, TOPIC } from './workload.js';
 
 export interface SimOptions {
@@ -92,13 +92,7 @@ async function simulate(seed: number, options: SimOptions, output: string[]): Pr
   // Only `always` makes acknowledged writes survive a power loss; with `never` crashes kill the process.
   const flush = rng() < 0.75 ? ({ kind: 'always' } as const) : ({ kind: 'never' } as const);
   const networkRng = seededRng(Math.floor(rng() * 2 ** 32));
-  // Each broker's disk: its memory store behind a FaultyLogStore, which can refuse writes.
-  const disks = new Map<number, FaultyLogStore<MemoryLogStore>>();
-  const storeFor = (id: number, store: MemoryLogStore): FaultyLogStore<MemoryLogStore> => {
-    const disk = new FaultyLogStore(store);
-    disks.set(id, disk);
-    return disk;
-  };
+  const { disks, storeFor } = faultyDisks();
   const cluster = new SimCluster({ seed: Math.floor(rng() * 2 ** 32), brokers, flush, faults: networkFaults(networkRng), storeFor });
   const start = cluster.clock.nowMs();
   const trace: string[] = [];

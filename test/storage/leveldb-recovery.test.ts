@@ -7,6 +7,7 @@ import { damageRecordKey, INDEX_READ_ENTRIES, parseDamageRecord, RECOVERY_VERIFY
 import type { LogStore, PartitionLog } from '../../src/storage/types.js';
 import { expectError } from '../helpers/raw-client.js';
 import { baseOffsets, makeBatch, makeTempDir, removeDir } from './helpers.js';
+import { withDb } from '../helpers/damage.js';
 
 const LOG_ID = 3;
 
@@ -25,13 +26,7 @@ describe('LevelDB store recovery', () => {
   async function withRawDb(edit: (db: ClassicLevel<Buffer, Buffer>) => Promise<void>): Promise<void> {
     await store?.close();
     store = undefined;
-    const db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
-    await db.open();
-    try {
-      await edit(db);
-    } finally {
-      await db.close();
-    }
+    await withDb(dir, edit);
   }
 
   async function damageRecord(): Promise<DamageRecord | undefined> {

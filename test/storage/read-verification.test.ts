@@ -5,7 +5,6 @@
  * comes back as bytes. Also the time index across restarts and retention.
  */
 import { expect } from 'chai';
-import { ClassicLevel } from 'classic-level';
 import { encodeBatch } from '../../src/protocol/batch.js';
 import { SluiceError } from '../../src/protocol/errors.js';
 import { batchKey } from '../../src/storage/keys.js';
@@ -14,6 +13,7 @@ import { openMemoryLogStore } from '../../src/storage/memory-store.js';
 import { RECOVERY_VERIFY_BATCHES_MAX } from '../../src/storage/recovery.js';
 import type { CorruptionReport, LogStore, PartitionLog } from '../../src/storage/types.js';
 import { baseOffsets, makeBatch, makeTempDir, removeDir } from './helpers.js';
+import { withDb } from '../helpers/damage.js';
 
 const LOG_ID = 5;
 const LOG_NAME = 'orders/2@9';
@@ -150,13 +150,12 @@ describeReadVerification('LevelDB store', async () => {
     // Into the database file itself, as bit rot would; the store is closed and reopened around it.
     damage: async (entryIndex, position) => {
       await store.close();
-      const db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
-      await db.open();
-      const key = batchKey('data', LOG_ID, entryIndex);
-      const value = (await db.get(key))!;
-      value[position < 0 ? value.length + position : position]! ^= 0x5a;
-      await db.put(key, value);
-      await db.close();
+      await withDb(dir, async (db) => {
+        const key = batchKey('data', LOG_ID, entryIndex);
+        const value = (await db.get(key))!;
+        value[position < 0 ? value.length + position : position]! ^= 0x5a;
+        await db.put(key, value);
+      });
       store = await openStore();
       subject.log = await store.openLog(LOG_ID, { name: LOG_NAME });
     },
@@ -176,10 +175,7 @@ describe('LevelDB store: a value missing under a stored index entry', () => {
       let store = await openLogStore({ dir, flush: { kind: 'never' }, warn: () => undefined });
       await appendBatches(await store.openLog(LOG_ID));
       await store.close();
-      const db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
-      await db.open();
-      await db.del(batchKey('data', LOG_ID, 2));
-      await db.close();
+      await withDb(dir, (db) => db.del(batchKey('data', LOG_ID, 2)));
       store = await openLogStore({ dir, flush: { kind: 'never' }, warn: () => undefined, onCorruption: (report) => reports.push(report) });
       const log = await store.openLog(LOG_ID);
       const err = await readError(log.read(2, 1));
@@ -201,13 +197,12 @@ describe('LevelDB store: recovery reports a damaged tail batch through onCorrupt
       let store = await openLogStore({ dir, flush: { kind: 'never' }, warn: () => undefined });
       await appendBatches(await store.openLog(LOG_ID));
       await store.close();
-      const db = new ClassicLevel<Buffer, Buffer>(dir, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
-      await db.open();
-      const key = batchKey('data', LOG_ID, BATCHES);
-      const value = (await db.get(key))!;
-      value[value.length - 1]! ^= 1;
-      await db.put(key, value);
-      await db.close();
+      await withDb(dir, async (db) => {
+        const key = batchKey('data', LOG_ID, BATCHES);
+        const value = (await db.get(key))!;
+        value[value.length - 1]! ^= 1;
+        await db.put(key, value);
+      });
       store = await openLogStore({ dir, flush: { kind: 'never' }, warn: () => undefined, onCorruption: (report) => reports.push(report) });
       await store.openLog(LOG_ID, { name: LOG_NAME });
       expect(reports.map((r) => [r.log, r.entryIndex])).to.deep.equal([[LOG_NAME, BATCHES]]);
