@@ -46,11 +46,11 @@ export class LogRaftStorage implements Storage {
 
   // Copies spelled out: these run every Raft round, and V8 promotes object-spread copies.
   hardState(): HardState {
-    return { term: this.hs.term, vote: this.hs.vote, commit: this.hs.commit };
+    return copyHardState(this.hs);
   }
 
   setHardState(hardState: HardState): void {
-    this.hs = { term: hardState.term, vote: hardState.vote, commit: hardState.commit };
+    this.hs = copyHardState(hardState);
   }
 
   firstIndex(): number {
@@ -155,4 +155,10 @@ export class LogRaftStorage implements Storage {
         this.options.onPrefetched();
       });
   }
+}
+
+/** A copy with the repair floor when there is one: without it a replica that lost entries would vote again (Raft's repair). */
+function copyHardState(hs: HardState): HardState {
+  if (hs.repairIndex === undefined || hs.repairTerm === undefined) return { term: hs.term, vote: hs.vote, commit: hs.commit };
+  return { term: hs.term, vote: hs.vote, commit: hs.commit, repairIndex: hs.repairIndex, repairTerm: hs.repairTerm };
 }

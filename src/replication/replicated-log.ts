@@ -194,6 +194,7 @@ export class ReplicatedLog {
   static async open(options: ReplicatedLogOptions): Promise<ReplicatedLog> {
     const saved = await options.store.getMeta(ReplicatedLog.hardStateKey(options.group));
     let hardState: HardState = saved ? (JSON.parse(saved.toString('utf8')) as HardState) : { term: 0, vote: 0, commit: 0 };
+    if (saved === undefined) hardState = await ReplicatedLog.recoverLostHardState(options, hardState);
     const damage = options.damage;
     if (damage !== undefined && options.voters.length > 1) hardState = await ReplicatedLog.truncateDamage(options, hardState, damage);
     const savedSkips = await options.store.getMeta(ReplicatedLog.skippedKey(options.group));
@@ -204,6 +205,23 @@ export class ReplicatedLog {
     if (options.voters.length === 1) replicated.campaign();
     replicated.schedule();
     return replicated;
+  }
+
+  /**
+   * A log with entries but no hard state lost it (a LevelDB table repaired away): its term and vote
+   * are unknown, and a vote in a term it already voted in would be a second one. It takes the term
+   * of its newest entry and repairs (no vote, no campaign) until it is as up to date again and holds
+   * the leader's commit, as a replica that lost entries does. A group of one has nobody to ask.
+   */
+  private static async recoverLostHardState(options: ReplicatedLogOptions, empty: HardState): Promise<HardState> {
+    const log = options.log;
+    const lastIndex = log.lastEntryIndex();
+    if (lastIndex === 0 || options.voters.length === 1) return empty;
+    const lastTerm = log.entryTerm(lastIndex);
+    const recovered = withRepairFloor({ term: lastTerm, vote: 0, commit: 0 }, { index: lastIndex, term: lastTerm });
+    await options.store.putMeta(ReplicatedLog.hardStateKey(options.group), Buffer.from(JSON.stringify(recovered)), { sync: true });
+    console.warn(`${options.group}: the log holds entries up to ${lastIndex} but its Raft state (term, vote) is lost; the replica repairs from the leader and does not vote until it is caught up`);
+    return recovered;
   }
 
   /** Metadata key of the offsets an operator skipped (skipDamaged), JSON ranges. */

@@ -9,27 +9,39 @@ import { seededRng } from '../../src/raft/index.js';
 import { ReplicatedLog } from '../../src/replication/replicated-log.js';
 import { MemoryRaftTransportHub } from '../../src/replication/transport-memory.js';
 import { openMemoryLogStore } from '../../src/storage/index.js';
+import type { MemoryLogStore } from '../../src/storage/memory-store.js';
 import { waitFor } from '../helpers/broker-process.js';
 
 const GROUP = 'orders/0';
 
-async function group(hub: MemoryRaftTransportHub, voters: number[]): Promise<Map<number, ReplicatedLog>> {
+/** Transports of open replicas, closed when one is reopened (one per broker at a time). */
+const transports = new Map<number, ReturnType<MemoryRaftTransportHub['transport']>>();
+
+/** Opens replica `id` of the group over `store` (its log id is its broker id). */
+async function replica(hub: MemoryRaftTransportHub, voters: number[], id: number, store: MemoryLogStore): Promise<ReplicatedLog> {
+  transports.get(id)?.close();
+  const transport = hub.transport(id);
+  transports.set(id, transport);
+  const replicated = await ReplicatedLog.open({
+    group: GROUP,
+    selfId: id,
+    voters,
+    log: await store.openLog(id),
+    store,
+    transport,
+    random: seededRng(id),
+    limits: { electionTicks: 5, heartbeatTicks: 1 },
+  });
+  transport.onMessage((_from, _group, message) => replicated.step(message));
+  return replicated;
+}
+
+async function group(hub: MemoryRaftTransportHub, voters: number[], stores = new Map<number, MemoryLogStore>()): Promise<Map<number, ReplicatedLog>> {
   const replicas = new Map<number, ReplicatedLog>();
   for (const id of voters) {
-    const store = openMemoryLogStore();
-    const transport = hub.transport(id);
-    const replicated = await ReplicatedLog.open({
-      group: GROUP,
-      selfId: id,
-      voters,
-      log: await store.openLog(id),
-      store,
-      transport,
-      random: seededRng(id),
-      limits: { electionTicks: 5, heartbeatTicks: 1 },
-    });
-    transport.onMessage((_from, _group, message) => replicated.step(message));
-    replicas.set(id, replicated);
+    const store = stores.get(id) ?? openMemoryLogStore();
+    stores.set(id, store);
+    replicas.set(id, await replica(hub, voters, id, store));
   }
   return replicas;
 }
@@ -46,6 +58,8 @@ describe('ReplicatedLog', function () {
   afterEach(() => {
     clearInterval(ticker);
     for (const replica of replicas.values()) replica.close();
+    for (const transport of transports.values()) transport.close();
+    transports.clear();
   });
 
   async function elect(replicas: Map<number, ReplicatedLog>, leaderId: number): Promise<ReplicatedLog> {
@@ -145,6 +159,39 @@ describe('ReplicatedLog', function () {
     } finally {
       console.error = consoleError;
     }
+  });
+
+  it('a replica whose Raft state was lost (its log kept) votes for nobody until a leader has caught it up', async () => {
+    const hub = new MemoryRaftTransportHub();
+    const stores = new Map<number, MemoryLogStore>();
+    replicas = await group(hub, [1, 2, 3], stores);
+    const leader = await elect(replicas, 1);
+    await Promise.all(['a', 'b', 'c'].map((value) => leader.propose(batchOf([value]), readBatchHeader(batchOf([value]))).committed));
+    await waitFor('replica 3 holds every entry', () => (replicas.get(3)!.commitIndex === leader.commitIndex ? true : undefined));
+    // The leader goes away too, so no append can end the repair of the reopened replica 3.
+    clearInterval(ticker);
+    for (const id of [1, 3]) replicas.get(id)!.close();
+    replicas.delete(1);
+    // What the leader sent before it went arrives (next turn), at the old replica 3, which ignores it.
+    await new Promise((resolve) => setImmediate(resolve));
+    await stores.get(3)!.deleteMeta(ReplicatedLog.hardStateKey(GROUP));
+    const reopened = await replica(hub, [1, 2, 3], 3, stores.get(3)!);
+    replicas.set(3, reopened);
+    expect(reopened.damage().repairing, 'repairing right after the restart').to.equal(true);
+    ticker = setInterval(() => {
+      for (const replica of replicas.values()) replica.tick();
+    }, 5);
+    // Without 3's vote, 2 cannot win: an absence, so watched for a while (20 election timeouts at most).
+    const deadline = Date.now() + 1_000;
+    while (Date.now() < deadline) {
+      expect([...replicas.values()].some((r) => r.isLeader), 'a leader elected with the vote of a replica that lost its Raft state').to.equal(false);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    replicas.set(1, await replica(hub, [1, 2, 3], 1, stores.get(1)!));
+    await waitFor('a leader again, and replica 3 repaired and caught up', () => {
+      const current = [...replicas.values()].find((r) => r.isLeader);
+      return current && !reopened.damage().repairing && reopened.commitIndex === current.commitIndex && current.commitIndex >= 4 ? true : undefined;
+    });
   });
 
   it('stores the commit index as it moves, so a restart starts at the end instead of re-reading the log', async () => {
