@@ -51,6 +51,14 @@ export function brokerGroupsHost(broker: Broker): GroupsHost {
         .filter((partition) => partition.topic === OFFSETS_TOPIC && partition.isLeader)
         .map((partition) => partition.index);
     },
+    leadsOffsetsPartition(offsetsPartition) {
+      if (!broker.ready) return false;
+      try {
+        return broker.partition(OFFSETS_TOPIC, offsetsPartition).isLeader;
+      } catch {
+        return false;
+      }
+    },
     coordinatorOf(offsetsPartition) {
       if (!broker.ready || !broker.controller.metadata.topics[OFFSETS_TOPIC]) return undefined;
       const leader = broker.describeTopic(OFFSETS_TOPIC).partitions[offsetsPartition]?.leader;

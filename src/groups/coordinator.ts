@@ -402,7 +402,10 @@ export class GroupCoordinator {
     requireGroupId(groupId);
     const index = groupPartition(groupId);
     const partition = this.partitions.get(index);
-    if (!partition) throw new SluiceError('NOT_COORDINATOR', `this broker does not lead ${OFFSETS_TOPIC}/${index}, which holds group ${groupId}`);
+    // Leadership is followed on each tick; between two, a deposed coordinator would answer from a
+    // store the new one has moved past (a reader saw committed offsets go back).
+    const stillLeads = partition !== undefined && this.host.leadsOffsetsPartition(index) && OffsetPartition.leaderTerm(this.host, index) === partition.term;
+    if (!stillLeads) throw new SluiceError('NOT_COORDINATOR', `this broker does not lead ${OFFSETS_TOPIC}/${index}, which holds group ${groupId}`);
     return partition;
   }
 

@@ -36,6 +36,8 @@ export interface GroupsHost {
   ensureOffsetsTopic(): Promise<void>;
   /** The __consumer_offsets partitions this broker leads now (the groups it coordinates). */
   ledOffsetsPartitions(): number[];
+  /** Whether this broker leads the offsets partition now (checked on every request, between ticks). */
+  leadsOffsetsPartition(offsetsPartition: number): boolean;
   /** Who leads an offsets partition, when known. */
   coordinatorOf(offsetsPartition: number): CoordinatorLocation | undefined;
   /** Appends one batch to an offsets partition (acks=all) and returns its base offset. */

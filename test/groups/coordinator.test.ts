@@ -73,6 +73,7 @@ class MemoryGroupsHost implements GroupsHost {
   readonly clock = new VirtualClock();
   private readonly topics = new Map<string, { topicId: number; partitions: MemoryPartition[] }>();
   private readonly hiddenTopics = new Set<string>();
+  private deposed = false;
   /** Topic ids are 1, 2, ... in creation order; the version is past every creation unless hideTopic says otherwise. */
   private version = Number.MAX_SAFE_INTEGER;
 
@@ -93,6 +94,15 @@ class MemoryGroupsHost implements GroupsHost {
 
   ledOffsetsPartitions(): number[] {
     return this.topics.has(OFFSETS_TOPIC) ? Array.from({ length: OFFSETS_TOPIC_PARTITIONS }, (_, index) => index) : [];
+  }
+
+  leadsOffsetsPartition(): boolean {
+    return this.topics.has(OFFSETS_TOPIC) && !this.deposed;
+  }
+
+  /** Another broker leads the offsets partitions from now on. */
+  depose(): void {
+    this.deposed = true;
   }
 
   coordinatorOf(): CoordinatorLocation {
@@ -210,6 +220,13 @@ describe('groups: coordinator on an injected clock', () => {
     expect(answer).to.include({ memberId: 'm1', memberEpoch: epoch });
     expect(answer.assignment).to.deep.equal([T0]);
     expect(coordinator.fetchOffsets('g', [T0])[0]).to.include({ offset: 2 });
+  });
+
+  it('answers NOT_COORDINATOR as soon as it no longer leads, before its next tick notices', async () => {
+    const epoch = await joinOwningT0(coordinator);
+    await coordinator.commit('g', 'm1', epoch, [{ topic: 't', partition: 0, offset: 2, metadata: '', attempts: undefined }]);
+    host.depose();
+    expect(() => coordinator.fetchOffsets('g', [T0])).to.throw(SluiceError, /NOT_COORDINATOR/);
   });
 
   it("keeps the offsets of a topic created after what its broker's metadata has seen, and drops them once metadata that saw the creation says it is gone", async () => {
