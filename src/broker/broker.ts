@@ -24,7 +24,7 @@ import type { LostOffsets, ReplicatedLog } from '../replication/replicated-log.j
 import type { RaftTransport } from '../replication/transport.js';
 import type { RaftLimits, Rng } from '../raft/index.js';
 import { sleep, systemClock, type Clock, type TimerHandle } from '../runtime/clock.js';
-import { storageFault, type StorageFault } from '../storage/storage-fault.js';
+import { StorageFault, storageFault } from '../storage/storage-fault.js';
 import type { LogStore } from '../storage/types.js';
 import { Partition, type Acks, type FetchResult, type PartitionHooks, type ProduceResult } from './partition.js';
 
@@ -106,6 +106,8 @@ export interface BrokerView extends BrokerStorageReport {
 const LEADER_POLL_MS = 20;
 /** How often a broker whose storage refused a write checks whether it takes writes again. */
 export const STORAGE_PROBE_INTERVAL_MS = 1_000;
+/** The key, among failed replicas, of applying metadata that a storage fault interrupted. */
+const RECONCILE_AFTER_FAULT = 'applying metadata';
 
 /** Raft group name of a partition; the topic id keeps a re-created topic apart from the old one. */
 export function partitionGroup(topic: TopicMetadata, partition: number): string {
@@ -283,7 +285,14 @@ export class Broker {
 
   /** Reconciles one image at a time, in the order they came. */
   private scheduleReconcile(image: MetadataImage): void {
-    this.reconciling = this.reconciling.then(() => this.reconcile(image)).catch((err: unknown) => console.error('applying metadata failed:', err));
+    this.reconciling = this.reconciling
+      .then(() => this.reconcile(image))
+      .catch((err: unknown) => {
+        console.error('applying metadata failed:', err);
+        // A write of its own failed (a new log's id): once the disk takes writes again, apply the
+        // newest image again, or the replicas it should have opened would stay closed for good.
+        if (err instanceof StorageFault) this.storageFailed(RECONCILE_AFTER_FAULT, err, async () => this.scheduleReconcile(this.controller.metadata));
+      });
   }
 
   /** Opens the replicas the image assigns here and drops the ones it no longer has. */

@@ -11,9 +11,10 @@ import { PARTITIONS, ProducerApp, TOPIC } from './workload.js';
 const SEEDS = Number(process.env.SIM_CLUSTER_SEEDS ?? 200);
 /**
  * Seeds beyond the first SEEDS that once found a bug (kept so it stays fixed): 275, a leader that
- * found bit rot stepped an answer into its Raft node while truncating (RangeError from entryTerm).
+ * found bit rot stepped an answer into its Raft node while truncating (RangeError from entryTerm);
+ * 851, a disk fault while applying metadata (a new log's id) left a replica closed for good.
  */
-const REGRESSION_SEEDS = [275];
+const REGRESSION_SEEDS = [275, 851];
 const seeds = process.env.SEED !== undefined ? [Number(process.env.SEED)] : [...Array.from({ length: SEEDS }, (_, i) => i + 1), ...REGRESSION_SEEDS];
 
 function failure(result: SimResult): string {
