@@ -6,7 +6,8 @@
  */
 import { expect } from 'chai';
 import { MemoryStorage, Raft, seededRng } from '../../src/raft/index.js';
-import type { Entry, Message, Ready } from '../../src/raft/index.js';
+import type { Entry, Message } from '../../src/raft/index.js';
+import { drain } from './drain.js';
 
 const enc = new TextEncoder();
 const V3 = [1, 2, 3];
@@ -24,22 +25,6 @@ function disk(entries: Entry[], term: number, commit: number, vote = 0): MemoryS
 
 function node(id: number, storage: MemoryStorage): Raft {
   return new Raft({ id, voters: V3, storage, random: seededRng(id), electionTicks: 10, heartbeatTicks: 1 });
-}
-
-/** Handles every Ready as a driver must (persist, then collect what it sends). */
-function drain(r: Raft, s: MemoryStorage): { msgs: Message[]; rds: Ready[] } {
-  const msgs: Message[] = [];
-  const rds: Ready[] = [];
-  while (r.hasReady()) {
-    const rd = r.ready();
-    if (rd.snapshot) s.applySnapshot(rd.snapshot);
-    s.append(rd.entries);
-    if (rd.hardState) s.setHardState(rd.hardState);
-    msgs.push(...rd.messages);
-    rds.push(rd);
-    r.advance();
-  }
-  return { msgs, rds };
 }
 
 function terms(s: MemoryStorage): string {
