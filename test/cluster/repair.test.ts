@@ -80,7 +80,7 @@ describe('replicas repair damaged storage', function () {
     expect(await storedBatches(cluster!.broker(repaired).dataDir, topic)).to.deep.equal(expected);
   }
 
-  it('a follower whose newest batches are damaged truncates at open, repairs from the leader and is in sync again', async () => {
+  it('a follower whose newest batches are damaged truncates there (at open, or at its next read), repairs from the leader and is in sync again', async () => {
     cluster = await TestCluster.start(3);
     const acked = await produceAll('rot-follower', 3);
     const leader = await cluster.leaderOf('rot-follower', 0, 1);
@@ -88,8 +88,9 @@ describe('replicas repair damaged storage', function () {
     await cluster.broker(follower).stop();
     await flipByte(cluster.broker(follower).dataDir, 'rot-follower', (count) => count - 10);
     const restarted = await cluster.restart(follower);
+    // Found at open, or by a read or the scrub soon after: either way the copy is truncated and repaired.
+    await waitFor('the damaged follower to truncate and repair', () => (/is damaged: log truncated there[;,].* the replica repairs from the leader/.test(restarted.output) ? true : undefined), 30_000);
     await waitInSync(cluster, 'rot-follower', follower, leader);
-    expect(restarted.output).to.match(/is damaged: log truncated there; the replica repairs from the leader/);
     expect(await consumeValues(cluster, 'rot-follower', RECORDS, started)).to.deep.equal(acked);
     await expectIdenticalCopies('rot-follower', follower, leader);
   });
