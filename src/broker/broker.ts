@@ -3,8 +3,9 @@
  * Partition for every replica assigned to this broker, and implements the operations the services
  * expose. A single broker is a cluster of one: the same paths, with groups of one voter.
  */
+import type { PartitionLimits } from '../controller/partition-limits.js';
 import { isControlBatch, validateBatch } from '../protocol/batch.js';
-import { SluiceError } from '../protocol/errors.js';
+import { clip, SluiceError } from '../protocol/errors.js';
 import { topicConfigToStrings, type TopicConfig } from '../config/topic-config.js';
 import {
   Controller,
@@ -44,6 +45,8 @@ export interface ClusterSettings {
   sessionTimeoutMs: number;
   requestTimeoutMs: number;
   leaderBalanceIntervalMs: number;
+  /** max.partitions and max.partitions.per.broker, which the controller checks (default: LIMIT_DEFAULTS). */
+  partitionLimits?: PartitionLimits;
 }
 
 /**
@@ -151,7 +154,7 @@ export class Broker {
     this.hooks = options.hooks ?? (() => ({}));
     const clock = (this.clock = options.clock ?? systemClock);
     const selfId = identity.brokerId;
-    this.controller = new Controller({ selfId, sessionTimeoutMs: cluster.sessionTimeoutMs, clock, random });
+    this.controller = new Controller({ selfId, sessionTimeoutMs: cluster.sessionTimeoutMs, clock, random, partitionLimits: cluster.partitionLimits });
     this.replicas = new ReplicaManager({
       selfId,
       store,
@@ -346,7 +349,7 @@ export class Broker {
   /** The topic's effective configuration, or UNKNOWN_TOPIC. */
   topicConfig(name: string): Readonly<TopicConfig> {
     const topic = this.controller.metadata.topics[name];
-    if (!topic) throw new SluiceError('UNKNOWN_TOPIC', `topic "${name}" does not exist`);
+    if (!topic) throw new SluiceError('UNKNOWN_TOPIC', `topic "${clip(name)}" does not exist`);
     return topic.config;
   }
 
@@ -359,21 +362,21 @@ export class Broker {
     if (!this.link.hasFreshView) {
       throw new SluiceError('BROKER_NOT_AVAILABLE', `broker ${this.identity.brokerId} has not heard from the controller lately: its metadata may be stale`);
     }
-    throw new SluiceError('UNKNOWN_TOPIC', `topic "${name}" does not exist`);
+    throw new SluiceError('UNKNOWN_TOPIC', `topic "${clip(name)}" does not exist`);
   }
 
   /** The local replica, or UNKNOWN_TOPIC / UNKNOWN_PARTITION / NOT_LEADER (with the leader's address). */
   partition(name: string, index: number): Partition {
     const topic = this.requireTopic(name);
     if (!Number.isInteger(index) || index < 0 || index >= topic.replicas.length) {
-      throw new SluiceError('UNKNOWN_PARTITION', `topic "${name}" has partitions 0-${topic.replicas.length - 1}, not ${index}`);
+      throw new SluiceError('UNKNOWN_PARTITION', `topic "${clip(name)}" has partitions 0-${topic.replicas.length - 1}, not ${index}`);
     }
     const partition = this.partitions.get(partitionGroup(topic, index));
     if (partition) return partition;
     const leader = this.link.view.leaders.get(leaderKey(name, index, topic.topicId))?.leader ?? -1;
     throw new SluiceError(
       'NOT_LEADER',
-      `broker ${this.identity.brokerId} holds no replica of ${name}/${index}`,
+      `broker ${this.identity.brokerId} holds no replica of ${clip(name)}/${index}`,
       leader > 0 ? this.cluster.addresses.get(leader) : undefined,
     );
   }

@@ -3,7 +3,7 @@
  * handles the group's events itself, and serves the produce and fetch paths over it. Batches are stored and served as bytes; only batch headers are read. The high watermark
  * is the Raft commit: consumers never see past it. Only the leader serves produce and fetch.
  */
-import { batchExpiresAt, readBatchHeader, validateRecords, type BatchHeader } from '../protocol/batch.js';
+import { batchExpiresAt, compressionOf, decompressRecords, readBatchHeader, validateRecords, type BatchHeader } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
 import type { ReplicaManager } from '../replication/replica-manager.js';
 import type { LostOffsets, ReplicatedLog } from '../replication/replicated-log.js';
@@ -241,7 +241,12 @@ export class Partition {
     if (batch.length > maxBytes) {
       throw new SluiceError('BATCH_TOO_LARGE', `batch of ${batch.length} bytes exceeds max.message.bytes=${maxBytes} of topic "${this.topic}"`);
     }
-    validateRecords(batch, header);
+    if (compressionOf(header) === 'none') validateRecords(batch, header);
+    else {
+      // Decompressed on the thread pool: a gzip bomb must not stall every other client's answers.
+      validateRecords(batch, header, await decompressRecords(batch, header));
+      this.requireLeader('write');
+    }
     const producers = this.producerState();
     const check = producers.check(header);
     if (check.kind === 'duplicate') {

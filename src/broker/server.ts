@@ -17,7 +17,9 @@ import { Broker } from './broker.js';
 import { limitConnections, type ConnectionCounts } from './connection-limit.js';
 import { raiseConnectionWindow, raiseStreamWindow } from './http2-window.js';
 import { InflightRequests } from './inflight.js';
+import { receiveBytesMax } from '../config/limits.js';
 import { RequestStreams } from './request-streams.js';
+import { RequestLimits } from './request-limits.js';
 import type { ServiceOptions } from './service.js';
 import { BrokerServices } from './services.js';
 
@@ -52,7 +54,12 @@ export class BrokerServer {
   }
 
   static async start(config: BrokerConfig): Promise<BrokerServer> {
-    const grpcServer = new grpc.Server(CHANNEL_OPTIONS);
+    const grpcServer = new grpc.Server({
+      ...CHANNEL_OPTIONS,
+      // Refused from the message's length prefix, before its bytes are buffered.
+      'grpc.max_receive_message_length': receiveBytesMax(config.messageMaxBytes),
+      'grpc.max_concurrent_streams': config.maxConcurrentStreams,
+    });
     raiseStreamWindow(grpcServer);
     const port = await new Promise<number>((resolve, reject) => {
       grpcServer.bindAsync(`${config.host}:${config.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
@@ -60,7 +67,7 @@ export class BrokerServer {
       );
     });
     raiseConnectionWindow(grpcServer);
-    const connections = limitConnections(grpcServer, config.maxConnections);
+    const connections = limitConnections(grpcServer, config.maxConnections, config.maxConnectionsPerIp);
     // Liveness from the first moment: the recovery below grows with the stored log.
     const http = await HttpEndpoint.listen(config.host, config.httpPort).catch((err: unknown) => {
       grpcServer.forceShutdown();
@@ -111,6 +118,7 @@ export class BrokerServer {
         sessionTimeoutMs: config.brokerSessionTimeoutMs,
         requestTimeoutMs: config.produceTimeoutMs,
         leaderBalanceIntervalMs: config.leaderBalanceIntervalMs,
+        partitionLimits: { maxPartitions: config.maxPartitions, maxPartitionsPerBroker: config.maxPartitionsPerBroker },
       },
       raftTransport,
       controllerTransport: new GrpcControllerTransport(membership.addresses),
@@ -174,6 +182,7 @@ export class BrokerServer {
       produceTimeoutMs: config.produceTimeoutMs,
       inflight,
       streams,
+      limits: new RequestLimits(config),
       onRequest(method, durationMs, error) {
         brokerMetrics.requestSeconds.observe({ method }, durationMs / 1000);
         if (error) brokerMetrics.requestErrors.inc({ method, code: error.code });
@@ -185,6 +194,8 @@ export class BrokerServer {
         sessionTimeoutMinMs: config.groupMinSessionTimeoutMs,
         sessionTimeoutMaxMs: config.groupMaxSessionTimeoutMs,
         offsetsRetentionMs: config.offsetsRetentionMs,
+        groupMaxSize: config.groupMaxSize,
+        maxGroups: config.maxGroups,
       },
       retentionCheckIntervalMs: config.retentionCheckIntervalMs,
       onRetentionDeleted: (topic, reason, records) => brokerMetrics.retentionDeletedRecords.add(topic, records, reason),

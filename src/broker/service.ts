@@ -17,6 +17,9 @@ import { encodeFetchResponse } from './fetch-response.js';
 import type { Broker, TopicView } from './broker.js';
 import type { Acks } from './partition.js';
 import type { RequestStreams } from './request-streams.js';
+import { RequestLimits } from './request-limits.js';
+import { TOPIC_NAME_LENGTH_MAX } from '../controller/topic-names.js';
+import { HOST_LENGTH_MAX, ID_LENGTH_MAX, requireConfigEntries, requireCount, requireLength } from '../protocol/input-limits.js';
 
 /** Fetch byte limits: the default when a client sends 0, and the most one response may carry. */
 export const FETCH_BYTES_DEFAULT = 1024 * 1024;
@@ -31,6 +34,8 @@ export interface ServiceOptions {
   /** Open request streams, which shutdown refuses and ends. */
   streams: RequestStreams;
   onRequest?(method: string, durationMs: number, error?: SluiceError): void;
+  /** The broker's request limits (default: LIMIT_DEFAULTS, as in the simulator). */
+  limits?: RequestLimits;
 }
 
 function toSluiceError(err: unknown): SluiceError {
@@ -43,9 +48,23 @@ function invalid(message: string): never {
   throw new SluiceError('INVALID_REQUEST', message);
 }
 
-function requireName(value: string, what: string): string {
+function requireName(value: string, what: string, max = ID_LENGTH_MAX): string {
   if (typeof value !== 'string' || value.length === 0) invalid(`${what} is required`);
-  return value;
+  return requireLength(value, what, max);
+}
+
+function requireTopic(value: string, what = 'topic'): string {
+  return requireName(value, what, TOPIC_NAME_LENGTH_MAX);
+}
+
+/** Topic configs of a create or alter: bounded, and no max.message.bytes over the broker's message.max.bytes. */
+function requireTopicConfigs(set: Record<string, string>, reset: readonly string[], limits: RequestLimits): Record<string, string> {
+  requireConfigEntries(set, reset);
+  const maxMessageBytes = set['max.message.bytes'];
+  if (maxMessageBytes !== undefined && Number(maxMessageBytes) > limits.messageMaxBytes) {
+    throw new SluiceError('INVALID_CONFIG', `max.message.bytes=${Number(maxMessageBytes)} is over this broker's message.max.bytes=${limits.messageMaxBytes}`);
+  }
+  return set;
 }
 
 function requireOffset(value: number, what: string): number {
@@ -105,7 +124,10 @@ export function streamed<Req extends { correlationId: number }, Res>(
   options: ServiceOptions,
   handle: (request: Req, cancelled: AbortSignal) => Promise<Res> | Res,
   failed: (correlationId: number, error: SluiceError) => Res,
+  /** Bytes a request holds of the broker's produce budget while served (none when omitted). */
+  weigh?: (request: Req) => number,
 ): grpc.handleBidiStreamingCall<Req, Res> {
+  const limits = options.limits ?? new RequestLimits();
   return (call) => {
     const cancelled = new AbortController();
     // Every long-poll waiting on this stream listens to it: one per partition a consumer reads.
@@ -123,16 +145,45 @@ export function streamed<Req extends { correlationId: number }, Res>(
       ending = true;
       finish();
     });
-    call.on('data', (request: Req) => {
-      unanswered++;
+    // Flow control: beyond max.inflight.requests.per.stream answers pending, or while a request
+    // waits for the produce budget, the stream is not read (HTTP/2 windows then stop the client).
+    const waitingForBudget: Req[] = [];
+    const readMore = (): void => {
+      if (call.isPaused() && waitingForBudget.length === 0 && unanswered < limits.inflightPerStream) call.resume();
+    };
+    const start = (request: Req, bytes: number): void => {
       void serve(method, options, () => {
         if (options.streams.isClosing) throw new SluiceError('SHUTTING_DOWN', 'the broker is stopping');
         return handle(request, cancelled.signal);
       }).then((outcome) => {
+        if (bytes > 0) limits.produceBytes.release(bytes);
         unanswered--;
         if (!cancelled.signal.aborted && !done) call.write('error' in outcome ? failed(request.correlationId, outcome.error) : outcome.response);
+        readMore();
         finish();
       });
+    };
+    const admitWaiting = async (): Promise<void> => {
+      while (waitingForBudget.length > 0) {
+        const request = waitingForBudget[0]!;
+        const bytes = weigh!(request);
+        if (!(await limits.produceBytes.acquire(bytes, cancelled.signal))) return;
+        waitingForBudget.shift();
+        start(request, bytes);
+      }
+      readMore();
+    };
+    call.on('data', (request: Req) => {
+      unanswered++;
+      if (unanswered >= limits.inflightPerStream) call.pause();
+      const bytes = weigh === undefined ? 0 : weigh(request);
+      if (bytes === 0 || (waitingForBudget.length === 0 && limits.produceBytes.tryAcquire(bytes))) {
+        start(request, bytes);
+        return;
+      }
+      call.pause();
+      waitingForBudget.push(request);
+      if (waitingForBudget.length === 1) void admitWaiting();
     });
     call.on('end', () => {
       ending = true;
@@ -149,10 +200,11 @@ export function streamed<Req extends { correlationId: number }, Res>(
 }
 
 export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerHandlers {
+  const limits = options.limits ?? new RequestLimits();
   // Not an async function returning a spread of the result: in the broker's heap profile of the
   // e2e bench, that version's objects outlived scavenges (promoted per scavenge 58 -> 32 KB).
   const produce = (request: ProduceRequest__Output): Promise<ProduceResponse> => {
-    const topic = requireName(request.topic, 'topic');
+    const topic = requireTopic(request.topic);
     const acks = toAcks(request.acks);
     if (!Buffer.isBuffer(request.batch) || request.batch.length === 0) invalid('batch is required');
     const timeoutMs = Math.min(request.timeoutMs || options.produceTimeoutMs, options.produceTimeoutMs);
@@ -167,11 +219,17 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
   };
 
   const fetch = async (request: FetchRequest__Output, cancelled: AbortSignal): Promise<FetchResponse> => {
-    const topic = requireName(request.topic, 'topic');
+    const topic = requireTopic(request.topic);
     const offset = requireOffset(request.offset, 'offset');
     const maxBytes = Math.min(request.maxBytes || FETCH_BYTES_DEFAULT, FETCH_BYTES_MAX);
-    const maxWaitMs = Math.min(request.maxWaitMs, options.fetchMaxWaitMs);
-    const result = await broker.fetch(topic, request.partition, offset, maxBytes, maxWaitMs, request.minBytes, cancelled);
+    const maxWaitMs = Math.min(Math.max(request.maxWaitMs, 0), options.fetchMaxWaitMs);
+    const exitWaiting = maxWaitMs > 0 ? limits.enterWaitingFetch() : undefined;
+    let result: Awaited<ReturnType<Broker['fetch']>>;
+    try {
+      result = await broker.fetch(topic, request.partition, offset, maxBytes, maxWaitMs, request.minBytes, cancelled);
+    } finally {
+      exitWaiting?.();
+    }
     const fields = {
       highWatermark: result.highWatermark,
       logStartOffset: result.logStartOffset,
@@ -189,8 +247,17 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
   };
 
   return {
-    Produce: unary('Produce', options, produce),
-    ProduceStream: streamed('Produce', options, produce, (correlationId, error) => ({ correlationId, error: error.toResponseError() })),
+    Produce: unary('Produce', options, (request) => {
+      const exit = limits.enterProduce(Buffer.isBuffer(request.batch) ? request.batch.length : 0);
+      return produce(request).finally(exit);
+    }),
+    ProduceStream: streamed(
+      'Produce',
+      options,
+      produce,
+      (correlationId, error) => ({ correlationId, error: error.toResponseError() }),
+      (request) => (Buffer.isBuffer(request.batch) ? request.batch.length : 0),
+    ),
 
     Fetch: unary('Fetch', options, (request, call) => {
       const cancelled = new AbortController();
@@ -200,7 +267,7 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
     FetchStream: streamed('Fetch', options, fetch, (correlationId, error) => ({ correlationId, error: error.toResponseError() })),
 
     ListOffsets: unary('ListOffsets', options, async (request) => {
-      const partition = broker.partition(requireName(request.topic, 'topic'), request.partition);
+      const partition = broker.partition(requireTopic(request.topic), request.partition);
       return {
         offset: await partition.listOffset(request.timestamp),
         highWatermark: partition.hw,
@@ -209,7 +276,8 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
     }),
 
     Metadata: unary('Metadata', options, (request) => {
-      const topics = request.topics.length > 0 ? request.topics.map((name) => broker.describeTopic(name)) : broker.listTopics();
+      const asked = requireCount(request.topics, 'topics');
+      const topics = asked.length > 0 ? asked.map((name) => broker.describeTopic(requireTopic(name))) : broker.listTopics();
       return {
         brokers: broker.brokers(),
         controller: broker.controllerId(),
@@ -226,19 +294,20 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
 }
 
 export function adminHandlers(broker: Broker, options: ServiceOptions): AdminHandlers {
+  const limits = options.limits ?? new RequestLimits();
   return {
     CreateTopic: unary('CreateTopic', options, async (request) =>
       topicDescription(
         await broker.createTopic({
-          name: requireName(request.name, 'name'),
+          name: requireTopic(request.name, 'name'),
           partitions: request.partitions,
           replicationFactor: request.replicationFactor,
-          configs: request.configs,
+          configs: requireTopicConfigs(request.configs, [], limits),
         }),
       ),
     ),
     DeleteTopic: unary('DeleteTopic', options, async (request) => {
-      await broker.deleteTopic(requireName(request.name, 'name'));
+      await broker.deleteTopic(requireTopic(request.name, 'name'));
       return {};
     }),
     ListTopics: unary('ListTopics', options, (request) => ({
@@ -247,12 +316,14 @@ export function adminHandlers(broker: Broker, options: ServiceOptions): AdminHan
         .filter((topic) => request.includeInternal || !topic.internal)
         .map((topic) => ({ name: topic.name, partitions: topic.partitions.length, replicationFactor: topic.replicationFactor })),
     })),
-    DescribeTopic: unary('DescribeTopic', options, (request) => topicDescription(broker.describeTopic(requireName(request.name, 'name')))),
+    DescribeTopic: unary('DescribeTopic', options, (request) => topicDescription(broker.describeTopic(requireTopic(request.name, 'name')))),
     AlterTopicConfig: unary('AlterTopicConfig', options, async (request) =>
-      topicDescription(await broker.alterTopicConfig(requireName(request.name, 'name'), request.set, request.delete)),
+      topicDescription(
+        await broker.alterTopicConfig(requireTopic(request.name, 'name'), requireTopicConfigs(request.set, request.delete, limits), request.delete),
+      ),
     ),
     RepairPartition: unary('RepairPartition', options, async (request) => {
-      const topic = requireName(request.topic, 'topic');
+      const topic = requireTopic(request.topic);
       // Skipping is the one repair a single copy has; the flag says the operator means it.
       if (!request.skipDamaged) invalid('skip_damaged must be set: skipping the damaged offsets is the only repair of a single copy');
       return { skipped: await broker.skipDamaged(topic, request.partition) };
@@ -263,6 +334,7 @@ export function adminHandlers(broker: Broker, options: ServiceOptions): AdminHan
 /** The controller service: answered by the controller leader, NOT_COORDINATOR (with a hint) elsewhere. */
 export function controllerHandlers(broker: Broker, options: ServiceOptions): ControllerHandlers {
   const controller = broker.controllerService;
+  const limits = options.limits ?? new RequestLimits();
   return {
     RegisterBroker: unary('RegisterBroker', options, async (request) => {
       if (!(request.brokerId >= 1)) invalid(`broker_id must be >= 1, got ${request.brokerId}`);
@@ -270,7 +342,7 @@ export function controllerHandlers(broker: Broker, options: ServiceOptions): Con
       return {
         brokerEpoch: await controller.registerBroker({
           brokerId: request.brokerId,
-          host: requireName(request.host, 'host'),
+          host: requireName(request.host, 'host', HOST_LENGTH_MAX),
           port: request.port,
           incarnation: requireName(request.incarnation, 'incarnation'),
         }),
@@ -279,17 +351,17 @@ export function controllerHandlers(broker: Broker, options: ServiceOptions): Con
     BrokerHeartbeat: unary('BrokerHeartbeat', options, (request) => controller.brokerHeartbeat(request)),
     CreateTopic: unary('ControllerCreateTopic', options, async (request) => ({
       metadataVersion: await controller.createTopic({
-        name: requireName(request.name, 'name'),
+        name: requireTopic(request.name, 'name'),
         partitions: request.partitions,
         replicationFactor: request.replicationFactor,
-        configs: request.configs,
+        configs: requireTopicConfigs(request.configs, [], limits),
       }),
     })),
     DeleteTopic: unary('ControllerDeleteTopic', options, async (request) => ({
-      metadataVersion: await controller.deleteTopic(requireName(request.name, 'name')),
+      metadataVersion: await controller.deleteTopic(requireTopic(request.name, 'name')),
     })),
     AlterTopicConfig: unary('ControllerAlterTopicConfig', options, async (request) => ({
-      metadataVersion: await controller.alterTopicConfig(requireName(request.name, 'name'), request.set, request.delete),
+      metadataVersion: await controller.alterTopicConfig(requireTopic(request.name, 'name'), requireTopicConfigs(request.set, request.delete, limits), request.delete),
     })),
     AllocateProducerIds: unary('AllocateProducerIds', options, (request) => controller.allocateProducerIds(request.brokerId, request.count)),
   };

@@ -13,6 +13,7 @@ import { brokerGroupsHost } from './groups-host.js';
 import { groupsHandlers } from './groups-service.js';
 import { RetentionJob, type RetentionReason } from './retention-job.js';
 import { ScrubJob } from './scrub-job.js';
+import { RequestLimits } from './request-limits.js';
 import { adminHandlers, brokerHandlers, controllerHandlers, type ServiceOptions } from './service.js';
 
 /** Where services are registered: a grpc.Server, or the simulator's MemoryGrpcServer. */
@@ -37,7 +38,9 @@ export class BrokerServices {
   ) {}
 
   /** Registers every service of `broker` on `registry` and opens the group coordinator; `start` runs the jobs. */
-  static async open(broker: Broker, registry: ServiceRegistry, options: BrokerServicesOptions): Promise<BrokerServices> {
+  static async open(broker: Broker, registry: ServiceRegistry, given: BrokerServicesOptions): Promise<BrokerServices> {
+    // One set of request limits for every service of the broker.
+    const options = { ...given, service: { ...given.service, limits: given.service.limits ?? new RequestLimits() } };
     registry.addService(withEncodedFetchResponses(brokerApi().Broker.service), brokerHandlers(broker, options.service));
     registry.addService(brokerApi().Admin.service, adminHandlers(broker, options.service));
     registry.addService(controllerApi().Controller.service, controllerHandlers(broker, options.service));

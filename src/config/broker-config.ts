@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { FLUSH_DEFAULT, parseFlushPolicy } from '../storage/flush-policy.js';
 import { TAIL_CACHE_BYTES_MAX_DEFAULT } from '../storage/tail-cache.js';
 import { defaultMaxConnections, descriptorLimit } from './descriptor-limit.js';
+import { invalidLimit, LIMIT_DEFAULTS } from './limits.js';
 
 export interface BrokerConfig {
   brokerId: number;
@@ -48,6 +49,26 @@ export interface BrokerConfig {
   leaderBalanceIntervalMs: number;
   /** Connections the gRPC port keeps open at once (clients and peers); more are refused. */
   maxConnections: number;
+  // # limits (docs/SECURITY.md "Limits")
+  /** Connections one client address may keep open at once; more are refused. */
+  maxConnectionsPerIp: number;
+  /** HTTP/2 streams (calls) one connection may have open at once. */
+  maxConcurrentStreams: number;
+  /** Requests of one ProduceStream/FetchStream being served at once; beyond it the stream is not read. */
+  maxInflightRequestsPerStream: number;
+  /** Produce bytes being served at once, over all clients; beyond it streams wait and unary produces are refused. */
+  queuedMaxRequestBytes: number;
+  /** Largest max.message.bytes a topic may have; the gRPC receive size follows from it. */
+  messageMaxBytes: number;
+  /** Fetches long-polling at once on this broker. */
+  maxWaitingFetches: number;
+  /** Members one consumer group may have. */
+  groupMaxSize: number;
+  /** Groups one broker coordinates. */
+  maxGroups: number;
+  /** Partitions in the cluster, and partition replicas on one broker (checked by the controller on create). */
+  maxPartitions: number;
+  maxPartitionsPerBroker: number;
 }
 
 type Kind = 'int' | 'port' | 'string';
@@ -87,6 +108,17 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
     kind: 'int',
     doc: 'open connections to the gRPC port (clients and peer brokers) beyond which new ones are refused (default: half the descriptor limit less 64)',
   },
+  // # limits
+  'max.connections.per.ip': { field: 'maxConnectionsPerIp', kind: 'int', doc: 'open connections from one client address beyond which new ones are refused' },
+  'max.concurrent.streams': { field: 'maxConcurrentStreams', kind: 'int', doc: 'calls (HTTP/2 streams) one connection may have open at once' },
+  'max.inflight.requests.per.stream': { field: 'maxInflightRequestsPerStream', kind: 'int', doc: 'requests of one produce/fetch stream served at once; the stream is not read beyond it' },
+  'queued.max.request.bytes': { field: 'queuedMaxRequestBytes', kind: 'int', doc: 'produce bytes being served at once over all clients (streams wait, unary produces get BROKER_BUSY)' },
+  'message.max.bytes': { field: 'messageMaxBytes', kind: 'int', doc: "largest max.message.bytes a topic may have; bounds the gRPC receive size" },
+  'max.waiting.fetches': { field: 'maxWaitingFetches', kind: 'int', doc: 'fetches long-polling at once on this broker (more get BROKER_BUSY)' },
+  'group.max.size': { field: 'groupMaxSize', kind: 'int', doc: 'members one consumer group may have' },
+  'max.groups': { field: 'maxGroups', kind: 'int', doc: 'consumer groups one broker coordinates' },
+  'max.partitions': { field: 'maxPartitions', kind: 'int', doc: 'partitions in the cluster (controller, on topic creation)' },
+  'max.partitions.per.broker': { field: 'maxPartitionsPerBroker', kind: 'int', doc: 'partition replicas one broker may hold (controller, on topic creation)' },
 };
 
 export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
@@ -113,6 +145,7 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   brokerSessionTimeoutMs: 3_000,
   leaderBalanceIntervalMs: 5_000,
   maxConnections: defaultMaxConnections(descriptorLimit()),
+  ...LIMIT_DEFAULTS,
 };
 
 const OPTIONAL_STRINGS = new Set<keyof BrokerConfig>(['advertisedHost', 'clusterBrokers', 'controllerVoters']);
@@ -195,6 +228,8 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   }
   if (config.raftTickMs < 1) throw new ConfigError('raft.tick.ms must be >= 1');
   if (config.maxConnections < 1) throw new ConfigError('max.connections must be >= 1');
+  const limitError = invalidLimit(config);
+  if (limitError !== undefined) throw new ConfigError(limitError);
   try {
     parseFlushPolicy(config.flush);
   } catch (err) {

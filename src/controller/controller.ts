@@ -10,6 +10,8 @@ import { applyTopicConfig, TOPIC_CONFIG_DEFAULTS, type TopicConfig } from '../co
 import type { ReplicatedLog } from '../replication/replicated-log.js';
 import { sleep, systemClock, type Clock } from '../runtime/clock.js';
 import { INTERNAL_TOPICS, validateTopicName } from './topic-names.js';
+import { checkPartitionLimits, type PartitionLimits } from './partition-limits.js';
+import { LIMIT_DEFAULTS } from '../config/limits.js';
 import { applyRecord, assignReplicas, emptyImage, type MetadataImage, type MetadataRecord } from './metadata-image.js';
 
 export const METADATA_GROUP = '__cluster_metadata';
@@ -86,6 +88,8 @@ export interface ControllerOptions {
   clock?: Clock;
   /** Picks where replica assignment starts (default: Math.random). */
   random?: Rng;
+  /** Partition counts checked on topic creation (default: LIMIT_DEFAULTS). */
+  partitionLimits?: PartitionLimits;
 }
 
 export class Controller {
@@ -266,6 +270,7 @@ export class Controller {
         throw new SluiceError('INVALID_CONFIG', `replication factor ${spec.replicationFactor} is larger than the ${alive.length} available broker(s)`);
       }
       const replicas = assignReplicas(alive, spec.partitions, spec.replicationFactor, Math.floor(this.random() * alive.length));
+      checkPartitionLimits(this.image, replicas, this.options.partitionLimits ?? LIMIT_DEFAULTS);
       const offset = await this.append({ type: 'createTopic', name: spec.name, replicas, config, internal: INTERNAL_TOPICS.has(spec.name) });
       if (this.image.topics[spec.name]?.topicId !== offset) throw new SluiceError('TOPIC_EXISTS', `topic "${spec.name}" already exists`);
       return this.image.version;

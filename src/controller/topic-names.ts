@@ -1,5 +1,5 @@
 /** Topic naming rules, as in Kafka. */
-import { SluiceError } from '../protocol/errors.js';
+import { clip, SluiceError } from '../protocol/errors.js';
 
 export const TOPIC_NAME_LENGTH_MAX = 249;
 /** Topics the brokers create for themselves; only these may start with "__". */
@@ -9,7 +9,7 @@ const TOPIC_NAME_PATTERN = /^[a-zA-Z0-9._-]+$/;
 /** 1-249 of [a-zA-Z0-9._-], not "." or "..". Names starting "__" are reserved for internal topics. */
 export function validateTopicName(name: string): void {
   const bad = (why: string): never => {
-    throw new SluiceError('INVALID_TOPIC', `invalid topic name "${name}": ${why}`);
+    throw new SluiceError('INVALID_TOPIC', `invalid topic name "${clip(name)}": ${why}`);
   };
   if (name.length === 0) bad('it is empty');
   if (name.length > TOPIC_NAME_LENGTH_MAX) bad(`longer than ${TOPIC_NAME_LENGTH_MAX} characters`);

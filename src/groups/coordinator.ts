@@ -18,11 +18,11 @@
  * once it reaches maxAttempts instead of handing it to a handler that keeps crashing.
  */
 import { decodeBatch, splitBatches } from '../protocol/batch.js';
-import { SluiceError } from '../protocol/errors.js';
+import { clip, SluiceError } from '../protocol/errors.js';
 import { groupPartition, OFFSETS_TOPIC } from './constants.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
 import type { GroupsHost, PartitionReader } from './host.js';
-import { GroupMembership, type GroupState, type HeartbeatInput, type HeartbeatOutput, type MemberFailure, type MemberView } from './membership.js';
+import { GroupMembership, JOIN_EPOCH, type GroupState, type HeartbeatInput, type HeartbeatOutput, type MemberFailure, type MemberView } from './membership.js';
 import { OffsetPartition } from './offset-partition.js';
 import { mergeCommit, type CommittedOffset, type GroupsEntry, type OffsetEntry, type RecordAttempts } from './offset-store.js';
 import { parseTpKey, tpKey } from './topic-partition.js';
@@ -35,6 +35,9 @@ export interface GroupCoordinatorOptions {
   offsetsRetentionMs: number;
   /** See OffsetPartitionOptions. */
   cleanAfterRecords?: number;
+  /** group.max.size and max.groups (docs/SECURITY.md "Limits"); unbounded when omitted. */
+  groupMaxSize?: number;
+  maxGroups?: number;
 }
 
 export interface OffsetCommit {
@@ -190,6 +193,7 @@ export class GroupCoordinator {
   async heartbeat(groupId: string, input: HeartbeatInput): Promise<HeartbeatOutput & { heartbeatIntervalMs: number; sessionTimeoutMs: number }> {
     this.offsetsPartition(groupId);
     const group = this.membership(groupId);
+    this.checkGroupSize(group, input);
     const sessionTimeoutMs = Math.min(Math.max(input.sessionTimeoutMs, this.options.sessionTimeoutMinMs), this.options.sessionTimeoutMaxMs);
     if (!(input.maxPollIntervalMs > 0)) throw new SluiceError('INVALID_REQUEST', 'max_poll_interval_ms must be > 0');
     const failures: MemberFailure[] = [];
@@ -241,10 +245,10 @@ export class GroupCoordinator {
     if (group && group.size > 0) {
       throw new SluiceError('GROUP_NOT_EMPTY', `group ${groupId} has ${group.size} live member(s); stop them before resetting offsets`);
     }
+    for (const offset of offsets) this.checkResetTarget(offset);
     const nowMs = this.clock.nowMs();
     await partition.write(
       offsets.map((offset) => {
-        requireOffset(offset.offset);
         const value: CommittedOffset = { offset: offset.offset, metadata: '', commitTimestampMs: nowMs, attempts: undefined };
         const topicId = this.host.topicId(offset.topic);
         if (topicId !== undefined) value.topicId = topicId;
@@ -391,10 +395,38 @@ export class GroupCoordinator {
   private membership(groupId: string): GroupMembership {
     let group = this.groups.get(groupId);
     if (!group) {
+      if (this.groups.size >= (this.options.maxGroups ?? Infinity)) {
+        throw new SluiceError('LIMIT_EXCEEDED', `this broker coordinates ${this.groups.size} groups, max.groups=${this.options.maxGroups}`);
+      }
       group = new GroupMembership(groupId, (topic) => this.partitionCount(topic));
       this.groups.set(groupId, group);
     }
     return group;
+  }
+
+  /** LIMIT_EXCEEDED for a new member (not a rejoin, not a static member's replacement) of a full group. */
+  private checkGroupSize(group: GroupMembership, input: HeartbeatInput): void {
+    const max = this.options.groupMaxSize ?? Infinity;
+    if (input.memberEpoch !== JOIN_EPOCH || group.size < max) return;
+    const known = group.describe().some((member) => member.memberId === input.memberId || (input.instanceId !== undefined && member.instanceId === input.instanceId));
+    if (!known) throw new SluiceError('LIMIT_EXCEEDED', `group ${clip(group.groupId)} has ${group.size} members, group.max.size=${max}`);
+  }
+
+  /** A reset names an existing partition and an offset within its log (where this broker has a replica to tell). */
+  private checkResetTarget(target: { topic: string; partition: number; offset: number }): void {
+    requireOffset(target.offset);
+    const count = this.partitionCount(target.topic);
+    if (count === 0) throw new SluiceError('UNKNOWN_TOPIC', `topic "${clip(target.topic)}" does not exist`);
+    if (!Number.isInteger(target.partition) || target.partition < 0 || target.partition >= count) {
+      throw new SluiceError('UNKNOWN_PARTITION', `topic "${clip(target.topic)}" has partitions 0-${count - 1}, not ${target.partition}`);
+    }
+    const replica = this.host.localPartition(target.topic, target.partition);
+    if (replica === undefined) return;
+    const start = replica.logStartOffset();
+    const end = replica.logEndOffset();
+    if (target.offset < start || target.offset > end) {
+      throw new SluiceError('OFFSET_OUT_OF_RANGE', `offset ${target.offset} is outside [${start}, ${end}] of ${clip(target.topic)}/${target.partition}`);
+    }
   }
 
   /** The group's offsets partition, or NOT_COORDINATOR when another broker leads it. */

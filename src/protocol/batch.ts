@@ -33,7 +33,7 @@
  * it unless asked to allow it); decodeBatch yields no records for it.
  */
 import { crc32c } from '@node-rs/crc32';
-import { codecFromId, codecId, compress, decompress, type CompressionCodec } from './compression.js';
+import { codecFromId, codecId, compress, decompress, decompressAsync, type CompressionCodec } from './compression.js';
 import { SluiceError } from './errors.js';
 import { Reader, varintSize, writeVarint } from './varint.js';
 import { readInt64BE, writeInt64BE } from './int64.js';
@@ -430,11 +430,11 @@ export function batchIntegrityProblem(buf: Buffer, pos = 0, end = buf.length): s
  * malformed records would stop every reader of the partition, and a wrong count would take offsets
  * no record holds.
  */
-export function validateRecords(buf: Buffer, header: BatchHeader): void {
+export function validateRecords(buf: Buffer, header: BatchHeader, decompressed?: Buffer): void {
   const corrupt = (why: string): never => {
     throw new SluiceError('CORRUPT_BATCH', why);
   };
-  const body = recordsSection(buf, header, 0, buf.length);
+  const body = decompressed ?? recordsSection(buf, header, 0, buf.length);
   const reader = new Reader(body);
   let allHaveTtl = true;
   let expireTimestamp = -1;
@@ -481,6 +481,19 @@ function recordsSection(buf: Buffer, header: BatchHeader, pos: number, end: numb
   const codec = compressionOf(header);
   try {
     return decompress(codec, buf.subarray(pos + BATCH_HEADER_BYTES, end));
+  } catch (err) {
+    throw new SluiceError('CORRUPT_BATCH', `records do not decompress as ${codec}: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/**
+ * The records section of a compressed batch, decompressed off the event loop (decompressAsync), for
+ * validateRecords; CORRUPT_BATCH if it does not decompress.
+ */
+export async function decompressRecords(buf: Buffer, header: BatchHeader): Promise<Buffer> {
+  const codec = compressionOf(header);
+  try {
+    return await decompressAsync(codec, buf.subarray(BATCH_HEADER_BYTES));
   } catch (err) {
     throw new SluiceError('CORRUPT_BATCH', `records do not decompress as ${codec}: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -4,8 +4,8 @@
  * as it arrived, and the consumer decompresses; the broker decompresses to check a produced
  * batch's records and to look an offset up by time (ListOffsets), never to serve batches.
  */
-import { gunzipSync, gzipSync, constants as zlibConstants } from 'node:zlib';
-import { compressSync as lz4CompressSync, uncompressSync as lz4UncompressSync } from 'lz4-napi';
+import { gunzip, gunzipSync, gzipSync, constants as zlibConstants } from 'node:zlib';
+import { compressSync as lz4CompressSync, uncompress as lz4Uncompress, uncompressSync as lz4UncompressSync } from 'lz4-napi';
 import { MAX_MESSAGE_BYTES } from './grpc.js';
 
 /**
@@ -55,13 +55,57 @@ export function decompress(codec: CompressionCodec, data: Buffer): Buffer {
       return data;
     case 'gzip':
       return gunzipSync(data, { maxOutputLength: DECOMPRESSED_BYTES_MAX });
-    case 'lz4': {
-      if (data.length < LZ4_SIZE_BYTES) throw new RangeError(`lz4 data of ${data.length} bytes has no size header`);
-      const claimed = data.readUInt32LE(0);
-      if (claimed > DECOMPRESSED_BYTES_MAX) throw new RangeError(`lz4 size header claims ${claimed} bytes, over the ${DECOMPRESSED_BYTES_MAX} allowed`);
-      const out = lz4UncompressSync(data);
-      if (out.length !== claimed) throw new RangeError(`lz4 size header says ${claimed} bytes, the block holds ${out.length}`);
-      return out;
-    }
+    case 'lz4':
+      return checkedLz4(data, lz4UncompressSync(lz4Claim(data)));
   }
+}
+
+/**
+ * decompress() off the event loop, on libuv's thread pool: what a broker uses on a produced batch,
+ * so a client's gzip bomb (up to DECOMPRESSED_BYTES_MAX) costs a pool thread, not every other
+ * client's answers. Same bounds and errors (the promise rejects with the RangeError).
+ */
+export async function decompressAsync(codec: CompressionCodec, data: Buffer): Promise<Buffer> {
+  if (codec === 'none') return data;
+  // At most ASYNC_DECOMPRESSIONS_MAX at once: each may hold DECOMPRESSED_BYTES_MAX, and the pool's
+  // other threads stay free for the file system.
+  while (asyncDecompressions >= ASYNC_DECOMPRESSIONS_MAX) await new Promise<void>((resolve) => decompressionWaiters.push(resolve));
+  asyncDecompressions++;
+  try {
+    return await decompressOnPool(codec, data);
+  } finally {
+    asyncDecompressions--;
+    decompressionWaiters.shift()?.();
+  }
+}
+
+const ASYNC_DECOMPRESSIONS_MAX = 2;
+let asyncDecompressions = 0;
+const decompressionWaiters: Array<() => void> = [];
+
+async function decompressOnPool(codec: CompressionCodec, data: Buffer): Promise<Buffer> {
+  switch (codec) {
+    case 'none':
+      return data;
+    case 'gzip':
+      return new Promise((resolve, reject) =>
+        gunzip(data, { maxOutputLength: DECOMPRESSED_BYTES_MAX }, (err, out) => (err ? reject(err instanceof RangeError ? err : new RangeError(err.message)) : resolve(out))),
+      );
+    case 'lz4':
+      return checkedLz4(data, await lz4Uncompress(lz4Claim(data)));
+  }
+}
+
+/** The lz4 data, once its size header is checked against DECOMPRESSED_BYTES_MAX (the decoder allocates what it claims). */
+function lz4Claim(data: Buffer): Buffer {
+  if (data.length < LZ4_SIZE_BYTES) throw new RangeError(`lz4 data of ${data.length} bytes has no size header`);
+  const claimed = data.readUInt32LE(0);
+  if (claimed > DECOMPRESSED_BYTES_MAX) throw new RangeError(`lz4 size header claims ${claimed} bytes, over the ${DECOMPRESSED_BYTES_MAX} allowed`);
+  return data;
+}
+
+function checkedLz4(data: Buffer, out: Buffer): Buffer {
+  const claimed = data.readUInt32LE(0);
+  if (out.length !== claimed) throw new RangeError(`lz4 size header says ${claimed} bytes, the block holds ${out.length}`);
+  return out;
 }

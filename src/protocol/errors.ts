@@ -30,6 +30,10 @@ export const ERROR_CODES = [
   'GROUP_NOT_EMPTY',
   'UNKNOWN_GROUP',
   'INTERNAL',
+  // limits (docs/SECURITY.md "Limits")
+  'FIELD_TOO_LONG',
+  'LIMIT_EXCEEDED',
+  'BROKER_BUSY',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -67,7 +71,27 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   GROUP_NOT_EMPTY: { grpcStatus: GrpcStatus.FAILED_PRECONDITION, retriable: false },
   UNKNOWN_GROUP: { grpcStatus: GrpcStatus.NOT_FOUND, retriable: false },
   INTERNAL: { grpcStatus: GrpcStatus.INTERNAL, retriable: false },
+  // A string field longer than its bound (group id, member id, commit metadata, config value...).
+  FIELD_TOO_LONG: { grpcStatus: GrpcStatus.INVALID_ARGUMENT, retriable: false },
+  // A count the broker or cluster bounds is reached (group.max.size, max.groups, max.partitions...).
+  LIMIT_EXCEEDED: { grpcStatus: GrpcStatus.RESOURCE_EXHAUSTED, retriable: false },
+  // A budget of in-flight work is used up for now (queued.max.request.bytes, max.waiting.fetches).
+  BROKER_BUSY: { grpcStatus: GrpcStatus.RESOURCE_EXHAUSTED, retriable: true },
 };
+
+/** Longest error message a broker sends: a message never carries unbounded input to the client. */
+export const ERROR_MESSAGE_LENGTH_MAX = 1024;
+/** Longest piece of client input an error message quotes (see `clip`). */
+export const QUOTED_INPUT_LENGTH_MAX = 80;
+
+/**
+ * Client input as an error message quotes it: at most QUOTED_INPUT_LENGTH_MAX characters, with the
+ * full length said when cut, so a 100k-character topic name never becomes a 100k error trailer.
+ */
+export function clip(input: string, max = QUOTED_INPUT_LENGTH_MAX): string {
+  const text = String(input);
+  return text.length <= max ? text : `${text.slice(0, max)}...(${text.length} chars)`;
+}
 
 /** Metadata keys that carry the error code and, for NOT_LEADER, where the leader is. */
 export const ERROR_CODE_KEY = 'sluice-error-code';
@@ -94,12 +118,12 @@ export class SluiceError extends Error {
     const metadata = new Metadata();
     metadata.set(ERROR_CODE_KEY, this.code);
     if (this.leaderHint !== undefined) metadata.set(LEADER_HINT_KEY, this.leaderHint);
-    return { code: ERROR_TABLE[this.code].grpcStatus, details: this.message, metadata };
+    return { code: ERROR_TABLE[this.code].grpcStatus, details: clip(this.message, ERROR_MESSAGE_LENGTH_MAX), metadata };
   }
 
   /** The `error` field of a response on a request stream (ProduceStream, FetchStream). */
   toResponseError(): ResponseError {
-    return { code: this.code, message: this.message, leaderHint: this.leaderHint ?? '' };
+    return { code: this.code, message: clip(this.message, ERROR_MESSAGE_LENGTH_MAX), leaderHint: this.leaderHint ?? '' };
   }
 }
 
@@ -143,6 +167,9 @@ export function fromServiceError(err: unknown): SluiceError {
       return new SluiceError('REQUEST_TIMED_OUT', details);
     case GrpcStatus.INVALID_ARGUMENT:
       return new SluiceError('INVALID_REQUEST', details);
+    case GrpcStatus.RESOURCE_EXHAUSTED:
+      // grpc-js's own refusal of a message over the receive size, or of a stream over the limit.
+      return new SluiceError('LIMIT_EXCEEDED', details);
     default:
       return new SluiceError('INTERNAL', details);
   }

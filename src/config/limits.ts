@@ -1,0 +1,63 @@
+/**
+ * Defaults and derived values of the broker's `# limits` settings (docs/SECURITY.md "Limits").
+ * Kafka's names and defaults where Kafka has the setting; elsewhere a bound well above what one
+ * healthy workload uses and well below what exhausts a broker.
+ */
+import { MAX_MESSAGE_BYTES } from '../protocol/grpc.js';
+import { BATCH_HEADER_BYTES } from '../protocol/batch.js';
+
+export interface BrokerLimits {
+  maxConnectionsPerIp: number;
+  maxConcurrentStreams: number;
+  maxInflightRequestsPerStream: number;
+  queuedMaxRequestBytes: number;
+  messageMaxBytes: number;
+  maxWaitingFetches: number;
+  groupMaxSize: number;
+  maxGroups: number;
+  maxPartitions: number;
+  maxPartitionsPerBroker: number;
+}
+
+export const LIMIT_DEFAULTS: Readonly<BrokerLimits> = {
+  maxConnectionsPerIp: 1_000,
+  maxConcurrentStreams: 1_000,
+  maxInflightRequestsPerStream: 1_000,
+  queuedMaxRequestBytes: 128 * 1024 * 1024,
+  // Twice the topic default (4 MiB).
+  messageMaxBytes: 8 * 1024 * 1024,
+  maxWaitingFetches: 10_000,
+  groupMaxSize: 1_000,
+  maxGroups: 10_000,
+  maxPartitions: 100_000,
+  maxPartitionsPerBroker: 10_000,
+};
+
+/** Room for a produce request's own fields around its batch. */
+const REQUEST_HEADROOM_BYTES = 64 * 1024;
+/**
+ * Raft frames share the client port until the inter-broker listener exists: one frame carries at
+ * most one peer queue's worth (replication/transport-grpc.ts QUEUE_BYTES_MAX_DEFAULT).
+ */
+const RAFT_FRAME_BYTES_MAX = 16 * 1024 * 1024;
+/** Smallest message.max.bytes: one batch header and a record. */
+export const MESSAGE_MAX_BYTES_MIN = BATCH_HEADER_BYTES + 8;
+/** Largest message.max.bytes: what one gRPC message may carry, less the headroom. */
+export const MESSAGE_MAX_BYTES_MAX = MAX_MESSAGE_BYTES - REQUEST_HEADROOM_BYTES;
+
+/** The gRPC receive size of a broker: its largest produce request, or a Raft frame on the same port. */
+export function receiveBytesMax(messageMaxBytes: number): number {
+  return Math.min(MAX_MESSAGE_BYTES, Math.max(messageMaxBytes, RAFT_FRAME_BYTES_MAX) + REQUEST_HEADROOM_BYTES);
+}
+
+/** Why the limits are not usable, or undefined. */
+export function invalidLimit(limits: BrokerLimits): string | undefined {
+  for (const key of Object.keys(LIMIT_DEFAULTS) as Array<keyof BrokerLimits>) {
+    if (!(Number.isSafeInteger(limits[key]) && limits[key] >= 1)) return `${key} must be >= 1`;
+  }
+  if (limits.messageMaxBytes < MESSAGE_MAX_BYTES_MIN || limits.messageMaxBytes > MESSAGE_MAX_BYTES_MAX) {
+    return `message.max.bytes must be between ${MESSAGE_MAX_BYTES_MIN} and ${MESSAGE_MAX_BYTES_MAX}`;
+  }
+  if (limits.queuedMaxRequestBytes < limits.messageMaxBytes) return 'queued.max.request.bytes must be >= message.max.bytes';
+  return undefined;
+}
