@@ -1,7 +1,7 @@
 # Sluice — every entry point a user or CI needs. See README.md.
 SEEDS ?= 10000
 
-.PHONY: all install build run test clean sim-soak sim-cluster raft-mutants bench bench-produce bench-consume bench-e2e bench-compare \
+.PHONY: fuzz all install build run test clean sim-soak sim-cluster raft-mutants bench bench-produce bench-consume bench-e2e bench-compare \
         cluster-up cluster-down cluster-status cluster-kill cluster-start chaos sim-failover
 
 all: build
@@ -42,6 +42,11 @@ raft-mutants: build
 
 clean:
 	rm -rf dist
+
+# Fuzzes a real broker process (docs/SECURITY.md "Fuzzing"): FUZZ_INPUTS inputs (default 100000) on
+# every RPC and the Raft stream; SEED=n replays a run (default: random, printed).
+fuzz: build
+	$(if $(SEED),SEED=$(SEED)) node dist/scripts/fuzz/main.js
 
 # Benchmarks (issue 6; docs/PERFORMANCE.md). bench-produce/-consume/-e2e run against a broker at
 # SLUICE_BOOTSTRAP (default 127.0.0.1:7001, e.g. `make run`); bench-compare starts its own.
