@@ -58,7 +58,3 @@ export function requireConfigEntries(set: Readonly<Record<string, string>>, rese
   for (const key of keys) requireLength(set[key]!, `config value of ${clip(key)}`, CONFIG_VALUE_LENGTH_MAX);
 }
 
-/** A partition index: a non-negative int32 (anything else names no partition). */
-export function isPartitionIndex(value: number): boolean {
-  return Number.isInteger(value) && value >= 0 && value <= 0x7fffffff;
-}
