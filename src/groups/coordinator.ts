@@ -245,6 +245,10 @@ export class GroupCoordinator {
     if (group && group.size > 0) {
       throw new SluiceError('GROUP_NOT_EMPTY', `group ${groupId} has ${group.size} live member(s); stop them before resetting offsets`);
     }
+    // A reset can create a group's offsets without any member joining: bounded by max.groups too.
+    if (!group && partition.store.list(groupId).size === 0 && this.offsetGroups().length >= (this.options.maxGroups ?? Infinity)) {
+      throw new SluiceError('LIMIT_EXCEEDED', `this broker holds the offsets of ${this.offsetGroups().length} groups, max.groups=${this.options.maxGroups}`);
+    }
     for (const offset of offsets) this.checkResetTarget(offset);
     const nowMs = this.clock.nowMs();
     await partition.write(

@@ -20,6 +20,9 @@ export interface GroupLagEntry {
   lag: number;
 }
 
+
+/** Longest label value: group ids are bounded at input (255), this also bounds ones stored before that. */
+const LABEL_VALUE_LENGTH_MAX = 255;
 /** Where the gauges read their values at scrape time. */
 export interface MetricSources {
   /** Whether the topic exists now: the series of a deleted topic are dropped at the next scrape. */
@@ -228,7 +231,9 @@ export class BrokerMetrics {
         registers,
         collect() {
           this.reset();
-          for (const entry of sources.groupLag()) this.set({ group: entry.group, topic: entry.topic, partition: String(entry.partition) }, pick(entry));
+          for (const entry of sources.groupLag()) {
+            this.set({ group: entry.group.slice(0, LABEL_VALUE_LENGTH_MAX), topic: entry.topic, partition: String(entry.partition) }, pick(entry));
+          }
         },
       });
     };
