@@ -18,17 +18,16 @@ export class RequestLimits {
     this.waitingFetchesMax = limits.maxWaitingFetches;
   }
 
-  get waitingFetches(): number {
-    return this.waitingFetchCount;
-  }
-
-  /** Counts a fetch that may long-poll (BROKER_BUSY at max.waiting.fetches); call the result when it ends. */
-  enterWaitingFetch(): () => void {
+  /** Counts a fetch that may long-poll (BROKER_BUSY at max.waiting.fetches); exitWaitingFetch when it ends. */
+  enterWaitingFetch(): void {
     if (this.waitingFetchCount >= this.waitingFetchesMax) {
       throw new SluiceError('BROKER_BUSY', `${this.waitingFetchCount} fetches are waiting on this broker, max.waiting.fetches=${this.waitingFetchesMax}; retry later`);
     }
     this.waitingFetchCount++;
-    return () => this.waitingFetchCount--;
+  }
+
+  exitWaitingFetch(): void {
+    this.waitingFetchCount--;
   }
 
   /** A unary produce's bytes (BROKER_BUSY when the budget is used up: streams wait instead); call the result when it ends. */

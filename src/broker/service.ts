@@ -223,12 +223,12 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
     const offset = requireOffset(request.offset, 'offset');
     const maxBytes = Math.min(request.maxBytes || FETCH_BYTES_DEFAULT, FETCH_BYTES_MAX);
     const maxWaitMs = Math.min(Math.max(request.maxWaitMs, 0), options.fetchMaxWaitMs);
-    const exitWaiting = maxWaitMs > 0 ? limits.enterWaitingFetch() : undefined;
+    if (maxWaitMs > 0) limits.enterWaitingFetch();
     let result: Awaited<ReturnType<Broker['fetch']>>;
     try {
       result = await broker.fetch(topic, request.partition, offset, maxBytes, maxWaitMs, request.minBytes, cancelled);
     } finally {
-      exitWaiting?.();
+      if (maxWaitMs > 0) limits.exitWaitingFetch();
     }
     const fields = {
       highWatermark: result.highWatermark,
