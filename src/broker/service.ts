@@ -249,7 +249,12 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
   return {
     Produce: unary('Produce', options, (request) => {
       const exit = limits.enterProduce(Buffer.isBuffer(request.batch) ? request.batch.length : 0);
-      return produce(request).finally(exit);
+      try {
+        return produce(request).finally(exit);
+      } catch (err) {
+        exit(); // a request refused before it became a promise
+        throw err;
+      }
     }),
     ProduceStream: streamed(
       'Produce',
