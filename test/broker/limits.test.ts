@@ -149,7 +149,8 @@ describe('broker process: limits', function () {
     const seven = encodeBatch([{ key: null, value: Buffer.alloc(7 * MiB, 2) }]);
     // Refused requests give their bytes back: three invalid ones hold more than the budget if they did not.
     for (let i = 0; i < 3; i++) {
-      expect(((await unary((cb) => clients[0]!.Produce({ topic: 'big', partition: 0, acks: 7, batch: seven }, cb))) as SluiceError).code).to.equal('INVALID_REQUEST');
+      const invalid = await unary((cb) => clients[0]!.Produce({ topic: 'big', partition: 0, acks: 7, batch: seven }, cb));
+      expect((invalid as SluiceError).code).to.equal('INVALID_REQUEST');
     }
     expect(await unary((cb) => clients[0]!.Produce({ topic: 'big', partition: 0, acks: 1, batch: seven }, cb))).not.to.be.instanceOf(SluiceError);
     const unaries = await Promise.all(clients.map((c) => unary((cb) => c.Produce({ topic: 'big', partition: 0, acks: 1, batch: seven }, cb))));
