@@ -45,7 +45,7 @@ export class BrokerServices {
     const groups = await GroupCoordinator.open(brokerGroupsHost(broker), options.groups);
     registry.addService(groupsApi().Groups.service, groupsHandlers(groups, options.service));
     const retention = new RetentionJob(broker, options.retentionCheckIntervalMs, options.onRetentionDeleted ?? (() => undefined), broker.clock);
-    const scrub = new ScrubJob({ partitions: () => broker.allPartitions(), bytesPerSec: 0, ...options.scrub, clock: broker.clock });
+    const scrub = new ScrubJob({ logs: () => broker.replicas.all().map((replicated) => replicated.log), bytesPerSec: 0, ...options.scrub, clock: broker.clock });
     return new BrokerServices(groups, retention, scrub);
   }
 
