@@ -36,15 +36,15 @@ function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
 
-/** A broker anyone on the network can use says so, loudly, at start-up. */
-function warnIfOpen(config: BrokerConfig): void {
-  if (isLoopback(config.host) || (config.authenticationRequired && config.authorizationEnabled)) return;
+/** What a broker anyone on the network can use says, loudly, at start-up; undefined when it is not one. */
+export function openListenerWarning(config: BrokerConfig): string | undefined {
+  if (isLoopback(config.host) || (config.authenticationRequired && config.authorizationEnabled)) return undefined;
   const missing = [config.authenticationRequired ? '' : 'authentication.required=false', config.authorizationEnabled ? '' : 'authorization.enabled=false'].filter(Boolean);
-  console.error(
+  return (
     `WARNING: ********************************************************************\n` +
-      `WARNING: broker ${config.brokerId} listens on ${config.host}:${config.port}, reachable from the network, with ${missing.join(' and ')}:\n` +
-      `WARNING: anyone who can connect can ${config.authorizationEnabled ? 'act as ANONYMOUS' : 'create, read, write and delete every topic'}. See docs/SECURITY.md.\n` +
-      `WARNING: ********************************************************************`,
+    `WARNING: broker ${config.brokerId} listens on ${config.host}:${config.port}, reachable from the network, with ${missing.join(' and ')}:\n` +
+    `WARNING: anyone who can connect can ${config.authorizationEnabled ? 'act as ANONYMOUS' : 'create, read, write and delete every topic'}. See docs/SECURITY.md.\n` +
+    `WARNING: ********************************************************************`
   );
 }
 
@@ -213,7 +213,8 @@ export class BrokerServer {
       },
       broker.clock,
     );
-    warnIfOpen(config);
+    const warning = openListenerWarning(config);
+    if (warning !== undefined) console.error(warning);
     services = await BrokerServices.open(broker, grpcServer, {
       service: serviceOptions,
       security,
