@@ -172,6 +172,21 @@ describe('security: SCRAM users and ACLs on a broker process', function () {
     });
   });
 
+  it('runs a consumer group for a principal with read on the group and the topic', async () => {
+    const errors: unknown[] = [];
+    const member = client('bob', 'SCRAM-SHA-512').groupConsumer({ groupId: 'shared', sessionTimeoutMs: 10_000, autoCommitIntervalMs: 100 }, (err) => errors.push(err));
+    closers.push(() => member.close());
+    member.subscribe(['orders']);
+    const seen: string[] = [];
+    void member.run({ eachMessage: (message) => void seen.push(message.value?.toString() ?? '') });
+    await waitFor('the group to deliver alice\'s record', () => (seen.includes('from-alice') ? true : undefined), 30_000);
+    const groupsAdmin = client('admin').groupAdmin();
+    closers.push(() => groupsAdmin.close());
+    await waitFor('a commit', async () => ((await groupsAdmin.describeGroup('shared')).partitions.some((p) => p.committedOffset > 0) ? true : undefined), 30_000);
+    await member.close();
+    expect(errors).to.deep.equal([]);
+  });
+
   it('refuses a heartbeat or commit for another principal\'s group member', async () => {
     const bobCluster = new Cluster(resolveClientOptions({ bootstrap: broker.address, security: { sasl: { mechanism: 'SCRAM-SHA-512', username: 'bob', password: PASSWORDS.bob } } }));
     const carolCluster = new Cluster(resolveClientOptions({ bootstrap: broker.address, security: { sasl: { mechanism: 'SCRAM-SHA-256', username: 'carol', password: PASSWORDS.carol } } }));
