@@ -78,7 +78,9 @@ export class SecurityGate {
   }
 
   /** The registry every client service goes through: each handler behind authentication and its rule. */
-  wrap(registry: ServiceRegistry): ServiceRegistry {
+  /** `onRefused`: a call or stream message the gate answered itself (counted with the broker's request errors). */
+  wrap(registry: ServiceRegistry, onRefused?: (method: string, error: SluiceError) => void): ServiceRegistry {
+    const refused = onRefused ?? (() => undefined);
     return {
       addService: (service, implementation) => {
         const wrapped: grpc.UntypedServiceImplementation = {};
@@ -86,8 +88,12 @@ export class SecurityGate {
           const handler = implementation[name];
           if (handler === undefined) continue;
           const rule = ACCESS_RULES[method.path];
-          if (!method.requestStream && !method.responseStream) wrapped[name] = this.unary(method.path, rule, handler as grpc.handleUnaryCall<unknown, unknown>);
-          else if (method.requestStream && method.responseStream) wrapped[name] = this.bidi(method.path, rule, handler as grpc.handleBidiStreamingCall<{ correlationId: number }, unknown>);
+          const onRefusal = (error: SluiceError): void => refused(name, error);
+          if (!method.requestStream && !method.responseStream) {
+            wrapped[name] = this.unary(method.path, rule, handler as grpc.handleUnaryCall<unknown, unknown>, onRefusal);
+          } else if (method.requestStream && method.responseStream) {
+            wrapped[name] = this.bidi(method.path, rule, handler as grpc.handleBidiStreamingCall<{ correlationId: number }, unknown>, onRefusal);
+          }
           else throw new Error(`security gate: no wrapping for the streaming kind of ${method.path}`);
         }
         registry.addService(service, wrapped);
@@ -154,14 +160,21 @@ export class SecurityGate {
     rule.check(request, access);
   }
 
-  private unary(path: string, rule: MethodRule | undefined, handler: grpc.handleUnaryCall<unknown, unknown>): grpc.handleUnaryCall<unknown, unknown> {
+  private unary(
+    path: string,
+    rule: MethodRule | undefined,
+    handler: grpc.handleUnaryCall<unknown, unknown>,
+    onRefusal: (error: SluiceError) => void,
+  ): grpc.handleUnaryCall<unknown, unknown> {
     return (call, callback) => {
       let access: Access;
       try {
         access = this.access(this.authenticate(call));
         this.check(path, rule, access, call.request);
       } catch (err) {
-        return callback(asSluiceError(err).toServiceError());
+        const error = asSluiceError(err);
+        onRefusal(error);
+        return callback(error.toServiceError());
       }
       const filter = rule?.filter;
       if (filter === undefined || !this.settings.authorizationEnabled) return handler(call, callback);
@@ -179,6 +192,7 @@ export class SecurityGate {
     path: string,
     rule: MethodRule | undefined,
     handler: grpc.handleBidiStreamingCall<{ correlationId: number }, unknown>,
+    onRefusal: (error: SluiceError) => void,
   ): grpc.handleBidiStreamingCall<{ correlationId: number }, unknown> {
     return (call) => {
       // The principal is established once per stream (a certificate does not change on it); a
@@ -189,7 +203,9 @@ export class SecurityGate {
       try {
         access = this.access(this.authenticate(call));
       } catch (err) {
-        call.emit('error', asSluiceError(err).toServiceError());
+        const error = asSluiceError(err);
+        onRefusal(error);
+        call.emit('error', error.toServiceError());
         return;
       }
       // The handler registers its 'data' listener through `on`; every message passes the check first.
@@ -203,6 +219,7 @@ export class SecurityGate {
             this.check(path, rule, access, message);
           } catch (err) {
             const error = asSluiceError(err);
+            onRefusal(error);
             if (error.code === 'UNAUTHENTICATED') call.emit('error', error.toServiceError());
             else call.write({ correlationId: message.correlationId, error: error.toResponseError() });
             return;

@@ -13,6 +13,7 @@ import { brokerGroupsHost } from './groups-host.js';
 import { groupsHandlers } from './groups-service.js';
 import { RetentionJob, type RetentionReason } from './retention-job.js';
 import { ScrubJob } from './scrub-job.js';
+import type { SluiceError } from '../protocol/errors.js';
 import type { SecurityGate } from './security-gate.js';
 import { adminHandlers, brokerHandlers, controllerHandlers, type ServiceOptions } from './service.js';
 
@@ -43,7 +44,9 @@ export class BrokerServices {
   static async open(broker: Broker, registry: ServiceRegistry, options: BrokerServicesOptions): Promise<BrokerServices> {
     const security = options.security;
     // Every handler below goes through the gate's rules; the Auth service is how a caller gets a session, so it is open.
-    const gated = security?.active ? security.wrap(registry) : registry;
+    // Refused by the gate before any handler ran: answered at once, counted with the request errors.
+    const onRefused = (method: string, error: SluiceError): void => options.service.onRequest?.(method, 0, error);
+    const gated = security?.active ? security.wrap(registry, onRefused) : registry;
     if (security) registry.addService(brokerApi().Auth.service, security.authHandlers(options.service));
     gated.addService(withEncodedFetchResponses(brokerApi().Broker.service), brokerHandlers(broker, options.service));
     gated.addService(brokerApi().Admin.service, adminHandlers(broker, options.service));

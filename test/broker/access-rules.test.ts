@@ -69,7 +69,10 @@ describe('broker/access-rules and the security gate', () => {
       }) as grpc.UntypedHandleCall,
     };
     const acls: AclBinding[] = [{ principal: 'alice', permission: 'allow', operation: 'read', resourceType: 'topic', resourceName: 'orders', patternType: 'literal', host: '*' }];
-    gate(acls).wrap({ addService: (_service, impl) => Object.assign(registered, impl) }).addService(brokerApi().Admin.service, implementation);
+    const refusals: string[] = [];
+    gate(acls)
+      .wrap({ addService: (_service, impl) => Object.assign(registered, impl) }, (method, error) => refusals.push(`${method} ${error.code}`))
+      .addService(brokerApi().Admin.service, implementation);
     const invoke = (method: string, request: unknown, principal?: string): Promise<{ err: Partial<grpc.ServiceError> | null; value: unknown }> =>
       new Promise((resolve) => (registered[method] as grpc.handleUnaryCall<unknown, unknown>)(unaryCall(request, principal), (err, value) => resolve({ err: err as Partial<grpc.ServiceError> | null, value })));
     return (async () => {
@@ -80,6 +83,7 @@ describe('broker/access-rules and the security gate', () => {
       expect((await invoke('ListTopics', {})).value).to.deep.equal({ topics: [] });
       expect((await invoke('DeleteTopic', { name: 'orders' }, 'root')).err).to.equal(null);
       expect(ran).to.equal(3);
+      expect(refusals).to.deep.equal(['DeleteTopic UNAUTHORIZED']);
     })();
   });
 
