@@ -13,8 +13,8 @@ import type { FetchRequest__Output } from '../protocol/generated/sluice/v1/Fetch
 import type { FetchResponse } from '../protocol/generated/sluice/v1/FetchResponse.js';
 import type { ProduceRequest__Output } from '../protocol/generated/sluice/v1/ProduceRequest.js';
 import type { ProduceResponse } from '../protocol/generated/sluice/v1/ProduceResponse.js';
-import { isScramMechanism } from '../security/scram.js';
-import { aclFromWire, aclToWire, credentialFromWire } from '../security/wire.js';
+import { isScramMechanism, storeCredential } from '../security/scram.js';
+import { aclFromWire, aclToWire } from '../security/wire.js';
 import { encodeFetchResponse } from './fetch-response.js';
 import type { Broker, TopicView } from './broker.js';
 import type { Acks } from './partition.js';
@@ -262,7 +262,7 @@ export function adminHandlers(broker: Broker, options: ServiceOptions): AdminHan
     UpsertUser: unary('UpsertUser', options, async (request) => {
       const credential = request.credential;
       if (credential === null || !isScramMechanism(credential.mechanism)) invalid('credential with mechanism SCRAM-SHA-256 or SCRAM-SHA-512 is required');
-      await broker.upsertScramCredential(requireName(request.name, 'name'), credential.mechanism, credentialFromWire(credential));
+      await broker.upsertScramCredential(requireName(request.name, 'name'), credential.mechanism, storeCredential(credential));
       return {};
     }),
     DeleteUser: unary('DeleteUser', options, async (request) => {
@@ -321,7 +321,7 @@ export function controllerHandlers(broker: Broker, options: ServiceOptions): Con
     UpsertUser: unary('ControllerUpsertUser', options, async (request) => {
       const credential = request.credential;
       if (credential === null || !isScramMechanism(credential.mechanism)) invalid('credential with mechanism SCRAM-SHA-256 or SCRAM-SHA-512 is required');
-      return { metadataVersion: await controller.upsertScramCredential(requireName(request.name, 'name'), credential.mechanism, credentialFromWire(credential)) };
+      return { metadataVersion: await controller.upsertScramCredential(requireName(request.name, 'name'), credential.mechanism, storeCredential(credential)) };
     }),
     DeleteUser: unary('ControllerDeleteUser', options, async (request) => ({ metadataVersion: await controller.deleteUser(requireName(request.name, 'name')) })),
     CreateAcl: unary('ControllerCreateAcl', options, async (request) => ({ metadataVersion: await controller.createAcl(aclFromWire(request)) })),

@@ -51,7 +51,7 @@ export interface StoredScramCredential {
   serverKey: string;
 }
 
-export function storeCredential(credential: ScramCredential): StoredScramCredential {
+export function storeCredential(credential: Omit<ScramCredential, 'mechanism'>): StoredScramCredential {
   return {
     salt: credential.salt.toString('base64'),
     iterations: credential.iterations,

@@ -1,26 +1,11 @@
-/** Users' credentials and ACLs between their wire messages and the metadata log's records. */
+/** Users' credentials and ACLs between their wire messages and the metadata log's records (a wire credential is stored with storeCredential). */
 import type { AclBinding as WireAcl, AclBinding__Output as WireAclOutput } from '../protocol/generated/sluice/v1/AclBinding.js';
-import type { ScramCredential as WireCredential, ScramCredential__Output as WireCredentialOutput } from '../protocol/generated/sluice/v1/ScramCredential.js';
-import type { StoredScramCredential } from './scram.js';
+import type { ScramCredential as WireCredential } from '../protocol/generated/sluice/v1/ScramCredential.js';
+import { loadCredential, type ScramMechanism, type StoredScramCredential } from './scram.js';
 import type { AclBinding, AclOperation, AclPermission, PatternType, ResourceType } from './acl.js';
 
-export function credentialFromWire(wire: WireCredentialOutput): StoredScramCredential {
-  return {
-    salt: wire.salt.toString('base64'),
-    iterations: wire.iterations,
-    storedKey: wire.storedKey.toString('base64'),
-    serverKey: wire.serverKey.toString('base64'),
-  };
-}
-
-export function credentialToWire(mechanism: string, stored: StoredScramCredential): WireCredential {
-  return {
-    mechanism,
-    iterations: stored.iterations,
-    salt: Buffer.from(stored.salt, 'base64'),
-    storedKey: Buffer.from(stored.storedKey, 'base64'),
-    serverKey: Buffer.from(stored.serverKey, 'base64'),
-  };
+export function credentialToWire(mechanism: ScramMechanism, stored: StoredScramCredential): WireCredential {
+  return { ...loadCredential(mechanism, stored) };
 }
 
 /** The fields as sent; the controller validates them (aclProblem) before anything is stored. */

@@ -95,13 +95,7 @@ export class Admin {
   async upsertUser(name: string, password: string, mechanism: ScramMechanism = 'SCRAM-SHA-256', iterations = SCRAM_ITERATIONS_DEFAULT): Promise<void> {
     if (password.length === 0) throw new RangeError('password must not be empty');
     const credential = makeCredential(mechanism, password, iterations);
-    await this.call((client, options, cb) =>
-      client.UpsertUser(
-        { name, credential: { mechanism, iterations, salt: credential.salt, storedKey: credential.storedKey, serverKey: credential.serverKey } },
-        options,
-        cb,
-      ),
-    );
+    await this.call((client, options, cb) => client.UpsertUser({ name, credential }, options, cb));
   }
 
   async deleteUser(name: string): Promise<void> {
