@@ -77,8 +77,10 @@ export class SecurityGate {
     return this.settings.authorizationEnabled || this.settings.authenticationRequired || this.settings.saslMechanisms.size > 0;
   }
 
-  /** The registry every client service goes through: each handler behind authentication and its rule. */
-  /** `onRefused`: a call or stream message the gate answered itself (counted with the broker's request errors). */
+  /**
+   * The registry every client service goes through: each handler behind authentication and its
+   * rule. `onRefused`: a call or stream message the gate answered itself (for the request metrics).
+   */
   wrap(registry: ServiceRegistry, onRefused?: (method: string, error: SluiceError) => void): ServiceRegistry {
     const refused = onRefused ?? (() => undefined);
     return {
@@ -93,8 +95,9 @@ export class SecurityGate {
             wrapped[name] = this.unary(method.path, rule, handler as grpc.handleUnaryCall<unknown, unknown>, onRefusal);
           } else if (method.requestStream && method.responseStream) {
             wrapped[name] = this.bidi(method.path, rule, handler as grpc.handleBidiStreamingCall<{ correlationId: number }, unknown>, onRefusal);
+          } else {
+            throw new Error(`security gate: no wrapping for the streaming kind of ${method.path}`);
           }
-          else throw new Error(`security gate: no wrapping for the streaming kind of ${method.path}`);
         }
         registry.addService(service, wrapped);
       },
