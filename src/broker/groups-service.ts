@@ -29,6 +29,7 @@ function requirePartitions<T extends { topic: string; partitions: readonly numbe
   if (partitions > LIST_ENTRIES_MAX) throw new SluiceError('LIMIT_EXCEEDED', `partitions: ${partitions} entries, over the ${LIST_ENTRIES_MAX} allowed`);
   return wire;
 }
+import { principalOf } from '../security/principal.js';
 
 function toCommit(offset: PartitionOffset__Output): OffsetCommit {
   return {
@@ -57,7 +58,7 @@ export function groupsHandlers(coordinator: GroupCoordinator, options: ServiceOp
   return {
     FindCoordinator: unary('FindCoordinator', options, (request) => coordinator.findCoordinator(requireId(request.groupId, 'group_id'))),
 
-    Heartbeat: unary('Heartbeat', options, async (request) => {
+    Heartbeat: unary('Heartbeat', options, async (request, call) => {
       const result = await coordinator.heartbeat(requireId(request.groupId, 'group_id'), {
         memberId: requireId(request.memberId, 'member_id'),
         memberEpoch: request.memberEpoch,
@@ -68,7 +69,7 @@ export function groupsHandlers(coordinator: GroupCoordinator, options: ServiceOp
         sessionTimeoutMs: request.sessionTimeoutMs,
         maxPollIntervalMs: request.maxPollIntervalMs,
         pollIdleMs: request.pollIdleMs,
-      });
+      }, principalOf(call).name);
       return {
         memberId: result.memberId,
         memberEpoch: result.memberEpoch,
@@ -78,9 +79,9 @@ export function groupsHandlers(coordinator: GroupCoordinator, options: ServiceOp
       };
     }),
 
-    CommitOffsets: unary('CommitOffsets', options, async (request) => {
+    CommitOffsets: unary('CommitOffsets', options, async (request, call) => {
       const offsets = requireCount(request.offsets, 'offsets').map(toCommit);
-      await coordinator.commit(requireId(request.groupId, 'group_id'), requireId(request.memberId, 'member_id'), request.memberEpoch, offsets);
+      await coordinator.commit(requireId(request.groupId, 'group_id'), requireId(request.memberId, 'member_id'), request.memberEpoch, offsets, principalOf(call).name);
       return {};
     }),
 

@@ -34,6 +34,10 @@ export const ERROR_CODES = [
   'FIELD_TOO_LONG',
   'LIMIT_EXCEEDED',
   'BROKER_BUSY',
+  // authentication and ACLs
+  'UNAUTHENTICATED',
+  'SASL_AUTHENTICATION_FAILED',
+  'UNKNOWN_USER',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -77,6 +81,12 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   LIMIT_EXCEEDED: { grpcStatus: GrpcStatus.RESOURCE_EXHAUSTED, retriable: false },
   // A budget of in-flight work is used up for now (queued.max.request.bytes, max.waiting.fetches).
   BROKER_BUSY: { grpcStatus: GrpcStatus.RESOURCE_EXHAUSTED, retriable: true },
+  // No valid session (none presented, expired, or from another broker): the client authenticates
+  // again and retries.
+  UNAUTHENTICATED: { grpcStatus: GrpcStatus.UNAUTHENTICATED, retriable: true },
+  // The credentials themselves were refused: retrying with the same ones cannot help.
+  SASL_AUTHENTICATION_FAILED: { grpcStatus: GrpcStatus.UNAUTHENTICATED, retriable: false },
+  UNKNOWN_USER: { grpcStatus: GrpcStatus.NOT_FOUND, retriable: false },
 };
 
 /** Longest error message a broker sends: a message never carries unbounded input to the client. */
