@@ -194,6 +194,24 @@ describe('broker process: limits', function () {
     expect(latenciesMs.length).to.be.at.least(2);
   });
 
+  it('max.inflight.requests.per.stream: a stream is not read beyond its unanswered requests, and all are answered', async () => {
+    broker = await BrokerProcess.start({ args: ['--max-inflight-requests-per-stream', '2'] });
+    const client = new RawClient(broker.address);
+    closers.push(() => client.close());
+    await client.createTopic({ name: 'stream', partitions: 1, replicationFactor: 1 });
+    const polls = Array.from({ length: 5 }, (_, i) => ({ topic: 'stream', partition: 0, offset: 0, maxBytes: 1024, maxWaitMs: 1_000, minBytes: 1, correlationId: i + 1 }));
+    let answered = false;
+    const answers = client.fetchStream(polls).finally(() => (answered = true));
+    let most = 0;
+    while (!answered) {
+      const metrics = await (await fetch(`http://127.0.0.1:${broker.httpPort}/metrics`)).text();
+      most = Math.max(most, Number(/sluice_requests_in_flight\{method="Fetch"\} (\d+)/.exec(metrics)?.[1] ?? 0));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((await answers).map((a) => a.correlationId).sort()).to.deep.equal([1, 2, 3, 4, 5]);
+    expect(most).to.equal(2);
+  });
+
   it('max.waiting.fetches and group.max.size: BROKER_BUSY and LIMIT_EXCEEDED', async () => {
     broker = await BrokerProcess.start({ args: ['--max-waiting-fetches', '2', '--group-max-size', '2'] });
     const client = new RawClient(broker.address);
