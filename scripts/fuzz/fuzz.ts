@@ -7,7 +7,7 @@
  * (and FUZZ_FROM=i to start there).
  */
 import * as grpc from '@grpc/grpc-js';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { encodeBatch, decodeBatch } from '../../src/protocol/batch.js';
 import { BROKER_CONFIG_KEYS } from '../../src/config/broker-config.js';
 import { CHANNEL_OPTIONS } from '../../src/protocol/grpc.js';
@@ -32,6 +32,8 @@ export interface FuzzOptions {
   rssMaxBytes?: number;
   /** RPCs (`Service.Method`) not to fuzz. */
   skip?: readonly string[];
+  /** Where to write everything the broker printed, at the end. */
+  brokerLogFile?: string;
   log?: (line: string) => void;
 }
 
@@ -177,6 +179,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     if (!failed) await check();
   } finally {
     broker.child.off('exit', onExit);
+    if (options.brokerLogFile !== undefined) writeFileSync(options.brokerLogFile, broker.output);
     for (const client of [...target.clients, ...target.raftClients]) client.close();
     health.close();
     await broker.cleanup();

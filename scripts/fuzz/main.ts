@@ -2,7 +2,7 @@
  * `make fuzz [SEED=n] [FUZZ_INPUTS=n]`: fuzzes a real broker process (scripts/fuzz/fuzz.ts) and
  * exits 1 on any failure. SEED (default: random, printed) replays a run's inputs; FUZZ_FROM=i starts
  * at input i; FUZZ_CONCURRENCY (32) and FUZZ_RSS_MAX_MB (1024) tune it; FUZZ_SKIP=Service.Method,...
- * leaves RPCs out (to look past a known crash).
+ * leaves RPCs out (to look past a known crash); FUZZ_BROKER_LOG=file keeps the broker's output.
  */
 import { runFuzz } from './fuzz.js';
 
@@ -22,6 +22,7 @@ const report = await runFuzz({
   concurrency: intFromEnv('FUZZ_CONCURRENCY', 32),
   rssMaxBytes: intFromEnv('FUZZ_RSS_MAX_MB', 1024) * 1024 * 1024,
   skip: (process.env.FUZZ_SKIP ?? '').split(',').filter(Boolean),
+  brokerLogFile: process.env.FUZZ_BROKER_LOG || undefined,
 });
 console.log(JSON.stringify({ seed: report.seed, inputs: report.inputs, checks: report.checks, peakRssMiB: Math.round(report.peakRssBytes / 2 ** 20), answers: report.answers }));
 if (report.failures.length > 0) {
