@@ -132,10 +132,11 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
 
     const first = options.from ?? 0;
     let next = first;
-    const end = first + options.inputs;
+    // A stream sends several inputs under one index: the run ends on inputs sent, not indices.
+    const more = (): boolean => !failed && report.inputs < options.inputs;
     let sinceCheck = 0;
     const worker = async (): Promise<void> => {
-      while (!failed && next < end) {
+      while (more()) {
         if (sinceCheck >= checkEvery) {
           await new Promise((r) => setTimeout(r, 10));
           continue;
@@ -166,7 +167,7 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       log(`fuzz: ${report.inputs} inputs, broker RSS ${(rss / 2 ** 20).toFixed(0)} MiB, health ${failed ? 'FAILED' : 'ok'}`);
     };
     const checker = async (): Promise<void> => {
-      while (!failed && next < end) {
+      while (more()) {
         if (sinceCheck < checkEvery) {
           await new Promise((r) => setTimeout(r, 20));
           continue;
