@@ -5,6 +5,7 @@
  * 2^53-1, 100k-character strings) and byte-level mutations of the encoded message.
  */
 import * as protoLoader from '@grpc/proto-loader';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROTO_LOADER_OPTIONS } from '../../src/protocol/grpc.js';
 import type { Rng } from '../../src/raft/rng.js';
@@ -40,7 +41,6 @@ export interface Rpc {
 
 export type Message = Record<string, unknown>;
 
-const SERVICES = ['Broker', 'Admin', 'Groups', 'Controller', 'Raft'];
 const PACKAGE = 'sluice.v1';
 
 /** Topic and group names a fuzzed request uses most of the time (the health topic is never among them). */
@@ -56,14 +56,17 @@ export class MessageFactory {
   private readonly enums = new Map<string, EnumDescriptor>();
 
   constructor(projectRoot: string) {
-    const files = ['broker', 'groups', 'raft', 'controller'].map((name) => `sluice/v1/${name}.proto`);
+    // Every .proto of the API, so that a service added later is fuzzed too.
+    const files = readdirSync(join(projectRoot, 'proto', 'sluice', 'v1'))
+      .filter((name) => name.endsWith('.proto'))
+      .map((name) => `sluice/v1/${name}`);
     const definition = protoLoader.loadSync(files, { ...PROTO_LOADER_OPTIONS, includeDirs: [join(projectRoot, 'proto')] });
     this.rpcs = [];
     for (const [name, entry] of Object.entries(definition)) {
       const short = name.slice(PACKAGE.length + 1);
       if ('format' in entry && entry.format === 'Protocol Buffer 3 DescriptorProto') this.types.set(short, entry.type as MessageDescriptor);
       else if ('format' in entry && entry.format === 'Protocol Buffer 3 EnumDescriptorProto') this.enums.set(short, entry.type as EnumDescriptor);
-      else if (SERVICES.includes(short)) {
+      else if (!('format' in entry)) {
         for (const [method, spec] of Object.entries(entry as protoLoader.ServiceDefinition)) {
           const requestType = (spec.requestType.type as MessageDescriptor).name;
           this.rpcs.push({
