@@ -9,9 +9,10 @@ export class TestCluster {
   private constructor(readonly brokers: Map<number, BrokerProcess>) {}
 
   static async start(size: number, extraArgs: string[] = []): Promise<TestCluster> {
-    const ports = new Map<number, { port: number; httpPort: number }>();
-    for (let id = 1; id <= size; id++) ports.set(id, { port: await freePort(), httpPort: await freePort() });
-    const membership = [...ports].map(([id, p]) => `${id}@127.0.0.1:${p.port}`).join(',');
+    const ports = new Map<number, { port: number; interBrokerPort: number; httpPort: number }>();
+    for (let id = 1; id <= size; id++) ports.set(id, { port: await freePort(), interBrokerPort: await freePort(), httpPort: await freePort() });
+    // Brokers reach each other on their inter-broker listeners; clients learn the client ports from Metadata.
+    const membership = [...ports].map(([id, p]) => `${id}@127.0.0.1:${p.interBrokerPort}`).join(',');
     const brokers = new Map<number, BrokerProcess>();
     const cluster = new TestCluster(brokers);
     try {
@@ -19,6 +20,7 @@ export class TestCluster {
         [...ports].map(async ([id, p]) => {
           const broker = await BrokerProcess.start({
             port: p.port,
+            interBrokerPort: p.interBrokerPort,
             httpPort: p.httpPort,
             waitReady: false,
             args: ['--broker-id', String(id), '--cluster-brokers', membership, ...extraArgs],
@@ -57,7 +59,8 @@ export class TestCluster {
 
   /** A client for a live broker other than `except`. */
   clientFor(id: number): RawClient {
-    return new RawClient(this.broker(id).address);
+    const broker = this.broker(id);
+    return new RawClient(broker.address, { interBrokerAddress: broker.interBrokerAddress });
   }
 
   /** Waits until a live broker reports a leader for the partition; returns its id. */

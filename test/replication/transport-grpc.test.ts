@@ -65,7 +65,7 @@ describe('replication/transport-grpc', function () {
 
   function start(node: Node, peers: ReadonlyMap<number, string>, options: Partial<GrpcRaftTransportOptions>): GrpcRaftTransport {
     const transport = new GrpcRaftTransport({ ...FAST, ...options, selfId: node.id, peers, server: node.server });
-    transport.onMessage((from, group, message) => node.inbox.push({ from, group, message }));
+    transport.onMessage((from, group, message) => void node.inbox.push({ from, group, message }));
     node.transport = transport;
     return transport;
   }
