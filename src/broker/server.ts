@@ -201,6 +201,7 @@ export class BrokerServer {
         return { faultCause: status.fault?.errno, failedReplicas: status.failedReplicas };
       },
       connections,
+      raftMessagesDropped: () => raftTransport.stats().inboundDropped,
     });
     for (const log of corruptionsBeforeMetrics.splice(0)) countCorruption(log);
     const brokerMetrics = metrics;

@@ -15,6 +15,7 @@ import type { ProduceResponse__Output } from '../protocol/generated/sluice/v1/Pr
 import { systemClock, type Clock, type TimerHandle } from '../runtime/clock.js';
 import { RequestStream, type StreamedResponse } from './request-stream.js';
 import { resolveRetryOptions, sleepMs, type RetryHooks, type RetryOptions } from './retry.js';
+import type { ClientSecurity } from './client-config.js';
 import type { BrokerInfo, ClientOptions, ClientRuntime, ClusterMetadata, PartitionMetadata, TopicMetadata } from './types.js';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -109,6 +110,7 @@ export interface ResolvedClientOptions {
   requestTimeoutMs: number;
   metadataMaxAgeMs: number;
   runtime: ClientRuntime;
+  security: ClientSecurity;
 }
 
 export function resolveClientOptions(options: ClientOptions): ResolvedClientOptions {
@@ -123,7 +125,14 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
       random: options.runtime?.random ?? Math.random,
       channel: options.runtime?.channel,
     },
+    security: options.security ?? {},
   };
+}
+
+/** The credentials of every channel of a client: TLS (with the client certificate, if any) or plaintext. */
+export function channelCredentials(security: ClientSecurity): grpc.ChannelCredentials {
+  const tls = security.tls;
+  return tls === undefined ? grpc.credentials.createInsecure() : grpc.credentials.createSsl(tls.ca, tls.key ?? null, tls.cert ?? null);
 }
 
 interface CachedTopic {
@@ -136,6 +145,8 @@ export class Cluster {
   private readonly brokerClients = new Map<string, BrokerClient>();
   private readonly adminClients = new Map<string, AdminClient>();
   private readonly groupsClients = new Map<string, GroupsClient>();
+  /** One credentials object for every channel (made on first use). */
+  private credentials: grpc.ChannelCredentials | undefined;
   private readonly produceStreams = new Map<string, RequestStream<ProduceResponse__Output>>();
   private readonly fetchStreams = new Map<string, RequestStream<FetchResponse__Output>>();
   private readonly topics = new Map<string, CachedTopic>();
@@ -190,7 +201,8 @@ export class Cluster {
     this.assertOpen();
     let stub = stubs.get(address);
     if (!stub) {
-      stub = new Service(address, grpc.credentials.createInsecure(), this.channelOptions(address));
+      this.credentials ??= channelCredentials(this.options.security);
+      stub = new Service(address, this.credentials, this.channelOptions(address));
       stubs.set(address, stub);
     }
     return stub;

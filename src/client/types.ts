@@ -2,6 +2,7 @@
 import type { ChannelInterface, ChannelOptions } from '@grpc/grpc-js';
 import type { Clock } from '../runtime/clock.js';
 import type { RetryOptions } from './retry.js';
+import type { ClientSecurity } from './client-config.js';
 
 export interface TopicPartition {
   topic: string;
@@ -21,6 +22,8 @@ export interface ClientOptions {
   metadataMaxAgeMs?: number;
   /** Time, randomness and connections (default: Node's clock, Math.random, real gRPC channels). */
   runtime?: Partial<ClientRuntime>;
+  /** TLS and credentials (client-config.ts reads them from a file); default: plaintext, anonymous. */
+  security?: ClientSecurity;
 }
 
 /**
