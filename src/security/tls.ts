@@ -48,12 +48,16 @@ export function brokerIdOfCommonName(name: string | undefined): number | undefin
   return match ? Number(match[1]) : undefined;
 }
 
-/** A certificate provider that never changes (grpc-js asks for one to build optional-client-cert credentials). */
+/**
+ * A certificate provider that never changes (grpc-js asks for one to build optional-client-cert
+ * credentials). It answers a new listener on the next microtask: grpc-js registers its own watcher
+ * only after adding the listener, and an answer given at once would reach nobody.
+ */
 function staticProvider(material: TlsMaterial): grpc.experimental.CertificateProvider {
   return {
-    addCaCertificateListener: (listener) => listener({ caCertificate: material.ca }),
+    addCaCertificateListener: (listener) => queueMicrotask(() => listener({ caCertificate: material.ca })),
     removeCaCertificateListener: () => undefined,
-    addIdentityCertificateListener: (listener) => listener({ certificate: material.cert, privateKey: material.key }),
+    addIdentityCertificateListener: (listener) => queueMicrotask(() => listener({ certificate: material.cert, privateKey: material.key })),
     removeIdentityCertificateListener: () => undefined,
   };
 }

@@ -8,7 +8,9 @@ import { RawClient } from './raw-client.js';
 export class TestCluster {
   private constructor(readonly brokers: Map<number, BrokerProcess>) {}
 
-  static async start(size: number, extraArgs: string[] = []): Promise<TestCluster> {
+  /** `extraArgs`: flags of every broker, or a function of the broker id (e.g. its own certificate). */
+  static async start(size: number, extraArgs: string[] | ((id: number) => string[]) = []): Promise<TestCluster> {
+    const argsOf = typeof extraArgs === 'function' ? extraArgs : (): string[] => extraArgs;
     const ports = new Map<number, { port: number; interBrokerPort: number; httpPort: number }>();
     for (let id = 1; id <= size; id++) ports.set(id, { port: await freePort(), interBrokerPort: await freePort(), httpPort: await freePort() });
     // Brokers reach each other on their inter-broker listeners; clients learn the client ports from Metadata.
@@ -23,7 +25,7 @@ export class TestCluster {
             interBrokerPort: p.interBrokerPort,
             httpPort: p.httpPort,
             waitReady: false,
-            args: ['--broker-id', String(id), '--cluster-brokers', membership, ...extraArgs],
+            args: ['--broker-id', String(id), '--cluster-brokers', membership, ...argsOf(id)],
           });
           brokers.set(id, broker);
         }),
