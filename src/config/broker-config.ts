@@ -46,7 +46,7 @@ export interface BrokerConfig {
   /** A broker without a heartbeat for this long is no longer alive to the controller. */
   brokerSessionTimeoutMs: number;
   leaderBalanceIntervalMs: number;
-  /** Connections the gRPC port keeps open at once (clients and peers); more are refused. */
+  /** Connections each gRPC listener (client, inter-broker) keeps open at once; more are refused. */
   maxConnections: number;
   // listeners and TLS
   /** Port of the inter-broker listener (Raft and Controller services); `port` is the client listener. */
@@ -100,7 +100,7 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   'max.connections': {
     field: 'maxConnections',
     kind: 'int',
-    doc: 'open connections to the gRPC port (clients and peer brokers) beyond which new ones are refused (default: half the descriptor limit less 64)',
+    doc: 'open connections to each gRPC listener (client, inter-broker) beyond which new ones are refused (default: half the descriptor limit less 64)',
   },
   // listeners and TLS
   'inter.broker.port': { field: 'interBrokerPort', kind: 'port', doc: 'port of the inter-broker listener (Raft, Controller); cluster.brokers lists these' },

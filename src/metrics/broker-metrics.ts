@@ -200,7 +200,7 @@ export class BrokerMetrics {
     });
     new Gauge({
       name: 'sluice_connections',
-      help: 'Open connections to the gRPC port (clients and peer brokers)',
+      help: 'Open connections to the gRPC listeners (clients and peer brokers)',
       registers,
       collect() {
         this.set(sources.connections().open);
