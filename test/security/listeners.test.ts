@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import * as grpc from '@grpc/grpc-js';
-import { createClient, SluiceError, type ConsumedRecord, type Sluice } from '../../src/client/index.js';
+import { createClient, SluiceError, type Sluice } from '../../src/client/index.js';
 import { encodeBatch } from '../../src/protocol/batch.js';
 import { CHANNEL_OPTIONS, controllerApi, raftApi } from '../../src/protocol/grpc.js';
 import type { RaftFrame, RaftFrame__Output } from '../../src/protocol/generated/sluice/v1/RaftFrame.js';
@@ -55,21 +55,25 @@ function unaryCall<T>(invoke: (callback: (err: grpc.ServiceError | null, value?:
   return new Promise((resolve, reject) => invoke((err, value) => (err ? reject(err) : resolve(value as T))));
 }
 
-/** Creates a topic, produces `count` records with acks=all and reads them back. */
-async function roundTrip(client: Sluice, topic: string, replication: number, count = 20): Promise<void> {
+/**
+ * Produces `count` records with acks=all to `topic` (2 partitions, created first unless `create` is
+ * false) and reads the topic from the start until they are all there.
+ */
+async function roundTrip(client: Sluice, topic: string, options: { replication: number; count?: number; round?: string; create?: boolean }): Promise<void> {
+  const { replication, count = 20, round = 'r0', create = true } = options;
   const admin = client.admin();
   const producer = client.producer({ acks: 'all', lingerMs: 0 });
   const consumer = client.consumer({ maxWaitMs: 100, autoOffsetReset: 'earliest' });
   try {
-    await admin.createTopic({ name: topic, partitions: 2, replicationFactor: replication });
-    await producer.send({ topic, records: Array.from({ length: count }, (_, i) => ({ key: `k${i}`, value: `v${i}` })) });
+    if (create) await admin.createTopic({ name: topic, partitions: 2, replicationFactor: replication });
+    const values = Array.from({ length: count }, (_, i) => `${round}-v${i}`);
+    await producer.send({ topic, records: values.map((value, i) => ({ key: `k${i}`, value })) });
     consumer.assign([{ topic, partition: 0 }, { topic, partition: 1 }]);
-    const records: ConsumedRecord[] = [];
-    await waitFor(`${count} records of ${topic}`, async () => {
-      records.push(...(await consumer.poll({ timeoutMs: 200 })));
-      return records.length >= count ? true : undefined;
+    const seen = new Set<string>();
+    await waitFor(`${count} records of ${topic} (${round})`, async () => {
+      for (const record of await consumer.poll({ timeoutMs: 200 })) seen.add(record.value?.toString() ?? '');
+      return values.every((value) => seen.has(value)) ? true : undefined;
     }, 30_000);
-    expect(records.map((r) => r.value?.toString()).sort()).to.deep.equal(Array.from({ length: count }, (_, i) => `v${i}`).sort());
   } finally {
     await producer.close();
     await consumer.close();
@@ -118,7 +122,8 @@ describe('security/listeners: two listeners, TLS, Raft frame checks', function (
     });
 
     it('drops and counts frames with a forged from, a foreign to, an unstamped APPEND or an unknown group, and keeps serving', async () => {
-      const topic = `after-attack-${process.pid}`;
+      const topic = `attacked-${process.pid}`;
+      await roundTrip(client, topic, { replication: 1, round: 'before' });
       const probe = new RaftStreamProbe(broker.interBrokerAddress);
       try {
         probe.send(1);
@@ -149,8 +154,10 @@ describe('security/listeners: two listeners, TLS, Raft frame checks', function (
       }
       expect(broker.child.exitCode).to.equal(null);
       await broker.waitReady();
-      // The metadata group kept its term (a forged term would have unseated its leader) and takes writes.
-      await roundTrip(client, topic, 1);
+      // The metadata group kept its term (a forged term would have unseated its leader), and the
+      // partitions and the controller take writes.
+      await roundTrip(client, topic, { replication: 1, round: 'after', create: false });
+      await roundTrip(client, `${topic}-new`, { replication: 1 });
       expect(broker.output).not.to.match(/RaftInvariantError|replication of .* stopped/);
     });
   });
@@ -278,7 +285,7 @@ describe('security/listeners: two listeners, TLS, Raft frame checks', function (
       } finally {
         await admin.close();
       }
-      await roundTrip(client, `tls-orders-${process.pid}`, 3, 50);
+      await roundTrip(client, `tls-orders-${process.pid}`, { replication: 3, count: 50 });
       for (const broker of cluster.brokers.values()) {
         expect(broker.output).to.match(/listening: gRPC [^ ]+ \(TLS\), inter-broker [^ ]+ \(mutual TLS\)/);
       }
