@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { ConfigError, loadBrokerConfig } from '../config/broker-config.js';
+import { TlsConfigError } from '../security/tls.js';
 import { flushGuarantee, parseFlushPolicy } from '../storage/flush-policy.js';
 import { BrokerServer } from './server.js';
 
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof TlsConfigError) {
     console.error(`sluice broker: invalid configuration: ${err.message}`);
     process.exit(2);
   }
