@@ -15,13 +15,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import type { SaslCredentials } from './auth/sasl-client.js';
 
-export type SaslMechanism = 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+export type SaslMechanism = SaslCredentials['mechanism'];
 
 export interface ClientSecurity {
   /** TLS to the brokers: the CA to trust, and optionally a client certificate and key (mutual TLS). */
   tls?: { ca: Buffer; cert?: Buffer; key?: Buffer };
-  sasl?: { mechanism: SaslMechanism; username: string; password: string };
+  /** SCRAM authentication (client/auth/sasl-client.ts). */
+  sasl?: SaslCredentials;
 }
 
 const PROTOCOLS = ['PLAINTEXT', 'SSL', 'SASL_PLAINTEXT', 'SASL_SSL'] as const;

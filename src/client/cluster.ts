@@ -9,10 +9,12 @@ import { fromServiceError, SluiceError } from '../protocol/errors.js';
 import type { BrokerClient } from '../protocol/generated/sluice/v1/Broker.js';
 import type { AdminClient } from '../protocol/generated/sluice/v1/Admin.js';
 import type { GroupsClient } from '../protocol/generated/sluice/v1/Groups.js';
+import type { AuthClient } from '../protocol/generated/sluice/v1/Auth.js';
 import type { MetadataResponse__Output } from '../protocol/generated/sluice/v1/MetadataResponse.js';
 import type { FetchResponse__Output } from '../protocol/generated/sluice/v1/FetchResponse.js';
 import type { ProduceResponse__Output } from '../protocol/generated/sluice/v1/ProduceResponse.js';
 import { systemClock, type Clock, type TimerHandle } from '../runtime/clock.js';
+import { SaslClient } from './auth/sasl-client.js';
 import { RequestStream, type StreamedResponse } from './request-stream.js';
 import { resolveRetryOptions, sleepMs, type RetryHooks, type RetryOptions } from './retry.js';
 import type { ClientSecurity } from './client-config.js';
@@ -145,7 +147,10 @@ export class Cluster {
   private readonly brokerClients = new Map<string, BrokerClient>();
   private readonly adminClients = new Map<string, AdminClient>();
   private readonly groupsClients = new Map<string, GroupsClient>();
-  /** One credentials object for every channel (made on first use). */
+  private readonly authClients = new Map<string, AuthClient>();
+  /** Authenticates to each broker when the options carry SASL credentials. */
+  private readonly sasl: SaslClient | undefined;
+  /** One credentials object for every channel (made on first use): TLS or plaintext. */
   private credentials: grpc.ChannelCredentials | undefined;
   private readonly produceStreams = new Map<string, RequestStream<ProduceResponse__Output>>();
   private readonly fetchStreams = new Map<string, RequestStream<FetchResponse__Output>>();
@@ -165,6 +170,16 @@ export class Cluster {
 
   constructor(options: ResolvedClientOptions) {
     this.options = options;
+    const sasl = options.security.sasl;
+    this.sasl =
+      sasl === undefined
+        ? undefined
+        : new SaslClient({
+            credentials: sasl,
+            clock: options.runtime.clock,
+            requestTimeoutMs: options.requestTimeoutMs,
+            authClient: (address) => this.stub(this.authClients, brokerApi().Auth, address, false),
+          });
   }
 
   get clock(): Clock {
@@ -196,13 +211,23 @@ export class Cluster {
     return this.stub(this.groupsClients, groupsApi().Groups, address);
   }
 
-  /** The stub of one service at `address`, made once, on this client's channel options and runtime. */
-  private stub<Stub extends grpc.Client>(stubs: Map<string, Stub>, Service: new (address: string, credentials: grpc.ChannelCredentials, options: grpc.ClientOptions) => Stub, address: string): Stub {
+  /**
+   * The stub of one service at `address`, made once, on this client's channel options and runtime;
+   * with SASL credentials its calls carry this client's session token (`authenticated`).
+   */
+  private stub<Stub extends grpc.Client>(
+    stubs: Map<string, Stub>,
+    Service: new (address: string, credentials: grpc.ChannelCredentials, options: grpc.ClientOptions) => Stub,
+    address: string,
+    authenticated = true,
+  ): Stub {
     this.assertOpen();
     let stub = stubs.get(address);
     if (!stub) {
+      const options = this.channelOptions(address);
+      if (authenticated && this.sasl !== undefined) options.interceptors = [this.sasl.interceptor(address)];
       this.credentials ??= channelCredentials(this.options.security);
-      stub = new Service(address, this.credentials, this.channelOptions(address));
+      stub = new Service(address, this.credentials, options);
       stubs.set(address, stub);
     }
     return stub;
@@ -407,7 +432,7 @@ export class Cluster {
     for (const stream of [...this.produceStreams.values(), ...this.fetchStreams.values()]) stream.close();
     this.produceStreams.clear();
     this.fetchStreams.clear();
-    for (const stubs of [this.brokerClients, this.adminClients, this.groupsClients]) {
+    for (const stubs of [this.brokerClients, this.adminClients, this.groupsClients, this.authClients]) {
       for (const stub of stubs.values()) stub.close();
       stubs.clear();
     }

@@ -22,7 +22,7 @@ export interface ClientOptions {
   metadataMaxAgeMs?: number;
   /** Time, randomness and connections (default: Node's clock, Math.random, real gRPC channels). */
   runtime?: Partial<ClientRuntime>;
-  /** TLS and credentials (client-config.ts reads them from a file); default: plaintext, anonymous. */
+  /** TLS and SCRAM credentials (client-config.ts reads them from a file; `sasl`: see client/auth/sasl-client.ts); default: plaintext, anonymous. */
   security?: ClientSecurity;
 }
 

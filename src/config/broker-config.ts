@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FLUSH_DEFAULT, parseFlushPolicy } from '../storage/flush-policy.js';
 import { TAIL_CACHE_BYTES_MAX_DEFAULT } from '../storage/tail-cache.js';
+import { SCRAM_MECHANISMS, isScramMechanism, type ScramMechanism } from '../security/scram.js';
 import { defaultMaxConnections, descriptorLimit } from './descriptor-limit.js';
 
 export interface BrokerConfig {
@@ -59,6 +60,21 @@ export interface BrokerConfig {
   listenerClientTls: boolean;
   /** TLS on the inter-broker listener, with mutual TLS: only certificates with CN broker-<id> pass. */
   listenerInterBrokerTls: boolean;
+  // authentication and ACLs
+  /** Check ACLs on every client call (`authorizer.class.name` in Kafka; here on or off). */
+  authorizationEnabled: boolean;
+  /** Principals (comma-separated user names or certificate CNs) that bypass ACLs. */
+  superUsers: string;
+  /** With authorization on, whether a resource no ACL matches is open to everyone (Kafka's default: false). */
+  allowEveryoneIfNoAclFound: boolean;
+  /** Refuse calls from ANONYMOUS (neither a SCRAM session nor a verified client certificate). */
+  authenticationRequired: boolean;
+  /** SCRAM mechanisms clients may authenticate with (comma-separated; empty: none). */
+  saslEnabledMechanisms: string;
+  /** How long a SCRAM session token is valid before the client must authenticate again. */
+  saslSessionLifetimeMs: number;
+  /** Added before answering a failed authentication (slows password guessing). */
+  failedAuthenticationDelayMs: number;
 }
 
 type Kind = 'int' | 'port' | 'string' | 'bool';
@@ -109,6 +125,14 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   'tls.key.file': { field: 'tlsKeyFile', kind: 'string', doc: "PEM file of this broker's private key" },
   'listener.client.tls': { field: 'listenerClientTls', kind: 'bool', doc: 'TLS on the client listener (client certificates requested, optional)' },
   'listener.inter.broker.tls': { field: 'listenerInterBrokerTls', kind: 'bool', doc: 'mutual TLS on the inter-broker listener and when dialling peers' },
+  // authentication and ACLs
+  'authorization.enabled': { field: 'authorizationEnabled', kind: 'bool', doc: 'check ACLs on every client call (true|false)' },
+  'super.users': { field: 'superUsers', kind: 'string', doc: 'principals that bypass ACLs, comma-separated (user names or certificate CNs)' },
+  'allow.everyone.if.no.acl.found': { field: 'allowEveryoneIfNoAclFound', kind: 'bool', doc: 'with authorization on, allow access to a resource no ACL matches (true|false)' },
+  'authentication.required': { field: 'authenticationRequired', kind: 'bool', doc: 'refuse calls without a SCRAM session or a verified client certificate (true|false)' },
+  'sasl.enabled.mechanisms': { field: 'saslEnabledMechanisms', kind: 'string', doc: 'SCRAM mechanisms clients may use: SCRAM-SHA-256,SCRAM-SHA-512 (empty: none)' },
+  'sasl.session.lifetime.ms': { field: 'saslSessionLifetimeMs', kind: 'int', doc: 'how long a SCRAM session token is valid before the client authenticates again' },
+  'connection.failed.authentication.delay.ms': { field: 'failedAuthenticationDelayMs', kind: 'int', doc: 'delay before a failed authentication is answered' },
 };
 
 export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
@@ -142,9 +166,26 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   tlsKeyFile: '',
   listenerClientTls: false,
   listenerInterBrokerTls: false,
+  // authentication and ACLs
+  authorizationEnabled: false,
+  superUsers: '',
+  allowEveryoneIfNoAclFound: false,
+  authenticationRequired: false,
+  saslEnabledMechanisms: 'SCRAM-SHA-256,SCRAM-SHA-512',
+  saslSessionLifetimeMs: 60 * 60 * 1000,
+  failedAuthenticationDelayMs: 100,
 };
 
-const OPTIONAL_STRINGS = new Set<keyof BrokerConfig>(['advertisedHost', 'clusterBrokers', 'controllerVoters', 'tlsCaFile', 'tlsCertFile', 'tlsKeyFile']);
+const OPTIONAL_STRINGS = new Set<keyof BrokerConfig>([
+  'advertisedHost',
+  'clusterBrokers',
+  'controllerVoters',
+  'tlsCaFile',
+  'tlsCertFile',
+  'tlsKeyFile',
+  'superUsers',
+  'saslEnabledMechanisms',
+]);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -244,8 +285,24 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
       if (config[BROKER_CONFIG_KEYS[key]!.field] === '') throw new ConfigError(`${key} is required when a listener runs TLS`);
     }
   }
+  if (config.saslSessionLifetimeMs < 1000) throw new ConfigError('sasl.session.lifetime.ms must be >= 1000');
+  saslMechanisms(config);
   clusterMembership(config);
   return config;
+}
+
+/** The mechanisms of sasl.enabled.mechanisms; throws ConfigError on an unknown one. */
+export function saslMechanisms(config: BrokerConfig): Set<ScramMechanism> {
+  const names = config.saslEnabledMechanisms.split(',').map((name) => name.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!isScramMechanism(name)) throw new ConfigError(`sasl.enabled.mechanisms: unknown mechanism "${name}"; known: ${SCRAM_MECHANISMS.join(', ')}`);
+  }
+  return new Set(names.filter(isScramMechanism));
+}
+
+/** The principals of super.users. */
+export function superUsers(config: BrokerConfig): Set<string> {
+  return new Set(config.superUsers.split(',').map((name) => name.trim()).filter(Boolean));
 }
 
 export interface ClusterMembership {
