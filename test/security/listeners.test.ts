@@ -5,6 +5,7 @@
  */
 import { expect } from 'chai';
 import * as grpc from '@grpc/grpc-js';
+import { writeFileSync } from 'node:fs';
 import { createClient, SluiceError, type Sluice } from '../../src/client/index.js';
 import { encodeBatch } from '../../src/protocol/batch.js';
 import { CHANNEL_OPTIONS, controllerApi, raftApi } from '../../src/protocol/grpc.js';
@@ -259,6 +260,50 @@ describe('security/listeners: two listeners, TLS, Raft frame checks', function (
       expect(JSON.parse(withConfig.stdout).brokers.map((b: { id: number }) => b.id)).to.deep.equal([3]);
       const without = await runCli(['cluster', 'status'], broker.address);
       expect(without.code).to.equal(1);
+    });
+  });
+
+  describe('a broker set up as SECURE=1: TLS, admin by certificate, SCRAM users over SASL_SSL, ACLs', () => {
+    let broker: BrokerProcess;
+    before(async () => {
+      broker = await BrokerProcess.start({
+        args: ['--broker-id', '1', ...certs.brokerArgs(1), '--authorization-enabled', 'true', '--super-users', 'admin', '--authentication-required', 'true'],
+      });
+    });
+    after(async () => {
+      await broker?.cleanup();
+    });
+
+    it('lets admin (client certificate) create a user and an ACL, and alice (SCRAM over TLS) only what the ACL allows', async () => {
+      const admin = ['--client-config', certs.path('admin.properties')];
+      const topic = `orders-${process.pid}`;
+      for (const args of [
+        ['topic', 'create', topic, '--partitions', '1', '--replication', '1'],
+        ['user', 'create', 'alice', '--password', 'alice-secret'],
+        ['acl', 'add', '--allow', 'alice', '--operation', 'write', '--topic', topic],
+      ]) {
+        const result = await runCli([...admin, ...args], broker.address);
+        expect(result.code, `${args.join(' ')}: ${result.stderr}`).to.equal(0);
+      }
+      const aliceConfig = certs.path('alice.properties');
+      writeFileSync(
+        aliceConfig,
+        `security.protocol=SASL_SSL\nssl.ca.location=ca.pem\nsasl.mechanism=SCRAM-SHA-256\nsasl.username=alice\nsasl.password=alice-secret\n`,
+      );
+      const alice = ['--client-config', aliceConfig];
+      const produced = await runCli([...alice, 'produce', topic, '--acks', 'all'], broker.address, (stdin) => void stdin.end('hello\n'));
+      expect(produced.code, produced.stderr).to.equal(0);
+      const read = await runCli([...alice, 'consume', topic, '--from-beginning', '--max-messages', '1', '--timeout-ms', '2000'], broker.address);
+      expect(read.code).to.equal(1);
+      expect(read.stderr).to.match(/UNAUTHORIZED: not authorized to read topic/);
+      // TLS with the CA but no credentials: ANONYMOUS, refused.
+      const anonymousConfig = certs.path('anonymous.properties');
+      writeFileSync(anonymousConfig, 'security.protocol=SSL\nssl.ca.location=ca.pem\n');
+      const anonymous = await runCli(['--client-config', anonymousConfig, 'topic', 'list'], broker.address);
+      expect(anonymous.code).to.equal(1);
+      expect(anonymous.stderr).to.match(/UNAUTHENTICATED/);
+      const consumed = await runCli([...admin, 'consume', topic, '--from-beginning', '--max-messages', '1', '--timeout-ms', '10000'], broker.address);
+      expect(consumed.stdout.trim()).to.equal('hello');
     });
   });
 
