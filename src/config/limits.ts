@@ -35,19 +35,14 @@ export const LIMIT_DEFAULTS: Readonly<BrokerLimits> = {
 
 /** Room for a produce request's own fields around its batch. */
 const REQUEST_HEADROOM_BYTES = 64 * 1024;
-/**
- * Raft frames share the client port until the inter-broker listener exists: one frame carries at
- * most one peer queue's worth (replication/transport-grpc.ts QUEUE_BYTES_MAX_DEFAULT).
- */
-const RAFT_FRAME_BYTES_MAX = 16 * 1024 * 1024;
 /** Smallest message.max.bytes: one batch header and a record. */
 export const MESSAGE_MAX_BYTES_MIN = BATCH_HEADER_BYTES + 8;
 /** Largest message.max.bytes: what one gRPC message may carry, less the headroom. */
 export const MESSAGE_MAX_BYTES_MAX = MAX_MESSAGE_BYTES - REQUEST_HEADROOM_BYTES;
 
-/** The gRPC receive size of a broker: its largest produce request, or a Raft frame on the same port. */
+/** The client listener's gRPC receive size: its largest produce request (Raft frames come on the inter-broker listener). */
 export function receiveBytesMax(messageMaxBytes: number): number {
-  return Math.min(MAX_MESSAGE_BYTES, Math.max(messageMaxBytes, RAFT_FRAME_BYTES_MAX) + REQUEST_HEADROOM_BYTES);
+  return Math.min(MAX_MESSAGE_BYTES, messageMaxBytes + REQUEST_HEADROOM_BYTES);
 }
 
 /** Why the limits are not usable, or undefined. */
