@@ -22,7 +22,7 @@ import type { Broker, TopicView } from './broker.js';
 import type { Acks } from './partition.js';
 import type { RequestStreams } from './request-streams.js';
 import { RequestLimits } from './request-limits.js';
-import { TOPIC_NAME_LENGTH_MAX } from '../controller/topic-names.js';
+import { INTERNAL_TOPICS, TOPIC_NAME_LENGTH_MAX } from '../controller/topic-names.js';
 import { HOST_LENGTH_MAX, ID_LENGTH_MAX, requireConfigEntries, requireCount, requireLength } from '../protocol/input-limits.js';
 
 /** Fetch byte limits: the default when a client sends 0, and the most one response may carry. */
@@ -209,6 +209,8 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
   // e2e bench, that version's objects outlived scavenges (promoted per scavenge 58 -> 32 KB).
   const produce = (request: ProduceRequest__Output): Promise<ProduceResponse> => {
     const topic = requireTopic(request.topic);
+    // The coordinator writes __consumer_offsets itself; a client's records there stopped it loading the partition (found by make fuzz).
+    if (INTERNAL_TOPICS.has(topic)) throw new SluiceError('INVALID_TOPIC', `internal topic ${topic} is written by the broker only`);
     const acks = toAcks(request.acks);
     if (!Buffer.isBuffer(request.batch) || request.batch.length === 0) invalid('batch is required');
     const timeoutMs = Math.min(request.timeoutMs || options.produceTimeoutMs, options.produceTimeoutMs);

@@ -107,6 +107,9 @@ describe('broker process: limits', function () {
       groups.CommitOffsets({ groupId: 'g', memberId: 'm', memberEpoch: 1, offsets: [{ topic: 't', partition: 0, offset: 0, metadata: 'm'.repeat(1024 * 1024) }] }, cb),
     );
     expect((metadata as SluiceError).code).to.equal('FIELD_TOO_LONG');
+    // Records a client wrote to the offsets topic stopped the coordinator loading it (make fuzz found it).
+    const internal = await refusal(client.produce({ topic: '__consumer_offsets', partition: 0, acks: 1, batch: encodeBatch([{ key: Buffer.from('k'), value: Buffer.from('not json') }]) }));
+    expect(internal.code).to.equal('INVALID_TOPIC');
     // Still serving.
     await client.createTopic({ name: 'after', partitions: 1, replicationFactor: 1 });
     expect((await client.produce({ topic: 'after', partition: 0, acks: -1, batch: encodeBatch([{ key: null, value: Buffer.from('x') }]) })).baseOffset).to.equal(0);
