@@ -14,6 +14,7 @@ async function main(): Promise<void> {
   console.log(
     `sluice broker ${config.brokerId} listening: gRPC ${config.host}:${server.port}, HTTP ${config.host}:${server.httpPort}, data ${config.dataDir}, flush ${config.flush} (${flushGuarantee(parseFlushPolicy(config.flush))})`,
   );
+  if (server.kafka) console.log(`sluice broker ${config.brokerId} Kafka listener: ${config.host}:${server.kafka.port} (advertised ${config.kafkaAdvertisedHost})`);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

@@ -20,6 +20,7 @@ import { InflightRequests } from './inflight.js';
 import { RequestStreams } from './request-streams.js';
 import type { ServiceOptions } from './service.js';
 import { BrokerServices } from './services.js';
+import { startKafkaListener, type KafkaListener } from '../kafka/start.js';
 
 /** How long a stopping broker waits for its leaderships to move to in-sync followers. */
 const LEADERSHIP_HANDOFF_MS = 3_000;
@@ -32,6 +33,8 @@ const ELECTION_TICKS = 10;
 
 export class BrokerServer {
   private shuttingDown = false;
+  /** The Kafka protocol listener (docs/KAFKA.md), when kafka.port is not -1. */
+  kafka: KafkaListener | undefined;
 
   private constructor(
     readonly config: BrokerConfig,
@@ -197,6 +200,13 @@ export class BrokerServer {
     broker.start();
     services.start();
     const server = new BrokerServer(config, broker, metrics, grpcServer, http, services, inflight, streams, port, http.port);
+    try {
+      server.kafka = await startKafkaListener(config, broker, inflight);
+    } catch (err) {
+      await services.stop();
+      await broker.close();
+      throw err;
+    }
     http.attach({
       registry: metrics.registry,
       notReady: () => {
@@ -229,6 +239,7 @@ export class BrokerServer {
       console.error(`shutdown: ${this.inflight.count} request(s) still running after ${this.config.shutdownTimeoutMs} ms; forcing`);
     }
     this.streams.endAll();
+    await this.kafka?.close();
     // Answers already handed to gRPC get a moment to reach the wire (a lone broker drains at once).
     await Promise.race([drained, new Promise((r) => setTimeout(r, RESPONSE_FLUSH_GRACE_MS).unref())]);
     this.grpcServer.forceShutdown();

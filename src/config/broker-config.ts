@@ -48,9 +48,18 @@ export interface BrokerConfig {
   leaderBalanceIntervalMs: number;
   /** Connections the gRPC port keeps open at once (clients and peers); more are refused. */
   maxConnections: number;
+  // kafka listener (docs/KAFKA.md)
+  /** Port of the Kafka protocol listener; -1: no listener; 0: the OS picks. */
+  kafkaPort: number;
+  /** Host Kafka clients are told to connect to (default: advertised.host). */
+  kafkaAdvertisedHost: string;
+  /** Every broker's Kafka listener as `id@host:port,...`; empty: this broker's alone. */
+  kafkaClusterBrokers: string;
+  /** Largest request frame a Kafka client may send; a larger one closes its connection. */
+  kafkaMaxFrameBytes: number;
 }
 
-type Kind = 'int' | 'port' | 'string';
+type Kind = 'int' | 'port' | 'listenerPort' | 'string';
 
 interface KeySpec {
   field: keyof BrokerConfig;
@@ -87,6 +96,15 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
     kind: 'int',
     doc: 'open connections to the gRPC port (clients and peer brokers) beyond which new ones are refused (default: half the descriptor limit less 64)',
   },
+  // kafka listener
+  'kafka.port': { field: 'kafkaPort', kind: 'listenerPort', doc: 'Kafka protocol listener port (-1: none, 0: the OS picks)' },
+  'kafka.advertised.host': { field: 'kafkaAdvertisedHost', kind: 'string', doc: 'host Kafka clients connect to (default: advertised.host)' },
+  'kafka.cluster.brokers': {
+    field: 'kafkaClusterBrokers',
+    kind: 'string',
+    doc: "every broker's Kafka listener as id@host:port, comma-separated, for Metadata (empty: this broker's alone)",
+  },
+  'kafka.max.frame.bytes': { field: 'kafkaMaxFrameBytes', kind: 'int', doc: 'largest Kafka request frame; a larger one closes the connection' },
 };
 
 export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
@@ -113,9 +131,14 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   brokerSessionTimeoutMs: 3_000,
   leaderBalanceIntervalMs: 5_000,
   maxConnections: defaultMaxConnections(descriptorLimit()),
+  // kafka listener: off unless asked for (`make run` and cluster/broker-N.properties turn it on)
+  kafkaPort: -1,
+  kafkaAdvertisedHost: '',
+  kafkaClusterBrokers: '',
+  kafkaMaxFrameBytes: 64 * 1024 * 1024,
 };
 
-const OPTIONAL_STRINGS = new Set<keyof BrokerConfig>(['advertisedHost', 'clusterBrokers', 'controllerVoters']);
+const OPTIONAL_STRINGS = new Set<keyof BrokerConfig>(['advertisedHost', 'clusterBrokers', 'controllerVoters', 'kafkaAdvertisedHost', 'kafkaClusterBrokers']);
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -127,9 +150,10 @@ function parseSetting(key: string, spec: KeySpec, text: string, source: string):
     if (trimmed === '' && !OPTIONAL_STRINGS.has(spec.field)) throw new ConfigError(`${key} (${source}) must not be empty`);
     return trimmed;
   }
+  if (spec.kind === 'listenerPort' && trimmed === '-1') return -1;
   if (!/^\d+$/.test(trimmed)) throw new ConfigError(`${key} (${source}) must be a non-negative integer, got "${text}"`);
   const value = Number(trimmed);
-  if (spec.kind === 'port' && value > 65535) throw new ConfigError(`${key} (${source}) must be a port 0-65535, got ${value}`);
+  if ((spec.kind === 'port' || spec.kind === 'listenerPort') && value > 65535) throw new ConfigError(`${key} (${source}) must be a port 0-65535, got ${value}`);
   return value;
 }
 
@@ -188,6 +212,8 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     if (typeof value === 'string') assign(key, value, `--${flagName(key)}`);
   }
   if (config.advertisedHost === '') config.advertisedHost = config.host;
+  if (config.kafkaAdvertisedHost === '') config.kafkaAdvertisedHost = config.advertisedHost;
+  if (config.kafkaMaxFrameBytes < 1024) throw new ConfigError('kafka.max.frame.bytes must be >= 1024');
   if (config.brokerId < 1) throw new ConfigError(`broker.id must be >= 1, got ${config.brokerId}`);
   if (config.fetchMaxWaitMs < 1) throw new ConfigError('fetch.max.wait.ms must be >= 1');
   if (config.groupMinSessionTimeoutMs < 1 || config.groupMaxSessionTimeoutMs < config.groupMinSessionTimeoutMs) {
@@ -201,7 +227,23 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     throw new ConfigError((err as Error).message);
   }
   clusterMembership(config);
+  kafkaListeners(config, config.kafkaPort);
   return config;
+}
+
+/**
+ * Every broker's Kafka listener by id, from kafka.cluster.brokers; this broker's own entry is
+ * always its advertised host and `boundPort` (the port it actually listens on).
+ */
+export function kafkaListeners(config: BrokerConfig, boundPort: number): Map<number, { host: string; port: number }> {
+  const listeners = new Map<number, { host: string; port: number }>();
+  for (const item of config.kafkaClusterBrokers.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const match = /^(\d+)@([^:@\s]+):(\d+)$/.exec(item);
+    if (!match || Number(match[3]) > 65535) throw new ConfigError(`kafka.cluster.brokers: expected id@host:port, got "${item}"`);
+    listeners.set(Number(match[1]), { host: match[2]!, port: Number(match[3]) });
+  }
+  listeners.set(config.brokerId, { host: config.kafkaAdvertisedHost || config.advertisedHost || config.host, port: boundPort });
+  return listeners;
 }
 
 export interface ClusterMembership {

@@ -1,0 +1,254 @@
+/**
+ * Serves one Kafka request frame against the broker core (the same Broker the gRPC handlers use):
+ * decode the header and body, run the API, encode the answer. Per-partition failures become Kafka
+ * error codes in the answer (errors.ts); a frame that does not decode, or an API or version we do
+ * not serve (other than ApiVersions), is a KafkaConnectionError and the listener closes that
+ * connection, as Kafka does.
+ */
+import type { Broker } from '../broker/broker.js';
+import { KafkaDecodeError, KafkaReader, type KafkaWriter } from './codec.js';
+import { KafkaError, kafkaFailure } from './errors.js';
+import { readRequestHeader, responseWriter, type RequestHeader } from './header.js';
+import { ApiKey, SUPPORTED_APIS, apiSupport, isFlexible, type ApiSupport } from './apis.js';
+import { kafkaBatchToSluice, sluiceBatchToKafka } from './records.js';
+import { decodeApiVersionsRequest, encodeApiVersionsResponse } from './api/api-versions.js';
+import { decodeMetadataRequest, encodeMetadataResponse, type MetadataBroker, type MetadataTopic } from './api/metadata.js';
+import { decodeProduceRequest, encodeProduceResponse, type ProducePartitionResponse } from './api/produce.js';
+import { decodeFetchRequest, encodeFetchResponse, type FetchPartitionResponse } from './api/fetch.js';
+import { decodeListOffsetsRequest, encodeListOffsetsResponse, type ListOffsetsPartitionResponse } from './api/list-offsets.js';
+import { FETCH_BYTES_MAX } from '../broker/service.js';
+import type { TopicView } from '../broker/broker.js';
+
+export class KafkaConnectionError extends Error {
+  override name = 'KafkaConnectionError';
+}
+
+export interface KafkaListenerAddress {
+  host: string;
+  port: number;
+}
+
+export interface KafkaApiOptions {
+  broker: Broker;
+  /** Every broker's Kafka listener by broker id (Metadata lists the alive ones among them). */
+  listeners: () => ReadonlyMap<number, KafkaListenerAddress>;
+  /** Upper bound (and default) of a produce's replication wait. */
+  produceTimeoutMs: number;
+  /** Upper bound of a fetch long-poll. */
+  fetchMaxWaitMs: number;
+  onRequest?(api: string, durationMs: number, errorCode?: number): void;
+}
+
+/** What one frame asks: the answer's frame chunks, or null when Kafka sends none (acks=0). */
+export type KafkaAnswer = Buffer[] | null;
+
+export class KafkaApi {
+  constructor(private readonly options: KafkaApiOptions) {}
+
+  /** `cancelled` fires when the connection goes away (ends long-polls). */
+  async handle(frame: Buffer, cancelled: AbortSignal): Promise<KafkaAnswer> {
+    const reader = new KafkaReader(frame, false);
+    let header: RequestHeader;
+    try {
+      header = readRequestHeader(reader);
+    } catch (err) {
+      throw new KafkaConnectionError(`unreadable request header: ${(err as Error).message}`);
+    }
+    const api = apiSupport(header.apiKey);
+    if (api === undefined) throw new KafkaConnectionError(`API key ${header.apiKey} is not served`);
+    if (header.apiVersion < api.minVersion || header.apiVersion > api.maxVersion) {
+      if (api.key === ApiKey.ApiVersions) return this.unsupportedApiVersions(header);
+      throw new KafkaConnectionError(`${api.name} v${header.apiVersion} is not served (v${api.minVersion}-${api.maxVersion})`);
+    }
+    const flexible = isFlexible(api, header.apiVersion);
+    reader.flexible = flexible;
+    const startedAt = performance.now();
+    try {
+      if (flexible) reader.tags(); // request header v2
+      const writer = responseWriter(header.correlationId, { flexibleBody: flexible, flexibleHeader: flexible && api.key !== ApiKey.ApiVersions });
+      const answered = await this.serve(api, header.apiVersion, reader, writer, cancelled);
+      this.options.onRequest?.(api.name, performance.now() - startedAt);
+      return answered ? writer.finish() : null;
+    } catch (err) {
+      if (err instanceof KafkaDecodeError) throw new KafkaConnectionError(`malformed ${api.name} v${header.apiVersion} request: ${err.message}`);
+      throw err;
+    }
+  }
+
+  /** Returns false when no answer is sent. */
+  private async serve(api: ApiSupport, version: number, reader: KafkaReader, writer: KafkaWriter, cancelled: AbortSignal): Promise<boolean> {
+    switch (api.key) {
+      case ApiKey.ApiVersions:
+        decodeApiVersionsRequest(reader, version);
+        encodeApiVersionsResponse(writer, version, { errorCode: KafkaError.NONE, apiKeys: SUPPORTED_APIS.map(toRange), throttleTimeMs: 0 });
+        return true;
+      case ApiKey.Metadata:
+        encodeMetadataResponse(writer, version, this.metadata(decodeMetadataRequest(reader, version).topics));
+        return true;
+      case ApiKey.Produce:
+        return this.produce(reader, version, writer);
+      case ApiKey.Fetch:
+        encodeFetchResponse(writer, version, await this.fetch(reader, version, cancelled));
+        return true;
+      case ApiKey.ListOffsets:
+        encodeListOffsetsResponse(writer, version, await this.listOffsets(reader, version));
+        return true;
+      default:
+        throw new KafkaConnectionError(`API key ${api.key} has no handler`);
+    }
+  }
+
+  private unsupportedApiVersions(header: RequestHeader): Buffer[] {
+    const writer = responseWriter(header.correlationId, { flexibleBody: false, flexibleHeader: false });
+    encodeApiVersionsResponse(writer, 0, { errorCode: KafkaError.UNSUPPORTED_VERSION, apiKeys: SUPPORTED_APIS.map(toRange), throttleTimeMs: 0 });
+    return writer.finish();
+  }
+
+  private metadata(requested: string[] | null) {
+    const { broker } = this.options;
+    const listeners = this.options.listeners();
+    const brokers: MetadataBroker[] = [];
+    for (const view of broker.brokers()) {
+      const listener = listeners.get(view.id);
+      if (view.alive && listener !== undefined) brokers.push({ nodeId: view.id, host: listener.host, port: listener.port, rack: null });
+    }
+    let topics: MetadataTopic[];
+    if (requested === null) {
+      let views: TopicView[] = [];
+      try {
+        views = broker.listTopics();
+      } catch {
+        // Not ready yet (no metadata): no topics, and the client asks again.
+      }
+      // Sluice's internal topics hold Sluice-format records a Kafka client cannot read.
+      topics = views.filter((view) => !view.internal).map(topicMetadata);
+    } else {
+      topics = requested.map((name) => {
+        try {
+          return topicMetadata(broker.describeTopic(name));
+        } catch (err) {
+          return { errorCode: kafkaFailure(err).code, name, isInternal: false, partitions: [] };
+        }
+      });
+    }
+    return { throttleTimeMs: 0, brokers, clusterId: null, controllerId: broker.controllerId(), topics };
+  }
+
+  private async produce(reader: KafkaReader, version: number, writer: KafkaWriter): Promise<boolean> {
+    const request = decodeProduceRequest(reader, version);
+    const { broker } = this.options;
+    const acks = request.acks;
+    const timeoutMs = Math.min(request.timeoutMs > 0 ? request.timeoutMs : this.options.produceTimeoutMs, this.options.produceTimeoutMs);
+    const topics = await Promise.all(
+      request.topics.map(async (topic) => ({
+        name: topic.name,
+        partitions: await Promise.all(
+          topic.partitions.map(async (p): Promise<ProducePartitionResponse> => {
+            const answer = { index: p.index, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };
+            if (acks !== 0 && acks !== 1 && acks !== -1) {
+              return { ...answer, errorCode: KafkaError.INVALID_REQUIRED_ACKS, errorMessage: `acks must be 0, 1 or -1, got ${acks}` };
+            }
+            try {
+              if (p.records === null) return { ...answer, errorCode: KafkaError.CORRUPT_MESSAGE, errorMessage: 'no records' };
+              const result = await broker.produce(topic.name, p.index, kafkaBatchToSluice(p.records), acks, timeoutMs);
+              return { ...answer, errorCode: KafkaError.NONE, baseOffset: result.baseOffset, logStartOffset: result.logStartOffset, errorMessage: null };
+            } catch (err) {
+              const failure = kafkaFailure(err);
+              return { ...answer, errorCode: failure.code, errorMessage: failure.message };
+            }
+          }),
+        ),
+      })),
+    );
+    if (acks === 0) return false;
+    encodeProduceResponse(writer, version, { topics, throttleTimeMs: 0 });
+    return true;
+  }
+
+  /**
+   * Reads every asked partition at once; each long-polls for data, and the first to find some (or
+   * to fail) ends the others' wait, so the response comes as soon as anything is there.
+   */
+  private async fetch(reader: KafkaReader, version: number, cancelled: AbortSignal) {
+    const request = decodeFetchRequest(reader, version);
+    const { broker } = this.options;
+    const maxWaitMs = Math.max(0, Math.min(request.maxWaitMs, this.options.fetchMaxWaitMs));
+    const found = new AbortController();
+    const stop = (): void => found.abort();
+    cancelled.addEventListener('abort', stop, { once: true });
+    try {
+      const topics = await Promise.all(
+        request.topics.map(async (topic) => ({
+          topic: topic.topic,
+          partitions: await Promise.all(
+            topic.partitions.map(async (p): Promise<FetchPartitionResponse> => {
+              const answer = { partitionIndex: p.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: [] };
+              try {
+                const maxBytes = Math.max(1, Math.min(p.partitionMaxBytes, FETCH_BYTES_MAX));
+                const result = await broker.fetch(topic.topic, p.partition, p.fetchOffset, maxBytes, maxWaitMs, 1, found.signal);
+                if (result.bytes > 0) found.abort();
+                return {
+                  partitionIndex: p.partition,
+                  errorCode: KafkaError.NONE,
+                  highWatermark: result.highWatermark,
+                  lastStableOffset: result.highWatermark,
+                  logStartOffset: result.logStartOffset,
+                  records: result.batches.flatMap(sluiceBatchToKafka),
+                };
+              } catch (err) {
+                found.abort();
+                return { ...answer, errorCode: kafkaFailure(err).code };
+              }
+            }),
+          ),
+        })),
+      );
+      return { throttleTimeMs: 0, errorCode: KafkaError.NONE, sessionId: 0, topics };
+    } finally {
+      cancelled.removeEventListener('abort', stop);
+    }
+  }
+
+  private async listOffsets(reader: KafkaReader, version: number) {
+    const request = decodeListOffsetsRequest(reader, version);
+    const { broker } = this.options;
+    const topics = await Promise.all(
+      request.topics.map(async (topic) => ({
+        name: topic.name,
+        partitions: await Promise.all(
+          topic.partitions.map(async (p): Promise<ListOffsetsPartitionResponse> => {
+            try {
+              const partition = broker.partition(topic.name, p.partitionIndex);
+              const offset = await partition.listOffset(p.timestamp);
+              return { partitionIndex: p.partitionIndex, errorCode: KafkaError.NONE, timestamp: -1, offset, leaderEpoch: partition.replicated.term };
+            } catch (err) {
+              return { partitionIndex: p.partitionIndex, errorCode: kafkaFailure(err).code, timestamp: -1, offset: -1, leaderEpoch: -1 };
+            }
+          }),
+        ),
+      })),
+    );
+    return { throttleTimeMs: 0, topics };
+  }
+}
+
+function toRange(api: ApiSupport) {
+  return { apiKey: api.key, minVersion: api.minVersion, maxVersion: api.maxVersion };
+}
+
+function topicMetadata(view: TopicView): MetadataTopic {
+  return {
+    errorCode: KafkaError.NONE,
+    name: view.name,
+    isInternal: view.internal,
+    partitions: view.partitions.map((p) => ({
+      errorCode: p.leader > 0 ? KafkaError.NONE : KafkaError.LEADER_NOT_AVAILABLE,
+      partitionIndex: p.partition,
+      leaderId: p.leader > 0 ? p.leader : -1,
+      leaderEpoch: p.leaderEpoch,
+      replicaNodes: p.replicas,
+      isrNodes: p.isr,
+      offlineReplicas: [],
+    })),
+  };
+}

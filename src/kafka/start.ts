@@ -1,0 +1,30 @@
+/** Starts a broker's Kafka listener from its config (the one place the listener meets BrokerConfig). */
+import { kafkaListeners, type BrokerConfig } from '../config/broker-config.js';
+import type { Broker } from '../broker/broker.js';
+import { KafkaListener } from './listener.js';
+
+export { KafkaListener };
+
+/** Undefined when kafka.port is -1. */
+export async function startKafkaListener(
+  config: BrokerConfig,
+  broker: Broker,
+  inflight: { enter(method: string): void; exit(method: string): void },
+): Promise<KafkaListener | undefined> {
+  if (config.kafkaPort < 0) return undefined;
+  let listeners = kafkaListeners(config, config.kafkaPort);
+  const listener = await KafkaListener.listen({
+    broker,
+    host: config.host,
+    port: config.kafkaPort,
+    maxFrameBytes: config.kafkaMaxFrameBytes,
+    produceTimeoutMs: config.produceTimeoutMs,
+    fetchMaxWaitMs: config.fetchMaxWaitMs,
+    inflight,
+    listeners: () => listeners,
+    onConnectionError: (remote, reason) => console.error(`kafka: closed connection from ${remote}: ${reason}`),
+  });
+  // With port 0 the OS picked one: Metadata must name the real port.
+  listeners = kafkaListeners(config, listener.port);
+  return listener;
+}
