@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { SluiceError } from '../client/index.js';
+import { registerAclCommands } from './acl.js';
 import { registerBenchCommands } from './bench.js';
 import { registerClusterCommands } from './cluster.js';
 import { registerConsumeCommand } from './consume.js';
@@ -13,6 +14,7 @@ import { DEFAULT_BOOTSTRAP, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type C
 import { registerProduceCommand } from './produce.js';
 import { signalExitCode, type StopSignal } from './signals.js';
 import { registerTopicCommands } from './topic.js';
+import { registerUserCommands } from './user.js';
 
 export function buildProgram(context: CommandContext): Command {
   const { io } = context;
@@ -34,6 +36,8 @@ export function buildProgram(context: CommandContext): Command {
   registerGroupCommands(program, context);
   registerClusterCommands(program, context);
   registerBenchCommands(program, context);
+  registerUserCommands(program, context);
+  registerAclCommands(program, context);
   // Subcommands created above inherited exitOverride and configureOutput from the root.
   return program;
 }

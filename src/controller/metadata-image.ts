@@ -4,6 +4,8 @@
  * I/O, and an image is never mutated in place by readers.
  */
 import type { TopicConfig } from '../config/topic-config.js';
+import { sameAcl, type AclBinding } from '../security/acl.js';
+import type { ScramMechanism, StoredScramCredential } from '../security/scram.js';
 
 export interface BrokerRegistration {
   id: number;
@@ -32,6 +34,9 @@ export interface MetadataImage {
   topics: Record<string, TopicMetadata>;
   /** Next producer id the controller hands out. */
   nextProducerId: number;
+  /** SCRAM users: name -> mechanism -> credential. */
+  users: Record<string, Partial<Record<ScramMechanism, StoredScramCredential>>>;
+  acls: AclBinding[];
 }
 
 export type MetadataRecord =
@@ -39,10 +44,14 @@ export type MetadataRecord =
   | { type: 'createTopic'; name: string; replicas: number[][]; config: TopicConfig; internal: boolean }
   | { type: 'deleteTopic'; name: string }
   | { type: 'alterTopicConfig'; name: string; config: TopicConfig }
-  | { type: 'allocateProducerIds'; brokerId: number; firstId: number; count: number };
+  | { type: 'allocateProducerIds'; brokerId: number; firstId: number; count: number }
+  | { type: 'upsertScramCredential'; user: string; mechanism: ScramMechanism; credential: StoredScramCredential }
+  | { type: 'deleteUser'; user: string }
+  | { type: 'createAcl'; acl: AclBinding }
+  | { type: 'deleteAcl'; acl: AclBinding };
 
 export function emptyImage(): MetadataImage {
-  return { version: 0, brokers: {}, topics: {}, nextProducerId: 1 };
+  return { version: 0, brokers: {}, topics: {}, nextProducerId: 1, users: {}, acls: [] };
 }
 
 /** Applies one committed record found at `offset` of the metadata log; returns the new image. */
@@ -76,6 +85,20 @@ export function applyRecord(image: MetadataImage, record: MetadataRecord, offset
     }
     case 'allocateProducerIds':
       next.nextProducerId = Math.max(image.nextProducerId, record.firstId + record.count);
+      return next;
+    case 'upsertScramCredential':
+      next.users = { ...image.users, [record.user]: { ...image.users[record.user], [record.mechanism]: record.credential } };
+      return next;
+    case 'deleteUser': {
+      const { [record.user]: _deleted, ...rest } = image.users;
+      next.users = rest;
+      return next;
+    }
+    case 'createAcl':
+      if (!image.acls.some((acl) => sameAcl(acl, record.acl))) next.acls = [...image.acls, record.acl];
+      return next;
+    case 'deleteAcl':
+      next.acls = image.acls.filter((acl) => !sameAcl(acl, record.acl));
       return next;
   }
 }

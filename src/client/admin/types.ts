@@ -40,3 +40,9 @@ export interface AlterTopicConfigRequest {
   /** Keys to reset to the broker default. */
   delete?: string[];
 }
+
+export interface UserSummary {
+  name: string;
+  /** SCRAM mechanisms the user has a credential for. */
+  mechanisms: string[];
+}
