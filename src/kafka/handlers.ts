@@ -18,6 +18,8 @@ import { decodeFetchRequest, encodeFetchResponse, type FetchPartitionResponse } 
 import { decodeListOffsetsRequest, encodeListOffsetsResponse, type ListOffsetsPartitionResponse } from './api/list-offsets.js';
 import { FETCH_BYTES_MAX } from '../broker/service.js';
 import type { TopicView } from '../broker/broker.js';
+import type { Access } from '../broker/access-rules.js';
+import type { AclOperation } from '../security/acl.js';
 
 export class KafkaConnectionError extends Error {
   override name = 'KafkaConnectionError';
@@ -36,7 +38,13 @@ export interface KafkaApiOptions {
   produceTimeoutMs: number;
   /** Upper bound of a fetch long-poll. */
   fetchMaxWaitMs: number;
-  onRequest?(api: string, durationMs: number, errorCode?: number): void;
+  /**
+   * The rights of this listener's clients (ANONYMOUS until SASL is served here), checked as the
+   * gRPC gate checks them: describe a topic to see it, write to produce, read to fetch. Absent:
+   * everything is allowed.
+   */
+  access?: Access;
+  onRequest?(api: string, durationMs: number): void;
 }
 
 /** What one frame asks: the answer's frame chunks, or null when Kafka sends none (acks=0). */
@@ -44,6 +52,15 @@ export type KafkaAnswer = Buffer[] | null;
 
 export class KafkaApi {
   constructor(private readonly options: KafkaApiOptions) {}
+
+  private allowed(operation: AclOperation, topic: string): boolean {
+    return this.options.access?.allowed(operation, { type: 'topic', name: topic }) ?? true;
+  }
+
+  /** Throws UNAUTHORIZED (TOPIC_AUTHORIZATION_FAILED to the client). */
+  private require(operation: AclOperation, topic: string): void {
+    this.options.access?.require(operation, { type: 'topic', name: topic });
+  }
 
   /** `cancelled` fires when the connection goes away (ends long-polls). */
   async handle(frame: Buffer, cancelled: AbortSignal): Promise<KafkaAnswer> {
@@ -121,10 +138,11 @@ export class KafkaApi {
         // Not ready yet (no metadata): no topics, and the client asks again.
       }
       // Sluice's internal topics hold Sluice-format records a Kafka client cannot read.
-      topics = views.filter((view) => !view.internal).map(topicMetadata);
+      topics = views.filter((view) => !view.internal && this.allowed('describe', view.name)).map(topicMetadata);
     } else {
       topics = requested.map((name) => {
         try {
+          this.require('describe', name);
           return topicMetadata(broker.describeTopic(name));
         } catch (err) {
           return { errorCode: kafkaFailure(err).code, name, isInternal: false, partitions: [] };
@@ -149,6 +167,7 @@ export class KafkaApi {
               return { ...answer, errorCode: KafkaError.INVALID_REQUIRED_ACKS, errorMessage: `acks must be 0, 1 or -1, got ${acks}` };
             }
             try {
+              this.require('write', topic.name);
               if (p.records === null) return { ...answer, errorCode: KafkaError.CORRUPT_MESSAGE, errorMessage: 'no records' };
               const result = await broker.produce(topic.name, p.index, kafkaBatchToSluice(p.records), acks, timeoutMs);
               return { ...answer, errorCode: KafkaError.NONE, baseOffset: result.baseOffset, logStartOffset: result.logStartOffset, errorMessage: null };
@@ -184,6 +203,7 @@ export class KafkaApi {
             topic.partitions.map(async (p): Promise<FetchPartitionResponse> => {
               const answer = { partitionIndex: p.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: [] };
               try {
+                this.require('read', topic.topic);
                 const maxBytes = Math.max(1, Math.min(p.partitionMaxBytes, FETCH_BYTES_MAX));
                 const result = await broker.fetch(topic.topic, p.partition, p.fetchOffset, maxBytes, maxWaitMs, 1, found.signal);
                 if (result.bytes > 0) found.abort();
@@ -218,6 +238,7 @@ export class KafkaApi {
         partitions: await Promise.all(
           topic.partitions.map(async (p): Promise<ListOffsetsPartitionResponse> => {
             try {
+              this.require('describe', topic.name);
               const partition = broker.partition(topic.name, p.partitionIndex);
               const offset = await partition.listOffset(p.timestamp);
               return { partitionIndex: p.partitionIndex, errorCode: KafkaError.NONE, timestamp: -1, offset, leaderEpoch: partition.replicated.term };

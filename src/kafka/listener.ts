@@ -20,6 +20,8 @@ export interface KafkaListenerOptions extends KafkaApiOptions {
   maxFrameBytes: number;
   /** Counts requests in flight so a broker's shutdown can wait for them. */
   inflight?: { enter(method: string): void; exit(method: string): void };
+  /** When set, every connection is closed at once and this is logged (e.g. authentication is required and not served here). */
+  refuseConnections?: string;
   /** Told why a connection was closed by us (logged by the broker). */
   onConnectionError?(remote: string, reason: string): void;
 }
@@ -51,9 +53,14 @@ export class KafkaListener {
   }
 
   private serve(socket: Socket, api: KafkaApi, options: KafkaListenerOptions): void {
+    const remote = `${socket.remoteAddress}:${socket.remotePort}`;
+    if (options.refuseConnections !== undefined) {
+      options.onConnectionError?.(remote, options.refuseConnections);
+      socket.destroy();
+      return;
+    }
     this.connections.add(socket);
     socket.setNoDelay(true);
-    const remote = `${socket.remoteAddress}:${socket.remotePort}`;
     const cancelled = new AbortController();
     /** Answers in request order; each settles to the frame to write (or null: none). */
     const pending: Promise<KafkaAnswer>[] = [];

@@ -1,6 +1,8 @@
 /** Starts a broker's Kafka listener from its config (the one place the listener meets BrokerConfig). */
 import { kafkaListeners, type BrokerConfig } from '../config/broker-config.js';
 import type { Broker } from '../broker/broker.js';
+import type { SecurityGate } from '../broker/security-gate.js';
+import { ANONYMOUS } from '../security/principal.js';
 import { KafkaListener } from './listener.js';
 
 export { KafkaListener };
@@ -10,6 +12,7 @@ export async function startKafkaListener(
   config: BrokerConfig,
   broker: Broker,
   inflight: { enter(method: string): void; exit(method: string): void },
+  security: SecurityGate,
 ): Promise<KafkaListener | undefined> {
   if (config.kafkaPort < 0) return undefined;
   let listeners = kafkaListeners(config, config.kafkaPort);
@@ -22,6 +25,10 @@ export async function startKafkaListener(
     fetchMaxWaitMs: config.fetchMaxWaitMs,
     inflight,
     listeners: () => listeners,
+    // No SASL on this listener yet: its clients are ANONYMOUS, held to the same ACLs as on gRPC,
+    // and refused outright when authentication is required.
+    access: security.access(ANONYMOUS),
+    refuseConnections: config.authenticationRequired ? 'authentication.required=true and the Kafka listener does not serve SASL yet' : undefined,
     onConnectionError: (remote, reason) => console.error(`kafka: closed connection from ${remote}: ${reason}`),
   });
   // With port 0 the OS picked one: Metadata must name the real port.

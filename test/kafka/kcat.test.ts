@@ -196,3 +196,21 @@ describe('Kafka listener with kcat (librdkafka) against a broker process', funct
     expect(broker!.output).to.match(/frame of 1048577 bytes refused/);
   });
 });
+
+describe('Kafka listener on a broker that requires authentication', function () {
+  this.timeout(60_000);
+  let broker: BrokerProcess | undefined;
+
+  after(async () => {
+    await broker?.cleanup();
+  });
+
+  it('closes every Kafka connection (no SASL served there yet) instead of letting clients in as ANONYMOUS', async () => {
+    ensureKcat();
+    const kafkaPort = await freePort();
+    broker = await BrokerProcess.start({ args: ['--kafka-port', String(kafkaPort), '--authentication-required', 'true'] });
+    const listed = await kcat(['-b', `127.0.0.1:${kafkaPort}`, '-L', '-m', '3']);
+    expect(listed.code).to.not.equal(0);
+    await waitFor('the refusal in the broker log', () => (/Kafka listener does not serve SASL yet/.test(broker!.output) ? true : undefined));
+  });
+});

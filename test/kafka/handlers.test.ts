@@ -1,0 +1,144 @@
+/**
+ * KafkaApi over a stand-in broker: the answers' error codes for what the broker core throws, and
+ * ACLs held against the listener's (ANONYMOUS) clients.
+ */
+import { expect } from 'chai';
+import { KafkaReader, KafkaWriter, concatFrame } from '../../src/kafka/codec.js';
+import { KafkaApi, type KafkaApiOptions } from '../../src/kafka/handlers.js';
+import { KafkaError } from '../../src/kafka/errors.js';
+import { SluiceError } from '../../src/protocol/errors.js';
+import { encodeBatch } from '../../src/protocol/batch.js';
+import { sluiceBatchToKafka } from '../../src/kafka/records.js';
+import type { Broker, TopicView } from '../../src/broker/broker.js';
+import type { Access } from '../../src/broker/access-rules.js';
+import type { AclOperation, Resource } from '../../src/security/acl.js';
+
+function topicView(name: string): TopicView {
+  return {
+    name,
+    replicationFactor: 1,
+    configs: {},
+    internal: false,
+    partitions: [{ partition: 0, leader: 1, replicas: [1], isr: [1], logStartOffset: 0, logEndOffset: 0, highWatermark: 0, sizeBytes: 0, leaderEpoch: 1 }],
+  };
+}
+
+/** The few Broker methods the handlers call; anything else fails the test. */
+function stubBroker(methods: Partial<Record<keyof Broker, unknown>>): Broker {
+  return new Proxy(methods, {
+    get: (target, key) => {
+      if (key in target) return target[key as keyof typeof target];
+      throw new Error(`the handler called broker.${String(key)}`);
+    },
+  }) as unknown as Broker;
+}
+
+const metadataBroker = stubBroker({
+  brokers: () => [{ id: 1, host: 'h', port: 7001, alive: true, epoch: 1 }],
+  controllerId: () => 1,
+  listTopics: () => [topicView('open'), topicView('secret')],
+  describeTopic: (name: string) => {
+    if (name === 'missing') throw new SluiceError('UNKNOWN_TOPIC', 'no such topic');
+    return topicView(name);
+  },
+  produce: () => Promise.reject(new SluiceError('NOT_LEADER', 'moved')),
+});
+
+function denying(secret: string): Access {
+  const allowed = (_operation: AclOperation, resource: Resource): boolean => resource.name !== secret;
+  return {
+    allowed,
+    require: (operation, resource) => {
+      if (!allowed(operation, resource)) throw new SluiceError('UNAUTHORIZED', `${operation} on ${resource.name} denied`);
+    },
+    holdsAny: () => true,
+  };
+}
+
+function api(options: Partial<KafkaApiOptions> = {}): KafkaApi {
+  return new KafkaApi({
+    broker: metadataBroker,
+    listeners: () => new Map([[1, { host: 'k', port: 9092 }]]),
+    produceTimeoutMs: 1000,
+    fetchMaxWaitMs: 1000,
+    ...options,
+  });
+}
+
+/** A request frame (without size prefix): header v1 and the body `write` adds. */
+function request(apiKey: number, version: number, write: (w: KafkaWriter) => void): Buffer {
+  const w = new KafkaWriter(false);
+  w.int16(apiKey).int16(version).int32(99).nullableString('test');
+  write(w);
+  return concatFrame(w.finish()).subarray(4);
+}
+
+/** Metadata v1 answer: topic names with their error codes, and the brokers listed. */
+async function metadata(kafka: KafkaApi, topics: string[] | null) {
+  const answer = await kafka.handle(request(3, 1, (w) => w.nullableArray(topics, (x, t) => x.string(t))), new AbortController().signal);
+  const r = new KafkaReader(concatFrame(answer!).subarray(4), false);
+  expect(r.int32()).to.equal(99);
+  const brokers = r.array((x) => ({ id: x.int32(), host: x.string(), port: x.int32(), rack: x.nullableString() }));
+  r.int32(); // controller
+  const listed = r.array((x) => {
+    const errorCode = x.int16();
+    const name = x.string();
+    x.bool();
+    x.array((p) => [p.int16(), p.int32(), p.int32(), p.array((q) => q.int32()), p.array((q) => q.int32())]);
+    return [name, errorCode];
+  });
+  return { brokers, listed };
+}
+
+/** A Produce v3 partition answer's error code (index, error, base offset, log append time). */
+function partitionCode(r: KafkaReader): number {
+  r.int32();
+  const code = r.int16();
+  r.int64();
+  r.int64();
+  return code;
+}
+
+describe('kafka handlers', () => {
+  it('Metadata lists brokers at their Kafka listeners, and answers UNKNOWN_TOPIC_OR_PARTITION for a missing topic', async () => {
+    const { brokers, listed } = await metadata(api(), ['open', 'missing']);
+    expect(brokers).to.deep.equal([{ id: 1, host: 'k', port: 9092, rack: null }]);
+    expect(listed).to.deep.equal([
+      ['open', KafkaError.NONE],
+      ['missing', KafkaError.UNKNOWN_TOPIC_OR_PARTITION],
+    ]);
+  });
+
+  it('with ACLs: hides topics the client may not describe and answers TOPIC_AUTHORIZATION_FAILED when asked for them', async () => {
+    const kafka = api({ access: denying('secret') });
+    expect((await metadata(kafka, null)).listed).to.deep.equal([['open', KafkaError.NONE]]);
+    expect((await metadata(kafka, ['secret'])).listed).to.deep.equal([['secret', KafkaError.TOPIC_AUTHORIZATION_FAILED]]);
+  });
+
+  it('Produce maps the core\'s errors and ACL refusals to Kafka codes per partition, and acks=0 gets no answer', async () => {
+    const batch = Buffer.concat(sluiceBatchToKafka(encodeBatch([{ value: Buffer.from('v') }])));
+    const produce = (acks: number) =>
+      request(0, 3, (w) =>
+        w
+          .nullableString(null)
+          .int16(acks)
+          .int32(1000)
+          .array(['open', 'secret'], (x, t) => x.string(t).array([0], (y, p) => y.int32(p).nullableBytes(batch))),
+      );
+    const kafka = api({ access: denying('secret') });
+    const answer = await kafka.handle(produce(1), new AbortController().signal);
+    const r = new KafkaReader(concatFrame(answer!).subarray(4), false);
+    r.int32();
+    const codes = r.array((x) => [x.string(), x.array(partitionCode)]);
+    // "open": the core says NOT_LEADER; "secret": refused before the core is asked.
+    expect(codes).to.deep.equal([
+      ['open', [KafkaError.NOT_LEADER_OR_FOLLOWER]],
+      ['secret', [KafkaError.TOPIC_AUTHORIZATION_FAILED]],
+    ]);
+    expect(await kafka.handle(produce(0), new AbortController().signal)).to.equal(null);
+    const badAcks = await kafka.handle(produce(2), new AbortController().signal);
+    const b = new KafkaReader(concatFrame(badAcks!).subarray(4), false);
+    b.int32();
+    expect(b.array((x) => (x.string(), x.array(partitionCode)))).to.deep.equal([[KafkaError.INVALID_REQUIRED_ACKS], [KafkaError.INVALID_REQUIRED_ACKS]]);
+  });
+});
