@@ -6,14 +6,23 @@ import { BrokerProcess, freePort, waitFor } from './broker-process.js';
 import { RawClient } from './raw-client.js';
 
 export class TestCluster {
-  private constructor(readonly brokers: Map<number, BrokerProcess>) {}
+  private constructor(
+    readonly brokers: Map<number, BrokerProcess>,
+    /** Each broker's Kafka listener port, when started with `{ kafka: true }`. */
+    readonly kafkaPorts: Map<number, number>,
+  ) {}
 
-  static async start(size: number, extraArgs: string[] = []): Promise<TestCluster> {
+  /** `kafka`: every broker also runs a Kafka listener on a free port (docs/KAFKA.md). */
+  static async start(size: number, extraArgs: string[] = [], options: { kafka?: boolean } = {}): Promise<TestCluster> {
     const ports = new Map<number, { port: number; httpPort: number }>();
     for (let id = 1; id <= size; id++) ports.set(id, { port: await freePort(), httpPort: await freePort() });
     const membership = [...ports].map(([id, p]) => `${id}@127.0.0.1:${p.port}`).join(',');
+    const kafkaPorts = new Map<number, number>();
+    if (options.kafka) for (let id = 1; id <= size; id++) kafkaPorts.set(id, await freePort());
+    const kafkaMembership = [...kafkaPorts].map(([id, port]) => `${id}@127.0.0.1:${port}`).join(',');
+    const kafkaArgs = (id: number): string[] => (options.kafka ? ['--kafka-port', String(kafkaPorts.get(id)), '--kafka-cluster-brokers', kafkaMembership] : []);
     const brokers = new Map<number, BrokerProcess>();
-    const cluster = new TestCluster(brokers);
+    const cluster = new TestCluster(brokers, kafkaPorts);
     try {
       await Promise.all(
         [...ports].map(async ([id, p]) => {
@@ -21,7 +30,7 @@ export class TestCluster {
             port: p.port,
             httpPort: p.httpPort,
             waitReady: false,
-            args: ['--broker-id', String(id), '--cluster-brokers', membership, ...extraArgs],
+            args: ['--broker-id', String(id), '--cluster-brokers', membership, ...kafkaArgs(id), ...extraArgs],
           });
           brokers.set(id, broker);
         }),
@@ -42,6 +51,11 @@ export class TestCluster {
 
   get bootstrap(): string[] {
     return [...this.brokers.values()].map((broker) => broker.address);
+  }
+
+  /** Every broker's Kafka listener, comma-separated (a Kafka client's bootstrap list). */
+  get kafkaBootstrap(): string {
+    return [...this.kafkaPorts.values()].map((port) => `127.0.0.1:${port}`).join(',');
   }
 
   async kill(id: number): Promise<void> {
