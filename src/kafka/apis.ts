@@ -10,6 +10,7 @@ export const ApiKey = {
   ListOffsets: 2,
   Metadata: 3,
   ApiVersions: 18,
+  CreateTopics: 19,
 } as const;
 
 export interface ApiSupport {
@@ -28,6 +29,7 @@ export const SUPPORTED_APIS: readonly ApiSupport[] = [
   { name: 'ListOffsets', key: ApiKey.ListOffsets, minVersion: 1, maxVersion: 5, flexibleFrom: 6 },
   { name: 'Metadata', key: ApiKey.Metadata, minVersion: 0, maxVersion: 9, flexibleFrom: 9 },
   { name: 'ApiVersions', key: ApiKey.ApiVersions, minVersion: 0, maxVersion: 3, flexibleFrom: 3 },
+  { name: 'CreateTopics', key: ApiKey.CreateTopics, minVersion: 0, maxVersion: 4, flexibleFrom: 5 },
 ];
 
 const BY_KEY = new Map(SUPPORTED_APIS.map((api) => [api.key, api]));

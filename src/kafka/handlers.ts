@@ -7,7 +7,7 @@
  */
 import type { Broker } from '../broker/broker.js';
 import { KafkaDecodeError, KafkaReader, type KafkaWriter } from './codec.js';
-import { KafkaError, kafkaFailure } from './errors.js';
+import { KafkaError, KafkaProtocolError, kafkaFailure } from './errors.js';
 import { readRequestHeader, responseWriter, type RequestHeader } from './header.js';
 import { ApiKey, SUPPORTED_APIS, apiSupport, isFlexible, type ApiSupport } from './apis.js';
 import { kafkaBatchToSluice, sluiceBatchToKafka } from './records.js';
@@ -16,10 +16,11 @@ import { decodeMetadataRequest, encodeMetadataResponse, type MetadataBroker, typ
 import { decodeProduceRequest, encodeProduceResponse, type ProducePartitionResponse } from './api/produce.js';
 import { decodeFetchRequest, encodeFetchResponse, type FetchPartitionResponse } from './api/fetch.js';
 import { decodeListOffsetsRequest, encodeListOffsetsResponse, type ListOffsetsPartitionResponse } from './api/list-offsets.js';
+import { decodeCreateTopicsRequest, encodeCreateTopicsResponse, type CreateTopicResult } from './api/create-topics.js';
 import { FETCH_BYTES_MAX } from '../broker/service.js';
 import type { TopicView } from '../broker/broker.js';
 import type { Access } from '../broker/access-rules.js';
-import type { AclOperation } from '../security/acl.js';
+import { CLUSTER_RESOURCE, type AclOperation } from '../security/acl.js';
 
 export class KafkaConnectionError extends Error {
   override name = 'KafkaConnectionError';
@@ -109,6 +110,9 @@ export class KafkaApi {
         return true;
       case ApiKey.ListOffsets:
         encodeListOffsetsResponse(writer, version, await this.listOffsets(reader, version));
+        return true;
+      case ApiKey.CreateTopics:
+        encodeCreateTopicsResponse(writer, version, await this.createTopics(reader, version));
         return true;
       default:
         throw new KafkaConnectionError(`API key ${api.key} has no handler`);
@@ -229,6 +233,36 @@ export class KafkaApi {
     }
   }
 
+  /** Topics are created one by one through the controller, as the Sluice admin client's are. */
+  private async createTopics(reader: KafkaReader, version: number) {
+    const request = decodeCreateTopicsRequest(reader, version);
+    const { broker } = this.options;
+    const topics: CreateTopicResult[] = [];
+    for (const topic of request.topics) {
+      try {
+        if (!(this.options.access?.allowed('create', { type: 'cluster', name: CLUSTER_RESOURCE }) ?? true)) this.require('create', topic.name);
+        if (topic.assignmentCount > 0) throw new KafkaProtocolError('INVALID_REQUEST', 'manual replica assignments are not supported; give num_partitions and replication_factor');
+        const spec = {
+          name: topic.name,
+          partitions: topic.numPartitions === -1 ? DEFAULT_PARTITIONS : topic.numPartitions,
+          replicationFactor: topic.replicationFactor === -1 ? DEFAULT_REPLICATION_FACTOR : topic.replicationFactor,
+          configs: topic.configs,
+        };
+        if (request.validateOnly) {
+          // Only what this broker can tell without the controller: the name is free.
+          if (broker.listTopics().some((view) => view.name === topic.name)) throw new KafkaProtocolError('TOPIC_ALREADY_EXISTS', `topic "${topic.name}" already exists`);
+        } else {
+          await broker.createTopic(spec);
+        }
+        topics.push({ name: topic.name, errorCode: KafkaError.NONE, errorMessage: null });
+      } catch (err) {
+        const failure = kafkaFailure(err);
+        topics.push({ name: topic.name, errorCode: failure.code, errorMessage: failure.message });
+      }
+    }
+    return { throttleTimeMs: 0, topics };
+  }
+
   private async listOffsets(reader: KafkaReader, version: number) {
     const request = decodeListOffsetsRequest(reader, version);
     const { broker } = this.options;
@@ -252,6 +286,10 @@ export class KafkaApi {
     return { throttleTimeMs: 0, topics };
   }
 }
+
+/** Kafka's `num.partitions` and `default.replication.factor` defaults, for -1 in CreateTopics. */
+const DEFAULT_PARTITIONS = 1;
+const DEFAULT_REPLICATION_FACTOR = 1;
 
 function toRange(api: ApiSupport) {
   return { apiKey: api.key, minVersion: api.minVersion, maxVersion: api.maxVersion };

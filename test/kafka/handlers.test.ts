@@ -142,3 +142,37 @@ describe('kafka handlers', () => {
     expect(b.array((x) => (x.string(), x.array(partitionCode)))).to.deep.equal([[KafkaError.INVALID_REQUIRED_ACKS], [KafkaError.INVALID_REQUIRED_ACKS]]);
   });
 });
+
+describe('kafka handlers: CreateTopics', () => {
+  const str16 = (s: string): string => Buffer.from([s.length >> 8, s.length & 0xff]).toString('hex') + Buffer.from(s).toString('hex');
+
+  it('creates topics through the broker (-1 = defaults), refuses manual assignments, and maps TOPIC_EXISTS', async () => {
+    const created: unknown[] = [];
+    const broker = stubBroker({
+      createTopic: (spec: { name: string }) => {
+        if (spec.name === 'taken') return Promise.reject(new SluiceError('TOPIC_EXISTS', 'topic "taken" already exists'));
+        created.push(spec);
+        return Promise.resolve(topicView(spec.name));
+      },
+    });
+    const frame = Buffer.from(
+      (
+        '0013 0004 00000005 ffff' + // CreateTopics v4, correlation 5, null client id
+        '00000003' +
+        `${str16('fresh')} ffffffff ffff 00000000 00000001 ${str16('retention.ms')} ${str16('1000')}` + // -1 partitions, -1 replication, one config
+        `${str16('manual')} 00000001 0001 00000001 00000000 00000001 00000001 00000000` + // one manual assignment
+        `${str16('taken')} 00000002 0001 00000000 00000000` +
+        '00007530 00' // timeout 30000, not validate-only
+      ).replace(/\s+/g, ''),
+      'hex',
+    );
+    const answer = concatFrame((await api({ broker }).handle(frame, new AbortController().signal))!);
+    const expected =
+      '00000005 00000000 00000003' +
+      `${str16('fresh')} 0000 ffff` +
+      `${str16('manual')} 002a ${str16('manual replica assignments are not supported; give num_partitions and replication_factor')}` +
+      `${str16('taken')} 0024 ${str16('TOPIC_EXISTS: topic "taken" already exists')}`;
+    expect(answer.subarray(4).toString('hex')).to.equal(expected.replace(/\s+/g, ''));
+    expect(created).to.deep.equal([{ name: 'fresh', partitions: 1, replicationFactor: 1, configs: { 'retention.ms': '1000' } }]);
+  });
+});
