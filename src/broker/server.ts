@@ -238,7 +238,7 @@ export class BrokerServer {
     services.start();
     const server = new BrokerServer(config, broker, metrics, grpcServer, http, services, inflight, streams, port, http.port);
     try {
-      server.kafka = await startKafkaListener(config, broker, inflight, security);
+      server.kafka = await startKafkaListener(config, broker, inflight, security, services.groups);
     } catch (err) {
       await services.stop();
       await broker.close();

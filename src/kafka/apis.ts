@@ -9,6 +9,9 @@ export const ApiKey = {
   Fetch: 1,
   ListOffsets: 2,
   Metadata: 3,
+  OffsetCommit: 8,
+  OffsetFetch: 9,
+  FindCoordinator: 10,
   ApiVersions: 18,
   CreateTopics: 19,
 } as const;
@@ -28,6 +31,9 @@ export const SUPPORTED_APIS: readonly ApiSupport[] = [
   { name: 'Fetch', key: ApiKey.Fetch, minVersion: 4, maxVersion: 11, flexibleFrom: 12 },
   { name: 'ListOffsets', key: ApiKey.ListOffsets, minVersion: 1, maxVersion: 5, flexibleFrom: 6 },
   { name: 'Metadata', key: ApiKey.Metadata, minVersion: 0, maxVersion: 9, flexibleFrom: 9 },
+  { name: 'OffsetCommit', key: ApiKey.OffsetCommit, minVersion: 2, maxVersion: 7, flexibleFrom: 8 },
+  { name: 'OffsetFetch', key: ApiKey.OffsetFetch, minVersion: 1, maxVersion: 5, flexibleFrom: 6 },
+  { name: 'FindCoordinator', key: ApiKey.FindCoordinator, minVersion: 0, maxVersion: 2, flexibleFrom: 3 },
   { name: 'ApiVersions', key: ApiKey.ApiVersions, minVersion: 0, maxVersion: 3, flexibleFrom: 3 },
   { name: 'CreateTopics', key: ApiKey.CreateTopics, minVersion: 0, maxVersion: 4, flexibleFrom: 5 },
 ];

@@ -3,6 +3,7 @@ import { kafkaListeners, type BrokerConfig } from '../config/broker-config.js';
 import type { Broker } from '../broker/broker.js';
 import type { SecurityGate } from '../broker/security-gate.js';
 import { ANONYMOUS } from '../security/principal.js';
+import type { GroupCoordinator } from '../groups/coordinator.js';
 import { KafkaListener } from './listener.js';
 
 export { KafkaListener };
@@ -13,6 +14,7 @@ export async function startKafkaListener(
   broker: Broker,
   inflight: { enter(method: string): void; exit(method: string): void },
   security: SecurityGate,
+  groups: GroupCoordinator,
 ): Promise<KafkaListener | undefined> {
   if (config.kafkaPort < 0) return undefined;
   let listeners = kafkaListeners(config, config.kafkaPort);
@@ -25,6 +27,7 @@ export async function startKafkaListener(
     fetchMaxWaitMs: config.fetchMaxWaitMs,
     inflight,
     listeners: () => listeners,
+    groups,
     // No SASL on this listener yet: its clients are ANONYMOUS, held to the same ACLs as on gRPC,
     // and refused outright when authentication is required.
     access: security.access(ANONYMOUS),

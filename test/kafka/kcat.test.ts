@@ -168,6 +168,23 @@ describe('Kafka listener with kcat (librdkafka) against a broker process', funct
     );
   });
 
+  it('kcat with a group id commits its position (FindCoordinator, OffsetCommit), the next kcat resumes there (OffsetFetch), and Sluice sees the commit', async () => {
+    const topic = uniqueTopic('commits');
+    const group = `g-${topic}`;
+    await admin.createTopic({ name: topic, partitions: 1, replicationFactor: 1 });
+    const values = Array.from({ length: 10 }, (_, i) => `c${i}`);
+    await kcatOk(['-b', bootstrap, '-t', topic, '-p', '0', '-P'], values.join('\n') + '\n');
+    const consumerArgs = ['-b', bootstrap, '-t', topic, '-p', '0', '-C', '-X', `group.id=${group}`, '-X', 'auto.offset.reset=earliest', '-o', 'stored', '-J'];
+    const first = parseMessages(await kcatOk([...consumerArgs, '-c', '4']));
+    expect(first.map((m) => m.offset)).to.deep.equal([0, 1, 2, 3]);
+    const groups = client.groupAdmin();
+    closers.push(() => groups.close());
+    const described = await groups.describeGroup(group);
+    expect(described.partitions.map((p) => [p.topic, p.partition, p.committedOffset, p.lag])).to.deep.equal([[topic, 0, 4, 6]]);
+    const rest = parseMessages(await kcatOk([...consumerArgs, '-e']));
+    expect(rest.map((m) => [m.offset, m.payload])).to.deep.equal(values.slice(4).map((value, i) => [i + 4, value]));
+  });
+
   it('a malformed frame and an oversized frame close only their own connection; the broker keeps serving', async () => {
     const healthy = await RawConnection.open(kafkaPort);
     closers.push(async () => void healthy.socket.destroy());
