@@ -176,3 +176,48 @@ describe('kafka handlers: CreateTopics', () => {
     expect(created).to.deep.equal([{ name: 'fresh', partitions: 1, replicationFactor: 1, configs: { 'retention.ms': '1000' } }]);
   });
 });
+
+describe('kafka handlers: group offsets', () => {
+  const str16 = (s: string): string => Buffer.from([s.length >> 8, s.length & 0xff]).toString('hex') + Buffer.from(s).toString('hex');
+  const hexFrame = (text: string): Buffer => Buffer.from(text.replace(/\s+/g, ''), 'hex');
+  const resets: unknown[] = [];
+  const groups = {
+    findCoordinator: (groupId: string) => {
+      if (groupId === 'early') throw new SluiceError('NOT_COORDINATOR', 'no leader yet');
+      return { brokerId: 1, host: 'h', port: 7001, offsetsPartition: 3 };
+    },
+    resetOffsets: (groupId: string, offsets: unknown[]) => {
+      resets.push({ groupId, offsets });
+      return Promise.resolve();
+    },
+    fetchOffsets: (_groupId: string, keys?: readonly string[]) =>
+      [{ topic: 'kt', partition: 0, offset: 42, metadata: 'm', commitTimestampMs: 1, attempts: undefined }].filter(() => keys === undefined || keys.includes(`kt\u00000`)),
+  } as unknown as import('../../src/groups/coordinator.js').GroupCoordinator;
+  const kafka = () => api({ groups });
+  const answer = async (frame: Buffer): Promise<string> => concatFrame((await kafka().handle(frame, new AbortController().signal))!).subarray(4).toString('hex');
+
+  it('FindCoordinator v1 names the offsets partition leader at its Kafka listener, or COORDINATOR_NOT_AVAILABLE', async () => {
+    expect(await answer(hexFrame(`000a 0001 00000001 ffff ${str16('g1')} 00`))).to.equal(hexFrame(`00000001 00000000 0000 ffff 00000001 ${str16('k')} 00002384`).toString('hex'));
+    expect(await answer(hexFrame(`000a 0001 00000002 ffff ${str16('early')} 00`))).to.equal(
+      hexFrame(`00000002 00000000 000f ${str16('NOT_COORDINATOR: no leader yet')} ffffffff 0000 ffffffff`).toString('hex'),
+    );
+  });
+
+  it('OffsetCommit v2: a standalone commit (generation -1) is stored; a member\'s is UNKNOWN_MEMBER_ID', async () => {
+    const commit = (generation: string, member: string) =>
+      hexFrame(`0008 0002 00000003 ffff ${str16('g1')} ${generation} ${str16(member)} ffffffffffffffff 00000001 ${str16('kt')} 00000001 00000000 0000000000000007 ffff`);
+    expect(await answer(commit('ffffffff', ''))).to.equal(hexFrame(`00000003 00000001 ${str16('kt')} 00000001 00000000 0000`).toString('hex'));
+    expect(resets).to.deep.equal([{ groupId: 'g1', offsets: [{ topic: 'kt', partition: 0, offset: 7 }] }]);
+    expect(await answer(commit('00000001', 'member-1'))).to.equal(hexFrame(`00000003 00000001 ${str16('kt')} 00000001 00000000 0019`).toString('hex'));
+  });
+
+  it('OffsetFetch v5 answers committed offsets and -1 where nothing was committed', async () => {
+    const frame = hexFrame(`0009 0005 00000004 ffff ${str16('g1')} 00000001 ${str16('kt')} 00000002 00000000 00000001`);
+    expect(await answer(frame)).to.equal(
+      hexFrame(`00000004 00000000 00000001 ${str16('kt')} 00000002
+        00000000 000000000000002a ffffffff ${str16('m')} 0000
+        00000001 ffffffffffffffff ffffffff ${str16('')} 0000
+        0000`).toString('hex'),
+    );
+  });
+});
