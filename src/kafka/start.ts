@@ -17,6 +17,12 @@ export async function startKafkaListener(
   groups: GroupCoordinator,
 ): Promise<KafkaListener | undefined> {
   if (config.kafkaPort < 0) return undefined;
+  if (!/^(127\.|localhost$|::1$)/.test(config.host) && !config.authenticationRequired) {
+    console.error(
+      `WARNING: broker ${config.brokerId}'s Kafka listener ${config.host}:${config.kafkaPort} is reachable from the network without TLS or SASL: ` +
+        `its clients act as ANONYMOUS${config.authorizationEnabled ? ' (held to the ACLs)' : ', and authorization is off'}. See docs/KAFKA.md.`,
+    );
+  }
   let listeners = kafkaListeners(config, config.kafkaPort);
   const listener = await KafkaListener.listen({
     broker,
