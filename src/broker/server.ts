@@ -283,7 +283,13 @@ export class BrokerServer {
     services.start();
     const server = new BrokerServer(config, broker, metrics, grpcServer, interBrokerServer, http, services, inflight, streams, port, interBrokerPort, http.port);
     try {
-      server.kafka = await startKafkaListener(config, broker, inflight, security, services.groups);
+      server.kafka = await startKafkaListener(config, {
+        broker,
+        groups: services.groups,
+        security,
+        inflight,
+        onRequest: (api, durationMs) => brokerMetrics.requestSeconds.observe({ method: `Kafka${api}` }, durationMs / 1000),
+      });
     } catch (err) {
       await services.stop();
       await broker.close();

@@ -2,8 +2,8 @@
  * The Kafka protocol listener: a TCP server whose connections carry size-prefixed frames
  * (int32 length, then a request). Requests of one connection are served concurrently and answered
  * in the order they came, each with its correlation id, as Kafka clients require. Limits: a frame
- * larger than `maxFrameBytes` and more than `inflightMax` unanswered requests per connection
- * (reading pauses until answers go out). A frame that does not decode, or asks for an API we do
+ * larger than `maxFrameBytes` closes the connection; reading pauses while a connection has
+ * INFLIGHT_PER_CONNECTION_MAX unanswered requests or `maxFrameBytes` of unanswered request bytes. A frame that does not decode, or asks for an API we do
  * not serve, closes that one connection; nothing a client sends can stop the listener.
  */
 import { createServer, type Server, type Socket } from 'node:net';
@@ -63,7 +63,9 @@ export class KafkaListener {
     socket.setNoDelay(true);
     const cancelled = new AbortController();
     /** Answers in request order; each settles to the frame to write (or null: none). */
-    const pending: Promise<KafkaAnswer>[] = [];
+    const pending: Array<{ answer: Promise<KafkaAnswer>; bytes: number }> = [];
+    let pendingBytes = 0;
+    const full = (): boolean => pending.length >= INFLIGHT_PER_CONNECTION_MAX || pendingBytes >= options.maxFrameBytes;
     let writing = false;
     let buffered: Buffer[] = [];
     let bufferedBytes = 0;
@@ -86,19 +88,19 @@ export class KafkaListener {
         while (pending.length > 0 && !closed) {
           let answer: KafkaAnswer;
           try {
-            answer = await pending[0]!;
+            answer = await pending[0]!.answer;
           } catch (err) {
             close(err instanceof KafkaConnectionError ? err.message : `internal error: ${err instanceof Error ? err.message : String(err)}`);
             if (!(err instanceof KafkaConnectionError)) console.error('internal error while serving a Kafka request:', err);
             return;
           }
-          pending.shift();
+          pendingBytes -= pending.shift()!.bytes;
           if (answer !== null && !closed) {
             socket.cork();
             for (const chunk of answer) socket.write(chunk);
             socket.uncork();
           }
-          if (socket.isPaused() && pending.length < INFLIGHT_PER_CONNECTION_MAX) socket.resume();
+          if (socket.isPaused() && !full()) socket.resume();
         }
       } finally {
         writing = false;
@@ -108,12 +110,13 @@ export class KafkaListener {
     const start = (frame: Buffer): void => {
       options.inflight?.enter('Kafka');
       const answer = api.handle(frame, cancelled.signal);
-      pending.push(answer);
+      pending.push({ answer, bytes: frame.length });
+      pendingBytes += frame.length;
       void answer.then(
         () => options.inflight?.exit('Kafka'),
         () => options.inflight?.exit('Kafka'),
       );
-      if (pending.length >= INFLIGHT_PER_CONNECTION_MAX) socket.pause();
+      if (full()) socket.pause();
       void drain();
     };
 

@@ -8,14 +8,19 @@ import { KafkaListener } from './listener.js';
 
 export { KafkaListener };
 
+export interface KafkaListenerParts {
+  broker: Broker;
+  groups: GroupCoordinator;
+  security: SecurityGate;
+  /** Shared with the gRPC handlers, so shutdown waits for Kafka requests too. */
+  inflight: { enter(method: string): void; exit(method: string): void };
+  /** Each served request's API and duration (the broker's request metrics). */
+  onRequest(api: string, durationMs: number): void;
+}
+
 /** Undefined when kafka.port is -1. */
-export async function startKafkaListener(
-  config: BrokerConfig,
-  broker: Broker,
-  inflight: { enter(method: string): void; exit(method: string): void },
-  security: SecurityGate,
-  groups: GroupCoordinator,
-): Promise<KafkaListener | undefined> {
+export async function startKafkaListener(config: BrokerConfig, parts: KafkaListenerParts): Promise<KafkaListener | undefined> {
+  const { broker, groups, security, inflight, onRequest } = parts;
   if (config.kafkaPort < 0) return undefined;
   if (!/^(127\.|localhost$|::1$)/.test(config.host) && !config.authenticationRequired) {
     console.error(
@@ -34,6 +39,7 @@ export async function startKafkaListener(
     inflight,
     listeners: () => listeners,
     groups,
+    onRequest,
     // No SASL on this listener yet: its clients are ANONYMOUS, held to the same ACLs as on gRPC,
     // and refused outright when authentication is required.
     access: security.access(ANONYMOUS),

@@ -116,6 +116,10 @@ describe('Kafka listener with kcat (librdkafka) against a broker process', funct
     ]);
     // Sluice's internal topics are not offered to Kafka clients.
     expect(metadata.topics.map((t) => t.topic)).to.not.include('__consumer_offsets');
+    // Kafka requests are counted with the broker's other requests.
+    const metrics = await (await fetch(`http://127.0.0.1:${broker!.httpPort}/metrics`)).text();
+    expect(metrics).to.match(/method="KafkaMetadata"/);
+    expect(metrics).to.match(/method="KafkaApiVersions"/);
   });
 
   it('kcat -P with keys and headers, then kcat -C from the beginning, from an offset, and the Sluice client, see the same records and offsets', async () => {
