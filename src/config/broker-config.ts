@@ -84,6 +84,10 @@ export interface BrokerConfig {
   kafkaClusterBrokers: string;
   /** Largest request frame a Kafka client may send; a larger one closes its connection. */
   kafkaMaxFrameBytes: number;
+  /** Connections the Kafka listener keeps open at once; more are closed as they arrive. */
+  kafkaMaxConnections: number;
+  /** A Kafka connection with no request for this long is closed (Kafka's connections.max.idle.ms). */
+  kafkaConnectionsMaxIdleMs: number;
 }
 
 type Kind = 'int' | 'port' | 'listenerPort' | 'string' | 'bool';
@@ -151,6 +155,8 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
     doc: "every broker's Kafka listener as id@host:port, comma-separated, for Metadata (empty: this broker's alone)",
   },
   'kafka.max.frame.bytes': { field: 'kafkaMaxFrameBytes', kind: 'int', doc: 'largest Kafka request frame; a larger one closes the connection' },
+  'kafka.max.connections': { field: 'kafkaMaxConnections', kind: 'int', doc: 'open Kafka connections beyond which new ones are closed at once' },
+  'kafka.connections.max.idle.ms': { field: 'kafkaConnectionsMaxIdleMs', kind: 'int', doc: 'a Kafka connection idle this long is closed' },
 };
 
 export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
@@ -197,6 +203,8 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   kafkaAdvertisedHost: '',
   kafkaClusterBrokers: '',
   kafkaMaxFrameBytes: 64 * 1024 * 1024,
+  kafkaMaxConnections: 1024,
+  kafkaConnectionsMaxIdleMs: 600_000,
 };
 
 const OPTIONAL_STRINGS = new Set<keyof BrokerConfig>([
@@ -293,6 +301,8 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   if (config.advertisedHost === '') config.advertisedHost = config.host;
   if (config.kafkaAdvertisedHost === '') config.kafkaAdvertisedHost = config.advertisedHost;
   if (config.kafkaMaxFrameBytes < 1024) throw new ConfigError('kafka.max.frame.bytes must be >= 1024');
+  if (config.kafkaMaxConnections < 1) throw new ConfigError('kafka.max.connections must be >= 1');
+  if (config.kafkaConnectionsMaxIdleMs < 1000) throw new ConfigError('kafka.connections.max.idle.ms must be >= 1000');
   if (config.brokerId < 1) throw new ConfigError(`broker.id must be >= 1, got ${config.brokerId}`);
   if (config.fetchMaxWaitMs < 1) throw new ConfigError('fetch.max.wait.ms must be >= 1');
   if (config.groupMinSessionTimeoutMs < 1 || config.groupMaxSessionTimeoutMs < config.groupMinSessionTimeoutMs) {

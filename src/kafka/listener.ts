@@ -12,12 +12,18 @@ import { KafkaApi, KafkaConnectionError, type KafkaAnswer, type KafkaApiOptions 
 /** Unanswered requests one connection may have before the listener stops reading it. */
 const INFLIGHT_PER_CONNECTION_MAX = 64;
 const SIZE_PREFIX_BYTES = 4;
+/** How often at most refused connections are logged. */
+const REFUSAL_LOG_INTERVAL_MS = 10_000;
 
 export interface KafkaListenerOptions extends KafkaApiOptions {
   host: string;
   /** 0: the OS picks. */
   port: number;
   maxFrameBytes: number;
+  /** Open connections beyond which new ones are closed as they arrive. */
+  maxConnections: number;
+  /** A connection without requests in flight and none arriving for this long is closed. */
+  idleTimeoutMs: number;
   /** Counts requests in flight so a broker's shutdown can wait for them. */
   inflight?: { enter(method: string): void; exit(method: string): void };
   /** When set, every connection is closed at once and this is logged (e.g. authentication is required and not served here). */
@@ -46,6 +52,13 @@ export class KafkaListener {
       });
     });
     const listener = new KafkaListener(server, port);
+    server.maxConnections = options.maxConnections;
+    let refusedLoggedAtMs = -Infinity;
+    server.on('drop', () => {
+      if (Date.now() - refusedLoggedAtMs < REFUSAL_LOG_INTERVAL_MS) return;
+      refusedLoggedAtMs = Date.now();
+      options.onConnectionError?.('a new client', `kafka.max.connections=${options.maxConnections} are open`);
+    });
     server.on('connection', (socket) => listener.serve(socket, api, options));
     // After a successful listen, errors belong to connections (handled there), not the server.
     server.on('error', (err) => options.onConnectionError?.('listener', err.message));
@@ -61,6 +74,9 @@ export class KafkaListener {
     }
     this.connections.add(socket);
     socket.setNoDelay(true);
+    socket.setTimeout(options.idleTimeoutMs, () => {
+      if (pending.length === 0) close(`idle for ${options.idleTimeoutMs} ms`);
+    });
     const cancelled = new AbortController();
     /** Answers in request order; each settles to the frame to write (or null: none). */
     const pending: Array<{ answer: Promise<KafkaAnswer>; bytes: number }> = [];

@@ -34,6 +34,8 @@ export async function startKafkaListener(config: BrokerConfig, parts: KafkaListe
     host: config.host,
     port: config.kafkaPort,
     maxFrameBytes: config.kafkaMaxFrameBytes,
+    maxConnections: config.kafkaMaxConnections,
+    idleTimeoutMs: config.kafkaConnectionsMaxIdleMs,
     produceTimeoutMs: config.produceTimeoutMs,
     fetchMaxWaitMs: config.fetchMaxWaitMs,
     inflight,

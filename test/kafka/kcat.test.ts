@@ -235,3 +235,33 @@ describe('Kafka listener on a broker that requires authentication', function () 
     await waitFor('the refusal in the broker log', () => (/Kafka listener does not serve SASL yet/.test(broker!.output) ? true : undefined));
   });
 });
+
+describe('Kafka listener connection limits on a broker process', function () {
+  this.timeout(60_000);
+  let broker: BrokerProcess | undefined;
+  const sockets: Socket[] = [];
+
+  after(async () => {
+    for (const socket of sockets) socket.destroy();
+    await broker?.cleanup();
+  });
+
+  it('closes connections beyond kafka.max.connections at once, and idle ones after kafka.connections.max.idle.ms', async () => {
+    const kafkaPort = await freePort();
+    broker = await BrokerProcess.start({ args: ['--kafka-port', String(kafkaPort), '--kafka-max-connections', '2', '--kafka-connections-max-idle-ms', '1500'] });
+    const first = await RawConnection.open(kafkaPort);
+    const second = await RawConnection.open(kafkaPort);
+    sockets.push(first.socket, second.socket);
+    expect(await first.apiVersions(1)).to.deep.equal({ correlationId: 1, errorCode: 0 });
+    expect(await second.apiVersions(2)).to.deep.equal({ correlationId: 2, errorCode: 0 });
+    const third = await RawConnection.open(kafkaPort);
+    sockets.push(third.socket);
+    await third.waitClosed();
+    // The two that were let in stay usable until they idle out.
+    expect(await first.apiVersions(3)).to.deep.equal({ correlationId: 3, errorCode: 0 });
+    await first.waitClosed();
+    await second.waitClosed();
+    expect(broker.output).to.match(/idle for 1500 ms/);
+    expect(broker.output).to.match(/kafka.max.connections=2 are open/);
+  });
+});
