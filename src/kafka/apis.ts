@@ -14,6 +14,7 @@ export const ApiKey = {
   FindCoordinator: 10,
   ApiVersions: 18,
   CreateTopics: 19,
+  InitProducerId: 22,
 } as const;
 
 export interface ApiSupport {
@@ -36,6 +37,7 @@ export const SUPPORTED_APIS: readonly ApiSupport[] = [
   { name: 'FindCoordinator', key: ApiKey.FindCoordinator, minVersion: 0, maxVersion: 2, flexibleFrom: 3 },
   { name: 'ApiVersions', key: ApiKey.ApiVersions, minVersion: 0, maxVersion: 3, flexibleFrom: 3 },
   { name: 'CreateTopics', key: ApiKey.CreateTopics, minVersion: 0, maxVersion: 4, flexibleFrom: 5 },
+  { name: 'InitProducerId', key: ApiKey.InitProducerId, minVersion: 0, maxVersion: 1, flexibleFrom: 2 },
 ];
 
 const BY_KEY = new Map(SUPPORTED_APIS.map((api) => [api.key, api]));

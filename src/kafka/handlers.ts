@@ -23,6 +23,7 @@ import { decodeOffsetFetchRequest, encodeOffsetFetchResponse, type OffsetFetchPa
 import type { GroupCoordinator } from '../groups/coordinator.js';
 import { tpKey } from '../groups/topic-partition.js';
 import { SluiceError } from '../protocol/errors.js';
+import { decodeInitProducerIdRequest, encodeInitProducerIdResponse } from './api/init-producer-id.js';
 import { FETCH_BYTES_MAX } from '../broker/service.js';
 import type { TopicView } from '../broker/broker.js';
 import type { Access } from '../broker/access-rules.js';
@@ -127,6 +128,9 @@ export class KafkaApi {
         return true;
       case ApiKey.OffsetFetch:
         encodeOffsetFetchResponse(writer, version, this.offsetFetch(reader));
+        return true;
+      case ApiKey.InitProducerId:
+        encodeInitProducerIdResponse(writer, await this.initProducerId(reader));
         return true;
       case ApiKey.CreateTopics:
         encodeCreateTopicsResponse(writer, version, await this.createTopics(reader, version));
@@ -325,6 +329,29 @@ export class KafkaApi {
     } catch (err) {
       const failure = kafkaFailure(err).code;
       return { errorCode: failure, topics: (request.topics ?? []).map((topic) => ({ name: topic.name, partitions: topic.partitionIndexes.map((partitionIndex) => ({ partitionIndex, committedOffset: -1, metadata: null, errorCode: failure })) })) };
+    }
+  }
+
+  /**
+   * A producer id for an idempotent producer, from the same blocks the Sluice producer's come
+   * from; its batches are then deduplicated by the partition's idempotence table. As on gRPC, it
+   * takes idempotent-write on the cluster or write on some topic when ACLs are on.
+   */
+  private async initProducerId(reader: KafkaReader) {
+    const request = decodeInitProducerIdRequest(reader);
+    const none = { producerId: -1, producerEpoch: -1 };
+    if (request.transactionalId !== null) {
+      return { ...none, errorCode: KafkaError.TRANSACTIONAL_ID_AUTHORIZATION_FAILED };
+    }
+    const access = this.options.access;
+    if (access !== undefined && !access.allowed('idempotent-write', { type: 'cluster', name: CLUSTER_RESOURCE }) && !access.holdsAny('write', 'topic')) {
+      return { ...none, errorCode: KafkaError.CLUSTER_AUTHORIZATION_FAILED };
+    }
+    try {
+      const { producerId, producerEpoch } = await this.options.broker.initProducerId();
+      return { errorCode: KafkaError.NONE, producerId, producerEpoch };
+    } catch (err) {
+      return { ...none, errorCode: kafkaFailure(err).code };
     }
   }
 

@@ -221,3 +221,14 @@ describe('kafka handlers: group offsets', () => {
     );
   });
 });
+
+describe('kafka handlers: InitProducerId', () => {
+  it('hands out a producer id from the broker and refuses transactional ids', async () => {
+    const broker = stubBroker({ initProducerId: () => Promise.resolve({ producerId: 4096, producerEpoch: 0 }) });
+    const frame = (transactionalId: string) => Buffer.from(`0016000100000009ffff${transactionalId}00001388`, 'hex');
+    const idempotent = concatFrame((await api({ broker }).handle(frame('ffff'), new AbortController().signal))!);
+    expect(idempotent.subarray(4).toString('hex')).to.equal('00000009' + '00000000' + '0000' + '0000000000001000' + '0000');
+    const transactional = concatFrame((await api({ broker }).handle(frame('000174'), new AbortController().signal))!);
+    expect(transactional.subarray(4).toString('hex')).to.equal('00000009' + '00000000' + '0035' + 'ffffffffffffffff' + 'ffff');
+  });
+});

@@ -152,6 +152,18 @@ describe('Kafka listener with kcat (librdkafka) against a broker process', funct
     });
   }
 
+  it('an idempotent kcat producer (InitProducerId, acks=all) stores every record once, in order', async () => {
+    const topic = uniqueTopic('idem');
+    await admin.createTopic({ name: topic, partitions: 1, replicationFactor: 1 });
+    const values = Array.from({ length: 3000 }, (_, i) => `idem-${i}`);
+    await kcatOk(['-b', bootstrap, '-t', topic, '-p', '0', '-P', '-X', 'enable.idempotence=true', '-X', 'acks=all', '-z', 'lz4'], values.join('\n') + '\n');
+    const consumed = parseMessages(await kcatOk(['-b', bootstrap, '-t', topic, '-C', '-o', 'beginning', '-e', '-J']));
+    expect(consumed.map((m) => [m.offset, m.payload])).to.deep.equal(values.map((value, i) => [i, value]));
+    // The Sluice client reads the same records.
+    const viaSluice = await sluiceRecords(topic, 0, values.length);
+    expect(viaSluice).to.have.length(values.length);
+  });
+
   it('records from the Sluice producer (lz4, TTLs) are read by kcat at the offsets the producer was given', async () => {
     const topic = uniqueTopic('native');
     await admin.createTopic({ name: topic, partitions: 2, replicationFactor: 1 });
