@@ -17,12 +17,12 @@ import { decodeProduceRequest, encodeProduceResponse, type ProducePartitionRespo
 import { decodeFetchRequest, encodeFetchResponse, type FetchPartitionResponse } from './api/fetch.js';
 import { decodeListOffsetsRequest, encodeListOffsetsResponse, type ListOffsetsPartitionResponse } from './api/list-offsets.js';
 import { decodeCreateTopicsRequest, encodeCreateTopicsResponse, type CreateTopicResult } from './api/create-topics.js';
-import { COORDINATOR_KEY_GROUP, decodeFindCoordinatorRequest, encodeFindCoordinatorResponse } from './api/find-coordinator.js';
-import { decodeOffsetCommitRequest, encodeOffsetCommitResponse } from './api/offset-commit.js';
-import { decodeOffsetFetchRequest, encodeOffsetFetchResponse, type OffsetFetchPartition } from './api/offset-fetch.js';
+import { encodeFindCoordinatorResponse } from './api/find-coordinator.js';
+import { encodeOffsetCommitResponse } from './api/offset-commit.js';
+import { encodeOffsetFetchResponse } from './api/offset-fetch.js';
 import type { GroupCoordinator } from '../groups/coordinator.js';
-import { tpKey } from '../groups/topic-partition.js';
-import { SluiceError } from '../protocol/errors.js';
+import { GroupOffsetHandlers } from './group-handlers.js';
+import { requireOnTopic, topicAllowed } from './access.js';
 import { decodeInitProducerIdRequest, encodeInitProducerIdResponse } from './api/init-producer-id.js';
 import { FETCH_BYTES_MAX } from '../broker/service.js';
 import type { TopicView } from '../broker/broker.js';
@@ -61,15 +61,19 @@ export interface KafkaApiOptions {
 export type KafkaAnswer = Buffer[] | null;
 
 export class KafkaApi {
-  constructor(private readonly options: KafkaApiOptions) {}
+  private readonly groups: GroupOffsetHandlers;
+
+  constructor(private readonly options: KafkaApiOptions) {
+    this.groups = new GroupOffsetHandlers(options);
+  }
 
   private allowed(operation: AclOperation, topic: string): boolean {
-    return this.options.access?.allowed(operation, { type: 'topic', name: topic }) ?? true;
+    return topicAllowed(this.options.access, operation, topic);
   }
 
   /** Throws UNAUTHORIZED (TOPIC_AUTHORIZATION_FAILED to the client). */
   private require(operation: AclOperation, topic: string): void {
-    this.options.access?.require(operation, { type: 'topic', name: topic });
+    requireOnTopic(this.options.access, operation, topic);
   }
 
   /** `cancelled` fires when the connection goes away (ends long-polls). */
@@ -121,13 +125,13 @@ export class KafkaApi {
         encodeListOffsetsResponse(writer, version, await this.listOffsets(reader, version));
         return true;
       case ApiKey.FindCoordinator:
-        encodeFindCoordinatorResponse(writer, version, this.findCoordinator(reader, version));
+        encodeFindCoordinatorResponse(writer, version, this.groups.findCoordinator(reader, version));
         return true;
       case ApiKey.OffsetCommit:
-        encodeOffsetCommitResponse(writer, version, await this.offsetCommit(reader, version));
+        encodeOffsetCommitResponse(writer, version, await this.groups.offsetCommit(reader, version));
         return true;
       case ApiKey.OffsetFetch:
-        encodeOffsetFetchResponse(writer, version, this.offsetFetch(reader));
+        encodeOffsetFetchResponse(writer, version, this.groups.offsetFetch(reader));
         return true;
       case ApiKey.InitProducerId:
         encodeInitProducerIdResponse(writer, await this.initProducerId(reader));
@@ -254,84 +258,6 @@ export class KafkaApi {
     }
   }
 
-  private requireGroups(): GroupCoordinator {
-    if (this.options.groups === undefined) throw new KafkaProtocolError('COORDINATOR_NOT_AVAILABLE', 'this broker runs no group coordinator');
-    return this.options.groups;
-  }
-
-  /** Throws GROUP_AUTHORIZATION_FAILED unless the client may `operation` the group. */
-  private requireOnGroup(operation: AclOperation, groupId: string): void {
-    if (!(this.options.access?.allowed(operation, { type: 'group', name: groupId }) ?? true)) {
-      throw new KafkaProtocolError('GROUP_AUTHORIZATION_FAILED', `${operation} on group "${groupId}" is not allowed`);
-    }
-  }
-
-  /** The leader of the group's __consumer_offsets partition, at its Kafka listener. */
-  private findCoordinator(reader: KafkaReader, version: number) {
-    const request = decodeFindCoordinatorRequest(reader, version);
-    const none = { nodeId: -1, host: '', port: -1 };
-    try {
-      if (request.keyType !== COORDINATOR_KEY_GROUP) throw new KafkaProtocolError('INVALID_REQUEST', 'transaction coordinators are not served');
-      this.requireOnGroup('describe', request.key);
-      const location = this.requireGroups().findCoordinator(request.key);
-      const listener = this.options.listeners().get(location.brokerId);
-      if (listener === undefined) throw new KafkaProtocolError('COORDINATOR_NOT_AVAILABLE', `broker ${location.brokerId} has no Kafka listener in kafka.cluster.brokers`);
-      return { errorCode: KafkaError.NONE, errorMessage: null, nodeId: location.brokerId, host: listener.host, port: listener.port };
-    } catch (err) {
-      // No leader for the offsets partition yet: the client asks again.
-      const failure = err instanceof SluiceError && err.code === 'NOT_COORDINATOR' ? { code: KafkaError.COORDINATOR_NOT_AVAILABLE, message: err.message } : kafkaFailure(err);
-      return { ...none, errorCode: failure.code, errorMessage: failure.message };
-    }
-  }
-
-  /**
-   * Commits of a standalone consumer (generation -1, no member id: librdkafka's and the Java
-   * client's assign()-and-commit) go to the group's offsets as Sluice's reset does, which refuses
-   * while the group has live members. Kafka's group membership (JoinGroup) is not served yet, so a
-   * commit naming a member is UNKNOWN_MEMBER_ID.
-   */
-  private async offsetCommit(reader: KafkaReader, version: number) {
-    const request = decodeOffsetCommitRequest(reader, version);
-    let error: number = KafkaError.NONE;
-    try {
-      this.requireOnGroup('read', request.groupId);
-      for (const topic of request.topics) this.require('read', topic.name);
-      if (request.generationId !== -1 || request.memberId !== '') {
-        throw new KafkaProtocolError('UNKNOWN_MEMBER_ID', 'Kafka group membership is not served yet; only standalone commits (generation -1) are');
-      }
-      const offsets = request.topics.flatMap((topic) => topic.partitions.map((p) => ({ topic: topic.name, partition: p.partitionIndex, offset: p.committedOffset })));
-      await this.requireGroups().resetOffsets(request.groupId, offsets);
-    } catch (err) {
-      error = kafkaFailure(err).code;
-    }
-    return { topics: request.topics.map((topic) => ({ name: topic.name, partitions: topic.partitions.map((p) => ({ partitionIndex: p.partitionIndex, errorCode: error })) })) };
-  }
-
-  private offsetFetch(reader: KafkaReader) {
-    const request = decodeOffsetFetchRequest(reader);
-    try {
-      this.requireOnGroup('describe', request.groupId);
-      const groups = this.requireGroups();
-      const wanted = request.topics?.filter((topic) => this.allowed('describe', topic.name));
-      const keys = wanted?.flatMap((topic) => topic.partitionIndexes.map((p) => tpKey(topic.name, p)));
-      const committed = new Map(groups.fetchOffsets(request.groupId, keys).map((view) => [tpKey(view.topic, view.partition), view]));
-      const answered = wanted ?? groupByTopic([...committed.values()].filter((view) => this.allowed('describe', view.topic)));
-      return {
-        errorCode: KafkaError.NONE,
-        topics: answered.map((topic) => ({
-          name: topic.name,
-          partitions: topic.partitionIndexes.map((partitionIndex): OffsetFetchPartition => {
-            const view = committed.get(tpKey(topic.name, partitionIndex));
-            return { partitionIndex, committedOffset: view?.offset ?? -1, metadata: view?.metadata ?? '', errorCode: KafkaError.NONE };
-          }),
-        })),
-      };
-    } catch (err) {
-      const failure = kafkaFailure(err).code;
-      return { errorCode: failure, topics: (request.topics ?? []).map((topic) => ({ name: topic.name, partitions: topic.partitionIndexes.map((partitionIndex) => ({ partitionIndex, committedOffset: -1, metadata: null, errorCode: failure })) })) };
-    }
-  }
-
   /**
    * A producer id for an idempotent producer, from the same blocks the Sluice producer's come
    * from; its batches are then deduplicated by the partition's idempotence table. As on gRPC, it
@@ -412,12 +338,6 @@ export class KafkaApi {
 /** Kafka's `num.partitions` and `default.replication.factor` defaults, for -1 in CreateTopics. */
 const DEFAULT_PARTITIONS = 1;
 const DEFAULT_REPLICATION_FACTOR = 1;
-
-function groupByTopic(views: ReadonlyArray<{ topic: string; partition: number }>): Array<{ name: string; partitionIndexes: number[] }> {
-  const byTopic = new Map<string, number[]>();
-  for (const view of views) byTopic.set(view.topic, [...(byTopic.get(view.topic) ?? []), view.partition]);
-  return [...byTopic].map(([name, partitionIndexes]) => ({ name, partitionIndexes }));
-}
 
 function toRange(api: ApiSupport) {
   return { apiKey: api.key, minVersion: api.minVersion, maxVersion: api.maxVersion };
