@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true });
   const server = await BrokerServer.start(config);
   console.log(
-    `sluice broker ${config.brokerId} listening: gRPC ${config.host}:${server.port}, HTTP ${config.host}:${server.httpPort}, data ${config.dataDir}, flush ${config.flush} (${flushGuarantee(parseFlushPolicy(config.flush))})`,
+    `sluice broker ${config.brokerId} listening: gRPC ${config.host}:${server.port}, HTTP ${config.httpHost || config.host}:${server.httpPort}, data ${config.dataDir}, flush ${config.flush} (${flushGuarantee(parseFlushPolicy(config.flush))})`,
   );
   let stopping = false;
   const stop = (signal: string): void => {

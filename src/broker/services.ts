@@ -40,7 +40,8 @@ export class BrokerServices {
   static async open(broker: Broker, registry: ServiceRegistry, options: BrokerServicesOptions): Promise<BrokerServices> {
     registry.addService(withEncodedFetchResponses(brokerApi().Broker.service), brokerHandlers(broker, options.service));
     registry.addService(brokerApi().Admin.service, adminHandlers(broker, options.service));
-    registry.addService(controllerApi().Controller.service, controllerHandlers(broker, options.service));
+    // Peer brokers' calls are not throttled (Kafka exempts inter-broker traffic from quotas too).
+    registry.addService(controllerApi().Controller.service, controllerHandlers(broker, { ...options.service, quotas: undefined }));
     // Consumer groups (src/groups/): coordinates the groups whose __consumer_offsets partitions this broker leads.
     const groups = await GroupCoordinator.open(brokerGroupsHost(broker), options.groups);
     registry.addService(groupsApi().Groups.service, groupsHandlers(groups, options.service));

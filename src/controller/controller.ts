@@ -11,6 +11,7 @@ import type { ReplicatedLog } from '../replication/replicated-log.js';
 import { sleep, systemClock, type Clock } from '../runtime/clock.js';
 import { INTERNAL_TOPICS, validateTopicName } from './topic-names.js';
 import { applyRecord, assignReplicas, emptyImage, type MetadataImage, type MetadataRecord } from './metadata-image.js';
+import { alterQuotas, validatePrincipalName } from './quota-records.js';
 
 export const METADATA_GROUP = '__cluster_metadata';
 /** Most partitions one topic may have. */
@@ -298,6 +299,19 @@ export class Controller {
       const size = Math.max(1, Math.min(count || PRODUCER_ID_BLOCK, PRODUCER_ID_BLOCK));
       await this.append({ type: 'allocateProducerIds', brokerId, firstId, count: size });
       return { firstId, count: size };
+    });
+  }
+
+  // ------------------------------------------------------------------ quotas
+
+  /** Sets `set` and removes `remove` from a principal's quotas (both empty: removes them all). */
+  async alterClientQuotas(principal: string, set: Readonly<Record<string, number>>, remove: readonly string[]): Promise<number> {
+    return this.exclusive(async () => {
+      this.requireLeader();
+      validatePrincipalName(principal);
+      const quotas = alterQuotas(this.image.clientQuotas[principal], set, remove);
+      await this.append({ type: 'alterClientQuotas', principal, quotas });
+      return this.image.version;
     });
   }
 

@@ -4,6 +4,7 @@
  * I/O, and an image is never mutated in place by readers.
  */
 import type { TopicConfig } from '../config/topic-config.js';
+import { applyQuotaRecord, type ClientQuotas, type QuotaRecord } from './quota-records.js';
 
 export interface BrokerRegistration {
   id: number;
@@ -32,6 +33,8 @@ export interface MetadataImage {
   topics: Record<string, TopicMetadata>;
   /** Next producer id the controller hands out. */
   nextProducerId: number;
+  /** Quotas of principals that have their own (quota-records.ts). */
+  clientQuotas: Record<string, ClientQuotas>;
 }
 
 export type MetadataRecord =
@@ -39,10 +42,11 @@ export type MetadataRecord =
   | { type: 'createTopic'; name: string; replicas: number[][]; config: TopicConfig; internal: boolean }
   | { type: 'deleteTopic'; name: string }
   | { type: 'alterTopicConfig'; name: string; config: TopicConfig }
-  | { type: 'allocateProducerIds'; brokerId: number; firstId: number; count: number };
+  | { type: 'allocateProducerIds'; brokerId: number; firstId: number; count: number }
+  | QuotaRecord;
 
 export function emptyImage(): MetadataImage {
-  return { version: 0, brokers: {}, topics: {}, nextProducerId: 1 };
+  return { version: 0, brokers: {}, topics: {}, nextProducerId: 1, clientQuotas: {} };
 }
 
 /** Applies one committed record found at `offset` of the metadata log; returns the new image. */
@@ -76,6 +80,9 @@ export function applyRecord(image: MetadataImage, record: MetadataRecord, offset
     }
     case 'allocateProducerIds':
       next.nextProducerId = Math.max(image.nextProducerId, record.firstId + record.count);
+      return next;
+    case 'alterClientQuotas':
+      next.clientQuotas = applyQuotaRecord(image.clientQuotas, record);
       return next;
   }
 }

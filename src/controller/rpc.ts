@@ -36,6 +36,8 @@ export interface ControllerRpc {
   deleteTopic(name: string): Promise<number>;
   alterTopicConfig(name: string, set: Record<string, string>, reset: string[]): Promise<number>;
   allocateProducerIds(brokerId: number, count: number): Promise<{ firstId: number; count: number }>;
+  /** Quotas: sets and removes a principal's own quotas; returns the metadata version holding it. */
+  alterClientQuotas(principal: string, set: Record<string, number>, remove: string[]): Promise<number>;
 }
 
 /**
@@ -58,6 +60,7 @@ export function localControllerRpc(controller: Controller): ControllerRpc {
     deleteTopic: (name) => controller.deleteTopic(name),
     alterTopicConfig: (name, set, reset) => controller.alterTopicConfig(name, set, reset),
     allocateProducerIds: (brokerId, count) => controller.allocateProducerIds(brokerId, count),
+    alterClientQuotas: (principal, set, remove) => controller.alterClientQuotas(principal, set, remove),
   };
 }
 

@@ -43,6 +43,8 @@ export class GrpcControllerTransport implements ControllerTransport {
       alterTopicConfig: async (name, set, reset) =>
         (await call<{ metadataVersion: number }>((cb) => client.AlterTopicConfig({ name, set, delete: reset }, options, cb))).metadataVersion,
       allocateProducerIds: (brokerId, count) => call<{ firstId: number; count: number }>((cb) => client.AllocateProducerIds({ brokerId, count }, options, cb)),
+      alterClientQuotas: async (principal, set, remove) =>
+        (await call<{ metadataVersion: number }>((cb) => client.AlterClientQuotas({ principal, set, remove }, options, cb))).metadataVersion,
     };
   }
 

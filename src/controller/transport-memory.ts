@@ -73,6 +73,7 @@ export class MemoryControllerTransportHub {
       deleteTopic: (name) => call('deleteTopic', name),
       alterTopicConfig: (name, set, reset) => call('alterTopicConfig', name, set, reset),
       allocateProducerIds: (brokerId, count) => call('allocateProducerIds', brokerId, count),
+      alterClientQuotas: (principal, set, remove) => call('alterClientQuotas', principal, set, remove),
     };
   }
 

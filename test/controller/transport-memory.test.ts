@@ -17,6 +17,7 @@ function service(leads: boolean): ControllerRpc {
     deleteTopic: async () => (leads ? 7 : notLeader()),
     alterTopicConfig: async () => notLeader(),
     allocateProducerIds: async (_brokerId, count) => ({ firstId: 1000, count }),
+    alterClientQuotas: async () => notLeader(),
   };
 }
 

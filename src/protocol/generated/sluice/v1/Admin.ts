@@ -2,10 +2,14 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AlterClientQuotasRequest as _sluice_v1_AlterClientQuotasRequest, AlterClientQuotasRequest__Output as _sluice_v1_AlterClientQuotasRequest__Output } from '../../sluice/v1/AlterClientQuotasRequest.js';
+import type { AlterClientQuotasResponse as _sluice_v1_AlterClientQuotasResponse, AlterClientQuotasResponse__Output as _sluice_v1_AlterClientQuotasResponse__Output } from '../../sluice/v1/AlterClientQuotasResponse.js';
 import type { AlterTopicConfigRequest as _sluice_v1_AlterTopicConfigRequest, AlterTopicConfigRequest__Output as _sluice_v1_AlterTopicConfigRequest__Output } from '../../sluice/v1/AlterTopicConfigRequest.js';
 import type { CreateTopicRequest as _sluice_v1_CreateTopicRequest, CreateTopicRequest__Output as _sluice_v1_CreateTopicRequest__Output } from '../../sluice/v1/CreateTopicRequest.js';
 import type { DeleteTopicRequest as _sluice_v1_DeleteTopicRequest, DeleteTopicRequest__Output as _sluice_v1_DeleteTopicRequest__Output } from '../../sluice/v1/DeleteTopicRequest.js';
 import type { DeleteTopicResponse as _sluice_v1_DeleteTopicResponse, DeleteTopicResponse__Output as _sluice_v1_DeleteTopicResponse__Output } from '../../sluice/v1/DeleteTopicResponse.js';
+import type { DescribeClientQuotasRequest as _sluice_v1_DescribeClientQuotasRequest, DescribeClientQuotasRequest__Output as _sluice_v1_DescribeClientQuotasRequest__Output } from '../../sluice/v1/DescribeClientQuotasRequest.js';
+import type { DescribeClientQuotasResponse as _sluice_v1_DescribeClientQuotasResponse, DescribeClientQuotasResponse__Output as _sluice_v1_DescribeClientQuotasResponse__Output } from '../../sluice/v1/DescribeClientQuotasResponse.js';
 import type { DescribeTopicRequest as _sluice_v1_DescribeTopicRequest, DescribeTopicRequest__Output as _sluice_v1_DescribeTopicRequest__Output } from '../../sluice/v1/DescribeTopicRequest.js';
 import type { ListTopicsRequest as _sluice_v1_ListTopicsRequest, ListTopicsRequest__Output as _sluice_v1_ListTopicsRequest__Output } from '../../sluice/v1/ListTopicsRequest.js';
 import type { ListTopicsResponse as _sluice_v1_ListTopicsResponse, ListTopicsResponse__Output as _sluice_v1_ListTopicsResponse__Output } from '../../sluice/v1/ListTopicsResponse.js';
@@ -14,6 +18,15 @@ import type { RepairPartitionResponse as _sluice_v1_RepairPartitionResponse, Rep
 import type { TopicDescription as _sluice_v1_TopicDescription, TopicDescription__Output as _sluice_v1_TopicDescription__Output } from '../../sluice/v1/TopicDescription.js';
 
 export interface AdminClient extends grpc.Client {
+  AlterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  AlterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  AlterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  AlterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, callback: grpc.requestCallback<_sluice_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  alterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  alterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  alterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  alterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, callback: grpc.requestCallback<_sluice_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  
   AlterTopicConfig(argument: _sluice_v1_AlterTopicConfigRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
   AlterTopicConfig(argument: _sluice_v1_AlterTopicConfigRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
   AlterTopicConfig(argument: _sluice_v1_AlterTopicConfigRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
@@ -40,6 +53,15 @@ export interface AdminClient extends grpc.Client {
   deleteTopic(argument: _sluice_v1_DeleteTopicRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_DeleteTopicResponse__Output>): grpc.ClientUnaryCall;
   deleteTopic(argument: _sluice_v1_DeleteTopicRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_DeleteTopicResponse__Output>): grpc.ClientUnaryCall;
   deleteTopic(argument: _sluice_v1_DeleteTopicRequest, callback: grpc.requestCallback<_sluice_v1_DeleteTopicResponse__Output>): grpc.ClientUnaryCall;
+  
+  DescribeClientQuotas(argument: _sluice_v1_DescribeClientQuotasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_DescribeClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  DescribeClientQuotas(argument: _sluice_v1_DescribeClientQuotasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_DescribeClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  DescribeClientQuotas(argument: _sluice_v1_DescribeClientQuotasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_DescribeClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  DescribeClientQuotas(argument: _sluice_v1_DescribeClientQuotasRequest, callback: grpc.requestCallback<_sluice_v1_DescribeClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  describeClientQuotas(argument: _sluice_v1_DescribeClientQuotasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_DescribeClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  describeClientQuotas(argument: _sluice_v1_DescribeClientQuotasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_DescribeClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  describeClientQuotas(argument: _sluice_v1_DescribeClientQuotasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_DescribeClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  describeClientQuotas(argument: _sluice_v1_DescribeClientQuotasRequest, callback: grpc.requestCallback<_sluice_v1_DescribeClientQuotasResponse__Output>): grpc.ClientUnaryCall;
   
   DescribeTopic(argument: _sluice_v1_DescribeTopicRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
   DescribeTopic(argument: _sluice_v1_DescribeTopicRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
@@ -71,11 +93,15 @@ export interface AdminClient extends grpc.Client {
 }
 
 export interface AdminHandlers extends grpc.UntypedServiceImplementation {
+  AlterClientQuotas: grpc.handleUnaryCall<_sluice_v1_AlterClientQuotasRequest__Output, _sluice_v1_AlterClientQuotasResponse>;
+  
   AlterTopicConfig: grpc.handleUnaryCall<_sluice_v1_AlterTopicConfigRequest__Output, _sluice_v1_TopicDescription>;
   
   CreateTopic: grpc.handleUnaryCall<_sluice_v1_CreateTopicRequest__Output, _sluice_v1_TopicDescription>;
   
   DeleteTopic: grpc.handleUnaryCall<_sluice_v1_DeleteTopicRequest__Output, _sluice_v1_DeleteTopicResponse>;
+  
+  DescribeClientQuotas: grpc.handleUnaryCall<_sluice_v1_DescribeClientQuotasRequest__Output, _sluice_v1_DescribeClientQuotasResponse>;
   
   DescribeTopic: grpc.handleUnaryCall<_sluice_v1_DescribeTopicRequest__Output, _sluice_v1_TopicDescription>;
   
@@ -86,9 +112,11 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface AdminDefinition extends grpc.ServiceDefinition {
+  AlterClientQuotas: MethodDefinition<_sluice_v1_AlterClientQuotasRequest, _sluice_v1_AlterClientQuotasResponse, _sluice_v1_AlterClientQuotasRequest__Output, _sluice_v1_AlterClientQuotasResponse__Output>
   AlterTopicConfig: MethodDefinition<_sluice_v1_AlterTopicConfigRequest, _sluice_v1_TopicDescription, _sluice_v1_AlterTopicConfigRequest__Output, _sluice_v1_TopicDescription__Output>
   CreateTopic: MethodDefinition<_sluice_v1_CreateTopicRequest, _sluice_v1_TopicDescription, _sluice_v1_CreateTopicRequest__Output, _sluice_v1_TopicDescription__Output>
   DeleteTopic: MethodDefinition<_sluice_v1_DeleteTopicRequest, _sluice_v1_DeleteTopicResponse, _sluice_v1_DeleteTopicRequest__Output, _sluice_v1_DeleteTopicResponse__Output>
+  DescribeClientQuotas: MethodDefinition<_sluice_v1_DescribeClientQuotasRequest, _sluice_v1_DescribeClientQuotasResponse, _sluice_v1_DescribeClientQuotasRequest__Output, _sluice_v1_DescribeClientQuotasResponse__Output>
   DescribeTopic: MethodDefinition<_sluice_v1_DescribeTopicRequest, _sluice_v1_TopicDescription, _sluice_v1_DescribeTopicRequest__Output, _sluice_v1_TopicDescription__Output>
   ListTopics: MethodDefinition<_sluice_v1_ListTopicsRequest, _sluice_v1_ListTopicsResponse, _sluice_v1_ListTopicsRequest__Output, _sluice_v1_ListTopicsResponse__Output>
   RepairPartition: MethodDefinition<_sluice_v1_RepairPartitionRequest, _sluice_v1_RepairPartitionResponse, _sluice_v1_RepairPartitionRequest__Output, _sluice_v1_RepairPartitionResponse__Output>
