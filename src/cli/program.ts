@@ -11,6 +11,7 @@ import type { CommandContext } from './context.js';
 import { registerGroupCommands } from './group.js';
 import { DEFAULT_BOOTSTRAP, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
 import { registerProduceCommand } from './produce.js';
+import { registerQuotaCommands } from './quota.js';
 import { signalExitCode, type StopSignal } from './signals.js';
 import { registerTopicCommands } from './topic.js';
 
@@ -34,6 +35,7 @@ export function buildProgram(context: CommandContext): Command {
   registerGroupCommands(program, context);
   registerClusterCommands(program, context);
   registerBenchCommands(program, context);
+  registerQuotaCommands(program, context);
   // Subcommands created above inherited exitOverride and configureOutput from the root.
   return program;
 }

@@ -24,6 +24,8 @@ export { GroupAdmin, type GroupDescription, type GroupMemberDescription, type Gr
 export { Admin } from './admin/admin.js';
 export type {
   AlterTopicConfigRequest,
+  ClientQuotaEntry,
+  ClientQuotas,
   CreateTopicRequest,
   PartitionDescription,
   TopicDescription,
