@@ -147,7 +147,7 @@ export class Workload {
 
   /** The group as the poller last saw it (state, members, committed offsets), for violation reports. */
   groupView(): string {
-    return this.lastGroupView;
+    return `${this.lastGroupView}; the member: ${this.consumer?.describeState() ?? 'not started'}`;
   }
 
   /** Stops new sends and waits until every send in flight settled. */

@@ -228,6 +228,18 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     return { ...this.counters };
   }
 
+  /** Each assigned partition's fetch state in one line, for reports of a stalled consumer. */
+  describeState(): string {
+    const nowMs = this.nowMs();
+    return [...this.partitions.values()]
+      .map((state) => {
+        const backoff = state.backoffUntilMs > nowMs ? ` backoff ${state.backoffUntilMs - nowMs} ms` : '';
+        const error = state.error ? ` error ${state.error.code}` : '';
+        return `${state.topic}/${state.partition} fetch@${state.fetchOffset} seen@${state.consumedOffset} buffered ${state.buffer.length - state.bufferStart}${state.inFlight ? ' in flight' : ''}${backoff}${error}`;
+      })
+      .join('; ');
+  }
+
   /**
    * Buffered records (up to maxRecords, spread over partitions), waiting up to timeoutMs for some
    * when none are buffered. Rejects with a partition's non-retriable error.

@@ -78,6 +78,8 @@ export class GroupConsumer {
   private heartbeatLoop: Promise<void> | undefined;
   private autoCommitTimer: TimerHandle | undefined;
   private commitChain: Promise<unknown> = Promise.resolve();
+  /** Commits in the chain not settled yet (one may be on the wire, the rest wait behind it). */
+  private commitsQueued = 0;
   private running: Promise<void> | undefined;
   private closing = false;
   private closed: Promise<void> | undefined;
@@ -112,6 +114,13 @@ export class GroupConsumer {
   /** Partitions this member owns now. */
   assignment(): TopicPartition[] {
     return [...this.owned.values()].filter(({ machine }) => !machine.isRevoking).map(({ topic, partition }) => ({ topic, partition }));
+  }
+
+  /** This member's state in one line, for reports of a stalled group (e.g. the chaos soak's). */
+  describeState(): string {
+    const handling = this.handling ? ` handling ${this.handling.key} for ${this.clock.nowMs() - this.handling.sinceMs} ms;` : '';
+    const partitions = [...this.owned.values()].map(({ topic, partition, machine }) => `${topic}/${partition}: ${machine.describe()}`);
+    return `epoch ${this.memberEpoch}; commits queued ${this.commitsQueued};${handling} ${partitions.join('; ') || 'owns nothing'}; fetcher: ${this.fetcher.describeState() || 'nothing assigned'}`;
   }
 
   /**
@@ -395,7 +404,8 @@ export class GroupConsumer {
 
   /** Commits the given partitions, one commit at a time so an older commit never lands after a newer one. */
   private commitPartitions(keys: string[]): Promise<void> {
-    const next = this.commitChain.then(() => this.sendCommit(keys));
+    this.commitsQueued++;
+    const next = this.commitChain.then(() => this.sendCommit(keys)).finally(() => this.commitsQueued--);
     this.commitChain = next.catch(() => undefined);
     return next;
   }
