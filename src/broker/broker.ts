@@ -3,6 +3,8 @@
  * Partition for every replica assigned to this broker, and implements the operations the services
  * expose. A single broker is a cluster of one: the same paths, with groups of one voter.
  */
+import type { AclBinding } from '../security/acl.js';
+import type { ScramMechanism, StoredScramCredential } from '../security/scram.js';
 import { isControlBatch, validateBatch } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
 import { topicConfigToStrings, type TopicConfig } from '../config/topic-config.js';
@@ -430,6 +432,23 @@ export class Broker {
   async alterClientQuotas(principal: string, set: Record<string, number>, remove: string[]): Promise<ClientQuotas> {
     await this.waitForVersion(await this.link.forwardAlterClientQuotas(principal, set, remove));
     return this.controller.metadata.clientQuotas[principal] ?? {};
+  }
+
+  /** Users and ACLs: changed through the controller; answered once this broker's image holds the change. */
+  async upsertScramCredential(user: string, mechanism: ScramMechanism, credential: StoredScramCredential): Promise<void> {
+    await this.waitForVersion(await this.link.forwardUpsertScramCredential(user, mechanism, credential));
+  }
+
+  async deleteUser(user: string): Promise<void> {
+    await this.waitForVersion(await this.link.forwardDeleteUser(user));
+  }
+
+  async createAcl(acl: AclBinding): Promise<void> {
+    await this.waitForVersion(await this.link.forwardCreateAcl(acl));
+  }
+
+  async deleteAcl(acl: AclBinding): Promise<void> {
+    await this.waitForVersion(await this.link.forwardDeleteAcl(acl));
   }
 
   /** A fresh producer id (epoch 0) from this broker's block, fetching a new block from the controller when used up. */

@@ -4,6 +4,7 @@ import type { GroupsHandlers } from '../protocol/generated/sluice/v1/Groups.js';
 import type { PartitionOffset, PartitionOffset__Output } from '../protocol/generated/sluice/v1/PartitionOffset.js';
 import type { GroupCoordinator, OffsetCommit, PartitionOffsetView } from '../groups/coordinator.js';
 import { fromWire, toWire } from '../groups/topic-partition.js';
+import { principalOf } from '../security/principal.js';
 
 function toCommit(offset: PartitionOffset__Output): OffsetCommit {
   return {
@@ -30,7 +31,7 @@ export function groupsHandlers(coordinator: GroupCoordinator, options: ServiceOp
   return {
     FindCoordinator: unary('FindCoordinator', options, (request) => coordinator.findCoordinator(request.groupId)),
 
-    Heartbeat: unary('Heartbeat', options, async (request) => {
+    Heartbeat: unary('Heartbeat', options, async (request, call) => {
       const result = await coordinator.heartbeat(request.groupId, {
         memberId: request.memberId,
         memberEpoch: request.memberEpoch,
@@ -41,7 +42,7 @@ export function groupsHandlers(coordinator: GroupCoordinator, options: ServiceOp
         sessionTimeoutMs: request.sessionTimeoutMs,
         maxPollIntervalMs: request.maxPollIntervalMs,
         pollIdleMs: request.pollIdleMs,
-      });
+      }, principalOf(call).name);
       return {
         memberId: result.memberId,
         memberEpoch: result.memberEpoch,
@@ -51,8 +52,8 @@ export function groupsHandlers(coordinator: GroupCoordinator, options: ServiceOp
       };
     }),
 
-    CommitOffsets: unary('CommitOffsets', options, async (request) => {
-      await coordinator.commit(request.groupId, request.memberId, request.memberEpoch, request.offsets.map(toCommit));
+    CommitOffsets: unary('CommitOffsets', options, async (request, call) => {
+      await coordinator.commit(request.groupId, request.memberId, request.memberEpoch, request.offsets.map(toCommit), principalOf(call).name);
       return {};
     }),
 

@@ -6,16 +6,19 @@
  * from the leader; a single copy reports the lost offsets). Runs on the broker's clock.
  */
 import { systemClock, type Clock, type TimerHandle } from '../runtime/clock.js';
-import type { Partition } from './partition.js';
+import type { PartitionLog } from '../storage/types.js';
+
+/** What the scrub reads of a replicated log (partitions, `__consumer_offsets`, the metadata log). */
+export type ScrubbedLog = Pick<PartitionLog, 'firstEntryIndex' | 'lastEntryIndex' | 'readEntries'>;
 
 /** Bytes read per step: the rate is kept by waiting after each step as long as it took at the limit. */
 export const SCRUB_STEP_BYTES_MAX = 1024 * 1024;
-/** A pass that read nothing (no partitions, or all empty) waits this long before the next. */
+/** A pass that read nothing (no logs, or all empty) waits this long before the next. */
 const IDLE_PASS_WAIT_MS = 1_000;
 
 export interface ScrubJobOptions {
-  /** The partitions to scrub, asked again at each step (they come and go). */
-  partitions: () => readonly Partition[];
+  /** The logs to scrub, asked again at each pass (they come and go). */
+  logs: () => readonly ScrubbedLog[];
   /** Read rate limit; 0 disables the scrub. */
   bytesPerSec: number;
   /** A pass over every partition completed at this time (ms since the epoch). */
@@ -28,8 +31,8 @@ export class ScrubJob {
   private readonly clock: Clock;
   private timer: TimerHandle | undefined;
   private stopped = true;
-  /** The pass in progress: partitions still to scrub, and where in the first one it stands. */
-  private queue: Partition[] = [];
+  /** The pass in progress: logs still to scrub, and where in the first one it stands. */
+  private queue: ScrubbedLog[] = [];
   private nextEntry = 0;
   private passBytes = 0;
   private running: Promise<void> = Promise.resolve();
@@ -69,16 +72,15 @@ export class ScrubJob {
   /** Reads the next chunk of the pass; returns how long to wait before the next, to keep the rate. */
   async step(): Promise<number> {
     if (this.queue.length === 0) {
-      this.queue = [...this.options.partitions()];
+      this.queue = [...this.options.logs()];
       this.nextEntry = 0;
       this.passBytes = 0;
       if (this.queue.length === 0) return IDLE_PASS_WAIT_MS;
     }
-    const partition = this.queue[0]!;
-    const log = partition.log;
+    const log = this.queue[0]!;
     const lo = Math.max(this.nextEntry, log.firstEntryIndex());
     const hi = log.lastEntryIndex() + 1;
-    if (lo >= hi) return this.nextPartition();
+    if (lo >= hi) return this.nextLog();
     let bytes = 0;
     try {
       const batches = await log.readEntries(lo, hi, SCRUB_STEP_BYTES_MAX);
@@ -92,11 +94,11 @@ export class ScrubJob {
     this.options.onBytesScrubbed?.(bytes);
     this.passBytes += bytes;
     const waitMs = (bytes * 1000) / this.options.bytesPerSec;
-    return this.nextEntry > log.lastEntryIndex() ? Math.max(waitMs, this.nextPartition()) : waitMs;
+    return this.nextEntry > log.lastEntryIndex() ? Math.max(waitMs, this.nextLog()) : waitMs;
   }
 
-  /** The partition is done; returns the wait before the next step (long after a pass that read nothing). */
-  private nextPartition(): number {
+  /** The log is done; returns the wait before the next step (long after a pass that read nothing). */
+  private nextLog(): number {
     this.queue.shift();
     this.nextEntry = 0;
     if (this.queue.length > 0) return 0;

@@ -5,7 +5,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { CHANNEL_OPTIONS } from '../protocol/grpc.js';
 import { openLogStore, parseFlushPolicy } from '../storage/index.js';
-import { clusterMembership, httpAuthToken, type BrokerConfig } from '../config/broker-config.js';
+import { clusterMembership, httpAuthToken, saslMechanisms, superUsers, type BrokerConfig } from '../config/broker-config.js';
 import { partitionOfGroup } from '../controller/controller.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { DeliveryLatency } from '../metrics/delivery-latency.js';
@@ -21,6 +21,7 @@ import { limitConnections, type ConnectionCounts } from './connection-limit.js';
 import { raiseConnectionWindow, raiseStreamWindow } from './http2-window.js';
 import { InflightRequests } from './inflight.js';
 import { RequestStreams } from './request-streams.js';
+import { SecurityGate } from './security-gate.js';
 import type { ServiceOptions } from './service.js';
 import { BrokerServices } from './services.js';
 
@@ -32,6 +33,23 @@ const RESPONSE_FLUSH_GRACE_MS = 300;
 const SHUTDOWN_POLL_MS = 20;
 /** Raft election timeout in ticks (randomized up to twice this); with 50 ms ticks, 0.5-1 s. */
 const ELECTION_TICKS = 10;
+
+/** Whether `host` only accepts connections from this machine. */
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** What a broker anyone on the network can use says, loudly, at start-up; undefined when it is not one. */
+export function openListenerWarning(config: BrokerConfig): string | undefined {
+  if (isLoopback(config.host) || (config.authenticationRequired && config.authorizationEnabled)) return undefined;
+  const missing = [config.authenticationRequired ? '' : 'authentication.required=false', config.authorizationEnabled ? '' : 'authorization.enabled=false'].filter(Boolean);
+  return (
+    `WARNING: ********************************************************************\n` +
+    `WARNING: broker ${config.brokerId} listens on ${config.host}:${config.port}, reachable from the network, with ${missing.join(' and ')}:\n` +
+    `WARNING: anyone who can connect can ${config.authorizationEnabled ? 'act as ANONYMOUS' : 'create, read, write and delete every topic'}. See docs/SECURITY.md.\n` +
+    `WARNING: ********************************************************************`
+  );
+}
 
 export class BrokerServer {
   private shuttingDown = false;
@@ -186,8 +204,27 @@ export class BrokerServer {
       quotas,
       quotaDefaults: quotaDefaults(config),
     };
+    const security = new SecurityGate(
+      {
+        authorizationEnabled: config.authorizationEnabled,
+        authenticationRequired: config.authenticationRequired,
+        superUsers: superUsers(config),
+        allowEveryoneIfNoAclFound: config.allowEveryoneIfNoAclFound,
+        saslMechanisms: saslMechanisms(config),
+        sessionLifetimeMs: config.saslSessionLifetimeMs,
+        failedAuthenticationDelayMs: config.failedAuthenticationDelayMs,
+      },
+      {
+        acls: () => broker.controller.metadata.acls,
+        credential: (user, mechanism) => broker.controller.metadata.users[user]?.[mechanism],
+      },
+      broker.clock,
+    );
+    const warning = openListenerWarning(config);
+    if (warning !== undefined) console.error(warning);
     services = await BrokerServices.open(broker, grpcServer, {
       service: serviceOptions,
+      security,
       groups: {
         sessionTimeoutMinMs: config.groupMinSessionTimeoutMs,
         sessionTimeoutMaxMs: config.groupMaxSessionTimeoutMs,

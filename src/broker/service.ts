@@ -13,6 +13,8 @@ import type { FetchRequest__Output } from '../protocol/generated/sluice/v1/Fetch
 import type { FetchResponse } from '../protocol/generated/sluice/v1/FetchResponse.js';
 import type { ProduceRequest__Output } from '../protocol/generated/sluice/v1/ProduceRequest.js';
 import type { ProduceResponse } from '../protocol/generated/sluice/v1/ProduceResponse.js';
+import { isScramMechanism, storeCredential } from '../security/scram.js';
+import { aclFromWire, aclToWire } from '../security/wire.js';
 import { encodeFetchResponse } from './fetch-response.js';
 import type { Broker, TopicView } from './broker.js';
 import type { Acks } from './partition.js';
@@ -306,6 +308,30 @@ export function adminHandlers(broker: Broker, options: ServiceOptions): AdminHan
       if (!request.skipDamaged) invalid('skip_damaged must be set: skipping the damaged offsets is the only repair of a single copy');
       return { skipped: await broker.skipDamaged(topic, request.partition) };
     }),
+    UpsertUser: unary('UpsertUser', options, async (request) => {
+      const credential = request.credential;
+      if (credential === null || !isScramMechanism(credential.mechanism)) invalid('credential with mechanism SCRAM-SHA-256 or SCRAM-SHA-512 is required');
+      await broker.upsertScramCredential(requireName(request.name, 'name'), credential.mechanism, storeCredential(credential));
+      return {};
+    }),
+    DeleteUser: unary('DeleteUser', options, async (request) => {
+      await broker.deleteUser(requireName(request.name, 'name'));
+      return {};
+    }),
+    ListUsers: unary('ListUsers', options, () => ({
+      users: Object.entries(broker.controller.metadata.users)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([name, credentials]) => ({ name, mechanisms: Object.keys(credentials).sort() })),
+    })),
+    CreateAcl: unary('CreateAcl', options, async (request) => {
+      await broker.createAcl(aclFromWire(request));
+      return {};
+    }),
+    DeleteAcl: unary('DeleteAcl', options, async (request) => {
+      await broker.deleteAcl(aclFromWire(request));
+      return {};
+    }),
+    ListAcls: unary('ListAcls', options, () => ({ acls: broker.controller.metadata.acls.map(aclToWire) })),
     // Quotas: principals' own quotas, in the metadata log (the defaults are broker settings).
     AlterClientQuotas: unary('AlterClientQuotas', options, async (request) => ({
       entry: { principal: request.principal, quotas: await broker.alterClientQuotas(request.principal, request.set, request.remove) },
@@ -350,6 +376,14 @@ export function controllerHandlers(broker: Broker, options: ServiceOptions): Con
       metadataVersion: await controller.alterTopicConfig(requireName(request.name, 'name'), request.set, request.delete),
     })),
     AllocateProducerIds: unary('AllocateProducerIds', options, (request) => controller.allocateProducerIds(request.brokerId, request.count)),
+    UpsertUser: unary('ControllerUpsertUser', options, async (request) => {
+      const credential = request.credential;
+      if (credential === null || !isScramMechanism(credential.mechanism)) invalid('credential with mechanism SCRAM-SHA-256 or SCRAM-SHA-512 is required');
+      return { metadataVersion: await controller.upsertScramCredential(requireName(request.name, 'name'), credential.mechanism, storeCredential(credential)) };
+    }),
+    DeleteUser: unary('ControllerDeleteUser', options, async (request) => ({ metadataVersion: await controller.deleteUser(requireName(request.name, 'name')) })),
+    CreateAcl: unary('ControllerCreateAcl', options, async (request) => ({ metadataVersion: await controller.createAcl(aclFromWire(request)) })),
+    DeleteAcl: unary('ControllerDeleteAcl', options, async (request) => ({ metadataVersion: await controller.deleteAcl(aclFromWire(request)) })),
     AlterClientQuotas: unary('ControllerAlterClientQuotas', options, async (request) => ({
       metadataVersion: await controller.alterClientQuotas(request.principal, request.set, request.remove),
     })),

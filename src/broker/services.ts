@@ -13,6 +13,8 @@ import { brokerGroupsHost } from './groups-host.js';
 import { groupsHandlers } from './groups-service.js';
 import { RetentionJob, type RetentionReason } from './retention-job.js';
 import { ScrubJob } from './scrub-job.js';
+import type { SluiceError } from '../protocol/errors.js';
+import type { SecurityGate } from './security-gate.js';
 import { adminHandlers, brokerHandlers, controllerHandlers, type ServiceOptions } from './service.js';
 
 /** Where services are registered: a grpc.Server, or the simulator's MemoryGrpcServer. */
@@ -27,6 +29,8 @@ export interface BrokerServicesOptions {
   onRetentionDeleted?: (topic: string, reason: RetentionReason, records: number) => void;
   /** Background scrub of stored batches (scrub-job.ts); off when omitted. */
   scrub?: { bytesPerSec: number; onPassCompleted?: (nowMs: number) => void; onBytesScrubbed?: (bytes: number) => void };
+  /** Authentication and ACLs on every client service; none (everything open) when omitted, as in the simulator. */
+  security?: SecurityGate;
 }
 
 export class BrokerServices {
@@ -38,15 +42,21 @@ export class BrokerServices {
 
   /** Registers every service of `broker` on `registry` and opens the group coordinator; `start` runs the jobs. */
   static async open(broker: Broker, registry: ServiceRegistry, options: BrokerServicesOptions): Promise<BrokerServices> {
-    registry.addService(withEncodedFetchResponses(brokerApi().Broker.service), brokerHandlers(broker, options.service));
-    registry.addService(brokerApi().Admin.service, adminHandlers(broker, options.service));
+    const security = options.security;
+    // Every handler below goes through the gate's rules; the Auth service is how a caller gets a session, so it is open.
+    // Refused by the gate before any handler ran: answered at once, counted with the request errors.
+    const onRefused = (method: string, error: SluiceError): void => options.service.onRequest?.(method, 0, error);
+    const gated = security?.active ? security.wrap(registry, onRefused) : registry;
+    if (security) registry.addService(brokerApi().Auth.service, security.authHandlers(options.service));
+    gated.addService(withEncodedFetchResponses(brokerApi().Broker.service), brokerHandlers(broker, options.service));
+    gated.addService(brokerApi().Admin.service, adminHandlers(broker, options.service));
     // Peer brokers' calls are not throttled (Kafka exempts inter-broker traffic from quotas too).
-    registry.addService(controllerApi().Controller.service, controllerHandlers(broker, { ...options.service, quotas: undefined }));
+    gated.addService(controllerApi().Controller.service, controllerHandlers(broker, { ...options.service, quotas: undefined }));
     // Consumer groups (src/groups/): coordinates the groups whose __consumer_offsets partitions this broker leads.
     const groups = await GroupCoordinator.open(brokerGroupsHost(broker), options.groups);
-    registry.addService(groupsApi().Groups.service, groupsHandlers(groups, options.service));
+    gated.addService(groupsApi().Groups.service, groupsHandlers(groups, options.service));
     const retention = new RetentionJob(broker, options.retentionCheckIntervalMs, options.onRetentionDeleted ?? (() => undefined), broker.clock);
-    const scrub = new ScrubJob({ partitions: () => broker.allPartitions(), bytesPerSec: 0, ...options.scrub, clock: broker.clock });
+    const scrub = new ScrubJob({ logs: () => broker.replicas.all().map((replicated) => replicated.log), bytesPerSec: 0, ...options.scrub, clock: broker.clock });
     return new BrokerServices(groups, retention, scrub);
   }
 

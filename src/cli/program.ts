@@ -4,6 +4,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { SluiceError } from '../client/index.js';
+import { registerAclCommands } from './acl.js';
 import { registerBenchCommands } from './bench.js';
 import { registerClusterCommands } from './cluster.js';
 import { registerConsumeCommand } from './consume.js';
@@ -14,6 +15,7 @@ import { registerProduceCommand } from './produce.js';
 import { registerQuotaCommands } from './quota.js';
 import { signalExitCode, type StopSignal } from './signals.js';
 import { registerTopicCommands } from './topic.js';
+import { registerUserCommands } from './user.js';
 
 export function buildProgram(context: CommandContext): Command {
   const { io } = context;
@@ -36,6 +38,8 @@ export function buildProgram(context: CommandContext): Command {
   registerClusterCommands(program, context);
   registerBenchCommands(program, context);
   registerQuotaCommands(program, context);
+  registerUserCommands(program, context);
+  registerAclCommands(program, context);
   // Subcommands created above inherited exitOverride and configureOutput from the root.
   return program;
 }

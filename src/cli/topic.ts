@@ -10,7 +10,7 @@ function describeRanges(ranges: readonly OffsetRange[]): string {
   return ranges.map((range) => `[${range.from}, ${range.to})`).join(', ');
 }
 
-async function withAdmin<T>(command: Command, use: (admin: Admin) => Promise<T>): Promise<T> {
+export async function withAdmin<T>(command: Command, use: (admin: Admin) => Promise<T>): Promise<T> {
   const admin = clientFor(globalOptions(command)).admin();
   try {
     return await use(admin);

@@ -9,10 +9,12 @@ import { fromServiceError, SluiceError } from '../protocol/errors.js';
 import type { BrokerClient } from '../protocol/generated/sluice/v1/Broker.js';
 import type { AdminClient } from '../protocol/generated/sluice/v1/Admin.js';
 import type { GroupsClient } from '../protocol/generated/sluice/v1/Groups.js';
+import type { AuthClient } from '../protocol/generated/sluice/v1/Auth.js';
 import type { MetadataResponse__Output } from '../protocol/generated/sluice/v1/MetadataResponse.js';
 import type { FetchResponse__Output } from '../protocol/generated/sluice/v1/FetchResponse.js';
 import type { ProduceResponse__Output } from '../protocol/generated/sluice/v1/ProduceResponse.js';
 import { systemClock, type Clock, type TimerHandle } from '../runtime/clock.js';
+import { SaslClient, type SaslCredentials } from './auth/sasl-client.js';
 import { RequestStream, type StreamedResponse } from './request-stream.js';
 import { resolveRetryOptions, sleepMs, type RetryHooks, type RetryOptions } from './retry.js';
 import type { BrokerInfo, ClientOptions, ClientRuntime, ClusterMetadata, PartitionMetadata, TopicMetadata } from './types.js';
@@ -109,6 +111,7 @@ export interface ResolvedClientOptions {
   requestTimeoutMs: number;
   metadataMaxAgeMs: number;
   runtime: ClientRuntime;
+  sasl: SaslCredentials | undefined;
 }
 
 export function resolveClientOptions(options: ClientOptions): ResolvedClientOptions {
@@ -123,6 +126,7 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
       random: options.runtime?.random ?? Math.random,
       channel: options.runtime?.channel,
     },
+    sasl: options.security?.sasl,
   };
 }
 
@@ -136,6 +140,9 @@ export class Cluster {
   private readonly brokerClients = new Map<string, BrokerClient>();
   private readonly adminClients = new Map<string, AdminClient>();
   private readonly groupsClients = new Map<string, GroupsClient>();
+  private readonly authClients = new Map<string, AuthClient>();
+  /** Authenticates to each broker when the options carry SASL credentials. */
+  private readonly sasl: SaslClient | undefined;
   private readonly produceStreams = new Map<string, RequestStream<ProduceResponse__Output>>();
   private readonly fetchStreams = new Map<string, RequestStream<FetchResponse__Output>>();
   private readonly topics = new Map<string, CachedTopic>();
@@ -154,6 +161,15 @@ export class Cluster {
 
   constructor(options: ResolvedClientOptions) {
     this.options = options;
+    this.sasl =
+      options.sasl === undefined
+        ? undefined
+        : new SaslClient({
+            credentials: options.sasl,
+            clock: options.runtime.clock,
+            requestTimeoutMs: options.requestTimeoutMs,
+            authClient: (address) => this.stub(this.authClients, brokerApi().Auth, address, false),
+          });
   }
 
   get clock(): Clock {
@@ -185,12 +201,22 @@ export class Cluster {
     return this.stub(this.groupsClients, groupsApi().Groups, address);
   }
 
-  /** The stub of one service at `address`, made once, on this client's channel options and runtime. */
-  private stub<Stub extends grpc.Client>(stubs: Map<string, Stub>, Service: new (address: string, credentials: grpc.ChannelCredentials, options: grpc.ClientOptions) => Stub, address: string): Stub {
+  /**
+   * The stub of one service at `address`, made once, on this client's channel options and runtime;
+   * with SASL credentials its calls carry this client's session token (`authenticated`).
+   */
+  private stub<Stub extends grpc.Client>(
+    stubs: Map<string, Stub>,
+    Service: new (address: string, credentials: grpc.ChannelCredentials, options: grpc.ClientOptions) => Stub,
+    address: string,
+    authenticated = true,
+  ): Stub {
     this.assertOpen();
     let stub = stubs.get(address);
     if (!stub) {
-      stub = new Service(address, grpc.credentials.createInsecure(), this.channelOptions(address));
+      const options = this.channelOptions(address);
+      if (authenticated && this.sasl !== undefined) options.interceptors = [this.sasl.interceptor(address)];
+      stub = new Service(address, grpc.credentials.createInsecure(), options);
       stubs.set(address, stub);
     }
     return stub;
@@ -395,7 +421,7 @@ export class Cluster {
     for (const stream of [...this.produceStreams.values(), ...this.fetchStreams.values()]) stream.close();
     this.produceStreams.clear();
     this.fetchStreams.clear();
-    for (const stubs of [this.brokerClients, this.adminClients, this.groupsClients]) {
+    for (const stubs of [this.brokerClients, this.adminClients, this.groupsClients, this.authClients]) {
       for (const stub of stubs.values()) stub.close();
       stubs.clear();
     }

@@ -30,7 +30,13 @@ export type {
   PartitionDescription,
   TopicDescription,
   TopicSummary,
+  UserSummary,
 } from './admin/types.js';
+export type { SaslCredentials } from './auth/sasl-client.js';
+export { ACL_OPERATIONS, CLUSTER_RESOURCE, WILDCARD, isAclOperation } from '../security/acl.js';
+export type { AclBinding, AclOperation, AclPermission, PatternType, ResourceType } from '../security/acl.js';
+export { SCRAM_ITERATIONS_DEFAULT, SCRAM_ITERATIONS_MAX, SCRAM_ITERATIONS_MIN, SCRAM_MECHANISMS, isScramMechanism } from '../security/scram.js';
+export type { ScramMechanism } from '../security/scram.js';
 export { Cluster, parseBootstrap, resolveClientOptions, type ResolvedClientOptions } from './cluster.js';
 export type { ListedOffset } from './offsets.js';
 export { DefaultPartitioner, partitionForKey, type Partitioner, type PartitionerInput } from './partitioner.js';

@@ -1,6 +1,7 @@
 /** Types shared by the producer, consumer and admin clients. */
 import type { ChannelInterface, ChannelOptions } from '@grpc/grpc-js';
 import type { Clock } from '../runtime/clock.js';
+import type { SaslCredentials } from './auth/sasl-client.js';
 import type { RetryOptions } from './retry.js';
 
 export interface TopicPartition {
@@ -21,6 +22,8 @@ export interface ClientOptions {
   metadataMaxAgeMs?: number;
   /** Time, randomness and connections (default: Node's clock, Math.random, real gRPC channels). */
   runtime?: Partial<ClientRuntime>;
+  /** `sasl`: authenticate to every broker with SCRAM (see client/auth/sasl-client.ts). */
+  security?: { sasl?: SaslCredentials };
 }
 
 /**

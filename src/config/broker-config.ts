@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { FLUSH_DEFAULT, parseFlushPolicy } from '../storage/flush-policy.js';
 import { TAIL_CACHE_BYTES_MAX_DEFAULT } from '../storage/tail-cache.js';
+import { SCRAM_MECHANISMS, isScramMechanism, type ScramMechanism } from '../security/scram.js';
 import { defaultMaxConnections, descriptorLimit } from './descriptor-limit.js';
 
 export interface BrokerConfig {
@@ -48,6 +49,21 @@ export interface BrokerConfig {
   leaderBalanceIntervalMs: number;
   /** Connections the gRPC port keeps open at once (clients and peers); more are refused. */
   maxConnections: number;
+  // authentication and ACLs
+  /** Check ACLs on every client call (`authorizer.class.name` in Kafka; here on or off). */
+  authorizationEnabled: boolean;
+  /** Principals (comma-separated user names or certificate CNs) that bypass ACLs. */
+  superUsers: string;
+  /** With authorization on, whether a resource no ACL matches is open to everyone (Kafka's default: false). */
+  allowEveryoneIfNoAclFound: boolean;
+  /** Refuse calls from ANONYMOUS (neither a SCRAM session nor a verified client certificate). */
+  authenticationRequired: boolean;
+  /** SCRAM mechanisms clients may authenticate with (comma-separated; empty: none). */
+  saslEnabledMechanisms: string;
+  /** How long a SCRAM session token is valid before the client must authenticate again. */
+  saslSessionLifetimeMs: number;
+  /** Added before answering a failed authentication (slows password guessing). */
+  failedAuthenticationDelayMs: number;
   // # quotas and HTTP
   /** Quotas of a principal without its own (0: unlimited): produce and fetch bytes/s, % of request-handling time. */
   quotaProducerByteRateDefault: number;
@@ -65,7 +81,7 @@ export interface BrokerConfig {
   httpAuthTokenFile: string;
 }
 
-type Kind = 'int' | 'port' | 'string';
+type Kind = 'int' | 'port' | 'string' | 'bool';
 
 interface KeySpec {
   field: keyof BrokerConfig;
@@ -102,6 +118,14 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
     kind: 'int',
     doc: 'open connections to the gRPC port (clients and peer brokers) beyond which new ones are refused (default: half the descriptor limit less 64)',
   },
+  // authentication and ACLs
+  'authorization.enabled': { field: 'authorizationEnabled', kind: 'bool', doc: 'check ACLs on every client call (true|false)' },
+  'super.users': { field: 'superUsers', kind: 'string', doc: 'principals that bypass ACLs, comma-separated (user names or certificate CNs)' },
+  'allow.everyone.if.no.acl.found': { field: 'allowEveryoneIfNoAclFound', kind: 'bool', doc: 'with authorization on, allow access to a resource no ACL matches (true|false)' },
+  'authentication.required': { field: 'authenticationRequired', kind: 'bool', doc: 'refuse calls without a SCRAM session or a verified client certificate (true|false)' },
+  'sasl.enabled.mechanisms': { field: 'saslEnabledMechanisms', kind: 'string', doc: 'SCRAM mechanisms clients may use: SCRAM-SHA-256,SCRAM-SHA-512 (empty: none)' },
+  'sasl.session.lifetime.ms': { field: 'saslSessionLifetimeMs', kind: 'int', doc: 'how long a SCRAM session token is valid before the client authenticates again' },
+  'connection.failed.authentication.delay.ms': { field: 'failedAuthenticationDelayMs', kind: 'int', doc: 'delay before a failed authentication is answered' },
   // # quotas and HTTP
   'quota.producer.byte.rate.default': { field: 'quotaProducerByteRateDefault', kind: 'int', doc: 'produce bytes/s of a principal without its own quota (0: unlimited)' },
   'quota.consumer.byte.rate.default': { field: 'quotaConsumerByteRateDefault', kind: 'int', doc: 'fetched bytes/s of a principal without its own quota (0: unlimited)' },
@@ -138,6 +162,14 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   brokerSessionTimeoutMs: 3_000,
   leaderBalanceIntervalMs: 5_000,
   maxConnections: defaultMaxConnections(descriptorLimit()),
+  // authentication and ACLs
+  authorizationEnabled: false,
+  superUsers: '',
+  allowEveryoneIfNoAclFound: false,
+  authenticationRequired: false,
+  saslEnabledMechanisms: 'SCRAM-SHA-256,SCRAM-SHA-512',
+  saslSessionLifetimeMs: 60 * 60 * 1000,
+  failedAuthenticationDelayMs: 100,
   // # quotas and HTTP
   quotaProducerByteRateDefault: 0,
   quotaConsumerByteRateDefault: 0,
@@ -150,7 +182,7 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   httpAuthTokenFile: '',
 };
 
-const OPTIONAL_STRINGS = new Set<keyof BrokerConfig>(['advertisedHost', 'clusterBrokers', 'controllerVoters']);
+const OPTIONAL_STRINGS = new Set<keyof BrokerConfig>(['advertisedHost', 'clusterBrokers', 'controllerVoters', 'superUsers', 'saslEnabledMechanisms']);
 // # quotas and HTTP: empty means "as host" and "no token".
 OPTIONAL_STRINGS.add('httpHost').add('httpAuthToken').add('httpAuthTokenFile');
 
@@ -158,8 +190,12 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-function parseSetting(key: string, spec: KeySpec, text: string, source: string): number | string {
+function parseSetting(key: string, spec: KeySpec, text: string, source: string): number | string | boolean {
   const trimmed = text.trim();
+  if (spec.kind === 'bool') {
+    if (trimmed !== 'true' && trimmed !== 'false') throw new ConfigError(`${key} (${source}) must be true or false, got "${text}"`);
+    return trimmed === 'true';
+  }
   if (spec.kind === 'string') {
     if (trimmed === '' && !OPTIONAL_STRINGS.has(spec.field)) throw new ConfigError(`${key} (${source}) must not be empty`);
     return trimmed;
@@ -204,7 +240,7 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   const assign = (key: string, text: string, source: string): void => {
     const spec = BROKER_CONFIG_KEYS[key];
     if (!spec) throw new ConfigError(`unknown setting "${key}" in ${source}; known: ${Object.keys(BROKER_CONFIG_KEYS).join(', ')}`);
-    (config as unknown as Record<string, number | string>)[spec.field] = parseSetting(key, spec, text, source);
+    (config as unknown as Record<string, number | string | boolean>)[spec.field] = parseSetting(key, spec, text, source);
   };
   const file = typeof flags.config === 'string' ? flags.config : env.SLUICE_CONFIG;
   if (file) {
@@ -238,8 +274,24 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
+  if (config.saslSessionLifetimeMs < 1000) throw new ConfigError('sasl.session.lifetime.ms must be >= 1000');
+  saslMechanisms(config);
   clusterMembership(config);
   return config;
+}
+
+/** The mechanisms of sasl.enabled.mechanisms; throws ConfigError on an unknown one. */
+export function saslMechanisms(config: BrokerConfig): Set<ScramMechanism> {
+  const names = config.saslEnabledMechanisms.split(',').map((name) => name.trim()).filter(Boolean);
+  for (const name of names) {
+    if (!isScramMechanism(name)) throw new ConfigError(`sasl.enabled.mechanisms: unknown mechanism "${name}"; known: ${SCRAM_MECHANISMS.join(', ')}`);
+  }
+  return new Set(names.filter(isScramMechanism));
+}
+
+/** The principals of super.users. */
+export function superUsers(config: BrokerConfig): Set<string> {
+  return new Set(config.superUsers.split(',').map((name) => name.trim()).filter(Boolean));
 }
 
 export interface ClusterMembership {

@@ -10,6 +10,8 @@ import { applyTopicConfig, TOPIC_CONFIG_DEFAULTS, type TopicConfig } from '../co
 import type { ReplicatedLog } from '../replication/replicated-log.js';
 import { sleep, systemClock, type Clock } from '../runtime/clock.js';
 import { INTERNAL_TOPICS, validateTopicName } from './topic-names.js';
+import { aclProblem, sameAcl, type AclBinding } from '../security/acl.js';
+import { SCRAM_ITERATIONS_MAX, SCRAM_ITERATIONS_MIN, hashLength, isScramMechanism, type ScramMechanism, type StoredScramCredential } from '../security/scram.js';
 import { applyRecord, assignReplicas, emptyImage, type MetadataImage, type MetadataRecord } from './metadata-image.js';
 import { alterQuotas, validatePrincipalName } from './quota-records.js';
 
@@ -302,6 +304,46 @@ export class Controller {
     });
   }
 
+  // ------------------------------------------------------------------ users and ACLs
+
+  async upsertScramCredential(user: string, mechanism: ScramMechanism, credential: StoredScramCredential): Promise<number> {
+    return this.exclusive(async () => {
+      this.requireLeader();
+      validateUserName(user);
+      validateCredential(mechanism, credential);
+      await this.append({ type: 'upsertScramCredential', user, mechanism, credential });
+      return this.image.version;
+    });
+  }
+
+  async deleteUser(user: string): Promise<number> {
+    return this.exclusive(async () => {
+      this.requireLeader();
+      if (this.image.users[user] === undefined) throw new SluiceError('UNKNOWN_USER', `user "${truncated(user)}" does not exist`);
+      await this.append({ type: 'deleteUser', user });
+      return this.image.version;
+    });
+  }
+
+  async createAcl(acl: AclBinding): Promise<number> {
+    return this.exclusive(async () => {
+      this.requireLeader();
+      const problem = aclProblem(acl);
+      if (problem !== undefined) throw new SluiceError('INVALID_REQUEST', `invalid ACL: ${problem}`);
+      if (!this.image.acls.some((existing) => sameAcl(existing, acl))) await this.append({ type: 'createAcl', acl });
+      return this.image.version;
+    });
+  }
+
+  async deleteAcl(acl: AclBinding): Promise<number> {
+    return this.exclusive(async () => {
+      this.requireLeader();
+      if (!this.image.acls.some((existing) => sameAcl(existing, acl))) throw new SluiceError('INVALID_REQUEST', 'no such ACL');
+      await this.append({ type: 'deleteAcl', acl });
+      return this.image.version;
+    });
+  }
+
   // ------------------------------------------------------------------ quotas
 
   /** Sets `set` and removes `remove` from a principal's quotas (both empty: removes them all). */
@@ -319,5 +361,33 @@ export class Controller {
     const topic = this.image.topics[name];
     if (!topic) throw new SluiceError('UNKNOWN_TOPIC', `topic "${name}" does not exist`);
     return topic;
+  }
+}
+
+/** Longest user name (as a group or client id). */
+export const USER_NAME_MAX = 255;
+
+function truncated(text: string): string {
+  return text.length > 64 ? `${text.slice(0, 64)}…` : text;
+}
+
+function validateUserName(user: string): void {
+  // `*` is the ACL wildcard and ANONYMOUS the unauthenticated principal: neither may log in.
+  if (user.length === 0 || user.length > USER_NAME_MAX || /[\x00-\x1f\x7f]/.test(user) || user === '*' || user === 'ANONYMOUS') {
+    throw new SluiceError('INVALID_REQUEST', `user name must be 1-${USER_NAME_MAX} printable characters, not * or ANONYMOUS`);
+  }
+}
+
+function validateCredential(mechanism: string, credential: StoredScramCredential): void {
+  if (!isScramMechanism(mechanism)) throw new SluiceError('INVALID_REQUEST', 'mechanism must be SCRAM-SHA-256 or SCRAM-SHA-512');
+  const { iterations } = credential;
+  if (!Number.isInteger(iterations) || iterations < SCRAM_ITERATIONS_MIN || iterations > SCRAM_ITERATIONS_MAX) {
+    throw new SluiceError('INVALID_REQUEST', `iterations must be between ${SCRAM_ITERATIONS_MIN} and ${SCRAM_ITERATIONS_MAX}`);
+  }
+  const keyBytes = hashLength(mechanism);
+  const salt = Buffer.from(credential.salt, 'base64');
+  if (salt.length < 16 || salt.length > 128) throw new SluiceError('INVALID_REQUEST', 'salt must be 16-128 bytes');
+  if (Buffer.from(credential.storedKey, 'base64').length !== keyBytes || Buffer.from(credential.serverKey, 'base64').length !== keyBytes) {
+    throw new SluiceError('INVALID_REQUEST', `stored and server keys must be ${keyBytes} bytes for ${mechanism}`);
   }
 }

@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { fromServiceError, SluiceError } from '../protocol/errors.js';
 import { sleep, systemClock, withTimeout, type Clock, type TimerHandle } from '../runtime/clock.js';
 import { HEALTHY_STORAGE, leaderKey, type BrokerStorageReport, type Controller, type CreateTopicSpec, type PartitionLeaderReport, type PartitionReport } from './controller.js';
+import type { AclBinding } from '../security/acl.js';
+import type { ScramMechanism, StoredScramCredential } from '../security/scram.js';
 import type { MetadataImage } from './metadata-image.js';
 import { localControllerRpc, type BrokerHeartbeatResponse, type ControllerRpc, type ControllerTransport } from './rpc.js';
 
@@ -197,6 +199,22 @@ export class ControllerLink {
 
   forwardAlterTopicConfig(name: string, set: Record<string, string>, reset: string[]): Promise<number> {
     return this.request((controller) => controller.alterTopicConfig(name, set, reset));
+  }
+
+  forwardUpsertScramCredential(user: string, mechanism: ScramMechanism, credential: StoredScramCredential): Promise<number> {
+    return this.request((controller) => controller.upsertScramCredential(user, mechanism, credential));
+  }
+
+  forwardDeleteUser(user: string): Promise<number> {
+    return this.request((controller) => controller.deleteUser(user));
+  }
+
+  forwardCreateAcl(acl: AclBinding): Promise<number> {
+    return this.request((controller) => controller.createAcl(acl));
+  }
+
+  forwardDeleteAcl(acl: AclBinding): Promise<number> {
+    return this.request((controller) => controller.deleteAcl(acl));
   }
 
   forwardAllocateProducerIds(count: number): Promise<{ firstId: number; count: number }> {

@@ -5,6 +5,8 @@
  */
 import type { TopicConfig } from '../config/topic-config.js';
 import { applyQuotaRecord, type ClientQuotas, type QuotaRecord } from './quota-records.js';
+import { sameAcl, type AclBinding } from '../security/acl.js';
+import type { ScramMechanism, StoredScramCredential } from '../security/scram.js';
 
 export interface BrokerRegistration {
   id: number;
@@ -33,6 +35,9 @@ export interface MetadataImage {
   topics: Record<string, TopicMetadata>;
   /** Next producer id the controller hands out. */
   nextProducerId: number;
+  /** SCRAM users: name -> mechanism -> credential. */
+  users: Record<string, Partial<Record<ScramMechanism, StoredScramCredential>>>;
+  acls: AclBinding[];
   /** Quotas of principals that have their own (quota-records.ts). */
   clientQuotas: Record<string, ClientQuotas>;
 }
@@ -43,10 +48,14 @@ export type MetadataRecord =
   | { type: 'deleteTopic'; name: string }
   | { type: 'alterTopicConfig'; name: string; config: TopicConfig }
   | { type: 'allocateProducerIds'; brokerId: number; firstId: number; count: number }
+  | { type: 'upsertScramCredential'; user: string; mechanism: ScramMechanism; credential: StoredScramCredential }
+  | { type: 'deleteUser'; user: string }
+  | { type: 'createAcl'; acl: AclBinding }
+  | { type: 'deleteAcl'; acl: AclBinding }
   | QuotaRecord;
 
 export function emptyImage(): MetadataImage {
-  return { version: 0, brokers: {}, topics: {}, nextProducerId: 1, clientQuotas: {} };
+  return { version: 0, brokers: {}, topics: {}, nextProducerId: 1, users: {}, acls: [], clientQuotas: {} };
 }
 
 /** Applies one committed record found at `offset` of the metadata log; returns the new image. */
@@ -80,6 +89,20 @@ export function applyRecord(image: MetadataImage, record: MetadataRecord, offset
     }
     case 'allocateProducerIds':
       next.nextProducerId = Math.max(image.nextProducerId, record.firstId + record.count);
+      return next;
+    case 'upsertScramCredential':
+      next.users = { ...image.users, [record.user]: { ...image.users[record.user], [record.mechanism]: record.credential } };
+      return next;
+    case 'deleteUser': {
+      const { [record.user]: _deleted, ...rest } = image.users;
+      next.users = rest;
+      return next;
+    }
+    case 'createAcl':
+      if (!image.acls.some((acl) => sameAcl(acl, record.acl))) next.acls = [...image.acls, record.acl];
+      return next;
+    case 'deleteAcl':
+      next.acls = image.acls.filter((acl) => !sameAcl(acl, record.acl));
       return next;
     case 'alterClientQuotas':
       next.clientQuotas = applyQuotaRecord(image.clientQuotas, record);

@@ -6,6 +6,8 @@
  * network (MemoryControllerTransportHub, for whole clusters in one process).
  */
 import type { BrokerHeartbeatResponse__Output } from '../protocol/generated/sluice/v1/BrokerHeartbeatResponse.js';
+import type { AclBinding } from '../security/acl.js';
+import type { ScramMechanism, StoredScramCredential } from '../security/scram.js';
 import type { BrokerStorageReport, Controller, CreateTopicSpec, PartitionReport } from './controller.js';
 
 export interface RegisterBrokerRequest {
@@ -36,6 +38,11 @@ export interface ControllerRpc {
   deleteTopic(name: string): Promise<number>;
   alterTopicConfig(name: string, set: Record<string, string>, reset: string[]): Promise<number>;
   allocateProducerIds(brokerId: number, count: number): Promise<{ firstId: number; count: number }>;
+  /** Users and ACLs; each returns the metadata version that holds the change. */
+  upsertScramCredential(user: string, mechanism: ScramMechanism, credential: StoredScramCredential): Promise<number>;
+  deleteUser(user: string): Promise<number>;
+  createAcl(acl: AclBinding): Promise<number>;
+  deleteAcl(acl: AclBinding): Promise<number>;
   /** Quotas: sets and removes a principal's own quotas; returns the metadata version holding it. */
   alterClientQuotas(principal: string, set: Record<string, number>, remove: string[]): Promise<number>;
 }
@@ -60,6 +67,10 @@ export function localControllerRpc(controller: Controller): ControllerRpc {
     deleteTopic: (name) => controller.deleteTopic(name),
     alterTopicConfig: (name, set, reset) => controller.alterTopicConfig(name, set, reset),
     allocateProducerIds: (brokerId, count) => controller.allocateProducerIds(brokerId, count),
+    upsertScramCredential: (user, mechanism, credential) => controller.upsertScramCredential(user, mechanism, credential),
+    deleteUser: (user) => controller.deleteUser(user),
+    createAcl: (acl) => controller.createAcl(acl),
+    deleteAcl: (acl) => controller.deleteAcl(acl),
     alterClientQuotas: (principal, set, remove) => controller.alterClientQuotas(principal, set, remove),
   };
 }

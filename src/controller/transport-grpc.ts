@@ -4,6 +4,7 @@ import { fromServiceError, SluiceError } from '../protocol/errors.js';
 import { CHANNEL_OPTIONS, controllerApi } from '../protocol/grpc.js';
 import type { ControllerClient } from '../protocol/generated/sluice/v1/Controller.js';
 import type { BrokerHeartbeatResponse__Output } from '../protocol/generated/sluice/v1/BrokerHeartbeatResponse.js';
+import { aclToWire, credentialToWire } from '../security/wire.js';
 import type { ControllerRpc, ControllerTransport } from './rpc.js';
 
 type Callback<T> = (err: grpc.ServiceError | null, value?: T) => void;
@@ -43,6 +44,11 @@ export class GrpcControllerTransport implements ControllerTransport {
       alterTopicConfig: async (name, set, reset) =>
         (await call<{ metadataVersion: number }>((cb) => client.AlterTopicConfig({ name, set, delete: reset }, options, cb))).metadataVersion,
       allocateProducerIds: (brokerId, count) => call<{ firstId: number; count: number }>((cb) => client.AllocateProducerIds({ brokerId, count }, options, cb)),
+      upsertScramCredential: async (name, mechanism, credential) =>
+        (await call<{ metadataVersion: number }>((cb) => client.UpsertUser({ name, credential: credentialToWire(mechanism, credential) }, options, cb))).metadataVersion,
+      deleteUser: async (name) => (await call<{ metadataVersion: number }>((cb) => client.DeleteUser({ name }, options, cb))).metadataVersion,
+      createAcl: async (acl) => (await call<{ metadataVersion: number }>((cb) => client.CreateAcl(aclToWire(acl), options, cb))).metadataVersion,
+      deleteAcl: async (acl) => (await call<{ metadataVersion: number }>((cb) => client.DeleteAcl(aclToWire(acl), options, cb))).metadataVersion,
       alterClientQuotas: async (principal, set, remove) =>
         (await call<{ metadataVersion: number }>((cb) => client.AlterClientQuotas({ principal, set, remove }, options, cb))).metadataVersion,
     };

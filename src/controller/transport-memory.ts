@@ -73,6 +73,10 @@ export class MemoryControllerTransportHub {
       deleteTopic: (name) => call('deleteTopic', name),
       alterTopicConfig: (name, set, reset) => call('alterTopicConfig', name, set, reset),
       allocateProducerIds: (brokerId, count) => call('allocateProducerIds', brokerId, count),
+      upsertScramCredential: (user, mechanism, credential) => call('upsertScramCredential', user, mechanism, credential),
+      deleteUser: (user) => call('deleteUser', user),
+      createAcl: (acl) => call('createAcl', acl),
+      deleteAcl: (acl) => call('deleteAcl', acl),
       alterClientQuotas: (principal, set, remove) => call('alterClientQuotas', principal, set, remove),
     };
   }

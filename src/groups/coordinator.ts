@@ -23,6 +23,7 @@ import { groupPartition, OFFSETS_TOPIC } from './constants.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
 import type { GroupsHost, PartitionReader } from './host.js';
 import { GroupMembership, type GroupState, type HeartbeatInput, type HeartbeatOutput, type MemberFailure, type MemberView } from './membership.js';
+import { MemberOwners } from './member-owners.js';
 import { OffsetPartition } from './offset-partition.js';
 import { mergeCommit, type CommittedOffset, type GroupsEntry, type OffsetEntry, type RecordAttempts } from './offset-store.js';
 import { parseTpKey, tpKey } from './topic-partition.js';
@@ -95,9 +96,14 @@ const HEARTBEAT_INTERVAL_MAX_MS = 1_000;
 const RECONCILING_HEARTBEAT_INTERVAL_MS = 100;
 const CLEAN_AFTER_RECORDS_DEFAULT = 10_000;
 
+/** The principal of calls that carry none (as security/principal.ts's ANONYMOUS; groups/ does not import it). */
+const ANONYMOUS_PRINCIPAL = 'ANONYMOUS';
+
 export class GroupCoordinator {
   private readonly partitions = new Map<number, OffsetPartition>();
   private readonly groups = new Map<string, GroupMembership>();
+  /** Which principal each member acts for (a member id is not a capability). */
+  private readonly memberOwners = new MemberOwners();
   /** When each group without members became empty (or when this coordinator loaded it). */
   private readonly emptySinceMs = new Map<string, number>();
   private readonly clock: Clock;
@@ -187,14 +193,21 @@ export class GroupCoordinator {
     return { ...location, offsetsPartition };
   }
 
-  async heartbeat(groupId: string, input: HeartbeatInput): Promise<HeartbeatOutput & { heartbeatIntervalMs: number; sessionTimeoutMs: number }> {
+  /** `principal`: who sends it; only the principal that joined a member may act as that member. */
+  async heartbeat(
+    groupId: string,
+    input: HeartbeatInput,
+    principal = ANONYMOUS_PRINCIPAL,
+  ): Promise<HeartbeatOutput & { heartbeatIntervalMs: number; sessionTimeoutMs: number }> {
     this.offsetsPartition(groupId);
+    this.memberOwners.check(groupId, input, principal);
     const group = this.membership(groupId);
     const sessionTimeoutMs = Math.min(Math.max(input.sessionTimeoutMs, this.options.sessionTimeoutMinMs), this.options.sessionTimeoutMaxMs);
     if (!(input.maxPollIntervalMs > 0)) throw new SluiceError('INVALID_REQUEST', 'max_poll_interval_ms must be > 0');
     const failures: MemberFailure[] = [];
     try {
       const output = group.heartbeat({ ...input, sessionTimeoutMs }, this.clock.nowMs(), failures);
+      this.memberOwners.claim(groupId, input, principal);
       if (group.size > 0) this.emptySinceMs.delete(groupId);
       const baseIntervalMs = Math.min(Math.floor(sessionTimeoutMs / 3), HEARTBEAT_INTERVAL_MAX_MS);
       const heartbeatIntervalMs = group.state() === 'Reconciling' ? Math.min(baseIntervalMs, RECONCILING_HEARTBEAT_INTERVAL_MS) : baseIntervalMs;
@@ -206,8 +219,9 @@ export class GroupCoordinator {
     }
   }
 
-  async commit(groupId: string, memberId: string, memberEpoch: number, offsets: readonly OffsetCommit[]): Promise<void> {
+  async commit(groupId: string, memberId: string, memberEpoch: number, offsets: readonly OffsetCommit[], principal = ANONYMOUS_PRINCIPAL): Promise<void> {
     const partition = this.offsetsPartition(groupId);
+    this.memberOwners.check(groupId, { memberId }, principal);
     const group = this.groups.get(groupId);
     if (!group) throw new SluiceError('UNKNOWN_MEMBER', `group ${groupId} has no member ${memberId}; join first`);
     group.checkCommit(memberId, memberEpoch, offsets.map((offset) => tpKey(offset.topic, offset.partition)));
@@ -305,6 +319,7 @@ export class GroupCoordinator {
     const nowMs = this.clock.nowMs();
     for (const [groupId, group] of this.groups) {
       const failures = group.tick(nowMs);
+      this.memberOwners.retain(groupId, group.describe());
       if (group.size === 0 && !this.emptySinceMs.has(groupId)) this.emptySinceMs.set(groupId, nowMs);
       await this.persist(groupId, group, failures);
     }

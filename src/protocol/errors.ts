@@ -30,6 +30,10 @@ export const ERROR_CODES = [
   'GROUP_NOT_EMPTY',
   'UNKNOWN_GROUP',
   'INTERNAL',
+  // authentication and ACLs
+  'UNAUTHENTICATED',
+  'SASL_AUTHENTICATION_FAILED',
+  'UNKNOWN_USER',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -67,6 +71,12 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   GROUP_NOT_EMPTY: { grpcStatus: GrpcStatus.FAILED_PRECONDITION, retriable: false },
   UNKNOWN_GROUP: { grpcStatus: GrpcStatus.NOT_FOUND, retriable: false },
   INTERNAL: { grpcStatus: GrpcStatus.INTERNAL, retriable: false },
+  // No valid session (none presented, expired, or from another broker): the client authenticates
+  // again and retries.
+  UNAUTHENTICATED: { grpcStatus: GrpcStatus.UNAUTHENTICATED, retriable: true },
+  // The credentials themselves were refused: retrying with the same ones cannot help.
+  SASL_AUTHENTICATION_FAILED: { grpcStatus: GrpcStatus.UNAUTHENTICATED, retriable: false },
+  UNKNOWN_USER: { grpcStatus: GrpcStatus.NOT_FOUND, retriable: false },
 };
 
 /** Metadata keys that carry the error code and, for NOT_LEADER, where the leader is. */

@@ -329,13 +329,14 @@ export class ReplicatedLog {
   /**
    * A read found a stored batch damaged. With peers, the replica repairs: the next round truncates
    * at that entry and restarts Raft repairing (a leader steps down), and the reader gets a retriable
-   * STORAGE_ERROR (clients look for the leader again). A single copy keeps it, unreadable, and
-   * reports its offsets; so does the controller, whose state machine already applied the entry
-   * (its log is repaired at the next start, from the damage recovery records).
+   * STORAGE_ERROR (clients look for the leader again). The metadata log repairs the same way: its
+   * state machine skips entries it already applied (the broker's `metadataApplied`), and the ones
+   * fetched again are the same entries, Raft's log matching says. A single copy keeps the damaged
+   * batch, unreadable, and reports its offsets.
    */
   private damaged(err: DamagedBatchError): SluiceError {
     const meta = this.options.log.entry(err.entryIndex);
-    if (this.options.voters.length === 1 || this.options.apply !== undefined) {
+    if (this.options.voters.length === 1) {
       const range = meta === undefined ? undefined : { from: meta.baseOffset, to: meta.lastOffset + 1 };
       if (range !== undefined && range.to > range.from && !this.isSkipped(range)) this.lostOffsets.set(range.from, range);
       if (this.options.apply === undefined && err.entryIndex <= this.raft.commitIndex) {

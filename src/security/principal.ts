@@ -1,6 +1,8 @@
 /**
- * Who a call acts for (Kafka's `User:<name>`). QUOTAS' placeholder with the certificate and
- * ANONYMOUS branches only, as seams.md lays out; AUTH's version (SCRAM sessions first) replaces it.
+ * Who a call acts for. Kafka writes a principal `User:<name>`; Sluice keeps the name only, since
+ * every principal is a user. The authentication layer (services.ts, which checks a SCRAM session
+ * token before any handler runs) binds the principal to the call; otherwise a verified TLS client
+ * certificate names it; otherwise the call is ANONYMOUS.
  */
 import { verifiedPeerName, type CallTransport } from './peer-identity.js';
 
@@ -8,10 +10,20 @@ export interface Principal {
   readonly name: string;
 }
 
-export const ANONYMOUS: Principal = { name: 'ANONYMOUS' };
+export const ANONYMOUS: Principal = Object.freeze({ name: 'ANONYMOUS' });
 
-/** A verified client certificate's CN, else ANONYMOUS. */
+// Keyed by the call object, so a binding lives exactly as long as its call.
+const sessionPrincipals = new WeakMap<object, Principal>();
+
+/** Records that `call` presented a valid SCRAM session token for `principal`. */
+export function bindSessionPrincipal(call: object, principal: Principal): void {
+  sessionPrincipals.set(call, principal);
+}
+
+/** The principal of a call: its SCRAM session, else its verified client certificate, else ANONYMOUS. */
 export function principalOf(call: CallTransport): Principal {
-  const name = verifiedPeerName(call);
-  return name === undefined ? ANONYMOUS : { name };
+  const session = sessionPrincipals.get(call);
+  if (session !== undefined) return session;
+  const certificateName = verifiedPeerName(call);
+  return certificateName !== undefined ? { name: certificateName } : ANONYMOUS;
 }

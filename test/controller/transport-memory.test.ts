@@ -17,6 +17,10 @@ function service(leads: boolean): ControllerRpc {
     deleteTopic: async () => (leads ? 7 : notLeader()),
     alterTopicConfig: async () => notLeader(),
     allocateProducerIds: async (_brokerId, count) => ({ firstId: 1000, count }),
+    upsertScramCredential: async () => notLeader(),
+    deleteUser: async () => notLeader(),
+    createAcl: async () => notLeader(),
+    deleteAcl: async () => notLeader(),
     alterClientQuotas: async () => notLeader(),
   };
 }

@@ -10,7 +10,9 @@
  */
 import { createHash } from 'node:crypto';
 import type { Partition } from '../../src/broker/partition.js';
+import { METADATA_GROUP } from '../../src/controller/controller.js';
 import { readBatchHeader } from '../../src/protocol/batch.js';
+import type { ReplicatedLog } from '../../src/replication/replicated-log.js';
 import type { FaultyLogStore } from '../../src/storage/faulty-store.js';
 import type { MemoryLogStore } from '../../src/storage/memory-store.js';
 import { seededRng, type Rng } from '../../src/raft/index.js';
@@ -148,7 +150,7 @@ async function phases(cluster: SimCluster, context: PhaseContext): Promise<void>
 
   // Safety phase: faults.
   const down = new Set<number>();
-  const rotten = new Set<number>();
+  const rotten = new Set<string>();
   const faultsEnd = cluster.clock.nowMs() + faultMs;
   while (cluster.clock.nowMs() < faultsEnd) {
     await cluster.runFor(200 + Math.floor(rng() * 800));
@@ -230,17 +232,20 @@ async function phases(cluster: SimCluster, context: PhaseContext): Promise<void>
   note(`checked: ${stats.acknowledged} acknowledged`);
 }
 
-/** Waits (at most `boundMs`) until every copy of every partition of the topic reads whole and the copies agree in extent. */
+/** Waits (at most `boundMs`) until every copy of the topic's partitions and of the metadata log reads whole. */
 async function readableEverywhere(cluster: SimCluster, boundMs: number): Promise<boolean> {
   const deadline = cluster.clock.nowMs() + boundMs;
   for (;;) {
     let whole = true;
-    for (let index = 0; index < PARTITIONS && whole; index++) {
-      for (const copy of replicasOf(cluster, index)) {
-        const want = copy.log.lastEntryIndex() - copy.log.firstEntryIndex() + 1;
-        const read = await copy.log.readEntries(copy.log.firstEntryIndex(), copy.log.lastEntryIndex() + 1, Number.MAX_SAFE_INTEGER).catch(() => []);
-        if (read.length !== want) whole = false;
-      }
+    const copies = [
+      ...Array.from({ length: PARTITIONS }, (_, index) => replicasOf(cluster, index).map((copy) => copy.replicated)).flat(),
+      ...cluster.ids.flatMap((id) => cluster.broker(id)?.replicas.get(METADATA_GROUP) ?? []),
+    ];
+    for (const copy of copies) {
+      if (!whole) break;
+      const want = copy.log.lastEntryIndex() - copy.log.firstEntryIndex() + 1;
+      const read = await copy.log.readEntries(copy.log.firstEntryIndex(), copy.log.lastEntryIndex() + 1, Number.MAX_SAFE_INTEGER).catch(() => []);
+      if (read.length !== want) whole = false;
     }
     if (whole) return true;
     if (cluster.clock.nowMs() >= deadline) return false;
@@ -249,27 +254,33 @@ async function readableEverywhere(cluster: SimCluster, boundMs: number): Promise
 }
 
 /**
- * Bit rot: flips a byte in a committed batch of the topic in broker `id`'s copy (the memory store
- * hands out the stored buffer itself), at most one copy of each partition per seed. Whoever reads
- * it next (a fetch, a follower's catch-up, the scrub) finds the bad CRC and the copy is repaired
- * from the others; the checker then finds every copy identical.
+ * Bit rot: flips a byte in a committed batch of broker `id`'s copy of a partition of the topic or
+ * of the metadata log (the memory store hands out the stored buffer itself), at most one copy of
+ * each log per seed. Whoever reads it next (a fetch, a follower's catch-up, the scrub) finds the bad
+ * CRC and the copy is repaired from the others; the checker then finds every copy identical.
  */
-async function rot(cluster: SimCluster, id: number, rng: Rng, rotten: Set<number>): Promise<string | undefined> {
-  const copies = cluster.broker(id)?.allPartitions().filter((p) => p.topic === TOPIC && !rotten.has(p.index)) ?? [];
-  const partition = copies[Math.floor(rng() * copies.length)];
-  if (partition === undefined) return undefined;
-  const first = partition.log.firstEntryIndex();
-  const last = Math.min(partition.replicated.commitIndex, partition.log.lastEntryIndex());
+async function rot(cluster: SimCluster, id: number, rng: Rng, rotten: Set<string>): Promise<string | undefined> {
+  const broker = cluster.broker(id);
+  const metadata = broker?.replicas.get(METADATA_GROUP);
+  const logs: ReplicatedLog[] = [
+    ...(broker?.allPartitions().filter((p) => p.topic === TOPIC).map((p) => p.replicated) ?? []),
+    ...(metadata ? [metadata] : []),
+  ].filter((log) => !rotten.has(log.group));
+  const replicated = logs[Math.floor(rng() * logs.length)];
+  if (replicated === undefined) return undefined;
+  const log = replicated.log;
+  const first = log.firstEntryIndex();
+  const last = Math.min(replicated.commitIndex, log.lastEntryIndex());
   if (last < first) return undefined;
   const entry = first + Math.floor(rng() * (last - first + 1));
-  const batch = await partition.log.readEntries(entry, entry + 1, Number.MAX_SAFE_INTEGER).then(
+  const batch = await log.readEntries(entry, entry + 1, Number.MAX_SAFE_INTEGER).then(
     (batches) => batches[0],
     () => undefined,
   );
   if (batch === undefined || readBatchHeader(batch).recordCount === 0) return undefined;
   batch[batch.length - 1]! ^= 0x5a;
-  rotten.add(partition.index);
-  return `bit rot in ${TOPIC}/${partition.index} entry ${entry} on broker ${id}`;
+  rotten.add(replicated.group);
+  return `bit rot in ${replicated.group} entry ${entry} on broker ${id}`;
 }
 
 /** Creates the topic through any running broker, retrying (the controller may be moving). */

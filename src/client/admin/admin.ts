@@ -6,13 +6,18 @@ import type { ListTopicsResponse__Output } from '../../protocol/generated/sluice
 import type { DeleteTopicResponse__Output } from '../../protocol/generated/sluice/v1/DeleteTopicResponse.js';
 import type { AdminClient } from '../../protocol/generated/sluice/v1/Admin.js';
 import type { RepairPartitionResponse__Output } from '../../protocol/generated/sluice/v1/RepairPartitionResponse.js';
+import type { ListAclsResponse__Output } from '../../protocol/generated/sluice/v1/ListAclsResponse.js';
+import type { ListUsersResponse__Output } from '../../protocol/generated/sluice/v1/ListUsersResponse.js';
+import type { AclBinding } from '../../security/acl.js';
+import { SCRAM_ITERATIONS_DEFAULT, makeCredential, type ScramMechanism } from '../../security/scram.js';
+import { aclFromWire, aclToWire } from '../../security/wire.js';
 import { Cluster, unary } from '../cluster.js';
 import { listOffset, type ListedOffset } from '../offsets.js';
 import { withRetry } from '../retry.js';
 import type { ClusterMetadata, OffsetRange, OffsetSpec } from '../types.js';
+import type { AlterTopicConfigRequest, CreateTopicRequest, TopicDescription, TopicSummary, UserSummary, ClientQuotaEntry, ClientQuotas } from './types.js';
 import type { AlterClientQuotasResponse__Output } from '../../protocol/generated/sluice/v1/AlterClientQuotasResponse.js';
 import type { DescribeClientQuotasResponse__Output } from '../../protocol/generated/sluice/v1/DescribeClientQuotasResponse.js';
-import type { AlterTopicConfigRequest, ClientQuotaEntry, ClientQuotas, CreateTopicRequest, TopicDescription, TopicSummary } from './types.js';
 
 export class Admin {
   constructor(private readonly cluster: Cluster) {}
@@ -103,6 +108,40 @@ export class Admin {
       entries: response.entries.map((entry) => ({ principal: entry.principal, quotas: { ...entry.quotas } })),
       defaults: { ...response.defaults },
     };
+  }
+
+  /**
+   * Creates a SCRAM user, or replaces its credential for `mechanism`. The salted credential is
+   * derived here: the password never leaves this process.
+   */
+  async upsertUser(name: string, password: string, mechanism: ScramMechanism = 'SCRAM-SHA-256', iterations = SCRAM_ITERATIONS_DEFAULT): Promise<void> {
+    if (password.length === 0) throw new RangeError('password must not be empty');
+    const credential = makeCredential(mechanism, password, iterations);
+    await this.call((client, options, cb) => client.UpsertUser({ name, credential }, options, cb));
+  }
+
+  async deleteUser(name: string): Promise<void> {
+    await this.call((client, options, cb) => client.DeleteUser({ name }, options, cb));
+  }
+
+  /** User names and their mechanisms, never credentials. */
+  async listUsers(): Promise<UserSummary[]> {
+    const response = await this.call<ListUsersResponse__Output>((client, options, cb) => client.ListUsers({}, options, cb));
+    return response.users.map((user) => ({ name: user.name, mechanisms: [...user.mechanisms] }));
+  }
+
+  async createAcl(acl: AclBinding): Promise<void> {
+    await this.call((client, options, cb) => client.CreateAcl(aclToWire(acl), options, cb));
+  }
+
+  /** Removes exactly this binding; INVALID_REQUEST when there is none. */
+  async deleteAcl(acl: AclBinding): Promise<void> {
+    await this.call((client, options, cb) => client.DeleteAcl(aclToWire(acl), options, cb));
+  }
+
+  async listAcls(): Promise<AclBinding[]> {
+    const response = await this.call<ListAclsResponse__Output>((client, options, cb) => client.ListAcls({}, options, cb));
+    return response.acls.map(aclFromWire);
   }
 
   /** Brokers, controller and topics (all when `topics` is empty). */

@@ -53,3 +53,9 @@ export interface ClientQuotas {
   /** The answering broker's defaults for every other principal (absent: unlimited). */
   defaults: Record<string, number>;
 }
+
+export interface UserSummary {
+  name: string;
+  /** SCRAM mechanisms the user has a credential for. */
+  mechanisms: string[];
+}

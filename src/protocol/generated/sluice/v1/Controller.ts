@@ -2,6 +2,7 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AclBinding as _sluice_v1_AclBinding, AclBinding__Output as _sluice_v1_AclBinding__Output } from '../../sluice/v1/AclBinding.js';
 import type { AllocateProducerIdsRequest as _sluice_v1_AllocateProducerIdsRequest, AllocateProducerIdsRequest__Output as _sluice_v1_AllocateProducerIdsRequest__Output } from '../../sluice/v1/AllocateProducerIdsRequest.js';
 import type { AllocateProducerIdsResponse as _sluice_v1_AllocateProducerIdsResponse, AllocateProducerIdsResponse__Output as _sluice_v1_AllocateProducerIdsResponse__Output } from '../../sluice/v1/AllocateProducerIdsResponse.js';
 import type { AlterClientQuotasRequest as _sluice_v1_AlterClientQuotasRequest, AlterClientQuotasRequest__Output as _sluice_v1_AlterClientQuotasRequest__Output } from '../../sluice/v1/AlterClientQuotasRequest.js';
@@ -11,8 +12,10 @@ import type { BrokerHeartbeatResponse as _sluice_v1_BrokerHeartbeatResponse, Bro
 import type { ControllerTopicResponse as _sluice_v1_ControllerTopicResponse, ControllerTopicResponse__Output as _sluice_v1_ControllerTopicResponse__Output } from '../../sluice/v1/ControllerTopicResponse.js';
 import type { CreateTopicRequest as _sluice_v1_CreateTopicRequest, CreateTopicRequest__Output as _sluice_v1_CreateTopicRequest__Output } from '../../sluice/v1/CreateTopicRequest.js';
 import type { DeleteTopicRequest as _sluice_v1_DeleteTopicRequest, DeleteTopicRequest__Output as _sluice_v1_DeleteTopicRequest__Output } from '../../sluice/v1/DeleteTopicRequest.js';
+import type { DeleteUserRequest as _sluice_v1_DeleteUserRequest, DeleteUserRequest__Output as _sluice_v1_DeleteUserRequest__Output } from '../../sluice/v1/DeleteUserRequest.js';
 import type { RegisterBrokerRequest as _sluice_v1_RegisterBrokerRequest, RegisterBrokerRequest__Output as _sluice_v1_RegisterBrokerRequest__Output } from '../../sluice/v1/RegisterBrokerRequest.js';
 import type { RegisterBrokerResponse as _sluice_v1_RegisterBrokerResponse, RegisterBrokerResponse__Output as _sluice_v1_RegisterBrokerResponse__Output } from '../../sluice/v1/RegisterBrokerResponse.js';
+import type { UpsertUserRequest as _sluice_v1_UpsertUserRequest, UpsertUserRequest__Output as _sluice_v1_UpsertUserRequest__Output } from '../../sluice/v1/UpsertUserRequest.js';
 
 export interface ControllerClient extends grpc.Client {
   AllocateProducerIds(argument: _sluice_v1_AllocateProducerIdsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_AllocateProducerIdsResponse__Output>): grpc.ClientUnaryCall;
@@ -51,6 +54,15 @@ export interface ControllerClient extends grpc.Client {
   brokerHeartbeat(argument: _sluice_v1_BrokerHeartbeatRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_BrokerHeartbeatResponse__Output>): grpc.ClientUnaryCall;
   brokerHeartbeat(argument: _sluice_v1_BrokerHeartbeatRequest, callback: grpc.requestCallback<_sluice_v1_BrokerHeartbeatResponse__Output>): grpc.ClientUnaryCall;
   
+  CreateAcl(argument: _sluice_v1_AclBinding, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  CreateAcl(argument: _sluice_v1_AclBinding, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  CreateAcl(argument: _sluice_v1_AclBinding, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  CreateAcl(argument: _sluice_v1_AclBinding, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  createAcl(argument: _sluice_v1_AclBinding, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  createAcl(argument: _sluice_v1_AclBinding, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  createAcl(argument: _sluice_v1_AclBinding, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  createAcl(argument: _sluice_v1_AclBinding, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  
   CreateTopic(argument: _sluice_v1_CreateTopicRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
   CreateTopic(argument: _sluice_v1_CreateTopicRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
   CreateTopic(argument: _sluice_v1_CreateTopicRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
@@ -59,6 +71,15 @@ export interface ControllerClient extends grpc.Client {
   createTopic(argument: _sluice_v1_CreateTopicRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
   createTopic(argument: _sluice_v1_CreateTopicRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
   createTopic(argument: _sluice_v1_CreateTopicRequest, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  
+  DeleteAcl(argument: _sluice_v1_AclBinding, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  DeleteAcl(argument: _sluice_v1_AclBinding, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  DeleteAcl(argument: _sluice_v1_AclBinding, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  DeleteAcl(argument: _sluice_v1_AclBinding, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  deleteAcl(argument: _sluice_v1_AclBinding, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  deleteAcl(argument: _sluice_v1_AclBinding, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  deleteAcl(argument: _sluice_v1_AclBinding, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  deleteAcl(argument: _sluice_v1_AclBinding, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
   
   DeleteTopic(argument: _sluice_v1_DeleteTopicRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
   DeleteTopic(argument: _sluice_v1_DeleteTopicRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
@@ -69,6 +90,15 @@ export interface ControllerClient extends grpc.Client {
   deleteTopic(argument: _sluice_v1_DeleteTopicRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
   deleteTopic(argument: _sluice_v1_DeleteTopicRequest, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
   
+  DeleteUser(argument: _sluice_v1_DeleteUserRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  DeleteUser(argument: _sluice_v1_DeleteUserRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  DeleteUser(argument: _sluice_v1_DeleteUserRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  DeleteUser(argument: _sluice_v1_DeleteUserRequest, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  deleteUser(argument: _sluice_v1_DeleteUserRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  deleteUser(argument: _sluice_v1_DeleteUserRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  deleteUser(argument: _sluice_v1_DeleteUserRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  deleteUser(argument: _sluice_v1_DeleteUserRequest, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  
   RegisterBroker(argument: _sluice_v1_RegisterBrokerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_RegisterBrokerResponse__Output>): grpc.ClientUnaryCall;
   RegisterBroker(argument: _sluice_v1_RegisterBrokerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_RegisterBrokerResponse__Output>): grpc.ClientUnaryCall;
   RegisterBroker(argument: _sluice_v1_RegisterBrokerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_RegisterBrokerResponse__Output>): grpc.ClientUnaryCall;
@@ -77,6 +107,15 @@ export interface ControllerClient extends grpc.Client {
   registerBroker(argument: _sluice_v1_RegisterBrokerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_RegisterBrokerResponse__Output>): grpc.ClientUnaryCall;
   registerBroker(argument: _sluice_v1_RegisterBrokerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_RegisterBrokerResponse__Output>): grpc.ClientUnaryCall;
   registerBroker(argument: _sluice_v1_RegisterBrokerRequest, callback: grpc.requestCallback<_sluice_v1_RegisterBrokerResponse__Output>): grpc.ClientUnaryCall;
+  
+  UpsertUser(argument: _sluice_v1_UpsertUserRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  UpsertUser(argument: _sluice_v1_UpsertUserRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  UpsertUser(argument: _sluice_v1_UpsertUserRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  UpsertUser(argument: _sluice_v1_UpsertUserRequest, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  upsertUser(argument: _sluice_v1_UpsertUserRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  upsertUser(argument: _sluice_v1_UpsertUserRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  upsertUser(argument: _sluice_v1_UpsertUserRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  upsertUser(argument: _sluice_v1_UpsertUserRequest, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
   
 }
 
@@ -89,11 +128,19 @@ export interface ControllerHandlers extends grpc.UntypedServiceImplementation {
   
   BrokerHeartbeat: grpc.handleUnaryCall<_sluice_v1_BrokerHeartbeatRequest__Output, _sluice_v1_BrokerHeartbeatResponse>;
   
+  CreateAcl: grpc.handleUnaryCall<_sluice_v1_AclBinding__Output, _sluice_v1_ControllerTopicResponse>;
+  
   CreateTopic: grpc.handleUnaryCall<_sluice_v1_CreateTopicRequest__Output, _sluice_v1_ControllerTopicResponse>;
+  
+  DeleteAcl: grpc.handleUnaryCall<_sluice_v1_AclBinding__Output, _sluice_v1_ControllerTopicResponse>;
   
   DeleteTopic: grpc.handleUnaryCall<_sluice_v1_DeleteTopicRequest__Output, _sluice_v1_ControllerTopicResponse>;
   
+  DeleteUser: grpc.handleUnaryCall<_sluice_v1_DeleteUserRequest__Output, _sluice_v1_ControllerTopicResponse>;
+  
   RegisterBroker: grpc.handleUnaryCall<_sluice_v1_RegisterBrokerRequest__Output, _sluice_v1_RegisterBrokerResponse>;
+  
+  UpsertUser: grpc.handleUnaryCall<_sluice_v1_UpsertUserRequest__Output, _sluice_v1_ControllerTopicResponse>;
   
 }
 
@@ -102,7 +149,11 @@ export interface ControllerDefinition extends grpc.ServiceDefinition {
   AlterClientQuotas: MethodDefinition<_sluice_v1_AlterClientQuotasRequest, _sluice_v1_ControllerTopicResponse, _sluice_v1_AlterClientQuotasRequest__Output, _sluice_v1_ControllerTopicResponse__Output>
   AlterTopicConfig: MethodDefinition<_sluice_v1_AlterTopicConfigRequest, _sluice_v1_ControllerTopicResponse, _sluice_v1_AlterTopicConfigRequest__Output, _sluice_v1_ControllerTopicResponse__Output>
   BrokerHeartbeat: MethodDefinition<_sluice_v1_BrokerHeartbeatRequest, _sluice_v1_BrokerHeartbeatResponse, _sluice_v1_BrokerHeartbeatRequest__Output, _sluice_v1_BrokerHeartbeatResponse__Output>
+  CreateAcl: MethodDefinition<_sluice_v1_AclBinding, _sluice_v1_ControllerTopicResponse, _sluice_v1_AclBinding__Output, _sluice_v1_ControllerTopicResponse__Output>
   CreateTopic: MethodDefinition<_sluice_v1_CreateTopicRequest, _sluice_v1_ControllerTopicResponse, _sluice_v1_CreateTopicRequest__Output, _sluice_v1_ControllerTopicResponse__Output>
+  DeleteAcl: MethodDefinition<_sluice_v1_AclBinding, _sluice_v1_ControllerTopicResponse, _sluice_v1_AclBinding__Output, _sluice_v1_ControllerTopicResponse__Output>
   DeleteTopic: MethodDefinition<_sluice_v1_DeleteTopicRequest, _sluice_v1_ControllerTopicResponse, _sluice_v1_DeleteTopicRequest__Output, _sluice_v1_ControllerTopicResponse__Output>
+  DeleteUser: MethodDefinition<_sluice_v1_DeleteUserRequest, _sluice_v1_ControllerTopicResponse, _sluice_v1_DeleteUserRequest__Output, _sluice_v1_ControllerTopicResponse__Output>
   RegisterBroker: MethodDefinition<_sluice_v1_RegisterBrokerRequest, _sluice_v1_RegisterBrokerResponse, _sluice_v1_RegisterBrokerRequest__Output, _sluice_v1_RegisterBrokerResponse__Output>
+  UpsertUser: MethodDefinition<_sluice_v1_UpsertUserRequest, _sluice_v1_ControllerTopicResponse, _sluice_v1_UpsertUserRequest__Output, _sluice_v1_ControllerTopicResponse__Output>
 }
