@@ -132,3 +132,61 @@ describe('quotas on a broker process', function () {
     }
   });
 });
+
+describe('quotas per principal (SCRAM users) on a broker process', function () {
+  this.timeout(120_000);
+  let broker: BrokerProcess;
+  const topic = 'quota-shared';
+  const PASSWORD = 'quota-test-password';
+
+  const clientAs = (username: string): Sluice =>
+    createClient({ bootstrap: [broker.address], security: { sasl: { mechanism: 'SCRAM-SHA-256', username, password: PASSWORD } } });
+
+  before(async () => {
+    broker = await BrokerProcess.start({ args: ['--quota-window-num', '3', '--quota-window-size-seconds', '1', '--quota-throttle-max-ms', '3000'] });
+    const admin = createClient({ bootstrap: [broker.address] }).admin();
+    try {
+      await admin.createTopic({ name: topic, partitions: 2, replicationFactor: 1 });
+      await admin.upsertUser('alice', PASSWORD);
+      await admin.upsertUser('bob', PASSWORD);
+      // No defaults: only alice has a quota.
+      await admin.alterClientQuotas('alice', { set: { producer_byte_rate: QUOTA_BYTES_PER_SEC } });
+    } finally {
+      await admin.close();
+    }
+  });
+
+  after(() => broker?.cleanup());
+
+  it('throttles the principal above its quota while another one, producing beside it, is not', async () => {
+    const RUN_MS = 6_000;
+    const startedAt = Date.now();
+    const produceAs = async (username: string): Promise<Array<[number, number]>> => {
+      const producer = clientAs(username).producer({ acks: 1, lingerMs: 1 });
+      const acked: Array<[number, number]> = [];
+      try {
+        await Promise.all(
+          Array.from({ length: 2 }, async () => {
+            while (Date.now() - startedAt < RUN_MS) {
+              await producer.send({ topic, records: Array.from({ length: 16 }, () => ({ value: RECORD })) });
+              acked.push([Date.now() - startedAt, 16 * RECORD.length]);
+            }
+          }),
+        );
+      } finally {
+        await producer.close();
+      }
+      return acked;
+    };
+    const [alice, bob] = await Promise.all([produceAs('alice'), produceAs('bob')]);
+    const after2s = (acked: Array<[number, number]>): number => acked.filter(([at]) => at >= 2_000).reduce((sum, [, b]) => sum + b, 0);
+    const aliceRate = after2s(alice) / ((RUN_MS - 2_000) / 1000);
+    expect(aliceRate, `alice: ${Math.round(aliceRate)} B/s against ${QUOTA_BYTES_PER_SEC}`).to.be.below(QUOTA_BYTES_PER_SEC * 2.5);
+    expect(after2s(bob), 'bob, unthrottled, sent more than throttled alice').to.be.above(after2s(alice));
+
+    const exposition = await metrics(broker);
+    expect(series(exposition, 'sluice_quota_throttled_requests_total', 'principal="alice",kind="produce"')).to.be.above(0);
+    expect(series(exposition, 'sluice_quota_throttled_requests_total', 'principal="bob",kind="produce"')).to.equal(0);
+    expect(series(exposition, 'sluice_quota_usage_total', 'principal="bob",kind="produce"')).to.be.above(0);
+  });
+});
