@@ -115,6 +115,21 @@ describe('quotas on a broker process', function () {
     expect((await raw.produce({ topic, partition: 1, acks: 1, batch: big() })).throttleTimeMs).to.be.above(0);
   });
 
+  it('throttles a principal above its request share (request_percentage): Metadata answers carry throttle_time_ms', async () => {
+    await cliJson(broker, ['set', '--principal', 'ANONYMOUS', '--request-percentage', '1']);
+    try {
+      // 1 % is 10 ms of handler time per second; Metadata calls add up to that within a few hundred.
+      let throttleMs = 0;
+      for (let calls = 0; calls < 5_000 && throttleMs === 0; calls++) throttleMs = (await raw.metadata()).throttleTimeMs;
+      expect(throttleMs).to.be.above(0);
+      const exposition = await metrics(broker);
+      expect(series(exposition, 'sluice_quota_throttled_requests_total', 'principal="ANONYMOUS",kind="request"')).to.be.above(0);
+      expect(series(exposition, 'sluice_quota_usage_total', 'principal="ANONYMOUS",kind="request"')).to.be.above(0);
+    } finally {
+      await cliJson(broker, ['delete', '--principal', 'ANONYMOUS']);
+    }
+  });
+
   it('refuses bad quotas with a specific error and keeps serving', async () => {
     const unknown = await runCli(['quota', 'set', '--principal', 'bob', '--request-percentage', '150'], broker.address);
     expect(unknown.code).to.equal(2);
