@@ -84,9 +84,9 @@ type Outcome<Res> = { response: Res; throttleMs: number } | { error: SluiceError
 /**
  * Runs one request: counts it in flight, times it, and turns whatever it throws into a SluiceError.
  * Quotas: the request starts with the request-time throttle its principal earned so far; the time
- * of the handler's first turn (decoding, validation, CRC, proposing, cached reads: what holds the
- * event loop, not waits for replication or long-polls) is recorded against its request share; the
- * answer is held back, off the event loop and outside the in-flight count, for the throttle.
+ * the handler holds the event loop up to its first wait (validation, CRC, proposing; not waits for
+ * replication or long-polls) is recorded against its request share; the answer is held back, by a
+ * timer and outside the in-flight count, for the throttle.
  */
 async function serve<Res>(method: string, options: ServiceOptions, principal: string, run: (context: RequestContext) => Promise<Res> | Res): Promise<Outcome<Res>> {
   const quotas = options.quotas;
