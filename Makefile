@@ -60,12 +60,14 @@ bench-compare: build
 
 # Local 3-node cluster (cluster/broker-N.properties; README "Running a cluster"). Logic in
 # scripts/cluster.sh; pids and logs in cluster/run/, data in cluster/data/.
-# NODE=n picks the broker for cluster-kill/-start.
+# NODE=n picks the broker for cluster-kill/-start. SECURE=1 (cluster-up): TLS on both listeners,
+# mutual TLS between brokers, certificates from scripts/tls-certs.sh in cluster/tls/; the other
+# targets follow the mode until cluster-down (docs/SECURITY.md).
 cluster-up:
-	scripts/cluster.sh up
+	SECURE=$(SECURE) scripts/cluster.sh up
 
 cluster-status:
-	scripts/cluster.sh status
+	SECURE=$(SECURE) scripts/cluster.sh status
 
 cluster-down:
 	scripts/cluster.sh down
@@ -74,7 +76,7 @@ cluster-kill:
 	scripts/cluster.sh kill "$(NODE)"
 
 cluster-start:
-	scripts/cluster.sh start "$(NODE)"
+	SECURE=$(SECURE) scripts/cluster.sh start "$(NODE)"
 
 # Fault soak of 3 real brokers in network namespaces (issue 17; docs/RELIABILITY.md). Needs root;
 # installs iproute2/iptables when missing. ROUNDS (default 20), SEED (default random, printed),

@@ -32,7 +32,7 @@ port_open() { node -e "require('net').connect($1,'127.0.0.1').on('connect',()=>p
 SLUICE_PORT=$(free_port); SLUICE_HTTP=$(free_port); REDIS_PORT=$(free_port); NATS_PORT=$(free_port)
 mkdir -p "$WORK/sluice" "$WORK/redis" "$WORK/nats"
 
-bin/sluice-broker --data-dir "$WORK/sluice" --host 127.0.0.1 --port "$SLUICE_PORT" --http-port "$SLUICE_HTTP" >"$WORK/sluice.log" 2>&1 &
+bin/sluice-broker --data-dir "$WORK/sluice" --host 127.0.0.1 --port "$SLUICE_PORT" --inter-broker-port 0 --http-port "$SLUICE_HTTP" >"$WORK/sluice.log" 2>&1 &
 SLUICE_PID=$!  # the broker's node process itself: bin/sluice-broker execs it
 PIDS+=("$SLUICE_PID")
 redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$WORK/redis" --appendonly yes --appendfsync everysec --save '' >"$WORK/redis.log" 2>&1 &

@@ -11,6 +11,12 @@
 # Configs: cluster/broker-N.properties. Pids and logs: cluster/run/N.pid, cluster/run/N.log (each
 # start appends to the log after a `=== start` marker). Data: cluster/data/N (from the configs).
 # CLUSTER_TIMEOUT_S (default 30) bounds every wait.
+#
+# SECURE=1 (with `up`): TLS on both listeners, mutual TLS between brokers. Certificates come from
+# scripts/tls-certs.sh into cluster/tls/ (made when missing); each broker also reads
+# cluster/secure.properties and its own cluster/tls/broker-N.pem. The mode is remembered in
+# cluster/run/secure until `down`, so `status` and `start N` follow it (status then runs the CLI
+# with --client-config cluster/tls/admin.properties).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -29,6 +35,27 @@ say() { printf 'cluster: %s\n' "$*"; }
 die() { printf 'cluster: ERROR: %s\n' "$*" >&2; exit 1; }
 
 config_of() { echo "cluster/broker-$1.properties"; }
+
+TLS_DIR=cluster/tls
+SECURE_MARK="$RUN_DIR/secure"
+# Whether the cluster runs (or is to run) with TLS: SECURE=1, else what the last `up` chose.
+is_secure() {
+  case "${SECURE:-}" in
+    1 | true | yes) return 0 ;;
+    '') [[ -f "$SECURE_MARK" ]] ;;
+    *) return 1 ;;
+  esac
+}
+
+# Extra broker flags of the secure mode: the overlay and broker N's certificate.
+secure_args() {
+  printf '%s\n' --config cluster/secure.properties --tls-cert-file "$TLS_DIR/broker-$1.pem" --tls-key-file "$TLS_DIR/broker-$1.key"
+}
+
+# The CLI's flags for this cluster's mode.
+cli_security_args() {
+  if is_secure; then printf '%s\n' --client-config "$TLS_DIR/admin.properties"; fi
+}
 
 # Value of `key` in broker N's properties file (last one wins, like the broker).
 prop() {
@@ -94,13 +121,14 @@ build_if_needed() {
 declare -A LOG_START=()
 
 start_process() {
-  local n=$1 log
+  local n=$1 log args=()
   log="$(log_file "$n")"
   mkdir -p "$RUN_DIR" "$(prop "$n" data.dir "cluster/data/$n")"
   touch "$log"
   LOG_START[$n]=$(($(stat -c %s "$log") + 1))
-  printf '=== start %s: bin/sluice-broker --config %s\n' "$(date '+%F %T')" "$(config_of "$n")" >>"$log"
-  SLUICE_NODE_BIN="$NODE_BIN" $SETSID nohup bin/sluice-broker --config "$(config_of "$n")" >>"$log" 2>&1 </dev/null &
+  if is_secure; then mapfile -t args < <(secure_args "$n"); fi
+  printf '=== start %s: bin/sluice-broker --config %s %s\n' "$(date '+%F %T')" "$(config_of "$n")" "${args[*]}" >>"$log"
+  SLUICE_NODE_BIN="$NODE_BIN" $SETSID nohup bin/sluice-broker --config "$(config_of "$n")" "${args[@]}" >>"$log" 2>&1 </dev/null &
   echo $! >"$(pid_file "$n")"
   say "broker $n started (pid $!, log $log)"
 }
@@ -151,6 +179,17 @@ cmd_up() {
   local n pid started=() deadline
   local already=0
   for n in "${NODES[@]}"; do [[ -n "$(running_pid "$n")" ]] && already=$((already + 1)); done
+  if ((already > 0)) && [[ -n "${SECURE:-}" ]]; then
+    local wanted=plaintext running=plaintext
+    if is_secure; then wanted=TLS; fi
+    if [[ -f "$SECURE_MARK" ]]; then running=TLS; fi
+    [[ "$wanted" == "$running" ]] || die "the cluster runs with $running; 'make cluster-down' first to switch to $wanted"
+  fi
+  if ((already == 0)); then
+    mkdir -p "$RUN_DIR"
+    if is_secure; then touch "$SECURE_MARK"; else rm -f "$SECURE_MARK"; fi
+  fi
+  if is_secure; then scripts/tls-certs.sh "$TLS_DIR" | sed 's/^/cluster: /'; fi
   if ((already == ${#NODES[@]})); then
     say "already up (brokers ${NODES[*]} running); 'make cluster-status' shows them, 'make cluster-down' stops them"
     return 0
@@ -169,7 +208,11 @@ cmd_up() {
   deadline=$((SECONDS + TIMEOUT_S))
   for n in "${started[@]}"; do wait_listening "$n" "$deadline"; done
   for n in "${NODES[@]}"; do wait_ready "$n" "$deadline"; done
-  say "up: bootstrap $(bootstrap)"
+  if is_secure; then
+    say "up with TLS: bootstrap $(bootstrap), client config $TLS_DIR/admin.properties (./bin/sluice --client-config $TLS_DIR/admin.properties ...)"
+  else
+    say "up: bootstrap $(bootstrap)"
+  fi
 }
 
 cmd_start() {
@@ -216,7 +259,7 @@ cmd_down() {
   done
   if ((${#pids[@]} == 0)); then
     say "already down (no broker running)"
-    rm -f "$RUN_DIR"/*.pid
+    rm -f "$RUN_DIR"/*.pid "$SECURE_MARK"
     return 0
   fi
   # The broker's own graceful shutdown is bounded by shutdown.timeout.ms (10 s by default).
@@ -230,7 +273,7 @@ cmd_down() {
       say "broker ${nodes[$i]} stopped"
     fi
   done
-  rm -f "$RUN_DIR"/*.pid
+  rm -f "$RUN_DIR"/*.pid "$SECURE_MARK"
   say "down (data kept in cluster/data/)"
 }
 
@@ -245,7 +288,9 @@ cmd_status() {
     fi
   done
   echo
-  ./bin/sluice --bootstrap "$(bootstrap)" cluster status "$@"
+  local security=()
+  mapfile -t security < <(cli_security_args)
+  ./bin/sluice --bootstrap "$(bootstrap)" "${security[@]}" cluster status "$@"
 }
 
 case "${1:-}" in

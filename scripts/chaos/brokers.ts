@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import type { Topology } from './netns.js';
 
 export const BROKER_PORT = 7001;
+/** Inter-broker listener (Raft, Controller): what cluster.brokers lists. */
+export const BROKER_INTER_PORT = 7002;
 export const BROKER_HTTP_PORT = 8001;
 
 interface Running {
@@ -55,7 +57,7 @@ export class Brokers {
     if (this.running.has(id)) throw new Error(`broker ${id} is already running`);
     const endpoint = this.topology.brokers.get(id)!;
     mkdirSync(this.dataDir(id), { recursive: true });
-    const membership = this.ids.map((other) => `${other}@${this.ipOf(other)}:${BROKER_PORT}`).join(',');
+    const membership = this.ids.map((other) => `${other}@${this.ipOf(other)}:${BROKER_INTER_PORT}`).join(',');
     const log = createWriteStream(this.logFile(id), { flags: 'a' });
     log.write(`=== start ${new Date().toISOString()}\n`);
     const child = spawn(
@@ -66,6 +68,7 @@ export class Brokers {
         '--broker-id', String(id),
         '--host', endpoint.ip,
         '--port', String(BROKER_PORT),
+        '--inter-broker-port', String(BROKER_INTER_PORT),
         '--http-port', String(BROKER_HTTP_PORT),
         '--data-dir', this.dataDir(id),
         '--cluster-brokers', membership,

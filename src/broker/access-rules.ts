@@ -56,7 +56,6 @@ const onCluster = (operation: AclOperation) => rule<unknown>((_request, access) 
 const BROKER = '/sluice.v1.Broker/';
 const ADMIN = '/sluice.v1.Admin/';
 const GROUPS = '/sluice.v1.Groups/';
-const CONTROLLER = '/sluice.v1.Controller/';
 
 export const ACCESS_RULES: Readonly<Record<string, MethodRule>> = {
   [`${BROKER}Produce`]: onTopic('write'),
@@ -120,16 +119,6 @@ export const ACCESS_RULES: Readonly<Record<string, MethodRule>> = {
     for (const offset of request.offsets) access.require('read', topic(offset.topic));
   }),
 
-  // Brokers' calls to the controller, where that service shares the client listener.
-  [`${CONTROLLER}RegisterBroker`]: onCluster('cluster-action'),
-  [`${CONTROLLER}BrokerHeartbeat`]: onCluster('cluster-action'),
-  [`${CONTROLLER}CreateTopic`]: onCluster('cluster-action'),
-  [`${CONTROLLER}DeleteTopic`]: onCluster('cluster-action'),
-  [`${CONTROLLER}AlterTopicConfig`]: onCluster('cluster-action'),
-  [`${CONTROLLER}AllocateProducerIds`]: onCluster('cluster-action'),
-  [`${CONTROLLER}UpsertUser`]: onCluster('cluster-action'),
-  [`${CONTROLLER}DeleteUser`]: onCluster('cluster-action'),
-  [`${CONTROLLER}CreateAcl`]: onCluster('cluster-action'),
-  [`${CONTROLLER}DeleteAcl`]: onCluster('cluster-action'),
-  [`${CONTROLLER}AlterClientQuotas`]: onCluster('cluster-action'),
+  // The Controller service is not here: it lives on the inter-broker listener only, where callers
+  // are brokers (under mutual TLS, the broker their certificate names: security/broker-caller.ts).
 };

@@ -38,7 +38,7 @@ export interface BrokerIdentity {
 }
 
 export interface ClusterSettings {
-  /** Every broker's id and `host:port` (this one included). */
+  /** Every broker's id and inter-broker `host:port` (this one included); clients learn the addresses brokers register. */
   addresses: ReadonlyMap<number, string>;
   controllerVoters: readonly number[];
   tickMs: number;
@@ -335,7 +335,7 @@ export class Broker {
       group,
       replicas,
       config: () => this.topicConfig(name),
-      addressOf: (brokerId) => this.cluster.addresses.get(brokerId),
+      addressOf: (brokerId) => this.clientAddressOf(brokerId),
       waitingStopped: () => this.waitingStopped,
       hooks: this.hooks(name, index),
       clock: this.clock,
@@ -377,7 +377,7 @@ export class Broker {
     throw new SluiceError(
       'NOT_LEADER',
       `broker ${this.identity.brokerId} holds no replica of ${name}/${index}`,
-      leader > 0 ? this.cluster.addresses.get(leader) : undefined,
+      leader > 0 ? this.clientAddressOf(leader) : undefined,
     );
   }
 
@@ -533,6 +533,13 @@ export class Broker {
       .map((name) => this.describeTopic(name));
   }
 
+  /** Where clients reach broker `id`: the client address it registered with the controller. */
+  private clientAddressOf(id: number): string | undefined {
+    if (id === this.identity.brokerId) return `${this.identity.advertisedHost}:${this.identity.port}`;
+    const registered = this.controller.metadata.brokers[id];
+    return registered === undefined ? undefined : `${registered.host}:${registered.port}`;
+  }
+
   brokers(): BrokerView[] {
     const self = this.identity.brokerId;
     const alive = new Set(this.controller.isLeader ? this.controller.aliveBrokers() : this.link.view.aliveBrokers);
@@ -542,11 +549,12 @@ export class Broker {
     storage.set(self, this.storageReport());
     return [...this.cluster.addresses.keys()].sort((a, b) => a - b).map((id) => {
       const registered = this.controller.metadata.brokers[id];
-      const [host, port] = (this.cluster.addresses.get(id) ?? ':0').split(':');
+      // Until a broker registers, only its inter-broker host is known: no client port to show.
+      const [host] = (this.cluster.addresses.get(id) ?? ':0').split(':');
       return {
         id,
         host: registered?.host ?? host!,
-        port: registered?.port ?? Number(port),
+        port: registered?.port ?? 0,
         alive: alive.has(id) && registered !== undefined,
         epoch: registered?.epoch ?? -1,
         ...(storage.get(id) ?? HEALTHY_STORAGE),

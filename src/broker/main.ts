@@ -4,6 +4,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { ConfigError, loadBrokerConfig } from '../config/broker-config.js';
+import { TlsConfigError } from '../security/tls.js';
 import { flushGuarantee, parseFlushPolicy } from '../storage/flush-policy.js';
 import { BrokerServer } from './server.js';
 
@@ -12,7 +13,9 @@ async function main(): Promise<void> {
   mkdirSync(config.dataDir, { recursive: true });
   const server = await BrokerServer.start(config);
   console.log(
-    `sluice broker ${config.brokerId} listening: gRPC ${config.host}:${server.port}, HTTP ${config.httpHost || config.host}:${server.httpPort}, data ${config.dataDir}, flush ${config.flush} (${flushGuarantee(parseFlushPolicy(config.flush))})`,
+    `sluice broker ${config.brokerId} listening: gRPC ${config.host}:${server.port}${config.listenerClientTls ? ' (TLS)' : ''}, ` +
+      `inter-broker ${config.host}:${server.interBrokerPort}${config.listenerInterBrokerTls ? ' (mutual TLS)' : ''}, ` +
+      `HTTP ${config.httpHost || config.host}:${server.httpPort}, data ${config.dataDir}, flush ${config.flush} (${flushGuarantee(parseFlushPolicy(config.flush))})`,
   );
   let stopping = false;
   const stop = (signal: string): void => {
@@ -35,7 +38,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof ConfigError) {
+  if (err instanceof ConfigError || err instanceof TlsConfigError) {
     console.error(`sluice broker: invalid configuration: ${err.message}`);
     process.exit(2);
   }

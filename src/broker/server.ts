@@ -1,6 +1,10 @@
 /**
  * Starts and stops a whole broker process: storage, Raft transport, broker core, gRPC services, HTTP
  * endpoint and background jobs. Shutdown finishes in-flight requests before closing storage.
+ *
+ * Two gRPC listeners: the client listener (`port`: Broker, Admin, Groups) and the inter-broker
+ * listener (`inter.broker.port`: Raft, Controller), each optionally TLS (src/security/tls.ts); a
+ * client that reaches the client port finds no Raft or Controller service there at all.
  */
 import * as grpc from '@grpc/grpc-js';
 import { CHANNEL_OPTIONS } from '../protocol/grpc.js';
@@ -15,6 +19,14 @@ import { QuotaEnforcer } from '../security/quota-enforcer.js';
 import { quotaLimits, type ClientQuotas } from '../controller/quota-records.js';
 import { GrpcRaftTransport } from '../replication/transport-grpc.js';
 import { GrpcControllerTransport } from '../controller/transport-grpc.js';
+import type { BrokerAuthentication } from '../security/broker-caller.js';
+import {
+  clientListenerCredentials,
+  interBrokerListenerCredentials,
+  peerChannelCredentials,
+  readTlsMaterial,
+  type TlsMaterial,
+} from '../security/tls.js';
 import type { GroupCoordinator } from '../groups/coordinator.js';
 import { Broker } from './broker.js';
 import { limitConnections, type ConnectionCounts } from './connection-limit.js';
@@ -51,6 +63,15 @@ export function openListenerWarning(config: BrokerConfig): string | undefined {
   );
 }
 
+/** The same for the inter-broker listener: off loopback without mutual TLS, anyone can act as a broker. */
+export function openInterBrokerListenerWarning(config: BrokerConfig): string | undefined {
+  if (isLoopback(config.host) || config.listenerInterBrokerTls) return undefined;
+  return (
+    `WARNING: broker ${config.brokerId}'s inter-broker listener ${config.host}:${config.interBrokerPort} is reachable from the network ` +
+    `without listener.inter.broker.tls: anyone who can connect can act as a broker (Raft, Controller). See docs/SECURITY.md.`
+  );
+}
+
 export class BrokerServer {
   private shuttingDown = false;
 
@@ -59,6 +80,7 @@ export class BrokerServer {
     readonly broker: Broker,
     readonly metrics: BrokerMetrics,
     private readonly grpcServer: grpc.Server,
+    private readonly interBrokerServer: grpc.Server,
     private readonly http: HttpEndpoint,
     private readonly services: BrokerServices,
     private readonly inflight: InflightRequests,
@@ -66,6 +88,7 @@ export class BrokerServer {
     private readonly quotas: QuotaEnforcer,
     /** The bound ports (useful when 0 asked the OS to pick). */
     readonly port: number,
+    readonly interBrokerPort: number,
     readonly httpPort: number,
   ) {}
 
@@ -74,25 +97,36 @@ export class BrokerServer {
   }
 
   static async start(config: BrokerConfig): Promise<BrokerServer> {
+    const tls = tlsOf(config);
     const grpcServer = new grpc.Server(CHANNEL_OPTIONS);
-    raiseStreamWindow(grpcServer);
-    const port = await new Promise<number>((resolve, reject) => {
-      grpcServer.bindAsync(`${config.host}:${config.port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
-        err ? reject(new Error(`cannot listen on ${config.host}:${config.port}: ${err.message}`)) : resolve(bound),
-      );
-    });
-    raiseConnectionWindow(grpcServer);
-    const connections = limitConnections(grpcServer, config.maxConnections);
-    // Liveness from the first moment: the recovery below grows with the stored log.
-    const http = await HttpEndpoint.listen(config.httpHost || config.host, config.httpPort, { token: httpAuthToken(config) }).catch((err: unknown) => {
-      grpcServer.forceShutdown();
-      throw err;
-    });
+    const interBrokerServer = new grpc.Server(CHANNEL_OPTIONS);
+    const servers = [grpcServer, interBrokerServer];
     try {
-      return await BrokerServer.assemble(config, grpcServer, port, http, connections);
+      const listeners = {
+        port: await bindListener(grpcServer, config.host, config.port, tls && config.listenerClientTls ? clientListenerCredentials(tls) : undefined),
+        interBrokerPort: await bindListener(
+          interBrokerServer,
+          config.host,
+          config.interBrokerPort,
+          tls && config.listenerInterBrokerTls ? interBrokerListenerCredentials(tls) : undefined,
+        ),
+      };
+      const clientConnections = limitConnections(grpcServer, config.maxConnections);
+      const peerConnections = limitConnections(interBrokerServer, config.maxConnections);
+      const connections = (): ConnectionCounts => {
+        const [a, b] = [clientConnections(), peerConnections()];
+        return { open: a.open + b.open, refused: a.refused + b.refused };
+      };
+      // Liveness from the first moment: the recovery below grows with the stored log.
+      const http = await HttpEndpoint.listen(config.httpHost || config.host, config.httpPort, { token: httpAuthToken(config) });
+      try {
+        return await BrokerServer.assemble(config, { grpcServer, interBrokerServer, ...listeners, tls }, http, connections);
+      } catch (err) {
+        await http.close();
+        throw err;
+      }
     } catch (err) {
-      grpcServer.forceShutdown();
-      await http.close();
+      for (const server of servers) server.forceShutdown();
       throw err;
     }
   }
@@ -100,12 +134,16 @@ export class BrokerServer {
   /** Opens storage, recovers, and wires the broker to the bound servers. */
   private static async assemble(
     config: BrokerConfig,
-    grpcServer: grpc.Server,
-    port: number,
+    listeners: BoundListeners,
     http: HttpEndpoint,
     connections: () => ConnectionCounts,
   ): Promise<BrokerServer> {
-    const membership = clusterMembership({ ...config, port });
+    const { grpcServer, interBrokerServer, port, interBrokerPort, tls } = listeners;
+    const membership = clusterMembership({ ...config, interBrokerPort });
+    const peerTls = tls !== undefined && config.listenerInterBrokerTls ? tls : undefined;
+    const brokerAuthentication: BrokerAuthentication = peerTls === undefined ? 'none' : 'certificate';
+    const peerCredentials = (peerId: number): grpc.ChannelCredentials =>
+      peerTls === undefined ? grpc.credentials.createInsecure() : peerChannelCredentials(peerTls, peerId);
     let metrics: BrokerMetrics | undefined;
     // Recovery (inside Broker.open) may find damage before the metrics exist: counted once they do.
     const corruptionsBeforeMetrics: string[] = [];
@@ -120,7 +158,13 @@ export class BrokerServer {
       tailCacheBytesMax: config.tailCacheBytes,
       onCorruption: (report) => countCorruption(report.log),
     });
-    const raftTransport = new GrpcRaftTransport({ selfId: config.brokerId, peers: membership.addresses, server: grpcServer });
+    const raftTransport = new GrpcRaftTransport({
+      selfId: config.brokerId,
+      peers: membership.addresses,
+      server: interBrokerServer,
+      peerCredentials,
+      authentication: brokerAuthentication,
+    });
     const broker = await Broker.open({
       identity: { brokerId: config.brokerId, advertisedHost: config.advertisedHost, port },
       store,
@@ -135,7 +179,7 @@ export class BrokerServer {
         leaderBalanceIntervalMs: config.leaderBalanceIntervalMs,
       },
       raftTransport,
-      controllerTransport: new GrpcControllerTransport(membership.addresses),
+      controllerTransport: new GrpcControllerTransport(membership.addresses, peerCredentials),
       hooks: (topic) => {
         const delivery = new DeliveryLatency((latencyMs) => metrics?.deliveryLatencySeconds.observe(latencyMs / 1000));
         return {
@@ -188,6 +232,7 @@ export class BrokerServer {
         return { faultCause: status.fault?.errno, failedReplicas: status.failedReplicas };
       },
       connections,
+      raftMessagesDropped: () => raftTransport.stats().inboundDropped,
     });
     for (const log of corruptionsBeforeMetrics.splice(0)) countCorruption(log);
     const brokerMetrics = metrics;
@@ -220,10 +265,10 @@ export class BrokerServer {
       },
       broker.clock,
     );
-    const warning = openListenerWarning(config);
-    if (warning !== undefined) console.error(warning);
-    services = await BrokerServices.open(broker, grpcServer, {
+    for (const warning of [openListenerWarning(config), openInterBrokerListenerWarning(config)]) if (warning !== undefined) console.error(warning);
+    services = await BrokerServices.open(broker, { client: grpcServer, interBroker: interBrokerServer }, {
       service: serviceOptions,
+      brokerAuthentication,
       security,
       groups: {
         sessionTimeoutMinMs: config.groupMinSessionTimeoutMs,
@@ -240,7 +285,7 @@ export class BrokerServer {
     });
     broker.start();
     services.start();
-    const server = new BrokerServer(config, broker, metrics, grpcServer, http, services, inflight, streams, quotas, port, http.port);
+    const server = new BrokerServer(config, broker, metrics, grpcServer, interBrokerServer, http, services, inflight, streams, quotas, port, interBrokerPort, http.port);
     http.attach({
       registry: metrics.registry,
       notReady: () => {
@@ -266,6 +311,7 @@ export class BrokerServer {
     this.streams.refuseNew();
     // Throttled answers go out now: the client moves on instead of waiting for a stopping broker.
     this.quotas.release();
+    // Only the client listener drains: peers keep replicating (and take leaderships over) meanwhile.
     const drained = new Promise<void>((resolve) => this.grpcServer.tryShutdown(() => resolve()));
     this.broker.stopWaiting();
     await this.broker.handOffLeadership(LEADERSHIP_HANDOFF_MS);
@@ -278,6 +324,7 @@ export class BrokerServer {
     // Answers already handed to gRPC get a moment to reach the wire (a lone broker drains at once).
     await Promise.race([drained, new Promise((r) => setTimeout(r, RESPONSE_FLUSH_GRACE_MS).unref())]);
     this.grpcServer.forceShutdown();
+    this.interBrokerServer.forceShutdown();
     await this.services.stop();
     await this.broker.close();
     // Last, so that /healthz answers and /readyz says 503 until the process is about to exit.
@@ -285,6 +332,35 @@ export class BrokerServer {
   }
 }
 
+interface BoundListeners {
+  grpcServer: grpc.Server;
+  interBrokerServer: grpc.Server;
+  port: number;
+  interBrokerPort: number;
+  tls: TlsMaterial | undefined;
+}
+
+/** The broker's certificate, key and CA when a listener runs TLS (the config checked the files are named). */
+function tlsOf(config: BrokerConfig): TlsMaterial | undefined {
+  if (!config.listenerClientTls && !config.listenerInterBrokerTls) return undefined;
+  return readTlsMaterial({
+    ca: { key: 'tls.ca.file', file: config.tlsCaFile },
+    cert: { key: 'tls.cert.file', file: config.tlsCertFile },
+    key: { key: 'tls.key.file', file: config.tlsKeyFile },
+  });
+}
+
+/** Binds `server` (plaintext without `credentials`) and raises its HTTP/2 windows; resolves to the bound port. */
+async function bindListener(server: grpc.Server, host: string, port: number, credentials: grpc.ServerCredentials | undefined): Promise<number> {
+  raiseStreamWindow(server);
+  const bound = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${host}:${port}`, credentials ?? grpc.ServerCredentials.createInsecure(), (err, boundPort) =>
+      err ? reject(new Error(`cannot listen on ${host}:${port}: ${err.message}`)) : resolve(boundPort),
+    );
+  });
+  raiseConnectionWindow(server);
+  return bound;
+}
 /** The quota.*.default settings by Kafka's quota names (0 = unlimited, left out). */
 function quotaDefaults(config: BrokerConfig): ClientQuotas {
   const defaults: ClientQuotas = {};

@@ -5,6 +5,8 @@
 import type * as grpc from '@grpc/grpc-js';
 import { setMaxListeners } from 'node:events';
 import { SluiceError } from '../protocol/errors.js';
+import { requireBrokerCaller, type BrokerAuthentication } from '../security/broker-caller.js';
+import type { CallTransport } from '../security/peer-identity.js';
 import type { AdminHandlers } from '../protocol/generated/sluice/v1/Admin.js';
 import type { BrokerHandlers } from '../protocol/generated/sluice/v1/Broker.js';
 import type { ControllerHandlers } from '../protocol/generated/sluice/v1/Controller.js';
@@ -345,11 +347,13 @@ export function adminHandlers(broker: Broker, options: ServiceOptions): AdminHan
 }
 
 /** The controller service: answered by the controller leader, NOT_COORDINATOR (with a hint) elsewhere. */
-export function controllerHandlers(broker: Broker, options: ServiceOptions): ControllerHandlers {
+export function controllerHandlers(broker: Broker, options: ServiceOptions, authentication: BrokerAuthentication = 'none'): ControllerHandlers {
   const controller = broker.controllerService;
+  const caller = (call: CallTransport, claimedId?: number): void => requireBrokerCaller(authentication, call, claimedId);
   return {
-    RegisterBroker: unary('RegisterBroker', options, async (request) => {
+    RegisterBroker: unary('RegisterBroker', options, async (request, call) => {
       if (!(request.brokerId >= 1)) invalid(`broker_id must be >= 1, got ${request.brokerId}`);
+      caller(call, request.brokerId);
       if (!(request.port >= 1 && request.port <= 65535)) invalid(`port must be 1-65535, got ${request.port}`);
       return {
         brokerEpoch: await controller.registerBroker({
@@ -360,32 +364,54 @@ export function controllerHandlers(broker: Broker, options: ServiceOptions): Con
         }),
       };
     }),
-    BrokerHeartbeat: unary('BrokerHeartbeat', options, (request) => controller.brokerHeartbeat(request)),
-    CreateTopic: unary('ControllerCreateTopic', options, async (request) => ({
-      metadataVersion: await controller.createTopic({
-        name: requireName(request.name, 'name'),
-        partitions: request.partitions,
-        replicationFactor: request.replicationFactor,
-        configs: request.configs,
-      }),
-    })),
-    DeleteTopic: unary('ControllerDeleteTopic', options, async (request) => ({
-      metadataVersion: await controller.deleteTopic(requireName(request.name, 'name')),
-    })),
-    AlterTopicConfig: unary('ControllerAlterTopicConfig', options, async (request) => ({
-      metadataVersion: await controller.alterTopicConfig(requireName(request.name, 'name'), request.set, request.delete),
-    })),
-    AllocateProducerIds: unary('AllocateProducerIds', options, (request) => controller.allocateProducerIds(request.brokerId, request.count)),
-    UpsertUser: unary('ControllerUpsertUser', options, async (request) => {
+    BrokerHeartbeat: unary('BrokerHeartbeat', options, (request, call) => {
+      caller(call, request.brokerId);
+      return controller.brokerHeartbeat(request);
+    }),
+    CreateTopic: unary('ControllerCreateTopic', options, async (request, call) => {
+      caller(call);
+      return {
+        metadataVersion: await controller.createTopic({
+          name: requireName(request.name, 'name'),
+          partitions: request.partitions,
+          replicationFactor: request.replicationFactor,
+          configs: request.configs,
+        }),
+      };
+    }),
+    DeleteTopic: unary('ControllerDeleteTopic', options, async (request, call) => {
+      caller(call);
+      return { metadataVersion: await controller.deleteTopic(requireName(request.name, 'name')) };
+    }),
+    AlterTopicConfig: unary('ControllerAlterTopicConfig', options, async (request, call) => {
+      caller(call);
+      return { metadataVersion: await controller.alterTopicConfig(requireName(request.name, 'name'), request.set, request.delete) };
+    }),
+    AllocateProducerIds: unary('AllocateProducerIds', options, (request, call) => {
+      caller(call, request.brokerId);
+      return controller.allocateProducerIds(request.brokerId, request.count);
+    }),
+    UpsertUser: unary('ControllerUpsertUser', options, async (request, call) => {
+      caller(call);
       const credential = request.credential;
       if (credential === null || !isScramMechanism(credential.mechanism)) invalid('credential with mechanism SCRAM-SHA-256 or SCRAM-SHA-512 is required');
       return { metadataVersion: await controller.upsertScramCredential(requireName(request.name, 'name'), credential.mechanism, storeCredential(credential)) };
     }),
-    DeleteUser: unary('ControllerDeleteUser', options, async (request) => ({ metadataVersion: await controller.deleteUser(requireName(request.name, 'name')) })),
-    CreateAcl: unary('ControllerCreateAcl', options, async (request) => ({ metadataVersion: await controller.createAcl(aclFromWire(request)) })),
-    DeleteAcl: unary('ControllerDeleteAcl', options, async (request) => ({ metadataVersion: await controller.deleteAcl(aclFromWire(request)) })),
-    AlterClientQuotas: unary('ControllerAlterClientQuotas', options, async (request) => ({
-      metadataVersion: await controller.alterClientQuotas(request.principal, request.set, request.remove),
-    })),
+    DeleteUser: unary('ControllerDeleteUser', options, async (request, call) => {
+      caller(call);
+      return { metadataVersion: await controller.deleteUser(requireName(request.name, 'name')) };
+    }),
+    CreateAcl: unary('ControllerCreateAcl', options, async (request, call) => {
+      caller(call);
+      return { metadataVersion: await controller.createAcl(aclFromWire(request)) };
+    }),
+    DeleteAcl: unary('ControllerDeleteAcl', options, async (request, call) => {
+      caller(call);
+      return { metadataVersion: await controller.deleteAcl(aclFromWire(request)) };
+    }),
+    AlterClientQuotas: unary('ControllerAlterClientQuotas', options, async (request, call) => {
+      caller(call);
+      return { metadataVersion: await controller.alterClientQuotas(request.principal, request.set, request.remove) };
+    }),
   };
 }

@@ -1,12 +1,15 @@
 /**
  * What a broker serves to clients and peers, and the jobs that run beside its core (the group
- * coordinator and retention), assembled in one place: a broker process registers them on its
- * grpc.Server (server.ts) and the cluster simulator on an in-memory server (src/runtime/memory-grpc.ts),
- * so both run the same handlers, coordinator and retention over the same Broker.
+ * coordinator and retention), assembled in one place: a broker process registers the client
+ * services (Broker, Admin, Groups) on its client listener and the Controller on its inter-broker
+ * listener (server.ts); the cluster simulator registers both on one in-memory server
+ * (src/runtime/memory-grpc.ts), so both run the same handlers, coordinator and retention over the
+ * same Broker.
  */
 import type * as grpc from '@grpc/grpc-js';
 import { GroupCoordinator, type GroupCoordinatorOptions } from '../groups/coordinator.js';
 import { brokerApi, controllerApi, groupsApi } from '../protocol/grpc.js';
+import type { BrokerAuthentication } from '../security/broker-caller.js';
 import type { Broker } from './broker.js';
 import { withEncodedFetchResponses } from './fetch-response.js';
 import { brokerGroupsHost } from './groups-host.js';
@@ -22,8 +25,18 @@ export interface ServiceRegistry {
   addService(service: grpc.ServiceDefinition, implementation: grpc.UntypedServiceImplementation): void;
 }
 
+/** The two listeners' registries; the simulator passes one server for both. */
+export interface ServiceRegistries {
+  /** Broker, Admin and Groups: what clients call. */
+  client: ServiceRegistry;
+  /** Controller (and, added by the Raft transport, Raft): what only brokers call. */
+  interBroker: ServiceRegistry;
+}
+
 export interface BrokerServicesOptions {
   service: ServiceOptions;
+  /** How Controller calls are checked to come from brokers (default `none`). */
+  brokerAuthentication?: BrokerAuthentication;
   groups: GroupCoordinatorOptions;
   retentionCheckIntervalMs: number;
   onRetentionDeleted?: (topic: string, reason: RetentionReason, records: number) => void;
@@ -40,8 +53,14 @@ export class BrokerServices {
     readonly scrub: ScrubJob,
   ) {}
 
-  /** Registers every service of `broker` on `registry` and opens the group coordinator; `start` runs the jobs. */
-  static async open(broker: Broker, registry: ServiceRegistry, options: BrokerServicesOptions): Promise<BrokerServices> {
+  /**
+   * Registers the client services on the client registry (through the security gate's ACLs when it
+   * is active) and the Controller on the inter-broker registry (brokers only: under mutual TLS each
+   * call is checked against the caller's certificate, broker-caller.ts), and opens the group
+   * coordinator; `start` runs the jobs.
+   */
+  static async open(broker: Broker, registries: ServiceRegistries, options: BrokerServicesOptions): Promise<BrokerServices> {
+    const registry = registries.client;
     const security = options.security;
     // Every handler below goes through the gate's rules; the Auth service is how a caller gets a session, so it is open.
     // Refused by the gate before any handler ran: answered at once, counted with the request errors.
@@ -51,7 +70,10 @@ export class BrokerServices {
     gated.addService(withEncodedFetchResponses(brokerApi().Broker.service), brokerHandlers(broker, options.service));
     gated.addService(brokerApi().Admin.service, adminHandlers(broker, options.service));
     // Peer brokers' calls are not throttled (Kafka exempts inter-broker traffic from quotas too).
-    gated.addService(controllerApi().Controller.service, controllerHandlers(broker, { ...options.service, quotas: undefined }));
+    registries.interBroker.addService(
+      controllerApi().Controller.service,
+      controllerHandlers(broker, { ...options.service, quotas: undefined }, options.brokerAuthentication ?? 'none'),
+    );
     // Consumer groups (src/groups/): coordinates the groups whose __consumer_offsets partitions this broker leads.
     const groups = await GroupCoordinator.open(brokerGroupsHost(broker), options.groups);
     gated.addService(groupsApi().Groups.service, groupsHandlers(groups, options.service));

@@ -1,6 +1,6 @@
 /** What every command action gets: process I/O and the root's global options. */
 import type { Command } from 'commander';
-import { createClient, parseBootstrap, type Sluice } from '../client/index.js';
+import { ClientConfigError, createClient, loadClientConfig, parseBootstrap, type ClientSecurity, type Sluice } from '../client/index.js';
 import { UsageError, type CliIo, type GlobalOptions } from './io.js';
 
 export interface CommandContext {
@@ -13,8 +13,19 @@ export interface CommandContext {
 }
 
 export function globalOptions(command: Command): GlobalOptions {
-  const options = command.optsWithGlobals<{ bootstrap: string; json?: boolean }>();
-  return { bootstrap: options.bootstrap, json: options.json === true };
+  const options = command.optsWithGlobals<{ bootstrap: string; json?: boolean; clientConfig?: string }>();
+  return { bootstrap: options.bootstrap, json: options.json === true, clientConfig: options.clientConfig };
+}
+
+/** The security settings of --client-config (or SLUICE_CLIENT_CONFIG); none without one. */
+function securityOf(globals: GlobalOptions): ClientSecurity | undefined {
+  if (globals.clientConfig === undefined) return undefined;
+  try {
+    return loadClientConfig(globals.clientConfig);
+  } catch (err) {
+    if (err instanceof ClientConfigError) throw new UsageError(`--client-config: ${err.message}`);
+    throw err;
+  }
 }
 
 /** The CLI is a short-lived process: a handful of quick retries, then a one-line error. */
@@ -25,5 +36,5 @@ export function clientFor(globals: GlobalOptions): Sluice {
   } catch (err) {
     throw new UsageError(`--bootstrap: ${(err as Error).message}`);
   }
-  return createClient({ bootstrap, clientId: 'sluice-cli', retry: { retries: 6, maxBackoffMs: 2_000 } });
+  return createClient({ bootstrap, clientId: 'sluice-cli', retry: { retries: 6, maxBackoffMs: 2_000 }, security: securityOf(globals) });
 }

@@ -32,4 +32,6 @@ export const DEFAULT_BOOTSTRAP = '127.0.0.1:7001';
 export interface GlobalOptions {
   bootstrap: string;
   json: boolean;
+  /** A client config file (src/client/client-config.ts): TLS and credentials. */
+  clientConfig: string | undefined;
 }

@@ -23,13 +23,18 @@ export function buildProgram(context: CommandContext): Command {
     .description('Sluice: a partitioned, replicated log')
     .option('--bootstrap <host:port[,host:port]>', 'brokers to connect to (env SLUICE_BOOTSTRAP)', io.env.SLUICE_BOOTSTRAP || DEFAULT_BOOTSTRAP)
     .option('--json', 'machine-readable output')
+    .option(
+      '--client-config <file>',
+      'TLS and credentials, librdkafka keys as for kcat -F: security.protocol, ssl.ca.location, ssl.certificate.location, ssl.key.location, sasl.* (env SLUICE_CLIENT_CONFIG)',
+      io.env.SLUICE_CLIENT_CONFIG || undefined,
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),
     })
     .showSuggestionAfterError(true)
-    // Subcommand help lists --bootstrap and --json too.
+    // Subcommand help lists the global options (--bootstrap, --json, --client-config) too.
     .configureHelp({ showGlobalOptions: true });
   registerTopicCommands(program, context);
   registerProduceCommand(program, context);

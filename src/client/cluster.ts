@@ -14,9 +14,10 @@ import type { MetadataResponse__Output } from '../protocol/generated/sluice/v1/M
 import type { FetchResponse__Output } from '../protocol/generated/sluice/v1/FetchResponse.js';
 import type { ProduceResponse__Output } from '../protocol/generated/sluice/v1/ProduceResponse.js';
 import { systemClock, type Clock, type TimerHandle } from '../runtime/clock.js';
-import { SaslClient, type SaslCredentials } from './auth/sasl-client.js';
+import { SaslClient } from './auth/sasl-client.js';
 import { RequestStream, type StreamedResponse } from './request-stream.js';
 import { resolveRetryOptions, sleepMs, type RetryHooks, type RetryOptions } from './retry.js';
+import type { ClientSecurity } from './client-config.js';
 import type { BrokerInfo, ClientOptions, ClientRuntime, ClusterMetadata, PartitionMetadata, TopicMetadata } from './types.js';
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
@@ -111,7 +112,7 @@ export interface ResolvedClientOptions {
   requestTimeoutMs: number;
   metadataMaxAgeMs: number;
   runtime: ClientRuntime;
-  sasl: SaslCredentials | undefined;
+  security: ClientSecurity;
 }
 
 export function resolveClientOptions(options: ClientOptions): ResolvedClientOptions {
@@ -126,8 +127,14 @@ export function resolveClientOptions(options: ClientOptions): ResolvedClientOpti
       random: options.runtime?.random ?? Math.random,
       channel: options.runtime?.channel,
     },
-    sasl: options.security?.sasl,
+    security: options.security ?? {},
   };
+}
+
+/** The credentials of every channel of a client: TLS (with the client certificate, if any) or plaintext. */
+export function channelCredentials(security: ClientSecurity): grpc.ChannelCredentials {
+  const tls = security.tls;
+  return tls === undefined ? grpc.credentials.createInsecure() : grpc.credentials.createSsl(tls.ca, tls.key ?? null, tls.cert ?? null);
 }
 
 interface CachedTopic {
@@ -143,6 +150,8 @@ export class Cluster {
   private readonly authClients = new Map<string, AuthClient>();
   /** Authenticates to each broker when the options carry SASL credentials. */
   private readonly sasl: SaslClient | undefined;
+  /** One credentials object for every channel (made on first use): TLS or plaintext. */
+  private credentials: grpc.ChannelCredentials | undefined;
   private readonly produceStreams = new Map<string, RequestStream<ProduceResponse__Output>>();
   private readonly fetchStreams = new Map<string, RequestStream<FetchResponse__Output>>();
   private readonly topics = new Map<string, CachedTopic>();
@@ -161,11 +170,12 @@ export class Cluster {
 
   constructor(options: ResolvedClientOptions) {
     this.options = options;
+    const sasl = options.security.sasl;
     this.sasl =
-      options.sasl === undefined
+      sasl === undefined
         ? undefined
         : new SaslClient({
-            credentials: options.sasl,
+            credentials: sasl,
             clock: options.runtime.clock,
             requestTimeoutMs: options.requestTimeoutMs,
             authClient: (address) => this.stub(this.authClients, brokerApi().Auth, address, false),
@@ -216,7 +226,8 @@ export class Cluster {
     if (!stub) {
       const options = this.channelOptions(address);
       if (authenticated && this.sasl !== undefined) options.interceptors = [this.sasl.interceptor(address)];
-      stub = new Service(address, grpc.credentials.createInsecure(), options);
+      this.credentials ??= channelCredentials(this.options.security);
+      stub = new Service(address, this.credentials, options);
       stubs.set(address, stub);
     }
     return stub;

@@ -1,5 +1,6 @@
 /** The public API of the Sluice client (package export `sluice/client`). */
 export { createClient, Sluice } from './client.js';
+export { ClientConfigError, clientSecurityOf, loadClientConfig, parseProperties, type ClientSecurity, type SaslMechanism } from './client-config.js';
 export { Producer, toRecordInput, type ProducerInternals } from './producer/producer.js';
 export {
   parseAcks,

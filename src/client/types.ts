@@ -1,8 +1,8 @@
 /** Types shared by the producer, consumer and admin clients. */
 import type { ChannelInterface, ChannelOptions } from '@grpc/grpc-js';
 import type { Clock } from '../runtime/clock.js';
-import type { SaslCredentials } from './auth/sasl-client.js';
 import type { RetryOptions } from './retry.js';
+import type { ClientSecurity } from './client-config.js';
 
 export interface TopicPartition {
   topic: string;
@@ -22,8 +22,8 @@ export interface ClientOptions {
   metadataMaxAgeMs?: number;
   /** Time, randomness and connections (default: Node's clock, Math.random, real gRPC channels). */
   runtime?: Partial<ClientRuntime>;
-  /** `sasl`: authenticate to every broker with SCRAM (see client/auth/sasl-client.ts). */
-  security?: { sasl?: SaslCredentials };
+  /** TLS and SCRAM credentials (client-config.ts reads them from a file; `sasl`: see client/auth/sasl-client.ts); default: plaintext, anonymous. */
+  security?: ClientSecurity;
 }
 
 /**

@@ -37,7 +37,7 @@ export interface BrokerConfig {
   groupMaxSessionTimeoutMs: number;
   /** Offsets of a group without members are deleted this long after its last commit, in ms. */
   offsetsRetentionMs: number;
-  /** Every broker of the cluster as `id@host:port,...`; empty: this broker alone. */
+  /** Every broker's inter-broker listener as `id@host:port,...`; empty: this broker alone. */
   clusterBrokers: string;
   /** Controller voter ids `1,2,3`; empty: the first three brokers (all of them if fewer). */
   controllerVoters: string;
@@ -47,8 +47,19 @@ export interface BrokerConfig {
   /** A broker without a heartbeat for this long is no longer alive to the controller. */
   brokerSessionTimeoutMs: number;
   leaderBalanceIntervalMs: number;
-  /** Connections the gRPC port keeps open at once (clients and peers); more are refused. */
+  /** Connections each gRPC listener (client, inter-broker) keeps open at once; more are refused. */
   maxConnections: number;
+  // listeners and TLS
+  /** Port of the inter-broker listener (Raft and Controller services); `port` is the client listener. */
+  interBrokerPort: number;
+  /** PEM files: the CA that signs brokers and clients, and this broker's certificate and key. */
+  tlsCaFile: string;
+  tlsCertFile: string;
+  tlsKeyFile: string;
+  /** TLS on the client listener; client certificates are requested there but optional. */
+  listenerClientTls: boolean;
+  /** TLS on the inter-broker listener, with mutual TLS: only certificates with CN broker-<id> pass. */
+  listenerInterBrokerTls: boolean;
   // authentication and ACLs
   /** Check ACLs on every client call (`authorizer.class.name` in Kafka; here on or off). */
   authorizationEnabled: boolean;
@@ -94,7 +105,7 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   'broker.id': { field: 'brokerId', kind: 'int', doc: 'unique id of this broker in its cluster' },
   host: { field: 'host', kind: 'string', doc: 'address to bind gRPC and HTTP to' },
   'advertised.host': { field: 'advertisedHost', kind: 'string', doc: 'host clients and peers connect to (default: host)' },
-  port: { field: 'port', kind: 'port', doc: 'gRPC port' },
+  port: { field: 'port', kind: 'port', doc: 'gRPC port of the client listener (Broker, Admin, Groups services)' },
   'http.port': { field: 'httpPort', kind: 'port', doc: 'HTTP port for /metrics, /healthz, /readyz' },
   'data.dir': { field: 'dataDir', kind: 'string', doc: 'directory of the LevelDB store' },
   flush: { field: 'flush', kind: 'string', doc: 'fsync policy: always (durable, group commit) | interval:<ms> | never (both may lose acknowledged records on power loss)' },
@@ -107,7 +118,11 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   'group.min.session.timeout.ms': { field: 'groupMinSessionTimeoutMs', kind: 'int', doc: 'smallest session timeout a group member may use' },
   'group.max.session.timeout.ms': { field: 'groupMaxSessionTimeoutMs', kind: 'int', doc: 'largest session timeout a group member may use' },
   'offsets.retention.ms': { field: 'offsetsRetentionMs', kind: 'int', doc: 'how long an empty group keeps its committed offsets' },
-  'cluster.brokers': { field: 'clusterBrokers', kind: 'string', doc: 'every broker as id@host:port, comma-separated (empty: this one alone)' },
+  'cluster.brokers': {
+    field: 'clusterBrokers',
+    kind: 'string',
+    doc: "every broker's inter-broker listener as id@host:inter-broker-port, comma-separated (empty: this one alone)",
+  },
   'controller.voters': { field: 'controllerVoters', kind: 'string', doc: 'controller voter ids, comma-separated (default: the first three brokers)' },
   'raft.tick.ms': { field: 'raftTickMs', kind: 'int', doc: 'Raft tick; elections time out after 10-20 ticks' },
   'broker.heartbeat.interval.ms': { field: 'brokerHeartbeatIntervalMs', kind: 'int', doc: 'how often a broker heartbeats the controller' },
@@ -116,8 +131,15 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   'max.connections': {
     field: 'maxConnections',
     kind: 'int',
-    doc: 'open connections to the gRPC port (clients and peer brokers) beyond which new ones are refused (default: half the descriptor limit less 64)',
+    doc: 'open connections to each gRPC listener (client, inter-broker) beyond which new ones are refused (default: half the descriptor limit less 64)',
   },
+  // listeners and TLS
+  'inter.broker.port': { field: 'interBrokerPort', kind: 'port', doc: 'port of the inter-broker listener (Raft, Controller); cluster.brokers lists these' },
+  'tls.ca.file': { field: 'tlsCaFile', kind: 'string', doc: 'PEM file of the CA that signs broker and client certificates' },
+  'tls.cert.file': { field: 'tlsCertFile', kind: 'string', doc: "PEM file of this broker's certificate (CN broker-<id>)" },
+  'tls.key.file': { field: 'tlsKeyFile', kind: 'string', doc: "PEM file of this broker's private key" },
+  'listener.client.tls': { field: 'listenerClientTls', kind: 'bool', doc: 'TLS on the client listener (client certificates requested, optional)' },
+  'listener.inter.broker.tls': { field: 'listenerInterBrokerTls', kind: 'bool', doc: 'mutual TLS on the inter-broker listener and when dialling peers' },
   // authentication and ACLs
   'authorization.enabled': { field: 'authorizationEnabled', kind: 'bool', doc: 'check ACLs on every client call (true|false)' },
   'super.users': { field: 'superUsers', kind: 'string', doc: 'principals that bypass ACLs, comma-separated (user names or certificate CNs)' },
@@ -162,6 +184,13 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   brokerSessionTimeoutMs: 3_000,
   leaderBalanceIntervalMs: 5_000,
   maxConnections: defaultMaxConnections(descriptorLimit()),
+  // listeners and TLS
+  interBrokerPort: 7002,
+  tlsCaFile: '',
+  tlsCertFile: '',
+  tlsKeyFile: '',
+  listenerClientTls: false,
+  listenerInterBrokerTls: false,
   // authentication and ACLs
   authorizationEnabled: false,
   superUsers: '',
@@ -182,7 +211,16 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   httpAuthTokenFile: '',
 };
 
-const OPTIONAL_STRINGS = new Set<keyof BrokerConfig>(['advertisedHost', 'clusterBrokers', 'controllerVoters', 'superUsers', 'saslEnabledMechanisms']);
+const OPTIONAL_STRINGS = new Set<keyof BrokerConfig>([
+  'advertisedHost',
+  'clusterBrokers',
+  'controllerVoters',
+  'tlsCaFile',
+  'tlsCertFile',
+  'tlsKeyFile',
+  'superUsers',
+  'saslEnabledMechanisms',
+]);
 // # quotas and HTTP: empty means "as host" and "no token".
 OPTIONAL_STRINGS.add('httpHost').add('httpAuthToken').add('httpAuthTokenFile');
 
@@ -226,11 +264,14 @@ function flagName(key: string): string {
   return key.replace(/\./g, '-');
 }
 
-/** Builds the config from argv (without node and script), the environment and an optional --config file. */
+/**
+ * Builds the config from argv (without node and script), the environment and optional --config
+ * files (repeatable: a later file overrides an earlier one, e.g. a broker's file then a TLS overlay).
+ */
 export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): BrokerConfig {
-  const options: Record<string, { type: 'string' }> = { config: { type: 'string' } };
+  const options: Record<string, { type: 'string'; multiple?: boolean }> = { config: { type: 'string', multiple: true } };
   for (const key of Object.keys(BROKER_CONFIG_KEYS)) options[flagName(key)] = { type: 'string' };
-  let flags: Record<string, string | boolean | undefined>;
+  let flags: Record<string, string | boolean | string[] | undefined>;
   try {
     flags = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
   } catch (err) {
@@ -242,8 +283,8 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     if (!spec) throw new ConfigError(`unknown setting "${key}" in ${source}; known: ${Object.keys(BROKER_CONFIG_KEYS).join(', ')}`);
     (config as unknown as Record<string, number | string | boolean>)[spec.field] = parseSetting(key, spec, text, source);
   };
-  const file = typeof flags.config === 'string' ? flags.config : env.SLUICE_CONFIG;
-  if (file) {
+  const files = Array.isArray(flags.config) ? flags.config : env.SLUICE_CONFIG ? [env.SLUICE_CONFIG] : [];
+  for (const file of files) {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
@@ -274,6 +315,14 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   } catch (err) {
     throw new ConfigError((err as Error).message);
   }
+  if (config.interBrokerPort !== 0 && config.interBrokerPort === config.port) {
+    throw new ConfigError(`inter.broker.port must differ from port (both ${config.port})`);
+  }
+  if (config.listenerClientTls || config.listenerInterBrokerTls) {
+    for (const key of ['tls.ca.file', 'tls.cert.file', 'tls.key.file'] as const) {
+      if (config[BROKER_CONFIG_KEYS[key]!.field] === '') throw new ConfigError(`${key} is required when a listener runs TLS`);
+    }
+  }
   if (config.saslSessionLifetimeMs < 1000) throw new ConfigError('sasl.session.lifetime.ms must be >= 1000');
   saslMechanisms(config);
   clusterMembership(config);
@@ -295,7 +344,7 @@ export function superUsers(config: BrokerConfig): Set<string> {
 }
 
 export interface ClusterMembership {
-  /** Every broker's `host:port`, this one included. */
+  /** Every broker's inter-broker listener `host:port`, this one included. */
   addresses: Map<number, string>;
   voters: number[];
 }
@@ -310,7 +359,7 @@ export function clusterMembership(config: BrokerConfig): ClusterMembership {
     if (id < 1 || addresses.has(id)) throw new ConfigError(`cluster.brokers: broker id ${id} is invalid or repeated`);
     addresses.set(id, `${match[2]}:${match[3]}`);
   }
-  if (addresses.size === 0) addresses.set(config.brokerId, `${config.advertisedHost}:${config.port}`);
+  if (addresses.size === 0) addresses.set(config.brokerId, `${config.advertisedHost}:${config.interBrokerPort}`);
   if (!addresses.has(config.brokerId)) throw new ConfigError(`cluster.brokers does not list this broker (broker.id=${config.brokerId})`);
   const ids = [...addresses.keys()].sort((a, b) => a - b);
   const voters = config.controllerVoters.trim() === '' ? ids.slice(0, 3) : config.controllerVoters.split(',').map((v) => Number(v.trim()));

@@ -16,15 +16,21 @@ function call<T>(invoke: (callback: Callback<T>) => unknown): Promise<T> {
 export class GrpcControllerTransport implements ControllerTransport {
   private readonly clients = new Map<number, ControllerClient>();
 
-  /** `addresses`: every broker's `host:port` (from the static cluster config). */
-  constructor(private readonly addresses: ReadonlyMap<number, string>) {}
+  /**
+   * `addresses`: every broker's inter-broker listener `host:port` (from the static cluster config);
+   * `credentials`: how to dial broker `id` (mutual TLS between brokers, or plaintext by default).
+   */
+  constructor(
+    private readonly addresses: ReadonlyMap<number, string>,
+    private readonly credentials: (brokerId: number) => grpc.ChannelCredentials = () => grpc.credentials.createInsecure(),
+  ) {}
 
   private client(brokerId: number): ControllerClient {
     let client = this.clients.get(brokerId);
     if (!client) {
       const address = this.addresses.get(brokerId);
       if (!address) throw new SluiceError('BROKER_NOT_AVAILABLE', `no address for broker ${brokerId}`);
-      client = new (controllerApi().Controller)(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+      client = new (controllerApi().Controller)(address, this.credentials(brokerId), CHANNEL_OPTIONS);
       this.clients.set(brokerId, client);
     }
     return client;

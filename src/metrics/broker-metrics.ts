@@ -33,6 +33,8 @@ export interface MetricSources {
   storage(): { faultCause: string | undefined; failedReplicas: number };
   /** Open client and peer connections to the gRPC port, and refused ones so far (max.connections). */
   connections(): { open: number; refused: number };
+  /** Raft messages from peers dropped since start, by reason (a fixed set: src/replication/inbound-check.ts). */
+  raftMessagesDropped?(): Readonly<Record<string, number>>;
 }
 
 /**
@@ -198,7 +200,7 @@ export class BrokerMetrics {
     });
     new Gauge({
       name: 'sluice_connections',
-      help: 'Open connections to the gRPC port (clients and peer brokers)',
+      help: 'Open connections to the gRPC listeners (clients and peer brokers)',
       registers,
       collect() {
         this.set(sources.connections().open);
@@ -212,6 +214,19 @@ export class BrokerMetrics {
         this.set(sources.connections().refused);
       },
     });
+    const raftDropped = sources.raftMessagesDropped;
+    if (raftDropped !== undefined) {
+      new Counter({
+        name: 'sluice_raft_messages_dropped_total',
+        help: 'Raft messages from the inter-broker listener dropped before reaching Raft, by reason (forged_from, wrong_to, malformed, bad_batch, ...)',
+        labelNames: ['reason'],
+        registers,
+        collect() {
+          this.reset();
+          for (const [reason, count] of Object.entries(raftDropped())) this.inc({ reason }, count);
+        },
+      });
+    }
     new Gauge({
       name: 'sluice_under_replicated_partitions',
       help: 'Partitions led here whose in-sync replicas are fewer than their replicas',

@@ -9,6 +9,7 @@ import { damageRecordKey, parseDamageRecord } from '../storage/recovery.js';
 import type { LogStore } from '../storage/types.js';
 import { ReplicatedLog, type ReplicatedLogOptions } from './replicated-log.js';
 import type { RaftTransport } from './transport.js';
+import type { RaftDropReason } from './inbound-check.js';
 
 export interface ReplicaManagerOptions {
   selfId: number;
@@ -52,10 +53,12 @@ export class ReplicaManager {
     }, this.options.tickMs);
   }
 
-  private route(group: string, message: Message): void {
+  /** The transport checked that `message.from` is the peer it came from; the group checks the rest. */
+  private route(group: string, message: Message): RaftDropReason | undefined {
     // Messages for a group this broker has not created yet (metadata still on its way) are dropped;
     // Raft resends.
-    this.groups.get(group)?.step(message);
+    const replicated = this.groups.get(group);
+    return replicated === undefined ? 'unknown_group' : replicated.step(message);
   }
 
   get(group: string): ReplicatedLog | undefined {

@@ -19,6 +19,7 @@ import type { LogStore, PartitionLog } from '../storage/types.js';
 import { DamageAwareLog } from './damage-aware-log.js';
 import { LogRaftStorage } from './log-raft-storage.js';
 import type { RaftTransport } from './transport.js';
+import { checkAppendEntries, checkSnapshotData, type RaftDropReason } from './inbound-check.js';
 
 export interface ReplicatedLogOptions {
   /** Transport address of the group, e.g. `orders/3`. */
@@ -416,12 +417,37 @@ export class ReplicatedLog {
     this.schedule();
   }
 
-  step(message: Message): void {
+  /**
+   * Steps a message from a peer, unless it fails a check Raft's own invariants rely on
+   * (inbound-check.ts): then it is dropped and the reason returned for counting.
+   */
+  step(message: Message): RaftDropReason | undefined {
     // Dropped while rebuilding: Raft takes any message as possibly lost.
-    if (this.closed || this.rebuilding) return;
+    if (this.closed || this.rebuilding) return undefined;
+    const reason = this.dropReason(message);
+    if (reason !== undefined) return reason;
     this.lastHeardTick.set(message.from, this.ticks);
     this.raft.step(message);
     this.schedule();
+    return undefined;
+  }
+
+  private dropReason(message: Message): RaftDropReason | undefined {
+    if (message.to !== this.options.selfId) return 'wrong_to';
+    const fromLeader = message.type === 'append' || message.type === 'heartbeat' || message.type === 'snapshot';
+    if (fromLeader && this.raft.role === 'leader' && message.term === this.raft.term) return 'conflicting_leader';
+    if (message.type === 'snapshot') return checkSnapshotData(message.snapshot.data);
+    if (message.type !== 'append') return undefined;
+    const entries = checkAppendEntries(message);
+    if ('reason' in entries) return entries.reason;
+    // The first batch must start where the entry it follows ends here, when that entry is stored
+    // here with the term the leader says (else Raft rejects the append anyway, or it is still in memory).
+    const log = this.options.log;
+    const { prevIndex, prevTerm } = message;
+    if (entries.firstBaseOffset === undefined || prevIndex < log.firstEntryIndex() || prevIndex > log.lastEntryIndex()) return undefined;
+    const prev = log.entry(prevIndex);
+    if (prev === undefined || log.entryTerm(prevIndex) !== prevTerm) return undefined;
+    return entries.firstBaseOffset === prev.lastOffset + 1 ? undefined : 'bad_offsets';
   }
 
   campaign(): void {

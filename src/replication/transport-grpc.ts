@@ -5,6 +5,11 @@
  * - Who dials: the broker with the lower id dials the higher one. One rule, so two brokers never
  *   race to open two streams. The dialled broker learns the dialler's id from its first frame (the
  *   hello) and answers with a hello of its own; from then on it sends on the server side of the call.
+ * - Identity: under mutual TLS (`authentication: 'certificate'`) the hello's id must be the one the
+ *   dialler's certificate names (CN broker-<id>), and a dialler accepts only the certificate of the
+ *   broker it meant to reach (peerCredentials). Without TLS the hello is taken at its word. Either
+ *   way a stream belongs to one peer: a message whose `from` is not that peer, or whose `to` is not
+ *   this broker, is dropped and counted by reason (inbound-check.ts), as is one that fails to decode.
  * - Coalescing: messages queued for a peer are flushed in one frame per event-loop turn (setImmediate),
  *   so the heartbeats of all groups to one peer travel together.
  * - Bounds: each peer's queue holds at most queueBytesMax; when full the OLDEST messages are dropped
@@ -24,7 +29,9 @@ import type { RaftFrame, RaftFrame__Output } from '../protocol/generated/sluice/
 import type { RaftGroupMessage } from '../protocol/generated/sluice/v1/RaftGroupMessage.js';
 import type { Message } from '../raft/types.js';
 import { invariant } from '../raft/types.js';
+import { authenticatedBrokerId, type BrokerAuthentication } from '../security/broker-caller.js';
 import { decodeMessage, encodeMessage, messageSizeBytes } from './codec.js';
+import { checkAddressing, RAFT_DROP_REASONS, type RaftDropReason } from './inbound-check.js';
 import { isBrokerId, type InboundHandler, type RaftTransport } from './transport.js';
 
 export const QUEUE_BYTES_MAX_DEFAULT = 16 * 1024 * 1024;
@@ -54,6 +61,10 @@ export interface GrpcRaftTransportOptions {
   random?: () => number;
   /** Channel options of the dialled connections; defaults to CHANNEL_OPTIONS (64 MiB messages, keepalive). */
   channelOptions?: grpc.ChannelOptions;
+  /** Credentials for dialling a peer (default: plaintext). */
+  peerCredentials?: (peerId: number) => grpc.ChannelCredentials;
+  /** `certificate`: the server runs mutual TLS and a dialler's hello must match its certificate. Default `none`. */
+  authentication?: BrokerAuthentication;
 }
 
 /** Counters since construction (totals over all peers). */
@@ -71,8 +82,8 @@ export interface GrpcRaftTransportStats {
   messagesReceived: number;
   /** Dropped on send: queue full, message too large, closed, bad destination. */
   messagesDropped: number;
-  /** Inbound messages that failed to decode, or arrived before a handler was registered. */
-  messagesDiscarded: number;
+  /** Inbound messages dropped, by reason (inbound-check.ts): undecodable, misaddressed, failing a group's checks. */
+  inboundDropped: Record<RaftDropReason, number>;
   /** Times a stream pushed back (write() returned false) and flushing waited for 'drain'. */
   backpressureWaits: number;
 }
@@ -194,6 +205,8 @@ export class GrpcRaftTransport implements RaftTransport {
   private readonly random: () => number;
   private readonly channelOptions: grpc.ChannelOptions;
   private readonly peers = new Map<number, Peer>();
+  private readonly peerCredentials: (peerId: number) => grpc.ChannelCredentials;
+  private readonly authentication: BrokerAuthentication;
   private handler: InboundHandler | undefined;
   private closed = false;
   private readonly counters: GrpcRaftTransportStats = {
@@ -205,7 +218,7 @@ export class GrpcRaftTransport implements RaftTransport {
     messagesSent: 0,
     messagesReceived: 0,
     messagesDropped: 0,
-    messagesDiscarded: 0,
+    inboundDropped: Object.fromEntries(RAFT_DROP_REASONS.map((reason) => [reason, 0])) as Record<RaftDropReason, number>,
     backpressureWaits: 0,
   };
 
@@ -219,6 +232,8 @@ export class GrpcRaftTransport implements RaftTransport {
     this.backoffInitialMs = options.reconnectBackoffInitialMs ?? RECONNECT_BACKOFF_INITIAL_MS_DEFAULT;
     this.backoffMaxMs = options.reconnectBackoffMaxMs ?? RECONNECT_BACKOFF_MAX_MS_DEFAULT;
     this.random = options.random ?? Math.random;
+    this.peerCredentials = options.peerCredentials ?? (() => grpc.credentials.createInsecure());
+    this.authentication = options.authentication ?? 'none';
     // gRPC channels also back off between connection attempts (1 s growing to 120 s by default);
     // capping theirs at ours keeps a returning peer from waiting minutes for the channel.
     this.channelOptions = {
@@ -300,7 +315,7 @@ export class GrpcRaftTransport implements RaftTransport {
   }
 
   stats(): GrpcRaftTransportStats {
-    return { ...this.counters };
+    return { ...this.counters, inboundDropped: { ...this.counters.inboundDropped } };
   }
 
   /** Bytes queued for `broker` (estimated), for metrics and tests. */
@@ -343,7 +358,7 @@ export class GrpcRaftTransport implements RaftTransport {
     if (this.closed || !this.dials(peer) || peer.address === undefined) return;
     if (peer.stream !== undefined || peer.reconnectTimer !== undefined) return;
     const Client = raftApi().Raft;
-    peer.client ??= new Client(peer.address, grpc.credentials.createInsecure(), this.channelOptions);
+    peer.client ??= new Client(peer.address, this.peerCredentials(peer.id), this.channelOptions);
     const call = peer.client.Stream();
     this.counters.dialedStreams++;
     peer.stream = call;
@@ -408,6 +423,13 @@ export class GrpcRaftTransport implements RaftTransport {
     if (this.closed || !isBrokerId(from) || from >= this.selfId) {
       this.reject(stream, grpc.status.FAILED_PRECONDITION, `broker ${this.selfId} accepts raft streams only from lower ids, not ${from}`);
       return undefined;
+    }
+    if (this.authentication === 'certificate') {
+      const certified = 'getAuthContext' in stream ? authenticatedBrokerId(stream) : undefined;
+      if (certified !== from) {
+        this.reject(stream, grpc.status.PERMISSION_DENIED, `UNAUTHORIZED: hello from broker ${from} on a stream certified as ${certified ?? 'no broker'}`);
+        return undefined;
+      }
     }
     const peer = this.peer(from);
     // The newest stream wins: the old one belongs to a previous incarnation or is half-open.
@@ -518,25 +540,30 @@ export class GrpcRaftTransport implements RaftTransport {
     }
   }
 
-  private receive(fromBroker: number, frame: RaftFrame__Output): void {
+  /** Hands the frame's messages from `peerId` (whose stream it came on) to the handler, dropping bad ones. */
+  private receive(peerId: number, frame: RaftFrame__Output): void {
     if (frame.messages.length === 0) return; // hello
     this.counters.framesReceived++;
     for (const gm of frame.messages) {
-      let message: Message;
-      try {
-        if (gm.message === null) throw new Error('group message without a message');
-        message = decodeMessage(gm.message);
-      } catch {
-        this.counters.messagesDiscarded++; // bad network input: drop this message, keep the stream
-        continue;
-      }
-      if (this.handler === undefined || this.closed) {
-        this.counters.messagesDiscarded++;
-        continue;
-      }
-      this.counters.messagesReceived++;
-      // A throwing handler is a driver bug; let it surface rather than hide it here.
-      this.handler(fromBroker, gm.group, message);
+      const reason = this.deliver(peerId, frame.fromBroker, gm);
+      if (reason !== undefined) this.counters.inboundDropped[reason]++;
     }
+  }
+
+  private deliver(peerId: number, frameFrom: number, gm: RaftFrame__Output['messages'][number]): RaftDropReason | undefined {
+    if (frameFrom !== peerId) return 'forged_from';
+    let message: Message;
+    try {
+      if (gm.message === null) throw new Error('group message without a message');
+      message = decodeMessage(gm.message);
+    } catch {
+      return 'malformed'; // bad network input: drop this message, keep the stream
+    }
+    const misaddressed = checkAddressing(message, peerId, this.selfId);
+    if (misaddressed !== undefined) return misaddressed;
+    if (this.handler === undefined || this.closed) return 'not_running';
+    this.counters.messagesReceived++;
+    // A throwing handler is a driver bug; let it surface rather than hide it here.
+    return this.handler(peerId, gm.group, message);
   }
 }

@@ -10,8 +10,13 @@
  * connection. Raft's own retries cover the loss.
  */
 import type { Message } from '../raft/types.js';
+import type { RaftDropReason } from './inbound-check.js';
 
-export type InboundHandler = (fromBroker: number, group: string, message: Message) => void;
+/**
+ * Receives a message from `fromBroker`, the peer the connection belongs to (message.from equals it:
+ * the transport drops any other). Returns why it dropped the message, if it did, for counting.
+ */
+export type InboundHandler = (fromBroker: number, group: string, message: Message) => RaftDropReason | undefined;
 
 export interface RaftTransport {
   /** Queue a message for a peer broker; never throws; may drop (Raft tolerates loss). */

@@ -5,14 +5,17 @@
  */
 import type { AuthContext } from '@grpc/grpc-js/build/src/auth-context.js';
 
-/** What a call exposes of its transport; the simulator's in-memory calls have no `getAuthContext`. */
+/**
+ * What a call exposes of its transport; the simulator's in-memory calls have no `getAuthContext`,
+ * and a client-side call has none (null) before it is connected.
+ */
 export interface CallTransport {
-  getAuthContext?: () => AuthContext;
+  getAuthContext?: () => AuthContext | null;
 }
 
 /** The common name (CN) of the peer's verified certificate, or undefined without one. */
 export function verifiedPeerName(call: CallTransport): string | undefined {
-  const subject = call.getAuthContext?.().sslPeerCertificate?.subject;
+  const subject = call.getAuthContext?.()?.sslPeerCertificate?.subject;
   const commonName = subject?.CN;
   // Node types CN as string, but a certificate with several CNs yields an array: ambiguous, so none.
   return typeof commonName === 'string' && commonName.length > 0 ? commonName : undefined;

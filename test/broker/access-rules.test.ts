@@ -3,7 +3,7 @@ import * as grpc from '@grpc/grpc-js';
 import { ACCESS_RULES } from '../../src/broker/access-rules.js';
 import { SecurityGate, type SecuritySettings } from '../../src/broker/security-gate.js';
 import { SluiceError } from '../../src/protocol/errors.js';
-import { brokerApi, controllerApi, groupsApi } from '../../src/protocol/grpc.js';
+import { brokerApi, groupsApi } from '../../src/protocol/grpc.js';
 import { VirtualClock } from '../../src/runtime/virtual-clock.js';
 import type { AclBinding } from '../../src/security/acl.js';
 import { bindSessionPrincipal, principalOf } from '../../src/security/principal.js';
@@ -31,7 +31,7 @@ function unaryCall(request: unknown, principal?: string): grpc.ServerUnaryCall<u
 
 describe('broker/access-rules and the security gate', () => {
   it('has a rule for every method of every service on the client listener', () => {
-    const services = [brokerApi().Broker.service, brokerApi().Admin.service, groupsApi().Groups.service, controllerApi().Controller.service];
+    const services = [brokerApi().Broker.service, brokerApi().Admin.service, groupsApi().Groups.service];
     const paths = services.flatMap((service) => Object.values(service).map((method) => method.path));
     expect(paths.filter((path) => ACCESS_RULES[path] === undefined)).to.deep.equal([]);
   });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BROKER_CONFIG_DEFAULTS, BROKER_CONFIG_KEYS, ConfigError, loadBrokerConfig } from '../../src/config/broker-config.js';
+import { BROKER_CONFIG_DEFAULTS, BROKER_CONFIG_KEYS, clusterMembership, ConfigError, loadBrokerConfig } from '../../src/config/broker-config.js';
 import { applyTopicConfig, TOPIC_CONFIG_DEFAULTS, topicConfigToStrings } from '../../src/config/topic-config.js';
 import { SluiceError } from '../../src/protocol/errors.js';
 
@@ -64,6 +64,29 @@ describe('broker config', () => {
     writeFileSync(malformed, 'port 7001\n');
     expect(() => loadBrokerConfig(['--config', malformed], {})).to.throw(ConfigError, /:1: expected key=value/);
   });
+
+  it('reads the inter-broker listener and TLS settings, later --config files overriding earlier ones', () => {
+    const base = join(dir, 'broker.properties');
+    writeFileSync(base, 'broker.id=2\nport=7102\ninter.broker.port=7202\ncluster.brokers=1@h1:7201,2@h2:7202\n');
+    const overlay = join(dir, 'secure.properties');
+    writeFileSync(overlay, 'tls.ca.file=ca.pem\nlistener.client.tls=true\nlistener.inter.broker.tls=true\n');
+    const config = loadBrokerConfig(['--config', base, '--config', overlay, '--tls-cert-file', 'b2.pem', '--tls-key-file', 'b2.key'], {});
+    expect(config).to.include({ interBrokerPort: 7202, listenerClientTls: true, listenerInterBrokerTls: true, tlsCaFile: 'ca.pem', tlsCertFile: 'b2.pem' });
+    expect(loadBrokerConfig([], {})).to.include({ interBrokerPort: 7002, listenerClientTls: false, listenerInterBrokerTls: false });
+    // Alone, a broker's peer address is its own inter-broker listener.
+    expect(clusterMembership(loadBrokerConfig(['--inter-broker-port', '7302'], {})).addresses.get(1)).to.equal('127.0.0.1:7302');
+  });
+
+  const badListeners: Array<[string, string[], RegExp]> = [
+    ['the same port for both listeners', ['--port', '7001', '--inter-broker-port', '7001'], /inter.broker.port must differ from port/],
+    ['TLS without its files', ['--listener-client-tls', 'true', '--tls-ca-file', 'ca.pem'], /tls.cert.file is required when a listener runs TLS/],
+    ['a boolean that is not true or false', ['--listener-inter-broker-tls', 'yes'], /listener.inter.broker.tls .* must be true or false/],
+  ];
+  for (const [what, argv, message] of badListeners) {
+    it(`rejects ${what}`, () => {
+      expect(() => loadBrokerConfig(argv, {})).to.throw(ConfigError, message);
+    });
+  }
 });
 
 describe('topic config', () => {

@@ -19,6 +19,8 @@ export interface BrokerProcessOptions {
   args?: string[];
   /** Fixed ports (a restart keeps its address); free ones from `freePort()` otherwise. */
   port?: number;
+  /** The inter-broker listener (Raft, Controller). */
+  interBrokerPort?: number;
   httpPort?: number;
   /** Whether cleanup() removes dataDir; defaults to true when this call made it. */
   ownsDataDir?: boolean;
@@ -62,6 +64,7 @@ export class BrokerProcess {
     readonly dataDir: string,
     readonly ownsDataDir: boolean,
     readonly port: number,
+    readonly interBrokerPort: number,
     readonly httpPort: number,
     /** The extra flags it was started with; a restart reuses them. */
     readonly args: readonly string[],
@@ -69,8 +72,14 @@ export class BrokerProcess {
     this.exited = new Promise((resolveExit) => child.once('exit', (code) => resolveExit(code)));
   }
 
+  /** The client listener. */
   get address(): string {
     return `127.0.0.1:${this.port}`;
+  }
+
+  /** The inter-broker listener (Raft, Controller). */
+  get interBrokerAddress(): string {
+    return `127.0.0.1:${this.interBrokerPort}`;
   }
 
   static async start(options: BrokerProcessOptions = {}): Promise<BrokerProcess> {
@@ -83,6 +92,7 @@ export class BrokerProcess {
         '--data-dir', dataDir,
         '--host', '127.0.0.1',
         '--port', String(options.port ?? (await freePort())),
+        '--inter-broker-port', String(options.interBrokerPort ?? (await freePort())),
         '--http-port', String(options.httpPort ?? (await freePort())),
         ...(options.args ?? []),
       ],
@@ -91,7 +101,7 @@ export class BrokerProcess {
     let output = '';
     // Once the broker object exists, everything the process prints (also while it is getting ready) goes to it.
     let started: BrokerProcess | undefined;
-    const ready = new Promise<{ port: number; httpPort: number }>((resolveReady, reject) => {
+    const ready = new Promise<{ port: number; interBrokerPort: number; httpPort: number }>((resolveReady, reject) => {
       const timer = setTimeout(() => reject(new Error(`broker did not start in ${STARTUP_TIMEOUT_MS} ms:\n${output}`)), STARTUP_TIMEOUT_MS);
       const onData = (chunk: Buffer): void => {
         if (started) {
@@ -99,10 +109,10 @@ export class BrokerProcess {
           return;
         }
         output += chunk.toString();
-        const match = /listening: gRPC [^:]+:(\d+), HTTP [^:]+:(\d+)/.exec(output);
+        const match = /listening: gRPC [^:]+:(\d+)[^,]*, inter-broker [^:]+:(\d+)[^,]*, HTTP [^:]+:(\d+)/.exec(output);
         if (match) {
           clearTimeout(timer);
-          resolveReady({ port: Number(match[1]), httpPort: Number(match[2]) });
+          resolveReady({ port: Number(match[1]), interBrokerPort: Number(match[2]), httpPort: Number(match[3]) });
         }
       };
       child.stdout!.on('data', onData);
@@ -113,8 +123,8 @@ export class BrokerProcess {
       });
     });
     try {
-      const { port, httpPort } = await ready;
-      const broker = new BrokerProcess(child, dataDir, ownsDataDir, port, httpPort, options.args ?? []);
+      const { port, interBrokerPort, httpPort } = await ready;
+      const broker = new BrokerProcess(child, dataDir, ownsDataDir, port, interBrokerPort, httpPort, options.args ?? []);
       broker.output = output;
       started = broker;
       if (options.waitReady ?? true) await broker.waitReady();
@@ -148,7 +158,15 @@ export class BrokerProcess {
 
   /** Starts a stopped broker again on the same data directory, ports and flags. */
   startAgain(waitReady = true): Promise<BrokerProcess> {
-    return BrokerProcess.start({ dataDir: this.dataDir, port: this.port, httpPort: this.httpPort, args: [...this.args], ownsDataDir: this.ownsDataDir, waitReady });
+    return BrokerProcess.start({
+      dataDir: this.dataDir,
+      port: this.port,
+      interBrokerPort: this.interBrokerPort,
+      httpPort: this.httpPort,
+      args: [...this.args],
+      ownsDataDir: this.ownsDataDir,
+      waitReady,
+    });
   }
 
   /** Kills the process (if alive) and removes its data directory when this process made it. */

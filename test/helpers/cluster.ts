@@ -8,10 +8,13 @@ import { RawClient } from './raw-client.js';
 export class TestCluster {
   private constructor(readonly brokers: Map<number, BrokerProcess>) {}
 
-  static async start(size: number, extraArgs: string[] = []): Promise<TestCluster> {
-    const ports = new Map<number, { port: number; httpPort: number }>();
-    for (let id = 1; id <= size; id++) ports.set(id, { port: await freePort(), httpPort: await freePort() });
-    const membership = [...ports].map(([id, p]) => `${id}@127.0.0.1:${p.port}`).join(',');
+  /** `extraArgs`: flags of every broker, or a function of the broker id (e.g. its own certificate). */
+  static async start(size: number, extraArgs: string[] | ((id: number) => string[]) = []): Promise<TestCluster> {
+    const argsOf = typeof extraArgs === 'function' ? extraArgs : (): string[] => extraArgs;
+    const ports = new Map<number, { port: number; interBrokerPort: number; httpPort: number }>();
+    for (let id = 1; id <= size; id++) ports.set(id, { port: await freePort(), interBrokerPort: await freePort(), httpPort: await freePort() });
+    // Brokers reach each other on their inter-broker listeners; clients learn the client ports from Metadata.
+    const membership = [...ports].map(([id, p]) => `${id}@127.0.0.1:${p.interBrokerPort}`).join(',');
     const brokers = new Map<number, BrokerProcess>();
     const cluster = new TestCluster(brokers);
     try {
@@ -19,9 +22,10 @@ export class TestCluster {
         [...ports].map(async ([id, p]) => {
           const broker = await BrokerProcess.start({
             port: p.port,
+            interBrokerPort: p.interBrokerPort,
             httpPort: p.httpPort,
             waitReady: false,
-            args: ['--broker-id', String(id), '--cluster-brokers', membership, ...extraArgs],
+            args: ['--broker-id', String(id), '--cluster-brokers', membership, ...argsOf(id)],
           });
           brokers.set(id, broker);
         }),
@@ -57,7 +61,8 @@ export class TestCluster {
 
   /** A client for a live broker other than `except`. */
   clientFor(id: number): RawClient {
-    return new RawClient(this.broker(id).address);
+    const broker = this.broker(id);
+    return new RawClient(broker.address, { interBrokerAddress: broker.interBrokerAddress });
   }
 
   /** Waits until a live broker reports a leader for the partition; returns its id. */

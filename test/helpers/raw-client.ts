@@ -41,11 +41,16 @@ export class RawClient {
   readonly admin: AdminClient;
   readonly controller: ControllerClient;
 
-  constructor(address: string) {
+  /**
+   * `address`: the client listener; `interBrokerAddress`: the inter-broker listener, where the
+   * Controller service lives (default: `address`); `credentials`: TLS (default plaintext).
+   */
+  constructor(address: string, options: { interBrokerAddress?: string; credentials?: grpc.ChannelCredentials } = {}) {
     const api = brokerApi();
-    this.broker = new api.Broker(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
-    this.admin = new api.Admin(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
-    this.controller = new (controllerApi().Controller)(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+    const credentials = options.credentials ?? grpc.credentials.createInsecure();
+    this.broker = new api.Broker(address, credentials, CHANNEL_OPTIONS);
+    this.admin = new api.Admin(address, credentials, CHANNEL_OPTIONS);
+    this.controller = new (controllerApi().Controller)(options.interBrokerAddress ?? address, credentials, CHANNEL_OPTIONS);
   }
 
   metadata(topics: string[] = []): Promise<MetadataResponse__Output> {

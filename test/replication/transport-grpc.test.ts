@@ -65,7 +65,7 @@ describe('replication/transport-grpc', function () {
 
   function start(node: Node, peers: ReadonlyMap<number, string>, options: Partial<GrpcRaftTransportOptions>): GrpcRaftTransport {
     const transport = new GrpcRaftTransport({ ...FAST, ...options, selfId: node.id, peers, server: node.server });
-    transport.onMessage((from, group, message) => node.inbox.push({ from, group, message }));
+    transport.onMessage((from, group, message) => void node.inbox.push({ from, group, message }));
     node.transport = transport;
     return transport;
   }
@@ -257,6 +257,40 @@ describe('replication/transport-grpc', function () {
       call.write({ fromBroker: 5, messages: [] });
       expect((await status).code).to.equal(grpc.status.FAILED_PRECONDITION);
       expect(tr(a).stats().rejectedStreams).to.equal(1);
+    } finally {
+      client.close();
+    }
+  });
+
+  it('hands on only messages from the stream\'s peer to this broker; drops and counts the rest, keeping the stream', async () => {
+    const [b] = await cluster([2]);
+    const { raftApi } = await import('../../src/protocol/grpc.js');
+    const client = new (raftApi().Raft)(`127.0.0.1:${b.port}`, grpc.credentials.createInsecure());
+    try {
+      const call = client.Stream();
+      let ended = false;
+      call.on('status', () => (ended = true));
+      call.on('error', () => undefined);
+      call.on('data', () => undefined);
+      call.write({ fromBroker: 1, messages: [] });
+      await waitFor('broker 1 to be accepted', () => tr(b).stats().acceptedStreams === 1);
+      const wire = (from: number, to: number) => ({ type: 'HEARTBEAT' as const, from, to, term: 1, commit: 0 });
+      call.write({
+        fromBroker: 1,
+        messages: [
+          { group: 'g', message: wire(1, 99) },
+          { group: 'g', message: wire(3, 2) },
+          { group: 'g', message: { type: 'RAFT_MESSAGE_TYPE_UNSPECIFIED' as const, from: 1, to: 2, term: 1 } },
+          { group: 'g', message: wire(1, 2) },
+        ],
+      });
+      // The frame's own sender field must be the stream's peer too.
+      call.write({ fromBroker: 3, messages: [{ group: 'g', message: wire(3, 2) }] });
+      await waitFor('the valid heartbeat', () => b.inbox.length === 1);
+      await waitFor('every drop to be counted', () => tr(b).stats().inboundDropped.forged_from === 2);
+      expect(tr(b).stats().inboundDropped).to.include({ wrong_to: 1, malformed: 1, forged_from: 2 });
+      expect(b.inbox).to.deep.equal([{ from: 1, group: 'g', message: heartbeat(1, 2, 0) }]);
+      expect(ended, 'the stream stays open').to.equal(false);
     } finally {
       client.close();
     }

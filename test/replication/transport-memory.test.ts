@@ -30,7 +30,7 @@ describe('replication/transport-memory', () => {
     for (const id of [1, 2, 3]) {
       const t = hub.transport(id);
       const received: Received[] = [];
-      t.onMessage((from, group, message) => received.push({ from, group, message }));
+      t.onMessage((from, group, message) => void received.push({ from, group, message }));
       transports.set(id, t);
       inbox.set(id, received);
     }
@@ -140,7 +140,7 @@ describe('replication/transport-memory', () => {
     const restarted = hub.transport(2);
     transports.set(2, restarted);
     const received: Received[] = [];
-    restarted.onMessage((from, group, message) => received.push({ from, group, message }));
+    restarted.onMessage((from, group, message) => void received.push({ from, group, message }));
     t(1).send(2, 'g', heartbeat(1, 2, 2));
     await settle();
     expect(received).to.have.length(1);

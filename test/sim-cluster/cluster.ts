@@ -198,8 +198,10 @@ export class SimCluster {
       incarnation: `broker-${id}-life-${node.lives}`,
     });
     const broker = await this.settle(opening, 1_000);
+    // One in-memory server stands for both listeners: the simulator has no TLS to tell them apart.
+    const server = this.grpc.serve(id);
     const services = await this.settle(
-      BrokerServices.open(broker, this.grpc.serve(id), {
+      BrokerServices.open(broker, { client: server, interBroker: server }, {
         service: { fetchMaxWaitMs: SIM_SERVICES.fetchMaxWaitMs, produceTimeoutMs: SIM_SETTINGS.requestTimeoutMs, inflight: new InflightRequests(), streams: new RequestStreams() },
         groups: SIM_SERVICES.groups,
         retentionCheckIntervalMs: SIM_SERVICES.retentionCheckIntervalMs,
