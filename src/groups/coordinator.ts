@@ -15,16 +15,18 @@
  * committed offset, so each such failure adds one attempt to the record at the committed offset of
  * every partition the member owned (when that record exists). Consumers see the count in
  * FetchOffsets, handle that record carefully (commit before each next record), and dead-letter it
- * once it reaches maxAttempts instead of handing it to a handler that keeps crashing.
+ * once it reaches maxAttempts instead of handing it to a handler that keeps crashing. A session
+ * timeout's charge is taken back when the member rejoins under its id (session-charges.ts).
  */
 import { decodeBatch, splitBatches } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
 import { groupPartition, OFFSETS_TOPIC } from './constants.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
 import type { GroupsHost, PartitionReader } from './host.js';
-import { GroupMembership, type GroupState, type HeartbeatInput, type HeartbeatOutput, type MemberFailure, type MemberView } from './membership.js';
+import { GroupMembership, JOIN_EPOCH, type GroupState, type HeartbeatInput, type HeartbeatOutput, type MemberFailure, type MemberView } from './membership.js';
 import { MemberOwners } from './member-owners.js';
 import { OffsetPartition } from './offset-partition.js';
+import { SessionCharges } from './session-charges.js';
 import { mergeCommit, type CommittedOffset, type GroupsEntry, type OffsetEntry, type RecordAttempts } from './offset-store.js';
 import { parseTpKey, tpKey } from './topic-partition.js';
 
@@ -102,6 +104,8 @@ const ANONYMOUS_PRINCIPAL = 'ANONYMOUS';
 export class GroupCoordinator {
   private readonly partitions = new Map<number, OffsetPartition>();
   private readonly groups = new Map<string, GroupMembership>();
+  /** Attempts charged for session timeouts, taken back when the member rejoins alive. */
+  private readonly sessionCharges = new SessionCharges();
   /** Which principal each member acts for (a member id is not a capability). */
   private readonly memberOwners = new MemberOwners();
   /** When each group without members became empty (or when this coordinator loaded it). */
@@ -214,8 +218,10 @@ export class GroupCoordinator {
       return { ...output, heartbeatIntervalMs, sessionTimeoutMs };
     } finally {
       if (group.size === 0 && !this.emptySinceMs.has(groupId)) this.emptySinceMs.set(groupId, this.clock.nowMs());
+      // A member rejoining under its id was cut off, not killed: before it reads its partitions' offsets.
+      const withdrawals = input.memberEpoch === JOIN_EPOCH ? this.sessionCharges.withdraw(groupId, input.memberId, this.offsetsPartition(groupId).store) : [];
       // Also when the heartbeat failed: a fenced member's removal must be durable too.
-      await this.persist(groupId, group, failures);
+      await this.persist(groupId, group, failures, withdrawals);
     }
   }
 
@@ -398,6 +404,7 @@ export class GroupCoordinator {
         const previous = committed.attempts?.offset === committed.offset ? committed.attempts.count : 0;
         const attempts = { offset: committed.offset, count: previous + 1, lastError: `consumer failed while owning it (${failure.reason}, member ${failure.memberId})` };
         entries.push({ kind: 'offset', group: groupId, topic, partition: index, value: { ...committed, attempts } });
+        if (failure.reason === 'session-timeout') this.sessionCharges.charged(groupId, failure.memberId, key, attempts.offset, attempts.count);
       }
     }
     return entries;

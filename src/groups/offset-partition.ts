@@ -86,7 +86,7 @@ export class OffsetPartition {
     if (entries.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.pending.push({ entries, resolve, reject });
-      this.flushing ??= this.flushLoop().finally(() => (this.flushing = undefined));
+      this.flushing ??= this.flushLoop();
     });
   }
 
@@ -95,19 +95,28 @@ export class OffsetPartition {
     while (this.flushing) await this.flushing;
   }
 
+  /**
+   * Writes rounds until none is queued. `flushing` is cleared in the same turn as the last empty
+   * check: cleared by a `.finally` on the loop's promise, it stayed set a few microtasks after the
+   * loop had ended, and a write queued then (a writer resumed by the last round) waited forever.
+   */
   private async flushLoop(): Promise<void> {
-    while (this.pending.length > 0) {
-      const round = this.pending;
-      this.pending = [];
-      const entries = round.flatMap((write) => write.entries);
-      try {
-        await this.append(entries.map(encodeEntry));
-        for (const entry of entries) this.store.apply(entry);
-        for (const write of round) write.resolve();
-      } catch (err) {
-        for (const write of round) write.reject(err);
+    try {
+      while (this.pending.length > 0) {
+        const round = this.pending;
+        this.pending = [];
+        const entries = round.flatMap((write) => write.entries);
+        try {
+          await this.append(entries.map(encodeEntry));
+          for (const entry of entries) this.store.apply(entry);
+          for (const write of round) write.resolve();
+        } catch (err) {
+          for (const write of round) write.reject(err);
+        }
+        await this.cleanIfDue().catch((err: unknown) => console.error(`cleaning ${OFFSETS_TOPIC}/${this.index} failed:`, err));
       }
-      await this.cleanIfDue().catch((err: unknown) => console.error(`cleaning ${OFFSETS_TOPIC}/${this.index} failed:`, err));
+    } finally {
+      this.flushing = undefined;
     }
   }
 
