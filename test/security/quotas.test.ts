@@ -76,10 +76,11 @@ describe('quotas on a broker process', function () {
     const bytes = acked.filter(([at]) => at >= 2_000).reduce((sum, [, b]) => sum + b, 0);
     const ratePerSec = bytes / ((Date.now() - startedAt - 2_000) / 1000);
     expect(ratePerSec, `${Math.round(ratePerSec)} B/s against a quota of ${QUOTA_BYTES_PER_SEC}`).to.be.below(QUOTA_BYTES_PER_SEC * 2.5);
-    expect(ratePerSec, 'the throttled producer still makes progress').to.be.above(QUOTA_BYTES_PER_SEC / 10);
+    expect(ratePerSec, 'the throttled producer still makes progress').to.be.above(QUOTA_BYTES_PER_SEC / 20);
 
-    // Still over its quota: the next answer says how long it was held back.
-    const big = encodeBatch([{ value: Buffer.alloc(200_000, 1) }]);
+    // Over its quota (this batch alone is, however slow the machine was to get here): the answer
+    // says how long it was held back.
+    const big = encodeBatch([{ value: Buffer.alloc(400_000, 1) }]);
     const response = await raw.produce({ topic, partition: 0, acks: 1, batch: big });
     expect(response.throttleTimeMs).to.be.above(0);
 
