@@ -25,7 +25,7 @@ import type { Clock, TimerHandle } from '../runtime/clock.js';
 import type { GroupsHost, PartitionReader } from './host.js';
 import { GroupMembership, JOIN_EPOCH, type GroupState, type HeartbeatInput, type HeartbeatOutput, type MemberFailure, type MemberView } from './membership.js';
 import { MemberOwners } from './member-owners.js';
-import { OffsetPartition } from './offset-partition.js';
+import { OffsetPartition, type OffsetView } from './offset-partition.js';
 import { SessionCharges } from './session-charges.js';
 import { mergeCommit, type CommittedOffset, type GroupsEntry, type OffsetEntry, type RecordAttempts } from './offset-store.js';
 import { parseTpKey, tpKey } from './topic-partition.js';
@@ -219,27 +219,29 @@ export class GroupCoordinator {
     } finally {
       if (group.size === 0 && !this.emptySinceMs.has(groupId)) this.emptySinceMs.set(groupId, this.clock.nowMs());
       // A member rejoining under its id was cut off, not killed: before it reads its partitions' offsets.
-      const withdrawals = input.memberEpoch === JOIN_EPOCH ? this.sessionCharges.withdraw(groupId, input.memberId, this.offsetsPartition(groupId).store) : [];
+      const withdrawals = (view: OffsetView): OffsetEntry[] => (input.memberEpoch === JOIN_EPOCH ? this.sessionCharges.withdraw(groupId, input.memberId, view) : []);
       // Also when the heartbeat failed: a fenced member's removal must be durable too.
       await this.persist(groupId, group, failures, withdrawals);
     }
   }
 
   async commit(groupId: string, memberId: string, memberEpoch: number, offsets: readonly OffsetCommit[], principal = ANONYMOUS_PRINCIPAL): Promise<void> {
-    const partition = this.offsetsPartition(groupId);
+    this.offsetsPartition(groupId);
     this.memberOwners.check(groupId, { memberId }, principal);
     const group = this.groups.get(groupId);
     if (!group) throw new SluiceError('UNKNOWN_MEMBER', `group ${groupId} has no member ${memberId}; join first`);
     group.checkCommit(memberId, memberEpoch, offsets.map((offset) => tpKey(offset.topic, offset.partition)));
     const nowMs = this.clock.nowMs();
-    const entries = offsets.map((commit): OffsetEntry => {
-      requireOffset(commit.offset);
-      const next: CommittedOffset = { offset: commit.offset, metadata: commit.metadata, commitTimestampMs: nowMs, attempts: commit.attempts };
-      const topicId = this.host.topicId(commit.topic);
-      if (topicId !== undefined) next.topicId = topicId;
-      const previous = this.current(commit.topic, partition.store.get(groupId, tpKey(commit.topic, commit.partition)));
-      return { kind: 'offset', group: groupId, topic: commit.topic, partition: commit.partition, value: mergeCommit(previous, next) };
-    });
+    for (const commit of offsets) requireOffset(commit.offset);
+    // Merged with the offset as the writes queued before leave it, not as the store has applied them.
+    const entries = (view: OffsetView): OffsetEntry[] =>
+      offsets.map((commit) => {
+        const next: CommittedOffset = { offset: commit.offset, metadata: commit.metadata, commitTimestampMs: nowMs, attempts: commit.attempts };
+        const topicId = this.host.topicId(commit.topic);
+        if (topicId !== undefined) next.topicId = topicId;
+        const previous = this.current(commit.topic, view(groupId, tpKey(commit.topic, commit.partition)));
+        return { kind: 'offset', group: groupId, topic: commit.topic, partition: commit.partition, value: mergeCommit(previous, next) };
+      });
     await this.persist(groupId, group, [], entries);
   }
 
@@ -383,20 +385,19 @@ export class GroupCoordinator {
    * durable (membership.ts), the attempts charged for member failures, and `offsets`. Resolves once
    * all of it is stored on the partition's replicas.
    */
-  private async persist(groupId: string, group: GroupMembership, failures: readonly MemberFailure[], offsets: readonly OffsetEntry[] = []): Promise<void> {
+  private async persist(groupId: string, group: GroupMembership, failures: readonly MemberFailure[], offsets: (view: OffsetView) => OffsetEntry[] = () => []): Promise<void> {
     const partition = this.offsetsPartition(groupId);
     const unsaved = group.unsaved();
-    const entries: GroupsEntry[] = [...unsaved.changes, ...this.failureAttempts(groupId, partition, failures), ...offsets];
-    await partition.write(entries);
+    await partition.write((view): GroupsEntry[] => [...unsaved.changes, ...this.failureAttempts(groupId, view, failures), ...offsets(view)]);
     group.saved(unsaved.throughSeq);
   }
 
   /** One more attempt on the record at the committed offset of each partition a failed member owned. */
-  private failureAttempts(groupId: string, partition: OffsetPartition, failures: readonly MemberFailure[]): OffsetEntry[] {
+  private failureAttempts(groupId: string, view: OffsetView, failures: readonly MemberFailure[]): OffsetEntry[] {
     const entries: OffsetEntry[] = [];
     for (const failure of failures) {
       for (const key of failure.partitions) {
-        const committed = partition.store.get(groupId, key);
+        const committed = view(groupId, key);
         const { topic, partition: index } = parseTpKey(key);
         if (!committed) continue;
         const hw = this.localHighWatermark(topic, index);

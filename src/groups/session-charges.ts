@@ -9,7 +9,8 @@
  * ids are random per consumer instance, so a restarted process never matches. Soft state: a
  * coordinator that took over does not know the charges and leaves them (only slower, never wrong).
  */
-import type { OffsetEntry, OffsetStore } from './offset-store.js';
+import type { OffsetView } from './offset-partition.js';
+import type { OffsetEntry } from './offset-store.js';
 import { parseTpKey } from './topic-partition.js';
 
 /** Members whose charges are remembered at most; the oldest are forgotten first. */
@@ -36,14 +37,14 @@ export class SessionCharges {
   }
 
   /** The entries that take back `memberId`'s charges still standing (each exactly as it left them). */
-  withdraw(groupId: string, memberId: string, store: OffsetStore): OffsetEntry[] {
+  withdraw(groupId: string, memberId: string, view: OffsetView): OffsetEntry[] {
     const member = memberKey(groupId, memberId);
     const charges = this.byMember.get(member);
     if (charges === undefined) return [];
     this.byMember.delete(member);
     const entries: OffsetEntry[] = [];
     for (const charge of charges) {
-      const committed = store.get(groupId, charge.key);
+      const committed = view(groupId, charge.key);
       const attempts = committed?.attempts;
       if (committed === undefined || attempts === undefined || attempts.offset !== charge.offset || attempts.count !== charge.count) continue;
       const { topic, partition } = parseTpKey(charge.key);

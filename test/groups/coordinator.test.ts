@@ -76,6 +76,8 @@ class MemoryGroupsHost implements GroupsHost {
   private readonly topics = new Map<string, { topicId: number; partitions: MemoryPartition[] }>();
   private readonly hiddenTopics = new Set<string>();
   private deposed = false;
+  /** While set, offsets writes wait for it: a write on its way to the replicas. */
+  private writesHeld: Promise<void> | undefined;
   /** Topic ids are 1, 2, ... in creation order; the version is past every creation unless hideTopic says otherwise. */
   private version = Number.MAX_SAFE_INTEGER;
 
@@ -111,7 +113,18 @@ class MemoryGroupsHost implements GroupsHost {
     return { brokerId: this.brokerId, host: '127.0.0.1', port: 7001 };
   }
 
+  /** Holds offsets writes until the returned function is called. */
+  holdOffsetsWrites(): () => void {
+    let release = (): void => undefined;
+    this.writesHeld = new Promise((resolve) => (release = resolve));
+    return () => {
+      this.writesHeld = undefined;
+      release();
+    };
+  }
+
   async produceOffsets(offsetsPartition: number, batch: Buffer): Promise<number> {
+    await this.writesHeld;
     return this.requirePartition(OFFSETS_TOPIC, offsetsPartition).append(batch);
   }
 
@@ -211,6 +224,20 @@ describe('groups: coordinator on an injected clock', () => {
     expect((await coordinator.describeGroup('g')).members).to.have.length(0);
     const [committed] = coordinator.fetchOffsets('g', [T0]);
     expect(committed?.attempts).to.include({ offset: 2, count: 1 });
+  });
+
+  it('charges a failed member against the offset its commit still on the way to the replicas sets, never an older one', async () => {
+    const epoch = await joinOwningT0(coordinator);
+    await coordinator.commit('g', 'm1', epoch, [{ topic: 't', partition: 0, offset: 2, metadata: '', attempts: undefined }]);
+    const release = host.holdOffsetsWrites();
+    const commit = coordinator.commit('g', 'm1', epoch, [{ topic: 't', partition: 0, offset: 4, metadata: '', attempts: undefined }]);
+    // The session times out while the commit is on its way: the charge is queued behind it.
+    await host.clock.run(host.clock.nowMs() + SESSION_MS + 2 * GROUP_TICK_INTERVAL_MS);
+    release();
+    await commit;
+    await host.clock.run(host.clock.nowMs() + 2 * GROUP_TICK_INTERVAL_MS);
+    expect(coordinator.fetchOffsets('g', [T0])[0]).to.deep.include({ offset: 4 });
+    expect(coordinator.fetchOffsets('g', [T0])[0]?.attempts).to.include({ offset: 4, count: 1 });
   });
 
   it('takes the attempt back when the timed-out member rejoins under its id (it was cut off, not killed), not for another member', async () => {
