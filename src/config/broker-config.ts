@@ -75,6 +75,21 @@ export interface BrokerConfig {
   saslSessionLifetimeMs: number;
   /** Added before answering a failed authentication (slows password guessing). */
   failedAuthenticationDelayMs: number;
+  // # quotas and HTTP
+  /** Quotas of a principal without its own (0: unlimited): produce and fetch bytes/s, % of request-handling time. */
+  quotaProducerByteRateDefault: number;
+  quotaConsumerByteRateDefault: number;
+  quotaRequestPercentageDefault: number;
+  /** Quota rates are measured over this many samples of this many seconds (Kafka's names and defaults). */
+  quotaWindowNum: number;
+  quotaWindowSizeSeconds: number;
+  /** Longest a throttled answer is held back. */
+  quotaThrottleMaxMs: number;
+  /** Address the HTTP endpoint binds to (empty: host). */
+  httpHost: string;
+  /** Bearer token /metrics and /readyz require (empty: none); or read from httpAuthTokenFile. */
+  httpAuthToken: string;
+  httpAuthTokenFile: string;
   // kafka listener (docs/KAFKA.md)
   /** Port of the Kafka protocol listener; -1: no listener; 0: the OS picks. */
   kafkaPort: number;
@@ -146,6 +161,16 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   'sasl.enabled.mechanisms': { field: 'saslEnabledMechanisms', kind: 'string', doc: 'SCRAM mechanisms clients may use: SCRAM-SHA-256,SCRAM-SHA-512 (empty: none)' },
   'sasl.session.lifetime.ms': { field: 'saslSessionLifetimeMs', kind: 'int', doc: 'how long a SCRAM session token is valid before the client authenticates again' },
   'connection.failed.authentication.delay.ms': { field: 'failedAuthenticationDelayMs', kind: 'int', doc: 'delay before a failed authentication is answered' },
+  // # quotas and HTTP
+  'quota.producer.byte.rate.default': { field: 'quotaProducerByteRateDefault', kind: 'int', doc: 'produce bytes/s of a principal without its own quota (0: unlimited)' },
+  'quota.consumer.byte.rate.default': { field: 'quotaConsumerByteRateDefault', kind: 'int', doc: 'fetched bytes/s of a principal without its own quota (0: unlimited)' },
+  'quota.request.percentage.default': { field: 'quotaRequestPercentageDefault', kind: 'int', doc: 'share (%) of request-handling time of a principal without its own quota (0: unlimited)' },
+  'quota.window.num': { field: 'quotaWindowNum', kind: 'int', doc: 'samples quota rates are measured over' },
+  'quota.window.size.seconds': { field: 'quotaWindowSizeSeconds', kind: 'int', doc: 'length of one quota sample' },
+  'quota.throttle.max.ms': { field: 'quotaThrottleMaxMs', kind: 'int', doc: 'longest a throttled answer is held back' },
+  'http.host': { field: 'httpHost', kind: 'string', doc: 'address the HTTP endpoint binds to (default: host)' },
+  'http.auth.token': { field: 'httpAuthToken', kind: 'string', doc: 'bearer token /metrics and /readyz require (default: none; prefer http.auth.token.file)' },
+  'http.auth.token.file': { field: 'httpAuthTokenFile', kind: 'string', doc: 'file holding the bearer token /metrics and /readyz require' },
   // kafka listener
   'kafka.port': { field: 'kafkaPort', kind: 'listenerPort', doc: 'Kafka protocol listener port (-1: none, 0: the OS picks)' },
   'kafka.advertised.host': { field: 'kafkaAdvertisedHost', kind: 'string', doc: 'host Kafka clients connect to (default: advertised.host)' },
@@ -198,6 +223,16 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   saslEnabledMechanisms: 'SCRAM-SHA-256,SCRAM-SHA-512',
   saslSessionLifetimeMs: 60 * 60 * 1000,
   failedAuthenticationDelayMs: 100,
+  // # quotas and HTTP
+  quotaProducerByteRateDefault: 0,
+  quotaConsumerByteRateDefault: 0,
+  quotaRequestPercentageDefault: 0,
+  quotaWindowNum: 11,
+  quotaWindowSizeSeconds: 1,
+  quotaThrottleMaxMs: 10_000,
+  httpHost: '',
+  httpAuthToken: '',
+  httpAuthTokenFile: '',
   // kafka listener: off unless asked for (`make run` and cluster/broker-N.properties turn it on)
   kafkaPort: -1,
   kafkaAdvertisedHost: '',
@@ -219,6 +254,8 @@ const OPTIONAL_STRINGS = new Set<keyof BrokerConfig>([
   'kafkaAdvertisedHost',
   'kafkaClusterBrokers',
 ]);
+// # quotas and HTTP: empty means "as host" and "no token".
+OPTIONAL_STRINGS.add('httpHost').add('httpAuthToken').add('httpAuthTokenFile');
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -310,6 +347,7 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   }
   if (config.raftTickMs < 1) throw new ConfigError('raft.tick.ms must be >= 1');
   if (config.maxConnections < 1) throw new ConfigError('max.connections must be >= 1');
+  validateQuotaAndHttp(config);
   try {
     parseFlushPolicy(config.flush);
   } catch (err) {
@@ -383,4 +421,28 @@ export function clusterMembership(config: BrokerConfig): ClusterMembership {
     if (!addresses.has(voter)) throw new ConfigError(`controller.voters: ${voter} is not in cluster.brokers`);
   }
   return { addresses, voters };
+}
+
+// # quotas and HTTP
+
+function validateQuotaAndHttp(config: BrokerConfig): void {
+  if (config.quotaRequestPercentageDefault > 100) throw new ConfigError('quota.request.percentage.default must be 0-100 (one event loop)');
+  if (config.quotaWindowNum < 2) throw new ConfigError('quota.window.num must be >= 2');
+  if (config.quotaWindowSizeSeconds < 1) throw new ConfigError('quota.window.size.seconds must be >= 1');
+  if (config.httpAuthToken !== '' && config.httpAuthTokenFile !== '') throw new ConfigError('set http.auth.token or http.auth.token.file, not both');
+  httpAuthToken(config);
+}
+
+/** The HTTP bearer token (from the setting or its file, trimmed), or undefined when none is set. */
+export function httpAuthToken(config: BrokerConfig): string | undefined {
+  let token = config.httpAuthToken;
+  if (config.httpAuthTokenFile !== '') {
+    try {
+      token = readFileSync(config.httpAuthTokenFile, 'utf8').trim();
+    } catch (err) {
+      throw new ConfigError(`cannot read http.auth.token.file ${config.httpAuthTokenFile}: ${(err as Error).message}`);
+    }
+    if (token === '') throw new ConfigError(`http.auth.token.file ${config.httpAuthTokenFile} is empty`);
+  }
+  return token === '' ? undefined : token;
 }

@@ -15,16 +15,18 @@
  * committed offset, so each such failure adds one attempt to the record at the committed offset of
  * every partition the member owned (when that record exists). Consumers see the count in
  * FetchOffsets, handle that record carefully (commit before each next record), and dead-letter it
- * once it reaches maxAttempts instead of handing it to a handler that keeps crashing.
+ * once it reaches maxAttempts instead of handing it to a handler that keeps crashing. A session
+ * timeout's charge is taken back when the member rejoins under its id (session-charges.ts).
  */
 import { decodeBatch, splitBatches } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
 import { groupPartition, OFFSETS_TOPIC } from './constants.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
 import type { GroupsHost, PartitionReader } from './host.js';
-import { GroupMembership, type GroupState, type HeartbeatInput, type HeartbeatOutput, type MemberFailure, type MemberView } from './membership.js';
+import { GroupMembership, JOIN_EPOCH, type GroupState, type HeartbeatInput, type HeartbeatOutput, type MemberFailure, type MemberView } from './membership.js';
 import { MemberOwners } from './member-owners.js';
-import { OffsetPartition } from './offset-partition.js';
+import { OffsetPartition, type OffsetView } from './offset-partition.js';
+import { SessionCharges } from './session-charges.js';
 import { mergeCommit, type CommittedOffset, type GroupsEntry, type OffsetEntry, type RecordAttempts } from './offset-store.js';
 import { parseTpKey, tpKey } from './topic-partition.js';
 
@@ -102,6 +104,8 @@ const ANONYMOUS_PRINCIPAL = 'ANONYMOUS';
 export class GroupCoordinator {
   private readonly partitions = new Map<number, OffsetPartition>();
   private readonly groups = new Map<string, GroupMembership>();
+  /** Attempts charged for session timeouts, taken back when the member rejoins alive. */
+  private readonly sessionCharges = new SessionCharges();
   /** Which principal each member acts for (a member id is not a capability). */
   private readonly memberOwners = new MemberOwners();
   /** When each group without members became empty (or when this coordinator loaded it). */
@@ -214,26 +218,30 @@ export class GroupCoordinator {
       return { ...output, heartbeatIntervalMs, sessionTimeoutMs };
     } finally {
       if (group.size === 0 && !this.emptySinceMs.has(groupId)) this.emptySinceMs.set(groupId, this.clock.nowMs());
+      // A member rejoining under its id was cut off, not killed: before it reads its partitions' offsets.
+      const withdrawals = (view: OffsetView): OffsetEntry[] => (input.memberEpoch === JOIN_EPOCH ? this.sessionCharges.withdraw(groupId, input.memberId, view) : []);
       // Also when the heartbeat failed: a fenced member's removal must be durable too.
-      await this.persist(groupId, group, failures);
+      await this.persist(groupId, group, failures, withdrawals);
     }
   }
 
   async commit(groupId: string, memberId: string, memberEpoch: number, offsets: readonly OffsetCommit[], principal = ANONYMOUS_PRINCIPAL): Promise<void> {
-    const partition = this.offsetsPartition(groupId);
+    this.offsetsPartition(groupId);
     this.memberOwners.check(groupId, { memberId }, principal);
     const group = this.groups.get(groupId);
     if (!group) throw new SluiceError('UNKNOWN_MEMBER', `group ${groupId} has no member ${memberId}; join first`);
     group.checkCommit(memberId, memberEpoch, offsets.map((offset) => tpKey(offset.topic, offset.partition)));
     const nowMs = this.clock.nowMs();
-    const entries = offsets.map((commit): OffsetEntry => {
-      requireOffset(commit.offset);
-      const next: CommittedOffset = { offset: commit.offset, metadata: commit.metadata, commitTimestampMs: nowMs, attempts: commit.attempts };
-      const topicId = this.host.topicId(commit.topic);
-      if (topicId !== undefined) next.topicId = topicId;
-      const previous = this.current(commit.topic, partition.store.get(groupId, tpKey(commit.topic, commit.partition)));
-      return { kind: 'offset', group: groupId, topic: commit.topic, partition: commit.partition, value: mergeCommit(previous, next) };
-    });
+    for (const commit of offsets) requireOffset(commit.offset);
+    // Merged with the offset as the writes queued before leave it, not as the store has applied them.
+    const entries = (view: OffsetView): OffsetEntry[] =>
+      offsets.map((commit) => {
+        const next: CommittedOffset = { offset: commit.offset, metadata: commit.metadata, commitTimestampMs: nowMs, attempts: commit.attempts };
+        const topicId = this.host.topicId(commit.topic);
+        if (topicId !== undefined) next.topicId = topicId;
+        const previous = this.current(commit.topic, view(groupId, tpKey(commit.topic, commit.partition)));
+        return { kind: 'offset', group: groupId, topic: commit.topic, partition: commit.partition, value: mergeCommit(previous, next) };
+      });
     await this.persist(groupId, group, [], entries);
   }
 
@@ -377,20 +385,19 @@ export class GroupCoordinator {
    * durable (membership.ts), the attempts charged for member failures, and `offsets`. Resolves once
    * all of it is stored on the partition's replicas.
    */
-  private async persist(groupId: string, group: GroupMembership, failures: readonly MemberFailure[], offsets: readonly OffsetEntry[] = []): Promise<void> {
+  private async persist(groupId: string, group: GroupMembership, failures: readonly MemberFailure[], offsets: (view: OffsetView) => OffsetEntry[] = () => []): Promise<void> {
     const partition = this.offsetsPartition(groupId);
     const unsaved = group.unsaved();
-    const entries: GroupsEntry[] = [...unsaved.changes, ...this.failureAttempts(groupId, partition, failures), ...offsets];
-    await partition.write(entries);
+    await partition.write((view): GroupsEntry[] => [...unsaved.changes, ...this.failureAttempts(groupId, view, failures), ...offsets(view)]);
     group.saved(unsaved.throughSeq);
   }
 
   /** One more attempt on the record at the committed offset of each partition a failed member owned. */
-  private failureAttempts(groupId: string, partition: OffsetPartition, failures: readonly MemberFailure[]): OffsetEntry[] {
+  private failureAttempts(groupId: string, view: OffsetView, failures: readonly MemberFailure[]): OffsetEntry[] {
     const entries: OffsetEntry[] = [];
     for (const failure of failures) {
       for (const key of failure.partitions) {
-        const committed = partition.store.get(groupId, key);
+        const committed = view(groupId, key);
         const { topic, partition: index } = parseTpKey(key);
         if (!committed) continue;
         const hw = this.localHighWatermark(topic, index);
@@ -398,6 +405,7 @@ export class GroupCoordinator {
         const previous = committed.attempts?.offset === committed.offset ? committed.attempts.count : 0;
         const attempts = { offset: committed.offset, count: previous + 1, lastError: `consumer failed while owning it (${failure.reason}, member ${failure.memberId})` };
         entries.push({ kind: 'offset', group: groupId, topic, partition: index, value: { ...committed, attempts } });
+        if (failure.reason === 'session-timeout') this.sessionCharges.charged(groupId, failure.memberId, key, attempts.offset, attempts.count);
       }
     }
     return entries;

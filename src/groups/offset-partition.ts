@@ -13,7 +13,8 @@ import { SluiceError } from '../protocol/errors.js';
 import { OFFSETS_TOPIC } from './constants.js';
 import type { GroupsHost, PartitionReader } from './host.js';
 import { decodeEntry, encodeEntry } from './offset-records.js';
-import { OffsetStore, type GroupsEntry } from './offset-store.js';
+import { OffsetStore, type CommittedOffset, type GroupsEntry } from './offset-store.js';
+import { tpKey } from './topic-partition.js';
 
 /** Records per batch written (each is a few hundred bytes, far below max.message.bytes). */
 const RECORDS_PER_BATCH_MAX = 500;
@@ -25,8 +26,19 @@ export interface OffsetPartitionOptions {
   cleanAfterRecords: number;
 }
 
+/** A group's committed offset at a partition key, as every write queued before leaves it. */
+export type OffsetView = (group: string, key: string) => CommittedOffset | undefined;
+
+/**
+ * What a write stores: entries, or a function that makes them from the offsets as the writes
+ * queued before it leave them — for read-modify-write entries (a merged commit, an attempt charged
+ * to the committed offset), which made from the applied store alone would undo a commit still on
+ * its way (a committed offset read as going back).
+ */
+export type WriteEntries = readonly GroupsEntry[] | ((view: OffsetView) => GroupsEntry[]);
+
 interface PendingWrite {
-  entries: GroupsEntry[];
+  entries: WriteEntries;
   resolve: () => void;
   reject: (err: unknown) => void;
 }
@@ -82,11 +94,11 @@ export class OffsetPartition {
   }
 
   /** Persists the entries (acks=all), then applies them to the store. */
-  write(entries: GroupsEntry[]): Promise<void> {
-    if (entries.length === 0) return Promise.resolve();
+  write(entries: WriteEntries): Promise<void> {
+    if (typeof entries !== 'function' && entries.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.pending.push({ entries, resolve, reject });
-      this.flushing ??= this.flushLoop().finally(() => (this.flushing = undefined));
+      this.flushing ??= this.flushLoop();
     });
   }
 
@@ -95,20 +107,46 @@ export class OffsetPartition {
     while (this.flushing) await this.flushing;
   }
 
+  /**
+   * Writes rounds until none is queued. `flushing` is cleared in the same turn as the last empty
+   * check: cleared by a `.finally` on the loop's promise, it stayed set a few microtasks after the
+   * loop had ended, and a write queued then (a writer resumed by the last round) waited forever.
+   */
   private async flushLoop(): Promise<void> {
-    while (this.pending.length > 0) {
-      const round = this.pending;
-      this.pending = [];
-      const entries = round.flatMap((write) => write.entries);
-      try {
-        await this.append(entries.map(encodeEntry));
-        for (const entry of entries) this.store.apply(entry);
-        for (const write of round) write.resolve();
-      } catch (err) {
-        for (const write of round) write.reject(err);
+    try {
+      while (this.pending.length > 0) {
+        const round = this.pending;
+        this.pending = [];
+        try {
+          const entries = this.roundEntries(round);
+          await this.append(entries.map(encodeEntry));
+          for (const entry of entries) this.store.apply(entry);
+          for (const write of round) write.resolve();
+        } catch (err) {
+          for (const write of round) write.reject(err);
+        }
+        await this.cleanIfDue().catch((err: unknown) => console.error(`cleaning ${OFFSETS_TOPIC}/${this.index} failed:`, err));
       }
-      await this.cleanIfDue().catch((err: unknown) => console.error(`cleaning ${OFFSETS_TOPIC}/${this.index} failed:`, err));
+    } finally {
+      this.flushing = undefined;
     }
+  }
+
+  /** The round's entries in queue order, each function seeing the offsets as the writes before it leave them. */
+  private roundEntries(round: readonly PendingWrite[]): GroupsEntry[] {
+    const written = new Map<string, CommittedOffset | undefined>();
+    const view: OffsetView = (group, key) => {
+      const at = `${group}\u0000${key}`;
+      return written.has(at) ? written.get(at) : this.store.get(group, key);
+    };
+    const entries: GroupsEntry[] = [];
+    for (const write of round) {
+      for (const entry of typeof write.entries === 'function' ? write.entries(view) : write.entries) {
+        entries.push(entry);
+        if (entry.kind === 'offset') written.set(`${entry.group}\u0000${tpKey(entry.topic, entry.partition)}`, entry.value);
+      }
+    }
+    return entries;
   }
 
   private async append(records: RecordInput[]): Promise<number> {

@@ -10,6 +10,8 @@ import { OFFSETS_TOPIC, OFFSETS_TOPIC_PARTITIONS } from '../../src/groups/consta
 import { GroupCoordinator, GROUP_TICK_INTERVAL_MS, type GroupCoordinatorOptions } from '../../src/groups/coordinator.js';
 import type { CoordinatorLocation, GroupsHost, PartitionReader } from '../../src/groups/host.js';
 import { JOIN_EPOCH } from '../../src/groups/membership.js';
+import { OffsetPartition } from '../../src/groups/offset-partition.js';
+import type { OffsetEntry } from '../../src/groups/offset-store.js';
 import { tpKey } from '../../src/groups/topic-partition.js';
 import { input, SESSION_MS } from './scripted-member.js';
 
@@ -74,6 +76,8 @@ class MemoryGroupsHost implements GroupsHost {
   private readonly topics = new Map<string, { topicId: number; partitions: MemoryPartition[] }>();
   private readonly hiddenTopics = new Set<string>();
   private deposed = false;
+  /** While set, offsets writes wait for it: a write on its way to the replicas. */
+  private writesHeld: Promise<void> | undefined;
   /** Topic ids are 1, 2, ... in creation order; the version is past every creation unless hideTopic says otherwise. */
   private version = Number.MAX_SAFE_INTEGER;
 
@@ -109,7 +113,18 @@ class MemoryGroupsHost implements GroupsHost {
     return { brokerId: this.brokerId, host: '127.0.0.1', port: 7001 };
   }
 
+  /** Holds offsets writes until the returned function is called. */
+  holdOffsetsWrites(): () => void {
+    let release = (): void => undefined;
+    this.writesHeld = new Promise((resolve) => (release = resolve));
+    return () => {
+      this.writesHeld = undefined;
+      release();
+    };
+  }
+
   async produceOffsets(offsetsPartition: number, batch: Buffer): Promise<number> {
+    await this.writesHeld;
     return this.requirePartition(OFFSETS_TOPIC, offsetsPartition).append(batch);
   }
 
@@ -211,6 +226,31 @@ describe('groups: coordinator on an injected clock', () => {
     expect(committed?.attempts).to.include({ offset: 2, count: 1 });
   });
 
+  it('charges a failed member against the offset its commit still on the way to the replicas sets, never an older one', async () => {
+    const epoch = await joinOwningT0(coordinator);
+    await coordinator.commit('g', 'm1', epoch, [{ topic: 't', partition: 0, offset: 2, metadata: '', attempts: undefined }]);
+    const release = host.holdOffsetsWrites();
+    const commit = coordinator.commit('g', 'm1', epoch, [{ topic: 't', partition: 0, offset: 4, metadata: '', attempts: undefined }]);
+    // The session times out while the commit is on its way: the charge is queued behind it.
+    await host.clock.run(host.clock.nowMs() + SESSION_MS + 2 * GROUP_TICK_INTERVAL_MS);
+    release();
+    await commit;
+    await host.clock.run(host.clock.nowMs() + 2 * GROUP_TICK_INTERVAL_MS);
+    expect(coordinator.fetchOffsets('g', [T0])[0]).to.deep.include({ offset: 4 });
+    expect(coordinator.fetchOffsets('g', [T0])[0]?.attempts).to.include({ offset: 4, count: 1 });
+  });
+
+  it('takes the attempt back when the timed-out member rejoins under its id (it was cut off, not killed), not for another member', async () => {
+    const epoch = await joinOwningT0(coordinator);
+    await coordinator.commit('g', 'm1', epoch, [{ topic: 't', partition: 0, offset: 2, metadata: '', attempts: undefined }]);
+    await host.clock.run(host.clock.nowMs() + SESSION_MS + 2 * GROUP_TICK_INTERVAL_MS);
+    expect(coordinator.fetchOffsets('g', [T0])[0]?.attempts).to.include({ offset: 2, count: 1 });
+    await coordinator.heartbeat('g', input('m2', JOIN_EPOCH, []));
+    expect(coordinator.fetchOffsets('g', [T0])[0]?.attempts, 'another member joining').to.include({ offset: 2, count: 1 });
+    await coordinator.heartbeat('g', input('m1', JOIN_EPOCH, []));
+    expect(coordinator.fetchOffsets('g', [T0])[0]).to.include({ offset: 2, attempts: undefined });
+  });
+
   it('a coordinator taking the partitions over keeps the member, its epoch and its offsets', async () => {
     const epoch = await joinOwningT0(coordinator);
     await coordinator.commit('g', 'm1', epoch, [{ topic: 't', partition: 0, offset: 2, metadata: '', attempts: undefined }]);
@@ -238,5 +278,24 @@ describe('groups: coordinator on an injected clock', () => {
     expect(coordinator.fetchOffsets('g', [T0])[0]).to.include({ offset: 3 });
     host.hideTopic('t', true);
     expect(coordinator.fetchOffsets('g', [T0])).to.deep.equal([]);
+  });
+});
+
+describe('groups: an offsets partition queues writes', () => {
+  it('writes what a writer resumed by the previous round queues, however many turns it takes to queue it', async () => {
+    const host = new MemoryGroupsHost();
+    await host.ensureOffsetsTopic();
+    const partition = new OffsetPartition(host, 0, { cleanAfterRecords: 10_000 });
+    const entry = (offset: number): OffsetEntry => ({ kind: 'offset', group: 'g', topic: 't', partition: 0, value: { offset, metadata: '', commitTimestampMs: 0, attempts: undefined } });
+    // The writer comes back after `turns` microtasks: one of them lands just after the loop's last check.
+    for (let turns = 0; turns < 12; turns++) {
+      const second = partition.write([entry(2 * turns)]).then(async () => {
+        for (let i = 0; i < turns; i++) await null;
+        return partition.write([entry(2 * turns + 1)]);
+      });
+      const settled = await Promise.race([second.then(() => 'written'), new Promise((resolve) => setTimeout(() => resolve('lost'), 1_000))]);
+      expect(settled, `a write queued ${turns} turns after the round`).to.equal('written');
+    }
+    expect(partition.store.get('g', tpKey('t', 0))?.offset).to.equal(23);
   });
 });
