@@ -294,6 +294,7 @@ export class BrokerServer {
         broker,
         groups: services.groups,
         security,
+        quotas,
         inflight,
         onRequest: (api, durationMs) => brokerMetrics.requestSeconds.observe({ method: `Kafka${api}` }, durationMs / 1000),
       });

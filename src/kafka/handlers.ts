@@ -28,6 +28,9 @@ import { FETCH_BYTES_MAX } from '../broker/service.js';
 import type { TopicView } from '../broker/broker.js';
 import type { Access } from '../broker/access-rules.js';
 import { CLUSTER_RESOURCE, type AclOperation } from '../security/acl.js';
+import { ANONYMOUS } from '../security/principal.js';
+import type { QuotaEnforcer } from '../security/quota-enforcer.js';
+import type { QuotaKind } from '../security/quota.js';
 
 export class KafkaConnectionError extends Error {
   override name = 'KafkaConnectionError';
@@ -54,6 +57,11 @@ export interface KafkaApiOptions {
   access?: Access;
   /** The broker's group coordinator (offsets in __consumer_offsets); absent: COORDINATOR_NOT_AVAILABLE. */
   groups?: GroupCoordinator;
+  /**
+   * Produce and fetch byte quotas of this listener's clients (ANONYMOUS), as on gRPC: an answer
+   * over quota is held back for the throttle time, which it also reports (throttle_time_ms).
+   */
+  quotas?: Pick<QuotaEnforcer, 'record' | 'hold'>;
   onRequest?(api: string, durationMs: number): void;
 }
 
@@ -144,6 +152,15 @@ export class KafkaApi {
     }
   }
 
+  /** Records usage against the quota; holds the answer back when over it, and says how long. */
+  private async throttle(kind: QuotaKind, bytes: number): Promise<number> {
+    const quotas = this.options.quotas;
+    if (quotas === undefined || bytes === 0) return 0;
+    const throttleMs = quotas.record(ANONYMOUS.name, kind, bytes);
+    await quotas.hold(throttleMs);
+    return throttleMs;
+  }
+
   private unsupportedApiVersions(header: RequestHeader): Buffer[] {
     const writer = responseWriter(header.correlationId, { flexibleBody: false, flexibleHeader: false });
     encodeApiVersionsResponse(writer, 0, { errorCode: KafkaError.UNSUPPORTED_VERSION, apiKeys: SUPPORTED_APIS.map(toRange), throttleTimeMs: 0 });
@@ -208,8 +225,11 @@ export class KafkaApi {
         ),
       })),
     );
+    let bytes = 0;
+    for (const topic of request.topics) for (const p of topic.partitions) bytes += p.records?.length ?? 0;
+    const throttleTimeMs = await this.throttle('produce', bytes);
     if (acks === 0) return false;
-    encodeProduceResponse(writer, version, { topics, throttleTimeMs: 0 });
+    encodeProduceResponse(writer, version, { topics, throttleTimeMs });
     return true;
   }
 
@@ -252,7 +272,9 @@ export class KafkaApi {
           ),
         })),
       );
-      return { throttleTimeMs: 0, errorCode: KafkaError.NONE, sessionId: 0, topics };
+      let bytes = 0;
+      for (const topic of topics) for (const p of topic.partitions) for (const chunk of p.records) bytes += chunk.length;
+      return { throttleTimeMs: await this.throttle('fetch', bytes), errorCode: KafkaError.NONE, sessionId: 0, topics };
     } finally {
       cancelled.removeEventListener('abort', stop);
     }

@@ -4,6 +4,7 @@ import type { Broker } from '../broker/broker.js';
 import type { SecurityGate } from '../broker/security-gate.js';
 import { ANONYMOUS } from '../security/principal.js';
 import type { GroupCoordinator } from '../groups/coordinator.js';
+import type { QuotaEnforcer } from '../security/quota-enforcer.js';
 import { KafkaListener } from './listener.js';
 
 export { KafkaListener };
@@ -12,6 +13,7 @@ export interface KafkaListenerParts {
   broker: Broker;
   groups: GroupCoordinator;
   security: SecurityGate;
+  quotas: QuotaEnforcer;
   /** Shared with the gRPC handlers, so shutdown waits for Kafka requests too. */
   inflight: { enter(method: string): void; exit(method: string): void };
   /** Each served request's API and duration (the broker's request metrics). */
@@ -20,7 +22,7 @@ export interface KafkaListenerParts {
 
 /** Undefined when kafka.port is -1. */
 export async function startKafkaListener(config: BrokerConfig, parts: KafkaListenerParts): Promise<KafkaListener | undefined> {
-  const { broker, groups, security, inflight, onRequest } = parts;
+  const { broker, groups, security, quotas, inflight, onRequest } = parts;
   if (config.kafkaPort < 0) return undefined;
   if (!/^(127\.|localhost$|::1$)/.test(config.host) && !config.authenticationRequired) {
     console.error(
@@ -41,6 +43,7 @@ export async function startKafkaListener(config: BrokerConfig, parts: KafkaListe
     inflight,
     listeners: () => listeners,
     groups,
+    quotas,
     onRequest,
     // No SASL on this listener yet: its clients are ANONYMOUS, held to the same ACLs as on gRPC,
     // and refused outright when authentication is required.

@@ -232,3 +232,21 @@ describe('kafka handlers: InitProducerId', () => {
     expect(transactional.subarray(4).toString('hex')).to.equal('00000009' + '00000000' + '0035' + 'ffffffffffffffff' + 'ffff');
   });
 });
+
+describe('kafka handlers: quotas', () => {
+  it('records produced bytes against ANONYMOUS, holds the answer for the throttle time and reports it', async () => {
+    const recorded: Array<[string, string, number]> = [];
+    const held: number[] = [];
+    const quotas = {
+      record: (principal: string, kind: 'produce' | 'fetch' | 'request', amount: number) => (recorded.push([principal, kind, amount]), 250),
+      hold: (ms: number) => (held.push(ms), Promise.resolve()),
+    };
+    const broker = stubBroker({ produce: () => Promise.resolve({ baseOffset: 0, lastOffset: 0, logStartOffset: 0 }) });
+    const batch = Buffer.concat(sluiceBatchToKafka(encodeBatch([{ value: Buffer.from('v') }])));
+    const frame = request(0, 3, (w) => w.nullableString(null).int16(1).int32(1000).array(['t'], (x, t) => x.string(t).array([0], (y, p) => y.int32(p).nullableBytes(batch))));
+    const answer = concatFrame((await api({ broker, quotas }).handle(frame, new AbortController().signal))!);
+    expect(recorded).to.deep.equal([['ANONYMOUS', 'produce', batch.length]]);
+    expect(held).to.deep.equal([250]);
+    expect(answer.readInt32BE(answer.length - 4)).to.equal(250); // Produce v1+: throttle_time_ms last
+  });
+});
