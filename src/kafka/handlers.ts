@@ -253,7 +253,7 @@ export class KafkaApi {
               const answer = { partitionIndex: p.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: [] };
               try {
                 this.require('read', topic.topic);
-                const maxBytes = Math.max(1, Math.min(p.partitionMaxBytes, FETCH_BYTES_MAX));
+                const maxBytes = Math.max(1, Math.min(p.partitionMaxBytes, request.maxBytes, FETCH_BYTES_MAX));
                 const result = await broker.fetch(topic.topic, p.partition, p.fetchOffset, maxBytes, maxWaitMs, 1, found.signal);
                 if (result.bytes > 0) found.abort();
                 return {
@@ -272,8 +272,7 @@ export class KafkaApi {
           ),
         })),
       );
-      let bytes = 0;
-      for (const topic of topics) for (const p of topic.partitions) for (const chunk of p.records) bytes += chunk.length;
+      const bytes = trimToMaxBytes(topics, request.maxBytes);
       return { throttleTimeMs: await this.throttle('fetch', bytes), errorCode: KafkaError.NONE, sessionId: 0, topics };
     } finally {
       cancelled.removeEventListener('abort', stop);
@@ -360,6 +359,29 @@ export class KafkaApi {
 /** Kafka's `num.partitions` and `default.replication.factor` defaults, for -1 in CreateTopics. */
 const DEFAULT_PARTITIONS = 1;
 const DEFAULT_REPLICATION_FACTOR = 1;
+
+/**
+ * Keeps the response within the request's max_bytes, in request order: whole batches (a header and
+ * its records) while they fit, and always the first one even if larger (KIP-74), so a consumer
+ * always makes progress. Batches dropped here are fetched again by the next request. Returns the
+ * bytes kept.
+ */
+function trimToMaxBytes(topics: ReadonlyArray<{ partitions: FetchPartitionResponse[] }>, maxBytes: number): number {
+  let kept = 0;
+  for (const topic of topics) {
+    for (const partition of topic.partitions) {
+      const records = partition.records;
+      let count = 0;
+      for (; count + 1 < records.length; count += 2) {
+        const size = records[count]!.length + records[count + 1]!.length;
+        if (kept > 0 && kept + size > maxBytes) break;
+        kept += size;
+      }
+      records.length = count;
+    }
+  }
+  return kept;
+}
 
 function toRange(api: ApiSupport) {
   return { apiKey: api.key, minVersion: api.minVersion, maxVersion: api.maxVersion };

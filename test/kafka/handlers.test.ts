@@ -250,3 +250,29 @@ describe('kafka handlers: quotas', () => {
     expect(answer.readInt32BE(answer.length - 4)).to.equal(250); // Produce v1+: throttle_time_ms last
   });
 });
+
+describe('kafka handlers: Fetch', () => {
+  it('answers whole batches within the request\'s max_bytes, always the first one, in request order', async () => {
+    const stored = (value: string) => encodeBatch([{ value: Buffer.from(value) }]);
+    const batches = [stored('a'), stored('b'), stored('c')];
+    const broker = stubBroker({
+      fetch: (_topic: string, index: number) =>
+        Promise.resolve({ batches: index === 0 ? batches.slice(0, 2) : batches.slice(2), bytes: 1, highWatermark: 9, logStartOffset: 0, logEndOffset: 9, nextOffset: 9, expiredRecords: 0 }),
+    });
+    const kafkaSize = batches[0]!.length - 8; // a Kafka batch is 8 bytes shorter (no expireTimestamp)
+    const fetch = (maxBytes: number) =>
+      request(1, 4, (w) =>
+        w.int32(-1).int32(0).int32(1).int32(maxBytes).int8(0).array(['t'], (x, t) => x.string(t).array([0, 1], (y, p) => y.int32(p).int64(0).int32(1 << 20))),
+      );
+    const sizes = async (maxBytes: number): Promise<number[]> => {
+      const answer = concatFrame((await api({ broker }).handle(fetch(maxBytes), new AbortController().signal))!);
+      const r = new KafkaReader(answer.subarray(4), false);
+      r.int32(); // correlation id
+      r.int32(); // throttle
+      return r.array((x) => (x.string(), x.array((p) => (p.int32(), p.int16(), p.int64(), p.int64(), p.nullableArray((a) => a.int64()), p.nullableBytes()!.length)))).flat();
+    };
+    expect(await sizes(1 << 20)).to.deep.equal([2 * kafkaSize, kafkaSize]);
+    expect(await sizes(2 * kafkaSize)).to.deep.equal([2 * kafkaSize, 0]);
+    expect(await sizes(1)).to.deep.equal([kafkaSize, 0]);
+  });
+});
