@@ -3,7 +3,8 @@
  * (int32 length, then a request). Requests of one connection are served concurrently and answered
  * in the order they came, each with its correlation id, as Kafka clients require. Limits: a frame
  * larger than `maxFrameBytes` closes the connection; reading pauses while a connection has
- * INFLIGHT_PER_CONNECTION_MAX unanswered requests or `maxFrameBytes` of unanswered request bytes. A frame that does not decode, or asks for an API we do
+ * INFLIGHT_PER_CONNECTION_MAX unanswered requests, `maxFrameBytes` of unanswered request bytes, or
+ * `maxFrameBytes` of answers its client has not read yet. A frame that does not decode, or asks for an API we do
  * not serve, closes that one connection; nothing a client sends can stop the listener.
  */
 import { createServer, type Server, type Socket } from 'node:net';
@@ -81,7 +82,9 @@ export class KafkaListener {
     /** Answers in request order; each settles to the frame to write (or null: none). */
     const pending: Array<{ answer: Promise<KafkaAnswer>; bytes: number }> = [];
     let pendingBytes = 0;
-    const full = (): boolean => pending.length >= INFLIGHT_PER_CONNECTION_MAX || pendingBytes >= options.maxFrameBytes;
+    // Also while answers wait in the socket's buffer for a client that does not read them.
+    const full = (): boolean =>
+      pending.length >= INFLIGHT_PER_CONNECTION_MAX || pendingBytes >= options.maxFrameBytes || socket.writableLength >= options.maxFrameBytes;
     let writing = false;
     let buffered: Buffer[] = [];
     let bufferedBytes = 0;
@@ -116,7 +119,8 @@ export class KafkaListener {
             for (const chunk of answer) socket.write(chunk);
             socket.uncork();
           }
-          if (socket.isPaused() && !full()) socket.resume();
+          if (full()) socket.pause();
+          else if (socket.isPaused()) socket.resume();
         }
       } finally {
         writing = false;
@@ -158,6 +162,9 @@ export class KafkaListener {
         buffered = rest.length > 0 ? [rest] : [];
         bufferedBytes = rest.length;
       }
+    });
+    socket.on('drain', () => {
+      if (socket.isPaused() && !full()) socket.resume();
     });
     socket.on('error', () => close(undefined));
     socket.on('close', () => {
