@@ -58,11 +58,17 @@ export interface KafkaApiOptions {
   /** The broker's group coordinator (offsets in __consumer_offsets); absent: COORDINATOR_NOT_AVAILABLE. */
   groups?: GroupCoordinator;
   /**
-   * Produce and fetch byte quotas of this listener's clients (ANONYMOUS), as on gRPC: an answer
-   * over quota is held back for the throttle time, which it also reports (throttle_time_ms).
+   * Quotas of this listener's clients (ANONYMOUS), as on gRPC: produced and fetched bytes, and the
+   * time handlers hold the event loop; an answer over quota is held back for the throttle time,
+   * which Produce and Fetch answers also report (throttle_time_ms).
    */
-  quotas?: Pick<QuotaEnforcer, 'record' | 'hold'>;
+  quotas?: Pick<QuotaEnforcer, 'record' | 'hold' | 'requestThrottleMs' | 'recordRequestTime'>;
   onRequest?(api: string, durationMs: number): void;
+}
+
+/** A request's throttle time so far (ms); the answer is held back this long. */
+interface Throttle {
+  ms: number;
 }
 
 /** What one frame asks: the answer's frame chunks, or null when Kafka sends none (acks=0). */
@@ -102,11 +108,22 @@ export class KafkaApi {
     const flexible = isFlexible(api, header.apiVersion);
     reader.flexible = flexible;
     const startedAt = performance.now();
+    const quotas = this.options.quotas;
+    // The request-time throttle earned so far; Produce and Fetch raise it for their bytes.
+    const throttle: Throttle = { ms: quotas?.requestThrottleMs(ANONYMOUS.name) ?? 0 };
     try {
       if (flexible) reader.tags(); // request header v2
       const writer = responseWriter(header.correlationId, { flexibleBody: flexible, flexibleHeader: flexible && api.key !== ApiKey.ApiVersions });
-      const answered = await this.serve(api, header.apiVersion, reader, writer, cancelled);
+      let serving: Promise<boolean>;
+      try {
+        serving = this.serve(api, header.apiVersion, reader, writer, cancelled, throttle);
+      } finally {
+        // The time up to the handler's first wait (not waits for replication or long-polls).
+        quotas?.recordRequestTime(ANONYMOUS.name, performance.now() - startedAt);
+      }
+      const answered = await serving;
       this.options.onRequest?.(api.name, performance.now() - startedAt);
+      if (quotas !== undefined && throttle.ms > 0) await quotas.hold(throttle.ms);
       return answered ? writer.finish() : null;
     } catch (err) {
       if (err instanceof KafkaDecodeError) throw new KafkaConnectionError(`malformed ${api.name} v${header.apiVersion} request: ${err.message}`);
@@ -115,7 +132,7 @@ export class KafkaApi {
   }
 
   /** Returns false when no answer is sent. */
-  private async serve(api: ApiSupport, version: number, reader: KafkaReader, writer: KafkaWriter, cancelled: AbortSignal): Promise<boolean> {
+  private async serve(api: ApiSupport, version: number, reader: KafkaReader, writer: KafkaWriter, cancelled: AbortSignal, throttle: Throttle): Promise<boolean> {
     switch (api.key) {
       case ApiKey.ApiVersions:
         decodeApiVersionsRequest(reader, version);
@@ -125,9 +142,9 @@ export class KafkaApi {
         encodeMetadataResponse(writer, version, this.metadata(decodeMetadataRequest(reader, version).topics));
         return true;
       case ApiKey.Produce:
-        return this.produce(reader, version, writer);
+        return this.produce(reader, version, writer, throttle);
       case ApiKey.Fetch:
-        encodeFetchResponse(writer, version, await this.fetch(reader, version, cancelled));
+        encodeFetchResponse(writer, version, await this.fetch(reader, version, cancelled, throttle));
         return true;
       case ApiKey.ListOffsets:
         encodeListOffsetsResponse(writer, version, await this.listOffsets(reader, version));
@@ -152,13 +169,11 @@ export class KafkaApi {
     }
   }
 
-  /** Records usage against the quota; holds the answer back when over it, and says how long. */
-  private async throttle(kind: QuotaKind, bytes: number): Promise<number> {
+  /** Records bytes against the quota of `kind`; the answer's throttle becomes at least what that earns. */
+  private recordBytes(kind: QuotaKind, bytes: number, throttle: Throttle): number {
     const quotas = this.options.quotas;
-    if (quotas === undefined || bytes === 0) return 0;
-    const throttleMs = quotas.record(ANONYMOUS.name, kind, bytes);
-    await quotas.hold(throttleMs);
-    return throttleMs;
+    if (quotas !== undefined && bytes > 0) throttle.ms = Math.max(throttle.ms, quotas.record(ANONYMOUS.name, kind, bytes));
+    return throttle.ms;
   }
 
   private unsupportedApiVersions(header: RequestHeader): Buffer[] {
@@ -198,7 +213,7 @@ export class KafkaApi {
     return { throttleTimeMs: 0, brokers, clusterId: null, controllerId: broker.controllerId(), topics };
   }
 
-  private async produce(reader: KafkaReader, version: number, writer: KafkaWriter): Promise<boolean> {
+  private async produce(reader: KafkaReader, version: number, writer: KafkaWriter, throttle: Throttle): Promise<boolean> {
     const request = decodeProduceRequest(reader, version);
     const { broker } = this.options;
     const acks = request.acks;
@@ -227,7 +242,7 @@ export class KafkaApi {
     );
     let bytes = 0;
     for (const topic of request.topics) for (const p of topic.partitions) bytes += p.records?.length ?? 0;
-    const throttleTimeMs = await this.throttle('produce', bytes);
+    const throttleTimeMs = this.recordBytes('produce', bytes, throttle);
     if (acks === 0) return false;
     encodeProduceResponse(writer, version, { topics, throttleTimeMs });
     return true;
@@ -237,7 +252,7 @@ export class KafkaApi {
    * Reads every asked partition at once; each long-polls for data, and the first to find some (or
    * to fail) ends the others' wait, so the response comes as soon as anything is there.
    */
-  private async fetch(reader: KafkaReader, version: number, cancelled: AbortSignal) {
+  private async fetch(reader: KafkaReader, version: number, cancelled: AbortSignal, throttle: Throttle) {
     const request = decodeFetchRequest(reader, version);
     const { broker } = this.options;
     const maxWaitMs = Math.max(0, Math.min(request.maxWaitMs, this.options.fetchMaxWaitMs));
@@ -273,7 +288,7 @@ export class KafkaApi {
         })),
       );
       const bytes = trimToMaxBytes(topics, request.maxBytes);
-      return { throttleTimeMs: await this.throttle('fetch', bytes), errorCode: KafkaError.NONE, sessionId: 0, topics };
+      return { throttleTimeMs: this.recordBytes('fetch', bytes, throttle), errorCode: KafkaError.NONE, sessionId: 0, topics };
     } finally {
       cancelled.removeEventListener('abort', stop);
     }

@@ -234,12 +234,15 @@ describe('kafka handlers: InitProducerId', () => {
 });
 
 describe('kafka handlers: quotas', () => {
-  it('records produced bytes against ANONYMOUS, holds the answer for the throttle time and reports it', async () => {
+  it('records produced bytes and request time against ANONYMOUS, holds the answer for the throttle time and reports it', async () => {
     const recorded: Array<[string, string, number]> = [];
     const held: number[] = [];
+    const requestTimes: string[] = [];
     const quotas = {
       record: (principal: string, kind: 'produce' | 'fetch' | 'request', amount: number) => (recorded.push([principal, kind, amount]), 250),
       hold: (ms: number) => (held.push(ms), Promise.resolve()),
+      requestThrottleMs: () => 100,
+      recordRequestTime: (principal: string) => void requestTimes.push(principal),
     };
     const broker = stubBroker({ produce: () => Promise.resolve({ baseOffset: 0, lastOffset: 0, logStartOffset: 0 }) });
     const batch = Buffer.concat(sluiceBatchToKafka(encodeBatch([{ value: Buffer.from('v') }])));
@@ -248,6 +251,11 @@ describe('kafka handlers: quotas', () => {
     expect(recorded).to.deep.equal([['ANONYMOUS', 'produce', batch.length]]);
     expect(held).to.deep.equal([250]);
     expect(answer.readInt32BE(answer.length - 4)).to.equal(250); // Produce v1+: throttle_time_ms last
+    expect(requestTimes).to.deep.equal(['ANONYMOUS']);
+    // Any API is held back for the request-time throttle earned so far.
+    held.length = 0;
+    await api({ broker, quotas }).handle(request(18, 0, () => undefined), new AbortController().signal);
+    expect(held).to.deep.equal([100]);
   });
 });
 
