@@ -14,6 +14,7 @@ export const ApiKey = {
   FindCoordinator: 10,
   ApiVersions: 18,
   CreateTopics: 19,
+  DeleteTopics: 20,
   InitProducerId: 22,
 } as const;
 
@@ -37,6 +38,7 @@ export const SUPPORTED_APIS: readonly ApiSupport[] = [
   { name: 'FindCoordinator', key: ApiKey.FindCoordinator, minVersion: 0, maxVersion: 2, flexibleFrom: 3 },
   { name: 'ApiVersions', key: ApiKey.ApiVersions, minVersion: 0, maxVersion: 3, flexibleFrom: 3 },
   { name: 'CreateTopics', key: ApiKey.CreateTopics, minVersion: 0, maxVersion: 4, flexibleFrom: 5 },
+  { name: 'DeleteTopics', key: ApiKey.DeleteTopics, minVersion: 0, maxVersion: 3, flexibleFrom: 4 },
   { name: 'InitProducerId', key: ApiKey.InitProducerId, minVersion: 0, maxVersion: 1, flexibleFrom: 2 },
 ];
 

@@ -23,6 +23,7 @@ import { encodeOffsetFetchResponse } from './api/offset-fetch.js';
 import type { GroupCoordinator } from '../groups/coordinator.js';
 import { GroupOffsetHandlers } from './group-handlers.js';
 import { requireOnTopic, topicAllowed } from './access.js';
+import { decodeDeleteTopicsRequest, encodeDeleteTopicsResponse } from './api/delete-topics.js';
 import { decodeInitProducerIdRequest, encodeInitProducerIdResponse } from './api/init-producer-id.js';
 import { FETCH_BYTES_MAX } from '../broker/service.js';
 import type { TopicView } from '../broker/broker.js';
@@ -158,6 +159,9 @@ export class KafkaApi {
       case ApiKey.OffsetFetch:
         encodeOffsetFetchResponse(writer, version, this.groups.offsetFetch(reader));
         return true;
+      case ApiKey.DeleteTopics:
+        encodeDeleteTopicsResponse(writer, version, await this.deleteTopics(reader));
+        return true;
       case ApiKey.InitProducerId:
         encodeInitProducerIdResponse(writer, await this.initProducerId(reader));
         return true;
@@ -292,6 +296,22 @@ export class KafkaApi {
     } finally {
       cancelled.removeEventListener('abort', stop);
     }
+  }
+
+  /** Topics are deleted one by one through the controller; internal topics are refused by the core. */
+  private async deleteTopics(reader: KafkaReader) {
+    const request = decodeDeleteTopicsRequest(reader);
+    const responses: Array<{ name: string; errorCode: number }> = [];
+    for (const name of request.topicNames) {
+      try {
+        this.require('delete', name);
+        await this.options.broker.deleteTopic(name);
+        responses.push({ name, errorCode: KafkaError.NONE });
+      } catch (err) {
+        responses.push({ name, errorCode: kafkaFailure(err).code });
+      }
+    }
+    return { responses };
   }
 
   /**

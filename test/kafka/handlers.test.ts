@@ -284,3 +284,17 @@ describe('kafka handlers: Fetch', () => {
     expect(await sizes(1)).to.deep.equal([kafkaSize, 0]);
   });
 });
+
+describe('kafka handlers: DeleteTopics', () => {
+  it('deletes through the broker and answers each topic\'s error code', async () => {
+    const deleted: string[] = [];
+    const broker = stubBroker({
+      deleteTopic: (name: string) => (name === 'gone' ? Promise.reject(new SluiceError('UNKNOWN_TOPIC', 'no such topic')) : (deleted.push(name), Promise.resolve())),
+    });
+    const str16 = (s: string): string => Buffer.from([s.length >> 8, s.length & 0xff]).toString('hex') + Buffer.from(s).toString('hex');
+    const frame = Buffer.from(`0014 0001 00000006 ffff 00000003 ${str16('a')} ${str16('gone')} ${str16('secret')} 00007530`.replace(/\s+/g, ''), 'hex');
+    const answer = concatFrame((await api({ broker, access: denying('secret') }).handle(frame, new AbortController().signal))!);
+    expect(answer.subarray(4).toString('hex')).to.equal(`00000006 00000000 00000003 ${str16('a')} 0000 ${str16('gone')} 0003 ${str16('secret')} 001d`.replace(/\s+/g, ''));
+    expect(deleted).to.deep.equal(['a']);
+  });
+});
