@@ -16,7 +16,7 @@ build: install
 	npx tsc -p tsconfig.json
 
 run: build
-	bin/sluice-broker --data-dir ./data
+	bin/sluice-broker --data-dir ./data --kafka-port 9092
 
 test: build
 	npx mocha

@@ -91,6 +91,9 @@ export const ACCESS_RULES: Readonly<Record<string, MethodRule>> = {
   [`${ADMIN}CreateAcl`]: onCluster('alter'),
   [`${ADMIN}DeleteAcl`]: onCluster('alter'),
   [`${ADMIN}ListAcls`]: onCluster('describe'),
+  // Quotas, as Kafka: alter-configs / describe-configs on the cluster.
+  [`${ADMIN}AlterClientQuotas`]: onCluster('alter-configs'),
+  [`${ADMIN}DescribeClientQuotas`]: onCluster('describe-configs'),
 
   [`${GROUPS}FindCoordinator`]: onGroup('describe'),
   // KIP-848: read on the group, describe on each subscribed topic.

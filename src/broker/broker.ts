@@ -21,6 +21,7 @@ import {
 } from '../controller/controller.js';
 import { ControllerLink } from '../controller/link.js';
 import type { MetadataImage, TopicMetadata } from '../controller/metadata-image.js';
+import type { ClientQuotas } from '../controller/quota-records.js';
 import { localControllerRpc, type ControllerRpc, type ControllerTransport } from '../controller/rpc.js';
 import { ReplicaManager, type GroupOptions } from '../replication/replica-manager.js';
 import type { LostOffsets, ReplicatedLog } from '../replication/replicated-log.js';
@@ -428,6 +429,12 @@ export class Broker {
   async alterTopicConfig(name: string, set: Record<string, string>, reset: string[]): Promise<TopicView> {
     await this.waitForVersion(await this.link.forwardAlterTopicConfig(name, set, reset));
     return this.describeTopic(name);
+  }
+
+  /** Quotas: changes a principal's own quotas through the controller; returns them as this broker now holds them. */
+  async alterClientQuotas(principal: string, set: Record<string, number>, remove: string[]): Promise<ClientQuotas> {
+    await this.waitForVersion(await this.link.forwardAlterClientQuotas(principal, set, remove));
+    return this.controller.metadata.clientQuotas[principal] ?? {};
   }
 
   /** Users and ACLs: changed through the controller; answered once this broker's image holds the change. */

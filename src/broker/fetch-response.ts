@@ -19,9 +19,11 @@ export interface FetchResponseFields {
   nextOffset: number;
   /** FetchStream: the request's; 0 on a unary Fetch. */
   correlationId: number;
+  /** Quotas: how long the answer is held back. */
+  throttleTimeMs: number;
 }
 
-/** Field numbers 2…8, all varints (wire type 0), in declaration order (field 9, `error`, is never set here). */
+/** Field numbers 2…8 and 10, all varints (wire type 0), in declaration order (field 9, `error`, is never set here). */
 const SCALAR_FIELDS: ReadonlyArray<readonly [keyof FetchResponseFields, number]> = [
   ['highWatermark', 2],
   ['logStartOffset', 3],
@@ -30,6 +32,7 @@ const SCALAR_FIELDS: ReadonlyArray<readonly [keyof FetchResponseFields, number]>
   ['expiredRecords', 6],
   ['nextOffset', 7],
   ['correlationId', 8],
+  ['throttleTimeMs', 10],
 ];
 /** Field 1 (`records`), wire type 2. */
 const RECORDS_TAG = (1 << 3) | 2;

@@ -15,8 +15,9 @@ async function main(): Promise<void> {
   console.log(
     `sluice broker ${config.brokerId} listening: gRPC ${config.host}:${server.port}${config.listenerClientTls ? ' (TLS)' : ''}, ` +
       `inter-broker ${config.host}:${server.interBrokerPort}${config.listenerInterBrokerTls ? ' (mutual TLS)' : ''}, ` +
-      `HTTP ${config.host}:${server.httpPort}, data ${config.dataDir}, flush ${config.flush} (${flushGuarantee(parseFlushPolicy(config.flush))})`,
+      `HTTP ${config.httpHost || config.host}:${server.httpPort}, data ${config.dataDir}, flush ${config.flush} (${flushGuarantee(parseFlushPolicy(config.flush))})`,
   );
+  if (server.kafka) console.log(`sluice broker ${config.brokerId} Kafka listener: ${config.host}:${server.kafka.port} (advertised ${config.kafkaAdvertisedHost})`);
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

@@ -9,11 +9,14 @@
 import * as grpc from '@grpc/grpc-js';
 import { CHANNEL_OPTIONS } from '../protocol/grpc.js';
 import { openLogStore, parseFlushPolicy } from '../storage/index.js';
-import { clusterMembership, saslMechanisms, superUsers, type BrokerConfig } from '../config/broker-config.js';
+import { clusterMembership, httpAuthToken, saslMechanisms, superUsers, type BrokerConfig } from '../config/broker-config.js';
 import { partitionOfGroup } from '../controller/controller.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { DeliveryLatency } from '../metrics/delivery-latency.js';
 import { HttpEndpoint } from '../metrics/http.js';
+import { QuotaMetrics } from '../metrics/quota-metrics.js';
+import { QuotaEnforcer } from '../security/quota-enforcer.js';
+import { quotaLimits, type ClientQuotas } from '../controller/quota-records.js';
 import { GrpcRaftTransport } from '../replication/transport-grpc.js';
 import { GrpcControllerTransport } from '../controller/transport-grpc.js';
 import type { BrokerAuthentication } from '../security/broker-caller.js';
@@ -35,6 +38,7 @@ import { RequestLimits } from './request-limits.js';
 import { SecurityGate } from './security-gate.js';
 import type { ServiceOptions } from './service.js';
 import { BrokerServices } from './services.js';
+import { startKafkaListener, type KafkaListener } from '../kafka/start.js';
 
 /** How long a stopping broker waits for its leaderships to move to in-sync followers. */
 const LEADERSHIP_HANDOFF_MS = 3_000;
@@ -73,6 +77,8 @@ export function openInterBrokerListenerWarning(config: BrokerConfig): string | u
 
 export class BrokerServer {
   private shuttingDown = false;
+  /** The Kafka protocol listener (docs/KAFKA.md), when kafka.port is not -1. */
+  kafka: KafkaListener | undefined;
 
   private constructor(
     readonly config: BrokerConfig,
@@ -84,6 +90,7 @@ export class BrokerServer {
     private readonly services: BrokerServices,
     private readonly inflight: InflightRequests,
     private readonly streams: RequestStreams,
+    private readonly quotas: QuotaEnforcer,
     /** The bound ports (useful when 0 asked the OS to pick). */
     readonly port: number,
     readonly interBrokerPort: number,
@@ -121,7 +128,7 @@ export class BrokerServer {
         return { open: a.open + b.open, refused: a.refused + b.refused };
       };
       // Liveness from the first moment: the recovery below grows with the stored log.
-      const http = await HttpEndpoint.listen(config.host, config.httpPort);
+      const http = await HttpEndpoint.listen(config.httpHost || config.host, config.httpPort, { token: httpAuthToken(config) });
       try {
         return await BrokerServer.assemble(config, { grpcServer, interBrokerServer, ...listeners, tls }, http, connections);
       } catch (err) {
@@ -240,6 +247,7 @@ export class BrokerServer {
     });
     for (const log of corruptionsBeforeMetrics.splice(0)) countCorruption(log);
     const brokerMetrics = metrics;
+    const quotas = brokerQuotas(config, broker, new QuotaMetrics(metrics.registry));
     const serviceOptions: ServiceOptions = {
       fetchMaxWaitMs: config.fetchMaxWaitMs,
       produceTimeoutMs: config.produceTimeoutMs,
@@ -250,6 +258,8 @@ export class BrokerServer {
         brokerMetrics.requestSeconds.observe({ method }, durationMs / 1000);
         if (error) brokerMetrics.requestErrors.inc({ method, code: error.code });
       },
+      quotas,
+      quotaDefaults: quotaDefaults(config),
     };
     const security = new SecurityGate(
       {
@@ -289,7 +299,21 @@ export class BrokerServer {
     });
     broker.start();
     services.start();
-    const server = new BrokerServer(config, broker, metrics, grpcServer, interBrokerServer, http, services, inflight, streams, port, interBrokerPort, http.port);
+    const server = new BrokerServer(config, broker, metrics, grpcServer, interBrokerServer, http, services, inflight, streams, quotas, port, interBrokerPort, http.port);
+    try {
+      server.kafka = await startKafkaListener(config, {
+        broker,
+        groups: services.groups,
+        security,
+        quotas,
+        inflight,
+        onRequest: (api, durationMs) => brokerMetrics.requestSeconds.observe({ method: `Kafka${api}` }, durationMs / 1000),
+      });
+    } catch (err) {
+      await services.stop();
+      await broker.close();
+      throw err;
+    }
     http.attach({
       registry: metrics.registry,
       notReady: () => {
@@ -313,6 +337,8 @@ export class BrokerServer {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
     this.streams.refuseNew();
+    // Throttled answers go out now: the client moves on instead of waiting for a stopping broker.
+    this.quotas.release();
     // Only the client listener drains: peers keep replicating (and take leaderships over) meanwhile.
     const drained = new Promise<void>((resolve) => this.grpcServer.tryShutdown(() => resolve()));
     this.broker.stopWaiting();
@@ -323,6 +349,7 @@ export class BrokerServer {
       console.error(`shutdown: ${this.inflight.count} request(s) still running after ${this.config.shutdownTimeoutMs} ms; forcing`);
     }
     this.streams.endAll();
+    await this.kafka?.close();
     // Answers already handed to gRPC get a moment to reach the wire (a lone broker drains at once).
     await Promise.race([drained, new Promise((r) => setTimeout(r, RESPONSE_FLUSH_GRACE_MS).unref())]);
     this.grpcServer.forceShutdown();
@@ -362,4 +389,28 @@ async function bindListener(server: grpc.Server, host: string, port: number, cre
   });
   raiseConnectionWindow(server);
   return bound;
+}
+/** The quota.*.default settings by Kafka's quota names (0 = unlimited, left out). */
+function quotaDefaults(config: BrokerConfig): ClientQuotas {
+  const defaults: ClientQuotas = {};
+  if (config.quotaProducerByteRateDefault > 0) defaults.producer_byte_rate = config.quotaProducerByteRateDefault;
+  if (config.quotaConsumerByteRateDefault > 0) defaults.consumer_byte_rate = config.quotaConsumerByteRateDefault;
+  if (config.quotaRequestPercentageDefault > 0) defaults.request_percentage = config.quotaRequestPercentageDefault;
+  return defaults;
+}
+
+/** Quotas from the broker's defaults and the principals' own quotas in the metadata image. */
+function brokerQuotas(config: BrokerConfig, broker: Broker, metrics: QuotaMetrics): QuotaEnforcer {
+  return new QuotaEnforcer({
+    defaults: quotaLimits(quotaDefaults(config)),
+    overrides: (principal) => {
+      const own = broker.controller.metadata.clientQuotas[principal];
+      return own === undefined ? undefined : quotaLimits(own);
+    },
+    window: { samples: config.quotaWindowNum, sampleMs: config.quotaWindowSizeSeconds * 1000 },
+    throttleMaxMs: config.quotaThrottleMaxMs,
+    clock: broker.clock,
+    onRecorded: (principal, kind, amount) => metrics.recorded(principal, kind, amount),
+    onThrottled: (principal, kind, throttleMs) => metrics.throttledFor(principal, kind, throttleMs),
+  });
 }

@@ -24,6 +24,9 @@ import type { RequestStreams } from './request-streams.js';
 import { RequestLimits } from './request-limits.js';
 import { INTERNAL_TOPICS, TOPIC_NAME_LENGTH_MAX } from '../controller/topic-names.js';
 import { HOST_LENGTH_MAX, ID_LENGTH_MAX, requireConfigEntries, requireCount, requireLength } from '../protocol/input-limits.js';
+import type { ClientQuotas } from '../controller/quota-records.js';
+import type { QuotaEnforcer } from '../security/quota-enforcer.js';
+import { principalOf } from '../security/principal.js';
 
 /** Fetch byte limits: the default when a client sends 0, and the most one response may carry. */
 export const FETCH_BYTES_DEFAULT = 1024 * 1024;
@@ -40,6 +43,18 @@ export interface ServiceOptions {
   onRequest?(method: string, durationMs: number, error?: SluiceError): void;
   /** The broker's request limits (default: LIMIT_DEFAULTS, as in the simulator). */
   limits?: RequestLimits;
+  /** Per-principal quotas; without them nothing is throttled (the simulator; peer brokers' calls). */
+  quotas?: QuotaEnforcer;
+  /** The quota defaults DescribeClientQuotas reports (quota.*.default settings, by Kafka's names). */
+  quotaDefaults?: ClientQuotas;
+}
+
+/** What a handler knows of its request besides the message. */
+export interface RequestContext {
+  /** The principal the request acts for (security/principal.ts). */
+  readonly principal: string;
+  /** How long (ms) the answer is held back and says it was: handlers that meter bytes raise it. */
+  throttleMs: number;
 }
 
 function toSluiceError(err: unknown): SluiceError {
@@ -85,33 +100,50 @@ function topicDescription(view: TopicView): TopicDescription {
   return { name: view.name, replicationFactor: view.replicationFactor, configs: view.configs, partitions: view.partitions };
 }
 
-type Outcome<Res> = { response: Res } | { error: SluiceError };
+type Outcome<Res> = { response: Res; throttleMs: number } | { error: SluiceError; throttleMs: number };
 
-/** Runs one request: counts it in flight, times it, and turns whatever it throws into a SluiceError. */
-async function serve<Res>(method: string, options: ServiceOptions, run: () => Promise<Res> | Res): Promise<Outcome<Res>> {
+/**
+ * Runs one request: counts it in flight, times it, and turns whatever it throws into a SluiceError.
+ * Quotas: the request starts with the request-time throttle its principal earned so far; the time
+ * the handler holds the event loop up to its first wait (validation, CRC, proposing; not waits for
+ * replication or long-polls) is recorded against its request share; the answer is held back, by a
+ * timer and outside the in-flight count, for the throttle.
+ */
+async function serve<Res>(method: string, options: ServiceOptions, principal: string, run: (context: RequestContext) => Promise<Res> | Res): Promise<Outcome<Res>> {
+  const quotas = options.quotas;
+  const context: RequestContext = { principal, throttleMs: quotas === undefined ? 0 : quotas.requestThrottleMs(principal) };
   const startedAt = performance.now();
   options.inflight.enter(method);
+  let outcome: Outcome<Res>;
   try {
-    const response = await run();
+    let pending: Promise<Res> | Res;
+    try {
+      pending = run(context);
+    } finally {
+      quotas?.recordRequestTime(principal, performance.now() - startedAt);
+    }
+    const response = await pending;
     options.onRequest?.(method, performance.now() - startedAt);
-    return { response };
+    outcome = { response, throttleMs: context.throttleMs };
   } catch (err) {
     const error = toSluiceError(err);
     options.onRequest?.(method, performance.now() - startedAt, error);
-    return { error };
+    outcome = { error, throttleMs: context.throttleMs };
   } finally {
     options.inflight.exit(method);
   }
+  if (quotas !== undefined && outcome.throttleMs > 0) await quotas.hold(outcome.throttleMs);
+  return outcome;
 }
 
 /** Wraps a unary handler: runs it, times it, and maps thrown errors to gRPC statuses. */
 export function unary<Req, Res>(
   method: string,
   options: ServiceOptions,
-  handle: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res,
+  handle: (request: Req, call: grpc.ServerUnaryCall<Req, Res>, context: RequestContext) => Promise<Res> | Res,
 ): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
-    void serve(method, options, () => handle(call.request, call)).then((outcome) =>
+    void serve(method, options, principalOf(call).name, (context) => handle(call.request, call, context)).then((outcome) =>
       'error' in outcome ? callback(outcome.error.toServiceError()) : callback(null, outcome.response),
     );
   };
@@ -126,13 +158,15 @@ export function unary<Req, Res>(
 export function streamed<Req extends { correlationId: number }, Res>(
   method: string,
   options: ServiceOptions,
-  handle: (request: Req, cancelled: AbortSignal) => Promise<Res> | Res,
-  failed: (correlationId: number, error: SluiceError) => Res,
+  handle: (request: Req, cancelled: AbortSignal, context: RequestContext) => Promise<Res> | Res,
+  failed: (correlationId: number, error: SluiceError, throttleMs: number) => Res,
   /** Bytes a request holds of the broker's produce budget while served (none when omitted). */
   weigh?: (request: Req) => number,
 ): grpc.handleBidiStreamingCall<Req, Res> {
   const limits = options.limits ?? new RequestLimits();
   return (call) => {
+    // A stream is one connection's: its principal is found once.
+    const principal = principalOf(call).name;
     const cancelled = new AbortController();
     // Every long-poll waiting on this stream listens to it: one per partition a consumer reads.
     setMaxListeners(0, cancelled.signal);
@@ -156,13 +190,15 @@ export function streamed<Req extends { correlationId: number }, Res>(
       if (call.isPaused() && waitingForBudget.length === 0 && unanswered < limits.inflightPerStream) call.resume();
     };
     const start = (request: Req, bytes: number): void => {
-      void serve(method, options, () => {
+      void serve(method, options, principal, (context) => {
         if (options.streams.isClosing) throw new SluiceError('SHUTTING_DOWN', 'the broker is stopping');
-        return handle(request, cancelled.signal);
+        return handle(request, cancelled.signal, context);
       }).then((outcome) => {
         if (bytes > 0) limits.produceBytes.release(bytes);
         unanswered--;
-        if (!cancelled.signal.aborted && !done) call.write('error' in outcome ? failed(request.correlationId, outcome.error) : outcome.response);
+        if (!cancelled.signal.aborted && !done) {
+          call.write('error' in outcome ? failed(request.correlationId, outcome.error, outcome.throttleMs) : outcome.response);
+        }
         readMore();
         finish();
       });
@@ -207,12 +243,15 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
   const limits = options.limits ?? new RequestLimits();
   // Not an async function returning a spread of the result: in the broker's heap profile of the
   // e2e bench, that version's objects outlived scavenges (promoted per scavenge 58 -> 32 KB).
-  const produce = (request: ProduceRequest__Output): Promise<ProduceResponse> => {
+  const quotas = options.quotas;
+  const produce = (request: ProduceRequest__Output, context: RequestContext): Promise<ProduceResponse> => {
     const topic = requireTopic(request.topic);
     // The coordinator writes __consumer_offsets itself; a client's records there stopped it loading the partition (found by make fuzz).
     if (INTERNAL_TOPICS.has(topic)) throw new SluiceError('INVALID_TOPIC', `internal topic ${topic} is written by the broker only`);
     const acks = toAcks(request.acks);
     if (!Buffer.isBuffer(request.batch) || request.batch.length === 0) invalid('batch is required');
+    // Counted whether or not it is stored: refused batches cost the broker their bytes too.
+    if (quotas !== undefined) context.throttleMs = Math.max(context.throttleMs, quotas.record(context.principal, 'produce', request.batch.length));
     const timeoutMs = Math.min(request.timeoutMs || options.produceTimeoutMs, options.produceTimeoutMs);
     const correlationId = request.correlationId;
     return broker.produce(topic, request.partition, request.batch, acks, timeoutMs).then((result) => ({
@@ -221,10 +260,11 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
       logStartOffset: result.logStartOffset,
       logAppendTimeMs: broker.clock.nowMs(),
       correlationId,
+      throttleTimeMs: context.throttleMs,
     }));
   };
 
-  const fetch = async (request: FetchRequest__Output, cancelled: AbortSignal): Promise<FetchResponse> => {
+  const fetch = async (request: FetchRequest__Output, cancelled: AbortSignal, context: RequestContext): Promise<FetchResponse> => {
     const topic = requireTopic(request.topic);
     const offset = requireOffset(request.offset, 'offset');
     const maxBytes = Math.min(request.maxBytes || FETCH_BYTES_DEFAULT, FETCH_BYTES_MAX);
@@ -236,6 +276,7 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
     } finally {
       if (maxWaitMs > 0) limits.exitWaitingFetch();
     }
+    if (quotas !== undefined && result.bytes > 0) context.throttleMs = Math.max(context.throttleMs, quotas.record(context.principal, 'fetch', result.bytes));
     const fields = {
       highWatermark: result.highWatermark,
       logStartOffset: result.logStartOffset,
@@ -244,6 +285,7 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
       expiredRecords: result.expiredRecords,
       nextOffset: result.nextOffset,
       correlationId: request.correlationId,
+      throttleTimeMs: context.throttleMs,
     };
     // Already encoded (the batches copied once, into place); the server's Fetch serializers
     // (withEncodedFetchResponses) pass it through.
@@ -253,10 +295,10 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
   };
 
   return {
-    Produce: unary('Produce', options, (request) => {
+    Produce: unary('Produce', options, (request, _call, context) => {
       const exit = limits.enterProduce(Buffer.isBuffer(request.batch) ? request.batch.length : 0);
       try {
-        return produce(request).finally(exit);
+        return produce(request, context).finally(exit);
       } catch (err) {
         exit(); // a request refused before it became a promise
         throw err;
@@ -265,28 +307,29 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
     ProduceStream: streamed(
       'Produce',
       options,
-      produce,
-      (correlationId, error) => ({ correlationId, error: error.toResponseError() }),
+      (request, _cancelled, context) => produce(request, context),
+      (correlationId, error, throttleTimeMs) => ({ correlationId, error: error.toResponseError(), throttleTimeMs }),
       (request) => (Buffer.isBuffer(request.batch) ? request.batch.length : 0),
     ),
 
-    Fetch: unary('Fetch', options, (request, call) => {
+    Fetch: unary('Fetch', options, (request, call, context) => {
       const cancelled = new AbortController();
       call.on('cancelled', () => cancelled.abort());
-      return fetch(request, cancelled.signal);
+      return fetch(request, cancelled.signal, context);
     }),
-    FetchStream: streamed('Fetch', options, fetch, (correlationId, error) => ({ correlationId, error: error.toResponseError() })),
+    FetchStream: streamed('Fetch', options, fetch, (correlationId, error, throttleTimeMs) => ({ correlationId, error: error.toResponseError(), throttleTimeMs })),
 
-    ListOffsets: unary('ListOffsets', options, async (request) => {
+    ListOffsets: unary('ListOffsets', options, async (request, _call, context) => {
       const partition = broker.partition(requireTopic(request.topic), request.partition);
       return {
         offset: await partition.listOffset(request.timestamp),
         highWatermark: partition.hw,
         logStartOffset: partition.log.logStartOffset(),
+        throttleTimeMs: context.throttleMs,
       };
     }),
 
-    Metadata: unary('Metadata', options, (request) => {
+    Metadata: unary('Metadata', options, (request, _call, context) => {
       const asked = requireCount(request.topics, 'topics');
       const topics = asked.length > 0 ? asked.map((name) => broker.describeTopic(requireTopic(name))) : broker.listTopics();
       return {
@@ -297,6 +340,7 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
           partitions: topic.partitions.map((p) => ({ partition: p.partition, leader: p.leader, replicas: p.replicas, isr: p.isr, leaderEpoch: p.leaderEpoch })),
         })),
         clusterIdHash: 0,
+        throttleTimeMs: context.throttleMs,
       };
     }),
 
@@ -363,6 +407,15 @@ export function adminHandlers(broker: Broker, options: ServiceOptions): AdminHan
       return {};
     }),
     ListAcls: unary('ListAcls', options, () => ({ acls: broker.controller.metadata.acls.map(aclToWire) })),
+    // Quotas: principals' own quotas, in the metadata log (the defaults are broker settings).
+    AlterClientQuotas: unary('AlterClientQuotas', options, async (request) => ({
+      entry: { principal: request.principal, quotas: await broker.alterClientQuotas(request.principal, request.set, request.remove) },
+    })),
+    DescribeClientQuotas: unary('DescribeClientQuotas', options, (request) => {
+      const all = broker.controller.metadata.clientQuotas;
+      const principals = request.principal === '' ? Object.keys(all).sort() : [request.principal].filter((p) => all[p] !== undefined);
+      return { entries: principals.map((principal) => ({ principal, quotas: all[principal]! })), defaults: options.quotaDefaults ?? {} };
+    }),
   };
 }
 
@@ -429,6 +482,10 @@ export function controllerHandlers(broker: Broker, options: ServiceOptions, auth
     DeleteAcl: unary('ControllerDeleteAcl', options, async (request, call) => {
       caller(call);
       return { metadataVersion: await controller.deleteAcl(aclFromWire(request)) };
+    }),
+    AlterClientQuotas: unary('ControllerAlterClientQuotas', options, async (request, call) => {
+      caller(call);
+      return { metadataVersion: await controller.alterClientQuotas(request.principal, request.set, request.remove) };
     }),
   };
 }

@@ -72,9 +72,10 @@ export class BrokerServices {
     if (security) registry.addService(brokerApi().Auth.service, security.authHandlers(options.service));
     gated.addService(withEncodedFetchResponses(brokerApi().Broker.service), brokerHandlers(broker, options.service));
     gated.addService(brokerApi().Admin.service, adminHandlers(broker, options.service));
+    // Peer brokers' calls are not throttled (Kafka exempts inter-broker traffic from quotas too).
     registries.interBroker.addService(
       controllerApi().Controller.service,
-      controllerHandlers(broker, options.service, options.brokerAuthentication ?? 'none'),
+      controllerHandlers(broker, { ...options.service, quotas: undefined }, options.brokerAuthentication ?? 'none'),
     );
     // Consumer groups (src/groups/): coordinates the groups whose __consumer_offsets partitions this broker leads.
     const groups = await GroupCoordinator.open(brokerGroupsHost(broker), options.groups);

@@ -12,6 +12,7 @@ import type { CommandContext } from './context.js';
 import { registerGroupCommands } from './group.js';
 import { DEFAULT_BOOTSTRAP, EXIT_FAILED, EXIT_OK, EXIT_USAGE, UsageError, type CliIo } from './io.js';
 import { registerProduceCommand } from './produce.js';
+import { registerQuotaCommands } from './quota.js';
 import { signalExitCode, type StopSignal } from './signals.js';
 import { registerTopicCommands } from './topic.js';
 import { registerUserCommands } from './user.js';
@@ -41,6 +42,7 @@ export function buildProgram(context: CommandContext): Command {
   registerGroupCommands(program, context);
   registerClusterCommands(program, context);
   registerBenchCommands(program, context);
+  registerQuotaCommands(program, context);
   registerUserCommands(program, context);
   registerAclCommands(program, context);
   // Subcommands created above inherited exitOverride and configureOutput from the root.

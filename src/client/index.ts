@@ -25,6 +25,8 @@ export { GroupAdmin, type GroupDescription, type GroupMemberDescription, type Gr
 export { Admin } from './admin/admin.js';
 export type {
   AlterTopicConfigRequest,
+  ClientQuotaEntry,
+  ClientQuotas,
   CreateTopicRequest,
   PartitionDescription,
   TopicDescription,

@@ -9,6 +9,11 @@
  * with a retriable error and the next request opens a new stream; each request has its own
  * timeout, and a timeout also resets the stream (the connection may be hung), failing the others
  * retriably. Cancelling a request drops it on this side; the broker's late answer is ignored.
+ *
+ * Quotas: an answer with `throttle_time_ms` > 0 says this client is over a quota at the broker,
+ * which held the answer back that long. As Kafka's clients do (KIP-219), the stream then sends
+ * nothing more for that long (requests wait here, in order), instead of piling up requests that
+ * would only be held back in turn.
  */
 import * as grpc from '@grpc/grpc-js';
 import { fromResponseError, fromServiceError, SluiceError } from '../protocol/errors.js';
@@ -19,6 +24,7 @@ import type { Cancellation } from './cancellation.js';
 export interface StreamedResponse {
   correlationId: number;
   error: ResponseError__Output | null;
+  throttleTimeMs: number;
 }
 
 interface Pending<Res> {
@@ -38,6 +44,10 @@ export class RequestStream<Res extends StreamedResponse> {
   private readonly pending = new Map<number, Pending<Res>>();
   private nextId = 1;
   private closed = false;
+  /** Quotas: nothing is sent before this time (clock ms); requests meanwhile wait in `held`, in order. */
+  private throttledUntilMs = 0;
+  private held: Array<() => void> = [];
+  private holdTimer: TimerHandle | undefined;
 
   /** @param path the stream method, e.g. `/sluice.v1.Broker/FetchStream` */
   constructor(
@@ -61,8 +71,26 @@ export class RequestStream<Res extends StreamedResponse> {
       };
       cancellation?.onCancel(() => this.settle(id)?.reject(cancelledError()));
       this.pending.set(id, entry);
-      this.stream().write(encode(id));
+      if (this.holdTimer === undefined) this.stream().write(encode(id));
+      // Settled meanwhile (timed out, cancelled, stream broken): nothing to send.
+      else this.held.push(() => this.pending.has(id) && this.stream().write(encode(id)));
     });
+  }
+
+  /** Holds back what is sent from now until `throttleMs` has passed. */
+  private throttle(throttleMs: number): void {
+    const untilMs = this.clock.nowMs() + throttleMs;
+    if (untilMs <= this.throttledUntilMs) return;
+    this.throttledUntilMs = untilMs;
+    this.clock.clearTimer(this.holdTimer);
+    this.holdTimer = this.clock.setTimeout(() => this.sendHeld(), throttleMs);
+  }
+
+  private sendHeld(): void {
+    this.holdTimer = undefined;
+    const held = this.held;
+    this.held = [];
+    for (const send of held) send();
   }
 
   /** Requests sent and not answered yet. */
@@ -72,8 +100,13 @@ export class RequestStream<Res extends StreamedResponse> {
 
   close(): void {
     this.closed = true;
+    this.clock.clearTimer(this.holdTimer);
+    this.holdTimer = undefined;
+    this.held = [];
     const call = this.call;
     if (call) this.broken(call, new SluiceError('BROKER_NOT_AVAILABLE', 'client is closed'));
+    // Requests held back by a throttle after the stream broke have no call to fail them.
+    for (const id of [...this.pending.keys()]) this.settle(id)?.reject(new SluiceError('BROKER_NOT_AVAILABLE', 'client is closed'));
   }
 
   private stream(): grpc.ClientDuplexStream<Buffer, Res> {
@@ -87,6 +120,7 @@ export class RequestStream<Res extends StreamedResponse> {
   }
 
   private answer(response: Res): void {
+    if (response.throttleTimeMs > 0) this.throttle(response.throttleTimeMs);
     const entry = this.settle(response.correlationId);
     if (!entry) return; // timed out or cancelled meanwhile
     if (response.error) entry.reject(fromResponseError(response.error));

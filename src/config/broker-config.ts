@@ -96,9 +96,37 @@ export interface BrokerConfig {
   saslSessionLifetimeMs: number;
   /** Added before answering a failed authentication (slows password guessing). */
   failedAuthenticationDelayMs: number;
+  // # quotas and HTTP
+  /** Quotas of a principal without its own (0: unlimited): produce and fetch bytes/s, % of request-handling time. */
+  quotaProducerByteRateDefault: number;
+  quotaConsumerByteRateDefault: number;
+  quotaRequestPercentageDefault: number;
+  /** Quota rates are measured over this many samples of this many seconds (Kafka's names and defaults). */
+  quotaWindowNum: number;
+  quotaWindowSizeSeconds: number;
+  /** Longest a throttled answer is held back. */
+  quotaThrottleMaxMs: number;
+  /** Address the HTTP endpoint binds to (empty: host). */
+  httpHost: string;
+  /** Bearer token /metrics and /readyz require (empty: none); or read from httpAuthTokenFile. */
+  httpAuthToken: string;
+  httpAuthTokenFile: string;
+  // kafka listener (docs/KAFKA.md)
+  /** Port of the Kafka protocol listener; -1: no listener; 0: the OS picks. */
+  kafkaPort: number;
+  /** Host Kafka clients are told to connect to (default: advertised.host). */
+  kafkaAdvertisedHost: string;
+  /** Every broker's Kafka listener as `id@host:port,...`; empty: this broker's alone. */
+  kafkaClusterBrokers: string;
+  /** Largest request frame a Kafka client may send; a larger one closes its connection. */
+  kafkaMaxFrameBytes: number;
+  /** Connections the Kafka listener keeps open at once; more are closed as they arrive. */
+  kafkaMaxConnections: number;
+  /** A Kafka connection with no request for this long is closed (Kafka's connections.max.idle.ms). */
+  kafkaConnectionsMaxIdleMs: number;
 }
 
-type Kind = 'int' | 'port' | 'string' | 'bool';
+type Kind = 'int' | 'port' | 'listenerPort' | 'string' | 'bool';
 
 interface KeySpec {
   field: keyof BrokerConfig;
@@ -165,6 +193,27 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   'sasl.enabled.mechanisms': { field: 'saslEnabledMechanisms', kind: 'string', doc: 'SCRAM mechanisms clients may use: SCRAM-SHA-256,SCRAM-SHA-512 (empty: none)' },
   'sasl.session.lifetime.ms': { field: 'saslSessionLifetimeMs', kind: 'int', doc: 'how long a SCRAM session token is valid before the client authenticates again' },
   'connection.failed.authentication.delay.ms': { field: 'failedAuthenticationDelayMs', kind: 'int', doc: 'delay before a failed authentication is answered' },
+  // # quotas and HTTP
+  'quota.producer.byte.rate.default': { field: 'quotaProducerByteRateDefault', kind: 'int', doc: 'produce bytes/s of a principal without its own quota (0: unlimited)' },
+  'quota.consumer.byte.rate.default': { field: 'quotaConsumerByteRateDefault', kind: 'int', doc: 'fetched bytes/s of a principal without its own quota (0: unlimited)' },
+  'quota.request.percentage.default': { field: 'quotaRequestPercentageDefault', kind: 'int', doc: 'share (%) of request-handling time of a principal without its own quota (0: unlimited)' },
+  'quota.window.num': { field: 'quotaWindowNum', kind: 'int', doc: 'samples quota rates are measured over' },
+  'quota.window.size.seconds': { field: 'quotaWindowSizeSeconds', kind: 'int', doc: 'length of one quota sample' },
+  'quota.throttle.max.ms': { field: 'quotaThrottleMaxMs', kind: 'int', doc: 'longest a throttled answer is held back' },
+  'http.host': { field: 'httpHost', kind: 'string', doc: 'address the HTTP endpoint binds to (default: host)' },
+  'http.auth.token': { field: 'httpAuthToken', kind: 'string', doc: 'bearer token /metrics and /readyz require (default: none; prefer http.auth.token.file)' },
+  'http.auth.token.file': { field: 'httpAuthTokenFile', kind: 'string', doc: 'file holding the bearer token /metrics and /readyz require' },
+  // kafka listener
+  'kafka.port': { field: 'kafkaPort', kind: 'listenerPort', doc: 'Kafka protocol listener port (-1: none, 0: the OS picks)' },
+  'kafka.advertised.host': { field: 'kafkaAdvertisedHost', kind: 'string', doc: 'host Kafka clients connect to (default: advertised.host)' },
+  'kafka.cluster.brokers': {
+    field: 'kafkaClusterBrokers',
+    kind: 'string',
+    doc: "every broker's Kafka listener as id@host:port, comma-separated, for Metadata (empty: this broker's alone)",
+  },
+  'kafka.max.frame.bytes': { field: 'kafkaMaxFrameBytes', kind: 'int', doc: 'largest Kafka request frame; a larger one closes the connection' },
+  'kafka.max.connections': { field: 'kafkaMaxConnections', kind: 'int', doc: 'open Kafka connections beyond which new ones are closed at once' },
+  'kafka.connections.max.idle.ms': { field: 'kafkaConnectionsMaxIdleMs', kind: 'int', doc: 'a Kafka connection idle this long is closed' },
 };
 
 export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
@@ -207,6 +256,23 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   saslEnabledMechanisms: 'SCRAM-SHA-256,SCRAM-SHA-512',
   saslSessionLifetimeMs: 60 * 60 * 1000,
   failedAuthenticationDelayMs: 100,
+  // # quotas and HTTP
+  quotaProducerByteRateDefault: 0,
+  quotaConsumerByteRateDefault: 0,
+  quotaRequestPercentageDefault: 0,
+  quotaWindowNum: 11,
+  quotaWindowSizeSeconds: 1,
+  quotaThrottleMaxMs: 10_000,
+  httpHost: '',
+  httpAuthToken: '',
+  httpAuthTokenFile: '',
+  // kafka listener: off unless asked for (`make run` and cluster/broker-N.properties turn it on)
+  kafkaPort: -1,
+  kafkaAdvertisedHost: '',
+  kafkaClusterBrokers: '',
+  kafkaMaxFrameBytes: 64 * 1024 * 1024,
+  kafkaMaxConnections: 1024,
+  kafkaConnectionsMaxIdleMs: 600_000,
 };
 
 const OPTIONAL_STRINGS = new Set<keyof BrokerConfig>([
@@ -218,7 +284,11 @@ const OPTIONAL_STRINGS = new Set<keyof BrokerConfig>([
   'tlsKeyFile',
   'superUsers',
   'saslEnabledMechanisms',
+  'kafkaAdvertisedHost',
+  'kafkaClusterBrokers',
 ]);
+// # quotas and HTTP: empty means "as host" and "no token".
+OPTIONAL_STRINGS.add('httpHost').add('httpAuthToken').add('httpAuthTokenFile');
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -234,9 +304,10 @@ function parseSetting(key: string, spec: KeySpec, text: string, source: string):
     if (trimmed === '' && !OPTIONAL_STRINGS.has(spec.field)) throw new ConfigError(`${key} (${source}) must not be empty`);
     return trimmed;
   }
+  if (spec.kind === 'listenerPort' && trimmed === '-1') return -1;
   if (!/^\d+$/.test(trimmed)) throw new ConfigError(`${key} (${source}) must be a non-negative integer, got "${text}"`);
   const value = Number(trimmed);
-  if (spec.kind === 'port' && value > 65535) throw new ConfigError(`${key} (${source}) must be a port 0-65535, got ${value}`);
+  if ((spec.kind === 'port' || spec.kind === 'listenerPort') && value > 65535) throw new ConfigError(`${key} (${source}) must be a port 0-65535, got ${value}`);
   return value;
 }
 
@@ -298,6 +369,10 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
     if (typeof value === 'string') assign(key, value, `--${flagName(key)}`);
   }
   if (config.advertisedHost === '') config.advertisedHost = config.host;
+  if (config.kafkaAdvertisedHost === '') config.kafkaAdvertisedHost = config.advertisedHost;
+  if (config.kafkaMaxFrameBytes < 1024) throw new ConfigError('kafka.max.frame.bytes must be >= 1024');
+  if (config.kafkaMaxConnections < 1) throw new ConfigError('kafka.max.connections must be >= 1');
+  if (config.kafkaConnectionsMaxIdleMs < 1000) throw new ConfigError('kafka.connections.max.idle.ms must be >= 1000');
   if (config.brokerId < 1) throw new ConfigError(`broker.id must be >= 1, got ${config.brokerId}`);
   if (config.fetchMaxWaitMs < 1) throw new ConfigError('fetch.max.wait.ms must be >= 1');
   if (config.groupMinSessionTimeoutMs < 1 || config.groupMaxSessionTimeoutMs < config.groupMinSessionTimeoutMs) {
@@ -307,6 +382,7 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   if (config.maxConnections < 1) throw new ConfigError('max.connections must be >= 1');
   const limitError = invalidLimit(config);
   if (limitError !== undefined) throw new ConfigError(limitError);
+  validateQuotaAndHttp(config);
   try {
     parseFlushPolicy(config.flush);
   } catch (err) {
@@ -323,7 +399,23 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   if (config.saslSessionLifetimeMs < 1000) throw new ConfigError('sasl.session.lifetime.ms must be >= 1000');
   saslMechanisms(config);
   clusterMembership(config);
+  kafkaListeners(config, config.kafkaPort);
   return config;
+}
+
+/**
+ * Every broker's Kafka listener by id, from kafka.cluster.brokers; this broker's own entry is
+ * always its advertised host and `boundPort` (the port it actually listens on).
+ */
+export function kafkaListeners(config: BrokerConfig, boundPort: number): Map<number, { host: string; port: number }> {
+  const listeners = new Map<number, { host: string; port: number }>();
+  for (const item of config.kafkaClusterBrokers.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const match = /^(\d+)@([^:@\s]+):(\d+)$/.exec(item);
+    if (!match || Number(match[3]) > 65535) throw new ConfigError(`kafka.cluster.brokers: expected id@host:port, got "${item}"`);
+    listeners.set(Number(match[1]), { host: match[2]!, port: Number(match[3]) });
+  }
+  listeners.set(config.brokerId, { host: config.kafkaAdvertisedHost || config.advertisedHost || config.host, port: boundPort });
+  return listeners;
 }
 
 /** The mechanisms of sasl.enabled.mechanisms; throws ConfigError on an unknown one. */
@@ -364,4 +456,28 @@ export function clusterMembership(config: BrokerConfig): ClusterMembership {
     if (!addresses.has(voter)) throw new ConfigError(`controller.voters: ${voter} is not in cluster.brokers`);
   }
   return { addresses, voters };
+}
+
+// # quotas and HTTP
+
+function validateQuotaAndHttp(config: BrokerConfig): void {
+  if (config.quotaRequestPercentageDefault > 100) throw new ConfigError('quota.request.percentage.default must be 0-100 (one event loop)');
+  if (config.quotaWindowNum < 2) throw new ConfigError('quota.window.num must be >= 2');
+  if (config.quotaWindowSizeSeconds < 1) throw new ConfigError('quota.window.size.seconds must be >= 1');
+  if (config.httpAuthToken !== '' && config.httpAuthTokenFile !== '') throw new ConfigError('set http.auth.token or http.auth.token.file, not both');
+  httpAuthToken(config);
+}
+
+/** The HTTP bearer token (from the setting or its file, trimmed), or undefined when none is set. */
+export function httpAuthToken(config: BrokerConfig): string | undefined {
+  let token = config.httpAuthToken;
+  if (config.httpAuthTokenFile !== '') {
+    try {
+      token = readFileSync(config.httpAuthTokenFile, 'utf8').trim();
+    } catch (err) {
+      throw new ConfigError(`cannot read http.auth.token.file ${config.httpAuthTokenFile}: ${(err as Error).message}`);
+    }
+    if (token === '') throw new ConfigError(`http.auth.token.file ${config.httpAuthTokenFile} is empty`);
+  }
+  return token === '' ? undefined : token;
 }

@@ -15,6 +15,7 @@ import { LIMIT_DEFAULTS } from '../config/limits.js';
 import { aclProblem, sameAcl, type AclBinding } from '../security/acl.js';
 import { SCRAM_ITERATIONS_MAX, SCRAM_ITERATIONS_MIN, hashLength, isScramMechanism, type ScramMechanism, type StoredScramCredential } from '../security/scram.js';
 import { applyRecord, assignReplicas, emptyImage, type MetadataImage, type MetadataRecord } from './metadata-image.js';
+import { alterQuotas, validatePrincipalName } from './quota-records.js';
 
 export const METADATA_GROUP = '__cluster_metadata';
 /** Most partitions one topic may have. */
@@ -344,6 +345,19 @@ export class Controller {
       this.requireLeader();
       if (!this.image.acls.some((existing) => sameAcl(existing, acl))) throw new SluiceError('INVALID_REQUEST', 'no such ACL');
       await this.append({ type: 'deleteAcl', acl });
+      return this.image.version;
+    });
+  }
+
+  // ------------------------------------------------------------------ quotas
+
+  /** Sets `set` and removes `remove` from a principal's quotas (both empty: removes them all). */
+  async alterClientQuotas(principal: string, set: Readonly<Record<string, number>>, remove: readonly string[]): Promise<number> {
+    return this.exclusive(async () => {
+      this.requireLeader();
+      validatePrincipalName(principal);
+      const quotas = alterQuotas(this.image.clientQuotas[principal], set, remove);
+      await this.append({ type: 'alterClientQuotas', principal, quotas });
       return this.image.version;
     });
   }

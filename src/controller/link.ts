@@ -222,6 +222,10 @@ export class ControllerLink {
     return this.request((controller) => controller.allocateProducerIds(selfId, count));
   }
 
+  forwardAlterClientQuotas(principal: string, set: Record<string, number>, remove: string[]): Promise<number> {
+    return this.request((controller) => controller.alterClientQuotas(principal, set, remove));
+  }
+
   close(): void {
     this.stopped = true;
     this.clock.clearTimer(this.timer);

@@ -4,6 +4,7 @@
  * I/O, and an image is never mutated in place by readers.
  */
 import type { TopicConfig } from '../config/topic-config.js';
+import { applyQuotaRecord, type ClientQuotas, type QuotaRecord } from './quota-records.js';
 import { sameAcl, type AclBinding } from '../security/acl.js';
 import type { ScramMechanism, StoredScramCredential } from '../security/scram.js';
 
@@ -37,6 +38,8 @@ export interface MetadataImage {
   /** SCRAM users: name -> mechanism -> credential. */
   users: Record<string, Partial<Record<ScramMechanism, StoredScramCredential>>>;
   acls: AclBinding[];
+  /** Quotas of principals that have their own (quota-records.ts). */
+  clientQuotas: Record<string, ClientQuotas>;
 }
 
 export type MetadataRecord =
@@ -48,10 +51,11 @@ export type MetadataRecord =
   | { type: 'upsertScramCredential'; user: string; mechanism: ScramMechanism; credential: StoredScramCredential }
   | { type: 'deleteUser'; user: string }
   | { type: 'createAcl'; acl: AclBinding }
-  | { type: 'deleteAcl'; acl: AclBinding };
+  | { type: 'deleteAcl'; acl: AclBinding }
+  | QuotaRecord;
 
 export function emptyImage(): MetadataImage {
-  return { version: 0, brokers: {}, topics: {}, nextProducerId: 1, users: {}, acls: [] };
+  return { version: 0, brokers: {}, topics: {}, nextProducerId: 1, users: {}, acls: [], clientQuotas: {} };
 }
 
 /** Applies one committed record found at `offset` of the metadata log; returns the new image. */
@@ -99,6 +103,9 @@ export function applyRecord(image: MetadataImage, record: MetadataRecord, offset
       return next;
     case 'deleteAcl':
       next.acls = image.acls.filter((acl) => !sameAcl(acl, record.acl));
+      return next;
+    case 'alterClientQuotas':
+      next.clientQuotas = applyQuotaRecord(image.clientQuotas, record);
       return next;
   }
 }

@@ -43,6 +43,8 @@ export interface ControllerRpc {
   deleteUser(user: string): Promise<number>;
   createAcl(acl: AclBinding): Promise<number>;
   deleteAcl(acl: AclBinding): Promise<number>;
+  /** Quotas: sets and removes a principal's own quotas; returns the metadata version holding it. */
+  alterClientQuotas(principal: string, set: Record<string, number>, remove: string[]): Promise<number>;
 }
 
 /**
@@ -69,6 +71,7 @@ export function localControllerRpc(controller: Controller): ControllerRpc {
     deleteUser: (user) => controller.deleteUser(user),
     createAcl: (acl) => controller.createAcl(acl),
     deleteAcl: (acl) => controller.deleteAcl(acl),
+    alterClientQuotas: (principal, set, remove) => controller.alterClientQuotas(principal, set, remove),
   };
 }
 

@@ -55,6 +55,8 @@ export class GrpcControllerTransport implements ControllerTransport {
       deleteUser: async (name) => (await call<{ metadataVersion: number }>((cb) => client.DeleteUser({ name }, options, cb))).metadataVersion,
       createAcl: async (acl) => (await call<{ metadataVersion: number }>((cb) => client.CreateAcl(aclToWire(acl), options, cb))).metadataVersion,
       deleteAcl: async (acl) => (await call<{ metadataVersion: number }>((cb) => client.DeleteAcl(aclToWire(acl), options, cb))).metadataVersion,
+      alterClientQuotas: async (principal, set, remove) =>
+        (await call<{ metadataVersion: number }>((cb) => client.AlterClientQuotas({ principal, set, remove }, options, cb))).metadataVersion,
     };
   }
 

@@ -77,6 +77,7 @@ export class MemoryControllerTransportHub {
       deleteUser: (user) => call('deleteUser', user),
       createAcl: (acl) => call('createAcl', acl),
       deleteAcl: (acl) => call('deleteAcl', acl),
+      alterClientQuotas: (principal, set, remove) => call('alterClientQuotas', principal, set, remove),
     };
   }
 

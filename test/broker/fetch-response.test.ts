@@ -7,7 +7,7 @@ const generated = brokerApi().Broker.service.Fetch!;
 const decode = (bytes: Buffer): FetchResponse__Output => generated.responseDeserialize(bytes) as FetchResponse__Output;
 
 function fields(overrides: Partial<FetchResponseFields> = {}): FetchResponseFields {
-  return { highWatermark: 1234, logStartOffset: 7, logEndOffset: 1240, messageTtlMs: 86_400_000, expiredRecords: 3, nextOffset: 1200, correlationId: 0, ...overrides };
+  return { highWatermark: 1234, logStartOffset: 7, logEndOffset: 1240, messageTtlMs: 86_400_000, expiredRecords: 3, nextOffset: 1200, correlationId: 0, throttleTimeMs: 0, ...overrides };
 }
 
 describe('hand-encoded FetchResponse', () => {
@@ -17,6 +17,7 @@ describe('hand-encoded FetchResponse', () => {
     ['no records, zero fields', fields({ logStartOffset: 0, messageTtlMs: 0, expiredRecords: 0 }), []],
     ['all zero', fields({ highWatermark: 0, logStartOffset: 0, logEndOffset: 0, messageTtlMs: 0, expiredRecords: 0, nextOffset: 0 }), []],
     ['a stream response with its correlation id', fields({ correlationId: 2 ** 32 + 17 }), [Buffer.from('batch')]],
+    ['a throttled answer (quotas)', fields({ throttleTimeMs: 1_250 }), [Buffer.from('batch')]],
     ['large offsets', fields({ highWatermark: 2 ** 53 - 1, logEndOffset: 2 ** 40 + 5, nextOffset: 2 ** 35 }), [Buffer.alloc(1 << 17, 9)]],
   ];
   for (const [name, f, batches] of cases) {
@@ -29,6 +30,7 @@ describe('hand-encoded FetchResponse', () => {
       expect(decoded.nextOffset).to.equal(f.nextOffset);
       expect(decoded.highWatermark).to.equal(f.highWatermark);
       expect(decoded.correlationId).to.equal(f.correlationId);
+      expect(decoded.throttleTimeMs).to.equal(f.throttleTimeMs);
       expect(decoded.error).to.equal(null);
     });
   }

@@ -89,6 +89,27 @@ describe('RequestStream', function () {
     requests.close();
   });
 
+  it('honours throttle_time_ms: sends nothing more to the broker for that long, then the held requests in order', async () => {
+    const THROTTLE_MS = 600;
+    const arrivals: Array<[string, number]> = [];
+    onRequest = (request, call) => {
+      arrivals.push([request.topic, Date.now()]);
+      call.write({ correlationId: request.correlationId, baseOffset: 1, throttleTimeMs: request.topic === 'first' ? THROTTLE_MS : 0 });
+    };
+    const requests = stream();
+    await requests.request(body('first'), 5_000);
+    const answeredAt = Date.now();
+    await Promise.all(['a', 'b', 'c'].map((topic) => requests.request(body(topic), 5_000)));
+    expect(arrivals.map(([topic]) => topic)).to.deep.equal(['first', 'a', 'b', 'c']);
+    // Timers may fire a millisecond early by Date.now(); never a whole throttle early.
+    for (const [, at] of arrivals.slice(1)) expect(at - answeredAt).to.be.at.least(THROTTLE_MS - 5);
+    // Unthrottled answers send at once again.
+    const before = Date.now();
+    await requests.request(body('d'), 5_000);
+    expect(arrivals.at(-1)![1] - before).to.be.below(THROTTLE_MS);
+    requests.close();
+  });
+
   it('times a request out, resets the stream (failing the others retriably) and opens a new one for the next', async () => {
     onRequest = (request, call) => {
       if (request.topic === 'answer') call.write({ correlationId: request.correlationId, baseOffset: 1 });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BROKER_CONFIG_DEFAULTS, BROKER_CONFIG_KEYS, clusterMembership, ConfigError, loadBrokerConfig } from '../../src/config/broker-config.js';
+import { BROKER_CONFIG_DEFAULTS, BROKER_CONFIG_KEYS, clusterMembership, ConfigError, kafkaListeners, loadBrokerConfig } from '../../src/config/broker-config.js';
 import { applyTopicConfig, TOPIC_CONFIG_DEFAULTS, topicConfigToStrings } from '../../src/config/topic-config.js';
 import { SluiceError } from '../../src/protocol/errors.js';
 
@@ -13,9 +13,26 @@ describe('broker config', () => {
 
   it('uses the documented defaults', () => {
     const config = loadBrokerConfig([], {});
-    expect(config).to.deep.equal({ ...BROKER_CONFIG_DEFAULTS, advertisedHost: '127.0.0.1' });
+    expect(config).to.deep.equal({ ...BROKER_CONFIG_DEFAULTS, advertisedHost: '127.0.0.1', kafkaAdvertisedHost: '127.0.0.1' });
     expect(config.port).to.equal(7001);
     expect(config.httpPort).to.equal(8001);
+  });
+
+  it('keeps the Kafka listener off unless kafka.port is set, and reads its block of settings', () => {
+    expect(loadBrokerConfig([], {}).kafkaPort).to.equal(-1);
+    const config = loadBrokerConfig(['--kafka-port', '9092', '--advertised-host', 'b1.example', '--kafka-max-frame-bytes', '2048'], {});
+    expect([config.kafkaPort, config.kafkaAdvertisedHost, config.kafkaMaxFrameBytes]).to.deep.equal([9092, 'b1.example', 2048]);
+    expect(loadBrokerConfig(['--kafka-port', '0', '--kafka-advertised-host', 'k1'], {}).kafkaAdvertisedHost).to.equal('k1');
+    expect(loadBrokerConfig([], { SLUICE_KAFKA_PORT: '-1' }).kafkaPort).to.equal(-1);
+    const listeners = kafkaListeners(loadBrokerConfig(['--broker-id', '2', '--kafka-cluster-brokers', '1@h1:9101,2@h2:9102'], {}), 9999);
+    expect([...listeners]).to.deep.equal([
+      [1, { host: 'h1', port: 9101 }],
+      [2, { host: '127.0.0.1', port: 9999 }],
+    ]);
+    expect(() => loadBrokerConfig(['--kafka-port', '-2'], {})).to.throw(ConfigError);
+    expect(() => loadBrokerConfig(['--kafka-port', '70000'], {})).to.throw(ConfigError);
+    expect(() => loadBrokerConfig(['--kafka-max-frame-bytes', '10'], {})).to.throw(ConfigError);
+    expect(() => loadBrokerConfig(['--kafka-cluster-brokers', '1@h1'], {})).to.throw(ConfigError, /kafka.cluster.brokers/);
   });
 
   it('layers file < env < flags', () => {

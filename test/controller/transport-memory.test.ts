@@ -21,6 +21,7 @@ function service(leads: boolean): ControllerRpc {
     deleteUser: async () => notLeader(),
     createAcl: async () => notLeader(),
     deleteAcl: async () => notLeader(),
+    alterClientQuotas: async () => notLeader(),
   };
 }
 

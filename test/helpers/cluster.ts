@@ -6,17 +6,28 @@ import { BrokerProcess, freePort, waitFor } from './broker-process.js';
 import { RawClient } from './raw-client.js';
 
 export class TestCluster {
-  private constructor(readonly brokers: Map<number, BrokerProcess>) {}
+  private constructor(
+    readonly brokers: Map<number, BrokerProcess>,
+    /** Each broker's Kafka listener port, when started with `{ kafka: true }`. */
+    readonly kafkaPorts: Map<number, number>,
+  ) {}
 
-  /** `extraArgs`: flags of every broker, or a function of the broker id (e.g. its own certificate). */
-  static async start(size: number, extraArgs: string[] | ((id: number) => string[]) = []): Promise<TestCluster> {
+  /**
+   * `extraArgs`: flags of every broker, or a function of the broker id (e.g. its own certificate).
+   * `kafka`: every broker also runs a Kafka listener on a free port (docs/KAFKA.md).
+   */
+  static async start(size: number, extraArgs: string[] | ((id: number) => string[]) = [], options: { kafka?: boolean } = {}): Promise<TestCluster> {
     const argsOf = typeof extraArgs === 'function' ? extraArgs : (): string[] => extraArgs;
     const ports = new Map<number, { port: number; interBrokerPort: number; httpPort: number }>();
     for (let id = 1; id <= size; id++) ports.set(id, { port: await freePort(), interBrokerPort: await freePort(), httpPort: await freePort() });
     // Brokers reach each other on their inter-broker listeners; clients learn the client ports from Metadata.
     const membership = [...ports].map(([id, p]) => `${id}@127.0.0.1:${p.interBrokerPort}`).join(',');
+    const kafkaPorts = new Map<number, number>();
+    if (options.kafka) for (let id = 1; id <= size; id++) kafkaPorts.set(id, await freePort());
+    const kafkaMembership = [...kafkaPorts].map(([id, port]) => `${id}@127.0.0.1:${port}`).join(',');
+    const kafkaArgs = (id: number): string[] => (options.kafka ? ['--kafka-port', String(kafkaPorts.get(id)), '--kafka-cluster-brokers', kafkaMembership] : []);
     const brokers = new Map<number, BrokerProcess>();
-    const cluster = new TestCluster(brokers);
+    const cluster = new TestCluster(brokers, kafkaPorts);
     try {
       await Promise.all(
         [...ports].map(async ([id, p]) => {
@@ -25,7 +36,7 @@ export class TestCluster {
             interBrokerPort: p.interBrokerPort,
             httpPort: p.httpPort,
             waitReady: false,
-            args: ['--broker-id', String(id), '--cluster-brokers', membership, ...argsOf(id)],
+            args: ['--broker-id', String(id), '--cluster-brokers', membership, ...kafkaArgs(id), ...argsOf(id)],
           });
           brokers.set(id, broker);
         }),
@@ -46,6 +57,11 @@ export class TestCluster {
 
   get bootstrap(): string[] {
     return [...this.brokers.values()].map((broker) => broker.address);
+  }
+
+  /** Every broker's Kafka listener, comma-separated (a Kafka client's bootstrap list). */
+  get kafkaBootstrap(): string {
+    return [...this.kafkaPorts.values()].map((port) => `127.0.0.1:${port}`).join(',');
   }
 
   async kill(id: number): Promise<void> {

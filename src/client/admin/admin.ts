@@ -15,7 +15,9 @@ import { Cluster, unary } from '../cluster.js';
 import { listOffset, type ListedOffset } from '../offsets.js';
 import { withRetry } from '../retry.js';
 import type { ClusterMetadata, OffsetRange, OffsetSpec } from '../types.js';
-import type { AlterTopicConfigRequest, CreateTopicRequest, TopicDescription, TopicSummary, UserSummary } from './types.js';
+import type { AlterTopicConfigRequest, CreateTopicRequest, TopicDescription, TopicSummary, UserSummary, ClientQuotaEntry, ClientQuotas } from './types.js';
+import type { AlterClientQuotasResponse__Output } from '../../protocol/generated/sluice/v1/AlterClientQuotasResponse.js';
+import type { DescribeClientQuotasResponse__Output } from '../../protocol/generated/sluice/v1/DescribeClientQuotasResponse.js';
 
 export class Admin {
   constructor(private readonly cluster: Cluster) {}
@@ -86,6 +88,26 @@ export class Admin {
       this.cluster.options.retry,
       this.cluster.retryHooks,
     );
+  }
+
+  /**
+   * Sets (`set`) and removes (`remove`) quotas of a principal, by Kafka's names; both empty
+   * removes all its own quotas (the defaults apply again). Returns its quotas after the change.
+   */
+  async alterClientQuotas(principal: string, change: { set?: Record<string, number>; remove?: string[] }): Promise<ClientQuotaEntry> {
+    const response = await this.call<AlterClientQuotasResponse__Output>((client, options, cb) =>
+      client.AlterClientQuotas({ principal, set: change.set ?? {}, remove: change.remove ?? [] }, options, cb),
+    );
+    return { principal, quotas: { ...response.entry?.quotas } };
+  }
+
+  /** Principals with quotas of their own (only `principal`, when given), and the defaults. */
+  async describeClientQuotas(principal = ''): Promise<ClientQuotas> {
+    const response = await this.call<DescribeClientQuotasResponse__Output>((client, options, cb) => client.DescribeClientQuotas({ principal }, options, cb));
+    return {
+      entries: response.entries.map((entry) => ({ principal: entry.principal, quotas: { ...entry.quotas } })),
+      defaults: { ...response.defaults },
+    };
   }
 
   /**

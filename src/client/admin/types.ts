@@ -41,6 +41,19 @@ export interface AlterTopicConfigRequest {
   delete?: string[];
 }
 
+/** A principal's own quotas by Kafka's names: producer_byte_rate, consumer_byte_rate (bytes/s), request_percentage. */
+export interface ClientQuotaEntry {
+  principal: string;
+  quotas: Record<string, number>;
+}
+
+export interface ClientQuotas {
+  /** Principals with quotas of their own. */
+  entries: ClientQuotaEntry[];
+  /** The answering broker's defaults for every other principal (absent: unlimited). */
+  defaults: Record<string, number>;
+}
+
 export interface UserSummary {
   name: string;
   /** SCRAM mechanisms the user has a credential for. */

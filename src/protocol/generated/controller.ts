@@ -6,6 +6,8 @@ import type { AclChangeResponse as _sluice_v1_AclChangeResponse, AclChangeRespon
 import type { AdminClient as _sluice_v1_AdminClient, AdminDefinition as _sluice_v1_AdminDefinition } from './sluice/v1/Admin.js';
 import type { AllocateProducerIdsRequest as _sluice_v1_AllocateProducerIdsRequest, AllocateProducerIdsRequest__Output as _sluice_v1_AllocateProducerIdsRequest__Output } from './sluice/v1/AllocateProducerIdsRequest.js';
 import type { AllocateProducerIdsResponse as _sluice_v1_AllocateProducerIdsResponse, AllocateProducerIdsResponse__Output as _sluice_v1_AllocateProducerIdsResponse__Output } from './sluice/v1/AllocateProducerIdsResponse.js';
+import type { AlterClientQuotasRequest as _sluice_v1_AlterClientQuotasRequest, AlterClientQuotasRequest__Output as _sluice_v1_AlterClientQuotasRequest__Output } from './sluice/v1/AlterClientQuotasRequest.js';
+import type { AlterClientQuotasResponse as _sluice_v1_AlterClientQuotasResponse, AlterClientQuotasResponse__Output as _sluice_v1_AlterClientQuotasResponse__Output } from './sluice/v1/AlterClientQuotasResponse.js';
 import type { AlterTopicConfigRequest as _sluice_v1_AlterTopicConfigRequest, AlterTopicConfigRequest__Output as _sluice_v1_AlterTopicConfigRequest__Output } from './sluice/v1/AlterTopicConfigRequest.js';
 import type { AuthClient as _sluice_v1_AuthClient, AuthDefinition as _sluice_v1_AuthDefinition } from './sluice/v1/Auth.js';
 import type { BrokerClient as _sluice_v1_BrokerClient, BrokerDefinition as _sluice_v1_BrokerDefinition } from './sluice/v1/Broker.js';
@@ -13,6 +15,7 @@ import type { BrokerHeartbeatRequest as _sluice_v1_BrokerHeartbeatRequest, Broke
 import type { BrokerHeartbeatResponse as _sluice_v1_BrokerHeartbeatResponse, BrokerHeartbeatResponse__Output as _sluice_v1_BrokerHeartbeatResponse__Output } from './sluice/v1/BrokerHeartbeatResponse.js';
 import type { BrokerInfo as _sluice_v1_BrokerInfo, BrokerInfo__Output as _sluice_v1_BrokerInfo__Output } from './sluice/v1/BrokerInfo.js';
 import type { BrokerStorage as _sluice_v1_BrokerStorage, BrokerStorage__Output as _sluice_v1_BrokerStorage__Output } from './sluice/v1/BrokerStorage.js';
+import type { ClientQuotaEntry as _sluice_v1_ClientQuotaEntry, ClientQuotaEntry__Output as _sluice_v1_ClientQuotaEntry__Output } from './sluice/v1/ClientQuotaEntry.js';
 import type { ControllerClient as _sluice_v1_ControllerClient, ControllerDefinition as _sluice_v1_ControllerDefinition } from './sluice/v1/Controller.js';
 import type { ControllerTopicResponse as _sluice_v1_ControllerTopicResponse, ControllerTopicResponse__Output as _sluice_v1_ControllerTopicResponse__Output } from './sluice/v1/ControllerTopicResponse.js';
 import type { CreateTopicRequest as _sluice_v1_CreateTopicRequest, CreateTopicRequest__Output as _sluice_v1_CreateTopicRequest__Output } from './sluice/v1/CreateTopicRequest.js';
@@ -20,6 +23,8 @@ import type { DeleteTopicRequest as _sluice_v1_DeleteTopicRequest, DeleteTopicRe
 import type { DeleteTopicResponse as _sluice_v1_DeleteTopicResponse, DeleteTopicResponse__Output as _sluice_v1_DeleteTopicResponse__Output } from './sluice/v1/DeleteTopicResponse.js';
 import type { DeleteUserRequest as _sluice_v1_DeleteUserRequest, DeleteUserRequest__Output as _sluice_v1_DeleteUserRequest__Output } from './sluice/v1/DeleteUserRequest.js';
 import type { DeleteUserResponse as _sluice_v1_DeleteUserResponse, DeleteUserResponse__Output as _sluice_v1_DeleteUserResponse__Output } from './sluice/v1/DeleteUserResponse.js';
+import type { DescribeClientQuotasRequest as _sluice_v1_DescribeClientQuotasRequest, DescribeClientQuotasRequest__Output as _sluice_v1_DescribeClientQuotasRequest__Output } from './sluice/v1/DescribeClientQuotasRequest.js';
+import type { DescribeClientQuotasResponse as _sluice_v1_DescribeClientQuotasResponse, DescribeClientQuotasResponse__Output as _sluice_v1_DescribeClientQuotasResponse__Output } from './sluice/v1/DescribeClientQuotasResponse.js';
 import type { DescribeTopicRequest as _sluice_v1_DescribeTopicRequest, DescribeTopicRequest__Output as _sluice_v1_DescribeTopicRequest__Output } from './sluice/v1/DescribeTopicRequest.js';
 import type { FetchRequest as _sluice_v1_FetchRequest, FetchRequest__Output as _sluice_v1_FetchRequest__Output } from './sluice/v1/FetchRequest.js';
 import type { FetchResponse as _sluice_v1_FetchResponse, FetchResponse__Output as _sluice_v1_FetchResponse__Output } from './sluice/v1/FetchResponse.js';
@@ -72,6 +77,8 @@ export interface ProtoGrpcType {
       Admin: SubtypeConstructor<typeof grpc.Client, _sluice_v1_AdminClient> & { service: _sluice_v1_AdminDefinition }
       AllocateProducerIdsRequest: MessageTypeDefinition<_sluice_v1_AllocateProducerIdsRequest, _sluice_v1_AllocateProducerIdsRequest__Output>
       AllocateProducerIdsResponse: MessageTypeDefinition<_sluice_v1_AllocateProducerIdsResponse, _sluice_v1_AllocateProducerIdsResponse__Output>
+      AlterClientQuotasRequest: MessageTypeDefinition<_sluice_v1_AlterClientQuotasRequest, _sluice_v1_AlterClientQuotasRequest__Output>
+      AlterClientQuotasResponse: MessageTypeDefinition<_sluice_v1_AlterClientQuotasResponse, _sluice_v1_AlterClientQuotasResponse__Output>
       AlterTopicConfigRequest: MessageTypeDefinition<_sluice_v1_AlterTopicConfigRequest, _sluice_v1_AlterTopicConfigRequest__Output>
       Auth: SubtypeConstructor<typeof grpc.Client, _sluice_v1_AuthClient> & { service: _sluice_v1_AuthDefinition }
       Broker: SubtypeConstructor<typeof grpc.Client, _sluice_v1_BrokerClient> & { service: _sluice_v1_BrokerDefinition }
@@ -79,6 +86,7 @@ export interface ProtoGrpcType {
       BrokerHeartbeatResponse: MessageTypeDefinition<_sluice_v1_BrokerHeartbeatResponse, _sluice_v1_BrokerHeartbeatResponse__Output>
       BrokerInfo: MessageTypeDefinition<_sluice_v1_BrokerInfo, _sluice_v1_BrokerInfo__Output>
       BrokerStorage: MessageTypeDefinition<_sluice_v1_BrokerStorage, _sluice_v1_BrokerStorage__Output>
+      ClientQuotaEntry: MessageTypeDefinition<_sluice_v1_ClientQuotaEntry, _sluice_v1_ClientQuotaEntry__Output>
       Controller: SubtypeConstructor<typeof grpc.Client, _sluice_v1_ControllerClient> & { service: _sluice_v1_ControllerDefinition }
       ControllerTopicResponse: MessageTypeDefinition<_sluice_v1_ControllerTopicResponse, _sluice_v1_ControllerTopicResponse__Output>
       CreateTopicRequest: MessageTypeDefinition<_sluice_v1_CreateTopicRequest, _sluice_v1_CreateTopicRequest__Output>
@@ -86,6 +94,8 @@ export interface ProtoGrpcType {
       DeleteTopicResponse: MessageTypeDefinition<_sluice_v1_DeleteTopicResponse, _sluice_v1_DeleteTopicResponse__Output>
       DeleteUserRequest: MessageTypeDefinition<_sluice_v1_DeleteUserRequest, _sluice_v1_DeleteUserRequest__Output>
       DeleteUserResponse: MessageTypeDefinition<_sluice_v1_DeleteUserResponse, _sluice_v1_DeleteUserResponse__Output>
+      DescribeClientQuotasRequest: MessageTypeDefinition<_sluice_v1_DescribeClientQuotasRequest, _sluice_v1_DescribeClientQuotasRequest__Output>
+      DescribeClientQuotasResponse: MessageTypeDefinition<_sluice_v1_DescribeClientQuotasResponse, _sluice_v1_DescribeClientQuotasResponse__Output>
       DescribeTopicRequest: MessageTypeDefinition<_sluice_v1_DescribeTopicRequest, _sluice_v1_DescribeTopicRequest__Output>
       FetchRequest: MessageTypeDefinition<_sluice_v1_FetchRequest, _sluice_v1_FetchRequest__Output>
       FetchResponse: MessageTypeDefinition<_sluice_v1_FetchResponse, _sluice_v1_FetchResponse__Output>

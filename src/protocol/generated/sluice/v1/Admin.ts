@@ -4,12 +4,16 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { AclBinding as _sluice_v1_AclBinding, AclBinding__Output as _sluice_v1_AclBinding__Output } from '../../sluice/v1/AclBinding.js';
 import type { AclChangeResponse as _sluice_v1_AclChangeResponse, AclChangeResponse__Output as _sluice_v1_AclChangeResponse__Output } from '../../sluice/v1/AclChangeResponse.js';
+import type { AlterClientQuotasRequest as _sluice_v1_AlterClientQuotasRequest, AlterClientQuotasRequest__Output as _sluice_v1_AlterClientQuotasRequest__Output } from '../../sluice/v1/AlterClientQuotasRequest.js';
+import type { AlterClientQuotasResponse as _sluice_v1_AlterClientQuotasResponse, AlterClientQuotasResponse__Output as _sluice_v1_AlterClientQuotasResponse__Output } from '../../sluice/v1/AlterClientQuotasResponse.js';
 import type { AlterTopicConfigRequest as _sluice_v1_AlterTopicConfigRequest, AlterTopicConfigRequest__Output as _sluice_v1_AlterTopicConfigRequest__Output } from '../../sluice/v1/AlterTopicConfigRequest.js';
 import type { CreateTopicRequest as _sluice_v1_CreateTopicRequest, CreateTopicRequest__Output as _sluice_v1_CreateTopicRequest__Output } from '../../sluice/v1/CreateTopicRequest.js';
 import type { DeleteTopicRequest as _sluice_v1_DeleteTopicRequest, DeleteTopicRequest__Output as _sluice_v1_DeleteTopicRequest__Output } from '../../sluice/v1/DeleteTopicRequest.js';
 import type { DeleteTopicResponse as _sluice_v1_DeleteTopicResponse, DeleteTopicResponse__Output as _sluice_v1_DeleteTopicResponse__Output } from '../../sluice/v1/DeleteTopicResponse.js';
 import type { DeleteUserRequest as _sluice_v1_DeleteUserRequest, DeleteUserRequest__Output as _sluice_v1_DeleteUserRequest__Output } from '../../sluice/v1/DeleteUserRequest.js';
 import type { DeleteUserResponse as _sluice_v1_DeleteUserResponse, DeleteUserResponse__Output as _sluice_v1_DeleteUserResponse__Output } from '../../sluice/v1/DeleteUserResponse.js';
+import type { DescribeClientQuotasRequest as _sluice_v1_DescribeClientQuotasRequest, DescribeClientQuotasRequest__Output as _sluice_v1_DescribeClientQuotasRequest__Output } from '../../sluice/v1/DescribeClientQuotasRequest.js';
+import type { DescribeClientQuotasResponse as _sluice_v1_DescribeClientQuotasResponse, DescribeClientQuotasResponse__Output as _sluice_v1_DescribeClientQuotasResponse__Output } from '../../sluice/v1/DescribeClientQuotasResponse.js';
 import type { DescribeTopicRequest as _sluice_v1_DescribeTopicRequest, DescribeTopicRequest__Output as _sluice_v1_DescribeTopicRequest__Output } from '../../sluice/v1/DescribeTopicRequest.js';
 import type { ListAclsRequest as _sluice_v1_ListAclsRequest, ListAclsRequest__Output as _sluice_v1_ListAclsRequest__Output } from '../../sluice/v1/ListAclsRequest.js';
 import type { ListAclsResponse as _sluice_v1_ListAclsResponse, ListAclsResponse__Output as _sluice_v1_ListAclsResponse__Output } from '../../sluice/v1/ListAclsResponse.js';
@@ -24,6 +28,15 @@ import type { UpsertUserRequest as _sluice_v1_UpsertUserRequest, UpsertUserReque
 import type { UpsertUserResponse as _sluice_v1_UpsertUserResponse, UpsertUserResponse__Output as _sluice_v1_UpsertUserResponse__Output } from '../../sluice/v1/UpsertUserResponse.js';
 
 export interface AdminClient extends grpc.Client {
+  AlterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  AlterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  AlterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  AlterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, callback: grpc.requestCallback<_sluice_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  alterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  alterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  alterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  alterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, callback: grpc.requestCallback<_sluice_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  
   AlterTopicConfig(argument: _sluice_v1_AlterTopicConfigRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
   AlterTopicConfig(argument: _sluice_v1_AlterTopicConfigRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
   AlterTopicConfig(argument: _sluice_v1_AlterTopicConfigRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
@@ -77,6 +90,15 @@ export interface AdminClient extends grpc.Client {
   deleteUser(argument: _sluice_v1_DeleteUserRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_DeleteUserResponse__Output>): grpc.ClientUnaryCall;
   deleteUser(argument: _sluice_v1_DeleteUserRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_DeleteUserResponse__Output>): grpc.ClientUnaryCall;
   deleteUser(argument: _sluice_v1_DeleteUserRequest, callback: grpc.requestCallback<_sluice_v1_DeleteUserResponse__Output>): grpc.ClientUnaryCall;
+  
+  DescribeClientQuotas(argument: _sluice_v1_DescribeClientQuotasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_DescribeClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  DescribeClientQuotas(argument: _sluice_v1_DescribeClientQuotasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_DescribeClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  DescribeClientQuotas(argument: _sluice_v1_DescribeClientQuotasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_DescribeClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  DescribeClientQuotas(argument: _sluice_v1_DescribeClientQuotasRequest, callback: grpc.requestCallback<_sluice_v1_DescribeClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  describeClientQuotas(argument: _sluice_v1_DescribeClientQuotasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_DescribeClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  describeClientQuotas(argument: _sluice_v1_DescribeClientQuotasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_DescribeClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  describeClientQuotas(argument: _sluice_v1_DescribeClientQuotasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_DescribeClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  describeClientQuotas(argument: _sluice_v1_DescribeClientQuotasRequest, callback: grpc.requestCallback<_sluice_v1_DescribeClientQuotasResponse__Output>): grpc.ClientUnaryCall;
   
   DescribeTopic(argument: _sluice_v1_DescribeTopicRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
   DescribeTopic(argument: _sluice_v1_DescribeTopicRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
@@ -135,6 +157,8 @@ export interface AdminClient extends grpc.Client {
 }
 
 export interface AdminHandlers extends grpc.UntypedServiceImplementation {
+  AlterClientQuotas: grpc.handleUnaryCall<_sluice_v1_AlterClientQuotasRequest__Output, _sluice_v1_AlterClientQuotasResponse>;
+  
   AlterTopicConfig: grpc.handleUnaryCall<_sluice_v1_AlterTopicConfigRequest__Output, _sluice_v1_TopicDescription>;
   
   CreateAcl: grpc.handleUnaryCall<_sluice_v1_AclBinding__Output, _sluice_v1_AclChangeResponse>;
@@ -146,6 +170,8 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
   DeleteTopic: grpc.handleUnaryCall<_sluice_v1_DeleteTopicRequest__Output, _sluice_v1_DeleteTopicResponse>;
   
   DeleteUser: grpc.handleUnaryCall<_sluice_v1_DeleteUserRequest__Output, _sluice_v1_DeleteUserResponse>;
+  
+  DescribeClientQuotas: grpc.handleUnaryCall<_sluice_v1_DescribeClientQuotasRequest__Output, _sluice_v1_DescribeClientQuotasResponse>;
   
   DescribeTopic: grpc.handleUnaryCall<_sluice_v1_DescribeTopicRequest__Output, _sluice_v1_TopicDescription>;
   
@@ -162,12 +188,14 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface AdminDefinition extends grpc.ServiceDefinition {
+  AlterClientQuotas: MethodDefinition<_sluice_v1_AlterClientQuotasRequest, _sluice_v1_AlterClientQuotasResponse, _sluice_v1_AlterClientQuotasRequest__Output, _sluice_v1_AlterClientQuotasResponse__Output>
   AlterTopicConfig: MethodDefinition<_sluice_v1_AlterTopicConfigRequest, _sluice_v1_TopicDescription, _sluice_v1_AlterTopicConfigRequest__Output, _sluice_v1_TopicDescription__Output>
   CreateAcl: MethodDefinition<_sluice_v1_AclBinding, _sluice_v1_AclChangeResponse, _sluice_v1_AclBinding__Output, _sluice_v1_AclChangeResponse__Output>
   CreateTopic: MethodDefinition<_sluice_v1_CreateTopicRequest, _sluice_v1_TopicDescription, _sluice_v1_CreateTopicRequest__Output, _sluice_v1_TopicDescription__Output>
   DeleteAcl: MethodDefinition<_sluice_v1_AclBinding, _sluice_v1_AclChangeResponse, _sluice_v1_AclBinding__Output, _sluice_v1_AclChangeResponse__Output>
   DeleteTopic: MethodDefinition<_sluice_v1_DeleteTopicRequest, _sluice_v1_DeleteTopicResponse, _sluice_v1_DeleteTopicRequest__Output, _sluice_v1_DeleteTopicResponse__Output>
   DeleteUser: MethodDefinition<_sluice_v1_DeleteUserRequest, _sluice_v1_DeleteUserResponse, _sluice_v1_DeleteUserRequest__Output, _sluice_v1_DeleteUserResponse__Output>
+  DescribeClientQuotas: MethodDefinition<_sluice_v1_DescribeClientQuotasRequest, _sluice_v1_DescribeClientQuotasResponse, _sluice_v1_DescribeClientQuotasRequest__Output, _sluice_v1_DescribeClientQuotasResponse__Output>
   DescribeTopic: MethodDefinition<_sluice_v1_DescribeTopicRequest, _sluice_v1_TopicDescription, _sluice_v1_DescribeTopicRequest__Output, _sluice_v1_TopicDescription__Output>
   ListAcls: MethodDefinition<_sluice_v1_ListAclsRequest, _sluice_v1_ListAclsResponse, _sluice_v1_ListAclsRequest__Output, _sluice_v1_ListAclsResponse__Output>
   ListTopics: MethodDefinition<_sluice_v1_ListTopicsRequest, _sluice_v1_ListTopicsResponse, _sluice_v1_ListTopicsRequest__Output, _sluice_v1_ListTopicsResponse__Output>

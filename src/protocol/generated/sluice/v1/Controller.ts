@@ -5,6 +5,7 @@ import type { MethodDefinition } from '@grpc/proto-loader'
 import type { AclBinding as _sluice_v1_AclBinding, AclBinding__Output as _sluice_v1_AclBinding__Output } from '../../sluice/v1/AclBinding.js';
 import type { AllocateProducerIdsRequest as _sluice_v1_AllocateProducerIdsRequest, AllocateProducerIdsRequest__Output as _sluice_v1_AllocateProducerIdsRequest__Output } from '../../sluice/v1/AllocateProducerIdsRequest.js';
 import type { AllocateProducerIdsResponse as _sluice_v1_AllocateProducerIdsResponse, AllocateProducerIdsResponse__Output as _sluice_v1_AllocateProducerIdsResponse__Output } from '../../sluice/v1/AllocateProducerIdsResponse.js';
+import type { AlterClientQuotasRequest as _sluice_v1_AlterClientQuotasRequest, AlterClientQuotasRequest__Output as _sluice_v1_AlterClientQuotasRequest__Output } from '../../sluice/v1/AlterClientQuotasRequest.js';
 import type { AlterTopicConfigRequest as _sluice_v1_AlterTopicConfigRequest, AlterTopicConfigRequest__Output as _sluice_v1_AlterTopicConfigRequest__Output } from '../../sluice/v1/AlterTopicConfigRequest.js';
 import type { BrokerHeartbeatRequest as _sluice_v1_BrokerHeartbeatRequest, BrokerHeartbeatRequest__Output as _sluice_v1_BrokerHeartbeatRequest__Output } from '../../sluice/v1/BrokerHeartbeatRequest.js';
 import type { BrokerHeartbeatResponse as _sluice_v1_BrokerHeartbeatResponse, BrokerHeartbeatResponse__Output as _sluice_v1_BrokerHeartbeatResponse__Output } from '../../sluice/v1/BrokerHeartbeatResponse.js';
@@ -25,6 +26,15 @@ export interface ControllerClient extends grpc.Client {
   allocateProducerIds(argument: _sluice_v1_AllocateProducerIdsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_AllocateProducerIdsResponse__Output>): grpc.ClientUnaryCall;
   allocateProducerIds(argument: _sluice_v1_AllocateProducerIdsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_AllocateProducerIdsResponse__Output>): grpc.ClientUnaryCall;
   allocateProducerIds(argument: _sluice_v1_AllocateProducerIdsRequest, callback: grpc.requestCallback<_sluice_v1_AllocateProducerIdsResponse__Output>): grpc.ClientUnaryCall;
+  
+  AlterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  AlterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  AlterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  AlterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  alterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  alterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  alterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  alterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
   
   AlterTopicConfig(argument: _sluice_v1_AlterTopicConfigRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
   AlterTopicConfig(argument: _sluice_v1_AlterTopicConfigRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
@@ -112,6 +122,8 @@ export interface ControllerClient extends grpc.Client {
 export interface ControllerHandlers extends grpc.UntypedServiceImplementation {
   AllocateProducerIds: grpc.handleUnaryCall<_sluice_v1_AllocateProducerIdsRequest__Output, _sluice_v1_AllocateProducerIdsResponse>;
   
+  AlterClientQuotas: grpc.handleUnaryCall<_sluice_v1_AlterClientQuotasRequest__Output, _sluice_v1_ControllerTopicResponse>;
+  
   AlterTopicConfig: grpc.handleUnaryCall<_sluice_v1_AlterTopicConfigRequest__Output, _sluice_v1_ControllerTopicResponse>;
   
   BrokerHeartbeat: grpc.handleUnaryCall<_sluice_v1_BrokerHeartbeatRequest__Output, _sluice_v1_BrokerHeartbeatResponse>;
@@ -134,6 +146,7 @@ export interface ControllerHandlers extends grpc.UntypedServiceImplementation {
 
 export interface ControllerDefinition extends grpc.ServiceDefinition {
   AllocateProducerIds: MethodDefinition<_sluice_v1_AllocateProducerIdsRequest, _sluice_v1_AllocateProducerIdsResponse, _sluice_v1_AllocateProducerIdsRequest__Output, _sluice_v1_AllocateProducerIdsResponse__Output>
+  AlterClientQuotas: MethodDefinition<_sluice_v1_AlterClientQuotasRequest, _sluice_v1_ControllerTopicResponse, _sluice_v1_AlterClientQuotasRequest__Output, _sluice_v1_ControllerTopicResponse__Output>
   AlterTopicConfig: MethodDefinition<_sluice_v1_AlterTopicConfigRequest, _sluice_v1_ControllerTopicResponse, _sluice_v1_AlterTopicConfigRequest__Output, _sluice_v1_ControllerTopicResponse__Output>
   BrokerHeartbeat: MethodDefinition<_sluice_v1_BrokerHeartbeatRequest, _sluice_v1_BrokerHeartbeatResponse, _sluice_v1_BrokerHeartbeatRequest__Output, _sluice_v1_BrokerHeartbeatResponse__Output>
   CreateAcl: MethodDefinition<_sluice_v1_AclBinding, _sluice_v1_ControllerTopicResponse, _sluice_v1_AclBinding__Output, _sluice_v1_ControllerTopicResponse__Output>

@@ -13,6 +13,7 @@ export interface FetchResponse {
   'nextOffset'?: (number | string | Long);
   'correlationId'?: (number | string | Long);
   'error'?: (_sluice_v1_ResponseError | null);
+  'throttleTimeMs'?: (number);
 }
 
 export interface FetchResponse__Output {
@@ -25,4 +26,5 @@ export interface FetchResponse__Output {
   'nextOffset': (number);
   'correlationId': (number);
   'error': (_sluice_v1_ResponseError__Output | null);
+  'throttleTimeMs': (number);
 }

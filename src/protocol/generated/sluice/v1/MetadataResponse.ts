@@ -8,6 +8,7 @@ export interface MetadataResponse {
   'controller'?: (number);
   'topics'?: (_sluice_v1_TopicMetadata)[];
   'clusterIdHash'?: (number);
+  'throttleTimeMs'?: (number);
 }
 
 export interface MetadataResponse__Output {
@@ -15,4 +16,5 @@ export interface MetadataResponse__Output {
   'controller': (number);
   'topics': (_sluice_v1_TopicMetadata__Output)[];
   'clusterIdHash': (number);
+  'throttleTimeMs': (number);
 }

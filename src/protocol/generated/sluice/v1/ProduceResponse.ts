@@ -10,6 +10,7 @@ export interface ProduceResponse {
   'logStartOffset'?: (number | string | Long);
   'correlationId'?: (number | string | Long);
   'error'?: (_sluice_v1_ResponseError | null);
+  'throttleTimeMs'?: (number);
 }
 
 export interface ProduceResponse__Output {
@@ -19,4 +20,5 @@ export interface ProduceResponse__Output {
   'logStartOffset': (number);
   'correlationId': (number);
   'error': (_sluice_v1_ResponseError__Output | null);
+  'throttleTimeMs': (number);
 }

@@ -1,0 +1,440 @@
+/**
+ * Serves one Kafka request frame against the broker core (the same Broker the gRPC handlers use):
+ * decode the header and body, run the API, encode the answer. Per-partition failures become Kafka
+ * error codes in the answer (errors.ts); a frame that does not decode, or an API or version we do
+ * not serve (other than ApiVersions), is a KafkaConnectionError and the listener closes that
+ * connection, as Kafka does.
+ */
+import type { Broker } from '../broker/broker.js';
+import { KafkaDecodeError, KafkaReader, type KafkaWriter } from './codec.js';
+import { KafkaError, KafkaProtocolError, kafkaFailure } from './errors.js';
+import { readRequestHeader, responseWriter, type RequestHeader } from './header.js';
+import { ApiKey, SUPPORTED_APIS, apiSupport, isFlexible, type ApiSupport } from './apis.js';
+import { kafkaBatchToSluice, sluiceBatchToKafka } from './records.js';
+import { decodeApiVersionsRequest, encodeApiVersionsResponse } from './api/api-versions.js';
+import { decodeMetadataRequest, encodeMetadataResponse, type MetadataBroker, type MetadataTopic } from './api/metadata.js';
+import { decodeProduceRequest, encodeProduceResponse, type ProducePartitionResponse } from './api/produce.js';
+import { decodeFetchRequest, encodeFetchResponse, type FetchPartitionResponse } from './api/fetch.js';
+import { decodeListOffsetsRequest, encodeListOffsetsResponse, type ListOffsetsPartitionResponse } from './api/list-offsets.js';
+import { decodeCreateTopicsRequest, encodeCreateTopicsResponse, type CreateTopicResult } from './api/create-topics.js';
+import { encodeFindCoordinatorResponse } from './api/find-coordinator.js';
+import { encodeOffsetCommitResponse } from './api/offset-commit.js';
+import { encodeOffsetFetchResponse } from './api/offset-fetch.js';
+import type { GroupCoordinator } from '../groups/coordinator.js';
+import { GroupOffsetHandlers } from './group-handlers.js';
+import { requireOnTopic, topicAllowed } from './access.js';
+import { decodeDeleteTopicsRequest, encodeDeleteTopicsResponse } from './api/delete-topics.js';
+import { decodeInitProducerIdRequest, encodeInitProducerIdResponse } from './api/init-producer-id.js';
+import { FETCH_BYTES_MAX } from '../broker/service.js';
+import type { TopicView } from '../broker/broker.js';
+import type { Access } from '../broker/access-rules.js';
+import { CLUSTER_RESOURCE, type AclOperation } from '../security/acl.js';
+import { ANONYMOUS } from '../security/principal.js';
+import type { QuotaEnforcer } from '../security/quota-enforcer.js';
+import type { QuotaKind } from '../security/quota.js';
+
+export class KafkaConnectionError extends Error {
+  override name = 'KafkaConnectionError';
+}
+
+export interface KafkaListenerAddress {
+  host: string;
+  port: number;
+}
+
+export interface KafkaApiOptions {
+  broker: Broker;
+  /** Every broker's Kafka listener by broker id (Metadata lists the alive ones among them). */
+  listeners: () => ReadonlyMap<number, KafkaListenerAddress>;
+  /** Upper bound (and default) of a produce's replication wait. */
+  produceTimeoutMs: number;
+  /** Upper bound of a fetch long-poll. */
+  fetchMaxWaitMs: number;
+  /**
+   * The rights of this listener's clients (ANONYMOUS until SASL is served here), checked as the
+   * gRPC gate checks them: describe a topic to see it, write to produce, read to fetch. Absent:
+   * everything is allowed.
+   */
+  access?: Access;
+  /** The broker's group coordinator (offsets in __consumer_offsets); absent: COORDINATOR_NOT_AVAILABLE. */
+  groups?: GroupCoordinator;
+  /**
+   * Quotas of this listener's clients (ANONYMOUS), as on gRPC: produced and fetched bytes, and the
+   * time handlers hold the event loop; an answer over quota is held back for the throttle time,
+   * which Produce and Fetch answers also report (throttle_time_ms).
+   */
+  quotas?: Pick<QuotaEnforcer, 'record' | 'hold' | 'requestThrottleMs' | 'recordRequestTime'>;
+  onRequest?(api: string, durationMs: number): void;
+}
+
+/** A request's throttle time so far (ms); the answer is held back this long. */
+interface Throttle {
+  ms: number;
+}
+
+/** What one frame asks: the answer's frame chunks, or null when Kafka sends none (acks=0). */
+export type KafkaAnswer = Buffer[] | null;
+
+export class KafkaApi {
+  private readonly groups: GroupOffsetHandlers;
+
+  constructor(private readonly options: KafkaApiOptions) {
+    this.groups = new GroupOffsetHandlers(options);
+  }
+
+  private allowed(operation: AclOperation, topic: string): boolean {
+    return topicAllowed(this.options.access, operation, topic);
+  }
+
+  /** Throws UNAUTHORIZED (TOPIC_AUTHORIZATION_FAILED to the client). */
+  private require(operation: AclOperation, topic: string): void {
+    requireOnTopic(this.options.access, operation, topic);
+  }
+
+  /** `cancelled` fires when the connection goes away (ends long-polls). */
+  async handle(frame: Buffer, cancelled: AbortSignal): Promise<KafkaAnswer> {
+    const reader = new KafkaReader(frame, false);
+    let header: RequestHeader;
+    try {
+      header = readRequestHeader(reader);
+    } catch (err) {
+      throw new KafkaConnectionError(`unreadable request header: ${(err as Error).message}`);
+    }
+    const api = apiSupport(header.apiKey);
+    if (api === undefined) throw new KafkaConnectionError(`API key ${header.apiKey} is not served`);
+    if (header.apiVersion < api.minVersion || header.apiVersion > api.maxVersion) {
+      if (api.key === ApiKey.ApiVersions) return this.unsupportedApiVersions(header);
+      throw new KafkaConnectionError(`${api.name} v${header.apiVersion} is not served (v${api.minVersion}-${api.maxVersion})`);
+    }
+    const flexible = isFlexible(api, header.apiVersion);
+    reader.flexible = flexible;
+    const startedAt = performance.now();
+    const quotas = this.options.quotas;
+    // The request-time throttle earned so far; Produce and Fetch raise it for their bytes.
+    const throttle: Throttle = { ms: quotas?.requestThrottleMs(ANONYMOUS.name) ?? 0 };
+    try {
+      if (flexible) reader.tags(); // request header v2
+      const writer = responseWriter(header.correlationId, { flexibleBody: flexible, flexibleHeader: flexible && api.key !== ApiKey.ApiVersions });
+      let serving: Promise<boolean>;
+      try {
+        serving = this.serve(api, header.apiVersion, reader, writer, cancelled, throttle);
+      } finally {
+        // The time up to the handler's first wait (not waits for replication or long-polls).
+        quotas?.recordRequestTime(ANONYMOUS.name, performance.now() - startedAt);
+      }
+      const answered = await serving;
+      this.options.onRequest?.(api.name, performance.now() - startedAt);
+      if (quotas !== undefined && throttle.ms > 0) await quotas.hold(throttle.ms);
+      return answered ? writer.finish() : null;
+    } catch (err) {
+      if (err instanceof KafkaDecodeError) throw new KafkaConnectionError(`malformed ${api.name} v${header.apiVersion} request: ${err.message}`);
+      throw err;
+    }
+  }
+
+  /** Returns false when no answer is sent. */
+  private async serve(api: ApiSupport, version: number, reader: KafkaReader, writer: KafkaWriter, cancelled: AbortSignal, throttle: Throttle): Promise<boolean> {
+    switch (api.key) {
+      case ApiKey.ApiVersions:
+        decodeApiVersionsRequest(reader, version);
+        encodeApiVersionsResponse(writer, version, { errorCode: KafkaError.NONE, apiKeys: SUPPORTED_APIS.map(toRange), throttleTimeMs: 0 });
+        return true;
+      case ApiKey.Metadata:
+        encodeMetadataResponse(writer, version, this.metadata(decodeMetadataRequest(reader, version).topics));
+        return true;
+      case ApiKey.Produce:
+        return this.produce(reader, version, writer, throttle);
+      case ApiKey.Fetch:
+        encodeFetchResponse(writer, version, await this.fetch(reader, version, cancelled, throttle));
+        return true;
+      case ApiKey.ListOffsets:
+        encodeListOffsetsResponse(writer, version, await this.listOffsets(reader, version));
+        return true;
+      case ApiKey.FindCoordinator:
+        encodeFindCoordinatorResponse(writer, version, this.groups.findCoordinator(reader, version));
+        return true;
+      case ApiKey.OffsetCommit:
+        encodeOffsetCommitResponse(writer, version, await this.groups.offsetCommit(reader, version));
+        return true;
+      case ApiKey.OffsetFetch:
+        encodeOffsetFetchResponse(writer, version, this.groups.offsetFetch(reader));
+        return true;
+      case ApiKey.DeleteTopics:
+        encodeDeleteTopicsResponse(writer, version, await this.deleteTopics(reader));
+        return true;
+      case ApiKey.InitProducerId:
+        encodeInitProducerIdResponse(writer, await this.initProducerId(reader));
+        return true;
+      case ApiKey.CreateTopics:
+        encodeCreateTopicsResponse(writer, version, await this.createTopics(reader, version));
+        return true;
+      default:
+        throw new KafkaConnectionError(`API key ${api.key} has no handler`);
+    }
+  }
+
+  /** Records bytes against the quota of `kind`; the answer's throttle becomes at least what that earns. */
+  private recordBytes(kind: QuotaKind, bytes: number, throttle: Throttle): number {
+    const quotas = this.options.quotas;
+    if (quotas !== undefined && bytes > 0) throttle.ms = Math.max(throttle.ms, quotas.record(ANONYMOUS.name, kind, bytes));
+    return throttle.ms;
+  }
+
+  private unsupportedApiVersions(header: RequestHeader): Buffer[] {
+    const writer = responseWriter(header.correlationId, { flexibleBody: false, flexibleHeader: false });
+    encodeApiVersionsResponse(writer, 0, { errorCode: KafkaError.UNSUPPORTED_VERSION, apiKeys: SUPPORTED_APIS.map(toRange), throttleTimeMs: 0 });
+    return writer.finish();
+  }
+
+  private metadata(requested: string[] | null) {
+    const { broker } = this.options;
+    const listeners = this.options.listeners();
+    const brokers: MetadataBroker[] = [];
+    for (const view of broker.brokers()) {
+      const listener = listeners.get(view.id);
+      if (view.alive && listener !== undefined) brokers.push({ nodeId: view.id, host: listener.host, port: listener.port, rack: null });
+    }
+    let topics: MetadataTopic[];
+    if (requested === null) {
+      let views: TopicView[] = [];
+      try {
+        views = broker.listTopics();
+      } catch {
+        // Not ready yet (no metadata): no topics, and the client asks again.
+      }
+      // Sluice's internal topics hold Sluice-format records a Kafka client cannot read.
+      topics = views.filter((view) => !view.internal && this.allowed('describe', view.name)).map(topicMetadata);
+    } else {
+      topics = requested.map((name) => {
+        try {
+          this.require('describe', name);
+          return topicMetadata(broker.describeTopic(name));
+        } catch (err) {
+          return { errorCode: kafkaFailure(err).code, name, isInternal: false, partitions: [] };
+        }
+      });
+    }
+    return { throttleTimeMs: 0, brokers, clusterId: null, controllerId: broker.controllerId(), topics };
+  }
+
+  private async produce(reader: KafkaReader, version: number, writer: KafkaWriter, throttle: Throttle): Promise<boolean> {
+    const request = decodeProduceRequest(reader, version);
+    const { broker } = this.options;
+    const acks = request.acks;
+    const timeoutMs = Math.min(request.timeoutMs > 0 ? request.timeoutMs : this.options.produceTimeoutMs, this.options.produceTimeoutMs);
+    const topics = await Promise.all(
+      request.topics.map(async (topic) => ({
+        name: topic.name,
+        partitions: await Promise.all(
+          topic.partitions.map(async (p): Promise<ProducePartitionResponse> => {
+            const answer = { index: p.index, baseOffset: -1, logAppendTimeMs: -1, logStartOffset: -1 };
+            if (acks !== 0 && acks !== 1 && acks !== -1) {
+              return { ...answer, errorCode: KafkaError.INVALID_REQUIRED_ACKS, errorMessage: `acks must be 0, 1 or -1, got ${acks}` };
+            }
+            try {
+              this.require('write', topic.name);
+              if (p.records === null) return { ...answer, errorCode: KafkaError.CORRUPT_MESSAGE, errorMessage: 'no records' };
+              const result = await broker.produce(topic.name, p.index, kafkaBatchToSluice(p.records), acks, timeoutMs);
+              return { ...answer, errorCode: KafkaError.NONE, baseOffset: result.baseOffset, logStartOffset: result.logStartOffset, errorMessage: null };
+            } catch (err) {
+              const failure = kafkaFailure(err);
+              return { ...answer, errorCode: failure.code, errorMessage: failure.message };
+            }
+          }),
+        ),
+      })),
+    );
+    let bytes = 0;
+    for (const topic of request.topics) for (const p of topic.partitions) bytes += p.records?.length ?? 0;
+    const throttleTimeMs = this.recordBytes('produce', bytes, throttle);
+    if (acks === 0) return false;
+    encodeProduceResponse(writer, version, { topics, throttleTimeMs });
+    return true;
+  }
+
+  /**
+   * Reads every asked partition at once; each long-polls for data, and the first to find some (or
+   * to fail) ends the others' wait, so the response comes as soon as anything is there.
+   */
+  private async fetch(reader: KafkaReader, version: number, cancelled: AbortSignal, throttle: Throttle) {
+    const request = decodeFetchRequest(reader, version);
+    const { broker } = this.options;
+    const maxWaitMs = Math.max(0, Math.min(request.maxWaitMs, this.options.fetchMaxWaitMs));
+    const found = new AbortController();
+    const stop = (): void => found.abort();
+    cancelled.addEventListener('abort', stop, { once: true });
+    try {
+      const topics = await Promise.all(
+        request.topics.map(async (topic) => ({
+          topic: topic.topic,
+          partitions: await Promise.all(
+            topic.partitions.map(async (p): Promise<FetchPartitionResponse> => {
+              const answer = { partitionIndex: p.partition, highWatermark: -1, lastStableOffset: -1, logStartOffset: -1, records: [] };
+              try {
+                this.require('read', topic.topic);
+                const maxBytes = Math.max(1, Math.min(p.partitionMaxBytes, request.maxBytes, FETCH_BYTES_MAX));
+                const result = await broker.fetch(topic.topic, p.partition, p.fetchOffset, maxBytes, maxWaitMs, 1, found.signal);
+                if (result.bytes > 0) found.abort();
+                return {
+                  partitionIndex: p.partition,
+                  errorCode: KafkaError.NONE,
+                  highWatermark: result.highWatermark,
+                  lastStableOffset: result.highWatermark,
+                  logStartOffset: result.logStartOffset,
+                  records: result.batches.flatMap(sluiceBatchToKafka),
+                };
+              } catch (err) {
+                found.abort();
+                return { ...answer, errorCode: kafkaFailure(err).code };
+              }
+            }),
+          ),
+        })),
+      );
+      const bytes = trimToMaxBytes(topics, request.maxBytes);
+      return { throttleTimeMs: this.recordBytes('fetch', bytes, throttle), errorCode: KafkaError.NONE, sessionId: 0, topics };
+    } finally {
+      cancelled.removeEventListener('abort', stop);
+    }
+  }
+
+  /** Topics are deleted one by one through the controller; internal topics are refused by the core. */
+  private async deleteTopics(reader: KafkaReader) {
+    const request = decodeDeleteTopicsRequest(reader);
+    const responses: Array<{ name: string; errorCode: number }> = [];
+    for (const name of request.topicNames) {
+      try {
+        this.require('delete', name);
+        await this.options.broker.deleteTopic(name);
+        responses.push({ name, errorCode: KafkaError.NONE });
+      } catch (err) {
+        responses.push({ name, errorCode: kafkaFailure(err).code });
+      }
+    }
+    return { responses };
+  }
+
+  /**
+   * A producer id for an idempotent producer, from the same blocks the Sluice producer's come
+   * from; its batches are then deduplicated by the partition's idempotence table. As on gRPC, it
+   * takes idempotent-write on the cluster or write on some topic when ACLs are on.
+   */
+  private async initProducerId(reader: KafkaReader) {
+    const request = decodeInitProducerIdRequest(reader);
+    const none = { producerId: -1, producerEpoch: -1 };
+    if (request.transactionalId !== null) {
+      return { ...none, errorCode: KafkaError.TRANSACTIONAL_ID_AUTHORIZATION_FAILED };
+    }
+    const access = this.options.access;
+    if (access !== undefined && !access.allowed('idempotent-write', { type: 'cluster', name: CLUSTER_RESOURCE }) && !access.holdsAny('write', 'topic')) {
+      return { ...none, errorCode: KafkaError.CLUSTER_AUTHORIZATION_FAILED };
+    }
+    try {
+      const { producerId, producerEpoch } = await this.options.broker.initProducerId();
+      return { errorCode: KafkaError.NONE, producerId, producerEpoch };
+    } catch (err) {
+      return { ...none, errorCode: kafkaFailure(err).code };
+    }
+  }
+
+  /** Topics are created one by one through the controller, as the Sluice admin client's are. */
+  private async createTopics(reader: KafkaReader, version: number) {
+    const request = decodeCreateTopicsRequest(reader, version);
+    const { broker } = this.options;
+    const topics: CreateTopicResult[] = [];
+    for (const topic of request.topics) {
+      try {
+        if (!(this.options.access?.allowed('create', { type: 'cluster', name: CLUSTER_RESOURCE }) ?? true)) this.require('create', topic.name);
+        if (topic.assignmentCount > 0) throw new KafkaProtocolError('INVALID_REQUEST', 'manual replica assignments are not supported; give num_partitions and replication_factor');
+        const spec = {
+          name: topic.name,
+          partitions: topic.numPartitions === -1 ? DEFAULT_PARTITIONS : topic.numPartitions,
+          replicationFactor: topic.replicationFactor === -1 ? DEFAULT_REPLICATION_FACTOR : topic.replicationFactor,
+          configs: topic.configs,
+        };
+        if (request.validateOnly) {
+          // Only what this broker can tell without the controller: the name is free.
+          if (broker.listTopics().some((view) => view.name === topic.name)) throw new KafkaProtocolError('TOPIC_ALREADY_EXISTS', `topic "${topic.name}" already exists`);
+        } else {
+          await broker.createTopic(spec);
+        }
+        topics.push({ name: topic.name, errorCode: KafkaError.NONE, errorMessage: null });
+      } catch (err) {
+        const failure = kafkaFailure(err);
+        topics.push({ name: topic.name, errorCode: failure.code, errorMessage: failure.message });
+      }
+    }
+    return { throttleTimeMs: 0, topics };
+  }
+
+  private async listOffsets(reader: KafkaReader, version: number) {
+    const request = decodeListOffsetsRequest(reader, version);
+    const { broker } = this.options;
+    const topics = await Promise.all(
+      request.topics.map(async (topic) => ({
+        name: topic.name,
+        partitions: await Promise.all(
+          topic.partitions.map(async (p): Promise<ListOffsetsPartitionResponse> => {
+            try {
+              this.require('describe', topic.name);
+              const partition = broker.partition(topic.name, p.partitionIndex);
+              const offset = await partition.listOffset(p.timestamp);
+              return { partitionIndex: p.partitionIndex, errorCode: KafkaError.NONE, timestamp: -1, offset, leaderEpoch: partition.replicated.term };
+            } catch (err) {
+              return { partitionIndex: p.partitionIndex, errorCode: kafkaFailure(err).code, timestamp: -1, offset: -1, leaderEpoch: -1 };
+            }
+          }),
+        ),
+      })),
+    );
+    return { throttleTimeMs: 0, topics };
+  }
+}
+
+/** Kafka's `num.partitions` and `default.replication.factor` defaults, for -1 in CreateTopics. */
+const DEFAULT_PARTITIONS = 1;
+const DEFAULT_REPLICATION_FACTOR = 1;
+
+/**
+ * Keeps the response within the request's max_bytes, in request order: whole batches (a header and
+ * its records) while they fit, and always the first one even if larger (KIP-74), so a consumer
+ * always makes progress. Batches dropped here are fetched again by the next request. Returns the
+ * bytes kept.
+ */
+function trimToMaxBytes(topics: ReadonlyArray<{ partitions: FetchPartitionResponse[] }>, maxBytes: number): number {
+  let kept = 0;
+  for (const topic of topics) {
+    for (const partition of topic.partitions) {
+      const records = partition.records;
+      let count = 0;
+      for (; count + 1 < records.length; count += 2) {
+        const size = records[count]!.length + records[count + 1]!.length;
+        if (kept > 0 && kept + size > maxBytes) break;
+        kept += size;
+      }
+      records.length = count;
+    }
+  }
+  return kept;
+}
+
+function toRange(api: ApiSupport) {
+  return { apiKey: api.key, minVersion: api.minVersion, maxVersion: api.maxVersion };
+}
+
+function topicMetadata(view: TopicView): MetadataTopic {
+  return {
+    errorCode: KafkaError.NONE,
+    name: view.name,
+    isInternal: view.internal,
+    partitions: view.partitions.map((p) => ({
+      errorCode: p.leader > 0 ? KafkaError.NONE : KafkaError.LEADER_NOT_AVAILABLE,
+      partitionIndex: p.partition,
+      leaderId: p.leader > 0 ? p.leader : -1,
+      leaderEpoch: p.leaderEpoch,
+      replicaNodes: p.replicas,
+      isrNodes: p.isr,
+      offlineReplicas: [],
+    })),
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * Runs the real kcat (librdkafka's command-line client) for tests of the Kafka listener, installing
+ * the Debian package first when it is missing and the tests run as root.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+
+const KCAT_TIMEOUT_MS = 30_000;
+
+export interface KcatResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function kcatInstalled(): boolean {
+  return spawnSync('kcat', ['-V'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Makes sure `kcat` runs; throws a clear error when it is missing and cannot be installed. */
+export function ensureKcat(): void {
+  if (kcatInstalled()) return;
+  if (process.getuid?.() !== 0) throw new Error('kcat is not installed and these tests do not run as root: install it with `apt-get install -y kcat`');
+  const install = (): boolean => spawnSync('apt-get', ['install', '-y', 'kcat'], { stdio: 'ignore', timeout: 300_000 }).status === 0;
+  if (!install()) {
+    spawnSync('apt-get', ['update'], { stdio: 'ignore', timeout: 300_000 });
+    if (!install()) throw new Error('kcat is not installed and `apt-get install -y kcat` failed');
+  }
+  if (!kcatInstalled()) throw new Error('kcat was installed but does not run');
+}
+
+/** Runs kcat with `input` on stdin; killed (its own process) after the timeout. */
+export function kcat(args: string[], input = '', timeoutMs = KCAT_TIMEOUT_MS): Promise<KcatResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('kcat', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(input);
+  });
+}
+
+/** Runs kcat and fails with its output unless it exits 0. */
+export async function kcatOk(args: string[], input = ''): Promise<string> {
+  const result = await kcat(args, input);
+  if (result.code !== 0) throw new Error(`kcat ${args.join(' ')} exited with ${result.code}: ${result.stderr}`);
+  return result.stdout;
+}
