@@ -85,13 +85,25 @@ export function encodeEntry(entry: GroupsEntry): RecordInput {
   }
 }
 
-/** The entry a record holds; undefined for a record this version does not know (skipped, not fatal). */
+const NOT_JSON = Symbol('not JSON');
+
+/** A record's key or value as JSON; NOT_JSON for bytes that are not (written by no coordinator: skipped). */
+function parseJson(bytes: Buffer): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return NOT_JSON;
+  }
+}
+
+/** The entry a record holds; undefined for a record this version does not know, or not JSON (skipped, not fatal). */
 export function decodeEntry(record: DecodedRecord): GroupsEntry | undefined {
   if (record.key === null) return undefined;
-  const key: unknown = JSON.parse(record.key.toString('utf8'));
+  const key = parseJson(record.key);
   if (!Array.isArray(key)) return undefined;
-  const value: unknown = record.value === null ? undefined : JSON.parse(record.value.toString('utf8'));
-  if (value !== undefined && (value as { v?: unknown }).v !== VALUE_VERSION) return undefined;
+  const value = record.value === null ? undefined : parseJson(record.value);
+  if (record.value !== null && value === NOT_JSON) return undefined;
+  if (value !== undefined && (typeof value !== 'object' || value === null || (value as { v?: unknown }).v !== VALUE_VERSION)) return undefined;
   if (key[0] === 'offset' && key.length === 4) {
     const [, group, topic, partition] = key as [string, string, string, number];
     return { kind: 'offset', group, topic, partition, value: value === undefined ? undefined : offsetValue(value as OffsetValueV1) };
