@@ -157,6 +157,7 @@ export class GroupCoordinator {
     for (const [index, partition] of this.partitions) {
       // Led again in a later term: another coordinator may have written in between, so reload.
       if (led.has(index) && partition.term === OffsetPartition.leaderTerm(this.host, index)) continue;
+      console.log(`group coordinator: no longer coordinates ${OFFSETS_TOPIC}/${index} (loaded at term ${partition.term})`);
       this.partitions.delete(index);
       for (const groupId of [...this.groups.keys()]) {
         if (groupPartition(groupId) === index) {
@@ -170,6 +171,8 @@ export class GroupCoordinator {
       const partition = new OffsetPartition(this.host, index, { cleanAfterRecords: this.options.cleanAfterRecords ?? CLEAN_AFTER_RECORDS_DEFAULT });
       await partition.load();
       this.partitions.set(index, partition);
+      const loaded = this.host.localPartition(OFFSETS_TOPIC, index);
+      console.log(`group coordinator: coordinates ${OFFSETS_TOPIC}/${index} at term ${partition.term}: ${partition.store.groupIds().length} group(s) loaded through offset ${loaded?.highWatermark()}`);
       const loadedAtMs = this.clock.nowMs();
       for (const [groupId, snapshot] of partition.store.memberships()) {
         this.groups.set(groupId, GroupMembership.restore(groupId, (topic) => this.partitionCount(topic), snapshot, loadedAtMs));
