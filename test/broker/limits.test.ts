@@ -112,7 +112,11 @@ describe('broker process: limits', function () {
     expect(internal.code).to.equal('INVALID_TOPIC');
     // Still serving.
     await client.createTopic({ name: 'after', partitions: 1, replicationFactor: 1 });
-    expect((await client.produce({ topic: 'after', partition: 0, acks: -1, batch: encodeBatch([{ key: null, value: Buffer.from('x') }]) })).baseOffset).to.equal(0);
+    // Asked again while the new partition elects its leader.
+    const stored = await waitFor('a produce to the new topic', () =>
+      client.produce({ topic: 'after', partition: 0, acks: -1, batch: encodeBatch([{ key: null, value: Buffer.from('x') }]) }).then((r) => r.baseOffset),
+    20_000, 100);
+    expect(stored).to.equal(0);
   });
 
   it('ResetOffsets checks that topics and partitions exist and offsets lie within the log', async () => {
