@@ -22,7 +22,7 @@ import type { Broker, TopicView } from './broker.js';
 import type { Acks } from './partition.js';
 import type { RequestStreams } from './request-streams.js';
 import { RequestLimits } from './request-limits.js';
-import { INTERNAL_TOPICS, TOPIC_NAME_LENGTH_MAX } from '../controller/topic-names.js';
+import { refuseClientWrite, TOPIC_NAME_LENGTH_MAX } from '../controller/topic-names.js';
 import { HOST_LENGTH_MAX, ID_LENGTH_MAX, requireConfigEntries, requireCount, requireLength } from '../protocol/input-limits.js';
 import type { ClientQuotas } from '../controller/quota-records.js';
 import type { QuotaEnforcer } from '../security/quota-enforcer.js';
@@ -246,8 +246,7 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
   const quotas = options.quotas;
   const produce = (request: ProduceRequest__Output, context: RequestContext): Promise<ProduceResponse> => {
     const topic = requireTopic(request.topic);
-    // The coordinator writes __consumer_offsets itself; a client's records there stopped it loading the partition (found by make fuzz).
-    if (INTERNAL_TOPICS.has(topic)) throw new SluiceError('INVALID_TOPIC', `internal topic ${topic} is written by the broker only`);
+    refuseClientWrite(topic);
     const acks = toAcks(request.acks);
     if (!Buffer.isBuffer(request.batch) || request.batch.length === 0) invalid('batch is required');
     // Counted whether or not it is stored: refused batches cost the broker their bytes too.

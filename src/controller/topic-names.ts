@@ -17,3 +17,11 @@ export function validateTopicName(name: string): void {
   if (!TOPIC_NAME_PATTERN.test(name)) bad('use only letters, digits, ".", "_" and "-"');
   if (name.startsWith('__') && !INTERNAL_TOPICS.has(name)) bad('names starting with "__" are reserved for internal topics');
 }
+
+/**
+ * Clients never write internal topics: the coordinator writes __consumer_offsets itself, and a
+ * client's records there stopped it loading the partition (found by make fuzz).
+ */
+export function refuseClientWrite(topic: string): void {
+  if (INTERNAL_TOPICS.has(topic)) throw new SluiceError('INVALID_TOPIC', `internal topic ${topic} is written by the broker only`);
+}

@@ -30,6 +30,7 @@ import type { TopicView } from '../broker/broker.js';
 import type { Access } from '../broker/access-rules.js';
 import { CLUSTER_RESOURCE, type AclOperation } from '../security/acl.js';
 import { ANONYMOUS } from '../security/principal.js';
+import { refuseClientWrite } from '../controller/topic-names.js';
 import type { QuotaEnforcer } from '../security/quota-enforcer.js';
 import type { QuotaKind } from '../security/quota.js';
 
@@ -233,6 +234,7 @@ export class KafkaApi {
             }
             try {
               this.require('write', topic.name);
+              refuseClientWrite(topic.name);
               if (p.records === null) return { ...answer, errorCode: KafkaError.CORRUPT_MESSAGE, errorMessage: 'no records' };
               const result = await broker.produce(topic.name, p.index, kafkaBatchToSluice(p.records), acks, timeoutMs);
               return { ...answer, errorCode: KafkaError.NONE, baseOffset: result.baseOffset, logStartOffset: result.logStartOffset, errorMessage: null };

@@ -123,23 +123,24 @@ describe('kafka handlers', () => {
           .nullableString(null)
           .int16(acks)
           .int32(1000)
-          .array(['open', 'secret'], (x, t) => x.string(t).array([0], (y, p) => y.int32(p).nullableBytes(batch))),
+          .array(['open', 'secret', '__consumer_offsets'], (x, t) => x.string(t).array([0], (y, p) => y.int32(p).nullableBytes(batch))),
       );
     const kafka = api({ access: denying('secret') });
     const answer = await kafka.handle(produce(1), new AbortController().signal);
     const r = new KafkaReader(concatFrame(answer!).subarray(4), false);
     r.int32();
     const codes = r.array((x) => [x.string(), x.array(partitionCode)]);
-    // "open": the core says NOT_LEADER; "secret": refused before the core is asked.
+    // "open": the core says NOT_LEADER; "secret": refused before the core is asked; clients never write the offsets topic.
     expect(codes).to.deep.equal([
       ['open', [KafkaError.NOT_LEADER_OR_FOLLOWER]],
       ['secret', [KafkaError.TOPIC_AUTHORIZATION_FAILED]],
+      ['__consumer_offsets', [KafkaError.INVALID_TOPIC_EXCEPTION]],
     ]);
     expect(await kafka.handle(produce(0), new AbortController().signal)).to.equal(null);
     const badAcks = await kafka.handle(produce(2), new AbortController().signal);
     const b = new KafkaReader(concatFrame(badAcks!).subarray(4), false);
     b.int32();
-    expect(b.array((x) => (x.string(), x.array(partitionCode)))).to.deep.equal([[KafkaError.INVALID_REQUIRED_ACKS], [KafkaError.INVALID_REQUIRED_ACKS]]);
+    expect(b.array((x) => (x.string(), x.array(partitionCode)))).to.deep.equal([[KafkaError.INVALID_REQUIRED_ACKS], [KafkaError.INVALID_REQUIRED_ACKS], [KafkaError.INVALID_REQUIRED_ACKS]]);
   });
 });
 
