@@ -9,9 +9,9 @@ import { FLUSH_DEFAULT, parseFlushPolicy } from '../storage/flush-policy.js';
 import { TAIL_CACHE_BYTES_MAX_DEFAULT } from '../storage/tail-cache.js';
 import { SCRAM_MECHANISMS, isScramMechanism, type ScramMechanism } from '../security/scram.js';
 import { defaultMaxConnections, descriptorLimit } from './descriptor-limit.js';
-import { invalidLimit, LIMIT_DEFAULTS } from './limits.js';
+import { invalidLimit, LIMIT_DEFAULTS, type BrokerLimits } from './limits.js';
 
-export interface BrokerConfig {
+export interface BrokerConfig extends BrokerLimits {
   brokerId: number;
   /** Address the gRPC and HTTP servers bind to. */
   host: string;
@@ -61,26 +61,7 @@ export interface BrokerConfig {
   listenerClientTls: boolean;
   /** TLS on the inter-broker listener, with mutual TLS: only certificates with CN broker-<id> pass. */
   listenerInterBrokerTls: boolean;
-  // # limits (docs/SECURITY.md "Limits")
-  /** Connections one client address may keep open at once; more are refused. */
-  maxConnectionsPerIp: number;
-  /** HTTP/2 streams (calls) one connection may have open at once. */
-  maxConcurrentStreams: number;
-  /** Requests of one ProduceStream/FetchStream being served at once; beyond it the stream is not read. */
-  maxInflightRequestsPerStream: number;
-  /** Produce bytes being served at once, over all clients; beyond it streams wait and unary produces are refused. */
-  queuedMaxRequestBytes: number;
-  /** Largest max.message.bytes a topic may have; the gRPC receive size follows from it. */
-  messageMaxBytes: number;
-  /** Fetches long-polling at once on this broker. */
-  maxWaitingFetches: number;
-  /** Members one consumer group may have. */
-  groupMaxSize: number;
-  /** Groups one broker coordinates. */
-  maxGroups: number;
-  /** Partitions in the cluster, and partition replicas on one broker (checked by the controller on create). */
-  maxPartitions: number;
-  maxPartitionsPerBroker: number;
+  // # limits: BrokerLimits (limits.ts)
   // authentication and ACLs
   /** Check ACLs on every client call (`authorizer.class.name` in Kafka; here on or off). */
   authorizationEnabled: boolean;

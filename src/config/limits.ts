@@ -7,14 +7,23 @@ import { MAX_MESSAGE_BYTES } from '../protocol/grpc.js';
 import { BATCH_HEADER_BYTES } from '../protocol/batch.js';
 
 export interface BrokerLimits {
+  /** Connections one client address may keep open at once; more are refused. */
   maxConnectionsPerIp: number;
+  /** HTTP/2 streams (calls) one connection may have open at once. */
   maxConcurrentStreams: number;
+  /** Requests of one ProduceStream/FetchStream being served at once; beyond it the stream is not read. */
   maxInflightRequestsPerStream: number;
+  /** Produce bytes being served at once, over all clients; beyond it streams wait and unary produces are refused. */
   queuedMaxRequestBytes: number;
+  /** Largest max.message.bytes a topic may have; the gRPC receive size follows from it. */
   messageMaxBytes: number;
+  /** Fetches long-polling at once on this broker. */
   maxWaitingFetches: number;
+  /** Members one consumer group may have. */
   groupMaxSize: number;
+  /** Groups one broker coordinates. */
   maxGroups: number;
+  /** Partitions in the cluster, and partition replicas on one broker (checked by the controller on create). */
   maxPartitions: number;
   maxPartitionsPerBroker: number;
 }
