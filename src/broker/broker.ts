@@ -505,11 +505,14 @@ export class Broker {
     const reported = this.link.view.leaders.get(leaderKey(topic.name, index, topic.topicId));
     // A replica whose storage failed has stopped its group: its view of the leader is frozen.
     const localLeader = local?.storageFault === undefined ? local?.replicated.leaderId : undefined;
+    const leader = localLeader || reported?.leader || -1;
     return {
       partition: index,
-      leader: localLeader || reported?.leader || -1,
+      leader,
       replicas,
-      isr: reported?.isr ?? [],
+      // Until the leader's report reaches this broker through the controller (a heartbeat or two
+      // after the partition elects), all it knows is in sync is the leader itself.
+      isr: reported !== undefined && reported.isr.length > 0 ? reported.isr : leader > 0 ? [leader] : [],
       logStartOffset: reported?.logStartOffset ?? local?.log.logStartOffset() ?? 0,
       logEndOffset: reported?.logEndOffset ?? local?.log.logEndOffset() ?? 0,
       highWatermark: reported?.highWatermark ?? local?.hw ?? 0,

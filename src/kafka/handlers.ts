@@ -26,7 +26,7 @@ import { requireOnTopic, topicAllowed } from './access.js';
 import { decodeDeleteTopicsRequest, encodeDeleteTopicsResponse } from './api/delete-topics.js';
 import { decodeInitProducerIdRequest, encodeInitProducerIdResponse } from './api/init-producer-id.js';
 import { FETCH_BYTES_MAX } from '../broker/service.js';
-import type { TopicView } from '../broker/broker.js';
+import type { BrokerView, TopicView } from '../broker/broker.js';
 import type { Access } from '../broker/access-rules.js';
 import { CLUSTER_RESOURCE, type AclOperation } from '../security/acl.js';
 import { ANONYMOUS } from '../security/principal.js';
@@ -190,11 +190,6 @@ export class KafkaApi {
   private metadata(requested: string[] | null) {
     const { broker } = this.options;
     const listeners = this.options.listeners();
-    const brokers: MetadataBroker[] = [];
-    for (const view of broker.brokers()) {
-      const listener = listeners.get(view.id);
-      if (view.alive && listener !== undefined) brokers.push({ nodeId: view.id, host: listener.host, port: listener.port, rack: null });
-    }
     let topics: MetadataTopic[];
     if (requested === null) {
       let views: TopicView[] = [];
@@ -215,7 +210,8 @@ export class KafkaApi {
         }
       });
     }
-    return { throttleTimeMs: 0, brokers, clusterId: null, controllerId: broker.controllerId(), topics };
+    const controllerId = broker.controllerId();
+    return { throttleTimeMs: 0, brokers: metadataBrokers(broker.brokers(), listeners, topics, controllerId), clusterId: null, controllerId, topics };
   }
 
   private async produce(reader: KafkaReader, version: number, writer: KafkaWriter, throttle: Throttle): Promise<boolean> {
@@ -418,6 +414,29 @@ function trimToMaxBytes(topics: ReadonlyArray<{ partitions: FetchPartitionRespon
     }
   }
   return kept;
+}
+
+/**
+ * The brokers a Metadata answer lists: every registered broker (with a Kafka listener) that is alive
+ * in this broker's view, leads a partition of the answer, or is the controller. A leader missing
+ * from the list stalls clients (they cannot reach it), and this broker's liveness view can lag or
+ * lapse (right after its start, or while its heartbeats go unanswered) while it knows the leaders.
+ */
+export function metadataBrokers(
+  views: readonly BrokerView[],
+  listeners: ReadonlyMap<number, KafkaListenerAddress>,
+  topics: readonly MetadataTopic[],
+  controllerId: number,
+): MetadataBroker[] {
+  const wanted = new Set<number>([controllerId]);
+  for (const topic of topics) for (const p of topic.partitions) if (p.leaderId > 0) wanted.add(p.leaderId);
+  const brokers: MetadataBroker[] = [];
+  for (const view of views) {
+    const listener = listeners.get(view.id);
+    const registered = view.epoch >= 0;
+    if (listener !== undefined && registered && (view.alive || wanted.has(view.id))) brokers.push({ nodeId: view.id, host: listener.host, port: listener.port, rack: null });
+  }
+  return brokers;
 }
 
 function toRange(api: ApiSupport) {

@@ -6,6 +6,7 @@ import { ANONYMOUS } from '../security/principal.js';
 import type { GroupCoordinator } from '../groups/coordinator.js';
 import type { QuotaEnforcer } from '../security/quota-enforcer.js';
 import { KafkaListener } from './listener.js';
+import { loadZstd } from '../protocol/compression.js';
 
 export { KafkaListener };
 
@@ -24,6 +25,8 @@ export interface KafkaListenerParts {
 export async function startKafkaListener(config: BrokerConfig, parts: KafkaListenerParts): Promise<KafkaListener | undefined> {
   const { broker, groups, security, quotas, inflight, onRequest } = parts;
   if (config.kafkaPort < 0) return undefined;
+  // Only Kafka clients write zstd; with the decoder loaded, every synchronous path can read their batches.
+  await loadZstd();
   if (!/^(127\.|localhost$|::1$)/.test(config.host) && !config.authenticationRequired) {
     console.error(
       `WARNING: broker ${config.brokerId}'s Kafka listener ${config.host}:${config.kafkaPort} is reachable from the network without TLS or SASL: ` +

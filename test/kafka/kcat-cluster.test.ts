@@ -11,7 +11,7 @@ import { createClient, type Admin } from '../../src/client/index.js';
 
 interface KcatMetadata {
   brokers: Array<{ id: number; name: string }>;
-  topics: Array<{ topic: string; partitions: Array<{ partition: number; leader: number; replicas: Array<{ id: number }> }> }>;
+  topics: Array<{ topic: string; partitions: Array<{ partition: number; leader: number; replicas: Array<{ id: number }>; isrs: Array<{ id: number }> }> }>;
 }
 
 describe('Kafka listener with kcat against a 3-broker cluster', function () {
@@ -33,7 +33,14 @@ describe('Kafka listener with kcat against a 3-broker cluster', function () {
     const leader = await cluster.leaderOf(topic, 0, 1);
 
     const viaBroker2 = `127.0.0.1:${cluster.kafkaPorts.get(2)}`;
-    const metadata = JSON.parse(await kcatOk(['-b', viaBroker2, '-L', '-J', '-t', topic])) as KcatMetadata;
+    // Kafka metadata is eventually consistent: a broker learns the others' liveness from the controller.
+    const metadata = await waitFor('broker 2 to list all three brokers', async () => {
+      const answer = JSON.parse(await kcatOk(['-b', viaBroker2, '-L', '-J', '-t', topic])) as KcatMetadata;
+      return answer.brokers.length === 3 ? answer : undefined;
+    }, 30_000);
+    // Every partition's leader is always among the listed brokers, or clients stall.
+    const isr = metadata.topics[0]!.partitions[0]!.isrs.map((r) => r.id);
+    expect(isr).to.include(leader);
     expect(metadata.brokers.map((b) => [b.id, b.name]).sort()).to.deep.equal([1, 2, 3].map((id) => [id, `127.0.0.1:${cluster!.kafkaPorts.get(id)}`]));
     expect(metadata.topics[0]!.partitions[0]!.leader).to.equal(leader);
     expect(metadata.topics[0]!.partitions[0]!.replicas.map((r) => r.id).sort()).to.deep.equal([1, 2, 3]);
