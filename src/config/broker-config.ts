@@ -105,6 +105,9 @@ export interface BrokerConfig extends BrokerLimits {
   kafkaMaxConnections: number;
   /** A Kafka connection with no request for this long is closed (Kafka's connections.max.idle.ms). */
   kafkaConnectionsMaxIdleMs: number;
+  // kafka clients (docs/KAFKA.md "SASL and TLS")
+  /** TLS on the Kafka listener with the broker's tls.* material (clients: SSL or SASL_SSL); client certificates requested, optional. */
+  kafkaListenerTls: boolean;
 }
 
 type Kind = 'int' | 'port' | 'listenerPort' | 'string' | 'bool';
@@ -195,6 +198,8 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   'kafka.max.frame.bytes': { field: 'kafkaMaxFrameBytes', kind: 'int', doc: 'largest Kafka request frame; a larger one closes the connection' },
   'kafka.max.connections': { field: 'kafkaMaxConnections', kind: 'int', doc: 'open Kafka connections beyond which new ones are closed at once' },
   'kafka.connections.max.idle.ms': { field: 'kafkaConnectionsMaxIdleMs', kind: 'int', doc: 'a Kafka connection idle this long is closed' },
+  // kafka clients
+  'kafka.listener.tls': { field: 'kafkaListenerTls', kind: 'bool', doc: 'TLS on the Kafka listener with the tls.* files (Kafka clients: security.protocol SSL or SASL_SSL)' },
 };
 
 export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
@@ -254,6 +259,8 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   kafkaMaxFrameBytes: 64 * 1024 * 1024,
   kafkaMaxConnections: 1024,
   kafkaConnectionsMaxIdleMs: 600_000,
+  // kafka clients
+  kafkaListenerTls: false,
 };
 
 const OPTIONAL_STRINGS = new Set<keyof BrokerConfig>([
@@ -372,7 +379,7 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   if (config.interBrokerPort !== 0 && config.interBrokerPort === config.port) {
     throw new ConfigError(`inter.broker.port must differ from port (both ${config.port})`);
   }
-  if (config.listenerClientTls || config.listenerInterBrokerTls) {
+  if (config.listenerClientTls || config.listenerInterBrokerTls || config.kafkaListenerTls) {
     for (const key of ['tls.ca.file', 'tls.cert.file', 'tls.key.file'] as const) {
       if (config[BROKER_CONFIG_KEYS[key]!.field] === '') throw new ConfigError(`${key} is required when a listener runs TLS`);
     }

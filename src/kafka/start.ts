@@ -1,5 +1,9 @@
 /** Starts a broker's Kafka listener from its config (the one place the listener meets BrokerConfig). */
-import { kafkaListeners, type BrokerConfig } from '../config/broker-config.js';
+import { kafkaListeners, saslMechanisms, type BrokerConfig } from '../config/broker-config.js';
+import { KafkaSession } from './session.js';
+import { readTlsMaterial } from '../security/tls.js';
+import { TOPIC_CONFIG_DEFAULTS } from '../config/topic-config.js';
+import { ConfigSource, type ConfigEntry } from './api/describe-configs.js';
 import type { Broker } from '../broker/broker.js';
 import type { SecurityGate } from '../broker/security-gate.js';
 import { ANONYMOUS } from '../security/principal.js';
@@ -29,11 +33,14 @@ export async function startKafkaListener(config: BrokerConfig, parts: KafkaListe
   await loadZstd();
   if (!/^(127\.|localhost$|::1$)/.test(config.host) && !config.authenticationRequired) {
     console.error(
-      `WARNING: broker ${config.brokerId}'s Kafka listener ${config.host}:${config.kafkaPort} is reachable from the network without TLS or SASL: ` +
+      `WARNING: broker ${config.brokerId}'s Kafka listener ${config.host}:${config.kafkaPort} is reachable from the network and lets clients in without authentication: ` +
         `its clients act as ANONYMOUS${config.authorizationEnabled ? ' (held to the ACLs)' : ', and authorization is off'}. See docs/KAFKA.md.`,
     );
   }
   let listeners = kafkaListeners(config, config.kafkaPort);
+  const mechanisms = [...saslMechanisms(config)];
+  // With authentication required, a client gets in by SASL or, over TLS, by a client certificate.
+  const canAuthenticate = mechanisms.length > 0 || config.kafkaListenerTls;
   const listener = await KafkaListener.listen({
     broker,
     host: config.host,
@@ -48,13 +55,46 @@ export async function startKafkaListener(config: BrokerConfig, parts: KafkaListe
     groups,
     quotas,
     onRequest,
-    // No SASL on this listener yet: its clients are ANONYMOUS, held to the same ACLs as on gRPC,
-    // and refused outright when authentication is required.
     access: security.access(ANONYMOUS),
-    refuseConnections: config.authenticationRequired ? 'authentication.required=true and the Kafka listener does not serve SASL yet' : undefined,
+    tls: config.kafkaListenerTls ? readTlsMaterial({
+      ca: { key: 'tls.ca.file', file: config.tlsCaFile },
+      cert: { key: 'tls.cert.file', file: config.tlsCertFile },
+      key: { key: 'tls.key.file', file: config.tlsKeyFile },
+    }) : undefined,
+    newSession: (certificateName) =>
+      new KafkaSession({
+        sasl: mechanisms.length > 0 ? security.sasl : undefined,
+        mechanisms,
+        access: (principal) => security.access(principal),
+        authenticationRequired: config.authenticationRequired,
+        certificateName,
+      }),
+    refuseConnections: config.authenticationRequired && !canAuthenticate ? 'authentication.required=true, and no SASL mechanism is enabled nor TLS on the Kafka listener' : undefined,
+    brokerConfigs: { brokerId: config.brokerId, entries: brokerConfigEntries(config) },
     onConnectionError: (remote, reason) => console.error(`kafka: closed connection from ${remote}: ${reason}`),
   });
   // With port 0 the OS picked one: Metadata must name the real port.
   listeners = kafkaListeners(config, listener.port);
   return listener;
+}
+
+/** What DescribeConfigs answers for this broker: the settings Kafka has a name for, read-only. */
+function brokerConfigEntries(config: BrokerConfig): ConfigEntry[] {
+  const entry = (name: string, value: string, source: number = ConfigSource.STATIC_BROKER_CONFIG): ConfigEntry => ({ name, value, readOnly: true, source, sensitive: false });
+  return [
+    entry('broker.id', String(config.brokerId)),
+    entry('log.dirs', config.dataDir),
+    entry('auto.create.topics.enable', 'false', ConfigSource.DEFAULT_CONFIG),
+    entry('num.partitions', '1', ConfigSource.DEFAULT_CONFIG),
+    entry('default.replication.factor', '1', ConfigSource.DEFAULT_CONFIG),
+    entry('log.retention.ms', String(TOPIC_CONFIG_DEFAULTS['retention.ms']), ConfigSource.DEFAULT_CONFIG),
+    entry('log.retention.bytes', String(TOPIC_CONFIG_DEFAULTS['retention.bytes']), ConfigSource.DEFAULT_CONFIG),
+    entry('message.max.bytes', String(TOPIC_CONFIG_DEFAULTS['max.message.bytes']), ConfigSource.DEFAULT_CONFIG),
+    entry('compression.type', 'producer', ConfigSource.DEFAULT_CONFIG),
+    entry('socket.request.max.bytes', String(config.kafkaMaxFrameBytes)),
+    entry('connections.max.idle.ms', String(config.kafkaConnectionsMaxIdleMs)),
+    entry('sasl.enabled.mechanisms', config.saslEnabledMechanisms),
+    entry('authorizer.class.name', config.authorizationEnabled ? 'sluice' : ''),
+    entry('super.users', config.superUsers.split(',').map((user) => user.trim()).filter(Boolean).map((user) => `User:${user}`).join(';')),
+  ];
 }

@@ -278,13 +278,18 @@ describe('Kafka listener on a broker that requires authentication', function () 
     await broker?.cleanup();
   });
 
-  it('closes every Kafka connection (no SASL served there yet) instead of letting clients in as ANONYMOUS', async () => {
+  it('closes an ANONYMOUS connection at its first request past ApiVersions and SASL, and every connection when there is no way to authenticate', async () => {
     ensureKcat();
     const kafkaPort = await freePort();
     broker = await BrokerProcess.start({ args: ['--kafka-port', String(kafkaPort), '--authentication-required', 'true'] });
     const listed = await kcat(['-b', `127.0.0.1:${kafkaPort}`, '-L', '-m', '3']);
     expect(listed.code).to.not.equal(0);
-    await waitFor('the refusal in the broker log', () => (/Kafka listener does not serve SASL yet/.test(broker!.output) ? true : undefined));
+    await waitFor('the refusal in the broker log', () => (/Metadata before authenticating/.test(broker!.output) ? true : undefined));
+    const dataDir = broker.dataDir;
+    await broker.stop();
+    broker = await BrokerProcess.start({ dataDir, ownsDataDir: true, args: ['--kafka-port', String(kafkaPort), '--authentication-required', 'true', '--sasl-enabled-mechanisms', ''] });
+    expect((await kcat(['-b', `127.0.0.1:${kafkaPort}`, '-L', '-m', '3'])).code).to.not.equal(0);
+    await waitFor('the refusal in the broker log', () => (/no SASL mechanism is enabled nor TLS on the Kafka listener/.test(broker!.output) ? true : undefined));
   });
 });
 
