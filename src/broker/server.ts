@@ -39,6 +39,8 @@ import { SecurityGate } from './security-gate.js';
 import type { ServiceOptions } from './service.js';
 import { BrokerServices } from './services.js';
 import { startKafkaListener, type KafkaListener } from '../kafka/start.js';
+import { startConsole } from '../console/start.js';
+import type { Console } from '../console/console.js';
 
 /** How long a stopping broker waits for its leaderships to move to in-sync followers. */
 const LEADERSHIP_HANDOFF_MS = 3_000;
@@ -79,6 +81,8 @@ export class BrokerServer {
   private shuttingDown = false;
   /** The Kafka protocol listener (docs/KAFKA.md), when kafka.port is not -1. */
   kafka: KafkaListener | undefined;
+  /** The web console (docs/CONSOLE.md), unless console.enabled=false. */
+  console: Console | undefined;
 
   private constructor(
     readonly config: BrokerConfig,
@@ -314,6 +318,7 @@ export class BrokerServer {
       await broker.close();
       throw err;
     }
+    server.console = startConsole(config, { http, clientPort: port, metrics, acls: () => broker.controller.metadata.acls });
     http.attach({
       registry: metrics.registry,
       notReady: () => {
@@ -336,6 +341,8 @@ export class BrokerServer {
   async stop(): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
+    // The console's clients call this broker: stopped before it refuses them.
+    await this.console?.stop();
     this.streams.refuseNew();
     // Throttled answers go out now: the client moves on instead of waiting for a stopping broker.
     this.quotas.release();

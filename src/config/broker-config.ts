@@ -105,6 +105,15 @@ export interface BrokerConfig extends BrokerLimits {
   kafkaMaxConnections: number;
   /** A Kafka connection with no request for this long is closed (Kafka's connections.max.idle.ms). */
   kafkaConnectionsMaxIdleMs: number;
+  // # console (docs/CONSOLE.md)
+  /** Serve the web console and its JSON API (`/`, `/api/v1/...`) on the HTTP port. */
+  consoleEnabled: boolean;
+  /** Refuse every console API call that changes something (topics, offsets, produce, redrive). */
+  consoleReadOnly: boolean;
+  /** Client properties file (as `sluice --client-config`): TLS of the console's connections, and the identity its history sampler uses. */
+  consoleClientConfig: string;
+  /** How often the console samples rates, lag and latency for its charts (one hour of samples is kept). */
+  consoleHistoryIntervalMs: number;
 }
 
 type Kind = 'int' | 'port' | 'listenerPort' | 'string' | 'bool';
@@ -195,6 +204,11 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   'kafka.max.frame.bytes': { field: 'kafkaMaxFrameBytes', kind: 'int', doc: 'largest Kafka request frame; a larger one closes the connection' },
   'kafka.max.connections': { field: 'kafkaMaxConnections', kind: 'int', doc: 'open Kafka connections beyond which new ones are closed at once' },
   'kafka.connections.max.idle.ms': { field: 'kafkaConnectionsMaxIdleMs', kind: 'int', doc: 'a Kafka connection idle this long is closed' },
+  // # console
+  'console.enabled': { field: 'consoleEnabled', kind: 'bool', doc: 'serve the web console and /api/v1 on the HTTP port (true|false)' },
+  'console.read.only': { field: 'consoleReadOnly', kind: 'bool', doc: 'refuse console API calls that change anything (true|false)' },
+  'console.client.config': { field: 'consoleClientConfig', kind: 'string', doc: "client properties file: TLS of the console's connections and its history sampler's identity" },
+  'console.history.interval.ms': { field: 'consoleHistoryIntervalMs', kind: 'int', doc: 'how often the console samples rates, lag and latency for its charts' },
 };
 
 export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
@@ -254,6 +268,11 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   kafkaMaxFrameBytes: 64 * 1024 * 1024,
   kafkaMaxConnections: 1024,
   kafkaConnectionsMaxIdleMs: 600_000,
+  // # console
+  consoleEnabled: true,
+  consoleReadOnly: false,
+  consoleClientConfig: '',
+  consoleHistoryIntervalMs: 5_000,
 };
 
 const OPTIONAL_STRINGS = new Set<keyof BrokerConfig>([
@@ -270,6 +289,8 @@ const OPTIONAL_STRINGS = new Set<keyof BrokerConfig>([
 ]);
 // # quotas and HTTP: empty means "as host" and "no token".
 OPTIONAL_STRINGS.add('httpHost').add('httpAuthToken').add('httpAuthTokenFile');
+// # console: empty means "plaintext, anonymous sampler".
+OPTIONAL_STRINGS.add('consoleClientConfig');
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -381,6 +402,7 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   saslMechanisms(config);
   clusterMembership(config);
   kafkaListeners(config, config.kafkaPort);
+  if (config.consoleHistoryIntervalMs < 100) throw new ConfigError('console.history.interval.ms must be >= 100');
   return config;
 }
 
