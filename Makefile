@@ -14,6 +14,7 @@ install: node_modules/.install-stamp
 
 build: install
 	npx tsc -p tsconfig.json
+	node dist/scripts/build-console.js
 
 run: build
 	bin/sluice-broker --data-dir ./data --kafka-port 9092

@@ -92,8 +92,9 @@ export class Console {
   private async api(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     try {
       const method = req.method ?? 'GET';
-      // A JSON body type forces a CORS preflight, which this endpoint never grants: no other site's page can make these calls.
-      if (method !== 'GET' && method !== 'HEAD' && !(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      // A JSON body type forces a CORS preflight, which this endpoint never grants: no other site's page can make these
+      // calls (a DELETE is preflighted whatever its type).
+      if ((method === 'POST' || method === 'PATCH') && !(req.headers['content-type'] ?? '').startsWith('application/json')) {
         throw new ApiError(415, 'INVALID_REQUEST', 'send the request body as application/json');
       }
       const { handler, params } = findRoute(method === 'HEAD' ? 'GET' : method, path, this.options.readOnly);

@@ -63,9 +63,10 @@ export async function readJson(req: IncomingMessage): Promise<Record<string, unk
   let bytes = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     bytes += chunk.length;
-    if (bytes > REQUEST_BODY_BYTES_MAX) throw new ApiError(413, 'LIMIT_EXCEEDED', `request body larger than ${REQUEST_BODY_BYTES_MAX} bytes`);
-    chunks.push(chunk);
+    // Past the bound the rest is read and dropped (memory stays bounded), so the client gets the answer rather than a reset.
+    if (bytes <= REQUEST_BODY_BYTES_MAX) chunks.push(chunk);
   }
+  if (bytes > REQUEST_BODY_BYTES_MAX) throw new ApiError(413, 'LIMIT_EXCEEDED', `request body larger than ${REQUEST_BODY_BYTES_MAX} bytes`);
   if (bytes === 0) return {};
   let parsed: unknown;
   try {
