@@ -37,6 +37,8 @@ function Login({ session, onDone }: { session: SessionView; onDone: () => void }
   const [password, setPassword] = useState('');
   const [mechanism, setMechanism] = useState(session.mechanisms[0] ?? 'SCRAM-SHA-256');
   const [error, setError] = useState<Error | undefined>();
+  // On an open broker the form waits behind a button; where the broker checks callers it is shown at once.
+  const [shown, setShown] = useState(session.loginSuggested);
   if (session.principal !== 'ANONYMOUS') {
     return (
       <span class="row">
@@ -48,6 +50,16 @@ function Login({ session, onDone }: { session: SessionView; onDone: () => void }
     );
   }
   if (session.mechanisms.length === 0) return <span class="muted">as ANONYMOUS</span>;
+  if (!shown) {
+    return (
+      <span class="row">
+        <span class="muted">as ANONYMOUS</span>
+        <button class="secondary" id="show-login" onClick={() => setShown(true)}>
+          Log in
+        </button>
+      </span>
+    );
+  }
   return (
     <form
       class="row"

@@ -209,6 +209,8 @@ describe('console API on a broker process', function () {
 
   it('keeps an hour of history: produce rates and group lag', async () => {
     await api.ok('POST', '/topics', { name: 'rates', partitions: 1, replicationFactor: 1 }, 201);
+    // A rate needs two samples of the topic: the first one must see it before the records arrive.
+    await waitFor('the topic in the history', async () => ((await api.ok<HistoryView>('GET', '/history')).topicRates.rates ? true : undefined), 20_000);
     const producer = sluice.producer({ lingerMs: 5 });
     try {
       await producer.send({ topic: 'rates', records: Array.from({ length: 500 }, (_, i) => ({ value: `r${i}` })) });
