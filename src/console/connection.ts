@@ -21,9 +21,13 @@ export class ConsoleConnection {
     this.groupAdmin = this.client.groupAdmin();
   }
 
-  /** acks=all, no linger: a console send answers once the record is committed. */
+  /**
+   * acks=all, no linger: a console send answers once the record is committed. Not idempotent: a
+   * principal allowed to write one topic is not always allowed an InitProducerId, and a producer
+   * refused one leaves its send unanswered (see docs/CONSOLE.md); a retried send may store twice.
+   */
   get producer(): Producer {
-    this.producerOf ??= this.client.producer({ acks: -1, lingerMs: 0 });
+    this.producerOf ??= this.client.producer({ acks: -1, lingerMs: 0, idempotent: false });
     return this.producerOf;
   }
 
