@@ -1,7 +1,6 @@
 /**
  * The console's browser files, bundled by `npm run build` (scripts/build-console.ts) into
- * dist/console/: read once, on first request, and kept in memory (a few hundred KiB). Every path
- * that is not a file is the page itself, so a reload on `/#/topics/x` or `/topics` works.
+ * dist/console/: read once, on first request, and kept in memory (a few hundred KiB).
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { extname, join } from 'node:path';
@@ -28,10 +27,14 @@ export class Assets {
 
   constructor(private readonly dir = ASSETS_DIR) {}
 
-  /** The asset for a request path (the page for anything that is not a file); undefined when the bundle was not built. */
-  get(path: string): Asset | undefined {
-    const files = this.load();
-    return files.get(path.replace(/^\/+/, '')) ?? files.get('index.html');
+  /** Whether the bundle was built (its page exists). */
+  get built(): boolean {
+    return this.load().has('index.html');
+  }
+
+  /** The file of that name in dist/console, if any. */
+  get(name: string): Asset | undefined {
+    return this.load().get(name);
   }
 
   private load(): Map<string, Asset> {

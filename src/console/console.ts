@@ -77,10 +77,13 @@ export class Console {
       return true;
     }
     // The browser files carry no data: served without the token (the page asks for it).
-    if ((req.method === 'GET' || req.method === 'HEAD') && (path === '/' || path.startsWith('/assets/') || /^\/[\w.-]+\.(js|css|map|svg|html)$/.test(path))) {
-      const asset = this.assets.get(path === '/' ? 'index.html' : path.replace(/^\/assets\//, ''));
-      if (asset === undefined) {
+    const name = path === '/' ? 'index.html' : path.slice(1);
+    if ((req.method === 'GET' || req.method === 'HEAD') && (path === '/' || /^[\w-]+\.(js|css|map|svg)$/.test(name))) {
+      const asset = this.assets.get(name);
+      if (!this.assets.built) {
         res.writeHead(503, { 'content-type': 'text/plain' }).end('console not built: run `make build` (npm run build)\n');
+      } else if (asset === undefined) {
+        return false;
       } else {
         res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' }).end(req.method === 'HEAD' ? undefined : asset.body);
       }

@@ -249,6 +249,7 @@ describe('console API on a broker process', function () {
     expect(await page.text()).to.include('<script type="module" src="/app.js">');
     const script = await fetch(`${api.base}/app.js`);
     expect([script.status, script.headers.get('content-type')]).to.deep.equal([200, 'text/javascript; charset=utf-8']);
+    expect((await fetch(`${api.base}/missing.js`)).status).to.equal(404);
     expect((await fetch(`${api.base}/metrics`)).status, '/metrics still answers').to.equal(200);
   });
 });
