@@ -313,12 +313,13 @@ export class BrokerServer {
         inflight,
         onRequest: (api, durationMs) => brokerMetrics.requestSeconds.observe({ method: `Kafka${api}` }, durationMs / 1000),
       });
+      server.console = startConsole(config, { http, clientPort: port, metrics, acls: () => broker.controller.metadata.acls });
     } catch (err) {
+      await server.kafka?.close();
       await services.stop();
       await broker.close();
       throw err;
     }
-    server.console = startConsole(config, { http, clientPort: port, metrics, acls: () => broker.controller.metadata.acls });
     http.attach({
       registry: metrics.registry,
       notReady: () => {

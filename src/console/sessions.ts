@@ -86,6 +86,6 @@ export class Sessions {
     const session = this.sessions.get(id);
     if (session === undefined) return;
     this.sessions.delete(id);
-    void session.connection.close();
+    session.connection.close().catch(() => undefined); // its channels go either way
   }
 }

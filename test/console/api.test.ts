@@ -302,3 +302,29 @@ describe('console API: read-only mode and the bearer token', function () {
     expect((await api.ok<TopicSummaryView[]>('GET', '/topics')).map((t) => t.name)).to.include('ro');
   });
 });
+
+describe('console settings', function () {
+  this.timeout(60_000);
+
+  it('refuses to start with a console.client.config it cannot read, naming it', async () => {
+    let failure: Error | undefined;
+    try {
+      const broker = await BrokerProcess.start({ args: ['--console-client-config', '/nonexistent/console.properties'] });
+      await broker.cleanup();
+    } catch (err) {
+      failure = err as Error;
+    }
+    expect(failure?.message).to.include('cannot read client config /nonexistent/console.properties');
+  });
+
+  it('serves no console with console.enabled=false', async () => {
+    const broker = await BrokerProcess.start({ args: ['--console-enabled', 'false'] });
+    try {
+      expect((await fetch(`http://127.0.0.1:${broker.httpPort}/`)).status).to.equal(404);
+      expect((await fetch(`http://127.0.0.1:${broker.httpPort}/api/v1/session`)).status).to.equal(404);
+      expect((await fetch(`http://127.0.0.1:${broker.httpPort}/healthz`)).status).to.equal(200);
+    } finally {
+      await broker.cleanup();
+    }
+  });
+});
