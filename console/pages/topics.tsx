@@ -32,6 +32,7 @@ export function Topics({ readOnly }: { readOnly: boolean }) {
       await api<TopicView>('POST', '/topics', { name, partitions: Number(partitions), replicationFactor: Number(replication), configs: parseConfigs(configs) });
       setNotice(`Created ${name}`);
       setName('');
+      setConfigs('');
       topics.reload();
     } catch (err) {
       setError(err as Error);
