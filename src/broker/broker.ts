@@ -126,6 +126,8 @@ export class Broker {
   private reconciling: Promise<void> = Promise.resolve();
   /** Logs of partitions deleted or moved away while this broker was down: dropped once per start. */
   private strayLogsDropped = false;
+  /** The version of the last image whose replicas are open here (see `ready`). */
+  private reconciledVersion = -1;
   private imageWaiters: Array<{ version: number; resolve(): void }> = [];
   private balanceTimer: TimerHandle | undefined;
   /** Replicas whose storage failed, by group, each reopened by `probeStorage` once writes are taken. */
@@ -272,9 +274,14 @@ export class Broker {
     this.balanceTimer = this.clock.setInterval(() => this.balanceLeaders(), this.cluster.leaderBalanceIntervalMs);
   }
 
-  /** Registered with the controller and holding the metadata up to that registration. */
+  /**
+   * Registered with the controller, holding the metadata up to that registration, and holding open
+   * the replicas that metadata places here (a client told "ready" must not hear that this broker
+   * holds no replica of a partition it is still opening).
+   */
   get ready(): boolean {
-    return this.link.registered && this.controller.metadata.version > this.link.brokerEpoch;
+    const epoch = this.link.brokerEpoch;
+    return this.link.registered && this.controller.metadata.version > epoch && this.reconciledVersion > epoch;
   }
 
   private requireReady(): void {
@@ -320,6 +327,7 @@ export class Broker {
       this.partitions.delete(group);
       await partition.drop();
     }
+    this.reconciledVersion = image.version;
     // Only an image past this broker's registration holds every topic that exists now; an older one
     // (a controller voter replaying its metadata log) may lack topics whose logs are stored here.
     if (!this.strayLogsDropped && this.link.registered && image.version > this.link.brokerEpoch) {

@@ -75,6 +75,8 @@ export interface PartitionOptions {
 
 /** How many wholly expired batches one fetch may skip over before answering. */
 const EXPIRED_BATCH_SKIPS_MAX = 1024;
+/** How long a request waits for a leader elected here to store its no-op (a disk write, normally milliseconds). */
+const OWN_LEADERSHIP_WAIT_MS = 2_000;
 
 export class Partition {
   readonly topic: string;
@@ -189,10 +191,6 @@ export class Partition {
     for (const wake of waiters) wake();
   }
 
-  /**
-   * Throws unless this replica leads. One whose storage failed answers STORAGE_ERROR; it still
-   * serves reads of what is committed when it is the only replica (no other can lead meanwhile).
-   */
   /** NOT_LEADER unless this broker leads in exactly `term` (not a later one it won back). */
   requireLeaderTerm(term: number): void {
     this.requireLeader('write');
@@ -201,6 +199,23 @@ export class Partition {
     }
   }
 
+  /**
+   * Elected here but still storing its no-op, this replica leads within a disk write: a request
+   * waits for that (bounded) instead of being sent to this same broker as "the leader".
+   */
+  private async settleOwnLeadership(): Promise<void> {
+    const deadline = this.clock.nowMs() + OWN_LEADERSHIP_WAIT_MS;
+    while (this.failure === undefined && !this.replicated.isLeader && this.replicated.leaderId === this.replicaManager.selfId) {
+      const remainingMs = deadline - this.clock.nowMs();
+      if (remainingMs <= 0) return;
+      await this.waitForData(remainingMs);
+    }
+  }
+
+  /**
+   * Throws unless this replica leads. One whose storage failed answers STORAGE_ERROR; it still
+   * serves reads of what is committed when it is the only replica (no other can lead meanwhile).
+   */
   private requireLeader(access: 'read' | 'write'): void {
     if (this.failure !== undefined) {
       const soleLeader = this.replicated.voters.length === 1 && this.replicated.isLeader;
@@ -244,6 +259,7 @@ export class Partition {
   }
 
   private async produceAsLeader(batch: Buffer, header: BatchHeader, acks: Acks, timeoutMs: number, leaderTerm?: number): Promise<ProduceResult> {
+    if (!this.replicated.isLeader) await this.settleOwnLeadership();
     this.requireLeader('write');
     const maxBytes = this.options.config()['max.message.bytes'];
     if (batch.length > maxBytes) {
@@ -306,6 +322,7 @@ export class Partition {
 
   /** Long-polls until `minBytes` of committed batches are there, the wait ends, or the signal fires. */
   async fetch(spec: FetchRequestSpec): Promise<FetchResult> {
+    if (!this.replicated.isLeader) await this.settleOwnLeadership();
     const deadline = this.clock.nowMs() + spec.maxWaitMs;
     for (;;) {
       this.requireLeader('read');
