@@ -6,10 +6,12 @@ import { mkdirSync } from 'node:fs';
 import { ConfigError, loadBrokerConfig } from '../config/broker-config.js';
 import { TlsConfigError } from '../security/tls.js';
 import { flushGuarantee, parseFlushPolicy } from '../storage/flush-policy.js';
+import { configureLogging, prettyFor } from '../observability/log.js';
 import { BrokerServer } from './server.js';
 
 async function main(): Promise<void> {
   const config = loadBrokerConfig(process.argv.slice(2));
+  configureLogging({ level: config.logLevel, brokerId: config.brokerId, pretty: prettyFor(config.logFormat) });
   mkdirSync(config.dataDir, { recursive: true });
   const server = await BrokerServer.start(config);
   console.log(
