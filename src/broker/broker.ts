@@ -30,7 +30,7 @@ import type { RaftLimits, Rng } from '../raft/index.js';
 import { sleep, systemClock, type Clock, type TimerHandle } from '../runtime/clock.js';
 import { StorageFault, storageFault } from '../storage/storage-fault.js';
 import type { LogStore } from '../storage/types.js';
-import { Partition, type Acks, type FetchResult, type PartitionHooks, type ProduceResult } from './partition.js';
+import { Partition, type Acks, type FetchResult, type PartitionHooks, type ProduceResult, type ProduceTiming } from './partition.js';
 
 export interface BrokerIdentity {
   brokerId: number;
@@ -388,11 +388,11 @@ export class Broker {
     return [...this.partitions.values()];
   }
 
-  produce(topic: string, index: number, batch: Buffer, acks: Acks, timeoutMs: number): Promise<ProduceResult> {
+  produce(topic: string, index: number, batch: Buffer, acks: Acks, timeoutMs: number, timing?: ProduceTiming): Promise<ProduceResult> {
     const partition = this.partition(topic, index);
     const header = validateBatch(batch);
     if (isControlBatch(header)) throw new SluiceError('CORRUPT_BATCH', 'producers may not send control batches');
-    return partition.produce(batch, header, acks, timeoutMs);
+    return partition.produce(batch, header, acks, timeoutMs, timing);
   }
 
   fetch(topic: string, index: number, offset: number, maxBytes: number, maxWaitMs: number, minBytes: number, signal?: AbortSignal): Promise<FetchResult> {

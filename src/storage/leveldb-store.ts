@@ -118,9 +118,9 @@ class LevelLogStore implements LogStore {
   ) {
     this.cache = new TailCache(options.tailCacheBytesMax ?? TAIL_CACHE_BYTES_MAX_DEFAULT);
     this.durable = options.flush.kind === 'always';
-    this.group = new GroupWrite(db, this.durable);
+    this.group = new GroupWrite(db, this.durable, options.onSync);
     this.warn = options.warn ?? ((line) => console.warn(line));
-    this.hooks = { warn: this.warn, onCorruption: options.onCorruption };
+    this.hooks = { warn: this.warn, onCorruption: options.onCorruption, onSync: options.onSync };
     this.faults = new WriteFaults({ dir: options.dir, warn: this.warn, onWriteFailure: options.onWriteFailure });
     if (options.flush.kind === 'interval') {
       this.timer = setInterval(() => this.syncInBackground(), options.flush.intervalMs);
@@ -235,7 +235,9 @@ class LevelLogStore implements LogStore {
 
   private syncInBackground(): void {
     if (this.syncing !== undefined || this.closed) return;
+    const startedAt = performance.now();
     this.syncing = this.syncAll()
+      .then(() => this.hooks.onSync?.(performance.now() - startedAt))
       .catch((err: unknown) => this.warn(`storage: periodic sync failed: ${err instanceof Error ? err.message : String(err)}`))
       .finally(() => {
         this.syncing = undefined;

@@ -207,6 +207,8 @@ export interface StorageHooks {
    * writes, once until `resume` succeeds; the error names the cause (storage-fault.ts).
    */
   onWriteFailure?: (fault: StorageFault) => void;
+  /** Called after each durable write (a synced group write, a periodic sync) with how long it took: fsync latency. */
+  onSync?: (durationMs: number) => void;
 }
 
 export interface OpenLogOptions {
