@@ -205,6 +205,14 @@ export class Partition {
    * Throws unless this replica leads. One whose storage failed answers STORAGE_ERROR; it still
    * serves reads of what is committed when it is the only replica (no other can lead meanwhile).
    */
+  /** NOT_LEADER unless this broker leads in exactly `term` (not a later one it won back). */
+  requireLeaderTerm(term: number): void {
+    this.requireLeader('write');
+    if (this.replicated.term !== term) {
+      throw new SluiceError('NOT_LEADER', `${this.topic}/${this.index} was led here in term ${term}; the term is ${this.replicated.term} now`);
+    }
+  }
+
   private requireLeader(access: 'read' | 'write'): void {
     if (this.failure !== undefined) {
       const soleLeader = this.replicated.voters.length === 1 && this.replicated.isLeader;
@@ -238,16 +246,16 @@ export class Partition {
    * NOT_ENOUGH_REPLICAS after `timeoutMs`). A retried idempotent batch is answered with its original
    * offsets.
    */
-  async produce(batch: Buffer, header: BatchHeader, acks: Acks, timeoutMs: number, timing?: ProduceTiming): Promise<ProduceResult> {
+  async produce(batch: Buffer, header: BatchHeader, acks: Acks, timeoutMs: number, leaderTerm?: number, timing?: ProduceTiming): Promise<ProduceResult> {
     try {
-      return await this.produceAsLeader(batch, header, acks, timeoutMs, timing);
+      return await this.produceAsLeader(batch, header, acks, timeoutMs, leaderTerm, timing);
     } catch (err) {
       // A proposal that failed with the storage under it answers with the cause, not INTERNAL.
       throw this.failure ?? err;
     }
   }
 
-  private async produceAsLeader(batch: Buffer, header: BatchHeader, acks: Acks, timeoutMs: number, timing: ProduceTiming | undefined): Promise<ProduceResult> {
+  private async produceAsLeader(batch: Buffer, header: BatchHeader, acks: Acks, timeoutMs: number, leaderTerm: number | undefined, timing: ProduceTiming | undefined): Promise<ProduceResult> {
     this.requireLeader('write');
     const maxBytes = this.options.config()['max.message.bytes'];
     if (batch.length > maxBytes) {
@@ -266,6 +274,7 @@ export class Partition {
       if (acks !== 0 && this.hw <= lastOffset) await this.waitForHighWatermark(lastOffset + 1, timeoutMs);
       return { baseOffset, lastOffset, logStartOffset: this.log.logStartOffset() };
     }
+    if (leaderTerm !== undefined) this.requireLeaderTerm(leaderTerm);
     const appendedAtMs = this.clock.nowMs();
     const proposal = this.replicated.propose(batch, header);
     producers.record(header, proposal.baseOffset, proposal.lastOffset);

@@ -309,7 +309,7 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
     context.topic = topic;
     context.partition = request.partition;
     context.bytes = request.batch.length;
-    return broker.produce(topic, request.partition, request.batch, acks, timeoutMs, context).then((result) => ({
+    return broker.produce(topic, request.partition, request.batch, acks, timeoutMs, undefined, context).then((result) => ({
       baseOffset: result.baseOffset,
       lastOffset: result.lastOffset,
       logStartOffset: result.logStartOffset,
