@@ -31,6 +31,9 @@ import { sleep, systemClock, type Clock, type TimerHandle } from '../runtime/clo
 import { StorageFault, storageFault } from '../storage/storage-fault.js';
 import type { LogStore } from '../storage/types.js';
 import { Partition, type Acks, type FetchResult, type PartitionHooks, type ProduceResult, type ProduceTiming } from './partition.js';
+import { logger } from '../observability/log.js';
+
+const log = logger('broker');
 
 export interface BrokerIdentity {
   brokerId: number;
@@ -220,7 +223,7 @@ export class Broker {
    */
   private storageFailed(group: string, err: unknown, reopen: () => Promise<void>): void {
     const fault = storageFault(err, `storing ${group}`);
-    if (this.storageFaultNow === undefined) console.error(`storage: ${fault.message}; writes to it are refused until the disk takes writes again`);
+    if (this.storageFaultNow === undefined) log.error({ group, errno: fault.errno }, `storage: ${fault.message}; writes to it are refused until the disk takes writes again`);
     this.storageFaultNow = fault;
     this.failedReplicas.set(group, reopen);
     this.storageProbe ??= this.clock.setInterval(() => void this.probeStorage(), STORAGE_PROBE_INTERVAL_MS);
@@ -239,7 +242,7 @@ export class Broker {
       this.storageFaultNow = undefined;
       this.clock.clearTimer(this.storageProbe);
       this.storageProbe = undefined;
-      console.log(`storage: takes writes again; reopened ${reopened.length} replica(s) from what is stored: ${reopened.join(', ')}`);
+      log.info({ reopened }, `storage: takes writes again; reopened ${reopened.length} replica(s) from what is stored: ${reopened.join(', ')}`);
     } catch (err) {
       // Still failing (or failing otherwise): the next probe tries again.
       this.storageFaultNow = storageFault(err, 'resuming writes');
@@ -294,7 +297,7 @@ export class Broker {
     this.reconciling = this.reconciling
       .then(() => this.reconcile(image))
       .catch((err: unknown) => {
-        console.error('applying metadata failed:', err);
+        log.error({ err }, 'applying metadata failed');
         // A write of its own failed (a new log's id): once the disk takes writes again, apply the
         // newest image again, or the replicas it should have opened would stay closed for good.
         if (err instanceof StorageFault) this.storageFailed(RECONCILE_AFTER_FAULT, err, async () => this.scheduleReconcile(this.controller.metadata));
@@ -325,7 +328,7 @@ export class Broker {
     if (!this.strayLogsDropped && this.link.registered && image.version > this.link.brokerEpoch) {
       this.strayLogsDropped = true;
       const dropped = await this.replicas.dropStray((group) => group === METADATA_GROUP || wanted.has(group));
-      if (dropped.length > 0) console.log(`dropped the logs of ${dropped.length} partition(s) no longer placed on this broker: ${dropped.join(', ')}`);
+      if (dropped.length > 0) log.info({ dropped }, `dropped the logs of ${dropped.length} partition(s) no longer placed on this broker: ${dropped.join(', ')}`);
     }
   }
 

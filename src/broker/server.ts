@@ -46,6 +46,7 @@ import { clusterGroupLag, sampleHighWatermarks } from './group-lag-source.js';
 import { slowRequestReport } from './slow-request.js';
 
 const requestLog = logger('requests');
+const serverLog = logger('server');
 
 /** How long a stopping broker waits for its leaderships to move to in-sync followers. */
 const LEADERSHIP_HANDOFF_MS = 3_000;
@@ -268,7 +269,10 @@ export class BrokerServer {
       limits: new RequestLimits(config),
       onRequest(method, durationMs, error) {
         brokerMetrics.requestSeconds.observe({ method }, durationMs / 1000);
-        if (error) brokerMetrics.requestErrors.inc({ method, code: error.code });
+        if (error) {
+          brokerMetrics.requestErrors.inc({ method, code: error.code });
+          requestLog.debug({ method, code: error.code }, `${method} failed: ${error.message}`);
+        }
       },
       slowRequestMs: config.slowRequestThresholdMs > 0 ? config.slowRequestThresholdMs : undefined,
       onSlowRequest(method, durationMs, trace, error) {
@@ -295,7 +299,7 @@ export class BrokerServer {
       },
       broker.clock,
     );
-    for (const warning of [openListenerWarning(config), openInterBrokerListenerWarning(config)]) if (warning !== undefined) console.error(warning);
+    for (const warning of [openListenerWarning(config), openInterBrokerListenerWarning(config)]) if (warning !== undefined) serverLog.warn(warning);
     services = await BrokerServices.open(broker, { client: grpcServer, interBroker: interBrokerServer }, {
       service: serviceOptions,
       brokerAuthentication,
@@ -376,7 +380,7 @@ export class BrokerServer {
     const deadline = Date.now() + this.config.shutdownTimeoutMs;
     while (this.inflight.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, SHUTDOWN_POLL_MS));
     if (this.inflight.count > 0) {
-      console.error(`shutdown: ${this.inflight.count} request(s) still running after ${this.config.shutdownTimeoutMs} ms; forcing`);
+      serverLog.warn({ inflight: this.inflight.count }, `shutdown: ${this.inflight.count} request(s) still running after ${this.config.shutdownTimeoutMs} ms; forcing`);
     }
     this.streams.endAll();
     this.watch.stop();

@@ -27,6 +27,9 @@ import { HOST_LENGTH_MAX, ID_LENGTH_MAX, requireConfigEntries, requireCount, req
 import type { ClientQuotas } from '../controller/quota-records.js';
 import type { QuotaEnforcer } from '../security/quota-enforcer.js';
 import { principalOf } from '../security/principal.js';
+import { logger } from '../observability/log.js';
+
+const log = logger('requests');
 
 /** Fetch byte limits: the default when a client sends 0, and the most one response may carry. */
 export const FETCH_BYTES_DEFAULT = 1024 * 1024;
@@ -81,7 +84,7 @@ export interface RequestContext extends RequestTrace {
 
 function toSluiceError(err: unknown): SluiceError {
   if (err instanceof SluiceError) return err;
-  console.error('internal error while serving a request:', err);
+  log.error({ err }, 'internal error while serving a request');
   return new SluiceError('INTERNAL', err instanceof Error ? err.message : String(err));
 }
 

@@ -11,6 +11,9 @@ import type { AclBinding } from '../security/acl.js';
 import type { ScramMechanism, StoredScramCredential } from '../security/scram.js';
 import type { MetadataImage } from './metadata-image.js';
 import { localControllerRpc, type BrokerHeartbeatResponse, type ControllerRpc, type ControllerTransport } from './rpc.js';
+import { logger } from '../observability/log.js';
+
+const log = logger('controller');
 
 export interface ControllerLinkOptions {
   selfId: number;
@@ -148,6 +151,7 @@ export class ControllerLink {
   private async register(): Promise<void> {
     const { selfId, host, port } = this.options;
     this.epoch = await this.request((controller) => controller.registerBroker({ brokerId: selfId, host, port, incarnation: this.incarnation }));
+    log.info({ epoch: this.epoch }, `registered with the controller as broker ${selfId} (epoch ${this.epoch})`);
     this.options.onRegistered?.();
   }
 
@@ -159,6 +163,7 @@ export class ControllerLink {
       if (!this.registered) await this.register();
       const response = await this.heartbeat();
       if (response.fenced) {
+        log.warn({ epoch: this.epoch }, `fenced by the controller (epoch ${this.epoch} is not this broker's latest registration): registering again`);
         this.epoch = -1;
         return;
       }
@@ -172,7 +177,7 @@ export class ControllerLink {
       };
       this.lastViewAtMs = this.clock.nowMs();
     } catch (err) {
-      if (!this.stopped && !(err instanceof SluiceError && err.retriable)) console.error('controller heartbeat failed:', err);
+      if (!this.stopped && !(err instanceof SluiceError && err.retriable)) log.warn({ err }, 'controller heartbeat failed');
     } finally {
       this.beating = false;
     }

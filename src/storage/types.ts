@@ -198,7 +198,7 @@ export interface CorruptionReport {
 
 /** What a store tells its owner beyond return values; both are optional in the stores' options. */
 export interface StorageHooks {
-  /** Where a store reports what it found damaged or dropped; console.warn when omitted. */
+  /** Where a store reports what it found damaged or dropped; the `storage` logger at error when omitted. */
   warn?: (line: string) => void;
   /** Called once per damaged stored batch found (the broker counts them in a metric). */
   onCorruption?: (report: CorruptionReport) => void;
