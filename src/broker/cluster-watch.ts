@@ -1,6 +1,7 @@
 /**
  * Watches, once a second, what an operator wants to hear about without a line per event: which
- * partitions this broker leads, their in-sync replicas, and who leads the controller. Each change
+ * partitions this broker leads, their in-sync replicas, who leads the controller, and which topics
+ * exist (from the metadata this broker applied; every broker logs them). Each change
  * is counted (metrics) and logged at info, summarised per tick: a broker that takes over a
  * thousand partitions writes one line, not a thousand. Polling keeps this out of the Raft and
  * replication code paths; a change and its reversal within one second go unseen.
@@ -8,10 +9,15 @@
 import type { Logger } from '../observability/log.js';
 import type { Clock, TimerHandle } from '../runtime/clock.js';
 
-/** What one tick sees: partitions led here (`topic/partition`) with their in-sync replicas, and the controller (0: unknown). */
+/**
+ * What one tick sees: partitions led here (`topic/partition`) with their in-sync replicas, the
+ * controller (0: unknown), and the topics by name with their ids and partition counts (undefined
+ * until the broker holds the metadata up to its registration: earlier images are a replay).
+ */
 export interface WatchSnapshot {
   led: ReadonlyMap<string, readonly number[]>;
   controller: number;
+  topics: ReadonlyMap<string, { topicId: number; partitions: number }> | undefined;
 }
 
 export interface IsrChange {
@@ -27,11 +33,14 @@ export interface WatchChanges {
   isrShrunk: Array<IsrChange & { removed: number }>;
   isrGrown: Array<IsrChange & { added: number }>;
   controller: { from: number; to: number } | undefined;
+  /** `name (N partitions)`; a topic deleted and created again under its name is in both. */
+  topicsCreated: string[];
+  topicsDeleted: string[];
 }
 
 /** Pure: what changed between two snapshots. */
 export function diffSnapshots(before: WatchSnapshot, after: WatchSnapshot): WatchChanges {
-  const changes: WatchChanges = { elected: [], lost: [], isrShrunk: [], isrGrown: [], controller: undefined };
+  const changes: WatchChanges = { elected: [], lost: [], isrShrunk: [], isrGrown: [], controller: undefined, topicsCreated: [], topicsDeleted: [] };
   for (const [partition, isr] of after.led) {
     const previous = before.led.get(partition);
     if (previous === undefined) {
@@ -45,6 +54,13 @@ export function diffSnapshots(before: WatchSnapshot, after: WatchSnapshot): Watc
   }
   for (const partition of before.led.keys()) if (!after.led.has(partition)) changes.lost.push(partition);
   if (before.controller !== after.controller) changes.controller = { from: before.controller, to: after.controller };
+  // The first complete view is where topics start from, not a burst of creations.
+  if (before.topics !== undefined && after.topics !== undefined) {
+    for (const [name, topic] of after.topics) {
+      if (before.topics.get(name)?.topicId !== topic.topicId) changes.topicsCreated.push(`${name} (${topic.partitions} partitions)`);
+    }
+    for (const [name, topic] of before.topics) if (after.topics.get(name)?.topicId !== topic.topicId) changes.topicsDeleted.push(name);
+  }
   return changes;
 }
 
@@ -73,7 +89,7 @@ function isrText(change: IsrChange): string {
 }
 
 export class ClusterWatch {
-  private last: WatchSnapshot = { led: new Map(), controller: 0 };
+  private last: WatchSnapshot = { led: new Map(), controller: 0, topics: undefined };
   private timer: TimerHandle | undefined;
 
   constructor(private readonly options: ClusterWatchOptions) {}
@@ -89,9 +105,13 @@ export class ClusterWatch {
 
   tick(): void {
     const { log } = this.options;
-    const next = this.options.snapshot();
+    const taken = this.options.snapshot();
+    // Topics keep the last complete view while a newer one is missing (cut off from the controller).
+    const next = taken.topics === undefined && this.last.topics !== undefined ? { ...taken, topics: this.last.topics } : taken;
     const changes = diffSnapshots(this.last, next);
     this.last = next;
+    if (changes.topicsDeleted.length > 0) log.info({ topics: listed(changes.topicsDeleted) }, `topic(s) deleted: ${listed(changes.topicsDeleted).join(', ')}`);
+    if (changes.topicsCreated.length > 0) log.info({ topics: listed(changes.topicsCreated) }, `topic(s) created: ${listed(changes.topicsCreated).join(', ')}`);
     if (changes.elected.length > 0) {
       this.options.onLeaderElected?.(changes.elected.length);
       log.info({ count: changes.elected.length, partitions: listed(changes.elected) }, `became leader of ${changes.elected.length} partition(s)`);

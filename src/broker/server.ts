@@ -429,7 +429,10 @@ async function bindListener(server: grpc.Server, host: string, port: number, cre
 function watchSnapshot(broker: Broker): WatchSnapshot {
   const led = new Map<string, number[]>();
   for (const partition of broker.allPartitions()) if (partition.isLeader) led.set(`${partition.topic}/${partition.index}`, partition.replicated.inSyncReplicas());
-  return { led, controller: Math.max(0, broker.controllerId()) };
+  const topics = broker.ready
+    ? new Map(Object.values(broker.controller.metadata.topics).map((topic) => [topic.name, { topicId: topic.topicId, partitions: topic.replicas.length }]))
+    : undefined;
+  return { led, controller: Math.max(0, broker.controllerId()), topics };
 }
 
 /** Whether this broker is the active controller, and then the partitions no live broker leads. */

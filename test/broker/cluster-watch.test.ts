@@ -3,8 +3,9 @@ import { ClusterWatch, diffSnapshots, type WatchSnapshot } from '../../src/broke
 import { captureLogs, logger } from '../../src/observability/log.js';
 import { VirtualClock } from '../../src/runtime/virtual-clock.js';
 
-function snapshot(led: Record<string, number[]>, controller = 1): WatchSnapshot {
-  return { led: new Map(Object.entries(led)), controller };
+function snapshot(led: Record<string, number[]>, controller = 1, topics?: Record<string, number>): WatchSnapshot {
+  const topicMap = topics === undefined ? undefined : new Map(Object.entries(topics).map(([name, topicId]) => [name, { topicId, partitions: 3 }]));
+  return { led: new Map(Object.entries(led)), controller, topics: topicMap };
 }
 
 describe('cluster watch (broker/cluster-watch.ts)', () => {
@@ -15,7 +16,22 @@ describe('cluster watch (broker/cluster-watch.ts)', () => {
     expect(changes.isrShrunk).to.deep.equal([{ partition: 'a/0', from: [1, 2, 3], to: [1, 3], removed: 1 }]);
     expect(changes.isrGrown).to.deep.equal([{ partition: 'a/1', from: [1, 2], to: [1, 2, 3], added: 1 }]);
     expect(changes.controller).to.deep.equal({ from: 1, to: 2 });
-    expect(diffSnapshots(snapshot({ 'a/0': [1] }), snapshot({ 'a/0': [1] }))).to.deep.equal({ elected: [], lost: [], isrShrunk: [], isrGrown: [], controller: undefined });
+    expect(diffSnapshots(snapshot({ 'a/0': [1] }), snapshot({ 'a/0': [1] }))).to.deep.equal({
+      elected: [],
+      lost: [],
+      isrShrunk: [],
+      isrGrown: [],
+      controller: undefined,
+      topicsCreated: [],
+      topicsDeleted: [],
+    });
+  });
+
+  it('finds topics created and deleted (a re-created one is both), from the first complete view on', () => {
+    expect(diffSnapshots(snapshot({}, 1, undefined), snapshot({}, 1, { a: 5 })).topicsCreated).to.deep.equal([]);
+    const changes = diffSnapshots(snapshot({}, 1, { a: 5, b: 6, c: 7 }), snapshot({}, 1, { a: 5, b: 9, d: 10 }));
+    expect(changes.topicsCreated).to.deep.equal(['b (3 partitions)', 'd (3 partitions)']);
+    expect(changes.topicsDeleted).to.deep.equal(['b', 'c']);
   });
 
   it('counts every change and logs one summarised line per kind and tick', () => {
