@@ -15,7 +15,6 @@ import { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { DeliveryLatency } from '../metrics/delivery-latency.js';
 import { HttpEndpoint } from '../metrics/http.js';
 import { QuotaMetrics } from '../metrics/quota-metrics.js';
-import { HighWatermarkHistory } from '../metrics/group-lag.js';
 import { logger } from '../observability/log.js';
 import { QuotaEnforcer } from '../security/quota-enforcer.js';
 import { quotaLimits, type ClientQuotas } from '../controller/quota-records.js';
@@ -42,7 +41,7 @@ import type { ServiceOptions } from './service.js';
 import { BrokerServices } from './services.js';
 import { startKafkaListener, type KafkaListener } from '../kafka/start.js';
 import { ClusterWatch, type WatchSnapshot } from './cluster-watch.js';
-import { clusterGroupLag, sampleHighWatermarks } from './group-lag-source.js';
+import { ClusterGroupLag } from './group-lag-source.js';
 import { slowRequestReport } from './slow-request.js';
 
 const requestLog = logger('requests');
@@ -229,7 +228,7 @@ export class BrokerServer {
     const inflight = new InflightRequests();
     const streams = new RequestStreams();
     let services: BrokerServices | undefined;
-    const lagHistory = new HighWatermarkHistory();
+    const groupLag = new ClusterGroupLag(broker, () => services?.groups);
     metrics = new BrokerMetrics({
       topicExists: (topic) => broker.controller.metadata.topics[topic] !== undefined,
       partitionOffsets: () =>
@@ -248,7 +247,7 @@ export class BrokerServer {
         const led = broker.allPartitions().filter((p) => p.isLeader);
         return { led: led.length, underReplicated: led.filter((p) => p.replicated.inSyncReplicas().length < p.replicated.voters.length).length };
       },
-      groupLag: async () => (services === undefined ? [] : clusterGroupLag(broker, services.groups, lagHistory)),
+      groupLag: () => groupLag.entries(),
       replicaSizes: () => broker.allPartitions().map((p) => ({ topic: p.topic, partition: p.index, sizeBytes: p.log.sizeBytes() })),
       controller: () => controllerStatus(broker),
       storage: () => {
@@ -329,7 +328,7 @@ export class BrokerServer {
       onIsrShrunk: (replicas) => brokerMetrics.isrShrinks.inc(replicas),
       onIsrExpanded: (replicas) => brokerMetrics.isrExpands.inc(replicas),
       onControllerChanged: () => brokerMetrics.controllerChanges.inc(),
-      onTick: () => sampleHighWatermarks(broker, lagHistory),
+      onTick: () => groupLag.sample(),
     });
     watch.start();
     const server = new BrokerServer(config, broker, metrics, grpcServer, interBrokerServer, http, services, inflight, streams, quotas, watch, port, interBrokerPort, http.port);

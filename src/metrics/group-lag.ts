@@ -1,14 +1,14 @@
 /**
  * Consumer-group lag for every partition of every group a broker coordinates, wherever the
- * partition's leader is. Pure: the broker feeds it the coordinator's view of each partition (its
- * committed offset, and its lag when a replica is local) and the high watermarks leaders report in
- * their controller heartbeats (every broker holds them in its cluster view).
+ * partition's leader is (the pure part; broker/group-lag-source.ts feeds it). A partition's high
+ * watermark is the highest this broker knows: its own replica's, or what the leader reported in its
+ * controller heartbeat (every broker holds those reports in its cluster view).
  *
  * Lag in records is the high watermark minus where the group's remaining records start (its
  * committed offset, or the log start when retention passed it). Lag in seconds is the age of the
- * oldest unconsumed record: read from the record itself where this broker has a replica that is
- * not behind, otherwise estimated from this broker's history of the partition's high watermark
- * (when it passed the committed offset), as kafka-lag-exporter does for Kafka.
+ * oldest unconsumed record: read from the record itself where this broker has a replica that is not
+ * behind, otherwise estimated from this broker's history of the partition's high watermark (when it
+ * passed the committed offset), as kafka-lag-exporter does for Kafka.
  */
 
 export interface GroupLagEntry {
@@ -22,22 +22,16 @@ export interface GroupLagEntry {
   lagSeconds: number;
 }
 
-/** What the coordinator knows of one partition of one group (its describeGroup view). */
-export interface CoordinatorLagView {
-  group: string;
-  topic: string;
-  partition: number;
-  committedOffset: number;
-  /** The local replica's high watermark, -1 without one. */
-  logEndOffset: number;
-  /** Age of the oldest unconsumed record read from the local replica, in ms; -1 without one. */
-  lagMs: number;
-}
-
-/** A partition's positions as its leader last reported them. */
-export interface ReportedPosition {
+/** Where a partition stands, as far as this broker knows. */
+export interface PartitionPosition {
   highWatermark: number;
   logStartOffset: number;
+}
+
+/** Where the group's remaining records start, and how many there are. */
+export function lagOf(committedOffset: number, position: PartitionPosition): { from: number; lag: number } {
+  const from = Math.max(committedOffset, position.logStartOffset);
+  return { from, lag: Math.max(0, position.highWatermark - from) };
 }
 
 /** Samples kept per partition; when full, the older half is thinned to every other sample (coarser, but spanning longer). */
@@ -63,6 +57,12 @@ export class HighWatermarkHistory {
   /** Partitions a lag computation asked about lately: the ones worth sampling between scrapes. */
   tracked(): Array<{ topic: string; partition: number }> {
     return [...this.partitions.values()].map(({ topic, partition }) => ({ topic, partition }));
+  }
+
+  /** A lag computation saw this high watermark: sampled, and the partition stays followed. */
+  observe(topic: string, partition: number, highWatermark: number, nowMs: number): void {
+    this.sample(topic, partition, highWatermark, nowMs);
+    this.partitions.get(partitionKey(topic, partition))!.usedAtMs = nowMs;
   }
 
   sample(topic: string, partition: number, highWatermark: number, nowMs: number): void {
@@ -100,7 +100,6 @@ export class HighWatermarkHistory {
   ageMs(topic: string, partition: number, offset: number, nowMs: number): number {
     const history = this.partitions.get(partitionKey(topic, partition));
     if (history === undefined) return 0;
-    history.usedAtMs = nowMs;
     const { highWatermarks, atMs } = history;
     let lo = 0;
     let hi = highWatermarks.length;
@@ -116,7 +115,7 @@ export class HighWatermarkHistory {
     return Math.max(0, nowMs - passedAtMs);
   }
 
-  /** Drops partitions no lag computation asked about for a while. */
+  /** Drops partitions no lag computation observed for a while. */
   forgetUnused(nowMs: number): void {
     for (const [key, history] of this.partitions) if (nowMs - history.usedAtMs > UNUSED_FORGET_MS) this.partitions.delete(key);
   }
@@ -124,20 +123,4 @@ export class HighWatermarkHistory {
 
 function partitionKey(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
-}
-
-/**
- * The lag of one group's partition from the coordinator's view and the leader's report; undefined
- * when the group committed nothing there or nobody knows the partition's high watermark.
- */
-export function groupLagEntry(view: CoordinatorLagView, reported: ReportedPosition | undefined, history: HighWatermarkHistory, nowMs: number): GroupLagEntry | undefined {
-  if (view.committedOffset < 0) return undefined;
-  const highWatermark = Math.max(view.logEndOffset, reported?.highWatermark ?? -1);
-  if (highWatermark < 0) return undefined;
-  const from = Math.max(view.committedOffset, reported?.logStartOffset ?? 0);
-  const lag = Math.max(0, highWatermark - from);
-  history.sample(view.topic, view.partition, highWatermark, nowMs);
-  let lagMs = 0;
-  if (lag > 0) lagMs = view.lagMs >= 0 && view.logEndOffset >= highWatermark ? view.lagMs : history.ageMs(view.topic, view.partition, from, nowMs);
-  return { group: view.group, topic: view.topic, partition: view.partition, committedOffset: view.committedOffset, lag, lagSeconds: lagMs / 1000 };
 }

@@ -1,9 +1,5 @@
 import { expect } from 'chai';
-import { groupLagEntry, HighWatermarkHistory, type CoordinatorLagView } from '../../src/metrics/group-lag.js';
-
-function view(overrides: Partial<CoordinatorLagView> = {}): CoordinatorLagView {
-  return { group: 'g', topic: 't', partition: 0, committedOffset: 10, logEndOffset: -1, lagMs: -1, ...overrides };
-}
+import { HighWatermarkHistory, lagOf } from '../../src/metrics/group-lag.js';
 
 describe('group lag (metrics/group-lag.ts)', () => {
   describe('HighWatermarkHistory', () => {
@@ -40,37 +36,23 @@ describe('group lag (metrics/group-lag.ts)', () => {
       expect(history.ageMs('t', 0, 6, 4_000 + 10_000 * 1_000)).to.be.greaterThan(9_000_000); // old ones are kept, coarser
     });
 
-    it('forgets partitions no computation asked about for ten minutes', () => {
+    it('forgets partitions no lag computation observed for ten minutes, however often they are sampled', () => {
       const history = new HighWatermarkHistory();
-      history.sample('t', 0, 10, 0);
-      history.sample('u', 1, 10, 0);
-      history.ageMs('u', 1, 5, 500_000);
+      history.observe('t', 0, 10, 0);
+      history.observe('u', 1, 10, 0);
+      history.observe('u', 1, 12, 500_000);
+      for (let ms = 1_000; ms <= 700_000; ms += 1_000) history.sample('t', 0, 10 + ms, ms);
       history.forgetUnused(700_000);
       expect(history.tracked()).to.deep.equal([{ topic: 'u', partition: 1 }]);
     });
   });
 
-  describe('groupLagEntry', () => {
-    it('uses the leader\'s report for a partition without a local replica, and the history for its age', () => {
-      const history = new HighWatermarkHistory();
-      history.sample('t', 0, 10, 0); // offset 9 was visible by then
-      const entry = groupLagEntry(view({ committedOffset: 9 }), { highWatermark: 25, logStartOffset: 0 }, history, 5_000);
-      expect(entry).to.deep.equal({ group: 'g', topic: 't', partition: 0, committedOffset: 9, lag: 16, lagSeconds: 5 });
-    });
-
-    it('takes the age read from a local replica that is not behind', () => {
-      const entry = groupLagEntry(view({ logEndOffset: 25, lagMs: 1_500 }), { highWatermark: 25, logStartOffset: 0 }, new HighWatermarkHistory(), 9_000);
-      expect(entry).to.include({ lag: 15, lagSeconds: 1.5 });
-    });
-
-    it('counts from the log start when retention passed the committed offset, and reports no lag as 0 s', () => {
-      expect(groupLagEntry(view(), { highWatermark: 25, logStartOffset: 20 }, new HighWatermarkHistory(), 0)).to.include({ lag: 5 });
-      expect(groupLagEntry(view({ committedOffset: 25 }), { highWatermark: 25, logStartOffset: 0 }, new HighWatermarkHistory(), 0)).to.include({ lag: 0, lagSeconds: 0 });
-    });
-
-    it('has nothing to say without a committed offset or a known high watermark', () => {
-      expect(groupLagEntry(view({ committedOffset: -1 }), { highWatermark: 5, logStartOffset: 0 }, new HighWatermarkHistory(), 0)).to.equal(undefined);
-      expect(groupLagEntry(view(), undefined, new HighWatermarkHistory(), 0)).to.equal(undefined);
+  describe('lagOf', () => {
+    it('counts from the committed offset, or from the log start when retention passed it', () => {
+      expect(lagOf(10, { highWatermark: 25, logStartOffset: 0 })).to.deep.equal({ from: 10, lag: 15 });
+      expect(lagOf(10, { highWatermark: 25, logStartOffset: 20 })).to.deep.equal({ from: 20, lag: 5 });
+      expect(lagOf(25, { highWatermark: 25, logStartOffset: 0 })).to.deep.equal({ from: 25, lag: 0 });
+      expect(lagOf(30, { highWatermark: 25, logStartOffset: 0 })).to.deep.equal({ from: 30, lag: 0 });
     });
   });
 });
