@@ -168,19 +168,24 @@ async function serve<Res>(
     const response = await pending;
     const durationMs = performance.now() - startedAt;
     options.onRequest?.(method, durationMs);
-    if (options.slowRequestMs !== undefined && durationMs + queuedMs - context.waitedMs > options.slowRequestMs) options.onSlowRequest?.(method, durationMs + queuedMs, context);
+    reportIfSlow(options, method, durationMs + queuedMs, context);
     outcome = { response, throttleMs: context.throttleMs };
   } catch (err) {
     const error = toSluiceError(err);
     const durationMs = performance.now() - startedAt;
     options.onRequest?.(method, durationMs, error);
-    if (options.slowRequestMs !== undefined && durationMs + queuedMs - context.waitedMs > options.slowRequestMs) options.onSlowRequest?.(method, durationMs + queuedMs, context, error);
+    reportIfSlow(options, method, durationMs + queuedMs, context, error);
     outcome = { error, throttleMs: context.throttleMs };
   } finally {
     options.inflight.exit(method);
   }
   if (quotas !== undefined && outcome.throttleMs > 0) await quotas.hold(outcome.throttleMs);
   return outcome;
+}
+
+/** Hands a request slower than slow.request.threshold.ms (its long-poll wait aside) to onSlowRequest. */
+function reportIfSlow(options: ServiceOptions, method: string, durationMs: number, trace: RequestTrace, error?: SluiceError): void {
+  if (options.slowRequestMs !== undefined && durationMs - trace.waitedMs > options.slowRequestMs) options.onSlowRequest?.(method, durationMs, trace, error);
 }
 
 /** Wraps a unary handler: runs it, times it, and maps thrown errors to gRPC statuses. */
