@@ -55,6 +55,7 @@ export interface ClusterView {
 const NO_VIEW: ClusterView = { controller: 0, aliveBrokers: [], leaders: new Map(), storage: new Map() };
 
 const RETRY_BACKOFF_MS = 100;
+const RETRY_LOG_INTERVAL_MS = 5_000;
 
 export class ControllerLink {
   private readonly clock: Clock;
@@ -69,6 +70,8 @@ export class ControllerLink {
   private beating = false;
   private lastView: ClusterView = NO_VIEW;
   private lastViewAtMs = 0;
+  private retryLoggedAtMs = -Infinity;
+  private retriesUnlogged = 0;
 
   constructor(private readonly options: ControllerLinkOptions) {
     this.clock = options.clock ?? systemClock;
@@ -129,6 +132,7 @@ export class ControllerLink {
             `no controller leader answered within ${requestTimeoutMs} ms; a majority of controller voters (${this.options.voters.join(', ')}) may be down (last: ${error.code}: ${error.message})`,
           );
         }
+        this.noteRetry(target, error);
         const hinted = error.code === 'NOT_COORDINATOR' && error.leaderHint ? Number(error.leaderHint) : 0;
         this.knownLeader = hinted === target ? 0 : hinted;
         // Follow a hint to another broker at once; otherwise (no leader yet, or it is still
@@ -136,6 +140,20 @@ export class ControllerLink {
         if (!this.knownLeader) await sleep(this.clock, RETRY_BACKOFF_MS);
       }
     }
+  }
+
+  /**
+   * Logs retried controller requests at warn, at most once per RETRY_LOG_INTERVAL_MS (an election
+   * retries every 100 ms); not before the first registration, while the quorum is still forming.
+   */
+  private noteRetry(target: number, error: SluiceError): void {
+    if (!this.registered) return;
+    this.retriesUnlogged++;
+    const nowMs = this.clock.nowMs();
+    if (nowMs - this.retryLoggedAtMs < RETRY_LOG_INTERVAL_MS) return;
+    log.warn({ target, code: error.code, retries: this.retriesUnlogged }, `controller request to broker ${target} retried (${error.code}: ${error.message}); ${this.retriesUnlogged} retr${this.retriesUnlogged === 1 ? 'y' : 'ies'} since the last such line`);
+    this.retryLoggedAtMs = nowMs;
+    this.retriesUnlogged = 0;
   }
 
   start(): void {
