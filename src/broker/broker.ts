@@ -30,7 +30,10 @@ import type { RaftLimits, Rng } from '../raft/index.js';
 import { sleep, systemClock, type Clock, type TimerHandle } from '../runtime/clock.js';
 import { StorageFault, storageFault } from '../storage/storage-fault.js';
 import type { LogStore } from '../storage/types.js';
-import { Partition, type Acks, type FetchResult, type PartitionHooks, type ProduceResult } from './partition.js';
+import { Partition, type Acks, type FetchResult, type PartitionHooks, type ProduceResult, type ProduceTiming } from './partition.js';
+import { logger } from '../observability/log.js';
+
+const log = logger('broker');
 
 export interface BrokerIdentity {
   brokerId: number;
@@ -222,7 +225,7 @@ export class Broker {
    */
   private storageFailed(group: string, err: unknown, reopen: () => Promise<void>): void {
     const fault = storageFault(err, `storing ${group}`);
-    if (this.storageFaultNow === undefined) console.error(`storage: ${fault.message}; writes to it are refused until the disk takes writes again`);
+    if (this.storageFaultNow === undefined) log.error({ group, errno: fault.errno }, `storage: ${fault.message}; writes to it are refused until the disk takes writes again`);
     this.storageFaultNow = fault;
     this.failedReplicas.set(group, reopen);
     this.storageProbe ??= this.clock.setInterval(() => void this.probeStorage(), STORAGE_PROBE_INTERVAL_MS);
@@ -241,7 +244,7 @@ export class Broker {
       this.storageFaultNow = undefined;
       this.clock.clearTimer(this.storageProbe);
       this.storageProbe = undefined;
-      console.log(`storage: takes writes again; reopened ${reopened.length} replica(s) from what is stored: ${reopened.join(', ')}`);
+      log.info({ reopened }, `storage: takes writes again; reopened ${reopened.length} replica(s) from what is stored: ${reopened.join(', ')}`);
     } catch (err) {
       // Still failing (or failing otherwise): the next probe tries again.
       this.storageFaultNow = storageFault(err, 'resuming writes');
@@ -301,7 +304,7 @@ export class Broker {
     this.reconciling = this.reconciling
       .then(() => this.reconcile(image))
       .catch((err: unknown) => {
-        console.error('applying metadata failed:', err);
+        log.error({ err }, 'applying metadata failed');
         // A write of its own failed (a new log's id): once the disk takes writes again, apply the
         // newest image again, or the replicas it should have opened would stay closed for good.
         if (err instanceof StorageFault) this.storageFailed(RECONCILE_AFTER_FAULT, err, async () => this.scheduleReconcile(this.controller.metadata));
@@ -333,7 +336,7 @@ export class Broker {
     if (!this.strayLogsDropped && this.link.registered && image.version > this.link.brokerEpoch) {
       this.strayLogsDropped = true;
       const dropped = await this.replicas.dropStray((group) => group === METADATA_GROUP || wanted.has(group));
-      if (dropped.length > 0) console.log(`dropped the logs of ${dropped.length} partition(s) no longer placed on this broker: ${dropped.join(', ')}`);
+      if (dropped.length > 0) log.info({ dropped }, `dropped the logs of ${dropped.length} partition(s) no longer placed on this broker: ${dropped.join(', ')}`);
     }
   }
 
@@ -396,12 +399,15 @@ export class Broker {
     return [...this.partitions.values()];
   }
 
-  /** `leaderTerm`: refused unless this broker still leads the partition in that term (the group coordinator's fence). */
-  produce(topic: string, index: number, batch: Buffer, acks: Acks, timeoutMs: number, leaderTerm?: number): Promise<ProduceResult> {
+  /**
+   * `leaderTerm`: refused unless this broker still leads the partition in that term (the group
+   * coordinator's fence). `timing`: filled for the slow-request log.
+   */
+  produce(topic: string, index: number, batch: Buffer, acks: Acks, timeoutMs: number, leaderTerm?: number, timing?: ProduceTiming): Promise<ProduceResult> {
     const partition = this.partition(topic, index);
     const header = validateBatch(batch);
     if (isControlBatch(header)) throw new SluiceError('CORRUPT_BATCH', 'producers may not send control batches');
-    return partition.produce(batch, header, acks, timeoutMs, leaderTerm);
+    return partition.produce(batch, header, acks, timeoutMs, leaderTerm, timing);
   }
 
   fetch(topic: string, index: number, offset: number, maxBytes: number, maxWaitMs: number, minBytes: number, signal?: AbortSignal): Promise<FetchResult> {
