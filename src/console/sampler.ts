@@ -3,6 +3,7 @@
  * offsets through a client of the cluster (so every broker's console shows the whole cluster), and
  * this broker's latency histograms. A sample that fails (a broker down, no controller) is skipped.
  */
+import { logger } from '../observability/log.js';
 import { mapBounded } from './bounded.js';
 import type { ConsoleConnection } from './connection.js';
 import type { BucketCounts, History, Sample } from './history.js';
@@ -12,6 +13,8 @@ export interface LatencySource {
   produce(): Promise<BucketCounts | undefined>;
   endToEnd(): Promise<BucketCounts | undefined>;
 }
+
+const log = logger('console');
 
 /** Describe calls in flight at once while sampling. */
 const SAMPLE_CONCURRENCY = 8;
@@ -58,7 +61,8 @@ export class Sampler {
       if (this.stopped) return;
       this.running = sampleCluster(this.connection, this.latency, Date.now)
         .then((sample) => this.history.add(sample))
-        .catch(() => undefined) // skipped: the chart shows a gap's neighbours joined
+        // Skipped: the chart joins the neighbours of the gap.
+        .catch((err: unknown) => log.debug({ err }, 'console history sample skipped'))
         .finally(() => {
           if (!this.stopped) this.timer = setTimeout(tick, this.history.intervalMs);
         });
