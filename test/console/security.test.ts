@@ -8,6 +8,7 @@ import { createClient, type AclBinding } from '../../src/client/index.js';
 import type { BrowseView, HistoryView, SessionView, TopicSummaryView } from '../../src/console/views.js';
 import { BrokerProcess } from '../helpers/broker-process.js';
 import { ConsoleApi } from '../helpers/console-api.js';
+import { TestCertificates } from '../helpers/tls.js';
 
 function allow(principal: string, operation: AclBinding['operation'], resourceType: AclBinding['resourceType'], resourceName: string): AclBinding {
   return { principal, permission: 'allow', operation, resourceType, resourceName, patternType: 'literal', host: '*' };
@@ -89,5 +90,28 @@ describe('console with SCRAM logins and ACLs', function () {
     await admin.ok('POST', '/topics', { name: 'made-by-admin', partitions: 1, replicationFactor: 1 }, 201);
     await admin.ok('POST', '/topics/secret/messages', { key: 'k', value: 'classified' }, 201);
     expect((await admin.ok<BrowseView>('GET', '/topics/secret/messages')).records.map((r) => r.value)).to.deep.equal(['classified']);
+  });
+});
+
+describe('console on a broker whose client listener runs TLS', function () {
+  this.timeout(60_000);
+  let certificates: TestCertificates;
+  let broker: BrokerProcess;
+
+  before(async () => {
+    certificates = TestCertificates.make();
+    broker = await BrokerProcess.start({ args: certificates.brokerArgs(1) });
+  });
+
+  after(async () => {
+    await broker?.cleanup();
+    certificates?.cleanup();
+  });
+
+  it('connects with the broker\'s CA and works as on a plaintext listener', async () => {
+    const api = new ConsoleApi(broker.httpPort);
+    await api.ok('POST', '/topics', { name: 'over-tls', partitions: 1, replicationFactor: 1 }, 201);
+    await api.ok('POST', '/topics/over-tls/messages', { key: 'k', value: 'sealed' }, 201);
+    expect((await api.ok<BrowseView>('GET', '/topics/over-tls/messages')).records.map((r) => r.value)).to.deep.equal(['sealed']);
   });
 });
