@@ -35,9 +35,10 @@ export function startConsole(config: BrokerConfig, host: ConsoleHost): Console |
   // The client listener's CA when it runs TLS and the console's own file names none.
   const tls = ownSecurity.tls ?? (config.listenerClientTls ? { ca: readFileSync(config.tlsCaFile) } : undefined);
   const authorizer = { superUsers: superUsers(config), allowEveryoneIfNoAclFound: config.allowEveryoneIfNoAclFound };
-  const host127 = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.advertisedHost || config.host;
+  // The client listener as this machine reaches it (a wildcard bind is reached on loopback).
+  const clientHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.advertisedHost || config.host;
   const web = new Console({
-    bootstrap: `${host127}:${host.clientPort}`,
+    bootstrap: `${clientHost}:${host.clientPort}`,
     brokerId: config.brokerId,
     version: packageVersion(),
     readOnly: config.consoleReadOnly,
