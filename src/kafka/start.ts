@@ -11,6 +11,9 @@ import type { GroupCoordinator } from '../groups/coordinator.js';
 import type { QuotaEnforcer } from '../security/quota-enforcer.js';
 import { KafkaListener } from './listener.js';
 import { loadZstd } from '../protocol/compression.js';
+import { logger } from '../observability/log.js';
+
+const log = logger('kafka');
 
 export { KafkaListener };
 
@@ -32,7 +35,7 @@ export async function startKafkaListener(config: BrokerConfig, parts: KafkaListe
   // Only Kafka clients write zstd; with the decoder loaded, every synchronous path can read their batches.
   await loadZstd();
   if (!/^(127\.|localhost$|::1$)/.test(config.host) && !config.authenticationRequired) {
-    console.error(
+    log.warn(
       `WARNING: broker ${config.brokerId}'s Kafka listener ${config.host}:${config.kafkaPort} is reachable from the network and lets clients in without authentication: ` +
         `its clients act as ANONYMOUS${config.authorizationEnabled ? ' (held to the ACLs)' : ', and authorization is off'}. See docs/KAFKA.md.`,
     );
@@ -71,7 +74,7 @@ export async function startKafkaListener(config: BrokerConfig, parts: KafkaListe
       }),
     refuseConnections: config.authenticationRequired && !canAuthenticate ? 'authentication.required=true, and no SASL mechanism is enabled nor TLS on the Kafka listener' : undefined,
     brokerConfigs: { brokerId: config.brokerId, entries: brokerConfigEntries(config) },
-    onConnectionError: (remote, reason) => console.error(`kafka: closed connection from ${remote}: ${reason}`),
+    onConnectionError: (remote, reason) => log.warn({ remote }, `kafka: closed connection from ${remote}: ${reason}`),
   });
   // With port 0 the OS picked one: Metadata must name the real port.
   listeners = kafkaListeners(config, listener.port);
