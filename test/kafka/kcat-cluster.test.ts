@@ -1,7 +1,8 @@
 /**
  * kcat against a 3-broker cluster through the Kafka listeners: Metadata names every broker at its
  * Kafka port and the partition's Raft leader; after the leader is SIGKILLed, kcat follows the new
- * leader and every acknowledged record is read back once, in offset order.
+ * leader and every acknowledged record (snappy before the kill, zstd after) is read back once, in
+ * offset order.
  */
 import { expect } from 'chai';
 import { TestCluster } from '../helpers/cluster.js';
@@ -46,14 +47,15 @@ describe('Kafka listener with kcat against a 3-broker cluster', function () {
     expect(metadata.topics[0]!.partitions[0]!.replicas.map((r) => r.id).sort()).to.deep.equal([1, 2, 3]);
 
     const first = Array.from({ length: 1000 }, (_, i) => `before-${i}`);
-    await kcatOk(['-b', cluster.kafkaBootstrap, '-t', topic, '-P', '-X', 'acks=all'], first.join('\n') + '\n');
+    // Compressed as Kafka clients compress (stored as sent, replicated, served back by the new leader).
+    await kcatOk(['-b', cluster.kafkaBootstrap, '-t', topic, '-P', '-X', 'acks=all', '-z', 'snappy'], first.join('\n') + '\n');
     await cluster.kill(leader);
     const survivor = [1, 2, 3].find((id) => id !== leader)!;
     const newLeader = await cluster.leaderOf(topic, 0, survivor, 30_000);
     expect(newLeader).to.not.equal(leader);
 
     const second = Array.from({ length: 1000 }, (_, i) => `after-${i}`);
-    await kcatOk(['-b', cluster.kafkaBootstrap, '-t', topic, '-P', '-X', 'acks=all'], second.join('\n') + '\n');
+    await kcatOk(['-b', cluster.kafkaBootstrap, '-t', topic, '-P', '-X', 'acks=all', '-z', 'zstd'], second.join('\n') + '\n');
     const survivors = [1, 2, 3].filter((id) => id !== leader).map((id) => `127.0.0.1:${cluster!.kafkaPorts.get(id)}`).join(',');
     const consumed = await waitFor('all 2000 records through kcat', async () => {
       const lines = (await kcatOk(['-b', survivors, '-t', topic, '-C', '-o', 'beginning', '-e', '-f', '%o %s\n'])).split('\n').filter(Boolean);
