@@ -64,15 +64,15 @@ export interface KafkaApiOptions {
   /** Upper bound of a fetch long-poll. */
   fetchMaxWaitMs: number;
   /**
-   * The rights of this listener's clients (ANONYMOUS until SASL is served here), checked as the
-   * gRPC gate checks them: describe a topic to see it, write to produce, read to fetch. Absent:
+   * The rights of the connection's principal (its session's access, following its SASL user),
+   * checked as the gRPC gate checks them: describe a topic to see it, write to produce, read to fetch. Absent:
    * everything is allowed.
    */
   access?: Access;
   /** The broker's group coordinator (offsets in __consumer_offsets); absent: COORDINATOR_NOT_AVAILABLE. */
   groups?: GroupCoordinator;
   /**
-   * Quotas of this listener's clients (ANONYMOUS), as on gRPC: produced and fetched bytes, and the
+   * Quotas of the connection's principal (ANONYMOUS without a session), as on gRPC: produced and fetched bytes, and the
    * time handlers hold the event loop; an answer over quota is held back for the throttle time,
    * which Produce and Fetch answers also report (throttle_time_ms).
    */

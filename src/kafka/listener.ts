@@ -38,7 +38,7 @@ export interface KafkaListenerOptions extends KafkaApiOptions {
   /** TLS with this material (a client certificate is requested, and names the connection when the CA verifies it). */
   tls?: TlsMaterial;
   /** Each connection's identity and SASL state, given the CN of its verified client certificate. */
-  newSession?(certificateName: string | undefined): KafkaSession;
+  newSession(certificateName: string | undefined): KafkaSession;
   /** Told why a connection was closed by us (logged by the broker). */
   onConnectionError?(remote: string, reason: string): void;
 }
@@ -53,8 +53,6 @@ export class KafkaListener {
   ) {}
 
   static async listen(options: KafkaListenerOptions): Promise<KafkaListener> {
-    // One KafkaApi per connection when connections have sessions (their principal decides access).
-    const shared = options.newSession === undefined ? new KafkaApi(options) : undefined;
     const server = options.tls === undefined
       ? createServer()
       : createTlsServer({ key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' });
@@ -74,8 +72,9 @@ export class KafkaListener {
       options.onConnectionError?.('a new client', `kafka.max.connections=${options.maxConnections} are open`);
     });
     const serve = (socket: Socket, certificateName: string | undefined): void => {
-      const session = options.newSession?.(certificateName);
-      listener.serve(socket, shared ?? new KafkaApi({ ...options, session, access: session?.access ?? options.access }), options, session);
+      // One KafkaApi per connection: its access follows the connection's principal.
+      const session = options.newSession(certificateName);
+      listener.serve(socket, new KafkaApi({ ...options, session, access: session.access }), options, session);
     };
     if (options.tls === undefined) server.on('connection', (socket: Socket) => serve(socket, undefined));
     else server.on('secureConnection', (socket: TLSSocket) => serve(socket, verifiedCommonName(socket)));
@@ -84,7 +83,7 @@ export class KafkaListener {
     return listener;
   }
 
-  private serve(socket: Socket, api: KafkaApi, options: KafkaListenerOptions, session: KafkaSession | undefined): void {
+  private serve(socket: Socket, api: KafkaApi, options: KafkaListenerOptions, session: KafkaSession): void {
     const remote = `${socket.remoteAddress}:${socket.remotePort}`;
     if (options.refuseConnections !== undefined) {
       options.onConnectionError?.(remote, options.refuseConnections);
@@ -137,7 +136,7 @@ export class KafkaListener {
             for (const chunk of answer) socket.write(chunk);
             socket.uncork();
           }
-          if (session?.closeReason !== undefined && !closed) {
+          if (session.closeReason !== undefined && !closed) {
             // A failed authentication: the answer goes out, then the connection ends (as in Kafka).
             closed = true;
             cancelled.abort();

@@ -6,7 +6,6 @@ import { TOPIC_CONFIG_DEFAULTS } from '../config/topic-config.js';
 import { ConfigSource, type ConfigEntry } from './api/describe-configs.js';
 import type { Broker } from '../broker/broker.js';
 import type { SecurityGate } from '../broker/security-gate.js';
-import { ANONYMOUS } from '../security/principal.js';
 import type { GroupCoordinator } from '../groups/coordinator.js';
 import type { QuotaEnforcer } from '../security/quota-enforcer.js';
 import { KafkaListener } from './listener.js';
@@ -58,7 +57,6 @@ export async function startKafkaListener(config: BrokerConfig, parts: KafkaListe
     groups,
     quotas,
     onRequest,
-    access: security.access(ANONYMOUS),
     tls: config.kafkaListenerTls ? readTlsMaterial({
       ca: { key: 'tls.ca.file', file: config.tlsCaFile },
       cert: { key: 'tls.cert.file', file: config.tlsCertFile },
