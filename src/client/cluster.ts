@@ -521,6 +521,7 @@ function toClusterMetadata(response: MetadataResponse__Output): ClusterMetadata 
       port: broker.port,
       address: `${broker.host}:${broker.port}`,
       alive: broker.alive,
+      epoch: broker.epoch,
       storageFault: broker.storageFault,
       damagedReplicas: broker.damagedReplicas.map((replica) => ({
         topic: replica.topic,
