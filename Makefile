@@ -91,3 +91,9 @@ ROUNDS ?= 20
 chaos: build
 	ROUNDS=$(ROUNDS) SEED=$(SEED) ROUND=$(ROUND) MAX_UNAVAILABLE_MS=$(MAX_UNAVAILABLE_MS) FAULTS=$(FAULTS) FAULT_MS=$(FAULT_MS) \
 	  node dist/scripts/chaos/main.js
+
+# Joining (docs/CLUSTER.md): start broker NODE (4-99) of the local cluster, writing
+# cluster/broker-NODE.properties if missing; it joins knowing only the controller quorum.
+.PHONY: cluster-add
+cluster-add:
+	SECURE=$(SECURE) scripts/cluster.sh add "$(NODE)"
