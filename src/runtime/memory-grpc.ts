@@ -133,6 +133,10 @@ class ServerCall extends EventEmitter {
   request: unknown;
   readonly metadata = new grpc.Metadata();
   private finished = false;
+  /** Flow control as a Node stream's (the request-stream handlers pause a stream they do not read). */
+  private paused = false;
+  /** What arrived while paused, delivered in order on resume: requests, then perhaps the end. */
+  private held: Array<{ request: unknown } | 'end'> = [];
 
   constructor(
     private readonly connection: Connection,
@@ -155,6 +159,37 @@ class ServerCall extends EventEmitter {
   }
 
   sendMetadata(): void {}
+
+  pause(): this {
+    this.paused = true;
+    return this;
+  }
+
+  isPaused(): boolean {
+    return this.paused;
+  }
+
+  resume(): this {
+    this.paused = false;
+    while (!this.paused && this.held.length > 0) {
+      const next = this.held.shift()!;
+      if (next === 'end') this.emit('end');
+      else this.emit('data', next.request);
+    }
+    return this;
+  }
+
+  /** A request of a streaming call arrived. */
+  receive(request: unknown): void {
+    if (this.paused) this.held.push({ request });
+    else this.emit('data', request);
+  }
+
+  /** The client half-closed a streaming call. */
+  receiveEnd(): void {
+    if (this.paused) this.held.push('end');
+    else this.emit('end');
+  }
 
   write(message: unknown): boolean {
     if (!this.finished) this.connection.down({ kind: 'message', callId: this.callId, bytes: this.definition.responseSerialize(message) });
@@ -383,7 +418,7 @@ class Connection {
         if (call === undefined) return;
         const request = this.decode(call, message.bytes);
         if (request === undefined) return;
-        if (call.streaming) call.emit('data', request);
+        if (call.streaming) call.receive(request);
         else call.request = request;
         return;
       }
@@ -392,7 +427,7 @@ class Connection {
         if (call === undefined) return;
         const served = server.method(call.getPath());
         if (served && !served.definition.requestStream) this.runUnary(served, call);
-        else call.emit('end');
+        else call.receiveEnd();
         return;
       }
       case 'cancel':
