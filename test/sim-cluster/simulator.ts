@@ -145,6 +145,8 @@ interface JoinPlan {
 }
 
 const JOIN_PARTITIONS = 4;
+/** Longest the simulator waits for one attempt to grow the topic before it asks again. */
+const GROW_ATTEMPT_MS = 5_000;
 /** Producers and group members of a join seed refresh metadata this often, so they see the grown topic. */
 const JOIN_METADATA_MAX_AGE_MS = 2_000;
 
@@ -161,13 +163,13 @@ async function growTopic(cluster: SimCluster, note: (event: string) => void): Pr
   const grown = (): boolean => cluster.running().some((b) => (b.controller.metadata.topics[TOPIC]?.replicas.length ?? 0) >= JOIN_PARTITIONS);
   while (!grown()) {
     const broker = cluster.running()[0];
-    try {
-      if (broker !== undefined && cluster.broker(4)?.ready) {
-        const view = await broker.createPartitions(TOPIC, JOIN_PARTITIONS);
-        note(`topic grown to ${view.partitions.length} partitions, replicas ${JSON.stringify(view.partitions.map((p) => p.replicas))}`);
-      }
-    } catch (err) {
-      note(`growing the topic: ${err instanceof Error ? err.message.split(':')[0] : String(err)}`);
+    if (broker !== undefined && cluster.broker(4)?.ready) {
+      const attempt = broker.createPartitions(TOPIC, JOIN_PARTITIONS).then(
+        (view) => note(`topic grown to ${view.partitions.length} partitions, replicas ${JSON.stringify(view.partitions.map((p) => p.replicas))}`),
+        (err: unknown) => note(`growing the topic: ${err instanceof Error ? err.message.split(':')[0] : String(err)}`),
+      );
+      // A broker that crashes meanwhile never answers (its timers are gone): ask again after a while.
+      await Promise.race([attempt, sleep(cluster.clock, GROW_ATTEMPT_MS)]);
     }
     await sleep(cluster.clock, 200);
   }
@@ -258,7 +260,11 @@ async function phases(cluster: SimCluster, context: PhaseContext): Promise<void>
   for (const id of down) await cluster.start(id);
   note('faults stop');
   if (growing !== undefined && !(await cluster.runFor(livenessMs, () => cluster.running().every((b) => b.ready && (b.controller.metadata.topics[TOPIC]?.replicas.length ?? 0) === JOIN_PARTITIONS)))) {
-    violations.push(`liveness: the joined broker was not ready, or the topic not grown to ${JOIN_PARTITIONS} partitions everywhere, within ${livenessMs} ms after the faults stopped`);
+    const state = cluster.ids.map((id) => {
+      const broker = cluster.broker(id);
+      return broker === undefined ? `${id}: down` : `${id}: ${broker.ready ? 'ready' : 'not ready'}, ${broker.controller.metadata.topics[TOPIC]?.replicas.length ?? 0} partitions`;
+    });
+    violations.push(`liveness: the joined broker was not ready, or the topic not grown to ${JOIN_PARTITIONS} partitions everywhere, within ${livenessMs} ms after the faults stopped (${state.join('; ')})`);
     return;
   }
   const partitions = cluster.running()[0]!.controller.metadata.topics[TOPIC]?.replicas.length ?? PARTITIONS;
