@@ -104,7 +104,7 @@ describe('CLI cluster status', () => {
     it('tells fenced brokers (registered, silent) from unregistered ones (configured only, or removed)', () => {
       const status = clusterStatus({ ...healthy, brokers: [broker(1), broker(2, false), broker(3, false, -1)] });
       expect(status.brokers.map((b) => b.state)).to.deep.equal(['unfenced', 'fenced', 'unregistered']);
-      expect(clusterStatusTable(status)).to.match(/^3 +127\.0\.0\.1:7103 +NO +unregistered +0 +-$/m);
+      expect(clusterStatusTable(status)).to.match(/^3 +127\.0\.0\.1:7103 +NO +unregistered +1 +-$/m);
     });
 
     it('handles an empty cluster with no known controller', () => {
