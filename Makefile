@@ -14,6 +14,7 @@ install: node_modules/.install-stamp
 
 build: install
 	npx tsc -p tsconfig.json
+	node dist/scripts/build-console.js
 
 run: build
 	bin/sluice-broker --data-dir ./data --kafka-port 9092
@@ -97,3 +98,11 @@ chaos: build
 .PHONY: cluster-add
 cluster-add:
 	SECURE=$(SECURE) scripts/cluster.sh add "$(NODE)"
+
+# Prometheus on the local cluster (cluster/prometheus.yml), board queries checked (scripts/monitor.sh).
+.PHONY: cluster-monitor cluster-monitor-down
+cluster-monitor: build
+	scripts/monitor.sh up
+
+cluster-monitor-down:
+	scripts/monitor.sh down

@@ -10,6 +10,7 @@ import { TAIL_CACHE_BYTES_MAX_DEFAULT } from '../storage/tail-cache.js';
 import { SCRAM_MECHANISMS, isScramMechanism, type ScramMechanism } from '../security/scram.js';
 import { defaultMaxConnections, descriptorLimit } from './descriptor-limit.js';
 import { invalidLimit, LIMIT_DEFAULTS, type BrokerLimits } from './limits.js';
+import { isLogFormat, isLogLevel, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../observability/log.js';
 
 export interface BrokerConfig extends BrokerLimits {
   brokerId: number;
@@ -105,6 +106,22 @@ export interface BrokerConfig extends BrokerLimits {
   kafkaMaxConnections: number;
   /** A Kafka connection with no request for this long is closed (Kafka's connections.max.idle.ms). */
   kafkaConnectionsMaxIdleMs: number;
+  // # logging (docs/OPERATIONS.md)
+  /** Least severe level logged: fatal, error, warn, info, debug, trace, silent. */
+  logLevel: LogLevel;
+  /** `auto` (pretty on a terminal, JSON lines otherwise), `json` or `pretty`. */
+  logFormat: LogFormat;
+  /** A request slower than this is logged at warn with where its time went (0: never). */
+  slowRequestThresholdMs: number;
+  // # console (docs/CONSOLE.md)
+  /** Serve the web console and its JSON API (`/`, `/api/v1/...`) on the HTTP port. */
+  consoleEnabled: boolean;
+  /** Refuse every console API call that changes something (topics, offsets, produce, redrive). */
+  consoleReadOnly: boolean;
+  /** Client properties file (as `sluice --client-config`): TLS of the console's connections, and the identity its history sampler uses. */
+  consoleClientConfig: string;
+  /** How often the console samples rates, lag and latency for its charts (one hour of samples is kept). */
+  consoleHistoryIntervalMs: number;
   // # joining (docs/CLUSTER.md)
   /**
    * The controller voters' inter-broker listeners as `id@host:port,...`: all a broker needs to join
@@ -113,7 +130,7 @@ export interface BrokerConfig extends BrokerLimits {
   controllerQuorumVoters: string;
 }
 
-type Kind = 'int' | 'port' | 'listenerPort' | 'string' | 'bool';
+type Kind = 'int' | 'port' | 'listenerPort' | 'string' | 'bool' | 'logLevel' | 'logFormat';
 
 interface KeySpec {
   field: keyof BrokerConfig;
@@ -201,6 +218,15 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   'kafka.max.frame.bytes': { field: 'kafkaMaxFrameBytes', kind: 'int', doc: 'largest Kafka request frame; a larger one closes the connection' },
   'kafka.max.connections': { field: 'kafkaMaxConnections', kind: 'int', doc: 'open Kafka connections beyond which new ones are closed at once' },
   'kafka.connections.max.idle.ms': { field: 'kafkaConnectionsMaxIdleMs', kind: 'int', doc: 'a Kafka connection idle this long is closed' },
+  // # logging
+  'log.level': { field: 'logLevel', kind: 'logLevel', doc: `least severe level logged: ${LOG_LEVELS.join(', ')} (env SLUICE_LOG_LEVEL)` },
+  'log.format': { field: 'logFormat', kind: 'logFormat', doc: 'auto (pretty on a terminal, JSON lines otherwise) | json | pretty' },
+  'slow.request.threshold.ms': { field: 'slowRequestThresholdMs', kind: 'int', doc: 'requests slower than this are logged at warn with where the time went (0: never; a fetch\'s long-poll wait does not count)' },
+  // # console
+  'console.enabled': { field: 'consoleEnabled', kind: 'bool', doc: 'serve the web console and /api/v1 on the HTTP port (true|false)' },
+  'console.read.only': { field: 'consoleReadOnly', kind: 'bool', doc: 'refuse console API calls that change anything (true|false)' },
+  'console.client.config': { field: 'consoleClientConfig', kind: 'string', doc: "client properties file: TLS of the console's connections and its history sampler's identity" },
+  'console.history.interval.ms': { field: 'consoleHistoryIntervalMs', kind: 'int', doc: 'how often the console samples rates, lag and latency for its charts' },
   // # joining
   'controller.quorum.voters': {
     field: 'controllerQuorumVoters',
@@ -266,6 +292,15 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   kafkaMaxFrameBytes: 64 * 1024 * 1024,
   kafkaMaxConnections: 1024,
   kafkaConnectionsMaxIdleMs: 600_000,
+  // # logging
+  logLevel: 'info',
+  logFormat: 'auto',
+  slowRequestThresholdMs: 1_000,
+  // # console
+  consoleEnabled: true,
+  consoleReadOnly: false,
+  consoleClientConfig: '',
+  consoleHistoryIntervalMs: 5_000,
   // # joining
   controllerQuorumVoters: '',
 };
@@ -286,6 +321,8 @@ const OPTIONAL_STRINGS = new Set<keyof BrokerConfig>([
 OPTIONAL_STRINGS.add('controllerQuorumVoters');
 // # quotas and HTTP: empty means "as host" and "no token".
 OPTIONAL_STRINGS.add('httpHost').add('httpAuthToken').add('httpAuthTokenFile');
+// # console: empty means "plaintext, anonymous sampler".
+OPTIONAL_STRINGS.add('consoleClientConfig');
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -301,6 +338,7 @@ function parseSetting(key: string, spec: KeySpec, text: string, source: string):
     if (trimmed === '' && !OPTIONAL_STRINGS.has(spec.field)) throw new ConfigError(`${key} (${source}) must not be empty`);
     return trimmed;
   }
+  if (spec.kind === 'logLevel' || spec.kind === 'logFormat') return parseLogSetting(key, spec.kind, trimmed, source);
   if (spec.kind === 'listenerPort' && trimmed === '-1') return -1;
   if (!/^\d+$/.test(trimmed)) throw new ConfigError(`${key} (${source}) must be a non-negative integer, got "${text}"`);
   const value = Number(trimmed);
@@ -397,6 +435,7 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   saslMechanisms(config);
   clusterMembership(config);
   kafkaListeners(config, config.kafkaPort);
+  if (config.consoleHistoryIntervalMs < 100) throw new ConfigError('console.history.interval.ms must be >= 100');
   return config;
 }
 
@@ -514,4 +553,12 @@ export function httpAuthToken(config: BrokerConfig): string | undefined {
     if (token === '') throw new ConfigError(`http.auth.token.file ${config.httpAuthTokenFile} is empty`);
   }
   return token === '' ? undefined : token;
+}
+
+// # logging
+
+function parseLogSetting(key: string, kind: 'logLevel' | 'logFormat', text: string, source: string): string {
+  if (kind === 'logLevel' ? isLogLevel(text) : isLogFormat(text)) return text;
+  const known = kind === 'logLevel' ? LOG_LEVELS : LOG_FORMATS;
+  throw new ConfigError(`${key} (${source}) must be one of ${known.join(', ')}, got "${text}"`);
 }

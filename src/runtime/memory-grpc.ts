@@ -133,10 +133,9 @@ class ServerCall extends EventEmitter {
   request: unknown;
   readonly metadata = new grpc.Metadata();
   private finished = false;
-  /** Flow control as a Node stream's (the request-stream handlers pause a stream they do not read). */
+  /** Flow control as a grpc-js stream has it: while paused, requests (and the end) wait here. */
   private paused = false;
-  /** What arrived while paused, delivered in order on resume: requests, then perhaps the end. */
-  private held: Array<{ request: unknown } | 'end'> = [];
+  private readonly held: Array<{ request: unknown } | 'end'> = [];
 
   constructor(
     private readonly connection: Connection,
@@ -160,8 +159,26 @@ class ServerCall extends EventEmitter {
 
   sendMetadata(): void {}
 
+  /** A request of a streaming call arrived: delivered now, or when the handler resumes reading. */
+  receive(request: unknown): void {
+    this.held.push({ request });
+    this.deliver();
+  }
+
+  /** The client ended its side. */
+  halfClosed(): void {
+    this.held.push('end');
+    this.deliver();
+  }
+
   pause(): this {
     this.paused = true;
+    return this;
+  }
+
+  resume(): this {
+    this.paused = false;
+    this.deliver();
     return this;
   }
 
@@ -169,26 +186,12 @@ class ServerCall extends EventEmitter {
     return this.paused;
   }
 
-  resume(): this {
-    this.paused = false;
+  private deliver(): void {
     while (!this.paused && this.held.length > 0) {
       const next = this.held.shift()!;
       if (next === 'end') this.emit('end');
       else this.emit('data', next.request);
     }
-    return this;
-  }
-
-  /** A request of a streaming call arrived. */
-  receive(request: unknown): void {
-    if (this.paused) this.held.push({ request });
-    else this.emit('data', request);
-  }
-
-  /** The client half-closed a streaming call. */
-  receiveEnd(): void {
-    if (this.paused) this.held.push('end');
-    else this.emit('end');
   }
 
   write(message: unknown): boolean {
@@ -427,7 +430,7 @@ class Connection {
         if (call === undefined) return;
         const served = server.method(call.getPath());
         if (served && !served.definition.requestStream) this.runUnary(served, call);
-        else call.receiveEnd();
+        else call.halfClosed();
         return;
       }
       case 'cancel':

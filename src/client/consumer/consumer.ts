@@ -437,7 +437,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
         expired++;
         return;
       }
-      buffer.push({ topic, partition, offset: recordOffset, timestamp, key, value, headers });
+      buffer.push({ topic, partition, offset: recordOffset, timestamp, key, value, headers, ttlMs });
     };
     // Whole batches, concatenated; a trailing partial one is ignored. The first may begin before
     // the position: decodeRecords skips records below it without decoding them.
