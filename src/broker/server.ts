@@ -189,7 +189,7 @@ export class BrokerServer {
       authentication: brokerAuthentication,
     });
     const broker = await Broker.open({
-      identity: { brokerId: config.brokerId, advertisedHost: config.advertisedHost, port },
+      identity: { brokerId: config.brokerId, advertisedHost: config.advertisedHost, port, interBrokerAddress: `${config.advertisedHost}:${interBrokerPort}` },
       store,
       cluster: {
         addresses: membership.addresses,
@@ -203,6 +203,8 @@ export class BrokerServer {
         partitionLimits: { maxPartitions: config.maxPartitions, maxPartitionsPerBroker: config.maxPartitionsPerBroker },
       },
       raftTransport,
+      // Brokers that joined after this one started are dialled at the address they registered.
+      onPeerAddresses: (addresses) => raftTransport.setPeers(addresses),
       controllerTransport: new GrpcControllerTransport(membership.addresses, peerCredentials),
       hooks: (topic) => {
         const delivery = new DeliveryLatency((latencyMs) => metrics?.deliveryLatencySeconds.observe(latencyMs / 1000));
