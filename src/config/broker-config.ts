@@ -216,7 +216,7 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   'kafka.cluster.brokers': {
     field: 'kafkaClusterBrokers',
     kind: 'string',
-    doc: "every broker's Kafka listener as id@host:port, comma-separated, for Metadata (empty: this broker's alone)",
+    doc: "Kafka listeners as id@host:port, comma-separated, overriding the ones brokers registered (empty: the registered ones)",
   },
   'kafka.max.frame.bytes': { field: 'kafkaMaxFrameBytes', kind: 'int', doc: 'largest Kafka request frame; a larger one closes the connection' },
   'kafka.max.connections': { field: 'kafkaMaxConnections', kind: 'int', doc: 'open Kafka connections beyond which new ones are closed at once' },
@@ -447,8 +447,9 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
 }
 
 /**
- * Every broker's Kafka listener by id, from kafka.cluster.brokers; this broker's own entry is
- * always its advertised host and `boundPort` (the port it actually listens on).
+ * The configured Kafka listeners by id, from kafka.cluster.brokers (they override the registered
+ * ones, src/kafka/addresses.ts); this broker's own entry is always its advertised host and
+ * `boundPort` (the port it actually listens on).
  */
 export function kafkaListeners(config: BrokerConfig, boundPort: number): Map<number, { host: string; port: number }> {
   const listeners = new Map<number, { host: string; port: number }>();

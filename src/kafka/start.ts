@@ -9,6 +9,7 @@ import type { SecurityGate } from '../broker/security-gate.js';
 import type { GroupCoordinator } from '../groups/coordinator.js';
 import type { QuotaEnforcer } from '../security/quota-enforcer.js';
 import { KafkaListener } from './listener.js';
+import { kafkaAddressBook } from './addresses.js';
 import { loadZstd } from '../protocol/compression.js';
 import { logger } from '../observability/log.js';
 
@@ -27,7 +28,10 @@ export interface KafkaListenerParts {
   onRequest(api: string, durationMs: number): void;
 }
 
-/** Undefined when kafka.port is -1. */
+/**
+ * Undefined when kafka.port is -1. Call before the broker starts: its registration carries the
+ * listener's advertised address, which the other brokers' Metadata names.
+ */
 export async function startKafkaListener(config: BrokerConfig, parts: KafkaListenerParts): Promise<KafkaListener | undefined> {
   const { broker, groups, security, quotas, inflight, onRequest } = parts;
   if (config.kafkaPort < 0) return undefined;
@@ -39,7 +43,7 @@ export async function startKafkaListener(config: BrokerConfig, parts: KafkaListe
         `its clients act as ANONYMOUS${config.authorizationEnabled ? ' (held to the ACLs)' : ', and authorization is off'}. See docs/KAFKA.md.`,
     );
   }
-  let listeners = kafkaListeners(config, config.kafkaPort);
+  let configured = kafkaListeners(config, config.kafkaPort);
   const mechanisms = [...saslMechanisms(config)];
   // With authentication required, a client gets in by SASL or, over TLS, by a client certificate.
   const canAuthenticate = mechanisms.length > 0 || config.kafkaListenerTls;
@@ -53,7 +57,7 @@ export async function startKafkaListener(config: BrokerConfig, parts: KafkaListe
     produceTimeoutMs: config.produceTimeoutMs,
     fetchMaxWaitMs: config.fetchMaxWaitMs,
     inflight,
-    listeners: () => listeners,
+    listeners: kafkaAddressBook(() => configured, () => broker.controller.metadata),
     groups,
     quotas,
     onRequest,
@@ -74,8 +78,10 @@ export async function startKafkaListener(config: BrokerConfig, parts: KafkaListe
     brokerConfigs: { brokerId: config.brokerId, entries: brokerConfigEntries(config) },
     onConnectionError: (remote, reason) => log.warn({ remote }, `kafka: closed connection from ${remote}: ${reason}`),
   });
-  // With port 0 the OS picked one: Metadata must name the real port.
-  listeners = kafkaListeners(config, listener.port);
+  // With port 0 the OS picked one: Metadata and the registration must name the real port.
+  configured = kafkaListeners(config, listener.port);
+  const self = configured.get(config.brokerId)!;
+  broker.advertiseKafkaListener(`${self.host.includes(':') ? `[${self.host}]` : self.host}:${self.port}`);
   return listener;
 }
 

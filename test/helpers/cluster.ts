@@ -24,8 +24,8 @@ export class TestCluster {
     const membership = [...ports].map(([id, p]) => `${id}@127.0.0.1:${p.interBrokerPort}`).join(',');
     const kafkaPorts = new Map<number, number>();
     if (options.kafka) for (let id = 1; id <= size; id++) kafkaPorts.set(id, await freePort());
-    const kafkaMembership = [...kafkaPorts].map(([id, port]) => `${id}@127.0.0.1:${port}`).join(',');
-    const kafkaArgs = (id: number): string[] => (options.kafka ? ['--kafka-port', String(kafkaPorts.get(id)), '--kafka-cluster-brokers', kafkaMembership] : []);
+    // Each broker registers its Kafka listener; Metadata learns the others' from the registrations.
+    const kafkaArgs = (id: number): string[] => (options.kafka ? ['--kafka-port', String(kafkaPorts.get(id))] : []);
     const brokers = new Map<number, BrokerProcess>();
     const cluster = new TestCluster(brokers, kafkaPorts);
     try {
