@@ -4,6 +4,8 @@
  * to and consumes from a partition broker 4 leads — with no kafka.cluster.brokers anywhere.
  */
 import { expect } from 'chai';
+import * as grpc from '@grpc/grpc-js';
+import { CHANNEL_OPTIONS, controllerApi } from '../../src/protocol/grpc.js';
 import { TestCluster } from '../helpers/cluster.js';
 import { ensureKcat, kcatOk } from '../helpers/kcat.js';
 import { waitFor } from '../helpers/broker-process.js';
@@ -57,5 +59,20 @@ describe('Kafka listener of a broker that joined the cluster (kcat, real process
     // They are on broker 4, the partition's only replica, not merely somewhere in the cluster.
     const direct = await kcatOk(['-b', kafka4, '-t', topic, '-p', String(partition), '-C', '-o', 'beginning', '-e', '-c', String(values.length), '-f', '%s\n']);
     expect(direct.split('\n').filter(Boolean)).to.deep.equal(values);
+
+    // A registration whose Kafka address is not host:port is refused, and the broker keeps serving.
+    const controller = new (controllerApi().Controller)(cluster.broker(1).interBrokerAddress, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+    try {
+      const refused = await new Promise<grpc.ServiceError>((resolve, reject) =>
+        controller.RegisterBroker({ brokerId: 9, host: '127.0.0.1', port: 7109, incarnation: 'bad', kafkaAddress: 'no port here' }, { deadline: Date.now() + 10_000 }, (err) =>
+          err ? resolve(err) : reject(new Error('a malformed kafka_address was registered'))),
+      );
+      expect(refused.code).to.equal(grpc.status.INVALID_ARGUMENT);
+      expect(refused.details).to.match(/^INVALID_REQUEST: kafka_address must be host:port/);
+    } finally {
+      controller.close();
+    }
+    const after = JSON.parse(await kcatOk(['-b', viaBroker1, '-L', '-J', '-t', topic])) as KcatMetadata;
+    expect(after.brokers.map((b) => b.id).sort()).to.deep.equal([1, 2, 3, 4]);
   });
 });
