@@ -4,7 +4,7 @@
  * entries this process wrote (kept until applied), the store's tail cache, or ranges prefetched
  * on demand. A miss returns fewer entries and starts a prefetch; the driver retries once it lands.
  */
-import type { Entry, HardState, Snapshot, Storage } from '../raft/index.js';
+import type { ConfRecord, Entry, HardState, Snapshot, Storage } from '../raft/index.js';
 import { DamagedBatchError } from '../storage/read-verifier.js';
 import type { PartitionLog } from '../storage/types.js';
 
@@ -72,6 +72,14 @@ export class LogRaftStorage implements Storage {
     const firstBatch = this.log.entry(this.log.firstEntryIndex());
     const logStart = firstBatch ? Math.min(firstBatch.baseOffset, this.log.logStartOffset()) : this.log.logStartOffset();
     return { index: marker.index, term: marker.term, data: this.options.snapshotData(logStart) };
+  }
+
+  /**
+   * No partition or metadata log holds a conf entry yet: nothing proposes one, so each group keeps
+   * the configuration its metadata bootstraps it with (docs/RAFT.md, "Membership change").
+   */
+  confRecords(): readonly ConfRecord[] {
+    return [];
   }
 
   /** Remembers data this process persisted, so Raft can read it back without I/O. */
