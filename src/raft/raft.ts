@@ -324,11 +324,12 @@ export class Raft {
   /** Processes one message from a peer. Stale, duplicated and reordered messages are fine. */
   step(m: Message): void {
     invariant(m.to === this.id, () => `message for ${m.to} delivered to ${this.id}`);
+    // Messages from nodes outside our configuration count too: our log may lag the conf entry that
+    // made the sender a voter (refusing its votes then could leave no electable node). A removed
+    // node that never learned of its removal cannot disrupt: its pre-votes change no term, nodes
+    // that hear from a leader ignore them, and once the removal committed a majority's logs are
+    // more up to date than its own.
     if (m.from === this.id) return;
-    // Only voters of our configuration may campaign: a removed node that never learned of its
-    // removal (the leader stops sending to it at once) cannot disrupt the group. Other messages
-    // may come from a member we do not know yet (our log lags the conf entry that added it).
-    if ((m.type === 'vote' || m.type === 'preVote') && !this.voterSet.has(m.from)) return;
 
     if (m.term > this._term) {
       if (m.type === 'vote' || m.type === 'preVote') {
