@@ -5,7 +5,7 @@
  */
 import { decodeBatch, encodeBatch, readBatchHeader } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
-import type { Entry, Rng } from '../raft/index.js';
+import { isConfEntry, type Entry, type Rng } from '../raft/index.js';
 import { applyTopicConfig, TOPIC_CONFIG_DEFAULTS, type TopicConfig } from '../config/topic-config.js';
 import type { ReplicatedLog } from '../replication/replicated-log.js';
 import { sleep, systemClock, type Clock } from '../runtime/clock.js';
@@ -142,7 +142,8 @@ export class Controller {
   applyEntries(entries: readonly Entry[]): void {
     let image = this.image;
     for (const entry of entries) {
-      if (entry.data.length === 0) continue;
+      // A no-op, or a configuration entry of the metadata group itself.
+      if (entry.data.length === 0 || isConfEntry(entry.data)) continue;
       for (const record of decodeBatch(Buffer.from(entry.data.buffer, entry.data.byteOffset, entry.data.byteLength)).records) {
         if (record.value === null) continue;
         image = applyRecord(image, JSON.parse(record.value.toString('utf8')) as MetadataRecord, record.offset);

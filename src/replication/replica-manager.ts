@@ -10,6 +10,7 @@ import type { LogStore } from '../storage/types.js';
 import { ReplicatedLog, type ReplicatedLogOptions } from './replicated-log.js';
 import type { RaftTransport } from './transport.js';
 import type { RaftDropReason } from './inbound-check.js';
+import { confRecordsKey } from './conf-records.js';
 
 export interface ReplicaManagerOptions {
   selfId: number;
@@ -24,7 +25,7 @@ export interface ReplicaManagerOptions {
   clock?: Clock;
 }
 
-export type GroupOptions = Pick<ReplicatedLogOptions, 'voters' | 'apply' | 'onLeaderChange' | 'onHighWatermark' | 'onStorageFailure'>;
+export type GroupOptions = Pick<ReplicatedLogOptions, 'voters' | 'learners' | 'apply' | 'onLeaderChange' | 'onHighWatermark' | 'onStorageFailure'>;
 
 const LOG_ID_PREFIX = 'log-id/';
 const NEXT_LOG_ID_KEY = 'next-log-id';
@@ -141,6 +142,7 @@ export class ReplicaManager {
     await store.deleteMeta(damageRecordKey(Number(saved.toString('utf8'))));
     await store.deleteMeta(ReplicatedLog.hardStateKey(group));
     await store.deleteMeta(ReplicatedLog.skippedKey(group));
+    await store.deleteMeta(confRecordsKey(group));
     await store.deleteMeta(LOG_ID_PREFIX + group);
   }
 
