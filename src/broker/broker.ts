@@ -18,7 +18,10 @@ import {
   type BrokerStorageReport,
   type CreateTopicSpec,
   type PartitionReport,
+  type ReassignmentSpec,
 } from '../controller/controller.js';
+import { activeReassignments, hostsOf } from '../controller/reassignment-records.js';
+import { nextMoveStep } from './reassignment.js';
 import { ControllerLink } from '../controller/link.js';
 import type { MetadataImage, TopicMetadata } from '../controller/metadata-image.js';
 import type { ClientQuotas } from '../controller/quota-records.js';
@@ -50,6 +53,8 @@ export interface ClusterSettings {
   leaderBalanceIntervalMs: number;
   /** max.partitions and max.partitions.per.broker, which the controller checks (default: LIMIT_DEFAULTS). */
   partitionLimits?: PartitionLimits;
+  /** Bytes per second a partition leader sends each new replica catching up during a move (0 or absent: unbounded). */
+  reassignmentThrottleBytesPerSec?: number;
 }
 
 /**
@@ -100,6 +105,17 @@ export interface StorageStatus {
   failedReplicas: number;
 }
 
+/** A partition moving to a new replica set (Admin ListReassignments). */
+export interface ReassignmentView {
+  topic: string;
+  partition: number;
+  replicas: number[];
+  target: number[];
+  /** Its Raft configuration as its leader reports it (empty when no leader reported yet). */
+  voters: number[];
+  learners: number[];
+}
+
 export interface BrokerView extends BrokerStorageReport {
   id: number;
   host: string;
@@ -108,6 +124,8 @@ export interface BrokerView extends BrokerStorageReport {
   epoch: number;
 }
 
+/** How often a partition leader checks whether its move can take its next membership step. */
+const MOVE_STEP_INTERVAL_MS = 100;
 /** How often createTopic and a stopping broker re-check where leadership stands. */
 const LEADER_POLL_MS = 20;
 /** How often a broker whose storage refused a write checks whether it takes writes again. */
@@ -128,6 +146,7 @@ export class Broker {
   private strayLogsDropped = false;
   private imageWaiters: Array<{ version: number; resolve(): void }> = [];
   private balanceTimer: TimerHandle | undefined;
+  private moveTimer: TimerHandle | undefined;
   /** Replicas whose storage failed, by group, each reopened by `probeStorage` once writes are taken. */
   private readonly failedReplicas = new Map<string, () => Promise<void>>();
   private storageFaultNow: StorageFault | undefined;
@@ -166,6 +185,7 @@ export class Broker {
       limits: cluster.raftLimits,
       clock,
       seed: random === undefined ? undefined : Math.floor(random() * 2 ** 32),
+      learnerBytesPerSec: cluster.reassignmentThrottleBytesPerSec,
     });
     this.controllerService = localControllerRpc(this.controller);
     this.link = new ControllerLink({
@@ -270,6 +290,7 @@ export class Broker {
     this.replicas.start();
     this.link.start();
     this.balanceTimer = this.clock.setInterval(() => this.balanceLeaders(), this.cluster.leaderBalanceIntervalMs);
+    this.moveTimer = this.clock.setInterval(() => this.driveMoves(), MOVE_STEP_INTERVAL_MS);
   }
 
   /** Registered with the controller and holding the metadata up to that registration. */
@@ -307,7 +328,8 @@ export class Broker {
     const wanted = new Set<string>();
     for (const topic of Object.values(image.topics)) {
       for (const [index, replicas] of topic.replicas.entries()) {
-        if (!replicas.includes(self)) continue;
+        // A partition that moves is hosted by its replicas and by the brokers it moves to.
+        if (!hostsOf(image, topic.name, index).includes(self)) continue;
         const group = partitionGroup(topic, index);
         wanted.add(group);
         if (this.partitions.has(group)) continue;
@@ -337,6 +359,8 @@ export class Broker {
       index,
       group,
       replicas,
+      // Not among the replicas: it joins the group a move takes it into, as a learner.
+      learners: replicas.includes(this.identity.brokerId) ? [] : [this.identity.brokerId],
       config: () => this.topicConfig(name),
       addressOf: (brokerId) => this.clientAddressOf(brokerId),
       waitingStopped: () => this.waitingStopped,
@@ -483,6 +507,8 @@ export class Broker {
         highWatermark: p.hw,
         logEndOffset: p.log.logEndOffset(),
         logStartOffset: p.log.logStartOffset(),
+        voters: [...p.replicated.voters],
+        learners: [...p.replicated.learners],
       }));
   }
 
@@ -578,9 +604,11 @@ export class Broker {
   private balanceLeaders(): void {
     const self = this.identity.brokerId;
     const alive = new Set(this.link.view.aliveBrokers);
+    const topics = this.controller.metadata.topics;
     for (const partition of this.allPartitions()) {
       if (!partition.isLeader) continue;
-      const preferred = partition.replicated.voters[0]!;
+      const preferred = topics[partition.topic]?.replicas[partition.index]?.[0];
+      if (preferred === undefined || !partition.replicated.voters.includes(preferred)) continue;
       if (preferred === self || !alive.has(preferred)) continue;
       if (partition.replicated.canTakeOverNow(preferred)) partition.replicated.transferLeadership(preferred);
     }
@@ -604,6 +632,53 @@ export class Broker {
     }
   }
 
+  /**
+   * Each partition led here that moves (its metadata names a target): one membership step toward
+   * the target when the last one is committed (reassignment.ts). The controller completes the move
+   * from the configuration this broker reports in its heartbeats.
+   */
+  private driveMoves(): void {
+    const image = this.controller.metadata;
+    if (image.reassignments === undefined) return;
+    for (const move of activeReassignments(image)) {
+      const topic = image.topics[move.topic]!;
+      const partition = this.partitions.get(partitionGroup(topic, move.partition));
+      if (partition === undefined || !partition.isLeader) continue;
+      const replicated = partition.replicated;
+      const step = nextMoveStep({
+        self: this.identity.brokerId,
+        conf: replicated.confState(),
+        target: move.target,
+        match: replicated.matchIndexes(),
+        commitIndex: replicated.commitIndex,
+        settled: replicated.confSettled,
+        canTakeOver: (id) => replicated.canTakeOverNow(id),
+      });
+      if (step.kind === 'change') replicated.proposeConfChange(step.change);
+      else if (step.kind === 'transfer') replicated.transferLeadership(step.to);
+    }
+  }
+
+  /** Moves under way, with each partition's Raft configuration as its leader reports it. */
+  reassignments(): ReassignmentView[] {
+    const image = this.controller.metadata;
+    return activeReassignments(image).map((move) => {
+      const topic = image.topics[move.topic]!;
+      const local = this.partitions.get(partitionGroup(topic, move.partition));
+      const reported = this.link.view.leaders.get(leaderKey(move.topic, move.partition, topic.topicId));
+      const conf = local?.isLeader ? local.replicated.confState() : { voters: reported?.voters ?? [], learners: reported?.learners ?? [] };
+      return { topic: move.topic, partition: move.partition, replicas: topic.replicas[move.partition]!, target: move.target, voters: conf.voters, learners: conf.learners };
+    });
+  }
+
+  /** Replica moves, decommission, rebalance, through the controller; answered once this broker's image holds them. */
+  async alterReassignments(spec: ReassignmentSpec): Promise<{ movesStarted: number; reassignments: ReassignmentView[]; decommissioned: number[] }> {
+    this.requireReady();
+    const { metadataVersion, movesStarted } = await this.link.forwardAlterReassignments(spec);
+    await this.waitForVersion(metadataVersion);
+    return { movesStarted, reassignments: this.reassignments(), decommissioned: this.controller.metadata.decommissioned ?? [] };
+  }
+
   /** Wakes long-polls so in-flight fetches answer now; later fetches answer without waiting. */
   stopWaiting(): void {
     this.waitingStopped = true;
@@ -612,6 +687,7 @@ export class Broker {
 
   async close(): Promise<void> {
     this.clock.clearTimer(this.balanceTimer);
+    this.clock.clearTimer(this.moveTimer);
     this.clock.clearTimer(this.storageProbe);
     this.stopWaiting();
     this.link.close();

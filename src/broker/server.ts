@@ -187,6 +187,7 @@ export class BrokerServer {
         sessionTimeoutMs: config.brokerSessionTimeoutMs,
         requestTimeoutMs: config.produceTimeoutMs,
         leaderBalanceIntervalMs: config.leaderBalanceIntervalMs,
+        reassignmentThrottleBytesPerSec: config.reassignmentThrottleBytesPerSec,
         partitionLimits: { maxPartitions: config.maxPartitions, maxPartitionsPerBroker: config.maxPartitionsPerBroker },
       },
       raftTransport,

@@ -105,6 +105,9 @@ export interface BrokerConfig extends BrokerLimits {
   kafkaMaxConnections: number;
   /** A Kafka connection with no request for this long is closed (Kafka's connections.max.idle.ms). */
   kafkaConnectionsMaxIdleMs: number;
+  // # membership (docs/CLUSTER.md "Moving replicas")
+  /** Bytes per second a partition leader sends each replica catching up as a learner (0: unbounded). */
+  reassignmentThrottleBytesPerSec: number;
 }
 
 type Kind = 'int' | 'port' | 'listenerPort' | 'string' | 'bool';
@@ -195,6 +198,12 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   'kafka.max.frame.bytes': { field: 'kafkaMaxFrameBytes', kind: 'int', doc: 'largest Kafka request frame; a larger one closes the connection' },
   'kafka.max.connections': { field: 'kafkaMaxConnections', kind: 'int', doc: 'open Kafka connections beyond which new ones are closed at once' },
   'kafka.connections.max.idle.ms': { field: 'kafkaConnectionsMaxIdleMs', kind: 'int', doc: 'a Kafka connection idle this long is closed' },
+  // # membership
+  'reassignment.throttle.bytes.per.sec': {
+    field: 'reassignmentThrottleBytesPerSec',
+    kind: 'int',
+    doc: 'bytes per second a partition leader sends each new replica catching up during a move (0: unbounded)',
+  },
 };
 
 export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
@@ -254,6 +263,8 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   kafkaMaxFrameBytes: 64 * 1024 * 1024,
   kafkaMaxConnections: 1024,
   kafkaConnectionsMaxIdleMs: 600_000,
+  // # membership
+  reassignmentThrottleBytesPerSec: 0,
 };
 
 const OPTIONAL_STRINGS = new Set<keyof BrokerConfig>([

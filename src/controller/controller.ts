@@ -16,6 +16,15 @@ import { aclProblem, sameAcl, type AclBinding } from '../security/acl.js';
 import { SCRAM_ITERATIONS_MAX, SCRAM_ITERATIONS_MIN, hashLength, isScramMechanism, type ScramMechanism, type StoredScramCredential } from '../security/scram.js';
 import { applyRecord, assignReplicas, emptyImage, type MetadataImage, type MetadataRecord } from './metadata-image.js';
 import { alterQuotas, validatePrincipalName } from './quota-records.js';
+import {
+  activeReassignments,
+  planDecommission,
+  planRebalance,
+  reassignmentKey,
+  sameList,
+  validateMove,
+  type PartitionMove,
+} from './reassignment-records.js';
 
 export const METADATA_GROUP = '__cluster_metadata';
 /** Most partitions one topic may have. */
@@ -34,7 +43,26 @@ export interface PartitionReport {
   highWatermark: number;
   logEndOffset: number;
   logStartOffset: number;
+  /** The partition's Raft configuration (changes while it moves: reassignment-records.ts). */
+  voters: number[];
+  learners: number[];
 }
+
+/**
+ * A change of where replicas live (AlterReassignments): exactly one of `moves` (a target per
+ * partition; an empty target cancels that partition's move), `decommission`, `recommission` (broker
+ * ids, 0 = none) or `rebalance` (at most `maxMoves` partitions).
+ */
+export interface ReassignmentSpec {
+  moves: PartitionMove[];
+  decommission: number;
+  recommission: number;
+  rebalance: boolean;
+  maxMoves: number;
+}
+
+/** Partitions a rebalance moves at most when the request names no bound. */
+export const REBALANCE_MOVES_DEFAULT = 10;
 
 /** Identifies a partition across topic re-creation (same name, new id). */
 export function leaderKey(topic: string, partition: number, topicId: number): string {
@@ -105,6 +133,8 @@ export class Controller {
   private readonly random: Rng;
   /** Leader operations run one at a time: each validates against the image the previous one left. */
   private serial: Promise<unknown> = Promise.resolve();
+  /** Reassignments whose completion is being appended (by `topic/partition`), so a heartbeat does not repeat it. */
+  private readonly completing = new Set<string>();
 
   constructor(private readonly options: ControllerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -208,7 +238,31 @@ export class Controller {
     const registered = this.image.brokers[id];
     if (!registered || registered.epoch !== epoch) return false;
     this.liveness.set(id, { epoch, lastSeenMs: this.clock.nowMs(), leaderships, storage });
+    this.completeReassignments(leaderships);
     return true;
+  }
+
+  /**
+   * A partition's leader reports its Raft configuration: once its voters are the target and no
+   * learner is left, the move is complete and the target becomes the replica list (brokers that
+   * hold a replica no more then drop theirs).
+   */
+  private completeReassignments(reports: readonly PartitionReport[]): void {
+    for (const report of reports) {
+      const key = reassignmentKey(report.topic, report.partition);
+      const move = this.image.reassignments?.[key];
+      if (move === undefined || move.topicId !== report.topicId || this.completing.has(key)) continue;
+      const done = report.learners.length === 0 && report.voters.length === move.target.length && move.target.every((id) => report.voters.includes(id));
+      if (!done) continue;
+      this.completing.add(key);
+      void this.exclusive(async () => {
+        this.requireLeader();
+        if (this.image.reassignments?.[key] !== move) return;
+        await this.append({ type: 'completeReassignment', name: move.topic, partition: move.partition, replicas: move.target });
+      })
+        .catch(() => undefined) // a later heartbeat tries again
+        .finally(() => this.completing.delete(key));
+    }
   }
 
   /** Each live broker's storage as its last heartbeat reported it. */
@@ -269,7 +323,8 @@ export class Controller {
       }
       const config = applyTopicConfig(TOPIC_CONFIG_DEFAULTS, spec.configs);
       if (this.image.topics[spec.name]) throw new SluiceError('TOPIC_EXISTS', `topic "${spec.name}" already exists`);
-      const alive = await this.liveBrokersAtLeast(spec.replicationFactor);
+      const decommissioned = this.image.decommissioned ?? [];
+      const alive = (await this.liveBrokersAtLeast(spec.replicationFactor)).filter((id) => !decommissioned.includes(id));
       if (spec.replicationFactor > alive.length) {
         throw new SluiceError('INVALID_CONFIG', `replication factor ${spec.replicationFactor} is larger than the ${alive.length} available broker(s)`);
       }
@@ -361,6 +416,60 @@ export class Controller {
       await this.append({ type: 'alterClientQuotas', principal, quotas });
       return this.image.version;
     });
+  }
+
+  // ------------------------------------------------------------------ replica moves
+
+  /** Starts, cancels or plans replica moves (ReassignmentSpec); returns the version holding them and how many partitions moved. */
+  async alterReassignments(spec: ReassignmentSpec): Promise<{ metadataVersion: number; movesStarted: number }> {
+    return this.exclusive(async () => {
+      this.requireLeader();
+      const kinds = [spec.moves.length > 0, spec.decommission > 0, spec.recommission > 0, spec.rebalance].filter(Boolean).length;
+      if (kinds !== 1) throw new SluiceError('INVALID_REQUEST', 'name exactly one of: moves, a broker to decommission or recommission, or rebalance');
+      const image = this.image;
+      const usable = this.aliveBrokers().filter((id) => !(image.decommissioned ?? []).includes(id));
+      let moves: PartitionMove[];
+      if (spec.decommission > 0) {
+        this.requireRegistered(spec.decommission);
+        moves = planDecommission(image, spec.decommission, usable);
+        if (!(image.decommissioned ?? []).includes(spec.decommission)) await this.append({ type: 'decommissionBroker', id: spec.decommission, decommissioned: true });
+      } else if (spec.recommission > 0) {
+        this.requireRegistered(spec.recommission);
+        // Moves still taking replicas off it go back to where they started.
+        moves = activeReassignments(image)
+          .filter((r) => image.topics[r.topic]!.replicas[r.partition]!.includes(spec.recommission) && !r.target.includes(spec.recommission))
+          .map((r) => ({ name: r.topic, partition: r.partition, target: image.topics[r.topic]!.replicas[r.partition]! }));
+        await this.append({ type: 'decommissionBroker', id: spec.recommission, decommissioned: false });
+      } else if (spec.rebalance) {
+        moves = planRebalance(image, usable, spec.maxMoves > 0 ? spec.maxMoves : REBALANCE_MOVES_DEFAULT);
+      } else {
+        moves = spec.moves.map((move) => this.requestedMove(move));
+      }
+      if (moves.length > 0) await this.append({ type: 'reassignPartitions', moves });
+      return { metadataVersion: this.image.version, movesStarted: moves.length };
+    });
+  }
+
+  /** A move as asked, checked; an empty target cancels the partition's move (back to its replicas). */
+  private requestedMove(move: PartitionMove): PartitionMove {
+    const topic = this.requireTopic(move.name);
+    if (move.target.length === 0) {
+      validateMove(this.image, { name: move.name, partition: move.partition, target: topic.replicas[move.partition] ?? [] });
+      if (this.image.reassignments?.[reassignmentKey(move.name, move.partition)] === undefined) {
+        throw new SluiceError('INVALID_REQUEST', `${move.name}/${move.partition} is not moving`);
+      }
+      return { name: move.name, partition: move.partition, target: topic.replicas[move.partition]! };
+    }
+    validateMove(this.image, move);
+    const moving = this.image.reassignments?.[reassignmentKey(move.name, move.partition)];
+    if (moving !== undefined && !sameList(moving.target, move.target)) {
+      throw new SluiceError('INVALID_REQUEST', `${move.name}/${move.partition} is moving to [${moving.target.join(', ')}] already: cancel that first`);
+    }
+    return move;
+  }
+
+  private requireRegistered(id: number): void {
+    if (this.image.brokers[id] === undefined) throw new SluiceError('INVALID_REQUEST', `broker ${id} is not registered`);
   }
 
   private requireTopic(name: string) {

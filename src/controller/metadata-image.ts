@@ -5,6 +5,7 @@
  */
 import type { TopicConfig } from '../config/topic-config.js';
 import { applyQuotaRecord, type ClientQuotas, type QuotaRecord } from './quota-records.js';
+import { applyReassignmentRecord, withoutTopicReassignments, type Reassignment, type ReassignmentRecord } from './reassignment-records.js';
 import { sameAcl, type AclBinding } from '../security/acl.js';
 import type { ScramMechanism, StoredScramCredential } from '../security/scram.js';
 
@@ -40,6 +41,10 @@ export interface MetadataImage {
   acls: AclBinding[];
   /** Quotas of principals that have their own (quota-records.ts). */
   clientQuotas: Record<string, ClientQuotas>;
+  /** Partitions moving to a new replica set, by `topic/partition` (reassignment-records.ts). */
+  reassignments?: Record<string, Reassignment>;
+  /** Brokers being emptied of replicas: no new replica is placed on them. */
+  decommissioned?: number[];
 }
 
 export type MetadataRecord =
@@ -52,7 +57,8 @@ export type MetadataRecord =
   | { type: 'deleteUser'; user: string }
   | { type: 'createAcl'; acl: AclBinding }
   | { type: 'deleteAcl'; acl: AclBinding }
-  | QuotaRecord;
+  | QuotaRecord
+  | ReassignmentRecord;
 
 export function emptyImage(): MetadataImage {
   return { version: 0, brokers: {}, topics: {}, nextProducerId: 1, users: {}, acls: [], clientQuotas: {} };
@@ -79,6 +85,7 @@ export function applyRecord(image: MetadataImage, record: MetadataRecord, offset
     case 'deleteTopic': {
       const { [record.name]: _deleted, ...rest } = image.topics;
       next.topics = rest;
+      next.reassignments = withoutTopicReassignments(image, record.name);
       return next;
     }
     case 'alterTopicConfig': {
@@ -107,6 +114,10 @@ export function applyRecord(image: MetadataImage, record: MetadataRecord, offset
     case 'alterClientQuotas':
       next.clientQuotas = applyQuotaRecord(image.clientQuotas, record);
       return next;
+    case 'reassignPartitions':
+    case 'completeReassignment':
+    case 'decommissionBroker':
+      return applyReassignmentRecord(image, next, record);
   }
 }
 

@@ -23,6 +23,8 @@ export interface ReplicaManagerOptions {
   seed?: number;
   /** Ticks and the groups' scheduling (default: Node's clock). */
   clock?: Clock;
+  /** Bytes per second a leader sends each learner catching up (reassignment.throttle.bytes.per.sec; 0: unbounded). */
+  learnerBytesPerSec?: number;
 }
 
 export type GroupOptions = Pick<ReplicatedLogOptions, 'voters' | 'learners' | 'apply' | 'onLeaderChange' | 'onHighWatermark' | 'onStorageFailure'>;
@@ -108,6 +110,7 @@ export class ReplicaManager {
       random: this.random,
       clock: this.clock,
       limits: this.options.limits,
+      learnerBytesPerSec: this.options.learnerBytesPerSec,
     });
     if (damage !== undefined && options.voters.length > 1) await store.deleteMeta(damageRecordKey(logId));
     // A concurrent open may have won while we awaited.

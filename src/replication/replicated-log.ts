@@ -30,6 +30,7 @@ import type { DamageRecord } from '../storage/recovery.js';
 import type { DamagedBatchError } from '../storage/read-verifier.js';
 import type { LogStore, PartitionLog } from '../storage/types.js';
 import { DamageAwareLog } from './damage-aware-log.js';
+import { LearnerThrottle } from './learner-throttle.js';
 import { LogRaftStorage } from './log-raft-storage.js';
 import type { RaftTransport } from './transport.js';
 import { checkAppendEntries, checkSnapshotData, type RaftDropReason } from './inbound-check.js';
@@ -59,6 +60,8 @@ export interface ReplicatedLogOptions {
    */
   apply?: (entries: readonly Entry[]) => void;
   onLeaderChange?: (leaderId: number, term: number) => void;
+  /** Bytes per second a leader sends each learner catching up (0 or absent: unbounded). */
+  learnerBytesPerSec?: number;
   onHighWatermark?: (highWatermark: number) => void;
   /**
    * The group stopped because persisting failed (a full or failing disk): the owner may reopen it
@@ -172,6 +175,9 @@ export class ReplicatedLog {
   private storedCommitTick = 0;
   /** Tick at which each peer last answered us. */
   private readonly lastHeardTick = new Map<number, number>();
+  private readonly learnerThrottles = new Map<number, LearnerThrottle>();
+  /** Bytes of appends to learners held back by the throttle (metrics, tests). */
+  throttledBytes = 0;
 
   private constructor(
     private readonly options: ReplicatedLogOptions,
@@ -449,9 +455,10 @@ export class ReplicatedLog {
     const horizon = this.commitHistory[0] ?? this.raft.commitIndex;
     const self = this.options.selfId;
     const answeredRecently = (id: number): boolean => this.ticks - (this.lastHeardTick.get(id) ?? -Infinity) <= IN_SYNC_LAG_TICKS;
+    const voters = this.raft.status().voters;
     return this.raft
       .progress()
-      .filter((pr) => pr.id === self || (pr.match >= horizon && answeredRecently(pr.id)))
+      .filter((pr) => voters.includes(pr.id) && (pr.id === self || (pr.match >= horizon && answeredRecently(pr.id))))
       .map((pr) => pr.id)
       .sort((a, b) => a - b);
   }
@@ -575,7 +582,7 @@ export class ReplicatedLog {
       while (!this.closed && this.raft.hasReady()) {
         const ready = this.raft.ready();
         await this.persist(ready);
-        for (const message of ready.messages) this.options.transport.send(message.to, this.options.group, message);
+        for (const message of ready.messages) if (!this.throttled(message)) this.options.transport.send(message.to, this.options.group, message);
         this.applyCommitted(ready.committedEntries);
         this.raft.advance();
         this.afterAdvance();
@@ -598,6 +605,20 @@ export class ReplicatedLog {
         this.schedule();
       }
     }
+  }
+
+  /** An append to a learner beyond its catch-up budget (learnerBytesPerSec): not sent now. */
+  private throttled(message: Message): boolean {
+    const rate = this.options.learnerBytesPerSec;
+    if (rate === undefined || rate <= 0 || message.type !== 'append' || message.entries.length === 0) return false;
+    if (!this.raft.confState().learners.includes(message.to)) return false;
+    let throttle = this.learnerThrottles.get(message.to);
+    if (throttle === undefined) this.learnerThrottles.set(message.to, (throttle = new LearnerThrottle(rate, this.clock)));
+    let bytes = 0;
+    for (const entry of message.entries) bytes += entry.data.byteLength;
+    if (throttle.take(bytes)) return false;
+    this.throttledBytes += bytes;
+    return true;
   }
 
   private async persist(ready: Ready): Promise<void> {
