@@ -659,6 +659,14 @@ export class Broker {
     }
   }
 
+  /** Moves under way in the cluster, and those among them this broker leads (metrics). */
+  reassignmentCounts(): { cluster: number; led: number } {
+    const image = this.controller.metadata;
+    const moves = activeReassignments(image);
+    const led = moves.filter((move) => this.partitions.get(partitionGroup(image.topics[move.topic]!, move.partition))?.isLeader === true).length;
+    return { cluster: moves.length, led };
+  }
+
   /** Moves under way, with each partition's Raft configuration as its leader reports it. */
   reassignments(): ReassignmentView[] {
     const image = this.controller.metadata;

@@ -245,6 +245,7 @@ export class BrokerServer {
       },
       connections,
       raftMessagesDropped: () => raftTransport.stats().inboundDropped,
+      reassignments: () => broker.reassignmentCounts(),
     });
     for (const log of corruptionsBeforeMetrics.splice(0)) countCorruption(log);
     const brokerMetrics = metrics;
