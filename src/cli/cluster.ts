@@ -4,7 +4,8 @@
  * repair their copy or hold damaged offsets, from one Metadata call.
  */
 import type { Command } from 'commander';
-import type { ClusterMetadata, OffsetRange, PartitionMetadata } from '../client/index.js';
+import type { ClusterMetadata, OffsetRange, PartitionMetadata, PartitionReassignment, Reassignments } from '../client/index.js';
+import { movesTable } from './cluster-moves.js';
 import { clientFor, globalOptions, type CommandContext } from './context.js';
 import { formatTable, jsonLine } from './output.js';
 
@@ -48,6 +49,10 @@ export interface ClusterStatus {
   storageFaults: number;
   topics: number;
   partitions: PartitionStatus[];
+  /** Partitions moving to a new replica set (partition reassign, decommission, rebalance), with their Raft configuration now. */
+  reassignments: PartitionReassignment[];
+  /** Brokers being emptied of replicas. */
+  decommissioned: number[];
 }
 
 /**
@@ -65,7 +70,7 @@ export function isInternalTopic(name: string): boolean {
   return name.startsWith('__');
 }
 
-export function clusterStatus(metadata: ClusterMetadata): ClusterStatus {
+export function clusterStatus(metadata: ClusterMetadata, moves: Reassignments = { reassignments: [], decommissioned: [], movesStarted: 0 }): ClusterStatus {
   const alive = new Set(metadata.brokers.filter((broker) => broker.alive).map((broker) => broker.id));
   const partitions: PartitionStatus[] = [];
   const topics = [...metadata.topics].sort((a, b) => a.name.localeCompare(b.name));
@@ -110,6 +115,8 @@ export function clusterStatus(metadata: ClusterMetadata): ClusterStatus {
     storageFaults: brokers.filter((broker) => broker.storageFault !== null).length,
     topics: topics.length,
     partitions,
+    reassignments: moves.reassignments,
+    decommissioned: moves.decommissioned,
   };
 }
 
@@ -124,7 +131,10 @@ export function clusterStatusTable(status: ClusterStatus, options: { showInterna
     `  Brokers: ${status.brokers.length} (${aliveCount} alive)` +
     `  Topics: ${status.topics}  Partitions: ${status.partitions.length}` +
     `  Under-replicated: ${status.underReplicatedPartitions}  Offline: ${status.offlinePartitions}` +
-    `  Storage faults: ${status.storageFaults}\n\n`;
+    `  Storage faults: ${status.storageFaults}` +
+    `  Moving: ${status.reassignments.length}` +
+    (status.decommissioned.length > 0 ? `  Decommissioned: ${status.decommissioned.join(',')}` : '') +
+    '\n\n';
   const brokers = formatTable(
     ['BROKER', 'ADDRESS', 'ALIVE', 'CONTROLLER', 'LEADER-OF', 'STORAGE'],
     status.brokers.map((broker) => [
@@ -166,7 +176,8 @@ export function clusterStatusTable(status: ClusterStatus, options: { showInterna
       );
   }
   const note = hidden > 0 ? `(${hidden} healthy partitions of internal topics not shown; --internal shows them)\n` : '';
-  return summary + brokers + damaged + partitions + note;
+  const moving = status.reassignments.length === 0 ? '' : '\n' + movesTable({ reassignments: status.reassignments, decommissioned: status.decommissioned, movesStarted: 0 });
+  return summary + brokers + damaged + partitions + note + moving;
 }
 
 export function registerClusterCommands(program: Command, context: CommandContext): void {
@@ -180,12 +191,14 @@ export function registerClusterCommands(program: Command, context: CommandContex
     .action(async (options: { internal?: boolean }, command: Command) => {
       const admin = clientFor(globalOptions(command)).admin();
       let metadata: ClusterMetadata;
+      let moves: Reassignments;
       try {
         metadata = await admin.metadata();
+        moves = await admin.listReassignments();
       } finally {
         await admin.close();
       }
-      const status = clusterStatus(metadata);
+      const status = clusterStatus(metadata, moves);
       io.stdout.write(globalOptions(command).json ? jsonLine(status) : clusterStatusTable(status, { showInternal: options.internal === true }));
     });
 }

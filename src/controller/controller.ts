@@ -463,7 +463,7 @@ export class Controller {
     validateMove(this.image, move);
     const moving = this.image.reassignments?.[reassignmentKey(move.name, move.partition)];
     if (moving !== undefined && !sameList(moving.target, move.target)) {
-      throw new SluiceError('INVALID_REQUEST', `${move.name}/${move.partition} is moving to [${moving.target.join(', ')}] already: cancel that first`);
+      throw new SluiceError('REASSIGNMENT_IN_PROGRESS', `${move.name}/${move.partition} is moving to [${moving.target.join(', ')}] already: cancel that first`);
     }
     return move;
   }

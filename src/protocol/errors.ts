@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED',
   'SASL_AUTHENTICATION_FAILED',
   'UNKNOWN_USER',
+  // replica moves (docs/CLUSTER.md "Moving replicas")
+  'REASSIGNMENT_IN_PROGRESS',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -87,6 +89,8 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   // The credentials themselves were refused: retrying with the same ones cannot help.
   SASL_AUTHENTICATION_FAILED: { grpcStatus: GrpcStatus.UNAUTHENTICATED, retriable: false },
   UNKNOWN_USER: { grpcStatus: GrpcStatus.NOT_FOUND, retriable: false },
+  // The partition is moving already (cancel that move first), or a plan's moves are not done yet.
+  REASSIGNMENT_IN_PROGRESS: { grpcStatus: GrpcStatus.FAILED_PRECONDITION, retriable: false },
 };
 
 /** Longest error message a broker sends: a message never carries unbounded input to the client. */
