@@ -133,6 +133,9 @@ class ServerCall extends EventEmitter {
   request: unknown;
   readonly metadata = new grpc.Metadata();
   private finished = false;
+  /** Flow control, as a grpc-js stream's pause()/resume(): requests (and the end) arriving meanwhile wait here. */
+  private paused = false;
+  private readonly held: Array<{ request: unknown } | 'end'> = [];
 
   constructor(
     private readonly connection: Connection,
@@ -155,6 +158,37 @@ class ServerCall extends EventEmitter {
   }
 
   sendMetadata(): void {}
+
+  isPaused(): boolean {
+    return this.paused;
+  }
+
+  pause(): this {
+    this.paused = true;
+    return this;
+  }
+
+  resume(): this {
+    this.paused = false;
+    while (!this.paused && this.held.length > 0) {
+      const next = this.held.shift()!;
+      if (next === 'end') this.emit('end');
+      else this.emit('data', next.request);
+    }
+    return this;
+  }
+
+  /** A request of a stream: handed to the handler now, or once it resumes the stream. */
+  receive(request: unknown): void {
+    if (this.paused || this.held.length > 0) this.held.push({ request });
+    else this.emit('data', request);
+  }
+
+  /** The client half-closed the stream: after the requests still held. */
+  receiveEnd(): void {
+    if (this.paused || this.held.length > 0) this.held.push('end');
+    else this.emit('end');
+  }
 
   write(message: unknown): boolean {
     if (!this.finished) this.connection.down({ kind: 'message', callId: this.callId, bytes: this.definition.responseSerialize(message) });
@@ -383,7 +417,7 @@ class Connection {
         if (call === undefined) return;
         const request = this.decode(call, message.bytes);
         if (request === undefined) return;
-        if (call.streaming) call.emit('data', request);
+        if (call.streaming) call.receive(request);
         else call.request = request;
         return;
       }
@@ -392,7 +426,7 @@ class Connection {
         if (call === undefined) return;
         const served = server.method(call.getPath());
         if (served && !served.definition.requestStream) this.runUnary(served, call);
-        else call.emit('end');
+        else call.receiveEnd();
         return;
       }
       case 'cancel':

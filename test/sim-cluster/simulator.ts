@@ -37,7 +37,7 @@ export interface SimResult {
   trace: string[];
   /** What the brokers printed (kept out of the terminal, shown for a failing seed). */
   output: string[];
-  stats: { brokers: number; flush: string; acknowledged: number; crashes: number; cuts: number; diskFaults: number; rot: number; virtualMs: number; timers: number };
+  stats: { brokers: number; flush: string; acknowledged: number; crashes: number; cuts: number; diskFaults: number; rot: number; moves: number; virtualMs: number; timers: number };
 }
 
 const READY_BOUND_MS = 20_000;
@@ -100,7 +100,7 @@ async function simulate(seed: number, options: SimOptions, output: string[]): Pr
   const trace: string[] = [];
   const note = (event: string): void => void trace.push(`${cluster.clock.nowMs() - start} ${event}`);
   const violations: string[] = [];
-  const stats = { brokers, flush: flush.kind, acknowledged: 0, crashes: 0, cuts: 0, diskFaults: 0, rot: 0, virtualMs: 0, timers: 0 };
+  const stats = { brokers, flush: flush.kind, acknowledged: 0, crashes: 0, cuts: 0, diskFaults: 0, rot: 0, moves: 0, virtualMs: 0, timers: 0 };
   const finish = (): SimResult => {
     stats.virtualMs = cluster.clock.nowMs() - start;
     stats.timers = cluster.clock.fired;
@@ -109,7 +109,7 @@ async function simulate(seed: number, options: SimOptions, output: string[]): Pr
   };
 
   try {
-    await phases(cluster, { rng, flush: flush.kind, brokers, faultMs, livenessMs, networkRng, disks, note, violations, stats });
+    await phases(cluster, { seed, rng, flush: flush.kind, brokers, faultMs, livenessMs, networkRng, disks, note, violations, stats });
   } catch (err) {
     violations.push(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
@@ -117,6 +117,7 @@ async function simulate(seed: number, options: SimOptions, output: string[]): Pr
 }
 
 interface PhaseContext {
+  seed: number;
   rng: Rng;
   flush: 'always' | 'never';
   brokers: number;
@@ -147,6 +148,9 @@ async function phases(cluster: SimCluster, context: PhaseContext): Promise<void>
   );
   const group = new GroupApp(cluster, [cluster.client(), cluster.client()], seededRng(Math.floor(rng() * 2 ** 32)), note);
   for (const app of [...producers, group]) app.start();
+  // Partition moves among the faults, in a quarter of the seeds (4 brokers), on a randomness of
+  // their own: the other seeds replay as before.
+  if (context.seed % 4 === 1) scheduleMoves(cluster, seededRng(Math.imul(context.seed, 40503) + 3), faultMs, note, stats);
 
   // Safety phase: faults.
   const down = new Set<number>();
@@ -230,6 +234,36 @@ async function phases(cluster: SimCluster, context: PhaseContext): Promise<void>
   violations.push(...(await checkCluster(PARTITIONS, (i) => replicasOf(cluster, i), producers, group)));
   stats.acknowledged = acknowledged.length;
   note(`checked: ${stats.acknowledged} acknowledged`);
+}
+
+/**
+ * Two partition moves at random times of the fault phase, each through a random running broker:
+ * a partition of the topic gets a random three of the four brokers, in random order (docs/CLUSTER.md
+ * "Moving replicas"). A move the controller cannot take now (cut off, moving already) is noted and
+ * dropped. The replicas must then converge on the target: three copies, the others dropped.
+ */
+function scheduleMoves(cluster: SimCluster, rng: Rng, faultMs: number, note: (event: string) => void, stats: SimResult['stats']): void {
+  for (let i = 0; i < 2; i++) {
+    cluster.clock.setTimeout(() => {
+      const broker = cluster.running()[Math.floor(rng() * cluster.running().length)];
+      const partition = Math.floor(rng() * PARTITIONS);
+      const ids = [...cluster.ids];
+      for (let k = ids.length - 1; k > 0; k--) {
+        const j = Math.floor(rng() * (k + 1));
+        [ids[k], ids[j]] = [ids[j]!, ids[k]!];
+      }
+      const target = ids.slice(0, 3);
+      if (broker === undefined) return;
+      const move = { name: TOPIC, partition, target };
+      void broker
+        .alterReassignments({ moves: [move], decommission: 0, recommission: 0, rebalance: false, maxMoves: 0 })
+        .then(() => {
+          stats.moves++;
+          note(`move ${TOPIC}/${partition} to ${JSON.stringify(target)} via ${broker.identity.brokerId}`);
+        })
+        .catch((err: unknown) => note(`move ${TOPIC}/${partition} to ${JSON.stringify(target)} refused: ${err instanceof Error ? err.message.split(':')[0] : String(err)}`));
+    }, 500 + Math.floor(rng() * (faultMs - 500)));
+  }
 }
 
 /** Waits (at most `boundMs`) until every copy of the topic's partitions and of the metadata log reads whole. */
