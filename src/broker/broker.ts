@@ -495,7 +495,12 @@ export class Broker {
     return { next: firstId, end: firstId + count };
   }
 
-  /** What this broker leads, for the controller. */
+  /**
+   * What this broker leads, for the controller. A partition's configuration is reported only once
+   * committed (empty while a step is pending): the controller completes a move from it, and an
+   * uncommitted last step could still be lost with this leader, leaving a voter that already
+   * dropped its copy.
+   */
   private leaderships(): PartitionReport[] {
     return this.allPartitions()
       .filter((p) => p.isLeader)
@@ -508,8 +513,8 @@ export class Broker {
         highWatermark: p.hw,
         logEndOffset: p.log.logEndOffset(),
         logStartOffset: p.log.logStartOffset(),
-        voters: [...p.replicated.voters],
-        learners: [...p.replicated.learners],
+        voters: p.replicated.confSettled ? [...p.replicated.voters] : [],
+        learners: p.replicated.confSettled ? [...p.replicated.learners] : [],
       }));
   }
 

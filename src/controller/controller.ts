@@ -43,7 +43,7 @@ export interface PartitionReport {
   highWatermark: number;
   logEndOffset: number;
   logStartOffset: number;
-  /** The partition's Raft configuration (changes while it moves: reassignment-records.ts). */
+  /** The partition's committed Raft configuration (changes while it moves: reassignment-records.ts); empty while a step is uncommitted. */
   voters: number[];
   learners: number[];
 }
@@ -243,8 +243,8 @@ export class Controller {
   }
 
   /**
-   * A partition's leader reports its Raft configuration: once its voters are the target and no
-   * learner is left, the move is complete and the target becomes the replica list (brokers that
+   * A partition's leader reports its committed Raft configuration: once its voters are the target
+   * and no learner is left, the move is complete and the target becomes the replica list (brokers that
    * hold a replica no more then drop theirs).
    */
   private completeReassignments(reports: readonly PartitionReport[]): void {
