@@ -23,7 +23,7 @@ describe('ReplicatedLog membership change', function () {
   const transports = new Map<number, ReturnType<MemoryRaftTransportHub['transport']>>();
   let ticker: NodeJS.Timeout | undefined;
 
-  async function open(id: number, voters: number[], learners: number[] = []): Promise<ReplicatedLog> {
+  async function open(id: number, voters: number[], learners: number[] = [], learnerBytesPerSec?: number): Promise<ReplicatedLog> {
     replicas.get(id)?.close();
     transports.get(id)?.close();
     const transport = hub.transport(id);
@@ -39,17 +39,21 @@ describe('ReplicatedLog membership change', function () {
       store,
       transport,
       random: seededRng(id),
-      limits: { electionTicks: 5, heartbeatTicks: 1 },
+      limits: { electionTicks: 5, heartbeatTicks: 1, maxBytesPerMsg: 2048 },
+      learnerBytesPerSec,
     });
     transport.onMessage((_from, _group, message) => replicated.step(message));
     replicas.set(id, replicated);
     return replicated;
   }
 
-  after(() => {
+  afterEach(() => {
     clearInterval(ticker);
     for (const replica of replicas.values()) replica.close();
     for (const transport of transports.values()) transport.close();
+    replicas.clear();
+    stores.clear();
+    transports.clear();
   });
 
   async function step(leader: ReplicatedLog, change: ConfChange): Promise<void> {
@@ -100,5 +104,25 @@ describe('ReplicatedLog membership change', function () {
     // The group still commits with 1, 2 and 4 while 3 is gone.
     replicas.get(3)!.close();
     expect(await produce('e')).to.equal(4);
+  });
+
+  it('a learner catches up within reassignment.throttle.bytes.per.sec', async () => {
+    await open(1, [1], [], 8_000);
+    await open(2, [1], [2]);
+    ticker = setInterval(() => {
+      for (const replica of replicas.values()) replica.tick();
+    }, 5);
+    const leader = await waitFor('1 leads', () => (replicas.get(1)!.isLeader ? replicas.get(1)! : undefined));
+    for (let i = 0; i < 20; i++) {
+      const batch = encodeBatch([{ value: Buffer.alloc(1000, i) }]);
+      await leader.propose(batch, readBatchHeader(batch)).committed;
+    }
+    const started = Date.now();
+    await step(leader, { type: 'addLearner', node: 2 });
+    await waitFor('2 caught up', () => (leader.matchIndexes().get(2)! >= leader.commitIndex ? true : undefined), 15_000);
+    // About 21 KB at 8 KB/s: the first second's worth went at once, the rest waited for tokens.
+    expect(leader.throttledBytes).to.be.greaterThan(0);
+    expect(Date.now() - started).to.be.at.least(1_000);
+    expect(replicas.get(2)!.log.logEndOffset()).to.equal(20);
   });
 });

@@ -60,6 +60,18 @@ async function finish(cluster: SimCluster, producer: ProducerApp): Promise<strin
 
 describe('sim-cluster: partition moves under an acks=all producer', function () {
   this.timeout(300_000);
+  // The brokers log what they do (leaderships, coordinators): kept, and shown only when a test fails.
+  const saved = { log: console.log, error: console.error, warn: console.warn };
+  let output: string[] = [];
+  beforeEach(() => {
+    output = [];
+    const collect = (...args: unknown[]): void => void output.push(args.map(String).join(' '));
+    Object.assign(console, { log: collect, error: collect, warn: collect });
+  });
+  afterEach(function () {
+    Object.assign(console, saved);
+    if (this.currentTest?.state === 'failed') console.log(output.join('\n'));
+  });
 
   it('moves a partition off its leader onto the fourth broker: nothing acknowledged lost, offsets gapless, the old copy dropped', async () => {
     const { cluster, producer } = await boot(SEED);
