@@ -426,8 +426,11 @@ export class Controller {
       this.requireLeader();
       const kinds = [spec.moves.length > 0, spec.decommission > 0, spec.recommission > 0, spec.rebalance].filter(Boolean).length;
       if (kinds !== 1) throw new SluiceError('INVALID_REQUEST', 'name exactly one of: moves, a broker to decommission or recommission, or rebalance');
+      // A new controller knows nobody's liveness until they heartbeat: wait (at most a session
+      // timeout) for every registered broker before planning where replicas go.
+      const alive = spec.decommission > 0 || spec.rebalance ? await this.liveBrokersAtLeast(Object.keys(this.image.brokers).length) : [];
       const image = this.image;
-      const usable = this.aliveBrokers().filter((id) => !(image.decommissioned ?? []).includes(id));
+      const usable = alive.filter((id) => !(image.decommissioned ?? []).includes(id));
       let moves: PartitionMove[];
       if (spec.decommission > 0) {
         this.requireRegistered(spec.decommission);
