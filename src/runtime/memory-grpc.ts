@@ -133,7 +133,7 @@ class ServerCall extends EventEmitter {
   request: unknown;
   readonly metadata = new grpc.Metadata();
   private finished = false;
-  /** Flow control, as a grpc-js stream's pause()/resume(): requests (and the end) arriving meanwhile wait here. */
+  /** Flow control as a grpc-js stream has it: while paused, requests (and the end) wait here. */
   private paused = false;
   private readonly held: Array<{ request: unknown } | 'end'> = [];
 
@@ -159,8 +159,16 @@ class ServerCall extends EventEmitter {
 
   sendMetadata(): void {}
 
-  isPaused(): boolean {
-    return this.paused;
+  /** A request of a streaming call arrived: delivered now, or when the handler resumes reading. */
+  receive(request: unknown): void {
+    this.held.push({ request });
+    this.deliver();
+  }
+
+  /** The client ended its side. */
+  halfClosed(): void {
+    this.held.push('end');
+    this.deliver();
   }
 
   pause(): this {
@@ -170,24 +178,20 @@ class ServerCall extends EventEmitter {
 
   resume(): this {
     this.paused = false;
+    this.deliver();
+    return this;
+  }
+
+  isPaused(): boolean {
+    return this.paused;
+  }
+
+  private deliver(): void {
     while (!this.paused && this.held.length > 0) {
       const next = this.held.shift()!;
       if (next === 'end') this.emit('end');
       else this.emit('data', next.request);
     }
-    return this;
-  }
-
-  /** A request of a stream: handed to the handler now, or once it resumes the stream. */
-  receive(request: unknown): void {
-    if (this.paused || this.held.length > 0) this.held.push({ request });
-    else this.emit('data', request);
-  }
-
-  /** The client half-closed the stream: after the requests still held. */
-  receiveEnd(): void {
-    if (this.paused || this.held.length > 0) this.held.push('end');
-    else this.emit('end');
   }
 
   write(message: unknown): boolean {
@@ -426,7 +430,7 @@ class Connection {
         if (call === undefined) return;
         const served = server.method(call.getPath());
         if (served && !served.definition.requestStream) this.runUnary(served, call);
-        else call.receiveEnd();
+        else call.halfClosed();
         return;
       }
       case 'cancel':
