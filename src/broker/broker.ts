@@ -20,7 +20,7 @@ import {
   type PartitionReport,
   type ReassignmentSpec,
 } from '../controller/controller.js';
-import { activeReassignments, hostsOf } from '../controller/reassignment-records.js';
+import { activeReassignments, controllerHosts, hostsOf } from '../controller/reassignment-records.js';
 import { nextMoveStep } from './reassignment.js';
 import { ControllerLink } from '../controller/link.js';
 import type { MetadataImage, TopicMetadata } from '../controller/metadata-image.js';
@@ -216,14 +216,38 @@ export class Broker {
     const { identity, cluster } = options;
     const broker = new Broker(options);
     broker.controller.onImage((image) => broker.onImage(image));
-    if (cluster.controllerVoters.includes(identity.brokerId)) broker.controller.attach(await broker.openMetadata((options) => broker.replicas.open(METADATA_GROUP, options)));
+    // A static voter, or a broker a controller move added (its copy of the metadata log is stored).
+    const member = cluster.controllerVoters.includes(identity.brokerId) || (await broker.replicas.isStored(METADATA_GROUP));
+    if (member) broker.controller.attach(await broker.openMetadata((options) => broker.replicas.open(METADATA_GROUP, options)));
     return broker;
+  }
+
+  /**
+   * Follows controller moves (docs/CLUSTER.md "Replacing a controller broker"): a broker the move
+   * adds opens the metadata log as a learner (its controller then applies the records past the
+   * image it adopted from heartbeats); one the completed move left out drops its copy and goes
+   * back to receiving images by heartbeat.
+   */
+  private async followControllerMove(image: MetadataImage): Promise<void> {
+    const self = this.identity.brokerId;
+    const hosts = controllerHosts(image, this.cluster.controllerVoters);
+    const open = this.replicas.get(METADATA_GROUP);
+    if (hosts.includes(self) && open === undefined) {
+      this.controller.attach(await this.openMetadata((options) => this.replicas.open(METADATA_GROUP, options)));
+    } else if (!hosts.includes(self) && open !== undefined && image.controllerMove === undefined) {
+      this.controller.detach();
+      await this.replicas.drop(METADATA_GROUP);
+      this.metadataApplied = 0;
+    }
   }
 
   /** Opens (or reopens) this controller voter's replica of the metadata log. */
   private openMetadata(open: (options: GroupOptions) => Promise<ReplicatedLog>): Promise<ReplicatedLog> {
+    const self = this.identity.brokerId;
     return open({
       voters: this.cluster.controllerVoters,
+      // Not a static voter: it joins the metadata group a controller move takes it into, as a learner.
+      learners: this.cluster.controllerVoters.includes(self) ? [] : [self],
       apply: (entries) => {
         const fresh = entries.filter((entry) => entry.index > this.metadataApplied);
         if (fresh.length === 0) return;
@@ -335,6 +359,7 @@ export class Broker {
   /** Opens the replicas the image assigns here and drops the ones it no longer has. */
   private async reconcile(image: MetadataImage): Promise<void> {
     const self = this.identity.brokerId;
+    await this.followControllerMove(image);
     const wanted = new Set<string>();
     for (const topic of Object.values(image.topics)) {
       for (const [index, replicas] of topic.replicas.entries()) {
@@ -659,6 +684,7 @@ export class Broker {
    */
   private driveMoves(): void {
     const image = this.controller.metadata;
+    this.driveControllerMove(image);
     if (image.reassignments === undefined) return;
     for (const move of activeReassignments(image)) {
       const topic = image.topics[move.topic]!;
@@ -677,6 +703,25 @@ export class Broker {
       if (step.kind === 'change') replicated.proposeConfChange(step.change);
       else if (step.kind === 'transfer') replicated.transferLeadership(step.to);
     }
+  }
+
+  /** The controller leader steps the metadata group toward a controller move's target, and completes it. */
+  private driveControllerMove(image: MetadataImage): void {
+    const move = image.controllerMove;
+    const metadata = this.replicas.get(METADATA_GROUP);
+    if (move === undefined || metadata === undefined || !this.controller.isLeader) return;
+    const step = nextMoveStep({
+      self: this.identity.brokerId,
+      conf: metadata.confState(),
+      target: move.target,
+      match: metadata.matchIndexes(),
+      commitIndex: metadata.commitIndex,
+      settled: metadata.confSettled,
+      canTakeOver: (id) => metadata.canTakeOverNow(id),
+    });
+    if (step.kind === 'change') metadata.proposeConfChange(step.change);
+    else if (step.kind === 'transfer') metadata.transferLeadership(step.to);
+    else if (step.kind === 'done' && metadata.confSettled) void this.controller.completeControllerMove(move.target).catch(() => undefined);
   }
 
   /** Moves under way in the cluster, and those among them this broker leads (metrics). */
@@ -699,12 +744,24 @@ export class Broker {
     });
   }
 
-  /** Replica moves, decommission, rebalance, through the controller; answered once this broker's image holds them. */
-  async alterReassignments(spec: ReassignmentSpec): Promise<{ movesStarted: number; reassignments: ReassignmentView[]; decommissioned: number[] }> {
+  /** Replica moves, decommission, rebalance, controller moves, through the controller; answered once this broker's image holds them. */
+  async alterReassignments(spec: ReassignmentSpec): Promise<{ movesStarted: number }> {
     this.requireReady();
     const { metadataVersion, movesStarted } = await this.link.forwardAlterReassignments(spec);
     await this.waitForVersion(metadataVersion);
-    return { movesStarted, reassignments: this.reassignments(), decommissioned: this.controller.metadata.decommissioned ?? [] };
+    return { movesStarted };
+  }
+
+  /** What moves now (Admin ListReassignments): partitions, decommissioned brokers, the controller quorum. */
+  moves(): { reassignments: ReassignmentView[]; decommissioned: number[]; metadataVersion: number; controllerVoters: number[]; controllerTarget: number[] } {
+    const image = this.controller.metadata;
+    return {
+      reassignments: this.reassignments(),
+      decommissioned: image.decommissioned ?? [],
+      metadataVersion: image.version,
+      controllerVoters: [...(image.controllerVoters ?? this.cluster.controllerVoters)],
+      controllerTarget: image.controllerMove?.target ?? [],
+    };
   }
 
   /** Wakes long-polls so in-flight fetches answer now; later fetches answer without waiting. */

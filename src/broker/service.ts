@@ -489,14 +489,9 @@ export function adminHandlers(broker: Broker, options: ServiceOptions): AdminHan
     // Replica moves (docs/CLUSTER.md "Moving replicas").
     AlterReassignments: unary('AlterReassignments', options, async (request) => {
       const answer = await broker.alterReassignments(reassignmentsFromWire(request, (name) => requireTopic(name)));
-      return { reassignments: answer.reassignments, decommissioned: answer.decommissioned, metadataVersion: broker.controller.metadata.version, movesStarted: answer.movesStarted };
+      return { ...broker.moves(), movesStarted: answer.movesStarted };
     }),
-    ListReassignments: unary('ListReassignments', options, () => ({
-      reassignments: broker.reassignments(),
-      decommissioned: broker.controller.metadata.decommissioned ?? [],
-      metadataVersion: broker.controller.metadata.version,
-      movesStarted: 0,
-    })),
+    ListReassignments: unary('ListReassignments', options, () => ({ ...broker.moves(), movesStarted: 0 })),
   };
 }
 

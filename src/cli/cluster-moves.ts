@@ -10,10 +10,11 @@ import type { Command } from 'commander';
 import type { Reassignments, ReassignmentRequest } from '../client/index.js';
 import { parsePositiveInt } from './args.js';
 import { clientFor, globalOptions, type CommandContext } from './context.js';
+import { UsageError } from './io.js';
 import { formatTable, jsonLine } from './output.js';
 
 /** The moves under way, one row each: where a partition is, where it goes, its Raft configuration now. */
-export function movesTable(moves: Reassignments): string {
+export function movesTable(moves: Pick<Reassignments, 'reassignments'>): string {
   if (moves.reassignments.length === 0) return 'No partition is moving.\n';
   return formatTable(
     ['TOPIC', 'PARTITION', 'REPLICAS', 'TARGET', 'VOTERS', 'LEARNERS'],
@@ -51,6 +52,19 @@ export function registerClusterMoveCommands(program: Command, context: CommandCo
     .argument('<broker>', 'broker id', parsePositiveInt)
     .action(async (broker: number, _options: unknown, command: Command) => {
       report(command, `Recommissioned broker ${broker} (moves off it cancelled)`, await alter(command, { recommission: broker }));
+    });
+
+  cluster
+    .command('controller-voters')
+    .description('replace controller brokers: the controller quorum moves to these voters, one Raft step at a time')
+    .argument('<ids>', 'the new voters, comma-separated (e.g. 1,2,4)')
+    .action(async (ids: string, _options: unknown, command: Command) => {
+      const voters = ids.split(',').map((id) => Number(id.trim()));
+      if (voters.length === 0 || !voters.every((id) => Number.isInteger(id) && id > 0)) throw new UsageError(`expected broker ids like 1,2,4, got "${ids}"`);
+      const answer = await alter(command, { controllerVoters: voters });
+      io.stdout.write(
+        globalOptions(command).json ? jsonLine(answer) : `Controller quorum: voters ${answer.controllerVoters.join(',')}, moving to ${answer.controllerTarget.join(',') || '(done)'}\n`,
+      );
     });
 
   cluster

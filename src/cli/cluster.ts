@@ -53,6 +53,9 @@ export interface ClusterStatus {
   reassignments: PartitionReassignment[];
   /** Brokers being emptied of replicas. */
   decommissioned: number[];
+  /** The controller quorum's voters, and the voters it moves to (empty: none under way). */
+  controllerVoters: number[];
+  controllerTarget: number[];
 }
 
 /**
@@ -70,7 +73,9 @@ export function isInternalTopic(name: string): boolean {
   return name.startsWith('__');
 }
 
-export function clusterStatus(metadata: ClusterMetadata, moves: Reassignments = { reassignments: [], decommissioned: [], movesStarted: 0 }): ClusterStatus {
+const NO_MOVES: Reassignments = { reassignments: [], decommissioned: [], movesStarted: 0, controllerVoters: [], controllerTarget: [] };
+
+export function clusterStatus(metadata: ClusterMetadata, moves: Reassignments = NO_MOVES): ClusterStatus {
   const alive = new Set(metadata.brokers.filter((broker) => broker.alive).map((broker) => broker.id));
   const partitions: PartitionStatus[] = [];
   const topics = [...metadata.topics].sort((a, b) => a.name.localeCompare(b.name));
@@ -117,6 +122,8 @@ export function clusterStatus(metadata: ClusterMetadata, moves: Reassignments = 
     partitions,
     reassignments: moves.reassignments,
     decommissioned: moves.decommissioned,
+    controllerVoters: moves.controllerVoters,
+    controllerTarget: moves.controllerTarget,
   };
 }
 
@@ -134,6 +141,7 @@ export function clusterStatusTable(status: ClusterStatus, options: { showInterna
     `  Storage faults: ${status.storageFaults}` +
     `  Moving: ${status.reassignments.length}` +
     (status.decommissioned.length > 0 ? `  Decommissioned: ${status.decommissioned.join(',')}` : '') +
+    (status.controllerTarget.length > 0 ? `  Controller voters: ${status.controllerVoters.join(',')} -> ${status.controllerTarget.join(',')}` : '') +
     '\n\n';
   const brokers = formatTable(
     ['BROKER', 'ADDRESS', 'ALIVE', 'CONTROLLER', 'LEADER-OF', 'STORAGE'],
@@ -176,7 +184,7 @@ export function clusterStatusTable(status: ClusterStatus, options: { showInterna
       );
   }
   const note = hidden > 0 ? `(${hidden} healthy partitions of internal topics not shown; --internal shows them)\n` : '';
-  const moving = status.reassignments.length === 0 ? '' : '\n' + movesTable({ reassignments: status.reassignments, decommissioned: status.decommissioned, movesStarted: 0 });
+  const moving = status.reassignments.length === 0 ? '' : '\n' + movesTable({ reassignments: status.reassignments });
   return summary + brokers + damaged + partitions + note + moving;
 }
 

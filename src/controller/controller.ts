@@ -59,8 +59,12 @@ export interface ReassignmentSpec {
   recommission: number;
   rebalance: boolean;
   maxMoves: number;
+  /** New voters of the controller quorum (absent or empty: none). */
+  controllerVoters?: number[];
 }
 
+/** Most voters a controller quorum may have. */
+export const CONTROLLER_VOTERS_MAX = 7;
 /** Partitions a rebalance moves at most when the request names no bound. */
 export const REBALANCE_MOVES_DEFAULT = 10;
 
@@ -176,6 +180,9 @@ export class Controller {
       if (entry.data.length === 0 || isConfEntry(entry.data)) continue;
       for (const record of decodeBatch(Buffer.from(entry.data.buffer, entry.data.byteOffset, entry.data.byteLength)).records) {
         if (record.value === null) continue;
+        // Already in the image: a replica that joined the metadata log as a learner replays it from
+        // the start over the image it adopted from heartbeats.
+        if (record.offset < image.version) continue;
         image = applyRecord(image, JSON.parse(record.value.toString('utf8')) as MetadataRecord, record.offset);
       }
     }
@@ -424,8 +431,14 @@ export class Controller {
   async alterReassignments(spec: ReassignmentSpec): Promise<{ metadataVersion: number; movesStarted: number }> {
     return this.exclusive(async () => {
       this.requireLeader();
-      const kinds = [spec.moves.length > 0, spec.decommission > 0, spec.recommission > 0, spec.rebalance].filter(Boolean).length;
-      if (kinds !== 1) throw new SluiceError('INVALID_REQUEST', 'name exactly one of: moves, a broker to decommission or recommission, or rebalance');
+      const controllerVoters = spec.controllerVoters ?? [];
+      const kinds = [spec.moves.length > 0, spec.decommission > 0, spec.recommission > 0, spec.rebalance, controllerVoters.length > 0].filter(Boolean).length;
+      if (kinds !== 1) throw new SluiceError('INVALID_REQUEST', 'name exactly one of: moves, a broker to decommission or recommission, rebalance, or controller voters');
+      if (controllerVoters.length > 0) {
+        this.checkControllerVoters(controllerVoters);
+        await this.append({ type: 'moveControllerVoters', target: controllerVoters });
+        return { metadataVersion: this.image.version, movesStarted: 0 };
+      }
       // A new controller knows nobody's liveness until they heartbeat: wait (at most a session
       // timeout) for every registered broker before planning where replicas go.
       const alive = spec.decommission > 0 || spec.rebalance ? await this.liveBrokersAtLeast(Object.keys(this.image.brokers).length) : [];
@@ -469,6 +482,36 @@ export class Controller {
       throw new SluiceError('REASSIGNMENT_IN_PROGRESS', `${move.name}/${move.partition} is moving to [${moving.target.join(', ')}] already: cancel that first`);
     }
     return move;
+  }
+
+  /** New controller voters: distinct registered brokers, at most 7, and no controller move under way. */
+  private checkControllerVoters(voters: readonly number[]): void {
+    if (this.image.controllerMove !== undefined) {
+      throw new SluiceError('REASSIGNMENT_IN_PROGRESS', `the controller quorum is moving to [${this.image.controllerMove.target.join(', ')}] already`);
+    }
+    if (new Set(voters).size !== voters.length || voters.length > CONTROLLER_VOTERS_MAX) {
+      throw new SluiceError('INVALID_REQUEST', `controller voters must be 1-${CONTROLLER_VOTERS_MAX} distinct brokers`);
+    }
+    for (const id of voters) this.requireRegistered(id);
+  }
+
+  /**
+   * The metadata group's committed configuration is the target: the move is complete (the broker
+   * leading the controller calls this; brokers left out then drop their copy of the metadata log).
+   */
+  async completeControllerMove(voters: number[]): Promise<void> {
+    await this.exclusive(async () => {
+      this.requireLeader();
+      const move = this.image.controllerMove;
+      if (move === undefined || !sameList(move.target, voters)) return;
+      await this.append({ type: 'completeControllerMove', voters });
+    });
+  }
+
+  /** This broker no longer holds a copy of the metadata log (a controller move left it out). */
+  detach(): void {
+    this.replicated = undefined;
+    this.noteLeadership(false);
   }
 
   private requireRegistered(id: number): void {

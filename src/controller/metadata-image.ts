@@ -45,6 +45,10 @@ export interface MetadataImage {
   reassignments?: Record<string, Reassignment>;
   /** Brokers being emptied of replicas: no new replica is placed on them. */
   decommissioned?: number[];
+  /** The controller quorum's voters once a move changed them (absent: the static `controller.voters`). */
+  controllerVoters?: number[];
+  /** The controller quorum moving to new voters (reassignment-records.ts). */
+  controllerMove?: { target: number[] };
 }
 
 export type MetadataRecord =
@@ -117,6 +121,8 @@ export function applyRecord(image: MetadataImage, record: MetadataRecord, offset
     case 'reassignPartitions':
     case 'completeReassignment':
     case 'decommissionBroker':
+    case 'moveControllerVoters':
+    case 'completeControllerMove':
       return applyReassignmentRecord(image, next, record);
   }
 }

@@ -27,7 +27,11 @@ export type ReassignmentRecord =
   | { type: 'reassignPartitions'; moves: PartitionMove[] }
   /** The partition's Raft group reached the target: it becomes the partition's replica list. */
   | { type: 'completeReassignment'; name: string; partition: number; replicas: number[] }
-  | { type: 'decommissionBroker'; id: number; decommissioned: boolean };
+  | { type: 'decommissionBroker'; id: number; decommissioned: boolean }
+  /** The controller quorum moves to these voters (the metadata group's leader steps its Raft group there). */
+  | { type: 'moveControllerVoters'; target: number[] }
+  /** The metadata group's committed configuration reached the target: these are its voters now. */
+  | { type: 'completeControllerMove'; voters: number[] };
 
 export function reassignmentKey(topic: string, partition: number): string {
   return `${topic}/${partition}`;
@@ -63,7 +67,23 @@ export function applyReassignmentRecord(image: MetadataImage, next: MetadataImag
       next.decommissioned = record.decommissioned ? [...others, record.id].sort((a, b) => a - b) : others;
       return next;
     }
+    case 'moveControllerVoters':
+      next.controllerMove = { target: record.target };
+      return next;
+    case 'completeControllerMove':
+      if (image.controllerMove === undefined || !sameList(image.controllerMove.target, record.voters)) return next;
+      next.controllerMove = undefined;
+      next.controllerVoters = record.voters;
+      return next;
   }
+}
+
+/**
+ * The brokers that hold or will hold a copy of the metadata log: its voters (the image's, once a
+ * move completed, else the static `controller.voters`) and the voters it moves to.
+ */
+export function controllerHosts(image: MetadataImage, staticVoters: readonly number[]): number[] {
+  return [...new Set([...(image.controllerVoters ?? staticVoters), ...(image.controllerMove?.target ?? [])])];
 }
 
 /** Reassignments of a deleted topic go with it. */

@@ -12,6 +12,7 @@ export function reassignmentsToWire(spec: ReassignmentSpec): AlterReassignmentsR
     recommission: spec.recommission,
     rebalance: spec.rebalance,
     maxMoves: spec.maxMoves,
+    controllerVoters: spec.controllerVoters ?? [],
   };
 }
 
@@ -28,5 +29,6 @@ export function reassignmentsFromWire(request: AlterReassignmentsRequest__Output
     recommission: request.recommission,
     rebalance: request.rebalance,
     maxMoves: request.maxMoves,
+    controllerVoters: [...requireCount(request.controllerVoters, 'controller_voters', CONF_MEMBERS_MAX)],
   };
 }

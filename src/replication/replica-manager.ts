@@ -88,6 +88,11 @@ export class ReplicaManager {
     return logId;
   }
 
+  /** Whether a log of the group is stored here (opened once and not dropped since). */
+  async isStored(group: string): Promise<boolean> {
+    return (await this.options.store.getMeta(LOG_ID_PREFIX + group)) !== undefined;
+  }
+
   /** Opens (or returns) the group; its log is recovered from the store. */
   async open(group: string, options: GroupOptions): Promise<ReplicatedLog> {
     const existing = this.groups.get(group);

@@ -69,11 +69,11 @@ describe('CLI partition reassign', () => {
   it('cluster status shows moves under way and decommissioned brokers', () => {
     const status = clusterStatus(
       { brokers: [], controller: 1, topics: [] },
-      { reassignments: [{ topic: 'orders', partition: 1, replicas: [2, 3, 1], target: [2, 3, 4], voters: [1, 2, 3, 4], learners: [] }], decommissioned: [1], movesStarted: 0 },
+      { reassignments: [{ topic: 'orders', partition: 1, replicas: [2, 3, 1], target: [2, 3, 4], voters: [1, 2, 3, 4], learners: [] }], decommissioned: [1], movesStarted: 0, controllerVoters: [1, 2, 3], controllerTarget: [1, 2, 4] },
     );
     expect(status.reassignments).to.have.length(1);
     const table = clusterStatusTable(status);
-    expect(table).to.contain('Moving: 1  Decommissioned: 1');
+    expect(table).to.contain('Moving: 1  Decommissioned: 1  Controller voters: 1,2,3 -> 1,2,4');
     expect(table).to.match(/orders\s+1\s+2,3,1\s+2,3,4\s+1,2,3,4/);
   });
 

@@ -8,6 +8,7 @@
 import { expect } from 'chai';
 import type { Broker } from '../../src/broker/broker.js';
 import type { Partition } from '../../src/broker/partition.js';
+import { METADATA_GROUP } from '../../src/controller/controller.js';
 import { seededRng } from '../../src/raft/index.js';
 import { checkCluster } from './checker.js';
 import { SimCluster } from './cluster.js';
@@ -116,6 +117,26 @@ describe('sim-cluster: partition moves under an acks=all producer', function () 
     await cluster.start(outsider);
     expect(await movesDone(cluster, cluster.broker(outsider === 1 ? 2 : 1)!, 60_000), 'the move completed').to.equal(true);
     expect(metadataReplicas(cluster.broker(outsider === 1 ? 2 : 1)!, 1)).to.deep.equal(target);
+    expect(await finish(cluster, producer)).to.deep.equal([]);
+  });
+
+  it('replaces a controller voter: broker 4 joins the metadata log, broker 3 leaves it; the controller works on without 1', async () => {
+    const { cluster, producer } = await boot(SEED + 3);
+    const admin = cluster.broker(1)!;
+    await cluster.settle(admin.alterReassignments({ moves: [], decommission: 0, recommission: 0, rebalance: false, maxMoves: 0, controllerVoters: [1, 2, 4] }), 10_000);
+    const hasMetadata = (id: number): boolean => cluster.broker(id)?.replicas.get(METADATA_GROUP) !== undefined;
+    const done = (): boolean => {
+      const image = admin.controller.metadata;
+      return image.controllerMove === undefined && image.controllerVoters?.join() === '1,2,4' && hasMetadata(4) && !hasMetadata(3);
+    };
+    expect(await cluster.runFor(60_000, done), 'the controller quorum moved').to.equal(true);
+    const voters = cluster.broker(4)!.replicas.get(METADATA_GROUP)!.voters;
+    expect([...voters].sort()).to.deep.equal([1, 2, 4]);
+    // Without broker 1, the quorum {2, 4} still takes metadata changes.
+    cluster.crash(1, 'kill');
+    await cluster.settle(cluster.broker(2)!.createTopic({ name: 'after-move', partitions: 1, replicationFactor: 2, configs: {} }), 20_000);
+    expect(cluster.broker(4)!.controller.metadata.topics['after-move']).to.not.equal(undefined);
+    await cluster.start(1);
     expect(await finish(cluster, producer)).to.deep.equal([]);
   });
 });

@@ -164,6 +164,7 @@ export class Admin {
       recommission: 'recommission' in request ? request.recommission : 0,
       rebalance: 'rebalance' in request,
       maxMoves: 'rebalance' in request ? (request.rebalance.maxMoves ?? 0) : 0,
+      controllerVoters: 'controllerVoters' in request ? request.controllerVoters : [],
     };
     return toReassignments(await this.call<ReassignmentsResponse__Output>((client, options, cb) => client.AlterReassignments(wire, options, cb)));
   }
@@ -236,5 +237,7 @@ function toReassignments(response: ReassignmentsResponse__Output): Reassignments
     })),
     decommissioned: response.decommissioned,
     movesStarted: response.movesStarted,
+    controllerVoters: response.controllerVoters,
+    controllerTarget: response.controllerTarget,
   };
 }

@@ -78,6 +78,9 @@ export interface Reassignments {
   decommissioned: number[];
   /** Partitions the request moved (or whose move it cancelled). */
   movesStarted: number;
+  /** The controller quorum's voters, and the voters it moves to (empty: none under way). */
+  controllerVoters: number[];
+  controllerTarget: number[];
 }
 
 /** One kind of change: moves (an empty `replicas` cancels that partition's move), a decommission, a recommission, or a rebalance. */
@@ -85,4 +88,5 @@ export type ReassignmentRequest =
   | { moves: Array<{ topic: string; partition: number; replicas: number[] }> }
   | { decommission: number }
   | { recommission: number }
-  | { rebalance: { maxMoves?: number } };
+  | { rebalance: { maxMoves?: number } }
+  | { controllerVoters: number[] };

@@ -8,6 +8,7 @@ export interface AlterReassignmentsRequest {
   'recommission'?: (number);
   'rebalance'?: (boolean);
   'maxMoves'?: (number);
+  'controllerVoters'?: (number)[];
 }
 
 export interface AlterReassignmentsRequest__Output {
@@ -16,4 +17,5 @@ export interface AlterReassignmentsRequest__Output {
   'recommission': (number);
   'rebalance': (boolean);
   'maxMoves': (number);
+  'controllerVoters': (number)[];
 }

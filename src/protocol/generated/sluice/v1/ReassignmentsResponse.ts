@@ -8,6 +8,8 @@ export interface ReassignmentsResponse {
   'decommissioned'?: (number)[];
   'metadataVersion'?: (number | string | Long);
   'movesStarted'?: (number);
+  'controllerVoters'?: (number)[];
+  'controllerTarget'?: (number)[];
 }
 
 export interface ReassignmentsResponse__Output {
@@ -15,4 +17,6 @@ export interface ReassignmentsResponse__Output {
   'decommissioned': (number)[];
   'metadataVersion': (number);
   'movesStarted': (number);
+  'controllerVoters': (number)[];
+  'controllerTarget': (number)[];
 }
