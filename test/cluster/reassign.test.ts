@@ -1,7 +1,8 @@
 /**
  * Replica moves with real broker processes (docs/CLUSTER.md "Moving replicas"): a fourth broker
  * joins a running three-broker cluster holding no replica; a partition moves onto it, then broker
- * 2 is decommissioned, while an idempotent acks=all producer writes and a consumer reads
+ * 2 is decommissioned and replaced by 4 in the controller quorum, while an idempotent acks=all
+ * producer writes and a consumer reads
  * throughout. Every acknowledged record is read exactly once, offsets are gapless, and the
  * brokers a move left hold no replica.
  */
@@ -36,7 +37,7 @@ describe('partition moves between broker processes', function () {
     cluster = undefined;
   });
 
-  it('grows 3 to 4 brokers, moves a partition onto the fourth and decommissions broker 2 under an acks=all producer: nothing lost, offsets gapless', async () => {
+  it('grows 3 to 4 brokers, moves a partition onto the fourth, decommissions broker 2 and replaces it as a controller voter under an acks=all producer: nothing lost, offsets gapless', async () => {
     cluster = await TestCluster.start(4, [], { late: [4] });
     const sluice = createClient({ bootstrap: cluster.bootstrap, retry: { retries: 1_000, maxBackoffMs: 200 } });
     const admin = sluice.admin();
@@ -81,6 +82,18 @@ describe('partition moves between broker processes', function () {
     expect(status.decommissioned).to.deep.equal([2]);
     const ackedAfterDecommission = acked.length;
     await waitFor('writes acknowledged after the decommission', () => (acked.length >= ackedAfterDecommission + 50 ? true : undefined), 20_000);
+
+    // Broker 4 replaces broker 2 in the controller quorum too.
+    await admin.alterReassignments({ controllerVoters: [1, 3, 4] });
+    await waitFor(
+      'the controller quorum to move',
+      async () => {
+        const moves = await admin.listReassignments();
+        return moves.controllerTarget.length === 0 && moves.controllerVoters.join() === '1,3,4' ? true : undefined;
+      },
+      60_000,
+    );
+    await admin.createTopic({ name: 'after-controller-move', partitions: 1, replicationFactor: 3 });
 
     writing = false;
     await writer;
