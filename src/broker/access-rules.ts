@@ -97,6 +97,9 @@ export const ACCESS_RULES: Readonly<Record<string, MethodRule>> = {
   // Replica moves, as Kafka's AlterPartitionReassignments: alter / describe on the cluster.
   [`${ADMIN}AlterReassignments`]: onCluster('alter'),
   [`${ADMIN}ListReassignments`]: onCluster('describe'),
+  // Joining, as Kafka: CreatePartitions is alter on the topic; removing a broker, alter on the cluster.
+  [`${ADMIN}CreatePartitions`]: onTopicNamed('alter'),
+  [`${ADMIN}UnregisterBroker`]: onCluster('alter'),
 
   [`${GROUPS}FindCoordinator`]: onGroup('describe'),
   // KIP-848: read on the group, describe on each subscribed topic.

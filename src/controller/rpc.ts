@@ -16,6 +16,8 @@ export interface RegisterBrokerRequest {
   port: number;
   /** Changes with every start of the broker: a new incarnation is a new registration (epoch). */
   incarnation: string;
+  /** Its inter-broker listener `host:port`, which peers not configured with it dial (empty: none). */
+  interBrokerAddress: string;
 }
 
 export interface BrokerHeartbeatRequest extends BrokerStorageReport {
@@ -47,6 +49,9 @@ export interface ControllerRpc {
   alterClientQuotas(principal: string, set: Record<string, number>, remove: string[]): Promise<number>;
   /** Replica moves, decommission, rebalance: the version holding them and how many partitions moved. */
   alterReassignments(spec: ReassignmentSpec): Promise<{ metadataVersion: number; movesStarted: number }>;
+  /** Joining: grows a topic to `count` partitions; removes a broker gone for good. Each returns the metadata version holding it. */
+  createPartitions(name: string, count: number): Promise<number>;
+  unregisterBroker(brokerId: number): Promise<number>;
 }
 
 /**
@@ -63,7 +68,7 @@ export interface ControllerTransport {
 /** The service answered by this broker's own controller. */
 export function localControllerRpc(controller: Controller): ControllerRpc {
   return {
-    registerBroker: (r) => controller.registerBroker(r.brokerId, r.host, r.port, r.incarnation),
+    registerBroker: (r) => controller.registerBroker(r.brokerId, r.host, r.port, r.incarnation, r.interBrokerAddress),
     brokerHeartbeat: async (r) => heartbeatResponse(controller, r),
     createTopic: (spec) => controller.createTopic(spec),
     deleteTopic: (name) => controller.deleteTopic(name),
@@ -75,6 +80,8 @@ export function localControllerRpc(controller: Controller): ControllerRpc {
     deleteAcl: (acl) => controller.deleteAcl(acl),
     alterClientQuotas: (principal, set, remove) => controller.alterClientQuotas(principal, set, remove),
     alterReassignments: (spec) => controller.alterReassignments(spec),
+    createPartitions: (name, count) => controller.createPartitions(name, count),
+    unregisterBroker: (brokerId) => controller.unregisterBroker(brokerId),
   };
 }
 

@@ -62,6 +62,10 @@ export class GrpcControllerTransport implements ControllerTransport {
         const answer = await call<{ metadataVersion: number; movesStarted: number }>((cb) => client.AlterReassignments(reassignmentsToWire(spec), options, cb));
         return { metadataVersion: answer.metadataVersion, movesStarted: answer.movesStarted };
       },
+      createPartitions: async (name, count) =>
+        (await call<{ metadataVersion: number }>((cb) => client.CreatePartitions({ name, count }, options, cb))).metadataVersion,
+      unregisterBroker: async (brokerId) =>
+        (await call<{ metadataVersion: number }>((cb) => client.UnregisterBroker({ brokerId }, options, cb))).metadataVersion,
     };
   }
 

@@ -79,6 +79,8 @@ export class MemoryControllerTransportHub {
       deleteAcl: (acl) => call('deleteAcl', acl),
       alterClientQuotas: (principal, set, remove) => call('alterClientQuotas', principal, set, remove),
       alterReassignments: (spec) => call('alterReassignments', spec),
+      createPartitions: (name, count) => call('createPartitions', name, count),
+      unregisterBroker: (brokerId) => call('unregisterBroker', brokerId),
     };
   }
 

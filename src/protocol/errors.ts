@@ -40,6 +40,9 @@ export const ERROR_CODES = [
   'UNKNOWN_USER',
   // replica moves (docs/CLUSTER.md "Moving replicas")
   'REASSIGNMENT_IN_PROGRESS',
+  // joining and removing brokers (docs/CLUSTER.md)
+  'UNKNOWN_BROKER',
+  'BROKER_IN_USE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -91,6 +94,9 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   UNKNOWN_USER: { grpcStatus: GrpcStatus.NOT_FOUND, retriable: false },
   // The partition is moving already (cancel that move first), or a plan's moves are not done yet.
   REASSIGNMENT_IN_PROGRESS: { grpcStatus: GrpcStatus.FAILED_PRECONDITION, retriable: false },
+  UNKNOWN_BROKER: { grpcStatus: GrpcStatus.NOT_FOUND, retriable: false },
+  // The broker cannot be removed yet: it is alive, a controller voter, or still holds replicas.
+  BROKER_IN_USE: { grpcStatus: GrpcStatus.FAILED_PRECONDITION, retriable: false },
 };
 
 /** Longest error message a broker sends: a message never carries unbounded input to the client. */

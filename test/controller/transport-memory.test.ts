@@ -23,6 +23,8 @@ function service(leads: boolean): ControllerRpc {
     deleteAcl: async () => notLeader(),
     alterClientQuotas: async () => notLeader(),
     alterReassignments: async () => notLeader(),
+    createPartitions: async () => notLeader(),
+    unregisterBroker: async () => notLeader(),
   };
 }
 
@@ -46,7 +48,7 @@ describe('controller/transport-memory', () => {
   });
 
   it('carries a call and its answer over the network', async () => {
-    const answer = await outcome(clock, hub.transport(2).to(1, 1_000).registerBroker({ brokerId: 2, host: 'h', port: 1, incarnation: 'i' }));
+    const answer = await outcome(clock, hub.transport(2).to(1, 1_000).registerBroker({ brokerId: 2, host: 'h', port: 1, incarnation: 'i', interBrokerAddress: 'h:2' }));
     expect(answer).to.equal(20);
     expect(clock.nowMs()).to.be.at.least(10); // there and back
   });
