@@ -1,6 +1,6 @@
 /**
  * Replica moves with real broker processes (docs/CLUSTER.md "Moving replicas"): a fourth broker
- * joins a running three-broker cluster holding no replica; a partition moves onto it, then broker
+ * joins a running three-broker cluster knowing only the controller quorum, holding no replica; a partition moves onto it, then broker
  * 2 is decommissioned and replaced by 4 in the controller quorum, while an idempotent acks=all
  * producer writes and a consumer reads
  * throughout. Every acknowledged record is read exactly once, offsets are gapless, and the
@@ -38,12 +38,13 @@ describe('partition moves between broker processes', function () {
   });
 
   it('grows 3 to 4 brokers, moves a partition onto the fourth, decommissions broker 2 and replaces it as a controller voter under an acks=all producer: nothing lost, offsets gapless', async () => {
-    cluster = await TestCluster.start(4, [], { late: [4] });
+    cluster = await TestCluster.start(3);
     const sluice = createClient({ bootstrap: cluster.bootstrap, retry: { retries: 1_000, maxBackoffMs: 200 } });
     const admin = sluice.admin();
     started.push(admin);
     await admin.createTopic({ name: TOPIC, partitions: 2, replicationFactor: 3 });
-    await cluster.startLate(4);
+    // Broker 4 joins knowing only the controller quorum; it holds no replica until one moves to it.
+    await cluster.addBroker(4);
 
     const producer = sluice.producer({ lingerMs: 1, idempotent: true, acks: 'all' });
     const consumer = sluice.consumer({ autoOffsetReset: 'earliest' });

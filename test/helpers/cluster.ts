@@ -6,9 +6,6 @@ import { BrokerProcess, freePort, waitFor } from './broker-process.js';
 import { RawClient } from './raw-client.js';
 
 export class TestCluster {
-  /** Brokers named in the membership but not started yet (`options.late`), with how to start them. */
-  private readonly pending = new Map<number, () => Promise<BrokerProcess>>();
-
   private constructor(
     readonly brokers: Map<number, BrokerProcess>,
     /** Each broker's Kafka listener port, when started with `{ kafka: true }`. */
@@ -18,14 +15,8 @@ export class TestCluster {
   /**
    * `extraArgs`: flags of every broker, or a function of the broker id (e.g. its own certificate).
    * `kafka`: every broker also runs a Kafka listener on a free port (docs/KAFKA.md).
-   * `late`: brokers every broker's `cluster.brokers` names from the start, but started only by
-   * `startLate(id)` (a broker added to a running cluster; it holds no replica until one moves to it).
    */
-  static async start(
-    size: number,
-    extraArgs: string[] | ((id: number) => string[]) = [],
-    options: { kafka?: boolean; late?: readonly number[] } = {},
-  ): Promise<TestCluster> {
+  static async start(size: number, extraArgs: string[] | ((id: number) => string[]) = [], options: { kafka?: boolean } = {}): Promise<TestCluster> {
     const argsOf = typeof extraArgs === 'function' ? extraArgs : (): string[] => extraArgs;
     const ports = new Map<number, { port: number; interBrokerPort: number; httpPort: number }>();
     for (let id = 1; id <= size; id++) ports.set(id, { port: await freePort(), interBrokerPort: await freePort(), httpPort: await freePort() });
@@ -37,27 +28,18 @@ export class TestCluster {
     const kafkaArgs = (id: number): string[] => (options.kafka ? ['--kafka-port', String(kafkaPorts.get(id)), '--kafka-cluster-brokers', kafkaMembership] : []);
     const brokers = new Map<number, BrokerProcess>();
     const cluster = new TestCluster(brokers, kafkaPorts);
-    const launch = (id: number, p: { port: number; interBrokerPort: number; httpPort: number }): Promise<BrokerProcess> =>
-      BrokerProcess.start({
-        port: p.port,
-        interBrokerPort: p.interBrokerPort,
-        httpPort: p.httpPort,
-        waitReady: false,
-        args: ['--broker-id', String(id), '--cluster-brokers', membership, ...kafkaArgs(id), ...argsOf(id)],
-      });
-    const late = new Set(options.late ?? []);
-    // The membership fixes a late broker's inter-broker port; its client and HTTP ports are picked
-    // when it starts, so that they are still free then.
-    for (const [id, p] of ports) {
-      if (late.has(id)) cluster.pending.set(id, async () => launch(id, { port: await freePort(), interBrokerPort: p.interBrokerPort, httpPort: await freePort() }));
-    }
     try {
       await Promise.all(
-        [...ports]
-          .filter(([id]) => !late.has(id))
-          .map(async ([id, p]) => {
-            brokers.set(id, await launch(id, p));
-          }),
+        [...ports].map(async ([id, p]) => {
+          const broker = await BrokerProcess.start({
+            port: p.port,
+            interBrokerPort: p.interBrokerPort,
+            httpPort: p.httpPort,
+            waitReady: false,
+            args: ['--broker-id', String(id), '--cluster-brokers', membership, ...kafkaArgs(id), ...argsOf(id)],
+          });
+          brokers.set(id, broker);
+        }),
       );
       await Promise.all([...brokers.values()].map((broker) => broker.waitReady()));
       return cluster;
@@ -65,17 +47,6 @@ export class TestCluster {
       await cluster.cleanup();
       throw err;
     }
-  }
-
-  /** Starts a broker named `late` at start; resolves once it is ready. */
-  async startLate(id: number): Promise<BrokerProcess> {
-    const launch = this.pending.get(id);
-    if (launch === undefined) throw new Error(`broker ${id} is not waiting to start`);
-    this.pending.delete(id);
-    const broker = await launch();
-    this.brokers.set(id, broker);
-    await broker.waitReady();
-    return broker;
   }
 
   broker(id: number): BrokerProcess {
