@@ -200,7 +200,8 @@ async function phases(cluster: SimCluster, context: PhaseContext): Promise<void>
   for (const app of [...producers, group]) app.start();
   // Partition moves among the faults, in a quarter of the seeds (4 brokers), on a randomness of
   // their own: the other seeds replay as before.
-  if (context.seed % 4 === 1) scheduleMoves(cluster, seededRng(Math.imul(context.seed, 40503) + 3), faultMs, note, stats);
+  // In half of those the second move replaces a controller voter instead.
+  if (context.seed % 4 === 1) scheduleMoves(cluster, seededRng(Math.imul(context.seed, 40503) + 3), faultMs, note, stats, context.seed % 8 === 1);
 
   // Safety phase: faults.
   const down = new Set<number>();
@@ -299,6 +300,10 @@ async function phases(cluster: SimCluster, context: PhaseContext): Promise<void>
   }
   // Bit rot nobody read is found by the scrub, and repaired.
   if (!(await readableEverywhere(cluster, partitions, CONVERGE_BOUND_MS))) violations.push(`liveness: a damaged copy was still unread or unrepaired ${CONVERGE_BOUND_MS} ms after convergence`);
+  // Every move a controller took completes once the faults stop (docs/CLUSTER.md "Moving replicas").
+  const movesDone = (): boolean =>
+    cluster.running().every((b) => b.controller.metadata.controllerMove === undefined && Object.keys(b.controller.metadata.reassignments ?? {}).length === 0);
+  if (!(await cluster.runFor(CONVERGE_BOUND_MS, movesDone))) violations.push(`liveness: a partition or controller move was still under way ${CONVERGE_BOUND_MS} ms after convergence`);
   note('converged');
   violations.push(...(await checkCluster(partitions, (i) => replicasOf(cluster, i), producers, group)));
   stats.acknowledged = acknowledged.length;
@@ -311,7 +316,7 @@ async function phases(cluster: SimCluster, context: PhaseContext): Promise<void>
  * "Moving replicas"). A move the controller cannot take now (cut off, moving already) is noted and
  * dropped. The replicas must then converge on the target: three copies, the others dropped.
  */
-function scheduleMoves(cluster: SimCluster, rng: Rng, faultMs: number, note: (event: string) => void, stats: SimResult['stats']): void {
+function scheduleMoves(cluster: SimCluster, rng: Rng, faultMs: number, note: (event: string) => void, stats: SimResult['stats'], controller: boolean): void {
   for (let i = 0; i < 2; i++) {
     cluster.clock.setTimeout(() => {
       const broker = cluster.running()[Math.floor(rng() * cluster.running().length)];
@@ -323,14 +328,15 @@ function scheduleMoves(cluster: SimCluster, rng: Rng, faultMs: number, note: (ev
       }
       const target = ids.slice(0, 3);
       if (broker === undefined) return;
-      const move = { name: TOPIC, partition, target };
+      const what = controller && i === 1 ? 'the controller quorum' : `${TOPIC}/${partition}`;
+      const spec = controller && i === 1 ? { controllerVoters: target } : { moves: [{ name: TOPIC, partition, target }] };
       void broker
-        .alterReassignments({ moves: [move], decommission: 0, recommission: 0, rebalance: false, maxMoves: 0 })
+        .alterReassignments({ moves: [], decommission: 0, recommission: 0, rebalance: false, maxMoves: 0, ...spec })
         .then(() => {
           stats.moves++;
-          note(`move ${TOPIC}/${partition} to ${JSON.stringify(target)} via ${broker.identity.brokerId}`);
+          note(`move ${what} to ${JSON.stringify(target)} via ${broker.identity.brokerId}`);
         })
-        .catch((err: unknown) => note(`move ${TOPIC}/${partition} to ${JSON.stringify(target)} refused: ${err instanceof Error ? err.message.split(':')[0] : String(err)}`));
+        .catch((err: unknown) => note(`move ${what} to ${JSON.stringify(target)} refused: ${err instanceof Error ? err.message.split(':')[0] : String(err)}`));
     }, 500 + Math.floor(rng() * (faultMs - 500)));
   }
 }
