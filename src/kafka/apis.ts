@@ -16,6 +16,9 @@ export const ApiKey = {
   CreateTopics: 19,
   DeleteTopics: 20,
   InitProducerId: 22,
+  SaslHandshake: 17,
+  SaslAuthenticate: 36,
+  DescribeConfigs: 32,
 } as const;
 
 export interface ApiSupport {
@@ -40,6 +43,10 @@ export const SUPPORTED_APIS: readonly ApiSupport[] = [
   { name: 'CreateTopics', key: ApiKey.CreateTopics, minVersion: 0, maxVersion: 4, flexibleFrom: 5 },
   { name: 'DeleteTopics', key: ApiKey.DeleteTopics, minVersion: 0, maxVersion: 3, flexibleFrom: 4 },
   { name: 'InitProducerId', key: ApiKey.InitProducerId, minVersion: 0, maxVersion: 1, flexibleFrom: 2 },
+  // Minimum 0 because librdkafka requires it listed; a v0 handshake (raw SASL tokens after it) is answered UNSUPPORTED_VERSION.
+  { name: 'SaslHandshake', key: ApiKey.SaslHandshake, minVersion: 0, maxVersion: 1, flexibleFrom: 2 },
+  { name: 'SaslAuthenticate', key: ApiKey.SaslAuthenticate, minVersion: 0, maxVersion: 2, flexibleFrom: 2 },
+  { name: 'DescribeConfigs', key: ApiKey.DescribeConfigs, minVersion: 0, maxVersion: 2, flexibleFrom: 4 },
 ];
 
 const BY_KEY = new Map(SUPPORTED_APIS.map((api) => [api.key, api]));
