@@ -73,6 +73,8 @@ export interface PartitionOptions {
   group: string;
   /** Broker ids of the replicas, the preferred leader first. */
   replicas: readonly number[];
+  /** A replica joining an existing group (a move) bootstraps as a learner of `replicas`: it names itself here. */
+  learners?: readonly number[];
   config: () => Readonly<TopicConfig>;
   /** `host:port` of a broker id, for NOT_LEADER hints. */
   addressOf: (brokerId: number) => string | undefined;
@@ -136,6 +138,7 @@ export class Partition {
   private static groupOptions(holder: { partition?: Partition }, options: PartitionOptions) {
     return {
       voters: options.replicas,
+      learners: options.learners ?? [],
       onHighWatermark: () => holder.partition?.wakeFetchers(),
       onLeaderChange: () => holder.partition?.leaderChanged(),
       onStorageFailure: (err: unknown) => holder.partition?.storageFailed(err),
