@@ -16,6 +16,12 @@ export const ApiKey = {
   CreateTopics: 19,
   DeleteTopics: 20,
   InitProducerId: 22,
+  JoinGroup: 11,
+  Heartbeat: 12,
+  LeaveGroup: 13,
+  SyncGroup: 14,
+  DescribeGroups: 15,
+  ListGroups: 16,
 } as const;
 
 export interface ApiSupport {
@@ -40,6 +46,12 @@ export const SUPPORTED_APIS: readonly ApiSupport[] = [
   { name: 'CreateTopics', key: ApiKey.CreateTopics, minVersion: 0, maxVersion: 4, flexibleFrom: 5 },
   { name: 'DeleteTopics', key: ApiKey.DeleteTopics, minVersion: 0, maxVersion: 3, flexibleFrom: 4 },
   { name: 'InitProducerId', key: ApiKey.InitProducerId, minVersion: 0, maxVersion: 1, flexibleFrom: 2 },
+  { name: 'JoinGroup', key: ApiKey.JoinGroup, minVersion: 0, maxVersion: 5, flexibleFrom: 6 },
+  { name: 'Heartbeat', key: ApiKey.Heartbeat, minVersion: 0, maxVersion: 3, flexibleFrom: 4 },
+  { name: 'LeaveGroup', key: ApiKey.LeaveGroup, minVersion: 0, maxVersion: 3, flexibleFrom: 4 },
+  { name: 'SyncGroup', key: ApiKey.SyncGroup, minVersion: 0, maxVersion: 3, flexibleFrom: 4 },
+  { name: 'DescribeGroups', key: ApiKey.DescribeGroups, minVersion: 0, maxVersion: 4, flexibleFrom: 5 },
+  { name: 'ListGroups', key: ApiKey.ListGroups, minVersion: 0, maxVersion: 2, flexibleFrom: 3 },
 ];
 
 const BY_KEY = new Map(SUPPORTED_APIS.map((api) => [api.key, api]));

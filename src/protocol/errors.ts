@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED',
   'SASL_AUTHENTICATION_FAILED',
   'UNKNOWN_USER',
+  // Kafka classic groups beside Sluice groups (docs/KAFKA.md "Consumer groups")
+  'GROUP_PROTOCOL_MISMATCH',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -87,6 +89,8 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   // The credentials themselves were refused: retrying with the same ones cannot help.
   SASL_AUTHENTICATION_FAILED: { grpcStatus: GrpcStatus.UNAUTHENTICATED, retriable: false },
   UNKNOWN_USER: { grpcStatus: GrpcStatus.NOT_FOUND, retriable: false },
+  // A group id used by Sluice members is joined by a Kafka (JoinGroup) member, or the other way round.
+  GROUP_PROTOCOL_MISMATCH: { grpcStatus: GrpcStatus.FAILED_PRECONDITION, retriable: false },
 };
 
 /** Longest error message a broker sends: a message never carries unbounded input to the client. */
