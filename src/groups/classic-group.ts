@@ -89,6 +89,28 @@ export interface ClassicMemberView {
   assignment: Buffer;
 }
 
+/**
+ * The durable part of a Stable group, written to __consumer_offsets when its members got their
+ * assignments: a coordinator that takes over restores it, so members keep their ids, generation
+ * and commits across a failover (each gets a full session from the takeover).
+ */
+export interface ClassicSnapshot {
+  generationId: number;
+  protocolType: string;
+  protocolName: string;
+  leaderId: string;
+  members: Array<{
+    memberId: string;
+    instanceId: string | undefined;
+    clientId: string;
+    clientHost: string;
+    sessionTimeoutMs: number;
+    rebalanceTimeoutMs: number;
+    protocols: GroupProtocol[];
+    assignment: Buffer;
+  }>;
+}
+
 export interface ClassicGroupLimits {
   sessionTimeoutMinMs: number;
   sessionTimeoutMaxMs: number;
@@ -130,6 +152,39 @@ export class ClassicGroup {
     private readonly limits: ClassicGroupLimits,
     private readonly newMemberId: (clientId: string) => string = (clientId) => `${clientId}-${randomUUID()}`,
   ) {}
+
+  /** A Stable group as a new coordinator restores it: every member's session starts at `nowMs`. */
+  static restore(groupId: string, limits: ClassicGroupLimits, snapshot: ClassicSnapshot, nowMs: number): ClassicGroup {
+    const group = new ClassicGroup(groupId, limits);
+    group.generationId = snapshot.generationId;
+    if (snapshot.members.length === 0) return group;
+    group.state = 'Stable';
+    group.protocolType = snapshot.protocolType;
+    group.protocolName = snapshot.protocolName;
+    group.leaderId = snapshot.leaderId;
+    for (const m of snapshot.members) group.members.set(m.memberId, { ...m, id: m.memberId, awaitingJoin: false, awaitingSync: false, lastSeenMs: nowMs });
+    return group;
+  }
+
+  /** What to write once the group is Stable (see ClassicSnapshot). */
+  snapshot(): ClassicSnapshot {
+    return {
+      generationId: this.generationId,
+      protocolType: this.protocolType ?? '',
+      protocolName: this.protocolName ?? '',
+      leaderId: this.leaderId ?? '',
+      members: [...this.members.values()].map((m) => ({
+        memberId: m.id,
+        instanceId: m.instanceId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        sessionTimeoutMs: m.sessionTimeoutMs,
+        rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+        protocols: m.protocols,
+        assignment: m.assignment,
+      })),
+    };
+  }
 
   get size(): number {
     return this.members.size;

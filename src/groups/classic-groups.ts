@@ -9,10 +9,27 @@
  * GROUP_PROTOCOL_MISMATCH (Kafka's INCONSISTENT_GROUP_PROTOCOL). Both share the group's committed
  * offsets in __consumer_offsets.
  *
- * Classic membership is soft state: a coordinator that takes over knows no classic members, so
- * they get UNKNOWN_MEMBER_ID and join again (one rebalance); their offsets are durable.
+ * Durability, as in Kafka: when the leader's SyncGroup makes a group Stable, its state (generation,
+ * members, protocols, assignments) is written to __consumer_offsets before the SyncGroup answers
+ * go out, and a tombstone when it empties. A coordinator that takes over restores the Stable state,
+ * so members keep their ids, generation and commits across a failover; a rebalance that was under
+ * way is lost and the members, answered ILLEGAL_GENERATION or UNKNOWN_MEMBER_ID, join again.
  */
-import { ClassicGroup, type ClassicError, type ClassicGroupLimits, type ClassicMemberView, type ClassicState, type Delivery, type JoinInput, type JoinResult, type SyncResult } from './classic-group.js';
+import {
+  ClassicGroup,
+  type ClassicError,
+  type ClassicGroupLimits,
+  type ClassicMemberView,
+  type ClassicSnapshot,
+  type ClassicState,
+  type Delivery,
+  type JoinInput,
+  type JoinResult,
+  type SyncResult,
+} from './classic-group.js';
+
+/** Writes a group's Stable state, or its tombstone (undefined), to the group's offsets partition. */
+export type PersistClassic = (groupId: string, snapshot: ClassicSnapshot | undefined) => Promise<void>;
 
 interface Waiters {
   join?: (result: JoinResult) => void;
@@ -37,7 +54,13 @@ export class ClassicGroups {
   constructor(
     private readonly limits: ClassicGroupLimits,
     private readonly maxGroups: () => number,
+    private readonly persist: PersistClassic,
   ) {}
+
+  /** A group as the records of a loaded offsets partition left it. */
+  restore(groupId: string, snapshot: ClassicSnapshot, nowMs: number): void {
+    this.groups.set(groupId, ClassicGroup.restore(groupId, this.limits, snapshot, nowMs));
+  }
 
   /** Live members of the classic group of this id (0 when there is none). */
   size(groupId: string): number {
@@ -72,10 +95,20 @@ export class ClassicGroups {
     const group = this.groups.get(groupId);
     if (group === undefined) return Promise.resolve({ error: 'UNKNOWN_MEMBER_ID', assignment: Buffer.alloc(0) });
     this.take(groupId, memberId, 'sync')?.({ error: 'REBALANCE_IN_PROGRESS', assignment: Buffer.alloc(0) });
+    const wasStable = group.state === 'Stable';
     const answer = group.sync(memberId, generationId, assignments, nowMs);
     if (answer.kind === 'now') return Promise.resolve(answer.result);
     const promise = new Promise<SyncResult>((resolve) => (this.waitersOf(groupId, memberId).sync = resolve));
-    this.deliver(groupId, group.takeDeliveries());
+    const deliveries = group.takeDeliveries();
+    if (wasStable || group.state !== 'Stable') {
+      this.deliver(groupId, deliveries);
+      return promise;
+    }
+    // The assignments are durable before any member acts on them.
+    this.persist(groupId, group.snapshot()).then(
+      () => this.deliver(groupId, deliveries),
+      () => this.deliver(groupId, deliveries.map((d): Delivery => (d.kind === 'sync' ? { ...d, result: { error: 'NOT_COORDINATOR', assignment: Buffer.alloc(0) } } : d))),
+    );
     return promise;
   }
 
@@ -86,9 +119,9 @@ export class ClassicGroups {
   leave(groupId: string, memberId: string, nowMs: number): ClassicError {
     const group = this.groups.get(groupId);
     if (group === undefined) return 'UNKNOWN_MEMBER_ID';
+    const before = group.state;
     const error = group.leave(memberId, nowMs);
-    this.deliver(groupId, group.takeDeliveries());
-    this.forgetIfEmpty(groupId, group);
+    this.settle(groupId, group, before);
     return error;
   }
 
@@ -98,9 +131,9 @@ export class ClassicGroups {
 
   tick(nowMs: number): void {
     for (const [groupId, group] of this.groups) {
+      const before = group.state;
       group.tick(nowMs);
-      this.deliver(groupId, group.takeDeliveries());
-      this.forgetIfEmpty(groupId, group);
+      this.settle(groupId, group, before);
     }
   }
 
@@ -137,6 +170,16 @@ export class ClassicGroups {
       this.groups.set(groupId, group);
     }
     return group;
+  }
+
+  /** After a leave or a tick: answers what became due; a group that emptied is tombstoned and, unless ids it handed out may still join, forgotten. */
+  private settle(groupId: string, group: ClassicGroup, before: ClassicState): void {
+    this.deliver(groupId, group.takeDeliveries());
+    if (before !== 'Empty' && group.state === 'Empty') {
+      // Not awaited: losing it only leaves members a new coordinator expires after a session.
+      this.persist(groupId, undefined).catch(() => undefined);
+    }
+    this.forgetIfEmpty(groupId, group);
   }
 
   /** A group without members is kept only while a member id it handed out may still join. */

@@ -135,6 +135,7 @@ export class GroupCoordinator {
     this.classic = new ClassicGroups(
       { sessionTimeoutMinMs: options.sessionTimeoutMinMs, sessionTimeoutMaxMs: options.sessionTimeoutMaxMs, maxSize: options.groupMaxSize ?? Infinity },
       () => (options.maxGroups ?? Infinity) - this.groups.size,
+      async (groupId, snapshot) => this.offsetsPartition(groupId).write([{ kind: 'classic', group: groupId, value: snapshot }]),
     );
   }
 
@@ -189,8 +190,9 @@ export class GroupCoordinator {
       for (const [groupId, snapshot] of partition.store.memberships()) {
         this.groups.set(groupId, GroupMembership.restore(groupId, (topic) => this.partitionCount(topic), snapshot, loadedAtMs));
       }
+      for (const [groupId, snapshot] of partition.store.classicGroups()) this.classic.restore(groupId, snapshot, loadedAtMs);
       for (const groupId of partition.store.groupIds()) {
-        if ((this.groups.get(groupId)?.size ?? 0) === 0) this.emptySinceMs.set(groupId, loadedAtMs);
+        if ((this.groups.get(groupId)?.size ?? 0) === 0 && this.classic.size(groupId) === 0) this.emptySinceMs.set(groupId, loadedAtMs);
       }
     }
   }
