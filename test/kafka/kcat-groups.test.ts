@@ -1,0 +1,112 @@
+/**
+ * `kcat -G` (librdkafka's balanced consumer) against a broker process: three members of one group
+ * share a topic's partitions through JoinGroup/SyncGroup; one is SIGKILLed, the group rebalances
+ * after its session, the others take its partitions over at its committed offsets, and every
+ * record produced is consumed. `sluice group describe` shows the members and their commits, and a
+ * new member resumes where the group left off.
+ */
+import { expect } from 'chai';
+import { BrokerProcess, freePort, waitFor } from '../helpers/broker-process.js';
+import { ensureKcat, kcatOk, startKcat, type RunningKcat } from '../helpers/kcat.js';
+import { createClient, type Admin, type GroupAdmin } from '../../src/client/index.js';
+
+const PARTITIONS = 3;
+const RECORDS_PER_ROUND = 1500;
+
+/** `partition offset value` lines of every member's output, counted by `partition:offset`. */
+function consumedOffsets(outputs: readonly string[]): Map<string, { value: string; count: number }> {
+  const seen = new Map<string, { value: string; count: number }>();
+  for (const output of outputs) {
+    for (const line of output.split('\n')) {
+      const match = /^(\d+) (\d+) (.*)$/.exec(line);
+      if (match === null) continue;
+      const key = `${match[1]}:${match[2]}`;
+      const entry = seen.get(key);
+      if (entry === undefined) seen.set(key, { value: match[3]!, count: 1 });
+      else entry.count++;
+    }
+  }
+  return seen;
+}
+
+describe('kcat -G consumer groups against a broker process', function () {
+  this.timeout(240_000);
+  let broker: BrokerProcess | undefined;
+  let admin: Admin | undefined;
+  let groups: GroupAdmin | undefined;
+  const members: RunningKcat[] = [];
+
+  after(async () => {
+    await Promise.all(members.map((member) => member.stop('SIGKILL')));
+    await admin?.close().catch(() => undefined);
+    await groups?.close().catch(() => undefined);
+    await broker?.cleanup();
+  });
+
+  it('three members, one SIGKILLed: a rebalance, every record consumed, offsets resumed', async () => {
+    ensureKcat();
+    const kafkaPort = await freePort();
+    broker = await BrokerProcess.start({ args: ['--kafka-port', String(kafkaPort)] });
+    const client = createClient({ bootstrap: broker.address, clientId: 'kcat-groups-test' });
+    admin = client.admin();
+    groups = client.groupAdmin();
+    const bootstrap = `127.0.0.1:${kafkaPort}`;
+    const topic = `kg-${process.pid}`;
+    const groupId = `kg-group-${process.pid}`;
+    await admin.createTopic({ name: topic, partitions: PARTITIONS, replicationFactor: 1 });
+    const produce = (prefix: string, count: number): Promise<string> =>
+      kcatOk(['-b', bootstrap, '-t', topic, '-P', '-X', 'acks=all'], Array.from({ length: count }, (_, i) => `${prefix}-${i}`).join('\n') + '\n');
+    const member = (): RunningKcat =>
+      startKcat([
+        '-b', bootstrap, '-G', groupId, topic, '-u', '-q', '-f', '%p %o %s\\n',
+        '-X', 'auto.offset.reset=earliest', '-X', 'session.timeout.ms=6000', '-X', 'heartbeat.interval.ms=300', '-X', 'auto.commit.interval.ms=300',
+      ]);
+    const describe = () => groups!.describeGroup(groupId).catch(() => undefined);
+    /** Every partition's committed offset at its log end, with `count` members. */
+    const settled = async (count: number) => {
+      const description = await describe();
+      const parts = description?.partitions ?? [];
+      const done = description?.members.length === count && parts.length === PARTITIONS && parts.every((p) => p.committedOffset === p.logEndOffset && p.logEndOffset > 0);
+      return done ? description : undefined;
+    };
+
+    await produce('first', RECORDS_PER_ROUND);
+    members.push(member(), member(), member());
+    const three = await waitFor('three members with every record committed', () => settled(3), 90_000);
+    expect(new Set(three.partitions.map((p) => p.owner)).size, 'partitions spread over the members').to.equal(PARTITIONS);
+    expect(three.members.every((m) => m.clientId === 'rdkafka')).to.equal(true);
+
+    // The victim's last commits may lag what it printed: records it printed after them come again.
+    const [victim, ...survivors] = members;
+    await victim!.stop('SIGKILL');
+    await produce('second', RECORDS_PER_ROUND);
+    const two = await waitFor('the two survivors with every record committed', () => settled(2), 90_000);
+    expect(two.state).to.equal('Stable');
+
+    // Survivors leave cleanly (SIGTERM: commit, LeaveGroup); a new member resumes at the commits.
+    await Promise.all(survivors.map((survivor) => survivor.stop('SIGTERM')));
+    await waitFor('the group empty after the survivors left', async () => ((await describe())?.members.length === 0 ? true : undefined), 30_000);
+    await produce('third', 30);
+    const late = member();
+    members.push(late);
+    await waitFor('the new member consuming the 30 new records', () => (consumedOffsets([late.stdout()]).size >= 30 ? true : undefined), 60_000);
+    await waitFor('one member with every record committed', () => settled(1), 60_000);
+    await late.stop('SIGTERM');
+
+    const lateSeen = consumedOffsets([late.stdout()]);
+    expect([...lateSeen.values()].map((entry) => entry.value).sort(), 'the new member got only the new records').to.deep.equal(Array.from({ length: 30 }, (_, i) => `third-${i}`).sort());
+    const seen = consumedOffsets(members.map((m) => m.stdout()));
+    const total = 2 * RECORDS_PER_ROUND + 30;
+    const described = await groups.describeGroup(groupId);
+    expect(described.partitions.reduce((sum, p) => sum + p.logEndOffset, 0)).to.equal(total);
+    for (const p of described.partitions) {
+      for (let offset = 0; offset < p.logEndOffset; offset++) expect(seen.has(`${p.partition}:${offset}`), `${topic}/${p.partition} offset ${offset} consumed`).to.equal(true);
+    }
+    const values = new Set([...seen.values()].map((entry) => entry.value));
+    expect(values.size).to.equal(total);
+    // Only what the victim printed after its last commit comes twice; the group never starts over.
+    const twice = [...seen.values()].filter((entry) => entry.count > 1);
+    expect(twice.every((entry) => entry.count === 2)).to.equal(true);
+    expect(twice.length).to.be.lessThan(RECORDS_PER_ROUND / PARTITIONS);
+  });
+});
