@@ -388,11 +388,12 @@ export class Broker {
     return [...this.partitions.values()];
   }
 
-  produce(topic: string, index: number, batch: Buffer, acks: Acks, timeoutMs: number): Promise<ProduceResult> {
+  /** `leaderTerm`: refused unless this broker still leads the partition in that term (the group coordinator's fence). */
+  produce(topic: string, index: number, batch: Buffer, acks: Acks, timeoutMs: number, leaderTerm?: number): Promise<ProduceResult> {
     const partition = this.partition(topic, index);
     const header = validateBatch(batch);
     if (isControlBatch(header)) throw new SluiceError('CORRUPT_BATCH', 'producers may not send control batches');
-    return partition.produce(batch, header, acks, timeoutMs);
+    return partition.produce(batch, header, acks, timeoutMs, leaderTerm);
   }
 
   fetch(topic: string, index: number, offset: number, maxBytes: number, maxWaitMs: number, minBytes: number, signal?: AbortSignal): Promise<FetchResult> {

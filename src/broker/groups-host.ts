@@ -65,12 +65,13 @@ export function brokerGroupsHost(broker: Broker): GroupsHost {
       const location = broker.brokers().find((b) => b.id === leader);
       return location ? { brokerId: location.id, host: location.host, port: location.port } : undefined;
     },
-    async produceOffsets(offsetsPartition, batch) {
-      const result = await broker.produce(OFFSETS_TOPIC, offsetsPartition, batch, -1, OFFSETS_PRODUCE_TIMEOUT_MS);
+    async produceOffsets(offsetsPartition, batch, leaderTerm) {
+      const result = await broker.produce(OFFSETS_TOPIC, offsetsPartition, batch, -1, OFFSETS_PRODUCE_TIMEOUT_MS, leaderTerm);
       return result.baseOffset;
     },
-    async deleteOffsetsPrefix(offsetsPartition, offset) {
+    async deleteOffsetsPrefix(offsetsPartition, offset, leaderTerm) {
       const partition = broker.partition(OFFSETS_TOPIC, offsetsPartition);
+      partition.requireLeaderTerm(leaderTerm);
       // Only what is committed may go; Raft still needs the uncommitted tail.
       await partition.log.deletePrefix(Math.min(offset, partition.hw));
       partition.wakeFetchers();

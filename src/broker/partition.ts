@@ -193,6 +193,14 @@ export class Partition {
    * Throws unless this replica leads. One whose storage failed answers STORAGE_ERROR; it still
    * serves reads of what is committed when it is the only replica (no other can lead meanwhile).
    */
+  /** NOT_LEADER unless this broker leads in exactly `term` (not a later one it won back). */
+  requireLeaderTerm(term: number): void {
+    this.requireLeader('write');
+    if (this.replicated.term !== term) {
+      throw new SluiceError('NOT_LEADER', `${this.topic}/${this.index} was led here in term ${term}; the term is ${this.replicated.term} now`);
+    }
+  }
+
   private requireLeader(access: 'read' | 'write'): void {
     if (this.failure !== undefined) {
       const soleLeader = this.replicated.voters.length === 1 && this.replicated.isLeader;
@@ -226,16 +234,16 @@ export class Partition {
    * NOT_ENOUGH_REPLICAS after `timeoutMs`). A retried idempotent batch is answered with its original
    * offsets.
    */
-  async produce(batch: Buffer, header: BatchHeader, acks: Acks, timeoutMs: number): Promise<ProduceResult> {
+  async produce(batch: Buffer, header: BatchHeader, acks: Acks, timeoutMs: number, leaderTerm?: number): Promise<ProduceResult> {
     try {
-      return await this.produceAsLeader(batch, header, acks, timeoutMs);
+      return await this.produceAsLeader(batch, header, acks, timeoutMs, leaderTerm);
     } catch (err) {
       // A proposal that failed with the storage under it answers with the cause, not INTERNAL.
       throw this.failure ?? err;
     }
   }
 
-  private async produceAsLeader(batch: Buffer, header: BatchHeader, acks: Acks, timeoutMs: number): Promise<ProduceResult> {
+  private async produceAsLeader(batch: Buffer, header: BatchHeader, acks: Acks, timeoutMs: number, leaderTerm?: number): Promise<ProduceResult> {
     this.requireLeader('write');
     const maxBytes = this.options.config()['max.message.bytes'];
     if (batch.length > maxBytes) {
@@ -254,6 +262,7 @@ export class Partition {
       if (acks !== 0 && this.hw <= lastOffset) await this.waitForHighWatermark(lastOffset + 1, timeoutMs);
       return { baseOffset, lastOffset, logStartOffset: this.log.logStartOffset() };
     }
+    if (leaderTerm !== undefined) this.requireLeaderTerm(leaderTerm);
     const appendedAtMs = this.clock.nowMs();
     const proposal = this.replicated.propose(batch, header);
     producers.record(header, proposal.baseOffset, proposal.lastOffset);

@@ -40,10 +40,13 @@ export interface GroupsHost {
   leadsOffsetsPartition(offsetsPartition: number): boolean;
   /** Who leads an offsets partition, when known. */
   coordinatorOf(offsetsPartition: number): CoordinatorLocation | undefined;
-  /** Appends one batch to an offsets partition (acks=all) and returns its base offset. */
-  produceOffsets(offsetsPartition: number, batch: Buffer): Promise<number>;
-  /** Removes everything below `offset` (at most up to the high watermark) from an offsets partition. */
-  deleteOffsetsPrefix(offsetsPartition: number, offset: number): Promise<void>;
+  /**
+   * Appends one batch to an offsets partition (acks=all) and returns its base offset; refused
+   * (NOT_LEADER) unless this broker leads it in `leaderTerm` when the batch is proposed.
+   */
+  produceOffsets(offsetsPartition: number, batch: Buffer, leaderTerm: number): Promise<number>;
+  /** Removes everything below `offset` (at most up to the high watermark) from an offsets partition, while led in `leaderTerm`. */
+  deleteOffsetsPrefix(offsetsPartition: number, offset: number, leaderTerm: number): Promise<void>;
   /** This broker's replica of a partition, if it has one. */
   localPartition(topic: string, partition: number): PartitionReader | undefined;
   /** 0 when the topic does not exist. */

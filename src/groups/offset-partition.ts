@@ -153,7 +153,7 @@ export class OffsetPartition {
     let firstOffset = -1;
     for (let at = 0; at < records.length; at += RECORDS_PER_BATCH_MAX) {
       const batch = encodeBatch(records.slice(at, at + RECORDS_PER_BATCH_MAX), { nowMs: this.host.clock.nowMs() });
-      const baseOffset = await this.host.produceOffsets(this.index, batch).catch((err: unknown) => {
+      const baseOffset = await this.host.produceOffsets(this.index, batch, this.leaderTerm()).catch((err: unknown) => {
         // Leadership moved before this coordinator noticed: the client must look for the new one.
         if (err instanceof SluiceError && err.code === 'NOT_LEADER') throw new SluiceError('NOT_COORDINATOR', `this broker no longer leads ${OFFSETS_TOPIC}/${this.index}`);
         throw err;
@@ -171,7 +171,17 @@ export class OffsetPartition {
     if (records < this.options.cleanAfterRecords + live || records < 2 * live) return;
     const entries = this.store.liveEntries();
     const copyStart = entries.length > 0 ? await this.append(entries.map(encodeEntry)) : partition.logEndOffset();
-    await this.host.deleteOffsetsPrefix(this.index, copyStart);
+    await this.host.deleteOffsetsPrefix(this.index, copyStart, this.leaderTerm());
+  }
+
+  /**
+   * The term every write of this image is fenced by. Leadership lost and won back between two
+   * ticks leaves this object's queued writes behind, built from a store the other leader moved
+   * past: appended in the new term they would set committed offsets back (seen in chaos).
+   */
+  private leaderTerm(): number {
+    if (this.term === undefined) throw new SluiceError('NOT_COORDINATOR', `this broker has no replica of ${OFFSETS_TOPIC}/${this.index}`);
+    return this.term;
   }
 
   private requirePartition(): PartitionReader {

@@ -6,12 +6,13 @@ import { expect } from 'chai';
 import { encodeBatch, readBatchHeader, stampBatch } from '../../src/protocol/batch.js';
 import { SluiceError } from '../../src/protocol/errors.js';
 import { VirtualClock } from '../../src/runtime/virtual-clock.js';
-import { OFFSETS_TOPIC, OFFSETS_TOPIC_PARTITIONS } from '../../src/groups/constants.js';
+import { groupPartition, OFFSETS_TOPIC, OFFSETS_TOPIC_PARTITIONS } from '../../src/groups/constants.js';
 import { GroupCoordinator, GROUP_TICK_INTERVAL_MS, type GroupCoordinatorOptions } from '../../src/groups/coordinator.js';
 import type { CoordinatorLocation, GroupsHost, PartitionReader } from '../../src/groups/host.js';
 import { JOIN_EPOCH } from '../../src/groups/membership.js';
 import { OffsetPartition } from '../../src/groups/offset-partition.js';
-import type { OffsetEntry } from '../../src/groups/offset-store.js';
+import { encodeEntry } from '../../src/groups/offset-records.js';
+import type { GroupsEntry, OffsetEntry } from '../../src/groups/offset-store.js';
 import { tpKey } from '../../src/groups/topic-partition.js';
 import { input, SESSION_MS } from './scripted-member.js';
 
@@ -20,9 +21,11 @@ class MemoryPartition implements PartitionReader {
   private batches: Buffer[] = [];
   private startOffset = 0;
   private endOffset = 0;
+  /** The Raft term this broker leads the replica in. */
+  leaderTerm = 1;
 
   term(): number {
-    return 1;
+    return this.leaderTerm;
   }
 
   highWatermark(): number {
@@ -123,13 +126,30 @@ class MemoryGroupsHost implements GroupsHost {
     };
   }
 
-  async produceOffsets(offsetsPartition: number, batch: Buffer): Promise<number> {
-    await this.writesHeld;
-    return this.requirePartition(OFFSETS_TOPIC, offsetsPartition).append(batch);
+  /**
+   * Another broker led the offsets partition for a term and wrote `entries`; then this one won it
+   * back (two terms later), without a coordinator tick in between.
+   */
+  anotherLeaderWrote(offsetsPartition: number, entries: readonly GroupsEntry[]): void {
+    const partition = this.requirePartition(OFFSETS_TOPIC, offsetsPartition);
+    partition.leaderTerm++;
+    partition.append(encodeBatch(entries.map(encodeEntry), { nowMs: this.clock.nowMs() }));
+    partition.leaderTerm++;
   }
 
-  async deleteOffsetsPrefix(offsetsPartition: number, offset: number): Promise<void> {
-    this.requirePartition(OFFSETS_TOPIC, offsetsPartition).deletePrefix(offset);
+  async produceOffsets(offsetsPartition: number, batch: Buffer, leaderTerm: number): Promise<number> {
+    await this.writesHeld;
+    return this.ledInTerm(offsetsPartition, leaderTerm).append(batch);
+  }
+
+  async deleteOffsetsPrefix(offsetsPartition: number, offset: number, leaderTerm: number): Promise<void> {
+    this.ledInTerm(offsetsPartition, leaderTerm).deletePrefix(offset);
+  }
+
+  private ledInTerm(offsetsPartition: number, leaderTerm: number): MemoryPartition {
+    const partition = this.requirePartition(OFFSETS_TOPIC, offsetsPartition);
+    if (partition.leaderTerm !== leaderTerm) throw new SluiceError('NOT_LEADER', `led in term ${partition.leaderTerm}, not ${leaderTerm}`);
+    return partition;
   }
 
   localPartition(topic: string, partition: number): MemoryPartition | undefined {
@@ -267,6 +287,26 @@ describe('groups: coordinator on an injected clock', () => {
     await coordinator.commit('g', 'm1', epoch, [{ topic: 't', partition: 0, offset: 2, metadata: '', attempts: undefined }]);
     host.depose();
     expect(() => coordinator.fetchOffsets('g', [T0])).to.throw(SluiceError, /NOT_COORDINATOR/);
+  });
+
+  it('drops writes queued before leadership was lost and won back: they would set back what the other leader committed', async () => {
+    const epoch = await joinOwningT0(coordinator);
+    await coordinator.commit('g', 'm1', epoch, [{ topic: 't', partition: 0, offset: 2, metadata: '', attempts: undefined }]);
+    const release = host.holdOffsetsWrites();
+    // The first is on its way to the replicas; the second waits for the next round.
+    const stale = [3, 4].map((offset) => coordinator.commit('g', 'm1', epoch, [{ topic: 't', partition: 0, offset, metadata: '', attempts: undefined }]));
+    const committedElsewhere: OffsetEntry = { kind: 'offset', group: 'g', topic: 't', partition: 0, value: { offset: 5, metadata: '', commitTimestampMs: host.clock.nowMs(), attempts: undefined } };
+    host.anotherLeaderWrote(groupPartition('g'), [committedElsewhere]);
+    release();
+    for (const [i, commit] of stale.entries()) {
+      const refused = await commit.then(() => undefined, (err: unknown) => err);
+      expect(refused, `stale commit ${i}`).to.be.instanceOf(SluiceError).with.property('code', 'NOT_COORDINATOR');
+    }
+    await host.clock.run(host.clock.nowMs() + 2 * GROUP_TICK_INTERVAL_MS);
+    expect(coordinator.fetchOffsets('g', [T0])[0]).to.include({ offset: 5 });
+    await coordinator.stop();
+    coordinator = await startedCoordinator(host);
+    expect(coordinator.fetchOffsets('g', [T0])[0], 'replayed from the log').to.include({ offset: 5 });
   });
 
   it("keeps the offsets of a topic created after what its broker's metadata has seen, and drops them once metadata that saw the creation says it is gone", async () => {
