@@ -3,15 +3,38 @@
  * share a topic's partitions through JoinGroup/SyncGroup; one is SIGKILLed, the group rebalances
  * after its session, the others take its partitions over at its committed offsets, and every
  * record produced is consumed. `sluice group describe` shows the members and their commits, and a
- * new member resumes where the group left off.
+ * new member resumes where the group left off. On three brokers, the group's coordinator is
+ * SIGKILLed: the members find the new coordinator and carry on as the same members.
  */
 import { expect } from 'chai';
 import { BrokerProcess, freePort, waitFor } from '../helpers/broker-process.js';
 import { ensureKcat, kcatOk, startKcat, type RunningKcat } from '../helpers/kcat.js';
+import { TestCluster } from '../helpers/cluster.js';
+import { groupPartition, OFFSETS_TOPIC } from '../../src/groups/constants.js';
 import { createClient, type Admin, type GroupAdmin } from '../../src/client/index.js';
 
 const PARTITIONS = 3;
 const RECORDS_PER_ROUND = 1500;
+
+/** A `kcat -G` member printing `partition offset value` lines, unbuffered, committing often. */
+function groupMember(bootstrap: string, groupId: string, topic: string): RunningKcat {
+  return startKcat([
+    '-b', bootstrap, '-G', groupId, topic, '-u', '-q', '-f', '%p %o %s\\n',
+    '-X', 'auto.offset.reset=earliest', '-X', 'session.timeout.ms=6000', '-X', 'heartbeat.interval.ms=300', '-X', 'auto.commit.interval.ms=300',
+  ]);
+}
+
+function produceLines(bootstrap: string, topic: string, prefix: string, count: number): Promise<string> {
+  return kcatOk(['-b', bootstrap, '-t', topic, '-P', '-X', 'acks=all'], Array.from({ length: count }, (_, i) => `${prefix}-${i}`).join('\n') + '\n');
+}
+
+/** The group's description once every partition's committed offset is at its log end with `members` members. */
+async function settledGroup(groups: GroupAdmin, groupId: string, members: number) {
+  const description = await groups.describeGroup(groupId).catch(() => undefined);
+  const parts = description?.partitions ?? [];
+  const done = description?.members.length === members && parts.length === PARTITIONS && parts.every((p) => p.committedOffset === p.logEndOffset && p.logEndOffset > 0);
+  return done ? description : undefined;
+}
 
 /** `partition offset value` lines of every member's output, counted by `partition:offset`. */
 function consumedOffsets(outputs: readonly string[]): Map<string, { value: string; count: number }> {
@@ -54,21 +77,10 @@ describe('kcat -G consumer groups against a broker process', function () {
     const topic = `kg-${process.pid}`;
     const groupId = `kg-group-${process.pid}`;
     await admin.createTopic({ name: topic, partitions: PARTITIONS, replicationFactor: 1 });
-    const produce = (prefix: string, count: number): Promise<string> =>
-      kcatOk(['-b', bootstrap, '-t', topic, '-P', '-X', 'acks=all'], Array.from({ length: count }, (_, i) => `${prefix}-${i}`).join('\n') + '\n');
-    const member = (): RunningKcat =>
-      startKcat([
-        '-b', bootstrap, '-G', groupId, topic, '-u', '-q', '-f', '%p %o %s\\n',
-        '-X', 'auto.offset.reset=earliest', '-X', 'session.timeout.ms=6000', '-X', 'heartbeat.interval.ms=300', '-X', 'auto.commit.interval.ms=300',
-      ]);
+    const produce = (prefix: string, count: number): Promise<string> => produceLines(bootstrap, topic, prefix, count);
+    const member = (): RunningKcat => groupMember(bootstrap, groupId, topic);
     const describe = () => groups!.describeGroup(groupId).catch(() => undefined);
-    /** Every partition's committed offset at its log end, with `count` members. */
-    const settled = async (count: number) => {
-      const description = await describe();
-      const parts = description?.partitions ?? [];
-      const done = description?.members.length === count && parts.length === PARTITIONS && parts.every((p) => p.committedOffset === p.logEndOffset && p.logEndOffset > 0);
-      return done ? description : undefined;
-    };
+    const settled = (count: number) => settledGroup(groups!, groupId, count);
 
     await produce('first', RECORDS_PER_ROUND);
     members.push(member(), member(), member());
@@ -108,5 +120,53 @@ describe('kcat -G consumer groups against a broker process', function () {
     const twice = [...seen.values()].filter((entry) => entry.count > 1);
     expect(twice.every((entry) => entry.count === 2)).to.equal(true);
     expect(twice.length).to.be.lessThan(RECORDS_PER_ROUND / PARTITIONS);
+  });
+});
+
+describe('kcat -G consumer groups against a 3-broker cluster', function () {
+  this.timeout(240_000);
+  let cluster: TestCluster | undefined;
+  let admin: Admin | undefined;
+  let groups: GroupAdmin | undefined;
+  const members: RunningKcat[] = [];
+
+  after(async () => {
+    await Promise.all(members.map((member) => member.stop('SIGKILL')));
+    await admin?.close().catch(() => undefined);
+    await groups?.close().catch(() => undefined);
+    await cluster?.cleanup();
+  });
+
+  it("the coordinator SIGKILLed: the members find the new one and go on as the same members, nothing lost", async () => {
+    ensureKcat();
+    cluster = await TestCluster.start(3, [], { kafka: true });
+    const client = createClient({ bootstrap: cluster.bootstrap.join(','), clientId: 'kcat-groups-cluster-test' });
+    admin = client.admin();
+    groups = client.groupAdmin();
+    const bootstrap = cluster.kafkaBootstrap;
+    const topic = `kgc-${process.pid}`;
+    const groupId = `kgc-group-${process.pid}`;
+    await admin.createTopic({ name: topic, partitions: PARTITIONS, replicationFactor: 3 });
+    await produceLines(bootstrap, topic, 'first', RECORDS_PER_ROUND);
+    members.push(groupMember(bootstrap, groupId, topic), groupMember(bootstrap, groupId, topic));
+    const before = await waitFor('two members with every record committed', () => settledGroup(groups!, groupId, 2), 90_000);
+
+    const coordinator = await cluster.leaderOf(OFFSETS_TOPIC, groupPartition(groupId), 1);
+    await cluster.kill(coordinator);
+    const survivors = [1, 2, 3].filter((id) => id !== coordinator).map((id) => `127.0.0.1:${cluster!.kafkaPorts.get(id)}`).join(',');
+    await produceLines(survivors, topic, 'second', RECORDS_PER_ROUND);
+    const after = await waitFor('every record committed after the failover', () => settledGroup(groups!, groupId, 2), 120_000);
+    // The group's Stable state was durable: the same members, no rejoin under new ids.
+    expect(after.members.map((m) => m.memberId).sort()).to.deep.equal(before.members.map((m) => m.memberId).sort());
+    expect(after.groupEpoch).to.equal(before.groupEpoch);
+
+    await Promise.all(members.map((member) => member.stop('SIGTERM')));
+    const seen = consumedOffsets(members.map((member) => member.stdout()));
+    const values = new Set([...seen.values()].map((entry) => entry.value));
+    expect(values.size).to.equal(2 * RECORDS_PER_ROUND);
+    for (const p of after.partitions) {
+      for (let offset = 0; offset < p.logEndOffset; offset++) expect(seen.has(`${p.partition}:${offset}`), `${topic}/${p.partition} offset ${offset} consumed`).to.equal(true);
+    }
+    expect([...seen.values()].filter((entry) => entry.count > 1), 'records consumed twice').to.deep.equal([]);
   });
 });
