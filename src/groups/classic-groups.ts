@@ -28,6 +28,8 @@ import {
   type SyncResult,
 } from './classic-group.js';
 
+import { SluiceError } from '../protocol/errors.js';
+
 /** Writes a group's Stable state, or its tombstone (undefined), to the group's offsets partition. */
 export type PersistClassic = (groupId: string, snapshot: ClassicSnapshot | undefined) => Promise<void>;
 
@@ -77,9 +79,8 @@ export class ClassicGroups {
 
   join(groupId: string, input: JoinInput, nowMs: number): Promise<JoinResult> {
     const group = this.group(groupId);
-    if (group === undefined) return Promise.resolve(joinError('GROUP_MAX_SIZE_REACHED', input.memberId));
     // A member that joins again while an earlier join waits: the client reads only the newer answer.
-    this.take(groupId, input.memberId, 'join')?.({ error: 'REBALANCE_IN_PROGRESS', generationId: -1, protocolName: '', leaderId: '', memberId: input.memberId, members: [] });
+    this.take(groupId, input.memberId, 'join')?.(joinError('REBALANCE_IN_PROGRESS', input.memberId));
     const answer = group.join(input, nowMs);
     if (answer.kind === 'now') {
       this.deliver(groupId, group.takeDeliveries());
@@ -162,10 +163,10 @@ export class ClassicGroups {
     };
   }
 
-  private group(groupId: string): ClassicGroup | undefined {
+  private group(groupId: string): ClassicGroup {
     let group = this.groups.get(groupId);
     if (group === undefined) {
-      if (this.groups.size >= this.maxGroups()) return undefined;
+      if (this.groups.size >= this.maxGroups()) throw new SluiceError('LIMIT_EXCEEDED', `this broker coordinates as many groups as max.groups allows`);
       group = new ClassicGroup(groupId, this.limits);
       this.groups.set(groupId, group);
     }

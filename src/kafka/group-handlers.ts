@@ -23,6 +23,24 @@ import { decodeLeaveGroupRequest, type LeaveGroupResponse } from './api/leave-gr
 import { decodeDescribeGroupsRequest, type DescribedGroup } from './api/describe-groups.js';
 import type { ListGroupsResponse } from './api/list-groups.js';
 import type { ClassicError } from '../groups/classic-group.js';
+import { ID_LENGTH_MAX, LIST_ENTRIES_MAX } from '../protocol/input-limits.js';
+
+/**
+ * What a member may make the coordinator keep (per member, in memory and in the group's record):
+ * protocols offered, and each protocol's metadata or assignment bytes. Kafka's consumers send a
+ * few protocols of well under a kilobyte each.
+ */
+const GROUP_PROTOCOLS_MAX = 64;
+const GROUP_PROTOCOL_BYTES_MAX = 1024 * 1024;
+
+/** Throws INVALID_REQUEST when a string a member makes the coordinator keep is over ID_LENGTH_MAX. */
+function requireShort(value: string | null, what: string): void {
+  if (value !== null && value.length > ID_LENGTH_MAX) throw new KafkaProtocolError('INVALID_REQUEST', `${what} has ${value.length} characters, over the ${ID_LENGTH_MAX} allowed`);
+}
+
+function requireBytes(value: Buffer, what: string): void {
+  if (value.length > GROUP_PROTOCOL_BYTES_MAX) throw new KafkaProtocolError('INVALID_REQUEST', `${what} of ${value.length} bytes is over the ${GROUP_PROTOCOL_BYTES_MAX} allowed`);
+}
 
 export class GroupOffsetHandlers {
   constructor(private readonly options: Pick<KafkaApiOptions, 'access' | 'groups' | 'listeners'>) {}
@@ -32,8 +50,9 @@ export class GroupOffsetHandlers {
     return this.options.groups;
   }
 
-  /** Throws GROUP_AUTHORIZATION_FAILED unless the client may `operation` the group. */
+  /** Throws INVALID_GROUP_ID for an over-long id, GROUP_AUTHORIZATION_FAILED unless the client may `operation` the group. */
   private requireOnGroup(operation: AclOperation, groupId: string): void {
+    if (groupId.length > ID_LENGTH_MAX) throw new KafkaProtocolError('INVALID_GROUP_ID', `group id has ${groupId.length} characters, over the ${ID_LENGTH_MAX} allowed`);
     if (!(this.options.access?.allowed(operation, { type: 'group', name: groupId }) ?? true)) {
       throw new KafkaProtocolError('GROUP_AUTHORIZATION_FAILED', `${operation} on group "${groupId}" is not allowed`);
     }
@@ -109,6 +128,15 @@ export class GroupOffsetHandlers {
     const refused = (errorCode: number): JoinGroupResponse => ({ errorCode, generationId: -1, protocolName: '', leader: '', memberId: request.memberId, members: [] });
     try {
       this.requireOnGroup('read', request.groupId);
+      requireShort(request.memberId, 'member id');
+      requireShort(request.groupInstanceId, 'group instance id');
+      requireShort(clientId, 'client id');
+      requireShort(request.protocolType, 'protocol type');
+      if (request.protocols.length > GROUP_PROTOCOLS_MAX) throw new KafkaProtocolError('INVALID_REQUEST', `${request.protocols.length} protocols, over the ${GROUP_PROTOCOLS_MAX} allowed`);
+      for (const protocol of request.protocols) {
+        requireShort(protocol.name, 'protocol name');
+        requireBytes(protocol.metadata, 'protocol metadata');
+      }
       const result = await this.requireGroups().joinGroup(request.groupId, {
         memberId: request.memberId,
         instanceId: request.groupInstanceId ?? undefined,
@@ -137,6 +165,8 @@ export class GroupOffsetHandlers {
     const request = decodeSyncGroupRequest(reader, version);
     try {
       this.requireOnGroup('read', request.groupId);
+      if (request.assignments.length > LIST_ENTRIES_MAX) throw new KafkaProtocolError('INVALID_REQUEST', `${request.assignments.length} assignments, over the ${LIST_ENTRIES_MAX} allowed`);
+      for (const assignment of request.assignments) requireBytes(assignment.assignment, 'assignment');
       const result = await this.requireGroups().syncGroup(request.groupId, request.memberId, request.generationId, request.assignments);
       return { errorCode: KafkaError[result.error], assignment: result.assignment };
     } catch (err) {

@@ -356,6 +356,16 @@ describe('kafka handlers: classic group membership', () => {
     expect(calls[0]).to.deep.include({ sessionTimeoutMs: 6_000, rebalanceTimeoutMs: 6_000, requireKnownMemberId: false, clientId: '' });
   });
 
+  it('JoinGroup refuses an over-long group id (INVALID_GROUP_ID) and more protocols than it keeps (INVALID_REQUEST) before the coordinator sees them', async () => {
+    calls.length = 0;
+    const longGroup = 'g'.repeat(256);
+    const frame = (group: string, protocols: number) =>
+      hexFrame(`000b 0005 0000000f ffff ${str16(group)} 00007530 0000ea60 ${str16('c-1')} ffff ${str16('consumer')} ${protocols.toString(16).padStart(8, '0')} ${`${str16('range')} ${bytes32('')}`.repeat(protocols)}`);
+    expect(await answer(frame(longGroup, 1))).to.equal(hexFrame(`0000000f 00000000 0018 ffffffff ${str16('')} ${str16('')} ${str16('c-1')} 00000000`).toString('hex'));
+    expect(await answer(frame('g1', 65))).to.equal(hexFrame(`0000000f 00000000 002a ffffffff ${str16('')} ${str16('')} ${str16('c-1')} 00000000`).toString('hex'));
+    expect(calls).to.deep.equal([]);
+  });
+
   it('SyncGroup v3 passes the leader\'s assignments and answers the member\'s', async () => {
     calls.length = 0;
     const frame = hexFrame(`000e 0003 00000009 ffff ${str16('g1')} 00000004 ${str16('c-1')} ffff 00000001 ${str16('c-1')} ${bytes32('0102')}`);
