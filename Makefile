@@ -91,3 +91,11 @@ ROUNDS ?= 20
 chaos: build
 	ROUNDS=$(ROUNDS) SEED=$(SEED) ROUND=$(ROUND) MAX_UNAVAILABLE_MS=$(MAX_UNAVAILABLE_MS) FAULTS=$(FAULTS) FAULT_MS=$(FAULT_MS) \
 	  node dist/scripts/chaos/main.js
+
+# Prometheus on the local cluster (cluster/prometheus.yml), board queries checked (scripts/monitor.sh).
+.PHONY: cluster-monitor cluster-monitor-down
+cluster-monitor: build
+	scripts/monitor.sh up
+
+cluster-monitor-down:
+	scripts/monitor.sh down

@@ -4,6 +4,7 @@
  * fails. SEED=n replays one seed and prints its trace and what its brokers printed. FAULT_MS sets
  * the virtual time with faults on per seed (default 5000); a replay needs the same FAULT_MS.
  */
+import { writeSync } from 'node:fs';
 import { runSeed, type SimOptions, type SimResult } from '../test/sim-cluster/index.js';
 
 const options: SimOptions = { faultMs: Number(process.env.FAULT_MS ?? 5_000) };
@@ -22,6 +23,14 @@ async function replay(seed: number): Promise<void> {
   process.exit(result.ok ? 0 : 1);
 }
 
+/** The seed being run: an error thrown from a simulated broker's callback escapes runSeed. */
+let running: number | undefined;
+process.on('uncaughtException', (err) => {
+  // Not console.log: a running seed captures it as its brokers' output.
+  writeSync(1, `CRASH in seed ${running} (SEED=${running} FAULT_MS=${options.faultMs} to replay): ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
+
 async function soak(): Promise<void> {
   const seeds = Number(process.env.SEEDS ?? 1000);
   const start = Number(process.env.SEED_START ?? 1);
@@ -30,7 +39,8 @@ async function soak(): Promise<void> {
   let last = t0;
   let acknowledged = 0;
   for (let i = 0; i < seeds; i++) {
-    const result = await runSeed(start + i, options);
+    running = start + i;
+    const result = await runSeed(running, options);
     acknowledged += result.stats.acknowledged;
     if (!result.ok) {
       failures.push(result.seed);

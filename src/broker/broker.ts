@@ -30,7 +30,10 @@ import type { RaftLimits, Rng } from '../raft/index.js';
 import { sleep, systemClock, type Clock, type TimerHandle } from '../runtime/clock.js';
 import { StorageFault, storageFault } from '../storage/storage-fault.js';
 import type { LogStore } from '../storage/types.js';
-import { Partition, type Acks, type FetchResult, type PartitionHooks, type ProduceResult } from './partition.js';
+import { Partition, type Acks, type FetchResult, type PartitionHooks, type ProduceResult, type ProduceTiming } from './partition.js';
+import { logger } from '../observability/log.js';
+
+const log = logger('broker');
 
 export interface BrokerIdentity {
   brokerId: number;
@@ -126,6 +129,8 @@ export class Broker {
   private reconciling: Promise<void> = Promise.resolve();
   /** Logs of partitions deleted or moved away while this broker was down: dropped once per start. */
   private strayLogsDropped = false;
+  /** The version of the last image whose replicas are open here (see `ready`). */
+  private reconciledVersion = -1;
   private imageWaiters: Array<{ version: number; resolve(): void }> = [];
   private balanceTimer: TimerHandle | undefined;
   /** Replicas whose storage failed, by group, each reopened by `probeStorage` once writes are taken. */
@@ -220,7 +225,7 @@ export class Broker {
    */
   private storageFailed(group: string, err: unknown, reopen: () => Promise<void>): void {
     const fault = storageFault(err, `storing ${group}`);
-    if (this.storageFaultNow === undefined) console.error(`storage: ${fault.message}; writes to it are refused until the disk takes writes again`);
+    if (this.storageFaultNow === undefined) log.error({ group, errno: fault.errno }, `storage: ${fault.message}; writes to it are refused until the disk takes writes again`);
     this.storageFaultNow = fault;
     this.failedReplicas.set(group, reopen);
     this.storageProbe ??= this.clock.setInterval(() => void this.probeStorage(), STORAGE_PROBE_INTERVAL_MS);
@@ -239,7 +244,7 @@ export class Broker {
       this.storageFaultNow = undefined;
       this.clock.clearTimer(this.storageProbe);
       this.storageProbe = undefined;
-      console.log(`storage: takes writes again; reopened ${reopened.length} replica(s) from what is stored: ${reopened.join(', ')}`);
+      log.info({ reopened }, `storage: takes writes again; reopened ${reopened.length} replica(s) from what is stored: ${reopened.join(', ')}`);
     } catch (err) {
       // Still failing (or failing otherwise): the next probe tries again.
       this.storageFaultNow = storageFault(err, 'resuming writes');
@@ -272,9 +277,14 @@ export class Broker {
     this.balanceTimer = this.clock.setInterval(() => this.balanceLeaders(), this.cluster.leaderBalanceIntervalMs);
   }
 
-  /** Registered with the controller and holding the metadata up to that registration. */
+  /**
+   * Registered with the controller, holding the metadata up to that registration, and holding open
+   * the replicas that metadata places here (a client told "ready" must not hear that this broker
+   * holds no replica of a partition it is still opening).
+   */
   get ready(): boolean {
-    return this.link.registered && this.controller.metadata.version > this.link.brokerEpoch;
+    const epoch = this.link.brokerEpoch;
+    return this.link.registered && this.controller.metadata.version > epoch && this.reconciledVersion > epoch;
   }
 
   private requireReady(): void {
@@ -294,7 +304,7 @@ export class Broker {
     this.reconciling = this.reconciling
       .then(() => this.reconcile(image))
       .catch((err: unknown) => {
-        console.error('applying metadata failed:', err);
+        log.error({ err }, 'applying metadata failed');
         // A write of its own failed (a new log's id): once the disk takes writes again, apply the
         // newest image again, or the replicas it should have opened would stay closed for good.
         if (err instanceof StorageFault) this.storageFailed(RECONCILE_AFTER_FAULT, err, async () => this.scheduleReconcile(this.controller.metadata));
@@ -320,12 +330,13 @@ export class Broker {
       this.partitions.delete(group);
       await partition.drop();
     }
+    this.reconciledVersion = image.version;
     // Only an image past this broker's registration holds every topic that exists now; an older one
     // (a controller voter replaying its metadata log) may lack topics whose logs are stored here.
     if (!this.strayLogsDropped && this.link.registered && image.version > this.link.brokerEpoch) {
       this.strayLogsDropped = true;
       const dropped = await this.replicas.dropStray((group) => group === METADATA_GROUP || wanted.has(group));
-      if (dropped.length > 0) console.log(`dropped the logs of ${dropped.length} partition(s) no longer placed on this broker: ${dropped.join(', ')}`);
+      if (dropped.length > 0) log.info({ dropped }, `dropped the logs of ${dropped.length} partition(s) no longer placed on this broker: ${dropped.join(', ')}`);
     }
   }
 
@@ -388,12 +399,15 @@ export class Broker {
     return [...this.partitions.values()];
   }
 
-  /** `leaderTerm`: refused unless this broker still leads the partition in that term (the group coordinator's fence). */
-  produce(topic: string, index: number, batch: Buffer, acks: Acks, timeoutMs: number, leaderTerm?: number): Promise<ProduceResult> {
+  /**
+   * `leaderTerm`: refused unless this broker still leads the partition in that term (the group
+   * coordinator's fence). `timing`: filled for the slow-request log.
+   */
+  produce(topic: string, index: number, batch: Buffer, acks: Acks, timeoutMs: number, leaderTerm?: number, timing?: ProduceTiming): Promise<ProduceResult> {
     const partition = this.partition(topic, index);
     const header = validateBatch(batch);
     if (isControlBatch(header)) throw new SluiceError('CORRUPT_BATCH', 'producers may not send control batches');
-    return partition.produce(batch, header, acks, timeoutMs, leaderTerm);
+    return partition.produce(batch, header, acks, timeoutMs, leaderTerm, timing);
   }
 
   fetch(topic: string, index: number, offset: number, maxBytes: number, maxWaitMs: number, minBytes: number, signal?: AbortSignal): Promise<FetchResult> {

@@ -8,6 +8,9 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import type { Server as NetServer, Socket } from 'node:net';
+import { logger } from '../observability/log.js';
+
+const log = logger('connections');
 
 /** How often at most a broker logs that it refuses connections. */
 const REFUSAL_LOG_INTERVAL_MS = 10_000;
@@ -31,7 +34,7 @@ export function limitConnections(server: grpc.Server, max: number, maxPerIp = ma
     counts.refused++;
     if (Date.now() - loggedAtMs < REFUSAL_LOG_INTERVAL_MS) return;
     loggedAtMs = Date.now();
-    console.warn(`refusing connections: ${why} (${counts.refused} refused so far)`);
+    log.warn({ refused: counts.refused }, `refusing connections: ${why} (${counts.refused} refused so far)`);
   };
   const perAddress = new Map<string, number>();
   for (const netServer of servers.keys()) {

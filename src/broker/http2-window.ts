@@ -8,6 +8,9 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import type { Http2Server, Http2Session, ServerOptions } from 'node:http2';
+import { logger } from '../observability/log.js';
+
+const log = logger('grpc');
 
 /** Per-stream and per-connection receive window of the broker's gRPC server. */
 export const SERVER_RECEIVE_WINDOW_BYTES = 8 * 1024 * 1024;
@@ -27,7 +30,7 @@ function internals(server: grpc.Server): GrpcServerInternals {
 export function raiseStreamWindow(server: grpc.Server, windowBytes = SERVER_RECEIVE_WINDOW_BYTES): boolean {
   const options = internals(server).commonServerOptions;
   if (options === undefined) {
-    console.warn('grpc-js internals changed: running with the default 64 KiB HTTP/2 stream window');
+    log.warn('grpc-js internals changed: running with the default 64 KiB HTTP/2 stream window');
     return false;
   }
   options.settings = { ...options.settings, initialWindowSize: windowBytes };
@@ -38,7 +41,7 @@ export function raiseStreamWindow(server: grpc.Server, windowBytes = SERVER_RECE
 export function raiseConnectionWindow(server: grpc.Server, windowBytes = SERVER_RECEIVE_WINDOW_BYTES): boolean {
   const servers = internals(server).http2Servers;
   if (!(servers instanceof Map)) {
-    console.warn('grpc-js internals changed: running with the default 64 KiB HTTP/2 connection window');
+    log.warn('grpc-js internals changed: running with the default 64 KiB HTTP/2 connection window');
     return false;
   }
   for (const http2Server of servers.keys()) {

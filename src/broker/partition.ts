@@ -30,6 +30,18 @@ export interface FetchResult {
   logEndOffset: number;
   nextOffset: number;
   expiredRecords: number;
+  /** How long the fetch long-polled for data, in ms. */
+  waitedMs: number;
+}
+
+/**
+ * When a produced batch reached each step, in ms on the partition's clock (0: not reached), for the
+ * slow-request log: proposed to Raft (after validation), stored here, committed by a majority.
+ */
+export interface ProduceTiming {
+  proposedAtMs: number;
+  storedAtMs: number;
+  committedAtMs: number;
 }
 
 export interface FetchRequestSpec {
@@ -75,6 +87,8 @@ export interface PartitionOptions {
 
 /** How many wholly expired batches one fetch may skip over before answering. */
 const EXPIRED_BATCH_SKIPS_MAX = 1024;
+/** How long a request waits for a leader elected here to store its no-op (a disk write, normally milliseconds). */
+const OWN_LEADERSHIP_WAIT_MS = 2_000;
 
 export class Partition {
   readonly topic: string;
@@ -189,10 +203,6 @@ export class Partition {
     for (const wake of waiters) wake();
   }
 
-  /**
-   * Throws unless this replica leads. One whose storage failed answers STORAGE_ERROR; it still
-   * serves reads of what is committed when it is the only replica (no other can lead meanwhile).
-   */
   /** NOT_LEADER unless this broker leads in exactly `term` (not a later one it won back). */
   requireLeaderTerm(term: number): void {
     this.requireLeader('write');
@@ -201,6 +211,23 @@ export class Partition {
     }
   }
 
+  /**
+   * Elected here but still storing its no-op, this replica leads within a disk write: a request
+   * waits for that (bounded) instead of being sent to this same broker as "the leader".
+   */
+  private async settleOwnLeadership(): Promise<void> {
+    const deadline = this.clock.nowMs() + OWN_LEADERSHIP_WAIT_MS;
+    while (this.failure === undefined && !this.replicated.isLeader && this.replicated.leaderId === this.replicaManager.selfId) {
+      const remainingMs = deadline - this.clock.nowMs();
+      if (remainingMs <= 0) return;
+      await this.waitForData(remainingMs);
+    }
+  }
+
+  /**
+   * Throws unless this replica leads. One whose storage failed answers STORAGE_ERROR; it still
+   * serves reads of what is committed when it is the only replica (no other can lead meanwhile).
+   */
   private requireLeader(access: 'read' | 'write'): void {
     if (this.failure !== undefined) {
       const soleLeader = this.replicated.voters.length === 1 && this.replicated.isLeader;
@@ -234,16 +261,17 @@ export class Partition {
    * NOT_ENOUGH_REPLICAS after `timeoutMs`). A retried idempotent batch is answered with its original
    * offsets.
    */
-  async produce(batch: Buffer, header: BatchHeader, acks: Acks, timeoutMs: number, leaderTerm?: number): Promise<ProduceResult> {
+  async produce(batch: Buffer, header: BatchHeader, acks: Acks, timeoutMs: number, leaderTerm?: number, timing?: ProduceTiming): Promise<ProduceResult> {
     try {
-      return await this.produceAsLeader(batch, header, acks, timeoutMs, leaderTerm);
+      return await this.produceAsLeader(batch, header, acks, timeoutMs, leaderTerm, timing);
     } catch (err) {
       // A proposal that failed with the storage under it answers with the cause, not INTERNAL.
       throw this.failure ?? err;
     }
   }
 
-  private async produceAsLeader(batch: Buffer, header: BatchHeader, acks: Acks, timeoutMs: number, leaderTerm?: number): Promise<ProduceResult> {
+  private async produceAsLeader(batch: Buffer, header: BatchHeader, acks: Acks, timeoutMs: number, leaderTerm: number | undefined, timing: ProduceTiming | undefined): Promise<ProduceResult> {
+    if (!this.replicated.isLeader) await this.settleOwnLeadership();
     this.requireLeader('write');
     const maxBytes = this.options.config()['max.message.bytes'];
     if (batch.length > maxBytes) {
@@ -275,11 +303,16 @@ export class Partition {
       () => undefined,
     );
     if (acks === 0) return { baseOffset: -1, lastOffset: -1, logStartOffset: this.log.logStartOffset() };
-    if (acks === 1) await proposal.persisted;
-    else {
+    if (timing !== undefined) timing.proposedAtMs = appendedAtMs;
+    if (acks === 1) {
+      await proposal.persisted;
+      if (timing !== undefined) timing.storedAtMs = this.clock.nowMs();
+    } else {
+      if (timing !== undefined) proposal.persisted.then(() => void (timing.storedAtMs = this.clock.nowMs()), () => undefined);
       await withTimeout(this.clock, proposal.committed, timeoutMs, () =>
         new SluiceError('NOT_ENOUGH_REPLICAS', `${this.topic}/${this.index}: not committed by a majority of replicas within ${timeoutMs} ms`),
       );
+      if (timing !== undefined) timing.committedAtMs = this.clock.nowMs();
     }
     return { baseOffset: proposal.baseOffset, lastOffset: proposal.lastOffset, logStartOffset: this.log.logStartOffset() };
   }
@@ -306,7 +339,9 @@ export class Partition {
 
   /** Long-polls until `minBytes` of committed batches are there, the wait ends, or the signal fires. */
   async fetch(spec: FetchRequestSpec): Promise<FetchResult> {
+    if (!this.replicated.isLeader) await this.settleOwnLeadership();
     const deadline = this.clock.nowMs() + spec.maxWaitMs;
+    let waitedMs = 0;
     for (;;) {
       this.requireLeader('read');
       this.checkOffset(spec.offset);
@@ -314,9 +349,12 @@ export class Partition {
       const remainingMs = deadline - this.clock.nowMs();
       const done = remainingMs <= 0 || spec.signal?.aborted === true || this.options.waitingStopped?.() === true;
       if (done || result.bytes >= Math.max(spec.minBytes, 1) || result.nextOffset !== spec.offset) {
+        result.waitedMs = waitedMs;
         return result;
       }
+      const waitStartMs = this.clock.nowMs();
       await this.waitForData(remainingMs, spec.signal);
+      waitedMs += this.clock.nowMs() - waitStartMs;
     }
   }
 
@@ -377,6 +415,7 @@ export class Partition {
       logEndOffset: this.log.logEndOffset(),
       nextOffset: position,
       expiredRecords,
+      waitedMs: 0,
     };
   }
 

@@ -5,6 +5,9 @@
 import { planRetention, type BatchList, type PartitionLog } from '../storage/index.js';
 import { systemClock, type Clock, type TimerHandle } from '../runtime/clock.js';
 import type { Broker } from './broker.js';
+import { logger } from '../observability/log.js';
+
+const log = logger('retention');
 
 /** The log's batches by position, read from its index without copying it. */
 function batchList(log: PartitionLog): BatchList {
@@ -35,7 +38,7 @@ export class RetentionJob {
 
   start(): void {
     this.timer = this.clock.setInterval(() => {
-      this.running = this.running.then(async () => void (await this.runOnce())).catch((err: unknown) => console.error('retention pass failed:', err));
+      this.running = this.running.then(async () => void (await this.runOnce())).catch((err: unknown) => log.error({ err }, 'retention pass failed'));
     }, this.intervalMs);
   }
 
@@ -51,6 +54,7 @@ export class RetentionJob {
   /** One pass over every partition; returns how many records were deleted. */
   async runOnce(): Promise<number> {
     let deleted = 0;
+    const partitions: string[] = [];
     for (const partition of this.broker.allPartitions()) {
       const config = this.broker.controller.metadata.topics[partition.topic]?.config;
       if (!config) continue;
@@ -76,7 +80,10 @@ export class RetentionJob {
         if (records > 0) this.onDeleted(partition.topic, reason, records);
       }
       deleted += plan.recordsDeleted;
+      partitions.push(`${partition.topic}/${partition.index}`);
     }
+    // One line per pass, not per partition or batch.
+    if (deleted > 0) log.info({ records: deleted, partitions: partitions.length, first: partitions.slice(0, 10) }, `retention deleted ${deleted} record(s) from ${partitions.length} partition(s)`);
     return deleted;
   }
 }

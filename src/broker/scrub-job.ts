@@ -7,6 +7,9 @@
  */
 import { systemClock, type Clock, type TimerHandle } from '../runtime/clock.js';
 import type { PartitionLog } from '../storage/types.js';
+import { logger } from '../observability/log.js';
+
+const log = logger('scrub');
 
 /** What the scrub reads of a replicated log (partitions, `__consumer_offsets`, the metadata log). */
 export type ScrubbedLog = Pick<PartitionLog, 'firstEntryIndex' | 'lastEntryIndex' | 'readEntries'>;
@@ -62,7 +65,7 @@ export class ScrubJob {
     this.timer = this.clock.setTimeout(() => {
       this.running = this.step()
         .catch((err: unknown) => {
-          console.error('scrub step failed:', err);
+          log.error({ err }, 'scrub step failed');
           return IDLE_PASS_WAIT_MS;
         })
         .then((waitMs) => this.schedule(waitMs));

@@ -10,11 +10,12 @@ import * as grpc from '@grpc/grpc-js';
 import { CHANNEL_OPTIONS } from '../protocol/grpc.js';
 import { openLogStore, parseFlushPolicy } from '../storage/index.js';
 import { clusterMembership, httpAuthToken, saslMechanisms, superUsers, type BrokerConfig } from '../config/broker-config.js';
-import { partitionOfGroup } from '../controller/controller.js';
+import { leaderKey, partitionOfGroup } from '../controller/controller.js';
 import { BrokerMetrics } from '../metrics/broker-metrics.js';
 import { DeliveryLatency } from '../metrics/delivery-latency.js';
 import { HttpEndpoint } from '../metrics/http.js';
 import { QuotaMetrics } from '../metrics/quota-metrics.js';
+import { logger } from '../observability/log.js';
 import { QuotaEnforcer } from '../security/quota-enforcer.js';
 import { quotaLimits, type ClientQuotas } from '../controller/quota-records.js';
 import { GrpcRaftTransport } from '../replication/transport-grpc.js';
@@ -39,6 +40,12 @@ import { SecurityGate } from './security-gate.js';
 import type { ServiceOptions } from './service.js';
 import { BrokerServices } from './services.js';
 import { startKafkaListener, type KafkaListener } from '../kafka/start.js';
+import { ClusterWatch, type WatchSnapshot } from './cluster-watch.js';
+import { ClusterGroupLag } from './group-lag-source.js';
+import { slowRequestReport } from './slow-request.js';
+
+const requestLog = logger('requests');
+const serverLog = logger('server');
 
 /** How long a stopping broker waits for its leaderships to move to in-sync followers. */
 const LEADERSHIP_HANDOFF_MS = 3_000;
@@ -91,6 +98,7 @@ export class BrokerServer {
     private readonly inflight: InflightRequests,
     private readonly streams: RequestStreams,
     private readonly quotas: QuotaEnforcer,
+    private readonly watch: ClusterWatch,
     /** The bound ports (useful when 0 asked the OS to pick). */
     readonly port: number,
     readonly interBrokerPort: number,
@@ -167,6 +175,7 @@ export class BrokerServer {
       flush: parseFlushPolicy(config.flush),
       tailCacheBytesMax: config.tailCacheBytes,
       onCorruption: (report) => countCorruption(report.log),
+      onSync: (durationMs) => metrics?.storageSyncSeconds.observe(durationMs / 1000),
     });
     const raftTransport = new GrpcRaftTransport({
       selfId: config.brokerId,
@@ -219,6 +228,7 @@ export class BrokerServer {
     const inflight = new InflightRequests();
     const streams = new RequestStreams();
     let services: BrokerServices | undefined;
+    const groupLag = new ClusterGroupLag(broker, () => services?.groups);
     metrics = new BrokerMetrics({
       topicExists: (topic) => broker.controller.metadata.topics[topic] !== undefined,
       partitionOffsets: () =>
@@ -237,7 +247,9 @@ export class BrokerServer {
         const led = broker.allPartitions().filter((p) => p.isLeader);
         return { led: led.length, underReplicated: led.filter((p) => p.replicated.inSyncReplicas().length < p.replicated.voters.length).length };
       },
-      groupLag: () => services?.groups.lagEntries() ?? [],
+      groupLag: () => groupLag.entries(),
+      replicaSizes: () => broker.allPartitions().map((p) => ({ topic: p.topic, partition: p.index, sizeBytes: p.log.sizeBytes() })),
+      controller: () => controllerStatus(broker),
       storage: () => {
         const status = broker.storageStatus();
         return { faultCause: status.fault?.errno, failedReplicas: status.failedReplicas };
@@ -256,7 +268,16 @@ export class BrokerServer {
       limits: new RequestLimits(config),
       onRequest(method, durationMs, error) {
         brokerMetrics.requestSeconds.observe({ method }, durationMs / 1000);
-        if (error) brokerMetrics.requestErrors.inc({ method, code: error.code });
+        if (error) {
+          brokerMetrics.requestErrors.inc({ method, code: error.code });
+          requestLog.debug({ method, code: error.code }, `${method} failed: ${error.message}`);
+        }
+      },
+      slowRequestMs: config.slowRequestThresholdMs > 0 ? config.slowRequestThresholdMs : undefined,
+      onSlowRequest(method, durationMs, trace, error) {
+        brokerMetrics.slowRequests.inc({ method });
+        const report = slowRequestReport(method, durationMs, trace, error);
+        requestLog.warn(report.fields, report.message);
       },
       quotas,
       quotaDefaults: quotaDefaults(config),
@@ -277,7 +298,7 @@ export class BrokerServer {
       },
       broker.clock,
     );
-    for (const warning of [openListenerWarning(config), openInterBrokerListenerWarning(config)]) if (warning !== undefined) console.error(warning);
+    for (const warning of [openListenerWarning(config), openInterBrokerListenerWarning(config)]) if (warning !== undefined) serverLog.warn(warning);
     services = await BrokerServices.open(broker, { client: grpcServer, interBroker: interBrokerServer }, {
       service: serviceOptions,
       brokerAuthentication,
@@ -299,7 +320,18 @@ export class BrokerServer {
     });
     broker.start();
     services.start();
-    const server = new BrokerServer(config, broker, metrics, grpcServer, interBrokerServer, http, services, inflight, streams, quotas, port, interBrokerPort, http.port);
+    const watch = new ClusterWatch({
+      snapshot: () => watchSnapshot(broker),
+      clock: broker.clock,
+      log: logger('cluster'),
+      onLeaderElected: (count) => brokerMetrics.leaderElections.inc(count),
+      onIsrShrunk: (replicas) => brokerMetrics.isrShrinks.inc(replicas),
+      onIsrExpanded: (replicas) => brokerMetrics.isrExpands.inc(replicas),
+      onControllerChanged: () => brokerMetrics.controllerChanges.inc(),
+      onTick: () => groupLag.sample(),
+    });
+    watch.start();
+    const server = new BrokerServer(config, broker, metrics, grpcServer, interBrokerServer, http, services, inflight, streams, quotas, watch, port, interBrokerPort, http.port);
     try {
       server.kafka = await startKafkaListener(config, {
         broker,
@@ -310,6 +342,7 @@ export class BrokerServer {
         onRequest: (api, durationMs) => brokerMetrics.requestSeconds.observe({ method: `Kafka${api}` }, durationMs / 1000),
       });
     } catch (err) {
+      watch.stop();
       await services.stop();
       await broker.close();
       throw err;
@@ -347,9 +380,10 @@ export class BrokerServer {
     const deadline = Date.now() + this.config.shutdownTimeoutMs;
     while (this.inflight.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, SHUTDOWN_POLL_MS));
     if (this.inflight.count > 0) {
-      console.error(`shutdown: ${this.inflight.count} request(s) still running after ${this.config.shutdownTimeoutMs} ms; forcing`);
+      serverLog.warn({ inflight: this.inflight.count }, `shutdown: ${this.inflight.count} request(s) still running after ${this.config.shutdownTimeoutMs} ms; forcing`);
     }
     this.streams.endAll();
+    this.watch.stop();
     await this.kafka?.close();
     // Answers already handed to gRPC get a moment to reach the wire (a lone broker drains at once).
     await Promise.race([drained, new Promise((r) => setTimeout(r, RESPONSE_FLUSH_GRACE_MS).unref())]);
@@ -391,6 +425,28 @@ async function bindListener(server: grpc.Server, host: string, port: number, cre
   raiseConnectionWindow(server);
   return bound;
 }
+/** What the cluster watch compares from one second to the next. */
+function watchSnapshot(broker: Broker): WatchSnapshot {
+  const led = new Map<string, number[]>();
+  for (const partition of broker.allPartitions()) if (partition.isLeader) led.set(`${partition.topic}/${partition.index}`, partition.replicated.inSyncReplicas());
+  const topics = broker.ready
+    ? new Map(Object.values(broker.controller.metadata.topics).map((topic) => [topic.name, { topicId: topic.topicId, partitions: topic.replicas.length }]))
+    : undefined;
+  return { led, controller: Math.max(0, broker.controllerId()), topics };
+}
+
+/** Whether this broker is the active controller, and then the partitions no live broker leads. */
+function controllerStatus(broker: Broker): { active: boolean; offlinePartitions: number } {
+  const controller = broker.controller;
+  if (!controller.isLeader) return { active: false, offlinePartitions: 0 };
+  const led = new Set(controller.leaders().map((report) => leaderKey(report.topic, report.partition, report.topicId)));
+  let offlinePartitions = 0;
+  for (const topic of Object.values(controller.metadata.topics)) {
+    for (let partition = 0; partition < topic.replicas.length; partition++) if (!led.has(leaderKey(topic.name, partition, topic.topicId))) offlinePartitions++;
+  }
+  return { active: true, offlinePartitions };
+}
+
 /** The quota.*.default settings by Kafka's quota names (0 = unlimited, left out). */
 function quotaDefaults(config: BrokerConfig): ClientQuotas {
   const defaults: ClientQuotas = {};

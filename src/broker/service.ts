@@ -19,7 +19,7 @@ import { isScramMechanism, storeCredential } from '../security/scram.js';
 import { aclFromWire, aclToWire } from '../security/wire.js';
 import { encodeFetchResponse } from './fetch-response.js';
 import type { Broker, TopicView } from './broker.js';
-import type { Acks } from './partition.js';
+import type { Acks, ProduceTiming } from './partition.js';
 import type { RequestStreams } from './request-streams.js';
 import { RequestLimits } from './request-limits.js';
 import { refuseClientWrite, TOPIC_NAME_LENGTH_MAX } from '../controller/topic-names.js';
@@ -27,6 +27,9 @@ import { HOST_LENGTH_MAX, ID_LENGTH_MAX, requireConfigEntries, requireCount, req
 import type { ClientQuotas } from '../controller/quota-records.js';
 import type { QuotaEnforcer } from '../security/quota-enforcer.js';
 import { principalOf } from '../security/principal.js';
+import { logger } from '../observability/log.js';
+
+const log = logger('requests');
 
 /** Fetch byte limits: the default when a client sends 0, and the most one response may carry. */
 export const FETCH_BYTES_DEFAULT = 1024 * 1024;
@@ -41,6 +44,9 @@ export interface ServiceOptions {
   /** Open request streams, which shutdown refuses and ends. */
   streams: RequestStreams;
   onRequest?(method: string, durationMs: number, error?: SluiceError): void;
+  /** Requests slower than this (ms, a fetch's long-poll wait not counted) go to onSlowRequest; none when omitted. */
+  slowRequestMs?: number;
+  onSlowRequest?(method: string, durationMs: number, trace: RequestTrace, error?: SluiceError): void;
   /** The broker's request limits (default: LIMIT_DEFAULTS, as in the simulator). */
   limits?: RequestLimits;
   /** Per-principal quotas; without them nothing is throttled (the simulator; peer brokers' calls). */
@@ -49,8 +55,27 @@ export interface ServiceOptions {
   quotaDefaults?: ClientQuotas;
 }
 
+/**
+ * Where a request's time went, for the slow-request log (slow-request.ts): filled by the wrappers
+ * and the produce and fetch handlers, and by the partition (ProduceTiming). Flat fields on the
+ * request's context: no object more per request.
+ */
+export interface RequestTrace extends ProduceTiming {
+  topic: string;
+  /** -1 when the request names none. */
+  partition: number;
+  /** Batch bytes produced or fetched. */
+  bytes: number;
+  /** Waiting for the produce byte budget before it started. */
+  queuedMs: number;
+  /** A fetch's long-poll wait for data (not counted as slowness). */
+  waitedMs: number;
+  /** When the handler started, on the wall clock (ProduceTiming's times are on it too in a broker process). */
+  startedAtMs: number;
+}
+
 /** What a handler knows of its request besides the message. */
-export interface RequestContext {
+export interface RequestContext extends RequestTrace {
   /** The principal the request acts for (security/principal.ts). */
   readonly principal: string;
   /** How long (ms) the answer is held back and says it was: handlers that meter bytes raise it. */
@@ -59,7 +84,7 @@ export interface RequestContext {
 
 function toSluiceError(err: unknown): SluiceError {
   if (err instanceof SluiceError) return err;
-  console.error('internal error while serving a request:', err);
+  log.error({ err }, 'internal error while serving a request');
   return new SluiceError('INTERNAL', err instanceof Error ? err.message : String(err));
 }
 
@@ -109,9 +134,27 @@ type Outcome<Res> = { response: Res; throttleMs: number } | { error: SluiceError
  * replication or long-polls) is recorded against its request share; the answer is held back, by a
  * timer and outside the in-flight count, for the throttle.
  */
-async function serve<Res>(method: string, options: ServiceOptions, principal: string, run: (context: RequestContext) => Promise<Res> | Res): Promise<Outcome<Res>> {
+async function serve<Res>(
+  method: string,
+  options: ServiceOptions,
+  principal: string,
+  run: (context: RequestContext) => Promise<Res> | Res,
+  queuedMs = 0,
+): Promise<Outcome<Res>> {
   const quotas = options.quotas;
-  const context: RequestContext = { principal, throttleMs: quotas === undefined ? 0 : quotas.requestThrottleMs(principal) };
+  const context: RequestContext = {
+    principal,
+    throttleMs: quotas === undefined ? 0 : quotas.requestThrottleMs(principal),
+    topic: '',
+    partition: -1,
+    bytes: 0,
+    queuedMs,
+    waitedMs: 0,
+    startedAtMs: Date.now(),
+    proposedAtMs: 0,
+    storedAtMs: 0,
+    committedAtMs: 0,
+  };
   const startedAt = performance.now();
   options.inflight.enter(method);
   let outcome: Outcome<Res>;
@@ -123,17 +166,26 @@ async function serve<Res>(method: string, options: ServiceOptions, principal: st
       quotas?.recordRequestTime(principal, performance.now() - startedAt);
     }
     const response = await pending;
-    options.onRequest?.(method, performance.now() - startedAt);
+    const durationMs = performance.now() - startedAt;
+    options.onRequest?.(method, durationMs);
+    reportIfSlow(options, method, durationMs + queuedMs, context);
     outcome = { response, throttleMs: context.throttleMs };
   } catch (err) {
     const error = toSluiceError(err);
-    options.onRequest?.(method, performance.now() - startedAt, error);
+    const durationMs = performance.now() - startedAt;
+    options.onRequest?.(method, durationMs, error);
+    reportIfSlow(options, method, durationMs + queuedMs, context, error);
     outcome = { error, throttleMs: context.throttleMs };
   } finally {
     options.inflight.exit(method);
   }
   if (quotas !== undefined && outcome.throttleMs > 0) await quotas.hold(outcome.throttleMs);
   return outcome;
+}
+
+/** Hands a request slower than slow.request.threshold.ms (its long-poll wait aside) to onSlowRequest. */
+function reportIfSlow(options: ServiceOptions, method: string, durationMs: number, trace: RequestTrace, error?: SluiceError): void {
+  if (options.slowRequestMs !== undefined && durationMs - trace.waitedMs > options.slowRequestMs) options.onSlowRequest?.(method, durationMs, trace, error);
 }
 
 /** Wraps a unary handler: runs it, times it, and maps thrown errors to gRPC statuses. */
@@ -186,14 +238,22 @@ export function streamed<Req extends { correlationId: number }, Res>(
     // Flow control: beyond max.inflight.requests.per.stream answers pending, or while a request
     // waits for the produce budget, the stream is not read (HTTP/2 windows then stop the client).
     const waitingForBudget: Req[] = [];
+    /** When each of them arrived (performance.now()), for its queue time. */
+    const waitingSince: number[] = [];
     const readMore = (): void => {
       if (call.isPaused() && waitingForBudget.length === 0 && unanswered < limits.inflightPerStream) call.resume();
     };
-    const start = (request: Req, bytes: number): void => {
-      void serve(method, options, principal, (context) => {
-        if (options.streams.isClosing) throw new SluiceError('SHUTTING_DOWN', 'the broker is stopping');
-        return handle(request, cancelled.signal, context);
-      }).then((outcome) => {
+    const start = (request: Req, bytes: number, queuedMs = 0): void => {
+      void serve(
+        method,
+        options,
+        principal,
+        (context) => {
+          if (options.streams.isClosing) throw new SluiceError('SHUTTING_DOWN', 'the broker is stopping');
+          return handle(request, cancelled.signal, context);
+        },
+        queuedMs,
+      ).then((outcome) => {
         if (bytes > 0) limits.produceBytes.release(bytes);
         unanswered--;
         if (!cancelled.signal.aborted && !done) {
@@ -209,7 +269,7 @@ export function streamed<Req extends { correlationId: number }, Res>(
         const bytes = weigh!(request);
         if (!(await limits.produceBytes.acquire(bytes, cancelled.signal))) return;
         waitingForBudget.shift();
-        start(request, bytes);
+        start(request, bytes, performance.now() - waitingSince.shift()!);
       }
       readMore();
     };
@@ -223,6 +283,7 @@ export function streamed<Req extends { correlationId: number }, Res>(
       }
       call.pause();
       waitingForBudget.push(request);
+      waitingSince.push(performance.now());
       if (waitingForBudget.length === 1) void admitWaiting();
     });
     call.on('end', () => {
@@ -244,6 +305,8 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
   // Not an async function returning a spread of the result: in the broker's heap profile of the
   // e2e bench, that version's objects outlived scavenges (promoted per scavenge 58 -> 32 KB).
   const quotas = options.quotas;
+  // Only then do produces note when they were stored and committed (a promise reaction each).
+  const traced = options.slowRequestMs !== undefined;
   const produce = (request: ProduceRequest__Output, context: RequestContext): Promise<ProduceResponse> => {
     const topic = requireTopic(request.topic);
     refuseClientWrite(topic);
@@ -253,7 +316,10 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
     if (quotas !== undefined) context.throttleMs = Math.max(context.throttleMs, quotas.record(context.principal, 'produce', request.batch.length));
     const timeoutMs = Math.min(request.timeoutMs || options.produceTimeoutMs, options.produceTimeoutMs);
     const correlationId = request.correlationId;
-    return broker.produce(topic, request.partition, request.batch, acks, timeoutMs).then((result) => ({
+    context.topic = topic;
+    context.partition = request.partition;
+    context.bytes = request.batch.length;
+    return broker.produce(topic, request.partition, request.batch, acks, timeoutMs, undefined, traced ? context : undefined).then((result) => ({
       baseOffset: result.baseOffset,
       lastOffset: result.lastOffset,
       logStartOffset: result.logStartOffset,
@@ -269,12 +335,16 @@ export function brokerHandlers(broker: Broker, options: ServiceOptions): BrokerH
     const maxBytes = Math.min(request.maxBytes || FETCH_BYTES_DEFAULT, FETCH_BYTES_MAX);
     const maxWaitMs = Math.min(Math.max(request.maxWaitMs, 0), options.fetchMaxWaitMs);
     if (maxWaitMs > 0) limits.enterWaitingFetch();
+    context.topic = topic;
+    context.partition = request.partition;
     let result: Awaited<ReturnType<Broker['fetch']>>;
     try {
       result = await broker.fetch(topic, request.partition, offset, maxBytes, maxWaitMs, request.minBytes, cancelled);
     } finally {
       if (maxWaitMs > 0) limits.exitWaitingFetch();
     }
+    context.bytes = result.bytes;
+    context.waitedMs = result.waitedMs;
     if (quotas !== undefined && result.bytes > 0) context.throttleMs = Math.max(context.throttleMs, quotas.record(context.principal, 'fetch', result.bytes));
     const fields = {
       highWatermark: result.highWatermark,

@@ -10,6 +10,7 @@ import { TAIL_CACHE_BYTES_MAX_DEFAULT } from '../storage/tail-cache.js';
 import { SCRAM_MECHANISMS, isScramMechanism, type ScramMechanism } from '../security/scram.js';
 import { defaultMaxConnections, descriptorLimit } from './descriptor-limit.js';
 import { invalidLimit, LIMIT_DEFAULTS, type BrokerLimits } from './limits.js';
+import { isLogFormat, isLogLevel, LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../observability/log.js';
 
 export interface BrokerConfig extends BrokerLimits {
   brokerId: number;
@@ -105,9 +106,16 @@ export interface BrokerConfig extends BrokerLimits {
   kafkaMaxConnections: number;
   /** A Kafka connection with no request for this long is closed (Kafka's connections.max.idle.ms). */
   kafkaConnectionsMaxIdleMs: number;
+  // # logging (docs/OPERATIONS.md)
+  /** Least severe level logged: fatal, error, warn, info, debug, trace, silent. */
+  logLevel: LogLevel;
+  /** `auto` (pretty on a terminal, JSON lines otherwise), `json` or `pretty`. */
+  logFormat: LogFormat;
+  /** A request slower than this is logged at warn with where its time went (0: never). */
+  slowRequestThresholdMs: number;
 }
 
-type Kind = 'int' | 'port' | 'listenerPort' | 'string' | 'bool';
+type Kind = 'int' | 'port' | 'listenerPort' | 'string' | 'bool' | 'logLevel' | 'logFormat';
 
 interface KeySpec {
   field: keyof BrokerConfig;
@@ -195,6 +203,10 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   'kafka.max.frame.bytes': { field: 'kafkaMaxFrameBytes', kind: 'int', doc: 'largest Kafka request frame; a larger one closes the connection' },
   'kafka.max.connections': { field: 'kafkaMaxConnections', kind: 'int', doc: 'open Kafka connections beyond which new ones are closed at once' },
   'kafka.connections.max.idle.ms': { field: 'kafkaConnectionsMaxIdleMs', kind: 'int', doc: 'a Kafka connection idle this long is closed' },
+  // # logging
+  'log.level': { field: 'logLevel', kind: 'logLevel', doc: `least severe level logged: ${LOG_LEVELS.join(', ')} (env SLUICE_LOG_LEVEL)` },
+  'log.format': { field: 'logFormat', kind: 'logFormat', doc: 'auto (pretty on a terminal, JSON lines otherwise) | json | pretty' },
+  'slow.request.threshold.ms': { field: 'slowRequestThresholdMs', kind: 'int', doc: 'requests slower than this are logged at warn with where the time went (0: never; a fetch\'s long-poll wait does not count)' },
 };
 
 export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
@@ -254,6 +266,10 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   kafkaMaxFrameBytes: 64 * 1024 * 1024,
   kafkaMaxConnections: 1024,
   kafkaConnectionsMaxIdleMs: 600_000,
+  // # logging
+  logLevel: 'info',
+  logFormat: 'auto',
+  slowRequestThresholdMs: 1_000,
 };
 
 const OPTIONAL_STRINGS = new Set<keyof BrokerConfig>([
@@ -285,6 +301,7 @@ function parseSetting(key: string, spec: KeySpec, text: string, source: string):
     if (trimmed === '' && !OPTIONAL_STRINGS.has(spec.field)) throw new ConfigError(`${key} (${source}) must not be empty`);
     return trimmed;
   }
+  if (spec.kind === 'logLevel' || spec.kind === 'logFormat') return parseLogSetting(key, spec.kind, trimmed, source);
   if (spec.kind === 'listenerPort' && trimmed === '-1') return -1;
   if (!/^\d+$/.test(trimmed)) throw new ConfigError(`${key} (${source}) must be a non-negative integer, got "${text}"`);
   const value = Number(trimmed);
@@ -461,4 +478,12 @@ export function httpAuthToken(config: BrokerConfig): string | undefined {
     if (token === '') throw new ConfigError(`http.auth.token.file ${config.httpAuthTokenFile} is empty`);
   }
   return token === '' ? undefined : token;
+}
+
+// # logging
+
+function parseLogSetting(key: string, kind: 'logLevel' | 'logFormat', text: string, source: string): string {
+  if (kind === 'logLevel' ? isLogLevel(text) : isLogFormat(text)) return text;
+  const known = kind === 'logLevel' ? LOG_LEVELS : LOG_FORMATS;
+  throw new ConfigError(`${key} (${source}) must be one of ${known.join(', ')}, got "${text}"`);
 }

@@ -11,6 +11,9 @@ import type { AclBinding } from '../security/acl.js';
 import type { ScramMechanism, StoredScramCredential } from '../security/scram.js';
 import type { MetadataImage } from './metadata-image.js';
 import { localControllerRpc, type BrokerHeartbeatResponse, type ControllerRpc, type ControllerTransport } from './rpc.js';
+import { logger } from '../observability/log.js';
+
+const log = logger('controller');
 
 export interface ControllerLinkOptions {
   selfId: number;
@@ -52,6 +55,7 @@ export interface ClusterView {
 const NO_VIEW: ClusterView = { controller: 0, aliveBrokers: [], leaders: new Map(), storage: new Map() };
 
 const RETRY_BACKOFF_MS = 100;
+const RETRY_LOG_INTERVAL_MS = 5_000;
 
 export class ControllerLink {
   private readonly clock: Clock;
@@ -66,6 +70,8 @@ export class ControllerLink {
   private beating = false;
   private lastView: ClusterView = NO_VIEW;
   private lastViewAtMs = 0;
+  private retryLoggedAtMs = -Infinity;
+  private retriesUnlogged = 0;
 
   constructor(private readonly options: ControllerLinkOptions) {
     this.clock = options.clock ?? systemClock;
@@ -126,6 +132,7 @@ export class ControllerLink {
             `no controller leader answered within ${requestTimeoutMs} ms; a majority of controller voters (${this.options.voters.join(', ')}) may be down (last: ${error.code}: ${error.message})`,
           );
         }
+        this.noteRetry(target, error);
         const hinted = error.code === 'NOT_COORDINATOR' && error.leaderHint ? Number(error.leaderHint) : 0;
         this.knownLeader = hinted === target ? 0 : hinted;
         // Follow a hint to another broker at once; otherwise (no leader yet, or it is still
@@ -133,6 +140,20 @@ export class ControllerLink {
         if (!this.knownLeader) await sleep(this.clock, RETRY_BACKOFF_MS);
       }
     }
+  }
+
+  /**
+   * Logs retried controller requests at warn, at most once per RETRY_LOG_INTERVAL_MS (an election
+   * retries every 100 ms); not before the first registration, while the quorum is still forming.
+   */
+  private noteRetry(target: number, error: SluiceError): void {
+    if (!this.registered) return;
+    this.retriesUnlogged++;
+    const nowMs = this.clock.nowMs();
+    if (nowMs - this.retryLoggedAtMs < RETRY_LOG_INTERVAL_MS) return;
+    log.warn({ target, code: error.code, retries: this.retriesUnlogged }, `controller request to broker ${target} retried (${error.code}: ${error.message}); ${this.retriesUnlogged} retr${this.retriesUnlogged === 1 ? 'y' : 'ies'} since the last such line`);
+    this.retryLoggedAtMs = nowMs;
+    this.retriesUnlogged = 0;
   }
 
   start(): void {
@@ -148,6 +169,7 @@ export class ControllerLink {
   private async register(): Promise<void> {
     const { selfId, host, port } = this.options;
     this.epoch = await this.request((controller) => controller.registerBroker({ brokerId: selfId, host, port, incarnation: this.incarnation }));
+    log.info({ epoch: this.epoch }, `registered with the controller as broker ${selfId} (epoch ${this.epoch})`);
     this.options.onRegistered?.();
   }
 
@@ -159,6 +181,7 @@ export class ControllerLink {
       if (!this.registered) await this.register();
       const response = await this.heartbeat();
       if (response.fenced) {
+        log.warn({ epoch: this.epoch }, `fenced by the controller (epoch ${this.epoch} is not this broker's latest registration): registering again`);
         this.epoch = -1;
         return;
       }
@@ -172,7 +195,7 @@ export class ControllerLink {
       };
       this.lastViewAtMs = this.clock.nowMs();
     } catch (err) {
-      if (!this.stopped && !(err instanceof SluiceError && err.retriable)) console.error('controller heartbeat failed:', err);
+      if (!this.stopped && !(err instanceof SluiceError && err.retriable)) log.warn({ err }, 'controller heartbeat failed');
     } finally {
       this.beating = false;
     }

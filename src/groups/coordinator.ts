@@ -32,6 +32,9 @@ import { parseTpKey, tpKey } from './topic-partition.js';
 import { ClassicGroups, type ClassicGroupView } from './classic-groups.js';
 import type { ClassicError, ClassicState, JoinInput, JoinResult, SyncResult } from './classic-group.js';
 import { assignedPartitions, subscribedTopics } from './consumer-protocol.js';
+import { logger } from '../observability/log.js';
+
+const log = logger('groups');
 
 export interface GroupCoordinatorOptions {
   /** Bounds on the session timeout a member asks for, in ms. */
@@ -155,7 +158,7 @@ export class GroupCoordinator {
     } catch (err) {
       // Retried every tick until it works (e.g. until enough brokers are up): say why once, not 10 times a second.
       const why = err instanceof Error ? err.message : String(err);
-      if (!(err instanceof SluiceError && err.retriable) && why !== this.offsetsTopicError) console.error(`cannot create ${OFFSETS_TOPIC} yet: ${why}`);
+      if (!(err instanceof SluiceError && err.retriable) && why !== this.offsetsTopicError) log.warn(`cannot create ${OFFSETS_TOPIC} yet: ${why}`);
       this.offsetsTopicError = why;
     }
   }
@@ -169,7 +172,7 @@ export class GroupCoordinator {
     for (const [index, partition] of this.partitions) {
       // Led again in a later term: another coordinator may have written in between, so reload.
       if (led.has(index) && partition.term === OffsetPartition.leaderTerm(this.host, index)) continue;
-      console.log(`group coordinator: no longer coordinates ${OFFSETS_TOPIC}/${index} (loaded at term ${partition.term})`);
+      log.info({ offsetsPartition: index }, `group coordinator: no longer coordinates ${OFFSETS_TOPIC}/${index} (loaded at term ${partition.term})`);
       this.partitions.delete(index);
       this.classic.drop(this.classic.groupIds().filter((groupId) => groupPartition(groupId) === index));
       for (const groupId of [...this.groups.keys()]) {
@@ -185,7 +188,7 @@ export class GroupCoordinator {
       await partition.load();
       this.partitions.set(index, partition);
       const loaded = this.host.localPartition(OFFSETS_TOPIC, index);
-      console.log(`group coordinator: coordinates ${OFFSETS_TOPIC}/${index} at term ${partition.term}: ${partition.store.groupIds().length} group(s) loaded through offset ${loaded?.highWatermark()}`);
+      log.info({ offsetsPartition: index }, `group coordinator: coordinates ${OFFSETS_TOPIC}/${index} at term ${partition.term}: ${partition.store.groupIds().length} group(s) loaded through offset ${loaded?.highWatermark()}`);
       const loadedAtMs = this.clock.nowMs();
       for (const [groupId, snapshot] of partition.store.memberships()) {
         this.groups.set(groupId, GroupMembership.restore(groupId, (topic) => this.partitionCount(topic), snapshot, loadedAtMs));
@@ -199,7 +202,7 @@ export class GroupCoordinator {
 
   start(): void {
     this.timer = this.clock.setInterval(() => {
-      this.ticking = this.ticking.then(() => this.tick()).catch((err: unknown) => console.error('group coordinator tick failed:', err));
+      this.ticking = this.ticking.then(() => this.tick()).catch((err: unknown) => log.error({ err }, 'group coordinator tick failed'));
     }, GROUP_TICK_INTERVAL_MS);
   }
 
@@ -520,6 +523,8 @@ export class GroupCoordinator {
   private async persist(groupId: string, group: GroupMembership, failures: readonly MemberFailure[], offsets: (view: OffsetView) => OffsetEntry[] = () => []): Promise<void> {
     const partition = this.offsetsPartition(groupId);
     const unsaved = group.unsaved();
+    for (const failure of failures) log.info({ group: groupId, member: failure.memberId, reason: failure.reason }, `group ${groupId}: member ${failure.memberId} removed (${failure.reason})`);
+    if (unsaved.changes.some((change) => change.kind === 'group')) log.info({ group: groupId, epoch: group.epoch, members: group.size }, `group ${groupId}: rebalance to epoch ${group.epoch}, ${group.size} member(s)`);
     await partition.write((view): GroupsEntry[] => [...unsaved.changes, ...this.failureAttempts(groupId, view, failures), ...offsets(view)]);
     group.saved(unsaved.throughSeq);
   }

@@ -15,6 +15,9 @@ import type { GroupsHost, PartitionReader } from './host.js';
 import { decodeEntry, encodeEntry } from './offset-records.js';
 import { OffsetStore, type CommittedOffset, type GroupsEntry } from './offset-store.js';
 import { tpKey } from './topic-partition.js';
+import { logger } from '../observability/log.js';
+
+const log = logger('groups');
 
 /** Records per batch written (each is a few hundred bytes, far below max.message.bytes). */
 const RECORDS_PER_BATCH_MAX = 500;
@@ -125,7 +128,7 @@ export class OffsetPartition {
         } catch (err) {
           for (const write of round) write.reject(err);
         }
-        await this.cleanIfDue().catch((err: unknown) => console.error(`cleaning ${OFFSETS_TOPIC}/${this.index} failed:`, err));
+        await this.cleanIfDue().catch((err: unknown) => log.error({ err }, `cleaning ${OFFSETS_TOPIC}/${this.index} failed`));
       }
     } finally {
       this.flushing = undefined;

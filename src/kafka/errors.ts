@@ -4,6 +4,9 @@
  * would against Kafka (NOT_LEADER_OR_FOLLOWER refreshes metadata, and so on).
  */
 import { SluiceError, type ErrorCode } from '../protocol/errors.js';
+import { logger } from '../observability/log.js';
+
+const log = logger('kafka');
 
 export const KafkaError = {
   UNKNOWN_SERVER_ERROR: -1,
@@ -101,6 +104,6 @@ export interface KafkaFailure {
 export function kafkaFailure(err: unknown): KafkaFailure {
   if (err instanceof KafkaProtocolError) return { code: KafkaError[err.errorName], message: err.message };
   if (err instanceof SluiceError) return { code: KafkaError[FROM_SLUICE[err.code] ?? 'UNKNOWN_SERVER_ERROR'], message: err.message };
-  console.error('internal error while serving a Kafka request:', err);
+  log.error({ err }, 'internal error while serving a Kafka request');
   return { code: KafkaError.UNKNOWN_SERVER_ERROR, message: err instanceof Error ? err.message : String(err) };
 }

@@ -9,6 +9,9 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { KafkaApi, KafkaConnectionError, type KafkaAnswer, type KafkaApiOptions } from './handlers.js';
+import { logger } from '../observability/log.js';
+
+const log = logger('kafka');
 
 /** Unanswered requests one connection may have before the listener stops reading it. */
 const INFLIGHT_PER_CONNECTION_MAX = 64;
@@ -110,7 +113,7 @@ export class KafkaListener {
             answer = await pending[0]!.answer;
           } catch (err) {
             close(err instanceof KafkaConnectionError ? err.message : `internal error: ${err instanceof Error ? err.message : String(err)}`);
-            if (!(err instanceof KafkaConnectionError)) console.error('internal error while serving a Kafka request:', err);
+            if (!(err instanceof KafkaConnectionError)) log.error({ err }, 'internal error while serving a Kafka request');
             return;
           }
           pendingBytes -= pending.shift()!.bytes;

@@ -6,6 +6,9 @@ import { ANONYMOUS } from '../security/principal.js';
 import type { GroupCoordinator } from '../groups/coordinator.js';
 import type { QuotaEnforcer } from '../security/quota-enforcer.js';
 import { KafkaListener } from './listener.js';
+import { logger } from '../observability/log.js';
+
+const log = logger('kafka');
 
 export { KafkaListener };
 
@@ -25,7 +28,7 @@ export async function startKafkaListener(config: BrokerConfig, parts: KafkaListe
   const { broker, groups, security, quotas, inflight, onRequest } = parts;
   if (config.kafkaPort < 0) return undefined;
   if (!/^(127\.|localhost$|::1$)/.test(config.host) && !config.authenticationRequired) {
-    console.error(
+    log.warn(
       `WARNING: broker ${config.brokerId}'s Kafka listener ${config.host}:${config.kafkaPort} is reachable from the network without TLS or SASL: ` +
         `its clients act as ANONYMOUS${config.authorizationEnabled ? ' (held to the ACLs)' : ', and authorization is off'}. See docs/KAFKA.md.`,
     );
@@ -49,7 +52,7 @@ export async function startKafkaListener(config: BrokerConfig, parts: KafkaListe
     // and refused outright when authentication is required.
     access: security.access(ANONYMOUS),
     refuseConnections: config.authenticationRequired ? 'authentication.required=true and the Kafka listener does not serve SASL yet' : undefined,
-    onConnectionError: (remote, reason) => console.error(`kafka: closed connection from ${remote}: ${reason}`),
+    onConnectionError: (remote, reason) => log.warn({ remote }, `kafka: closed connection from ${remote}: ${reason}`),
   });
   // With port 0 the OS picked one: Metadata must name the real port.
   listeners = kafkaListeners(config, listener.port);

@@ -1,8 +1,12 @@
 /**
- * The broker's Prometheus metrics. Labels are bounded: topic and partition (one series per
- * partition this broker holds), method (a fixed set of RPC names), code (the fixed error table).
+ * The broker's Prometheus metrics (every one is described in docs/OPERATIONS.md). Labels are
+ * bounded: topic and partition (one series per partition this broker holds or leads), group (the
+ * groups this broker coordinates, bounded by max.groups), method (a fixed set of RPC names), code
+ * (the fixed error table). The output passes `promtool check metrics`
+ * (test/metrics/promtool.test.ts).
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { GroupLagEntry } from './group-lag.js';
 
 export interface PartitionOffsets {
   topic: string;
@@ -12,14 +16,19 @@ export interface PartitionOffsets {
   highWatermark: number;
 }
 
-export interface GroupLagEntry {
-  group: string;
+export interface ReplicaSize {
   topic: string;
   partition: number;
-  committedOffset: number;
-  lag: number;
+  sizeBytes: number;
 }
 
+/**
+ * prom-client's default collectors that promtool refuses: gauges named `_total` (a counter's
+ * suffix). Each has a twin without the suffix, by type, whose sum is the same number.
+ */
+const DEFAULT_METRICS_REFUSED = ['sluice_nodejs_active_handles_total', 'sluice_nodejs_active_requests_total', 'sluice_nodejs_active_resources_total'];
+/** Within this, the lag gauges share one computation (a scrape collects them together). */
+const GROUP_LAG_REUSE_MS = 1_000;
 
 /** Longest label value: group ids are bounded at input (255), this also bounds ones stored before that. */
 const LABEL_VALUE_LENGTH_MAX = 255;
@@ -31,7 +40,12 @@ export interface MetricSources {
   inflightRequests(): Array<[string, number]>;
   /** Partitions this broker leads, and how many of them have fewer in-sync replicas than replicas. */
   leadership(): { led: number; underReplicated: number };
-  groupLag(): GroupLagEntry[];
+  /** Lag of every partition of every group coordinated here, wherever its leader is (group-lag.ts). */
+  groupLag(): Promise<GroupLagEntry[]>;
+  /** Every replica this broker holds (leader or follower) and its stored bytes. */
+  replicaSizes(): ReplicaSize[];
+  /** Whether this broker leads the controller quorum, and then the partitions without a live leader. */
+  controller(): { active: boolean; offlinePartitions: number };
   /** The errno name of the storage fault while the store refuses writes, and the replicas it stopped. */
   storage(): { faultCause: string | undefined; failedReplicas: number };
   /** Open client and peer connections to the gRPC port, and refused ones so far (max.connections). */
@@ -100,9 +114,16 @@ export class BrokerMetrics {
   readonly storageCorruptions: Counter<'topic' | 'partition'>;
   readonly scrubLastPassCompleted: Gauge;
   readonly scrubBytes: Counter;
+  readonly leaderElections: Counter;
+  readonly isrShrinks: Counter;
+  readonly isrExpands: Counter;
+  readonly controllerChanges: Counter;
+  readonly storageSyncSeconds: Histogram;
+  readonly slowRequests: Counter<'method'>;
 
   constructor(sources: MetricSources) {
     collectDefaultMetrics({ register: this.registry, prefix: 'sluice_' });
+    for (const name of DEFAULT_METRICS_REFUSED) this.registry.removeSingleMetric(name);
     const registers = [this.registry];
     const topicCounter = (name: string, help: string, extraLabel?: string): TopicCounter =>
       new TopicCounter({ name, help, registers, extraLabel, topicExists: (topic) => sources.topicExists(topic) });
@@ -155,6 +176,56 @@ export class BrokerMetrics {
       name: 'sluice_raft_leader_changes_total',
       help: 'Leader or term changes seen by the Raft groups on this broker (elections and transfers)',
       registers,
+    });
+    this.leaderElections = new Counter({
+      name: 'sluice_leader_elections_total',
+      help: 'Times this broker became the leader of a partition (elections and transfers it won)',
+      registers,
+    });
+    this.isrShrinks = new Counter({ name: 'sluice_isr_shrinks_total', help: 'Replicas dropped from the in-sync set of partitions led here', registers });
+    this.isrExpands = new Counter({ name: 'sluice_isr_expands_total', help: 'Replicas that rejoined the in-sync set of partitions led here', registers });
+    this.controllerChanges = new Counter({
+      name: 'sluice_controller_changes_total',
+      help: 'Times the controller quorum leader changed as this broker saw it (failovers; includes losing sight of it)',
+      registers,
+    });
+    new Gauge({
+      name: 'sluice_controller_active',
+      help: '1 on the broker that leads the controller quorum, 0 elsewhere (the sum over a healthy cluster is 1)',
+      registers,
+      collect() {
+        this.set(sources.controller().active ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'sluice_offline_partitions',
+      help: 'Partitions without a live leader, as the active controller sees them (0 on other brokers)',
+      registers,
+      collect() {
+        this.set(sources.controller().offlinePartitions);
+      },
+    });
+    this.storageSyncSeconds = new Histogram({
+      name: 'sluice_storage_sync_duration_seconds',
+      help: 'One durable group write of the log store: LevelDB write plus fsync (flush=always; periodic syncs under interval)',
+      buckets: [0.0001, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5],
+      registers,
+    });
+    this.slowRequests = new Counter({
+      name: 'sluice_slow_requests_total',
+      help: 'Requests slower than slow.request.threshold.ms (each is logged at warn with where its time went), by method',
+      labelNames: ['method'],
+      registers,
+    });
+    new Gauge({
+      name: 'sluice_partition_size_bytes',
+      help: 'Bytes stored for each partition replica on this broker (leader or follower)',
+      labelNames: ['topic', 'partition'],
+      registers,
+      collect() {
+        this.reset();
+        for (const replica of sources.replicaSizes()) this.set({ topic: replica.topic, partition: String(replica.partition) }, replica.sizeBytes);
+      },
     });
     this.commitLatencySeconds = new Histogram({
       name: 'sluice_replication_commit_latency_seconds',
@@ -238,21 +309,29 @@ export class BrokerMetrics {
         this.set(sources.leadership().underReplicated);
       },
     });
+    let lag: { atMs: number; entries: Promise<GroupLagEntry[]> } | undefined;
+    const groupLag = (): Promise<GroupLagEntry[]> => {
+      const nowMs = Date.now();
+      if (lag === undefined || nowMs - lag.atMs > GROUP_LAG_REUSE_MS) lag = { atMs: nowMs, entries: sources.groupLag() };
+      return lag.entries;
+    };
     const lagGauge = (name: string, help: string, pick: (entry: GroupLagEntry) => number): void => {
       new Gauge({
         name,
         help,
         labelNames: ['group', 'topic', 'partition'],
         registers,
-        collect() {
+        async collect() {
+          const entries = await groupLag();
           this.reset();
-          for (const entry of sources.groupLag()) {
+          for (const entry of entries) {
             this.set({ group: entry.group.slice(0, LABEL_VALUE_LENGTH_MAX), topic: entry.topic, partition: String(entry.partition) }, pick(entry));
           }
         },
       });
     };
-    lagGauge('sluice_group_committed_offset', 'Committed offset per consumer group and partition (groups coordinated here)', (e) => e.committedOffset);
-    lagGauge('sluice_group_lag', 'Queue length: high watermark minus committed offset, per group and partition', (e) => e.lag);
+    lagGauge('sluice_group_committed_offset', 'Committed offset per consumer group and partition (groups coordinated here, every partition wherever its leader is)', (e) => e.committedOffset);
+    lagGauge('sluice_group_lag', 'Queue length: high watermark minus committed offset, per group and partition (groups coordinated here)', (e) => e.lag);
+    lagGauge('sluice_group_lag_seconds', 'Age of the oldest unconsumed record, per group and partition (groups coordinated here; estimated from high watermark history where no local replica is current)', (e) => e.lagSeconds);
   }
 }

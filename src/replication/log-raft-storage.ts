@@ -7,6 +7,9 @@
 import type { Entry, HardState, Snapshot, Storage } from '../raft/index.js';
 import { DamagedBatchError } from '../storage/read-verifier.js';
 import type { PartitionLog } from '../storage/types.js';
+import { logger } from '../observability/log.js';
+
+const log = logger('replication');
 
 /** Most bytes a prefetch reads at once, and most prefetched bytes a log keeps in memory. */
 export const PREFETCH_BYTES_MAX = 4 * 1024 * 1024;
@@ -148,7 +151,7 @@ export class LogRaftStorage implements Storage {
       })
       .catch((err: unknown) => {
         if (err instanceof DamagedBatchError) this.options.onDamaged(err);
-        else console.error(`prefetch of entries [${lo}, ${hi}) failed:`, err);
+        else log.error({ err }, `prefetch of entries [${lo}, ${hi}) failed`);
       })
       .finally(() => {
         this.prefetching = false;

@@ -20,6 +20,9 @@ import { DamageAwareLog } from './damage-aware-log.js';
 import { LogRaftStorage } from './log-raft-storage.js';
 import type { RaftTransport } from './transport.js';
 import { checkAppendEntries, checkSnapshotData, type RaftDropReason } from './inbound-check.js';
+import { logger } from '../observability/log.js';
+
+const replicationLog = logger('replication');
 
 export interface ReplicatedLogOptions {
   /** Transport address of the group, e.g. `orders/3`. */
@@ -221,7 +224,7 @@ export class ReplicatedLog {
     const lastTerm = log.entryTerm(lastIndex);
     const recovered = withRepairFloor({ term: lastTerm, vote: 0, commit: 0 }, { index: lastIndex, term: lastTerm });
     await options.store.putMeta(ReplicatedLog.hardStateKey(options.group), Buffer.from(JSON.stringify(recovered)), { sync: true });
-    console.warn(`${options.group}: the log holds entries up to ${lastIndex} but its Raft state (term, vote) is lost; the replica repairs from the leader and does not vote until it is caught up`);
+    replicationLog.error({ group: options.group }, `${options.group}: the log holds entries up to ${lastIndex} but its Raft state (term, vote) is lost; the replica repairs from the leader and does not vote until it is caught up`);
     return recovered;
   }
 
@@ -285,7 +288,7 @@ export class ReplicatedLog {
       // Offsets at or past the log end (entries dropped after a gap) are not the log's to skip.
       if (lost.to > range.to) this.lostOffsets.set(range.to, { from: range.to, to: lost.to });
     }
-    console.warn(`${group}: an operator skipped the damaged offsets ${describeRanges(ranges)}: reads continue past them; they are never served or reused`);
+    replicationLog.warn({ group }, `${group}: an operator skipped the damaged offsets ${describeRanges(ranges)}: reads continue past them; they are never served or reused`);
     return ranges;
   }
 
@@ -302,12 +305,13 @@ export class ReplicatedLog {
     const first = damage.damaged[0];
     if (first !== undefined && first.entryIndex <= log.lastEntryIndex()) {
       await log.truncateSuffix(first.entryIndex);
-      console.warn(
+      replicationLog.error(
+        { group: options.group },
         `${options.group}: the stored batch at offset ${first.baseOffset} (entry ${first.entryIndex}) is damaged: log truncated there; ` +
           `the replica repairs from the leader and does not vote until it holds entry ${repaired.repairIndex}/${repaired.repairTerm} again`,
       );
     } else {
-      console.warn(`${options.group}: entries after ${log.lastEntryIndex()} were lost; the replica repairs from the leader`);
+      replicationLog.error({ group: options.group }, `${options.group}: entries after ${log.lastEntryIndex()} were lost; the replica repairs from the leader`);
     }
     return repaired;
   }
@@ -319,12 +323,13 @@ export class ReplicatedLog {
     const ranges = found.filter((range) => !this.isSkipped(range));
     for (const range of ranges) this.lostOffsets.set(range.from, range);
     if (ranges.length > 0) {
-      console.error(
+      replicationLog.error(
+        { group: this.options.group },
         `${this.options.group}: the only copy lost offsets ${describeRanges(ranges)}: they are not served; the rest of the log is readable ` +
           `(sluice topic repair --skip-damaged skips them)`,
       );
     }
-    if (this.skipped.length > 0) console.warn(`${this.options.group}: offsets ${describeRanges(this.skipped)} were skipped by an operator`);
+    if (this.skipped.length > 0) replicationLog.warn({ group: this.options.group }, `${this.options.group}: offsets ${describeRanges(this.skipped)} were skipped by an operator`);
   }
 
   /**
@@ -528,7 +533,7 @@ export class ReplicatedLog {
       if (!this.closed && this.storedCommitIsStale()) await this.storeHardState(this.storage.hardState(), false);
     } catch (err) {
       // Storage failed under us: stop serving this group rather than diverge from what Raft believes.
-      console.error(`replication of ${this.options.group} stopped:`, err);
+      replicationLog.error({ group: this.options.group, err }, `replication of ${this.options.group} stopped`);
       this.handOffAfterFailure();
       const code = err instanceof SluiceError && err.code === 'STORAGE_ERROR' ? 'STORAGE_ERROR' : 'INTERNAL';
       this.failAll(new SluiceError(code, `replication of ${this.options.group} failed: ${(err as Error).message}`));
@@ -549,7 +554,7 @@ export class ReplicatedLog {
       const { index, term, data } = ready.snapshot;
       const logStartOffset = snapshotLogStart(data);
       // Operators want to know: this replica's old data is gone and it restarts at the leader's log start.
-      console.log(`${this.options.group}: behind the leader's log start; jumps to offset ${logStartOffset} (entry ${index + 1})`);
+      replicationLog.info({ group: this.options.group }, `${this.options.group}: behind the leader's log start; jumps to offset ${logStartOffset} (entry ${index + 1})`);
       this.storage.forgetFrom(0);
       await log.installSnapshot({ logStartOffset, index, term });
       this.hw = Math.max(this.hw, log.logStartOffset());
@@ -582,7 +587,8 @@ export class ReplicatedLog {
       }
       if (saved.repairIndex === undefined && ready.hardState.repairIndex !== undefined) {
         // Raft found the loss itself (a commit beyond the log: entries lost with a damaged write-ahead log).
-        console.warn(
+        replicationLog.error(
+          { group: this.options.group },
           `${this.options.group}: entries after ${this.options.log.lastEntryIndex()} were lost; the replica repairs from the leader ` +
             `and does not vote until it holds entry ${ready.hardState.repairIndex}/${ready.hardState.repairTerm} again`,
         );
@@ -619,7 +625,8 @@ export class ReplicatedLog {
     await log.truncateSuffix(entryIndex);
     this.storage.forgetFrom(entryIndex);
     this.rejectFrom(entryIndex);
-    console.warn(
+    replicationLog.error(
+      { group: this.options.group },
       `${this.options.group}: the stored batch at offset ${offset} (entry ${entryIndex}) is damaged: log truncated there` +
         `${wasLeader ? ', leadership given up' : ''}; the replica repairs from the leader`,
     );

@@ -133,6 +133,9 @@ class ServerCall extends EventEmitter {
   request: unknown;
   readonly metadata = new grpc.Metadata();
   private finished = false;
+  /** Flow control as a grpc-js stream has it: while paused, requests (and the end) wait here. */
+  private paused = false;
+  private readonly held: Array<{ request: unknown } | 'end'> = [];
 
   constructor(
     private readonly connection: Connection,
@@ -155,6 +158,41 @@ class ServerCall extends EventEmitter {
   }
 
   sendMetadata(): void {}
+
+  /** A request of a streaming call arrived: delivered now, or when the handler resumes reading. */
+  receive(request: unknown): void {
+    this.held.push({ request });
+    this.deliver();
+  }
+
+  /** The client ended its side. */
+  halfClosed(): void {
+    this.held.push('end');
+    this.deliver();
+  }
+
+  pause(): this {
+    this.paused = true;
+    return this;
+  }
+
+  resume(): this {
+    this.paused = false;
+    this.deliver();
+    return this;
+  }
+
+  isPaused(): boolean {
+    return this.paused;
+  }
+
+  private deliver(): void {
+    while (!this.paused && this.held.length > 0) {
+      const next = this.held.shift()!;
+      if (next === 'end') this.emit('end');
+      else this.emit('data', next.request);
+    }
+  }
 
   write(message: unknown): boolean {
     if (!this.finished) this.connection.down({ kind: 'message', callId: this.callId, bytes: this.definition.responseSerialize(message) });
@@ -383,7 +421,7 @@ class Connection {
         if (call === undefined) return;
         const request = this.decode(call, message.bytes);
         if (request === undefined) return;
-        if (call.streaming) call.emit('data', request);
+        if (call.streaming) call.receive(request);
         else call.request = request;
         return;
       }
@@ -392,7 +430,7 @@ class Connection {
         if (call === undefined) return;
         const served = server.method(call.getPath());
         if (served && !served.definition.requestStream) this.runUnary(served, call);
-        else call.emit('end');
+        else call.halfClosed();
         return;
       }
       case 'cancel':

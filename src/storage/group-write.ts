@@ -33,6 +33,8 @@ export class GroupWrite {
     private readonly db: Db,
     /** Whether each group's write is a sync write (the durable flush policy). */
     private readonly sync: boolean,
+    /** Told how long each synced write took. */
+    private readonly onSync?: (durationMs: number) => void,
   ) {}
 
   /**
@@ -68,9 +70,13 @@ export class GroupWrite {
     const group = this.open;
     if (group === undefined || this.inFlight !== undefined) return;
     this.open = undefined;
+    const startedAt = this.sync && this.onSync !== undefined ? performance.now() : 0;
     this.inFlight = group.batch
       .write({ sync: this.sync })
-      .then(group.resolve, group.reject)
+      .then(() => {
+        if (startedAt > 0) this.onSync?.(performance.now() - startedAt);
+        group.resolve();
+      }, group.reject)
       .finally(() => {
         this.inFlight = undefined;
         this.writeNext();

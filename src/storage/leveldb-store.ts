@@ -17,6 +17,9 @@ import { WriteFaults } from './storage-fault.js';
 import { TAIL_CACHE_BYTES_MAX_DEFAULT, TailCache } from './tail-cache.js';
 import type { AppendResult, BatchMeta, EntryRange, FlushPolicy, LogStore, OpenLogOptions, PartitionLog, StorageHooks } from './types.js';
 import { WriteQueue } from './write-queue.js';
+import { logger } from '../observability/log.js';
+
+const log = logger('storage');
 
 export interface LevelLogStoreOptions extends StorageHooks {
   /** Directory of the LevelDB database (created if absent). */
@@ -37,11 +40,14 @@ function syncWal(db: Db): Promise<void> {
   return db.put(SYNC_KEY, Buffer.alloc(0), { sync: true });
 }
 
+/** Where damage, repairs and failed syncs are reported when the store's owner gives no `warn`. */
+const storageProblem = (line: string): void => log.error(line);
+
 export async function openLogStore(options: LevelLogStoreOptions): Promise<LogStore> {
   if (options.flush.kind === 'interval') {
     assert(Number.isInteger(options.flush.intervalMs) && options.flush.intervalMs > 0, 'flush interval must be a positive integer');
   }
-  const db = await openDamageTolerant(options.dir, options.warn ?? ((line) => console.warn(line)));
+  const db = await openDamageTolerant(options.dir, options.warn ?? storageProblem);
   return new LevelLogStore(db, options);
 }
 
@@ -118,9 +124,9 @@ class LevelLogStore implements LogStore {
   ) {
     this.cache = new TailCache(options.tailCacheBytesMax ?? TAIL_CACHE_BYTES_MAX_DEFAULT);
     this.durable = options.flush.kind === 'always';
-    this.group = new GroupWrite(db, this.durable);
-    this.warn = options.warn ?? ((line) => console.warn(line));
-    this.hooks = { warn: this.warn, onCorruption: options.onCorruption };
+    this.group = new GroupWrite(db, this.durable, options.onSync);
+    this.warn = options.warn ?? storageProblem;
+    this.hooks = { warn: this.warn, onCorruption: options.onCorruption, onSync: options.onSync };
     this.faults = new WriteFaults({ dir: options.dir, warn: this.warn, onWriteFailure: options.onWriteFailure });
     if (options.flush.kind === 'interval') {
       this.timer = setInterval(() => this.syncInBackground(), options.flush.intervalMs);
@@ -235,7 +241,9 @@ class LevelLogStore implements LogStore {
 
   private syncInBackground(): void {
     if (this.syncing !== undefined || this.closed) return;
+    const startedAt = performance.now();
     this.syncing = this.syncAll()
+      .then(() => this.hooks.onSync?.(performance.now() - startedAt))
       .catch((err: unknown) => this.warn(`storage: periodic sync failed: ${err instanceof Error ? err.message : String(err)}`))
       .finally(() => {
         this.syncing = undefined;

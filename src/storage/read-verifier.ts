@@ -9,6 +9,9 @@ import { batchIntegrityProblem } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
 import { readInt64BE } from '../protocol/int64.js';
 import type { BatchMeta, CorruptionReport, EntryRange, StorageHooks } from './types.js';
+import { logger } from '../observability/log.js';
+
+const storageLog = logger('storage');
 
 /** CORRUPT_BATCH thrown by a read that found a stored batch damaged: which entry, for its log's owner to repair. */
 export class DamagedBatchError extends SluiceError {
@@ -51,7 +54,7 @@ export class ReadVerifier {
     private readonly logId: number,
     private readonly hooks: StorageHooks,
   ) {
-    this.warn = hooks.warn ?? ((line) => console.warn(line));
+    this.warn = hooks.warn ?? ((line) => storageLog.error(line));
   }
 
   /**

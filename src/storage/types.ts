@@ -198,7 +198,7 @@ export interface CorruptionReport {
 
 /** What a store tells its owner beyond return values; both are optional in the stores' options. */
 export interface StorageHooks {
-  /** Where a store reports what it found damaged or dropped; console.warn when omitted. */
+  /** Where a store reports what it found damaged or dropped; the `storage` logger at error when omitted. */
   warn?: (line: string) => void;
   /** Called once per damaged stored batch found (the broker counts them in a metric). */
   onCorruption?: (report: CorruptionReport) => void;
@@ -207,6 +207,8 @@ export interface StorageHooks {
    * writes, once until `resume` succeeds; the error names the cause (storage-fault.ts).
    */
   onWriteFailure?: (fault: StorageFault) => void;
+  /** Called after each durable write (a synced group write, a periodic sync) with how long it took: fsync latency. */
+  onSync?: (durationMs: number) => void;
 }
 
 export interface OpenLogOptions {

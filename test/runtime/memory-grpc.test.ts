@@ -15,7 +15,7 @@ const CLIENT = 100;
 const ADDRESS = 'broker-1:7000';
 
 /** A broker that answers Metadata (or fails it on demand) and echoes ProduceStream requests in order. */
-function serveBroker(hub: MemoryGrpcHub, behaviour: { fail?: SluiceError; silent?: boolean } = {}): { produced: number[] } {
+function serveBroker(hub: MemoryGrpcHub, behaviour: { fail?: SluiceError; silent?: boolean; pauseAfterFirst?: (resume: () => void) => void } = {}): { produced: number[] } {
   const produced: number[] = [];
   const server = hub.serve(BROKER);
   server.addService(brokerApi().Broker.service, {
@@ -27,6 +27,11 @@ function serveBroker(hub: MemoryGrpcHub, behaviour: { fail?: SluiceError; silent
     ProduceStream: (call: grpc.ServerDuplexStream<ProduceRequest__Output, ProduceResponse>) => {
       call.on('data', (request: ProduceRequest__Output) => {
         produced.push(request.partition);
+        // Flow control as the broker's streamed handlers use it: stop reading, resume later.
+        if (produced.length === 1 && behaviour.pauseAfterFirst) {
+          call.pause();
+          behaviour.pauseAfterFirst(() => call.resume());
+        }
         call.write({ baseOffset: produced.length - 1, lastOffset: produced.length - 1, correlationId: request.correlationId });
       });
       call.on('end', () => call.end());
@@ -93,6 +98,20 @@ describe('runtime/MemoryGrpcHub', () => {
     const answers = await settle(clock, Promise.all(Array.from({ length: 50 }, (_, i) => produce(cluster, i))));
     expect(answers.error).to.equal(undefined);
     expect(produced).to.deep.equal(Array.from({ length: 50 }, (_, i) => i));
+  });
+
+  it('holds the requests of a paused stream until the handler resumes it, as grpc-js does', async () => {
+    let resume: (() => void) | undefined;
+    const { clock, hub, cluster } = setUp();
+    const { produced } = serveBroker(hub, { pauseAfterFirst: (resumeStream) => (resume = resumeStream) });
+    const answers = Promise.all([0, 1, 2].map((i) => produce(cluster, i)));
+    await clock.run(clock.nowMs() + 1_000, () => resume !== undefined);
+    await clock.run(clock.nowMs() + 1_000);
+    expect(produced, 'while paused').to.deep.equal([0]);
+    resume!();
+    const { error } = await settle(clock, answers);
+    expect(error).to.equal(undefined);
+    expect(produced).to.deep.equal([0, 1, 2]);
   });
 
   it('gives up a connection to a cut-off broker at the keepalive timeout, long before the deadline', async () => {

@@ -20,6 +20,7 @@ import type { LinkFaults } from '../../src/runtime/memory-network.js';
 import { checkCluster } from './checker.js';
 import { faultyDisks, SimCluster } from './cluster.js';
 import { GroupApp, PARTITIONS, ProducerApp, TOPIC } from './workload.js';
+import { captureLogs } from '../../src/observability/log.js';
 
 export interface SimOptions {
   /** Virtual time with faults on (default 5 s). */
@@ -67,16 +68,18 @@ function replicasOf(cluster: SimCluster, partition: number): Partition[] {
   return cluster.running().flatMap((b) => b.allPartitions().filter((p) => p.topic === TOPIC && p.index === partition));
 }
 
-/** Runs `body` with console output collected instead of printed (brokers log crashes and recoveries). */
+/** Runs `body` with log and console output collected instead of printed (brokers log crashes and recoveries). */
 async function quietly<T>(output: string[], body: () => Promise<T>): Promise<T> {
   const saved = { log: console.log, error: console.error, warn: console.warn };
   const collect = (...args: unknown[]): void => void output.push(args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '));
   console.log = collect;
   console.error = collect;
   console.warn = collect;
+  const restoreLogs = captureLogs((line) => output.push(line), 'info');
   try {
     return await body();
   } finally {
+    restoreLogs();
     Object.assign(console, saved);
   }
 }
