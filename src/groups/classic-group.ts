@@ -133,6 +133,8 @@ interface Member {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** Member ids handed out with MEMBER_ID_REQUIRED and not yet joined, per group: a client looping on empty joins cannot grow it further. */
+const PENDING_MEMBERS_MAX = 1024;
 
 export class ClassicGroup {
   state: ClassicState = 'Empty';
@@ -190,6 +192,11 @@ export class ClassicGroup {
     return this.members.size;
   }
 
+  /** Nothing to keep: no members, and no handed-out member id that may still join. */
+  get idle(): boolean {
+    return this.members.size === 0 && this.pending.size === 0 && this.state === 'Empty';
+  }
+
   has(memberId: string): boolean {
     return this.members.has(memberId);
   }
@@ -210,6 +217,7 @@ export class ClassicGroup {
       if (input.memberId !== '' && !this.pending.has(input.memberId)) return refuse('UNKNOWN_MEMBER_ID');
       if (this.members.size >= this.limits.maxSize) return refuse('GROUP_MAX_SIZE_REACHED');
       if (input.memberId === '' && input.requireKnownMemberId) {
+        if (this.pending.size >= PENDING_MEMBERS_MAX) return refuse('GROUP_MAX_SIZE_REACHED');
         const memberId = this.newMemberId(input.clientId);
         this.pending.set(memberId, nowMs + input.sessionTimeoutMs);
         return refuse('MEMBER_ID_REQUIRED', memberId);

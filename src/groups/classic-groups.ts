@@ -84,6 +84,7 @@ export class ClassicGroups {
     const answer = group.join(input, nowMs);
     if (answer.kind === 'now') {
       this.deliver(groupId, group.takeDeliveries());
+      this.forgetIfEmpty(groupId, group); // a refused first join leaves nothing behind
       return Promise.resolve(answer.result);
     }
     const memberId = answer.memberId;
@@ -185,7 +186,7 @@ export class ClassicGroups {
 
   /** A group without members is kept only while a member id it handed out may still join. */
   private forgetIfEmpty(groupId: string, group: ClassicGroup): void {
-    if (group.size === 0 && group.state === 'Empty' && (this.waiting.get(groupId)?.size ?? 0) === 0) this.groups.delete(groupId);
+    if (group.idle && (this.waiting.get(groupId)?.size ?? 0) === 0) this.groups.delete(groupId);
   }
 
   private waitersOf(groupId: string, memberId: string): Waiters {

@@ -429,6 +429,13 @@ describe('groups: Kafka classic groups on the coordinator', () => {
     expect((await coordinator.heartbeat('k', input('m2', JOIN_EPOCH, []))).memberId).to.equal('m2');
   });
 
+  it('a member id handed out with MEMBER_ID_REQUIRED survives the ticks before the member joins with it', async () => {
+    const required = await coordinator.joinGroup('fresh', classicJoin(''));
+    expect(required.error).to.equal('MEMBER_ID_REQUIRED');
+    await host.clock.run(host.clock.nowMs() + 3 * GROUP_TICK_INTERVAL_MS);
+    expect((await coordinator.joinGroup('fresh', classicJoin(required.memberId))).error).to.equal('NONE');
+  });
+
   it('answers a waiting JoinGroup NOT_COORDINATOR when the broker stops', async () => {
     await stableMember();
     const second = await coordinator.joinGroup('k', classicJoin(''));
