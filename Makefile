@@ -14,6 +14,7 @@ install: node_modules/.install-stamp
 
 build: install
 	npx tsc -p tsconfig.json
+	node dist/scripts/build-console.js
 
 run: build
 	bin/sluice-broker --data-dir ./data --kafka-port 9092
@@ -91,6 +92,12 @@ ROUNDS ?= 20
 chaos: build
 	ROUNDS=$(ROUNDS) SEED=$(SEED) ROUND=$(ROUND) MAX_UNAVAILABLE_MS=$(MAX_UNAVAILABLE_MS) FAULTS=$(FAULTS) FAULT_MS=$(FAULT_MS) \
 	  node dist/scripts/chaos/main.js
+
+# Joining (docs/CLUSTER.md): start broker NODE (4-99) of the local cluster, writing
+# cluster/broker-NODE.properties if missing; it joins knowing only the controller quorum.
+.PHONY: cluster-add
+cluster-add:
+	SECURE=$(SECURE) scripts/cluster.sh add "$(NODE)"
 
 # Prometheus on the local cluster (cluster/prometheus.yml), board queries checked (scripts/monitor.sh).
 .PHONY: cluster-monitor cluster-monitor-down

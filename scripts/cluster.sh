@@ -7,7 +7,11 @@
 #   scripts/cluster.sh down        SIGTERM all, wait, SIGKILL stragglers; data stays
 #   scripts/cluster.sh kill N      SIGKILL broker N
 #   scripts/cluster.sh start N     start broker N again, wait until it is ready
+#   scripts/cluster.sh add N       write cluster/broker-N.properties if missing (N 4-99: gRPC 71NN,
+#                                  inter-broker 72NN, HTTP 81NN, Kafka 91NN), start broker N, which
+#                                  joins the running cluster knowing only the controller quorum
 #
+# `status`, `down`, `kill` and `start` cover every broker with a config or a pid file, added ones too.
 # Configs: cluster/broker-N.properties. Pids and logs: cluster/run/N.pid, cluster/run/N.log (each
 # start appends to the log after a `=== start` marker). Data: cluster/data/N (from the configs).
 # CLUSTER_TIMEOUT_S (default 30) bounds every wait.
@@ -74,15 +78,30 @@ reach_host() {
 grpc_address() { printf '%s:%s' "$(reach_host "$1")" "$(prop "$1" port 7001)"; }
 http_url() { printf 'http://%s:%s' "$(reach_host "$1")" "$(prop "$1" http.port 8001)"; }
 
+# Brokers 1-3 and every added one: a cluster/broker-N.properties or a cluster/run/N.pid, in order.
+all_nodes() {
+  local file n
+  {
+    printf '%s\n' "${NODES[@]}"
+    for file in cluster/broker-*.properties "$RUN_DIR"/*.pid; do
+      n="$(basename "$file")"
+      n="${n#broker-}"
+      n="${n%.properties}"
+      n="${n%.pid}"
+      [[ "$n" =~ ^[0-9]+$ && -f "$file" ]] && printf '%s\n' "$n"
+    done
+  } | sort -n -u
+}
+
 bootstrap() {
   local list="" n
-  for n in "${NODES[@]}"; do list="${list:+$list,}$(grpc_address "$n")"; done
+  for n in $(all_nodes); do [[ -f "$(config_of "$n")" ]] && list="${list:+$list,}$(grpc_address "$n")"; done
   printf '%s' "$list"
 }
 
 check_node() {
   [[ "${1:-}" =~ ^[0-9]+$ ]] && [[ -f "$(config_of "$1")" ]] ||
-    die "NODE must be one of ${NODES[*]} (a cluster/broker-N.properties), got '${1:-}'; e.g. make cluster-kill NODE=2"
+    die "NODE must be one of $(all_nodes | tr '\n' ' ')(a cluster/broker-N.properties), got '${1:-}'; e.g. make cluster-kill NODE=2"
 }
 
 pid_file() { echo "$RUN_DIR/$1.pid"; }
@@ -248,7 +267,7 @@ cmd_kill() {
 
 cmd_down() {
   local n pid pids=() nodes=() i deadline
-  for n in "${NODES[@]}"; do
+  for n in $(all_nodes); do
     pid="$(running_pid "$n")"
     if [[ -n "$pid" ]]; then
       kill -TERM "$pid" 2>/dev/null || true
@@ -279,7 +298,8 @@ cmd_down() {
 
 cmd_status() {
   local n pid
-  for n in "${NODES[@]}"; do
+  for n in $(all_nodes); do
+    [[ -f "$(config_of "$n")" ]] || continue
     pid="$(running_pid "$n")"
     if [[ -n "$pid" ]]; then
       printf 'broker %s: running  pid %-8s %s\n' "$n" "$pid" "$(grpc_address "$n")"
@@ -293,14 +313,56 @@ cmd_status() {
   ./bin/sluice --bootstrap "$(bootstrap)" "${security[@]}" cluster status "$@"
 }
 
+# cluster/broker-N.properties of an added broker: its ports by the numbering of the first three, and
+# the controller quorum (brokers 1-3's inter-broker listeners) as the only brokers it is told of.
+write_added_config() {
+  local n=$1 voters="" kafka="" v
+  for v in "${NODES[@]}"; do
+    voters="${voters:+$voters,}$v@$(reach_host "$v"):$(prop "$v" inter.broker.port 7002)"
+    kafka="${kafka:+$kafka,}$v@$(reach_host "$v"):$(prop "$v" kafka.port 9092)"
+  done
+  cat >"$(config_of "$n")" <<PROPS
+# Sluice broker $n, added to the cluster by \`make cluster-add NODE=$n\` (scripts/cluster.sh), which wrote
+# this file because it was missing. It knows only the controller quorum: it registers with it, learns
+# every other broker from the metadata, and takes replicas of topics created or grown from now on
+# (docs/CLUSTER.md, "Adding and removing brokers"). Every key: src/config/broker-config.ts.
+
+broker.id=$n
+host=127.0.0.1
+port=$((7100 + n))
+inter.broker.port=$((7200 + n))
+http.port=$((8100 + n))
+data.dir=cluster/data/$n
+
+# The controller voters' inter-broker listeners: all a joining broker needs.
+controller.quorum.voters=$voters
+
+# kafka listener (docs/KAFKA.md). The first three brokers do not list this one in their
+# kafka.cluster.brokers: add it there (and restart them) for Kafka clients to be sent here.
+kafka.port=$((9100 + n))
+kafka.cluster.brokers=$kafka,$n@127.0.0.1:$((9100 + n))
+PROPS
+  say "wrote $(config_of "$n")"
+}
+
+cmd_add() {
+  local n=$1
+  [[ "$n" =~ ^[0-9]+$ ]] && ((n >= 4 && n <= 99)) ||
+    die "NODE must be a new broker id 4-99 (its ports are 71NN, 72NN, 81NN, 91NN), got '$n'; e.g. make cluster-add NODE=4"
+  if [[ -f "$(config_of "$n")" ]]; then say "using the existing $(config_of "$n")"; else write_added_config "$n"; fi
+  if is_secure; then BROKERS="$n" scripts/tls-certs.sh "$TLS_DIR" | sed 's/^/cluster: /'; fi
+  cmd_start "$n"
+}
+
 case "${1:-}" in
   up) cmd_up ;;
+  add) cmd_add "${2:-}" ;;
   down) cmd_down ;;
   status) shift; cmd_status "$@" ;;
   start) cmd_start "${2:-}" ;;
   kill) cmd_kill "${2:-}" ;;
   *)
-    echo "usage: scripts/cluster.sh up | status [--json] | down | kill N | start N" >&2
+    echo "usage: scripts/cluster.sh up | status [--json] | down | kill N | start N | add N" >&2
     exit 2
     ;;
 esac

@@ -10,7 +10,7 @@ import { runSeed, type SimOptions, type SimResult } from '../test/sim-cluster/in
 const options: SimOptions = { faultMs: Number(process.env.FAULT_MS ?? 5_000) };
 
 function describe(result: SimResult): string {
-  return `seed ${result.seed} (${result.stats.brokers} brokers, flush ${result.stats.flush}, ${result.stats.crashes} crashes, ${result.stats.cuts} cuts, ${result.stats.acknowledged} acknowledged, ${result.stats.virtualMs} ms virtual, trace ${result.traceHash})`;
+  return `seed ${result.seed} (${result.stats.brokers} brokers, flush ${result.stats.flush}, ${result.stats.crashes} crashes, ${result.stats.cuts} cuts, ${result.stats.joins} joins, ${result.stats.acknowledged} acknowledged, ${result.stats.virtualMs} ms virtual, trace ${result.traceHash})`;
 }
 
 async function replay(seed: number): Promise<void> {

@@ -20,7 +20,7 @@ import {
   type PartitionReport,
 } from '../controller/controller.js';
 import { ControllerLink } from '../controller/link.js';
-import type { MetadataImage, TopicMetadata } from '../controller/metadata-image.js';
+import { interBrokerAddresses, type MetadataImage, type TopicMetadata } from '../controller/metadata-image.js';
 import type { ClientQuotas } from '../controller/quota-records.js';
 import { localControllerRpc, type ControllerRpc, type ControllerTransport } from '../controller/rpc.js';
 import { ReplicaManager, type GroupOptions } from '../replication/replica-manager.js';
@@ -39,10 +39,15 @@ export interface BrokerIdentity {
   brokerId: number;
   advertisedHost: string;
   port: number;
+  /** The inter-broker listener `host:port` it registers, for peers not configured with it (default: none registered). */
+  interBrokerAddress?: string;
 }
 
 export interface ClusterSettings {
-  /** Every broker's id and inter-broker `host:port` (this one included); clients learn the addresses brokers register. */
+  /**
+   * The configured inter-broker `host:port`s (cluster.brokers, controller.quorum.voters; this broker
+   * included). Brokers not configured here are learnt from their registrations (`onPeerAddresses`).
+   */
   addresses: ReadonlyMap<number, string>;
   controllerVoters: readonly number[];
   tickMs: number;
@@ -73,6 +78,11 @@ export interface BrokerOptions {
   /** Identifies this start of the broker to the controller (default: a random UUID). */
   incarnation?: string;
   hooks?: (topic: string, partition: number) => PartitionHooks;
+  /**
+   * Told every broker's inter-broker address (configured, then registered) whenever the set
+   * changes, e.g. to let the Raft transport dial a broker that joined (default: nothing to tell).
+   */
+  onPeerAddresses?: (addresses: ReadonlyMap<number, string>) => void;
 }
 
 export interface PartitionView {
@@ -146,6 +156,9 @@ export class Broker {
   readonly store: LogStore;
   private readonly cluster: ClusterSettings;
   private readonly hooks: (topic: string, partition: number) => PartitionHooks;
+  private readonly onPeerAddresses: ((addresses: ReadonlyMap<number, string>) => void) | undefined;
+  /** The peer addresses last told to onPeerAddresses, as `id@address` joined. */
+  private peerAddressesTold = '';
   /** Unused producer ids of this broker's current block, [next, end). */
   private producerIds: Promise<{ next: number; end: number }> = Promise.resolve({ next: 0, end: 0 });
   readonly controller: Controller;
@@ -160,6 +173,7 @@ export class Broker {
     this.store = store;
     this.cluster = cluster;
     this.hooks = options.hooks ?? (() => ({}));
+    this.onPeerAddresses = options.onPeerAddresses;
     const clock = (this.clock = options.clock ?? systemClock);
     const selfId = identity.brokerId;
     this.controller = new Controller({ selfId, sessionTimeoutMs: cluster.sessionTimeoutMs, clock, random, partitionLimits: cluster.partitionLimits });
@@ -177,6 +191,7 @@ export class Broker {
       selfId,
       host: identity.advertisedHost,
       port: identity.port,
+      interBrokerAddress: identity.interBrokerAddress,
       controller: this.controller,
       voters: cluster.controllerVoters,
       transport: options.controllerTransport,
@@ -296,7 +311,18 @@ export class Broker {
   private onImage(image: MetadataImage): void {
     for (const waiter of this.imageWaiters.filter((w) => image.version >= w.version)) waiter.resolve();
     this.imageWaiters = this.imageWaiters.filter((w) => image.version < w.version);
+    this.tellPeerAddresses(image);
     this.scheduleReconcile(image);
+  }
+
+  /** Passes on every broker's inter-broker address when a registration or removal changed them. */
+  private tellPeerAddresses(image: MetadataImage): void {
+    if (this.onPeerAddresses === undefined) return;
+    const addresses = interBrokerAddresses(this.cluster.addresses, image);
+    const told = [...addresses].map(([id, address]) => `${id}@${address}`).join(',');
+    if (told === this.peerAddressesTold) return;
+    this.peerAddressesTold = told;
+    this.onPeerAddresses(addresses);
   }
 
   /** Reconciles one image at a time, in the order they came. */
@@ -426,14 +452,34 @@ export class Broker {
   async createTopic(spec: CreateTopicSpec): Promise<TopicView> {
     this.requireReady();
     await this.waitForVersion(await this.link.forwardCreateTopic(spec));
-    // Answer once every partition has a leader (bounded), so the topic is usable when we return,
-    // as users of Kafka's admin client expect; clients still retry NOT_LEADER if it moves.
+    return this.describeOnceLed(spec.name);
+  }
+
+  /**
+   * The topic's view once every partition has a leader (bounded), so a new topic or partition is
+   * usable when the admin call returns, as users of Kafka's admin client expect; clients still
+   * retry NOT_LEADER if it moves.
+   */
+  private async describeOnceLed(name: string): Promise<TopicView> {
     const deadline = this.clock.nowMs() + this.cluster.requestTimeoutMs;
     for (;;) {
-      const view = this.describeTopic(spec.name);
+      const view = this.describeTopic(name);
       if (view.partitions.every((p) => p.leader > 0) || this.clock.nowMs() > deadline) return view;
       await sleep(this.clock, LEADER_POLL_MS);
     }
+  }
+
+  /** Grows a topic to `count` partitions through the controller (never fewer: INVALID_CONFIG). */
+  async createPartitions(name: string, count: number): Promise<TopicView> {
+    this.requireTopic(name);
+    await this.waitForVersion(await this.link.forwardCreatePartitions(name, count));
+    return this.describeOnceLed(name);
+  }
+
+  /** Removes a broker gone for good from the metadata (refused while alive, a voter, or holding replicas). */
+  async unregisterBroker(brokerId: number): Promise<void> {
+    this.requireReady();
+    await this.waitForVersion(await this.link.forwardUnregisterBroker(brokerId));
   }
 
   async deleteTopic(name: string): Promise<void> {
@@ -565,7 +611,9 @@ export class Broker {
     const storage = new Map(this.controller.isLeader ? this.controller.brokerStorage() : this.link.view.storage);
     // This broker knows its own storage now; the others' as of their last heartbeat.
     storage.set(self, this.storageReport());
-    return [...this.cluster.addresses.keys()].sort((a, b) => a - b).map((id) => {
+    // Configured brokers (registered or not yet) and every registered one, joined or configured.
+    const ids = new Set([...this.cluster.addresses.keys(), ...Object.keys(this.controller.metadata.brokers).map(Number)]);
+    return [...ids].sort((a, b) => a - b).map((id) => {
       const registered = this.controller.metadata.brokers[id];
       // Until a broker registers, only its inter-broker host is known: no client port to show.
       const [host] = (this.cluster.addresses.get(id) ?? ':0').split(':');

@@ -40,6 +40,8 @@ import { SecurityGate } from './security-gate.js';
 import type { ServiceOptions } from './service.js';
 import { BrokerServices } from './services.js';
 import { startKafkaListener, type KafkaListener } from '../kafka/start.js';
+import { startConsole } from '../console/start.js';
+import type { Console } from '../console/console.js';
 import { ClusterWatch, type WatchSnapshot } from './cluster-watch.js';
 import { ClusterGroupLag } from './group-lag-source.js';
 import { slowRequestReport } from './slow-request.js';
@@ -86,6 +88,8 @@ export class BrokerServer {
   private shuttingDown = false;
   /** The Kafka protocol listener (docs/KAFKA.md), when kafka.port is not -1. */
   kafka: KafkaListener | undefined;
+  /** The web console (docs/CONSOLE.md), unless console.enabled=false. */
+  console: Console | undefined;
 
   private constructor(
     readonly config: BrokerConfig,
@@ -185,7 +189,7 @@ export class BrokerServer {
       authentication: brokerAuthentication,
     });
     const broker = await Broker.open({
-      identity: { brokerId: config.brokerId, advertisedHost: config.advertisedHost, port },
+      identity: { brokerId: config.brokerId, advertisedHost: config.advertisedHost, port, interBrokerAddress: `${config.advertisedHost}:${interBrokerPort}` },
       store,
       cluster: {
         addresses: membership.addresses,
@@ -199,6 +203,8 @@ export class BrokerServer {
         partitionLimits: { maxPartitions: config.maxPartitions, maxPartitionsPerBroker: config.maxPartitionsPerBroker },
       },
       raftTransport,
+      // Brokers that joined after this one started are dialled at the address they registered.
+      onPeerAddresses: (addresses) => raftTransport.setPeers(addresses),
       controllerTransport: new GrpcControllerTransport(membership.addresses, peerCredentials),
       hooks: (topic) => {
         const delivery = new DeliveryLatency((latencyMs) => metrics?.deliveryLatencySeconds.observe(latencyMs / 1000));
@@ -341,8 +347,10 @@ export class BrokerServer {
         inflight,
         onRequest: (api, durationMs) => brokerMetrics.requestSeconds.observe({ method: `Kafka${api}` }, durationMs / 1000),
       });
+      server.console = startConsole(config, { http, clientPort: port, metrics, acls: () => broker.controller.metadata.acls });
     } catch (err) {
       watch.stop();
+      await server.kafka?.close();
       await services.stop();
       await broker.close();
       throw err;
@@ -369,6 +377,8 @@ export class BrokerServer {
   async stop(): Promise<void> {
     if (this.shuttingDown) return;
     this.shuttingDown = true;
+    // The console's clients call this broker: stopped before it refuses them.
+    await this.console?.stop();
     this.streams.refuseNew();
     // Throttled answers go out now: the client moves on instead of waiting for a stopping broker.
     this.quotas.release();

@@ -4,7 +4,7 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import { setMaxListeners } from 'node:events';
-import { SluiceError } from '../protocol/errors.js';
+import { clip, SluiceError } from '../protocol/errors.js';
 import { requireBrokerCaller, type BrokerAuthentication } from '../security/broker-caller.js';
 import type { CallTransport } from '../security/peer-identity.js';
 import type { AdminHandlers } from '../protocol/generated/sluice/v1/Admin.js';
@@ -99,6 +99,15 @@ function requireName(value: string, what: string, max = ID_LENGTH_MAX): string {
 
 function requireTopic(value: string, what = 'topic'): string {
   return requireName(value, what, TOPIC_NAME_LENGTH_MAX);
+}
+
+/** A registration's inter-broker listener: empty (not sent) or `host:port`. */
+function requireInterBrokerAddress(value: string): string {
+  if (value === '') return value;
+  requireLength(value, 'inter_broker_address', HOST_LENGTH_MAX + 6);
+  const match = /^([^\s:@]+|\[[0-9a-fA-F:.]+\]):(\d{1,5})$/.exec(value);
+  if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) invalid(`inter_broker_address must be host:port, got "${clip(value)}"`);
+  return value;
 }
 
 /** Topic configs of a create or alter: bounded, and no max.message.bytes over the broker's message.max.bytes. */
@@ -480,6 +489,13 @@ export function adminHandlers(broker: Broker, options: ServiceOptions): AdminHan
     AlterClientQuotas: unary('AlterClientQuotas', options, async (request) => ({
       entry: { principal: request.principal, quotas: await broker.alterClientQuotas(request.principal, request.set, request.remove) },
     })),
+    CreatePartitions: unary('CreatePartitions', options, async (request) =>
+      topicDescription(await broker.createPartitions(requireTopic(request.name, 'name'), request.count)),
+    ),
+    UnregisterBroker: unary('UnregisterBroker', options, async (request) => {
+      await broker.unregisterBroker(request.brokerId);
+      return {};
+    }),
     DescribeClientQuotas: unary('DescribeClientQuotas', options, (request) => {
       const all = broker.controller.metadata.clientQuotas;
       const principals = request.principal === '' ? Object.keys(all).sort() : [request.principal].filter((p) => all[p] !== undefined);
@@ -504,6 +520,7 @@ export function controllerHandlers(broker: Broker, options: ServiceOptions, auth
           host: requireName(request.host, 'host', HOST_LENGTH_MAX),
           port: request.port,
           incarnation: requireName(request.incarnation, 'incarnation'),
+          interBrokerAddress: requireInterBrokerAddress(request.interBrokerAddress),
         }),
       };
     }),
@@ -555,6 +572,14 @@ export function controllerHandlers(broker: Broker, options: ServiceOptions, auth
     AlterClientQuotas: unary('ControllerAlterClientQuotas', options, async (request, call) => {
       caller(call);
       return { metadataVersion: await controller.alterClientQuotas(request.principal, request.set, request.remove) };
+    }),
+    CreatePartitions: unary('ControllerCreatePartitions', options, async (request, call) => {
+      caller(call);
+      return { metadataVersion: await controller.createPartitions(requireTopic(request.name, 'name'), request.count) };
+    }),
+    UnregisterBroker: unary('ControllerUnregisterBroker', options, async (request, call) => {
+      caller(call);
+      return { metadataVersion: await controller.unregisterBroker(request.brokerId) };
     }),
   };
 }

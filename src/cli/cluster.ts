@@ -7,11 +7,20 @@ import type { Command } from 'commander';
 import type { ClusterMetadata, OffsetRange, PartitionMetadata } from '../client/index.js';
 import { clientFor, globalOptions, type CommandContext } from './context.js';
 import { formatTable, jsonLine } from './output.js';
+import { registerBrokerMembershipCommands } from './cluster-brokers.js';
+
+/**
+ * Where a broker stands with the controller: `unfenced` (registered and heartbeating: it serves and
+ * takes new replicas), `fenced` (registered, but its heartbeats stopped: down, or cut off), or
+ * `unregistered` (configured, never registered since the cluster began, or removed).
+ */
+export type BrokerState = 'unfenced' | 'fenced' | 'unregistered';
 
 export interface BrokerStatus {
   id: number;
   address: string;
   alive: boolean;
+  state: BrokerState;
   /** Partitions this broker leads now. */
   leaderOf: number;
   /** Why its storage refuses writes (it serves reads meanwhile), null when it takes writes. */
@@ -93,6 +102,7 @@ export function clusterStatus(metadata: ClusterMetadata): ClusterStatus {
       id: broker.id,
       address: broker.address,
       alive: broker.alive,
+      state: broker.alive ? ('unfenced' as const) : broker.epoch >= 0 ? ('fenced' as const) : ('unregistered' as const),
       leaderOf: leaderOf.get(broker.id) ?? 0,
       storageFault: broker.storageFault === '' ? null : broker.storageFault,
       repairingReplicas: broker.damagedReplicas.filter((r) => r.repairing).map((r) => ({ topic: r.topic, partition: r.partition })),
@@ -126,11 +136,12 @@ export function clusterStatusTable(status: ClusterStatus, options: { showInterna
     `  Under-replicated: ${status.underReplicatedPartitions}  Offline: ${status.offlinePartitions}` +
     `  Storage faults: ${status.storageFaults}\n\n`;
   const brokers = formatTable(
-    ['BROKER', 'ADDRESS', 'ALIVE', 'CONTROLLER', 'LEADER-OF', 'STORAGE'],
+    ['BROKER', 'ADDRESS', 'ALIVE', 'STATE', 'CONTROLLER', 'LEADER-OF', 'STORAGE'],
     status.brokers.map((broker) => [
       String(broker.id),
       broker.address,
       broker.alive ? 'yes' : 'NO',
+      broker.state,
       broker.id === status.controller ? 'leader' : '',
       String(broker.leaderOf),
       // A broker that is not alive has not reported its storage lately.
@@ -188,4 +199,5 @@ export function registerClusterCommands(program: Command, context: CommandContex
       const status = clusterStatus(metadata);
       io.stdout.write(globalOptions(command).json ? jsonLine(status) : clusterStatusTable(status, { showInternal: options.internal === true }));
     });
+  registerBrokerMembershipCommands(cluster, context);
 }

@@ -1,4 +1,4 @@
-/** `sluice topic create|list|describe|delete|alter-config|repair`. */
+/** `sluice topic create|list|describe|delete|alter|alter-config|repair`. */
 import type { Command } from 'commander';
 import type { Admin, OffsetRange } from '../client/index.js';
 import { collectKeyValue, collectString, parseNonNegativeInt, parsePositiveInt, toRecord } from './args.js';
@@ -83,6 +83,20 @@ export function registerTopicCommands(program: Command, context: CommandContext)
         globalOptions(command).json
           ? jsonLine({ topic: name, partition: options.partition, skipped })
           : `Skipped ${records} damaged offset(s) of ${name}/${options.partition}: ${describeRanges(skipped)}. Consumers continue past them.\n`,
+      );
+    });
+
+  topic
+    .command('alter')
+    .description('add partitions to a topic (never fewer); keyed records whose key now maps to a new partition go there from then on')
+    .argument('<name>', 'topic name')
+    .requiredOption('--partitions <n>', 'the partition count afterwards (larger than now)', parsePositiveInt)
+    .action(async (name: string, options: { partitions: number }, command: Command) => {
+      const description = await withAdmin(command, (admin) => admin.createPartitions(name, options.partitions));
+      io.stdout.write(
+        globalOptions(command).json
+          ? jsonLine(topicDescriptionJson(description))
+          : `Topic ${description.name} now has ${description.partitions.length} partitions.\n${topicDescriptionTable(description)}`,
       );
     });
 

@@ -343,8 +343,9 @@ export class Cluster {
 
   /** `host:port` of the partition's leader; NOT_LEADER (retriable) when there is none right now. */
   async leaderAddress(topic: string, partition: number): Promise<string> {
-    const metadata = await this.topic(topic);
-    const info = metadata.partitions.find((candidate) => candidate.partition === partition);
+    let info = (await this.topic(topic)).partitions.find((candidate) => candidate.partition === partition);
+    // The topic may have grown since the cached metadata (`topic alter --partitions`): ask again once.
+    info ??= (await this.topic(topic, true)).partitions.find((candidate) => candidate.partition === partition);
     if (!info) throw new SluiceError('UNKNOWN_PARTITION', `topic ${topic} has no partition ${partition}`);
     const leader = this.brokers.get(info.leader);
     if (info.leader < 0 || !leader) {
@@ -521,6 +522,7 @@ function toClusterMetadata(response: MetadataResponse__Output): ClusterMetadata 
       port: broker.port,
       address: `${broker.host}:${broker.port}`,
       alive: broker.alive,
+      epoch: broker.epoch,
       storageFault: broker.storageFault,
       damagedReplicas: broker.damagedReplicas.map((replica) => ({
         topic: replica.topic,

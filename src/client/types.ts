@@ -46,6 +46,8 @@ export interface BrokerInfo {
   /** `host:port`. */
   address: string;
   alive: boolean;
+  /** Its current registration with the controller (grows with each restart); -1 when it is not registered. */
+  epoch: number;
   /** The cause of the write its storage refused, while it refuses writes; empty when healthy. */
   storageFault: string;
   /** Its replicas that repair their copy or hold damaged offsets. */

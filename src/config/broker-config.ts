@@ -113,6 +113,21 @@ export interface BrokerConfig extends BrokerLimits {
   logFormat: LogFormat;
   /** A request slower than this is logged at warn with where its time went (0: never). */
   slowRequestThresholdMs: number;
+  // # console (docs/CONSOLE.md)
+  /** Serve the web console and its JSON API (`/`, `/api/v1/...`) on the HTTP port. */
+  consoleEnabled: boolean;
+  /** Refuse every console API call that changes something (topics, offsets, produce, redrive). */
+  consoleReadOnly: boolean;
+  /** Client properties file (as `sluice --client-config`): TLS of the console's connections, and the identity its history sampler uses. */
+  consoleClientConfig: string;
+  /** How often the console samples rates, lag and latency for its charts (one hour of samples is kept). */
+  consoleHistoryIntervalMs: number;
+  // # joining (docs/CLUSTER.md)
+  /**
+   * The controller voters' inter-broker listeners as `id@host:port,...`: all a broker needs to join
+   * (peers' addresses come from their registrations). Empty: cluster.brokers and controller.voters.
+   */
+  controllerQuorumVoters: string;
 }
 
 type Kind = 'int' | 'port' | 'listenerPort' | 'string' | 'bool' | 'logLevel' | 'logFormat';
@@ -207,6 +222,17 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   'log.level': { field: 'logLevel', kind: 'logLevel', doc: `least severe level logged: ${LOG_LEVELS.join(', ')} (env SLUICE_LOG_LEVEL)` },
   'log.format': { field: 'logFormat', kind: 'logFormat', doc: 'auto (pretty on a terminal, JSON lines otherwise) | json | pretty' },
   'slow.request.threshold.ms': { field: 'slowRequestThresholdMs', kind: 'int', doc: 'requests slower than this are logged at warn with where the time went (0: never; a fetch\'s long-poll wait does not count)' },
+  // # console
+  'console.enabled': { field: 'consoleEnabled', kind: 'bool', doc: 'serve the web console and /api/v1 on the HTTP port (true|false)' },
+  'console.read.only': { field: 'consoleReadOnly', kind: 'bool', doc: 'refuse console API calls that change anything (true|false)' },
+  'console.client.config': { field: 'consoleClientConfig', kind: 'string', doc: "client properties file: TLS of the console's connections and its history sampler's identity" },
+  'console.history.interval.ms': { field: 'consoleHistoryIntervalMs', kind: 'int', doc: 'how often the console samples rates, lag and latency for its charts' },
+  // # joining
+  'controller.quorum.voters': {
+    field: 'controllerQuorumVoters',
+    kind: 'string',
+    doc: "the controller voters' inter-broker listeners as id@host:port, comma-separated: enough to join a cluster (replaces cluster.brokers and controller.voters)",
+  },
 };
 
 export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
@@ -270,6 +296,13 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   logLevel: 'info',
   logFormat: 'auto',
   slowRequestThresholdMs: 1_000,
+  // # console
+  consoleEnabled: true,
+  consoleReadOnly: false,
+  consoleClientConfig: '',
+  consoleHistoryIntervalMs: 5_000,
+  // # joining
+  controllerQuorumVoters: '',
 };
 
 const OPTIONAL_STRINGS = new Set<keyof BrokerConfig>([
@@ -284,8 +317,12 @@ const OPTIONAL_STRINGS = new Set<keyof BrokerConfig>([
   'kafkaAdvertisedHost',
   'kafkaClusterBrokers',
 ]);
+// # joining: empty means "cluster.brokers and controller.voters say who is in the cluster".
+OPTIONAL_STRINGS.add('controllerQuorumVoters');
 // # quotas and HTTP: empty means "as host" and "no token".
 OPTIONAL_STRINGS.add('httpHost').add('httpAuthToken').add('httpAuthTokenFile');
+// # console: empty means "plaintext, anonymous sampler".
+OPTIONAL_STRINGS.add('consoleClientConfig');
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -398,6 +435,7 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   saslMechanisms(config);
   clusterMembership(config);
   kafkaListeners(config, config.kafkaPort);
+  if (config.consoleHistoryIntervalMs < 100) throw new ConfigError('console.history.interval.ms must be >= 100');
   return config;
 }
 
@@ -436,16 +474,28 @@ export interface ClusterMembership {
   voters: number[];
 }
 
-/** Parses cluster.brokers and controller.voters; throws ConfigError on a bad list. */
-export function clusterMembership(config: BrokerConfig): ClusterMembership {
+/** Parses a list of `id@host:port` (cluster.brokers, controller.quorum.voters); throws ConfigError on a bad one. */
+function brokerList(key: string, text: string): Map<number, string> {
   const addresses = new Map<number, string>();
-  for (const item of config.clusterBrokers.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const item of text.split(',').map((s) => s.trim()).filter(Boolean)) {
     const match = /^(\d+)@([^:@\s]+):(\d+)$/.exec(item);
-    if (!match) throw new ConfigError(`cluster.brokers: expected id@host:port, got "${item}"`);
+    if (!match) throw new ConfigError(`${key}: expected id@host:port, got "${item}"`);
     const id = Number(match[1]);
-    if (id < 1 || addresses.has(id)) throw new ConfigError(`cluster.brokers: broker id ${id} is invalid or repeated`);
+    if (id < 1 || addresses.has(id)) throw new ConfigError(`${key}: broker id ${id} is invalid or repeated`);
     addresses.set(id, `${match[2]}:${match[3]}`);
   }
+  return addresses;
+}
+
+/**
+ * Parses cluster.brokers and controller.voters, or controller.quorum.voters; throws ConfigError on
+ * a bad list. The addresses are the configured ones: brokers that join later are learnt from the
+ * metadata (their registrations).
+ */
+export function clusterMembership(config: BrokerConfig): ClusterMembership {
+  const addresses = brokerList('cluster.brokers', config.clusterBrokers);
+  const quorum = brokerList('controller.quorum.voters', config.controllerQuorumVoters);
+  if (quorum.size > 0) return quorumMembership(config, addresses, quorum);
   if (addresses.size === 0) addresses.set(config.brokerId, `${config.advertisedHost}:${config.interBrokerPort}`);
   if (!addresses.has(config.brokerId)) throw new ConfigError(`cluster.brokers does not list this broker (broker.id=${config.brokerId})`);
   const ids = [...addresses.keys()].sort((a, b) => a - b);
@@ -453,6 +503,31 @@ export function clusterMembership(config: BrokerConfig): ClusterMembership {
   for (const voter of voters) {
     if (!addresses.has(voter)) throw new ConfigError(`controller.voters: ${voter} is not in cluster.brokers`);
   }
+  return { addresses, voters };
+}
+
+// # joining
+
+/**
+ * Membership from controller.quorum.voters: the voters' addresses, any cluster.brokers entries
+ * (which must agree with them), and this broker's own inter-broker listener.
+ */
+function quorumMembership(config: BrokerConfig, configured: Map<number, string>, quorum: Map<number, string>): ClusterMembership {
+  for (const [id, address] of quorum) {
+    const listed = configured.get(id);
+    if (listed !== undefined && listed !== address) {
+      throw new ConfigError(`controller.quorum.voters says broker ${id} is at ${address}, cluster.brokers says ${listed}`);
+    }
+  }
+  const voters = [...quorum.keys()];
+  if (config.controllerVoters.trim() !== '') {
+    const listed = config.controllerVoters.split(',').map((v) => Number(v.trim()));
+    if (listed.length !== voters.length || listed.some((id) => !quorum.has(id))) {
+      throw new ConfigError(`controller.voters (${config.controllerVoters}) differs from the ids of controller.quorum.voters (${voters.join(',')}); set one of them`);
+    }
+  }
+  const addresses = new Map([...configured, ...quorum]);
+  if (!addresses.has(config.brokerId)) addresses.set(config.brokerId, `${config.advertisedHost}:${config.interBrokerPort}`);
   return { addresses, voters };
 }
 

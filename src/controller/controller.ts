@@ -14,7 +14,7 @@ import { checkPartitionLimits, type PartitionLimits } from './partition-limits.j
 import { LIMIT_DEFAULTS } from '../config/limits.js';
 import { aclProblem, sameAcl, type AclBinding } from '../security/acl.js';
 import { SCRAM_ITERATIONS_MAX, SCRAM_ITERATIONS_MIN, hashLength, isScramMechanism, type ScramMechanism, type StoredScramCredential } from '../security/scram.js';
-import { applyRecord, assignReplicas, emptyImage, type MetadataImage, type MetadataRecord } from './metadata-image.js';
+import { applyRecord, assignReplicas, emptyImage, partitionsOnBroker, type MetadataImage, type MetadataRecord } from './metadata-image.js';
 import { alterQuotas, validatePrincipalName } from './quota-records.js';
 
 export const METADATA_GROUP = '__cluster_metadata';
@@ -22,6 +22,8 @@ export const METADATA_GROUP = '__cluster_metadata';
 export const PARTITIONS_MAX = 10_000;
 /** How often a new controller re-checks liveness while brokers' first heartbeats arrive. */
 const LIVENESS_POLL_MS = 50;
+/** Partitions an error message names before it only counts the rest. */
+const PARTITIONS_NAMED_MAX = 20;
 /** Producer ids handed to a broker at a time. */
 export const PRODUCER_ID_BLOCK = 1000;
 
@@ -190,12 +192,15 @@ export class Controller {
 
   // ------------------------------------------------------------------ leader operations
 
-  async registerBroker(id: number, host: string, port: number, incarnation: string): Promise<number> {
+  /** `interBrokerAddress`: the broker's inter-broker listener, which peers that are not configured with it dial. */
+  async registerBroker(id: number, host: string, port: number, incarnation: string, interBrokerAddress = ''): Promise<number> {
     return this.exclusive(async () => {
       this.requireLeader();
       const existing = this.image.brokers[id];
       if (existing && existing.incarnation === incarnation) return existing.epoch;
-      const epoch = await this.append({ type: 'registerBroker', id, host, port, incarnation });
+      const record: Extract<MetadataRecord, { type: 'registerBroker' }> = { type: 'registerBroker', id, host, port, incarnation };
+      if (interBrokerAddress !== '') record.interBrokerAddress = interBrokerAddress;
+      const epoch = await this.append(record);
       this.liveness.set(id, { epoch, lastSeenMs: this.clock.nowMs(), leaderships: [], storage: HEALTHY_STORAGE });
       return epoch;
     });
@@ -358,6 +363,66 @@ export class Controller {
       validatePrincipalName(principal);
       const quotas = alterQuotas(this.image.clientQuotas[principal], set, remove);
       await this.append({ type: 'alterClientQuotas', principal, quotas });
+      return this.image.version;
+    });
+  }
+
+  // ------------------------------------------------------------------ joining (docs/CLUSTER.md)
+
+  /**
+   * Grows topic `name` to `count` partitions, placed over the live brokers as createTopic places
+   * them. Never shrinks: records already keyed to a partition stay there.
+   */
+  async createPartitions(name: string, count: number): Promise<number> {
+    return this.exclusive(async () => {
+      this.requireLeader();
+      const topic = this.requireTopic(name);
+      // __consumer_offsets: a group's coordinator is found by hashing over its partition count.
+      if (topic.internal) throw new SluiceError('INVALID_TOPIC', `internal topic "${name}" cannot change its partition count`);
+      const current = topic.replicas.length;
+      if (!Number.isInteger(count) || count <= current || count > PARTITIONS_MAX) {
+        const why = Number.isInteger(count) && count <= current ? 'partitions can only be added, never removed' : `the most is ${PARTITIONS_MAX}`;
+        throw new SluiceError('INVALID_CONFIG', `topic "${name}" has ${current} partitions, cannot have ${count}: ${why}`);
+      }
+      const replicationFactor = topic.replicas[0]?.length ?? 1;
+      const alive = await this.liveBrokersAtLeast(replicationFactor);
+      if (replicationFactor > alive.length) {
+        throw new SluiceError('INVALID_CONFIG', `topic "${name}" has replication factor ${replicationFactor}, more than the ${alive.length} available broker(s)`);
+      }
+      const replicas = assignReplicas(alive, count - current, replicationFactor, Math.floor(this.random() * alive.length));
+      checkPartitionLimits(this.image, replicas, this.options.partitionLimits ?? LIMIT_DEFAULTS);
+      await this.append({ type: 'createPartitions', name, topicId: topic.topicId, from: current, replicas });
+      const grown = this.image.topics[name];
+      if (grown?.topicId !== topic.topicId || grown.replicas.length !== count) {
+        throw new SluiceError('INVALID_CONFIG', `topic "${name}" changed while its partitions were being added; describe it and try again`);
+      }
+      return this.image.version;
+    });
+  }
+
+  /**
+   * Removes a broker that is gone for good from the metadata. Refused while it is alive, while it
+   * is a controller voter, and while any partition lists it as a replica (move those first).
+   */
+  async unregisterBroker(id: number): Promise<number> {
+    return this.exclusive(async () => {
+      this.requireLeader();
+      if (this.image.brokers[id] === undefined) throw new SluiceError('UNKNOWN_BROKER', `broker ${id} is not registered`);
+      if (this.replicated?.voters.includes(id)) {
+        throw new SluiceError('BROKER_IN_USE', `broker ${id} is a controller voter (${this.replicated.voters.join(', ')}): replace it in the controller quorum first`);
+      }
+      // Until a session timeout passed, a new controller has not heard from every live broker.
+      await this.liveBrokersAtLeast(Number.POSITIVE_INFINITY);
+      if (this.aliveBrokers().includes(id)) {
+        throw new SluiceError('BROKER_IN_USE', `broker ${id} is alive (it heartbeats the controller): stop it first; only a broker gone for good is removed`);
+      }
+      const held = partitionsOnBroker(this.image, id);
+      if (held.length > 0) {
+        const shown = held.slice(0, PARTITIONS_NAMED_MAX).join(', ') + (held.length > PARTITIONS_NAMED_MAX ? `, ... (${held.length} in all)` : '');
+        throw new SluiceError('BROKER_IN_USE', `broker ${id} still holds replicas of ${shown}: move them off it first (reassign or decommission)`);
+      }
+      await this.append({ type: 'unregisterBroker', id });
+      this.liveness.delete(id);
       return this.image.version;
     });
   }

@@ -19,6 +19,8 @@ export interface ControllerLinkOptions {
   selfId: number;
   host: string;
   port: number;
+  /** This broker's inter-broker listener `host:port`, registered for peers to dial (default: none). */
+  interBrokerAddress?: string;
   controller: Controller;
   /** Controller voter ids (from the static cluster config). */
   voters: readonly number[];
@@ -167,8 +169,8 @@ export class ControllerLink {
   }
 
   private async register(): Promise<void> {
-    const { selfId, host, port } = this.options;
-    this.epoch = await this.request((controller) => controller.registerBroker({ brokerId: selfId, host, port, incarnation: this.incarnation }));
+    const { selfId, host, port, interBrokerAddress = '' } = this.options;
+    this.epoch = await this.request((controller) => controller.registerBroker({ brokerId: selfId, host, port, incarnation: this.incarnation, interBrokerAddress }));
     log.info({ epoch: this.epoch }, `registered with the controller as broker ${selfId} (epoch ${this.epoch})`);
     this.options.onRegistered?.();
   }
@@ -247,6 +249,14 @@ export class ControllerLink {
 
   forwardAlterClientQuotas(principal: string, set: Record<string, number>, remove: string[]): Promise<number> {
     return this.request((controller) => controller.alterClientQuotas(principal, set, remove));
+  }
+
+  forwardCreatePartitions(name: string, count: number): Promise<number> {
+    return this.request((controller) => controller.createPartitions(name, count));
+  }
+
+  forwardUnregisterBroker(brokerId: number): Promise<number> {
+    return this.request((controller) => controller.unregisterBroker(brokerId));
   }
 
   close(): void {

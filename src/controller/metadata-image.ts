@@ -16,6 +16,11 @@ export interface BrokerRegistration {
   epoch: number;
   /** Random id of the process that registered, so a retried registration is recognised. */
   incarnation: string;
+  /**
+   * Its inter-broker listener `host:port` (Raft, Controller), as the broker registered it; absent
+   * in registrations logged before brokers carried it. Peers dial it (broker-addresses.ts).
+   */
+  interBrokerAddress?: string;
 }
 
 export interface TopicMetadata {
@@ -43,7 +48,7 @@ export interface MetadataImage {
 }
 
 export type MetadataRecord =
-  | { type: 'registerBroker'; id: number; host: string; port: number; incarnation: string }
+  | { type: 'registerBroker'; id: number; host: string; port: number; incarnation: string; interBrokerAddress?: string }
   | { type: 'createTopic'; name: string; replicas: number[][]; config: TopicConfig; internal: boolean }
   | { type: 'deleteTopic'; name: string }
   | { type: 'alterTopicConfig'; name: string; config: TopicConfig }
@@ -52,7 +57,11 @@ export type MetadataRecord =
   | { type: 'deleteUser'; user: string }
   | { type: 'createAcl'; acl: AclBinding }
   | { type: 'deleteAcl'; acl: AclBinding }
-  | QuotaRecord;
+  | QuotaRecord
+  // # joining (docs/CLUSTER.md): a broker that is gone for good leaves the metadata; a topic grows.
+  | { type: 'unregisterBroker'; id: number }
+  // `replicas` of partitions `from`, `from` + 1, ... of topic `topicId`: applied only where the topic still has `from` partitions.
+  | { type: 'createPartitions'; name: string; topicId: number; from: number; replicas: number[][] };
 
 export function emptyImage(): MetadataImage {
   return { version: 0, brokers: {}, topics: {}, nextProducerId: 1, users: {}, acls: [], clientQuotas: {} };
@@ -63,10 +72,7 @@ export function applyRecord(image: MetadataImage, record: MetadataRecord, offset
   const next: MetadataImage = { ...image, version: offset + 1 };
   switch (record.type) {
     case 'registerBroker':
-      next.brokers = {
-        ...image.brokers,
-        [record.id]: { id: record.id, host: record.host, port: record.port, epoch: offset, incarnation: record.incarnation },
-      };
+      next.brokers = { ...image.brokers, [record.id]: registration(record, offset) };
       return next;
     case 'createTopic':
       // A record the controller validated can still lose a race with another create: first wins.
@@ -107,7 +113,43 @@ export function applyRecord(image: MetadataImage, record: MetadataRecord, offset
     case 'alterClientQuotas':
       next.clientQuotas = applyQuotaRecord(image.clientQuotas, record);
       return next;
+    case 'unregisterBroker':
+    case 'createPartitions':
+      return applyJoiningRecord(next, record);
   }
+}
+
+function registration(record: Extract<MetadataRecord, { type: 'registerBroker' }>, offset: number): BrokerRegistration {
+  const registered: BrokerRegistration = { id: record.id, host: record.host, port: record.port, epoch: offset, incarnation: record.incarnation };
+  if (record.interBrokerAddress) registered.interBrokerAddress = record.interBrokerAddress;
+  return registered;
+}
+
+// # joining
+
+/** `next` (a copy of the image at the record's version) with a broker removal or a topic's new partitions applied. */
+function applyJoiningRecord(next: MetadataImage, record: Extract<MetadataRecord, { type: 'unregisterBroker' | 'createPartitions' }>): MetadataImage {
+  switch (record.type) {
+    case 'unregisterBroker': {
+      const { [record.id]: _removed, ...rest } = next.brokers;
+      next.brokers = rest;
+      return next;
+    }
+    case 'createPartitions': {
+      // A record the controller validated can still lose a race (a deletion, another growth): first wins.
+      const topic = next.topics[record.name];
+      if (!topic || topic.topicId !== record.topicId || topic.replicas.length !== record.from) return next;
+      next.topics = { ...next.topics, [record.name]: { ...topic, replicas: [...topic.replicas, ...record.replicas] } };
+      return next;
+    }
+  }
+}
+
+/** The partitions (`topic/partition`) that list broker `id` among their replicas. */
+export function partitionsOnBroker(image: MetadataImage, id: number): string[] {
+  return Object.values(image.topics).flatMap((topic) =>
+    topic.replicas.flatMap((replicas, partition) => (replicas.includes(id) ? [`${topic.name}/${partition}`] : [])),
+  );
 }
 
 /**
@@ -121,4 +163,17 @@ export function assignReplicas(brokerIds: readonly number[], partitions: number,
   return Array.from({ length: partitions }, (_, p) =>
     Array.from({ length: replicationFactor }, (_, r) => ids[(start + p + r) % ids.length]!),
   );
+}
+
+/**
+ * Every broker's inter-broker listener: the configured ones (cluster.brokers, controller.quorum.voters)
+ * and, for brokers the configuration does not name, the address they registered. The operator's
+ * configuration wins where both exist (a broker bound to 0.0.0.0 may register an unroutable host).
+ */
+export function interBrokerAddresses(configured: ReadonlyMap<number, string>, image: MetadataImage): Map<number, string> {
+  const addresses = new Map(configured);
+  for (const broker of Object.values(image.brokers)) {
+    if (broker.interBrokerAddress && !addresses.has(broker.id)) addresses.set(broker.id, broker.interBrokerAddress);
+  }
+  return addresses;
 }

@@ -16,6 +16,8 @@ export interface RegisterBrokerRequest {
   port: number;
   /** Changes with every start of the broker: a new incarnation is a new registration (epoch). */
   incarnation: string;
+  /** Its inter-broker listener `host:port`, which peers not configured with it dial (empty: none). */
+  interBrokerAddress: string;
 }
 
 export interface BrokerHeartbeatRequest extends BrokerStorageReport {
@@ -45,6 +47,9 @@ export interface ControllerRpc {
   deleteAcl(acl: AclBinding): Promise<number>;
   /** Quotas: sets and removes a principal's own quotas; returns the metadata version holding it. */
   alterClientQuotas(principal: string, set: Record<string, number>, remove: string[]): Promise<number>;
+  /** Joining: grows a topic to `count` partitions; removes a broker gone for good. Each returns the metadata version holding it. */
+  createPartitions(name: string, count: number): Promise<number>;
+  unregisterBroker(brokerId: number): Promise<number>;
 }
 
 /**
@@ -61,7 +66,7 @@ export interface ControllerTransport {
 /** The service answered by this broker's own controller. */
 export function localControllerRpc(controller: Controller): ControllerRpc {
   return {
-    registerBroker: (r) => controller.registerBroker(r.brokerId, r.host, r.port, r.incarnation),
+    registerBroker: (r) => controller.registerBroker(r.brokerId, r.host, r.port, r.incarnation, r.interBrokerAddress),
     brokerHeartbeat: async (r) => heartbeatResponse(controller, r),
     createTopic: (spec) => controller.createTopic(spec),
     deleteTopic: (name) => controller.deleteTopic(name),
@@ -72,6 +77,8 @@ export function localControllerRpc(controller: Controller): ControllerRpc {
     createAcl: (acl) => controller.createAcl(acl),
     deleteAcl: (acl) => controller.deleteAcl(acl),
     alterClientQuotas: (principal, set, remove) => controller.alterClientQuotas(principal, set, remove),
+    createPartitions: (name, count) => controller.createPartitions(name, count),
+    unregisterBroker: (brokerId) => controller.unregisterBroker(brokerId),
   };
 }
 

@@ -57,6 +57,10 @@ export class GrpcControllerTransport implements ControllerTransport {
       deleteAcl: async (acl) => (await call<{ metadataVersion: number }>((cb) => client.DeleteAcl(aclToWire(acl), options, cb))).metadataVersion,
       alterClientQuotas: async (principal, set, remove) =>
         (await call<{ metadataVersion: number }>((cb) => client.AlterClientQuotas({ principal, set, remove }, options, cb))).metadataVersion,
+      createPartitions: async (name, count) =>
+        (await call<{ metadataVersion: number }>((cb) => client.CreatePartitions({ name, count }, options, cb))).metadataVersion,
+      unregisterBroker: async (brokerId) =>
+        (await call<{ metadataVersion: number }>((cb) => client.UnregisterBroker({ brokerId }, options, cb))).metadataVersion,
     };
   }
 

@@ -78,6 +78,8 @@ export class MemoryControllerTransportHub {
       createAcl: (acl) => call('createAcl', acl),
       deleteAcl: (acl) => call('deleteAcl', acl),
       alterClientQuotas: (principal, set, remove) => call('alterClientQuotas', principal, set, remove),
+      createPartitions: (name, count) => call('createPartitions', name, count),
+      unregisterBroker: (brokerId) => call('unregisterBroker', brokerId),
     };
   }
 

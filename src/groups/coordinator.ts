@@ -84,15 +84,6 @@ export interface GroupDescription {
   partitions: PartitionLagView[];
 }
 
-/** What the metrics endpoint exports as sluice_group_lag. */
-export interface GroupLag {
-  group: string;
-  topic: string;
-  partition: number;
-  committedOffset: number;
-  lag: number;
-}
-
 export interface CoordinatorAddress {
   brokerId: number;
   host: string;
@@ -436,22 +427,6 @@ export class GroupCoordinator {
   loading(groupId: string): boolean {
     const index = groupPartition(groupId);
     return this.host.leadsOffsetsPartition(index) && !this.partitions.has(index);
-  }
-
-  /** Committed offset and lag of every partition every group here committed (for sluice_group_lag). */
-  lagEntries(): GroupLag[] {
-    const entries: GroupLag[] = [];
-    for (const partition of this.partitions.values()) {
-      for (const group of partition.store.groupIds()) {
-        for (const [key, committed] of partition.store.list(group)) {
-          const { topic, partition: index } = parseTpKey(key);
-          const local = this.host.localPartition(topic, index);
-          if (local === undefined || this.current(topic, committed) === undefined) continue;
-          entries.push({ group, topic, partition: index, committedOffset: committed.offset, lag: Math.max(0, local.highWatermark() - consumableFrom(local, committed.offset)) });
-        }
-      }
-    }
-    return entries;
   }
 
   /** One pass of the background job: end silent sessions, expire offsets of long-empty groups. */

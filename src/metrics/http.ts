@@ -23,6 +23,13 @@ export interface BrokerStatus {
   notReady(): string | undefined;
 }
 
+/**
+ * Further paths served on this port (the web console, src/console/): answers a request and returns
+ * true, or returns false to leave it to the endpoint. `authorized` applies the bearer token (it
+ * answers 401 itself and returns false).
+ */
+export type HttpRoutes = (req: IncomingMessage, res: ServerResponse, authorized: () => boolean) => boolean;
+
 export interface HttpEndpointOptions {
   /** Bearer token every path but /healthz requires; none: open. */
   token?: string;
@@ -38,6 +45,7 @@ function digest(text: string): Buffer {
 
 export class HttpEndpoint {
   private status: BrokerStatus | undefined;
+  private routes: HttpRoutes | undefined;
   /** SHA-256 of the token: compared in constant time with a request's, whatever its length. */
   private readonly tokenDigest: Buffer | undefined;
 
@@ -72,6 +80,11 @@ export class HttpEndpoint {
     this.status = status;
   }
 
+  /** Serves further paths (tried before the endpoint's own). */
+  mount(routes: HttpRoutes): void {
+    this.routes = routes;
+  }
+
   close(): Promise<void> {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
@@ -79,6 +92,7 @@ export class HttpEndpoint {
   private answer(req: IncomingMessage, res: ServerResponse): void {
     const path = (req.url ?? '/').split('?')[0];
     const text = (code: number, body: string): void => void res.writeHead(code, { 'content-type': 'text/plain' }).end(body);
+    if (this.routes?.(req, res, () => this.authorized(req, res))) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
     } else if (!OPEN_PATHS.has(path ?? '') && !this.authorized(req, res)) {

@@ -38,6 +38,9 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED',
   'SASL_AUTHENTICATION_FAILED',
   'UNKNOWN_USER',
+  // joining and removing brokers (docs/CLUSTER.md)
+  'UNKNOWN_BROKER',
+  'BROKER_IN_USE',
   // Kafka classic groups beside Sluice groups (docs/KAFKA.md "Consumer groups")
   'GROUP_PROTOCOL_MISMATCH',
 ] as const;
@@ -89,6 +92,9 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   // The credentials themselves were refused: retrying with the same ones cannot help.
   SASL_AUTHENTICATION_FAILED: { grpcStatus: GrpcStatus.UNAUTHENTICATED, retriable: false },
   UNKNOWN_USER: { grpcStatus: GrpcStatus.NOT_FOUND, retriable: false },
+  UNKNOWN_BROKER: { grpcStatus: GrpcStatus.NOT_FOUND, retriable: false },
+  // The broker cannot be removed yet: it is alive, a controller voter, or still holds replicas.
+  BROKER_IN_USE: { grpcStatus: GrpcStatus.FAILED_PRECONDITION, retriable: false },
   // A group id used by Sluice members is joined by a Kafka (JoinGroup) member, or the other way round.
   GROUP_PROTOCOL_MISMATCH: { grpcStatus: GrpcStatus.FAILED_PRECONDITION, retriable: false },
 };

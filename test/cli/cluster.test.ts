@@ -4,8 +4,8 @@ import { run } from '../../src/cli/program.js';
 import type { ClusterMetadata, PartitionMetadata } from '../../src/client/index.js';
 import { fakeIo } from './fake-io.js';
 
-function broker(id: number, alive = true): ClusterMetadata['brokers'][number] {
-  return { id, host: '127.0.0.1', port: 7100 + id, address: `127.0.0.1:${7100 + id}`, alive, storageFault: '', damagedReplicas: [] };
+function broker(id: number, alive = true, epoch = 10 + id): ClusterMetadata['brokers'][number] {
+  return { id, host: '127.0.0.1', port: 7100 + id, address: `127.0.0.1:${7100 + id}`, alive, epoch, storageFault: '', damagedReplicas: [] };
 }
 
 function partition(p: number, leader: number, replicas: number[], isr: number[]): PartitionMetadata {
@@ -67,9 +67,9 @@ describe('CLI cluster status', () => {
       expect(status.offlinePartitions).to.equal(0);
       const healthyStorage = { storageFault: null, repairingReplicas: [], damagedReplicas: [] };
       expect(status.brokers).to.deep.equal([
-        { id: 1, address: '127.0.0.1:7101', alive: true, leaderOf: 1, ...healthyStorage },
-        { id: 2, address: '127.0.0.1:7102', alive: true, leaderOf: 1, ...healthyStorage },
-        { id: 3, address: '127.0.0.1:7103', alive: true, leaderOf: 1, ...healthyStorage },
+        { id: 1, address: '127.0.0.1:7101', alive: true, state: 'unfenced', leaderOf: 1, ...healthyStorage },
+        { id: 2, address: '127.0.0.1:7102', alive: true, state: 'unfenced', leaderOf: 1, ...healthyStorage },
+        { id: 3, address: '127.0.0.1:7103', alive: true, state: 'unfenced', leaderOf: 1, ...healthyStorage },
       ]);
       expect(status.storageFaults).to.equal(0);
       expect(status.partitions.map((p) => `${p.topic}/${p.partition}@${p.leader}`)).to.deep.equal([
@@ -89,7 +89,7 @@ describe('CLI cluster status', () => {
         { topic: 'orders', partition: 2 },
       ]);
       expect(status.offlinePartitions).to.equal(2); // orders/2 (no leader), __consumer_offsets/0 (dead leader)
-      expect(status.brokers.find((b) => b.id === 1)).to.deep.include({ alive: false, leaderOf: 1 });
+      expect(status.brokers.find((b) => b.id === 1)).to.deep.include({ alive: false, state: 'fenced', leaderOf: 1 });
       expect(status.brokers.find((b) => b.id === 2)).to.deep.include({ alive: true, leaderOf: 2 });
     });
 
@@ -99,6 +99,12 @@ describe('CLI cluster status', () => {
       expect(json.underReplicatedPartitions).to.be.a('number');
       expect((json.brokers as object[])[0]).to.include.all.keys('id', 'address', 'alive');
       expect((json.partitions as object[])[0]).to.include.all.keys('topic', 'partition', 'leader', 'replicas', 'isr');
+    });
+
+    it('tells fenced brokers (registered, silent) from unregistered ones (configured only, or removed)', () => {
+      const status = clusterStatus({ ...healthy, brokers: [broker(1), broker(2, false), broker(3, false, -1)] });
+      expect(status.brokers.map((b) => b.state)).to.deep.equal(['unfenced', 'fenced', 'unregistered']);
+      expect(clusterStatusTable(status)).to.match(/^3 +127\.0\.0\.1:7103 +NO +unregistered +1 +-$/m);
     });
 
     it('handles an empty cluster with no known controller', () => {
@@ -112,9 +118,9 @@ describe('CLI cluster status', () => {
     it('shows brokers, the controller and every partition with its state', () => {
       const lines = clusterStatusTable(clusterStatus(degraded)).trimEnd().split('\n');
       expect(lines[0]).to.equal('Controller: 2  Brokers: 3 (2 alive)  Topics: 3  Partitions: 6  Under-replicated: 4  Offline: 2  Storage faults: 0');
-      expect(lines[2]!.split(/\s+/)).to.deep.equal(['BROKER', 'ADDRESS', 'ALIVE', 'CONTROLLER', 'LEADER-OF', 'STORAGE']);
-      expect(lines[3]!.split(/\s+/)).to.deep.equal(['1', '127.0.0.1:7101', 'NO', '1', '-']);
-      expect(lines[4]!.split(/\s+/)).to.deep.equal(['2', '127.0.0.1:7102', 'yes', 'leader', '2', 'ok']);
+      expect(lines[2]!.split(/\s+/)).to.deep.equal(['BROKER', 'ADDRESS', 'ALIVE', 'STATE', 'CONTROLLER', 'LEADER-OF', 'STORAGE']);
+      expect(lines[3]!.split(/\s+/)).to.deep.equal(['1', '127.0.0.1:7101', 'NO', 'fenced', '1', '-']);
+      expect(lines[4]!.split(/\s+/)).to.deep.equal(['2', '127.0.0.1:7102', 'yes', 'unfenced', 'leader', '2', 'ok']);
       const rows = lines.slice(lines.findIndex((line) => line.startsWith('TOPIC')) + 1).map((line) => line.split(/\s+/));
       expect(rows).to.deep.include(['orders', '0', '2', '1,2,3', '2,3', 'UNDER-REPLICATED']);
       expect(rows).to.deep.include(['orders', '2', 'none', '1', '-', 'OFFLINE']);
@@ -162,8 +168,8 @@ describe('CLI cluster status', () => {
     it('shows them in the table', () => {
       const table = clusterStatusTable(clusterStatus(damaged));
       expect(table).to.contain('Storage faults: 1');
-      expect(table).to.match(/^3 +127\.0\.0\.1:7103 +yes +1 +storing orders\/1@5 failed \(EIO\): write EIO$/m);
-      expect(table).to.match(/^1 +127\.0\.0\.1:7101 +yes +1 +ok$/m);
+      expect(table).to.match(/^3 +127\.0\.0\.1:7103 +yes +unfenced +1 +storing orders\/1@5 failed \(EIO\): write EIO$/m);
+      expect(table).to.match(/^1 +127\.0\.0\.1:7101 +yes +unfenced +1 +ok$/m);
       expect(table).to.match(/^2 +orders +0 +REPAIRING \(catching up from the leader\)$/m);
       expect(table).to.match(/^2 +single +0 +DAMAGED: lost offsets \[500, 750\), \[900, 901\)$/m);
     });

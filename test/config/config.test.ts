@@ -94,6 +94,40 @@ describe('broker config', () => {
     expect(clusterMembership(loadBrokerConfig(['--inter-broker-port', '7302'], {})).addresses.get(1)).to.equal('127.0.0.1:7302');
   });
 
+  describe('joining: controller.quorum.voters', () => {
+    const quorum = '1@10.0.0.1:7201,2@10.0.0.2:7202,3@10.0.0.3:7203';
+
+    it('is all a broker that is not a voter needs: the voters, and its own inter-broker listener', () => {
+      const config = loadBrokerConfig(['--broker-id', '4', '--advertised-host', '10.0.0.4', '--inter-broker-port', '7204', '--controller-quorum-voters', quorum], {});
+      expect(clusterMembership(config)).to.deep.equal({
+        addresses: new Map([[1, '10.0.0.1:7201'], [2, '10.0.0.2:7202'], [3, '10.0.0.3:7203'], [4, '10.0.0.4:7204']]),
+        voters: [1, 2, 3],
+      });
+    });
+
+    it('serves a voter as well, and agrees with a cluster.brokers that says the same', () => {
+      const config = loadBrokerConfig(['--broker-id', '2', '--controller-quorum-voters', quorum, '--cluster-brokers', '2@10.0.0.2:7202,5@10.0.0.5:7205', '--controller-voters', '3,2,1'], {});
+      const membership = clusterMembership(config);
+      expect(membership.voters).to.deep.equal([1, 2, 3]);
+      expect(membership.addresses.get(2)).to.equal('10.0.0.2:7202');
+      expect(membership.addresses.get(5)).to.equal('10.0.0.5:7205');
+    });
+
+    const conflicts: Array<[string, string[], RegExp]> = [
+      ['a voter at two addresses', ['--cluster-brokers', '1@10.0.0.9:7201'], /controller.quorum.voters says broker 1 is at 10.0.0.1:7201, cluster.brokers says 10.0.0.9:7201/],
+      ['other voter ids in controller.voters', ['--controller-voters', '1,2'], /controller.voters \(1,2\) differs from the ids of controller.quorum.voters \(1,2,3\)/],
+    ];
+    for (const [what, argv, message] of conflicts) {
+      it(`rejects ${what}`, () => {
+        expect(() => loadBrokerConfig(['--broker-id', '4', '--controller-quorum-voters', quorum, ...argv], {})).to.throw(ConfigError, message);
+      });
+    }
+
+    it('rejects a malformed entry', () => {
+      expect(() => loadBrokerConfig(['--controller-quorum-voters', '1@host'], {})).to.throw(ConfigError, /controller.quorum.voters: expected id@host:port, got "1@host"/);
+    });
+  });
+
   const badListeners: Array<[string, string[], RegExp]> = [
     ['the same port for both listeners', ['--port', '7001', '--inter-broker-port', '7001'], /inter.broker.port must differ from port/],
     ['TLS without its files', ['--listener-client-tls', 'true', '--tls-ca-file', 'ca.pem'], /tls.cert.file is required when a listener runs TLS/],

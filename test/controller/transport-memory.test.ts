@@ -22,6 +22,8 @@ function service(leads: boolean): ControllerRpc {
     createAcl: async () => notLeader(),
     deleteAcl: async () => notLeader(),
     alterClientQuotas: async () => notLeader(),
+    createPartitions: async () => notLeader(),
+    unregisterBroker: async () => notLeader(),
   };
 }
 
@@ -45,7 +47,7 @@ describe('controller/transport-memory', () => {
   });
 
   it('carries a call and its answer over the network', async () => {
-    const answer = await outcome(clock, hub.transport(2).to(1, 1_000).registerBroker({ brokerId: 2, host: 'h', port: 1, incarnation: 'i' }));
+    const answer = await outcome(clock, hub.transport(2).to(1, 1_000).registerBroker({ brokerId: 2, host: 'h', port: 1, incarnation: 'i', interBrokerAddress: 'h:2' }));
     expect(answer).to.equal(20);
     expect(clock.nowMs()).to.be.at.least(10); // there and back
   });

@@ -68,6 +68,21 @@ export class TestCluster {
     await this.broker(id).stop('SIGKILL');
   }
 
+  /**
+   * Starts a new broker `id` that knows only the controller quorum (`controller.quorum.voters`: the
+   * inter-broker listeners of brokers 1-3, the voters), as `make cluster-add` does: it registers,
+   * gets the metadata and takes replicas of new topics. Resolves once it is ready; `stop`/`restart`/
+   * `cleanup` treat it as any other broker.
+   */
+  async addBroker(id: number, extraArgs: string[] = []): Promise<BrokerProcess> {
+    if (this.brokers.has(id)) throw new Error(`broker ${id} exists already`);
+    const voters = [...this.brokers.keys()].sort((a, b) => a - b).slice(0, 3);
+    const quorum = voters.map((voter) => `${voter}@${this.broker(voter).interBrokerAddress}`).join(',');
+    const broker = await BrokerProcess.start({ waitReady: true, args: ['--broker-id', String(id), '--controller-quorum-voters', quorum, ...extraArgs] });
+    this.brokers.set(id, broker);
+    return broker;
+  }
+
   /** Starts a stopped broker again with its data, ports and flags. */
   async restart(id: number, waitReady = true): Promise<BrokerProcess> {
     const broker = await this.broker(id).startAgain(waitReady);

@@ -109,6 +109,8 @@ const TIMERS_MAX = 4_000_000;
 /** Clients are network nodes from here on (brokers are 1..N). */
 const FIRST_CLIENT_NODE = 1_000;
 const PORT = 7000;
+/** What the brokers register as their inter-broker listener (the in-memory transports route by id). */
+const INTER_BROKER_PORT = 7200;
 
 export interface SimClusterOptions {
   seed: number;
@@ -123,6 +125,8 @@ export interface SimClusterOptions {
 interface Node {
   id: number;
   store: MemoryLogStore;
+  /** The inter-broker addresses its broker was last told (Broker's onPeerAddresses). */
+  peerAddresses: ReadonlyMap<number, string>;
   /** Starts so far; each gets its own incarnation. */
   lives: number;
   running?: { broker: Broker; services: BrokerServices; clock: BrokerClock; controllerTransport: ControllerTransport };
@@ -141,9 +145,11 @@ export class SimCluster {
   private readonly nodes = new Map<number, Node>();
   private readonly settings: ClusterSettings;
   private readonly storeFor: (id: number, store: MemoryLogStore) => LogStore;
+  private readonly flush: FlushPolicy;
 
   constructor(options: SimClusterOptions) {
     this.storeFor = options.storeFor ?? ((_id, store) => store);
+    this.flush = options.flush;
     this.rng = seededRng(options.seed);
     this.network = new MemoryNetwork({ clock: this.clock, faults: options.faults });
     this.raftHub = new MemoryRaftTransportHub(this.network);
@@ -155,12 +161,31 @@ export class SimCluster {
     const ids = Array.from({ length: options.brokers }, (_, i) => i + 1);
     this.settings = {
       ...SIM_SETTINGS,
-      addresses: new Map(ids.map((id) => [id, `broker-${id}:${PORT}`])),
+      addresses: new Map(ids.map((id) => [id, `broker-${id}:${INTER_BROKER_PORT}`])),
       controllerVoters: ids.slice(0, 3),
     };
+    for (const id of ids) this.addNode(id);
+  }
+
+  private addNode(id: number): void {
     // A group sync takes a millisecond of virtual time, so a crash can land between an append and its sync.
     const deferSync = (sync: () => void): void => void this.clock.setTimeout(sync, 1);
-    for (const id of ids) this.nodes.set(id, { id, store: openMemoryLogStore({ flush: options.flush, deferSync }), lives: 0 });
+    this.nodes.set(id, { id, store: openMemoryLogStore({ flush: this.flush, deferSync }), lives: 0, peerAddresses: new Map() });
+  }
+
+  /**
+   * Starts a new broker `id` that the others are not configured with: it knows only the controller
+   * voters (as with controller.quorum.voters), registers, and joins (docs/CLUSTER.md).
+   */
+  async join(id: number): Promise<Broker> {
+    if (this.nodes.has(id)) throw new Error(`broker ${id} exists already`);
+    this.addNode(id);
+    return this.start(id);
+  }
+
+  /** The inter-broker addresses broker `id` was last told (the configured ones until a registration adds one). */
+  peerAddressesOf(id: number): ReadonlyMap<number, string> {
+    return this.node(id).peerAddresses;
   }
 
   get ids(): number[] {
@@ -188,7 +213,7 @@ export class SimCluster {
     const clock = new BrokerClock(this.clock);
     const controllerTransport = this.controllerHub.transport(id);
     const opening = Broker.open({
-      identity: { brokerId: id, advertisedHost: `broker-${id}`, port: PORT },
+      identity: { brokerId: id, advertisedHost: `broker-${id}`, port: PORT, interBrokerAddress: `broker-${id}:${INTER_BROKER_PORT}` },
       cluster: this.settings,
       store: this.storeFor(id, node.store),
       raftTransport: this.raftHub.transport(id),
@@ -196,6 +221,9 @@ export class SimCluster {
       clock,
       random: seededRng(Math.floor(this.rng() * 2 ** 32)),
       incarnation: `broker-${id}-life-${node.lives}`,
+      onPeerAddresses: (addresses) => {
+        node.peerAddresses = addresses;
+      },
     });
     const broker = await this.settle(opening, 1_000);
     // One in-memory server stands for both listeners: the simulator has no TLS to tell them apart.

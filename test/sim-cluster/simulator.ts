@@ -17,6 +17,7 @@ import type { FaultyLogStore } from '../../src/storage/faulty-store.js';
 import type { MemoryLogStore } from '../../src/storage/memory-store.js';
 import { seededRng, type Rng } from '../../src/raft/index.js';
 import type { LinkFaults } from '../../src/runtime/memory-network.js';
+import { sleep } from '../../src/runtime/clock.js';
 import { checkCluster } from './checker.js';
 import { faultyDisks, SimCluster } from './cluster.js';
 import { GroupApp, PARTITIONS, ProducerApp, TOPIC } from './workload.js';
@@ -38,7 +39,7 @@ export interface SimResult {
   trace: string[];
   /** What the brokers printed (kept out of the terminal, shown for a failing seed). */
   output: string[];
-  stats: { brokers: number; flush: string; acknowledged: number; crashes: number; cuts: number; diskFaults: number; rot: number; virtualMs: number; timers: number };
+  stats: { brokers: number; flush: string; acknowledged: number; crashes: number; cuts: number; diskFaults: number; rot: number; virtualMs: number; timers: number; joins: number };
 }
 
 const READY_BOUND_MS = 20_000;
@@ -103,7 +104,7 @@ async function simulate(seed: number, options: SimOptions, output: string[]): Pr
   const trace: string[] = [];
   const note = (event: string): void => void trace.push(`${cluster.clock.nowMs() - start} ${event}`);
   const violations: string[] = [];
-  const stats = { brokers, flush: flush.kind, acknowledged: 0, crashes: 0, cuts: 0, diskFaults: 0, rot: 0, virtualMs: 0, timers: 0 };
+  const stats = { brokers, flush: flush.kind, acknowledged: 0, crashes: 0, cuts: 0, diskFaults: 0, rot: 0, virtualMs: 0, timers: 0, joins: 0 };
   const finish = (): SimResult => {
     stats.virtualMs = cluster.clock.nowMs() - start;
     stats.timers = cluster.clock.fired;
@@ -112,7 +113,7 @@ async function simulate(seed: number, options: SimOptions, output: string[]): Pr
   };
 
   try {
-    await phases(cluster, { rng, flush: flush.kind, brokers, faultMs, livenessMs, networkRng, disks, note, violations, stats });
+    await phases(cluster, { rng, flush: flush.kind, brokers, faultMs, livenessMs, networkRng, disks, note, violations, stats, join: joinPlan(seed, brokers) });
   } catch (err) {
     violations.push(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
@@ -130,10 +131,55 @@ interface PhaseContext {
   note(event: string): void;
   violations: string[];
   stats: SimResult['stats'];
+  /** When (share of the fault phase) a broker joins, in seeds that have one join. */
+  join: JoinPlan | undefined;
+}
+
+/**
+ * Joining (docs/CLUSTER.md): in a quarter of the seeds (those with three brokers and seed % 4 == 2;
+ * the others, and their regression seeds, run exactly as before) broker 4 joins during the faults,
+ * knowing only the controller voters, and the topic then grows to JOIN_PARTITIONS partitions, placed
+ * over the live brokers. The joiner can be crashed, cut off and restarted like the others. From its
+ * own seeded stream, so the run's other choices stay as they were.
+ */
+interface JoinPlan {
+  /** Share of the fault phase after which broker 4 starts. */
+  atShare: number;
+}
+
+const JOIN_PARTITIONS = 4;
+/** Longest the simulator waits for one attempt to grow the topic before it asks again. */
+const GROW_ATTEMPT_MS = 5_000;
+/** Producers and group members of a join seed refresh metadata this often, so they see the grown topic. */
+const JOIN_METADATA_MAX_AGE_MS = 2_000;
+
+function joinPlan(seed: number, brokers: number): JoinPlan | undefined {
+  if (brokers !== 3 || seed % 4 !== 2) return undefined;
+  return { atShare: 0.1 + 0.6 * seededRng(seed * 7919 + 13)() };
+}
+
+/**
+ * Broker 4 is running and the topic is grown: through any running broker, retried (the controller
+ * moves, links are cut) until the metadata holds the new partitions.
+ */
+async function growTopic(cluster: SimCluster, note: (event: string) => void): Promise<void> {
+  const grown = (): boolean => cluster.running().some((b) => (b.controller.metadata.topics[TOPIC]?.replicas.length ?? 0) >= JOIN_PARTITIONS);
+  while (!grown()) {
+    const broker = cluster.running()[0];
+    if (broker !== undefined && cluster.broker(4)?.ready) {
+      const attempt = broker.createPartitions(TOPIC, JOIN_PARTITIONS).then(
+        (view) => note(`topic grown to ${view.partitions.length} partitions, replicas ${JSON.stringify(view.partitions.map((p) => p.replicas))}`),
+        (err: unknown) => note(`growing the topic: ${err instanceof Error ? err.message.split(':')[0] : String(err)}`),
+      );
+      // A broker that crashes meanwhile never answers (its timers are gone): ask again after a while.
+      await Promise.race([attempt, sleep(cluster.clock, GROW_ATTEMPT_MS)]);
+    }
+    await sleep(cluster.clock, 200);
+  }
 }
 
 async function phases(cluster: SimCluster, context: PhaseContext): Promise<void> {
-  const { rng, flush, brokers, faultMs, livenessMs, networkRng, disks, note, violations, stats } = context;
+  const { rng, flush, faultMs, livenessMs, networkRng, disks, note, violations, stats, join } = context;
   await cluster.startAll();
   if (!(await cluster.runFor(READY_BOUND_MS, () => cluster.running().every((b) => b.ready)))) {
     violations.push(`liveness: the brokers were not all ready within ${READY_BOUND_MS} ms`);
@@ -145,20 +191,31 @@ async function phases(cluster: SimCluster, context: PhaseContext): Promise<void>
     return;
   }
 
+  const clientOptions = join === undefined ? {} : { metadataMaxAgeMs: JOIN_METADATA_MAX_AGE_MS };
   const producers = ['p0', 'p1', 'q'].map(
-    (name) => new ProducerApp(name, cluster, cluster.client(), seededRng(Math.floor(rng() * 2 ** 32)), note, name !== 'q'),
+    (name) => new ProducerApp(name, cluster, cluster.client(clientOptions), seededRng(Math.floor(rng() * 2 ** 32)), note, name !== 'q'),
   );
-  const group = new GroupApp(cluster, [cluster.client(), cluster.client()], seededRng(Math.floor(rng() * 2 ** 32)), note);
+  const group = new GroupApp(cluster, [cluster.client(clientOptions), cluster.client(clientOptions)], seededRng(Math.floor(rng() * 2 ** 32)), note);
   for (const app of [...producers, group]) app.start();
 
   // Safety phase: faults.
   const down = new Set<number>();
   const rotten = new Set<string>();
   const faultsEnd = cluster.clock.nowMs() + faultMs;
+  let joinAtMs = join === undefined ? undefined : faultsEnd - faultMs + join.atShare * faultMs;
+  let growing: Promise<void> | undefined;
   while (cluster.clock.nowMs() < faultsEnd) {
     await cluster.runFor(200 + Math.floor(rng() * 800));
+    if (joinAtMs !== undefined && cluster.clock.nowMs() >= joinAtMs) {
+      joinAtMs = undefined;
+      await cluster.join(4);
+      stats.joins++;
+      note('join 4');
+      growing = growTopic(cluster, note);
+    }
     const roll = rng();
-    const id = cluster.ids[Math.floor(rng() * brokers)]!;
+    // The joiner is among them once it joined (before, the choice is the same as without it).
+    const id = cluster.ids[Math.floor(rng() * cluster.ids.length)]!;
     if (roll < 0.3 && down.size === 0) {
       const how = flush === 'always' && rng() < 0.5 ? 'power' : 'kill';
       cluster.crash(id, how);
@@ -205,6 +262,15 @@ async function phases(cluster: SimCluster, context: PhaseContext): Promise<void>
   for (const disk of disks.values()) disk.clearFault();
   for (const id of down) await cluster.start(id);
   note('faults stop');
+  if (growing !== undefined && !(await cluster.runFor(livenessMs, () => cluster.running().every((b) => b.ready && (b.controller.metadata.topics[TOPIC]?.replicas.length ?? 0) === JOIN_PARTITIONS)))) {
+    const state = cluster.ids.map((id) => {
+      const broker = cluster.broker(id);
+      return broker === undefined ? `${id}: down` : `${id}: ${broker.ready ? 'ready' : 'not ready'}, ${broker.controller.metadata.topics[TOPIC]?.replicas.length ?? 0} partitions`;
+    });
+    violations.push(`liveness: the joined broker was not ready, or the topic not grown to ${JOIN_PARTITIONS} partitions everywhere, within ${livenessMs} ms after the faults stopped (${state.join('; ')})`);
+    return;
+  }
+  const partitions = cluster.running()[0]!.controller.metadata.topics[TOPIC]?.replicas.length ?? PARTITIONS;
   const ackedBefore = producers.map((p) => p.acknowledged.length);
   if (!(await cluster.runFor(livenessMs, () => producers.every((p, i) => p.acknowledged.length > ackedBefore[i]!)))) {
     violations.push(`liveness: a producer had no write acknowledged within ${livenessMs} ms after the faults stopped`);
@@ -220,7 +286,7 @@ async function phases(cluster: SimCluster, context: PhaseContext): Promise<void>
   note('delivered');
   await cluster.settle(group.stop(), CLOSE_BOUND_MS);
   const converged = (): boolean =>
-    Array.from({ length: PARTITIONS }, (_, i) => replicasOf(cluster, i)).every((replicas) => {
+    Array.from({ length: partitions }, (_, i) => replicasOf(cluster, i)).every((replicas) => {
       const last = replicas[0]?.log.lastEntryIndex();
       return replicas.length === 3 && replicas.every((p) => p.log.lastEntryIndex() === last && p.replicated.commitIndex === last);
     });
@@ -228,20 +294,20 @@ async function phases(cluster: SimCluster, context: PhaseContext): Promise<void>
     violations.push(`liveness: the replicas did not converge within ${CONVERGE_BOUND_MS} ms after the faults stopped`);
   }
   // Bit rot nobody read is found by the scrub, and repaired.
-  if (!(await readableEverywhere(cluster, CONVERGE_BOUND_MS))) violations.push(`liveness: a damaged copy was still unread or unrepaired ${CONVERGE_BOUND_MS} ms after convergence`);
+  if (!(await readableEverywhere(cluster, partitions, CONVERGE_BOUND_MS))) violations.push(`liveness: a damaged copy was still unread or unrepaired ${CONVERGE_BOUND_MS} ms after convergence`);
   note('converged');
-  violations.push(...(await checkCluster(PARTITIONS, (i) => replicasOf(cluster, i), producers, group)));
+  violations.push(...(await checkCluster(partitions, (i) => replicasOf(cluster, i), producers, group)));
   stats.acknowledged = acknowledged.length;
   note(`checked: ${stats.acknowledged} acknowledged`);
 }
 
 /** Waits (at most `boundMs`) until every copy of the topic's partitions and of the metadata log reads whole. */
-async function readableEverywhere(cluster: SimCluster, boundMs: number): Promise<boolean> {
+async function readableEverywhere(cluster: SimCluster, partitions: number, boundMs: number): Promise<boolean> {
   const deadline = cluster.clock.nowMs() + boundMs;
   for (;;) {
     let whole = true;
     const copies = [
-      ...Array.from({ length: PARTITIONS }, (_, index) => replicasOf(cluster, index).map((copy) => copy.replicated)).flat(),
+      ...Array.from({ length: partitions }, (_, index) => replicasOf(cluster, index).map((copy) => copy.replicated)).flat(),
       ...cluster.ids.flatMap((id) => cluster.broker(id)?.replicas.get(METADATA_GROUP) ?? []),
     ];
     for (const copy of copies) {

@@ -66,6 +66,27 @@ export class Admin {
   }
 
   /**
+   * Grows a topic to `count` partitions, placed on the live brokers. Never fewer: INVALID_CONFIG.
+   * Producers see the new partitions at their next metadata refresh: keyed records whose key now
+   * hashes to another partition go there from then on.
+   */
+  async createPartitions(name: string, count: number): Promise<TopicDescription> {
+    checkCount('count', count);
+    const response = await this.call<TopicDescription__Output>((client, options, cb) => client.CreatePartitions({ name, count }, options, cb));
+    this.cluster.invalidate(name);
+    return toTopicDescription(response);
+  }
+
+  /**
+   * Removes a broker that is gone for good from the cluster's metadata. BROKER_IN_USE while it is
+   * alive, a controller voter, or holds replicas (named in the message); UNKNOWN_BROKER if unregistered.
+   */
+  async unregisterBroker(brokerId: number): Promise<void> {
+    checkCount('brokerId', brokerId);
+    await this.call((client, options, cb) => client.UnregisterBroker({ brokerId }, options, cb));
+  }
+
+  /**
    * On the leader of a partition whose only copy is damaged: skips its damaged offsets, durably, so
    * consumers continue past them; returns the ranges skipped. Fails INVALID_REQUEST when the
    * partition has other replicas (they repair the copy) or no damage is known.

@@ -437,7 +437,7 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
         expired++;
         return;
       }
-      buffer.push({ topic, partition, offset: recordOffset, timestamp, key, value, headers });
+      buffer.push({ topic, partition, offset: recordOffset, timestamp, key, value, headers, ttlMs });
     };
     // Whole batches, concatenated; a trailing partial one is ignored. The first may begin before
     // the position: decodeRecords skips records below it without decoding them.
@@ -467,7 +467,13 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
     }
     // A positioned partition's topic existed: UNKNOWN_TOPIC now comes from a broker that has not
     // caught up with the cluster's metadata (or from a deletion), so it is retried like a move.
-    if (err.retriable || (err.code === 'UNKNOWN_TOPIC' && state.fetchOffset !== undefined)) {
+    // Topics only grow: UNKNOWN_PARTITION is a broker behind on a topic that just grew (a group
+    // coordinator assigns the new partitions at once) or a partition that never existed, so it is
+    // retried as often as a retriable error, then reported.
+    const lagging =
+      (err.code === 'UNKNOWN_TOPIC' && state.fetchOffset !== undefined) ||
+      (err.code === 'UNKNOWN_PARTITION' && state.retryAttempt < this.cluster.options.retry.retries);
+    if (err.retriable || lagging) {
       // A consumer outlives broker restarts and leader moves: retriable errors back off forever.
       this.cluster.noteError(state.topic, err);
       const delayMs = backoffMs(Math.min(state.retryAttempt++, 30), this.cluster.options.retry, this.random);

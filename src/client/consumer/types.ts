@@ -11,6 +11,8 @@ export interface ConsumedRecord {
   value: Buffer | null;
   /** In the order the producer gave them; keys may repeat. */
   headers: RecordHeader[];
+  /** The record's own time to live in ms; undefined: the topic's `message.ttl.ms` applies. */
+  ttlMs?: number | undefined;
 }
 
 export interface ConsumerStats {

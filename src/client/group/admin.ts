@@ -124,21 +124,35 @@ export class GroupAdmin {
    * members are live; a RangeError, before any request, for a malformed target.
    */
   async resetOffsets(groupId: string, topic: string, target: ResetTarget): Promise<Array<{ topic: string; partition: number; offset: number }>> {
+    const plan = await this.planReset(groupId, topic, target);
+    const offsets = plan.map(({ partition, offset }) => ({ topic, partition, offset }));
+    await this.writeOffsets(groupId, offsets);
+    return offsets;
+  }
+
+  /**
+   * What resetOffsets would write, without writing it: per partition of `topic` the committed
+   * offset now (-1: none) and the target's offset.
+   */
+  async planReset(groupId: string, topic: string, target: ResetTarget): Promise<Array<{ topic: string; partition: number; currentOffset: number; offset: number }>> {
     checkResetTarget(target);
     const count = await this.groups.cluster.partitionCount(topic);
     const committed = await this.groups.toCoordinator<FetchOffsetsResponse__Output>(groupId, (stub, options, cb) =>
       stub.FetchOffsets({ groupId, partitions: [{ topic, partitions: Array.from({ length: count }, (_, i) => i) }] }, options, cb),
     );
-    const offsets = await Promise.all(
+    return Promise.all(
       Array.from({ length: count }, async (_, partition) => {
         const current = committed.offsets.find((offset) => offset.partition === partition)?.offset;
-        return { topic, partition, offset: await this.resolve(topic, partition, target, current) };
+        return { topic, partition, currentOffset: current ?? -1, offset: await this.resolve(topic, partition, target, current) };
       }),
     );
+  }
+
+  /** Overwrites these committed offsets of a group without live members (GROUP_NOT_EMPTY otherwise). */
+  async writeOffsets(groupId: string, offsets: ReadonlyArray<{ topic: string; partition: number; offset: number }>): Promise<void> {
     await this.groups.toCoordinator<ResetOffsetsResponse__Output>(groupId, (stub, options, cb) =>
       stub.ResetOffsets({ groupId, offsets: offsets.map((offset) => ({ ...offset, metadata: '', attempts: null })) }, options, cb),
     );
-    return offsets;
   }
 
   async close(): Promise<void> {

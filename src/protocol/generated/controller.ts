@@ -18,6 +18,7 @@ import type { BrokerStorage as _sluice_v1_BrokerStorage, BrokerStorage__Output a
 import type { ClientQuotaEntry as _sluice_v1_ClientQuotaEntry, ClientQuotaEntry__Output as _sluice_v1_ClientQuotaEntry__Output } from './sluice/v1/ClientQuotaEntry.js';
 import type { ControllerClient as _sluice_v1_ControllerClient, ControllerDefinition as _sluice_v1_ControllerDefinition } from './sluice/v1/Controller.js';
 import type { ControllerTopicResponse as _sluice_v1_ControllerTopicResponse, ControllerTopicResponse__Output as _sluice_v1_ControllerTopicResponse__Output } from './sluice/v1/ControllerTopicResponse.js';
+import type { CreatePartitionsRequest as _sluice_v1_CreatePartitionsRequest, CreatePartitionsRequest__Output as _sluice_v1_CreatePartitionsRequest__Output } from './sluice/v1/CreatePartitionsRequest.js';
 import type { CreateTopicRequest as _sluice_v1_CreateTopicRequest, CreateTopicRequest__Output as _sluice_v1_CreateTopicRequest__Output } from './sluice/v1/CreateTopicRequest.js';
 import type { DeleteTopicRequest as _sluice_v1_DeleteTopicRequest, DeleteTopicRequest__Output as _sluice_v1_DeleteTopicRequest__Output } from './sluice/v1/DeleteTopicRequest.js';
 import type { DeleteTopicResponse as _sluice_v1_DeleteTopicResponse, DeleteTopicResponse__Output as _sluice_v1_DeleteTopicResponse__Output } from './sluice/v1/DeleteTopicResponse.js';
@@ -61,6 +62,8 @@ import type { ScramCredential as _sluice_v1_ScramCredential, ScramCredential__Ou
 import type { TopicDescription as _sluice_v1_TopicDescription, TopicDescription__Output as _sluice_v1_TopicDescription__Output } from './sluice/v1/TopicDescription.js';
 import type { TopicMetadata as _sluice_v1_TopicMetadata, TopicMetadata__Output as _sluice_v1_TopicMetadata__Output } from './sluice/v1/TopicMetadata.js';
 import type { TopicSummary as _sluice_v1_TopicSummary, TopicSummary__Output as _sluice_v1_TopicSummary__Output } from './sluice/v1/TopicSummary.js';
+import type { UnregisterBrokerRequest as _sluice_v1_UnregisterBrokerRequest, UnregisterBrokerRequest__Output as _sluice_v1_UnregisterBrokerRequest__Output } from './sluice/v1/UnregisterBrokerRequest.js';
+import type { UnregisterBrokerResponse as _sluice_v1_UnregisterBrokerResponse, UnregisterBrokerResponse__Output as _sluice_v1_UnregisterBrokerResponse__Output } from './sluice/v1/UnregisterBrokerResponse.js';
 import type { UpsertUserRequest as _sluice_v1_UpsertUserRequest, UpsertUserRequest__Output as _sluice_v1_UpsertUserRequest__Output } from './sluice/v1/UpsertUserRequest.js';
 import type { UpsertUserResponse as _sluice_v1_UpsertUserResponse, UpsertUserResponse__Output as _sluice_v1_UpsertUserResponse__Output } from './sluice/v1/UpsertUserResponse.js';
 import type { UserSummary as _sluice_v1_UserSummary, UserSummary__Output as _sluice_v1_UserSummary__Output } from './sluice/v1/UserSummary.js';
@@ -89,6 +92,7 @@ export interface ProtoGrpcType {
       ClientQuotaEntry: MessageTypeDefinition<_sluice_v1_ClientQuotaEntry, _sluice_v1_ClientQuotaEntry__Output>
       Controller: SubtypeConstructor<typeof grpc.Client, _sluice_v1_ControllerClient> & { service: _sluice_v1_ControllerDefinition }
       ControllerTopicResponse: MessageTypeDefinition<_sluice_v1_ControllerTopicResponse, _sluice_v1_ControllerTopicResponse__Output>
+      CreatePartitionsRequest: MessageTypeDefinition<_sluice_v1_CreatePartitionsRequest, _sluice_v1_CreatePartitionsRequest__Output>
       CreateTopicRequest: MessageTypeDefinition<_sluice_v1_CreateTopicRequest, _sluice_v1_CreateTopicRequest__Output>
       DeleteTopicRequest: MessageTypeDefinition<_sluice_v1_DeleteTopicRequest, _sluice_v1_DeleteTopicRequest__Output>
       DeleteTopicResponse: MessageTypeDefinition<_sluice_v1_DeleteTopicResponse, _sluice_v1_DeleteTopicResponse__Output>
@@ -132,6 +136,8 @@ export interface ProtoGrpcType {
       TopicDescription: MessageTypeDefinition<_sluice_v1_TopicDescription, _sluice_v1_TopicDescription__Output>
       TopicMetadata: MessageTypeDefinition<_sluice_v1_TopicMetadata, _sluice_v1_TopicMetadata__Output>
       TopicSummary: MessageTypeDefinition<_sluice_v1_TopicSummary, _sluice_v1_TopicSummary__Output>
+      UnregisterBrokerRequest: MessageTypeDefinition<_sluice_v1_UnregisterBrokerRequest, _sluice_v1_UnregisterBrokerRequest__Output>
+      UnregisterBrokerResponse: MessageTypeDefinition<_sluice_v1_UnregisterBrokerResponse, _sluice_v1_UnregisterBrokerResponse__Output>
       UpsertUserRequest: MessageTypeDefinition<_sluice_v1_UpsertUserRequest, _sluice_v1_UpsertUserRequest__Output>
       UpsertUserResponse: MessageTypeDefinition<_sluice_v1_UpsertUserResponse, _sluice_v1_UpsertUserResponse__Output>
       UserSummary: MessageTypeDefinition<_sluice_v1_UserSummary, _sluice_v1_UserSummary__Output>

@@ -7,6 +7,7 @@ import type { AclChangeResponse as _sluice_v1_AclChangeResponse, AclChangeRespon
 import type { AlterClientQuotasRequest as _sluice_v1_AlterClientQuotasRequest, AlterClientQuotasRequest__Output as _sluice_v1_AlterClientQuotasRequest__Output } from '../../sluice/v1/AlterClientQuotasRequest.js';
 import type { AlterClientQuotasResponse as _sluice_v1_AlterClientQuotasResponse, AlterClientQuotasResponse__Output as _sluice_v1_AlterClientQuotasResponse__Output } from '../../sluice/v1/AlterClientQuotasResponse.js';
 import type { AlterTopicConfigRequest as _sluice_v1_AlterTopicConfigRequest, AlterTopicConfigRequest__Output as _sluice_v1_AlterTopicConfigRequest__Output } from '../../sluice/v1/AlterTopicConfigRequest.js';
+import type { CreatePartitionsRequest as _sluice_v1_CreatePartitionsRequest, CreatePartitionsRequest__Output as _sluice_v1_CreatePartitionsRequest__Output } from '../../sluice/v1/CreatePartitionsRequest.js';
 import type { CreateTopicRequest as _sluice_v1_CreateTopicRequest, CreateTopicRequest__Output as _sluice_v1_CreateTopicRequest__Output } from '../../sluice/v1/CreateTopicRequest.js';
 import type { DeleteTopicRequest as _sluice_v1_DeleteTopicRequest, DeleteTopicRequest__Output as _sluice_v1_DeleteTopicRequest__Output } from '../../sluice/v1/DeleteTopicRequest.js';
 import type { DeleteTopicResponse as _sluice_v1_DeleteTopicResponse, DeleteTopicResponse__Output as _sluice_v1_DeleteTopicResponse__Output } from '../../sluice/v1/DeleteTopicResponse.js';
@@ -24,6 +25,8 @@ import type { ListUsersResponse as _sluice_v1_ListUsersResponse, ListUsersRespon
 import type { RepairPartitionRequest as _sluice_v1_RepairPartitionRequest, RepairPartitionRequest__Output as _sluice_v1_RepairPartitionRequest__Output } from '../../sluice/v1/RepairPartitionRequest.js';
 import type { RepairPartitionResponse as _sluice_v1_RepairPartitionResponse, RepairPartitionResponse__Output as _sluice_v1_RepairPartitionResponse__Output } from '../../sluice/v1/RepairPartitionResponse.js';
 import type { TopicDescription as _sluice_v1_TopicDescription, TopicDescription__Output as _sluice_v1_TopicDescription__Output } from '../../sluice/v1/TopicDescription.js';
+import type { UnregisterBrokerRequest as _sluice_v1_UnregisterBrokerRequest, UnregisterBrokerRequest__Output as _sluice_v1_UnregisterBrokerRequest__Output } from '../../sluice/v1/UnregisterBrokerRequest.js';
+import type { UnregisterBrokerResponse as _sluice_v1_UnregisterBrokerResponse, UnregisterBrokerResponse__Output as _sluice_v1_UnregisterBrokerResponse__Output } from '../../sluice/v1/UnregisterBrokerResponse.js';
 import type { UpsertUserRequest as _sluice_v1_UpsertUserRequest, UpsertUserRequest__Output as _sluice_v1_UpsertUserRequest__Output } from '../../sluice/v1/UpsertUserRequest.js';
 import type { UpsertUserResponse as _sluice_v1_UpsertUserResponse, UpsertUserResponse__Output as _sluice_v1_UpsertUserResponse__Output } from '../../sluice/v1/UpsertUserResponse.js';
 
@@ -54,6 +57,15 @@ export interface AdminClient extends grpc.Client {
   createAcl(argument: _sluice_v1_AclBinding, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_AclChangeResponse__Output>): grpc.ClientUnaryCall;
   createAcl(argument: _sluice_v1_AclBinding, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_AclChangeResponse__Output>): grpc.ClientUnaryCall;
   createAcl(argument: _sluice_v1_AclBinding, callback: grpc.requestCallback<_sluice_v1_AclChangeResponse__Output>): grpc.ClientUnaryCall;
+  
+  CreatePartitions(argument: _sluice_v1_CreatePartitionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  CreatePartitions(argument: _sluice_v1_CreatePartitionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  CreatePartitions(argument: _sluice_v1_CreatePartitionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  CreatePartitions(argument: _sluice_v1_CreatePartitionsRequest, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  createPartitions(argument: _sluice_v1_CreatePartitionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  createPartitions(argument: _sluice_v1_CreatePartitionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  createPartitions(argument: _sluice_v1_CreatePartitionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
+  createPartitions(argument: _sluice_v1_CreatePartitionsRequest, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
   
   CreateTopic(argument: _sluice_v1_CreateTopicRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
   CreateTopic(argument: _sluice_v1_CreateTopicRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
@@ -145,6 +157,15 @@ export interface AdminClient extends grpc.Client {
   repairPartition(argument: _sluice_v1_RepairPartitionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_RepairPartitionResponse__Output>): grpc.ClientUnaryCall;
   repairPartition(argument: _sluice_v1_RepairPartitionRequest, callback: grpc.requestCallback<_sluice_v1_RepairPartitionResponse__Output>): grpc.ClientUnaryCall;
   
+  UnregisterBroker(argument: _sluice_v1_UnregisterBrokerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_UnregisterBrokerResponse__Output>): grpc.ClientUnaryCall;
+  UnregisterBroker(argument: _sluice_v1_UnregisterBrokerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_UnregisterBrokerResponse__Output>): grpc.ClientUnaryCall;
+  UnregisterBroker(argument: _sluice_v1_UnregisterBrokerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_UnregisterBrokerResponse__Output>): grpc.ClientUnaryCall;
+  UnregisterBroker(argument: _sluice_v1_UnregisterBrokerRequest, callback: grpc.requestCallback<_sluice_v1_UnregisterBrokerResponse__Output>): grpc.ClientUnaryCall;
+  unregisterBroker(argument: _sluice_v1_UnregisterBrokerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_UnregisterBrokerResponse__Output>): grpc.ClientUnaryCall;
+  unregisterBroker(argument: _sluice_v1_UnregisterBrokerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_UnregisterBrokerResponse__Output>): grpc.ClientUnaryCall;
+  unregisterBroker(argument: _sluice_v1_UnregisterBrokerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_UnregisterBrokerResponse__Output>): grpc.ClientUnaryCall;
+  unregisterBroker(argument: _sluice_v1_UnregisterBrokerRequest, callback: grpc.requestCallback<_sluice_v1_UnregisterBrokerResponse__Output>): grpc.ClientUnaryCall;
+  
   UpsertUser(argument: _sluice_v1_UpsertUserRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_UpsertUserResponse__Output>): grpc.ClientUnaryCall;
   UpsertUser(argument: _sluice_v1_UpsertUserRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_UpsertUserResponse__Output>): grpc.ClientUnaryCall;
   UpsertUser(argument: _sluice_v1_UpsertUserRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_UpsertUserResponse__Output>): grpc.ClientUnaryCall;
@@ -162,6 +183,8 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
   AlterTopicConfig: grpc.handleUnaryCall<_sluice_v1_AlterTopicConfigRequest__Output, _sluice_v1_TopicDescription>;
   
   CreateAcl: grpc.handleUnaryCall<_sluice_v1_AclBinding__Output, _sluice_v1_AclChangeResponse>;
+  
+  CreatePartitions: grpc.handleUnaryCall<_sluice_v1_CreatePartitionsRequest__Output, _sluice_v1_TopicDescription>;
   
   CreateTopic: grpc.handleUnaryCall<_sluice_v1_CreateTopicRequest__Output, _sluice_v1_TopicDescription>;
   
@@ -183,6 +206,8 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
   
   RepairPartition: grpc.handleUnaryCall<_sluice_v1_RepairPartitionRequest__Output, _sluice_v1_RepairPartitionResponse>;
   
+  UnregisterBroker: grpc.handleUnaryCall<_sluice_v1_UnregisterBrokerRequest__Output, _sluice_v1_UnregisterBrokerResponse>;
+  
   UpsertUser: grpc.handleUnaryCall<_sluice_v1_UpsertUserRequest__Output, _sluice_v1_UpsertUserResponse>;
   
 }
@@ -191,6 +216,7 @@ export interface AdminDefinition extends grpc.ServiceDefinition {
   AlterClientQuotas: MethodDefinition<_sluice_v1_AlterClientQuotasRequest, _sluice_v1_AlterClientQuotasResponse, _sluice_v1_AlterClientQuotasRequest__Output, _sluice_v1_AlterClientQuotasResponse__Output>
   AlterTopicConfig: MethodDefinition<_sluice_v1_AlterTopicConfigRequest, _sluice_v1_TopicDescription, _sluice_v1_AlterTopicConfigRequest__Output, _sluice_v1_TopicDescription__Output>
   CreateAcl: MethodDefinition<_sluice_v1_AclBinding, _sluice_v1_AclChangeResponse, _sluice_v1_AclBinding__Output, _sluice_v1_AclChangeResponse__Output>
+  CreatePartitions: MethodDefinition<_sluice_v1_CreatePartitionsRequest, _sluice_v1_TopicDescription, _sluice_v1_CreatePartitionsRequest__Output, _sluice_v1_TopicDescription__Output>
   CreateTopic: MethodDefinition<_sluice_v1_CreateTopicRequest, _sluice_v1_TopicDescription, _sluice_v1_CreateTopicRequest__Output, _sluice_v1_TopicDescription__Output>
   DeleteAcl: MethodDefinition<_sluice_v1_AclBinding, _sluice_v1_AclChangeResponse, _sluice_v1_AclBinding__Output, _sluice_v1_AclChangeResponse__Output>
   DeleteTopic: MethodDefinition<_sluice_v1_DeleteTopicRequest, _sluice_v1_DeleteTopicResponse, _sluice_v1_DeleteTopicRequest__Output, _sluice_v1_DeleteTopicResponse__Output>
@@ -201,5 +227,6 @@ export interface AdminDefinition extends grpc.ServiceDefinition {
   ListTopics: MethodDefinition<_sluice_v1_ListTopicsRequest, _sluice_v1_ListTopicsResponse, _sluice_v1_ListTopicsRequest__Output, _sluice_v1_ListTopicsResponse__Output>
   ListUsers: MethodDefinition<_sluice_v1_ListUsersRequest, _sluice_v1_ListUsersResponse, _sluice_v1_ListUsersRequest__Output, _sluice_v1_ListUsersResponse__Output>
   RepairPartition: MethodDefinition<_sluice_v1_RepairPartitionRequest, _sluice_v1_RepairPartitionResponse, _sluice_v1_RepairPartitionRequest__Output, _sluice_v1_RepairPartitionResponse__Output>
+  UnregisterBroker: MethodDefinition<_sluice_v1_UnregisterBrokerRequest, _sluice_v1_UnregisterBrokerResponse, _sluice_v1_UnregisterBrokerRequest__Output, _sluice_v1_UnregisterBrokerResponse__Output>
   UpsertUser: MethodDefinition<_sluice_v1_UpsertUserRequest, _sluice_v1_UpsertUserResponse, _sluice_v1_UpsertUserRequest__Output, _sluice_v1_UpsertUserResponse__Output>
 }

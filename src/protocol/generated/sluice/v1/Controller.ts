@@ -10,11 +10,13 @@ import type { AlterTopicConfigRequest as _sluice_v1_AlterTopicConfigRequest, Alt
 import type { BrokerHeartbeatRequest as _sluice_v1_BrokerHeartbeatRequest, BrokerHeartbeatRequest__Output as _sluice_v1_BrokerHeartbeatRequest__Output } from '../../sluice/v1/BrokerHeartbeatRequest.js';
 import type { BrokerHeartbeatResponse as _sluice_v1_BrokerHeartbeatResponse, BrokerHeartbeatResponse__Output as _sluice_v1_BrokerHeartbeatResponse__Output } from '../../sluice/v1/BrokerHeartbeatResponse.js';
 import type { ControllerTopicResponse as _sluice_v1_ControllerTopicResponse, ControllerTopicResponse__Output as _sluice_v1_ControllerTopicResponse__Output } from '../../sluice/v1/ControllerTopicResponse.js';
+import type { CreatePartitionsRequest as _sluice_v1_CreatePartitionsRequest, CreatePartitionsRequest__Output as _sluice_v1_CreatePartitionsRequest__Output } from '../../sluice/v1/CreatePartitionsRequest.js';
 import type { CreateTopicRequest as _sluice_v1_CreateTopicRequest, CreateTopicRequest__Output as _sluice_v1_CreateTopicRequest__Output } from '../../sluice/v1/CreateTopicRequest.js';
 import type { DeleteTopicRequest as _sluice_v1_DeleteTopicRequest, DeleteTopicRequest__Output as _sluice_v1_DeleteTopicRequest__Output } from '../../sluice/v1/DeleteTopicRequest.js';
 import type { DeleteUserRequest as _sluice_v1_DeleteUserRequest, DeleteUserRequest__Output as _sluice_v1_DeleteUserRequest__Output } from '../../sluice/v1/DeleteUserRequest.js';
 import type { RegisterBrokerRequest as _sluice_v1_RegisterBrokerRequest, RegisterBrokerRequest__Output as _sluice_v1_RegisterBrokerRequest__Output } from '../../sluice/v1/RegisterBrokerRequest.js';
 import type { RegisterBrokerResponse as _sluice_v1_RegisterBrokerResponse, RegisterBrokerResponse__Output as _sluice_v1_RegisterBrokerResponse__Output } from '../../sluice/v1/RegisterBrokerResponse.js';
+import type { UnregisterBrokerRequest as _sluice_v1_UnregisterBrokerRequest, UnregisterBrokerRequest__Output as _sluice_v1_UnregisterBrokerRequest__Output } from '../../sluice/v1/UnregisterBrokerRequest.js';
 import type { UpsertUserRequest as _sluice_v1_UpsertUserRequest, UpsertUserRequest__Output as _sluice_v1_UpsertUserRequest__Output } from '../../sluice/v1/UpsertUserRequest.js';
 
 export interface ControllerClient extends grpc.Client {
@@ -63,6 +65,15 @@ export interface ControllerClient extends grpc.Client {
   createAcl(argument: _sluice_v1_AclBinding, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
   createAcl(argument: _sluice_v1_AclBinding, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
   
+  CreatePartitions(argument: _sluice_v1_CreatePartitionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  CreatePartitions(argument: _sluice_v1_CreatePartitionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  CreatePartitions(argument: _sluice_v1_CreatePartitionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  CreatePartitions(argument: _sluice_v1_CreatePartitionsRequest, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  createPartitions(argument: _sluice_v1_CreatePartitionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  createPartitions(argument: _sluice_v1_CreatePartitionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  createPartitions(argument: _sluice_v1_CreatePartitionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  createPartitions(argument: _sluice_v1_CreatePartitionsRequest, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  
   CreateTopic(argument: _sluice_v1_CreateTopicRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
   CreateTopic(argument: _sluice_v1_CreateTopicRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
   CreateTopic(argument: _sluice_v1_CreateTopicRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
@@ -108,6 +119,15 @@ export interface ControllerClient extends grpc.Client {
   registerBroker(argument: _sluice_v1_RegisterBrokerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_RegisterBrokerResponse__Output>): grpc.ClientUnaryCall;
   registerBroker(argument: _sluice_v1_RegisterBrokerRequest, callback: grpc.requestCallback<_sluice_v1_RegisterBrokerResponse__Output>): grpc.ClientUnaryCall;
   
+  UnregisterBroker(argument: _sluice_v1_UnregisterBrokerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  UnregisterBroker(argument: _sluice_v1_UnregisterBrokerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  UnregisterBroker(argument: _sluice_v1_UnregisterBrokerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  UnregisterBroker(argument: _sluice_v1_UnregisterBrokerRequest, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  unregisterBroker(argument: _sluice_v1_UnregisterBrokerRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  unregisterBroker(argument: _sluice_v1_UnregisterBrokerRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  unregisterBroker(argument: _sluice_v1_UnregisterBrokerRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  unregisterBroker(argument: _sluice_v1_UnregisterBrokerRequest, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  
   UpsertUser(argument: _sluice_v1_UpsertUserRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
   UpsertUser(argument: _sluice_v1_UpsertUserRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
   UpsertUser(argument: _sluice_v1_UpsertUserRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
@@ -130,6 +150,8 @@ export interface ControllerHandlers extends grpc.UntypedServiceImplementation {
   
   CreateAcl: grpc.handleUnaryCall<_sluice_v1_AclBinding__Output, _sluice_v1_ControllerTopicResponse>;
   
+  CreatePartitions: grpc.handleUnaryCall<_sluice_v1_CreatePartitionsRequest__Output, _sluice_v1_ControllerTopicResponse>;
+  
   CreateTopic: grpc.handleUnaryCall<_sluice_v1_CreateTopicRequest__Output, _sluice_v1_ControllerTopicResponse>;
   
   DeleteAcl: grpc.handleUnaryCall<_sluice_v1_AclBinding__Output, _sluice_v1_ControllerTopicResponse>;
@@ -139,6 +161,8 @@ export interface ControllerHandlers extends grpc.UntypedServiceImplementation {
   DeleteUser: grpc.handleUnaryCall<_sluice_v1_DeleteUserRequest__Output, _sluice_v1_ControllerTopicResponse>;
   
   RegisterBroker: grpc.handleUnaryCall<_sluice_v1_RegisterBrokerRequest__Output, _sluice_v1_RegisterBrokerResponse>;
+  
+  UnregisterBroker: grpc.handleUnaryCall<_sluice_v1_UnregisterBrokerRequest__Output, _sluice_v1_ControllerTopicResponse>;
   
   UpsertUser: grpc.handleUnaryCall<_sluice_v1_UpsertUserRequest__Output, _sluice_v1_ControllerTopicResponse>;
   
@@ -150,10 +174,12 @@ export interface ControllerDefinition extends grpc.ServiceDefinition {
   AlterTopicConfig: MethodDefinition<_sluice_v1_AlterTopicConfigRequest, _sluice_v1_ControllerTopicResponse, _sluice_v1_AlterTopicConfigRequest__Output, _sluice_v1_ControllerTopicResponse__Output>
   BrokerHeartbeat: MethodDefinition<_sluice_v1_BrokerHeartbeatRequest, _sluice_v1_BrokerHeartbeatResponse, _sluice_v1_BrokerHeartbeatRequest__Output, _sluice_v1_BrokerHeartbeatResponse__Output>
   CreateAcl: MethodDefinition<_sluice_v1_AclBinding, _sluice_v1_ControllerTopicResponse, _sluice_v1_AclBinding__Output, _sluice_v1_ControllerTopicResponse__Output>
+  CreatePartitions: MethodDefinition<_sluice_v1_CreatePartitionsRequest, _sluice_v1_ControllerTopicResponse, _sluice_v1_CreatePartitionsRequest__Output, _sluice_v1_ControllerTopicResponse__Output>
   CreateTopic: MethodDefinition<_sluice_v1_CreateTopicRequest, _sluice_v1_ControllerTopicResponse, _sluice_v1_CreateTopicRequest__Output, _sluice_v1_ControllerTopicResponse__Output>
   DeleteAcl: MethodDefinition<_sluice_v1_AclBinding, _sluice_v1_ControllerTopicResponse, _sluice_v1_AclBinding__Output, _sluice_v1_ControllerTopicResponse__Output>
   DeleteTopic: MethodDefinition<_sluice_v1_DeleteTopicRequest, _sluice_v1_ControllerTopicResponse, _sluice_v1_DeleteTopicRequest__Output, _sluice_v1_ControllerTopicResponse__Output>
   DeleteUser: MethodDefinition<_sluice_v1_DeleteUserRequest, _sluice_v1_ControllerTopicResponse, _sluice_v1_DeleteUserRequest__Output, _sluice_v1_ControllerTopicResponse__Output>
   RegisterBroker: MethodDefinition<_sluice_v1_RegisterBrokerRequest, _sluice_v1_RegisterBrokerResponse, _sluice_v1_RegisterBrokerRequest__Output, _sluice_v1_RegisterBrokerResponse__Output>
+  UnregisterBroker: MethodDefinition<_sluice_v1_UnregisterBrokerRequest, _sluice_v1_ControllerTopicResponse, _sluice_v1_UnregisterBrokerRequest__Output, _sluice_v1_ControllerTopicResponse__Output>
   UpsertUser: MethodDefinition<_sluice_v1_UpsertUserRequest, _sluice_v1_ControllerTopicResponse, _sluice_v1_UpsertUserRequest__Output, _sluice_v1_ControllerTopicResponse__Output>
 }

@@ -6,6 +6,7 @@ export interface RegisterBrokerRequest {
   'host'?: (string);
   'port'?: (number);
   'incarnation'?: (string);
+  'interBrokerAddress'?: (string);
 }
 
 export interface RegisterBrokerRequest__Output {
@@ -13,4 +14,5 @@ export interface RegisterBrokerRequest__Output {
   'host': (string);
   'port': (number);
   'incarnation': (string);
+  'interBrokerAddress': (string);
 }

@@ -1,0 +1,12 @@
+// Original file: proto/sluice/v1/broker.proto
+
+
+export interface CreatePartitionsRequest {
+  'name'?: (string);
+  'count'?: (number);
+}
+
+export interface CreatePartitionsRequest__Output {
+  'name': (string);
+  'count': (number);
+}

@@ -1,0 +1,10 @@
+// Original file: proto/sluice/v1/broker.proto
+
+
+export interface UnregisterBrokerRequest {
+  'brokerId'?: (number);
+}
+
+export interface UnregisterBrokerRequest__Output {
+  'brokerId': (number);
+}
