@@ -17,10 +17,10 @@ const PARTITIONS = 3;
 const RECORDS_PER_ROUND = 1500;
 
 /** A `kcat -G` member printing `partition offset value` lines, unbuffered, committing often. */
-function groupMember(bootstrap: string, groupId: string, topic: string): RunningKcat {
+function groupMember(bootstrap: string, groupId: string, topic: string, sessionTimeoutMs = 6_000): RunningKcat {
   return startKcat([
     '-b', bootstrap, '-G', groupId, topic, '-u', '-q', '-f', '%p %o %s\\n',
-    '-X', 'auto.offset.reset=earliest', '-X', 'session.timeout.ms=6000', '-X', 'heartbeat.interval.ms=300', '-X', 'auto.commit.interval.ms=300',
+    '-X', 'auto.offset.reset=earliest', '-X', `session.timeout.ms=${sessionTimeoutMs}`, '-X', 'heartbeat.interval.ms=300', '-X', 'auto.commit.interval.ms=300',
   ]);
 }
 
@@ -148,7 +148,8 @@ describe('kcat -G consumer groups against a 3-broker cluster', function () {
     const groupId = `kgc-group-${process.pid}`;
     await admin.createTopic({ name: topic, partitions: PARTITIONS, replicationFactor: 3 });
     await produceLines(bootstrap, topic, 'first', RECORDS_PER_ROUND);
-    members.push(groupMember(bootstrap, groupId, topic), groupMember(bootstrap, groupId, topic));
+    // Sessions long enough that finding the new coordinator on a busy machine does not end them.
+    members.push(groupMember(bootstrap, groupId, topic, 30_000), groupMember(bootstrap, groupId, topic, 30_000));
     const before = await waitFor('two members with every record committed', () => settledGroup(groups!, groupId, 2), 90_000);
 
     const coordinator = await cluster.leaderOf(OFFSETS_TOPIC, groupPartition(groupId), 1);
