@@ -21,6 +21,8 @@ function groupMember(bootstrap: string, groupId: string, topic: string, sessionT
   return startKcat([
     '-b', bootstrap, '-G', groupId, topic, '-u', '-q', '-f', '%p %o %s\\n',
     '-X', 'auto.offset.reset=earliest', '-X', `session.timeout.ms=${sessionTimeoutMs}`, '-X', 'heartbeat.interval.ms=300', '-X', 'auto.commit.interval.ms=300',
+    // The rebalance timeout: a member that does not rejoin holds the barrier this long at most.
+    '-X', 'max.poll.interval.ms=30000',
   ]);
 }
 
@@ -28,12 +30,24 @@ function produceLines(bootstrap: string, topic: string, prefix: string, count: n
   return kcatOk(['-b', bootstrap, '-t', topic, '-P', '-X', 'acks=all'], Array.from({ length: count }, (_, i) => `${prefix}-${i}`).join('\n') + '\n');
 }
 
-/** The group's description once every partition's committed offset is at its log end with `members` members. */
-async function settledGroup(groups: GroupAdmin, groupId: string, members: number) {
-  const description = await groups.describeGroup(groupId).catch(() => undefined);
-  const parts = description?.partitions ?? [];
-  const done = description?.members.length === members && parts.length === PARTITIONS && parts.every((p) => p.committedOffset === p.logEndOffset && p.logEndOffset > 0);
-  return done ? description : undefined;
+/**
+ * Waits for the group to be Stable with `members` members and every partition's committed offset
+ * at its log end; on timeout the error carries the last description seen.
+ */
+async function settledGroup(groups: GroupAdmin, groupId: string, members: number, what: string, timeoutMs: number) {
+  let last: unknown;
+  try {
+    return await waitFor(what, async () => {
+      const description = await groups.describeGroup(groupId).catch((err: unknown) => (last = String(err), undefined));
+      if (description === undefined) return undefined;
+      last = description;
+      const parts = description.partitions;
+      const done = description.state === 'Stable' && description.members.length === members && parts.length === PARTITIONS && parts.every((p) => p.committedOffset === p.logEndOffset && p.logEndOffset > 0);
+      return done ? description : undefined;
+    }, timeoutMs);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}; last seen: ${JSON.stringify(last)}`);
+  }
 }
 
 /** `partition offset value` lines of every member's output, counted by `partition:offset`. */
@@ -80,11 +94,10 @@ describe('kcat -G consumer groups against a broker process', function () {
     const produce = (prefix: string, count: number): Promise<string> => produceLines(bootstrap, topic, prefix, count);
     const member = (): RunningKcat => groupMember(bootstrap, groupId, topic);
     const describe = () => groups!.describeGroup(groupId).catch(() => undefined);
-    const settled = (count: number) => settledGroup(groups!, groupId, count);
 
     await produce('first', RECORDS_PER_ROUND);
     members.push(member(), member(), member());
-    const three = await waitFor('three members with every record committed', () => settled(3), 90_000);
+    const three = await settledGroup(groups, groupId, 3, 'three members with every record committed', 90_000);
     expect(new Set(three.partitions.map((p) => p.owner)).size, 'partitions spread over the members').to.equal(PARTITIONS);
     expect(three.members.every((m) => m.clientId === 'rdkafka')).to.equal(true);
 
@@ -92,8 +105,7 @@ describe('kcat -G consumer groups against a broker process', function () {
     const [victim, ...survivors] = members;
     await victim!.stop('SIGKILL');
     await produce('second', RECORDS_PER_ROUND);
-    const two = await waitFor('the two survivors with every record committed', () => settled(2), 90_000);
-    expect(two.state).to.equal('Stable');
+    await settledGroup(groups, groupId, 2, 'the two survivors with every record committed', 90_000);
 
     // Survivors leave cleanly (SIGTERM: commit, LeaveGroup); a new member resumes at the commits.
     await Promise.all(survivors.map((survivor) => survivor.stop('SIGTERM')));
@@ -102,7 +114,7 @@ describe('kcat -G consumer groups against a broker process', function () {
     const late = member();
     members.push(late);
     await waitFor('the new member consuming the 30 new records', () => (consumedOffsets([late.stdout()]).size >= 30 ? true : undefined), 60_000);
-    await waitFor('one member with every record committed', () => settled(1), 60_000);
+    await settledGroup(groups, groupId, 1, 'one member with every record committed', 60_000);
     await late.stop('SIGTERM');
 
     const lateSeen = consumedOffsets([late.stdout()]);
@@ -150,13 +162,13 @@ describe('kcat -G consumer groups against a 3-broker cluster', function () {
     await produceLines(bootstrap, topic, 'first', RECORDS_PER_ROUND);
     // Sessions long enough that finding the new coordinator on a busy machine does not end them.
     members.push(groupMember(bootstrap, groupId, topic, 30_000), groupMember(bootstrap, groupId, topic, 30_000));
-    const before = await waitFor('two members with every record committed', () => settledGroup(groups!, groupId, 2), 90_000);
+    const before = await settledGroup(groups, groupId, 2, 'two members with every record committed', 90_000);
 
     const coordinator = await cluster.leaderOf(OFFSETS_TOPIC, groupPartition(groupId), 1);
     await cluster.kill(coordinator);
     const survivors = [1, 2, 3].filter((id) => id !== coordinator).map((id) => `127.0.0.1:${cluster!.kafkaPorts.get(id)}`).join(',');
     await produceLines(survivors, topic, 'second', RECORDS_PER_ROUND);
-    const after = await waitFor('every record committed after the failover', () => settledGroup(groups!, groupId, 2), 120_000);
+    const after = await settledGroup(groups, groupId, 2, 'every record committed after the failover', 120_000);
     // The group's Stable state was durable: the same members, no rejoin under new ids.
     expect(after.members.map((m) => m.memberId).sort()).to.deep.equal(before.members.map((m) => m.memberId).sort());
     expect(after.groupEpoch).to.equal(before.groupEpoch);
