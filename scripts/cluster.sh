@@ -316,10 +316,9 @@ cmd_status() {
 # cluster/broker-N.properties of an added broker: its ports by the numbering of the first three, and
 # the controller quorum (brokers 1-3's inter-broker listeners) as the only brokers it is told of.
 write_added_config() {
-  local n=$1 voters="" kafka="" v
+  local n=$1 voters="" v
   for v in "${NODES[@]}"; do
     voters="${voters:+$voters,}$v@$(reach_host "$v"):$(prop "$v" inter.broker.port 7002)"
-    kafka="${kafka:+$kafka,}$v@$(reach_host "$v"):$(prop "$v" kafka.port 9092)"
   done
   cat >"$(config_of "$n")" <<PROPS
 # Sluice broker $n, added to the cluster by \`make cluster-add NODE=$n\` (scripts/cluster.sh), which wrote
@@ -337,10 +336,8 @@ data.dir=cluster/data/$n
 # The controller voters' inter-broker listeners: all a joining broker needs.
 controller.quorum.voters=$voters
 
-# kafka listener (docs/KAFKA.md). The first three brokers do not list this one in their
-# kafka.cluster.brokers: add it there (and restart them) for Kafka clients to be sent here.
+# kafka listener (docs/KAFKA.md): registered with the controller, so every broker's Metadata names it.
 kafka.port=$((9100 + n))
-kafka.cluster.brokers=$kafka,$n@127.0.0.1:$((9100 + n))
 PROPS
   say "wrote $(config_of "$n")"
 }

@@ -6,7 +6,7 @@
  *   e2e      produce at a fixed rate and consume at once in the same process; latency = send to
  *            delivery, measured on one monotonic clock (the send time rides in the record value).
  */
-import { SluiceError, type Acks, type CompressionCodec, type Producer, type Sluice, type TopicPartition } from '../client/index.js';
+import { SluiceError, type Acks, type ProducerCodec, type Producer, type Sluice, type TopicPartition } from '../client/index.js';
 import { RateLimiter } from './rate-limiter.js';
 import { Meter, recordsWithWarmUp, type BenchResult } from './report.js';
 
@@ -23,7 +23,7 @@ export interface WorkloadOptions {
   acks: Acks;
   lingerMs: number;
   batchBytes: number;
-  compression: CompressionCodec;
+  compression: ProducerCodec;
   /** Stop after this long even if records remain (long RSS runs); 0 = no limit. */
   durationSec: number;
   /** e2e: seconds of records sent before the measured `records` and not measured. */

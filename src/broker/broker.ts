@@ -150,6 +150,8 @@ export class Broker {
   private probing = false;
   /** Entries the controller applied: a reopened metadata log replays from its start. */
   private metadataApplied = 0;
+  /** The Kafka listener's advertised `host:port` it registers ('': none), set before start(). */
+  private kafkaAddress = '';
   /** Every timer and timestamp of the broker's core, and of the group coordinator it hosts. */
   readonly clock: Clock;
   readonly identity: BrokerIdentity;
@@ -192,6 +194,7 @@ export class Broker {
       host: identity.advertisedHost,
       port: identity.port,
       interBrokerAddress: identity.interBrokerAddress,
+      kafkaAddress: () => this.kafkaAddress,
       controller: this.controller,
       voters: cluster.controllerVoters,
       transport: options.controllerTransport,
@@ -286,6 +289,12 @@ export class Broker {
   }
 
   /** Starts ticking Raft, registering and heartbeating, and balancing leaders. */
+  /** Registers the Kafka listener's advertised `host:port` (docs/KAFKA.md); call before start(), once the listener is bound. */
+  advertiseKafkaListener(address: string): void {
+    if (this.link.registered) throw new Error('the Kafka listener must be advertised before the broker registers');
+    this.kafkaAddress = address;
+  }
+
   start(): void {
     this.replicas.start();
     this.link.start();
@@ -566,11 +575,14 @@ export class Broker {
     const reported = this.link.view.leaders.get(leaderKey(topic.name, index, topic.topicId));
     // A replica whose storage failed has stopped its group: its view of the leader is frozen.
     const localLeader = local?.storageFault === undefined ? local?.replicated.leaderId : undefined;
+    const leader = localLeader || reported?.leader || -1;
     return {
       partition: index,
-      leader: localLeader || reported?.leader || -1,
+      leader,
       replicas,
-      isr: reported?.isr ?? [],
+      // Until the leader's report reaches this broker through the controller (a heartbeat or two
+      // after the partition elects), all it knows is in sync is the leader itself.
+      isr: reported !== undefined && reported.isr.length > 0 ? reported.isr : leader > 0 ? [leader] : [],
       logStartOffset: reported?.logStartOffset ?? local?.log.logStartOffset() ?? 0,
       logEndOffset: reported?.logEndOffset ?? local?.log.logEndOffset() ?? 0,
       highWatermark: reported?.highWatermark ?? local?.hw ?? 0,

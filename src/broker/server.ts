@@ -324,6 +324,22 @@ export class BrokerServer {
         onBytesScrubbed: (bytes) => brokerMetrics.scrubBytes.inc(bytes),
       },
     });
+    let kafka: KafkaListener | undefined;
+    try {
+      // Bound before the broker registers: the registration carries the listener's address.
+      kafka = await startKafkaListener(config, {
+        broker,
+        groups: services.groups,
+        security,
+        quotas,
+        inflight,
+        onRequest: (api, durationMs) => brokerMetrics.requestSeconds.observe({ method: `Kafka${api}` }, durationMs / 1000),
+      });
+    } catch (err) {
+      await services.stop();
+      await broker.close();
+      throw err;
+    }
     broker.start();
     services.start();
     const watch = new ClusterWatch({
@@ -338,15 +354,8 @@ export class BrokerServer {
     });
     watch.start();
     const server = new BrokerServer(config, broker, metrics, grpcServer, interBrokerServer, http, services, inflight, streams, quotas, watch, port, interBrokerPort, http.port);
+    server.kafka = kafka;
     try {
-      server.kafka = await startKafkaListener(config, {
-        broker,
-        groups: services.groups,
-        security,
-        quotas,
-        inflight,
-        onRequest: (api, durationMs) => brokerMetrics.requestSeconds.observe({ method: `Kafka${api}` }, durationMs / 1000),
-      });
       server.console = startConsole(config, { http, clientPort: port, metrics, acls: () => broker.controller.metadata.acls });
     } catch (err) {
       watch.stop();

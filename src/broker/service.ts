@@ -101,12 +101,12 @@ function requireTopic(value: string, what = 'topic'): string {
   return requireName(value, what, TOPIC_NAME_LENGTH_MAX);
 }
 
-/** A registration's inter-broker listener: empty (not sent) or `host:port`. */
-function requireInterBrokerAddress(value: string): string {
+/** A registration's inter-broker (or, as `what`, Kafka) listener: empty (not sent) or `host:port`. */
+function requireInterBrokerAddress(value: string, what = 'inter_broker_address'): string {
   if (value === '') return value;
-  requireLength(value, 'inter_broker_address', HOST_LENGTH_MAX + 6);
+  requireLength(value, what, HOST_LENGTH_MAX + 6);
   const match = /^([^\s:@]+|\[[0-9a-fA-F:.]+\]):(\d{1,5})$/.exec(value);
-  if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) invalid(`inter_broker_address must be host:port, got "${clip(value)}"`);
+  if (!match || Number(match[2]) < 1 || Number(match[2]) > 65535) invalid(`${what} must be host:port, got "${clip(value)}"`);
   return value;
 }
 
@@ -521,6 +521,7 @@ export function controllerHandlers(broker: Broker, options: ServiceOptions, auth
           port: request.port,
           incarnation: requireName(request.incarnation, 'incarnation'),
           interBrokerAddress: requireInterBrokerAddress(request.interBrokerAddress),
+          kafkaAddress: requireInterBrokerAddress(request.kafkaAddress, 'kafka_address'),
         }),
       };
     }),

@@ -1,6 +1,6 @@
 /** Parsers for option values: each throws commander's InvalidArgumentError, which exits 2. */
 import { InvalidArgumentError } from 'commander';
-import { COMPRESSION_CODECS, isCompressionCodec, type CompressionCodec } from '../protocol/compression.js';
+import { PRODUCER_CODECS, isProducerCodec, type ProducerCodec } from '../protocol/compression.js';
 
 export function parseIntInRange(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
   return (value) => {
@@ -59,7 +59,7 @@ export function toRecord(pairs: Array<[string, string]> | undefined): Record<str
   return Object.fromEntries(pairs ?? []);
 }
 
-export function parseCompression(value: string): CompressionCodec {
-  if (!isCompressionCodec(value)) throw new InvalidArgumentError(`expected one of ${COMPRESSION_CODECS.join(', ')}`);
+export function parseCompression(value: string): ProducerCodec {
+  if (!isProducerCodec(value)) throw new InvalidArgumentError(`expected one of ${PRODUCER_CODECS.join(', ')}`);
   return value;
 }

@@ -3,8 +3,8 @@
  * Progress goes to stderr once a second; the summary (or `--json`) to stdout.
  */
 import type { Command } from 'commander';
-import { COMPRESSION_CODECS } from '../protocol/compression.js';
-import type { Acks, CompressionCodec } from '../client/index.js';
+import { PRODUCER_CODECS } from '../protocol/compression.js';
+import type { Acks, ProducerCodec } from '../client/index.js';
 import { metricsRss, RssSampler } from '../bench/broker-rss.js';
 import { formatSummary, type BenchMode, type BenchResult, type Meter } from '../bench/report.js';
 import { runConsume, runEndToEnd, runProduce, type WorkloadOptions } from '../bench/workloads.js';
@@ -21,7 +21,7 @@ interface BenchCliOptions {
   acks: Acks;
   lingerMs?: number;
   batchBytes: number;
-  compression: CompressionCodec;
+  compression: ProducerCodec;
   durationSec: number;
   warmUpSec?: number;
   brokerMetrics?: string;
@@ -51,7 +51,7 @@ export function registerBenchCommands(program: Command, context: CommandContext)
       .option('--acks <acks>', '0, 1 or all', parseAcksOption, 1 as Acks)
       .option('--linger-ms <ms>', 'producer linger (default 5; e2e 0)', parseNonNegativeInt)
       .option('--batch-bytes <bytes>', 'producer batch size / consumer fetch size', parsePositiveInt, 1024 * 1024)
-      .option('--compression <codec>', `batch compression: ${COMPRESSION_CODECS.join(', ')}`, parseCompression, 'none' as CompressionCodec)
+      .option('--compression <codec>', `batch compression: ${PRODUCER_CODECS.join(', ')}`, parseCompression, 'none' as ProducerCodec)
       .option('--duration-sec <s>', 'stop after this long even if records remain (0 = no limit)', parseNonNegativeInt, 0)
       .option('--broker-metrics <url>', "broker's /metrics URL, to report its peak RSS (e.g. http://127.0.0.1:8001/metrics)");
     if (mode === 'e2e') {

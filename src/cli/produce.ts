@@ -7,8 +7,8 @@
  */
 import { createInterface } from 'node:readline';
 import { Option, type Command } from 'commander';
-import type { Acks, CompressionCodec, ProducerRecord, RecordMetadata } from '../client/index.js';
-import { COMPRESSION_CODECS } from '../protocol/compression.js';
+import type { Acks, ProducerCodec, ProducerRecord, RecordMetadata } from '../client/index.js';
+import { PRODUCER_CODECS } from '../protocol/compression.js';
 import { collectKeyValue, parseAcksOption, parseCompression, parseNonNegativeInt, parsePositiveInt } from './args.js';
 import { clientFor, globalOptions, type CommandContext } from './context.js';
 import { UsageError } from './io.js';
@@ -21,7 +21,7 @@ export interface ProduceOptions {
   header?: Array<[string, string]>;
   ttlMs?: number;
   partition?: number;
-  compression?: CompressionCodec;
+  compression?: ProducerCodec;
 }
 
 /** Records sent but not yet acknowledged before reading pauses; the producer's buffer bounds bytes too. */
@@ -99,7 +99,7 @@ export function registerProduceCommand(program: Command, context: CommandContext
     .option('--header <key=value>', 'header on every record (repeatable)', collectKeyValue)
     .option('--ttl-ms <ms>', 'time to live of every record, in ms', parsePositiveInt)
     .option('--partition <p>', 'send every record to this partition', parseNonNegativeInt)
-    .option('--compression <codec>', `batch compression: ${COMPRESSION_CODECS.join(', ')}`, parseCompression, 'none' as CompressionCodec)
+    .option('--compression <codec>', `batch compression: ${PRODUCER_CODECS.join(', ')}`, parseCompression, 'none' as ProducerCodec)
     .action(async (topic: string, options: ProduceOptions, command: Command) => {
       validateProduceOptions(options);
       await produceLines(topic, options, command, context);

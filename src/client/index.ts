@@ -57,4 +57,4 @@ export type {
 } from './types.js';
 export { SluiceError, ERROR_CODES, type ErrorCode } from '../protocol/errors.js';
 export type { RecordHeader } from '../protocol/batch.js';
-export type { CompressionCodec } from '../protocol/compression.js';
+export type { CompressionCodec, ProducerCodec } from '../protocol/compression.js';

@@ -106,6 +106,9 @@ export interface BrokerConfig extends BrokerLimits {
   kafkaMaxConnections: number;
   /** A Kafka connection with no request for this long is closed (Kafka's connections.max.idle.ms). */
   kafkaConnectionsMaxIdleMs: number;
+  // # kafka clients (docs/KAFKA.md "SASL and TLS")
+  /** TLS on the Kafka listener with the broker's tls.* material (clients: SSL or SASL_SSL); client certificates requested, optional. */
+  kafkaListenerTls: boolean;
   // # logging (docs/OPERATIONS.md)
   /** Least severe level logged: fatal, error, warn, info, debug, trace, silent. */
   logLevel: LogLevel;
@@ -213,11 +216,13 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   'kafka.cluster.brokers': {
     field: 'kafkaClusterBrokers',
     kind: 'string',
-    doc: "every broker's Kafka listener as id@host:port, comma-separated, for Metadata (empty: this broker's alone)",
+    doc: "Kafka listeners as id@host:port, comma-separated, overriding the ones brokers registered (empty: the registered ones)",
   },
   'kafka.max.frame.bytes': { field: 'kafkaMaxFrameBytes', kind: 'int', doc: 'largest Kafka request frame; a larger one closes the connection' },
   'kafka.max.connections': { field: 'kafkaMaxConnections', kind: 'int', doc: 'open Kafka connections beyond which new ones are closed at once' },
   'kafka.connections.max.idle.ms': { field: 'kafkaConnectionsMaxIdleMs', kind: 'int', doc: 'a Kafka connection idle this long is closed' },
+  // # kafka clients
+  'kafka.listener.tls': { field: 'kafkaListenerTls', kind: 'bool', doc: 'TLS on the Kafka listener with the tls.* files (Kafka clients: security.protocol SSL or SASL_SSL)' },
   // # logging
   'log.level': { field: 'logLevel', kind: 'logLevel', doc: `least severe level logged: ${LOG_LEVELS.join(', ')} (env SLUICE_LOG_LEVEL)` },
   'log.format': { field: 'logFormat', kind: 'logFormat', doc: 'auto (pretty on a terminal, JSON lines otherwise) | json | pretty' },
@@ -292,6 +297,8 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   kafkaMaxFrameBytes: 64 * 1024 * 1024,
   kafkaMaxConnections: 1024,
   kafkaConnectionsMaxIdleMs: 600_000,
+  // # kafka clients
+  kafkaListenerTls: false,
   // # logging
   logLevel: 'info',
   logFormat: 'auto',
@@ -426,7 +433,7 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   if (config.interBrokerPort !== 0 && config.interBrokerPort === config.port) {
     throw new ConfigError(`inter.broker.port must differ from port (both ${config.port})`);
   }
-  if (config.listenerClientTls || config.listenerInterBrokerTls) {
+  if (config.listenerClientTls || config.listenerInterBrokerTls || config.kafkaListenerTls) {
     for (const key of ['tls.ca.file', 'tls.cert.file', 'tls.key.file'] as const) {
       if (config[BROKER_CONFIG_KEYS[key]!.field] === '') throw new ConfigError(`${key} is required when a listener runs TLS`);
     }
@@ -440,8 +447,9 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
 }
 
 /**
- * Every broker's Kafka listener by id, from kafka.cluster.brokers; this broker's own entry is
- * always its advertised host and `boundPort` (the port it actually listens on).
+ * The configured Kafka listeners by id, from kafka.cluster.brokers (they override the registered
+ * ones, src/kafka/addresses.ts); this broker's own entry is always its advertised host and
+ * `boundPort` (the port it actually listens on).
  */
 export function kafkaListeners(config: BrokerConfig, boundPort: number): Map<number, { host: string; port: number }> {
   const listeners = new Map<number, { host: string; port: number }>();

@@ -192,14 +192,18 @@ export class Controller {
 
   // ------------------------------------------------------------------ leader operations
 
-  /** `interBrokerAddress`: the broker's inter-broker listener, which peers that are not configured with it dial. */
-  async registerBroker(id: number, host: string, port: number, incarnation: string, interBrokerAddress = ''): Promise<number> {
+  /**
+   * `interBrokerAddress`: the broker's inter-broker listener, which peers that are not configured with it dial;
+   * `kafkaAddress`: its advertised Kafka listener, which the other brokers' Kafka Metadata names.
+   */
+  async registerBroker(id: number, host: string, port: number, incarnation: string, interBrokerAddress = '', kafkaAddress = ''): Promise<number> {
     return this.exclusive(async () => {
       this.requireLeader();
       const existing = this.image.brokers[id];
       if (existing && existing.incarnation === incarnation) return existing.epoch;
       const record: Extract<MetadataRecord, { type: 'registerBroker' }> = { type: 'registerBroker', id, host, port, incarnation };
       if (interBrokerAddress !== '') record.interBrokerAddress = interBrokerAddress;
+      if (kafkaAddress !== '') record.kafkaAddress = kafkaAddress;
       const epoch = await this.append(record);
       this.liveness.set(id, { epoch, lastSeenMs: this.clock.nowMs(), leaderships: [], storage: HEALTHY_STORAGE });
       return epoch;

@@ -21,6 +21,11 @@ export interface ControllerLinkOptions {
   port: number;
   /** This broker's inter-broker listener `host:port`, registered for peers to dial (default: none). */
   interBrokerAddress?: string;
+  /**
+   * This broker's advertised Kafka listener `host:port`, registered for other brokers' Kafka Metadata
+   * (default: none). Read at each registration: the listener binds after the broker opens.
+   */
+  kafkaAddress?(): string;
   controller: Controller;
   /** Controller voter ids (from the static cluster config). */
   voters: readonly number[];
@@ -170,7 +175,10 @@ export class ControllerLink {
 
   private async register(): Promise<void> {
     const { selfId, host, port, interBrokerAddress = '' } = this.options;
-    this.epoch = await this.request((controller) => controller.registerBroker({ brokerId: selfId, host, port, incarnation: this.incarnation, interBrokerAddress }));
+    const kafkaAddress = this.options.kafkaAddress?.() ?? '';
+    this.epoch = await this.request((controller) =>
+      controller.registerBroker({ brokerId: selfId, host, port, incarnation: this.incarnation, interBrokerAddress, kafkaAddress }),
+    );
     log.info({ epoch: this.epoch }, `registered with the controller as broker ${selfId} (epoch ${this.epoch})`);
     this.options.onRegistered?.();
   }

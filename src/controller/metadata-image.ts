@@ -21,6 +21,8 @@ export interface BrokerRegistration {
    * in registrations logged before brokers carried it. Peers dial it (broker-addresses.ts).
    */
   interBrokerAddress?: string;
+  /** Its advertised Kafka listener `host:port`; absent when it runs none, or registered before brokers carried it. */
+  kafkaAddress?: string;
 }
 
 export interface TopicMetadata {
@@ -48,7 +50,7 @@ export interface MetadataImage {
 }
 
 export type MetadataRecord =
-  | { type: 'registerBroker'; id: number; host: string; port: number; incarnation: string; interBrokerAddress?: string }
+  | { type: 'registerBroker'; id: number; host: string; port: number; incarnation: string; interBrokerAddress?: string; kafkaAddress?: string }
   | { type: 'createTopic'; name: string; replicas: number[][]; config: TopicConfig; internal: boolean }
   | { type: 'deleteTopic'; name: string }
   | { type: 'alterTopicConfig'; name: string; config: TopicConfig }
@@ -122,6 +124,7 @@ export function applyRecord(image: MetadataImage, record: MetadataRecord, offset
 function registration(record: Extract<MetadataRecord, { type: 'registerBroker' }>, offset: number): BrokerRegistration {
   const registered: BrokerRegistration = { id: record.id, host: record.host, port: record.port, epoch: offset, incarnation: record.incarnation };
   if (record.interBrokerAddress) registered.interBrokerAddress = record.interBrokerAddress;
+  if (record.kafkaAddress) registered.kafkaAddress = record.kafkaAddress;
   return registered;
 }
 

@@ -18,6 +18,8 @@ export interface RegisterBrokerRequest {
   incarnation: string;
   /** Its inter-broker listener `host:port`, which peers not configured with it dial (empty: none). */
   interBrokerAddress: string;
+  /** Its advertised Kafka listener `host:port`, for other brokers' Kafka Metadata (empty: none). */
+  kafkaAddress: string;
 }
 
 export interface BrokerHeartbeatRequest extends BrokerStorageReport {
@@ -66,7 +68,7 @@ export interface ControllerTransport {
 /** The service answered by this broker's own controller. */
 export function localControllerRpc(controller: Controller): ControllerRpc {
   return {
-    registerBroker: (r) => controller.registerBroker(r.brokerId, r.host, r.port, r.incarnation, r.interBrokerAddress),
+    registerBroker: (r) => controller.registerBroker(r.brokerId, r.host, r.port, r.incarnation, r.interBrokerAddress, r.kafkaAddress),
     brokerHeartbeat: async (r) => heartbeatResponse(controller, r),
     createTopic: (spec) => controller.createTopic(spec),
     deleteTopic: (name) => controller.deleteTopic(name),

@@ -67,7 +67,7 @@ export class GroupOffsetHandlers {
       this.requireOnGroup('describe', request.key);
       const location = this.requireGroups().findCoordinator(request.key);
       const listener = this.options.listeners().get(location.brokerId);
-      if (listener === undefined) throw new KafkaProtocolError('COORDINATOR_NOT_AVAILABLE', `broker ${location.brokerId} has no Kafka listener in kafka.cluster.brokers`);
+      if (listener === undefined) throw new KafkaProtocolError('COORDINATOR_NOT_AVAILABLE', `broker ${location.brokerId} has not registered a Kafka listener`);
       return { errorCode: KafkaError.NONE, errorMessage: null, nodeId: location.brokerId, host: listener.host, port: listener.port };
     } catch (err) {
       // No leader for the offsets partition yet: the client asks again.

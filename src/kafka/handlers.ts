@@ -31,8 +31,20 @@ import { encodeHeartbeatResponse } from './api/heartbeat.js';
 import { encodeLeaveGroupResponse } from './api/leave-group.js';
 import { encodeDescribeGroupsResponse } from './api/describe-groups.js';
 import { encodeListGroupsResponse } from './api/list-groups.js';
+import { decodeSaslHandshakeRequest, encodeSaslHandshakeResponse } from './api/sasl-handshake.js';
+import { decodeSaslAuthenticateRequest, encodeSaslAuthenticateResponse } from './api/sasl-authenticate.js';
+import {
+  ConfigResourceType,
+  ConfigSource,
+  decodeDescribeConfigsRequest,
+  encodeDescribeConfigsResponse,
+  type ConfigEntry,
+  type DescribeConfigsResult,
+} from './api/describe-configs.js';
+import { TOPIC_CONFIG_DEFAULTS, topicConfigToStrings } from '../config/topic-config.js';
+import type { KafkaSession } from './session.js';
 import { FETCH_BYTES_MAX } from '../broker/service.js';
-import type { TopicView } from '../broker/broker.js';
+import type { BrokerView, TopicView } from '../broker/broker.js';
 import type { Access } from '../broker/access-rules.js';
 import { CLUSTER_RESOURCE, type AclOperation } from '../security/acl.js';
 import { ANONYMOUS } from '../security/principal.js';
@@ -58,20 +70,24 @@ export interface KafkaApiOptions {
   /** Upper bound of a fetch long-poll. */
   fetchMaxWaitMs: number;
   /**
-   * The rights of this listener's clients (ANONYMOUS until SASL is served here), checked as the
-   * gRPC gate checks them: describe a topic to see it, write to produce, read to fetch. Absent:
+   * The rights of the connection's principal (its session's access, following its SASL user),
+   * checked as the gRPC gate checks them: describe a topic to see it, write to produce, read to fetch. Absent:
    * everything is allowed.
    */
   access?: Access;
   /** The broker's group coordinator (offsets in __consumer_offsets); absent: COORDINATOR_NOT_AVAILABLE. */
   groups?: GroupCoordinator;
   /**
-   * Quotas of this listener's clients (ANONYMOUS), as on gRPC: produced and fetched bytes, and the
+   * Quotas of the connection's principal (ANONYMOUS without a session), as on gRPC: produced and fetched bytes, and the
    * time handlers hold the event loop; an answer over quota is held back for the throttle time,
    * which Produce and Fetch answers also report (throttle_time_ms).
    */
   quotas?: Pick<QuotaEnforcer, 'record' | 'hold' | 'requestThrottleMs' | 'recordRequestTime'>;
   onRequest?(api: string, durationMs: number): void;
+  /** What DescribeConfigs tells of this broker (Kafka's names for the settings it has). */
+  brokerConfigs?: { brokerId: number; entries: readonly ConfigEntry[] };
+  /** The connection's identity and SASL exchange (absent: ANONYMOUS, no SASL); `access` follows its principal. */
+  session?: KafkaSession;
 }
 
 /** A request's throttle time so far (ms); the answer is held back this long. */
@@ -113,12 +129,21 @@ export class KafkaApi {
       if (api.key === ApiKey.ApiVersions) return this.unsupportedApiVersions(header);
       throw new KafkaConnectionError(`${api.name} v${header.apiVersion} is not served (v${api.minVersion}-${api.maxVersion})`);
     }
+    const session = this.options.session;
+    if (session !== undefined && api.key !== ApiKey.ApiVersions && api.key !== ApiKey.SaslHandshake && api.key !== ApiKey.SaslAuthenticate) {
+      try {
+        session.admit(api.name);
+      } catch (err) {
+        throw new KafkaConnectionError((err as Error).message);
+      }
+    }
     const flexible = isFlexible(api, header.apiVersion);
     reader.flexible = flexible;
     const startedAt = performance.now();
     const quotas = this.options.quotas;
     // The request-time throttle earned so far; Produce and Fetch raise it for their bytes.
-    const throttle: Throttle = { ms: quotas?.requestThrottleMs(ANONYMOUS.name) ?? 0 };
+    const principal = session?.principal.name ?? ANONYMOUS.name;
+    const throttle: Throttle = { ms: quotas?.requestThrottleMs(principal) ?? 0 };
     try {
       if (flexible) reader.tags(); // request header v2
       const writer = responseWriter(header.correlationId, { flexibleBody: flexible, flexibleHeader: flexible && api.key !== ApiKey.ApiVersions });
@@ -127,7 +152,7 @@ export class KafkaApi {
         serving = this.serve(api, header.apiVersion, reader, writer, cancelled, throttle, header.clientId);
       } finally {
         // The time up to the handler's first wait (not waits for replication or long-polls).
-        quotas?.recordRequestTime(ANONYMOUS.name, performance.now() - startedAt);
+        quotas?.recordRequestTime(principal, performance.now() - startedAt);
       }
       const answered = await serving;
       this.options.onRequest?.(api.name, performance.now() - startedAt);
@@ -193,15 +218,74 @@ export class KafkaApi {
       case ApiKey.ListGroups:
         encodeListGroupsResponse(writer, version, this.groups.listGroups());
         return true;
+      case ApiKey.SaslHandshake:
+        encodeSaslHandshakeResponse(writer, this.saslHandshake(reader, version));
+        return true;
+      case ApiKey.SaslAuthenticate:
+        encodeSaslAuthenticateResponse(writer, version, await this.saslAuthenticate(reader));
+        return true;
+      case ApiKey.DescribeConfigs:
+        encodeDescribeConfigsResponse(writer, version, this.describeConfigs(reader, version));
+        return true;
       default:
         throw new KafkaConnectionError(`API key ${api.key} has no handler`);
     }
   }
 
+  /**
+   * Topic configs under Kafka's names (Sluice's topic keys are Kafka's), each marked default or set
+   * on the topic; this broker's configs (BROKER resource named by its id, or "" for the defaults).
+   * As in Kafka, describe-configs on the topic, or on the cluster for a broker, when ACLs are on.
+   */
+  private describeConfigs(reader: KafkaReader, version: number) {
+    const request = decodeDescribeConfigsRequest(reader, version);
+    const results = request.resources.map((resource): DescribeConfigsResult => {
+      const answer = { resourceType: resource.resourceType, resourceName: resource.resourceName };
+      const wanted = (entries: readonly ConfigEntry[]): ConfigEntry[] =>
+        resource.configurationKeys === null ? [...entries] : entries.filter((entry) => resource.configurationKeys!.includes(entry.name));
+      try {
+        if (resource.resourceType === ConfigResourceType.TOPIC) {
+          this.require('describe-configs', resource.resourceName);
+          const view = this.options.broker.describeTopic(resource.resourceName);
+          return { ...answer, errorCode: KafkaError.NONE, errorMessage: null, configs: wanted(topicConfigEntries(view.configs)) };
+        }
+        if (resource.resourceType === ConfigResourceType.BROKER) {
+          const own = this.options.brokerConfigs;
+          if (!(this.options.access?.allowed('describe-configs', { type: 'cluster', name: CLUSTER_RESOURCE }) ?? true)) {
+            return { ...answer, errorCode: KafkaError.CLUSTER_AUTHORIZATION_FAILED, errorMessage: 'not authorized to describe-configs on the cluster', configs: [] };
+          }
+          if (own === undefined || (resource.resourceName !== '' && resource.resourceName !== String(own.brokerId))) {
+            return { ...answer, errorCode: KafkaError.INVALID_REQUEST, errorMessage: `this is broker ${own?.brokerId ?? '?'}: ask broker ${resource.resourceName} for its configs`, configs: [] };
+          }
+          return { ...answer, errorCode: KafkaError.NONE, errorMessage: null, configs: wanted(own.entries) };
+        }
+        return { ...answer, errorCode: KafkaError.INVALID_REQUEST, errorMessage: `config resource type ${resource.resourceType} is not served (topics: 2, brokers: 4)`, configs: [] };
+      } catch (err) {
+        const failure = kafkaFailure(err);
+        return { ...answer, errorCode: failure.code, errorMessage: failure.message, configs: [] };
+      }
+    });
+    return { results };
+  }
+
+  private saslHandshake(reader: KafkaReader, version: number) {
+    const { mechanism } = decodeSaslHandshakeRequest(reader);
+    // v0 would have raw SASL tokens follow instead of SaslAuthenticate requests: not served.
+    if (version === 0) return { errorCode: KafkaError.UNSUPPORTED_VERSION, mechanisms: [] };
+    return this.options.session?.handshake(mechanism) ?? { errorCode: KafkaError.UNSUPPORTED_SASL_MECHANISM, mechanisms: [] };
+  }
+
+  private async saslAuthenticate(reader: KafkaReader) {
+    const { authBytes } = decodeSaslAuthenticateRequest(reader);
+    const session = this.options.session;
+    if (session === undefined) return { errorCode: KafkaError.ILLEGAL_SASL_STATE, errorMessage: 'SASL is not served on this listener', authBytes: Buffer.alloc(0), sessionLifetimeMs: 0 };
+    return session.authenticate(authBytes);
+  }
+
   /** Records bytes against the quota of `kind`; the answer's throttle becomes at least what that earns. */
   private recordBytes(kind: QuotaKind, bytes: number, throttle: Throttle): number {
     const quotas = this.options.quotas;
-    if (quotas !== undefined && bytes > 0) throttle.ms = Math.max(throttle.ms, quotas.record(ANONYMOUS.name, kind, bytes));
+    if (quotas !== undefined && bytes > 0) throttle.ms = Math.max(throttle.ms, quotas.record(this.options.session?.principal.name ?? ANONYMOUS.name, kind, bytes));
     return throttle.ms;
   }
 
@@ -214,11 +298,6 @@ export class KafkaApi {
   private metadata(requested: string[] | null) {
     const { broker } = this.options;
     const listeners = this.options.listeners();
-    const brokers: MetadataBroker[] = [];
-    for (const view of broker.brokers()) {
-      const listener = listeners.get(view.id);
-      if (view.alive && listener !== undefined) brokers.push({ nodeId: view.id, host: listener.host, port: listener.port, rack: null });
-    }
     let topics: MetadataTopic[];
     if (requested === null) {
       let views: TopicView[] = [];
@@ -239,7 +318,8 @@ export class KafkaApi {
         }
       });
     }
-    return { throttleTimeMs: 0, brokers, clusterId: null, controllerId: broker.controllerId(), topics };
+    const controllerId = broker.controllerId();
+    return { throttleTimeMs: 0, brokers: metadataBrokers(broker.brokers(), listeners, topics, controllerId), clusterId: null, controllerId, topics };
   }
 
   private async produce(reader: KafkaReader, version: number, writer: KafkaWriter, throttle: Throttle): Promise<boolean> {
@@ -442,6 +522,46 @@ function trimToMaxBytes(topics: ReadonlyArray<{ partitions: FetchPartitionRespon
     }
   }
   return kept;
+}
+
+/**
+ * The brokers a Metadata answer lists: every registered broker (with a Kafka listener) that is alive
+ * in this broker's view, leads a partition of the answer, or is the controller. A leader missing
+ * from the list stalls clients (they cannot reach it), and this broker's liveness view can lag or
+ * lapse (right after its start, or while its heartbeats go unanswered) while it knows the leaders.
+ */
+export function metadataBrokers(
+  views: readonly BrokerView[],
+  listeners: ReadonlyMap<number, KafkaListenerAddress>,
+  topics: readonly MetadataTopic[],
+  controllerId: number,
+): MetadataBroker[] {
+  const wanted = new Set<number>([controllerId]);
+  for (const topic of topics) for (const p of topic.partitions) if (p.leaderId > 0) wanted.add(p.leaderId);
+  const brokers: MetadataBroker[] = [];
+  for (const view of views) {
+    const listener = listeners.get(view.id);
+    const registered = view.epoch >= 0;
+    if (listener !== undefined && registered && (view.alive || wanted.has(view.id))) brokers.push({ nodeId: view.id, host: listener.host, port: listener.port, rack: null });
+  }
+  return brokers;
+}
+
+/** A topic's configs as Kafka names them, with whether each is the default. */
+function topicConfigEntries(configs: Readonly<Record<string, string>>): ConfigEntry[] {
+  const defaults = topicConfigToStrings(TOPIC_CONFIG_DEFAULTS);
+  const entries: ConfigEntry[] = Object.entries(configs).map(([name, value]) => ({
+    name,
+    value,
+    readOnly: false,
+    source: defaults[name] === value ? ConfigSource.DEFAULT_CONFIG : ConfigSource.DYNAMIC_TOPIC_CONFIG,
+    sensitive: false,
+  }));
+  // What holds for every Sluice topic, under Kafka's names: batches are stored as producers compressed them, with their own timestamps.
+  for (const [name, value] of [['compression.type', 'producer'], ['message.timestamp.type', 'CreateTime']] as const) {
+    entries.push({ name, value, readOnly: true, source: ConfigSource.DEFAULT_CONFIG, sensitive: false });
+  }
+  return entries;
 }
 
 function toRange(api: ApiSupport) {

@@ -8,7 +8,10 @@
  * not serve, closes that one connection; nothing a client sends can stop the listener.
  */
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { KafkaApi, KafkaConnectionError, type KafkaAnswer, type KafkaApiOptions } from './handlers.js';
+import type { KafkaSession } from './session.js';
+import type { TlsMaterial } from '../security/tls.js';
 import { logger } from '../observability/log.js';
 
 const log = logger('kafka');
@@ -32,6 +35,10 @@ export interface KafkaListenerOptions extends KafkaApiOptions {
   inflight?: { enter(method: string): void; exit(method: string): void };
   /** When set, every connection is closed at once and this is logged (e.g. authentication is required and not served here). */
   refuseConnections?: string;
+  /** TLS with this material (a client certificate is requested, and names the connection when the CA verifies it). */
+  tls?: TlsMaterial;
+  /** Each connection's identity and SASL state, given the CN of its verified client certificate. */
+  newSession(certificateName: string | undefined): KafkaSession;
   /** Told why a connection was closed by us (logged by the broker). */
   onConnectionError?(remote: string, reason: string): void;
 }
@@ -46,8 +53,9 @@ export class KafkaListener {
   ) {}
 
   static async listen(options: KafkaListenerOptions): Promise<KafkaListener> {
-    const api = new KafkaApi(options);
-    const server = createServer();
+    const server = options.tls === undefined
+      ? createServer()
+      : createTlsServer({ key: options.tls.key, cert: options.tls.cert, ca: options.tls.ca, requestCert: true, rejectUnauthorized: false, minVersion: 'TLSv1.2' });
     const port = await new Promise<number>((resolve, reject) => {
       server.once('error', (err) => reject(new Error(`cannot listen for Kafka clients on ${options.host}:${options.port}: ${err.message}`)));
       server.listen(options.port, options.host, () => {
@@ -63,13 +71,19 @@ export class KafkaListener {
       refusedLoggedAtMs = Date.now();
       options.onConnectionError?.('a new client', `kafka.max.connections=${options.maxConnections} are open`);
     });
-    server.on('connection', (socket) => listener.serve(socket, api, options));
+    const serve = (socket: Socket, certificateName: string | undefined): void => {
+      // One KafkaApi per connection: its access follows the connection's principal.
+      const session = options.newSession(certificateName);
+      listener.serve(socket, new KafkaApi({ ...options, session, access: session.access }), options, session);
+    };
+    if (options.tls === undefined) server.on('connection', (socket: Socket) => serve(socket, undefined));
+    else server.on('secureConnection', (socket: TLSSocket) => serve(socket, verifiedCommonName(socket)));
     // After a successful listen, errors belong to connections (handled there), not the server.
     server.on('error', (err) => options.onConnectionError?.('listener', err.message));
     return listener;
   }
 
-  private serve(socket: Socket, api: KafkaApi, options: KafkaListenerOptions): void {
+  private serve(socket: Socket, api: KafkaApi, options: KafkaListenerOptions, session: KafkaSession): void {
     const remote = `${socket.remoteAddress}:${socket.remotePort}`;
     if (options.refuseConnections !== undefined) {
       options.onConnectionError?.(remote, options.refuseConnections);
@@ -121,6 +135,14 @@ export class KafkaListener {
             socket.cork();
             for (const chunk of answer) socket.write(chunk);
             socket.uncork();
+          }
+          if (session.closeReason !== undefined && !closed) {
+            // A failed authentication: the answer goes out, then the connection ends (as in Kafka).
+            closed = true;
+            cancelled.abort();
+            options.onConnectionError?.(remote, session.closeReason);
+            socket.end();
+            return;
           }
           if (full()) socket.pause();
           else if (socket.isPaused()) socket.resume();
@@ -183,4 +205,11 @@ export class KafkaListener {
     for (const socket of this.connections) socket.destroy();
     await closed;
   }
+}
+
+/** The CN of a client certificate the listener's CA verified; none for an unverified or missing one, or several CNs. */
+function verifiedCommonName(socket: TLSSocket): string | undefined {
+  if (!socket.authorized) return undefined;
+  const commonName = socket.getPeerCertificate().subject?.CN;
+  return typeof commonName === 'string' && commonName.length > 0 ? commonName : undefined;
 }

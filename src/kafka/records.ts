@@ -12,16 +12,15 @@
  * - produce: the Kafka CRC checked, one copy into the Sluice layout, one CRC32C over the copy.
  * - fetch: a new 61-byte header sent in front of the stored records (no copy of them) and one
  *   CRC32C pass over them.
- * - lz4: Kafka compresses with the LZ4 frame format, Sluice with size-prefixed LZ4 blocks, so lz4
- *   batches are decompressed and recompressed once each way (gzip is the same in both: untouched).
+ * - compression: every codec's bytes are stored as the client sent them (docs/KAFKA.md); only lz4
+ *   from the Sluice producer (size-prefixed LZ4 blocks, not Kafka's LZ4 frames) is re-framed on fetch.
  * - records with a Sluice TTL (only the Sluice producer writes them) carry a TTL varint Kafka's
  *   record format lacks: such a batch is rewritten without it on fetch (one pass over its bytes).
  */
 import { crc32c } from '@node-rs/crc32';
-import { gzipSync, constants as zlibConstants } from 'node:zlib';
-import { compressFrameSync, decompressFrameSync, compressSync as lz4CompressSync } from 'lz4-napi';
+import { compressFrameSync } from 'lz4-napi';
 import { BATCH_HEADER_BYTES, BATCH_LENGTH_PREFIX_BYTES, MAGIC, compressionOf, readBatchHeader } from '../protocol/batch.js';
-import { DECOMPRESSED_BYTES_MAX, decompress } from '../protocol/compression.js';
+import { compress, decompress, isLz4Frame } from '../protocol/compression.js';
 import { writeInt64BE } from '../protocol/int64.js';
 import { Reader, writeVarint, varintSize } from '../protocol/varint.js';
 import { KafkaProtocolError } from './errors.js';
@@ -33,9 +32,6 @@ const CRC_OFFSET = 17;
 const CRC_START = 21;
 const ATTRIBUTES_OFFSET = 21;
 const CODEC_MASK = 0x07;
-const CODEC_NONE = 0;
-const CODEC_GZIP = 1;
-const CODEC_SNAPPY = 2;
 const CODEC_LZ4 = 3;
 const CODEC_ZSTD = 4;
 /** Sluice's attribute bit 6: every record carries a TTL (in Kafka the bit means a delete horizon). */
@@ -60,16 +56,14 @@ export function kafkaBatchToSluice(records: Buffer): Buffer {
   if (crc32c(records.subarray(CRC_START)) !== crc) throw new KafkaProtocolError('CORRUPT_MESSAGE', 'record batch CRC32C does not match its contents');
   const attributes = records.readInt16BE(ATTRIBUTES_OFFSET);
   const codec = attributes & CODEC_MASK;
-  if (codec === CODEC_SNAPPY || codec === CODEC_ZSTD) {
-    throw new KafkaProtocolError('UNSUPPORTED_COMPRESSION_TYPE', `${codec === CODEC_SNAPPY ? 'snappy' : 'zstd'} is not supported yet; use gzip or lz4`);
-  }
-  if (codec !== CODEC_NONE && codec !== CODEC_GZIP && codec !== CODEC_LZ4) throw new KafkaProtocolError('CORRUPT_MESSAGE', `unknown compression codec ${codec}`);
+  if (codec > CODEC_ZSTD) throw new KafkaProtocolError('CORRUPT_MESSAGE', `unknown compression codec ${codec}`);
   if ((attributes & ~CODEC_MASK) !== 0) {
     // Log-append time, transactions, control batches, delete horizons: nothing a plain producer sends.
     throw new KafkaProtocolError('INVALID_RECORD', `batch attributes 0x${attributes.toString(16)} are not supported (transactions and log-append time are not)`);
   }
-  let body = records.subarray(KAFKA_BATCH_HEADER_BYTES);
-  if (codec === CODEC_LZ4) body = lz4CompressSync(decompressLz4Frame(body));
+  // lz4 must be Kafka's frame format (Sluice's own block format is no Kafka client's).
+  if (codec === CODEC_LZ4 && !isLz4Frame(records.subarray(KAFKA_BATCH_HEADER_BYTES))) throw new KafkaProtocolError('CORRUPT_MESSAGE', 'lz4 records are not an LZ4 frame');
+  const body = records.subarray(KAFKA_BATCH_HEADER_BYTES);
   const out = Buffer.allocUnsafe(BATCH_HEADER_BYTES + body.length);
   records.copy(out, 0, 0, SHARED_HEADER_BYTES);
   writeInt64BE(out, -1, SHARED_HEADER_BYTES);
@@ -90,10 +84,11 @@ export function sluiceBatchToKafka(batch: Buffer): [Buffer, Buffer] {
   let body = batch.subarray(BATCH_HEADER_BYTES, BATCH_LENGTH_PREFIX_BYTES + header.batchLength);
   // expireTimestamp is -1 exactly when no record has a TTL.
   const hasTtls = header.expireTimestamp !== -1;
-  if (hasTtls || codec === 'lz4') {
+  const lz4Blocks = codec === 'lz4' && !isLz4Frame(body);
+  if (hasTtls || lz4Blocks) {
     let plain = decompress(codec, body);
     if (hasTtls) plain = withoutTtls(plain, header.recordCount);
-    body = codec === 'lz4' ? compressFrameSync(plain) : codec === 'gzip' ? gzipSync(plain, { level: zlibConstants.Z_BEST_SPEED }) : plain;
+    body = codec === 'lz4' ? compressFrameSync(plain) : compress(codec, plain);
   }
   const head = Buffer.allocUnsafe(KAFKA_BATCH_HEADER_BYTES);
   batch.copy(head, 0, 0, SHARED_HEADER_BYTES);
@@ -124,49 +119,4 @@ function withoutTtls(records: Buffer, count: number): Buffer {
     parts.push(head.subarray(0, pos), rest);
   }
   return Buffer.concat(parts);
-}
-
-const LZ4_FRAME_MAGIC = 0x184d2204;
-const LZ4_FLG_CONTENT_SIZE = 0x08;
-const LZ4_FLG_DICT_ID = 0x01;
-const LZ4_FLG_BLOCK_CHECKSUM = 0x10;
-const LZ4_FLG_CONTENT_CHECKSUM = 0x04;
-const LZ4_BLOCK_UNCOMPRESSED = 0x80000000;
-
-/**
- * Decompresses LZ4 frames after walking their block headers: the blocks' count times the frame's
- * block maximum bounds what they can inflate to, and a frame that could exceed
- * DECOMPRESSED_BYTES_MAX is refused before the decoder allocates anything.
- */
-export function decompressLz4Frame(data: Buffer): Buffer {
-  const corrupt = (why: string): never => {
-    throw new KafkaProtocolError('CORRUPT_MESSAGE', `lz4 frame: ${why}`);
-  };
-  let pos = 0;
-  let bound = 0;
-  while (pos < data.length) {
-    if (data.length - pos < 7) corrupt('truncated header');
-    if (data.readUInt32LE(pos) !== LZ4_FRAME_MAGIC) corrupt('bad magic');
-    const flg = data[pos + 4]!;
-    const blockMaxBytes = 1 << (8 + 2 * ((data[pos + 5]! >> 4) & 0x07));
-    pos += 6 + (flg & LZ4_FLG_CONTENT_SIZE ? 8 : 0) + (flg & LZ4_FLG_DICT_ID ? 4 : 0) + 1;
-    for (;;) {
-      if (data.length - pos < 4) corrupt('truncated block');
-      const word = data.readUInt32LE(pos);
-      pos += 4;
-      if (word === 0) break;
-      const size = (word & ~LZ4_BLOCK_UNCOMPRESSED) >>> 0;
-      pos += size + (flg & LZ4_FLG_BLOCK_CHECKSUM ? 4 : 0);
-      bound += blockMaxBytes;
-      if (pos > data.length) corrupt('block runs past the end');
-      if (bound > DECOMPRESSED_BYTES_MAX) corrupt(`may inflate past ${DECOMPRESSED_BYTES_MAX} bytes`);
-    }
-    pos += flg & LZ4_FLG_CONTENT_CHECKSUM ? 4 : 0;
-  }
-  if (pos !== data.length) corrupt('truncated content checksum');
-  try {
-    return decompressFrameSync(data);
-  } catch (err) {
-    return corrupt(err instanceof Error ? err.message : String(err));
-  }
 }

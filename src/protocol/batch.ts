@@ -33,7 +33,7 @@
  * it unless asked to allow it); decodeBatch yields no records for it.
  */
 import { crc32c } from '@node-rs/crc32';
-import { codecFromId, codecId, compress, decompress, decompressAsync, type CompressionCodec } from './compression.js';
+import { CodecNotLoadedError, codecFromId, codecId, compress, decompress, decompressAsync, type CompressionCodec } from './compression.js';
 import { SluiceError } from './errors.js';
 import { Reader, varintSize, writeVarint } from './varint.js';
 import { readInt64BE, writeInt64BE } from './int64.js';
@@ -482,6 +482,7 @@ function recordsSection(buf: Buffer, header: BatchHeader, pos: number, end: numb
   try {
     return decompress(codec, buf.subarray(pos + BATCH_HEADER_BYTES, end));
   } catch (err) {
+    if (err instanceof CodecNotLoadedError) throw err;
     throw new SluiceError('CORRUPT_BATCH', `records do not decompress as ${codec}: ${err instanceof Error ? err.message : String(err)}`);
   }
 }
@@ -643,6 +644,18 @@ export function decodeBatch(buf: Buffer, pos = 0): { header: BatchHeader; record
     pos,
   );
   return { header, records };
+}
+
+/** Whether any whole batch of a concatenation (as a fetch returns them) is compressed with `codec`; reads headers only. */
+export function anyBatchCompressedWith(buf: Buffer, codec: CompressionCodec): boolean {
+  const id = codecId(codec);
+  for (let pos = 0; buf.length - pos >= BATCH_HEADER_BYTES; ) {
+    const size = batchSize(buf, pos);
+    if (size < BATCH_HEADER_BYTES || pos + size > buf.length) return false;
+    if ((buf.readInt16BE(pos + 21) & ATTR_COMPRESSION_MASK) === id) return true;
+    pos += size;
+  }
+  return false;
 }
 
 /**

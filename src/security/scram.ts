@@ -215,7 +215,9 @@ export function verifyClientFinal(
   if (proofAt < 0) return undefined;
   const withoutProof = message.slice(0, proofAt);
   const attrs = attributes(withoutProof);
-  if (attrs?.get('c') !== Buffer.from(GS2_HEADER).toString('base64') || attrs.get('r') !== nonce || attrs.size !== 2) return undefined;
+  // The nonce must end with ours, as Kafka checks it: librdkafka sends its own nonce in front of the
+  // whole nonce we answered. The proof covers the message as sent, so nothing else can vary.
+  if (attrs?.get('c') !== Buffer.from(GS2_HEADER).toString('base64') || !attrs.get('r')?.endsWith(nonce) || attrs.size !== 2) return undefined;
   const proof = Buffer.from(message.slice(proofAt + 3), 'base64');
   const mechanism = credential.mechanism;
   if (proof.length !== hashLength(mechanism)) return undefined;

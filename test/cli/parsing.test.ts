@@ -21,7 +21,7 @@ describe('sluice argument parsing (exit 2 on usage errors, no broker)', () => {
     ['bad --acks', ['produce', 't', '--acks', '2'], /0, 1 or all/],
     ['--key with --key-separator', ['produce', 't', '--key', 'k', '--key-separator', ':'], /cannot be used together/],
     ['bad --ttl-ms', ['produce', 't', '--ttl-ms', '-5'], /integer/],
-    ['bad --compression', ['produce', 't', '--compression', 'zip'], /none, gzip, lz4/],
+    ['bad --compression', ['produce', 't', '--compression', 'zip'], /none, gzip, snappy, lz4/],
     ['--offset without --partition', ['consume', 't', '--offset', '5'], /needs --partition/],
     ['--offset with --from-beginning', ['consume', 't', '--partition', '0', '--offset', '5', '--from-beginning'], /cannot be used together/],
     ['bad --format', ['consume', 't', '--format', 'xml'], /value or json/],

@@ -47,7 +47,7 @@ describe('controller/transport-memory', () => {
   });
 
   it('carries a call and its answer over the network', async () => {
-    const answer = await outcome(clock, hub.transport(2).to(1, 1_000).registerBroker({ brokerId: 2, host: 'h', port: 1, incarnation: 'i', interBrokerAddress: 'h:2' }));
+    const answer = await outcome(clock, hub.transport(2).to(1, 1_000).registerBroker({ brokerId: 2, host: 'h', port: 1, incarnation: 'i', interBrokerAddress: 'h:2', kafkaAddress: '' }));
     expect(answer).to.equal(20);
     expect(clock.nowMs()).to.be.at.least(10); // there and back
   });

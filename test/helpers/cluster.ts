@@ -24,8 +24,8 @@ export class TestCluster {
     const membership = [...ports].map(([id, p]) => `${id}@127.0.0.1:${p.interBrokerPort}`).join(',');
     const kafkaPorts = new Map<number, number>();
     if (options.kafka) for (let id = 1; id <= size; id++) kafkaPorts.set(id, await freePort());
-    const kafkaMembership = [...kafkaPorts].map(([id, port]) => `${id}@127.0.0.1:${port}`).join(',');
-    const kafkaArgs = (id: number): string[] => (options.kafka ? ['--kafka-port', String(kafkaPorts.get(id)), '--kafka-cluster-brokers', kafkaMembership] : []);
+    // Each broker registers its Kafka listener; Metadata learns the others' from the registrations.
+    const kafkaArgs = (id: number): string[] => (options.kafka ? ['--kafka-port', String(kafkaPorts.get(id))] : []);
     const brokers = new Map<number, BrokerProcess>();
     const cluster = new TestCluster(brokers, kafkaPorts);
     try {
@@ -71,14 +71,18 @@ export class TestCluster {
   /**
    * Starts a new broker `id` that knows only the controller quorum (`controller.quorum.voters`: the
    * inter-broker listeners of brokers 1-3, the voters), as `make cluster-add` does: it registers,
-   * gets the metadata and takes replicas of new topics. Resolves once it is ready; `stop`/`restart`/
-   * `cleanup` treat it as any other broker.
+   * gets the metadata and takes replicas of new topics. In a cluster started with `{ kafka: true }`
+   * it runs a Kafka listener too (in `kafkaPorts`), which it registers. Resolves once it is ready;
+   * `stop`/`restart`/`cleanup` treat it as any other broker.
    */
   async addBroker(id: number, extraArgs: string[] = []): Promise<BrokerProcess> {
     if (this.brokers.has(id)) throw new Error(`broker ${id} exists already`);
     const voters = [...this.brokers.keys()].sort((a, b) => a - b).slice(0, 3);
     const quorum = voters.map((voter) => `${voter}@${this.broker(voter).interBrokerAddress}`).join(',');
-    const broker = await BrokerProcess.start({ waitReady: true, args: ['--broker-id', String(id), '--controller-quorum-voters', quorum, ...extraArgs] });
+    const kafkaPort = this.kafkaPorts.size > 0 ? await freePort() : undefined;
+    const kafkaArgs = kafkaPort === undefined ? [] : ['--kafka-port', String(kafkaPort)];
+    const broker = await BrokerProcess.start({ waitReady: true, args: ['--broker-id', String(id), '--controller-quorum-voters', quorum, ...kafkaArgs, ...extraArgs] });
+    if (kafkaPort !== undefined) this.kafkaPorts.set(id, kafkaPort);
     this.brokers.set(id, broker);
     return broker;
   }

@@ -4,6 +4,7 @@
  */
 import { expect } from 'chai';
 import { KafkaReader, KafkaWriter, concatFrame } from '../../src/kafka/codec.js';
+import * as handlersModule from '../../src/kafka/handlers.js';
 import { KafkaApi, type KafkaApiOptions } from '../../src/kafka/handlers.js';
 import { KafkaError } from '../../src/kafka/errors.js';
 import { SluiceError } from '../../src/protocol/errors.js';
@@ -403,5 +404,24 @@ describe('kafka handlers: classic group membership', () => {
     expect(await answer(hexFrame(`0010 0002 0000000e ffff`))).to.equal(
       hexFrame(`0000000e 00000000 0000 00000002 ${str16('g1')} ${str16('consumer')} ${str16('offsets-only')} ${str16('')}`).toString('hex'),
     );
+  });
+});
+
+describe('kafka handlers: Metadata broker list', () => {
+  const view = (id: number, alive: boolean, epoch = 5) => ({ id, host: 'h', port: 7000 + id, alive, epoch, storageFault: '', damagedReplicas: [] });
+  const listeners = new Map([1, 2, 3, 4].map((id) => [id, { host: 'k', port: 9100 + id }]));
+  const led = (leaderId: number) => ({ errorCode: 0, name: 't', isInternal: false, partitions: [{ errorCode: 0, partitionIndex: 0, leaderId, leaderEpoch: 1, replicaNodes: [1, 2, 3], isrNodes: [leaderId], offlineReplicas: [] }] });
+
+  it('lists alive brokers, and a partition leader or the controller even when this broker does not know them alive', () => {
+    const { metadataBrokers } = handlersModule;
+    // Right after start: only this broker (2) is known alive, broker 1 leads, broker 3 is the controller.
+    const ids = metadataBrokers([view(1, false), view(2, true), view(3, false), view(4, false)], listeners, [led(1)], 3).map((b) => b.nodeId);
+    expect(ids).to.deep.equal([1, 2, 3]);
+  });
+
+  it('leaves out brokers that never registered or have no Kafka listener', () => {
+    const { metadataBrokers } = handlersModule;
+    const ids = metadataBrokers([view(1, false, -1), view(2, true), view(5, true)], listeners, [led(1)], -1).map((b) => b.nodeId);
+    expect(ids).to.deep.equal([2]);
   });
 });

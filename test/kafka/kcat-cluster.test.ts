@@ -1,7 +1,8 @@
 /**
  * kcat against a 3-broker cluster through the Kafka listeners: Metadata names every broker at its
  * Kafka port and the partition's Raft leader; after the leader is SIGKILLed, kcat follows the new
- * leader and every acknowledged record is read back once, in offset order.
+ * leader and every acknowledged record (snappy before the kill, zstd after) is read back once, in
+ * offset order.
  */
 import { expect } from 'chai';
 import { TestCluster } from '../helpers/cluster.js';
@@ -11,7 +12,7 @@ import { createClient, type Admin } from '../../src/client/index.js';
 
 interface KcatMetadata {
   brokers: Array<{ id: number; name: string }>;
-  topics: Array<{ topic: string; partitions: Array<{ partition: number; leader: number; replicas: Array<{ id: number }> }> }>;
+  topics: Array<{ topic: string; partitions: Array<{ partition: number; leader: number; replicas: Array<{ id: number }>; isrs: Array<{ id: number }> }> }>;
 }
 
 describe('Kafka listener with kcat against a 3-broker cluster', function () {
@@ -33,20 +34,28 @@ describe('Kafka listener with kcat against a 3-broker cluster', function () {
     const leader = await cluster.leaderOf(topic, 0, 1);
 
     const viaBroker2 = `127.0.0.1:${cluster.kafkaPorts.get(2)}`;
-    const metadata = JSON.parse(await kcatOk(['-b', viaBroker2, '-L', '-J', '-t', topic])) as KcatMetadata;
+    // Kafka metadata is eventually consistent: a broker learns the others' liveness from the controller.
+    const metadata = await waitFor('broker 2 to list all three brokers', async () => {
+      const answer = JSON.parse(await kcatOk(['-b', viaBroker2, '-L', '-J', '-t', topic])) as KcatMetadata;
+      return answer.brokers.length === 3 ? answer : undefined;
+    }, 30_000);
+    // Every partition's leader is always among the listed brokers, or clients stall.
+    const isr = metadata.topics[0]!.partitions[0]!.isrs.map((r) => r.id);
+    expect(isr).to.include(leader);
     expect(metadata.brokers.map((b) => [b.id, b.name]).sort()).to.deep.equal([1, 2, 3].map((id) => [id, `127.0.0.1:${cluster!.kafkaPorts.get(id)}`]));
     expect(metadata.topics[0]!.partitions[0]!.leader).to.equal(leader);
     expect(metadata.topics[0]!.partitions[0]!.replicas.map((r) => r.id).sort()).to.deep.equal([1, 2, 3]);
 
     const first = Array.from({ length: 1000 }, (_, i) => `before-${i}`);
-    await kcatOk(['-b', cluster.kafkaBootstrap, '-t', topic, '-P', '-X', 'acks=all'], first.join('\n') + '\n');
+    // Compressed as Kafka clients compress (stored as sent, replicated, served back by the new leader).
+    await kcatOk(['-b', cluster.kafkaBootstrap, '-t', topic, '-P', '-X', 'acks=all', '-z', 'snappy'], first.join('\n') + '\n');
     await cluster.kill(leader);
     const survivor = [1, 2, 3].find((id) => id !== leader)!;
     const newLeader = await cluster.leaderOf(topic, 0, survivor, 30_000);
     expect(newLeader).to.not.equal(leader);
 
     const second = Array.from({ length: 1000 }, (_, i) => `after-${i}`);
-    await kcatOk(['-b', cluster.kafkaBootstrap, '-t', topic, '-P', '-X', 'acks=all'], second.join('\n') + '\n');
+    await kcatOk(['-b', cluster.kafkaBootstrap, '-t', topic, '-P', '-X', 'acks=all', '-z', 'zstd'], second.join('\n') + '\n');
     const survivors = [1, 2, 3].filter((id) => id !== leader).map((id) => `127.0.0.1:${cluster!.kafkaPorts.get(id)}`).join(',');
     const consumed = await waitFor('all 2000 records through kcat', async () => {
       const lines = (await kcatOk(['-b', survivors, '-t', topic, '-C', '-o', 'beginning', '-e', '-f', '%o %s\n'])).split('\n').filter(Boolean);

@@ -7,6 +7,7 @@ import { expect } from 'chai';
 import { connect, type Socket } from 'node:net';
 import { BrokerProcess, freePort, waitFor } from '../helpers/broker-process.js';
 import { ensureKcat, kcat, kcatOk } from '../helpers/kcat.js';
+import { runCli } from '../helpers/cli-process.js';
 import { createClient, type Admin, type ConsumedRecord, type Sluice } from '../../src/client/index.js';
 
 const MAX_FRAME_BYTES = 1024 * 1024;
@@ -138,8 +139,8 @@ describe('Kafka listener with kcat (librdkafka) against a broker process', funct
     );
   });
 
-  for (const codec of ['lz4', 'gzip']) {
-    it(`kcat -P -z ${codec}: 5,000 records stored, read back by kcat and the Sluice client`, async () => {
+  for (const codec of ['lz4', 'gzip', 'snappy', 'zstd']) {
+    it(`kcat -P -z ${codec}: 5,000 records stored, read back by kcat, the Sluice client and sluice consume`, async () => {
       const topic = uniqueTopic(codec);
       await admin.createTopic({ name: topic, partitions: 1, replicationFactor: 1 });
       const values = Array.from({ length: 5000 }, (_, i) => `${codec}-record-${i}-${'x'.repeat(i % 50)}`);
@@ -149,8 +150,47 @@ describe('Kafka listener with kcat (librdkafka) against a broker process', funct
       expect(consumed.map((m) => m.offset)).to.deep.equal(values.map((_, i) => i));
       const viaSluice = await sluiceRecords(topic, 0, values.length);
       expect(viaSluice.map((r) => r.value?.toString())).to.deep.equal(values);
+      // A fresh CLI process: the zstd decoder loads on its first zstd batch.
+      const cli = await runCli(['consume', topic, '--from-beginning', '--max-messages', String(values.length)], broker!.address);
+      expect(cli.code, cli.stderr).to.equal(0);
+      expect(cli.stdout.split('\n').filter(Boolean)).to.deep.equal(values);
     });
   }
+
+  it('kcat -C -o end sees only records produced after it started', async () => {
+    const topic = uniqueTopic('end');
+    await admin.createTopic({ name: topic, partitions: 1, replicationFactor: 1 });
+    await kcatOk(['-b', bootstrap, '-t', topic, '-p', '0', '-P'], 'old-1\nold-2\n');
+    const tail = kcat(['-b', bootstrap, '-t', topic, '-p', '0', '-C', '-o', 'end', '-c', '2', '-f', '%o %s\n'], '', 60_000);
+    // kcat prints nothing until records come; produce until the two new ones reach it.
+    let round = 0;
+    const result = await waitFor('kcat -o end to print two new records', async () => {
+      await kcatOk(['-b', bootstrap, '-t', topic, '-p', '0', '-P'], `new-${round++}\n`);
+      return Promise.race([tail, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 500))]);
+    }, 50_000);
+    expect(result.code).to.equal(0);
+    const lines = result.stdout.split('\n').filter(Boolean);
+    expect(lines).to.have.length(2);
+    for (const line of lines) expect(line).to.match(/^\d+ new-\d+$/);
+    expect(Number(lines[0]!.split(' ')[0])).to.be.at.least(2);
+  });
+
+  it('sluice produce -> kcat -C and kcat -P -> sluice consume, with keys', async () => {
+    const topic = uniqueTopic('cli');
+    await admin.createTopic({ name: topic, partitions: 1, replicationFactor: 1 });
+    const fromSluice = Array.from({ length: 100 }, (_, i) => `sk${i}:sluice-${i}`);
+    const produced = await runCli(['produce', topic, '--key-separator', ':'], broker!.address, (stdin) => void stdin.end(fromSluice.join('\n') + '\n'));
+    expect(produced.code, produced.stderr).to.equal(0);
+    const seenByKcat = parseMessages(await kcatOk(['-b', bootstrap, '-t', topic, '-C', '-o', 'beginning', '-e', '-J']));
+    expect(seenByKcat.map((m) => `${m.key}:${m.payload}`)).to.deep.equal(fromSluice);
+    const fromKcat = Array.from({ length: 100 }, (_, i) => `kk${i}:kcat-${i}`);
+    await kcatOk(['-b', bootstrap, '-t', topic, '-p', '0', '-P', '-K:', '-z', 'snappy'], fromKcat.join('\n') + '\n');
+    const consumed = await runCli(['consume', topic, '--from-beginning', '--max-messages', '200', '--format', 'json'], broker!.address);
+    expect(consumed.code, consumed.stderr).to.equal(0);
+    const records = consumed.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { offset: number; key: string; value: string });
+    expect(records.map((r) => `${r.key}:${r.value}`)).to.deep.equal([...fromSluice, ...fromKcat]);
+    expect(records.map((r) => r.offset)).to.deep.equal(records.map((_, i) => i));
+  });
 
   it('an idempotent kcat producer (InitProducerId, acks=all) stores every record once, in order', async () => {
     const topic = uniqueTopic('idem');
@@ -238,13 +278,18 @@ describe('Kafka listener on a broker that requires authentication', function () 
     await broker?.cleanup();
   });
 
-  it('closes every Kafka connection (no SASL served there yet) instead of letting clients in as ANONYMOUS', async () => {
+  it('closes an ANONYMOUS connection at its first request past ApiVersions and SASL, and every connection when there is no way to authenticate', async () => {
     ensureKcat();
     const kafkaPort = await freePort();
     broker = await BrokerProcess.start({ args: ['--kafka-port', String(kafkaPort), '--authentication-required', 'true'] });
     const listed = await kcat(['-b', `127.0.0.1:${kafkaPort}`, '-L', '-m', '3']);
     expect(listed.code).to.not.equal(0);
-    await waitFor('the refusal in the broker log', () => (/Kafka listener does not serve SASL yet/.test(broker!.output) ? true : undefined));
+    await waitFor('the refusal in the broker log', () => (/Metadata before authenticating/.test(broker!.output) ? true : undefined));
+    const dataDir = broker.dataDir;
+    await broker.stop();
+    broker = await BrokerProcess.start({ dataDir, ownsDataDir: true, args: ['--kafka-port', String(kafkaPort), '--authentication-required', 'true', '--sasl-enabled-mechanisms', ''] });
+    expect((await kcat(['-b', `127.0.0.1:${kafkaPort}`, '-L', '-m', '3'])).code).to.not.equal(0);
+    await waitFor('the refusal in the broker log', () => (/no SASL mechanism is enabled nor TLS on the Kafka listener/.test(broker!.output) ? true : undefined));
   });
 });
 

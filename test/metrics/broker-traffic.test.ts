@@ -4,12 +4,12 @@
  */
 import { expect } from 'chai';
 import { BrokerProcess, freePort, waitFor } from '../helpers/broker-process.js';
-import { createClient, type CompressionCodec, type ConsumedRecord, type Sluice } from '../../src/client/index.js';
+import { createClient, type ProducerCodec, type ConsumedRecord, type Sluice } from '../../src/client/index.js';
 
-const CODECS: CompressionCodec[] = ['lz4', 'gzip', 'none'];
+const CODECS: ProducerCodec[] = ['lz4', 'gzip', 'snappy', 'none'];
 const RECORDS_PER_CODEC = 300;
 
-function recordsFor(codec: CompressionCodec): Array<{ key: string; value: Buffer; headers: Record<string, string> }> {
+function recordsFor(codec: ProducerCodec): Array<{ key: string; value: Buffer; headers: Record<string, string> }> {
   return Array.from({ length: RECORDS_PER_CODEC }, (_, i) => ({
     key: `${codec}-${i}`,
     value: Buffer.from(`${codec} record ${i} `.repeat(1 + (i % 7))),
@@ -46,7 +46,7 @@ describe('metrics and compression against a broker process', function () {
     await broker?.cleanup();
   });
 
-  it('delivers lz4, gzip and uncompressed batches back identical', async () => {
+  it('delivers lz4, gzip, snappy and uncompressed batches back identical', async () => {
     for (const codec of CODECS) {
       const producer = client.producer({ acks: 1, compression: codec });
       await producer.send({ topic, records: recordsFor(codec) });

@@ -56,6 +56,16 @@ describe('security/scram', () => {
     expect(serverFinal).to.equal('v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=');
   });
 
+  it("accepts librdkafka's final nonce (its own nonce in front of ours), as Kafka does, and no nonce that does not end with ours", () => {
+    const credential = makeCredential('SCRAM-SHA-256', 'pencil', 4096, Buffer.alloc(16, 1));
+    const firstBare = 'n=user,r=client';
+    const serverFirstText = `r=clientSERVER,s=${Buffer.alloc(16, 1).toString('base64')},i=4096`;
+    const asLibrdkafka = clientFinal('SCRAM-SHA-256', 'pencil', firstBare, serverFirstText, { ...parseServerFirst(serverFirstText)!, nonce: 'clientclientSERVER' });
+    expect(verifyClientFinal(credential, firstBare, serverFirstText, 'clientSERVER', asLibrdkafka.message)).to.match(/^v=/);
+    const otherNonce = clientFinal('SCRAM-SHA-256', 'pencil', firstBare, serverFirstText, { ...parseServerFirst(serverFirstText)!, nonce: 'clientSERVERx' });
+    expect(verifyClientFinal(credential, firstBare, serverFirstText, 'clientSERVER', otherNonce.message)).to.equal(undefined);
+  });
+
   it('stores no password-equivalent: StoredKey is H(ClientKey), not the salted password', () => {
     const salt = Buffer.alloc(24, 7);
     const credential = makeCredential('SCRAM-SHA-512', 'secret', 4096, salt);

@@ -10,6 +10,7 @@
  * `position()`s; nothing else here needs to change for that.
  */
 import {
+  anyBatchCompressedWith,
   BATCH_HEADER_BYTES,
   BATCH_LENGTH_PREFIX_BYTES,
   batchIntegrityProblem,
@@ -20,6 +21,7 @@ import {
   type RecordHeader,
 } from '../../protocol/batch.js';
 import { setMaxListeners } from 'node:events';
+import { loadZstd, zstdLoaded } from '../../protocol/compression.js';
 import { fromServiceError, SluiceError } from '../../protocol/errors.js';
 import type { FetchRequest } from '../../protocol/generated/sluice/v1/FetchRequest.js';
 import type { FetchResponse__Output } from '../../protocol/generated/sluice/v1/FetchResponse.js';
@@ -385,6 +387,11 @@ export class Consumer implements AsyncIterable<ConsumedRecord> {
         fetchRequestSerialize({ topic: state.topic, partition: state.partition, offset, maxBytes, maxWaitMs, minBytes, correlationId });
       const response = await this.cluster.fetchStream(address).request(encode, timeoutMs, inFlight);
       if (state.epoch !== epoch || this.closed) return;
+      // The zstd decoder loads on first need (a Kafka client's zstd batch), once per process.
+      if (!zstdLoaded() && anyBatchCompressedWith(response.records, 'zstd')) {
+        await loadZstd();
+        if (state.epoch !== epoch || this.closed) return;
+      }
       state.retryAttempt = 0;
       const bufferWasEmpty = state.buffer.length === state.bufferStart;
       state.fetchOffset = nextFetchOffset(offset, response);

@@ -1,5 +1,5 @@
 /** Producer settings, their defaults and validation. */
-import { isCompressionCodec, type CompressionCodec } from '../../protocol/compression.js';
+import { isProducerCodec, type ProducerCodec } from '../../protocol/compression.js';
 import type { Partitioner } from '../partitioner.js';
 import type { Acks } from './types.js';
 
@@ -11,7 +11,7 @@ export interface ProducerOptions {
   /** Records buffered and in flight, in bytes; `send` waits (backpressure) while it is full. */
   bufferBytesMax?: number;
   acks?: Acks | 'all';
-  compression?: CompressionCodec;
+  compression?: ProducerCodec;
   /** How long the broker may wait for replication before NOT_ENOUGH_REPLICAS, in ms (0 = broker default). */
   ackTimeoutMs?: number;
   /**
@@ -38,7 +38,7 @@ export interface ResolvedProducerOptions {
   batchBytesMax: number;
   bufferBytesMax: number;
   acks: Acks;
-  compression: CompressionCodec;
+  compression: ProducerCodec;
   ackTimeoutMs: number;
   idempotent: boolean;
   maxInFlightPerPartition: number;
@@ -80,7 +80,7 @@ export function resolveProducerOptions(options: ProducerOptions = {}): ResolvedP
   if (!(Number.isInteger(resolved.ackTimeoutMs) && resolved.ackTimeoutMs >= 0 && resolved.ackTimeoutMs <= 2 ** 32 - 1)) {
     throw new RangeError(`ackTimeoutMs must be an integer from 0 to ${2 ** 32 - 1}, got ${resolved.ackTimeoutMs}`);
   }
-  if (!isCompressionCodec(resolved.compression)) throw new RangeError(`unknown compression ${String(resolved.compression)}`);
+  if (!isProducerCodec(resolved.compression)) throw new RangeError(`unknown compression ${String(resolved.compression)}`);
   const inFlight = resolved.maxInFlightPerPartition;
   if (!(Number.isInteger(inFlight) && inFlight >= 1 && inFlight <= IN_FLIGHT_PER_PARTITION_MAX)) {
     throw new RangeError(`maxInFlightPerPartition must be an integer in [1, ${IN_FLIGHT_PER_PARTITION_MAX}], got ${inFlight}`);

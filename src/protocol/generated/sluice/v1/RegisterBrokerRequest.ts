@@ -7,6 +7,7 @@ export interface RegisterBrokerRequest {
   'port'?: (number);
   'incarnation'?: (string);
   'interBrokerAddress'?: (string);
+  'kafkaAddress'?: (string);
 }
 
 export interface RegisterBrokerRequest__Output {
@@ -15,4 +16,5 @@ export interface RegisterBrokerRequest__Output {
   'port': (number);
   'incarnation': (string);
   'interBrokerAddress': (string);
+  'kafkaAddress': (string);
 }
