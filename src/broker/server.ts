@@ -396,6 +396,7 @@ export class BrokerServer {
     // Only the client listener drains: peers keep replicating (and take leaderships over) meanwhile.
     const drained = new Promise<void>((resolve) => this.grpcServer.tryShutdown(() => resolve()));
     this.broker.stopWaiting();
+    this.services.groups.stopWaiting();
     await this.broker.handOffLeadership(LEADERSHIP_HANDOFF_MS);
     const deadline = Date.now() + this.config.shutdownTimeoutMs;
     while (this.inflight.count > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, SHUTDOWN_POLL_MS));

@@ -29,6 +29,9 @@ import { OffsetPartition, type OffsetView } from './offset-partition.js';
 import { SessionCharges } from './session-charges.js';
 import { mergeCommit, type CommittedOffset, type GroupsEntry, type OffsetEntry, type RecordAttempts } from './offset-store.js';
 import { parseTpKey, tpKey } from './topic-partition.js';
+import { ClassicGroups, type ClassicGroupView } from './classic-groups.js';
+import type { ClassicError, ClassicState, JoinInput, JoinResult, SyncResult } from './classic-group.js';
+import { assignedPartitions, subscribedTopics } from './consumer-protocol.js';
 import { logger } from '../observability/log.js';
 
 const log = logger('groups');
@@ -74,7 +77,8 @@ export interface PartitionLagView {
 
 export interface GroupDescription {
   groupId: string;
-  state: GroupState;
+  /** A classic (Kafka JoinGroup) group with members has Kafka's states. */
+  state: GroupState | ClassicState;
   groupEpoch: number;
   members: MemberView[];
   partitions: PartitionLagView[];
@@ -113,12 +117,20 @@ export class GroupCoordinator {
 
   private offsetsTopicReady = false;
   private offsetsTopicError = '';
+  /** Kafka classic-protocol groups (JoinGroup/SyncGroup), beside the Sluice groups above; see classic-groups.ts. */
+  private readonly classic: ClassicGroups;
+  private stopping = false;
 
   private constructor(
     private readonly host: GroupsHost,
     private readonly options: GroupCoordinatorOptions,
   ) {
     this.clock = host.clock;
+    this.classic = new ClassicGroups(
+      { sessionTimeoutMinMs: options.sessionTimeoutMinMs, sessionTimeoutMaxMs: options.sessionTimeoutMaxMs, maxSize: options.groupMaxSize ?? Infinity },
+      () => (options.maxGroups ?? Infinity) - this.groups.size,
+      async (groupId, snapshot) => this.offsetsPartition(groupId).write([{ kind: 'classic', group: groupId, value: snapshot }]),
+    );
   }
 
   /** Loads the offsets partitions this broker leads; __consumer_offsets is created by the first ticks. */
@@ -153,6 +165,7 @@ export class GroupCoordinator {
       if (led.has(index) && partition.term === OffsetPartition.leaderTerm(this.host, index)) continue;
       log.info({ offsetsPartition: index }, `group coordinator: no longer coordinates ${OFFSETS_TOPIC}/${index} (loaded at term ${partition.term})`);
       this.partitions.delete(index);
+      this.classic.drop(this.classic.groupIds().filter((groupId) => groupPartition(groupId) === index));
       for (const groupId of [...this.groups.keys()]) {
         if (groupPartition(groupId) === index) {
           this.groups.delete(groupId);
@@ -171,8 +184,9 @@ export class GroupCoordinator {
       for (const [groupId, snapshot] of partition.store.memberships()) {
         this.groups.set(groupId, GroupMembership.restore(groupId, (topic) => this.partitionCount(topic), snapshot, loadedAtMs));
       }
+      for (const [groupId, snapshot] of partition.store.classicGroups()) this.classic.restore(groupId, snapshot, loadedAtMs);
       for (const groupId of partition.store.groupIds()) {
-        if ((this.groups.get(groupId)?.size ?? 0) === 0) this.emptySinceMs.set(groupId, loadedAtMs);
+        if ((this.groups.get(groupId)?.size ?? 0) === 0 && this.classic.size(groupId) === 0) this.emptySinceMs.set(groupId, loadedAtMs);
       }
     }
   }
@@ -204,6 +218,9 @@ export class GroupCoordinator {
     principal = ANONYMOUS_PRINCIPAL,
   ): Promise<HeartbeatOutput & { heartbeatIntervalMs: number; sessionTimeoutMs: number }> {
     this.offsetsPartition(groupId);
+    if (this.classic.size(groupId) > 0) {
+      throw new SluiceError('GROUP_PROTOCOL_MISMATCH', `group ${clip(groupId)} has Kafka (JoinGroup) members; a Sluice member cannot join it while they are there`);
+    }
     this.memberOwners.check(groupId, input, principal);
     const group = this.membership(groupId);
     this.checkGroupSize(group, input);
@@ -261,8 +278,9 @@ export class GroupCoordinator {
   async resetOffsets(groupId: string, offsets: ReadonlyArray<{ topic: string; partition: number; offset: number }>): Promise<void> {
     const partition = this.offsetsPartition(groupId);
     const group = this.groups.get(groupId);
-    if (group && group.size > 0) {
-      throw new SluiceError('GROUP_NOT_EMPTY', `group ${groupId} has ${group.size} live member(s); stop them before resetting offsets`);
+    const live = (group?.size ?? 0) + this.classic.size(groupId);
+    if (live > 0) {
+      throw new SluiceError('GROUP_NOT_EMPTY', `group ${groupId} has ${live} live member(s); stop them before resetting offsets`);
     }
     // A reset can create a group's offsets without any member joining: bounded by max.groups too.
     if (!group && partition.store.list(groupId).size === 0 && this.offsetGroups().length >= (this.options.maxGroups ?? Infinity)) {
@@ -280,19 +298,27 @@ export class GroupCoordinator {
     );
   }
 
-  listGroups(): Array<{ groupId: string; state: GroupState; members: number }> {
-    const ids = new Set([...this.groups.keys(), ...this.offsetGroups()]);
+  listGroups(): Array<{ groupId: string; state: GroupState | ClassicState; members: number; protocolType: string }> {
+    const ids = new Set([...this.groups.keys(), ...this.offsetGroups(), ...this.classic.groupIds()]);
     return [...ids].sort().map((groupId) => {
+      const classic = this.classic.get(groupId);
+      if (classic !== undefined && classic.size > 0) return { groupId, state: classic.state, members: classic.size, protocolType: classic.protocolType ?? '' };
       const group = this.groups.get(groupId);
-      return { groupId, state: group?.state() ?? 'Empty', members: group?.size ?? 0 };
+      return { groupId, state: group?.state() ?? 'Empty', members: group?.size ?? 0, protocolType: '' };
     });
   }
 
   async describeGroup(groupId: string): Promise<GroupDescription> {
     const store = this.offsetsPartition(groupId).store;
+    const classic = this.classicDescription(groupId);
+    if (classic !== undefined) return this.describeWith(groupId, classic.state, classic.generationId, classic.members, (key) => classic.owners.get(key) ?? '');
     const group = this.groups.get(groupId);
-    const members = group?.describe() ?? [];
     if (!group && store.list(groupId).size === 0) throw new SluiceError('UNKNOWN_GROUP', `group ${groupId} does not exist`);
+    return this.describeWith(groupId, group?.state() ?? 'Empty', group?.epoch ?? 0, group?.describe() ?? [], (key) => group?.ownerOf(key) ?? '');
+  }
+
+  private async describeWith(groupId: string, state: GroupDescription['state'], groupEpoch: number, members: MemberView[], ownerOf: (key: string) => string): Promise<GroupDescription> {
+    const store = this.offsetsPartition(groupId).store;
     const keys = new Set(store.list(groupId).keys());
     for (const topic of new Set(members.flatMap((member) => member.subscribedTopics))) {
       const count = this.partitionCount(topic);
@@ -302,11 +328,105 @@ export class GroupCoordinator {
       [...keys].sort().map(async (key) => {
         const { topic, partition } = parseTpKey(key);
         const committed = this.current(topic, store.get(groupId, key));
-        return { topic, partition, ...(await this.lagOf(topic, partition, committed?.offset)), owner: group?.ownerOf(key) ?? '' };
+        return { topic, partition, ...(await this.lagOf(topic, partition, committed?.offset)), owner: ownerOf(key) };
       }),
     );
     partitions.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
-    return { groupId, state: group?.state() ?? 'Empty', groupEpoch: group?.epoch ?? 0, members, partitions };
+    return { groupId, state, groupEpoch, members, partitions };
+  }
+
+  /**
+   * A live classic group as `sluice group describe` shows it: members with the topics and
+   * partitions their Kafka consumer protocol bytes name (generation as epoch), and who owns what.
+   */
+  private classicDescription(groupId: string): { state: GroupDescription['state']; generationId: number; members: MemberView[]; owners: Map<string, string> } | undefined {
+    const view = this.classic.describe(groupId);
+    if (view === undefined || view.members.length === 0) return undefined;
+    const owners = new Map<string, string>();
+    const members = view.members.map((member): MemberView => {
+      const assignment = assignedPartitions(member.assignment);
+      for (const key of assignment) owners.set(key, member.memberId);
+      return { memberId: member.memberId, instanceId: member.instanceId, clientId: member.clientId, memberEpoch: view.generationId, subscribedTopics: subscribedTopics(member.metadata), assignment };
+    });
+    return { state: view.state, generationId: view.generationId, members, owners };
+  }
+
+  /**
+   * Kafka's classic group protocol (JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit of a
+   * member): NOT_COORDINATOR unless this broker coordinates the group, GROUP_PROTOCOL_MISMATCH
+   * while the id is a Sluice group with members. See classic-group.ts.
+   */
+  joinGroup(groupId: string, input: JoinInput): Promise<JoinResult> {
+    this.offsetsPartition(groupId);
+    if (this.stopping) throw new SluiceError('NOT_COORDINATOR', 'this broker is shutting down');
+    const sluiceMembers = this.groups.get(groupId)?.size ?? 0;
+    if (sluiceMembers > 0) {
+      throw new SluiceError('GROUP_PROTOCOL_MISMATCH', `group ${clip(groupId)} has ${sluiceMembers} Sluice member(s); a Kafka member cannot join it while they are there`);
+    }
+    return this.classic.join(groupId, input, this.clock.nowMs());
+  }
+
+  syncGroup(groupId: string, memberId: string, generationId: number, assignments: ReadonlyArray<{ memberId: string; assignment: Buffer }>): Promise<SyncResult> {
+    this.offsetsPartition(groupId);
+    return this.classic.sync(groupId, memberId, generationId, assignments, this.clock.nowMs());
+  }
+
+  heartbeatClassic(groupId: string, memberId: string, generationId: number): ClassicError {
+    this.offsetsPartition(groupId);
+    return this.classic.heartbeat(groupId, memberId, generationId, this.clock.nowMs());
+  }
+
+  leaveGroup(groupId: string, memberId: string): ClassicError {
+    this.offsetsPartition(groupId);
+    return this.classic.leave(groupId, memberId, this.clock.nowMs());
+  }
+
+  describeClassic(groupId: string): ClassicGroupView | undefined {
+    this.offsetsPartition(groupId);
+    return this.classic.describe(groupId);
+  }
+
+  /**
+   * A Kafka OffsetCommit: from a member of the group's current generation (Stable, or while a
+   * rebalance gathers), or standalone (generation -1, no member id) while the group has no members,
+   * which is written like a reset. Offsets are not checked against the log, as in Kafka.
+   */
+  async commitClassic(groupId: string, memberId: string, generationId: number, offsets: ReadonlyArray<{ topic: string; partition: number; offset: number; metadata: string }>): Promise<ClassicError> {
+    const partition = this.offsetsPartition(groupId);
+    if (generationId < 0 && memberId === '' && this.classic.size(groupId) === 0) {
+      await this.resetOffsets(groupId, offsets);
+      return 'NONE';
+    }
+    const error = this.classic.checkCommit(groupId, memberId, generationId);
+    if (error !== 'NONE') return error;
+    for (const commit of offsets) requireOffset(commit.offset);
+    const nowMs = this.clock.nowMs();
+    await partition.write((view) =>
+      offsets.map((commit): OffsetEntry => {
+        const next: CommittedOffset = { offset: commit.offset, metadata: commit.metadata, commitTimestampMs: nowMs, attempts: undefined };
+        const topicId = this.host.topicId(commit.topic);
+        if (topicId !== undefined) next.topicId = topicId;
+        const previous = this.current(commit.topic, view(groupId, tpKey(commit.topic, commit.partition)));
+        return { kind: 'offset', group: groupId, topic: commit.topic, partition: commit.partition, value: mergeCommit(previous, next) };
+      }),
+    );
+    return 'NONE';
+  }
+
+  /**
+   * Answers the classic-group requests that wait (joins at the barrier, syncs) with NOT_COORDINATOR
+   * and refuses new joins, so a stopping broker does not wait out rebalance timeouts; the clients
+   * find the next coordinator.
+   */
+  stopWaiting(): void {
+    this.stopping = true;
+    this.classic.drop(this.classic.groupIds());
+  }
+
+  /** Whether this broker leads the group's offsets partition but has not loaded it yet (Kafka's COORDINATOR_LOAD_IN_PROGRESS). */
+  loading(groupId: string): boolean {
+    const index = groupPartition(groupId);
+    return this.host.leadsOffsetsPartition(index) && !this.partitions.has(index);
   }
 
   /** One pass of the background job: end silent sessions, expire offsets of long-empty groups. */
@@ -320,6 +440,7 @@ export class GroupCoordinator {
       if (group.size === 0 && !this.emptySinceMs.has(groupId)) this.emptySinceMs.set(groupId, nowMs);
       await this.persist(groupId, group, failures);
     }
+    this.classic.tick(nowMs);
     await this.expireOffsets(nowMs);
     await this.dropOffsetsOfDeletedTopics();
   }
@@ -357,7 +478,7 @@ export class GroupCoordinator {
   private async expireOffsets(nowMs: number): Promise<void> {
     for (const partition of this.partitions.values()) {
       for (const groupId of partition.store.groupIds()) {
-        if ((this.groups.get(groupId)?.size ?? 0) > 0) continue;
+        if ((this.groups.get(groupId)?.size ?? 0) > 0 || this.classic.size(groupId) > 0) continue;
         const offsets = partition.store.list(groupId);
         const lastCommitMs = Math.max(...[...offsets.values()].map((committed) => committed.commitTimestampMs));
         const lastActivityMs = Math.max(lastCommitMs, this.emptySinceMs.get(groupId) ?? nowMs);

@@ -7,9 +7,14 @@
  * - `["member", group, memberId]` → `{"v":1, instanceId?, clientId, memberEpoch, previousEpoch,
  *   subscribedTopics, owned, target, sessionTimeoutMs, maxPollIntervalMs, leftForRestart}`, with
  *   `owned` and `target` as `[{topic, partitions}]`
+ * - `["classic", group]` → `{"v":1, generationId, protocolType, protocolName, leaderId, members:
+ *   [{memberId, instanceId?, clientId, clientHost, sessionTimeoutMs, rebalanceTimeoutMs,
+ *   protocols: [{name, metadata}], assignment}]}` (a Kafka classic group's last Stable state; bytes
+ *   in base64)
  */
 import type { DecodedRecord, RecordInput } from '../protocol/batch.js';
 import type { GroupSnapshot, MemberSnapshot } from './membership.js';
+import type { ClassicSnapshot } from './classic-group.js';
 import type { CommittedOffset, GroupsEntry } from './offset-store.js';
 import { fromWire, toWire, type TopicPartitionsWire } from './topic-partition.js';
 
@@ -40,6 +45,24 @@ interface MemberValueV1 {
   sessionTimeoutMs: number;
   maxPollIntervalMs: number;
   leftForRestart: boolean;
+}
+
+interface ClassicValueV1 {
+  v: 1;
+  generationId: number;
+  protocolType: string;
+  protocolName: string;
+  leaderId: string;
+  members: Array<{
+    memberId: string;
+    instanceId?: string;
+    clientId: string;
+    clientHost: string;
+    sessionTimeoutMs: number;
+    rebalanceTimeoutMs: number;
+    protocols: Array<{ name: string; metadata: string }>;
+    assignment: string;
+  }>;
 }
 
 export function encodeEntry(entry: GroupsEntry): RecordInput {
@@ -82,6 +105,29 @@ export function encodeEntry(entry: GroupsEntry): RecordInput {
       if (member.instanceId !== undefined) value.instanceId = member.instanceId;
       return { key, value: jsonBytes(value) };
     }
+    case 'classic': {
+      const key = jsonBytes(['classic', entry.group]);
+      if (entry.value === undefined) return { key, value: null };
+      const snapshot = entry.value;
+      const value: ClassicValueV1 = {
+        v: VALUE_VERSION,
+        generationId: snapshot.generationId,
+        protocolType: snapshot.protocolType,
+        protocolName: snapshot.protocolName,
+        leaderId: snapshot.leaderId,
+        members: snapshot.members.map((m) => ({
+          memberId: m.memberId,
+          ...(m.instanceId !== undefined ? { instanceId: m.instanceId } : {}),
+          clientId: m.clientId,
+          clientHost: m.clientHost,
+          sessionTimeoutMs: m.sessionTimeoutMs,
+          rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+          protocols: m.protocols.map((p) => ({ name: p.name, metadata: p.metadata.toString('base64') })),
+          assignment: m.assignment.toString('base64'),
+        })),
+      };
+      return { key, value: jsonBytes(value) };
+    }
   }
 }
 
@@ -118,6 +164,9 @@ export function decodeEntry(record: DecodedRecord): GroupsEntry | undefined {
     const [, group, memberId] = key as [string, string, string];
     return { kind: 'member', group, memberId, value: value === undefined ? undefined : memberValue(memberId, value as MemberValueV1) };
   }
+  if (key[0] === 'classic' && key.length === 2) {
+    return { kind: 'classic', group: key[1] as string, value: value === undefined ? undefined : classicValue(value as ClassicValueV1) };
+  }
   return undefined;
 }
 
@@ -145,6 +194,25 @@ function memberValue(memberId: string, value: MemberValueV1): MemberSnapshot {
     sessionTimeoutMs: value.sessionTimeoutMs,
     maxPollIntervalMs: value.maxPollIntervalMs,
     leftForRestart: value.leftForRestart,
+  };
+}
+
+function classicValue(value: ClassicValueV1): ClassicSnapshot {
+  return {
+    generationId: value.generationId,
+    protocolType: value.protocolType,
+    protocolName: value.protocolName,
+    leaderId: value.leaderId,
+    members: value.members.map((m) => ({
+      memberId: m.memberId,
+      instanceId: m.instanceId,
+      clientId: m.clientId,
+      clientHost: m.clientHost,
+      sessionTimeoutMs: m.sessionTimeoutMs,
+      rebalanceTimeoutMs: m.rebalanceTimeoutMs,
+      protocols: m.protocols.map((p) => ({ name: p.name, metadata: Buffer.from(p.metadata, 'base64') })),
+      assignment: Buffer.from(m.assignment, 'base64'),
+    })),
   };
 }
 

@@ -5,6 +5,7 @@
  * offset-partition.ts keeps it in step with the log.
  */
 import type { GroupSnapshot, MemberSnapshot, MembershipChange, MembershipSnapshot } from './membership.js';
+import type { ClassicSnapshot } from './classic-group.js';
 import { parseTpKey, tpKey } from './topic-partition.js';
 
 export interface RecordAttempts {
@@ -37,8 +38,15 @@ export interface OffsetEntry {
   value: CommittedOffset | undefined;
 }
 
+/** A classic (Kafka JoinGroup) group's last Stable state; undefined: a tombstone (it emptied). */
+export interface ClassicEntry {
+  kind: 'classic';
+  group: string;
+  value: ClassicSnapshot | undefined;
+}
+
 /** Any record of __consumer_offsets. */
-export type GroupsEntry = OffsetEntry | MembershipChange;
+export type GroupsEntry = OffsetEntry | MembershipChange | ClassicEntry;
 
 interface StoredMembership {
   group: GroupSnapshot | undefined;
@@ -48,10 +56,22 @@ interface StoredMembership {
 export class OffsetStore {
   private readonly groups = new Map<string, Map<string, CommittedOffset>>();
   private readonly membershipRecords = new Map<string, StoredMembership>();
+  private readonly classicRecords = new Map<string, ClassicSnapshot>();
 
   apply(entry: GroupsEntry): void {
     if (entry.kind === 'offset') this.applyOffset(entry);
+    else if (entry.kind === 'classic') this.applyClassic(entry);
     else this.applyMembership(entry);
+  }
+
+  private applyClassic(entry: ClassicEntry): void {
+    if (entry.value === undefined) this.classicRecords.delete(entry.group);
+    else this.classicRecords.set(entry.group, entry.value);
+  }
+
+  /** Classic groups with a stored Stable state. */
+  classicGroups(): ReadonlyMap<string, ClassicSnapshot> {
+    return this.classicRecords;
   }
 
   private applyOffset(entry: OffsetEntry): void {
@@ -114,6 +134,7 @@ export class OffsetStore {
       if (stored.group) entries.push({ kind: 'group', group, value: stored.group });
       for (const [memberId, value] of stored.members) entries.push({ kind: 'member', group, memberId, value });
     }
+    for (const [group, value] of this.classicRecords) entries.push({ kind: 'classic', group, value });
     return entries;
   }
 
@@ -121,7 +142,7 @@ export class OffsetStore {
     let count = 0;
     for (const offsets of this.groups.values()) count += offsets.size;
     for (const stored of this.membershipRecords.values()) count += (stored.group ? 1 : 0) + stored.members.size;
-    return count;
+    return count + this.classicRecords.size;
   }
 }
 

@@ -19,6 +19,12 @@ export const ApiKey = {
   SaslHandshake: 17,
   SaslAuthenticate: 36,
   DescribeConfigs: 32,
+  JoinGroup: 11,
+  Heartbeat: 12,
+  LeaveGroup: 13,
+  SyncGroup: 14,
+  DescribeGroups: 15,
+  ListGroups: 16,
 } as const;
 
 export interface ApiSupport {
@@ -47,6 +53,12 @@ export const SUPPORTED_APIS: readonly ApiSupport[] = [
   { name: 'SaslHandshake', key: ApiKey.SaslHandshake, minVersion: 0, maxVersion: 1, flexibleFrom: 2 },
   { name: 'SaslAuthenticate', key: ApiKey.SaslAuthenticate, minVersion: 0, maxVersion: 2, flexibleFrom: 2 },
   { name: 'DescribeConfigs', key: ApiKey.DescribeConfigs, minVersion: 0, maxVersion: 2, flexibleFrom: 4 },
+  { name: 'JoinGroup', key: ApiKey.JoinGroup, minVersion: 0, maxVersion: 5, flexibleFrom: 6 },
+  { name: 'Heartbeat', key: ApiKey.Heartbeat, minVersion: 0, maxVersion: 3, flexibleFrom: 4 },
+  { name: 'LeaveGroup', key: ApiKey.LeaveGroup, minVersion: 0, maxVersion: 3, flexibleFrom: 4 },
+  { name: 'SyncGroup', key: ApiKey.SyncGroup, minVersion: 0, maxVersion: 3, flexibleFrom: 4 },
+  { name: 'DescribeGroups', key: ApiKey.DescribeGroups, minVersion: 0, maxVersion: 4, flexibleFrom: 5 },
+  { name: 'ListGroups', key: ApiKey.ListGroups, minVersion: 0, maxVersion: 2, flexibleFrom: 3 },
 ];
 
 const BY_KEY = new Map(SUPPORTED_APIS.map((api) => [api.key, api]));

@@ -44,6 +44,15 @@ export const KafkaError = {
   UNSUPPORTED_COMPRESSION_TYPE: 76,
   NON_EMPTY_GROUP: 68,
   INVALID_RECORD: 87,
+  // consumer groups (classic protocol)
+  COORDINATOR_LOAD_IN_PROGRESS: 14,
+  INCONSISTENT_GROUP_PROTOCOL: 23,
+  INVALID_GROUP_ID: 24,
+  INVALID_SESSION_TIMEOUT: 26,
+  REBALANCE_IN_PROGRESS: 27,
+  GROUP_ID_NOT_FOUND: 69,
+  MEMBER_ID_REQUIRED: 79,
+  GROUP_MAX_SIZE_REACHED: 81,
 } as const;
 
 export type KafkaErrorName = keyof typeof KafkaError;
@@ -74,6 +83,8 @@ const FROM_SLUICE: Partial<Record<ErrorCode, KafkaErrorName>> = {
   UNKNOWN_MEMBER: 'UNKNOWN_MEMBER_ID',
   STALE_MEMBER_EPOCH: 'ILLEGAL_GENERATION',
   GROUP_NOT_EMPTY: 'NON_EMPTY_GROUP',
+  GROUP_PROTOCOL_MISMATCH: 'INCONSISTENT_GROUP_PROTOCOL',
+  UNKNOWN_GROUP: 'GROUP_ID_NOT_FOUND',
 };
 
 /** An error a handler raises with a Kafka code of its own (no Sluice equivalent). */

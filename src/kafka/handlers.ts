@@ -25,6 +25,12 @@ import { GroupOffsetHandlers } from './group-handlers.js';
 import { requireOnTopic, topicAllowed } from './access.js';
 import { decodeDeleteTopicsRequest, encodeDeleteTopicsResponse } from './api/delete-topics.js';
 import { decodeInitProducerIdRequest, encodeInitProducerIdResponse } from './api/init-producer-id.js';
+import { encodeJoinGroupResponse } from './api/join-group.js';
+import { encodeSyncGroupResponse } from './api/sync-group.js';
+import { encodeHeartbeatResponse } from './api/heartbeat.js';
+import { encodeLeaveGroupResponse } from './api/leave-group.js';
+import { encodeDescribeGroupsResponse } from './api/describe-groups.js';
+import { encodeListGroupsResponse } from './api/list-groups.js';
 import { decodeSaslHandshakeRequest, encodeSaslHandshakeResponse } from './api/sasl-handshake.js';
 import { decodeSaslAuthenticateRequest, encodeSaslAuthenticateResponse } from './api/sasl-authenticate.js';
 import {
@@ -143,7 +149,7 @@ export class KafkaApi {
       const writer = responseWriter(header.correlationId, { flexibleBody: flexible, flexibleHeader: flexible && api.key !== ApiKey.ApiVersions });
       let serving: Promise<boolean>;
       try {
-        serving = this.serve(api, header.apiVersion, reader, writer, cancelled, throttle);
+        serving = this.serve(api, header.apiVersion, reader, writer, cancelled, throttle, header.clientId);
       } finally {
         // The time up to the handler's first wait (not waits for replication or long-polls).
         quotas?.recordRequestTime(principal, performance.now() - startedAt);
@@ -159,7 +165,7 @@ export class KafkaApi {
   }
 
   /** Returns false when no answer is sent. */
-  private async serve(api: ApiSupport, version: number, reader: KafkaReader, writer: KafkaWriter, cancelled: AbortSignal, throttle: Throttle): Promise<boolean> {
+  private async serve(api: ApiSupport, version: number, reader: KafkaReader, writer: KafkaWriter, cancelled: AbortSignal, throttle: Throttle, clientId: string | null): Promise<boolean> {
     switch (api.key) {
       case ApiKey.ApiVersions:
         decodeApiVersionsRequest(reader, version);
@@ -193,6 +199,24 @@ export class KafkaApi {
         return true;
       case ApiKey.CreateTopics:
         encodeCreateTopicsResponse(writer, version, await this.createTopics(reader, version));
+        return true;
+      case ApiKey.JoinGroup:
+        encodeJoinGroupResponse(writer, version, await this.groups.joinGroup(reader, version, clientId));
+        return true;
+      case ApiKey.SyncGroup:
+        encodeSyncGroupResponse(writer, version, await this.groups.syncGroup(reader, version));
+        return true;
+      case ApiKey.Heartbeat:
+        encodeHeartbeatResponse(writer, version, this.groups.heartbeat(reader, version));
+        return true;
+      case ApiKey.LeaveGroup:
+        encodeLeaveGroupResponse(writer, version, this.groups.leaveGroup(reader, version));
+        return true;
+      case ApiKey.DescribeGroups:
+        encodeDescribeGroupsResponse(writer, version, this.groups.describeGroups(reader, version));
+        return true;
+      case ApiKey.ListGroups:
+        encodeListGroupsResponse(writer, version, this.groups.listGroups());
         return true;
       case ApiKey.SaslHandshake:
         encodeSaslHandshakeResponse(writer, this.saslHandshake(reader, version));

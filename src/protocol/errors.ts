@@ -43,6 +43,8 @@ export const ERROR_CODES = [
   // joining and removing brokers (docs/CLUSTER.md)
   'UNKNOWN_BROKER',
   'BROKER_IN_USE',
+  // Kafka classic groups beside Sluice groups (docs/KAFKA.md "Consumer groups")
+  'GROUP_PROTOCOL_MISMATCH',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -97,6 +99,8 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   UNKNOWN_BROKER: { grpcStatus: GrpcStatus.NOT_FOUND, retriable: false },
   // The broker cannot be removed yet: it is alive, a controller voter, or still holds replicas.
   BROKER_IN_USE: { grpcStatus: GrpcStatus.FAILED_PRECONDITION, retriable: false },
+  // A group id used by Sluice members is joined by a Kafka (JoinGroup) member, or the other way round.
+  GROUP_PROTOCOL_MISMATCH: { grpcStatus: GrpcStatus.FAILED_PRECONDITION, retriable: false },
 };
 
 /** Longest error message a broker sends: a message never carries unbounded input to the client. */

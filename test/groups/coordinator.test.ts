@@ -321,6 +321,131 @@ describe('groups: coordinator on an injected clock', () => {
   });
 });
 
+/** A Kafka consumer-protocol assignment (version 0) of partitions of one topic. */
+function consumerAssignment(topic: string, partitions: number[]): Buffer {
+  const name = Buffer.from(topic);
+  const out = Buffer.alloc(2 + 4 + 2 + name.length + 4 + 4 * partitions.length + 4);
+  let at = out.writeInt16BE(0, 0);
+  at = out.writeInt32BE(1, at);
+  at = out.writeInt16BE(name.length, at);
+  at += name.copy(out, at);
+  at = out.writeInt32BE(partitions.length, at);
+  for (const p of partitions) at = out.writeInt32BE(p, at);
+  out.writeInt32BE(-1, at);
+  return out;
+}
+
+function classicJoin(memberId: string, requireKnownMemberId = true) {
+  return {
+    memberId,
+    instanceId: undefined,
+    clientId: 'kafka-client',
+    clientHost: '',
+    sessionTimeoutMs: 10_000,
+    rebalanceTimeoutMs: 10_000,
+    protocolType: 'consumer',
+    protocols: [{ name: 'range', metadata: Buffer.alloc(0) }],
+    requireKnownMemberId,
+  };
+}
+
+describe('groups: Kafka classic groups on the coordinator', () => {
+  let host: MemoryGroupsHost;
+  let coordinator: GroupCoordinator;
+
+  beforeEach(async () => {
+    host = new MemoryGroupsHost();
+    host.createTopic('t', 1);
+    host.produce('t', 0, ['a', 'b', 'c', 'd', 'e']);
+    coordinator = await startedCoordinator(host);
+  });
+
+  afterEach(async () => {
+    await coordinator.stop();
+  });
+
+  /** A lone member through MEMBER_ID_REQUIRED, JoinGroup and SyncGroup: its id and generation. */
+  async function stableMember(): Promise<{ memberId: string; generationId: number }> {
+    const required = await coordinator.joinGroup('k', classicJoin(''));
+    expect(required.error).to.equal('MEMBER_ID_REQUIRED');
+    const joined = await coordinator.joinGroup('k', classicJoin(required.memberId));
+    expect(joined).to.include({ error: 'NONE', leaderId: required.memberId, generationId: 1 });
+    const synced = await coordinator.syncGroup('k', joined.memberId, joined.generationId, [{ memberId: joined.memberId, assignment: consumerAssignment('t', [0]) }]);
+    expect(synced.error).to.equal('NONE');
+    return { memberId: joined.memberId, generationId: joined.generationId };
+  }
+
+  it('commits of a member land in the same offsets, and describeGroup shows the member and what it owns', async () => {
+    const { memberId, generationId } = await stableMember();
+    expect(await coordinator.commitClassic('k', memberId, generationId, [{ topic: 't', partition: 0, offset: 3, metadata: '' }])).to.equal('NONE');
+    expect(await coordinator.commitClassic('k', memberId, generationId + 1, [{ topic: 't', partition: 0, offset: 4, metadata: '' }])).to.equal('ILLEGAL_GENERATION');
+    expect(await coordinator.commitClassic('k', 'stranger', generationId, [{ topic: 't', partition: 0, offset: 4, metadata: '' }])).to.equal('UNKNOWN_MEMBER_ID');
+    // A standalone commit (generation -1) is refused while the group has members.
+    expect(await coordinator.commitClassic('k', '', -1, [{ topic: 't', partition: 0, offset: 4, metadata: '' }])).to.equal('UNKNOWN_MEMBER_ID');
+    const description = await coordinator.describeGroup('k');
+    expect(description).to.include({ state: 'Stable', groupEpoch: generationId });
+    expect(description.members.map((m) => [m.memberId, m.assignment])).to.deep.equal([[memberId, [T0]]]);
+    expect(description.partitions).to.deep.equal([{ topic: 't', partition: 0, committedOffset: 3, logEndOffset: 5, lag: 2, lagMs: GROUP_TICK_INTERVAL_MS, owner: memberId }]);
+    expect(coordinator.leaveGroup('k', memberId)).to.equal('NONE');
+    expect(await coordinator.commitClassic('k', '', -1, [{ topic: 't', partition: 0, offset: 4, metadata: '' }])).to.equal('NONE');
+    expect(coordinator.fetchOffsets('k', [T0])[0]).to.include({ offset: 4 });
+  });
+
+  it('a coordinator taking the partitions over keeps a Stable group: same member, generation and assignment', async () => {
+    const { memberId, generationId } = await stableMember();
+    await coordinator.stop();
+    coordinator = await startedCoordinator(host);
+    expect(coordinator.heartbeatClassic('k', memberId, generationId)).to.equal('NONE');
+    const again = await coordinator.syncGroup('k', memberId, generationId, []);
+    expect(again.assignment).to.deep.equal(consumerAssignment('t', [0]));
+    expect(await coordinator.commitClassic('k', memberId, generationId, [{ topic: 't', partition: 0, offset: 5, metadata: '' }])).to.equal('NONE');
+    // Once it leaves, the tombstone means the next takeover knows no member.
+    expect(coordinator.leaveGroup('k', memberId)).to.equal('NONE');
+    await host.clock.run(host.clock.nowMs() + GROUP_TICK_INTERVAL_MS);
+    await coordinator.stop();
+    coordinator = await startedCoordinator(host);
+    expect(coordinator.heartbeatClassic('k', memberId, generationId)).to.equal('UNKNOWN_MEMBER_ID');
+    expect(coordinator.fetchOffsets('k', [T0])[0]).to.include({ offset: 5 });
+  });
+
+  it('a group id is a Sluice group or a Kafka one while it has members: the other kind gets GROUP_PROTOCOL_MISMATCH', async () => {
+    await coordinator.heartbeat('s', input('m1', JOIN_EPOCH, []));
+    let refused: unknown;
+    try {
+      await coordinator.joinGroup('s', classicJoin(''));
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).to.be.instanceOf(SluiceError).and.to.have.property('code', 'GROUP_PROTOCOL_MISMATCH');
+    const { memberId } = await stableMember();
+    refused = undefined;
+    try {
+      await coordinator.heartbeat('k', input('m2', JOIN_EPOCH, []));
+    } catch (err) {
+      refused = err;
+    }
+    expect(refused).to.be.instanceOf(SluiceError).and.to.have.property('code', 'GROUP_PROTOCOL_MISMATCH');
+    expect(coordinator.leaveGroup('k', memberId)).to.equal('NONE');
+    expect((await coordinator.heartbeat('k', input('m2', JOIN_EPOCH, []))).memberId).to.equal('m2');
+  });
+
+  it('a member id handed out with MEMBER_ID_REQUIRED survives the ticks before the member joins with it', async () => {
+    const required = await coordinator.joinGroup('fresh', classicJoin(''));
+    expect(required.error).to.equal('MEMBER_ID_REQUIRED');
+    await host.clock.run(host.clock.nowMs() + 3 * GROUP_TICK_INTERVAL_MS);
+    expect((await coordinator.joinGroup('fresh', classicJoin(required.memberId))).error).to.equal('NONE');
+  });
+
+  it('answers a waiting JoinGroup NOT_COORDINATOR when the broker stops', async () => {
+    await stableMember();
+    const second = await coordinator.joinGroup('k', classicJoin(''));
+    // The barrier waits for the first member to rejoin.
+    const waiting = coordinator.joinGroup('k', classicJoin(second.memberId));
+    coordinator.stopWaiting();
+    expect((await waiting).error).to.equal('NOT_COORDINATOR');
+  });
+});
+
 describe('groups: an offsets partition queues writes', () => {
   it('writes what a writer resumed by the previous round queues, however many turns it takes to queue it', async () => {
     const host = new MemoryGroupsHost();

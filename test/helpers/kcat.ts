@@ -55,3 +55,31 @@ export async function kcatOk(args: string[], input = ''): Promise<string> {
   if (result.code !== 0) throw new Error(`kcat ${args.join(' ')} exited with ${result.code}: ${result.stderr}`);
   return result.stdout;
 }
+
+/** A kcat left running (a `-G` group member): its output so far, and a way to end it. */
+export interface RunningKcat {
+  readonly stdout: () => string;
+  readonly stderr: () => string;
+  /** Sends `signal` and resolves once the process exited. */
+  stop(signal: NodeJS.Signals): Promise<void>;
+}
+
+export function startKcat(args: string[]): RunningKcat {
+  const child = spawn('kcat', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  return {
+    stdout: () => stdout,
+    stderr: () => stderr,
+    async stop(signal) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      // A member that does not leave when asked is killed after a while.
+      const timer = setTimeout(() => child.kill('SIGKILL'), KCAT_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

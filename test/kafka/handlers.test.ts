@@ -188,9 +188,9 @@ describe('kafka handlers: group offsets', () => {
       if (groupId === 'early') throw new SluiceError('NOT_COORDINATOR', 'no leader yet');
       return { brokerId: 1, host: 'h', port: 7001, offsetsPartition: 3 };
     },
-    resetOffsets: (groupId: string, offsets: unknown[]) => {
-      resets.push({ groupId, offsets });
-      return Promise.resolve();
+    commitClassic: (groupId: string, memberId: string, generationId: number, offsets: unknown[]) => {
+      resets.push({ groupId, memberId, generationId, offsets });
+      return Promise.resolve(memberId === '' ? 'NONE' : 'ILLEGAL_GENERATION');
     },
     fetchOffsets: (_groupId: string, keys?: readonly string[]) =>
       [{ topic: 'kt', partition: 0, offset: 42, metadata: 'm', commitTimestampMs: 1, attempts: undefined }].filter(() => keys === undefined || keys.includes(`kt\u00000`)),
@@ -205,12 +205,15 @@ describe('kafka handlers: group offsets', () => {
     );
   });
 
-  it('OffsetCommit v2: a standalone commit (generation -1) is stored; a member\'s is UNKNOWN_MEMBER_ID', async () => {
+  it('OffsetCommit v2: hands member, generation and offsets to the coordinator and answers its verdict per partition', async () => {
     const commit = (generation: string, member: string) =>
       hexFrame(`0008 0002 00000003 ffff ${str16('g1')} ${generation} ${str16(member)} ffffffffffffffff 00000001 ${str16('kt')} 00000001 00000000 0000000000000007 ffff`);
     expect(await answer(commit('ffffffff', ''))).to.equal(hexFrame(`00000003 00000001 ${str16('kt')} 00000001 00000000 0000`).toString('hex'));
-    expect(resets).to.deep.equal([{ groupId: 'g1', offsets: [{ topic: 'kt', partition: 0, offset: 7 }] }]);
-    expect(await answer(commit('00000001', 'member-1'))).to.equal(hexFrame(`00000003 00000001 ${str16('kt')} 00000001 00000000 0019`).toString('hex'));
+    expect(await answer(commit('00000001', 'member-1'))).to.equal(hexFrame(`00000003 00000001 ${str16('kt')} 00000001 00000000 0016`).toString('hex'));
+    expect(resets).to.deep.equal([
+      { groupId: 'g1', memberId: '', generationId: -1, offsets: [{ topic: 'kt', partition: 0, offset: 7, metadata: '' }] },
+      { groupId: 'g1', memberId: 'member-1', generationId: 1, offsets: [{ topic: 'kt', partition: 0, offset: 7, metadata: '' }] },
+    ]);
   });
 
   it('OffsetFetch v5 answers committed offsets and -1 where nothing was committed', async () => {
@@ -298,6 +301,109 @@ describe('kafka handlers: DeleteTopics', () => {
     const answer = concatFrame((await api({ broker, access: denying('secret') }).handle(frame, new AbortController().signal))!);
     expect(answer.subarray(4).toString('hex')).to.equal(`00000006 00000000 00000003 ${str16('a')} 0000 ${str16('gone')} 0003 ${str16('secret')} 001d`.replace(/\s+/g, ''));
     expect(deleted).to.deep.equal(['a']);
+  });
+});
+
+describe('kafka handlers: classic group membership', () => {
+  const str16 = (s: string): string => Buffer.from([s.length >> 8, s.length & 0xff]).toString('hex') + Buffer.from(s).toString('hex');
+  /** A classic bytes field: int32 length, then the hex bytes. */
+  const bytes32 = (b: string): string => (b.length / 2).toString(16).padStart(8, '0') + b;
+  const hexFrame = (text: string): Buffer => Buffer.from(text.replace(/\s+/g, ''), 'hex');
+  const calls: unknown[] = [];
+  const groups = {
+    joinGroup: (groupId: string, input: Record<string, unknown>) => {
+      calls.push({ groupId, ...input, protocols: (input.protocols as Array<{ name: string; metadata: Buffer }>).map((p) => [p.name, p.metadata.toString('hex')]) });
+      if (groupId === 'sluice') throw new SluiceError('GROUP_PROTOCOL_MISMATCH', 'a Sluice group');
+      if (input.memberId === '') return Promise.resolve({ error: 'MEMBER_ID_REQUIRED', generationId: -1, protocolName: '', leaderId: '', memberId: 'c-1', members: [] });
+      return Promise.resolve({ error: 'NONE', generationId: 4, protocolName: 'range', leaderId: 'c-1', memberId: 'c-1', members: [{ memberId: 'c-1', instanceId: undefined, metadata: Buffer.from([0xab]) }] });
+    },
+    syncGroup: (groupId: string, memberId: string, generationId: number, assignments: Array<{ memberId: string; assignment: Buffer }>) => {
+      calls.push({ groupId, memberId, generationId, assignments: assignments.map((a) => [a.memberId, a.assignment.toString('hex')]) });
+      return Promise.resolve({ error: 'NONE', assignment: Buffer.from([0xcd, 0xef]) });
+    },
+    heartbeatClassic: (groupId: string, memberId: string, generationId: number) => {
+      if (groupId === 'loading') throw new SluiceError('NOT_COORDINATOR', 'loading');
+      if (groupId === 'elsewhere') throw new SluiceError('NOT_COORDINATOR', 'another broker');
+      return generationId === 4 && memberId === 'c-1' ? 'NONE' : 'REBALANCE_IN_PROGRESS';
+    },
+    leaveGroup: (_groupId: string, memberId: string) => (memberId === 'c-1' ? 'NONE' : 'UNKNOWN_MEMBER_ID'),
+    describeClassic: (groupId: string) =>
+      groupId === 'g1'
+        ? { groupId, state: 'Stable', generationId: 4, protocolType: 'consumer', protocolName: 'range', leaderId: 'c-1', members: [{ memberId: 'c-1', instanceId: undefined, clientId: 'c', clientHost: '', metadata: Buffer.from([1]), assignment: Buffer.from([2]) }] }
+        : undefined,
+    listGroups: () => [
+      { groupId: 'g1', state: 'Stable', members: 1, protocolType: 'consumer' },
+      { groupId: 'offsets-only', state: 'Empty', members: 0, protocolType: '' },
+    ],
+    loading: (groupId: string) => groupId === 'loading',
+  } as unknown as import('../../src/groups/coordinator.js').GroupCoordinator;
+  const answer = async (frame: Buffer): Promise<string> => concatFrame((await api({ groups }).handle(frame, new AbortController().signal))!).subarray(4).toString('hex');
+
+  it('JoinGroup v5: MEMBER_ID_REQUIRED with the id, then the leader\'s answer with every member; v4+ asks for a known member id', async () => {
+    const join = (member: string) =>
+      hexFrame(`000b 0005 00000007 ${str16('kafkajs')} ${str16('g1')} 00007530 0000ea60 ${str16(member)} ffff ${str16('consumer')} 00000001 ${str16('range')} ${bytes32('ab')}`);
+    expect(await answer(join(''))).to.equal(hexFrame(`00000007 00000000 004f ffffffff ${str16('')} ${str16('')} ${str16('c-1')} 00000000`).toString('hex'));
+    expect(await answer(join('c-1'))).to.equal(
+      hexFrame(`00000007 00000000 0000 00000004 ${str16('range')} ${str16('c-1')} ${str16('c-1')} 00000001 ${str16('c-1')} ffff ${bytes32('ab')}`).toString('hex'),
+    );
+    expect(calls[0]).to.deep.include({ groupId: 'g1', memberId: '', clientId: 'kafkajs', sessionTimeoutMs: 30_000, rebalanceTimeoutMs: 60_000, protocolType: 'consumer', requireKnownMemberId: true });
+    expect(calls[0]).to.deep.include({ protocols: [['range', 'ab']] });
+  });
+
+  it('JoinGroup v0 (no rebalance timeout: the session timeout) and a Sluice group\'s id: INCONSISTENT_GROUP_PROTOCOL', async () => {
+    calls.length = 0;
+    const frame = hexFrame(`000b 0000 00000008 ffff ${str16('sluice')} 00001770 ${str16('')} ${str16('consumer')} 00000001 ${str16('range')} ${bytes32('')}`);
+    expect(await answer(frame)).to.equal(hexFrame(`00000008 0017 ffffffff ${str16('')} ${str16('')} ${str16('')} 00000000`).toString('hex'));
+    expect(calls[0]).to.deep.include({ sessionTimeoutMs: 6_000, rebalanceTimeoutMs: 6_000, requireKnownMemberId: false, clientId: '' });
+  });
+
+  it('JoinGroup refuses an over-long group id (INVALID_GROUP_ID) and more protocols than it keeps (INVALID_REQUEST) before the coordinator sees them', async () => {
+    calls.length = 0;
+    const longGroup = 'g'.repeat(256);
+    const frame = (group: string, protocols: number) =>
+      hexFrame(`000b 0005 0000000f ffff ${str16(group)} 00007530 0000ea60 ${str16('c-1')} ffff ${str16('consumer')} ${protocols.toString(16).padStart(8, '0')} ${`${str16('range')} ${bytes32('')}`.repeat(protocols)}`);
+    expect(await answer(frame(longGroup, 1))).to.equal(hexFrame(`0000000f 00000000 0018 ffffffff ${str16('')} ${str16('')} ${str16('c-1')} 00000000`).toString('hex'));
+    expect(await answer(frame('g1', 65))).to.equal(hexFrame(`0000000f 00000000 002a ffffffff ${str16('')} ${str16('')} ${str16('c-1')} 00000000`).toString('hex'));
+    expect(calls).to.deep.equal([]);
+  });
+
+  it('SyncGroup v3 passes the leader\'s assignments and answers the member\'s', async () => {
+    calls.length = 0;
+    const frame = hexFrame(`000e 0003 00000009 ffff ${str16('g1')} 00000004 ${str16('c-1')} ffff 00000001 ${str16('c-1')} ${bytes32('0102')}`);
+    expect(await answer(frame)).to.equal(hexFrame(`00000009 00000000 0000 ${bytes32('cdef')}`).toString('hex'));
+    expect(calls).to.deep.equal([{ groupId: 'g1', memberId: 'c-1', generationId: 4, assignments: [['c-1', '0102']] }]);
+  });
+
+  it('Heartbeat v0 and v3: the coordinator\'s verdict; NOT_COORDINATOR, or COORDINATOR_LOAD_IN_PROGRESS while loading', async () => {
+    const beat = (version: number, group: string, generation: string) =>
+      hexFrame(`000c 000${version} 0000000a ffff ${str16(group)} ${generation} ${str16('c-1')} ${version >= 3 ? 'ffff' : ''}`);
+    expect(await answer(beat(3, 'g1', '00000004'))).to.equal('0000000a' + '00000000' + '0000');
+    expect(await answer(beat(0, 'g1', '00000003'))).to.equal('0000000a' + '001b');
+    expect(await answer(beat(3, 'elsewhere', '00000004'))).to.equal('0000000a' + '00000000' + '0010');
+    expect(await answer(beat(3, 'loading', '00000004'))).to.equal('0000000a' + '00000000' + '000e');
+  });
+
+  it('LeaveGroup v3 answers per member; v0 with the one member\'s error', async () => {
+    const v3 = hexFrame(`000d 0003 0000000b ffff ${str16('g1')} 00000002 ${str16('c-1')} ffff ${str16('c-2')} ffff`);
+    expect(await answer(v3)).to.equal(hexFrame(`0000000b 00000000 0000 00000002 ${str16('c-1')} ffff 0000 ${str16('c-2')} ffff 0019`).toString('hex'));
+    const v0 = hexFrame(`000d 0000 0000000c ffff ${str16('g1')} ${str16('c-2')}`);
+    expect(await answer(v0)).to.equal('0000000c' + '0019');
+  });
+
+  it('DescribeGroups v4 shows a classic group\'s members and bytes; unknown groups are Dead', async () => {
+    const frame = hexFrame(`000f 0004 0000000d ffff 00000002 ${str16('g1')} ${str16('nobody')} 00`);
+    expect(await answer(frame)).to.equal(
+      hexFrame(`0000000d 00000000 00000002
+        0000 ${str16('g1')} ${str16('Stable')} ${str16('consumer')} ${str16('range')}
+          00000001 ${str16('c-1')} ffff ${str16('c')} ${str16('')} ${bytes32('01')} ${bytes32('02')} 80000000
+        0000 ${str16('nobody')} ${str16('Dead')} ${str16('')} ${str16('')} 00000000 80000000`).toString('hex'),
+    );
+  });
+
+  it('ListGroups v2 lists the groups this broker coordinates with their protocol type', async () => {
+    expect(await answer(hexFrame(`0010 0002 0000000e ffff`))).to.equal(
+      hexFrame(`0000000e 00000000 0000 00000002 ${str16('g1')} ${str16('consumer')} ${str16('offsets-only')} ${str16('')}`).toString('hex'),
+    );
   });
 });
 
