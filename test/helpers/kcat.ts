@@ -55,3 +55,14 @@ export async function kcatOk(args: string[], input = ''): Promise<string> {
   if (result.code !== 0) throw new Error(`kcat ${args.join(' ')} exited with ${result.code}: ${result.stderr}`);
   return result.stdout;
 }
+
+/** What `kcat -L -J` prints, as far as the tests read it. */
+export interface KcatMetadata {
+  brokers: Array<{ id: number; name: string }>;
+  topics: Array<{ topic: string; partitions: Array<{ partition: number; leader: number; replicas: Array<{ id: number }>; isrs: Array<{ id: number }> }> }>;
+}
+
+/** The cluster metadata as kcat sees it (`kcat <args> -L -J`, e.g. args `-b host:port -t topic`). */
+export async function kcatMetadata(args: string[]): Promise<KcatMetadata> {
+  return JSON.parse(await kcatOk([...args, '-L', '-J'])) as KcatMetadata;
+}
