@@ -94,6 +94,9 @@ export const ACCESS_RULES: Readonly<Record<string, MethodRule>> = {
   // Quotas, as Kafka: alter-configs / describe-configs on the cluster.
   [`${ADMIN}AlterClientQuotas`]: onCluster('alter-configs'),
   [`${ADMIN}DescribeClientQuotas`]: onCluster('describe-configs'),
+  // Replica moves, as Kafka's AlterPartitionReassignments: alter / describe on the cluster.
+  [`${ADMIN}AlterReassignments`]: onCluster('alter'),
+  [`${ADMIN}ListReassignments`]: onCluster('describe'),
   // Joining, as Kafka: CreatePartitions is alter on the topic; removing a broker, alter on the cluster.
   [`${ADMIN}CreatePartitions`]: onTopicNamed('alter'),
   [`${ADMIN}UnregisterBroker`]: onCluster('alter'),

@@ -18,7 +18,10 @@ import {
   type BrokerStorageReport,
   type CreateTopicSpec,
   type PartitionReport,
+  type ReassignmentSpec,
 } from '../controller/controller.js';
+import { activeReassignments, controllerHosts, hostsOf } from '../controller/reassignment-records.js';
+import { nextMoveStep } from './reassignment.js';
 import { ControllerLink } from '../controller/link.js';
 import { interBrokerAddresses, type MetadataImage, type TopicMetadata } from '../controller/metadata-image.js';
 import type { ClientQuotas } from '../controller/quota-records.js';
@@ -58,6 +61,8 @@ export interface ClusterSettings {
   leaderBalanceIntervalMs: number;
   /** max.partitions and max.partitions.per.broker, which the controller checks (default: LIMIT_DEFAULTS). */
   partitionLimits?: PartitionLimits;
+  /** Bytes per second a partition leader sends each new replica catching up during a move (0 or absent: unbounded). */
+  reassignmentThrottleBytesPerSec?: number;
 }
 
 /**
@@ -113,6 +118,17 @@ export interface StorageStatus {
   failedReplicas: number;
 }
 
+/** A partition moving to a new replica set (Admin ListReassignments). */
+export interface ReassignmentView {
+  topic: string;
+  partition: number;
+  replicas: number[];
+  target: number[];
+  /** Its Raft configuration as its leader reports it (empty when no leader reported yet). */
+  voters: number[];
+  learners: number[];
+}
+
 export interface BrokerView extends BrokerStorageReport {
   id: number;
   host: string;
@@ -121,6 +137,8 @@ export interface BrokerView extends BrokerStorageReport {
   epoch: number;
 }
 
+/** How often a partition leader checks whether its move can take its next membership step. */
+const MOVE_STEP_INTERVAL_MS = 100;
 /** How often createTopic and a stopping broker re-check where leadership stands. */
 const LEADER_POLL_MS = 20;
 /** How often a broker whose storage refused a write checks whether it takes writes again. */
@@ -143,6 +161,7 @@ export class Broker {
   private reconciledVersion = -1;
   private imageWaiters: Array<{ version: number; resolve(): void }> = [];
   private balanceTimer: TimerHandle | undefined;
+  private moveTimer: TimerHandle | undefined;
   /** Replicas whose storage failed, by group, each reopened by `probeStorage` once writes are taken. */
   private readonly failedReplicas = new Map<string, () => Promise<void>>();
   private storageFaultNow: StorageFault | undefined;
@@ -187,6 +206,7 @@ export class Broker {
       limits: cluster.raftLimits,
       clock,
       seed: random === undefined ? undefined : Math.floor(random() * 2 ** 32),
+      learnerBytesPerSec: cluster.reassignmentThrottleBytesPerSec,
     });
     this.controllerService = localControllerRpc(this.controller);
     this.link = new ControllerLink({
@@ -214,14 +234,38 @@ export class Broker {
     const { identity, cluster } = options;
     const broker = new Broker(options);
     broker.controller.onImage((image) => broker.onImage(image));
-    if (cluster.controllerVoters.includes(identity.brokerId)) broker.controller.attach(await broker.openMetadata((options) => broker.replicas.open(METADATA_GROUP, options)));
+    // A static voter, or a broker a controller move added (its copy of the metadata log is stored).
+    const member = cluster.controllerVoters.includes(identity.brokerId) || (await broker.replicas.isStored(METADATA_GROUP));
+    if (member) broker.controller.attach(await broker.openMetadata((options) => broker.replicas.open(METADATA_GROUP, options)));
     return broker;
+  }
+
+  /**
+   * Follows controller moves (docs/CLUSTER.md "Replacing a controller broker"): a broker the move
+   * adds opens the metadata log as a learner (its controller then applies the records past the
+   * image it adopted from heartbeats); one the completed move left out drops its copy and goes
+   * back to receiving images by heartbeat.
+   */
+  private async followControllerMove(image: MetadataImage): Promise<void> {
+    const self = this.identity.brokerId;
+    const hosts = controllerHosts(image, this.cluster.controllerVoters);
+    const open = this.replicas.get(METADATA_GROUP);
+    if (hosts.includes(self) && open === undefined) {
+      this.controller.attach(await this.openMetadata((options) => this.replicas.open(METADATA_GROUP, options)));
+    } else if (!hosts.includes(self) && open !== undefined && image.controllerMove === undefined) {
+      this.controller.detach();
+      await this.replicas.drop(METADATA_GROUP);
+      this.metadataApplied = 0;
+    }
   }
 
   /** Opens (or reopens) this controller voter's replica of the metadata log. */
   private openMetadata(open: (options: GroupOptions) => Promise<ReplicatedLog>): Promise<ReplicatedLog> {
+    const self = this.identity.brokerId;
     return open({
       voters: this.cluster.controllerVoters,
+      // Not a static voter: it joins the metadata group a controller move takes it into, as a learner.
+      learners: this.cluster.controllerVoters.includes(self) ? [] : [self],
       apply: (entries) => {
         const fresh = entries.filter((entry) => entry.index > this.metadataApplied);
         if (fresh.length === 0) return;
@@ -299,6 +343,7 @@ export class Broker {
     this.replicas.start();
     this.link.start();
     this.balanceTimer = this.clock.setInterval(() => this.balanceLeaders(), this.cluster.leaderBalanceIntervalMs);
+    this.moveTimer = this.clock.setInterval(() => this.driveMoves(), MOVE_STEP_INTERVAL_MS);
   }
 
   /**
@@ -349,10 +394,12 @@ export class Broker {
   /** Opens the replicas the image assigns here and drops the ones it no longer has. */
   private async reconcile(image: MetadataImage): Promise<void> {
     const self = this.identity.brokerId;
+    await this.followControllerMove(image);
     const wanted = new Set<string>();
     for (const topic of Object.values(image.topics)) {
       for (const [index, replicas] of topic.replicas.entries()) {
-        if (!replicas.includes(self)) continue;
+        // A partition that moves is hosted by its replicas and by the brokers it moves to.
+        if (!hostsOf(image, topic.name, index).includes(self)) continue;
         const group = partitionGroup(topic, index);
         wanted.add(group);
         if (this.partitions.has(group)) continue;
@@ -383,6 +430,8 @@ export class Broker {
       index,
       group,
       replicas,
+      // Not among the replicas: it joins the group a move takes it into, as a learner.
+      learners: replicas.includes(this.identity.brokerId) ? [] : [this.identity.brokerId],
       config: () => this.topicConfig(name),
       addressOf: (brokerId) => this.clientAddressOf(brokerId),
       waitingStopped: () => this.waitingStopped,
@@ -540,7 +589,12 @@ export class Broker {
     return { next: firstId, end: firstId + count };
   }
 
-  /** What this broker leads, for the controller. */
+  /**
+   * What this broker leads, for the controller. A partition's configuration is reported only once
+   * committed (empty while a step is pending): the controller completes a move from it, and an
+   * uncommitted last step could still be lost with this leader, leaving a voter that already
+   * dropped its copy.
+   */
   private leaderships(): PartitionReport[] {
     return this.allPartitions()
       .filter((p) => p.isLeader)
@@ -553,6 +607,8 @@ export class Broker {
         highWatermark: p.hw,
         logEndOffset: p.log.logEndOffset(),
         logStartOffset: p.log.logStartOffset(),
+        voters: p.replicated.confSettled ? [...p.replicated.voters] : [],
+        learners: p.replicated.confSettled ? [...p.replicated.learners] : [],
       }));
   }
 
@@ -653,9 +709,11 @@ export class Broker {
   private balanceLeaders(): void {
     const self = this.identity.brokerId;
     const alive = new Set(this.link.view.aliveBrokers);
+    const topics = this.controller.metadata.topics;
     for (const partition of this.allPartitions()) {
       if (!partition.isLeader) continue;
-      const preferred = partition.replicated.voters[0]!;
+      const preferred = topics[partition.topic]?.replicas[partition.index]?.[0];
+      if (preferred === undefined || !partition.replicated.voters.includes(preferred)) continue;
       if (preferred === self || !alive.has(preferred)) continue;
       if (partition.replicated.canTakeOverNow(preferred)) partition.replicated.transferLeadership(preferred);
     }
@@ -679,6 +737,93 @@ export class Broker {
     }
   }
 
+  /**
+   * Each partition led here that moves (its metadata names a target): one membership step toward
+   * the target when the last one is committed (reassignment.ts). The controller completes the move
+   * from the configuration this broker reports in its heartbeats.
+   */
+  private driveMoves(): void {
+    const image = this.controller.metadata;
+    this.driveControllerMove(image);
+    if (image.reassignments === undefined) return;
+    for (const move of activeReassignments(image)) {
+      const topic = image.topics[move.topic]!;
+      const partition = this.partitions.get(partitionGroup(topic, move.partition));
+      if (partition === undefined || !partition.isLeader) continue;
+      const replicated = partition.replicated;
+      const step = nextMoveStep({
+        self: this.identity.brokerId,
+        conf: replicated.confState(),
+        target: move.target,
+        match: replicated.matchIndexes(),
+        commitIndex: replicated.commitIndex,
+        settled: replicated.confSettled,
+        canTakeOver: (id) => replicated.canTakeOverNow(id),
+      });
+      if (step.kind === 'change') replicated.proposeConfChange(step.change);
+      else if (step.kind === 'transfer') replicated.transferLeadership(step.to);
+    }
+  }
+
+  /** The controller leader steps the metadata group toward a controller move's target, and completes it. */
+  private driveControllerMove(image: MetadataImage): void {
+    const move = image.controllerMove;
+    const metadata = this.replicas.get(METADATA_GROUP);
+    if (move === undefined || metadata === undefined || !this.controller.isLeader) return;
+    const step = nextMoveStep({
+      self: this.identity.brokerId,
+      conf: metadata.confState(),
+      target: move.target,
+      match: metadata.matchIndexes(),
+      commitIndex: metadata.commitIndex,
+      settled: metadata.confSettled,
+      canTakeOver: (id) => metadata.canTakeOverNow(id),
+    });
+    if (step.kind === 'change') metadata.proposeConfChange(step.change);
+    else if (step.kind === 'transfer') metadata.transferLeadership(step.to);
+    else if (step.kind === 'done' && metadata.confSettled) void this.controller.completeControllerMove(move.target).catch(() => undefined);
+  }
+
+  /** Moves under way in the cluster, and those among them this broker leads (metrics). */
+  reassignmentCounts(): { cluster: number; led: number } {
+    const image = this.controller.metadata;
+    const moves = activeReassignments(image);
+    const led = moves.filter((move) => this.partitions.get(partitionGroup(image.topics[move.topic]!, move.partition))?.isLeader === true).length;
+    return { cluster: moves.length, led };
+  }
+
+  /** Moves under way, with each partition's Raft configuration as its leader reports it. */
+  reassignments(): ReassignmentView[] {
+    const image = this.controller.metadata;
+    return activeReassignments(image).map((move) => {
+      const topic = image.topics[move.topic]!;
+      const local = this.partitions.get(partitionGroup(topic, move.partition));
+      const reported = this.link.view.leaders.get(leaderKey(move.topic, move.partition, topic.topicId));
+      const conf = local?.isLeader ? local.replicated.confState() : { voters: reported?.voters ?? [], learners: reported?.learners ?? [] };
+      return { topic: move.topic, partition: move.partition, replicas: topic.replicas[move.partition]!, target: move.target, voters: conf.voters, learners: conf.learners };
+    });
+  }
+
+  /** Replica moves, decommission, rebalance, controller moves, through the controller; answered once this broker's image holds them. */
+  async alterReassignments(spec: ReassignmentSpec): Promise<{ movesStarted: number }> {
+    this.requireReady();
+    const { metadataVersion, movesStarted } = await this.link.forwardAlterReassignments(spec);
+    await this.waitForVersion(metadataVersion);
+    return { movesStarted };
+  }
+
+  /** What moves now (Admin ListReassignments): partitions, decommissioned brokers, the controller quorum. */
+  moves(): { reassignments: ReassignmentView[]; decommissioned: number[]; metadataVersion: number; controllerVoters: number[]; controllerTarget: number[] } {
+    const image = this.controller.metadata;
+    return {
+      reassignments: this.reassignments(),
+      decommissioned: image.decommissioned ?? [],
+      metadataVersion: image.version,
+      controllerVoters: [...(image.controllerVoters ?? this.cluster.controllerVoters)],
+      controllerTarget: image.controllerMove?.target ?? [],
+    };
+  }
+
   /** Wakes long-polls so in-flight fetches answer now; later fetches answer without waiting. */
   stopWaiting(): void {
     this.waitingStopped = true;
@@ -687,6 +832,7 @@ export class Broker {
 
   async close(): Promise<void> {
     this.clock.clearTimer(this.balanceTimer);
+    this.clock.clearTimer(this.moveTimer);
     this.clock.clearTimer(this.storageProbe);
     this.stopWaiting();
     this.link.close();

@@ -73,6 +73,8 @@ export interface PartitionOptions {
   group: string;
   /** Broker ids of the replicas, the preferred leader first. */
   replicas: readonly number[];
+  /** A replica joining an existing group (a move) bootstraps as a learner of `replicas`: it names itself here. */
+  learners?: readonly number[];
   config: () => Readonly<TopicConfig>;
   /** `host:port` of a broker id, for NOT_LEADER hints. */
   addressOf: (brokerId: number) => string | undefined;
@@ -98,6 +100,8 @@ export class Partition {
   /** Set when persisting failed: the Raft group stopped and waits to be reopened (`reopen`). */
   private failure: StorageFault | undefined;
   private waiters = new Set<() => void>();
+  /** Settles once the last admitted produce request proposed or failed (see proposalTurn). */
+  private proposalTail: Promise<void> | undefined;
   private producers: ProducerStateTable | undefined;
   /** The term `producers` was rebuilt in; a new term rebuilds it from the log. */
   private producersTerm = -1;
@@ -134,6 +138,7 @@ export class Partition {
   private static groupOptions(holder: { partition?: Partition }, options: PartitionOptions) {
     return {
       voters: options.replicas,
+      learners: options.learners ?? [],
       onHighWatermark: () => holder.partition?.wakeFetchers(),
       onLeaderChange: () => holder.partition?.leaderChanged(),
       onStorageFailure: (err: unknown) => holder.partition?.storageFailed(err),
@@ -271,29 +276,19 @@ export class Partition {
   }
 
   private async produceAsLeader(batch: Buffer, header: BatchHeader, acks: Acks, timeoutMs: number, leaderTerm: number | undefined, timing: ProduceTiming | undefined): Promise<ProduceResult> {
-    if (!this.replicated.isLeader) await this.settleOwnLeadership();
-    this.requireLeader('write');
-    const maxBytes = this.options.config()['max.message.bytes'];
-    if (batch.length > maxBytes) {
-      throw new SluiceError('BATCH_TOO_LARGE', `batch of ${batch.length} bytes exceeds max.message.bytes=${maxBytes} of topic "${this.topic}"`);
+    const turn = this.proposalTurn();
+    let step: Awaited<ReturnType<Partition['validateAndPropose']>>;
+    try {
+      step = await this.validateAndPropose(batch, header, leaderTerm, turn.before);
+    } finally {
+      turn.done();
     }
-    if (compressionOf(header) === 'none') validateRecords(batch, header);
-    else {
-      // Decompressed on the thread pool: a gzip bomb must not stall every other client's answers.
-      validateRecords(batch, header, await decompressRecords(batch, header));
-      this.requireLeader('write');
-    }
-    const producers = this.producerState();
-    const check = producers.check(header);
-    if (check.kind === 'duplicate') {
-      const { baseOffset, lastOffset } = check.batch;
+    if (step.kind === 'duplicate') {
+      const { baseOffset, lastOffset } = step;
       if (acks !== 0 && this.hw <= lastOffset) await this.waitForHighWatermark(lastOffset + 1, timeoutMs);
       return { baseOffset, lastOffset, logStartOffset: this.log.logStartOffset() };
     }
-    if (leaderTerm !== undefined) this.requireLeaderTerm(leaderTerm);
-    const appendedAtMs = this.clock.nowMs();
-    const proposal = this.replicated.propose(batch, header);
-    producers.record(header, proposal.baseOffset, proposal.lastOffset);
+    const { proposal, appendedAtMs } = step;
     const endOffset = proposal.lastOffset + 1;
     proposal.committed.then(
       () => {
@@ -315,6 +310,51 @@ export class Partition {
       if (timing !== undefined) timing.committedAtMs = this.clock.nowMs();
     }
     return { baseOffset: proposal.baseOffset, lastOffset: proposal.lastOffset, logStartOffset: this.log.logStartOffset() };
+  }
+
+  /**
+   * Produce requests reach the log in the order they arrived: one whose records are decompressed
+   * on the thread pool would otherwise be overtaken by the requests behind it (pipelined requests
+   * of one connection, e.g. librdkafka's, then landed out of order). `before` settles once the
+   * request ahead proposed or failed; undefined when none is pending (the uncompressed hot path).
+   */
+  private proposalTurn(): { before: Promise<void> | undefined; done: () => void } {
+    const before = this.proposalTail;
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    this.proposalTail = mine;
+    return {
+      before,
+      done: () => {
+        if (this.proposalTail === mine) this.proposalTail = undefined;
+        done();
+      },
+    };
+  }
+
+  /** Checks the batch as leader and proposes it, after the request ahead of it (`before`). */
+  private async validateAndPropose(batch: Buffer, header: BatchHeader, leaderTerm: number | undefined, before: Promise<void> | undefined) {
+    if (!this.replicated.isLeader) await this.settleOwnLeadership();
+    this.requireLeader('write');
+    const maxBytes = this.options.config()['max.message.bytes'];
+    if (batch.length > maxBytes) {
+      throw new SluiceError('BATCH_TOO_LARGE', `batch of ${batch.length} bytes exceeds max.message.bytes=${maxBytes} of topic "${this.topic}"`);
+    }
+    if (compressionOf(header) === 'none') validateRecords(batch, header);
+    else {
+      // Decompressed on the thread pool: a gzip bomb must not stall every other client's answers.
+      validateRecords(batch, header, await decompressRecords(batch, header));
+    }
+    if (before !== undefined) await before;
+    this.requireLeader('write');
+    const producers = this.producerState();
+    const check = producers.check(header);
+    if (check.kind === 'duplicate') return { kind: 'duplicate' as const, baseOffset: check.batch.baseOffset, lastOffset: check.batch.lastOffset };
+    if (leaderTerm !== undefined) this.requireLeaderTerm(leaderTerm);
+    const appendedAtMs = this.clock.nowMs();
+    const proposal = this.replicated.propose(batch, header);
+    producers.record(header, proposal.baseOffset, proposal.lastOffset);
+    return { kind: 'proposed' as const, proposal, appendedAtMs };
   }
 
   private async waitForHighWatermark(offset: number, timeoutMs: number): Promise<void> {

@@ -200,6 +200,7 @@ export class BrokerServer {
         sessionTimeoutMs: config.brokerSessionTimeoutMs,
         requestTimeoutMs: config.produceTimeoutMs,
         leaderBalanceIntervalMs: config.leaderBalanceIntervalMs,
+        reassignmentThrottleBytesPerSec: config.reassignmentThrottleBytesPerSec,
         partitionLimits: { maxPartitions: config.maxPartitions, maxPartitionsPerBroker: config.maxPartitionsPerBroker },
       },
       raftTransport,
@@ -262,6 +263,7 @@ export class BrokerServer {
       },
       connections,
       raftMessagesDropped: () => raftTransport.stats().inboundDropped,
+      reassignments: () => broker.reassignmentCounts(),
     });
     for (const log of corruptionsBeforeMetrics.splice(0)) countCorruption(log);
     const brokerMetrics = metrics;

@@ -23,6 +23,7 @@ import type { Acks, ProduceTiming } from './partition.js';
 import type { RequestStreams } from './request-streams.js';
 import { RequestLimits } from './request-limits.js';
 import { refuseClientWrite, TOPIC_NAME_LENGTH_MAX } from '../controller/topic-names.js';
+import { reassignmentsFromWire } from '../controller/reassignment-wire.js';
 import { HOST_LENGTH_MAX, ID_LENGTH_MAX, requireConfigEntries, requireCount, requireLength } from '../protocol/input-limits.js';
 import type { ClientQuotas } from '../controller/quota-records.js';
 import type { QuotaEnforcer } from '../security/quota-enforcer.js';
@@ -501,6 +502,12 @@ export function adminHandlers(broker: Broker, options: ServiceOptions): AdminHan
       const principals = request.principal === '' ? Object.keys(all).sort() : [request.principal].filter((p) => all[p] !== undefined);
       return { entries: principals.map((principal) => ({ principal, quotas: all[principal]! })), defaults: options.quotaDefaults ?? {} };
     }),
+    // Replica moves (docs/CLUSTER.md "Moving replicas").
+    AlterReassignments: unary('AlterReassignments', options, async (request) => {
+      const answer = await broker.alterReassignments(reassignmentsFromWire(request, (name) => requireTopic(name)));
+      return { ...broker.moves(), movesStarted: answer.movesStarted };
+    }),
+    ListReassignments: unary('ListReassignments', options, () => ({ ...broker.moves(), movesStarted: 0 })),
   };
 }
 
@@ -573,6 +580,11 @@ export function controllerHandlers(broker: Broker, options: ServiceOptions, auth
     AlterClientQuotas: unary('ControllerAlterClientQuotas', options, async (request, call) => {
       caller(call);
       return { metadataVersion: await controller.alterClientQuotas(request.principal, request.set, request.remove) };
+    }),
+    AlterReassignments: unary('ControllerAlterReassignments', options, async (request, call) => {
+      caller(call);
+      const answer = await controller.alterReassignments(reassignmentsFromWire(request, (name) => requireTopic(name)));
+      return { reassignments: [], decommissioned: [], metadataVersion: answer.metadataVersion, movesStarted: answer.movesStarted };
     }),
     CreatePartitions: unary('ControllerCreatePartitions', options, async (request, call) => {
       caller(call);

@@ -4,7 +4,8 @@
  * repair their copy or hold damaged offsets, from one Metadata call.
  */
 import type { Command } from 'commander';
-import type { ClusterMetadata, OffsetRange, PartitionMetadata } from '../client/index.js';
+import type { ClusterMetadata, OffsetRange, PartitionMetadata, PartitionReassignment, Reassignments } from '../client/index.js';
+import { movesTable } from './cluster-moves.js';
 import { clientFor, globalOptions, type CommandContext } from './context.js';
 import { formatTable, jsonLine } from './output.js';
 import { registerBrokerMembershipCommands } from './cluster-brokers.js';
@@ -57,6 +58,13 @@ export interface ClusterStatus {
   storageFaults: number;
   topics: number;
   partitions: PartitionStatus[];
+  /** Partitions moving to a new replica set (partition reassign, decommission, rebalance), with their Raft configuration now. */
+  reassignments: PartitionReassignment[];
+  /** Brokers being emptied of replicas. */
+  decommissioned: number[];
+  /** The controller quorum's voters, and the voters it moves to (empty: none under way). */
+  controllerVoters: number[];
+  controllerTarget: number[];
 }
 
 /**
@@ -74,7 +82,9 @@ export function isInternalTopic(name: string): boolean {
   return name.startsWith('__');
 }
 
-export function clusterStatus(metadata: ClusterMetadata): ClusterStatus {
+const NO_MOVES: Reassignments = { reassignments: [], decommissioned: [], movesStarted: 0, controllerVoters: [], controllerTarget: [] };
+
+export function clusterStatus(metadata: ClusterMetadata, moves: Reassignments = NO_MOVES): ClusterStatus {
   const alive = new Set(metadata.brokers.filter((broker) => broker.alive).map((broker) => broker.id));
   const partitions: PartitionStatus[] = [];
   const topics = [...metadata.topics].sort((a, b) => a.name.localeCompare(b.name));
@@ -120,6 +130,10 @@ export function clusterStatus(metadata: ClusterMetadata): ClusterStatus {
     storageFaults: brokers.filter((broker) => broker.storageFault !== null).length,
     topics: topics.length,
     partitions,
+    reassignments: moves.reassignments,
+    decommissioned: moves.decommissioned,
+    controllerVoters: moves.controllerVoters,
+    controllerTarget: moves.controllerTarget,
   };
 }
 
@@ -134,7 +148,11 @@ export function clusterStatusTable(status: ClusterStatus, options: { showInterna
     `  Brokers: ${status.brokers.length} (${aliveCount} alive)` +
     `  Topics: ${status.topics}  Partitions: ${status.partitions.length}` +
     `  Under-replicated: ${status.underReplicatedPartitions}  Offline: ${status.offlinePartitions}` +
-    `  Storage faults: ${status.storageFaults}\n\n`;
+    `  Storage faults: ${status.storageFaults}` +
+    `  Moving: ${status.reassignments.length}` +
+    (status.decommissioned.length > 0 ? `  Decommissioned: ${status.decommissioned.join(',')}` : '') +
+    (status.controllerTarget.length > 0 ? `  Controller voters: ${status.controllerVoters.join(',')} -> ${status.controllerTarget.join(',')}` : '') +
+    '\n\n';
   const brokers = formatTable(
     ['BROKER', 'ADDRESS', 'ALIVE', 'STATE', 'CONTROLLER', 'LEADER-OF', 'STORAGE'],
     status.brokers.map((broker) => [
@@ -177,7 +195,8 @@ export function clusterStatusTable(status: ClusterStatus, options: { showInterna
       );
   }
   const note = hidden > 0 ? `(${hidden} healthy partitions of internal topics not shown; --internal shows them)\n` : '';
-  return summary + brokers + damaged + partitions + note;
+  const moving = status.reassignments.length === 0 ? '' : '\n' + movesTable({ reassignments: status.reassignments });
+  return summary + brokers + damaged + partitions + note + moving;
 }
 
 export function registerClusterCommands(program: Command, context: CommandContext): void {
@@ -191,12 +210,14 @@ export function registerClusterCommands(program: Command, context: CommandContex
     .action(async (options: { internal?: boolean }, command: Command) => {
       const admin = clientFor(globalOptions(command)).admin();
       let metadata: ClusterMetadata;
+      let moves: Reassignments;
       try {
         metadata = await admin.metadata();
+        moves = await admin.listReassignments();
       } finally {
         await admin.close();
       }
-      const status = clusterStatus(metadata);
+      const status = clusterStatus(metadata, moves);
       io.stdout.write(globalOptions(command).json ? jsonLine(status) : clusterStatusTable(status, { showInternal: options.internal === true }));
     });
   registerBrokerMembershipCommands(cluster, context);

@@ -16,6 +16,8 @@ import { registerQuotaCommands } from './quota.js';
 import { signalExitCode, type StopSignal } from './signals.js';
 import { registerTopicCommands } from './topic.js';
 import { registerUserCommands } from './user.js';
+import { registerPartitionCommands } from './partition.js';
+import { registerClusterMoveCommands } from './cluster-moves.js';
 
 export function buildProgram(context: CommandContext): Command {
   const { io } = context;
@@ -45,6 +47,8 @@ export function buildProgram(context: CommandContext): Command {
   registerQuotaCommands(program, context);
   registerUserCommands(program, context);
   registerAclCommands(program, context);
+  registerPartitionCommands(program, context);
+  registerClusterMoveCommands(program, context);
   // Subcommands created above inherited exitOverride and configureOutput from the root.
   return program;
 }

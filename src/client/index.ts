@@ -32,6 +32,9 @@ export type {
   TopicDescription,
   TopicSummary,
   UserSummary,
+  PartitionReassignment,
+  Reassignments,
+  ReassignmentRequest,
 } from './admin/types.js';
 export type { SaslCredentials } from './auth/sasl-client.js';
 export { ACL_OPERATIONS, CLUSTER_RESOURCE, WILDCARD, isAclOperation } from '../security/acl.js';

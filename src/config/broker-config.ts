@@ -116,6 +116,9 @@ export interface BrokerConfig extends BrokerLimits {
   logFormat: LogFormat;
   /** A request slower than this is logged at warn with where its time went (0: never). */
   slowRequestThresholdMs: number;
+  // # membership (docs/CLUSTER.md "Moving replicas")
+  /** Bytes per second a partition leader sends each replica catching up as a learner (0: unbounded). */
+  reassignmentThrottleBytesPerSec: number;
   // # console (docs/CONSOLE.md)
   /** Serve the web console and its JSON API (`/`, `/api/v1/...`) on the HTTP port. */
   consoleEnabled: boolean;
@@ -227,6 +230,12 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   'log.level': { field: 'logLevel', kind: 'logLevel', doc: `least severe level logged: ${LOG_LEVELS.join(', ')} (env SLUICE_LOG_LEVEL)` },
   'log.format': { field: 'logFormat', kind: 'logFormat', doc: 'auto (pretty on a terminal, JSON lines otherwise) | json | pretty' },
   'slow.request.threshold.ms': { field: 'slowRequestThresholdMs', kind: 'int', doc: 'requests slower than this are logged at warn with where the time went (0: never; a fetch\'s long-poll wait does not count)' },
+  // # membership
+  'reassignment.throttle.bytes.per.sec': {
+    field: 'reassignmentThrottleBytesPerSec',
+    kind: 'int',
+    doc: 'bytes per second a partition leader sends each new replica catching up during a move (0: unbounded)',
+  },
   // # console
   'console.enabled': { field: 'consoleEnabled', kind: 'bool', doc: 'serve the web console and /api/v1 on the HTTP port (true|false)' },
   'console.read.only': { field: 'consoleReadOnly', kind: 'bool', doc: 'refuse console API calls that change anything (true|false)' },
@@ -303,6 +312,8 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   logLevel: 'info',
   logFormat: 'auto',
   slowRequestThresholdMs: 1_000,
+  // # membership
+  reassignmentThrottleBytesPerSec: 0,
   // # console
   consoleEnabled: true,
   consoleReadOnly: false,

@@ -5,7 +5,7 @@
  */
 import { decodeBatch, encodeBatch, readBatchHeader } from '../protocol/batch.js';
 import { SluiceError } from '../protocol/errors.js';
-import type { Entry, Rng } from '../raft/index.js';
+import { isConfEntry, type Entry, type Rng } from '../raft/index.js';
 import { applyTopicConfig, TOPIC_CONFIG_DEFAULTS, type TopicConfig } from '../config/topic-config.js';
 import type { ReplicatedLog } from '../replication/replicated-log.js';
 import { sleep, systemClock, type Clock } from '../runtime/clock.js';
@@ -16,6 +16,15 @@ import { aclProblem, sameAcl, type AclBinding } from '../security/acl.js';
 import { SCRAM_ITERATIONS_MAX, SCRAM_ITERATIONS_MIN, hashLength, isScramMechanism, type ScramMechanism, type StoredScramCredential } from '../security/scram.js';
 import { applyRecord, assignReplicas, emptyImage, partitionsOnBroker, type MetadataImage, type MetadataRecord } from './metadata-image.js';
 import { alterQuotas, validatePrincipalName } from './quota-records.js';
+import {
+  activeReassignments,
+  planDecommission,
+  planRebalance,
+  reassignmentKey,
+  sameList,
+  validateMove,
+  type PartitionMove,
+} from './reassignment-records.js';
 
 export const METADATA_GROUP = '__cluster_metadata';
 /** Most partitions one topic may have. */
@@ -36,7 +45,30 @@ export interface PartitionReport {
   highWatermark: number;
   logEndOffset: number;
   logStartOffset: number;
+  /** The partition's committed Raft configuration (changes while it moves: reassignment-records.ts); empty while a step is uncommitted. */
+  voters: number[];
+  learners: number[];
 }
+
+/**
+ * A change of where replicas live (AlterReassignments): exactly one of `moves` (a target per
+ * partition; an empty target cancels that partition's move), `decommission`, `recommission` (broker
+ * ids, 0 = none) or `rebalance` (at most `maxMoves` partitions).
+ */
+export interface ReassignmentSpec {
+  moves: PartitionMove[];
+  decommission: number;
+  recommission: number;
+  rebalance: boolean;
+  maxMoves: number;
+  /** New voters of the controller quorum (absent or empty: none). */
+  controllerVoters?: number[];
+}
+
+/** Most voters a controller quorum may have. */
+export const CONTROLLER_VOTERS_MAX = 7;
+/** Partitions a rebalance moves at most when the request names no bound. */
+export const REBALANCE_MOVES_DEFAULT = 10;
 
 /** Identifies a partition across topic re-creation (same name, new id). */
 export function leaderKey(topic: string, partition: number, topicId: number): string {
@@ -107,6 +139,8 @@ export class Controller {
   private readonly random: Rng;
   /** Leader operations run one at a time: each validates against the image the previous one left. */
   private serial: Promise<unknown> = Promise.resolve();
+  /** Reassignments whose completion is being appended (by `topic/partition`), so a heartbeat does not repeat it. */
+  private readonly completing = new Set<string>();
 
   constructor(private readonly options: ControllerOptions) {
     this.clock = options.clock ?? systemClock;
@@ -144,9 +178,13 @@ export class Controller {
   applyEntries(entries: readonly Entry[]): void {
     let image = this.image;
     for (const entry of entries) {
-      if (entry.data.length === 0) continue;
+      // A no-op, or a configuration entry of the metadata group itself.
+      if (entry.data.length === 0 || isConfEntry(entry.data)) continue;
       for (const record of decodeBatch(Buffer.from(entry.data.buffer, entry.data.byteOffset, entry.data.byteLength)).records) {
         if (record.value === null) continue;
+        // Already in the image: a replica that joined the metadata log as a learner replays it from
+        // the start over the image it adopted from heartbeats.
+        if (record.offset < image.version) continue;
         image = applyRecord(image, JSON.parse(record.value.toString('utf8')) as MetadataRecord, record.offset);
       }
     }
@@ -216,7 +254,31 @@ export class Controller {
     const registered = this.image.brokers[id];
     if (!registered || registered.epoch !== epoch) return false;
     this.liveness.set(id, { epoch, lastSeenMs: this.clock.nowMs(), leaderships, storage });
+    this.completeReassignments(leaderships);
     return true;
+  }
+
+  /**
+   * A partition's leader reports its committed Raft configuration: once its voters are the target
+   * and no learner is left, the move is complete and the target becomes the replica list (brokers that
+   * hold a replica no more then drop theirs).
+   */
+  private completeReassignments(reports: readonly PartitionReport[]): void {
+    for (const report of reports) {
+      const key = reassignmentKey(report.topic, report.partition);
+      const move = this.image.reassignments?.[key];
+      if (move === undefined || move.topicId !== report.topicId || this.completing.has(key)) continue;
+      const done = report.learners.length === 0 && report.voters.length === move.target.length && move.target.every((id) => report.voters.includes(id));
+      if (!done) continue;
+      this.completing.add(key);
+      void this.exclusive(async () => {
+        this.requireLeader();
+        if (this.image.reassignments?.[key] !== move) return;
+        await this.append({ type: 'completeReassignment', name: move.topic, partition: move.partition, replicas: move.target });
+      })
+        .catch(() => undefined) // a later heartbeat tries again
+        .finally(() => this.completing.delete(key));
+    }
   }
 
   /** Each live broker's storage as its last heartbeat reported it. */
@@ -277,7 +339,8 @@ export class Controller {
       }
       const config = applyTopicConfig(TOPIC_CONFIG_DEFAULTS, spec.configs);
       if (this.image.topics[spec.name]) throw new SluiceError('TOPIC_EXISTS', `topic "${spec.name}" already exists`);
-      const alive = await this.liveBrokersAtLeast(spec.replicationFactor);
+      const decommissioned = this.image.decommissioned ?? [];
+      const alive = (await this.liveBrokersAtLeast(spec.replicationFactor)).filter((id) => !decommissioned.includes(id));
       if (spec.replicationFactor > alive.length) {
         throw new SluiceError('INVALID_CONFIG', `replication factor ${spec.replicationFactor} is larger than the ${alive.length} available broker(s)`);
       }
@@ -371,6 +434,99 @@ export class Controller {
     });
   }
 
+  // ------------------------------------------------------------------ replica moves
+
+  /** Starts, cancels or plans replica moves (ReassignmentSpec); returns the version holding them and how many partitions moved. */
+  async alterReassignments(spec: ReassignmentSpec): Promise<{ metadataVersion: number; movesStarted: number }> {
+    return this.exclusive(async () => {
+      this.requireLeader();
+      const controllerVoters = spec.controllerVoters ?? [];
+      const kinds = [spec.moves.length > 0, spec.decommission > 0, spec.recommission > 0, spec.rebalance, controllerVoters.length > 0].filter(Boolean).length;
+      if (kinds !== 1) throw new SluiceError('INVALID_REQUEST', 'name exactly one of: moves, a broker to decommission or recommission, rebalance, or controller voters');
+      if (controllerVoters.length > 0) {
+        this.checkControllerVoters(controllerVoters);
+        await this.append({ type: 'moveControllerVoters', target: controllerVoters });
+        return { metadataVersion: this.image.version, movesStarted: 0 };
+      }
+      // A new controller knows nobody's liveness until they heartbeat: wait (at most a session
+      // timeout) for every registered broker before planning where replicas go.
+      const alive = spec.decommission > 0 || spec.rebalance ? await this.liveBrokersAtLeast(Object.keys(this.image.brokers).length) : [];
+      const image = this.image;
+      const usable = alive.filter((id) => !(image.decommissioned ?? []).includes(id));
+      let moves: PartitionMove[];
+      if (spec.decommission > 0) {
+        this.requireRegistered(spec.decommission);
+        moves = planDecommission(image, spec.decommission, usable);
+        if (!(image.decommissioned ?? []).includes(spec.decommission)) await this.append({ type: 'decommissionBroker', id: spec.decommission, decommissioned: true });
+      } else if (spec.recommission > 0) {
+        this.requireRegistered(spec.recommission);
+        // Moves still taking replicas off it go back to where they started.
+        moves = activeReassignments(image)
+          .filter((r) => image.topics[r.topic]!.replicas[r.partition]!.includes(spec.recommission) && !r.target.includes(spec.recommission))
+          .map((r) => ({ name: r.topic, partition: r.partition, target: image.topics[r.topic]!.replicas[r.partition]! }));
+        await this.append({ type: 'decommissionBroker', id: spec.recommission, decommissioned: false });
+      } else if (spec.rebalance) {
+        moves = planRebalance(image, usable, spec.maxMoves > 0 ? spec.maxMoves : REBALANCE_MOVES_DEFAULT);
+      } else {
+        moves = spec.moves.map((move) => this.requestedMove(move));
+      }
+      if (moves.length > 0) await this.append({ type: 'reassignPartitions', moves });
+      return { metadataVersion: this.image.version, movesStarted: moves.length };
+    });
+  }
+
+  /** A move as asked, checked; an empty target cancels the partition's move (back to its replicas). */
+  private requestedMove(move: PartitionMove): PartitionMove {
+    const topic = this.requireTopic(move.name);
+    if (move.target.length === 0) {
+      validateMove(this.image, { name: move.name, partition: move.partition, target: topic.replicas[move.partition] ?? [] });
+      if (this.image.reassignments?.[reassignmentKey(move.name, move.partition)] === undefined) {
+        throw new SluiceError('INVALID_REQUEST', `${move.name}/${move.partition} is not moving`);
+      }
+      return { name: move.name, partition: move.partition, target: topic.replicas[move.partition]! };
+    }
+    validateMove(this.image, move);
+    const moving = this.image.reassignments?.[reassignmentKey(move.name, move.partition)];
+    if (moving !== undefined && !sameList(moving.target, move.target)) {
+      throw new SluiceError('REASSIGNMENT_IN_PROGRESS', `${move.name}/${move.partition} is moving to [${moving.target.join(', ')}] already: cancel that first`);
+    }
+    return move;
+  }
+
+  /** New controller voters: distinct registered brokers, at most 7, and no controller move under way. */
+  private checkControllerVoters(voters: readonly number[]): void {
+    if (this.image.controllerMove !== undefined) {
+      throw new SluiceError('REASSIGNMENT_IN_PROGRESS', `the controller quorum is moving to [${this.image.controllerMove.target.join(', ')}] already`);
+    }
+    if (new Set(voters).size !== voters.length || voters.length > CONTROLLER_VOTERS_MAX) {
+      throw new SluiceError('INVALID_REQUEST', `controller voters must be 1-${CONTROLLER_VOTERS_MAX} distinct brokers`);
+    }
+    for (const id of voters) this.requireRegistered(id);
+  }
+
+  /**
+   * The metadata group's committed configuration is the target: the move is complete (the broker
+   * leading the controller calls this; brokers left out then drop their copy of the metadata log).
+   */
+  async completeControllerMove(voters: number[]): Promise<void> {
+    await this.exclusive(async () => {
+      this.requireLeader();
+      const move = this.image.controllerMove;
+      if (move === undefined || !sameList(move.target, voters)) return;
+      await this.append({ type: 'completeControllerMove', voters });
+    });
+  }
+
+  /** This broker no longer holds a copy of the metadata log (a controller move left it out). */
+  detach(): void {
+    this.replicated = undefined;
+    this.noteLeadership(false);
+  }
+
+  private requireRegistered(id: number): void {
+    if (this.image.brokers[id] === undefined) throw new SluiceError('INVALID_REQUEST', `broker ${id} is not registered`);
+  }
+
   // ------------------------------------------------------------------ joining (docs/CLUSTER.md)
 
   /**
@@ -389,7 +545,8 @@ export class Controller {
         throw new SluiceError('INVALID_CONFIG', `topic "${name}" has ${current} partitions, cannot have ${count}: ${why}`);
       }
       const replicationFactor = topic.replicas[0]?.length ?? 1;
-      const alive = await this.liveBrokersAtLeast(replicationFactor);
+      const decommissioned = this.image.decommissioned ?? [];
+      const alive = (await this.liveBrokersAtLeast(replicationFactor)).filter((id) => !decommissioned.includes(id));
       if (replicationFactor > alive.length) {
         throw new SluiceError('INVALID_CONFIG', `topic "${name}" has replication factor ${replicationFactor}, more than the ${alive.length} available broker(s)`);
       }

@@ -6,7 +6,16 @@
 import { randomUUID } from 'node:crypto';
 import { fromServiceError, SluiceError } from '../protocol/errors.js';
 import { sleep, systemClock, withTimeout, type Clock, type TimerHandle } from '../runtime/clock.js';
-import { HEALTHY_STORAGE, leaderKey, type BrokerStorageReport, type Controller, type CreateTopicSpec, type PartitionLeaderReport, type PartitionReport } from './controller.js';
+import {
+  HEALTHY_STORAGE,
+  leaderKey,
+  type BrokerStorageReport,
+  type Controller,
+  type CreateTopicSpec,
+  type PartitionLeaderReport,
+  type PartitionReport,
+  type ReassignmentSpec,
+} from './controller.js';
 import type { AclBinding } from '../security/acl.js';
 import type { ScramMechanism, StoredScramCredential } from '../security/scram.js';
 import type { MetadataImage } from './metadata-image.js';
@@ -257,6 +266,10 @@ export class ControllerLink {
 
   forwardAlterClientQuotas(principal: string, set: Record<string, number>, remove: string[]): Promise<number> {
     return this.request((controller) => controller.alterClientQuotas(principal, set, remove));
+  }
+
+  forwardAlterReassignments(spec: ReassignmentSpec): Promise<{ metadataVersion: number; movesStarted: number }> {
+    return this.request((controller) => controller.alterReassignments(spec));
   }
 
   forwardCreatePartitions(name: string, count: number): Promise<number> {

@@ -5,6 +5,7 @@
  */
 import type { TopicConfig } from '../config/topic-config.js';
 import { applyQuotaRecord, type ClientQuotas, type QuotaRecord } from './quota-records.js';
+import { applyReassignmentRecord, hostsOf, withoutTopicReassignments, type Reassignment, type ReassignmentRecord } from './reassignment-records.js';
 import { sameAcl, type AclBinding } from '../security/acl.js';
 import type { ScramMechanism, StoredScramCredential } from '../security/scram.js';
 
@@ -47,6 +48,14 @@ export interface MetadataImage {
   acls: AclBinding[];
   /** Quotas of principals that have their own (quota-records.ts). */
   clientQuotas: Record<string, ClientQuotas>;
+  /** Partitions moving to a new replica set, by `topic/partition` (reassignment-records.ts). */
+  reassignments?: Record<string, Reassignment>;
+  /** Brokers being emptied of replicas: no new replica is placed on them. */
+  decommissioned?: number[];
+  /** The controller quorum's voters once a move changed them (absent: the static `controller.voters`). */
+  controllerVoters?: number[];
+  /** The controller quorum moving to new voters (reassignment-records.ts). */
+  controllerMove?: { target: number[] };
 }
 
 export type MetadataRecord =
@@ -60,6 +69,7 @@ export type MetadataRecord =
   | { type: 'createAcl'; acl: AclBinding }
   | { type: 'deleteAcl'; acl: AclBinding }
   | QuotaRecord
+  | ReassignmentRecord
   // # joining (docs/CLUSTER.md): a broker that is gone for good leaves the metadata; a topic grows.
   | { type: 'unregisterBroker'; id: number }
   // `replicas` of partitions `from`, `from` + 1, ... of topic `topicId`: applied only where the topic still has `from` partitions.
@@ -87,6 +97,7 @@ export function applyRecord(image: MetadataImage, record: MetadataRecord, offset
     case 'deleteTopic': {
       const { [record.name]: _deleted, ...rest } = image.topics;
       next.topics = rest;
+      next.reassignments = withoutTopicReassignments(image, record.name);
       return next;
     }
     case 'alterTopicConfig': {
@@ -115,6 +126,12 @@ export function applyRecord(image: MetadataImage, record: MetadataRecord, offset
     case 'alterClientQuotas':
       next.clientQuotas = applyQuotaRecord(image.clientQuotas, record);
       return next;
+    case 'reassignPartitions':
+    case 'completeReassignment':
+    case 'decommissionBroker':
+    case 'moveControllerVoters':
+    case 'completeControllerMove':
+      return applyReassignmentRecord(image, next, record);
     case 'unregisterBroker':
     case 'createPartitions':
       return applyJoiningRecord(next, record);
@@ -151,7 +168,8 @@ function applyJoiningRecord(next: MetadataImage, record: Extract<MetadataRecord,
 /** The partitions (`topic/partition`) that list broker `id` among their replicas. */
 export function partitionsOnBroker(image: MetadataImage, id: number): string[] {
   return Object.values(image.topics).flatMap((topic) =>
-    topic.replicas.flatMap((replicas, partition) => (replicas.includes(id) ? [`${topic.name}/${partition}`] : [])),
+    // A partition moving to the broker counts too (its target: reassignment-records.ts).
+    topic.replicas.flatMap((_, partition) => (hostsOf(image, topic.name, partition).includes(id) ? [`${topic.name}/${partition}`] : [])),
   );
 }
 

@@ -8,7 +8,7 @@
 import type { BrokerHeartbeatResponse__Output } from '../protocol/generated/sluice/v1/BrokerHeartbeatResponse.js';
 import type { AclBinding } from '../security/acl.js';
 import type { ScramMechanism, StoredScramCredential } from '../security/scram.js';
-import type { BrokerStorageReport, Controller, CreateTopicSpec, PartitionReport } from './controller.js';
+import type { BrokerStorageReport, Controller, CreateTopicSpec, PartitionReport, ReassignmentSpec } from './controller.js';
 
 export interface RegisterBrokerRequest {
   brokerId: number;
@@ -49,6 +49,8 @@ export interface ControllerRpc {
   deleteAcl(acl: AclBinding): Promise<number>;
   /** Quotas: sets and removes a principal's own quotas; returns the metadata version holding it. */
   alterClientQuotas(principal: string, set: Record<string, number>, remove: string[]): Promise<number>;
+  /** Replica moves, decommission, rebalance: the version holding them and how many partitions moved. */
+  alterReassignments(spec: ReassignmentSpec): Promise<{ metadataVersion: number; movesStarted: number }>;
   /** Joining: grows a topic to `count` partitions; removes a broker gone for good. Each returns the metadata version holding it. */
   createPartitions(name: string, count: number): Promise<number>;
   unregisterBroker(brokerId: number): Promise<number>;
@@ -79,6 +81,7 @@ export function localControllerRpc(controller: Controller): ControllerRpc {
     createAcl: (acl) => controller.createAcl(acl),
     deleteAcl: (acl) => controller.deleteAcl(acl),
     alterClientQuotas: (principal, set, remove) => controller.alterClientQuotas(principal, set, remove),
+    alterReassignments: (spec) => controller.alterReassignments(spec),
     createPartitions: (name, count) => controller.createPartitions(name, count),
     unregisterBroker: (brokerId) => controller.unregisterBroker(brokerId),
   };
@@ -104,6 +107,8 @@ function heartbeatResponse(controller: Controller, request: BrokerHeartbeatReque
       highWatermark: l.highWatermark,
       logEndOffset: l.logEndOffset,
       logStartOffset: l.logStartOffset,
+      voters: l.voters,
+      learners: l.learners,
     })),
     brokerStorage: [...controller.brokerStorage()].map(([brokerId, report]) => ({ brokerId, ...report })),
   };

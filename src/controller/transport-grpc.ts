@@ -6,6 +6,7 @@ import type { ControllerClient } from '../protocol/generated/sluice/v1/Controlle
 import type { BrokerHeartbeatResponse__Output } from '../protocol/generated/sluice/v1/BrokerHeartbeatResponse.js';
 import { aclToWire, credentialToWire } from '../security/wire.js';
 import type { ControllerRpc, ControllerTransport } from './rpc.js';
+import { reassignmentsToWire } from './reassignment-wire.js';
 
 type Callback<T> = (err: grpc.ServiceError | null, value?: T) => void;
 
@@ -57,6 +58,10 @@ export class GrpcControllerTransport implements ControllerTransport {
       deleteAcl: async (acl) => (await call<{ metadataVersion: number }>((cb) => client.DeleteAcl(aclToWire(acl), options, cb))).metadataVersion,
       alterClientQuotas: async (principal, set, remove) =>
         (await call<{ metadataVersion: number }>((cb) => client.AlterClientQuotas({ principal, set, remove }, options, cb))).metadataVersion,
+      alterReassignments: async (spec) => {
+        const answer = await call<{ metadataVersion: number; movesStarted: number }>((cb) => client.AlterReassignments(reassignmentsToWire(spec), options, cb));
+        return { metadataVersion: answer.metadataVersion, movesStarted: answer.movesStarted };
+      },
       createPartitions: async (name, count) =>
         (await call<{ metadataVersion: number }>((cb) => client.CreatePartitions({ name, count }, options, cb))).metadataVersion,
       unregisterBroker: async (brokerId) =>

@@ -78,6 +78,7 @@ export class MemoryControllerTransportHub {
       createAcl: (acl) => call('createAcl', acl),
       deleteAcl: (acl) => call('deleteAcl', acl),
       alterClientQuotas: (principal, set, remove) => call('alterClientQuotas', principal, set, remove),
+      alterReassignments: (spec) => call('alterReassignments', spec),
       createPartitions: (name, count) => call('createPartitions', name, count),
       unregisterBroker: (brokerId) => call('unregisterBroker', brokerId),
     };

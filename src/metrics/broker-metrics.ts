@@ -52,6 +52,8 @@ export interface MetricSources {
   connections(): { open: number; refused: number };
   /** Raft messages from peers dropped since start, by reason (a fixed set: src/replication/inbound-check.ts). */
   raftMessagesDropped?(): Readonly<Record<string, number>>;
+  /** Partition moves under way in the cluster, and the moving partitions this broker leads (docs/CLUSTER.md "Moving replicas"). */
+  reassignments?(): { cluster: number; led: number };
 }
 
 /**
@@ -298,6 +300,20 @@ export class BrokerMetrics {
         collect() {
           this.reset();
           for (const [reason, count] of Object.entries(raftDropped())) this.inc({ reason }, count);
+        },
+      });
+    }
+    const reassignments = sources.reassignments;
+    if (reassignments !== undefined) {
+      new Gauge({
+        name: 'sluice_partition_reassignments',
+        help: 'Partitions moving to a new replica set: in the cluster (scope="cluster", as this broker\'s metadata holds it), and among those this broker leads (scope="led")',
+        labelNames: ['scope'],
+        registers,
+        collect() {
+          const now = reassignments();
+          this.set({ scope: 'cluster' }, now.cluster);
+          this.set({ scope: 'led' }, now.led);
         },
       });
     }

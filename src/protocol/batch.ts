@@ -27,8 +27,8 @@
  *
  * baseOffset and leaderEpoch sit before the CRC'd range so a leader stamps them without rehashing.
  *
- * A control batch (encodeControlBatch) has zero records: recordCount 0, lastOffsetDelta -1, no
- * body. It is the Raft no-op entry a new leader appends; it consumes no offset (its base offset is
+ * A control batch (encodeControlBatch) has zero records: recordCount 0, lastOffsetDelta -1, and no
+ * body, or a Raft configuration entry as its body (controlBatchBody). It is the Raft no-op entry a new leader appends; it consumes no offset (its base offset is
  * the log end offset, shared with the next batch). Producers never send one (validateBatch rejects
  * it unless asked to allow it); decodeBatch yields no records for it.
  */
@@ -328,9 +328,11 @@ export function encodeBatch(records: readonly RecordInput[], options: EncodeOpti
  * A zero-record control batch (the Raft no-op entry a new leader appends): base offset 0 and leader
  * epoch 0 until stamped, like encodeBatch's output, with a valid CRC.
  */
-export function encodeControlBatch(options: { nowMs?: number } = {}): Buffer {
+export function encodeControlBatch(options: { nowMs?: number; body?: Uint8Array } = {}): Buffer {
   const nowMs = options.nowMs ?? Date.now();
-  const buf = Buffer.allocUnsafe(BATCH_HEADER_BYTES);
+  const body = options.body;
+  const buf = Buffer.allocUnsafe(BATCH_HEADER_BYTES + (body?.length ?? 0));
+  if (body !== undefined) buf.set(body, BATCH_HEADER_BYTES);
   writeInt64BE(buf, 0, 0);
   buf.writeInt32BE(buf.length - BATCH_LENGTH_PREFIX_BYTES, 8);
   buf.writeInt32BE(0, 12);
@@ -346,6 +348,18 @@ export function encodeControlBatch(options: { nowMs?: number } = {}): Buffer {
   buf.writeInt32BE(0, 65);
   buf.writeUInt32BE(crc32c(buf.subarray(CRC_START)), CRC_OFFSET);
   return buf;
+}
+
+/**
+ * The body of a zero-record control batch that carries one (a Raft configuration entry, stored as a
+ * control batch so that it takes no offset and readers skip it), else undefined. Cheap: a data
+ * batch costs one read of its attributes.
+ */
+export function controlBatchBody(buf: Uint8Array): Uint8Array | undefined {
+  if (buf.length <= BATCH_HEADER_BYTES) return undefined;
+  if ((buf[22]! & ATTR_CONTROL) === 0) return undefined;
+  if (buf[65] !== 0 || buf[66] !== 0 || buf[67] !== 0 || buf[68] !== 0) return undefined;
+  return buf.subarray(BATCH_HEADER_BYTES);
 }
 
 export function isControlBatch(header: Pick<BatchHeader, 'attributes'>): boolean {

@@ -38,6 +38,8 @@ export const ERROR_CODES = [
   'UNAUTHENTICATED',
   'SASL_AUTHENTICATION_FAILED',
   'UNKNOWN_USER',
+  // replica moves (docs/CLUSTER.md "Moving replicas")
+  'REASSIGNMENT_IN_PROGRESS',
   // joining and removing brokers (docs/CLUSTER.md)
   'UNKNOWN_BROKER',
   'BROKER_IN_USE',
@@ -90,6 +92,8 @@ export const ERROR_TABLE: Readonly<Record<ErrorCode, ErrorSpec>> = {
   // The credentials themselves were refused: retrying with the same ones cannot help.
   SASL_AUTHENTICATION_FAILED: { grpcStatus: GrpcStatus.UNAUTHENTICATED, retriable: false },
   UNKNOWN_USER: { grpcStatus: GrpcStatus.NOT_FOUND, retriable: false },
+  // The partition is moving already (cancel that move first), or a plan's moves are not done yet.
+  REASSIGNMENT_IN_PROGRESS: { grpcStatus: GrpcStatus.FAILED_PRECONDITION, retriable: false },
   UNKNOWN_BROKER: { grpcStatus: GrpcStatus.NOT_FOUND, retriable: false },
   // The broker cannot be removed yet: it is alive, a controller voter, or still holds replicas.
   BROKER_IN_USE: { grpcStatus: GrpcStatus.FAILED_PRECONDITION, retriable: false },

@@ -4,6 +4,7 @@ export type { RaftOptions, RaftLimits } from './raft.js';
 export { MemoryStorage, entrySize } from './storage.js';
 export type { Storage } from './storage.js';
 export { seededRng } from './rng.js';
+export { applyConfChange, confProblem, decodeConfEntry, encodeConfEntry, isConfEntry, sameConf, CONF_MEMBERS_MAX } from './conf.js';
 export type { Rng } from './rng.js';
 export { NONE, RaftInvariantError, invariant } from './types.js';
 export type {
@@ -25,4 +26,8 @@ export type {
   Ready,
   Status,
   ProposeResult,
+  ProposeRefusal,
+  ConfState,
+  ConfRecord,
+  ConfChange,
 } from './types.js';

@@ -17,7 +17,11 @@ export class RaftLog {
   /** Highest index handed to the application in a Ready (applied once advanced). */
   applied: number;
 
-  constructor(readonly storage: Storage) {
+  /** `onAppend` sees every run of entries appended (after any suffix they replace was dropped). */
+  constructor(
+    readonly storage: Storage,
+    private readonly onAppend: (entries: readonly Entry[]) => void = () => undefined,
+  ) {
     this.unstableOffset = storage.lastIndex() + 1;
     // The state machine is rebuilt from the snapshot, so replay starts after it.
     this.applied = storage.firstIndex() - 1;
@@ -144,6 +148,7 @@ export class RaftLog {
     } else {
       this.unstableEnts = this.unstableEnts.slice(0, after - this.unstableOffset).concat(entries);
     }
+    this.onAppend(entries);
   }
 
   commitTo(index: number): void {

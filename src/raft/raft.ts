@@ -8,13 +8,15 @@
  * quorum for `electionTicks` steps down, and a node that rejoins after a
  * partition cannot disrupt a leader its peers still hear from.
  *
- * Membership: the voter set is fixed per group (`voters`). Single-server
- * membership changes would be added as special log entries (add/remove one
- * voter, or a learner that is promoted once caught up); a node switches to
- * the new configuration as soon as the entry is appended (not committed),
- * at most one change may be uncommitted at a time, and the voter set would be
- * recorded in the snapshot so a restored follower knows it. See docs/RAFT.md.
+ * Membership (docs/RAFT.md, "Membership change"): one change at a time
+ * (`proposeConfChange`: add a learner, promote a learner, remove a member),
+ * carried in the log as a conf entry holding the whole new configuration. A
+ * node uses the newest conf entry in its log as soon as it is appended (not
+ * committed); a leader proposes a change only when the previous one and an
+ * entry of its own term are committed; a leader that removed itself steps
+ * down once that is committed, handing off to an up-to-date voter.
  */
+import { applyConfChange, confProblem, decodeConfEntry, encodeConfEntry } from './conf.js';
 import { RaftLog } from './log.js';
 import { Progress } from './progress.js';
 import { Rng } from './rng.js';
@@ -22,6 +24,9 @@ import { Storage } from './storage.js';
 import {
   AppendMsg,
   AppendRespMsg,
+  ConfChange,
+  ConfRecord,
+  ConfState,
   Entry,
   HardState,
   HeartbeatMsg,
@@ -69,8 +74,12 @@ export const DEFAULT_LIMITS: Readonly<RaftLimits> = {
 
 export interface RaftOptions extends Partial<RaftLimits> {
   id: NodeId;
-  /** The fixed voter set of the group, including `id`. */
+  /**
+   * The bootstrap configuration: in force until the log or a snapshot says otherwise (a new group's
+   * replicas; a new node joining as a learner names itself among `learners`).
+   */
   voters: readonly NodeId[];
+  learners?: readonly NodeId[];
   /** Durable log; the node reads it, the driver writes it. */
   storage: Storage;
   /** Injected randomness in [0, 1), for election timeouts. Use `seededRng(seed)` in tests. */
@@ -83,8 +92,19 @@ type PollResult = 'won' | 'lost' | 'pending';
 
 export class Raft {
   readonly id: NodeId;
-  private readonly voters: readonly NodeId[];
-  private readonly voterSet: ReadonlySet<NodeId>;
+  /** Voters of the configuration in force (the newest conf entry in the log). */
+  private voters: readonly NodeId[] = [];
+  private voterSet: ReadonlySet<NodeId> = new Set();
+  private learners: readonly NodeId[] = [];
+  private readonly bootstrap: ConfState;
+  /**
+   * The configuration in force at the log start or at the newest conf entry known committed, then
+   * every conf entry after it, oldest first. Only the last can still be truncated: a leader appends
+   * a change only once the one before is committed.
+   */
+  private confs: ConfRecord[] = [];
+  /** Leader: index of the entry that opened its term (its no-op); a change waits until it is committed. */
+  private termStartIndex = 0;
   private readonly limits: RaftLimits;
   private readonly random: Rng;
   private readonly log: RaftLog;
@@ -94,7 +114,7 @@ export class Raft {
   private _role: Role = 'follower';
   private _leaderId: NodeId = NONE;
 
-  /** Leader only: one entry per voter (including self). */
+  /** Leader only: one entry per member (voters and learners) and self. */
   private prs = new Map<NodeId, Progress>();
   /** (Pre-)candidate only: votes received. */
   private votes = new Map<NodeId, boolean>();
@@ -131,15 +151,15 @@ export class Raft {
     }
     invariant(l.heartbeatTicks < l.electionTicks, 'heartbeatTicks must be < electionTicks');
     invariant(opts.id !== NONE && Number.isInteger(opts.id) && opts.id > 0, 'id must be a positive integer');
-    invariant(new Set(opts.voters).size === opts.voters.length, 'duplicate voter');
-    invariant(opts.voters.includes(opts.id), 'voters must include id (learners are not supported yet)');
+    this.bootstrap = { voters: [...opts.voters], learners: [...(opts.learners ?? [])] };
+    const problem = confProblem(this.bootstrap);
+    invariant(problem === undefined, () => `bootstrap configuration: ${problem}`);
 
     this.id = opts.id;
-    this.voters = [...opts.voters];
-    this.voterSet = new Set(this.voters);
     this.random = opts.random;
-    this.log = new RaftLog(opts.storage);
+    this.log = new RaftLog(opts.storage, (entries) => this.onAppended(entries));
     if (opts.appliedIndex !== undefined) this.log.appliedTo(opts.appliedIndex);
+    this.recoverConf(opts.storage);
 
     const hs = opts.storage.hardState();
     this._term = hs.term;
@@ -193,7 +213,19 @@ export class Raft {
       lastIndex: this.log.lastIndex(),
       leadTransferee: this.leadTransferee,
       repairing: this.repair !== undefined,
+      voters: [...this.voters],
+      learners: [...this.learners],
     };
+  }
+
+  /** The configuration in force (the newest conf entry appended, or the snapshot's / bootstrap one). */
+  confState(): ConfState {
+    return { voters: [...this.voters], learners: [...this.learners] };
+  }
+
+  /** Index of the newest conf entry in the log (or of the snapshot / 0 for the bootstrap configuration). */
+  get confIndex(): number {
+    return this.confs[this.confs.length - 1]!.index;
   }
 
   /** Leader only: replication state per follower (for metrics and tests). */
@@ -249,6 +281,27 @@ export class Raft {
   }
 
   /**
+   * Leader only: appends a conf entry for one membership step (see ConfChange); every node uses it
+   * once appended. Refused `confChangePending` while the previous change, or this leader's first
+   * entry of its term, is uncommitted (a new leader may hold an uncommitted change of an earlier
+   * leader in its log: committing an entry of its own term first settles it), `invalidConfChange`
+   * when the step does not apply. Promote a learner once it caught up, or commits wait for it.
+   */
+  proposeConfChange(change: ConfChange): ProposeResult {
+    if (this._role !== 'leader') return { ok: false, reason: 'notLeader', leaderId: this._leaderId };
+    if (this.leadTransferee !== NONE) return { ok: false, reason: 'transferring', leaderId: this._leaderId };
+    const committed = this.log.committed;
+    if (this.confIndex > committed || this.termStartIndex > committed) return { ok: false, reason: 'confChangePending', leaderId: this._leaderId };
+    const next = applyConfChange(this.confState(), change);
+    if (typeof next === 'string') return { ok: false, reason: 'invalidConfChange', leaderId: this._leaderId };
+    const data = encodeConfEntry(next);
+    this.uncommittedBytes += data.length;
+    const e = this.appendEntries([data]);
+    this.bcastAppend();
+    return { ok: true, index: e.index, term: e.term };
+  }
+
+  /**
    * Leader only: hands leadership to `to` (graceful shutdown, balancing).
    * New proposals are refused meanwhile; the leader catches `to` up, then
    * sends it TimeoutNow so it campaigns immediately, bypassing pre-vote and
@@ -271,7 +324,12 @@ export class Raft {
   /** Processes one message from a peer. Stale, duplicated and reordered messages are fine. */
   step(m: Message): void {
     invariant(m.to === this.id, () => `message for ${m.to} delivered to ${this.id}`);
-    if (m.from === this.id || !this.voterSet.has(m.from)) return;
+    // Messages from nodes outside our configuration count too: our log may lag the conf entry that
+    // made the sender a voter (refusing its votes then could leave no electable node). A removed
+    // node that never learned of its removal cannot disrupt: its pre-votes change no term, nodes
+    // that hear from a leader ignore them, and once the removal committed a majority's logs are
+    // more up to date than its own.
+    if (m.from === this.id) return;
 
     if (m.term > this._term) {
       if (m.type === 'vote' || m.type === 'preVote') {
@@ -429,18 +487,15 @@ export class Raft {
     this._role = 'leader';
     this._leaderId = this.id;
     const next = this.log.lastIndex() + 1;
-    for (const id of this.voters) {
-      const pr = new Progress(id, next, this.limits.maxInflightMsgs);
-      if (id === this.id) {
-        pr.match = next - 1;
-        pr.recentActive = true;
-        pr.becomeReplicate();
-      }
-      this.prs.set(id, pr);
-    }
+    const self = new Progress(this.id, next, this.limits.maxInflightMsgs);
+    self.match = next - 1;
+    self.recentActive = true;
+    self.becomeReplicate();
+    this.prs.set(this.id, self);
+    this.syncProgress(false);
     // Entries of earlier terms can only be committed through an entry of
     // this term (§5.4.2), so append one right away.
-    this.appendEntries([new Uint8Array(0)]);
+    this.termStartIndex = this.appendEntries([new Uint8Array(0)]).index;
   }
 
   private hup(transfer: boolean): void {
@@ -480,6 +535,7 @@ export class Raft {
   }
 
   private poll(from: NodeId, granted: boolean): PollResult {
+    if (!this.voterSet.has(from)) return 'pending';
     if (!this.votes.has(from)) this.votes.set(from, granted);
     let yes = 0;
     let no = 0;
@@ -519,7 +575,7 @@ export class Raft {
       this.electionElapsed = 0;
       // Check-quorum: a leader cut off from a majority steps down so clients find the real one.
       let active = 0;
-      for (const pr of this.prs.values()) if (pr.recentActive) active++;
+      for (const id of this.voters) if (this.pr(id).recentActive) active++;
       if (active < this.quorum()) {
         this.becomeFollower(this._term, NONE);
         return;
@@ -666,6 +722,9 @@ export class Raft {
       this.log.commitTo(s.index);
     } else {
       this.log.restore(s);
+      // The log is replaced: so is the configuration, by the one in force at the snapshot.
+      this.confs = [{ index: s.index, term: s.term, conf: s.conf ?? this.bootstrap }];
+      this.applyConf();
     }
     this.send(this.appendResp(m.from, false, this.log.committed));
   }
@@ -675,10 +734,12 @@ export class Raft {
   private stepLeader(m: Message): void {
     switch (m.type) {
       case 'appendResp':
-        this.handleAppendResp(m);
+        if (this.prs.has(m.from)) this.handleAppendResp(m);
         return;
       case 'heartbeatResp': {
-        const pr = this.pr(m.from);
+        // A member removed meanwhile has no progress left: its answers are moot.
+        const pr = this.prs.get(m.from);
+        if (pr === undefined) return;
         pr.recentActive = true;
         pr.probeSent = false;
         // All in-flight appends may have been lost: free a slot to probe again.
@@ -722,8 +783,10 @@ export class Raft {
     else if (pr.state === 'snapshot' && pr.match >= pr.pendingSnapshot) pr.becomeReplicate();
     else if (pr.state === 'replicate') pr.inflights.freeTo(m.index);
 
-    if (this.maybeCommit()) this.bcastAppend();
-    else if (wasPaused) this.sendAppend(m.from, true);
+    if (this.maybeCommit()) {
+      this.bcastAppend();
+      if (this.maybeStepDownRemoved()) return;
+    } else if (wasPaused) this.sendAppend(m.from, true);
     // Fill the pipeline window.
     while (this.sendAppend(m.from, false)) {
       /* keep sending */
@@ -756,11 +819,11 @@ export class Raft {
   }
 
   private bcastAppend(): void {
-    for (const id of this.voters) if (id !== this.id) this.sendAppend(id, true);
+    for (const id of this.prs.keys()) if (id !== this.id) this.sendAppend(id, true);
   }
 
   private bcastHeartbeat(): void {
-    for (const id of this.voters) {
+    for (const id of this.prs.keys()) {
       if (id === this.id) continue;
       const commit = Math.min(this.pr(id).match, this.log.committed);
       this.send({ type: 'heartbeat', from: this.id, to: id, term: this._term, commit });
@@ -808,6 +871,91 @@ export class Raft {
     const snap: Snapshot = this.log.unstableSnapshot() ?? this.log.storage.snapshot();
     pr.becomeSnapshot(snap.index);
     this.send({ type: 'snapshot', from: this.id, to: pr.id, term: this._term, snapshot: snap });
+    return true;
+  }
+
+  // ---------------------------------------------------------------- membership
+
+  /**
+   * The configuration at restart: the snapshot's (or the bootstrap one), then the stored conf
+   * entries that are really in the log (a record whose entry a truncation removed, or that never
+   * got stored, has no entry of its index and term).
+   */
+  private recoverConf(storage: Storage): void {
+    const snap = storage.snapshot();
+    this.confs = [{ index: snap.index, term: snap.term, conf: snap.conf ?? this.bootstrap }];
+    const last = storage.lastIndex();
+    for (const c of storage.confRecords()) {
+      if (c.index <= this.confIndex || c.index > last || storage.term(c.index) !== c.term) continue;
+      this.confs.push(c);
+    }
+    this.applyConf();
+  }
+
+  /** Entries were appended (a suffix from entries[0] replaced): conf entries among them take effect now. */
+  private onAppended(entries: readonly Entry[]): void {
+    const first = entries[0]!.index;
+    let changed = false;
+    // A conf entry known committed becomes the base; only the last one can ever be truncated.
+    while (this.confs.length > 1 && this.confs[1]!.index <= this.log.committed) this.confs.shift();
+    while (this.confs.length > 1 && this.confs[this.confs.length - 1]!.index >= first) {
+      this.confs.pop();
+      changed = true;
+    }
+    invariant(this.confs[0]!.index < first, () => `append at ${first} replaces the configuration of ${this.confs[0]!.index}`);
+    for (const e of entries) {
+      const conf = decodeConfEntry(e.data);
+      if (conf === undefined) continue;
+      this.confs.push({ index: e.index, term: e.term, conf });
+      changed = true;
+    }
+    if (changed) this.applyConf();
+  }
+
+  /** Takes the newest configuration into use: voters, learners, the leader's progress. */
+  private applyConf(): void {
+    const conf = this.confs[this.confs.length - 1]!.conf;
+    this.voters = [...conf.voters];
+    this.voterSet = new Set(this.voters);
+    this.learners = [...conf.learners];
+    if (this._role === 'leader') {
+      this.syncProgress(true);
+      if (this.leadTransferee !== NONE && !this.voterSet.has(this.leadTransferee)) this.leadTransferee = NONE;
+    } else if (this._role !== 'follower' && !this.voterSet.has(this.id)) {
+      // A campaign by a node no longer a voter counts for nothing.
+      this.becomeFollower(this._term, NONE);
+    }
+  }
+
+  /**
+   * Leader: one Progress per member and for itself; new members are probed from the log end. A
+   * member added during the term counts as heard from (`active`): check-quorum gives it one round.
+   */
+  private syncProgress(active: boolean): void {
+    const members = new Set([...this.voters, ...this.learners, this.id]);
+    for (const id of this.prs.keys()) if (!members.has(id)) this.prs.delete(id);
+    const next = this.log.lastIndex() + 1;
+    for (const id of members) {
+      if (this.prs.has(id)) continue;
+      const pr = new Progress(id, next, this.limits.maxInflightMsgs);
+      pr.recentActive = active;
+      this.prs.set(id, pr);
+    }
+  }
+
+  /**
+   * A leader that is no voter any more (it removed itself) leads only until that change commits;
+   * then it tells the most up-to-date voter to campaign now and steps down. Returns whether it did.
+   */
+  private maybeStepDownRemoved(): boolean {
+    if (this._role !== 'leader' || this.voterSet.has(this.id) || this.confIndex > this.log.committed) return false;
+    let best: Progress | undefined;
+    for (const id of this.voters) {
+      const pr = this.pr(id);
+      if (best === undefined || pr.match > best.match) best = pr;
+    }
+    if (best !== undefined && best.match === this.log.lastIndex()) this.send({ type: 'timeoutNow', from: this.id, to: best.id, term: this._term });
+    this.becomeFollower(this._term, NONE);
     return true;
   }
 

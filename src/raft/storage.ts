@@ -14,7 +14,8 @@
  * entry folded into the snapshot): its term is still readable via `term()`
  * but its entry is gone. An empty log has `lastIndex() == firstIndex() - 1`.
  */
-import { Entry, HardState, Snapshot, invariant } from './types.js';
+import { decodeConfEntry } from './conf.js';
+import { ConfRecord, ConfState, Entry, HardState, Snapshot, invariant } from './types.js';
 
 export interface Storage {
   /** Hard state persisted by the driver (zeros for a new node). */
@@ -35,8 +36,15 @@ export interface Storage {
    * `lo < hi`. Throws RangeError outside the range.
    */
   entries(lo: number, hi: number, maxBytes: number): Entry[];
-  /** The current log-start marker and state-machine image. */
+  /** The current log-start marker and state-machine image, with the configuration in force there. */
   snapshot(): Snapshot;
+  /**
+   * The configuration entries the stored log may hold after the log start, oldest first, without
+   * reading entry data (a restarted node knows its configuration from them). May also name entries
+   * since truncated: Raft keeps only those whose index and term match the log. Must name every conf
+   * entry stored, so a driver records one before it stores the entry.
+   */
+  confRecords(): readonly ConfRecord[];
 }
 
 export function entrySize(e: Entry): number {
@@ -49,6 +57,8 @@ export class MemoryStorage implements Storage {
   private snap: Snapshot = { index: 0, term: 0, data: new Uint8Array(0) };
   /** ents[k] has index snap.index + 1 + k. */
   private ents: Entry[] = [];
+  /** The conf entries among ents, oldest first (kept exactly: writes here are atomic). */
+  private confs: ConfRecord[] = [];
 
   hardState(): HardState {
     return { ...this.hs };
@@ -89,6 +99,10 @@ export class MemoryStorage implements Storage {
     return this.snap;
   }
 
+  confRecords(): readonly ConfRecord[] {
+    return this.confs;
+  }
+
   // ---- writes, done by the driver while handling a Ready ----
 
   setHardState(hs: HardState): void {
@@ -113,7 +127,12 @@ export class MemoryStorage implements Storage {
     const first = ents[0]!.index;
     invariant(first <= this.lastIndex() + 1, () => `append: gap, last ${this.lastIndex()} next ${first}`);
     this.ents.length = first - this.snap.index - 1;
-    for (const e of ents) this.ents.push(e);
+    this.confs = this.confs.filter((c) => c.index < first);
+    for (const e of ents) {
+      this.ents.push(e);
+      const conf = decodeConfEntry(e.data);
+      if (conf) this.confs.push({ index: e.index, term: e.term, conf });
+    }
   }
 
   /** Replaces the whole log with a snapshot received from the leader. */
@@ -122,8 +141,10 @@ export class MemoryStorage implements Storage {
     // Keep entries after the snapshot only if they agree with it (log matching).
     if (snap.index <= this.lastIndex() && this.term(snap.index) === snap.term) {
       this.ents = this.ents.slice(snap.index - this.snap.index);
+      this.confs = this.confs.filter((c) => c.index > snap.index);
     } else {
       this.ents = [];
+      this.confs = [];
     }
     this.snap = snap;
   }
@@ -135,6 +156,7 @@ export class MemoryStorage implements Storage {
   loseFrom(index: number): void {
     invariant(index > this.snap.index, () => `loseFrom(${index}) at or below the log start ${this.snap.index}`);
     this.ents.length = Math.min(this.ents.length, index - this.snap.index - 1);
+    this.confs = this.confs.filter((c) => c.index < index);
   }
 
   /**
@@ -148,6 +170,10 @@ export class MemoryStorage implements Storage {
     invariant(index <= this.hs.commit, () => `compact(${index}) beyond commit ${this.hs.commit}`);
     const term = this.term(index);
     this.ents = this.ents.slice(index - this.snap.index);
-    this.snap = { index, term, data };
+    // The configuration at the new log start moves into the snapshot.
+    let conf: ConfState | undefined = this.snap.conf;
+    for (const c of this.confs) if (c.index <= index) conf = c.conf;
+    this.confs = this.confs.filter((c) => c.index > index);
+    this.snap = conf ? { index, term, data, conf } : { index, term, data };
   }
 }

@@ -42,6 +42,36 @@ export interface Snapshot {
   index: number;
   term: number;
   data: Uint8Array;
+  /** The configuration in force at `index` (the last conf entry folded in); absent: the group's bootstrap configuration. */
+  conf?: ConfState;
+}
+
+/**
+ * A group's membership: voters elect and count toward commits; learners only receive the log.
+ * Disjoint, no duplicates, at least one voter.
+ */
+export interface ConfState {
+  voters: NodeId[];
+  learners: NodeId[];
+}
+
+/** A configuration entry of the log: the configuration it sets, at (index, term). */
+export interface ConfRecord {
+  index: number;
+  term: number;
+  conf: ConfState;
+}
+
+/**
+ * One membership step a leader may propose. Each changes the voter set by at most one node, so
+ * any majority of the old voters and any majority of the new ones share a node.
+ *  - addLearner: a node that is no member yet starts receiving the log.
+ *  - promote: a learner becomes a voter (add it as a learner first, promote once caught up).
+ *  - remove: a voter or learner leaves.
+ */
+export interface ConfChange {
+  type: 'addLearner' | 'promote' | 'remove';
+  node: NodeId;
 }
 
 export type Role = 'follower' | 'preCandidate' | 'candidate' | 'leader';
@@ -173,11 +203,21 @@ export interface Status {
   leadTransferee: NodeId;
   /** The node lost entries and repairs its log (see HardState.repairIndex): it neither votes nor campaigns. */
   repairing: boolean;
+  /** The configuration in force: the last conf entry in the log (taking effect when appended). */
+  voters: NodeId[];
+  learners: NodeId[];
 }
 
 export type ProposeResult =
   | { ok: true; index: number; term: number }
-  | { ok: false; reason: 'notLeader' | 'transferring' | 'uncommittedBytesLimit'; leaderId: NodeId };
+  | { ok: false; reason: ProposeRefusal; leaderId: NodeId };
+
+/**
+ * Why a proposal was refused. The last two concern configuration changes only:
+ * `confChangePending` — a change is not committed yet, or this leader has not committed an entry of
+ * its own term yet; `invalidConfChange` — the change does not apply to the current configuration.
+ */
+export type ProposeRefusal = 'notLeader' | 'transferring' | 'uncommittedBytesLimit' | 'confChangePending' | 'invalidConfChange';
 
 /** Raised on programmer error / broken invariant. Never on bad network input. */
 export class RaftInvariantError extends Error {

@@ -6,6 +6,7 @@
  * message is dropped instead of corrupting a group. Both directions switch over every message type:
  * adding a type to the `Message` union fails to compile here until the wire form knows it.
  */
+import { decodeConfEntry, encodeConfEntry } from '../raft/conf.js';
 import type { Entry, Message, MessageType, Snapshot } from '../raft/types.js';
 import type { RaftEntry, RaftEntry__Output } from '../protocol/generated/sluice/v1/RaftEntry.js';
 import type { RaftMessage, RaftMessage__Output } from '../protocol/generated/sluice/v1/RaftMessage.js';
@@ -58,7 +59,7 @@ function encodeEntry(e: Entry): RaftEntry {
 }
 
 function encodeSnapshot(s: Snapshot): RaftSnapshot {
-  return { index: s.index, term: s.term, data: s.data };
+  return { index: s.index, term: s.term, data: s.data, conf: s.conf === undefined ? new Uint8Array(0) : encodeConfEntry(s.conf) };
 }
 
 /**
@@ -109,7 +110,13 @@ function decodeEntry(e: RaftEntry__Output): Entry {
 
 function decodeSnapshot(s: RaftSnapshot__Output | null): Snapshot {
   if (s === null) throw new RaftCodecError('snapshot message without a snapshot');
-  return { index: count(s.index, 'snapshot.index'), term: count(s.term, 'snapshot.term'), data: bytes(s.data) };
+  const snapshot: Snapshot = { index: count(s.index, 'snapshot.index'), term: count(s.term, 'snapshot.term'), data: bytes(s.data) };
+  if (s.conf.length > 0) {
+    const conf = decodeConfEntry(bytes(s.conf));
+    if (conf === undefined) throw new RaftCodecError('snapshot configuration does not decode');
+    snapshot.conf = conf;
+  }
+  return snapshot;
 }
 
 /**
@@ -183,6 +190,6 @@ const ENTRY_OVERHEAD_BYTES = 24;
 export function messageSizeBytes(group: string, m: Message): number {
   let size = MESSAGE_OVERHEAD_BYTES + Buffer.byteLength(group);
   if (m.type === 'append') for (const e of m.entries) size += ENTRY_OVERHEAD_BYTES + e.data.byteLength;
-  if (m.type === 'snapshot') size += ENTRY_OVERHEAD_BYTES + m.snapshot.data.byteLength;
+  if (m.type === 'snapshot') size += 2 * ENTRY_OVERHEAD_BYTES + m.snapshot.data.byteLength + (m.snapshot.conf === undefined ? 0 : 64 * (m.snapshot.conf.voters.length + m.snapshot.conf.learners.length + 1));
   return size;
 }

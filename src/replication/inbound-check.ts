@@ -5,6 +5,7 @@
  * serving, and Raft takes a dropped message as one the network lost.
  */
 import { BATCH_HEADER_BYTES, validateBatch } from '../protocol/batch.js';
+import { decodeConfEntry, isConfEntry } from '../raft/conf.js';
 import type { AppendMsg, Message } from '../raft/types.js';
 
 export const RAFT_DROP_REASONS = [
@@ -40,7 +41,8 @@ function view(data: Uint8Array): Buffer {
 }
 
 /**
- * Checks an APPEND's entries: an empty entry is a leader's no-op; any other must be one valid batch
+ * Checks an APPEND's entries: an empty entry is a leader's no-op, a tagged one a configuration
+ * entry that must decode; any other must be one valid batch
  * (size, magic, CRC) stamped with the entry's term as its leader epoch, and the batches' offsets must
  * follow each other. Returns the reason to drop it, or the base offset of its first batch (undefined
  * without batches) for the caller to check against its own log.
@@ -50,6 +52,11 @@ export function checkAppendEntries(message: AppendMsg): { reason: RaftDropReason
   let nextOffset: number | undefined;
   for (const entry of message.entries) {
     if (entry.data.byteLength === 0) continue;
+    // A configuration entry (docs/RAFT.md "Membership change") takes no offset; it must decode.
+    if (isConfEntry(entry.data)) {
+      if (decodeConfEntry(entry.data) === undefined) return { reason: 'bad_batch' };
+      continue;
+    }
     if (entry.data.byteLength < BATCH_HEADER_BYTES) return { reason: 'bad_batch' };
     let header;
     try {

@@ -4,7 +4,8 @@
  * entries this process wrote (kept until applied), the store's tail cache, or ranges prefetched
  * on demand. A miss returns fewer entries and starts a prefetch; the driver retries once it lands.
  */
-import type { Entry, HardState, Snapshot, Storage } from '../raft/index.js';
+import { controlBatchBody } from '../protocol/batch.js';
+import type { ConfRecord, ConfState, Entry, HardState, Snapshot, Storage } from '../raft/index.js';
 import { DamagedBatchError } from '../storage/read-verifier.js';
 import type { PartitionLog } from '../storage/types.js';
 import { logger } from '../observability/log.js';
@@ -23,6 +24,10 @@ export interface LogRaftStorageOptions {
   onPrefetched(): void;
   /** A prefetch found a stored batch damaged: the driver repairs the log. */
   onDamaged(err: DamagedBatchError): void;
+  /** The configuration the group was bootstrapped with: in force at the log start when no record says otherwise. */
+  bootstrap: ConfState;
+  /** The group's stored configuration records (conf-records.ts), pruned against the log. */
+  confRecords: ConfRecord[];
 }
 
 const UNREADABLE = Buffer.alloc(0);
@@ -38,9 +43,12 @@ export class LogRaftStorage implements Storage {
   private readonly unreadable = new Set<number>();
   /** Bumped by truncation, so a prefetch that read the old suffix is dropped. */
   private generation = 0;
+  /** As stored (conf-records.ts); the driver keeps it in step with its writes. */
+  private records: ConfRecord[];
 
   constructor(private readonly options: LogRaftStorageOptions) {
     this.hs = { ...options.hardState };
+    this.records = options.confRecords;
   }
 
   get log(): PartitionLog {
@@ -74,7 +82,28 @@ export class LogRaftStorage implements Storage {
     // inside a batch would not line up with the entry the follower receives next).
     const firstBatch = this.log.entry(this.log.firstEntryIndex());
     const logStart = firstBatch ? Math.min(firstBatch.baseOffset, this.log.logStartOffset()) : this.log.logStartOffset();
-    return { index: marker.index, term: marker.term, data: this.options.snapshotData(logStart) };
+    return { index: marker.index, term: marker.term, data: this.options.snapshotData(logStart), conf: this.confAt(marker.index) };
+  }
+
+  /** The configuration in force at `index` (at or after the log start): the newest record up to it, else the bootstrap one. */
+  confAt(index: number): ConfState {
+    let conf = this.options.bootstrap;
+    for (const record of this.records) if (record.index <= index) conf = record.conf;
+    return conf;
+  }
+
+  /** The records as stored now (the driver wrote them). */
+  get storedConfRecords(): readonly ConfRecord[] {
+    return this.records;
+  }
+
+  setConfRecords(records: ConfRecord[]): void {
+    this.records = records;
+  }
+
+  confRecords(): readonly ConfRecord[] {
+    const marker = this.log.snapshotMarker().index;
+    return this.records.filter((record) => record.index > marker);
   }
 
   /** Remembers data this process persisted, so Raft can read it back without I/O. */
@@ -127,7 +156,8 @@ export class LogRaftStorage implements Storage {
       }
       bytes += data.length;
       if (out.length > 0 && bytes > maxBytes) break;
-      out.push({ index, term: this.log.entryTerm(index), data });
+      // A configuration entry is stored as a control batch around it: Raft gets the entry itself.
+      out.push({ index, term: this.log.entryTerm(index), data: controlBatchBody(data) ?? data });
     }
     return out;
   }

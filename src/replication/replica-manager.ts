@@ -10,6 +10,7 @@ import type { LogStore } from '../storage/types.js';
 import { ReplicatedLog, type ReplicatedLogOptions } from './replicated-log.js';
 import type { RaftTransport } from './transport.js';
 import type { RaftDropReason } from './inbound-check.js';
+import { confRecordsKey } from './conf-records.js';
 
 export interface ReplicaManagerOptions {
   selfId: number;
@@ -22,9 +23,11 @@ export interface ReplicaManagerOptions {
   seed?: number;
   /** Ticks and the groups' scheduling (default: Node's clock). */
   clock?: Clock;
+  /** Bytes per second a leader sends each learner catching up (reassignment.throttle.bytes.per.sec; 0: unbounded). */
+  learnerBytesPerSec?: number;
 }
 
-export type GroupOptions = Pick<ReplicatedLogOptions, 'voters' | 'apply' | 'onLeaderChange' | 'onHighWatermark' | 'onStorageFailure'>;
+export type GroupOptions = Pick<ReplicatedLogOptions, 'voters' | 'learners' | 'apply' | 'onLeaderChange' | 'onHighWatermark' | 'onStorageFailure'>;
 
 const LOG_ID_PREFIX = 'log-id/';
 const NEXT_LOG_ID_KEY = 'next-log-id';
@@ -85,6 +88,11 @@ export class ReplicaManager {
     return logId;
   }
 
+  /** Whether a log of the group is stored here (opened once and not dropped since). */
+  async isStored(group: string): Promise<boolean> {
+    return (await this.options.store.getMeta(LOG_ID_PREFIX + group)) !== undefined;
+  }
+
   /** Opens (or returns) the group; its log is recovered from the store. */
   async open(group: string, options: GroupOptions): Promise<ReplicatedLog> {
     const existing = this.groups.get(group);
@@ -107,6 +115,7 @@ export class ReplicaManager {
       random: this.random,
       clock: this.clock,
       limits: this.options.limits,
+      learnerBytesPerSec: this.options.learnerBytesPerSec,
     });
     if (damage !== undefined && options.voters.length > 1) await store.deleteMeta(damageRecordKey(logId));
     // A concurrent open may have won while we awaited.
@@ -141,6 +150,7 @@ export class ReplicaManager {
     await store.deleteMeta(damageRecordKey(Number(saved.toString('utf8'))));
     await store.deleteMeta(ReplicatedLog.hardStateKey(group));
     await store.deleteMeta(ReplicatedLog.skippedKey(group));
+    await store.deleteMeta(confRecordsKey(group));
     await store.deleteMeta(LOG_ID_PREFIX + group);
   }
 

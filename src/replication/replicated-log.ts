@@ -11,15 +11,30 @@ import { BATCH_HEADER_BYTES, encodeControlBatch, readBatchHeader, stampBatch, va
 import { SluiceError } from '../protocol/errors.js';
 import { ownMemory } from '../protocol/own-memory.js';
 import { readInt64BE, writeInt64BE } from '../protocol/int64.js';
-import { Raft, type Entry, type HardState, type Message, type RaftLimits, type Ready, type Rng } from '../raft/index.js';
+import {
+  isConfEntry,
+  Raft,
+  type ConfChange,
+  type ConfRecord,
+  type ConfState,
+  type Entry,
+  type HardState,
+  type Message,
+  type ProposeResult,
+  type RaftLimits,
+  type Ready,
+  type Rng,
+} from '../raft/index.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import type { DamageRecord } from '../storage/recovery.js';
 import type { DamagedBatchError } from '../storage/read-verifier.js';
 import type { LogStore, PartitionLog } from '../storage/types.js';
 import { DamageAwareLog } from './damage-aware-log.js';
+import { LearnerThrottle } from './learner-throttle.js';
 import { LogRaftStorage } from './log-raft-storage.js';
 import type { RaftTransport } from './transport.js';
 import { checkAppendEntries, checkSnapshotData, type RaftDropReason } from './inbound-check.js';
+import { confRecordsOf, loadConfRecords, pruneConfRecords, saveConfRecords, sameConfRecords, unionConfRecords, type StoredLogShape } from './conf-records.js';
 import { logger } from '../observability/log.js';
 
 const replicationLog = logger('replication');
@@ -28,7 +43,12 @@ export interface ReplicatedLogOptions {
   /** Transport address of the group, e.g. `orders/3`. */
   group: string;
   selfId: number;
+  /**
+   * The bootstrap configuration (docs/RAFT.md "Membership change"): in force until a conf entry or
+   * a snapshot says otherwise. A replica added to an existing group names itself among `learners`.
+   */
   voters: readonly number[];
+  learners?: readonly number[];
   log: PartitionLog;
   /** Where the group's hard state (term, vote, commit) lives, written with sync. */
   store: LogStore;
@@ -43,6 +63,8 @@ export interface ReplicatedLogOptions {
    */
   apply?: (entries: readonly Entry[]) => void;
   onLeaderChange?: (leaderId: number, term: number) => void;
+  /** Bytes per second a leader sends each learner catching up (0 or absent: unbounded). */
+  learnerBytesPerSec?: number;
   onHighWatermark?: (highWatermark: number) => void;
   /**
    * The group stopped because persisting failed (a full or failing disk): the owner may reopen it
@@ -156,11 +178,15 @@ export class ReplicatedLog {
   private storedCommitTick = 0;
   /** Tick at which each peer last answered us. */
   private readonly lastHeardTick = new Map<number, number>();
+  private readonly learnerThrottles = new Map<number, LearnerThrottle>();
+  /** Bytes of appends to learners held back by the throttle (metrics, tests). */
+  throttledBytes = 0;
 
   private constructor(
     private readonly options: ReplicatedLogOptions,
     hardState: HardState,
     skipped: LostOffsets[],
+    confRecords: ConfRecord[],
   ) {
     const log = options.log;
     this.skipped = skipped;
@@ -171,6 +197,8 @@ export class ReplicatedLog {
       snapshotData: partitionSnapshotData,
       onPrefetched: () => this.schedule(),
       onDamaged: (err) => this.damaged(err),
+      bootstrap: bootstrapConf(options),
+      confRecords,
     });
     this.reads = new DamageAwareLog(log, (err) => this.damaged(err));
     this.raft = this.newRaft(options.apply ? log.firstEntryIndex() - 1 : undefined);
@@ -188,6 +216,7 @@ export class ReplicatedLog {
     return new Raft({
       id: this.options.selfId,
       voters: this.options.voters,
+      learners: this.options.learners,
       storage: this.storage,
       random: this.options.random,
       ...this.options.limits,
@@ -198,15 +227,22 @@ export class ReplicatedLog {
   static async open(options: ReplicatedLogOptions): Promise<ReplicatedLog> {
     const saved = await options.store.getMeta(ReplicatedLog.hardStateKey(options.group));
     let hardState: HardState = saved ? (JSON.parse(saved.toString('utf8')) as HardState) : { term: 0, vote: 0, commit: 0 };
-    if (saved === undefined) hardState = await ReplicatedLog.recoverLostHardState(options, hardState);
+    const stored = await loadConfRecords(options.store, options.group);
+    // A lone voter has nobody to repair from or wait for (its configuration as stored).
+    const voters = lastConf(pruneConfRecords(stored, storedShape(options.log)), bootstrapConf(options)).voters;
+    const solo = voters.length === 1 && voters[0] === options.selfId;
+    if (saved === undefined) hardState = await ReplicatedLog.recoverLostHardState(options, hardState, solo);
     const damage = options.damage;
-    if (damage !== undefined && options.voters.length > 1) hardState = await ReplicatedLog.truncateDamage(options, hardState, damage);
+    if (damage !== undefined && !solo) hardState = await ReplicatedLog.truncateDamage(options, hardState, damage);
     const savedSkips = await options.store.getMeta(ReplicatedLog.skippedKey(options.group));
     const skipped = savedSkips === undefined ? [] : (JSON.parse(savedSkips.toString('utf8')) as LostOffsets[]);
-    const replicated = new ReplicatedLog(options, hardState, skipped);
-    if (damage !== undefined && options.voters.length === 1) replicated.recordLost(damage);
+    // Records of entries a crash kept from being stored, or a truncation removed, go now.
+    const records = pruneConfRecords(stored, storedShape(options.log));
+    if (!sameConfRecords(records, stored)) await saveConfRecords(options.store, options.group, records);
+    const replicated = new ReplicatedLog(options, hardState, skipped, records);
+    if (damage !== undefined && solo) replicated.recordLost(damage);
     // A group of one has nobody to wait for: lead at once.
-    if (options.voters.length === 1) replicated.campaign();
+    if (solo) replicated.campaign();
     replicated.schedule();
     return replicated;
   }
@@ -217,10 +253,10 @@ export class ReplicatedLog {
    * of its newest entry and repairs (no vote, no campaign) until it is as up to date again and holds
    * the leader's commit, as a replica that lost entries does. A group of one has nobody to ask.
    */
-  private static async recoverLostHardState(options: ReplicatedLogOptions, empty: HardState): Promise<HardState> {
+  private static async recoverLostHardState(options: ReplicatedLogOptions, empty: HardState, solo: boolean): Promise<HardState> {
     const log = options.log;
     const lastIndex = log.lastEntryIndex();
-    if (lastIndex === 0 || options.voters.length === 1) return empty;
+    if (lastIndex === 0 || solo) return empty;
     const lastTerm = log.entryTerm(lastIndex);
     const recovered = withRepairFloor({ term: lastTerm, vote: 0, commit: 0 }, { index: lastIndex, term: lastTerm });
     await options.store.putMeta(ReplicatedLog.hardStateKey(options.group), Buffer.from(JSON.stringify(recovered)), { sync: true });
@@ -267,8 +303,8 @@ export class ReplicatedLog {
    */
   async skipDamaged(): Promise<LostOffsets[]> {
     const group = this.options.group;
-    if (this.options.voters.length > 1) {
-      throw new SluiceError('INVALID_REQUEST', `${group} has replicas on brokers ${this.options.voters.join(', ')}: a damaged copy repairs itself from them`);
+    if (this.voters.length > 1) {
+      throw new SluiceError('INVALID_REQUEST', `${group} has replicas on brokers ${this.voters.join(', ')}: a damaged copy repairs itself from them`);
     }
     const logEnd = this.options.log.logEndOffset();
     const ranges = [...this.lostOffsets.values()]
@@ -342,7 +378,7 @@ export class ReplicatedLog {
    */
   private damaged(err: DamagedBatchError): SluiceError {
     const meta = this.options.log.entry(err.entryIndex);
-    if (this.options.voters.length === 1) {
+    if (this.voters.length === 1) {
       const range = meta === undefined ? undefined : { from: meta.baseOffset, to: meta.lastOffset + 1 };
       if (range !== undefined && range.to > range.from && !this.isSkipped(range)) this.lostOffsets.set(range.from, range);
       if (this.options.apply === undefined && err.entryIndex <= this.raft.commitIndex) {
@@ -387,8 +423,35 @@ export class ReplicatedLog {
     return this.readyTerm !== undefined && this.readyTerm === this.raft.term && this.raft.role === 'leader';
   }
 
+  /** Voters of the group's configuration in force (its newest conf entry, else the bootstrap one). */
   get voters(): readonly number[] {
-    return this.options.voters;
+    return this.raft.status().voters;
+  }
+
+  get learners(): readonly number[] {
+    return this.raft.status().learners;
+  }
+
+  confState(): ConfState {
+    return this.raft.confState();
+  }
+
+  /** Leader: whether the last membership step is committed (the next one may be proposed). */
+  get confSettled(): boolean {
+    return this.raft.confIndex <= this.raft.commitIndex;
+  }
+
+  /** Leader: each member's replicated log end (Raft match index) and the commit index, for catch-up decisions. */
+  matchIndexes(): Map<number, number> {
+    return new Map(this.raft.progress().map((pr) => [pr.id, pr.match]));
+  }
+
+  /** Leader only: proposes one membership step (Raft.proposeConfChange). */
+  proposeConfChange(change: ConfChange): ProposeResult {
+    if (this.rebuilding || this.closed) return { ok: false, reason: 'notLeader', leaderId: this.raft.leaderId };
+    const result = this.raft.proposeConfChange(change);
+    this.schedule();
+    return result;
   }
 
   /** Replicas whose log reached the commit index of a moment ago (the leader itself included). */
@@ -397,9 +460,10 @@ export class ReplicatedLog {
     const horizon = this.commitHistory[0] ?? this.raft.commitIndex;
     const self = this.options.selfId;
     const answeredRecently = (id: number): boolean => this.ticks - (this.lastHeardTick.get(id) ?? -Infinity) <= IN_SYNC_LAG_TICKS;
+    const voters = this.raft.status().voters;
     return this.raft
       .progress()
-      .filter((pr) => pr.id === self || (pr.match >= horizon && answeredRecently(pr.id)))
+      .filter((pr) => voters.includes(pr.id) && (pr.id === self || (pr.match >= horizon && answeredRecently(pr.id))))
       .map((pr) => pr.id)
       .sort((a, b) => a - b);
   }
@@ -523,7 +587,7 @@ export class ReplicatedLog {
       while (!this.closed && this.raft.hasReady()) {
         const ready = this.raft.ready();
         await this.persist(ready);
-        for (const message of ready.messages) this.options.transport.send(message.to, this.options.group, message);
+        for (const message of ready.messages) if (!this.throttled(message)) this.options.transport.send(message.to, this.options.group, message);
         this.applyCommitted(ready.committedEntries);
         this.raft.advance();
         this.afterAdvance();
@@ -548,6 +612,20 @@ export class ReplicatedLog {
     }
   }
 
+  /** An append to a learner beyond its catch-up budget (learnerBytesPerSec): not sent now. */
+  private throttled(message: Message): boolean {
+    const rate = this.options.learnerBytesPerSec;
+    if (rate === undefined || rate <= 0 || message.type !== 'append' || message.entries.length === 0) return false;
+    if (!this.raft.confState().learners.includes(message.to)) return false;
+    let throttle = this.learnerThrottles.get(message.to);
+    if (throttle === undefined) this.learnerThrottles.set(message.to, (throttle = new LearnerThrottle(rate, this.clock)));
+    let bytes = 0;
+    for (const entry of message.entries) bytes += entry.data.byteLength;
+    if (throttle.take(bytes)) return false;
+    this.throttledBytes += bytes;
+    return true;
+  }
+
   private async persist(ready: Ready): Promise<void> {
     const log = this.options.log;
     if (ready.snapshot) {
@@ -555,11 +633,16 @@ export class ReplicatedLog {
       const logStartOffset = snapshotLogStart(data);
       // Operators want to know: this replica's old data is gone and it restarts at the leader's log start.
       replicationLog.info({ group: this.options.group }, `${this.options.group}: behind the leader's log start; jumps to offset ${logStartOffset} (entry ${index + 1})`);
+      // The configuration at the new log start is recorded before the log jumps there.
+      const conf = ready.snapshot.conf ?? bootstrapConf(this.options);
+      await this.recordConfs([{ index, term, conf }]);
       this.storage.forgetFrom(0);
       await log.installSnapshot({ logStartOffset, index, term });
       this.hw = Math.max(this.hw, log.logStartOffset());
     }
     if (ready.entries.length > 0) {
+      // A conf entry is recorded before it is stored: a restart then never misses one.
+      await this.recordConfs(confRecordsOf(ready.entries));
       const first = ready.entries[0]!.index;
       if (first <= log.lastEntryIndex()) {
         await log.truncateSuffix(first);
@@ -575,6 +658,7 @@ export class ReplicatedLog {
       await last;
       this.settle(this.persistWaiters, log.lastEntryIndex());
     }
+    if (ready.snapshot || ready.entries.length > 0) await this.pruneConfs();
     if (ready.hardState) {
       const saved = this.storage.hardState();
       // Term and vote must be durable before any message that depends on them (a synced write).
@@ -646,10 +730,30 @@ export class ReplicatedLog {
     this.storedCommitTick = this.ticks;
   }
 
-  /** The stored form of an entry: a leader's no-op becomes a control batch at the log end. */
+  /** Adds records of conf entries about to be stored (or a snapshot's configuration), durably. */
+  private async recordConfs(records: readonly ConfRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const union = unionConfRecords(this.storage.storedConfRecords, records);
+    await saveConfRecords(this.options.store, this.options.group, union);
+    this.storage.setConfRecords(union);
+  }
+
+  /** Drops the records of conf entries no longer stored (truncated, or behind a new log start). */
+  private async pruneConfs(): Promise<void> {
+    const stored = this.storage.storedConfRecords;
+    const pruned = pruneConfRecords(stored, storedShape(this.options.log));
+    if (sameConfRecords(pruned, stored)) return;
+    await saveConfRecords(this.options.store, this.options.group, pruned);
+    this.storage.setConfRecords(pruned);
+  }
+
+  /**
+   * The stored form of an entry: a leader's no-op becomes a control batch at the log end, a
+   * configuration entry a control batch around it (no offset taken; readers skip it).
+   */
   private entryBatch(entry: Entry): Buffer {
-    if (entry.data.length === 0) {
-      const control = encodeControlBatch({ nowMs: this.clock.nowMs() });
+    if (entry.data.length === 0 || isConfEntry(entry.data)) {
+      const control = encodeControlBatch({ nowMs: this.clock.nowMs(), body: entry.data.length === 0 ? undefined : entry.data });
       stampBatch(control, this.options.log.logEndOffset(), entry.term);
       return control;
     }
@@ -761,6 +865,18 @@ export class ReplicatedLog {
   status() {
     return this.raft.status();
   }
+}
+
+function bootstrapConf(options: ReplicatedLogOptions): ConfState {
+  return { voters: [...options.voters], learners: [...(options.learners ?? [])] };
+}
+
+function lastConf(records: readonly ConfRecord[], bootstrap: ConfState): ConfState {
+  return records[records.length - 1]?.conf ?? bootstrap;
+}
+
+function storedShape(log: PartitionLog): StoredLogShape {
+  return { markerIndex: log.snapshotMarker().index, lastIndex: log.lastEntryIndex(), term: (index) => log.entryTerm(index) };
 }
 
 /** Sorted, overlapping or touching ranges joined. */

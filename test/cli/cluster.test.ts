@@ -117,7 +117,7 @@ describe('CLI cluster status', () => {
   describe('clusterStatusTable', () => {
     it('shows brokers, the controller and every partition with its state', () => {
       const lines = clusterStatusTable(clusterStatus(degraded)).trimEnd().split('\n');
-      expect(lines[0]).to.equal('Controller: 2  Brokers: 3 (2 alive)  Topics: 3  Partitions: 6  Under-replicated: 4  Offline: 2  Storage faults: 0');
+      expect(lines[0]).to.equal('Controller: 2  Brokers: 3 (2 alive)  Topics: 3  Partitions: 6  Under-replicated: 4  Offline: 2  Storage faults: 0  Moving: 0');
       expect(lines[2]!.split(/\s+/)).to.deep.equal(['BROKER', 'ADDRESS', 'ALIVE', 'STATE', 'CONTROLLER', 'LEADER-OF', 'STORAGE']);
       expect(lines[3]!.split(/\s+/)).to.deep.equal(['1', '127.0.0.1:7101', 'NO', 'fenced', '1', '-']);
       expect(lines[4]!.split(/\s+/)).to.deep.equal(['2', '127.0.0.1:7102', 'yes', 'unfenced', 'leader', '2', 'ok']);

@@ -281,6 +281,11 @@ describe('cluster of three broker processes', function () {
     const admin = cluster.clientFor(1);
     await admin.createTopic({ name: 'deleted-while-down', partitions: 1, replicationFactor: 3 });
     await produceToLeader(cluster, 'deleted-while-down', 0, encodeBatch([{ value: Buffer.alloc(1000, 1) }]), 1);
+    // Committed by two replicas; broker 3 must hold it too before it goes down.
+    await waitFor('broker 3 in sync', async () => {
+      const [partition] = (await admin.describeTopic('deleted-while-down')).partitions;
+      return partition!.isr.includes(3) && partition!.highWatermark === 1 ? true : undefined;
+    }, 30_000);
     await cluster.broker(3).stop();
     const stored = await storedLogs(cluster.broker(3).dataDir, 'deleted-while-down');
     expect(stored.logIds).to.have.length(1);

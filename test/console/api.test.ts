@@ -71,7 +71,9 @@ describe('console API on a broker process', function () {
     expect([again.status, again.body.code]).to.deep.equal([409, 'TOPIC_EXISTS']);
     const list = await api.ok<TopicSummaryView[]>('GET', '/topics');
     expect(list.find((t) => t.name === 'api-topic')).to.include({ partitions: 2, replicationFactor: 1, internal: false });
-    expect(list.find((t) => t.name === '__consumer_offsets')).to.include({ internal: true });
+    // Created by the group coordinator once the broker is up: on a busy machine, maybe only now.
+    const offsetsTopic = await waitFor('__consumer_offsets in the list', async () => (await api.ok<TopicSummaryView[]>('GET', '/topics')).find((t) => t.name === '__consumer_offsets'), 30_000);
+    expect(offsetsTopic).to.include({ internal: true });
     const altered = await api.ok<TopicView>('PATCH', '/topics/api-topic/configs', { set: { 'message.ttl.ms': '60000' } });
     expect(altered.configs['message.ttl.ms']).to.equal('60000');
     const bad = await api.call<{ code: string }>('PATCH', '/topics/api-topic/configs', { set: { 'retention.ms': 'soon' } });

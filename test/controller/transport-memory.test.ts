@@ -22,6 +22,7 @@ function service(leads: boolean): ControllerRpc {
     createAcl: async () => notLeader(),
     deleteAcl: async () => notLeader(),
     alterClientQuotas: async () => notLeader(),
+    alterReassignments: async () => notLeader(),
     createPartitions: async () => notLeader(),
     unregisterBroker: async () => notLeader(),
   };

@@ -293,7 +293,8 @@ describe('raft (paper properties)', () => {
   });
 
   it('rejects bad options and misrouted messages as programmer errors', () => {
-    expect(() => mk(1, [2, 3])).to.throw(RaftInvariantError);
+    expect(() => mk(1, [1, 2, 2])).to.throw(RaftInvariantError);
+    expect(() => mk(1, [])).to.throw(RaftInvariantError);
     expect(() => mk(1, V3, new MemoryStorage(), { heartbeatTicks: 10, electionTicks: 10 })).to.throw(RaftInvariantError);
     expect(() => mk(1, V3, new MemoryStorage(), { maxInflightMsgs: 0 })).to.throw(RaftInvariantError);
     const r = mk(1, V3);

@@ -42,6 +42,7 @@ describe('raft simulation', function () {
     expect(total.transfers).to.be.greaterThan(0);
     expect(total.dropped).to.be.greaterThan(0);
     expect(total.resends).to.be.greaterThan(0);
+    expect(total.confChanges).to.be.greaterThan(0);
     expect(total.committed).to.be.greaterThan(count * 10);
   });
 

@@ -4,14 +4,21 @@
  * lines; `#` lines are comments. The harness drives an in-memory group and
  * prints what happened, so a transcript documents a scenario step by step.
  */
-import { MemoryStorage, Raft, seededRng } from '../../src/raft/index.js';
+import { MemoryStorage, Raft, decodeConfEntry, seededRng } from '../../src/raft/index.js';
 import type { Entry, Message, NodeId, RaftLimits } from '../../src/raft/index.js';
 
 const dec = new TextDecoder();
 const enc = new TextEncoder();
 
 export function fmtEntries(ents: Entry[]): string {
-  return ents.map((e) => `${e.index}/${e.term}${e.data.length ? `:${dec.decode(e.data)}` : ''}`).join(' ');
+  return ents.map((e) => `${e.index}/${e.term}${fmtData(e.data)}`).join(' ');
+}
+
+/** An entry's data: a configuration entry as `conf(voters/learners)`, other data as text. */
+function fmtData(data: Uint8Array): string {
+  const conf = decodeConfEntry(data);
+  if (conf !== undefined) return `:conf(${conf.voters.join(',')}/${conf.learners.join(',')})`;
+  return data.length ? `:${dec.decode(data)}` : '';
 }
 
 export function fmtMsg(m: Message): string {
@@ -143,6 +150,23 @@ export class TranscriptEnv {
         else this.queue.push(m);
         return;
       }
+      case 'add-node': {
+        // add-node ID: a new node with an empty log, bootstrapped as a learner of the voters.
+        const id = Number(args[0]);
+        const disk = new MemoryStorage();
+        this.nodes.set(id, { disk, raft: new Raft({ ...this.limits, id, voters: this.voters, learners: [id], storage: disk, random: seededRng(1000 + id) }) });
+        this.exec('status', [String(id)]);
+        return;
+      }
+      case 'add-learner':
+      case 'promote':
+      case 'remove': {
+        // add-learner|promote|remove LEADER ID: the leader proposes that membership step.
+        const type = cmd === 'add-learner' ? 'addLearner' : cmd;
+        const r = this.node(args[0]!).raft.proposeConfChange({ type, node: Number(args[1]) });
+        this.say(r.ok ? `ok index=${r.index} term=${r.term}` : `refused: ${r.reason} (leader ${r.leaderId})`);
+        return;
+      }
       case 'transfer-leadership':
         this.say(`${this.node(args[0]!).raft.transferLeadership(Number(args[1]))}`);
         return;
@@ -218,7 +242,9 @@ export class TranscriptEnv {
           this.say(
             `${id}: ${s.role} term=${s.term} vote=${s.vote} lead=${s.leaderId} commit=${s.commitIndex} ` +
               `applied=${s.appliedIndex} log=${s.firstIndex}..${s.lastIndex}` +
-              (s.repairing ? ` repairing until ${hs.repairIndex}/${hs.repairTerm}` : ''),
+              (s.repairing ? ` repairing until ${hs.repairIndex}/${hs.repairTerm}` : '') +
+              // The configuration, once it differs from the group add-nodes made.
+              (s.learners.length > 0 || s.voters.join() !== this.voters.join() ? ` conf=${s.voters.join(',')}/${s.learners.join(',')}` : ''),
           );
         }
         return;

@@ -39,7 +39,7 @@ export interface SimResult {
   trace: string[];
   /** What the brokers printed (kept out of the terminal, shown for a failing seed). */
   output: string[];
-  stats: { brokers: number; flush: string; acknowledged: number; crashes: number; cuts: number; diskFaults: number; rot: number; virtualMs: number; timers: number; joins: number };
+  stats: { brokers: number; flush: string; acknowledged: number; crashes: number; cuts: number; diskFaults: number; rot: number; moves: number; virtualMs: number; timers: number; joins: number };
 }
 
 const READY_BOUND_MS = 20_000;
@@ -104,7 +104,7 @@ async function simulate(seed: number, options: SimOptions, output: string[]): Pr
   const trace: string[] = [];
   const note = (event: string): void => void trace.push(`${cluster.clock.nowMs() - start} ${event}`);
   const violations: string[] = [];
-  const stats = { brokers, flush: flush.kind, acknowledged: 0, crashes: 0, cuts: 0, diskFaults: 0, rot: 0, virtualMs: 0, timers: 0, joins: 0 };
+  const stats = { brokers, flush: flush.kind, acknowledged: 0, crashes: 0, cuts: 0, diskFaults: 0, rot: 0, moves: 0, virtualMs: 0, timers: 0, joins: 0 };
   const finish = (): SimResult => {
     stats.virtualMs = cluster.clock.nowMs() - start;
     stats.timers = cluster.clock.fired;
@@ -113,7 +113,7 @@ async function simulate(seed: number, options: SimOptions, output: string[]): Pr
   };
 
   try {
-    await phases(cluster, { rng, flush: flush.kind, brokers, faultMs, livenessMs, networkRng, disks, note, violations, stats, join: joinPlan(seed, brokers) });
+    await phases(cluster, { seed, rng, flush: flush.kind, brokers, faultMs, livenessMs, networkRng, disks, note, violations, stats, join: joinPlan(seed, brokers) });
   } catch (err) {
     violations.push(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   }
@@ -121,6 +121,7 @@ async function simulate(seed: number, options: SimOptions, output: string[]): Pr
 }
 
 interface PhaseContext {
+  seed: number;
   rng: Rng;
   flush: 'always' | 'never';
   brokers: number;
@@ -197,6 +198,10 @@ async function phases(cluster: SimCluster, context: PhaseContext): Promise<void>
   );
   const group = new GroupApp(cluster, [cluster.client(clientOptions), cluster.client(clientOptions)], seededRng(Math.floor(rng() * 2 ** 32)), note);
   for (const app of [...producers, group]) app.start();
+  // Partition moves among the faults, in a quarter of the seeds (4 brokers), on a randomness of
+  // their own: the other seeds replay as before.
+  // In half of those the second move replaces a controller voter instead.
+  if (context.seed % 4 === 1) scheduleMoves(cluster, seededRng(Math.imul(context.seed, 40503) + 3), faultMs, note, stats, context.seed % 8 === 1);
 
   // Safety phase: faults.
   const down = new Set<number>();
@@ -295,10 +300,45 @@ async function phases(cluster: SimCluster, context: PhaseContext): Promise<void>
   }
   // Bit rot nobody read is found by the scrub, and repaired.
   if (!(await readableEverywhere(cluster, partitions, CONVERGE_BOUND_MS))) violations.push(`liveness: a damaged copy was still unread or unrepaired ${CONVERGE_BOUND_MS} ms after convergence`);
+  // Every move a controller took completes once the faults stop (docs/CLUSTER.md "Moving replicas").
+  const movesDone = (): boolean =>
+    cluster.running().every((b) => b.controller.metadata.controllerMove === undefined && Object.keys(b.controller.metadata.reassignments ?? {}).length === 0);
+  if (!(await cluster.runFor(CONVERGE_BOUND_MS, movesDone))) violations.push(`liveness: a partition or controller move was still under way ${CONVERGE_BOUND_MS} ms after convergence`);
   note('converged');
   violations.push(...(await checkCluster(partitions, (i) => replicasOf(cluster, i), producers, group)));
   stats.acknowledged = acknowledged.length;
   note(`checked: ${stats.acknowledged} acknowledged`);
+}
+
+/**
+ * Two partition moves at random times of the fault phase, each through a random running broker:
+ * a partition of the topic gets a random three of the four brokers, in random order (docs/CLUSTER.md
+ * "Moving replicas"). A move the controller cannot take now (cut off, moving already) is noted and
+ * dropped. The replicas must then converge on the target: three copies, the others dropped.
+ */
+function scheduleMoves(cluster: SimCluster, rng: Rng, faultMs: number, note: (event: string) => void, stats: SimResult['stats'], controller: boolean): void {
+  for (let i = 0; i < 2; i++) {
+    cluster.clock.setTimeout(() => {
+      const broker = cluster.running()[Math.floor(rng() * cluster.running().length)];
+      const partition = Math.floor(rng() * PARTITIONS);
+      const ids = [...cluster.ids];
+      for (let k = ids.length - 1; k > 0; k--) {
+        const j = Math.floor(rng() * (k + 1));
+        [ids[k], ids[j]] = [ids[j]!, ids[k]!];
+      }
+      const target = ids.slice(0, 3);
+      if (broker === undefined) return;
+      const what = controller && i === 1 ? 'the controller quorum' : `${TOPIC}/${partition}`;
+      const spec = controller && i === 1 ? { controllerVoters: target } : { moves: [{ name: TOPIC, partition, target }] };
+      void broker
+        .alterReassignments({ moves: [], decommission: 0, recommission: 0, rebalance: false, maxMoves: 0, ...spec })
+        .then(() => {
+          stats.moves++;
+          note(`move ${what} to ${JSON.stringify(target)} via ${broker.identity.brokerId}`);
+        })
+        .catch((err: unknown) => note(`move ${what} to ${JSON.stringify(target)} refused: ${err instanceof Error ? err.message.split(':')[0] : String(err)}`));
+    }, 500 + Math.floor(rng() * (faultMs - 500)));
+  }
 }
 
 /** Waits (at most `boundMs`) until every copy of the topic's partitions and of the metadata log reads whole. */

@@ -16,6 +16,8 @@ import { listOffset, type ListedOffset } from '../offsets.js';
 import { withRetry } from '../retry.js';
 import type { ClusterMetadata, OffsetRange, OffsetSpec } from '../types.js';
 import type { AlterTopicConfigRequest, CreateTopicRequest, TopicDescription, TopicSummary, UserSummary, ClientQuotaEntry, ClientQuotas } from './types.js';
+import type { ReassignmentRequest, Reassignments } from './types.js';
+import type { ReassignmentsResponse__Output } from '../../protocol/generated/sluice/v1/ReassignmentsResponse.js';
 import type { AlterClientQuotasResponse__Output } from '../../protocol/generated/sluice/v1/AlterClientQuotasResponse.js';
 import type { DescribeClientQuotasResponse__Output } from '../../protocol/generated/sluice/v1/DescribeClientQuotasResponse.js';
 
@@ -175,6 +177,23 @@ export class Admin {
     return listOffset(this.cluster, topic, partition, spec);
   }
 
+  /** Starts, cancels or plans replica moves through the controller; answers the moves under way. */
+  async alterReassignments(request: ReassignmentRequest): Promise<Reassignments> {
+    const wire = {
+      moves: 'moves' in request ? request.moves : [],
+      decommission: 'decommission' in request ? request.decommission : 0,
+      recommission: 'recommission' in request ? request.recommission : 0,
+      rebalance: 'rebalance' in request,
+      maxMoves: 'rebalance' in request ? (request.rebalance.maxMoves ?? 0) : 0,
+      controllerVoters: 'controllerVoters' in request ? request.controllerVoters : [],
+    };
+    return toReassignments(await this.call<ReassignmentsResponse__Output>((client, options, cb) => client.AlterReassignments(wire, options, cb)));
+  }
+
+  async listReassignments(): Promise<Reassignments> {
+    return toReassignments(await this.call<ReassignmentsResponse__Output>((client, options, cb) => client.ListReassignments({}, options, cb)));
+  }
+
   async close(): Promise<void> {
     this.cluster.close();
   }
@@ -224,5 +243,22 @@ function toTopicDescription(response: TopicDescription__Output): TopicDescriptio
       .sort((a, b) => a.partition - b.partition),
     configs: { ...response.configs },
     replicationFactor: response.replicationFactor,
+  };
+}
+
+function toReassignments(response: ReassignmentsResponse__Output): Reassignments {
+  return {
+    reassignments: response.reassignments.map((r) => ({
+      topic: r.topic,
+      partition: r.partition,
+      replicas: r.replicas,
+      target: r.target,
+      voters: r.voters,
+      learners: r.learners,
+    })),
+    decommissioned: response.decommissioned,
+    movesStarted: response.movesStarted,
+    controllerVoters: response.controllerVoters,
+    controllerTarget: response.controllerTarget,
   };
 }

@@ -59,3 +59,34 @@ export interface UserSummary {
   /** SCRAM mechanisms the user has a credential for. */
   mechanisms: string[];
 }
+
+/** A partition moving to a new replica list (docs/CLUSTER.md "Moving replicas"). */
+export interface PartitionReassignment {
+  topic: string;
+  partition: number;
+  /** Its replica list now, and the one it moves to (the preferred leader first). */
+  replicas: number[];
+  target: number[];
+  /** Its Raft configuration as its leader last reported it (empty when unknown). */
+  voters: number[];
+  learners: number[];
+}
+
+export interface Reassignments {
+  reassignments: PartitionReassignment[];
+  /** Brokers being emptied of replicas. */
+  decommissioned: number[];
+  /** Partitions the request moved (or whose move it cancelled). */
+  movesStarted: number;
+  /** The controller quorum's voters, and the voters it moves to (empty: none under way). */
+  controllerVoters: number[];
+  controllerTarget: number[];
+}
+
+/** One kind of change: moves (an empty `replicas` cancels that partition's move), a decommission, a recommission, or a rebalance. */
+export type ReassignmentRequest =
+  | { moves: Array<{ topic: string; partition: number; replicas: number[] }> }
+  | { decommission: number }
+  | { recommission: number }
+  | { rebalance: { maxMoves?: number } }
+  | { controllerVoters: number[] };

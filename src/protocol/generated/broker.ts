@@ -6,6 +6,7 @@ import type { AclChangeResponse as _sluice_v1_AclChangeResponse, AclChangeRespon
 import type { AdminClient as _sluice_v1_AdminClient, AdminDefinition as _sluice_v1_AdminDefinition } from './sluice/v1/Admin.js';
 import type { AlterClientQuotasRequest as _sluice_v1_AlterClientQuotasRequest, AlterClientQuotasRequest__Output as _sluice_v1_AlterClientQuotasRequest__Output } from './sluice/v1/AlterClientQuotasRequest.js';
 import type { AlterClientQuotasResponse as _sluice_v1_AlterClientQuotasResponse, AlterClientQuotasResponse__Output as _sluice_v1_AlterClientQuotasResponse__Output } from './sluice/v1/AlterClientQuotasResponse.js';
+import type { AlterReassignmentsRequest as _sluice_v1_AlterReassignmentsRequest, AlterReassignmentsRequest__Output as _sluice_v1_AlterReassignmentsRequest__Output } from './sluice/v1/AlterReassignmentsRequest.js';
 import type { AlterTopicConfigRequest as _sluice_v1_AlterTopicConfigRequest, AlterTopicConfigRequest__Output as _sluice_v1_AlterTopicConfigRequest__Output } from './sluice/v1/AlterTopicConfigRequest.js';
 import type { AuthClient as _sluice_v1_AuthClient, AuthDefinition as _sluice_v1_AuthDefinition } from './sluice/v1/Auth.js';
 import type { BrokerClient as _sluice_v1_BrokerClient, BrokerDefinition as _sluice_v1_BrokerDefinition } from './sluice/v1/Broker.js';
@@ -28,6 +29,7 @@ import type { ListAclsRequest as _sluice_v1_ListAclsRequest, ListAclsRequest__Ou
 import type { ListAclsResponse as _sluice_v1_ListAclsResponse, ListAclsResponse__Output as _sluice_v1_ListAclsResponse__Output } from './sluice/v1/ListAclsResponse.js';
 import type { ListOffsetsRequest as _sluice_v1_ListOffsetsRequest, ListOffsetsRequest__Output as _sluice_v1_ListOffsetsRequest__Output } from './sluice/v1/ListOffsetsRequest.js';
 import type { ListOffsetsResponse as _sluice_v1_ListOffsetsResponse, ListOffsetsResponse__Output as _sluice_v1_ListOffsetsResponse__Output } from './sluice/v1/ListOffsetsResponse.js';
+import type { ListReassignmentsRequest as _sluice_v1_ListReassignmentsRequest, ListReassignmentsRequest__Output as _sluice_v1_ListReassignmentsRequest__Output } from './sluice/v1/ListReassignmentsRequest.js';
 import type { ListTopicsRequest as _sluice_v1_ListTopicsRequest, ListTopicsRequest__Output as _sluice_v1_ListTopicsRequest__Output } from './sluice/v1/ListTopicsRequest.js';
 import type { ListTopicsResponse as _sluice_v1_ListTopicsResponse, ListTopicsResponse__Output as _sluice_v1_ListTopicsResponse__Output } from './sluice/v1/ListTopicsResponse.js';
 import type { ListUsersRequest as _sluice_v1_ListUsersRequest, ListUsersRequest__Output as _sluice_v1_ListUsersRequest__Output } from './sluice/v1/ListUsersRequest.js';
@@ -37,8 +39,11 @@ import type { MetadataResponse as _sluice_v1_MetadataResponse, MetadataResponse_
 import type { OffsetRange as _sluice_v1_OffsetRange, OffsetRange__Output as _sluice_v1_OffsetRange__Output } from './sluice/v1/OffsetRange.js';
 import type { PartitionDescription as _sluice_v1_PartitionDescription, PartitionDescription__Output as _sluice_v1_PartitionDescription__Output } from './sluice/v1/PartitionDescription.js';
 import type { PartitionMetadata as _sluice_v1_PartitionMetadata, PartitionMetadata__Output as _sluice_v1_PartitionMetadata__Output } from './sluice/v1/PartitionMetadata.js';
+import type { PartitionMove as _sluice_v1_PartitionMove, PartitionMove__Output as _sluice_v1_PartitionMove__Output } from './sluice/v1/PartitionMove.js';
 import type { ProduceRequest as _sluice_v1_ProduceRequest, ProduceRequest__Output as _sluice_v1_ProduceRequest__Output } from './sluice/v1/ProduceRequest.js';
 import type { ProduceResponse as _sluice_v1_ProduceResponse, ProduceResponse__Output as _sluice_v1_ProduceResponse__Output } from './sluice/v1/ProduceResponse.js';
+import type { Reassignment as _sluice_v1_Reassignment, Reassignment__Output as _sluice_v1_Reassignment__Output } from './sluice/v1/Reassignment.js';
+import type { ReassignmentsResponse as _sluice_v1_ReassignmentsResponse, ReassignmentsResponse__Output as _sluice_v1_ReassignmentsResponse__Output } from './sluice/v1/ReassignmentsResponse.js';
 import type { RepairPartitionRequest as _sluice_v1_RepairPartitionRequest, RepairPartitionRequest__Output as _sluice_v1_RepairPartitionRequest__Output } from './sluice/v1/RepairPartitionRequest.js';
 import type { RepairPartitionResponse as _sluice_v1_RepairPartitionResponse, RepairPartitionResponse__Output as _sluice_v1_RepairPartitionResponse__Output } from './sluice/v1/RepairPartitionResponse.js';
 import type { ReplicaDamage as _sluice_v1_ReplicaDamage, ReplicaDamage__Output as _sluice_v1_ReplicaDamage__Output } from './sluice/v1/ReplicaDamage.js';
@@ -69,6 +74,7 @@ export interface ProtoGrpcType {
       Admin: SubtypeConstructor<typeof grpc.Client, _sluice_v1_AdminClient> & { service: _sluice_v1_AdminDefinition }
       AlterClientQuotasRequest: MessageTypeDefinition<_sluice_v1_AlterClientQuotasRequest, _sluice_v1_AlterClientQuotasRequest__Output>
       AlterClientQuotasResponse: MessageTypeDefinition<_sluice_v1_AlterClientQuotasResponse, _sluice_v1_AlterClientQuotasResponse__Output>
+      AlterReassignmentsRequest: MessageTypeDefinition<_sluice_v1_AlterReassignmentsRequest, _sluice_v1_AlterReassignmentsRequest__Output>
       AlterTopicConfigRequest: MessageTypeDefinition<_sluice_v1_AlterTopicConfigRequest, _sluice_v1_AlterTopicConfigRequest__Output>
       Auth: SubtypeConstructor<typeof grpc.Client, _sluice_v1_AuthClient> & { service: _sluice_v1_AuthDefinition }
       Broker: SubtypeConstructor<typeof grpc.Client, _sluice_v1_BrokerClient> & { service: _sluice_v1_BrokerDefinition }
@@ -91,6 +97,7 @@ export interface ProtoGrpcType {
       ListAclsResponse: MessageTypeDefinition<_sluice_v1_ListAclsResponse, _sluice_v1_ListAclsResponse__Output>
       ListOffsetsRequest: MessageTypeDefinition<_sluice_v1_ListOffsetsRequest, _sluice_v1_ListOffsetsRequest__Output>
       ListOffsetsResponse: MessageTypeDefinition<_sluice_v1_ListOffsetsResponse, _sluice_v1_ListOffsetsResponse__Output>
+      ListReassignmentsRequest: MessageTypeDefinition<_sluice_v1_ListReassignmentsRequest, _sluice_v1_ListReassignmentsRequest__Output>
       ListTopicsRequest: MessageTypeDefinition<_sluice_v1_ListTopicsRequest, _sluice_v1_ListTopicsRequest__Output>
       ListTopicsResponse: MessageTypeDefinition<_sluice_v1_ListTopicsResponse, _sluice_v1_ListTopicsResponse__Output>
       ListUsersRequest: MessageTypeDefinition<_sluice_v1_ListUsersRequest, _sluice_v1_ListUsersRequest__Output>
@@ -100,8 +107,11 @@ export interface ProtoGrpcType {
       OffsetRange: MessageTypeDefinition<_sluice_v1_OffsetRange, _sluice_v1_OffsetRange__Output>
       PartitionDescription: MessageTypeDefinition<_sluice_v1_PartitionDescription, _sluice_v1_PartitionDescription__Output>
       PartitionMetadata: MessageTypeDefinition<_sluice_v1_PartitionMetadata, _sluice_v1_PartitionMetadata__Output>
+      PartitionMove: MessageTypeDefinition<_sluice_v1_PartitionMove, _sluice_v1_PartitionMove__Output>
       ProduceRequest: MessageTypeDefinition<_sluice_v1_ProduceRequest, _sluice_v1_ProduceRequest__Output>
       ProduceResponse: MessageTypeDefinition<_sluice_v1_ProduceResponse, _sluice_v1_ProduceResponse__Output>
+      Reassignment: MessageTypeDefinition<_sluice_v1_Reassignment, _sluice_v1_Reassignment__Output>
+      ReassignmentsResponse: MessageTypeDefinition<_sluice_v1_ReassignmentsResponse, _sluice_v1_ReassignmentsResponse__Output>
       RepairPartitionRequest: MessageTypeDefinition<_sluice_v1_RepairPartitionRequest, _sluice_v1_RepairPartitionRequest__Output>
       RepairPartitionResponse: MessageTypeDefinition<_sluice_v1_RepairPartitionResponse, _sluice_v1_RepairPartitionResponse__Output>
       ReplicaDamage: MessageTypeDefinition<_sluice_v1_ReplicaDamage, _sluice_v1_ReplicaDamage__Output>

@@ -8,6 +8,7 @@ import type { AllocateProducerIdsRequest as _sluice_v1_AllocateProducerIdsReques
 import type { AllocateProducerIdsResponse as _sluice_v1_AllocateProducerIdsResponse, AllocateProducerIdsResponse__Output as _sluice_v1_AllocateProducerIdsResponse__Output } from './sluice/v1/AllocateProducerIdsResponse.js';
 import type { AlterClientQuotasRequest as _sluice_v1_AlterClientQuotasRequest, AlterClientQuotasRequest__Output as _sluice_v1_AlterClientQuotasRequest__Output } from './sluice/v1/AlterClientQuotasRequest.js';
 import type { AlterClientQuotasResponse as _sluice_v1_AlterClientQuotasResponse, AlterClientQuotasResponse__Output as _sluice_v1_AlterClientQuotasResponse__Output } from './sluice/v1/AlterClientQuotasResponse.js';
+import type { AlterReassignmentsRequest as _sluice_v1_AlterReassignmentsRequest, AlterReassignmentsRequest__Output as _sluice_v1_AlterReassignmentsRequest__Output } from './sluice/v1/AlterReassignmentsRequest.js';
 import type { AlterTopicConfigRequest as _sluice_v1_AlterTopicConfigRequest, AlterTopicConfigRequest__Output as _sluice_v1_AlterTopicConfigRequest__Output } from './sluice/v1/AlterTopicConfigRequest.js';
 import type { AuthClient as _sluice_v1_AuthClient, AuthDefinition as _sluice_v1_AuthDefinition } from './sluice/v1/Auth.js';
 import type { BrokerClient as _sluice_v1_BrokerClient, BrokerDefinition as _sluice_v1_BrokerDefinition } from './sluice/v1/Broker.js';
@@ -35,6 +36,7 @@ import type { ListAclsRequest as _sluice_v1_ListAclsRequest, ListAclsRequest__Ou
 import type { ListAclsResponse as _sluice_v1_ListAclsResponse, ListAclsResponse__Output as _sluice_v1_ListAclsResponse__Output } from './sluice/v1/ListAclsResponse.js';
 import type { ListOffsetsRequest as _sluice_v1_ListOffsetsRequest, ListOffsetsRequest__Output as _sluice_v1_ListOffsetsRequest__Output } from './sluice/v1/ListOffsetsRequest.js';
 import type { ListOffsetsResponse as _sluice_v1_ListOffsetsResponse, ListOffsetsResponse__Output as _sluice_v1_ListOffsetsResponse__Output } from './sluice/v1/ListOffsetsResponse.js';
+import type { ListReassignmentsRequest as _sluice_v1_ListReassignmentsRequest, ListReassignmentsRequest__Output as _sluice_v1_ListReassignmentsRequest__Output } from './sluice/v1/ListReassignmentsRequest.js';
 import type { ListTopicsRequest as _sluice_v1_ListTopicsRequest, ListTopicsRequest__Output as _sluice_v1_ListTopicsRequest__Output } from './sluice/v1/ListTopicsRequest.js';
 import type { ListTopicsResponse as _sluice_v1_ListTopicsResponse, ListTopicsResponse__Output as _sluice_v1_ListTopicsResponse__Output } from './sluice/v1/ListTopicsResponse.js';
 import type { ListUsersRequest as _sluice_v1_ListUsersRequest, ListUsersRequest__Output as _sluice_v1_ListUsersRequest__Output } from './sluice/v1/ListUsersRequest.js';
@@ -46,8 +48,11 @@ import type { PartitionDescription as _sluice_v1_PartitionDescription, Partition
 import type { PartitionLeader as _sluice_v1_PartitionLeader, PartitionLeader__Output as _sluice_v1_PartitionLeader__Output } from './sluice/v1/PartitionLeader.js';
 import type { PartitionLeadership as _sluice_v1_PartitionLeadership, PartitionLeadership__Output as _sluice_v1_PartitionLeadership__Output } from './sluice/v1/PartitionLeadership.js';
 import type { PartitionMetadata as _sluice_v1_PartitionMetadata, PartitionMetadata__Output as _sluice_v1_PartitionMetadata__Output } from './sluice/v1/PartitionMetadata.js';
+import type { PartitionMove as _sluice_v1_PartitionMove, PartitionMove__Output as _sluice_v1_PartitionMove__Output } from './sluice/v1/PartitionMove.js';
 import type { ProduceRequest as _sluice_v1_ProduceRequest, ProduceRequest__Output as _sluice_v1_ProduceRequest__Output } from './sluice/v1/ProduceRequest.js';
 import type { ProduceResponse as _sluice_v1_ProduceResponse, ProduceResponse__Output as _sluice_v1_ProduceResponse__Output } from './sluice/v1/ProduceResponse.js';
+import type { Reassignment as _sluice_v1_Reassignment, Reassignment__Output as _sluice_v1_Reassignment__Output } from './sluice/v1/Reassignment.js';
+import type { ReassignmentsResponse as _sluice_v1_ReassignmentsResponse, ReassignmentsResponse__Output as _sluice_v1_ReassignmentsResponse__Output } from './sluice/v1/ReassignmentsResponse.js';
 import type { RegisterBrokerRequest as _sluice_v1_RegisterBrokerRequest, RegisterBrokerRequest__Output as _sluice_v1_RegisterBrokerRequest__Output } from './sluice/v1/RegisterBrokerRequest.js';
 import type { RegisterBrokerResponse as _sluice_v1_RegisterBrokerResponse, RegisterBrokerResponse__Output as _sluice_v1_RegisterBrokerResponse__Output } from './sluice/v1/RegisterBrokerResponse.js';
 import type { RepairPartitionRequest as _sluice_v1_RepairPartitionRequest, RepairPartitionRequest__Output as _sluice_v1_RepairPartitionRequest__Output } from './sluice/v1/RepairPartitionRequest.js';
@@ -82,6 +87,7 @@ export interface ProtoGrpcType {
       AllocateProducerIdsResponse: MessageTypeDefinition<_sluice_v1_AllocateProducerIdsResponse, _sluice_v1_AllocateProducerIdsResponse__Output>
       AlterClientQuotasRequest: MessageTypeDefinition<_sluice_v1_AlterClientQuotasRequest, _sluice_v1_AlterClientQuotasRequest__Output>
       AlterClientQuotasResponse: MessageTypeDefinition<_sluice_v1_AlterClientQuotasResponse, _sluice_v1_AlterClientQuotasResponse__Output>
+      AlterReassignmentsRequest: MessageTypeDefinition<_sluice_v1_AlterReassignmentsRequest, _sluice_v1_AlterReassignmentsRequest__Output>
       AlterTopicConfigRequest: MessageTypeDefinition<_sluice_v1_AlterTopicConfigRequest, _sluice_v1_AlterTopicConfigRequest__Output>
       Auth: SubtypeConstructor<typeof grpc.Client, _sluice_v1_AuthClient> & { service: _sluice_v1_AuthDefinition }
       Broker: SubtypeConstructor<typeof grpc.Client, _sluice_v1_BrokerClient> & { service: _sluice_v1_BrokerDefinition }
@@ -109,6 +115,7 @@ export interface ProtoGrpcType {
       ListAclsResponse: MessageTypeDefinition<_sluice_v1_ListAclsResponse, _sluice_v1_ListAclsResponse__Output>
       ListOffsetsRequest: MessageTypeDefinition<_sluice_v1_ListOffsetsRequest, _sluice_v1_ListOffsetsRequest__Output>
       ListOffsetsResponse: MessageTypeDefinition<_sluice_v1_ListOffsetsResponse, _sluice_v1_ListOffsetsResponse__Output>
+      ListReassignmentsRequest: MessageTypeDefinition<_sluice_v1_ListReassignmentsRequest, _sluice_v1_ListReassignmentsRequest__Output>
       ListTopicsRequest: MessageTypeDefinition<_sluice_v1_ListTopicsRequest, _sluice_v1_ListTopicsRequest__Output>
       ListTopicsResponse: MessageTypeDefinition<_sluice_v1_ListTopicsResponse, _sluice_v1_ListTopicsResponse__Output>
       ListUsersRequest: MessageTypeDefinition<_sluice_v1_ListUsersRequest, _sluice_v1_ListUsersRequest__Output>
@@ -120,8 +127,11 @@ export interface ProtoGrpcType {
       PartitionLeader: MessageTypeDefinition<_sluice_v1_PartitionLeader, _sluice_v1_PartitionLeader__Output>
       PartitionLeadership: MessageTypeDefinition<_sluice_v1_PartitionLeadership, _sluice_v1_PartitionLeadership__Output>
       PartitionMetadata: MessageTypeDefinition<_sluice_v1_PartitionMetadata, _sluice_v1_PartitionMetadata__Output>
+      PartitionMove: MessageTypeDefinition<_sluice_v1_PartitionMove, _sluice_v1_PartitionMove__Output>
       ProduceRequest: MessageTypeDefinition<_sluice_v1_ProduceRequest, _sluice_v1_ProduceRequest__Output>
       ProduceResponse: MessageTypeDefinition<_sluice_v1_ProduceResponse, _sluice_v1_ProduceResponse__Output>
+      Reassignment: MessageTypeDefinition<_sluice_v1_Reassignment, _sluice_v1_Reassignment__Output>
+      ReassignmentsResponse: MessageTypeDefinition<_sluice_v1_ReassignmentsResponse, _sluice_v1_ReassignmentsResponse__Output>
       RegisterBrokerRequest: MessageTypeDefinition<_sluice_v1_RegisterBrokerRequest, _sluice_v1_RegisterBrokerRequest__Output>
       RegisterBrokerResponse: MessageTypeDefinition<_sluice_v1_RegisterBrokerResponse, _sluice_v1_RegisterBrokerResponse__Output>
       RepairPartitionRequest: MessageTypeDefinition<_sluice_v1_RepairPartitionRequest, _sluice_v1_RepairPartitionRequest__Output>

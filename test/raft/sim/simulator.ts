@@ -8,7 +8,7 @@
  * Every random choice comes from one seeded PRNG, so a seed replays exactly.
  */
 import { MemoryStorage, NONE, Raft, RaftInvariantError, seededRng } from '../../../src/raft/index.js';
-import type { Message, NodeId, Ready, Rng, RaftLimits } from '../../../src/raft/index.js';
+import type { ConfChange, ConfState, Message, NodeId, Ready, Rng, RaftLimits } from '../../../src/raft/index.js';
 import { Checker, SimViolation, entryKey } from './checker.js';
 import { Network } from './network.js';
 
@@ -16,6 +16,11 @@ export interface SimConfig {
   seed: number;
   /** Group size; defaults to 3 for even seeds, 5 for odd. */
   nodes?: number;
+  /**
+   * Membership changes among the faults (learners added, promoted, members removed, two spare
+   * nodes to add); defaults to every third seed, so the other seeds replay as before.
+   */
+  membership?: boolean;
   /** Ticks with faults on. */
   faultTicks?: number;
   /** Bound on ticks, after faults stop, to elect a leader and commit a new entry. */
@@ -35,6 +40,8 @@ export interface SimStats {
   proposalsRefused: number;
   /** Appends re-sent from an earlier index of a leader's log (resendFromEarlier). */
   resends: number;
+  /** Membership changes a leader accepted. */
+  confChanges: number;
 }
 
 export interface SimResult {
@@ -69,6 +76,9 @@ class SimNode {
   acked = { term: 0, index: 0 };
   /** Highest commit index this node checked as a leader (checkCommitElectable). */
   leaderCheckedCommit = 0;
+  /** The voters it last used, and its tick when they changed (check-quorum counts from there). */
+  voters = '';
+  votersChangedAt = 0;
   constructor(readonly id: NodeId) {}
 }
 
@@ -77,7 +87,11 @@ export class Simulation {
   private readonly net: Network;
   private readonly checker = new Checker();
   private readonly nodes: SimNode[] = [];
+  /** Every node, members or not. */
   private readonly ids: NodeId[];
+  /** The bootstrap voters; the others are spares that join as learners. */
+  private readonly initial: NodeId[];
+  private readonly membershipRate: number;
   private readonly limits: Partial<RaftLimits>;
   private now = 0;
   private faultsOn = true;
@@ -97,6 +111,7 @@ export class Simulation {
     proposalsAccepted: 0,
     proposalsRefused: 0,
     resends: 0,
+    confChanges: 0,
   };
   // Per-seed fault mix.
   private readonly crashRate: number;
@@ -112,7 +127,9 @@ export class Simulation {
   constructor(private readonly cfg: SimConfig) {
     this.rng = seededRng(cfg.seed * 2654435761 + 1);
     const n = cfg.nodes ?? (cfg.seed % 2 === 0 ? 3 : 5);
-    this.ids = Array.from({ length: n }, (_, i) => i + 1);
+    const membership = cfg.membership ?? cfg.seed % 3 === 0;
+    this.initial = Array.from({ length: n }, (_, i) => i + 1);
+    this.ids = Array.from({ length: membership ? n + 2 : n }, (_, i) => i + 1);
     for (const id of this.ids) this.nodes.push(new SimNode(id));
     this.net = new Network(this.rng);
     const r = this.rng;
@@ -144,6 +161,7 @@ export class Simulation {
     this.transferRate = r() * 0.01;
     this.interleaveRate = r() < 0.5 ? 0 : r() * 0.3;
     this.resendRate = r() * 0.2;
+    this.membershipRate = membership ? 0.01 + r() * 0.03 : 0;
   }
 
   run(): SimResult {
@@ -269,6 +287,7 @@ export class Simulation {
       }
     }
     if (r() < this.resendRate) this.resendFromEarlier();
+    if (this.membershipRate > 0 && r() < this.membershipRate) this.changeMembership();
     if (r() < this.transferRate) {
       const leader = this.currentLeader();
       if (leader?.raft) {
@@ -312,6 +331,39 @@ export class Simulation {
     );
   }
 
+  /**
+   * The leader takes one membership step: promote a learner that caught up, add a node as a
+   * learner, or remove a member (itself included; sometimes it hands leadership off first).
+   */
+  private changeMembership(): void {
+    const leader = this.currentLeader();
+    const raft = leader?.raft;
+    if (!leader || !raft || leader.pausedUntil > this.now) return;
+    const st = raft.status();
+    const members = [...st.voters, ...st.learners];
+    const match = new Map(raft.progress().map((p) => [p.id, p.match]));
+    const caughtUp = st.learners.filter((id) => (match.get(id) ?? 0) >= raft.commitIndex);
+    const outside = this.ids.filter((id) => !members.includes(id));
+    const removable = st.voters.length > 2 ? members : st.learners;
+    const r = this.rng();
+    let change: ConfChange | undefined;
+    if (r < 0.4 && caughtUp.length > 0) change = { type: 'promote', node: this.choose(caughtUp) };
+    else if (r < 0.7 && outside.length > 0) change = { type: 'addLearner', node: this.choose(outside) };
+    else if (removable.length > 0) change = { type: 'remove', node: this.choose(removable) };
+    if (change === undefined) return;
+    if (change.type === 'remove' && change.node === leader.id && this.rng() < 0.5) {
+      const to = st.voters.find((id) => id !== leader.id);
+      if (to !== undefined && raft.transferLeadership(to)) this.stats.transfers++;
+    } else if (raft.proposeConfChange(change).ok) {
+      this.stats.confChanges++;
+    }
+    this.drive(leader);
+  }
+
+  private choose(ids: NodeId[]): NodeId {
+    return ids[Math.floor(this.rng() * ids.length)]!;
+  }
+
   private maybePropose(): void {
     if (this.faultsOn) {
       if (this.rng() >= this.proposeRate) return;
@@ -348,7 +400,9 @@ export class Simulation {
     node.raft = new Raft({
       ...this.limits,
       id: node.id,
-      voters: this.ids,
+      voters: this.initial,
+      // A spare starts as a learner of its own: it must not campaign before a conf entry names it.
+      learners: this.initial.includes(node.id) ? [] : [node.id],
       storage: node.disk,
       random: seededRng(seed),
     });
@@ -359,6 +413,8 @@ export class Simulation {
     node.leaderContact = undefined;
     node.voteRequestInLease.clear();
     node.leaderCheckedCommit = 0;
+    node.voters = node.raft.status().voters.join();
+    node.votersChangedAt = 0;
     if (node.raft.commitIndex < node.lastCommit) {
       throw new SimViolation(`node ${node.id} restarted with commit ${node.raft.commitIndex} below persisted ${node.lastCommit}`);
     }
@@ -516,6 +572,9 @@ export class Simulation {
       );
     }
     if (raft.role === 'leader') this.checkLeaderHearsQuorum(node);
+    if (raft.role === 'leader' && !raft.status().voters.includes(node.id) && raft.confIndex <= raft.commitIndex) {
+      throw new SimViolation(`leader ${node.id} still leads after its removal (conf entry ${raft.confIndex}) committed`);
+    }
     if (raft.role === 'leader' && this.checker.onLeader(node.id, raft.term)) {
       this.stats.leaderTerms++;
       // Leader completeness: a new leader holds every entry committed in an earlier term.
@@ -542,14 +601,24 @@ export class Simulation {
     const disk = node.disk;
     if (c < disk.firstIndex()) return; // folded into a snapshot
     const term = disk.term(c);
-    let holders = 0;
-    for (const n of this.nodes) {
-      const d = n.disk;
-      if (d.firstIndex() - 1 >= c || (c <= d.lastIndex() && d.term(c) === term)) holders++;
+    const holds = (n: SimNode) => n.disk.firstIndex() - 1 >= c || (c <= n.disk.lastIndex() && n.disk.term(c) === term);
+    // The leader that committed c counted the configuration at its log end then: the one in force
+    // at c or a later one of a log holding c.
+    const confs = [this.confAt(disk, c)];
+    for (const n of this.nodes) if (holds(n)) for (const rec of n.disk.confRecords()) if (rec.index > c) confs.push(rec.conf);
+    const counts = confs.map((conf) => conf.voters.filter((id) => holds(this.node(id))).length);
+    if (counts.every((holders, k) => holders < quorumOf(confs[k]!.voters.length))) {
+      throw new SimViolation(
+        `node ${node.id} committed ${c}/${term}, which only ${counts[0]} of the ${confs[0]!.voters.length} voters [${confs[0]!.voters.join(',')}] hold`,
+      );
     }
-    if (holders < this.quorum()) {
-      throw new SimViolation(`node ${node.id} committed ${c}/${term}, which only ${holders} of ${this.ids.length} disks hold`);
-    }
+  }
+
+  /** The configuration in force at `index` of a disk's log (after the entry at `index`). */
+  private confAt(disk: MemoryStorage, index: number): ConfState {
+    let conf: ConfState = disk.snapshot().conf ?? { voters: this.initial, learners: [] };
+    for (const rec of disk.confRecords()) if (rec.index <= index) conf = rec.conf;
+    return conf;
   }
 
   /**
@@ -567,12 +636,15 @@ export class Simulation {
     for (const x of this.nodes) {
       const d = x.disk;
       if (d.firstIndex() - 1 >= c || (c <= d.lastIndex() && d.term(c) === term)) continue;
+      // x would campaign with the configuration at its log end, among whose voters it must be.
+      const xVoters = this.confAt(d, d.lastIndex()).voters;
+      if (!xVoters.includes(x.id)) continue;
       const lx = last[x.id - 1]!;
-      const voters = last.filter((ly) => ly.term < lx.term || (ly.term === lx.term && ly.index <= lx.index)).length;
-      if (voters >= this.quorum()) {
+      const voters = xVoters.map((id) => last[id - 1]!).filter((ly) => ly.term < lx.term || (ly.term === lx.term && ly.index <= lx.index)).length;
+      if (voters >= quorumOf(xVoters.length)) {
         throw new SimViolation(
           `leader ${node.id} committed ${c}/${term}, but node ${x.id} (last ${lx.index}/${lx.term}) lacks it and ` +
-            `is as up to date as ${voters} of ${this.ids.length} logs`,
+            `is as up to date as ${voters} of its ${xVoters.length} voters' logs`,
         );
       }
     }
@@ -581,15 +653,19 @@ export class Simulation {
   /** Check-quorum: a leader that heard from no quorum for 2*electionTicks of its own ticks has stepped down. */
   private checkLeaderHearsQuorum(node: SimNode): void {
     const bound = 2 * (this.limits.electionTicks ?? 10);
-    let heard = 1;
-    for (const id of this.ids) if (id !== node.id && node.ticks - (node.heardAt.get(id) ?? 0) <= bound) heard++;
-    if (heard < this.quorum()) {
-      throw new SimViolation(`leader ${node.id} heard from only ${heard} of ${this.ids.length} nodes in its last ${bound} ticks and still leads`);
+    const voters = node.raft!.status().voters;
+    // A new configuration may need nodes the leader has not heard from lately: its check-quorum
+    // rounds judge them from the change on.
+    if (voters.join() !== node.voters) {
+      node.voters = voters.join();
+      node.votersChangedAt = node.ticks;
     }
-  }
-
-  private quorum(): number {
-    return Math.floor(this.ids.length / 2) + 1;
+    if (node.ticks - node.votersChangedAt <= bound) return;
+    let heard = 0;
+    for (const id of voters) if (id === node.id || node.ticks - (node.heardAt.get(id) ?? 0) <= bound) heard++;
+    if (heard < quorumOf(voters.length)) {
+      throw new SimViolation(`leader ${node.id} heard from only ${heard} of its ${voters.length} voters in its last ${bound} ticks and still leads`);
+    }
   }
 
   /** Node states, for debugging a failing seed. */
@@ -617,6 +693,10 @@ export class Simulation {
     }
     return best;
   }
+}
+
+function quorumOf(voters: number): number {
+  return Math.floor(voters / 2) + 1;
 }
 
 export function runSeed(seed: number, cfg: Omit<SimConfig, 'seed'> = {}): SimResult {

@@ -6,6 +6,7 @@ import type { AclBinding as _sluice_v1_AclBinding, AclBinding__Output as _sluice
 import type { AclChangeResponse as _sluice_v1_AclChangeResponse, AclChangeResponse__Output as _sluice_v1_AclChangeResponse__Output } from '../../sluice/v1/AclChangeResponse.js';
 import type { AlterClientQuotasRequest as _sluice_v1_AlterClientQuotasRequest, AlterClientQuotasRequest__Output as _sluice_v1_AlterClientQuotasRequest__Output } from '../../sluice/v1/AlterClientQuotasRequest.js';
 import type { AlterClientQuotasResponse as _sluice_v1_AlterClientQuotasResponse, AlterClientQuotasResponse__Output as _sluice_v1_AlterClientQuotasResponse__Output } from '../../sluice/v1/AlterClientQuotasResponse.js';
+import type { AlterReassignmentsRequest as _sluice_v1_AlterReassignmentsRequest, AlterReassignmentsRequest__Output as _sluice_v1_AlterReassignmentsRequest__Output } from '../../sluice/v1/AlterReassignmentsRequest.js';
 import type { AlterTopicConfigRequest as _sluice_v1_AlterTopicConfigRequest, AlterTopicConfigRequest__Output as _sluice_v1_AlterTopicConfigRequest__Output } from '../../sluice/v1/AlterTopicConfigRequest.js';
 import type { CreatePartitionsRequest as _sluice_v1_CreatePartitionsRequest, CreatePartitionsRequest__Output as _sluice_v1_CreatePartitionsRequest__Output } from '../../sluice/v1/CreatePartitionsRequest.js';
 import type { CreateTopicRequest as _sluice_v1_CreateTopicRequest, CreateTopicRequest__Output as _sluice_v1_CreateTopicRequest__Output } from '../../sluice/v1/CreateTopicRequest.js';
@@ -18,10 +19,12 @@ import type { DescribeClientQuotasResponse as _sluice_v1_DescribeClientQuotasRes
 import type { DescribeTopicRequest as _sluice_v1_DescribeTopicRequest, DescribeTopicRequest__Output as _sluice_v1_DescribeTopicRequest__Output } from '../../sluice/v1/DescribeTopicRequest.js';
 import type { ListAclsRequest as _sluice_v1_ListAclsRequest, ListAclsRequest__Output as _sluice_v1_ListAclsRequest__Output } from '../../sluice/v1/ListAclsRequest.js';
 import type { ListAclsResponse as _sluice_v1_ListAclsResponse, ListAclsResponse__Output as _sluice_v1_ListAclsResponse__Output } from '../../sluice/v1/ListAclsResponse.js';
+import type { ListReassignmentsRequest as _sluice_v1_ListReassignmentsRequest, ListReassignmentsRequest__Output as _sluice_v1_ListReassignmentsRequest__Output } from '../../sluice/v1/ListReassignmentsRequest.js';
 import type { ListTopicsRequest as _sluice_v1_ListTopicsRequest, ListTopicsRequest__Output as _sluice_v1_ListTopicsRequest__Output } from '../../sluice/v1/ListTopicsRequest.js';
 import type { ListTopicsResponse as _sluice_v1_ListTopicsResponse, ListTopicsResponse__Output as _sluice_v1_ListTopicsResponse__Output } from '../../sluice/v1/ListTopicsResponse.js';
 import type { ListUsersRequest as _sluice_v1_ListUsersRequest, ListUsersRequest__Output as _sluice_v1_ListUsersRequest__Output } from '../../sluice/v1/ListUsersRequest.js';
 import type { ListUsersResponse as _sluice_v1_ListUsersResponse, ListUsersResponse__Output as _sluice_v1_ListUsersResponse__Output } from '../../sluice/v1/ListUsersResponse.js';
+import type { ReassignmentsResponse as _sluice_v1_ReassignmentsResponse, ReassignmentsResponse__Output as _sluice_v1_ReassignmentsResponse__Output } from '../../sluice/v1/ReassignmentsResponse.js';
 import type { RepairPartitionRequest as _sluice_v1_RepairPartitionRequest, RepairPartitionRequest__Output as _sluice_v1_RepairPartitionRequest__Output } from '../../sluice/v1/RepairPartitionRequest.js';
 import type { RepairPartitionResponse as _sluice_v1_RepairPartitionResponse, RepairPartitionResponse__Output as _sluice_v1_RepairPartitionResponse__Output } from '../../sluice/v1/RepairPartitionResponse.js';
 import type { TopicDescription as _sluice_v1_TopicDescription, TopicDescription__Output as _sluice_v1_TopicDescription__Output } from '../../sluice/v1/TopicDescription.js';
@@ -39,6 +42,15 @@ export interface AdminClient extends grpc.Client {
   alterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
   alterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
   alterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, callback: grpc.requestCallback<_sluice_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  
+  AlterReassignments(argument: _sluice_v1_AlterReassignmentsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  AlterReassignments(argument: _sluice_v1_AlterReassignmentsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  AlterReassignments(argument: _sluice_v1_AlterReassignmentsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  AlterReassignments(argument: _sluice_v1_AlterReassignmentsRequest, callback: grpc.requestCallback<_sluice_v1_ReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  alterReassignments(argument: _sluice_v1_AlterReassignmentsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  alterReassignments(argument: _sluice_v1_AlterReassignmentsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  alterReassignments(argument: _sluice_v1_AlterReassignmentsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  alterReassignments(argument: _sluice_v1_AlterReassignmentsRequest, callback: grpc.requestCallback<_sluice_v1_ReassignmentsResponse__Output>): grpc.ClientUnaryCall;
   
   AlterTopicConfig(argument: _sluice_v1_AlterTopicConfigRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
   AlterTopicConfig(argument: _sluice_v1_AlterTopicConfigRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_TopicDescription__Output>): grpc.ClientUnaryCall;
@@ -130,6 +142,15 @@ export interface AdminClient extends grpc.Client {
   listAcls(argument: _sluice_v1_ListAclsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ListAclsResponse__Output>): grpc.ClientUnaryCall;
   listAcls(argument: _sluice_v1_ListAclsRequest, callback: grpc.requestCallback<_sluice_v1_ListAclsResponse__Output>): grpc.ClientUnaryCall;
   
+  ListReassignments(argument: _sluice_v1_ListReassignmentsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  ListReassignments(argument: _sluice_v1_ListReassignmentsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  ListReassignments(argument: _sluice_v1_ListReassignmentsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  ListReassignments(argument: _sluice_v1_ListReassignmentsRequest, callback: grpc.requestCallback<_sluice_v1_ReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  listReassignments(argument: _sluice_v1_ListReassignmentsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  listReassignments(argument: _sluice_v1_ListReassignmentsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  listReassignments(argument: _sluice_v1_ListReassignmentsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  listReassignments(argument: _sluice_v1_ListReassignmentsRequest, callback: grpc.requestCallback<_sluice_v1_ReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  
   ListTopics(argument: _sluice_v1_ListTopicsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ListTopicsResponse__Output>): grpc.ClientUnaryCall;
   ListTopics(argument: _sluice_v1_ListTopicsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ListTopicsResponse__Output>): grpc.ClientUnaryCall;
   ListTopics(argument: _sluice_v1_ListTopicsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ListTopicsResponse__Output>): grpc.ClientUnaryCall;
@@ -180,6 +201,8 @@ export interface AdminClient extends grpc.Client {
 export interface AdminHandlers extends grpc.UntypedServiceImplementation {
   AlterClientQuotas: grpc.handleUnaryCall<_sluice_v1_AlterClientQuotasRequest__Output, _sluice_v1_AlterClientQuotasResponse>;
   
+  AlterReassignments: grpc.handleUnaryCall<_sluice_v1_AlterReassignmentsRequest__Output, _sluice_v1_ReassignmentsResponse>;
+  
   AlterTopicConfig: grpc.handleUnaryCall<_sluice_v1_AlterTopicConfigRequest__Output, _sluice_v1_TopicDescription>;
   
   CreateAcl: grpc.handleUnaryCall<_sluice_v1_AclBinding__Output, _sluice_v1_AclChangeResponse>;
@@ -200,6 +223,8 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
   
   ListAcls: grpc.handleUnaryCall<_sluice_v1_ListAclsRequest__Output, _sluice_v1_ListAclsResponse>;
   
+  ListReassignments: grpc.handleUnaryCall<_sluice_v1_ListReassignmentsRequest__Output, _sluice_v1_ReassignmentsResponse>;
+  
   ListTopics: grpc.handleUnaryCall<_sluice_v1_ListTopicsRequest__Output, _sluice_v1_ListTopicsResponse>;
   
   ListUsers: grpc.handleUnaryCall<_sluice_v1_ListUsersRequest__Output, _sluice_v1_ListUsersResponse>;
@@ -214,6 +239,7 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
 
 export interface AdminDefinition extends grpc.ServiceDefinition {
   AlterClientQuotas: MethodDefinition<_sluice_v1_AlterClientQuotasRequest, _sluice_v1_AlterClientQuotasResponse, _sluice_v1_AlterClientQuotasRequest__Output, _sluice_v1_AlterClientQuotasResponse__Output>
+  AlterReassignments: MethodDefinition<_sluice_v1_AlterReassignmentsRequest, _sluice_v1_ReassignmentsResponse, _sluice_v1_AlterReassignmentsRequest__Output, _sluice_v1_ReassignmentsResponse__Output>
   AlterTopicConfig: MethodDefinition<_sluice_v1_AlterTopicConfigRequest, _sluice_v1_TopicDescription, _sluice_v1_AlterTopicConfigRequest__Output, _sluice_v1_TopicDescription__Output>
   CreateAcl: MethodDefinition<_sluice_v1_AclBinding, _sluice_v1_AclChangeResponse, _sluice_v1_AclBinding__Output, _sluice_v1_AclChangeResponse__Output>
   CreatePartitions: MethodDefinition<_sluice_v1_CreatePartitionsRequest, _sluice_v1_TopicDescription, _sluice_v1_CreatePartitionsRequest__Output, _sluice_v1_TopicDescription__Output>
@@ -224,6 +250,7 @@ export interface AdminDefinition extends grpc.ServiceDefinition {
   DescribeClientQuotas: MethodDefinition<_sluice_v1_DescribeClientQuotasRequest, _sluice_v1_DescribeClientQuotasResponse, _sluice_v1_DescribeClientQuotasRequest__Output, _sluice_v1_DescribeClientQuotasResponse__Output>
   DescribeTopic: MethodDefinition<_sluice_v1_DescribeTopicRequest, _sluice_v1_TopicDescription, _sluice_v1_DescribeTopicRequest__Output, _sluice_v1_TopicDescription__Output>
   ListAcls: MethodDefinition<_sluice_v1_ListAclsRequest, _sluice_v1_ListAclsResponse, _sluice_v1_ListAclsRequest__Output, _sluice_v1_ListAclsResponse__Output>
+  ListReassignments: MethodDefinition<_sluice_v1_ListReassignmentsRequest, _sluice_v1_ReassignmentsResponse, _sluice_v1_ListReassignmentsRequest__Output, _sluice_v1_ReassignmentsResponse__Output>
   ListTopics: MethodDefinition<_sluice_v1_ListTopicsRequest, _sluice_v1_ListTopicsResponse, _sluice_v1_ListTopicsRequest__Output, _sluice_v1_ListTopicsResponse__Output>
   ListUsers: MethodDefinition<_sluice_v1_ListUsersRequest, _sluice_v1_ListUsersResponse, _sluice_v1_ListUsersRequest__Output, _sluice_v1_ListUsersResponse__Output>
   RepairPartition: MethodDefinition<_sluice_v1_RepairPartitionRequest, _sluice_v1_RepairPartitionResponse, _sluice_v1_RepairPartitionRequest__Output, _sluice_v1_RepairPartitionResponse__Output>

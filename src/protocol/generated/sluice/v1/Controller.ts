@@ -6,6 +6,7 @@ import type { AclBinding as _sluice_v1_AclBinding, AclBinding__Output as _sluice
 import type { AllocateProducerIdsRequest as _sluice_v1_AllocateProducerIdsRequest, AllocateProducerIdsRequest__Output as _sluice_v1_AllocateProducerIdsRequest__Output } from '../../sluice/v1/AllocateProducerIdsRequest.js';
 import type { AllocateProducerIdsResponse as _sluice_v1_AllocateProducerIdsResponse, AllocateProducerIdsResponse__Output as _sluice_v1_AllocateProducerIdsResponse__Output } from '../../sluice/v1/AllocateProducerIdsResponse.js';
 import type { AlterClientQuotasRequest as _sluice_v1_AlterClientQuotasRequest, AlterClientQuotasRequest__Output as _sluice_v1_AlterClientQuotasRequest__Output } from '../../sluice/v1/AlterClientQuotasRequest.js';
+import type { AlterReassignmentsRequest as _sluice_v1_AlterReassignmentsRequest, AlterReassignmentsRequest__Output as _sluice_v1_AlterReassignmentsRequest__Output } from '../../sluice/v1/AlterReassignmentsRequest.js';
 import type { AlterTopicConfigRequest as _sluice_v1_AlterTopicConfigRequest, AlterTopicConfigRequest__Output as _sluice_v1_AlterTopicConfigRequest__Output } from '../../sluice/v1/AlterTopicConfigRequest.js';
 import type { BrokerHeartbeatRequest as _sluice_v1_BrokerHeartbeatRequest, BrokerHeartbeatRequest__Output as _sluice_v1_BrokerHeartbeatRequest__Output } from '../../sluice/v1/BrokerHeartbeatRequest.js';
 import type { BrokerHeartbeatResponse as _sluice_v1_BrokerHeartbeatResponse, BrokerHeartbeatResponse__Output as _sluice_v1_BrokerHeartbeatResponse__Output } from '../../sluice/v1/BrokerHeartbeatResponse.js';
@@ -14,6 +15,7 @@ import type { CreatePartitionsRequest as _sluice_v1_CreatePartitionsRequest, Cre
 import type { CreateTopicRequest as _sluice_v1_CreateTopicRequest, CreateTopicRequest__Output as _sluice_v1_CreateTopicRequest__Output } from '../../sluice/v1/CreateTopicRequest.js';
 import type { DeleteTopicRequest as _sluice_v1_DeleteTopicRequest, DeleteTopicRequest__Output as _sluice_v1_DeleteTopicRequest__Output } from '../../sluice/v1/DeleteTopicRequest.js';
 import type { DeleteUserRequest as _sluice_v1_DeleteUserRequest, DeleteUserRequest__Output as _sluice_v1_DeleteUserRequest__Output } from '../../sluice/v1/DeleteUserRequest.js';
+import type { ReassignmentsResponse as _sluice_v1_ReassignmentsResponse, ReassignmentsResponse__Output as _sluice_v1_ReassignmentsResponse__Output } from '../../sluice/v1/ReassignmentsResponse.js';
 import type { RegisterBrokerRequest as _sluice_v1_RegisterBrokerRequest, RegisterBrokerRequest__Output as _sluice_v1_RegisterBrokerRequest__Output } from '../../sluice/v1/RegisterBrokerRequest.js';
 import type { RegisterBrokerResponse as _sluice_v1_RegisterBrokerResponse, RegisterBrokerResponse__Output as _sluice_v1_RegisterBrokerResponse__Output } from '../../sluice/v1/RegisterBrokerResponse.js';
 import type { UnregisterBrokerRequest as _sluice_v1_UnregisterBrokerRequest, UnregisterBrokerRequest__Output as _sluice_v1_UnregisterBrokerRequest__Output } from '../../sluice/v1/UnregisterBrokerRequest.js';
@@ -37,6 +39,15 @@ export interface ControllerClient extends grpc.Client {
   alterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
   alterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
   alterClientQuotas(argument: _sluice_v1_AlterClientQuotasRequest, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
+  
+  AlterReassignments(argument: _sluice_v1_AlterReassignmentsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  AlterReassignments(argument: _sluice_v1_AlterReassignmentsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  AlterReassignments(argument: _sluice_v1_AlterReassignmentsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  AlterReassignments(argument: _sluice_v1_AlterReassignmentsRequest, callback: grpc.requestCallback<_sluice_v1_ReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  alterReassignments(argument: _sluice_v1_AlterReassignmentsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  alterReassignments(argument: _sluice_v1_AlterReassignmentsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  alterReassignments(argument: _sluice_v1_AlterReassignmentsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  alterReassignments(argument: _sluice_v1_AlterReassignmentsRequest, callback: grpc.requestCallback<_sluice_v1_ReassignmentsResponse__Output>): grpc.ClientUnaryCall;
   
   AlterTopicConfig(argument: _sluice_v1_AlterTopicConfigRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
   AlterTopicConfig(argument: _sluice_v1_AlterTopicConfigRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_sluice_v1_ControllerTopicResponse__Output>): grpc.ClientUnaryCall;
@@ -144,6 +155,8 @@ export interface ControllerHandlers extends grpc.UntypedServiceImplementation {
   
   AlterClientQuotas: grpc.handleUnaryCall<_sluice_v1_AlterClientQuotasRequest__Output, _sluice_v1_ControllerTopicResponse>;
   
+  AlterReassignments: grpc.handleUnaryCall<_sluice_v1_AlterReassignmentsRequest__Output, _sluice_v1_ReassignmentsResponse>;
+  
   AlterTopicConfig: grpc.handleUnaryCall<_sluice_v1_AlterTopicConfigRequest__Output, _sluice_v1_ControllerTopicResponse>;
   
   BrokerHeartbeat: grpc.handleUnaryCall<_sluice_v1_BrokerHeartbeatRequest__Output, _sluice_v1_BrokerHeartbeatResponse>;
@@ -171,6 +184,7 @@ export interface ControllerHandlers extends grpc.UntypedServiceImplementation {
 export interface ControllerDefinition extends grpc.ServiceDefinition {
   AllocateProducerIds: MethodDefinition<_sluice_v1_AllocateProducerIdsRequest, _sluice_v1_AllocateProducerIdsResponse, _sluice_v1_AllocateProducerIdsRequest__Output, _sluice_v1_AllocateProducerIdsResponse__Output>
   AlterClientQuotas: MethodDefinition<_sluice_v1_AlterClientQuotasRequest, _sluice_v1_ControllerTopicResponse, _sluice_v1_AlterClientQuotasRequest__Output, _sluice_v1_ControllerTopicResponse__Output>
+  AlterReassignments: MethodDefinition<_sluice_v1_AlterReassignmentsRequest, _sluice_v1_ReassignmentsResponse, _sluice_v1_AlterReassignmentsRequest__Output, _sluice_v1_ReassignmentsResponse__Output>
   AlterTopicConfig: MethodDefinition<_sluice_v1_AlterTopicConfigRequest, _sluice_v1_ControllerTopicResponse, _sluice_v1_AlterTopicConfigRequest__Output, _sluice_v1_ControllerTopicResponse__Output>
   BrokerHeartbeat: MethodDefinition<_sluice_v1_BrokerHeartbeatRequest, _sluice_v1_BrokerHeartbeatResponse, _sluice_v1_BrokerHeartbeatRequest__Output, _sluice_v1_BrokerHeartbeatResponse__Output>
   CreateAcl: MethodDefinition<_sluice_v1_AclBinding, _sluice_v1_ControllerTopicResponse, _sluice_v1_AclBinding__Output, _sluice_v1_ControllerTopicResponse__Output>

@@ -11,6 +11,8 @@ export interface PartitionLeadership {
   'logEndOffset'?: (number | string | Long);
   'logStartOffset'?: (number | string | Long);
   'topicId'?: (number | string | Long);
+  'voters'?: (number)[];
+  'learners'?: (number)[];
 }
 
 export interface PartitionLeadership__Output {
@@ -22,4 +24,6 @@ export interface PartitionLeadership__Output {
   'logEndOffset': (number);
   'logStartOffset': (number);
   'topicId': (number);
+  'voters': (number)[];
+  'learners': (number)[];
 }
