@@ -1,16 +1,8 @@
 /** Calls to the broker's /api/v1 (same origin). A bearer token (http.auth.token) is kept for the tab when the endpoint asks for one. */
 
-const TOKEN_KEY = 'sluice-console-token';
+import { ApiError } from '../src/console/api-error.js';
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+const TOKEN_KEY = 'sluice-console-token';
 
 export function setToken(token: string): void {
   sessionStorage.setItem(TOKEN_KEY, token);

@@ -90,3 +90,14 @@ export function Headers({ headers }: { headers: Array<{ key: string; value: stri
     </div>
   );
 }
+
+/** The one row of a table with nothing to list, saying why. */
+export function EmptyRow({ columns, children }: { columns: number; children: ComponentChildren }) {
+  return (
+    <tr>
+      <td colSpan={columns} class="muted">
+        {children}
+      </td>
+    </tr>
+  );
+}

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { DeadLettersView, DeadLetterTopicView, RedriveView } from '../../src/console/views.js';
 import { api, enc } from '../api.js';
-import { Badge, ErrorBox, Headers } from '../components.js';
+import { Badge, EmptyRow, ErrorBox, Headers } from '../components.js';
 import { num, time } from '../format.js';
 import { useApi } from '../hooks.js';
 
@@ -62,11 +62,7 @@ export function DeadLetters({ topic, readOnly }: { topic: string; readOnly: bool
             </tr>
           ))}
           {topics.data && topics.data.length === 0 ? (
-            <tr>
-              <td colSpan={4} class="muted">
-                No dead-letter topics (a group consumer creates &lt;topic&gt;.dlq when a record exhausts its attempts).
-              </td>
-            </tr>
+            <EmptyRow columns={4}>No dead-letter topics (a group consumer creates &lt;topic&gt;.dlq when a record exhausts its attempts).</EmptyRow>
           ) : null}
         </tbody>
       </table>
@@ -136,13 +132,7 @@ export function DeadLetters({ topic, readOnly }: { topic: string; readOnly: bool
                   </tr>
                 );
               })}
-              {letters.data && letters.data.records.length === 0 ? (
-                <tr>
-                  <td colSpan={8} class="muted">
-                    Nothing pending.
-                  </td>
-                </tr>
-              ) : null}
+              {letters.data && letters.data.records.length === 0 ? <EmptyRow columns={8}>Nothing pending.</EmptyRow> : null}
             </tbody>
           </table>
         </>

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { GroupSummaryView, GroupView, HistoryView, ResetTargetView, ResetView } from '../../src/console/views.js';
 import { api, enc } from '../api.js';
-import { Badge, Chart, ErrorBox } from '../components.js';
+import { Badge, Chart, EmptyRow, ErrorBox } from '../components.js';
 import { duration, num } from '../format.js';
 import { useApi } from '../hooks.js';
 
@@ -37,13 +37,7 @@ export function Groups() {
               <td class="num">{g.lag > 0 ? duration(g.lagMs) : '—'}</td>
             </tr>
           ))}
-          {groups.data && groups.data.length === 0 ? (
-            <tr>
-              <td colSpan={5} class="muted">
-                No consumer groups yet.
-              </td>
-            </tr>
-          ) : null}
+          {groups.data && groups.data.length === 0 ? <EmptyRow columns={5}>No consumer groups yet.</EmptyRow> : null}
         </tbody>
       </table>
     </div>
@@ -126,13 +120,7 @@ export function Group({ id, readOnly }: { id: string; readOnly: boolean }) {
                   <td>{m.assignment.map((a) => `${a.topic}[${a.partitions.join(',')}]`).join(' ') || <span class="muted">none</span>}</td>
                 </tr>
               ))}
-              {g.members.length === 0 ? (
-                <tr>
-                  <td colSpan={4} class="muted">
-                    No live members.
-                  </td>
-                </tr>
-              ) : null}
+              {g.members.length === 0 ? <EmptyRow columns={4}>No live members.</EmptyRow> : null}
             </tbody>
           </table>
           <h2>Partitions</h2>

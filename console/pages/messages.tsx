@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { BrowseView, ProducedView, TopicSummaryView } from '../../src/console/views.js';
 import { api, enc } from '../api.js';
-import { ErrorBox, Headers } from '../components.js';
+import { EmptyRow, ErrorBox, Headers } from '../components.js';
 import { duration, time } from '../format.js';
 import { useApi } from '../hooks.js';
 
@@ -141,13 +141,7 @@ export function Messages({ topic, readOnly }: { topic: string; readOnly: boolean
                   <td>{r.ttlMs > 0 ? <span title={`expires ${time(r.expiresAt)}`}>{duration(r.ttlMs)} (expires {time(r.expiresAt)})</span> : <span class="muted">none</span>}</td>
                 </tr>
               ))}
-              {result.records.length === 0 ? (
-                <tr>
-                  <td colSpan={7} class="muted">
-                    No records match.
-                  </td>
-                </tr>
-              ) : null}
+              {result.records.length === 0 ? <EmptyRow columns={7}>No records match.</EmptyRow> : null}
             </tbody>
           </table>
         </>

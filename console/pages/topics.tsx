@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { TopicSummaryView, TopicView } from '../../src/console/views.js';
 import { api, enc } from '../api.js';
-import { Badge, ErrorBox } from '../components.js';
+import { Badge, EmptyRow, ErrorBox } from '../components.js';
 import { bytes, num, rate } from '../format.js';
 import { useApi } from '../hooks.js';
 
@@ -74,13 +74,7 @@ export function Topics({ readOnly }: { readOnly: boolean }) {
               <td>{t.underReplicated > 0 ? <Badge tone="warn">{t.underReplicated} under-replicated</Badge> : <Badge tone="ok">in sync</Badge>}</td>
             </tr>
           ))}
-          {topics.data && list.length === 0 ? (
-            <tr>
-              <td colSpan={7} class="muted">
-                No topics yet.
-              </td>
-            </tr>
-          ) : null}
+          {topics.data && list.length === 0 ? <EmptyRow columns={7}>No topics yet.</EmptyRow> : null}
         </tbody>
       </table>
       {readOnly ? null : (

@@ -5,10 +5,11 @@
  */
 import type { SaslMechanism } from '../client/index.js';
 import { isScramMechanism } from '../security/scram.js';
+import { ApiError } from './api-error.js';
 import type { ConsoleConnection } from './connection.js';
 import { deadLetters, listDeadLetterTopics, redrive } from './dead-letters.js';
 import type { History } from './history.js';
-import { ApiError, badRequest, field, queryInteger } from './http-io.js';
+import { badRequest, field, queryInteger } from './http-io.js';
 import { browse, BROWSE_LIMIT_MAX, produce, type BrowseFrom } from './messages.js';
 import { clusterView, groupSummaries, groupView, topicSummaries, topicView } from './overview.js';
 import type { ResetTargetView, ResetView, SessionView } from './views.js';

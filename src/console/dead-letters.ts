@@ -16,8 +16,9 @@
  */
 import { DLQ_HEADERS, type ConsumedRecord } from '../client/index.js';
 import { SluiceError } from '../protocol/errors.js';
+import { ApiError } from './api-error.js';
 import type { ConsoleConnection } from './connection.js';
-import { ApiError, badRequest } from './http-io.js';
+import { badRequest } from './http-io.js';
 import { headerViews } from './messages.js';
 import type { DeadLetterTopicView, DeadLettersView, DeadLetterView, RedriveRequestView, RedriveView } from './views.js';
 

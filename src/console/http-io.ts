@@ -1,21 +1,11 @@
 /** JSON in and out of the console's API: bounded request bodies, errors as `{code, message}` with a fitting HTTP status. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SluiceError, type ErrorCode } from '../protocol/errors.js';
+import { ApiError } from './api-error.js';
 import type { ErrorView } from './views.js';
 
 /** Largest request body the API reads (a produced test message is the largest thing sent). */
 export const REQUEST_BODY_BYTES_MAX = 1024 * 1024;
-
-/** An error the API answers with a status of its own. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 export function badRequest(message: string): never {
   throw new ApiError(400, 'INVALID_REQUEST', message);

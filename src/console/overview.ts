@@ -92,14 +92,7 @@ export async function groupView(connection: ConsoleConnection, groupId: string):
     groupId: description.group,
     state: description.state,
     groupEpoch: description.groupEpoch,
-    members: description.members.map((m) => ({
-      memberId: m.memberId,
-      clientId: m.clientId,
-      groupInstanceId: m.groupInstanceId,
-      memberEpoch: m.memberEpoch,
-      subscribedTopics: m.subscribedTopics,
-      assignment: m.assignment,
-    })),
+    members: description.members,
     partitions: description.partitions.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition),
     lag: description.partitions.reduce((sum, p) => sum + Math.max(0, p.lag), 0),
   };

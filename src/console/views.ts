@@ -1,7 +1,11 @@
 /**
  * The JSON shapes of the console's API (`/api/v1/...`, docs/CONSOLE.md): the server builds them,
- * the browser code (console/) imports these types, so both sides read one definition.
+ * the browser code (console/) imports these types, so both sides read one definition. Where a view
+ * is what the client library returns, it is the client's type (import-free modules, so the browser
+ * type-check can follow them).
  */
+import type { TopicDescription } from '../client/admin/types.js';
+import type { GroupMemberDescription, GroupPartitionLag, ResetTarget } from '../client/group/admin-types.js';
 
 export interface SessionView {
   /** The principal console calls act as: a logged-in SCRAM user, or ANONYMOUS. */
@@ -60,22 +64,7 @@ export interface TopicSummaryView {
   deadLetter: boolean;
 }
 
-export interface PartitionView {
-  partition: number;
-  leader: number;
-  replicas: number[];
-  isr: number[];
-  logStartOffset: number;
-  logEndOffset: number;
-  highWatermark: number;
-  sizeBytes: number;
-}
-
-export interface TopicView {
-  name: string;
-  replicationFactor: number;
-  configs: Record<string, string>;
-  partitions: PartitionView[];
+export interface TopicView extends TopicDescription {
   produceRecordsPerSec: number;
 }
 
@@ -125,41 +114,17 @@ export interface GroupSummaryView {
   lagMs: number;
 }
 
-export interface GroupPartitionView {
-  topic: string;
-  partition: number;
-  committedOffset: number;
-  logEndOffset: number;
-  lag: number;
-  lagMs: number;
-  owner: string;
-}
-
-export interface GroupMemberView {
-  memberId: string;
-  clientId: string;
-  groupInstanceId: string;
-  memberEpoch: number;
-  subscribedTopics: string[];
-  assignment: Array<{ topic: string; partitions: number[] }>;
-}
-
 export interface GroupView {
   groupId: string;
   state: string;
   groupEpoch: number;
-  members: GroupMemberView[];
-  partitions: GroupPartitionView[];
+  members: GroupMemberDescription[];
+  partitions: GroupPartitionLag[];
   lag: number;
 }
 
 /** How a reset picks the new offsets (as `sluice group reset-offsets`). */
-export type ResetTargetView =
-  | { kind: 'earliest' }
-  | { kind: 'latest' }
-  | { kind: 'offset'; offset: number }
-  | { kind: 'timestamp'; timestampMs: number }
-  | { kind: 'shift'; by: number };
+export type ResetTargetView = ResetTarget;
 
 export interface ResetRequestView {
   topic: string;

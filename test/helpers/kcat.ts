@@ -2,7 +2,8 @@
  * Runs the real kcat (librdkafka's command-line client) for tests of the Kafka listener, installing
  * the Debian package first when it is missing and the tests run as root.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { commandRuns, ensureDebianPackage } from './debian-package.js';
 
 const KCAT_TIMEOUT_MS = 30_000;
 
@@ -12,20 +13,9 @@ export interface KcatResult {
   stderr: string;
 }
 
-function kcatInstalled(): boolean {
-  return spawnSync('kcat', ['-V'], { stdio: 'ignore' }).status === 0;
-}
-
 /** Makes sure `kcat` runs; throws a clear error when it is missing and cannot be installed. */
 export function ensureKcat(): void {
-  if (kcatInstalled()) return;
-  if (process.getuid?.() !== 0) throw new Error('kcat is not installed and these tests do not run as root: install it with `apt-get install -y kcat`');
-  const install = (): boolean => spawnSync('apt-get', ['install', '-y', 'kcat'], { stdio: 'ignore', timeout: 300_000 }).status === 0;
-  if (!install()) {
-    spawnSync('apt-get', ['update'], { stdio: 'ignore', timeout: 300_000 });
-    if (!install()) throw new Error('kcat is not installed and `apt-get install -y kcat` failed');
-  }
-  if (!kcatInstalled()) throw new Error('kcat was installed but does not run');
+  ensureDebianPackage('kcat', 'kcat', () => commandRuns('kcat', ['-V']));
 }
 
 /** Runs kcat with `input` on stdin; killed (its own process) after the timeout. */
@@ -82,4 +72,15 @@ export function startKcat(args: string[]): RunningKcat {
       clearTimeout(timer);
     },
   };
+}
+
+/** What `kcat -L -J` prints, as far as the tests read it. */
+export interface KcatMetadata {
+  brokers: Array<{ id: number; name: string }>;
+  topics: Array<{ topic: string; partitions: Array<{ partition: number; leader: number; replicas: Array<{ id: number }>; isrs: Array<{ id: number }> }> }>;
+}
+
+/** The cluster metadata as kcat sees it (`kcat <args> -L -J`, e.g. args `-b host:port -t topic`). */
+export async function kcatMetadata(args: string[]): Promise<KcatMetadata> {
+  return JSON.parse(await kcatOk([...args, '-L', '-J'])) as KcatMetadata;
 }

@@ -3,23 +3,13 @@
  * monitoring files, installing the package first when it is missing and the tests run as root.
  */
 import { spawnSync } from 'node:child_process';
+import { commandRuns, ensureDebianPackage } from './debian-package.js';
 
 const PROMTOOL_TIMEOUT_MS = 60_000;
 
-function promtoolInstalled(): boolean {
-  return spawnSync('promtool', ['--version'], { stdio: 'ignore' }).status === 0;
-}
-
 /** Makes sure `promtool` runs; throws a clear error when it is missing and cannot be installed. */
 export function ensurePromtool(): void {
-  if (promtoolInstalled()) return;
-  if (process.getuid?.() !== 0) throw new Error('promtool is not installed and these tests do not run as root: install it with `apt-get install -y prometheus`');
-  const install = (): boolean => spawnSync('apt-get', ['install', '-y', 'prometheus'], { stdio: 'ignore', timeout: 300_000 }).status === 0;
-  if (!install()) {
-    spawnSync('apt-get', ['update'], { stdio: 'ignore', timeout: 300_000 });
-    if (!install()) throw new Error('promtool is not installed and `apt-get install -y prometheus` failed');
-  }
-  if (!promtoolInstalled()) throw new Error('prometheus was installed but promtool does not run');
+  ensureDebianPackage('prometheus', 'promtool', () => commandRuns('promtool', ['--version']));
 }
 
 /** Runs promtool with `input` on stdin; its exit code and everything it printed. */

@@ -6,14 +6,9 @@
  */
 import { expect } from 'chai';
 import { TestCluster } from '../helpers/cluster.js';
-import { ensureKcat, kcatOk } from '../helpers/kcat.js';
+import { ensureKcat, kcatMetadata, kcatOk } from '../helpers/kcat.js';
 import { waitFor } from '../helpers/broker-process.js';
 import { createClient, type Admin } from '../../src/client/index.js';
-
-interface KcatMetadata {
-  brokers: Array<{ id: number; name: string }>;
-  topics: Array<{ topic: string; partitions: Array<{ partition: number; leader: number; replicas: Array<{ id: number }>; isrs: Array<{ id: number }> }> }>;
-}
 
 describe('Kafka listener with kcat against a 3-broker cluster', function () {
   this.timeout(180_000);
@@ -36,7 +31,7 @@ describe('Kafka listener with kcat against a 3-broker cluster', function () {
     const viaBroker2 = `127.0.0.1:${cluster.kafkaPorts.get(2)}`;
     // Kafka metadata is eventually consistent: a broker learns the others' liveness from the controller.
     const metadata = await waitFor('broker 2 to list all three brokers', async () => {
-      const answer = JSON.parse(await kcatOk(['-b', viaBroker2, '-L', '-J', '-t', topic])) as KcatMetadata;
+      const answer = await kcatMetadata(['-b', viaBroker2, '-t', topic]);
       return answer.brokers.length === 3 ? answer : undefined;
     }, 30_000);
     // Every partition's leader is always among the listed brokers, or clients stall.

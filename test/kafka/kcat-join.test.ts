@@ -7,14 +7,9 @@ import { expect } from 'chai';
 import * as grpc from '@grpc/grpc-js';
 import { CHANNEL_OPTIONS, controllerApi } from '../../src/protocol/grpc.js';
 import { TestCluster } from '../helpers/cluster.js';
-import { ensureKcat, kcatOk } from '../helpers/kcat.js';
+import { ensureKcat, kcatMetadata, kcatOk } from '../helpers/kcat.js';
 import { waitFor } from '../helpers/broker-process.js';
 import { createClient, type Admin } from '../../src/client/index.js';
-
-interface KcatMetadata {
-  brokers: Array<{ id: number; name: string }>;
-  topics: Array<{ topic: string; partitions: Array<{ partition: number; leader: number }> }>;
-}
 
 describe('Kafka listener of a broker that joined the cluster (kcat, real processes)', function () {
   this.timeout(180_000);
@@ -42,7 +37,7 @@ describe('Kafka listener of a broker that joined the cluster (kcat, real process
     const viaBroker1 = `127.0.0.1:${cluster.kafkaPorts.get(1)}`;
     // Broker 1 learns broker 4's registration, and who leads, from the metadata log.
     const metadata = await waitFor('broker 1 to name broker 4 as a leader', async () => {
-      const answer = JSON.parse(await kcatOk(['-b', viaBroker1, '-L', '-J', '-t', topic])) as KcatMetadata;
+      const answer = await kcatMetadata(['-b', viaBroker1, '-t', topic]);
       const led = answer.topics[0]?.partitions.find((p) => p.partition === partition)?.leader;
       return led === 4 && answer.brokers.some((b) => b.id === 4) ? answer : undefined;
     }, 30_000);
@@ -72,7 +67,7 @@ describe('Kafka listener of a broker that joined the cluster (kcat, real process
     } finally {
       controller.close();
     }
-    const after = JSON.parse(await kcatOk(['-b', viaBroker1, '-L', '-J', '-t', topic])) as KcatMetadata;
+    const after = await kcatMetadata(['-b', viaBroker1, '-t', topic]);
     expect(after.brokers.map((b) => b.id).sort()).to.deep.equal([1, 2, 3, 4]);
   });
 });

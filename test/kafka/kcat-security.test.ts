@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient, type AclBinding } from '../../src/client/index.js';
 import { BrokerProcess, freePort, waitFor } from '../helpers/broker-process.js';
-import { ensureKcat, kcat, kcatOk } from '../helpers/kcat.js';
+import { ensureKcat, kcat, kcatMetadata, kcatOk } from '../helpers/kcat.js';
 import { TestCertificates } from '../helpers/tls.js';
 
 const PASSWORDS = { alice: 'alice-secret', bob: 'bob-secret' } as const;
@@ -80,7 +80,7 @@ describe('Kafka listener with SASL_SSL and SSL (kcat -F) on a secured broker pro
     const consumed = (await kcatOk(['-F', alice, '-b', bootstrap, '-t', 'allowed', '-C', '-o', 'beginning', '-e', '-q'])).split('\n').filter(Boolean);
     expect(consumed).to.deep.equal(values);
     // Metadata lists only what she may describe.
-    const listed = JSON.parse(await kcatOk(['-F', alice, '-b', bootstrap, '-L', '-J'])) as { topics: Array<{ topic: string }> };
+    const listed = await kcatMetadata(['-F', alice, '-b', bootstrap]);
     expect(listed.topics.map((t) => t.topic).sort()).to.deep.equal(['allowed', 'denied']);
   });
 
@@ -95,7 +95,7 @@ describe('Kafka listener with SASL_SSL and SSL (kcat -F) on a secured broker pro
 
   it('SCRAM-SHA-512: bob may describe but not read; a wrong password and an unknown user are refused', async () => {
     const bob = scram('bob', PASSWORDS.bob, 'SCRAM-SHA-512');
-    const listed = JSON.parse(await kcatOk(['-F', bob, '-b', bootstrap, '-L', '-J'])) as { topics: Array<{ topic: string }> };
+    const listed = await kcatMetadata(['-F', bob, '-b', bootstrap]);
     expect(listed.topics.map((t) => t.topic)).to.deep.equal(['allowed']);
     for (const file of [scram('alice', 'wrong-password'), scram('mallory', 'whatever'), scram('bob', PASSWORDS.bob, 'SCRAM-SHA-256')]) {
       const refused = await kcat(['-F', file, '-b', bootstrap, '-L', '-m', '5']);
@@ -107,7 +107,7 @@ describe('Kafka listener with SASL_SSL and SSL (kcat -F) on a secured broker pro
 
   it('SSL with the admin certificate: the superuser sees everything; without credentials a client is refused', async () => {
     const admin = join(certs!.dir, 'admin.properties');
-    const listed = JSON.parse(await kcatOk(['-F', admin, '-b', bootstrap, '-L', '-J'])) as { topics: Array<{ topic: string }> };
+    const listed = await kcatMetadata(['-F', admin, '-b', bootstrap]);
     expect(listed.topics.map((t) => t.topic).sort()).to.deep.equal(['allowed', 'denied']);
     const values = (await kcatOk(['-F', admin, '-b', bootstrap, '-t', 'allowed', '-C', '-o', 'beginning', '-e', '-q'])).split('\n').filter(Boolean);
     expect(values.length).to.be.at.least(100);

@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import { connect, type Socket } from 'node:net';
 import { BrokerProcess, freePort, waitFor } from '../helpers/broker-process.js';
-import { ensureKcat, kcat, kcatOk } from '../helpers/kcat.js';
+import { ensureKcat, kcat, kcatMetadata, kcatOk } from '../helpers/kcat.js';
 import { runCli } from '../helpers/cli-process.js';
 import { createClient, type Admin, type ConsumedRecord, type Sluice } from '../../src/client/index.js';
 
@@ -103,10 +103,7 @@ describe('Kafka listener with kcat (librdkafka) against a broker process', funct
   it('kcat -L lists the broker with its Kafka port, the topic, its partitions and leaders', async () => {
     const topic = uniqueTopic('meta');
     await admin.createTopic({ name: topic, partitions: 3, replicationFactor: 1 });
-    const metadata = JSON.parse(await kcatOk(['-b', bootstrap, '-L', '-J'])) as {
-      brokers: Array<{ id: number; name: string }>;
-      topics: Array<{ topic: string; partitions: Array<{ partition: number; leader: number; replicas: Array<{ id: number }> }> }>;
-    };
+    const metadata = await kcatMetadata(['-b', bootstrap]);
     expect(metadata.brokers).to.deep.equal([{ id: 1, name: `127.0.0.1:${kafkaPort}` }]);
     const listed = metadata.topics.find((t) => t.topic === topic);
     expect(listed, JSON.stringify(metadata)).to.not.equal(undefined);
