@@ -109,6 +109,12 @@ export interface BrokerConfig extends BrokerLimits {
   // # kafka clients (docs/KAFKA.md "SASL and TLS")
   /** TLS on the Kafka listener with the broker's tls.* material (clients: SSL or SASL_SSL); client certificates requested, optional. */
   kafkaListenerTls: boolean;
+  /** A Kafka client's Metadata request for an unknown topic creates it (Kafka's auto.create.topics.enable). */
+  autoCreateTopicsEnable: boolean;
+  /** Partitions of an auto-created topic or a CreateTopics without a count (Kafka's num.partitions). */
+  numPartitions: number;
+  /** Replicas of an auto-created topic or a CreateTopics without a factor; 0: as many brokers as are registered, at most 3. */
+  defaultReplicationFactor: number;
   // # logging (docs/OPERATIONS.md)
   /** Least severe level logged: fatal, error, warn, info, debug, trace, silent. */
   logLevel: LogLevel;
@@ -226,6 +232,9 @@ export const BROKER_CONFIG_KEYS: Readonly<Record<string, KeySpec>> = {
   'kafka.connections.max.idle.ms': { field: 'kafkaConnectionsMaxIdleMs', kind: 'int', doc: 'a Kafka connection idle this long is closed' },
   // # kafka clients
   'kafka.listener.tls': { field: 'kafkaListenerTls', kind: 'bool', doc: 'TLS on the Kafka listener with the tls.* files (Kafka clients: security.protocol SSL or SASL_SSL)' },
+  'auto.create.topics.enable': { field: 'autoCreateTopicsEnable', kind: 'bool', doc: 'a Kafka client asking Metadata for an unknown topic creates it (with create rights)' },
+  'num.partitions': { field: 'numPartitions', kind: 'int', doc: 'partitions of an auto-created topic (and of a Kafka CreateTopics without a count)' },
+  'default.replication.factor': { field: 'defaultReplicationFactor', kind: 'int', doc: 'replicas of an auto-created topic (0: the registered brokers, at most 3)' },
   // # logging
   'log.level': { field: 'logLevel', kind: 'logLevel', doc: `least severe level logged: ${LOG_LEVELS.join(', ')} (env SLUICE_LOG_LEVEL)` },
   'log.format': { field: 'logFormat', kind: 'logFormat', doc: 'auto (pretty on a terminal, JSON lines otherwise) | json | pretty' },
@@ -308,6 +317,9 @@ export const BROKER_CONFIG_DEFAULTS: Readonly<BrokerConfig> = {
   kafkaConnectionsMaxIdleMs: 600_000,
   // # kafka clients
   kafkaListenerTls: false,
+  autoCreateTopicsEnable: true,
+  numPartitions: 1,
+  defaultReplicationFactor: 0,
   // # logging
   logLevel: 'info',
   logFormat: 'auto',
@@ -426,6 +438,8 @@ export function loadBrokerConfig(argv: readonly string[], env: NodeJS.ProcessEnv
   if (config.kafkaMaxFrameBytes < 1024) throw new ConfigError('kafka.max.frame.bytes must be >= 1024');
   if (config.kafkaMaxConnections < 1) throw new ConfigError('kafka.max.connections must be >= 1');
   if (config.kafkaConnectionsMaxIdleMs < 1000) throw new ConfigError('kafka.connections.max.idle.ms must be >= 1000');
+  if (config.numPartitions < 1) throw new ConfigError('num.partitions must be >= 1');
+  if (config.defaultReplicationFactor < 0) throw new ConfigError('default.replication.factor must be >= 0 (0: the registered brokers, at most 3)');
   if (config.brokerId < 1) throw new ConfigError(`broker.id must be >= 1, got ${config.brokerId}`);
   if (config.fetchMaxWaitMs < 1) throw new ConfigError('fetch.max.wait.ms must be >= 1');
   if (config.groupMinSessionTimeoutMs < 1 || config.groupMaxSessionTimeoutMs < config.groupMinSessionTimeoutMs) {

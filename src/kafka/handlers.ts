@@ -45,6 +45,7 @@ import { TOPIC_CONFIG_DEFAULTS, topicConfigToStrings } from '../config/topic-con
 import type { KafkaSession } from './session.js';
 import { FETCH_BYTES_MAX } from '../broker/service.js';
 import type { BrokerView, TopicView } from '../broker/broker.js';
+import { SluiceError } from '../protocol/errors.js';
 import type { Access } from '../broker/access-rules.js';
 import { CLUSTER_RESOURCE, type AclOperation } from '../security/acl.js';
 import { ANONYMOUS } from '../security/principal.js';
@@ -84,6 +85,8 @@ export interface KafkaApiOptions {
    */
   quotas?: Pick<QuotaEnforcer, 'record' | 'hold' | 'requestThrottleMs' | 'recordRequestTime'>;
   onRequest?(api: string, durationMs: number): void;
+  /** Topics created for Kafka clients: Metadata's auto-creation (on or off), and the defaults of both it and CreateTopics. */
+  topicCreation?: { auto: boolean; partitions: number; replicationFactor: number };
   /** What DescribeConfigs tells of this broker (Kafka's names for the settings it has). */
   brokerConfigs?: { brokerId: number; entries: readonly ConfigEntry[] };
   /** The connection's identity and SASL exchange (absent: ANONYMOUS, no SASL); `access` follows its principal. */
@@ -171,9 +174,11 @@ export class KafkaApi {
         decodeApiVersionsRequest(reader, version);
         encodeApiVersionsResponse(writer, version, { errorCode: KafkaError.NONE, apiKeys: SUPPORTED_APIS.map(toRange), throttleTimeMs: 0 });
         return true;
-      case ApiKey.Metadata:
-        encodeMetadataResponse(writer, version, this.metadata(decodeMetadataRequest(reader, version).topics));
+      case ApiKey.Metadata: {
+        const request = decodeMetadataRequest(reader, version);
+        encodeMetadataResponse(writer, version, await this.metadata(request.topics, request.allowAutoTopicCreation));
         return true;
+      }
       case ApiKey.Produce:
         return this.produce(reader, version, writer, throttle);
       case ApiKey.Fetch:
@@ -295,7 +300,7 @@ export class KafkaApi {
     return writer.finish();
   }
 
-  private metadata(requested: string[] | null) {
+  private async metadata(requested: string[] | null, allowAutoTopicCreation: boolean) {
     const { broker } = this.options;
     const listeners = this.options.listeners();
     let topics: MetadataTopic[];
@@ -309,14 +314,16 @@ export class KafkaApi {
       // Sluice's internal topics hold Sluice-format records a Kafka client cannot read.
       topics = views.filter((view) => !view.internal && this.allowed('describe', view.name)).map(topicMetadata);
     } else {
-      topics = requested.map((name) => {
-        try {
-          this.require('describe', name);
-          return topicMetadata(broker.describeTopic(name));
-        } catch (err) {
-          return { errorCode: kafkaFailure(err).code, name, isInternal: false, partitions: [] };
-        }
-      });
+      topics = await Promise.all(
+        requested.map(async (name) => {
+          try {
+            this.require('describe', name);
+            return topicMetadata(await this.describeOrCreate(name, allowAutoTopicCreation));
+          } catch (err) {
+            return { errorCode: kafkaFailure(err).code, name, isInternal: false, partitions: [] };
+          }
+        }),
+      );
     }
     const controllerId = broker.controllerId();
     return { throttleTimeMs: 0, brokers: metadataBrokers(broker.brokers(), listeners, topics, controllerId), clusterId: null, controllerId, topics };
@@ -443,6 +450,38 @@ export class KafkaApi {
     }
   }
 
+  /**
+   * A topic a Kafka client asks Metadata for; unknown, it is created when the client allows it, the
+   * broker's auto.create.topics.enable does and the principal may create it (Kafka's rule): a
+   * producer then writes to a topic nobody created first. Its partitions may have no leader yet
+   * (LEADER_NOT_AVAILABLE per partition); the client asks again.
+   */
+  private async describeOrCreate(name: string, allowAutoTopicCreation: boolean): Promise<TopicView> {
+    const { broker } = this.options;
+    try {
+      return broker.describeTopic(name);
+    } catch (err) {
+      const creation = this.options.topicCreation;
+      if (!(err instanceof SluiceError && err.code === 'UNKNOWN_TOPIC') || !allowAutoTopicCreation || creation?.auto !== true || !this.mayCreate(name)) throw err;
+      await broker.createTopic({ name, partitions: creation.partitions, replicationFactor: this.defaultReplicationFactor(), configs: {} }).catch((failure: unknown) => {
+        // Created meanwhile by another client's request: describe it below.
+        if (!(failure instanceof SluiceError && failure.code === 'TOPIC_EXISTS')) throw failure;
+      });
+      return broker.describeTopic(name);
+    }
+  }
+
+  /** Kafka's rule for creating a topic: create on the cluster, or on the topic's name. */
+  private mayCreate(name: string): boolean {
+    return (this.options.access?.allowed('create', { type: 'cluster', name: CLUSTER_RESOURCE }) ?? true) || this.allowed('create', name);
+  }
+
+  /** default.replication.factor, where 0 means the registered brokers, at most 3. */
+  private defaultReplicationFactor(): number {
+    const configured = this.options.topicCreation?.replicationFactor ?? 0;
+    return configured > 0 ? configured : Math.min(AUTO_REPLICATION_FACTOR_MAX, Math.max(1, this.options.broker.brokers().filter((b) => b.epoch >= 0).length));
+  }
+
   /** Topics are created one by one through the controller, as the Sluice admin client's are. */
   private async createTopics(reader: KafkaReader, version: number) {
     const request = decodeCreateTopicsRequest(reader, version);
@@ -450,12 +489,12 @@ export class KafkaApi {
     const topics: CreateTopicResult[] = [];
     for (const topic of request.topics) {
       try {
-        if (!(this.options.access?.allowed('create', { type: 'cluster', name: CLUSTER_RESOURCE }) ?? true)) this.require('create', topic.name);
+        if (!this.mayCreate(topic.name)) this.require('create', topic.name);
         if (topic.assignmentCount > 0) throw new KafkaProtocolError('INVALID_REQUEST', 'manual replica assignments are not supported; give num_partitions and replication_factor');
         const spec = {
           name: topic.name,
-          partitions: topic.numPartitions === -1 ? DEFAULT_PARTITIONS : topic.numPartitions,
-          replicationFactor: topic.replicationFactor === -1 ? DEFAULT_REPLICATION_FACTOR : topic.replicationFactor,
+          partitions: topic.numPartitions === -1 ? (this.options.topicCreation?.partitions ?? 1) : topic.numPartitions,
+          replicationFactor: topic.replicationFactor === -1 ? this.defaultReplicationFactor() : topic.replicationFactor,
           configs: topic.configs,
         };
         if (request.validateOnly) {
@@ -498,8 +537,8 @@ export class KafkaApi {
 }
 
 /** Kafka's `num.partitions` and `default.replication.factor` defaults, for -1 in CreateTopics. */
-const DEFAULT_PARTITIONS = 1;
-const DEFAULT_REPLICATION_FACTOR = 1;
+/** default.replication.factor=0 asks for the registered brokers, at most this many. */
+const AUTO_REPLICATION_FACTOR_MAX = 3;
 
 /**
  * Keeps the response within the request's max_bytes, in request order: whole batches (a header and

@@ -76,6 +76,7 @@ export async function startKafkaListener(config: BrokerConfig, parts: KafkaListe
       }),
     refuseConnections: config.authenticationRequired && !canAuthenticate ? 'authentication.required=true, and no SASL mechanism is enabled nor TLS on the Kafka listener' : undefined,
     brokerConfigs: { brokerId: config.brokerId, entries: brokerConfigEntries(config) },
+    topicCreation: { auto: config.autoCreateTopicsEnable, partitions: config.numPartitions, replicationFactor: config.defaultReplicationFactor },
     onConnectionError: (remote, reason) => log.warn({ remote }, `kafka: closed connection from ${remote}: ${reason}`),
   });
   // With port 0 the OS picked one: Metadata and the registration must name the real port.
@@ -91,9 +92,9 @@ function brokerConfigEntries(config: BrokerConfig): ConfigEntry[] {
   return [
     entry('broker.id', String(config.brokerId)),
     entry('log.dirs', config.dataDir),
-    entry('auto.create.topics.enable', 'false', ConfigSource.DEFAULT_CONFIG),
-    entry('num.partitions', '1', ConfigSource.DEFAULT_CONFIG),
-    entry('default.replication.factor', '1', ConfigSource.DEFAULT_CONFIG),
+    entry('auto.create.topics.enable', String(config.autoCreateTopicsEnable)),
+    entry('num.partitions', String(config.numPartitions)),
+    entry('default.replication.factor', String(config.defaultReplicationFactor)),
     entry('log.retention.ms', String(TOPIC_CONFIG_DEFAULTS['retention.ms']), ConfigSource.DEFAULT_CONFIG),
     entry('log.retention.bytes', String(TOPIC_CONFIG_DEFAULTS['retention.bytes']), ConfigSource.DEFAULT_CONFIG),
     entry('message.max.bytes', String(TOPIC_CONFIG_DEFAULTS['max.message.bytes']), ConfigSource.DEFAULT_CONFIG),

@@ -154,6 +154,15 @@ describe('Kafka listener with kcat (librdkafka) against a broker process', funct
     });
   }
 
+  it('kcat -P to a topic nobody created creates it (auto.create.topics.enable), with num.partitions partitions', async () => {
+    const topic = uniqueTopic('auto');
+    await kcatOk(['-b', bootstrap, '-t', topic, '-P'], 'a\nb\nc\n');
+    const described = await admin.describeTopic(topic);
+    expect(described.partitions).to.have.length(1);
+    const consumed = parseMessages(await kcatOk(['-b', bootstrap, '-t', topic, '-C', '-o', 'beginning', '-e', '-J']));
+    expect(consumed.map((m) => m.payload)).to.deep.equal(['a', 'b', 'c']);
+  });
+
   it('kcat -C -o end sees only records produced after it started', async () => {
     const topic = uniqueTopic('end');
     await admin.createTopic({ name: topic, partitions: 1, replicationFactor: 1 });
@@ -287,6 +296,27 @@ describe('Kafka listener on a broker that requires authentication', function () 
     broker = await BrokerProcess.start({ dataDir, ownsDataDir: true, args: ['--kafka-port', String(kafkaPort), '--authentication-required', 'true', '--sasl-enabled-mechanisms', ''] });
     expect((await kcat(['-b', `127.0.0.1:${kafkaPort}`, '-L', '-m', '3'])).code).to.not.equal(0);
     await waitFor('the refusal in the broker log', () => (/no SASL mechanism is enabled nor TLS on the Kafka listener/.test(broker!.output) ? true : undefined));
+  });
+});
+
+describe('Kafka listener with auto.create.topics.enable=false', function () {
+  this.timeout(60_000);
+  let broker: BrokerProcess | undefined;
+
+  after(async () => {
+    await broker?.cleanup();
+  });
+
+  it('answers UNKNOWN_TOPIC_OR_PARTITION for a topic nobody created, and creates nothing', async () => {
+    ensureKcat();
+    const kafkaPort = await freePort();
+    broker = await BrokerProcess.start({ args: ['--kafka-port', String(kafkaPort), '--auto-create-topics-enable', 'false'] });
+    const produced = await kcat(['-b', `127.0.0.1:${kafkaPort}`, '-t', 'never-created', '-P', '-X', 'message.timeout.ms=3000'], 'x\n');
+    expect(produced.code).to.not.equal(0);
+    // librdkafka retries an unknown topic until its message timeout; Metadata tells why.
+    expect(await kcatOk(['-b', `127.0.0.1:${kafkaPort}`, '-L', '-t', 'never-created'])).to.match(/Unknown topic or partition/);
+    const metadata = await kcatMetadata(['-b', `127.0.0.1:${kafkaPort}`]);
+    expect(metadata.topics.map((t) => t.topic)).to.not.include('never-created');
   });
 });
 
