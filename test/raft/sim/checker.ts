@@ -34,6 +34,8 @@ export class Checker {
    */
   private committed = new Map<number, { key: string; commitTerm: number }>();
   maxCommitted = 0;
+  /** "index:term" of entries seen committed while a quorum of the configuration counted held them. */
+  private quorumStored = new Set<string>();
 
   /** At most one leader per term. */
   onLeader(id: NodeId, term: number): boolean {
@@ -92,6 +94,14 @@ export class Checker {
         () => `node ${node} applied snapshot ${s.index}@${s.term} but committed entry there is ${cur.key}`,
       );
     }
+  }
+
+  setQuorumStored(index: number, term: number): void {
+    this.quorumStored.add(`${index}:${term}`);
+  }
+
+  isQuorumStored(index: number, term: number): boolean {
+    return this.quorumStored.has(`${index}:${term}`);
   }
 
   committedEntry(index: number): { key: string; commitTerm: number } | undefined {

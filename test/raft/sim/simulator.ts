@@ -79,6 +79,11 @@ class SimNode {
   /** The voters it last used, and its tick when they changed (check-quorum counts from there). */
   voters = '';
   votersChangedAt = 0;
+  /** The term it last led and its tick when it became leader of it (check-quorum counts from there too). */
+  ledTerm = 0;
+  leadingSince = 0;
+  /** Highest index whose quorum storage this node checked (checkCommitStored). */
+  storedCheckedTo = 0;
   constructor(readonly id: NodeId) {}
 }
 
@@ -413,6 +418,8 @@ export class Simulation {
     node.leaderContact = undefined;
     node.voteRequestInLease.clear();
     node.leaderCheckedCommit = 0;
+    node.storedCheckedTo = 0;
+    node.ledTerm = 0;
     node.voters = node.raft.status().voters.join();
     node.votersChangedAt = 0;
     if (node.raft.commitIndex < node.lastCommit) {
@@ -595,12 +602,19 @@ export class Simulation {
   /**
    * A node's commit index names an entry that a majority of disks hold (or
    * have folded into a snapshot): commit never runs ahead of what a quorum stored.
+   * Checked once per entry, when a node's commit first covers it: disks keep
+   * committed entries, so the holders only grow; but the configuration they were
+   * a quorum of may later vanish from every log (an uncommitted conf entry after c,
+   * truncated by the next leader), and the one in force again need not count them
+   * as a quorum (2 of [1,2,3] stored c, then [1,2,3,5] is back). That is safe: the
+   * two differ by one voter, so their majorities overlap.
    */
   private checkCommitStored(node: SimNode, raft: Raft): void {
     const c = raft.commitIndex;
     const disk = node.disk;
     if (c < disk.firstIndex()) return; // folded into a snapshot
     const term = disk.term(c);
+    if (this.checker.isQuorumStored(c, term)) return;
     const holds = (n: SimNode) => n.disk.firstIndex() - 1 >= c || (c <= n.disk.lastIndex() && n.disk.term(c) === term);
     // The leader that committed c counted the configuration at its log end then: the one in force
     // at c or a later one of a log holding c.
@@ -612,6 +626,9 @@ export class Simulation {
         `node ${node.id} committed ${c}/${term}, which only ${counts[0]} of the ${confs[0]!.voters.length} voters [${confs[0]!.voters.join(',')}] hold`,
       );
     }
+    // Every entry up to c is in the logs holding c (log matching), so stored by the same quorum.
+    for (let i = Math.max(node.storedCheckedTo + 1, disk.firstIndex()); i <= c; i++) this.checker.setQuorumStored(i, disk.term(i));
+    node.storedCheckedTo = Math.max(node.storedCheckedTo, c);
   }
 
   /** The configuration in force at `index` of a disk's log (after the entry at `index`). */
@@ -650,17 +667,26 @@ export class Simulation {
     }
   }
 
-  /** Check-quorum: a leader that heard from no quorum for 2*electionTicks of its own ticks has stepped down. */
+  /**
+   * Check-quorum: a leader that heard from no quorum for 2*electionTicks of its own ticks has stepped
+   * down. Counted from its election on: the votes that elected it may be up to 2*electionTicks old
+   * (a candidate waits that long), and its first check-quorum round ends electionTicks later.
+   */
   private checkLeaderHearsQuorum(node: SimNode): void {
     const bound = 2 * (this.limits.electionTicks ?? 10);
-    const voters = node.raft!.status().voters;
+    const raft = node.raft!;
+    if (node.ledTerm !== raft.term) {
+      node.ledTerm = raft.term;
+      node.leadingSince = node.ticks;
+    }
+    const voters = raft.status().voters;
     // A new configuration may need nodes the leader has not heard from lately: its check-quorum
     // rounds judge them from the change on.
     if (voters.join() !== node.voters) {
       node.voters = voters.join();
       node.votersChangedAt = node.ticks;
     }
-    if (node.ticks - node.votersChangedAt <= bound) return;
+    if (node.ticks - Math.max(node.votersChangedAt, node.leadingSince) <= bound) return;
     let heard = 0;
     for (const id of voters) if (id === node.id || node.ticks - (node.heardAt.get(id) ?? 0) <= bound) heard++;
     if (heard < quorumOf(voters.length)) {
