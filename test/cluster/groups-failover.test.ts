@@ -4,6 +4,9 @@ import { groupPartition, OFFSETS_TOPIC } from '../../src/groups/constants.js';
 import { waitFor } from '../helpers/broker-process.js';
 import { TestCluster } from '../helpers/cluster.js';
 
+/** About 20 s of retries at 300 ms: a new coordinator elected and known on a busy machine, as a Kafka client waits out default.api.timeout.ms. */
+const RETRIES = 70;
+
 describe('consumer group offsets in a three-broker cluster', function () {
   this.timeout(120_000);
   let cluster: TestCluster | undefined;
@@ -17,7 +20,7 @@ describe('consumer group offsets in a three-broker cluster', function () {
 
   it('a new member resumes at the committed offsets after the coordinator broker is SIGKILLed', async () => {
     cluster = await TestCluster.start(3);
-    const options = () => resolveClientOptions({ bootstrap: cluster!.bootstrap, retry: { retries: 20, maxBackoffMs: 300 } });
+    const options = () => resolveClientOptions({ bootstrap: cluster!.bootstrap, retry: { retries: RETRIES, maxBackoffMs: 300 } });
     const admin = cluster.clientFor(1);
     await admin.createTopic({ name: 'work', partitions: 3, replicationFactor: 3 });
     const producer = new Producer(new Cluster(options()), { lingerMs: 1 });
@@ -60,7 +63,7 @@ describe('consumer group offsets in a three-broker cluster', function () {
 
   it('members keep their ids, epochs, partitions and positions when the coordinator broker is SIGKILLed', async () => {
     cluster = await TestCluster.start(3);
-    const options = () => resolveClientOptions({ bootstrap: cluster!.bootstrap, retry: { retries: 20, maxBackoffMs: 300 } });
+    const options = () => resolveClientOptions({ bootstrap: cluster!.bootstrap, retry: { retries: RETRIES, maxBackoffMs: 300 } });
     const admin = cluster.clientFor(1);
     await admin.createTopic({ name: 'steady', partitions: 4, replicationFactor: 3 });
     admin.close();
@@ -113,7 +116,7 @@ describe('consumer group offsets in a three-broker cluster', function () {
 
   it('describes the lag of partitions the coordinator does not store', async () => {
     cluster = await TestCluster.start(3);
-    const options = () => resolveClientOptions({ bootstrap: cluster!.bootstrap, retry: { retries: 20, maxBackoffMs: 300 } });
+    const options = () => resolveClientOptions({ bootstrap: cluster!.bootstrap, retry: { retries: RETRIES, maxBackoffMs: 300 } });
     const admin = cluster.clientFor(1);
     // Replication 1: each partition lives on one broker, so two of three are elsewhere than the coordinator.
     await admin.createTopic({ name: 'spread', partitions: 3, replicationFactor: 1 });
