@@ -478,7 +478,7 @@ export class KafkaApi {
 
   /** default.replication.factor, where 0 means the registered brokers, at most 3. */
   private defaultReplicationFactor(): number {
-    const configured = this.options.topicCreation?.replicationFactor ?? 0;
+    const configured = this.options.topicCreation?.replicationFactor ?? 1;
     return configured > 0 ? configured : Math.min(AUTO_REPLICATION_FACTOR_MAX, Math.max(1, this.options.broker.brokers().filter((b) => b.epoch >= 0).length));
   }
 

@@ -118,6 +118,12 @@ describe('kafkajs consumer groups against a broker process', function () {
     const b = await startMember(client, groupId, topic, 'b', consumed);
     closers.push(() => b.disconnect());
     await waitFor('both members consuming after the first batch', () => (consumed.seen.size >= acked.records.size ? true : undefined), 60_000);
+    // Member a may have consumed all of it before b's join rebalanced the group: wait for the split.
+    await waitFor('a Stable group of two members, each owning partitions', async () => {
+      const description = await sluice.groups.describeGroup(groupId).catch(() => undefined);
+      const owned = description?.members.map((member) => member.assignment.flatMap((entry) => entry.partitions).length) ?? [];
+      return description?.state === 'Stable' && owned.length === 2 && owned.every((count) => count > 0) ? true : undefined;
+    }, 60_000);
     // Both members take part once the group settled (records flow to each).
     for (let i = 0; i < 30; i++) await acked.send(producer, topic, i % 3, Array.from({ length: 10 }, (_, j) => `b-${i}-${j}`));
     await waitFor('every record of the second batch', () => (consumed.seen.size >= acked.records.size ? true : undefined), 60_000);
